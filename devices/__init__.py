@@ -1,0 +1,5 @@
+"""Device drivers and simulators: byte-level protocols over pyserial and OpenCV (DESIGN §5).
+
+No Qt, no SQLAlchemy. Each device is configured by a URL; each has a simulator that speaks the
+same bytes on ``socket://`` or a pty, so the demo and the tests run the real driver code.
+"""

@@ -1,0 +1,250 @@
+"""The one declared configuration schema: a TOML file plus environment overrides.
+
+Every setting is declared here once, with its type, default and meaning. A TOML file may set any
+of them; an environment variable ``HALL_KIOSK__<SECTION>__<KEY>`` (e.g.
+``HALL_KIOSK__DATABASE__URL``) overrides the file. Unknown sections and keys are rejected with
+the file and the key named, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "HALL_KIOSK__"
+ROLES = ("kiosk", "counter", "board", "host", "auctioneer", "admin")
+
+
+class ConfigError(ValueError):
+    """A configuration file or override is wrong; the message names where."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The trading centre and this terminal."""
+
+    code: str = "NM-HHHT"  #: site code, also the default journal id prefix
+    name: str = "呼和浩特市公共资源交易中心"
+    terminal_id: str = "KIOSK-01"  #: this terminal, written into every journal entry
+    room_code: str = ""  #: the room this terminal stands in ("" = the whole hall)
+    timezone: str = "Asia/Shanghai"  #: times are stored in UTC and shown in this zone
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the hall's data lives."""
+
+    url: str = ""  #: SQLAlchemy URL; "" = SQLite file ``hall.db`` in the data dir
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    """Operator access and personal data."""
+
+    key_file: str = ""  #: AES-GCM/HMAC key file; "" = ``keys/pii.key`` in the data dir (mode 0600)
+    pin_max_failures: int = 5
+    lockout_seconds: int = 300
+    pii_retention_days: int = 180  #: personal data (ID numbers, faces) is purged after this
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """The self-service kiosk role."""
+
+    idle_timeout_seconds: int = 60  #: back to the home screen, personal data wiped
+    fullscreen: bool = False
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    """The central platform (platform-api/README.md)."""
+
+    url: str = ""  #: base URL, e.g. https://ggzy.example.gov.cn/hall-api/v1
+    journal_id: str = ""
+    secret_file: str = ""  #: file holding the base64 journal secret
+    timeout_seconds: float = 10.0
+    blacklist_max_age_hours: float = 24.0  #: older → check-in asks a clerk to confirm
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    """Device URLs (pyserial style: /dev/ttyUSB0, COM3, socket://host:port, loop://)."""
+
+    id_reader: str = ""
+    scanner: str = ""
+    printer: str = ""
+    printer_width_mm: int = 80
+    keypads: str = ""
+    camera: str = ""  #: index ("0"), file path or stream URL; "synthetic" for the demo camera
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """Presentation."""
+
+    language: str = "zh_CN"  #: zh_CN or en
+    screen: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration, as resolved from defaults, file and environment."""
+
+    data_dir: Path
+    site: SiteConfig = field(default_factory=SiteConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    source: str = "<defaults>"  #: where the configuration came from, for messages
+
+    @property
+    def database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data dir."""
+        return self.database.url or f"sqlite:///{self.data_dir / 'hall.db'}"
+
+    @property
+    def key_path(self) -> Path:
+        """Where the personal-data key lives (outside the database)."""
+        return Path(self.security.key_file) if self.security.key_file else self.data_dir / "keys" / "pii.key"
+
+
+SECTIONS: dict[str, type] = {
+    "site": SiteConfig,
+    "database": DatabaseConfig,
+    "security": SecurityConfig,
+    "kiosk": KioskConfig,
+    "platform": PlatformConfig,
+    "devices": DevicesConfig,
+    "ui": UiConfig,
+}
+
+
+def default_data_dir() -> Path:
+    """The per-machine data dir (platformdirs), used when none is given."""
+    return Path(platformdirs.user_data_dir("hall-kiosk", appauthor=False))
+
+
+def _coerce(value: object, typ: object, where: str) -> object:
+    """Convert a TOML or environment value to the declared type, or raise ConfigError."""
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            return value.lower() in {"1", "true", "yes", "on"}
+    elif typ is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            try:
+                return int(value)
+            except ValueError:
+                pass
+    elif typ is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif typ is str:
+        if isinstance(value, str):
+            return value
+    raise ConfigError(f"{where}: expected {getattr(typ, '__name__', typ)}, got {value!r}")
+
+
+def _section(cls: type, values: dict[str, object], where: str) -> object:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+        kwargs[key] = _coerce(value, hints[key], f"{where}.{key}")
+    return cls(**kwargs)
+
+
+def load_config(
+    path: Path | str | None = None,
+    *,
+    data_dir: Path | str | None = None,
+    db_url: str | None = None,
+    environ: typing.Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve the configuration: defaults < TOML file < environment < command-line options.
+
+    Args:
+        path: a TOML file, or None for defaults only.
+        data_dir: ``--data-dir``; wins over ``data_dir`` in the file.
+        db_url: ``--db``; wins over ``[database] url``.
+        environ: the environment (``os.environ`` when None).
+
+    Returns:
+        The resolved, immutable Config.
+
+    Raises:
+        ConfigError: a file that does not parse, an unknown section or key, or a value of the
+            wrong type — the message names the file (or variable) and the key.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, dict[str, object]] = {}
+    file_data_dir: object = None
+    source = "<defaults>"
+    if path is not None:
+        p = Path(path)
+        source = str(p)
+        try:
+            doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{p}: no such config file") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
+        for key, value in doc.items():
+            if key == "data_dir":
+                file_data_dir = _coerce(value, str, f"{p}: data_dir")
+            elif key in SECTIONS:
+                if not isinstance(value, dict):
+                    raise ConfigError(f"{p}: [{key}] must be a table")
+                raw[key] = dict(value)
+            else:
+                raise ConfigError(f"{p}: unknown key {key!r} (sections: {', '.join(SECTIONS)}, data_dir)")
+    env_data_dir = None
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        parts = name[len(ENV_PREFIX):].lower().split("__")
+        if parts == ["data_dir"]:
+            env_data_dir = value
+            continue
+        if len(parts) != 2 or parts[0] not in SECTIONS:
+            raise ConfigError(f"environment {name}: unknown setting (use {ENV_PREFIX}<SECTION>__<KEY>)")
+        raw.setdefault(parts[0], {})[parts[1]] = value
+    sections = {
+        name: _section(cls, raw.get(name, {}), f"{source}: [{name}]" if name in raw else f"[{name}]")
+        for name, cls in SECTIONS.items()
+    }
+    chosen = data_dir or env_data_dir or file_data_dir or default_data_dir()
+    cfg = Config(data_dir=Path(str(chosen)).expanduser().resolve(), source=source, **sections)  # type: ignore[arg-type]
+    if db_url:
+        cfg = dataclasses.replace(cfg, database=dataclasses.replace(cfg.database, url=db_url))
+    return cfg
+
+
+def describe(cfg: Config) -> dict[str, dict[str, object]]:
+    """The resolved settings as plain data (for ``config check``); secrets are file paths only."""
+    out: dict[str, dict[str, object]] = {"": {"data_dir": str(cfg.data_dir), "source": cfg.source}}
+    for name in SECTIONS:
+        out[name] = dataclasses.asdict(getattr(cfg, name))
+    return out
+
+

@@ -1,0 +1,1 @@
+"""Data layer: engine and sessions (``engine``), models (``models``), migrations (``migrate``)."""

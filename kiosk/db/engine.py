@@ -1,0 +1,80 @@
+"""Engines and sessions for SQLite (default, one terminal) and PostgreSQL (a shared hall).
+
+SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. Every transaction starts
+with ``BEGIN IMMEDIATE``: the first statement of a unit of work already holds the single writer
+lock, so reading the journal head and appending after it can never race another process (a
+deferred transaction would fail with SQLITE_BUSY when it tries to upgrade). Readers that must not
+queue behind writers (followers, boards) use ``read_only_session``. PostgreSQL takes a row lock
+on the journal head instead (``kiosk.journal``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url`` with the hall's settings.
+
+    Args:
+        url: a SQLAlchemy URL. ``postgresql://`` is taken as psycopg 3.
+        echo: log SQL (never in production: statements may carry encrypted personal data).
+    """
+    u = make_url(url)
+    if u.drivername in {"postgresql", "postgres"}:
+        u = u.set(drivername="postgresql+psycopg")
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Take transaction control from pysqlite so that we can say BEGIN IMMEDIATE ourselves.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get("hall_read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A sessionmaker whose sessions keep loaded values after commit (DTOs are built from them)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextlib.contextmanager
+def read_only_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading only; on SQLite it does not take the writer lock."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(hall_read_only=True)
+        with Session(bind=conn) as session:
+            yield session
+            session.rollback()

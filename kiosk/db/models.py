@@ -1,0 +1,261 @@
+"""SQLAlchemy 2 models of the hall: site, rooms, terminals, operators, journal, pulled platform data.
+
+Pulled tables (``pf_*``) mirror the platform's feeds (platform-api §2) with the platform's field
+names kept where the national data spec uses them. Personal data never lands here in clear:
+representatives' and blacklisted persons' ID numbers are stored as an HMAC (for lookup) and an
+AES-GCM ciphertext (``kiosk.pii``). Times are stored as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored as naive UTC (SQLite has no zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: hall times must carry a zone")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Site(Base):
+    __tablename__ = "site"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="hall")  #: opening, auction, service, hall
+
+
+class Terminal(Base):
+    __tablename__ = "terminals"
+    terminal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    room_code: Mapped[str | None] = mapped_column(ForeignKey("rooms.code"), nullable=True)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))  #: admin, host, auctioneer, clerk, supervisor
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class JournalHead(Base):
+    """One row per journal: the lock that makes ``seq`` gapless and the chain single-threaded."""
+
+    __tablename__ = "journal_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    journal_id: Mapped[str] = mapped_column(String(64))
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class JournalEntry(Base):
+    """One hall event, exactly the platform envelope (platform-api §3) plus delivery state."""
+
+    __tablename__ = "journal"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_key: Mapped[str] = mapped_column(String(36), unique=True)
+    journal_id: Mapped[str] = mapped_column(String(64))
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[str] = mapped_column(String(40))  #: RFC 3339 text, exactly as hashed
+    payload: Mapped[str] = mapped_column(Text)  #: RFC 8785 canonical JSON, exactly as hashed
+    payload_hash: Mapped[str] = mapped_column(String(71))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class SyncState(Base):
+    """Outbox cursor and alarm of the push side (one row per journal)."""
+
+    __tablename__ = "sync_state"
+    journal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_delivered_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    alarm: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    clock_offset_s: Mapped[float] = mapped_column(default=0.0)
+
+
+class DeadLetter(Base):
+    """A record the platform rejected as ``invalid-payload``: kept in sequence, shown to the admin."""
+
+    __tablename__ = "dead_letters"
+    seq: Mapped[int] = mapped_column(ForeignKey("journal.seq"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Blob(Base):
+    """A file named by a record (photo, document, video segment) and its upload state."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FeedState(Base):
+    """Where each pulled feed stands: cursor, when it was last complete, how many records."""
+
+    __tablename__ = "feed_state"
+    feed: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)  #: last caught up
+    server_time: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    relists: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PfSession(Base):
+    __tablename__ = "pf_sessions"
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    feed_key: Mapped[str] = mapped_column(String(128), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    room_code: Mapped[str] = mapped_column(String(32), index=True)
+    room_name: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    trade_type: Mapped[str] = mapped_column(String(16))
+    quorum: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    data: Mapped[dict] = mapped_column(JSON)  #: the whole platform record
+
+
+class PfLot(Base):
+    __tablename__ = "pf_lots"
+    session_id: Mapped[str] = mapped_column(ForeignKey("pf_sessions.session_id", ondelete="CASCADE"), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    start_price: Mapped[str] = mapped_column(String(32))
+    increment: Mapped[str] = mapped_column(String(32))
+    price_unit: Mapped[str] = mapped_column(String(2), default="0")
+    deposit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    has_reserve: Mapped[bool] = mapped_column(Boolean, default=False)
+    cap_price: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    max_wins_per_paddle: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    listing_top_bid: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    listing_top_paddle: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class PfRegistration(Base):
+    __tablename__ = "pf_registrations"
+    registration_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    feed_key: Mapped[str] = mapped_column(String(128), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    lot_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    bidder_name: Mapped[str] = mapped_column(Text)
+    bidder_code_type: Mapped[str] = mapped_column(String(8))
+    #: USCC in clear; a natural person's ID number only as HMAC (bidder_code_hmac) + ciphertext
+    bidder_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bidder_code_hmac: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    bidder_code_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    deposit_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    deposit_amount: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    checkin_code: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    bid_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PfRepresentative(Base):
+    __tablename__ = "pf_representatives"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[str] = mapped_column(
+        ForeignKey("pf_registrations.registration_id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    id_hmac: Mapped[str] = mapped_column(String(64), index=True)
+    id_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PfBlacklist(Base):
+    __tablename__ = "pf_blacklist"
+    blacklist_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    feed_key: Mapped[str] = mapped_column(String(128), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    body_name: Mapped[str] = mapped_column(Text)
+    body_type: Mapped[str] = mapped_column(String(16))
+    #: entity USCC in clear; a person's ID number only as HMAC + ciphertext
+    body_code: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    body_code_hmac: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    body_code_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    confined_action: Mapped[str] = mapped_column(String(32))
+    record_reason: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    valid_until: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class PfBidResult(Base):
+    __tablename__ = "pf_bid_results"
+    feed_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    registration_id: Mapped[str] = mapped_column(String(64))
+    decrypt_status: Mapped[str] = mapped_column(String(16))
+    decrypted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    bid_price: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    price_unit: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    data: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("session_id", "registration_id"),)
+
+
+Index("ix_pf_registrations_session_lot", PfRegistration.session_id, PfRegistration.lot_code)

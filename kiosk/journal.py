@@ -1,0 +1,345 @@
+"""The hall journal: one tamper-evident log for audit, sync and live updates (DESIGN §3).
+
+Every change of state is appended here **inside the caller's transaction**, so the change and its
+entry commit or vanish together. An entry is exactly the platform's record envelope
+(platform-api §3): gapless ``seq``, UUIDv7 ``record_key``, ``payload_hash`` over the RFC 8785 form
+of the payload, ``prev_hash``/``hash`` linking it to the entry before.
+
+Appending locks the journal head first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
+write transaction already holds the single writer lock, see ``kiosk.db.engine``), so ``seq`` and
+the chain have one authority even with many processes writing. Consumers:
+
+* ``verify`` walks the chain and names the first entry that was altered, removed or inserted;
+* the sync worker pushes ``entries_after(last_delivered_seq)`` in order (the outbox);
+* ``JournalFollower`` lets boards and consoles in any process see new entries within ~50 ms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from kiosk.canonical import canonical, envelope_hash, payload_hash
+from kiosk.clock import Clock, SystemClock
+from kiosk.db.engine import read_only_session
+from kiosk.db.models import JournalEntry, JournalHead
+from kiosk.ids import uuid7
+from kiosk.records import validate
+from kiosk.timeutil import rfc3339
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+NOTIFY_CHANNEL = "hall_journal"
+
+
+class JournalError(RuntimeError):
+    """The journal cannot be appended to (not initialised, or another journal id)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal entry as plain, immutable data (the platform envelope)."""
+
+    seq: int
+    record_key: str
+    journal_id: str
+    terminal_id: str
+    kind: str
+    occurred_at: str
+    payload: dict[str, Any]
+    payload_hash: str
+    prev_hash: str
+    hash: str
+
+    def envelope(self) -> dict[str, Any]:
+        """The record as ``POST /records`` sends it."""
+        return {
+            "record_key": self.record_key,
+            "journal_id": self.journal_id,
+            "seq": self.seq,
+            "terminal_id": self.terminal_id,
+            "kind": self.kind,
+            "occurred_at": self.occurred_at,
+            "payload": self.payload,
+            "payload_hash": self.payload_hash,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+    @classmethod
+    def from_row(cls, row: JournalEntry) -> Entry:
+        return cls(
+            seq=row.seq,
+            record_key=row.record_key,
+            journal_id=row.journal_id,
+            terminal_id=row.terminal_id,
+            kind=row.kind,
+            occurred_at=row.occurred_at,
+            payload=json.loads(row.payload),
+            payload_hash=row.payload_hash,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
+
+
+def ensure_head(session: Session, journal_id: str) -> None:
+    """Create the journal head row if missing (idempotent, safe under concurrency).
+
+    Raises:
+        JournalError: the database already holds a journal with another id.
+    """
+    table = JournalHead.__table__
+    values = {"id": HEAD_ID, "journal_id": journal_id, "last_seq": 0, "last_hash": GENESIS_HASH}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(pg_insert(table).values(values).on_conflict_do_nothing(index_elements=["id"]))
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=["id"]))
+    elif session.get(JournalHead, HEAD_ID) is None:
+        session.add(JournalHead(**values))
+    head = session.get(JournalHead, HEAD_ID)
+    assert head is not None
+    if head.journal_id != journal_id:
+        raise JournalError(
+            f"this database holds journal {head.journal_id!r}, not {journal_id!r}; "
+            "a journal id never changes once entries exist"
+        )
+
+
+def journal_id_of(session: Session) -> str | None:
+    """The id of the journal this database holds, or None before the first start."""
+    head = session.get(JournalHead, HEAD_ID)
+    return head.journal_id if head else None
+
+
+class Journal:
+    """Appends entries for one terminal.
+
+    Args:
+        journal_id: the platform's id of this journal (one per database).
+        terminal_id: this terminal, written into every entry.
+        clock: where ``occurred_at`` comes from (the platform-corrected clock in the app).
+    """
+
+    def __init__(self, journal_id: str, terminal_id: str, clock: Clock | None = None) -> None:
+        self.journal_id = journal_id
+        self.terminal_id = terminal_id
+        self.clock = clock or SystemClock()
+
+    def append(
+        self,
+        session: Session,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        occurred_at: dt.datetime | None = None,
+        record_key: str | None = None,
+    ) -> Entry:
+        """Append one entry inside the caller's transaction; it commits with the caller's change.
+
+        Raises:
+            kiosk.records.InvalidRecord: the payload breaks platform-api §4.
+            JournalError: the journal was never initialised (``ensure_head``).
+        """
+        validate(kind, payload)
+        when = occurred_at or self.clock.now()
+        head = session.execute(
+            select(JournalHead).where(JournalHead.id == HEAD_ID).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:
+            raise JournalError("journal not initialised: run `hall-kiosk db upgrade` and start once")
+        if head.journal_id != self.journal_id:
+            raise JournalError(f"journal id {self.journal_id!r} ≠ database journal {head.journal_id!r}")
+        seq = head.last_seq + 1
+        body = canonical(payload).decode("utf-8")
+        envelope = {
+            "record_key": record_key or str(uuid7()),
+            "journal_id": self.journal_id,
+            "seq": seq,
+            "terminal_id": self.terminal_id,
+            "kind": kind,
+            "occurred_at": rfc3339(when),
+            "payload": payload,
+            "payload_hash": payload_hash(payload),
+            "prev_hash": head.last_hash,
+        }
+        digest = envelope_hash(envelope)
+        row = JournalEntry(
+            seq=seq,
+            record_key=envelope["record_key"],
+            journal_id=self.journal_id,
+            terminal_id=self.terminal_id,
+            kind=kind,
+            occurred_at=envelope["occurred_at"],
+            payload=body,
+            payload_hash=envelope["payload_hash"],
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+        session.add(row)
+        head.last_seq = seq
+        head.last_hash = digest
+        session.flush()
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_notify(:c, :s)"), {"c": NOTIFY_CHANNEL, "s": str(seq)})
+        return Entry(
+            seq=seq,
+            record_key=row.record_key,
+            journal_id=self.journal_id,
+            terminal_id=self.terminal_id,
+            kind=kind,
+            occurred_at=row.occurred_at,
+            payload=json.loads(body),
+            payload_hash=row.payload_hash,
+            prev_hash=row.prev_hash,
+            hash=digest,
+        )
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of walking the chain."""
+
+    ok: bool
+    count: int
+    last_seq: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def verify(session: Session, *, batch: int = 2000) -> VerifyResult:
+    """Walk the whole journal and check every link (platform-api §3 rules).
+
+    Detects: a changed payload, envelope field or hash (recomputed hashes differ); a removed entry
+    (a hole in ``seq`` or a tail shorter than the head says); an inserted entry (a ``seq`` the
+    head does not know, or a link that no longer matches).
+    """
+    head = session.get(JournalHead, HEAD_ID)
+    prev_hash = GENESIS_HASH
+    expected = 1
+    count = 0
+    last_seq = 0
+    for row in _iter_rows(session, batch):
+        if row.seq != expected:
+            return VerifyResult(False, count, last_seq, expected, f"seq {expected} is missing (next found: {row.seq})")
+        try:
+            payload = json.loads(row.payload)
+        except ValueError:
+            return VerifyResult(False, count, last_seq, row.seq, "payload is not JSON")
+        if canonical(payload).decode("utf-8") != row.payload or payload_hash(payload) != row.payload_hash:
+            return VerifyResult(False, count, last_seq, row.seq, "payload does not match payload_hash")
+        if row.prev_hash != prev_hash:
+            return VerifyResult(False, count, last_seq, row.seq, "prev_hash does not link to the entry before")
+        if row.journal_id != (head.journal_id if head else row.journal_id):
+            return VerifyResult(False, count, last_seq, row.seq, "journal_id differs from the journal's")
+        if envelope_hash(Entry.from_row(row).envelope()) != row.hash:
+            return VerifyResult(False, count, last_seq, row.seq, "hash does not match the envelope")
+        prev_hash = row.hash
+        expected += 1
+        count += 1
+        last_seq = row.seq
+    if head is not None and (head.last_seq != last_seq or head.last_hash != prev_hash):
+        if head.last_seq > last_seq:
+            return VerifyResult(False, count, last_seq, last_seq + 1, f"entries {last_seq + 1}..{head.last_seq} are missing")
+        return VerifyResult(False, count, last_seq, head.last_seq + 1, "entries past the journal head were inserted")
+    return VerifyResult(True, count, last_seq)
+
+
+def _iter_rows(session: Session, batch: int) -> Iterator[JournalEntry]:
+    after = 0
+    while True:
+        rows = session.scalars(
+            select(JournalEntry).where(JournalEntry.seq > after).order_by(JournalEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+        session.expunge_all()
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """``{"journal_id", "count", "last_seq", "last_hash"}`` (``journal stats --json``)."""
+    head = session.get(JournalHead, HEAD_ID)
+    count = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    return {
+        "journal_id": head.journal_id if head else None,
+        "count": count,
+        "last_seq": head.last_seq if head else 0,
+        "last_hash": head.last_hash if head else GENESIS_HASH,
+    }
+
+
+def entries_after(session: Session, seq: int, limit: int = 500, kinds: Iterable[str] | None = None) -> list[Entry]:
+    """Entries with ``seq`` greater than ``seq``, in order, at most ``limit``."""
+    q = select(JournalEntry).where(JournalEntry.seq > seq)
+    if kinds is not None:
+        q = q.where(JournalEntry.kind.in_(list(kinds)))
+    rows = session.scalars(q.order_by(JournalEntry.seq).limit(limit)).all()
+    return [Entry.from_row(r) for r in rows]
+
+
+def last_seq(session: Session) -> int:
+    head = session.get(JournalHead, HEAD_ID)
+    return head.last_seq if head else 0
+
+
+class JournalFollower:
+    """Follows the journal from another process or thread: boards, consoles, attendance lists.
+
+    ``poll()`` returns the entries committed since the last call. ``run()`` is the loop a thread
+    of the composition root runs: it polls the head every ``interval`` seconds (a single-row read
+    that never takes the writer lock) and hands new entries to ``on_entries``.
+
+    Args:
+        engine: the hall database.
+        after_seq: start after this seq (the current head when None: only new entries).
+        kinds: only these kinds (all when None); the cursor still moves past the others.
+    """
+
+    def __init__(
+        self, engine: Engine, after_seq: int | None = None, kinds: Iterable[str] | None = None,
+        interval: float = 0.05,
+    ) -> None:
+        self.engine = engine
+        self.kinds = set(kinds) if kinds is not None else None
+        self.interval = interval
+        if after_seq is None:
+            with read_only_session(engine) as s:
+                after_seq = last_seq(s)
+        self.cursor = after_seq
+
+    def poll(self, limit: int = 1000) -> list[Entry]:
+        """New entries since the last poll (filtered by kind)."""
+        with read_only_session(self.engine) as s:
+            head = last_seq(s)
+            if head <= self.cursor:
+                return []
+            entries = entries_after(s, self.cursor, limit)
+        if entries:
+            self.cursor = entries[-1].seq
+        if self.kinds is None:
+            return entries
+        return [e for e in entries if e.kind in self.kinds]
+
+    def run(self, stop: threading.Event, on_entries: Callable[[list[Entry]], None]) -> None:
+        """Poll until ``stop`` is set; never raises out of the loop for a passing database error."""
+        while not stop.is_set():
+            try:
+                entries = self.poll()
+            except Exception:  # noqa: BLE001 - a locked or restarting database: try again shortly
+                entries = []
+                stop.wait(0.5)
+            if entries:
+                on_entries(entries)
+            else:
+                stop.wait(self.interval)

@@ -1,0 +1,1 @@
+"""The central platform's client (platform-api/README.md) and the sandbox platform. No Qt."""
