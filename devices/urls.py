@@ -1,0 +1,80 @@
+"""Open a device URL the way pyserial does (DESIGN §5).
+
+Every serial device is configured by a URL: a path (``/dev/ttyUSB0``), a Windows port (``COM3``),
+or a pyserial URL (``socket://host:port``, ``rfc2217://host:port``, ``loop://``, ``spy://…``).
+This module is the one place the drivers open them, so baud, framing and timeouts are set the
+same way everywhere and a failure is always a :class:`PortError` with a message for the screen.
+"""
+
+from __future__ import annotations
+
+import serial
+
+from kiosk.ports import DeviceError
+
+#: The URL schemes pyserial understands, besides plain paths and COM names.
+URL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://", "hwgrep://", "alt://")
+
+
+class PortError(DeviceError):
+    """The port cannot be opened, or vanished while in use (unplugged, server gone)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__("offline", f"设备端口不可用：{url}（{reason}）", f"device port unavailable: {url} ({reason})")
+        self.url = url
+        self.reason = reason
+
+
+def is_url(url: str) -> bool:
+    """True when ``url`` uses a pyserial URL scheme rather than a device path."""
+    return url.startswith(URL_SCHEMES)
+
+
+def open_url(
+    url: str,
+    *,
+    baudrate: int = 115200,
+    timeout: float | None = 0.1,
+    write_timeout: float | None = 2.0,
+) -> serial.SerialBase:
+    """Open ``url`` at ``baudrate`` 8N1 without flow control.
+
+    Args:
+        url: a device path, COM name or pyserial URL.
+        baudrate: line speed (ignored by ``socket://`` and ``loop://``).
+        timeout: read timeout in seconds (None blocks, 0 never waits).
+        write_timeout: write timeout in seconds.
+
+    Returns:
+        An open pyserial port object.
+
+    Raises:
+        PortError: the URL is empty, malformed, or the port cannot be opened.
+    """
+    if not url or not url.strip():
+        raise PortError(url, "no URL configured")
+    try:
+        return serial.serial_for_url(
+            url.strip(),
+            baudrate=baudrate,
+            bytesize=serial.EIGHTBITS,
+            parity=serial.PARITY_NONE,
+            stopbits=serial.STOPBITS_ONE,
+            timeout=timeout,
+            write_timeout=write_timeout,
+            xonxoff=False,
+            rtscts=False,
+            dsrdtr=False,
+        )
+    except (serial.SerialException, OSError, ValueError) as exc:
+        raise PortError(url, str(exc) or type(exc).__name__) from exc
+
+
+def close_quietly(port: serial.SerialBase | None) -> None:
+    """Close a port, ignoring the errors a vanished device raises on close."""
+    if port is None:
+        return
+    try:
+        port.close()
+    except (serial.SerialException, OSError):
+        pass
