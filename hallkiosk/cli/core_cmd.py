@@ -1,0 +1,183 @@
+"""Core sub-commands: run, demo, config check, db upgrade, journal verify|stats, operator add|list|disable."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from hallkiosk.cli.common import config_from_args, print_json
+from kiosk.config import ROLES, describe
+from kiosk.operators import ROLES as OPERATOR_ROLES
+from kiosk.operators import AccessError
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("run", parents=[common], help="start a terminal role (the launcher without --role)")
+    p.add_argument("--role", choices=ROLES, help="kiosk, counter, board, host, auctioneer or admin")
+    p.add_argument("--screen", type=int, default=None, help="screen number for the main window")
+    p.add_argument("--fullscreen", action="store_true", help="full screen (leaving it needs an admin PIN on a kiosk)")
+    p.add_argument("--lang", choices=("zh_CN", "en"), default=None, help="language (default from config: zh_CN)")
+    p.set_defaults(func=_run)
+
+    p = subparsers.add_parser("demo", parents=[common], help="seed a demo hall and open the launcher, or tour it headless")
+    p.add_argument("--headless", action="store_true", help="no windows: take screenshots of every role into --out")
+    p.add_argument("--out", default="demo-output", help="where the headless tour writes screenshots and its report")
+    p.set_defaults(func=_demo)
+
+    cfg = subparsers.add_parser("config", help="configuration").add_subparsers(dest="sub", metavar="SUB")
+    p = cfg.add_parser("check", parents=[common], help="resolve and validate the configuration, print it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_config_check)
+
+    db = subparsers.add_parser("db", help="database").add_subparsers(dest="sub", metavar="SUB")
+    p = db.add_parser("upgrade", parents=[common], help="run the migrations up to the newest")
+    p.set_defaults(func=_db_upgrade)
+
+    jr = subparsers.add_parser("journal", help="the hall journal").add_subparsers(dest="sub", metavar="SUB")
+    p = jr.add_parser("verify", parents=[common], help="walk the hash chain; non-zero naming the first bad seq")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_journal_verify)
+    p = jr.add_parser("stats", parents=[common], help="journal id, count, last seq and hash")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_journal_stats)
+
+    op = subparsers.add_parser("operator", help="operators").add_subparsers(dest="sub", metavar="SUB")
+    p = op.add_parser("add", parents=[common], help="add an operator (PIN asked for, or --pin-stdin)")
+    p.add_argument("username")
+    p.add_argument("--name", required=True, help="display name, e.g. 王主持")
+    p.add_argument("--role", required=True, choices=OPERATOR_ROLES)
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.set_defaults(func=_operator_add)
+    p = op.add_parser("list", parents=[common], help="list operators")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_operator_list)
+    p = op.add_parser("disable", parents=[common], help="disable an operator")
+    p.add_argument("username")
+    p.add_argument("--reason", default="")
+    p.set_defaults(func=_operator_disable)
+
+
+def _open_hall(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kiosk.hall import Hall
+
+    return Hall.open(config_from_args(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from hallkiosk.app import run_app
+
+    return run_app(config_from_args(args), role=args.role, screen=args.screen, fullscreen=args.fullscreen, lang=args.lang)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hallkiosk.demo import run_demo
+
+    return run_demo(config_from_args(args), headless=args.headless, out=args.out)
+
+
+def _config_check(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    data = describe(cfg)
+    if args.json:
+        print_json(data)
+    else:
+        print(f"配置有效 configuration OK ({cfg.source})")
+        for section, values in data.items():
+            for key, value in values.items():
+                print(f"  {section + '.' if section else ''}{key} = {value!r}")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from kiosk.db.engine import make_engine
+    from kiosk.db.migrate import upgrade
+
+    cfg = config_from_args(args)
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(cfg.database_url)
+    try:
+        rev = upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"数据库已是最新 database at revision {rev}")
+    return 0
+
+
+def _journal_verify(args: argparse.Namespace) -> int:
+    hall = _open_hall(args)
+    try:
+        result = hall.verify_journal()
+    finally:
+        hall.close()
+    if args.json:
+        print_json(result.__dict__)
+    elif result.ok:
+        print(f"日志完整 journal intact: {result.count} entries, last seq {result.last_seq}")
+    else:
+        print(f"日志被篡改 journal broken at seq {result.first_bad_seq}: {result.problem}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _journal_stats(args: argparse.Namespace) -> int:
+    hall = _open_hall(args)
+    try:
+        data = hall.journal_stats()
+    finally:
+        hall.close()
+    if args.json:
+        print_json(data)
+    else:
+        for k, v in data.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def _operator_add(args: argparse.Namespace) -> int:
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("PIN: ")
+        if getpass.getpass("PIN again: ") != pin:
+            print("两次输入的 PIN 不一致 PINs differ", file=sys.stderr)
+            return 1
+    hall = _open_hall(args)
+    try:
+        with hall.unit() as s:
+            info = hall.operators.add(s, args.username, args.name, args.role, pin)
+    except AccessError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return 1
+    finally:
+        hall.close()
+    print(f"已添加 added operator {info.username} ({info.role})")
+    return 0
+
+
+def _operator_list(args: argparse.Namespace) -> int:
+    hall = _open_hall(args)
+    try:
+        ops = hall.list_operators()
+    finally:
+        hall.close()
+    if args.json:
+        print_json([o.__dict__ for o in ops])
+    else:
+        for o in ops:
+            state = "停用 disabled" if o.disabled else "正常 active"
+            print(f"{o.username:16} {o.display_name:10} {o.role:12} {state}")
+    return 0
+
+
+def _operator_disable(args: argparse.Namespace) -> int:
+    hall = _open_hall(args)
+    try:
+        with hall.unit() as s:
+            hall.operators.disable(s, args.username, reason=args.reason)
+    except AccessError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return 1
+    finally:
+        hall.close()
+    print(f"已停用 disabled {args.username}")
+    return 0

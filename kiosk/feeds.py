@@ -1,0 +1,555 @@
+"""Pulled platform data: applying feed pages (platform-api §2) and the look-ups check-in needs.
+
+The sync client (``sync.pull``) hands each page it receives to :func:`apply_page`, which applies
+the upserts and deletes to the ``pf_*`` tables **and** stores the page's ``next_cursor`` in the
+caller's transaction, so a crash can never keep data without its cursor or a cursor without its
+data. :func:`relist` discards a feed when the platform has forgotten our cursor (``410``).
+
+Personal data never lands here in clear: representatives' ID numbers, blacklisted persons' (and
+experts') codes and natural-person bidders' ID numbers are kept only as ``vault.lookup_hmac`` (to
+find them) and ``vault.encrypt`` ciphertext, and are stripped from any stored ``data`` JSON.
+
+This module is core: no network, no Qt. The check-in service calls
+:func:`registrations_for_person` and :func:`active_bans`; status bars call :func:`feed_ages`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.db.models import (
+    FeedState,
+    PfBidResult,
+    PfBlacklist,
+    PfLot,
+    PfRegistration,
+    PfRepresentative,
+    PfSession,
+)
+from kiosk.pii import PiiVault, normalise_id
+from kiosk.timeutil import parse_rfc3339
+
+FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results")
+
+#: associated data bound to each kind of ciphertext, so one cannot be swapped for another
+CTX_REPRESENTATIVE = b"pf_representatives.id_number"
+CTX_BIDDER = b"pf_registrations.bidder_code"
+CTX_BLACKLIST = b"pf_blacklist.body_code"
+
+
+class FeedError(ValueError):
+    """A feed item that cannot be applied (unknown feed, missing member)."""
+
+
+# --- applying pages --------------------------------------------------------------------------
+
+
+def apply_page(
+    session: Session,
+    feed: str,
+    items: Sequence[dict[str, Any]],
+    next_cursor: str | None,
+    server_time: str | None,
+    vault: PiiVault,
+    *,
+    caught_up: bool = False,
+    now: dt.datetime | None = None,
+) -> int:
+    """Apply one page of ``feed`` and store its cursor, inside the caller's transaction.
+
+    Items are applied in the order given (the platform's ``version`` order). An item whose
+    ``version`` is not newer than what is stored for its key is skipped, so applying the same
+    page twice changes nothing.
+
+    Args:
+        session: an open session; the caller commits (page and cursor together).
+        feed: ``sessions``, ``registrations``, ``blacklist`` or ``bid_results``.
+        items: the page's ``items`` (``{"op", "key", "version", "data"}``).
+        next_cursor: the page's ``next_cursor``, stored as the feed's cursor.
+        server_time: the page's ``server_time`` (RFC 3339), kept for information.
+        vault: encrypts and indexes personal data.
+        caught_up: the page had ``has_more: false``; marks the feed as synced at ``now``.
+        now: the (platform-corrected) time of a caught-up page.
+
+    Returns:
+        How many items changed local data.
+
+    Raises:
+        FeedError: an unknown feed or a malformed item.
+    """
+    if feed not in FEEDS:
+        raise FeedError(f"unknown feed {feed!r}")
+    changed = 0
+    for item in items:
+        op, key, version = item.get("op"), item.get("key"), item.get("version")
+        if not isinstance(key, str) or not isinstance(version, int) or op not in ("upsert", "delete"):
+            raise FeedError(f"{feed}: malformed item (op={op!r}, key={key!r}, version={version!r})")
+        if op == "delete":
+            changed += _DELETE[feed](session, key, version)
+        else:
+            data = item.get("data")
+            if not isinstance(data, dict):
+                raise FeedError(f"{feed}: upsert of {key!r} without data")
+            changed += _UPSERT[feed](session, key, version, data, vault)
+    state = _state(session, feed)
+    state.cursor = next_cursor
+    state.server_time = server_time
+    if caught_up:
+        state.synced_at = now or dt.datetime.now(dt.UTC)
+    session.flush()
+    return changed
+
+
+def relist(session: Session, feed: str) -> None:
+    """Discard everything held from ``feed`` and its cursor (the platform answered ``410``).
+
+    Run it in the same transaction as the pages of the new listing when possible, so readers
+    never see the feed empty.
+    """
+    if feed not in FEEDS:
+        raise FeedError(f"unknown feed {feed!r}")
+    if feed == "sessions":
+        session.execute(delete(PfLot))
+        session.execute(delete(PfSession))
+    elif feed == "registrations":
+        session.execute(delete(PfRepresentative))
+        session.execute(delete(PfRegistration))
+    elif feed == "blacklist":
+        session.execute(delete(PfBlacklist))
+    else:
+        session.execute(delete(PfBidResult))
+    state = _state(session, feed)
+    state.cursor = None
+    state.relists = (state.relists or 0) + 1
+    session.flush()
+
+
+def feed_cursor(session: Session, feed: str) -> str | None:
+    """The stored cursor of ``feed`` (None: list from the beginning)."""
+    state = session.get(FeedState, feed)
+    return state.cursor if state else None
+
+
+def feed_ages(session: Session, now: dt.datetime) -> dict[str, float | None]:
+    """Seconds since each feed was last caught up (None: never), for the status bar."""
+    out: dict[str, float | None] = {}
+    for feed in FEEDS:
+        state = session.get(FeedState, feed)
+        if state is None or state.synced_at is None:
+            out[feed] = None
+        else:
+            out[feed] = max(0.0, (now - state.synced_at).total_seconds())
+    return out
+
+
+def feed_counts(session: Session) -> dict[str, int]:
+    """How many records each feed holds locally."""
+    from sqlalchemy import func
+
+    tables = {"sessions": PfSession, "registrations": PfRegistration, "blacklist": PfBlacklist,
+              "bid_results": PfBidResult}
+    return {feed: int(session.scalar(select(func.count()).select_from(model)) or 0) for feed, model in tables.items()}
+
+
+def _state(session: Session, feed: str) -> FeedState:
+    state = session.get(FeedState, feed)
+    if state is None:
+        state = FeedState(feed=feed, cursor=None, relists=0)
+        session.add(state)
+    return state
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    return parse_rfc3339(str(value))
+
+
+def _req(data: dict[str, Any], name: str, feed: str) -> Any:
+    if name not in data or data[name] is None:
+        raise FeedError(f"{feed}: record lacks {name!r}")
+    return data[name]
+
+
+def _newer(stored_version: int | None, version: int) -> bool:
+    return stored_version is None or version > stored_version
+
+
+# sessions
+
+
+def _upsert_session(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfSession).where(PfSession.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    session_id = str(_req(data, "session_id", "sessions"))
+    _delete_session_rows(session, key, session_id)
+    session.add(
+        PfSession(
+            session_id=session_id,
+            feed_key=key,
+            version=version,
+            kind=str(_req(data, "kind", "sessions")),
+            room_code=str(data.get("room_code") or ""),
+            room_name=str(data.get("room_name") or ""),
+            starts_at=_time(_req(data, "starts_at", "sessions")),
+            title=str(data.get("title") or ""),
+            trade_type=str(data.get("trade_type") or "QT"),
+            quorum=data.get("quorum"),
+            data=copy.deepcopy(data),
+        )
+    )
+    session.flush()
+    for position, lot in enumerate(data.get("lots") or []):
+        session.add(
+            PfLot(
+                session_id=session_id,
+                lot_code=str(lot["lot_code"]),
+                position=position,
+                title=str(lot.get("title") or ""),
+                start_price=str(lot.get("start_price") or "0"),
+                increment=str(lot.get("increment") or "0"),
+                price_unit=str(lot.get("price_unit") or "0"),
+                deposit=lot.get("deposit"),
+                has_reserve=bool(lot.get("has_reserve")),
+                cap_price=lot.get("cap_price"),
+                max_wins_per_paddle=lot.get("max_wins_per_paddle"),
+                listing_top_bid=lot.get("listing_top_bid"),
+                listing_top_paddle=lot.get("listing_top_paddle"),
+            )
+        )
+    session.flush()
+    return 1
+
+
+def _delete_session_rows(session: Session, key: str, session_id: str | None = None) -> int:
+    ids = set(session.scalars(select(PfSession.session_id).where(PfSession.feed_key == key)))
+    if session_id:
+        ids.add(session_id)
+    if not ids:
+        return 0
+    session.execute(delete(PfLot).where(PfLot.session_id.in_(ids)))
+    result = session.execute(delete(PfSession).where(PfSession.session_id.in_(ids)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _delete_session(session: Session, key: str, version: int) -> int:
+    old = session.scalar(select(PfSession).where(PfSession.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    return _delete_session_rows(session, key)
+
+
+# registrations
+
+
+def _upsert_registration(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfRegistration).where(PfRegistration.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    registration_id = str(_req(data, "registration_id", "registrations"))
+    _delete_registration_rows(session, key, registration_id)
+    bidder = data.get("bidder") or {}
+    code_type = str(bidder.get("code_type") or "USCC")
+    code = bidder.get("code")
+    deposit = data.get("deposit") or {}
+    row = PfRegistration(
+        registration_id=registration_id,
+        feed_key=key,
+        version=version,
+        session_id=str(_req(data, "session_id", "registrations")),
+        lot_code=data.get("lot_code"),
+        bidder_name=str(bidder.get("name") or ""),
+        bidder_code_type=code_type,
+        deposit_status=deposit.get("status"),
+        deposit_amount=deposit.get("amount"),
+        checkin_code=data.get("checkin_code"),
+        bid_submitted_at=_time(data.get("bid_submitted_at")),
+    )
+    if code:
+        if code_type == "USCC":
+            row.bidder_code = normalise_id(str(code))
+        else:  # a natural person's ID number: never in clear
+            row.bidder_code_hmac = vault.lookup_hmac(str(code))
+            row.bidder_code_enc = vault.encrypt(normalise_id(str(code)), context=CTX_BIDDER)
+    session.add(row)
+    session.flush()
+    for rep in data.get("representatives") or []:
+        id_number = rep.get("id_number")
+        if not id_number:
+            continue
+        session.add(
+            PfRepresentative(
+                registration_id=registration_id,
+                name=str(rep.get("name") or ""),
+                id_hmac=vault.lookup_hmac(str(id_number)),
+                id_enc=vault.encrypt(normalise_id(str(id_number)), context=CTX_REPRESENTATIVE),
+            )
+        )
+    session.flush()
+    return 1
+
+
+def _delete_registration_rows(session: Session, key: str, registration_id: str | None = None) -> int:
+    ids = set(session.scalars(select(PfRegistration.registration_id).where(PfRegistration.feed_key == key)))
+    if registration_id:
+        ids.add(registration_id)
+    if not ids:
+        return 0
+    session.execute(delete(PfRepresentative).where(PfRepresentative.registration_id.in_(ids)))
+    result = session.execute(delete(PfRegistration).where(PfRegistration.registration_id.in_(ids)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _delete_registration(session: Session, key: str, version: int) -> int:
+    old = session.scalar(select(PfRegistration).where(PfRegistration.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    return _delete_registration_rows(session, key)
+
+
+# blacklist
+
+
+def _upsert_blacklist(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfBlacklist).where(PfBlacklist.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    code = str(_req(data, "BLACKLIST_CODE", "blacklist"))
+    session.execute(delete(PfBlacklist).where(or_(PfBlacklist.feed_key == key, PfBlacklist.blacklist_code == code)))
+    body_type = str(data.get("BODY_TYPE") or "entity")
+    body_code = data.get("BODY_CODE")
+    row = PfBlacklist(
+        blacklist_code=code,
+        feed_key=key,
+        version=version,
+        body_name=str(data.get("BODY_NAME") or ""),
+        body_type=body_type,
+        confined_action=str(data.get("CONFINED_ACTION") or ""),
+        record_reason=str(data.get("RECORD_REASON") or ""),
+        valid_from=data.get("valid_from"),
+        valid_until=data.get("valid_until"),
+    )
+    if body_code:
+        if body_type == "entity":
+            row.body_code = normalise_id(str(body_code))
+        else:  # persons and experts are named by an ID number: never in clear
+            row.body_code_hmac = vault.lookup_hmac(str(body_code))
+            row.body_code_enc = vault.encrypt(normalise_id(str(body_code)), context=CTX_BLACKLIST)
+    session.add(row)
+    session.flush()
+    return 1
+
+
+def _delete_blacklist(session: Session, key: str, version: int) -> int:
+    old = session.scalar(select(PfBlacklist).where(PfBlacklist.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    session.delete(old)
+    session.flush()
+    return 1
+
+
+# bid results
+
+
+def _upsert_bid_result(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.get(PfBidResult, key)
+    if old is not None and not _newer(old.version, version):
+        return 0
+    session_id = str(_req(data, "session_id", "bid_results"))
+    registration_id = str(_req(data, "registration_id", "bid_results"))
+    session.execute(
+        delete(PfBidResult).where(
+            or_(
+                PfBidResult.feed_key == key,
+                (PfBidResult.session_id == session_id) & (PfBidResult.registration_id == registration_id),
+            )
+        )
+    )
+    session.add(
+        PfBidResult(
+            feed_key=key,
+            version=version,
+            session_id=session_id,
+            registration_id=registration_id,
+            decrypt_status=str(data.get("decrypt_status") or "pending"),
+            decrypted_at=_time(data.get("decrypted_at")),
+            bid_price=data.get("BID_PRICE"),
+            price_unit=data.get("PRICE_UNIT"),
+            data=copy.deepcopy(data),
+        )
+    )
+    session.flush()
+    return 1
+
+
+def _delete_bid_result(session: Session, key: str, version: int) -> int:
+    old = session.get(PfBidResult, key)
+    if old is None or not _newer(old.version, version):
+        return 0
+    session.delete(old)
+    session.flush()
+    return 1
+
+
+_UPSERT = {
+    "sessions": _upsert_session,
+    "registrations": _upsert_registration,
+    "blacklist": _upsert_blacklist,
+    "bid_results": _upsert_bid_result,
+}
+_DELETE = {
+    "sessions": _delete_session,
+    "registrations": _delete_registration,
+    "blacklist": _delete_blacklist,
+    "bid_results": _delete_bid_result,
+}
+
+
+# --- look-ups for check-in --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationMatch:
+    """A registration a person may act for (plain data; no ID number in it).
+
+    Attributes:
+        via: ``representative`` (named as one) or ``bidder`` (the natural-person bidder).
+        person_name: the representative's name (the bidder's name for ``via="bidder"``).
+    """
+
+    registration_id: str
+    session_id: str
+    lot_code: str | None
+    bidder_name: str
+    bidder_code_type: str
+    bidder_code: str | None
+    deposit_status: str | None
+    deposit_amount: str | None
+    checkin_code: str | None
+    via: str
+    person_name: str
+
+
+@dataclass(frozen=True)
+class Ban:
+    """A blacklist entry that restricts on the day asked about."""
+
+    blacklist_code: str
+    body_name: str
+    body_type: str
+    confined_action: str
+    record_reason: str
+    valid_from: str | None
+    valid_until: str | None
+
+
+def _match(reg: PfRegistration, via: str, person_name: str) -> RegistrationMatch:
+    return RegistrationMatch(
+        registration_id=reg.registration_id,
+        session_id=reg.session_id,
+        lot_code=reg.lot_code,
+        bidder_name=reg.bidder_name,
+        bidder_code_type=reg.bidder_code_type,
+        bidder_code=reg.bidder_code,
+        deposit_status=reg.deposit_status,
+        deposit_amount=reg.deposit_amount,
+        checkin_code=reg.checkin_code,
+        via=via,
+        person_name=person_name,
+    )
+
+
+def registrations_for_person(
+    session: Session, vault: PiiVault, id_number: str, *, session_id: str | None = None
+) -> list[RegistrationMatch]:
+    """Registrations where the holder of ``id_number`` is a representative or the bidder.
+
+    Args:
+        session: a (read-only) session.
+        vault: computes the lookup HMAC; the ID number itself is never compared in clear.
+        id_number: as read from the card.
+        session_id: only registrations of this trading session.
+    """
+    digest = vault.lookup_hmac(id_number)
+    out: list[RegistrationMatch] = []
+    q = (
+        select(PfRegistration, PfRepresentative.name)
+        .join(PfRepresentative, PfRepresentative.registration_id == PfRegistration.registration_id)
+        .where(PfRepresentative.id_hmac == digest)
+    )
+    if session_id is not None:
+        q = q.where(PfRegistration.session_id == session_id)
+    seen: set[str] = set()
+    for reg, name in session.execute(q.order_by(PfRegistration.registration_id)):
+        if reg.registration_id not in seen:
+            seen.add(reg.registration_id)
+            out.append(_match(reg, "representative", name))
+    q2 = select(PfRegistration).where(PfRegistration.bidder_code_hmac == digest)
+    if session_id is not None:
+        q2 = q2.where(PfRegistration.session_id == session_id)
+    for reg in session.scalars(q2.order_by(PfRegistration.registration_id)):
+        if reg.registration_id not in seen:
+            seen.add(reg.registration_id)
+            out.append(_match(reg, "bidder", reg.bidder_name))
+    return out
+
+
+def registration_by_checkin_code(session: Session, checkin_code: str) -> RegistrationMatch | None:
+    """The registration a bidder's QR code names (it identifies the registration, never a person)."""
+    reg = session.scalar(select(PfRegistration).where(PfRegistration.checkin_code == checkin_code))
+    return None if reg is None else _match(reg, "checkin_code", reg.bidder_name)
+
+
+def active_bans(
+    session: Session,
+    vault: PiiVault,
+    *,
+    on_date: dt.date,
+    body_codes: Iterable[str] = (),
+    id_number: str | None = None,
+) -> list[Ban]:
+    """Blacklist entries restricting any of ``body_codes`` (USCCs) or ``id_number`` on ``on_date``.
+
+    Entries whose ``valid_from..valid_until`` does not contain ``on_date`` do not restrict; a
+    missing bound is open. A code in ``body_codes`` that is not an entity's may be a natural
+    person's ID number (a bidder with ``code_type`` ``ID``): it is looked up by HMAC too.
+    """
+    codes = {normalise_id(c) for c in body_codes if c}
+    hmacs = {vault.lookup_hmac(c) for c in codes}
+    if id_number:
+        hmacs.add(vault.lookup_hmac(id_number))
+    if not codes and not hmacs:
+        return []
+    conds = []
+    if codes:
+        conds.append(PfBlacklist.body_code.in_(codes))
+    if hmacs:
+        conds.append(PfBlacklist.body_code_hmac.in_(hmacs))
+    day = on_date.isoformat()
+    out = []
+    for row in session.scalars(select(PfBlacklist).where(or_(*conds)).order_by(PfBlacklist.blacklist_code)):
+        if row.valid_from and day < row.valid_from:
+            continue
+        if row.valid_until and day > row.valid_until:
+            continue
+        out.append(
+            Ban(
+                blacklist_code=row.blacklist_code,
+                body_name=row.body_name,
+                body_type=row.body_type,
+                confined_action=row.confined_action,
+                record_reason=row.record_reason,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+            )
+        )
+    return out

@@ -1,0 +1,206 @@
+"""The hall's service facade: what the UI and the CLI call, in plain data.
+
+``Hall`` owns the database engine, the journal and the services. Each method is one unit of work
+(its own transaction) and returns immutable DTOs, so callers never hold a live ORM object or
+import SQLAlchemy (DESIGN §2). The composition root (``hallkiosk``) builds one with ``Hall.open``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import Clock, PlatformClock
+from kiosk.config import Config
+from kiosk.db.engine import make_engine, read_only_session, session_factory
+from kiosk.db.migrate import upgrade
+from kiosk.db.models import PfLot, PfSession, Room, Site, Terminal
+from kiosk.journal import Journal, JournalFollower, VerifyResult, ensure_head, journal_id_of, stats, verify
+from kiosk.operators import AccessError, OperatorInfo, OperatorService
+from kiosk.pii import PiiVault
+from kiosk.timeutil import BEIJING
+
+KIND_NAMES_ZH = {"bid_opening": "开标", "auction": "拍卖", "listing_auction": "挂牌竞价"}
+TRADE_TYPES_ZH = {"GCJS": "工程建设", "ZFCG": "政府采购", "TDSYQ": "土地使用权", "KYQ": "矿业权", "GYCQ": "国有产权", "QT": "其他"}
+
+
+@dataclass(frozen=True)
+class LotInfo:
+    lot_code: str
+    title: str
+    start_price: str
+    increment: str
+    has_reserve: bool
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A trading session as screens show it."""
+
+    session_id: str
+    kind: str
+    title: str
+    room_code: str
+    room_name: str
+    starts_at: dt.datetime
+    trade_type: str
+    lots: tuple[LotInfo, ...] = ()
+
+    @property
+    def kind_zh(self) -> str:
+        return KIND_NAMES_ZH.get(self.kind, self.kind)
+
+    @property
+    def trade_type_zh(self) -> str:
+        return TRADE_TYPES_ZH.get(self.trade_type, self.trade_type)
+
+
+def default_journal_id(cfg: Config) -> str:
+    return cfg.platform.journal_id or f"{cfg.site.code}-LOCAL"
+
+
+class Hall:
+    """One hall database with its journal and services.
+
+    Args:
+        config: the resolved configuration.
+        engine: the database (migrated).
+        vault: the personal-data vault.
+        clock: the platform-corrected clock.
+        journal_id: this database's journal.
+    """
+
+    def __init__(self, config: Config, engine: Engine, vault: PiiVault, clock: Clock, journal_id: str) -> None:
+        self.config = config
+        self.engine = engine
+        self.vault = vault
+        self.clock = clock
+        self._sessions = session_factory(engine)
+        self.journal = Journal(journal_id, config.site.terminal_id, clock)
+        self.operators = OperatorService(
+            self.journal, max_failures=config.security.pin_max_failures, lockout_seconds=config.security.lockout_seconds
+        )
+
+    @classmethod
+    def open(cls, config: Config, *, clock: Clock | None = None, migrate: bool = True) -> Hall:
+        """Open (and by default migrate) the configured database and make sure its journal exists."""
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(config.database_url, echo=config.database.echo)
+        if migrate:
+            upgrade(engine)
+        with session_factory(engine).begin() as s:
+            jid = journal_id_of(s) or default_journal_id(config)
+            ensure_head(s, jid)
+            if s.get(Site, config.site.code) is None:
+                s.add(Site(code=config.site.code, name=config.site.name))
+        vault = PiiVault.from_key_file(config.key_path)
+        return cls(config, engine, vault, clock or PlatformClock(), jid)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- units of work ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on error."""
+        with self._sessions.begin() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session that never queues behind writers."""
+        with read_only_session(self.engine) as s:
+            yield s
+
+    # --- operators ------------------------------------------------------------------------------
+
+    def login(self, username: str, pin: str, roles: tuple[str, ...] | None = None) -> OperatorInfo:
+        """Check a PIN; the attempt is journalled even when it fails."""
+        error: AccessError | None = None
+        with self.unit() as s:
+            try:
+                return self.operators.login(s, username, pin, roles=roles)
+            except AccessError as exc:
+                error = exc
+        raise error
+
+    def logout(self, username: str, reason: str = "user") -> None:
+        with self.unit() as s:
+            self.operators.logout(s, username, reason=reason)
+
+    def check_admin_pin(self, pin: str) -> OperatorInfo:
+        error: AccessError | None = None
+        with self.unit() as s:
+            try:
+                return self.operators.check_admin_pin(s, pin)
+            except AccessError as exc:
+                error = exc
+        raise error
+
+    def list_operators(self) -> list[OperatorInfo]:
+        with self.reading() as s:
+            return self.operators.list(s)
+
+    # --- terminals and rooms ----------------------------------------------------------------------
+
+    def register_terminal(self, role: str) -> None:
+        """Note this terminal and its role; journalled as ``terminal.started``."""
+        room = self.config.site.room_code or None
+        with self.unit() as s:
+            if room and s.get(Room, room) is None:
+                s.add(Room(code=room, name=room))
+            t = s.get(Terminal, self.config.site.terminal_id)
+            if t is None:
+                t = Terminal(terminal_id=self.config.site.terminal_id, role=role)
+                s.add(t)
+            t.role = role
+            t.room_code = room
+            t.last_seen_at = self.clock.now()
+            self.journal.append(s, "terminal.started", {"terminal_id": self.config.site.terminal_id, "role": role})
+
+    # --- the day's sessions -----------------------------------------------------------------------
+
+    def sessions_on(self, day: dt.date | None = None, *, room_code: str | None = None, kinds: tuple[str, ...] | None = None) -> list[SessionInfo]:
+        """Sessions starting on ``day`` (Beijing date; today by the platform clock), by start time."""
+        day = day or self.clock.now().astimezone(BEIJING).date()
+        start = dt.datetime.combine(day, dt.time(0), BEIJING)
+        end = start + dt.timedelta(days=1)
+        with self.reading() as s:
+            q = select(PfSession).where(PfSession.starts_at >= start, PfSession.starts_at < end)
+            if room_code:
+                q = q.where(PfSession.room_code == room_code)
+            if kinds:
+                q = q.where(PfSession.kind.in_(kinds))
+            rows = s.scalars(q.order_by(PfSession.starts_at, PfSession.session_id)).all()
+            lots = {}
+            for lot in s.scalars(select(PfLot).where(PfLot.session_id.in_([r.session_id for r in rows])).order_by(PfLot.position)):
+                lots.setdefault(lot.session_id, []).append(
+                    LotInfo(lot.lot_code, lot.title, lot.start_price, lot.increment, lot.has_reserve)
+                )
+            return [
+                SessionInfo(
+                    r.session_id, r.kind, r.title, r.room_code, r.room_name, r.starts_at, r.trade_type,
+                    tuple(lots.get(r.session_id, ())),
+                )
+                for r in rows
+            ]
+
+    # --- journal ----------------------------------------------------------------------------------
+
+    def journal_stats(self) -> dict[str, object]:
+        with self.reading() as s:
+            return stats(s)
+
+    def verify_journal(self) -> VerifyResult:
+        with self.reading() as s:
+            return verify(s)
+
+    def follower(self, kinds: tuple[str, ...] | None = None, after_seq: int | None = None) -> JournalFollower:
+        """A follower of new journal entries (the composition root runs its loop on a thread)."""
+        return JournalFollower(self.engine, after_seq=after_seq, kinds=kinds)
