@@ -1,0 +1,335 @@
+"""The ID card reader driver: find → select → read over a serial URL (reference/devices.md §1).
+
+:class:`SamIdReader` implements :class:`kiosk.ports.IdReader`:
+
+* ``run(stop, on_event)`` polls ``20 01`` (find) about every 0.5 s; on a card it sends ``20 02``
+  (select) and ``30 01`` (or ``30 10`` when ``with_fingerprint``), parses the text block and
+  reports ``CardEvent("card")`` once per card — debounced on the ID number — then
+  ``CardEvent("removed")`` when the card has not been found for ``removal_polls`` polls.
+  Reader faults become ``CardEvent("error")`` (once per fault, not once per poll) and state
+  changes ``CardEvent("state")``: ONLINE, ERROR (module fault), OFFLINE (no answer or port gone),
+  RECONNECTING (retrying to open a vanished port, every ``reconnect_interval``).
+* ``read_once(timeout)`` opens the port, waits for one card and closes the port.
+
+Each command waits ``response_timeout`` for its answer; answers are reassembled from noise and
+split reads, and an answer with a bad checksum is asked for once more before it is an error.
+The photo stays the raw 1024-byte WLT block; a vendor decoder can be plugged in as
+``photo_decoder`` (bytes → BMP bytes or None) and is used by :meth:`SamIdReader.decode_photo`.
+
+Personal data never reaches the log: only masked numbers and names are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import serial
+
+from devices.idcard import frames
+from devices.idcard.frames import FrameError, FrameReassembler
+from devices.idcard.status import (
+    BadAnswerError,
+    ChecksumError,
+    NoAnswerError,
+    ReadTimeoutError,
+    SamStatusError,
+    error_for_sw3,
+    is_success,
+)
+from devices.idcard.text import PHOTO_LEN, TEXT_LEN, parse_text
+from devices.urls import PortError, close_quietly, open_url
+from kiosk.pii import mask_id_number, mask_name
+from kiosk.ports import CardEvent, DeviceError, DeviceState, IdCard
+
+log = logging.getLogger(__name__)
+
+PhotoDecoder = Callable[[bytes], bytes | None]
+
+
+class SamIdReader:
+    """A SAM-protocol resident ID card reader on a serial URL.
+
+    Args:
+        url: the port (``/dev/ttyUSB0``, ``COM3``, ``socket://host:port`` …).
+        baudrate: line speed; the reader's default is 115200 8N1.
+        poll_interval: seconds between find commands.
+        response_timeout: seconds to wait for each answer.
+        with_fingerprint: read with ``30 10`` (text + photo + fingerprint) instead of ``30 01``.
+        reconnect_interval: seconds between attempts to reopen a vanished port.
+        removal_polls: consecutive "no card" polls after which a card counts as removed.
+        debounce_s: a card removed and found again within this time is not reported again.
+        reopen_after: consecutive unanswered polls after which the port is closed and reopened.
+        photo_decoder: a vendor WLT decoder (1024 bytes → BMP bytes), or None.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        baudrate: int = 115200,
+        poll_interval: float = 0.5,
+        response_timeout: float = 1.0,
+        with_fingerprint: bool = False,
+        reconnect_interval: float = 1.0,
+        removal_polls: int = 2,
+        debounce_s: float = 2.0,
+        reopen_after: int = 3,
+        photo_decoder: PhotoDecoder | None = None,
+    ) -> None:
+        self.url = url
+        self.baudrate = baudrate
+        self.poll_interval = poll_interval
+        self.response_timeout = response_timeout
+        self.with_fingerprint = with_fingerprint
+        self.reconnect_interval = reconnect_interval
+        self.removal_polls = max(1, removal_polls)
+        self.debounce_s = debounce_s
+        self.reopen_after = max(1, reopen_after)
+        self.photo_decoder = photo_decoder
+        self.state = DeviceState.UNKNOWN
+        self.last_error: DeviceError | None = None
+        self._reasm = FrameReassembler(frames.MIN_RESPONSE_LEN)
+
+    def __repr__(self) -> str:
+        return f"SamIdReader({self.url!r}, state={self.state.value})"
+
+    # --- one command ----------------------------------------------------------------------
+
+    def _open(self) -> serial.SerialBase:
+        return open_url(self.url, baudrate=self.baudrate, timeout=0.05)
+
+    def transact(self, port: serial.SerialBase, cmd: tuple[int, int], data: bytes = b"") -> frames.Response:
+        """Send one command and return its decoded answer (any SW3).
+
+        Raises:
+            NoAnswerError: nothing (or only noise) came back in ``response_timeout``.
+            ChecksumError: the answer was damaged twice.
+            PortError: the port vanished.
+        """
+        request = frames.encode_request(cmd[0], cmd[1], data)
+        for _attempt in range(2):
+            damaged = False
+            try:
+                port.reset_input_buffer()
+                self._reasm.clear()
+                port.write(request)
+                port.flush()
+                deadline = time.monotonic() + self.response_timeout
+                while not damaged and time.monotonic() < deadline:
+                    chunk = port.read(port.in_waiting or 1)
+                    if not chunk:
+                        continue
+                    for item in self._reasm.feed(chunk):
+                        if isinstance(item, FrameError):
+                            damaged = True  # ask again once
+                            break
+                        return frames.decode_response(item)
+            except (serial.SerialException, OSError) as exc:
+                raise PortError(self.url, str(exc) or type(exc).__name__) from exc
+            if not damaged:
+                raise NoAnswerError()
+        raise ChecksumError()
+
+    def _expect(self, port: serial.SerialBase, cmd: tuple[int, int]) -> frames.Response:
+        resp = self.transact(port, cmd)
+        if not is_success(resp.sw3):
+            raise error_for_sw3(resp.sw3)
+        return resp
+
+    def sam_status(self, port: serial.SerialBase) -> None:
+        """Ask the SAM module for its status (``11 FF``); raises its error if it is not 90."""
+        self._expect(port, frames.CMD_SAM_STATUS)
+
+    def poll(self, port: serial.SerialBase) -> IdCard | None:
+        """One find → select → read cycle: the card, or None when there is none (SW3 80/81).
+
+        Raises:
+            DeviceError: the reader reported a fault, did not answer, or the port vanished.
+        """
+        resp = self.transact(port, frames.CMD_FIND)
+        if resp.sw3 == 0x80:
+            return None
+        if resp.sw3 != 0x9F:
+            raise error_for_sw3(resp.sw3)
+        resp = self.transact(port, frames.CMD_SELECT)
+        if resp.sw3 == 0x81:
+            return None
+        if resp.sw3 != 0x90:
+            raise error_for_sw3(resp.sw3)
+        cmd = frames.CMD_READ_FP if self.with_fingerprint else frames.CMD_READ
+        resp = self._expect(port, cmd)
+        card = parse_read_answer(resp.data, with_fingerprint=self.with_fingerprint)
+        log.info("ID card read: %s %s", mask_name(card.name), mask_id_number(card.id_number))
+        return card
+
+    # --- the port protocol ----------------------------------------------------------------
+
+    def read_once(self, timeout: float) -> IdCard:
+        """Wait up to ``timeout`` seconds for a card.
+
+        Raises:
+            ReadTimeoutError: no card in time (``code == "timeout"``).
+            NoAnswerError: the reader never answered.
+            PortError: the port cannot be opened or vanished.
+            SamStatusError: the reader module reported a fault.
+        """
+        deadline = time.monotonic() + timeout
+        port = self._open()
+        answered = False
+        last: DeviceError | None = None
+        try:
+            while True:
+                try:
+                    card = self.poll(port)
+                    answered = True
+                    if card is not None:
+                        return card
+                except NoAnswerError as exc:
+                    last = exc
+                except ChecksumError as exc:
+                    answered, last = True, exc
+                except SamStatusError as exc:
+                    answered, last = True, exc
+                    if not exc.card_level:
+                        raise
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    if not answered and last is not None:
+                        raise last
+                    raise ReadTimeoutError(timeout)
+                time.sleep(min(self.poll_interval, remaining))
+        finally:
+            close_quietly(port)
+
+    def run(self, stop: threading.Event, on_event: Callable[[CardEvent], None]) -> None:
+        """Poll until ``stop`` is set, reporting cards, removals, errors and state (see module doc)."""
+        port: serial.SerialBase | None = None
+        current: IdCard | None = None
+        last_id = ""
+        removed_at = 0.0
+        absent = 0
+        silent = 0
+        reported: str | None = None  # code of the last error reported since the last good poll
+
+        def set_state(state: DeviceState) -> None:
+            if state != self.state:
+                self.state = state
+                on_event(CardEvent("state", state=state))
+
+        def report(err: DeviceError) -> None:
+            nonlocal reported
+            self.last_error = err
+            if err.code != reported:
+                reported = err.code
+                log.warning("ID reader %s: %s", self.url, err.en)
+                on_event(CardEvent("error", error=err))
+
+        def lose_card() -> None:
+            nonlocal current, removed_at
+            if current is not None:
+                current = None
+                removed_at = time.monotonic()
+                on_event(CardEvent("removed"))
+
+        try:
+            while not stop.is_set():
+                if port is None:
+                    try:
+                        port = self._open()
+                    except PortError as exc:
+                        if self.state not in (DeviceState.OFFLINE, DeviceState.RECONNECTING):
+                            set_state(DeviceState.OFFLINE)
+                        report(exc)
+                        set_state(DeviceState.RECONNECTING)
+                        stop.wait(self.reconnect_interval)
+                        continue
+                try:
+                    card = self.poll(port)
+                except PortError as exc:
+                    close_quietly(port)
+                    port = None
+                    lose_card()
+                    set_state(DeviceState.OFFLINE)
+                    report(exc)
+                    continue  # reopen at once; the reconnect loop paces retries
+                except NoAnswerError as exc:
+                    silent += 1
+                    lose_card()
+                    set_state(DeviceState.OFFLINE)
+                    report(exc)
+                    if silent >= self.reopen_after:
+                        close_quietly(port)
+                        port = None
+                        silent = 0
+                except ChecksumError as exc:
+                    report(exc)
+                except SamStatusError as exc:
+                    report(exc)
+                    if not exc.card_level:
+                        set_state(DeviceState.ERROR)
+                    else:
+                        set_state(DeviceState.ONLINE)
+                except DeviceError as exc:  # a malformed read block
+                    report(exc)
+                else:
+                    silent = 0
+                    reported = None
+                    set_state(DeviceState.ONLINE)
+                    if card is None:
+                        absent += 1
+                        if absent >= self.removal_polls:
+                            lose_card()
+                    else:
+                        absent = 0
+                        if current is not None and current.id_number == card.id_number:
+                            pass  # still the same card
+                        else:
+                            lose_card()
+                            now = time.monotonic()
+                            flicker = card.id_number == last_id and now - removed_at < self.debounce_s
+                            current = card
+                            last_id = card.id_number
+                            if not flicker:
+                                on_event(CardEvent("card", card=card))
+                stop.wait(self.poll_interval)
+        finally:
+            close_quietly(port)
+
+    # --- photo ----------------------------------------------------------------------------
+
+    def decode_photo(self, card: IdCard) -> bytes | None:
+        """The photo as an image through the vendor plug-in; None without one or when it fails."""
+        if self.photo_decoder is None or not card.photo:
+            return None
+        try:
+            return self.photo_decoder(card.photo)
+        except Exception as exc:  # noqa: BLE001 - a vendor binary may fail in any way
+            log.warning("WLT photo decoder failed: %s", type(exc).__name__)
+            return None
+
+
+def parse_read_answer(data: bytes, *, with_fingerprint: bool = False) -> IdCard:
+    """Split the data of a ``30 01``/``30 10`` answer into text, photo (and fingerprint) and parse it.
+
+    Raises:
+        BadAnswerError: the lengths in the header do not match the data.
+        TextBlockError: the text block cannot be parsed.
+    """
+    head = 6 if with_fingerprint else 4
+    if len(data) < head:
+        raise BadAnswerError("read answer too short", "读卡应答过短")
+    text_len = int.from_bytes(data[0:2], "big")
+    photo_len = int.from_bytes(data[2:4], "big")
+    fp_len = int.from_bytes(data[4:6], "big") if with_fingerprint else 0
+    if text_len != TEXT_LEN or photo_len > PHOTO_LEN * 2 or len(data) != head + text_len + photo_len + fp_len:
+        raise BadAnswerError(
+            f"read answer lengths do not add up (text {text_len}, photo {photo_len}, fp {fp_len}, data {len(data)})",
+            "读卡应答长度不符",
+        )
+    text = data[head : head + text_len]
+    photo = data[head + text_len : head + text_len + photo_len]
+    fp = data[head + text_len + photo_len :]
+    return parse_text(text, photo, fp)
