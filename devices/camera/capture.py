@@ -400,7 +400,9 @@ class OpenCVCamera(CameraBase):
 
     def _open_device(self) -> None:
         if self.kind == "file" and not Path(str(self.source)).is_file():
-            raise CameraError("not-found", f"视频文件不存在：{self.source}", f"video file not found: {self.source}")
+            raise CameraError(
+                "not-found", f"视频文件不存在：{self.source}", f"video file not found: {self.source}"
+            )
         if self.kind == "stream" and not str(self.source).startswith("/dev/"):
             ms = int(self.timeout_s * 1000)
             params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, ms, cv2.CAP_PROP_READ_TIMEOUT_MSEC, ms]

@@ -151,7 +151,9 @@ class HaarFaceDetector:
             gray, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors, minSize=(side, side)
         )
         boxes = [
-            FaceBox(int(round(x / scale)), int(round(y / scale)), int(round(w / scale)), int(round(h / scale)))
+            FaceBox(
+                int(round(x / scale)), int(round(y / scale)), int(round(w / scale)), int(round(h / scale))
+            )
             for (x, y, w, h) in found
         ]
         return sorted(boxes, key=lambda b: b.area, reverse=True)
@@ -175,9 +177,13 @@ class YuNetFaceDetector:
     ) -> None:
         path = _check_model_file(model)
         try:
-            self._net = cv2.FaceDetectorYN.create(str(path), "", (320, 320), score_threshold, nms_threshold, top_k)
+            self._net = cv2.FaceDetectorYN.create(
+                str(path), "", (320, 320), score_threshold, nms_threshold, top_k
+            )
         except cv2.error as exc:
-            raise FaceModelError("face-model-invalid", path, "OpenCV cannot load it as a YuNet model") from exc
+            raise FaceModelError(
+                "face-model-invalid", path, "OpenCV cannot load it as a YuNet model"
+            ) from exc
         self.path = path
         self._size: tuple[int, int] = (320, 320)
 
@@ -222,7 +228,9 @@ class SFaceMatcher:
         try:
             self._net = cv2.FaceRecognizerSF.create(str(path), "")
         except cv2.error as exc:
-            raise FaceModelError("face-model-invalid", path, "OpenCV cannot load it as an SFace model") from exc
+            raise FaceModelError(
+                "face-model-invalid", path, "OpenCV cannot load it as an SFace model"
+            ) from exc
         self.path = path
         self.threshold = threshold
 
@@ -258,7 +266,10 @@ class Verdict(enum.StrEnum):
 MESSAGES: dict[Verdict, tuple[str, str]] = {
     Verdict.OK: ("人脸采集合格，请保持不动", "Face captured — please hold still"),
     Verdict.NO_FACE: ("未检测到人脸，请正对摄像头", "No face found — please face the camera"),
-    Verdict.SEVERAL_FACES: ("检测到多张人脸，请一人单独采集", "More than one face — one person at a time, please"),
+    Verdict.SEVERAL_FACES: (
+        "检测到多张人脸，请一人单独采集",
+        "More than one face — one person at a time, please",
+    ),
     Verdict.TOO_SMALL: ("请靠近摄像头，使面部位于框内", "Please come closer so your face fills the frame"),
     Verdict.TOO_DARK: ("光线太暗，请调整位置或开启补光", "Too dark — please move into the light"),
     Verdict.TOO_BLURRY: ("画面模糊，请保持不动", "Image blurred — please hold still"),
@@ -338,7 +349,9 @@ def face_sharpness(gray_face: np.ndarray) -> float:
     return float(cv2.Laplacian(norm, cv2.CV_64F).var())
 
 
-def assess_face(frame: Frame | np.ndarray, detector: FaceDetector, policy: FacePolicy | None = None) -> FaceAssessment:
+def assess_face(
+    frame: Frame | np.ndarray, detector: FaceDetector, policy: FacePolicy | None = None
+) -> FaceAssessment:
     """Check a frame for exactly one face of adequate size, light and sharpness in the guide frame.
 
     Args:
@@ -358,9 +371,7 @@ def assess_face(frame: Frame | np.ndarray, detector: FaceDetector, policy: FaceP
         rx, ry, rw, rh = policy.guide
         gx, gy, gw, gh = int(rx * fw), int(ry * fh), max(1, int(rw * fw)), max(1, int(rh * fh))
     faces = [
-        f
-        for f in detector.detect(image)
-        if gx <= f.x + f.w / 2 < gx + gw and gy <= f.y + f.h / 2 < gy + gh
+        f for f in detector.detect(image) if gx <= f.x + f.w / 2 < gx + gw and gy <= f.y + f.h / 2 < gy + gh
     ]
     if not faces:
         return FaceAssessment(Verdict.NO_FACE, 0, None, 0.0, 0.0, 0.0)

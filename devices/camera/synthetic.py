@@ -247,7 +247,13 @@ class SyntheticCamera(CameraBase):
             cv2.add(image, self._noise[index % len(self._noise)], dst=image)
         stamp = wall_time if wall_time is not None else self.epoch + t
         when = datetime.fromtimestamp(stamp, _CST)
-        self._draw_overlay(image, [f"CAM synthetic  #{index:06d}", when.strftime("%Y-%m-%d %H:%M:%S.") + f"{when.microsecond // 1000:03d}"])
+        self._draw_overlay(
+            image,
+            [
+                f"CAM synthetic  #{index:06d}",
+                when.strftime("%Y-%m-%d %H:%M:%S.") + f"{when.microsecond // 1000:03d}",
+            ],
+        )
         return image
 
     def _draw_overlay(self, image: np.ndarray, lines: list[str]) -> None:
@@ -259,7 +265,9 @@ class SyntheticCamera(CameraBase):
         cv2.rectangle(image, (0, 0), (min(self.width - 1, box_w), pad + line_h * len(lines)), (0, 0, 0), -1)
         for i, text in enumerate(lines):
             org = (pad, pad + line_h * (i + 1) - int(8 * scale))
-            cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thick, cv2.LINE_AA)
+            cv2.putText(
+                image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thick, cv2.LINE_AA
+            )
 
     # --- the device --------------------------------------------------------------------------------
 
@@ -279,7 +287,9 @@ class SyntheticCamera(CameraBase):
 
     def _read_image(self) -> tuple[np.ndarray, int | None]:
         if self.unplugged:
-            raise CameraError("read-failed", "摄像头无画面（模拟拔出）", "camera read failed (simulated unplug)")
+            raise CameraError(
+                "read-failed", "摄像头无画面（模拟拔出）", "camera read failed (simulated unplug)"
+            )
         index = self._next
         if self.realtime:
             due = self._t0 + index / self._nominal_fps

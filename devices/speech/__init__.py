@@ -1,0 +1,37 @@
+"""Voice announcements: Mandarin number reading, offline engines, one serial queue per audio zone.
+
+See :mod:`devices.speech.numbers`, :mod:`devices.speech.engines` and :mod:`devices.speech.queue`
+(reference/queue.md §3). No Qt here: a Qt speech engine, if any, belongs to ``ui/``.
+"""
+
+from devices.speech.engines import (
+    ChimeEngine,
+    EspeakEngine,
+    FakeEngine,
+    FileSink,
+    NullSink,
+    SpeechEngine,
+    SpeechError,
+    make_engine,
+)
+from devices.speech.numbers import call_speech, call_text, number_zh, speakable, ticket_zh, window_zh
+from devices.speech.queue import AnnouncementQueue, ZonedSpeech
+
+__all__ = [
+    "AnnouncementQueue",
+    "ChimeEngine",
+    "EspeakEngine",
+    "FakeEngine",
+    "FileSink",
+    "NullSink",
+    "SpeechEngine",
+    "SpeechError",
+    "ZonedSpeech",
+    "call_speech",
+    "call_text",
+    "make_engine",
+    "number_zh",
+    "speakable",
+    "ticket_zh",
+    "window_zh",
+]
