@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 from collections import deque
@@ -375,7 +376,7 @@ class OpenCVCamera(CameraBase):
 
     def __init__(
         self,
-        url: str | int,
+        url: str | int | os.PathLike[str],
         *,
         name: str = "camera",
         width: int | None = None,

@@ -126,7 +126,10 @@ class HaarFaceDetector:
         path = Path(cascade) if cascade else Path(cv2.data.haarcascades) / HAAR_FRONTAL
         if not path.is_file():
             raise FaceModelError("face-model-missing", path, "cascade file not found")
-        self._cascade = cv2.CascadeClassifier(str(path))
+        try:
+            self._cascade = cv2.CascadeClassifier(str(path))
+        except (cv2.error, SystemError) as exc:  # a malformed XML surfaces as SystemError from the binding
+            raise FaceModelError("face-model-invalid", path, "not a cascade OpenCV can load") from exc
         if self._cascade.empty():
             raise FaceModelError("face-model-invalid", path, "not a cascade OpenCV can load")
         self.path = path
