@@ -55,7 +55,9 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_video(tmp_path_factory.mktemp("video") / "clip.mp4")
 
 
-def run_in_thread(cam: OpenCVCamera | SyntheticCamera, frames: list[Frame]) -> tuple[threading.Thread, threading.Event]:
+def run_in_thread(
+    cam: OpenCVCamera | SyntheticCamera, frames: list[Frame]
+) -> tuple[threading.Thread, threading.Event]:
     stop = threading.Event()
     t = threading.Thread(target=cam.run, args=(stop, frames.append), daemon=True)
     t.start()
