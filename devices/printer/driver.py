@@ -21,6 +21,13 @@ from devices.printer import status as st
 from devices.printer.escpos import encode_slip, paper
 from kiosk.ports import DeviceError, PaperState, PrinterStatus, Slip
 
+try:  # pyserial's POSIX port lets termios.error (not an OSError) escape, e.g. EIO from a dead pty
+    import termios
+
+    _PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, termios.error)
+except ImportError:  # Windows
+    _PORT_ERRORS = (serial.SerialException, OSError)
+
 #: zh / en messages per error code.
 MESSAGES: dict[str, tuple[str, str]] = {
     "offline": ("打印机未连接或无响应，请联系工作人员", "The printer is not connected or not answering"),
@@ -90,17 +97,21 @@ class EscPosPrinter:
             self._port = serial.serial_for_url(
                 self.url, baudrate=self.baudrate, timeout=self.timeout, write_timeout=self.timeout
             )
-        except (serial.SerialException, OSError, ValueError):
+        except (*_PORT_ERRORS, ValueError):
             self._port = None
         return self._port
 
     def _drop(self) -> None:
         port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                pass
+        if port is None:
+            return
+        sock = getattr(port, "_socket", None)  # socket:// skips close() when shutdown() fails
+        try:
+            port.close()
+        except _PORT_ERRORS:
+            pass
+        if sock is not None:
+            sock.close()
 
     def close(self) -> None:
         """Close the port (the next call opens it again)."""
@@ -150,7 +161,7 @@ class EscPosPrinter:
                 return st.NO_ANSWER
             try:
                 return self._query(port)
-            except (serial.SerialException, OSError):
+            except _PORT_ERRORS:
                 self._drop()
                 if attempt:
                     break
@@ -190,7 +201,7 @@ class EscPosPrinter:
             except serial.SerialTimeoutException as exc:
                 self._drop()
                 raise device_error("timeout", str(exc)) from exc
-            except (serial.SerialException, OSError) as exc:
+            except _PORT_ERRORS as exc:
                 self._drop()
                 raise device_error("offline", str(exc)) from exc
             if written is not None and written != len(data):

@@ -2,8 +2,10 @@
 
 It splits a byte stream into text runs and whole commands (with their parameters and data
 blocks), so a ``10 04 01`` inside raster or QR data is never mistaken for a status request.
-Bytes may arrive in any chunks; an incomplete command waits for the rest. Unknown control
-bytes become one-byte ``unknown`` tokens, so a consumer can skip them safely.
+Bytes may arrive in any chunks; an incomplete command waits for the rest. An unknown
+ESC / FS / GS command becomes a two-byte ``unknown`` token (prefix and letter; its parameters,
+if any, cannot be known) and any other unknown control byte a one-byte one, so a consumer can
+skip them safely.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class Token:
     Attributes:
         kind: ``text`` (a run of bytes ≥ 0x20), ``lf``, ``cr``, ``ht``, ``ff``, ``esc``, ``fs``,
             ``gs`` (commands; ``code`` is the letter byte), ``dle_eot`` (real-time status request,
-            ``params`` = (n,)), ``dle`` (other real-time command) or ``unknown`` (one skipped byte).
+            ``params`` = (n,)), ``dle`` (other real-time command) or ``unknown`` (skipped bytes).
         raw: the exact bytes of the token.
         code: the command letter after ESC / FS / GS (or the GS ( / GS v sub-letter), else 0.
         params: the fixed parameter bytes.
@@ -119,7 +121,7 @@ class Tokenizer:
     def _block(self, buf: bytearray, pos: int, kind: str, code: int, head: int, size: int) -> Token:
         """A command of ``head`` bytes followed by ``size`` data bytes."""
         if size > MAX_BLOCK:
-            return Token("unknown", bytes([buf[pos]]))
+            return Token("unknown", bytes(buf[pos : pos + 2]))
         end = pos + head + size
         self._need(buf, end)
         params = tuple(buf[pos + 2 : pos + head])
@@ -134,11 +136,11 @@ class Tokenizer:
                 self._need(buf, pos + 5)
                 m, n = buf[pos + 2], buf[pos + 3] | buf[pos + 4] << 8
                 return self._block(buf, pos, "esc", code, 5, n * (1 if m in (0, 1) else 3))
-            return Token("unknown", bytes([prefix]))
+            return Token("unknown", bytes([prefix, code]))
         if prefix == 0x1C:
             if code in _FS_FIXED:
                 return self._fixed(buf, pos, "fs", code, _FS_FIXED[code])
-            return Token("unknown", bytes([prefix]))
+            return Token("unknown", bytes([prefix, code]))
         # GS
         if code in _GS_FIXED:
             return self._fixed(buf, pos, "gs", code, _GS_FIXED[code])
@@ -149,7 +151,7 @@ class Tokenizer:
         if code == 0x76:  # GS v 0 m xL xH yL yH d…
             self._need(buf, pos + 8)
             if buf[pos + 2] != 0x30:
-                return Token("unknown", bytes([prefix]))
+                return Token("unknown", bytes([prefix, code]))
             x = buf[pos + 4] | buf[pos + 5] << 8
             y = buf[pos + 6] | buf[pos + 7] << 8
             return self._block(buf, pos, "gs", code, 8, x * y)
@@ -171,12 +173,12 @@ class Tokenizer:
                 end = buf.find(b"\x00", pos + 3)
                 if end < 0:
                     if len(buf) - pos > 4096:
-                        return Token("unknown", bytes([prefix]))
+                        return Token("unknown", bytes([prefix, code]))
                     raise _Incomplete
                 return Token("gs", bytes(buf[pos : end + 1]), code, (m,), bytes(buf[pos + 3 : end]))
             self._need(buf, pos + 4)
             return self._block(buf, pos, "gs", code, 4, buf[pos + 3])
-        return Token("unknown", bytes([prefix]))
+        return Token("unknown", bytes([prefix, code]))
 
 
 def tokenize(data: bytes) -> list[Token]:
