@@ -126,8 +126,9 @@ def relist(session: Session, feed: str) -> None:
     else:
         session.execute(delete(PfBidResult))
     state = _state(session, feed)
+    if state.cursor is not None:  # a first listing is not a relisting
+        state.relists = (state.relists or 0) + 1
     state.cursor = None
-    state.relists = (state.relists or 0) + 1
     session.flush()
 
 

@@ -1,0 +1,185 @@
+"""Pulling the platform's feeds into the hall database (platform-api §2).
+
+:class:`Puller` asks each feed for pages until ``has_more`` is false, applying each page and
+storing its cursor in one local transaction (``kiosk.feeds.apply_page``). A feed listed from the
+beginning (first start, or after ``410 cursor-expired``) is fetched whole first and then
+replaces the local copy in **one** transaction (``kiosk.feeds.relist`` + the pages), so a
+terminal never works from a half-listed feed.
+
+While an opening is decrypting, :meth:`Puller.poll_bid_results` fetches the ``bid_results``
+feed and returns one session's results, quickly enough to call every second or two.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from kiosk import feeds
+from kiosk.db.engine import read_only_session, session_factory
+from kiosk.db.models import PfBidResult
+from kiosk.pii import PiiVault
+from sync.client import FeedPage, PlatformClient
+from sync.errors import CursorExpired, PlatformError
+
+log = logging.getLogger(__name__)
+
+MAX_RELISTS = 3
+
+
+@dataclass
+class FeedResult:
+    """What one feed pull did."""
+
+    feed: str
+    pages: int = 0
+    items: int = 0
+    relisted: bool = False
+    error: str | None = None
+
+
+@dataclass
+class PullReport:
+    """What a pull of all feeds did."""
+
+    feeds: dict[str, FeedResult] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Every feed caught up."""
+        return all(r.error is None for r in self.feeds.values())
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {f: r.error for f, r in self.feeds.items() if r.error}
+
+
+@dataclass(frozen=True)
+class BidResult:
+    """One bidder's decryption outcome (plain data for the host console)."""
+
+    session_id: str
+    registration_id: str
+    decrypt_status: str
+    decrypted_at: str | None
+    bid_price: str | None
+    price_unit: str | None
+    data: dict[str, Any]
+
+
+class Puller:
+    """Pulls feeds for one hall database.
+
+    Args:
+        engine: the hall database.
+        client: the platform client.
+        vault: protects personal data in pulled records.
+        page_limit: items per page asked for (1..500).
+    """
+
+    def __init__(self, engine: Engine, client: PlatformClient, vault: PiiVault, *, page_limit: int = 200) -> None:
+        self.engine = engine
+        self.client = client
+        self.vault = vault
+        self.page_limit = max(1, min(500, page_limit))
+        self._sessions = session_factory(engine)
+
+    def pull_all(self, names: tuple[str, ...] = feeds.FEEDS) -> PullReport:
+        """Pull every feed; a feed's failure is reported and does not stop the others.
+
+        Transient failures are in the report; nothing is raised for them.
+        """
+        report = PullReport()
+        for feed in names:
+            try:
+                report.feeds[feed] = self.pull_feed(feed)
+            except PlatformError as exc:
+                log.warning("pulling %s failed: %s", feed, exc)
+                report.feeds[feed] = FeedResult(feed, error=f"{type(exc).__name__} {exc}")
+        return report
+
+    def pull_feed(self, feed: str) -> FeedResult:
+        """Pull one feed until ``has_more`` is false.
+
+        Raises:
+            PlatformError: the platform failed (the pages applied so far stay applied).
+        """
+        with read_only_session(self.engine) as s:
+            cursor = feeds.feed_cursor(s, feed)
+        result = FeedResult(feed)
+        if cursor is None:
+            return self._full_listing(feed, result)
+        while True:
+            try:
+                page = self.client.feed_page(feed, cursor, self.page_limit)
+            except CursorExpired:
+                log.warning("platform forgot our %s cursor: listing the feed again", feed)
+                return self._full_listing(feed, result)
+            self._apply(feed, [page], relist=False)
+            result.pages += 1
+            result.items += len(page.items)
+            cursor = page.next_cursor
+            if not page.has_more:
+                return result
+
+    def _full_listing(self, feed: str, result: FeedResult) -> FeedResult:
+        for _attempt in range(MAX_RELISTS):
+            pages: list[FeedPage] = []
+            cursor: str | None = None
+            try:
+                while True:
+                    page = self.client.feed_page(feed, cursor, self.page_limit)
+                    pages.append(page)
+                    cursor = page.next_cursor
+                    if not page.has_more:
+                        break
+            except CursorExpired:
+                log.warning("cursor of %s expired during a full listing: starting over", feed)
+                continue
+            self._apply(feed, pages, relist=True)
+            result.relisted = True
+            result.pages += len(pages)
+            result.items += sum(len(p.items) for p in pages)
+            return result
+        raise CursorExpired("cursor-expired", 410, f"{feed}: cursors keep expiring during a full listing")
+
+    def _apply(self, feed: str, pages: list[FeedPage], *, relist: bool) -> None:
+        now = self.client.clock.now()
+        with self._sessions() as s, s.begin():
+            if relist:
+                feeds.relist(s, feed)
+            for i, page in enumerate(pages):
+                last = i == len(pages) - 1
+                feeds.apply_page(
+                    s, feed, page.items, page.next_cursor, page.server_time, self.vault,
+                    caught_up=last and not page.has_more, now=now,
+                )
+
+    # --- decryption ----------------------------------------------------------------------------
+
+    def start_decryption(self, session_id: str) -> None:
+        """Ask the platform to decrypt a session's bids (``Conflict`` ``too-early`` before its start)."""
+        self.client.decrypt(session_id)
+
+    def poll_bid_results(self, session_id: str) -> list[BidResult]:
+        """Pull ``bid_results`` now and return this session's results (by registration)."""
+        self.pull_feed("bid_results")
+        with read_only_session(self.engine) as s:
+            rows = s.scalars(
+                select(PfBidResult).where(PfBidResult.session_id == session_id).order_by(PfBidResult.registration_id)
+            ).all()
+            return [
+                BidResult(
+                    session_id=r.session_id,
+                    registration_id=r.registration_id,
+                    decrypt_status=r.decrypt_status,
+                    decrypted_at=r.data.get("decrypted_at"),
+                    bid_price=r.bid_price,
+                    price_unit=r.price_unit,
+                    data=dict(r.data),
+                )
+                for r in rows
+            ]
