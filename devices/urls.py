@@ -8,11 +8,23 @@ same way everywhere and a failure is always a :class:`PortError` with a message 
 
 from __future__ import annotations
 
+import contextlib
+
 import serial
 
 from kiosk.ports import DeviceError
 
 #: The URL schemes pyserial understands, besides plain paths and COM names.
+try:  # POSIX: pyserial lets termios.error through from tcflush/tcsetattr on a vanished pty or USB port
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (termios.error,)
+except ImportError:  # pragma: no cover - Windows
+    _TERMIOS_ERRORS = ()
+
+#: What a port operation raises when the device vanished or misbehaves at the OS level.
+PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
+
 URL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://", "hwgrep://", "alt://")
 
 
@@ -66,7 +78,7 @@ def open_url(
             rtscts=False,
             dsrdtr=False,
         )
-    except (serial.SerialException, OSError, ValueError) as exc:
+    except (*PORT_ERRORS, ValueError) as exc:
         raise PortError(url, str(exc) or type(exc).__name__) from exc
 
 
@@ -74,7 +86,13 @@ def close_quietly(port: serial.SerialBase | None) -> None:
     """Close a port, ignoring the errors a vanished device raises on close."""
     if port is None:
         return
+    # pyserial's socket:// close() skips socket.close() when shutdown() fails, which it does on a
+    # connection the peer already dropped: close the socket ourselves so it is never leaked.
+    sock = getattr(port, "_socket", None)
     try:
         port.close()
-    except (serial.SerialException, OSError):
+    except PORT_ERRORS:
         pass
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.close()

@@ -4,8 +4,10 @@
 
 * ``run(stop, on_event)`` polls ``20 01`` (find) about every 0.5 s; on a card it sends ``20 02``
   (select) and ``30 01`` (or ``30 10`` when ``with_fingerprint``), parses the text block and
-  reports ``CardEvent("card")`` once per card — debounced on the ID number — then
-  ``CardEvent("removed")`` when the card has not been found for ``removal_polls`` polls.
+  reports ``CardEvent("card")`` once per card — debounced on the ID number, so a card left on
+  the reader is reported once — then ``CardEvent("removed")`` when it has not been found for
+  ``removal_polls`` polls and ``debounce_s`` seconds. When the reader goes offline a present
+  card is reported removed, and reported again once the reader is back.
   Reader faults become ``CardEvent("error")`` (once per fault, not once per poll) and state
   changes ``CardEvent("state")``: ONLINE, ERROR (module fault), OFFLINE (no answer or port gone),
   RECONNECTING (retrying to open a vanished port, every ``reconnect_interval``).
@@ -40,7 +42,7 @@ from devices.idcard.status import (
     is_success,
 )
 from devices.idcard.text import PHOTO_LEN, TEXT_LEN, parse_text
-from devices.urls import PortError, close_quietly, open_url
+from devices.urls import PORT_ERRORS, PortError, close_quietly, open_url
 from kiosk.pii import mask_id_number, mask_name
 from kiosk.ports import CardEvent, DeviceError, DeviceState, IdCard
 
@@ -59,8 +61,9 @@ class SamIdReader:
         response_timeout: seconds to wait for each answer.
         with_fingerprint: read with ``30 10`` (text + photo + fingerprint) instead of ``30 01``.
         reconnect_interval: seconds between attempts to reopen a vanished port.
-        removal_polls: consecutive "no card" polls after which a card counts as removed.
-        debounce_s: a card removed and found again within this time is not reported again.
+        removal_polls: consecutive "no card" polls before a card counts as removed …
+        debounce_s: … and at least this many seconds since it was last seen, so a card that
+            flickers out of the field and back is neither "removed" nor reported twice.
         reopen_after: consecutive unanswered polls after which the port is closed and reopened.
         photo_decoder: a vendor WLT decoder (1024 bytes → BMP bytes), or None.
     """
@@ -75,7 +78,7 @@ class SamIdReader:
         with_fingerprint: bool = False,
         reconnect_interval: float = 1.0,
         removal_polls: int = 2,
-        debounce_s: float = 2.0,
+        debounce_s: float = 1.0,
         reopen_after: int = 3,
         photo_decoder: PhotoDecoder | None = None,
     ) -> None:
@@ -127,7 +130,7 @@ class SamIdReader:
                             damaged = True  # ask again once
                             break
                         return frames.decode_response(item)
-            except (serial.SerialException, OSError) as exc:
+            except PORT_ERRORS as exc:
                 raise PortError(self.url, str(exc) or type(exc).__name__) from exc
             if not damaged:
                 raise NoAnswerError()
@@ -178,26 +181,23 @@ class SamIdReader:
         """
         deadline = time.monotonic() + timeout
         port = self._open()
-        answered = False
         last: DeviceError | None = None
         try:
             while True:
                 try:
                     card = self.poll(port)
-                    answered = True
+                    last = None
                     if card is not None:
                         return card
-                except NoAnswerError as exc:
+                except (NoAnswerError, ChecksumError) as exc:
                     last = exc
-                except ChecksumError as exc:
-                    answered, last = True, exc
                 except SamStatusError as exc:
-                    answered, last = True, exc
                     if not exc.card_level:
                         raise
+                    last = None  # the card is moving: keep trying, then "timeout"
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    if not answered and last is not None:
+                    if last is not None:
                         raise last
                     raise ReadTimeoutError(timeout)
                 time.sleep(min(self.poll_interval, remaining))
@@ -208,8 +208,7 @@ class SamIdReader:
         """Poll until ``stop`` is set, reporting cards, removals, errors and state (see module doc)."""
         port: serial.SerialBase | None = None
         current: IdCard | None = None
-        last_id = ""
-        removed_at = 0.0
+        last_seen = 0.0
         absent = 0
         silent = 0
         reported: str | None = None  # code of the last error reported since the last good poll
@@ -228,10 +227,9 @@ class SamIdReader:
                 on_event(CardEvent("error", error=err))
 
         def lose_card() -> None:
-            nonlocal current, removed_at
+            nonlocal current
             if current is not None:
                 current = None
-                removed_at = time.monotonic()
                 on_event(CardEvent("removed"))
 
         try:
@@ -280,20 +278,15 @@ class SamIdReader:
                     set_state(DeviceState.ONLINE)
                     if card is None:
                         absent += 1
-                        if absent >= self.removal_polls:
+                        if absent >= self.removal_polls and time.monotonic() - last_seen >= self.debounce_s:
                             lose_card()
                     else:
                         absent = 0
-                        if current is not None and current.id_number == card.id_number:
-                            pass  # still the same card
-                        else:
+                        last_seen = time.monotonic()
+                        if current is None or current.id_number != card.id_number:
                             lose_card()
-                            now = time.monotonic()
-                            flicker = card.id_number == last_id and now - removed_at < self.debounce_s
                             current = card
-                            last_id = card.id_number
-                            if not flicker:
-                                on_event(CardEvent("card", card=card))
+                            on_event(CardEvent("card", card=card))
                 stop.wait(self.poll_interval)
         finally:
             close_quietly(port)
