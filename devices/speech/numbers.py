@@ -23,8 +23,8 @@ CALL_TEMPLATE = "请{ticket}号到{window}号窗口办理"
 
 TicketStyle = Literal["digits", "number"]
 
-_TICKET = re.compile(r"^([A-Za-z]{0,3})(\d{1,6})$")
-_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,3})?(\d+)(?![0-9])")
+_TICKET = re.compile(r"^([A-Za-z]{0,3})([0-9]{1,6})$")
+_TOKEN = re.compile(r"(?<![0-9])([A-Za-z]{1,3})?([0-9]+)(?![0-9])")
 
 
 def digits_zh(digits: str) -> str:
