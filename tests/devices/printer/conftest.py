@@ -9,9 +9,6 @@ import pytest
 from devices.printer.simulator import PrinterSimulator
 from kiosk.ports import Qr, Rule, Slip, Text
 
-#: Status timeout for driver tests: short, so a silent printer costs little.
-TIMEOUT = 0.25
-
 
 def queue_ticket(number: str = "A012", qr: str = "https://hall.example.cn/t/A012?d=20261128") -> Slip:
     """A queue ticket as the kiosk prints it."""
