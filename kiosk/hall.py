@@ -20,7 +20,18 @@ from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.db.models import PfLot, PfSession, Room, Site, Terminal
-from kiosk.journal import Journal, JournalFollower, VerifyResult, ensure_head, journal_id_of, stats, verify
+from kiosk.journal import (
+    Entry,
+    Journal,
+    JournalFollower,
+    VerifyResult,
+    ensure_head,
+    entries_after,
+    journal_id_of,
+    last_seq,
+    stats,
+    verify,
+)
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
 from kiosk.pii import PiiVault
 from kiosk.timeutil import BEIJING
@@ -196,6 +207,11 @@ class Hall:
     def journal_stats(self) -> dict[str, object]:
         with self.reading() as s:
             return stats(s)
+
+    def recent_entries(self, limit: int = 50) -> list[Entry]:
+        """The newest ``limit`` journal entries, newest first."""
+        with self.reading() as s:
+            return entries_after(s, max(0, last_seq(s) - limit), limit)[::-1]
 
     def verify_journal(self) -> VerifyResult:
         with self.reading() as s:

@@ -1,0 +1,131 @@
+"""The composition root: build one terminal (hall, devices, sync, bridge, window) and run it.
+
+Order (``run_app``): logging → QApplication (font, theme, translator) → ``Hall.open`` (migrate,
+journal head, key) → devices from their URLs → threads (journal follower; device and sync loops as
+their capabilities are configured) → the role's window → event loop → stop and join every thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
+
+from hallkiosk.logs import setup_logging
+from hallkiosk.threads import Threads
+from kiosk.config import Config
+from kiosk.hall import Hall
+from kiosk.ports import DeviceState, DeviceStatus
+from ui.bridge import QtBridge
+from ui.context import UiContext
+from ui.i18n import Languages
+from ui.roles import build_page
+from ui.shell import RoleWindow
+from ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO, QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR, QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+#: messages of Qt's offscreen platform plugin that say only that it is offscreen
+_BENIGN = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(mode: QtMsgType, _context: object, message: str) -> None:
+    level = logging.DEBUG if message in _BENIGN else _QT_LEVELS.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+def ensure_qapp(headless: bool = False) -> QApplication:
+    """The QApplication, created once with the theme; offscreen when ``headless``."""
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication.instance()
+    if app is None:
+        qInstallMessageHandler(_qt_message)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("hall-kiosk")
+        apply_theme(app)
+    return app  # type: ignore[return-value]
+
+
+def configured_devices(cfg: Config) -> list[DeviceStatus]:
+    """Statuses of the configured devices before their drivers report (configured → unknown)."""
+    d = cfg.devices
+    urls = {"id_reader": d.id_reader, "scanner": d.scanner, "printer": d.printer, "keypads": d.keypads, "camera": d.camera}
+    return [
+        DeviceStatus(name, url, DeviceState.UNKNOWN if url else DeviceState.NOT_CONFIGURED) for name, url in urls.items()
+    ]
+
+
+@dataclass
+class Terminal:
+    """One running terminal: its hall, UI context, window and threads."""
+
+    hall: Hall
+    ctx: UiContext
+    window: RoleWindow
+    threads: Threads = field(default_factory=Threads)
+
+    def stop(self) -> None:
+        self.threads.stop()
+        self.window.close()
+        self.hall.close()
+
+
+def build_terminal(cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, hall: Hall | None = None) -> Terminal:
+    """Assemble a terminal of ``role`` (QApplication must exist); starts its threads."""
+    hall = hall or Hall.open(cfg)
+    hall.register_terminal(role)
+    bridge = QtBridge()
+    languages = Languages()
+    languages.set(lang or cfg.ui.language)
+    statuses = configured_devices(cfg)
+    ctx = UiContext(hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=lambda: statuses)
+    window = RoleWindow(ctx, build_page(ctx))
+    term = Terminal(hall, ctx, window)
+    if follow:
+        follower = hall.follower()
+        term.threads.start("journal-follower", lambda stop: follower.run(stop, bridge.post_entries))
+    return term
+
+
+def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscreen: bool = False, lang: str | None = None) -> int:
+    """``hall-kiosk run``: the role's window, or the launcher without a role."""
+    setup_logging(cfg.data_dir)
+    app = ensure_qapp()
+    if role is None:
+        from hallkiosk.launcher import Launcher
+
+        launcher = Launcher(cfg)
+        launcher.show()
+        return app.exec()
+    fullscreen = fullscreen or (role == "kiosk" and cfg.kiosk.fullscreen)
+    import dataclasses
+
+    cfg = dataclasses.replace(cfg, kiosk=dataclasses.replace(cfg.kiosk, fullscreen=fullscreen))
+    term = build_terminal(cfg, role, lang=lang)
+    term.ctx.fullscreen = fullscreen
+    term.window._allow_close = not fullscreen
+    term.window.place(screen if screen is not None else cfg.ui.screen, fullscreen)
+    log.info("terminal %s started as %s", cfg.site.terminal_id, role)
+    try:
+        return app.exec()
+    finally:
+        term.threads.stop()
+        term.hall.close()
+
+
+def grab(widget: QWidget, path: str, size: tuple[int, int]) -> None:
+    """Render ``widget`` at ``size`` offscreen and save it as PNG (tour, tests)."""
+    widget.resize(*size)
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(path, "PNG")

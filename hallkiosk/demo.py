@@ -1,0 +1,151 @@
+"""The demo hall: seed a day into a data dir, then open the launcher — or tour it headless.
+
+Seeding goes through the same path as a real pull (``kiosk.feeds.apply_page`` with the sandbox
+platform's ``demo_day`` records), so the demo shows exactly what a hall shows after its first sync.
+The headless tour builds every role's window offscreen, logs operators in through the real login
+panel, and writes PNG screenshots (1920×1080 and 1080×1920) and a report into ``--out``.
+Demo operators and PINs are in ``DEMO_OPERATORS`` (and the README); never use them in a hall.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hallkiosk.logs import setup_logging
+from kiosk.config import ROLES, Config
+from kiosk.db.models import PfSession, Room
+from kiosk.feeds import apply_page
+from kiosk.hall import Hall
+from kiosk.timeutil import BEIJING, rfc3339
+from sync.sandbox.seed import FEED_KEY, demo_day
+from ui.theme import LANDSCAPE, PORTRAIT
+
+log = logging.getLogger(__name__)
+
+#: username, display name, role, PIN — demo only
+DEMO_OPERATORS = (
+    ("admin", "系统管理员", "admin", "123456"),
+    ("host", "王主持", "host", "111111"),
+    ("auctioneer", "李拍卖", "auctioneer", "222222"),
+    ("clerk", "赵窗口", "clerk", "333333"),
+    ("supervisor", "孙监督", "supervisor", "444444"),
+)
+LOGIN_AS = {"admin": "admin", "host": "host", "auctioneer": "auctioneer", "counter": "clerk"}
+ROOMS = (("KB-03", "第三开标室", "opening"), ("KB-01", "第一开标室", "opening"), ("PM-01", "拍卖大厅", "auction"), ("FW-01", "交易服务大厅", "service"))
+
+
+def seed_demo(cfg: Config) -> dict[str, int]:
+    """Seed rooms, the demo day's feeds and the demo operators into ``cfg``'s database (once)."""
+    hall = Hall.open(cfg)
+    counts: dict[str, int] = {}
+    try:
+        with hall.unit() as s:
+            if (s.scalar(select(func.count()).select_from(PfSession)) or 0) == 0:
+                for code, name, kind in ROOMS:
+                    if s.get(Room, code) is None:
+                        s.add(Room(code=code, name=name, kind=kind))
+                today = hall.clock.now().astimezone(BEIJING).date()
+                day = demo_day(today)
+                now = hall.clock.now()
+                for feed in ("sessions", "registrations", "blacklist"):
+                    items = [
+                        {"op": "upsert", "key": rec[FEED_KEY[feed]], "version": i + 1, "data": rec}
+                        for i, rec in enumerate(day[feed])
+                    ]
+                    # No cursor: a real pull later lists every feed from the beginning.
+                    counts[feed] = apply_page(s, feed, items, None, rfc3339(now), hall.vault, caught_up=True, now=now)
+        existing = {o.username for o in hall.list_operators()}
+        with hall.unit() as s:
+            for username, name, role, pin in DEMO_OPERATORS:
+                if username not in existing:
+                    hall.operators.add(s, username, name, role, pin, by="demo")
+    finally:
+        hall.close()
+    return counts
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
+
+
+def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
+    """``hall-kiosk demo``: seed, then the launcher (with a display) or the headless tour."""
+    setup_logging(cfg.data_dir)
+    counts = seed_demo(cfg)
+    if headless or not has_display():
+        report = tour(cfg, Path(out))
+        print(f"演示完成 headless tour: {len(report['screenshots'])} screenshots in {out}/ (report.md)")
+        return 0 if report["journal"]["verified"] else 1
+    from hallkiosk.app import run_app
+
+    log.info("demo seeded: %s", counts)
+    return run_app(cfg, role=None)
+
+
+def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
+    pin = next(p for u, _n, _r, p in DEMO_OPERATORS if u == username)
+    panel = term.window.page.login
+    panel.user.setText(username)
+    panel.pin.setText(pin)
+    panel.submit()
+
+
+def tour(cfg: Config, out: Path) -> dict:
+    """Screenshot every role (landscape and portrait, Chinese; the kiosk also in English)."""
+    from hallkiosk.app import build_terminal, ensure_qapp, grab
+
+    ensure_qapp(headless=True)
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[dict[str, str]] = []
+    for role in ROLES:
+        role_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id=f"{role.upper()}-DEMO"))
+        term = build_terminal(role_cfg, role, follow=False)
+        try:
+            if role in LOGIN_AS:
+                for w, h in (LANDSCAPE,):
+                    path = out / f"{role}-login-{w}x{h}.png"
+                    grab(term.window, str(path), (w, h))
+                    shots.append({"role": role, "screen": "login", "file": path.name})
+                _login(term, LOGIN_AS[role])
+            langs = ("zh_CN", "en") if role == "kiosk" else ("zh_CN",)
+            for lang in langs:
+                term.ctx.languages.set(lang)
+                for w, h in (LANDSCAPE, PORTRAIT):
+                    suffix = "" if lang == "zh_CN" else "-en"
+                    path = out / f"{role}-main-{w}x{h}{suffix}.png"
+                    grab(term.window, str(path), (w, h))
+                    shots.append({"role": role, "screen": "main", "lang": lang, "file": path.name})
+            term.ctx.languages.set("zh_CN")
+        finally:
+            term.stop()
+    hall = Hall.open(cfg)
+    try:
+        result = hall.verify_journal()
+        stats = hall.journal_stats()
+        sessions = hall.sessions_on()
+    finally:
+        hall.close()
+    report = {
+        "generated_at": dt.datetime.now(BEIJING).isoformat(timespec="seconds"),
+        "data_dir": str(cfg.data_dir),
+        "sessions_today": [{"time": s.starts_at.astimezone(BEIJING).strftime("%H:%M"), "room": s.room_name, "kind": s.kind, "title": s.title} for s in sessions],
+        "screenshots": shots,
+        "journal": {**stats, "verified": result.ok, "problem": result.problem},
+    }
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    lines = [
+        "# Hall Kiosk — demo tour", "", f"Generated {report['generated_at']}; data dir `{cfg.data_dir}`.", "",
+        "## Today's sessions", "",
+    ]
+    lines += [f"- {s['time']} {s['room']} {s['kind']}: {s['title']}" for s in report["sessions_today"]]
+    lines += ["", "## Screenshots", ""] + [f"- `{s['file']}` — {s['role']} {s['screen']} {s.get('lang', '')}" for s in shots]
+    lines += ["", "## Journal", "", f"{stats['count']} entries, last seq {stats['last_seq']}, chain {'verified' if result.ok else 'BROKEN: ' + result.problem}."]
+    (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report

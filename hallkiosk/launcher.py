@@ -1,0 +1,62 @@
+"""The role launcher (``hall-kiosk run`` without ``--role``): one tile per role.
+
+Each tile starts that role as its own process on the same data dir, as separate terminals of a
+hall would run — so the journal follower carries events between them exactly as in production.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.config import ROLES, Config
+from ui.shell import role_title
+
+
+def role_help(role: str) -> str:
+    return {
+        "kiosk": QCoreApplication.translate("Launcher", "自助签到、取号、查询（触摸屏）"),
+        "counter": QCoreApplication.translate("Launcher", "窗口叫号、人工签到、补打"),
+        "board": QCoreApplication.translate("Launcher", "大厅大屏：叫号、开标、拍卖信息"),
+        "host": QCoreApplication.translate("Launcher", "开标主持：签到、唱标、记录"),
+        "auctioneer": QCoreApplication.translate("Launcher", "拍卖师：出价、叫价、落槌"),
+        "admin": QCoreApplication.translate("Launcher", "设备、同步、日志校验、操作员"),
+    }[role]
+
+
+class Launcher(QWidget):
+    """Tiles that start each role as a separate process."""
+
+    def __init__(self, cfg: Config, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cfg = cfg
+        self.setObjectName("page")
+        self.setWindowTitle("Hall Kiosk")
+        self.children_procs: list[subprocess.Popen[bytes]] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 32, 48, 32)
+        title = QLabel(self.tr("选择终端角色"), objectName="h1")
+        sub = QLabel(self.tr("每个角色以独立进程启动，共用同一数据目录：%1").replace("%1", str(cfg.data_dir)), objectName="muted")
+        sub.setWordWrap(True)
+        lay.addWidget(title)
+        lay.addWidget(sub)
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        for i, role in enumerate(ROLES):
+            btn = QPushButton(f"{role_title(role)}\n{role_help(role)}", objectName="roleTile")
+            btn.clicked.connect(lambda _=False, r=role: self.launch(r))
+            grid.addWidget(btn, i // 2, i % 2)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+        self.resize(1280, 800)
+
+    def launch(self, role: str) -> None:
+        args = [sys.executable, "-m", "hallkiosk", "run", "--role", role, "--data-dir", str(self.cfg.data_dir)]
+        if self.cfg.source != "<defaults>":
+            args += ["--config", self.cfg.source]
+        if self.cfg.database.url:
+            args += ["--db", self.cfg.database.url]
+        self.children_procs.append(subprocess.Popen(args))

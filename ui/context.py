@@ -1,0 +1,42 @@
+"""What every screen receives from the composition root: the hall facade, the bridge, languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kiosk.hall import Hall
+from kiosk.ports import DeviceStatus, SyncStatus
+from ui.bridge import QtBridge
+from ui.i18n import Languages
+
+
+def _no_devices() -> list[DeviceStatus]:
+    return []
+
+
+def _no_sync() -> SyncStatus | None:
+    return None
+
+
+@dataclass
+class UiContext:
+    """Services and state shared by the windows of one terminal.
+
+    Attributes:
+        hall: the core facade (every call is one unit of work returning plain data).
+        bridge: signals from worker threads, delivered on the main thread.
+        languages: the translator switch.
+        role: this terminal's role.
+        device_statuses: the latest device statuses (cheap; called by the status bar).
+        sync_status: the latest platform-link status, or None when no platform is configured.
+        fullscreen: whether the main window runs full screen.
+    """
+
+    hall: Hall
+    bridge: QtBridge
+    languages: Languages
+    role: str
+    device_statuses: Callable[[], list[DeviceStatus]] = field(default=_no_devices)
+    sync_status: Callable[[], SyncStatus | None] = field(default=_no_sync)
+    fullscreen: bool = False

@@ -1,0 +1,40 @@
+"""Languages: Chinese in the source, English through a Qt translation (``assets/i18n/*.qm``).
+
+Strings are written in Chinese with ``self.tr(...)``; ``pyside6-lupdate`` collects them into
+``assets/i18n/hall_kiosk_en.ts``, whose English is compiled by ``pyside6-lrelease`` into the
+``.qm`` loaded here. Switching language re-translates every open screen (``LanguageChange``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from ui.theme import ASSETS
+
+LANGUAGES = ("zh_CN", "en")
+QM = ASSETS / "i18n" / "hall_kiosk_en.qm"
+
+
+class Languages:
+    """Installs and removes the English translator on the application."""
+
+    def __init__(self) -> None:
+        self._translator = QTranslator()
+        if not self._translator.load(str(QM)):
+            raise FileNotFoundError(f"cannot load translation {QM}")
+        self.current = "zh_CN"
+
+    def set(self, lang: str) -> None:
+        """Switch to ``lang`` (zh_CN or en); widgets get a LanguageChange event."""
+        app = QCoreApplication.instance()
+        if lang == self.current or app is None:
+            return
+        if lang == "en":
+            app.installTranslator(self._translator)
+        else:
+            app.removeTranslator(self._translator)
+        self.current = lang
+
+    def toggle(self) -> str:
+        self.set("en" if self.current == "zh_CN" else "zh_CN")
+        return self.current

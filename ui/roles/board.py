@@ -1,0 +1,95 @@
+"""The wall board (大厅信息屏): today's sessions in large type, the clock, a notice line.
+
+Readable from the back of a room: dark background, 38–56 px text, at most ~12 rows, portrait and
+landscape. It refreshes on every journal entry (another process's check-in, call or bid reaches it
+through the follower within ~50 ms) and every 30 s for pulled data.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.sessions_view import countdown_text, kind_text
+from ui.widgets import Retranslatable
+
+MAX_ROWS = 12
+
+
+class BoardPage(Retranslatable, QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("board")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 32, 48, 32)
+        lay.setSpacing(18)
+        top = QHBoxLayout()
+        self.title = QLabel(objectName="boardTitle")
+        self.clock = QLabel(objectName="boardClock")
+        top.addWidget(self.title, 1)
+        top.addWidget(self.clock)
+        lay.addLayout(top)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(36)
+        self.grid.setVerticalSpacing(14)
+        lay.addLayout(self.grid)
+        lay.addStretch(1)
+        self.notice = QLabel(objectName="boardMuted")
+        self.notice.setWordWrap(True)
+        lay.addWidget(self.notice)
+        self.rows: list[list[QLabel]] = []
+        ctx.bridge.journalEntries.connect(lambda _entries: self.refresh())
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(1000)
+        self.slow = QTimer(self)
+        self.slow.timeout.connect(self.refresh)
+        self.slow.start(30_000)
+        self.retranslate()
+
+    def _clear(self) -> None:
+        for row in self.rows:
+            for label in row:
+                label.deleteLater()
+        self.rows = []
+
+    def refresh(self) -> None:
+        self._clear()
+        now = self.ctx.hall.clock.now()
+        sessions = self.ctx.hall.sessions_on()[:MAX_ROWS]
+        portrait = self.height() > self.width()
+        for i, s in enumerate(sessions):
+            cells = [beijing(s.starts_at).strftime("%H:%M"), s.room_name, kind_text(s.kind), countdown_text(s.starts_at, now)]
+            labels = [QLabel(text, objectName="boardRow") for text in cells]
+            title = QLabel(s.title, objectName="boardMuted")
+            title.setWordWrap(True)
+            labels.append(title)
+            if portrait:  # two lines per session: facts, then the title
+                for col, label in enumerate(labels[:4]):
+                    self.grid.addWidget(label, 2 * i, col)
+                self.grid.addWidget(title, 2 * i + 1, 0, 1, 4)
+            else:
+                for col, label in enumerate(labels):
+                    self.grid.addWidget(label, i, col)
+            self.rows.append(labels)
+        if not sessions:
+            empty = QLabel(self.tr("今日暂无开标、拍卖安排"), objectName="boardRow")
+            self.grid.addWidget(empty, 0, 0)
+            self.rows.append([empty])
+        self.tick()
+
+    def tick(self) -> None:
+        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%H:%M:%S"))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("今日交易安排"))
+        self.notice.setText(self.tr("请提前到场签到。开标、拍卖全过程录音录像。"))
+        self.refresh()

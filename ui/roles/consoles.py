@@ -1,0 +1,230 @@
+"""Operator consoles: counter, host, auctioneer, admin — each behind a PIN login.
+
+``LoginGate`` shows the login until an operator of an allowed role logs in, then the role's work
+page; logout (button or 10 minutes idle) is journalled and returns to the login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.operators import ROLE_NAMES_ZH, OperatorInfo
+from ui.context import UiContext
+from ui.sessions_view import SessionsTable
+from ui.shell import device_name, state_text
+from ui.widgets import LoginPanel, Retranslatable
+
+CONSOLE_ROLES = {
+    "counter": ("clerk", "supervisor"),
+    "host": ("host", "supervisor"),
+    "auctioneer": ("auctioneer", "supervisor"),
+    "admin": ("admin", "supervisor"),
+}
+
+
+class LoginGate(QStackedWidget):
+    """Login page, then the work page of the operator's console.
+
+    Signals:
+        operatorChanged(object): the display name of the operator logged in, or None.
+    """
+
+    operatorChanged = Signal(object)
+
+    def __init__(self, ctx: UiContext, work: QWidget, roles: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.operator: OperatorInfo | None = None
+        self.login = LoginPanel(ctx, roles)
+        self.login.loggedIn.connect(self._logged_in)
+        self.work = work
+        self.addWidget(self.login)
+        self.addWidget(work)
+
+    def _logged_in(self, info: OperatorInfo) -> None:
+        self.operator = info
+        self.operatorChanged.emit(f"{info.display_name}（{ROLE_NAMES_ZH.get(info.role, info.role)}）")
+        if hasattr(self.work, "refresh"):
+            self.work.refresh()
+        self.setCurrentWidget(self.work)
+
+    def logout(self, reason: str = "user") -> None:
+        if self.operator is not None:
+            self.ctx.hall.logout(self.operator.username, reason=reason)
+        self.operator = None
+        self.operatorChanged.emit(None)
+        self.setCurrentWidget(self.login)
+
+    def reset(self) -> None:
+        """Idle: log the operator out."""
+        if self.operator is not None:
+            self.logout(reason="idle")
+
+
+class SessionsWork(Retranslatable, QWidget):
+    """Today's sessions of some kinds (in this room when the terminal has one), with countdowns."""
+
+    def __init__(self, ctx: UiContext, kinds: tuple[str, ...] | None, title: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kinds = kinds
+        self._title = title
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(40, 24, 40, 24)
+        self.title = QLabel(objectName="h2")
+        self.note = QLabel(objectName="muted")
+        self.note.setWordWrap(True)
+        self.table = SessionsTable(countdown=True)
+        lay.addWidget(self.title)
+        lay.addWidget(self.note)
+        lay.addWidget(self.table, 1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(lambda: self.table.tick(self.ctx.hall.clock.now()))
+        self.timer.start(1000)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        room = self.ctx.hall.config.site.room_code or None
+        self.table.show_sessions(self.ctx.hall.sessions_on(room_code=room, kinds=self.kinds), self.ctx.hall.clock.now())
+        if not self.table.sessions:
+            self.note.setText(self.tr("今日本场地没有安排。数据来自交易平台，请在管理界面查看同步状态。"))
+        else:
+            self.note.setText(self.tr("时间以交易平台时钟为准。"))
+
+    def retranslate(self) -> None:
+        self.title.setText(self._title())
+        self.table.retranslate()
+
+
+class AdminWork(Retranslatable, QTabWidget):
+    """Journal check, devices, platform link and operators."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        # Journal tab
+        jw = QWidget()
+        jl = QVBoxLayout(jw)
+        jl.setContentsMargins(32, 24, 32, 24)
+        self.stats = QLabel()
+        self.stats.setWordWrap(True)
+        self.verify_btn = QPushButton(objectName="primary")
+        self.verify_btn.clicked.connect(self.verify)
+        self.verify_result = QLabel()
+        self.verify_result.setWordWrap(True)
+        jl.addWidget(self.stats)
+        jl.addWidget(self.verify_btn)
+        jl.addWidget(self.verify_result)
+        self.entries = QTableWidget(0, 4)
+        self.entries.verticalHeader().setVisible(False)
+        self.entries.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        eh = self.entries.horizontalHeader()
+        eh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        eh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        jl.addWidget(self.entries, 1)
+        # Devices tab
+        self.devices = QTableWidget(0, 3)
+        self.devices.verticalHeader().setVisible(False)
+        self.devices.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Sync tab
+        sw = QWidget()
+        sl = QVBoxLayout(sw)
+        sl.setContentsMargins(32, 24, 32, 24)
+        self.sync = QLabel()
+        self.sync.setWordWrap(True)
+        sl.addWidget(self.sync)
+        sl.addStretch(1)
+        # Operators tab
+        self.operators = QTableWidget(0, 4)
+        self.operators.verticalHeader().setVisible(False)
+        self.operators.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.addTab(jw, "")
+        self.addTab(self.devices, "")
+        self.addTab(sw, "")
+        self.addTab(self.operators, "")
+        self.retranslate()
+
+    def refresh(self) -> None:
+        st = self.ctx.hall.journal_stats()
+        self.stats.setText(
+            self.tr("日志编号 %1 · 共 %2 条 · 最新序号 %3\n最新哈希 %4")
+            .replace("%1", str(st["journal_id"])).replace("%2", str(st["count"]))
+            .replace("%3", str(st["last_seq"])).replace("%4", str(st["last_hash"]))
+        )
+        recent = self.ctx.hall.recent_entries(50)
+        self.entries.setRowCount(len(recent))
+        for row, e in enumerate(recent):
+            for col, text in enumerate((str(e.seq), e.occurred_at[:19].replace("T", " "), e.kind, e.terminal_id)):
+                self.entries.setItem(row, col, QTableWidgetItem(text))
+        statuses = self.ctx.device_statuses()
+        self.devices.setRowCount(len(statuses))
+        for row, s in enumerate(statuses):
+            for col, text in enumerate((device_name(s.name), s.url or "—", state_text(s.state))):
+                self.devices.setItem(row, col, QTableWidgetItem(text))
+        sync = self.ctx.sync_status()
+        if sync is None:
+            self.sync.setText(self.tr("未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。"))
+        else:
+            self.sync.setText(
+                self.tr("在线：%1\n待传记录：%2\n已送达序号：%3\n告警：%4\n最近错误：%5")
+                .replace("%1", self.tr("是") if sync.online else self.tr("否"))
+                .replace("%2", str(sync.backlog)).replace("%3", str(sync.last_delivered_seq))
+                .replace("%4", sync.alarm or "—").replace("%5", sync.last_error or "—")
+            )
+        ops = self.ctx.hall.list_operators()
+        self.operators.setRowCount(len(ops))
+        for row, o in enumerate(ops):
+            cells = (o.username, o.display_name, ROLE_NAMES_ZH.get(o.role, o.role), self.tr("停用") if o.disabled else self.tr("正常"))
+            for col, text in enumerate(cells):
+                self.operators.setItem(row, col, QTableWidgetItem(text))
+
+    def verify(self) -> None:
+        result = self.ctx.hall.verify_journal()
+        if result.ok:
+            self.verify_result.setText(self.tr("日志完整：%1 条，哈希链校验通过。").replace("%1", str(result.count)))
+            self.verify_result.setObjectName("h2")
+        else:
+            self.verify_result.setText(
+                self.tr("日志被篡改：第 %1 条起校验失败（%2）").replace("%1", str(result.first_bad_seq)).replace("%2", result.problem)
+            )
+            self.verify_result.setObjectName("error")
+        self.verify_result.style().polish(self.verify_result)
+
+    def retranslate(self) -> None:
+        self.setTabText(0, self.tr("日志"))
+        self.setTabText(1, self.tr("设备"))
+        self.setTabText(2, self.tr("平台同步"))
+        self.setTabText(3, self.tr("操作员"))
+        self.verify_btn.setText(self.tr("校验日志哈希链"))
+        self.entries.setHorizontalHeaderLabels([self.tr("序号"), self.tr("时间"), self.tr("事件"), self.tr("终端")])
+        self.devices.setHorizontalHeaderLabels([self.tr("设备"), self.tr("地址"), self.tr("状态")])
+        self.operators.setHorizontalHeaderLabels([self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态")])
+        self.refresh()
+
+
+def console_for(ctx: UiContext) -> LoginGate:
+    """The login-gated console of ``ctx.role``."""
+    if ctx.role == "admin":
+        work: QWidget = AdminWork(ctx)
+    elif ctx.role == "host":
+        work = SessionsWork(ctx, ("bid_opening",), lambda: QCoreApplication.translate("SessionsWork", "今日开标"))
+    elif ctx.role == "auctioneer":
+        work = SessionsWork(
+            ctx, ("auction", "listing_auction"), lambda: QCoreApplication.translate("SessionsWork", "今日拍卖会")
+        )
+    else:
+        work = SessionsWork(ctx, None, lambda: QCoreApplication.translate("SessionsWork", "今日交易安排"))
+    return LoginGate(ctx, work, CONSOLE_ROLES[ctx.role])

@@ -1,0 +1,111 @@
+"""The self-service kiosk's home: check in, take a ticket, look up my ticket; today's sessions.
+
+Flows (check-in, queue ticket, lookup) are registered by the capabilities that provide them
+(``register_flow``); a tile without a flow on this terminal is shown disabled with the reason, never
+as a dead button. ``reset()`` (idle timeout) returns home and wipes anything personal from the
+screens of every flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.sessions_view import SessionsTable
+from ui.widgets import Retranslatable
+
+FLOWS = ("checkin", "ticket", "lookup")
+
+
+class KioskHome(Retranslatable, QStackedWidget):
+    """Home screen with big tiles, and the stack the flows' screens live in."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.flows: dict[str, QWidget] = {}
+        self.home = QWidget(objectName="page")
+        lay = QVBoxLayout(self.home)
+        lay.setContentsMargins(48, 32, 48, 24)
+        lay.setSpacing(20)
+        self.welcome = QLabel(objectName="h1")
+        self.date = QLabel(objectName="muted")
+        lay.addWidget(self.welcome)
+        lay.addWidget(self.date)
+        self.tiles: dict[str, QPushButton] = {}
+        self.notes: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        for i, key in enumerate(FLOWS):
+            tile = QPushButton(objectName="tile")
+            tile.clicked.connect(lambda _=False, k=key: self.open_flow(k))
+            note = QLabel(objectName="muted")
+            note.setWordWrap(True)
+            self.tiles[key] = tile
+            self.notes[key] = note
+            box = QVBoxLayout()
+            box.addWidget(tile)
+            box.addWidget(note)
+            grid.addLayout(box, 0, i)
+        lay.addLayout(grid)
+        self.sessions_title = QLabel(objectName="h2")
+        lay.addWidget(self.sessions_title)
+        self.sessions = SessionsTable()
+        lay.addWidget(self.sessions, 1)
+        self.help = QLabel(objectName="notice")
+        self.help.setWordWrap(True)
+        lay.addWidget(self.help)
+        self.addWidget(self.home)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(30_000)
+        self.retranslate()
+        self.refresh()
+
+    def register_flow(self, key: str, widget: QWidget) -> None:
+        """Enable a tile: ``widget`` is shown on touch and must have ``reset()`` and a ``done`` signal."""
+        self.flows[key] = widget
+        self.addWidget(widget)
+        done: Callable[[], None] = self.go_home
+        widget.done.connect(done)  # type: ignore[attr-defined]
+        self.retranslate()
+
+    def open_flow(self, key: str) -> None:
+        if key in self.flows:
+            self.setCurrentWidget(self.flows[key])
+
+    def go_home(self) -> None:
+        self.setCurrentWidget(self.home)
+
+    def reset(self) -> None:
+        """Idle timeout: wipe every flow's personal data and go home."""
+        for flow in self.flows.values():
+            flow.reset()  # type: ignore[attr-defined]
+        self.go_home()
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self.ctx.hall.clock.now()
+        self.date.setText(beijing(now).strftime("%Y-%m-%d"))
+        self.sessions.show_sessions(self.ctx.hall.sessions_on())
+
+    def retranslate(self) -> None:
+        self.welcome.setText(self.tr("欢迎光临 · 请选择服务"))
+        titles = {"checkin": self.tr("签到"), "ticket": self.tr("取号"), "lookup": self.tr("查询")}
+        hints = {
+            "checkin": self.tr("开标、拍卖到场签到（身份证或二维码）"),
+            "ticket": self.tr("业务办理排队取号"),
+            "lookup": self.tr("查询我的排队号和签到"),
+        }
+        for key in FLOWS:
+            enabled = key in self.flows
+            self.tiles[key].setText(titles[key])
+            self.tiles[key].setEnabled(enabled)
+            self.notes[key].setText(hints[key] if enabled else hints[key] + " — " + self.tr("本终端未开通此项服务"))
+        self.sessions_title.setText(self.tr("今日交易安排"))
+        self.help.setText(self.tr("如需帮助，请到服务窗口咨询。"))
+        self.sessions.retranslate()

@@ -1,0 +1,283 @@
+"""The window every role runs in: header, status bar (devices, sync, clock), idle watcher, full screen.
+
+``RoleWindow`` hosts one role page. On a kiosk in full screen, leaving it (Esc, close) needs an
+admin PIN. An ``IdleWatcher`` on the application resets the page after ``idle_timeout_seconds``
+without input (the kiosk page wipes any personal data from its screens on reset).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ports import DeviceState, DeviceStatus, SyncStatus
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.widgets import AdminPinDialog, Retranslatable
+
+
+def role_title(role: str) -> str:
+    """The translated title of a role."""
+    return {
+        "kiosk": QCoreApplication.translate("Roles", "自助服务终端"),
+        "counter": QCoreApplication.translate("Roles", "窗口服务终端"),
+        "board": QCoreApplication.translate("Roles", "大厅信息屏"),
+        "host": QCoreApplication.translate("Roles", "开标主持台"),
+        "auctioneer": QCoreApplication.translate("Roles", "拍卖师控制台"),
+        "admin": QCoreApplication.translate("Roles", "系统管理"),
+    }[role]
+
+
+def device_name(key: str) -> str:
+    return {
+        "id_reader": QCoreApplication.translate("Devices", "身份证阅读器"),
+        "scanner": QCoreApplication.translate("Devices", "扫码器"),
+        "printer": QCoreApplication.translate("Devices", "打印机"),
+        "keypads": QCoreApplication.translate("Devices", "竞价器"),
+        "camera": QCoreApplication.translate("Devices", "摄像头"),
+    }.get(key, key)
+
+
+def state_text(state: DeviceState) -> str:
+    return {
+        DeviceState.ONLINE: QCoreApplication.translate("Devices", "正常"),
+        DeviceState.OFFLINE: QCoreApplication.translate("Devices", "离线"),
+        DeviceState.RECONNECTING: QCoreApplication.translate("Devices", "重连中"),
+        DeviceState.ERROR: QCoreApplication.translate("Devices", "故障"),
+        DeviceState.UNKNOWN: QCoreApplication.translate("Devices", "未知"),
+        DeviceState.NOT_CONFIGURED: QCoreApplication.translate("Devices", "未配置"),
+    }[state]
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` once after ``seconds`` without a key, mouse or touch event in the application."""
+
+    idle = Signal()
+    _INPUT = {
+        QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin,
+        QEvent.Type.Wheel, QEvent.Type.MouseMove,
+    }
+
+    def __init__(self, seconds: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, seconds) * 1000)
+        self.timer.timeout.connect(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in self._INPUT:
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class StatusBarItems(Retranslatable, QWidget):
+    """Device states, the platform link and the clock, refreshed every second and on bridge signals."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lay = QHBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.devices = QLabel()
+        self.sync = QLabel()
+        self.journal = QLabel()
+        self.clock = QLabel()
+        for w in (self.devices, self.sync, self.journal):
+            self.lay.addWidget(w)
+        self.lay.addStretch(1)
+        self.lay.addWidget(self.clock)
+        ctx.bridge.deviceStatuses.connect(self.show_devices)
+        ctx.bridge.syncStatus.connect(self.show_sync)
+        ctx.bridge.journalEntries.connect(self._on_entries)
+        self._last_seq = int(ctx.hall.journal_stats()["last_seq"])  # type: ignore[arg-type]
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(1000)
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.refresh()
+
+    def _on_entries(self, entries: list) -> None:
+        if entries:
+            self._last_seq = entries[-1].seq
+            self._show_journal()
+
+    def _show_journal(self) -> None:
+        self.journal.setText(self.tr("日志 #%1").replace("%1", str(self._last_seq)))
+
+    def refresh(self) -> None:
+        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%Y-%m-%d %H:%M:%S"))
+        self.show_devices(self.ctx.device_statuses())
+        self.show_sync(self.ctx.sync_status())
+        self._show_journal()
+
+    def show_devices(self, statuses: list[DeviceStatus]) -> None:
+        shown = [s for s in statuses if s.state != DeviceState.NOT_CONFIGURED]
+        if not shown:
+            self.devices.setText(self.tr("设备：未配置"))
+            self.devices.setProperty("state", "not_configured")
+        else:
+            parts = [f"{device_name(s.name)}·{state_text(s.state)}" for s in shown]
+            self.devices.setText("  ".join(parts))
+            worst = "online" if all(s.state == DeviceState.ONLINE for s in shown) else "error"
+            self.devices.setProperty("state", worst)
+        self.devices.style().polish(self.devices)
+
+    def show_sync(self, status: SyncStatus | None) -> None:
+        if status is None:
+            self.sync.setText(self.tr("平台：未连接（单机）"))
+            self.sync.setProperty("state", "not_configured")
+        elif status.alarm:
+            self.sync.setText(self.tr("平台：告警"))
+            self.sync.setProperty("state", "error")
+        elif status.online:
+            self.sync.setText(self.tr("平台：在线 待传 %1").replace("%1", str(status.backlog)))
+            self.sync.setProperty("state", "online")
+        else:
+            self.sync.setText(self.tr("平台：离线 待传 %1").replace("%1", str(status.backlog)))
+            self.sync.setProperty("state", "offline")
+        self.sync.style().polish(self.sync)
+
+
+class Header(Retranslatable, QFrame):
+    """Site name, role title, operator and the language switch."""
+
+    logoutRequested = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("header")
+        self.setMinimumHeight(96)
+        self.title = QLabel(objectName="headerTitle")
+        self.sub = QLabel(objectName="headerSub")
+        self.operator = QLabel(objectName="headerSub")
+        self.logout = QPushButton(objectName="lang")
+        self.logout.clicked.connect(self.logoutRequested)
+        self.logout.hide()
+        self.lang = QPushButton(objectName="lang")
+        self.lang.clicked.connect(self._toggle_language)
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        left.addWidget(self.title)
+        left.addWidget(self.sub)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(28, 8, 28, 8)
+        lay.addLayout(left, 1)
+        lay.addWidget(self.operator)
+        lay.addWidget(self.logout)
+        lay.addWidget(self.lang)
+        self.retranslate()
+
+    def _toggle_language(self) -> None:
+        self.ctx.languages.toggle()
+
+    def set_operator(self, name: str | None) -> None:
+        self.operator.setText(name or "")
+        self.logout.setVisible(bool(name))
+
+    def retranslate(self) -> None:
+        self.title.setText(self.ctx.hall.config.site.name if self.ctx.languages.current == "zh_CN" else self.tr("公共资源交易中心"))
+        self.sub.setText(role_title(self.ctx.role) + f" · {self.ctx.hall.config.site.terminal_id}")
+        self.lang.setText("English" if self.ctx.languages.current == "zh_CN" else "中文")
+        self.logout.setText(self.tr("退出登录"))
+
+
+class RoleWindow(Retranslatable, QMainWindow):
+    """The main window of a role: header, the role's page, the status bar."""
+
+    def __init__(self, ctx: UiContext, page: QWidget, *, show_header: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page = page
+        self._allow_close = not ctx.fullscreen
+        body = QWidget(objectName="page")
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.header = Header(ctx)
+        self.header.setVisible(show_header and ctx.role != "board")
+        lay.addWidget(self.header)
+        lay.addWidget(page, 1)
+        self.setCentralWidget(body)
+        self.status_items = StatusBarItems(ctx)
+        self.statusBar().addWidget(self.status_items, 1)
+        self.statusBar().setSizeGripEnabled(False)
+        if hasattr(page, "operatorChanged"):
+            page.operatorChanged.connect(self.header.set_operator)
+            self.header.logoutRequested.connect(page.logout)
+        self.idle: IdleWatcher | None = None
+        if hasattr(page, "reset"):
+            seconds = ctx.hall.config.kiosk.idle_timeout_seconds if ctx.role == "kiosk" else 600
+            self.idle = IdleWatcher(seconds, self)
+            self.idle.idle.connect(self._on_idle)
+        self.retranslate()
+
+    def _on_idle(self) -> None:
+        self.page.reset()  # type: ignore[attr-defined]
+        if self.idle is not None:
+            self.idle.timer.start()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"Hall Kiosk — {role_title(self.ctx.role)}")
+
+    def place(self, screen: int | None, fullscreen: bool) -> None:
+        """Put the window on screen ``screen`` (if present), full screen or maximised."""
+        screens = QGuiApplication.screens()
+        if screen is not None and 0 <= screen < len(screens):
+            self.setScreen(screens[screen])
+            self.move(screens[screen].geometry().topLeft())
+        if fullscreen:
+            self.showFullScreen()
+        else:
+            self.showMaximized()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.request_exit()
+            return
+        super().keyPressEvent(event)
+
+    def request_exit(self) -> bool:
+        """Leave full screen / close: on a kiosk only with an admin PIN. Returns whether allowed."""
+        if self.ctx.role == "kiosk" and self.ctx.fullscreen:
+            dlg = AdminPinDialog(self.ctx, self)
+            if dlg.exec() != AdminPinDialog.DialogCode.Accepted:
+                return False
+        self._allow_close = True
+        self.showNormal()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._allow_close and not self.request_exit():
+            event.ignore()
+            return
+        if self.idle is not None:
+            self.idle.stop()
+        event.accept()
+
+

@@ -1,0 +1,176 @@
+"""Shared widgets: the header, status bar items, the touch PIN pad and the operator login."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.operators import AccessError, OperatorInfo
+from ui.context import UiContext
+
+
+def bilingual(ctx: UiContext, zh: str, en: str) -> str:
+    """Pick the core's message in the current language (core errors carry both)."""
+    return en if ctx.languages.current == "en" else zh
+
+
+class Retranslatable:
+    """Mixin: calls ``retranslate()`` whenever the language changes."""
+
+    def retranslate(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+class PinPad(QWidget):
+    """A touch keypad writing digits into a QLineEdit (large keys, no on-screen keyboard needed)."""
+
+    submitted = Signal()
+
+    def __init__(self, target: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target = target
+        grid = QGridLayout(self)
+        grid.setSpacing(12)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"]
+        for i, key in enumerate(keys):
+            btn = QPushButton(key)
+            btn.setObjectName("primary" if key == "✓" else "key")
+            btn.setMinimumSize(120, 88)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.clicked.connect(lambda _=False, k=key: self._press(k))
+            grid.addWidget(btn, i // 3, i % 3)
+
+    def _press(self, key: str) -> None:
+        if key == "⌫":
+            self.target.backspace()
+        elif key == "✓":
+            self.submitted.emit()
+        else:
+            self.target.insert(key)
+
+
+class LoginPanel(Retranslatable, QWidget):
+    """Operator login: username and PIN with a touch PIN pad; wrong PINs and lockouts explained.
+
+    Signals:
+        loggedIn(object): the ``OperatorInfo`` of the operator who logged in.
+    """
+
+    loggedIn = Signal(object)
+
+    def __init__(self, ctx: UiContext, roles: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.roles = roles
+        self.title = QLabel(objectName="h2")
+        self.user = QLineEdit()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
+        self.message = QLabel(objectName="error")
+        self.message.setWordWrap(True)
+        self.button = QPushButton(objectName="primary")
+        self.button.clicked.connect(self.submit)
+        self.user.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self.submit)
+        pad = PinPad(self.pin)
+        pad.submitted.connect(self.submit)
+
+        form = QVBoxLayout()
+        form.setSpacing(14)
+        form.addWidget(self.title)
+        self.user_label = QLabel()
+        self.pin_label = QLabel()
+        form.addWidget(self.user_label)
+        form.addWidget(self.user)
+        form.addWidget(self.pin_label)
+        form.addWidget(self.pin)
+        form.addWidget(self.button)
+        form.addWidget(self.message)
+        form.addStretch(1)
+        box = QHBoxLayout(self)
+        box.addStretch(1)
+        box.addLayout(form, 3)
+        box.addSpacing(40)
+        pad_box = QVBoxLayout()
+        pad_box.addWidget(pad)
+        pad_box.addStretch(1)
+        box.addLayout(pad_box, 2)
+        box.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("工作人员登录"))
+        self.user_label.setText(self.tr("用户名"))
+        self.pin_label.setText(self.tr("PIN 码"))
+        self.user.setPlaceholderText(self.tr("请输入用户名"))
+        self.pin.setPlaceholderText(self.tr("请输入 PIN 码"))
+        self.button.setText(self.tr("登录"))
+
+    def submit(self) -> None:
+        username, pin = self.user.text().strip(), self.pin.text()
+        self.pin.clear()
+        if not username or not pin:
+            self.message.setText(self.tr("请输入用户名和 PIN 码"))
+            return
+        try:
+            info: OperatorInfo = self.ctx.hall.login(username, pin, roles=self.roles)
+        except AccessError as exc:
+            self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+            return
+        self.message.clear()
+        self.user.clear()
+        self.loggedIn.emit(info)
+
+
+class AdminPinDialog(Retranslatable, QDialog):
+    """Asks for an admin PIN (leaving a kiosk's full screen). ``accepted`` only with a right PIN."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setModal(True)
+        self.label = QLabel(objectName="h2")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel(objectName="error")
+        pad = PinPad(self.pin)
+        pad.submitted.connect(self.check)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.pin)
+        lay.addWidget(self.message)
+        lay.addWidget(pad)
+        lay.addWidget(self.cancel)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("管理员验证"))
+        self.label.setText(self.tr("退出全屏需要管理员 PIN 码"))
+        self.cancel.setText(self.tr("取消"))
+
+    def check(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()
+        try:
+            self.ctx.hall.check_admin_pin(pin)
+        except AccessError as exc:
+            self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+            return
+        self.accept()
