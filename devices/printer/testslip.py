@@ -17,9 +17,10 @@ from devices.printer.escpos import encode_slip
 from devices.printer.preview import render_png
 from kiosk.ports import DeviceError, Feed, Qr, Rule, Slip, Text
 
-#: The rare characters on the slip: 䶮 (U+4DAE, GB18030 compatibility block FE9F) and 𠀀
-#: (U+20000, four bytes in GB18030) go out as raster lines; 堃 (GBK 88D2) prints as text.
-RARE_NAME = "刘䶮 张𠀀 王堃"
+#: The rare characters on the slip: 䶮 (U+4DAE, GB18030 compatibility block FE9F) and 𠮷
+#: (U+20BB7, Extension B, four bytes in GB18030) go out as a raster line; 堃 (GBK 88D2) is text.
+#: (𠀀 U+20000 is not in the bundled font: it would print as a box with its code point.)
+RARE_NAME = "刘䶮 张𠮷 王堃"
 
 
 def build_test_slip(width_mm: int = 80, when: datetime | None = None) -> Slip:

@@ -19,7 +19,7 @@ def test_prints_and_writes_preview(tmp_path) -> None:
         assert sim.wait_jobs(1, 5)
         job = sim.jobs[0]
     assert "“引号”（括号），逗".encode("gb18030") in job
-    assert "𠀀".encode("gb18030") not in job and b"\x1d\x76\x30" in job  # rare name line as raster
+    assert "𠮷".encode("gb18030") not in job and b"\x1d\x76\x30" in job  # rare name line as raster
     assert b"\x1d\x28\x6b" in job and b"\x1d\x21\x33" in job  # native QR, size 4
     with Image.open(png) as img:
         assert img.width == 384 and (np.asarray(img.convert("L")) < 128).any()
