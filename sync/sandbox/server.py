@@ -60,6 +60,7 @@ class Faults:
     expire_cursor_after: int | None = None  #: the (N+1)th feed request with a cursor expires all cursors
     clock_offset_s: float = 0.0  #: the platform's clock runs this far ahead of the machine's
     decrypt_step_s: float = 0.2  #: one bid decrypted every this many seconds after decrypt starts
+    max_batch: int | None = None  #: a stricter batch limit than 500 (answered 413), to test splitting
     seed: int | None = None  #: random seed for reproducible fault sequences
     throttle_until: float = 0.0  #: (derived) monotonic end of the 429 storm
 
@@ -278,7 +279,7 @@ class _Handler(BaseHTTPRequestHandler):
         records = doc.get("records") if isinstance(doc, dict) else None
         if not isinstance(records, list) or not records:
             raise StoreError(400, "bad-request", "body must be {\"records\": [...]} with at least one record")
-        if len(records) > MAX_BATCH:
+        if len(records) > min(MAX_BATCH, sandbox.faults.max_batch or MAX_BATCH):
             raise StoreError(413, "too-many", "a batch is at most 500 records")
         verdicts, expected = sandbox.store.accept_records(journal_id, records)
         sandbox.maybe_drop()

@@ -1,0 +1,338 @@
+"""``hall-kiosk sync …`` and ``hall-kiosk platform-sandbox``: the platform link from the shell.
+
+* ``sync pull`` — pull every feed once; exit 0 when all are caught up.
+* ``sync push`` — push the journal (and files) until caught up; exit 0 only then,
+  3 when the alarm is raised, 4 when it gave up (``--give-up-after``).
+* ``sync run [--once]`` — the sync loop in the foreground (``--once``: pull, push, files, exit).
+* ``sync status [--json]`` — backlog, last delivered seq, dead letters, alarm, feed ages.
+* ``sync clear-alarm`` — an administrator has looked at the alarm; pushing may go on.
+* ``platform-sandbox`` — run the sandbox platform until Ctrl-C.
+
+Platform options (``--platform-url``, ``--journal-id``, ``--secret-file``) override the config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from hallkiosk.cli.common import config_from_args, print_json
+from kiosk import feeds
+from kiosk.clock import PlatformClock
+from kiosk.config import Config
+from kiosk.db.engine import make_engine, read_only_session, session_factory
+from kiosk.db.migrate import upgrade
+from kiosk.journal import ensure_head
+from kiosk.pii import PiiVault
+from kiosk.timeutil import utcnow
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_ALARM = 3
+EXIT_GAVE_UP = 4
+
+
+@dataclass
+class Hall:
+    """What the sync commands work on, built from the configuration."""
+
+    cfg: Config
+    engine: Engine
+    vault: PiiVault
+    url: str
+    journal_id: str
+    secret_file: str
+    timeout: float
+
+
+def _platform_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("platform")
+    g.add_argument("--platform-url", metavar="URL", help="platform base URL (overrides [platform] url)")
+    g.add_argument("--journal-id", metavar="ID", help="journal id (overrides [platform] journal_id)")
+    g.add_argument("--secret-file", metavar="FILE", help="base64 journal secret (overrides [platform] secret_file)")
+    g.add_argument("--timeout", type=float, metavar="S", help="seconds per request (overrides the config)")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``sync …`` and ``platform-sandbox`` to the CLI."""
+    sync = subparsers.add_parser("sync", help="sync with the central platform (pull feeds, push the journal)")
+    sub = sync.add_subparsers(dest="sync_command", metavar="SYNC_COMMAND")
+
+    p = sub.add_parser("pull", parents=[common], help="pull every feed once")
+    _platform_options(p)
+    p.set_defaults(func=cmd_pull)
+
+    p = sub.add_parser("push", parents=[common], help="push the journal and files until caught up")
+    _platform_options(p)
+    p.add_argument("--give-up-after", type=float, default=120.0, metavar="S",
+                   help="stop retrying after S seconds of failures (default 120)")
+    p.add_argument("--no-blobs", action="store_true", help="records only, no files")
+    p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser("run", parents=[common], help="the sync loop in the foreground")
+    _platform_options(p)
+    p.add_argument("--once", action="store_true", help="pull, push until caught up, upload files, exit")
+    p.add_argument("--pull-interval", type=float, default=60.0, metavar="S")
+    p.add_argument("--give-up-after", type=float, default=120.0, metavar="S", help="with --once")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("status", parents=[common], help="backlog, alarm, dead letters, feed ages")
+    _platform_options(p)
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("clear-alarm", parents=[common], help="clear the push alarm after checking the journal")
+    _platform_options(p)
+    p.set_defaults(func=cmd_clear_alarm)
+
+    p = subparsers.add_parser("platform-sandbox", parents=[common],
+                              help="run the sandbox platform (demo, training, tests) until Ctrl-C")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="0 = any free port")
+    p.add_argument("--seed", default="demo", choices=["demo", "none"])
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the demo's business day (default: today, Beijing)")
+    p.add_argument("--journal-id", default="NM-HHHT-HALL1", metavar="ID", help="journal to provision")
+    p.add_argument("--secret-file", metavar="FILE", help="where to write (or read) its base64 secret")
+    p.add_argument("--faults", metavar="JSON", help='initial faults, e.g. \'{"error_rate": 0.3}\'')
+    p.set_defaults(func=cmd_sandbox)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def open_hall(args: argparse.Namespace, *, need_platform: bool = True) -> Hall:
+    """Database (migrated), journal head, vault and platform settings from config and options."""
+    cfg = config_from_args(args)
+    url = args.platform_url or cfg.platform.url
+    journal_id = args.journal_id or cfg.platform.journal_id
+    secret_file = args.secret_file or cfg.platform.secret_file
+    if need_platform and not (url and journal_id and secret_file):
+        _err("同步配置不全 sync not configured: need --platform-url, --journal-id and --secret-file "
+             "(or [platform] url, journal_id, secret_file)")
+        raise SystemExit(EXIT_CONFIG)
+    if not journal_id:
+        _err("no journal id: --journal-id or [platform] journal_id")
+        raise SystemExit(EXIT_CONFIG)
+    engine = make_engine(cfg.database_url)
+    upgrade(engine)
+    with session_factory(engine)() as s, s.begin():
+        ensure_head(s, journal_id)
+    vault = PiiVault.from_key_file(cfg.key_path)
+    timeout = args.timeout if getattr(args, "timeout", None) else cfg.platform.timeout_seconds
+    return Hall(cfg, engine, vault, url, journal_id, secret_file, timeout)
+
+
+def read_secret(path: str) -> bytes:
+    """The journal secret from its base64 file."""
+    try:
+        return base64.b64decode(Path(path).read_bytes().strip(), validate=True)
+    except FileNotFoundError:
+        _err(f"secret file {path} does not exist")
+        raise SystemExit(EXIT_CONFIG) from None
+    except ValueError:
+        _err(f"secret file {path} is not base64")
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+@contextlib.contextmanager
+def platform_client(hall: Hall) -> Iterator[Any]:
+    """A client for the hall's platform, closed afterwards."""
+    from sync.client import PlatformClient
+
+    client = PlatformClient(hall.url, hall.journal_id, read_secret(hall.secret_file), PlatformClock(),
+                            timeout=hall.timeout)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    """``sync pull``."""
+    from sync.pull import Puller
+
+    hall = open_hall(args)
+    try:
+        with platform_client(hall) as client:
+            report = Puller(hall.engine, client, hall.vault).pull_all()
+        for feed, r in report.feeds.items():
+            state = f"error: {r.error}" if r.error else f"{r.items} items in {r.pages} page(s)" + (
+                " (full listing)" if r.relisted else "")
+            print(f"{feed}: {state}")
+        if not report.ok:
+            _err("拉取未完成 pull incomplete: " + "; ".join(f"{f}: {e}" for f, e in report.errors.items()))
+            return EXIT_FAILED
+        return EXIT_OK
+    finally:
+        hall.engine.dispose()
+
+
+def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: threading.Event | None) -> int:
+    from sync.blobs import BlobUploader
+    from sync.errors import PlatformError
+    from sync.push import Outcome, Pusher
+
+    step = Pusher(hall.engine, client, hall.journal_id).push_until_caught_up(stop, give_up_after_s=give_up_after)
+    if step.outcome is Outcome.ALARM:
+        _err(f"推送已停止 push stopped (alarm): {step.error}")
+        return EXIT_ALARM
+    if step.outcome is not Outcome.CAUGHT_UP:
+        _err(f"推送未完成 push gave up at seq {step.last_delivered_seq}: {step.error}")
+        return EXIT_GAVE_UP
+    print(f"journal delivered up to seq {step.last_delivered_seq} ({step.delivered} now)")
+    if blobs:
+        try:
+            report = BlobUploader(hall.engine, client, hall.vault).reconcile()
+        except PlatformError as exc:
+            _err(f"文件上传未完成 file upload incomplete: {exc}")
+            return EXIT_GAVE_UP
+        print(f"files: {report.uploaded} uploaded, {report.present} already there")
+        if report.failed or report.missing_here:
+            _err(f"files not uploadable: {len(report.failed)}; wanted but absent here: {len(report.missing_here)}")
+            return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """``sync push``."""
+    hall = open_hall(args)
+    try:
+        with platform_client(hall) as client:
+            return _push(hall, client, args.give_up_after, not args.no_blobs, None)
+    finally:
+        hall.engine.dispose()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``sync run``."""
+    from sync.pull import Puller
+    from sync.worker import SyncWorker
+
+    hall = open_hall(args)
+    try:
+        with platform_client(hall) as client:
+            if args.once:
+                report = Puller(hall.engine, client, hall.vault).pull_all()
+                code = _push(hall, client, args.give_up_after, True, None)
+                if not report.ok:
+                    _err("拉取未完成 pull incomplete: " + "; ".join(f"{f}: {e}" for f, e in report.errors.items()))
+                    return code or EXIT_FAILED
+                return code
+            stop = threading.Event()
+            previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            worker = SyncWorker(hall.engine, client, hall.vault, hall.journal_id, pull_interval_s=args.pull_interval)
+            try:
+                worker.run(stop)
+            except KeyboardInterrupt:
+                stop.set()
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+            return EXIT_OK
+    finally:
+        hall.engine.dispose()
+
+
+def status_document(hall: Hall) -> dict[str, Any]:
+    """The ``sync status --json`` document."""
+    from sync.push import backlog
+
+    now = utcnow()
+    with read_only_session(hall.engine) as s:
+        b = backlog(s, hall.journal_id, now)
+        ages = feeds.feed_ages(s, now)
+        counts = feeds.feed_counts(s)
+        relists = {}
+        from kiosk.db.models import FeedState
+
+        for feed in feeds.FEEDS:
+            st = s.get(FeedState, feed)
+            relists[feed] = st.relists if st else 0
+    return {
+        "journal_id": hall.journal_id,
+        "head_seq": b.head_seq,
+        "backlog": b.backlog,
+        "last_delivered_seq": b.last_delivered_seq,
+        "oldest_undelivered_age_s": b.oldest_undelivered_age_s,
+        "dead_letters": b.dead_letters,
+        "alarm": b.alarm,
+        "last_error": b.last_error,
+        "feeds": {f: {"count": counts[f], "age_s": ages[f], "relists": relists[f]} for f in feeds.FEEDS},
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``sync status``."""
+    hall = open_hall(args, need_platform=False)
+    try:
+        doc = status_document(hall)
+    finally:
+        hall.engine.dispose()
+    if args.json:
+        print_json(doc)
+        return EXIT_OK
+    print(f"journal {doc['journal_id']}: head {doc['head_seq']}, delivered {doc['last_delivered_seq']}, "
+          f"backlog {doc['backlog']}, dead letters {doc['dead_letters']}")
+    if doc["alarm"]:
+        print(f"ALARM 告警: {doc['alarm']}")
+    elif doc["last_error"]:
+        print(f"last error: {doc['last_error']}")
+    for feed, f in doc["feeds"].items():
+        age = "never" if f["age_s"] is None else f"{f['age_s']:.0f} s ago"
+        print(f"  {feed:14s} {f['count']:6d} records, synced {age}")
+    return EXIT_OK
+
+
+def cmd_clear_alarm(args: argparse.Namespace) -> int:
+    """``sync clear-alarm``."""
+    from sync.push import clear_alarm
+
+    hall = open_hall(args, need_platform=False)
+    try:
+        old = clear_alarm(hall.engine, hall.journal_id)
+    finally:
+        hall.engine.dispose()
+    print(f"alarm cleared: {old}" if old else "no alarm was set")
+    return EXIT_OK
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """``platform-sandbox``."""
+    from sync.sandbox.server import SandboxServer
+
+    cfg = config_from_args(args)
+    data_dir = Path(args.data_dir) if args.data_dir else cfg.data_dir / "sandbox"
+    faults = json.loads(args.faults) if args.faults else None
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    server = SandboxServer(data_dir, host=args.host, port=args.port, seed=args.seed, today=today, faults=faults)
+    secret_file = args.secret_file or str(data_dir / f"{args.journal_id}.secret")
+    server.provision(args.journal_id, secret_file=secret_file)
+    server.bind()
+    print_json({"url": server.url, "journal_id": args.journal_id, "secret_file": secret_file,
+                "admin": f"http://{server.host}:{server.port}/_sandbox/faults"})
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return EXIT_OK
