@@ -133,6 +133,7 @@ def test_live_platform_rejects_tampered_replayed_and_skewed_requests(sandbox: Sa
         assert http.get(sandbox.url + "/time", timeout=5).status_code == 401
 
 
+@pytest.mark.allow_log_warnings(r"our clock is off")
 def test_client_corrects_its_clock_after_clock_skew_and_stops_on_a_bad_key(sandbox: SandboxServer) -> None:
     sandbox.set_faults(clock_offset_s=2 * 3600)  # the platform is two hours ahead of this machine
     clock = PlatformClock()
