@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 STREAM_SCHEMES = ("rtsp://", "rtsps://", "rtmp://", "http://", "https://", "udp://", "tcp://", "srt://")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: comparing images element-wise is never meant
 class Frame:
     """One captured frame.
 
@@ -395,7 +395,7 @@ class OpenCVCamera(CameraBase):
         self.timeout_s = timeout_s
         self._cap: cv2.VideoCapture | None = None
         self._t0 = 0.0
-        self._live_index = 0
+        self._live_index = -1  #: last frame number of a live source (kept across reconnects)
         self._last_t: float | None = None
         self._file_base = 0  #: frames of the earlier passes of a looping file
 
@@ -424,7 +424,6 @@ class OpenCVCamera(CameraBase):
         self._nominal_fps = float(self.requested_fps or (reported if 0 < reported < 1000 else 0.0))
         self._cap = cap
         self._t0 = time.monotonic()
-        self._live_index = 0
         self._last_t = None
         self._file_base = 0
 
@@ -440,14 +439,17 @@ class OpenCVCamera(CameraBase):
         return image, self._live_frame_number()
 
     def _live_frame_number(self) -> int:
-        """Frame number of a live source; a gap of ≥ 1.7 frame periods counts the missing frames."""
+        """Frame number of a live source, continuing across reconnects.
+
+        A gap of at least 1.7 frame periods since the previous frame counts the frames in between as
+        dropped; the first frame after (re)opening follows the last one without a gap.
+        """
         now = time.monotonic()
-        if self._last_t is not None:
-            step = 1
-            if self._nominal_fps > 0:
-                step = max(1, int((now - self._last_t) * self._nominal_fps + 0.3))
-            self._live_index += step
+        step = 1
+        if self._last_t is not None and self._nominal_fps > 0:
+            step = max(1, int((now - self._last_t) * self._nominal_fps + 0.3))
         self._last_t = now
+        self._live_index += step
         return self._live_index
 
     def _read_file(self, cap: cv2.VideoCapture) -> tuple[np.ndarray, int | None]:

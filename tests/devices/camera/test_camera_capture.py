@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import threading
 import time
@@ -168,6 +170,53 @@ def test_loop_reconnects_until_the_source_appears(tmp_path: Path) -> None:
         thread.join(timeout=5)
     assert not thread.is_alive()
     assert [f.index for f in frames] == list(range(N))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.mark.allow_log_warnings(r"read failed \(read-failed\), reconnecting")
+def test_stream_that_ends_is_reconnected_and_a_dead_server_keeps_reconnecting(tmp_path: Path) -> None:
+    write_video(tmp_path / "live.avi", fourcc="MJPG")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path))
+    )
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/live.avi"
+    cam = OpenCVCamera(url, timeout_s=2, backoff_initial_s=0.02, backoff_max_s=0.1)
+    assert cam.kind == "stream"
+    frames: list[Frame] = []
+    thread, stop = run_in_thread(cam, frames)
+    try:
+        # each HTTP response carries 30 frames, then the stream "drops": the loop must re-open it
+        assert wait_for(lambda: len(frames) >= 2 * N + 5)
+        assert cam.reconnects >= 2
+        server.shutdown()
+        server.server_close()
+        assert wait_for(lambda: cam.state is DeviceState.RECONNECTING)
+        count = len(frames)
+        time.sleep(0.3)
+        assert len(frames) == count
+        assert cam.status().state is DeviceState.RECONNECTING
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        server.shutdown()
+        serving.join(timeout=5)
+    assert not thread.is_alive()
+    indices = [f.index for f in frames]
+    assert indices == list(range(len(frames)))  # numbered on across reconnects, no false drops
+    assert abs(mark(frames[N]) - level(0)) < 6  # the second connection started the clip again
+
+
+def test_refused_stream_fails_fast() -> None:
+    t0 = time.monotonic()
+    with pytest.raises(CameraError) as err:
+        OpenCVCamera("rtsp://127.0.0.1:9/none", timeout_s=1).open()
+    assert err.value.code == "offline" and time.monotonic() - t0 < 3
 
 
 def test_classify_sources() -> None:

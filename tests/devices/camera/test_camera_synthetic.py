@@ -98,6 +98,7 @@ def test_slow_consumer_drops_frames_and_they_are_counted() -> None:
     assert cam.frames == len(frames)
 
 
+@pytest.mark.allow_log_warnings(r"read failed \(read-failed\), reconnecting")
 def test_unplug_then_recover() -> None:
     cam = SyntheticCamera(
         160, 120, fps=50, realtime=True, noise=False, backoff_initial_s=0.05, backoff_max_s=0.1

@@ -130,6 +130,7 @@ def test_engine_choice_from_config(tmp_path: Path) -> None:
         make_engine("gtts")
 
 
+@pytest.mark.allow_log_warnings(r"falling back to chime")
 def test_espeak_missing_falls_back_to_chime_with_a_warning(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

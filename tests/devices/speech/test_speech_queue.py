@@ -152,6 +152,7 @@ def test_zones_are_independent_queues_behind_the_speech_port() -> None:
         ZonedSpeech({"hall": qr})
 
 
+@pytest.mark.allow_log_warnings(r"engine fake failed")
 def test_engine_failure_is_logged_without_the_text_and_the_queue_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -186,6 +187,7 @@ def test_stop_finishes_the_current_announcement_and_drops_the_rest() -> None:
     assert q.pending == 0
 
 
+@pytest.mark.allow_log_warnings(r"queue full, oldest announcement dropped")
 def test_full_queue_drops_the_oldest() -> None:
     engine = FakeEngine(base_s=0.001, per_char_s=0.0)
     q = AnnouncementQueue(engine, gap_s=0.0, max_pending=3)
