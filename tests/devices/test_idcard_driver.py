@@ -18,6 +18,9 @@ from devices.idcard.status import ChecksumError, NoAnswerError, ReadTimeoutError
 from devices.urls import PortError
 from kiosk.ports import CardEvent, DeviceState, IdCard, IdReader
 
+# The driver logs device faults at WARNING (masked, no personal data): expected here, nothing else.
+pytestmark = pytest.mark.allow_log_warnings(r"^ID reader ", r"^WLT photo decoder failed")
+
 TRANSPORTS = ["socket", "pty"] if os.name == "posix" else ["socket"]
 OTHER = IdCard(
     card_type="resident", name="李四", gender="女", nation="汉", birth_date="1990-02-03", address="某地",
@@ -36,7 +39,7 @@ def sim(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdReaderSimu
 
 
 def fast_reader(url: str, **kw: object) -> SamIdReader:
-    opts: dict[str, object] = dict(poll_interval=0.03, response_timeout=0.25, reconnect_interval=0.05, debounce_s=0.5)
+    opts: dict[str, object] = dict(poll_interval=0.03, response_timeout=0.5, reconnect_interval=0.05, debounce_s=0.5)
     opts.update(kw)
     return SamIdReader(url, **opts)  # type: ignore[arg-type]
 
@@ -214,7 +217,7 @@ def test_debounce_removal_and_a_new_card(sim: IdReaderSimulator) -> None:
         sim.place_card(OTHER)  # swapped without a gap: old one removed, new one reported
         ev = run.wait(lambda e: e.kind == "card")
         assert ev.card is not None and ev.card.name == "李四"
-        kinds = [e.kind for e in run.seen if e.kind != "state"]
+        kinds = [e.kind for e in run.seen if e.kind in ("card", "removed")]
         assert kinds == ["card", "removed", "card", "removed", "card"]
 
 
