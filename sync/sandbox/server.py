@@ -96,6 +96,10 @@ class _Server(ThreadingHTTPServer):
         self.conn_lock = threading.Lock()
         super().__init__(addr, _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer is normal here (timeouts, killed processes)."""
+        log.debug("sandbox: connection from %s ended abruptly", client_address, exc_info=True)
+
 
 class _Drop(Exception):
     """Close the connection without answering (an answer lost after the commit)."""

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
+from kiosk.canonical import canonical, envelope_hash, payload_hash
 from kiosk.clock import FixedClock, PlatformClock
 from kiosk.db.engine import make_engine, session_factory
 from kiosk.db.migrate import upgrade
+from kiosk.db.models import JournalEntry, JournalHead
+from kiosk.ids import uuid7
 from kiosk.journal import Journal, ensure_head
 from kiosk.pii import PiiVault
-from kiosk.timeutil import BEIJING
+from kiosk.timeutil import BEIJING, rfc3339
 from sync.client import PlatformClient
 from sync.push import Backoff, Pusher
 from sync.sandbox import SandboxServer
@@ -44,6 +47,25 @@ class HallDb:
                 for i in range(start + done, start + min(n, done + chunk)):
                     self.journal.append(s, kind, ticket_payload(i), occurred_at=occurred_at)
             done = min(n, done + chunk)
+
+
+    def bulk_append(self, n: int, *, occurred_at: dt.datetime, start: int = 0) -> None:
+        """Append ``n`` valid, chained entries fast (Core executemany, as ``Journal.append`` builds them)."""
+        when = rfc3339(occurred_at)
+        with session_factory(self.engine)() as s, s.begin():
+            head = s.get(JournalHead, 1)
+            seq, prev = head.last_seq, head.last_hash
+            rows = []
+            for i in range(start, start + n):
+                seq += 1
+                payload = ticket_payload(i)
+                env = {"record_key": str(uuid7()), "journal_id": JID, "seq": seq, "terminal_id": "KIOSK-01",
+                       "kind": "ticket.issued", "occurred_at": when, "payload": payload,
+                       "payload_hash": payload_hash(payload), "prev_hash": prev}
+                prev = env["hash"] = envelope_hash(env)
+                rows.append({**env, "payload": canonical(payload).decode("utf-8")})
+            s.execute(insert(JournalEntry), rows)
+            head.last_seq, head.last_hash = seq, prev
 
 
 def ticket_payload(i: int) -> dict[str, object]:

@@ -32,7 +32,7 @@ def test_pull_all_feeds_with_paging_and_tombstones(sandbox, hall, client) -> Non
     # changes on the platform: a withdrawn blacklist entry, a cancelled session, an amended registration
     store = sandbox.store
     store.delete("blacklist", store.feed_page("blacklist", None, 1, "")["items"][0]["key"])
-    sid = next(s for s in ("S-%s-003" % client.server_time().strftime("%Y%m%d"),))
+    sid = f"S-{client.server_time():%Y%m%d}-003"
     store.delete("sessions", sid)
     reg = store.current("registrations", "R-88231")
     reg["deposit"] = {"status": "refunded", "amount": "250000.00", "received_at": None}

@@ -45,7 +45,7 @@ def _raw_append(hall, kind: str, payload: dict) -> int:  # type: ignore[no-untyp
 
 
 def test_push_in_order_exactly_once_with_lost_acknowledgements(sandbox, hall, client, make_pusher) -> None:  # type: ignore[no-untyped-def]
-    hall.append(600)
+    hall.bulk_append(600, occurred_at=dt.datetime.now(dt.UTC))
     with read_only_session(hall.engine) as s:
         assert backlog(s, JID).backlog == 600
     sandbox.set_faults(lost_rate=0.5)  # half of the answers vanish after the platform stored the batch
@@ -61,7 +61,7 @@ def test_push_in_order_exactly_once_with_lost_acknowledgements(sandbox, hall, cl
 
 @pytest.mark.allow_log_warnings()
 def test_thirty_percent_server_errors(sandbox, hall, client, make_pusher) -> None:  # type: ignore[no-untyped-def]
-    hall.append(500)
+    hall.bulk_append(500, occurred_at=dt.datetime.now(dt.UTC))
     sandbox.set_faults(error_rate=0.3)
     step = make_pusher(client, max_records=50).push_until_caught_up(max_failures=40)
     assert step.outcome is Outcome.CAUGHT_UP
@@ -71,7 +71,7 @@ def test_thirty_percent_server_errors(sandbox, hall, client, make_pusher) -> Non
 
 @pytest.mark.allow_log_warnings()
 def test_429_storm_honours_retry_after(sandbox, hall, client, make_pusher) -> None:  # type: ignore[no-untyped-def]
-    hall.append(50)
+    hall.bulk_append(50, occurred_at=dt.datetime.now(dt.UTC))
     sandbox.set_faults(throttle_s=2.5, retry_after=1)
     started = time.monotonic()
     step = make_pusher(client).push_until_caught_up(max_failures=20)
@@ -79,14 +79,14 @@ def test_429_storm_honours_retry_after(sandbox, hall, client, make_pusher) -> No
     assert step.outcome is Outcome.CAUGHT_UP and sandbox.store.stored_seqs(JID) == list(range(1, 51))
     throttled = [t for t, route, status in sandbox.stats.times if status == 429]
     assert 2 <= len(throttled) <= 4, throttled  # one try per Retry-After second, not a storm
-    gaps = [b - a for a, b in zip(throttled, throttled[1:])]
+    gaps = [b - a for a, b in zip(throttled, throttled[1:], strict=False)]
     assert all(g >= 0.95 for g in gaps), gaps
     assert elapsed >= 2.4
 
 
 @pytest.mark.allow_log_warnings(r"too large")
 def test_413_splits_the_batch(sandbox, hall, client, make_pusher) -> None:  # type: ignore[no-untyped-def]
-    hall.append(300)
+    hall.bulk_append(300, occurred_at=dt.datetime.now(dt.UTC))
     sandbox.set_faults(max_batch=40)
     step = make_pusher(client).push_until_caught_up(max_failures=10)
     assert step.outcome is Outcome.CAUGHT_UP and sandbox.store.stored_seqs(JID) == list(range(1, 301))
