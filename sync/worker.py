@@ -192,10 +192,10 @@ class SyncWorker:
             log.exception("status refresh failed")
 
     def _idle(self, stop: threading.Event, seconds: float) -> None:
+        # Wait on the wake event (an append answers at once); look at ``stop`` every 50 ms.
         end = time.monotonic() + seconds
-        while not stop.is_set() and not self._wake.is_set():
+        while not stop.is_set():
             left = end - time.monotonic()
-            if left <= 0:
+            if left <= 0 or self._wake.wait(min(0.05, left)):
                 break
-            stop.wait(min(0.05, left))
         self._wake.clear()
