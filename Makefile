@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= .data/demo
 
-.PHONY: run test lint contracts bench setup clean demo-headless
+.PHONY: run test lint contracts bench setup clean demo-headless i18n
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ contracts: $(STAMP)
 
 ## make test: set up, lint, layer contracts, the whole suite (offscreen Qt)
 test: $(STAMP) lint contracts
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 ## make bench: benchmarks, results as JSON (machine noted) in bench-results/
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench --out bench-results
+	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m bench --out bench-results
+
+## make i18n: collect UI strings into assets/i18n/*.ts and compile the .qm
+i18n: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(find ui hallkiosk -name '*.py' | sort) -ts assets/i18n/hall_kiosk_en.ts
+	$(VENV)/bin/pyside6-lrelease assets/i18n/hall_kiosk_en.ts -qm assets/i18n/hall_kiosk_en.qm
 
 clean:
 	rm -rf demo-output bench-results .data

@@ -52,7 +52,9 @@ def ensure_qapp(headless: bool = False) -> QApplication:
         qInstallMessageHandler(_qt_message)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("hall-kiosk")
-        apply_theme(app)
+    if not app.property("hallThemed"):  # also when someone else created the application
+        apply_theme(app)  # type: ignore[arg-type]
+        app.setProperty("hallThemed", True)
     return app  # type: ignore[return-value]
 
 

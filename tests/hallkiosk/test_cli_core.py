@@ -1,0 +1,62 @@
+"""The core commands as an operator or a script runs them: exit codes, JSON, messages."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from hallkiosk.cli import main
+
+
+def hk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hallkiosk", *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_operator_and_journal_commands_end_to_end(tmp_path: Path) -> None:
+    d = str(tmp_path)
+    assert hk("db", "upgrade", "--data-dir", d).returncode == 0
+    r = hk("operator", "add", "host1", "--name", "王主持", "--role", "host", "--pin-stdin", "--data-dir", d, stdin="246810\n")
+    assert r.returncode == 0, r.stderr
+    r = hk("operator", "add", "host1", "--name", "X", "--role", "host", "--pin-stdin", "--data-dir", d, stdin="246810\n")
+    assert r.returncode == 1 and "exists" in r.stderr
+    r = hk("operator", "list", "--json", "--data-dir", d)
+    assert [o["username"] for o in json.loads(r.stdout)] == ["host1"]
+    assert hk("operator", "disable", "host1", "--reason", "离职", "--data-dir", d).returncode == 0
+    stats = json.loads(hk("journal", "stats", "--json", "--data-dir", d).stdout)
+    assert set(stats) == {"journal_id", "count", "last_seq", "last_hash"}
+    assert stats["count"] == stats["last_seq"] == 2 and len(stats["last_hash"]) == 64
+    ok = hk("journal", "verify", "--data-dir", d)
+    assert ok.returncode == 0 and "intact" in ok.stdout
+    with sqlite3.connect(tmp_path / "hall.db") as conn:
+        conn.execute("UPDATE journal SET payload = replace(payload, '离职', '退休') WHERE seq = 2")
+    bad = hk("journal", "verify", "--data-dir", d)
+    assert bad.returncode == 1 and "seq 2" in bad.stderr
+
+
+def test_config_check_names_the_unknown_key(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cfg = tmp_path / "hall.toml"
+    cfg.write_text('[site]\nterminal_id = "K-3"\n', encoding="utf-8")
+    assert main(["config", "check", "--config", str(cfg), "--data-dir", str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["site"]["terminal_id"] == "K-3"
+    cfg.write_text("[site]\nterminal = 3\n", encoding="utf-8")
+    r = hk("config", "check", "--config", str(cfg))
+    assert r.returncode == 2 and str(cfg) in r.stderr and "'terminal'" in r.stderr
+
+
+def test_headless_demo_writes_every_screenshot_and_a_verified_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = hk("demo", "--headless", "--data-dir", str(tmp_path / "d"), "--out", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["journal"]["verified"] is True
+    roles = {s["role"] for s in report["screenshots"]}
+    assert roles == {"kiosk", "counter", "board", "host", "auctioneer", "admin"}
+    for shot in report["screenshots"]:
+        data = (out / shot["file"]).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert len(report["sessions_today"]) >= 4
+    assert "Traceback" not in r.stderr

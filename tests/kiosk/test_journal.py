@@ -1,0 +1,250 @@
+"""The hall journal: envelope and hash rules (platform-api §3), tamper detection, transactions, follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kiosk.hall import Hall
+from kiosk.journal import GENESIS_HASH, JournalFollower
+from kiosk.records import InvalidRecord
+
+TICKET = {"ticket_id": "T1", "ticket_no": "A001", "service_code": "A", "issued_at": "2026-11-27T09:00:00+08:00", "business_date": "2026-11-27"}
+
+
+def plain_canonical(value: object) -> bytes:
+    """RFC 8785 for payloads of strings, ints and objects with ASCII keys (an independent check)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def test_envelope_and_hashes_follow_the_platform_rules(hall: Hall) -> None:
+    with hall.unit() as s:
+        first = hall.journal.append(s, "ticket.issued", TICKET)
+        second = hall.journal.append(s, "ticket.issued", {**TICKET, "ticket_id": "T2", "ticket_no": "A002"})
+    env = first.envelope()
+    assert set(env) == {"record_key", "journal_id", "seq", "terminal_id", "kind", "occurred_at", "payload", "payload_hash", "prev_hash", "hash"}
+    assert env["seq"] == 1 and env["prev_hash"] == GENESIS_HASH
+    assert uuid.UUID(env["record_key"]).version == 7
+    assert env["payload_hash"] == "sha256:" + hashlib.sha256(plain_canonical(TICKET)).hexdigest()
+    body = {k: v for k, v in env.items() if k != "hash"}
+    assert env["hash"] == hashlib.sha256(plain_canonical(body)).hexdigest()
+    assert second.prev_hash == first.hash and second.seq == 2
+    assert dt.datetime.fromisoformat(env["occurred_at"]).utcoffset() == dt.timedelta(hours=8)
+
+
+def test_unicode_payload_hashes_canonically(hall: Hall) -> None:
+    payload = {"person_name": "张三", "note": "“全角”，标点", "n": 12}
+    with hall.unit() as s:
+        e = hall.journal.append(s, "note.added", payload)
+    assert e.payload_hash == "sha256:" + hashlib.sha256(plain_canonical(payload)).hexdigest()
+
+
+def test_rollback_leaves_no_entry_and_no_gap(hall: Hall) -> None:
+    with pytest.raises(RuntimeError):
+        with hall.unit() as s:
+            hall.journal.append(s, "ticket.issued", TICKET)
+            raise RuntimeError("the change failed")
+    with hall.unit() as s:
+        e = hall.journal.append(s, "ticket.issued", TICKET)
+    assert e.seq == 1
+    assert hall.verify_journal().ok
+
+
+def test_invalid_payload_is_refused_before_it_is_journalled(hall: Hall) -> None:
+    with pytest.raises(InvalidRecord, match="missing 'business_date'"):
+        with hall.unit() as s:
+            hall.journal.append(s, "ticket.issued", {k: v for k, v in TICKET.items() if k != "business_date"})
+    with pytest.raises(InvalidRecord, match="float"):
+        with hall.unit() as s:
+            hall.journal.append(s, "auction.note", {"amount": 1.5})
+    assert hall.journal_stats()["count"] == 0
+
+
+def _fill(hall: Hall, n: int = 6) -> None:
+    with hall.unit() as s:
+        for i in range(n):
+            hall.journal.append(s, "ticket.issued", {**TICKET, "ticket_id": f"T{i}", "ticket_no": f"A{i:03d}"})
+
+
+@pytest.mark.parametrize(
+    ("sql", "bad_seq"),
+    [
+        ("UPDATE journal SET payload = replace(payload, 'A003', 'A999') WHERE seq = 4", 4),  # altered payload
+        ("UPDATE journal SET kind = 'ticket.called' WHERE seq = 3", 3),  # altered envelope field
+        ("UPDATE journal SET occurred_at = '2026-01-01T00:00:00.000+08:00' WHERE seq = 2", 2),
+        ("DELETE FROM journal WHERE seq = 3", 3),  # removed in the middle
+        ("DELETE FROM journal WHERE seq = 6", 6),  # removed at the tail
+        (
+            "INSERT INTO journal SELECT 7, 'k7', journal_id, terminal_id, kind, occurred_at, payload, payload_hash, hash, hash FROM journal WHERE seq = 6",
+            7,
+        ),  # inserted past the head
+    ],
+)
+def test_verify_names_the_first_bad_seq(hall: Hall, sql: str, bad_seq: int) -> None:
+    _fill(hall)
+    assert hall.verify_journal().ok
+    with hall.engine.begin() as conn:
+        conn.execute(text(sql))
+    result = hall.verify_journal()
+    assert not result.ok
+    assert result.first_bad_seq == bad_seq, result.problem
+
+
+def test_rehashed_forgery_is_still_caught_at_the_next_link(hall: Hall) -> None:
+    """Someone edits entry 3 and recomputes its hash: entry 4's prev_hash no longer links."""
+    _fill(hall)
+    with hall.unit() as s:
+        row = s.execute(text("SELECT payload FROM journal WHERE seq = 3")).scalar_one()
+    from kiosk.canonical import envelope_hash, payload_hash
+    from kiosk.journal import Entry
+
+    forged = json.loads(row)
+    forged["ticket_no"] = "Z999"
+    with hall.unit() as s:
+        from kiosk.db.models import JournalEntry
+
+        r = s.get(JournalEntry, 3)
+        r.payload = plain_canonical(forged).decode()
+        r.payload_hash = payload_hash(forged)
+        s.flush()
+        r.hash = envelope_hash(Entry.from_row(r).envelope())
+    result = hall.verify_journal()
+    assert result.first_bad_seq == 4 and "prev_hash" in result.problem
+
+
+APPENDER = textwrap.dedent(
+    """
+    import sys
+    from kiosk.config import load_config
+    from kiosk.hall import Hall
+    hall = Hall.open(load_config(data_dir=sys.argv[1], db_url=sys.argv[2] or None, environ={}), migrate=False)
+    worker, n = sys.argv[3], int(sys.argv[4])
+    print("ready", flush=True)
+    sys.stdin.readline()  # start together
+    for i in range(n):
+        with hall.unit() as s:
+            hall.journal.append(s, "test.append", {"worker": worker, "i": i})
+    hall.close()
+    """
+)
+
+
+def run_appenders(data_dir: Path, db_url: str, workers: int, each: int) -> None:
+    procs = [
+        subprocess.Popen([sys.executable, "-c", APPENDER, str(data_dir), db_url, f"w{w}", str(each)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for w in range(workers)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        assert p.wait(timeout=240) == 0
+        p.stdin.close()  # type: ignore[union-attr]
+        p.stdout.close()  # type: ignore[union-attr]
+
+
+def check_gapless(hall: Hall, workers: int, each: int) -> None:
+    total = workers * each
+    with hall.unit() as s:
+        seqs = [r[0] for r in s.execute(text("SELECT seq FROM journal ORDER BY seq"))]
+        per_worker = dict(s.execute(text("SELECT json_extract(payload, '$.worker'), count(*) FROM journal GROUP BY 1")).all()) \
+            if hall.engine.dialect.name == "sqlite" else \
+            dict(s.execute(text("SELECT (payload::json)->>'worker', count(*) FROM journal GROUP BY 1")).all())
+    assert seqs == list(range(1, total + 1))
+    assert per_worker == {f"w{w}": each for w in range(workers)}
+    result = hall.verify_journal()
+    assert result.ok and result.count == total
+
+
+def test_four_processes_append_gapless_on_sqlite(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    cfg = load_config(data_dir=tmp_path, environ={})
+    hall = Hall.open(cfg)
+    try:
+        run_appenders(tmp_path, "", workers=4, each=500)
+        check_gapless(hall, 4, 500)
+    finally:
+        hall.close()
+
+
+@pytest.mark.postgres
+def test_four_processes_append_gapless_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
+    try:
+        run_appenders(tmp_path, pg_url, workers=4, each=500)
+        check_gapless(hall, 4, 500)
+    finally:
+        hall.close()
+
+
+FOLLOWED = textwrap.dedent(
+    """
+    import sys, time
+    from kiosk.config import load_config
+    from kiosk.hall import Hall
+    hall = Hall.open(load_config(data_dir=sys.argv[1], db_url=sys.argv[2] or None, environ={}), migrate=False)
+    for i in range(5):
+        time.sleep(0.2)
+        with hall.unit() as s:
+            hall.journal.append(s, "test.followed", {"i": i})
+        print(repr(time.time()), flush=True)
+    hall.close()
+    """
+)
+
+
+def follow_latency(hall: Hall, data_dir: Path, db_url: str) -> list[float]:
+    follower = JournalFollower(hall.engine, kinds=("test.followed",), interval=0.05)
+    proc = subprocess.Popen([sys.executable, "-c", FOLLOWED, str(data_dir), db_url], stdout=subprocess.PIPE, text=True)
+    seen: dict[int, float] = {}
+    deadline = time.monotonic() + 30
+    while len(seen) < 5 and time.monotonic() < deadline:
+        for e in follower.poll():
+            seen[e.payload["i"]] = time.time()
+        time.sleep(0.01)
+    assert proc.stdout is not None
+    committed = [float(line) for line in proc.stdout.read().split()]
+    proc.stdout.close()
+    assert proc.wait(timeout=30) == 0
+    assert sorted(seen) == [0, 1, 2, 3, 4]
+    return [seen[i] - committed[i] for i in range(5)]
+
+
+def test_follower_sees_another_process_within_250_ms(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, environ={}))
+    try:
+        delays = follow_latency(hall, tmp_path, "")
+    finally:
+        hall.close()
+    assert max(delays) < 0.25, delays
+
+
+@pytest.mark.postgres
+def test_follower_on_postgres_within_250_ms(tmp_path: Path, pg_url: str) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
+    try:
+        delays = follow_latency(hall, tmp_path, pg_url)
+    finally:
+        hall.close()
+    assert max(delays) < 0.25, delays

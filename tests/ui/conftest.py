@@ -1,0 +1,40 @@
+"""UI fixtures: a seeded demo hall and terminals built by the real composition root."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from hallkiosk.demo import seed_demo
+from kiosk.config import Config, load_config
+
+
+@pytest.fixture
+def demo_cfg(tmp_path: Path) -> Config:
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seed_demo(cfg)
+    return cfg
+
+
+@pytest.fixture
+def terminal(qapp, demo_cfg: Config) -> Iterator[Callable[..., Terminal]]:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    made: list[Terminal] = []
+
+    def make(role: str, *, lang: str = "zh_CN", follow: bool = False, **kiosk: object) -> Terminal:
+        cfg = demo_cfg
+        if kiosk:
+            cfg = dataclasses.replace(cfg, kiosk=dataclasses.replace(cfg.kiosk, **kiosk))  # type: ignore[arg-type]
+        term = build_terminal(cfg, role, lang=lang, follow=follow)
+        made.append(term)
+        return term
+
+    yield make
+    for term in made:
+        term.window._allow_close = True
+        term.stop()
+        term.window.deleteLater()

@@ -1,0 +1,147 @@
+"""Role windows: login, language, idle reset, full-screen guard, bridge, rendering without clipping."""
+
+from __future__ import annotations
+
+import threading
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtCore import QThread, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+from kiosk.config import ROLES
+from tests.helpers.screens import clipped_texts, missing_glyphs
+from ui.bridge import QtBridge
+from ui.i18n import QM
+from ui.shell import RoleWindow
+from ui.theme import ASSETS, LANDSCAPE, PORTRAIT
+
+
+def login(term, username: str, pin: str) -> None:  # type: ignore[no-untyped-def]
+    panel = term.window.page.login
+    panel.user.setText(username)
+    panel.pin.setText(pin)
+    panel.submit()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT])
+def test_every_role_renders_without_clipping(terminal, role: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    term = terminal(role)
+    if role in ("admin", "host", "auctioneer", "counter"):
+        user = {"counter": "clerk"}.get(role, role)
+        login(term, user, {"admin": "123456", "host": "111111", "auctioneer": "222222", "clerk": "333333"}[user])
+    term.window.resize(*size)
+    term.window.show()
+    QApplication.processEvents()
+    assert clipped_texts(term.window) == []
+    image = term.window.grab().toImage()
+    assert (image.width(), image.height()) == size
+
+
+def test_login_gate_wrong_pin_then_right(terminal) -> None:  # type: ignore[no-untyped-def]
+    term = terminal("host")
+    login(term, "host", "999999")
+    panel = term.window.page.login
+    assert "PIN" in panel.message.text() and "4" in panel.message.text()
+    assert term.window.page.currentWidget() is panel
+    login(term, "host", "111111")
+    assert term.window.page.currentWidget() is term.window.page.work
+    assert "王主持" in term.window.header.operator.text()
+    assert term.window.page.work.table.rowCount() == 2  # today's two openings
+    term.window.header.logout.click()
+    assert term.window.page.currentWidget() is panel
+    kinds = [e.kind for e in term.hall.recent_entries(5)]
+    assert kinds[:3] == ["operator.logout", "operator.login", "operator.login_failed"]
+
+
+def test_clerk_cannot_open_the_host_console(terminal) -> None:  # type: ignore[no-untyped-def]
+    term = terminal("host")
+    login(term, "clerk", "333333")
+    assert term.window.page.currentWidget() is term.window.page.login
+    assert "无权" in term.window.page.login.message.text()
+
+
+def test_language_switch_retranslates_open_screens(terminal) -> None:  # type: ignore[no-untyped-def]
+    term = terminal("kiosk")
+    tile = term.window.page.tiles["checkin"]
+    assert tile.text() == "签到"
+    term.window.header.lang.click()
+    QApplication.processEvents()
+    assert tile.text() == "Check in"
+    assert "Platform" in term.window.status_items.sync.text()
+    term.window.header.lang.click()
+    QApplication.processEvents()
+    assert tile.text() == "签到"
+
+
+def test_kiosk_idle_timeout_returns_home(terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    term = terminal("kiosk", idle_timeout_seconds=1)
+    page = term.window.page
+    other = QLabel("张三 150102********1234")
+    other.reset = lambda: other.setText("")  # type: ignore[attr-defined]
+    from PySide6.QtCore import Signal, QObject  # noqa: F401
+
+    page.flows["lookup"] = other
+    page.addWidget(other)
+    page.setCurrentWidget(other)
+    qtbot.waitUntil(lambda: page.currentWidget() is page.home, timeout=3000)
+    assert other.text() == ""  # personal data wiped from the flow's screen
+
+
+def test_fullscreen_kiosk_needs_an_admin_pin_to_close(terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    term = terminal("kiosk", fullscreen=True)
+    term.ctx.fullscreen = True
+    term.window._allow_close = False
+    answers = iter(["111111", "123456"])  # a host's PIN first (refused), then an admin's
+
+    def answer() -> None:
+        from ui.widgets import AdminPinDialog
+
+        dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AdminPinDialog) and w.isVisible())
+        dlg.pin.setText(next(answers))
+        dlg.check()
+        if dlg.isVisible():
+            assert "PIN" in dlg.message.text()
+            QTimer.singleShot(50, answer)
+
+    QTimer.singleShot(50, answer)
+    assert term.window.request_exit() is True
+    assert [e.kind for e in term.hall.recent_entries(2)] == ["operator.admin_unlock", "operator.login_failed"]
+
+
+def test_bridge_delivers_worker_thread_posts_on_the_main_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    bridge = QtBridge()
+    got: list[tuple[object, bool]] = []
+    bridge.journalEntries.connect(lambda entries: got.append((entries, QThread.currentThread() is bridge.thread())))
+    t = threading.Thread(target=lambda: bridge.post_entries(["e1", "e2"]))
+    t.start()
+    t.join()
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=2000)
+    assert got == [(["e1", "e2"], True)]
+
+
+def test_translations_are_complete_and_compiled() -> None:
+    ts = ET.parse(ASSETS / "i18n" / "hall_kiosk_en.ts")
+    messages = list(ts.getroot().iter("message"))
+    assert len(messages) > 80
+    unfinished = [m.find("source").text for m in messages if m.find("translation").get("type") == "unfinished" or not (m.find("translation").text or "").strip()]
+    assert unfinished == []
+    assert QM.stat().st_mtime >= (ASSETS / "i18n" / "hall_kiosk_en.ts").stat().st_mtime - 1
+
+
+def test_bundled_font_draws_every_ui_string(qapp) -> None:  # type: ignore[no-untyped-def]
+    from hallkiosk.app import ensure_qapp
+
+    ensure_qapp()
+    probe = QPushButton()
+    ts = ET.parse(ASSETS / "i18n" / "hall_kiosk_en.ts")
+    text = "".join((m.find("source").text or "") + (m.find("translation").text or "") for m in ts.getroot().iter("message"))
+    text += "呼和浩特市赛罕区昭乌达路（大学东街—南二环）道路改造工程施工 拍卖大厅 第三开标室 堃 䶮 𠮷 ①②③ ¥"
+    for name in ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf"):
+        assert missing_glyphs(str(ASSETS / "fonts" / name), text) == set()
+    assert probe.font().family() == "Noto Sans CJK SC"  # the bundled font is the one in use
+
+
+def test_role_window_is_a_role_window(terminal) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(terminal("board").window, RoleWindow)
