@@ -13,6 +13,8 @@ feed and returns one session's results, quickly enough to call every second or t
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ from kiosk.db.models import PfBidResult
 from kiosk.pii import PiiVault
 from sync.client import FeedPage, PlatformClient
 from sync.errors import CursorExpired, PlatformError
+from sync.push import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +83,39 @@ class Puller:
         page_limit: items per page asked for (1..500).
     """
 
-    def __init__(self, engine: Engine, client: PlatformClient, vault: PiiVault, *, page_limit: int = 200) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        client: PlatformClient,
+        vault: PiiVault,
+        *,
+        page_limit: int = 200,
+        retries: int = 4,
+        backoff: Backoff | None = None,
+        sleep: Callable[[float], Any] = time.sleep,
+    ) -> None:
         self.engine = engine
         self.client = client
         self.vault = vault
         self.page_limit = max(1, min(500, page_limit))
+        self.retries = retries
+        self.backoff = backoff or Backoff(base_s=0.5, cap_s=8.0)
+        self.sleep = sleep
         self._sessions = session_factory(engine)
+
+    def _page(self, feed: str, cursor: str | None) -> FeedPage:
+        """One page; transient failures (5xx, 429/503, timeouts) are retried a few times."""
+        attempt = 0
+        while True:
+            try:
+                return self.client.feed_page(feed, cursor, self.page_limit)
+            except PlatformError as exc:
+                attempt += 1
+                if not exc.transient or attempt > self.retries:
+                    raise
+                wait = exc.retry_after if exc.retry_after is not None else self.backoff.delay(attempt)
+                log.info("feed %s: %s; retrying in %.1f s", feed, exc, wait)
+                self.sleep(wait)
 
     def pull_all(self, names: tuple[str, ...] = feeds.FEEDS) -> PullReport:
         """Pull every feed; a feed's failure is reported and does not stop the others.
@@ -114,7 +144,7 @@ class Puller:
             return self._full_listing(feed, result)
         while True:
             try:
-                page = self.client.feed_page(feed, cursor, self.page_limit)
+                page = self._page(feed, cursor)
             except CursorExpired:
                 log.warning("platform forgot our %s cursor: listing the feed again", feed)
                 return self._full_listing(feed, result)
@@ -131,7 +161,7 @@ class Puller:
             cursor: str | None = None
             try:
                 while True:
-                    page = self.client.feed_page(feed, cursor, self.page_limit)
+                    page = self._page(feed, cursor)
                     pages.append(page)
                     cursor = page.next_cursor
                     if not page.has_more:

@@ -84,7 +84,7 @@ class SyncWorker:
         self.blob_interval_s = blob_interval_s
         self.alarm_poll_s = alarm_poll_s
         self.pusher = Pusher(engine, client, journal_id, backoff=backoff)
-        self.puller = Puller(engine, client, vault)
+        self.puller = Puller(engine, client, vault, retries=1, backoff=backoff)  # the loop retries later
         self.blobs = BlobUploader(engine, client, vault)
         self._wake = threading.Event()
         self._lock = threading.Lock()

@@ -116,7 +116,9 @@ def test_push_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_path: Pa
         if proc.poll() is None:
             proc.kill()
             proc.wait(5)
-    time.sleep(1.3)  # the platform finishes (and commits) the batch whose client is dead
+    deadline = time.monotonic() + 15  # the platform finishes (and commits) the batch whose client is dead
+    while len(sandbox.store.stored_seqs(JID)) < 1000 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sandbox.store.stored_seqs(JID) == list(range(1, 1001))
     sandbox.set_faults(latency_s=0.0)
     again = _cli("sync", "push", "--no-blobs", *opts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from kiosk.db.models import FeedState, PfBidResult, PfBlacklist, PfRegistration,
 from kiosk.timeutil import parse_rfc3339
 from sync.errors import Conflict
 from sync.pull import Puller
+from sync.push import Backoff
 
 
 def _count(hall, model) -> int:  # type: ignore[no-untyped-def]
@@ -110,3 +112,14 @@ def test_decryption_results_appear_only_after_decrypt(sandbox, hall, client) -> 
     assert _count(hall, PfBidResult) == 4
     assert abs(client.clock.now() - dt.datetime.now(dt.UTC) - dt.timedelta(
         seconds=sandbox.faults.clock_offset_s)) < dt.timedelta(seconds=3)
+
+
+def test_pull_rides_out_server_errors(sandbox, hall, client) -> None:  # type: ignore[no-untyped-def]
+    sandbox.set_faults(error_rate=0.3)
+    waits: list[float] = []
+    puller = Puller(hall.engine, client, hall.vault, page_limit=2, retries=8,
+                    backoff=Backoff(base_s=0.01, cap_s=0.02, rng=random.Random(5)), sleep=waits.append)
+    report = puller.pull_all()
+    assert report.ok, report.errors
+    assert _count(hall, PfRegistration) == 20 and _count(hall, PfSession) == 5
+    assert waits and sum(sandbox.stats.answers[c] for c in (500, 502, 504)) == len(waits)
