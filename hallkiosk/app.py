@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from hallkiosk.devices_wiring import DeviceMonitor, start_devices
 from hallkiosk.logs import setup_logging
 from hallkiosk.threads import Threads
 from kiosk.config import Config
@@ -75,6 +76,7 @@ class Terminal:
     ctx: UiContext
     window: RoleWindow
     threads: Threads = field(default_factory=Threads)
+    monitor: DeviceMonitor | None = None
 
     def stop(self) -> None:
         self.threads.stop()
@@ -82,17 +84,31 @@ class Terminal:
         self.hall.close()
 
 
-def build_terminal(cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, hall: Hall | None = None) -> Terminal:
-    """Assemble a terminal of ``role`` (QApplication must exist); starts its threads."""
+def build_terminal(
+    cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, hall: Hall | None = None
+) -> Terminal:
+    """Assemble a terminal of ``role`` (QApplication must exist); starts its threads.
+
+    Args:
+        follow: follow the journal (live updates from other terminals).
+        devices: build the configured devices and run their loops.
+    """
     hall = hall or Hall.open(cfg)
     hall.register_terminal(role)
     bridge = QtBridge()
     languages = Languages()
     languages.set(lang or cfg.ui.language)
-    statuses = configured_devices(cfg)
-    ctx = UiContext(hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=lambda: statuses)
+    threads = Threads()
+    monitor = None
+    if devices:
+        _registry, monitor = start_devices(cfg.devices, bridge, threads)
+        device_statuses = monitor.statuses
+    else:
+        statuses = configured_devices(cfg)
+        device_statuses = lambda: statuses  # noqa: E731
+    ctx = UiContext(hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses)
     window = RoleWindow(ctx, build_page(ctx))
-    term = Terminal(hall, ctx, window)
+    term = Terminal(hall, ctx, window, threads, monitor)
     if follow:
         follower = hall.follower()
         term.threads.start("journal-follower", lambda stop: follower.run(stop, bridge.post_entries))
