@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
 from hallkiosk.logs import setup_logging
+from hallkiosk.sync_wiring import start_sync
 from hallkiosk.threads import Threads
 from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.ports import DeviceState, DeviceStatus
+from sync.worker import SyncWorker
 from ui.bridge import QtBridge
 from ui.context import UiContext
 from ui.i18n import Languages
@@ -77,6 +79,7 @@ class Terminal:
     window: RoleWindow
     threads: Threads = field(default_factory=Threads)
     monitor: DeviceMonitor | None = None
+    sync: SyncWorker | None = None
 
     def stop(self) -> None:
         self.threads.stop()
@@ -85,13 +88,14 @@ class Terminal:
 
 
 def build_terminal(
-    cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, hall: Hall | None = None
+    cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, sync: bool = True, hall: Hall | None = None
 ) -> Terminal:
     """Assemble a terminal of ``role`` (QApplication must exist); starts its threads.
 
     Args:
         follow: follow the journal (live updates from other terminals).
         devices: build the configured devices and run their loops.
+        sync: run the sync worker when a platform is configured.
     """
     hall = hall or Hall.open(cfg)
     hall.register_terminal(role)
@@ -106,12 +110,22 @@ def build_terminal(
     else:
         statuses = configured_devices(cfg)
         device_statuses = lambda: statuses  # noqa: E731
-    ctx = UiContext(hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses)
+    worker = start_sync(hall, threads) if sync else None
+    ctx = UiContext(
+        hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses,
+        sync_status=worker.status if worker is not None else (lambda: None),
+    )
     window = RoleWindow(ctx, build_page(ctx))
-    term = Terminal(hall, ctx, window, threads, monitor)
+    term = Terminal(hall, ctx, window, threads, monitor, worker)
     if follow:
         follower = hall.follower()
-        term.threads.start("journal-follower", lambda stop: follower.run(stop, bridge.post_entries))
+
+        def on_entries(entries: list) -> None:
+            if worker is not None:
+                worker.wake()  # push what was just recorded, now
+            bridge.post_entries(entries)
+
+        term.threads.start("journal-follower", lambda stop: follower.run(stop, on_entries))
     return term
 
 

@@ -19,6 +19,11 @@ class Threads:
     def __init__(self) -> None:
         self.stop_event = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._cleanups: list[Callable[[], None]] = []
+
+    def on_stop(self, cleanup: Callable[[], None]) -> None:
+        """Run ``cleanup`` after every thread has been joined (close clients, ports)."""
+        self._cleanups.append(cleanup)
 
     def start(self, name: str, loop: Callable[[threading.Event], None]) -> threading.Thread:
         """Run ``loop(stop_event)`` on a new daemon thread named ``name``."""
@@ -44,4 +49,10 @@ class Threads:
                 stuck.append(t.name)
                 log.warning("thread %s did not stop within %.1f s", t.name, timeout)
         self._threads = [t for t in self._threads if t.is_alive()]
+        for cleanup in self._cleanups:
+            try:
+                cleanup()
+            except Exception:
+                log.exception("cleanup after stop failed")
+        self._cleanups = []
         return stuck

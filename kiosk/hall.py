@@ -105,7 +105,9 @@ class Hall:
         if migrate:
             upgrade(engine)
         with session_factory(engine).begin() as s:
-            jid = journal_id_of(s) or default_journal_id(config)
+            # A configured id must match the database's (ensure_head raises otherwise): the id is
+            # inside every entry's hash, so it can never change once entries exist.
+            jid = config.platform.journal_id or journal_id_of(s) or default_journal_id(config)
             ensure_head(s, jid)
             if s.get(Site, config.site.code) is None:
                 s.add(Site(code=config.site.code, name=config.site.name))
