@@ -9,17 +9,23 @@ Demo operators and PINs are in ``DEMO_OPERATORS`` (and the README); never use th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
 import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from hallkiosk.logs import setup_logging
-from kiosk.config import ROLES, Config
+from kiosk.config import ROLES, Config, load_config
 from kiosk.db.models import PfSession, Room
 from kiosk.feeds import apply_page
 from kiosk.hall import Hall
@@ -71,6 +77,78 @@ def seed_demo(cfg: Config) -> dict[str, int]:
     return counts
 
 
+DEMO_JOURNAL = "NM-HHHT-DEMO"
+SIMULATORS = (("id_reader", "id-reader"), ("printer", "printer"), ("scanner", "scanner"), ("keypads", "keypads"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"demo {what} exited at start (code {proc.returncode})")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"demo {what} did not listen on port {port} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
+    """Run the sandbox platform and the device simulators as separate processes.
+
+    Yields the configuration of a terminal of this demo hall: the platform URL, journal and secret,
+    and the simulators' ``socket://`` URLs (also written to ``<data_dir>/demo.toml`` so every
+    process the launcher starts uses the same). The processes are ended on exit.
+    """
+    data = cfg.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    hk = [sys.executable, "-m", "hallkiosk"]
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        port = _free_port()
+        secret = data / "journal.secret"
+        procs.append(subprocess.Popen(
+            [*hk, "platform-sandbox", "--port", str(port), "--seed", "demo", "--data-dir", str(data / "platform"),
+             "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret)],
+            stdout=subprocess.DEVNULL,
+        ))
+        _wait_port(port, procs[-1], "platform")
+        urls = {"platform": f"http://127.0.0.1:{port}/hall-api/v1"}
+        for key, kind in SIMULATORS:
+            p = _free_port()
+            args = [*hk, "devices", "simulate", kind, "--listen", f"socket://127.0.0.1:{p}"]
+            if kind == "printer":
+                args += ["--preview-dir", str(out / "printed")]
+            procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL))
+            _wait_port(p, procs[-1], f"{kind} simulator")
+            urls[key] = f"socket://127.0.0.1:{p}"
+        toml = data / "demo.toml"
+        toml.write_text(
+            "# Written by `hall-kiosk demo`: the demo hall's platform sandbox and device simulators.\n"
+            f'data_dir = "{data}"\n[site]\nterminal_id = "DEMO-01"\n'
+            f'[platform]\nurl = "{urls["platform"]}"\njournal_id = "{DEMO_JOURNAL}"\nsecret_file = "{secret}"\n'
+            f'[devices]\nid_reader = "{urls["id_reader"]}"\nprinter = "{urls["printer"]}"\n'
+            f'scanner = "{urls["scanner"]}"\nkeypads = "{urls["keypads"]}"\n',
+            encoding="utf-8",
+        )
+        yield load_config(toml, db_url=cfg.database.url or None)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
 
@@ -78,15 +156,16 @@ def has_display() -> bool:
 def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
     """``hall-kiosk demo``: seed, then the launcher (with a display) or the headless tour."""
     setup_logging(cfg.data_dir)
-    counts = seed_demo(cfg)
-    if headless or not has_display():
-        report = tour(cfg, Path(out))
-        print(f"演示完成 headless tour: {len(report['screenshots'])} screenshots in {out}/ (report.md)")
-        return 0 if report["journal"]["verified"] else 1
-    from hallkiosk.app import run_app
+    with demo_services(cfg, Path(out)) as demo_cfg:
+        counts = seed_demo(demo_cfg)
+        log.info("demo seeded: %s", counts)
+        if headless or not has_display():
+            report = tour(demo_cfg, Path(out))
+            print(f"演示完成 headless tour: {len(report['screenshots'])} screenshots in {out}/ (report.md)")
+            return 0 if report["journal"]["verified"] and report["platform"]["delivered_all"] else 1
+        from hallkiosk.app import run_app
 
-    log.info("demo seeded: %s", counts)
-    return run_app(cfg, role=None)
+        return run_app(demo_cfg, role=None)
 
 
 def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -95,6 +174,44 @@ def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
     panel.user.setText(username)
     panel.pin.setText(pin)
     panel.submit()
+
+
+def _wait_for_links(term, timeout: float = 8.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the terminal's devices and platform link report before a screenshot (demo only)."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        sync = term.ctx.sync_status()
+        # Line devices (scanner, keypads) never answer a query: "unknown" until their first line.
+        devices_known = all(
+            s.state.value != "unknown" for s in term.ctx.device_statuses() if s.url and s.name in ("id_reader", "printer")
+        )
+        if (sync is None or sync.online) and devices_known:
+            break
+        time.sleep(0.1)
+    term.window.status_items.refresh()
+
+
+def _wait_delivered(hall: Hall, timeout: float = 20.0) -> dict[str, object]:
+    """Push what the tour journalled and report how far the platform acknowledged it."""
+    from sync.worker import read_status
+
+    p = hall.config.platform
+    if not p.url:
+        return {"last_delivered_seq": 0, "delivered_all": True}
+    from hallkiosk.sync_wiring import read_secret
+    from sync.client import PlatformClient
+    from sync.push import Pusher
+
+    client = PlatformClient(p.url, p.journal_id, read_secret(p.secret_file), timeout=p.timeout_seconds)
+    try:
+        Pusher(hall.engine, client, p.journal_id).push_until_caught_up(give_up_after_s=timeout)
+        status = read_status(hall.engine, p.journal_id, online=True, last_error=None)
+    finally:
+        client.close()
+    return {"last_delivered_seq": status.last_delivered_seq, "delivered_all": status.backlog == 0 and status.alarm is None}
 
 
 def tour(cfg: Config, out: Path) -> dict:
@@ -108,6 +225,7 @@ def tour(cfg: Config, out: Path) -> dict:
         role_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id=f"{role.upper()}-DEMO"))
         term = build_terminal(role_cfg, role, follow=False)
         try:
+            _wait_for_links(term)
             if role in LOGIN_AS:
                 for w, h in (LANDSCAPE,):
                     path = out / f"{role}-login-{w}x{h}.png"
@@ -127,6 +245,7 @@ def tour(cfg: Config, out: Path) -> dict:
             term.stop()
     hall = Hall.open(cfg)
     try:
+        delivered = _wait_delivered(hall)
         result = hall.verify_journal()
         stats = hall.journal_stats()
         sessions = hall.sessions_on()
@@ -138,6 +257,7 @@ def tour(cfg: Config, out: Path) -> dict:
         "sessions_today": [{"time": s.starts_at.astimezone(BEIJING).strftime("%H:%M"), "room": s.room_name, "kind": s.kind, "title": s.title} for s in sessions],
         "screenshots": shots,
         "journal": {**stats, "verified": result.ok, "problem": result.problem},
+        "platform": {"url": cfg.platform.url, "journal_id": cfg.platform.journal_id, **delivered},
     }
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = [
@@ -147,5 +267,6 @@ def tour(cfg: Config, out: Path) -> dict:
     lines += [f"- {s['time']} {s['room']} {s['kind']}: {s['title']}" for s in report["sessions_today"]]
     lines += ["", "## Screenshots", ""] + [f"- `{s['file']}` — {s['role']} {s['screen']} {s.get('lang', '')}" for s in shots]
     lines += ["", "## Journal", "", f"{stats['count']} entries, last seq {stats['last_seq']}, chain {'verified' if result.ok else 'BROKEN: ' + result.problem}."]
+    lines += [f"Delivered to the sandbox platform up to seq {delivered['last_delivered_seq']} ({'all' if delivered['delivered_all'] else 'NOT all'})."]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report

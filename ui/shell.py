@@ -59,6 +59,16 @@ def state_text(state: DeviceState) -> str:
     }[state]
 
 
+def worst_state(statuses: list[DeviceStatus]) -> str:
+    """The colour of the device indicator: red for a fault, amber while unsure, green when all answer."""
+    states = {s.state for s in statuses}
+    if states & {DeviceState.OFFLINE, DeviceState.ERROR}:
+        return "error"
+    if states & {DeviceState.UNKNOWN, DeviceState.RECONNECTING}:
+        return "unknown"
+    return "online"
+
+
 class IdleWatcher(QObject):
     """Emits ``idle`` once after ``seconds`` without a key, mouse or touch event in the application."""
 
@@ -141,8 +151,7 @@ class StatusBarItems(Retranslatable, QWidget):
         else:
             parts = [f"{device_name(s.name)}·{state_text(s.state)}" for s in shown]
             self.devices.setText("  ".join(parts))
-            worst = "online" if all(s.state == DeviceState.ONLINE for s in shown) else "error"
-            self.devices.setProperty("state", worst)
+            self.devices.setProperty("state", worst_state(shown))
         self.devices.style().polish(self.devices)
 
     def show_sync(self, status: SyncStatus | None) -> None:

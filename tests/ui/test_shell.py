@@ -80,8 +80,6 @@ def test_kiosk_idle_timeout_returns_home(terminal, qtbot) -> None:  # type: igno
     page = term.window.page
     other = QLabel("张三 150102********1234")
     other.reset = lambda: other.setText("")  # type: ignore[attr-defined]
-    from PySide6.QtCore import Signal, QObject  # noqa: F401
-
     page.flows["lookup"] = other
     page.addWidget(other)
     page.setCurrentWidget(other)
@@ -145,3 +143,16 @@ def test_bundled_font_draws_every_ui_string(qapp) -> None:  # type: ignore[no-un
 
 def test_role_window_is_a_role_window(terminal) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(terminal("board").window, RoleWindow)
+
+
+def test_device_indicator_colour() -> None:
+    from kiosk.ports import DeviceState, DeviceStatus
+    from ui.shell import worst_state
+
+    def st(*states: DeviceState) -> list[DeviceStatus]:
+        return [DeviceStatus(f"d{i}", "socket://x", s) for i, s in enumerate(states)]
+
+    assert worst_state(st(DeviceState.ONLINE, DeviceState.ONLINE)) == "online"
+    assert worst_state(st(DeviceState.ONLINE, DeviceState.UNKNOWN)) == "unknown"
+    assert worst_state(st(DeviceState.RECONNECTING, DeviceState.ONLINE)) == "unknown"
+    assert worst_state(st(DeviceState.UNKNOWN, DeviceState.OFFLINE)) == "error"
