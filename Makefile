@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= .data/demo
 
-.PHONY: run test lint contracts bench setup clean demo-headless i18n
+.PHONY: run test lint contracts bench setup clean demo-headless i18n lupdate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,20 @@ test: $(STAMP) lint contracts
 bench: $(STAMP)
 	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m bench --out bench-results
 
-## make i18n: collect UI strings into assets/i18n/*.ts and compile the .qm
+## make i18n: collect UI strings into assets/i18n/*.ts and compile the .qm files. The shell
+## (ui/*.py, ui/roles/, hallkiosk/) has hall_kiosk_en.ts; each capability package ui/<cap>/ has
+## <cap>_en.ts. Strings that moved between classes keep their English (tools/i18n_reuse.py).
+LUPDATE_ARGS ?=
 i18n: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find ui hallkiosk -name '*.py' | sort) -ts assets/i18n/hall_kiosk_en.ts
-	$(VENV)/bin/pyside6-lrelease assets/i18n/hall_kiosk_en.ts -qm assets/i18n/hall_kiosk_en.qm
+	$(MAKE) --no-print-directory lupdate
+	$(PY) tools/i18n_reuse.py assets/i18n/*_en.ts || true
+	$(MAKE) --no-print-directory lupdate LUPDATE_ARGS=-no-obsolete
+	for ts in assets/i18n/*_en.ts; do $(VENV)/bin/pyside6-lrelease -nounfinished $$ts -qm $${ts%.ts}.qm; done
+
+lupdate:
+	$(VENV)/bin/pyside6-lupdate $(LUPDATE_ARGS) $$(ls ui/*.py ui/roles/*.py hallkiosk/*.py | sort) -ts assets/i18n/hall_kiosk_en.ts
+	for d in $$(find ui -mindepth 1 -maxdepth 1 -type d ! -name roles ! -name __pycache__ | sort); do \
+	  $(VENV)/bin/pyside6-lupdate $(LUPDATE_ARGS) $$(find $$d -name '*.py' | sort) -ts assets/i18n/$$(basename $$d)_en.ts; done
 
 clean:
 	rm -rf demo-output bench-results .data

@@ -87,6 +87,27 @@ class Terminal:
         self.hall.close()
 
 
+#: Each capability wires itself into a terminal with ``attach(term: Terminal)``: it may register
+#: kiosk flows (``term.window.page.register_flow``), add console tabs (``….page.work.add_tab``),
+#: add board views (``….page.add_view``), and start loops (``term.threads.start``). A module may
+#: also have ``tour(cfg, out) -> list[dict]`` that the demo tour runs (screenshots it took).
+CAPABILITY_MODULES = ("hallkiosk.wiring_checkin", "hallkiosk.wiring_queue", "hallkiosk.wiring_recording")
+
+
+def capability_modules() -> list:  # type: ignore[type-arg]
+    """The capability wiring modules present in this build, in a fixed order."""
+    import importlib
+
+    found = []
+    for name in CAPABILITY_MODULES:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
+
+
 def build_terminal(
     cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, sync: bool = True, hall: Hall | None = None
 ) -> Terminal:
@@ -117,6 +138,8 @@ def build_terminal(
     )
     window = RoleWindow(ctx, build_page(ctx))
     term = Terminal(hall, ctx, window, threads, monitor, worker)
+    for module in capability_modules():
+        module.attach(term)
     if follow:
         follower = hall.follower()
 

@@ -243,6 +243,11 @@ def tour(cfg: Config, out: Path) -> dict:
             term.ctx.languages.set("zh_CN")
         finally:
             term.stop()
+    from hallkiosk.app import capability_modules
+
+    for module in capability_modules():
+        if hasattr(module, "tour"):
+            shots.extend(module.tour(cfg, out))
     hall = Hall.open(cfg)
     try:
         delivered = _wait_delivered(hall)

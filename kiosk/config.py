@@ -91,6 +91,48 @@ class UiConfig:
 
     language: str = "zh_CN"  #: zh_CN or en
     screen: int = 0
+    board_mode: str = "sessions"  #: what a board shows: sessions, queue, opening, auction
+    second_screen: int = -1  #: host/auctioneer: screen for the big screen window (-1 = none)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """The service hall's queue (排队叫号)."""
+
+    counter_no: str = ""  #: this counter terminal's window number ("3")
+    audio_zone: str = "hall"  #: the speakers this terminal's calls go to
+    speech_engine: str = "espeak"  #: espeak, chime or fake
+    call_repeat: int = 2  #: how often a call is spoken
+    recall_limit: int = 3
+    board_recent_calls: int = 5
+    notice: str = ""  #: the board's notice line
+
+
+@dataclass(frozen=True)
+class CheckinConfig:
+    """Check-in for openings and auctions (人证核验签到)."""
+
+    opening_window_before_min: int = 120
+    opening_window_after_min: int = 30
+    face_required: bool = True  #: without a camera a clerk confirms instead
+    face_model_dir: str = ""  #: YuNet/SFace ONNX files supplied by the operator
+    face_match_threshold: float = 0.363  #: SFace cosine similarity threshold
+
+
+@dataclass(frozen=True)
+class RecordingConfig:
+    """Audio-video recording (全过程录音录像)."""
+
+    cameras: str = ""  #: comma-separated camera URLs of this room ("0", "rtsp://…", "synthetic")
+    microphone: str = ""  #: audio input, "" = none, "synthetic" = test tone
+    segment_seconds: int = 60
+    width: int = 1280
+    height: int = 720
+    fps: int = 25
+    encoder: str = "pyav"  #: pyav (H.264/AAC) or opencv (mp4v fallback)
+    quota_gb: float = 50.0
+    retention_days: int = 90
+    min_free_gb: float = 5.0  #: alarm below this much free disk
 
 
 @dataclass(frozen=True)
@@ -105,6 +147,9 @@ class Config:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
+    checkin: CheckinConfig = field(default_factory=CheckinConfig)
+    recording: RecordingConfig = field(default_factory=RecordingConfig)
     source: str = "<defaults>"  #: where the configuration came from, for messages
 
     @property
@@ -126,6 +171,9 @@ SECTIONS: dict[str, type] = {
     "platform": PlatformConfig,
     "devices": DevicesConfig,
     "ui": UiConfig,
+    "queue": QueueConfig,
+    "checkin": CheckinConfig,
+    "recording": RecordingConfig,
 }
 
 

@@ -7,10 +7,12 @@ import SQLAlchemy (DESIGN §2). The composition root (``hallkiosk``) builds one 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -33,7 +35,7 @@ from kiosk.journal import (
     verify,
 )
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
-from kiosk.pii import PiiVault
+from kiosk.pii import PiiVault, person_id_hmac
 from kiosk.timeutil import BEIJING
 
 KIND_NAMES_ZH = {"bid_opening": "开标", "auction": "拍卖", "listing_auction": "挂牌竞价"}
@@ -92,6 +94,7 @@ class Hall:
         self.vault = vault
         self.clock = clock
         self._sessions = session_factory(engine)
+        self._secret: bytes | None = None
         self.journal = Journal(journal_id, config.site.terminal_id, clock)
         self.operators = OperatorService(
             self.journal, max_failures=config.security.pin_max_failures, lockout_seconds=config.security.lockout_seconds
@@ -116,6 +119,24 @@ class Hall:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def person_hmac(self, id_number: str) -> str:
+        """The platform's ``person_id_hmac`` of an ID number (platform-api §4).
+
+        Under the journal secret when a platform is configured; a stand-alone terminal uses its
+        local lookup key instead, and its records then identify people only within this hall.
+        """
+        secret = self.journal_secret()
+        return person_id_hmac(id_number, secret) if secret else self.vault.lookup_hmac(id_number)
+
+    def journal_secret(self) -> bytes | None:
+        """The journal secret from ``[platform] secret_file``, or None when none is configured."""
+        path = self.config.platform.secret_file
+        if not path:
+            return None
+        if self._secret is None:
+            self._secret = base64.b64decode(Path(path).read_bytes().strip(), validate=True)
+        return self._secret
 
     # --- units of work ------------------------------------------------------------------------
 

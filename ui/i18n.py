@@ -15,13 +15,21 @@ LANGUAGES = ("zh_CN", "en")
 QM = ASSETS / "i18n" / "hall_kiosk_en.qm"
 
 
+def qm_files() -> list:  # type: ignore[type-arg]
+    """Every English catalogue: the shell's, then one per capability UI package (``ui/<cap>/``)."""
+    return [QM, *sorted(p for p in (ASSETS / "i18n").glob("*_en.qm") if p != QM)]
+
+
 class Languages:
-    """Installs and removes the English translator on the application."""
+    """Installs and removes the English translators on the application."""
 
     def __init__(self) -> None:
-        self._translator = QTranslator()
-        if not self._translator.load(str(QM)):
-            raise FileNotFoundError(f"cannot load translation {QM}")
+        self._translators: list[QTranslator] = []
+        for qm in qm_files():
+            t = QTranslator()
+            if not t.load(str(qm)):
+                raise FileNotFoundError(f"cannot load translation {qm}")
+            self._translators.append(t)
         self.current = "zh_CN"
 
     def set(self, lang: str) -> None:
@@ -29,10 +37,11 @@ class Languages:
         app = QCoreApplication.instance()
         if lang == self.current or app is None:
             return
-        if lang == "en":
-            app.installTranslator(self._translator)
-        else:
-            app.removeTranslator(self._translator)
+        for t in self._translators:
+            if lang == "en":
+                app.installTranslator(t)
+            else:
+                app.removeTranslator(t)
         self.current = lang
 
     def toggle(self) -> str:

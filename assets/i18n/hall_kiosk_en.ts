@@ -1,19 +1,20 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
     <name>AdminPinDialog</name>
     <message>
-        <location filename="../../ui/widgets.py" line="164" />
+        <location filename="../../ui/widgets.py" line="164"/>
         <source>管理员验证</source>
         <translation>Administrator check</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="165" />
+        <location filename="../../ui/widgets.py" line="165"/>
         <source>退出全屏需要管理员 PIN 码</source>
         <translation>Leaving full screen needs an administrator PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="166" />
+        <location filename="../../ui/widgets.py" line="166"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -21,19 +22,19 @@
 <context>
     <name>AdminWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="163" />
+        <location filename="../../ui/roles/consoles.py" line="190"/>
         <source>日志编号 %1 · 共 %2 条 · 最新序号 %3
 最新哈希 %4</source>
         <translation>Journal %1 · %2 entries · last seq %3
 Last hash %4</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="179" />
+        <location filename="../../ui/roles/consoles.py" line="206"/>
         <source>未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。</source>
         <translation>No trading platform configured: this terminal runs stand-alone; records stay in the local journal and are sent once a platform is configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="182" />
+        <location filename="../../ui/roles/consoles.py" line="209"/>
         <source>在线：%1
 待传记录：%2
 已送达序号：%3
@@ -46,180 +47,162 @@ Alarm: %4
 Last error: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="183" />
+        <location filename="../../ui/roles/consoles.py" line="210"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="183" />
+        <location filename="../../ui/roles/consoles.py" line="210"/>
         <source>否</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="190" />
+        <location filename="../../ui/roles/consoles.py" line="217"/>
         <source>停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="190" />
+        <location filename="../../ui/roles/consoles.py" line="217"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="197" />
+        <location filename="../../ui/roles/consoles.py" line="224"/>
         <source>日志完整：%1 条，哈希链校验通过。</source>
         <translation>Journal intact: %1 entries, hash chain verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="201" />
+        <location filename="../../ui/roles/consoles.py" line="228"/>
         <source>日志被篡改：第 %1 条起校验失败（%2）</source>
         <translation>Journal tampered with: check fails from entry %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="207" />
+        <location filename="../../ui/roles/consoles.py" line="235"/>
         <source>日志</source>
         <translation>Journal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="208" />
-        <location filename="../../ui/roles/consoles.py" line="213" />
+        <location filename="../../ui/roles/consoles.py" line="236"/>
+        <location filename="../../ui/roles/consoles.py" line="241"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="209" />
+        <location filename="../../ui/roles/consoles.py" line="237"/>
         <source>平台同步</source>
         <translation>Platform sync</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="210" />
+        <location filename="../../ui/roles/consoles.py" line="238"/>
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="211" />
+        <location filename="../../ui/roles/consoles.py" line="239"/>
         <source>校验日志哈希链</source>
         <translation>Verify the journal hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="212" />
+        <location filename="../../ui/roles/consoles.py" line="240"/>
         <source>序号</source>
         <translation>Seq</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="212" />
+        <location filename="../../ui/roles/consoles.py" line="240"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="212" />
+        <location filename="../../ui/roles/consoles.py" line="240"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="212" />
+        <location filename="../../ui/roles/consoles.py" line="240"/>
         <source>终端</source>
         <translation>Terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="213" />
+        <location filename="../../ui/roles/consoles.py" line="241"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="213" />
-        <location filename="../../ui/roles/consoles.py" line="214" />
+        <location filename="../../ui/roles/consoles.py" line="241"/>
+        <location filename="../../ui/roles/consoles.py" line="242"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="214" />
+        <location filename="../../ui/roles/consoles.py" line="242"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="214" />
+        <location filename="../../ui/roles/consoles.py" line="242"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="214" />
+        <location filename="../../ui/roles/consoles.py" line="242"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
 </context>
 <context>
-    <name>BoardPage</name>
-    <message>
-        <location filename="../../ui/roles/board.py" line="80" />
-        <source>今日暂无开标、拍卖安排</source>
-        <translation>No openings or auctions today</translation>
-    </message>
-    <message>
-        <location filename="../../ui/roles/board.py" line="93" />
-        <source>今日交易安排</source>
-        <translation>Today's sessions</translation>
-    </message>
-    <message>
-        <location filename="../../ui/roles/board.py" line="94" />
-        <source>请提前到场签到。开标、拍卖全过程录音录像。</source>
-        <translation>Please check in early. Openings and auctions are recorded on video throughout.</translation>
-    </message>
-</context>
-<context>
     <name>Devices</name>
     <message>
-        <location filename="../../ui/shell.py" line="44" />
+        <location filename="../../ui/shell.py" line="43"/>
         <source>身份证阅读器</source>
         <translation>ID card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="45" />
+        <location filename="../../ui/shell.py" line="44"/>
         <source>扫码器</source>
         <translation>Code scanner</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="46" />
+        <location filename="../../ui/shell.py" line="45"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="47" />
+        <location filename="../../ui/shell.py" line="46"/>
         <source>竞价器</source>
         <translation>Bidder keypads</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="48" />
+        <location filename="../../ui/shell.py" line="47"/>
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="54" />
+        <location filename="../../ui/shell.py" line="53"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="55" />
+        <location filename="../../ui/shell.py" line="54"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="56" />
+        <location filename="../../ui/shell.py" line="55"/>
         <source>重连中</source>
         <translation>Reconnecting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="57" />
+        <location filename="../../ui/shell.py" line="56"/>
         <source>故障</source>
         <translation>Fault</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="58" />
+        <location filename="../../ui/shell.py" line="57"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="59" />
+        <location filename="../../ui/shell.py" line="58"/>
         <source>未配置</source>
         <translation>Not configured</translation>
     </message>
@@ -227,12 +210,12 @@ Last error: %5</translation>
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="203" />
+        <location filename="../../ui/shell.py" line="211"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="206" />
+        <location filename="../../ui/shell.py" line="214"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -240,52 +223,52 @@ Last error: %5</translation>
 <context>
     <name>KioskHome</name>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="97" />
+        <location filename="../../ui/roles/kiosk.py" line="97"/>
         <source>欢迎光临 · 请选择服务</source>
         <translation>Welcome · please choose a service</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98" />
+        <location filename="../../ui/roles/kiosk.py" line="98"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98" />
+        <location filename="../../ui/roles/kiosk.py" line="98"/>
         <source>取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98" />
+        <location filename="../../ui/roles/kiosk.py" line="98"/>
         <source>查询</source>
         <translation>Look up</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="100" />
+        <location filename="../../ui/roles/kiosk.py" line="100"/>
         <source>开标、拍卖到场签到（身份证或二维码）</source>
         <translation>Check in for an opening or auction (ID card or QR code)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="101" />
+        <location filename="../../ui/roles/kiosk.py" line="101"/>
         <source>业务办理排队取号</source>
         <translation>Queue ticket for the service windows</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="102" />
+        <location filename="../../ui/roles/kiosk.py" line="102"/>
         <source>查询我的排队号和签到</source>
         <translation>Find my ticket or check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="108" />
+        <location filename="../../ui/roles/kiosk.py" line="108"/>
         <source>本终端未开通此项服务</source>
         <translation>not offered at this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="109" />
+        <location filename="../../ui/roles/kiosk.py" line="109"/>
         <source>今日交易安排</source>
-        <translation>Today's sessions</translation>
+        <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="110" />
+        <location filename="../../ui/roles/kiosk.py" line="110"/>
         <source>如需帮助，请到服务窗口咨询。</source>
         <translation>Need help? Please ask at a service window.</translation>
     </message>
@@ -293,42 +276,42 @@ Last error: %5</translation>
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="22" />
+        <location filename="../../hallkiosk/launcher.py" line="21"/>
         <source>自助签到、取号、查询（触摸屏）</source>
         <translation>Self-service check-in, tickets, look-up (touch)</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="23" />
+        <location filename="../../hallkiosk/launcher.py" line="22"/>
         <source>窗口叫号、人工签到、补打</source>
         <translation>Call tickets, manual check-in, reprints</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="24" />
+        <location filename="../../hallkiosk/launcher.py" line="23"/>
         <source>大厅大屏：叫号、开标、拍卖信息</source>
         <translation>Wall board: calls, openings, auctions</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="25" />
+        <location filename="../../hallkiosk/launcher.py" line="24"/>
         <source>开标主持：签到、唱标、记录</source>
         <translation>Bid opening: attendance, reading of bids, record</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="26" />
+        <location filename="../../hallkiosk/launcher.py" line="25"/>
         <source>拍卖师：出价、叫价、落槌</source>
         <translation>Auctioneer: bids, calls, hammer</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="27" />
+        <location filename="../../hallkiosk/launcher.py" line="26"/>
         <source>设备、同步、日志校验、操作员</source>
         <translation>Devices, sync, journal check, operators</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="42" />
+        <location filename="../../hallkiosk/launcher.py" line="41"/>
         <source>选择终端角色</source>
         <translation>Choose a terminal role</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="43" />
+        <location filename="../../hallkiosk/launcher.py" line="42"/>
         <source>每个角色以独立进程启动，共用同一数据目录：%1</source>
         <translation>Each role starts as its own process on the same data dir: %1</translation>
     </message>
@@ -336,37 +319,37 @@ Last error: %5</translation>
 <context>
     <name>LoginPanel</name>
     <message>
-        <location filename="../../ui/widgets.py" line="117" />
+        <location filename="../../ui/widgets.py" line="117"/>
         <source>工作人员登录</source>
         <translation>Staff login</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="118" />
+        <location filename="../../ui/widgets.py" line="118"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="119" />
+        <location filename="../../ui/widgets.py" line="119"/>
         <source>PIN 码</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="120" />
+        <location filename="../../ui/widgets.py" line="120"/>
         <source>请输入用户名</source>
         <translation>Enter your username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="121" />
+        <location filename="../../ui/widgets.py" line="121"/>
         <source>请输入 PIN 码</source>
         <translation>Enter your PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="122" />
+        <location filename="../../ui/widgets.py" line="122"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="128" />
+        <location filename="../../ui/widgets.py" line="128"/>
         <source>请输入用户名和 PIN 码</source>
         <translation>Enter your username and PIN</translation>
     </message>
@@ -374,32 +357,32 @@ Last error: %5</translation>
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../ui/shell.py" line="33" />
+        <location filename="../../ui/shell.py" line="32"/>
         <source>自助服务终端</source>
         <translation>Self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="34" />
+        <location filename="../../ui/shell.py" line="33"/>
         <source>窗口服务终端</source>
         <translation>Counter terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="35" />
+        <location filename="../../ui/shell.py" line="34"/>
         <source>大厅信息屏</source>
         <translation>Wall board</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="36" />
+        <location filename="../../ui/shell.py" line="35"/>
         <source>开标主持台</source>
         <translation>Bid-opening console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="37" />
+        <location filename="../../ui/shell.py" line="36"/>
         <source>拍卖师控制台</source>
         <translation>Auctioneer console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="38" />
+        <location filename="../../ui/shell.py" line="37"/>
         <source>系统管理</source>
         <translation>Administration</translation>
     </message>
@@ -407,113 +390,131 @@ Last error: %5</translation>
 <context>
     <name>Sessions</name>
     <message>
-        <location filename="../../ui/sessions_view.py" line="16" />
+        <location filename="../../ui/sessions_view.py" line="16"/>
         <source>开标</source>
         <translation>Bid opening</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="17" />
+        <location filename="../../ui/sessions_view.py" line="17"/>
         <source>拍卖</source>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="18" />
+        <location filename="../../ui/sessions_view.py" line="18"/>
         <source>挂牌竞价</source>
         <translation>Listing auction</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="28" />
+        <location filename="../../ui/sessions_view.py" line="28"/>
         <source>还有 %1</source>
         <translation>in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="29" />
+        <location filename="../../ui/sessions_view.py" line="29"/>
         <source>已开始 %1 分钟</source>
         <translation>started %1 min ago</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="48" />
+        <location filename="../../ui/sessions_view.py" line="48"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="48" />
+        <location filename="../../ui/sessions_view.py" line="48"/>
         <source>地点</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="48" />
+        <location filename="../../ui/sessions_view.py" line="48"/>
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="48" />
+        <location filename="../../ui/sessions_view.py" line="48"/>
         <source>项目</source>
         <translation>Project</translation>
     </message>
     <message>
-        <location filename="../../ui/sessions_view.py" line="50" />
+        <location filename="../../ui/sessions_view.py" line="50"/>
         <source>倒计时</source>
         <translation>Countdown</translation>
     </message>
 </context>
 <context>
+    <name>SessionsBoard</name>
+    <message>
+        <location filename="../../ui/roles/board.py" line="106"/>
+        <source>今日暂无开标、拍卖安排</source>
+        <translation>No openings or auctions today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/board.py" line="119"/>
+        <source>今日交易安排</source>
+        <translation>Today&apos;s sessions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/board.py" line="120"/>
+        <source>请提前到场签到。开标、拍卖全过程录音录像。</source>
+        <translation>Please check in early. Openings and auctions are recorded on video throughout.</translation>
+    </message>
+</context>
+<context>
     <name>SessionsWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="103" />
+        <location filename="../../ui/roles/consoles.py" line="129"/>
         <source>今日本场地没有安排。数据来自交易平台，请在管理界面查看同步状态。</source>
         <translation>Nothing scheduled here today. Sessions come from the trading platform; check the sync state in Administration.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="105" />
+        <location filename="../../ui/roles/consoles.py" line="131"/>
         <source>时间以交易平台时钟为准。</source>
-        <translation>Times follow the trading platform's clock.</translation>
+        <translation>Times follow the trading platform&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="223" />
+        <location filename="../../ui/roles/consoles.py" line="251"/>
         <source>今日开标</source>
-        <translation>Today's bid openings</translation>
+        <translation>Today&apos;s bid openings</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="226" />
+        <location filename="../../ui/roles/consoles.py" line="254"/>
         <source>今日拍卖会</source>
-        <translation>Today's auctions</translation>
+        <translation>Today&apos;s auctions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="229" />
+        <location filename="../../ui/roles/consoles.py" line="257"/>
         <source>今日交易安排</source>
-        <translation>Today's sessions</translation>
+        <translation>Today&apos;s sessions</translation>
     </message>
 </context>
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="129" />
+        <location filename="../../ui/shell.py" line="138"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="140" />
+        <location filename="../../ui/shell.py" line="149"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="151" />
+        <location filename="../../ui/shell.py" line="159"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="154" />
+        <location filename="../../ui/shell.py" line="162"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="157" />
+        <location filename="../../ui/shell.py" line="165"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="160" />
+        <location filename="../../ui/shell.py" line="168"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>

@@ -17,6 +17,9 @@ COMMAND_MODULES = (
     "hallkiosk.cli.core_cmd",  # run, demo, config, db, journal, operator
     "hallkiosk.cli.devices_cmd",  # devices …, validate …
     "hallkiosk.cli.sync_cmd",  # sync …, platform-sandbox
+    "hallkiosk.cli.queue_cmd",  # queue issue|call|status|report
+    "hallkiosk.cli.checkin_cmd",  # checkin …
+    "hallkiosk.cli.recording_cmd",  # recording verify|list|export
 )
 
 

@@ -259,3 +259,7 @@ class PfBidResult(Base):
 
 
 Index("ix_pf_registrations_session_lot", PfRegistration.session_id, PfRegistration.lot_code)
+
+# Each capability keeps its tables in its own module; importing them here registers them on
+# Base.metadata for Alembic and the models-vs-migrations test.
+from kiosk.db import models_checkin, models_queue, models_recording  # noqa: E402,F401,I001

@@ -48,7 +48,7 @@ def test_login_gate_wrong_pin_then_right(terminal) -> None:  # type: ignore[no-u
     login(term, "host", "111111")
     assert term.window.page.currentWidget() is term.window.page.work
     assert "王主持" in term.window.header.operator.text()
-    assert term.window.page.work.table.rowCount() == 2  # today's two openings
+    assert term.window.page.work.widget(0).table.rowCount() == 2  # the sessions tab: today's two openings
     term.window.header.logout.click()
     assert term.window.page.currentWidget() is panel
     kinds = [e.kind for e in term.hall.recent_entries(5)]
@@ -120,12 +120,17 @@ def test_bridge_delivers_worker_thread_posts_on_the_main_thread(qtbot) -> None: 
 
 
 def test_translations_are_complete_and_compiled() -> None:
-    ts = ET.parse(ASSETS / "i18n" / "hall_kiosk_en.ts")
-    messages = list(ts.getroot().iter("message"))
-    assert len(messages) > 80
-    unfinished = [m.find("source").text for m in messages if m.find("translation").get("type") == "unfinished" or not (m.find("translation").text or "").strip()]
-    assert unfinished == []
-    assert QM.stat().st_mtime >= (ASSETS / "i18n" / "hall_kiosk_en.ts").stat().st_mtime - 1
+    catalogues = sorted((ASSETS / "i18n").glob("*_en.ts"))
+    assert ASSETS / "i18n" / "hall_kiosk_en.ts" in catalogues
+    total = 0
+    for ts_path in catalogues:
+        messages = list(ET.parse(ts_path).getroot().iter("message"))
+        total += len(messages)
+        unfinished = [m.find("source").text for m in messages if m.find("translation").get("type") == "unfinished" or not (m.find("translation").text or "").strip()]
+        assert unfinished == [], ts_path.name
+        assert ts_path.with_suffix(".qm").exists(), f"{ts_path.name} not compiled (make i18n)"
+    assert total > 80
+    assert QM.exists()
 
 
 def test_bundled_font_draws_every_ui_string(qapp) -> None:  # type: ignore[no-untyped-def]
@@ -133,8 +138,10 @@ def test_bundled_font_draws_every_ui_string(qapp) -> None:  # type: ignore[no-un
 
     ensure_qapp()
     probe = QPushButton()
-    ts = ET.parse(ASSETS / "i18n" / "hall_kiosk_en.ts")
-    text = "".join((m.find("source").text or "") + (m.find("translation").text or "") for m in ts.getroot().iter("message"))
+    text = "".join(
+        (m.find("source").text or "") + (m.find("translation").text or "")
+        for ts_path in (ASSETS / "i18n").glob("*_en.ts") for m in ET.parse(ts_path).getroot().iter("message")
+    )
     text += "呼和浩特市赛罕区昭乌达路（大学东街—南二环）道路改造工程施工 拍卖大厅 第三开标室 堃 䶮 𠮷 ①②③ ¥"
     for name in ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf"):
         assert missing_glyphs(str(ASSETS / "fonts" / name), text) == set()

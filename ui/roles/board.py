@@ -8,7 +8,7 @@ through the follower within ~50 ms) and every 30 s for pulled data.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.timeutil import beijing
 from ui.context import UiContext
@@ -18,7 +18,33 @@ from ui.widgets import Retranslatable
 MAX_ROWS = 12
 
 
-class BoardPage(Retranslatable, QWidget):
+class BoardPage(QStackedWidget):
+    """The wall screen: one view at a time, chosen by ``[ui] board_mode``.
+
+    ``sessions`` (today's sessions) is built in; capabilities add theirs with ``add_view`` (the
+    queue's calls, the opening's big screen, the auction's audience screen).
+    """
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.views: dict[str, QWidget] = {}
+        self.add_view("sessions", SessionsBoard(ctx))
+
+    def add_view(self, mode: str, view: QWidget) -> None:
+        """Add a view; it is shown when it is the configured mode (or the first view)."""
+        self.views[mode] = view
+        self.addWidget(view)
+        if mode == self.ctx.hall.config.ui.board_mode:
+            self.setCurrentWidget(view)
+
+    def show_view(self, mode: str) -> None:
+        self.setCurrentWidget(self.views[mode])
+
+
+class SessionsBoard(Retranslatable, QWidget):
+    """Today's openings and auctions, with countdowns."""
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -74,6 +74,32 @@ class LoginGate(QStackedWidget):
             self.logout(reason="idle")
 
 
+class TabHost(Retranslatable, QTabWidget):
+    """A console's work area: capabilities add their tabs with ``add_tab`` (titles re-translated)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._titles: list[tuple[QWidget, Callable[[], str]]] = []
+
+    def add_tab(self, widget: QWidget, title: Callable[[], str], *, first: bool = False) -> None:
+        """Add ``widget`` as a tab; ``title`` gives its (translated) label. ``first`` puts it in front."""
+        self._titles.append((widget, title))
+        if first:
+            self.insertTab(0, widget, title())
+            self.setCurrentIndex(0)
+        else:
+            self.addTab(widget, title())
+
+    def refresh(self) -> None:
+        for widget, _ in self._titles:
+            if hasattr(widget, "refresh"):
+                widget.refresh()
+
+    def retranslate(self) -> None:
+        for widget, title in self._titles:
+            self.setTabText(self.indexOf(widget), title())
+
+
 class SessionsWork(Retranslatable, QWidget):
     """Today's sessions of some kinds (in this room when the terminal has one), with countdowns."""
 
@@ -109,8 +135,8 @@ class SessionsWork(Retranslatable, QWidget):
         self.table.retranslate()
 
 
-class AdminWork(Retranslatable, QTabWidget):
-    """Journal check, devices, platform link and operators."""
+class AdminWork(TabHost):
+    """Journal check, devices, platform link and operators; capabilities add their own tabs."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +184,7 @@ class AdminWork(Retranslatable, QTabWidget):
         self.retranslate()
 
     def refresh(self) -> None:
+        super().refresh()
         st = self.ctx.hall.journal_stats()
         self.stats.setText(
             self.tr("日志编号 %1 · 共 %2 条 · 最新序号 %3\n最新哈希 %4")
@@ -204,6 +231,7 @@ class AdminWork(Retranslatable, QTabWidget):
         self.verify_result.style().polish(self.verify_result)
 
     def retranslate(self) -> None:
+        super().retranslate()
         self.setTabText(0, self.tr("日志"))
         self.setTabText(1, self.tr("设备"))
         self.setTabText(2, self.tr("平台同步"))
@@ -216,15 +244,18 @@ class AdminWork(Retranslatable, QTabWidget):
 
 
 def console_for(ctx: UiContext) -> LoginGate:
-    """The login-gated console of ``ctx.role``."""
+    """The login-gated console of ``ctx.role``: a tab host whose first tab is today's sessions."""
     if ctx.role == "admin":
-        work: QWidget = AdminWork(ctx)
-    elif ctx.role == "host":
-        work = SessionsWork(ctx, ("bid_opening",), lambda: QCoreApplication.translate("SessionsWork", "今日开标"))
+        return LoginGate(ctx, AdminWork(ctx), CONSOLE_ROLES[ctx.role])
+    if ctx.role == "host":
+        title = lambda: QCoreApplication.translate("SessionsWork", "今日开标")  # noqa: E731
+        sessions = SessionsWork(ctx, ("bid_opening",), title)
     elif ctx.role == "auctioneer":
-        work = SessionsWork(
-            ctx, ("auction", "listing_auction"), lambda: QCoreApplication.translate("SessionsWork", "今日拍卖会")
-        )
+        title = lambda: QCoreApplication.translate("SessionsWork", "今日拍卖会")  # noqa: E731
+        sessions = SessionsWork(ctx, ("auction", "listing_auction"), title)
     else:
-        work = SessionsWork(ctx, None, lambda: QCoreApplication.translate("SessionsWork", "今日交易安排"))
+        title = lambda: QCoreApplication.translate("SessionsWork", "今日交易安排")  # noqa: E731
+        sessions = SessionsWork(ctx, None, title)
+    work = TabHost()
+    work.add_tab(sessions, title)
     return LoginGate(ctx, work, CONSOLE_ROLES[ctx.role])
