@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import serial
 
 from devices.lines import LineSplitter, run_with_reconnect
-from devices.simport import SimulatedPort
+from devices.simport import PortSimulator, SimulatedPort
 from devices.urls import PORT_ERRORS, PortError
 from kiosk.ports import DeviceError, DeviceState, KeypadEvent
 
@@ -185,7 +185,7 @@ class KeypadReceiver:
         run_with_reconnect(self.url, self.baudrate, stop, on_chunk, on_state, self.reconnect_interval)
 
 
-class KeypadSimulator:
+class KeypadSimulator(PortSimulator):
     """A keypad base station on ``socket://`` or a pty.
 
     Args:
@@ -201,32 +201,13 @@ class KeypadSimulator:
         self.replies: list[bytes] = []  #: every ACK/NAK line received from the driver
         self._replied = threading.Condition(self._lock)
 
-    @property
-    def url(self) -> str:
-        return self._port.url
 
-    @property
-    def port(self) -> SimulatedPort:
-        return self._port
 
-    def start(self) -> KeypadSimulator:
-        self._port.start()
-        return self
 
-    def stop(self) -> None:
-        self._port.stop()
 
-    def __enter__(self) -> KeypadSimulator:
-        return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
-    def unplug(self) -> None:
-        self._port.unplug()
 
-    def replug(self) -> None:
-        self._port.replug()
 
     def _on_data(self, data: bytes) -> None:
         with self._lock:

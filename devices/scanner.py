@@ -17,7 +17,7 @@ from collections.abc import Callable
 import serial
 
 from devices.lines import LineSplitter, run_with_reconnect
-from devices.simport import SimulatedPort
+from devices.simport import PortSimulator, SimulatedPort
 from devices.urls import PortError
 from kiosk.ports import DeviceError, DeviceState
 
@@ -127,7 +127,7 @@ class LineScanner:
         return codes
 
 
-class ScannerSimulator:
+class ScannerSimulator(PortSimulator):
     """A scanner on ``socket://`` or a pty that types codes when told to.
 
     Args:
@@ -145,26 +145,11 @@ class ScannerSimulator:
         self.ending = ending
         self.encoding = encoding
 
-    @property
-    def url(self) -> str:
-        return self._port.url
 
-    @property
-    def port(self) -> SimulatedPort:
-        return self._port
 
-    def start(self) -> ScannerSimulator:
-        self._port.start()
-        return self
 
-    def stop(self) -> None:
-        self._port.stop()
 
-    def __enter__(self) -> ScannerSimulator:
-        return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def type_code(self, code: str, *, ending: bytes | None = None) -> bool:
         """Send one code and its line end; False when no driver is connected."""
@@ -174,8 +159,4 @@ class ScannerSimulator:
         """Send bytes as they are (split lines, noise)."""
         return self._port.write(data)
 
-    def unplug(self) -> None:
-        self._port.unplug()
 
-    def replug(self) -> None:
-        self._port.replug()

@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -297,3 +298,39 @@ class SimulatedPort:
                 raise
             view = view[n:]
         return True
+
+
+class PortSimulator:
+    """Lifecycle shared by the device simulators: they serve one :class:`SimulatedPort` (``_port``)."""
+
+    _port: SimulatedPort
+
+    @property
+    def url(self) -> str:
+        """The URL the driver opens."""
+        return self._port.url
+
+    @property
+    def port(self) -> SimulatedPort:
+        return self._port
+
+    def start(self) -> Self:
+        self._port.start()
+        return self
+
+    def stop(self) -> None:
+        self._port.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def unplug(self) -> None:
+        """The device vanishes (USB pulled, server gone)."""
+        self._port.unplug()
+
+    def replug(self) -> None:
+        """The device comes back under the same URL."""
+        self._port.replug()

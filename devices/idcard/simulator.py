@@ -24,7 +24,7 @@ import time
 from devices.idcard import frames
 from devices.idcard.frames import FrameError, FrameReassembler
 from devices.idcard.text import PHOTO_LEN, encode_text
-from devices.simport import SimulatedPort
+from devices.simport import PortSimulator, SimulatedPort
 from kiosk.ports import IdCard
 
 
@@ -45,7 +45,7 @@ def demo_card() -> IdCard:
     )
 
 
-class IdReaderSimulator:
+class IdReaderSimulator(PortSimulator):
     """A SAM reader on a simulated serial line.
 
     Args:
@@ -80,38 +80,6 @@ class IdReaderSimulator:
         self.force_sw3: dict[tuple[int, int], int] = {}
         self.requests: list[frames.Request] = []  #: every command received, in order
         self.bad_requests = 0
-
-    # --- lifecycle ----------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        """The URL the driver opens."""
-        return self._port.url
-
-    @property
-    def port(self) -> SimulatedPort:
-        return self._port
-
-    def start(self) -> IdReaderSimulator:
-        self._port.start()
-        return self
-
-    def stop(self) -> None:
-        self._port.stop()
-
-    def __enter__(self) -> IdReaderSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def unplug(self) -> None:
-        """The reader vanishes (USB pulled, server gone)."""
-        self._port.unplug()
-
-    def replug(self) -> None:
-        """The reader comes back under the same URL."""
-        self._port.replug()
 
     # --- the card -----------------------------------------------------------------------
 
