@@ -201,14 +201,6 @@ class KeypadSimulator(PortSimulator):
         self.replies: list[bytes] = []  #: every ACK/NAK line received from the driver
         self._replied = threading.Condition(self._lock)
 
-
-
-
-
-
-
-
-
     def _on_data(self, data: bytes) -> None:
         with self._lock:
             self.replies += [line for line in self._splitter.feed(data) if line]

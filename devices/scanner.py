@@ -145,12 +145,6 @@ class ScannerSimulator(PortSimulator):
         self.ending = ending
         self.encoding = encoding
 
-
-
-
-
-
-
     def type_code(self, code: str, *, ending: bytes | None = None) -> bool:
         """Send one code and its line end; False when no driver is connected."""
         return self._port.write(code.encode(self.encoding) + (self.ending if ending is None else ending))
