@@ -7,6 +7,7 @@ their capabilities are configured) → the role's window → event loop → stop
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -80,11 +81,25 @@ class Terminal:
     threads: Threads = field(default_factory=Threads)
     monitor: DeviceMonitor | None = None
     sync: SyncWorker | None = None
+    big_screen: RoleWindow | None = None  #: the room's wall screen driven by this console
 
     def stop(self) -> None:
         self.threads.stop()
+        if self.big_screen is not None:
+            self.big_screen.close()
         self.window.close()
         self.hall.close()
+
+
+def open_big_screen(term: Terminal) -> RoleWindow:
+    """A board window for this console's room (bid-opening big screen, auction audience screen).
+
+    It is a second RoleWindow of role ``board`` sharing the console's hall and bridge; capabilities
+    add their views to ``term.big_screen.page`` (a BoardPage), e.g. the opening's current stage.
+    """
+    ctx = dataclasses.replace(term.ctx, role="board", fullscreen=False)
+    term.big_screen = RoleWindow(ctx, build_page(ctx))
+    return term.big_screen
 
 
 #: Each capability wires itself into a terminal with ``attach(term: Terminal)``: it may register
@@ -109,7 +124,8 @@ def capability_modules() -> list:  # type: ignore[type-arg]
 
 
 def build_terminal(
-    cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, sync: bool = True, hall: Hall | None = None
+    cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, sync: bool = True,
+    big_screen: bool = False, hall: Hall | None = None
 ) -> Terminal:
     """Assemble a terminal of ``role`` (QApplication must exist); starts its threads.
 
@@ -117,6 +133,7 @@ def build_terminal(
         follow: follow the journal (live updates from other terminals).
         devices: build the configured devices and run their loops.
         sync: run the sync worker when a platform is configured.
+        big_screen: host and auctioneer consoles also drive a board window (``open_big_screen``).
     """
     hall = hall or Hall.open(cfg)
     hall.register_terminal(role)
@@ -138,6 +155,8 @@ def build_terminal(
     )
     window = RoleWindow(ctx, build_page(ctx))
     term = Terminal(hall, ctx, window, threads, monitor, worker)
+    if role in ("host", "auctioneer") and big_screen:
+        open_big_screen(term)
     for module in capability_modules():
         module.attach(term)
     if follow:
@@ -163,13 +182,13 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
         launcher.show()
         return app.exec()
     fullscreen = fullscreen or (role == "kiosk" and cfg.kiosk.fullscreen)
-    import dataclasses
-
     cfg = dataclasses.replace(cfg, kiosk=dataclasses.replace(cfg.kiosk, fullscreen=fullscreen))
-    term = build_terminal(cfg, role, lang=lang)
+    term = build_terminal(cfg, role, lang=lang, big_screen=cfg.ui.second_screen >= 0)
     term.ctx.fullscreen = fullscreen
     term.window._allow_close = not fullscreen
     term.window.place(screen if screen is not None else cfg.ui.screen, fullscreen)
+    if term.big_screen is not None:
+        term.big_screen.place(cfg.ui.second_screen, True)
     log.info("terminal %s started as %s", cfg.site.terminal_id, role)
     try:
         return app.exec()

@@ -40,3 +40,18 @@ def test_reader_and_printer_reach_the_screen(qtbot, tmp_path: Path) -> None:  # 
         finally:
             term.window._allow_close = True
             term.stop()
+
+
+def test_host_console_drives_a_big_screen(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ui.roles.board import BoardPage
+
+    ensure_qapp()
+    term = build_terminal(load_config(data_dir=tmp_path, environ={}), "host", follow=False, devices=False, big_screen=True)
+    try:
+        assert term.big_screen is not None
+        assert isinstance(term.big_screen.page, BoardPage)
+        assert term.big_screen.ctx.role == "board" and term.big_screen.ctx.hall is term.hall
+        assert not term.big_screen.header.isVisibleTo(term.big_screen)  # a wall screen has no header
+    finally:
+        term.window._allow_close = True
+        term.stop()
