@@ -106,6 +106,9 @@ class QueueConfig:
     recall_limit: int = 3
     board_recent_calls: int = 5
     notice: str = ""  #: the board's notice line
+    priority_age: int = 70  #: card holders this old or older get priority tickets (0 = off)
+    missed_min_minutes: int = 5  #: a missed (过号) ticket can be reactivated after this many minutes
+    missed_reinsert_after: int = 3  #: a reactivated ticket goes behind this many waiting tickets
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,11 @@ class RecordingConfig:
     quota_gb: float = 50.0
     retention_days: int = 90
     min_free_gb: float = 5.0  #: alarm below this much free disk
+    stop_grace_seconds: int = 120  #: keep recording this long after a session closes
+    preset: str = "veryfast"  #: libx264 preset (ultrafast … medium): CPU against size
+    crf: int = 26  #: libx264 constant quality (lower = better, bigger)
+    sample_rate: int = 16000  #: microphone sample rate (Hz), mono AAC
+    recorder: bool = False  #: a dedicated recorder terminal (records whatever its role)
 
 
 @dataclass(frozen=True)

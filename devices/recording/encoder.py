@@ -1,0 +1,221 @@
+"""Segment encoders behind one interface: H.264 + AAC in MP4 with PyAV, or OpenCV's mp4v.
+
+LICENCE NOTE: PyAV's binary wheel carries a **GPL** build of FFmpeg (it links libx264). A site that
+cannot ship GPL code swaps the encoder — :class:`SegmentEncoder` is the whole interface the
+recorder uses — for OpenCV's ``mp4v`` (:class:`OpenCVEncoder`, MPEG-4 Part 2, no audio, ~15× larger
+files, reference/devices.md §4) or a hardware/site encoder of its own.
+
+Every segment is its own MP4 file opened by a fresh encoder, so its first frame is an IDR key
+frame (forced as well: ``pict_type = I``), a key frame follows every 2 s (GOP ≤ segment) and any ordinary
+player opens any segment on its own. Video timestamps are frame numbers (time base 1/fps): the
+recorder gives each frame its pts from the camera's frame numbers, so dropped frames leave a hole in
+time (the previous picture is held), never a shift. Audio is AAC (mono, float planar) fed through an
+``AudioFifo`` in the codec's 1024-sample frames.
+"""
+
+from __future__ import annotations
+
+import fractions
+import logging
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class EncoderError(RuntimeError):
+    """The encoder cannot open or write a segment."""
+
+
+class SegmentEncoder(Protocol):
+    """Writes one segment file; a new instance (or ``open``) per segment."""
+
+    name: str
+    has_audio: bool
+
+    def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
+        """Start a file at ``path`` (the container is chosen by the encoder, not the suffix)."""
+        ...
+
+    def write_video(self, image: np.ndarray, pts: int) -> None:
+        """One BGR frame at ``pts`` frame periods from the segment's start (strictly increasing)."""
+        ...
+
+    def write_audio(self, samples: np.ndarray) -> None:
+        """Mono float32 samples following the previous ones without a gap."""
+        ...
+
+    def close(self) -> None:
+        """Flush and finish the file."""
+        ...
+
+
+class PyAVEncoder:
+    """libx264 + AAC in MP4 through PyAV (GPL FFmpeg, see the module note).
+
+    Args:
+        preset: libx264 preset; ``veryfast`` keeps two 720p25 cameras within two cores.
+        crf: constant quality; 23 is x264's default, 26 is plenty for a room camera.
+        threads: encoder threads (0 = FFmpeg decides).
+    """
+
+    name = "pyav"
+
+    def __init__(self, preset: str = "veryfast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000) -> None:
+        self.preset, self.crf, self.threads, self.audio_bitrate = preset, crf, threads, audio_bitrate
+        self._container = None
+        self._video = None
+        self._audio = None
+        self._fifo = None
+        self._audio_pts = 0
+        self._first = True
+        self.has_audio = False
+
+    def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
+        import av
+
+        try:
+            container = av.open(str(path), mode="w", format="mp4")
+        except Exception as exc:  # noqa: BLE001 - disk full, permissions
+            raise EncoderError(f"cannot create {path.name}: {exc}") from exc
+        gop = str(max(1, fps * 2))  # a key frame every 2 s: seeking to a marker decodes ≤ 2 s
+        video = container.add_stream(
+            "libx264", rate=fps,
+            options={"preset": self.preset, "crf": str(self.crf), "g": gop, "sc_threshold": "0", "bf": "0"},
+        )
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.codec_context.time_base = fractions.Fraction(1, fps)
+        video.codec_context.thread_count = self.threads
+        self._container, self._video = container, video
+        self._fps = fps
+        self.has_audio = sample_rate is not None
+        if sample_rate is not None:
+            audio = container.add_stream("aac", rate=sample_rate, layout="mono")
+            audio.codec_context.bit_rate = self.audio_bitrate
+            self._audio = audio
+            self._fifo = av.AudioFifo()
+            self._sample_rate = sample_rate
+        self._audio_pts = 0
+        self._first = True
+
+    def write_video(self, image: np.ndarray, pts: int) -> None:
+        import av
+        from av.video.frame import PictureType
+
+        frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+        frame.pts = pts
+        frame.time_base = fractions.Fraction(1, self._fps)
+        if self._first:
+            frame.pict_type = PictureType.I  # the segment opens on a key frame
+            self._first = False
+        for packet in self._video.encode(frame):
+            self._container.mux(packet)
+
+    def write_audio(self, samples: np.ndarray) -> None:
+        import av
+
+        if self._audio is None or len(samples) == 0:
+            return
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.float32), format="fltp", layout="mono")
+        frame.sample_rate = self._sample_rate
+        frame.pts = self._audio_pts
+        self._audio_pts += len(samples)
+        self._fifo.write(frame)
+        size = self._audio.codec_context.frame_size or 1024
+        while self._fifo.samples >= size:
+            for packet in self._audio.encode(self._fifo.read(size)):
+                self._container.mux(packet)
+
+    def close(self) -> None:
+        if self._container is None:
+            return
+        try:
+            if self._audio is not None:
+                rest = self._fifo.read()
+                if rest is not None and rest.samples:
+                    for packet in self._audio.encode(rest):
+                        self._container.mux(packet)
+                for packet in self._audio.encode(None):
+                    self._container.mux(packet)
+            for packet in self._video.encode(None):
+                self._container.mux(packet)
+        finally:
+            self._container.close()
+            self._container = self._video = self._audio = self._fifo = None
+
+
+class OpenCVEncoder:
+    """The fallback: OpenCV ``VideoWriter`` with ``mp4v`` in MP4 (no audio; reference/devices.md §4).
+
+    Dropped frames are filled by repeating the previous picture, since a ``VideoWriter`` has no
+    timestamps of its own.
+    """
+
+    name = "opencv"
+
+    def __init__(self) -> None:
+        self._writer = None
+        self._next = 0
+        self._last: np.ndarray | None = None
+        self.has_audio = False
+
+    def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
+        import cv2
+
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), float(fps), (width, height))
+        if not writer.isOpened():
+            raise EncoderError(f"OpenCV cannot write {path.name} (mp4v)")
+        self._writer, self._next, self._last = writer, 0, None
+
+    def write_video(self, image: np.ndarray, pts: int) -> None:
+        while self._last is not None and self._next < pts:
+            self._writer.write(self._last)
+            self._next += 1
+        self._writer.write(image)
+        self._last = image
+        self._next = pts + 1
+
+    def write_audio(self, samples: np.ndarray) -> None:
+        """mp4v segments carry no sound."""
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+
+
+def make_encoder(name: str, *, preset: str = "veryfast", crf: int = 26, threads: int = 0) -> SegmentEncoder:
+    """The configured encoder: ``pyav`` (H.264/AAC) or ``opencv`` (mp4v)."""
+    if name == "pyav":
+        return PyAVEncoder(preset, crf, threads)
+    if name == "opencv":
+        return OpenCVEncoder()
+    raise ValueError(f"unknown encoder {name!r}: pyav or opencv")
+
+
+def probe(path: Path) -> dict[str, object]:
+    """What a player would see (an ffprobe in PyAV): streams, codecs, duration, frames, key frame at t=0.
+
+    Decodes every video frame, so use it on short files (tests, ``recording verify --decode``).
+    """
+    import av
+
+    with av.open(str(path)) as c:
+        info: dict[str, object] = {
+            "format": c.format.name,
+            "duration_s": (c.duration or 0) / 1_000_000,
+            "streams": [s.type for s in c.streams],
+            "video_codec": c.streams.video[0].codec_context.name if c.streams.video else None,
+            "audio_codec": c.streams.audio[0].codec_context.name if c.streams.audio else None,
+        }
+        frames = []
+        for frame in c.decode(video=0):
+            frames.append((frame.pts, frame.key_frame, frame.time))
+        info["frames"] = len(frames)
+        info["first_key"] = bool(frames and frames[0][1])
+        info["first_time_s"] = float(frames[0][2]) if frames else None
+        info["key_frames"] = sum(1 for f in frames if f[1])
+        info["last_time_s"] = float(frames[-1][2]) if frames else None
+    return info
