@@ -6,11 +6,25 @@ GPL build of FFmpeg (libx264) — see :mod:`devices.recording.encoder` for the s
 """
 
 from devices.recording.audio import AudioSource, LiveAudio, SyntheticAudio, open_audio
-from devices.recording.encoder import EncoderError, OpenCVEncoder, PyAVEncoder, SegmentEncoder, make_encoder, probe
+from devices.recording.encoder import (
+    EncoderError,
+    OpenCVEncoder,
+    PyAVEncoder,
+    SegmentEncoder,
+    make_encoder,
+    probe,
+)
 from devices.recording.overlay import Overlay
 from devices.recording.player import SegmentPlayer
 from devices.recording.recorder import CameraRecorder, RecorderStats
-from devices.recording.segments import ClosedSegment, Recovered, closed_files, parse_name, recover, sha256_file
+from devices.recording.segments import (
+    ClosedSegment,
+    Recovered,
+    closed_files,
+    parse_name,
+    recover,
+    sha256_file,
+)
 
 __all__ = [
     "AudioSource",

@@ -1,0 +1,261 @@
+"""``hall-kiosk recording …``: the recording catalogue and recorder from the shell.
+
+* ``recording verify DIR [--decode]`` — check an exported clip (manifest, SHA-256s, sizes, journal
+  entry hashes, chain per camera); exit 0 intact, 1 naming the first bad file. ``--decode`` also
+  opens every file as a player would (streams, key frame at 0).
+* ``recording list [--room R] [--json]`` — segments per room and session, with markers.
+* ``recording export --room R --from T --to T --out DIR`` — whole segments covering the range plus
+  ``manifest.json`` (times: RFC 3339, or ``YYYY-MM-DD HH:MM[:SS]`` in Beijing time).
+* ``recording start|stop --room R --reason … --operator NAME`` — an admin's manual start or stop
+  (journalled ``recording.requested``; the room's recorder carries it out and journals
+  ``recording.started``/``stopped`` with the reason and operator).
+* ``recording hold --room R --from T --to T --reason … --operator NAME`` — a dispute hold.
+* ``recording retention [--apply] [--json]`` — what retention and the quota would delete (or do it).
+* ``recording run [--seconds N] [--start REASON]`` — a dedicated recorder in the foreground:
+  recover, record, follow the journal; stops on SIGTERM/SIGINT (or after N seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from hallkiosk.cli.common import config_from_args, print_json
+from kiosk.hall import Hall
+from kiosk.recordings import ReasonRequired, Recordings, verify_export
+from kiosk.timeutil import BEIJING, beijing, parse_rfc3339, rfc3339
+
+ADMIN_ROLES = ("admin", "supervisor")
+
+
+def _time(text: str) -> dt.datetime:
+    try:
+        return parse_rfc3339(text)
+    except ValueError:
+        pass
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
+        try:
+            return dt.datetime.strptime(text, fmt).replace(tzinfo=BEIJING)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a time: {text!r} (RFC 3339 or 'YYYY-MM-DD HH:MM[:SS]' Beijing time)")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser("recording", parents=[common], help="recordings: verify, list, export, start/stop, run")
+    sub = p.add_subparsers(dest="recording_command", metavar="ACTION", required=True)
+
+    v = sub.add_parser("verify", parents=[common], help="check an exported clip folder")
+    v.add_argument("dir", metavar="DIR")
+    v.add_argument("--decode", action="store_true", help="also decode every file (slow)")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_verify)
+
+    ls = sub.add_parser("list", parents=[common], help="segments per room and session")
+    ls.add_argument("--room")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    ex = sub.add_parser("export", parents=[common], help="export a clip with a manifest")
+    ex.add_argument("--room", required=True)
+    ex.add_argument("--from", dest="from_", required=True, type=_time)
+    ex.add_argument("--to", required=True, type=_time)
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--camera", action="append", help="only this camera (repeatable)")
+    ex.set_defaults(func=cmd_export)
+
+    for action in ("start", "stop"):
+        a = sub.add_parser(action, parents=[common], help=f"{action} recording by hand (admins, with a reason)")
+        a.add_argument("--room", required=True)
+        a.add_argument("--reason", required=True)
+        a.add_argument("--operator", required=True, help="an admin's user name")
+        a.add_argument("--session")
+        a.set_defaults(func=cmd_request, action=action)
+
+    h = sub.add_parser("hold", parents=[common], help="dispute hold: retention keeps this span")
+    h.add_argument("--room", required=True)
+    h.add_argument("--from", dest="from_", required=True, type=_time)
+    h.add_argument("--to", required=True, type=_time)
+    h.add_argument("--reason", required=True)
+    h.add_argument("--operator", required=True)
+    h.add_argument("--session")
+    h.set_defaults(func=cmd_hold)
+
+    r = sub.add_parser("retention", parents=[common], help="plan (or --apply) retention and the quota")
+    r.add_argument("--apply", action="store_true")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_retention)
+
+    run = sub.add_parser("run", parents=[common], help="a dedicated recorder in the foreground")
+    run.add_argument("--seconds", type=float, default=0.0, help="stop after this long (0 = until a signal)")
+    run.add_argument("--start", metavar="REASON", help="start recording at once, with this reason")
+    run.set_defaults(func=cmd_run)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    check = verify_export(Path(args.dir))
+    decode_problems: list[str] = []
+    if args.decode and check.ok:
+        from devices.recording import probe
+
+        for f in sorted(Path(args.dir).glob("*.mp4")):
+            info = probe(f)
+            if not info["first_key"] or not info["frames"]:
+                decode_problems.append(f"{f.name}: does not start with a key frame")
+    if decode_problems:
+        check.fail(decode_problems[0].split(":")[0], "does not start with a key frame")
+    if args.json:
+        print_json({"ok": check.ok, "files": check.files, "bad_file": check.bad_file, "problems": check.problems})
+    elif check.ok:
+        print(f"录像完整 intact: {check.files} files, hashes and chain verified")
+    else:
+        print(f"录像校验失败 FAILED: {check.bad_file}", file=sys.stderr)
+        for p in check.problems:
+            print(f"  {p}", file=sys.stderr)
+    return 0 if check.ok else 1
+
+
+def _open(args: argparse.Namespace) -> tuple[Hall, Recordings]:
+    hall = Hall.open(config_from_args(args))
+    return hall, Recordings(hall)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        rooms = [args.room] if args.room else rec.rooms()
+        out = []
+        for room in rooms:
+            for sess in rec.sessions(room):
+                segs = [s for s in rec.segments(room, include_deleted=False) if s.session_id == sess.session_id]
+                marks = [m for m in rec.markers(room) if m.session_id == sess.session_id]
+                out.append({
+                    "room_code": room, "session_id": sess.session_id, "title": sess.title,
+                    "started_at": rfc3339(sess.started_at), "ended_at": rfc3339(sess.ended_at), "bytes": sess.bytes,
+                    "segments": [{"camera": s.camera, "segment_no": s.segment_no, "started_at": rfc3339(s.started_at),
+                                  "ended_at": rfc3339(s.ended_at), "bytes": s.bytes, "sha256": s.sha256,
+                                  "uploaded": s.uploaded, "journal_seq": s.journal_seq, "path": s.path} for s in segs],
+                    "markers": [{"at": rfc3339(m.at), "kind": m.kind, "label": m.label, "source_seq": m.source_seq}
+                                for m in marks],
+                })
+        if args.json:
+            print_json(out)
+        else:
+            for item in out:
+                print(f"{item['room_code']}  {item['session_id'] or '（无场次）'}  {item['title']}  "
+                      f"{item['started_at'][:19]} → {item['ended_at'][11:19]}  {len(item['segments'])} segments, "
+                      f"{item['bytes'] / 1e6:.1f} MB, {len(item['markers'])} markers")
+                for m in item["markers"]:
+                    print(f"    {m['at'][11:19]}  {m['kind']}  {m['label']}")
+        return 0
+    finally:
+        hall.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        try:
+            res = rec.export_clip(args.room, args.from_, args.to, Path(args.out), cameras=args.camera)
+        except LookupError:
+            print(f"没有录像 no recording in {args.room} between {beijing(args.from_):%H:%M:%S} and {beijing(args.to):%H:%M:%S}",
+                  file=sys.stderr)
+            return 1
+        print(f"已导出 exported {res.files} files ({res.bytes / 1e6:.1f} MB), {res.markers} markers → {res.directory}")
+        return 0
+    finally:
+        hall.close()
+
+
+def _admin(hall: Hall, username: str) -> bool:
+    return any(o.username == username and o.role in ADMIN_ROLES and not o.disabled for o in hall.list_operators())
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        if not _admin(hall, args.operator):
+            print(f"不是有效的管理员 not an active admin: {args.operator}", file=sys.stderr)
+            return 2
+        try:
+            seq = rec.request(args.room, args.action, args.reason, args.operator, args.session)
+        except ReasonRequired:
+            print(f"{ReasonRequired.zh} {ReasonRequired.en}", file=sys.stderr)
+            return 2
+        print(f"已请求 requested {args.action} in {args.room} (journal seq {seq})")
+        return 0
+    finally:
+        hall.close()
+
+
+def cmd_hold(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        if not _admin(hall, args.operator):
+            print(f"不是有效的管理员 not an active admin: {args.operator}", file=sys.stderr)
+            return 2
+        h = rec.add_hold(args.room, args.from_, args.to, args.reason, args.operator, args.session)
+        print(f"已保全 hold {h.id}: {args.room} {beijing(h.from_at):%Y-%m-%d %H:%M:%S} → {beijing(h.to_at):%H:%M:%S}")
+        return 0
+    finally:
+        hall.close()
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        if args.apply:
+            plan, done = rec.apply_retention()
+        else:
+            plan, done = rec.plan_retention(), []
+        disk = rec.disk()
+        doc = {"delete": list(plan.delete), "deleted": len(done), "total_bytes": plan.total_bytes,
+               "bytes_after": plan.bytes_after, "pending_upload_bytes": plan.pending_upload_bytes,
+               "held_bytes": plan.held_bytes, "over_quota": plan.over_quota, "free_bytes": disk.free_bytes,
+               "alarm": disk.alarm()[1] if disk.alarm() else None}
+        if args.json:
+            print_json(doc)
+        else:
+            print(f"{'deleted' if args.apply else 'would delete'} {len(plan.delete)} segments; "
+                  f"{plan.bytes_after / 1e6:.1f} MB after; not uploaded {plan.pending_upload_bytes / 1e6:.1f} MB; "
+                  f"held {plan.held_bytes / 1e6:.1f} MB" + (f"\nALARM: {doc['alarm']}" if doc["alarm"] else ""))
+        return 3 if plan.over_quota else 0
+    finally:
+        hall.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from hallkiosk.logs import setup_logging
+    from hallkiosk.threads import Threads
+    from hallkiosk.wiring_recording import RoomRecorder, camera_urls
+
+    cfg = config_from_args(args)
+    if not camera_urls(cfg) or not cfg.site.room_code:
+        print("配置缺少 [recording] cameras 或 [site] room_code / missing cameras or room_code", file=sys.stderr)
+        return 2
+    setup_logging(cfg.data_dir)
+    hall = Hall.open(cfg)
+    hall.register_terminal("recorder")
+    threads = Threads()
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    try:
+        rec = RoomRecorder.from_config(hall)
+        found = rec.recover()
+        print(f"recovered: {found}", flush=True)
+        for name, loop in rec.loops():
+            threads.start(name, loop)
+        if args.start:
+            rec.start(None, args.start)
+        print(f"recording ready in {cfg.site.room_code}", flush=True)
+        done.wait(args.seconds or None)
+        rec.stop("录像进程退出")
+        threads.stop(10.0)
+        return 0
+    finally:
+        hall.close()
