@@ -160,6 +160,7 @@ class CameraRecorder:
         self._idle.set()
         self._open: _Open | None = None
         self._session = ""
+        self._retry_at = 0.0
         self._lock = threading.Lock()
         self.closed: list[ClosedSegment] = []  #: closed in this process (the latest 100)
 
@@ -288,6 +289,8 @@ class CameraRecorder:
         self.stats.written += 1
 
     def _begin(self, frame: Frame, wall: float) -> _Open | None:
+        if frame.t_mono < self._retry_at:
+            return None
         directory = segment_dir(self.root, self.room, wall)
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -299,7 +302,8 @@ class CameraRecorder:
         except (EncoderError, OSError) as exc:
             self.stats.encode_errors += 1
             self.stats.last_error = str(exc)
-            log.error("recorder %s: cannot start a segment: %s", self.camera_name, exc)
+            log.error("recorder %s: cannot start a segment: %s (retry in 2 s)", self.camera_name, exc)
+            self._retry_at = frame.t_mono + 2.0
             return None
         self._open = _Open(encoder, partial, wall, frame.index, last_t_mono=frame.t_mono, last_wall=wall)
         return self._open

@@ -3,7 +3,7 @@
 Layout (Frigate's, code-style-anchors §6): ``<data_dir>/recordings/<room>/<YYYY-MM-DD>/`` with one
 file per closed segment, named ``<HHMMSS>_<camera>_<start ms>-<end ms>.mp4`` (Beijing date and
 time; the epoch milliseconds make the name sort and let recovery register a closed file whose
-catalogue row never committed). While a segment is written it is ``….mp4.partial``; only the closed,
+catalogue row never committed). While a segment is written it is ``<start ms>_<camera>.partial.mp4``; only the closed,
 flushed, fsync'ed file is renamed to ``.mp4``. A kill therefore loses at most the open segment,
 and :func:`recover` finds its ``.partial`` on the next start, moves it to ``quarantine/`` and
 reports the gap it leaves.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
-PARTIAL = ".partial"
+PARTIAL = ".partial.mp4"  #: ends in .mp4: OpenCV picks its container by the suffix
 _NAME = re.compile(r"^(\d{6})_(.+)_(\d{13})-(\d{13})\.mp4$")
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -143,8 +143,8 @@ def recover(root: Path) -> Recovered:
 
 
 def partial_path(directory: Path, camera: str, started_at: float) -> Path:
-    """The temp name of an open segment: ``<start ms>_<camera>.mp4.partial``."""
-    return directory / f"{int(started_at * 1000):013d}_{safe_name(camera)}.mp4{PARTIAL}"
+    """The temp name of an open segment: ``<start ms>_<camera>.partial.mp4``."""
+    return directory / f"{int(started_at * 1000):013d}_{safe_name(camera)}{PARTIAL}"
 
 
 def closed_files(root: Path) -> list[Path]:
@@ -152,4 +152,4 @@ def closed_files(root: Path) -> list[Path]:
     if not root.exists():
         return []
     qdir = root / "quarantine"
-    return sorted(p for p in root.rglob("*.mp4") if qdir not in p.parents and parse_name(p.name))
+    return sorted(p for p in root.rglob("*.mp4") if qdir not in p.parents and not p.name.endswith(PARTIAL) and parse_name(p.name))

@@ -1,0 +1,191 @@
+"""The recording catalogue on a real hall database: chain, journal, blobs, markers, retention, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from kiosk.db.models import Blob
+from kiosk.hall import Hall
+from kiosk.recordings import ReasonRequired, Recordings, classify, verify_export
+from kiosk.recordings import catalogue as cat
+from kiosk.records import validate
+from kiosk.timeutil import utcnow
+
+T0 = dt.datetime(2026, 11, 27, 1, 30, tzinfo=dt.UTC)
+
+
+def fake_segment(hall: Hall, i: int, camera: str = "cam1", room: str = "KB-03", session: str | None = "S-1",
+                 start: dt.datetime = T0) -> cat.SegmentInfo:
+    path = hall.config.data_dir / "recordings" / room / f"{camera}-{i}.mp4"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = f"segment {camera} {i}".encode() * 100
+    path.write_bytes(data)
+    s0 = start + dt.timedelta(seconds=60 * i)
+    with hall.unit() as s:
+        return cat.register_segment(
+            s, hall.journal, room_code=room, camera=camera, session_id=session, path=path, started_at=s0,
+            ended_at=s0 + dt.timedelta(seconds=60), frames=1500, has_audio=True, size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+
+def test_segments_form_a_hash_chain_in_the_journal_and_become_blobs(hall: Hall) -> None:
+    a, b = fake_segment(hall, 0), fake_segment(hall, 1)
+    c = fake_segment(hall, 0, camera="cam2")
+    assert (a.segment_no, a.prev_sha256) == (1, None)
+    assert (b.segment_no, b.prev_sha256) == (2, a.sha256)
+    assert (c.segment_no, c.prev_sha256) == (1, None)  # each camera has its own chain
+    entries = [e for e in hall.recent_entries(10) if e.kind == "recording.segment"][::-1]
+    assert [e.seq for e in entries] == [a.journal_seq, b.journal_seq, c.journal_seq]
+    p = entries[1].payload
+    validate("recording.segment", p)
+    assert p == {
+        "room_code": "KB-03", "camera": "cam1", "session_id": "S-1", "segment_no": 2,
+        "started_at": "2026-11-27T09:31:00.000+08:00", "ended_at": "2026-11-27T09:32:00.000+08:00",
+        "bytes": b.bytes, "sha256": b.sha256, "prev_segment_sha256": a.sha256,
+    }
+    with hall.reading() as s:
+        blob = s.get(Blob, b.sha256)
+        assert blob is not None and blob.media_type == "video/mp4" and not blob.encrypted and blob.uploaded_at is None
+        assert blob.path == b.path and blob.size == b.bytes
+    again = fake_segment(hall, 1)  # registering the same file twice (recovery) changes nothing
+    assert again.id == b.id and len([e for e in hall.recent_entries(20) if e.kind == "recording.segment"]) == 3
+    assert hall.verify_journal().ok
+
+
+def test_markers_are_idempotent_per_source_entry(hall: Hall) -> None:
+    with hall.unit() as s:
+        m1 = cat.add_marker(s, room_code="KB-03", session_id="S-1", at=T0, kind="auction.bid", label="x", source_seq=7)
+        m2 = cat.add_marker(s, room_code="KB-03", session_id="S-1", at=T0, kind="auction.bid", label="x", source_seq=7)
+    assert m1.id == m2.id and len(Recordings(hall).markers("KB-03")) == 1
+
+
+def test_classify_session_entries() -> None:
+    bid = {"session_id": "S-4", "lot_code": "L-0001", "paddle_no": "12", "amount": "35000.00", "source": "floor",
+           "accepted": True, "at": "2026-11-27T14:05:00+08:00"}
+    a = classify("auction.bid", bid, "PM-01", "PM-01")
+    assert a.kind == "marker" and a.session_id == "S-4" and "12号牌" in a.label and "35000.00" in a.label
+    assert classify("auction.bid", bid, "KB-03", "PM-01").kind == "ignore"
+    assert classify("auction.closed", {"session_id": "S-4"}, "PM-01", "PM-01").kind == "close"
+    assert classify("checkin.recorded", {"session_id": "S-4"}, "PM-01", "PM-01").kind == "ignore"
+    req = classify("recording.requested", {"room_code": "PM-01", "action": "stop", "reason": "设备检修", "operator": "admin"},
+                   "PM-01", None)
+    assert (req.kind, req.reason, req.operator) == ("stop", "设备检修", "admin")
+    sold = {"session_id": "S-4", "lot_code": "L-1", "result": "sold", "hammer_at": "x", "hammer_price": "50000.00",
+            "paddle_no": "7", "buyer_name": "张三", "buyer_code": "150102198001011234", "confirmation_sha256": "0" * 64}
+    label = classify("auction.result", sold, "PM-01", "PM-01").label
+    assert "落槌成交" in label and "张三" not in label and "150102198001011234" not in label
+
+
+def test_manual_request_needs_a_reason_and_is_journalled(hall: Hall) -> None:
+    rec = Recordings(hall)
+    with pytest.raises(ReasonRequired):
+        rec.request("KB-03", "start", "  ", "admin")
+    seq = rec.request("KB-03", "start", "补录开标前准备", "admin")
+    e = hall.recent_entries(1)[0]
+    assert e.seq == seq and e.kind == "recording.requested"
+    assert e.payload["reason"] == "补录开标前准备" and e.payload["operator"] == "admin" and e.payload["action"] == "start"
+
+
+def _mark_uploaded(hall: Hall, *shas: str) -> None:
+    with hall.unit() as s:
+        for sha in shas:
+            s.get(Blob, sha).uploaded_at = utcnow()  # type: ignore[union-attr]
+
+
+def test_retention_deletes_files_only_when_uploaded_and_not_held(hall: Hall) -> None:
+    old = T0 - dt.timedelta(days=200)
+    a = fake_segment(hall, 0, start=old)
+    b = fake_segment(hall, 1, start=old)
+    c = fake_segment(hall, 2, start=old)
+    _mark_uploaded(hall, a.sha256, b.sha256)
+    rec = Recordings(hall)
+    rec.add_hold("KB-03", b.started_at, b.ended_at, "投标人异议，保全录像", "admin")
+    plan, done = rec.apply_retention(now=T0)
+    assert [d.id for d in done] == [a.id]
+    assert not Path(a.path).exists() and Path(b.path).exists() and Path(c.path).exists()
+    assert plan.pending_upload_bytes == c.bytes and plan.held_bytes == b.bytes
+    kinds = [e.kind for e in hall.recent_entries(3)]
+    assert kinds[0] == "recording.purged" and "recording.hold" in kinds
+    with hall.reading() as s:
+        assert s.get(Blob, a.sha256) is None and s.get(Blob, c.sha256) is not None
+    left = {x.id for x in rec.segments("KB-03")}
+    assert left == {b.id, c.id} and {x.id for x in rec.segments("KB-03", include_deleted=True)} == {a.id, b.id, c.id}
+    assert hall.verify_journal().ok
+
+
+def test_export_and_verify_and_tamper(hall: Hall, tmp_path: Path) -> None:
+    segs = [fake_segment(hall, i) for i in range(3)]
+    with hall.unit() as s:
+        cat.add_marker(s, room_code="KB-03", session_id="S-1", at=T0 + dt.timedelta(seconds=70), kind="opening.stage",
+                       label="唱标", source_seq=1)
+    out = tmp_path / "clip"
+    res = Recordings(hall).export_clip("KB-03", T0 + dt.timedelta(seconds=30), T0 + dt.timedelta(seconds=90), out)
+    assert res.files == 2 and res.markers == 1
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert [f["sha256"] for f in manifest["files"]] == [segs[0].sha256, segs[1].sha256]
+    assert manifest["files"][1]["journal_seq"] == segs[1].journal_seq
+    check = verify_export(out)
+    assert check.ok and check.files == 2, check.problems
+    victim = out / manifest["files"][1]["file"]
+    victim.write_bytes(victim.read_bytes()[:-1] + b"X")
+    bad = verify_export(out)
+    assert not bad.ok and bad.bad_file == victim.name and "SHA-256" in bad.problems[0]
+
+
+def test_verify_names_a_removed_segment_and_a_rewritten_manifest(hall: Hall, tmp_path: Path) -> None:
+    for i in range(3):
+        fake_segment(hall, i)
+    out = tmp_path / "clip"
+    Recordings(hall).export_clip("KB-03", T0, T0 + dt.timedelta(minutes=3), out)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    middle = manifest["files"].pop(1)
+    (out / middle["file"]).unlink()
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    bad = verify_export(out)
+    assert not bad.ok and "segment 2 of camera cam1 is missing" in bad.problems[0]
+    # rewriting a file *and* its manifest sha256 still breaks the journal entry's hash link
+    manifest = json.loads((tmp_path / "clip" / "manifest.json").read_text("utf-8"))
+    first = manifest["files"][0]
+    (out / first["file"]).write_bytes(b"forged")
+    first["sha256"], first["bytes"] = hashlib.sha256(b"forged").hexdigest(), 6
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    assert verify_export(out).bad_file == first["file"]
+
+
+def test_no_personal_data_in_recording_tables_or_log(hall: Hall, caplog: pytest.LogCaptureFixture) -> None:
+    id_number = "150102198001011234"
+    sold = {"session_id": "S-4", "lot_code": "L-1", "result": "sold", "hammer_at": "2026-11-27T14:10:00+08:00",
+            "hammer_price": "50000.00", "paddle_no": "7", "buyer_name": "张三", "buyer_code": id_number,
+            "confirmation_sha256": "0" * 64}
+    caplog.set_level(logging.DEBUG)
+    action = classify("auction.result", sold, "PM-01", "PM-01")
+    with hall.unit() as s:
+        cat.add_marker(s, room_code="PM-01", session_id="S-4", at=T0, kind="auction.result", label=action.label, source_seq=3)
+    fake_segment(hall, 0, room="PM-01", session="S-4")
+    with hall.reading() as s:
+        dump = " ".join(str(r) for t in ("rec_markers", "rec_segments") for r in s.execute(text(f"SELECT * FROM {t}")).all())
+    assert dump and id_number not in dump and "张三" not in dump
+    assert id_number not in caplog.text
+
+
+@pytest.mark.postgres
+def test_chain_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    h = Hall.open(load_config(data_dir=tmp_path / "pg", db_url=pg_url, environ={}))
+    try:
+        a, b = fake_segment(h, 0), fake_segment(h, 1)
+        assert b.prev_sha256 == a.sha256 and b.segment_no == 2
+        with h.reading() as s:
+            assert s.scalar(select(Blob.media_type).where(Blob.sha256 == b.sha256)) == "video/mp4"
+        assert h.verify_journal().ok
+    finally:
+        h.close()
