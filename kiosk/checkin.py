@@ -820,6 +820,12 @@ class CheckinService:
             info = self._info(s, row)
         return info, self.slip((info,), reprint=True)
 
+    def find_checkin(self, session_id: str, registration_id: str) -> CheckinInfo | None:
+        """The check-in of a registration, if any."""
+        with self.hall.reading() as s:
+            row = s.scalar(select(Checkin).where(Checkin.session_id == session_id, Checkin.registration_id == registration_id))
+            return None if row is None else self._info(s, row)
+
     def by_token(self, token: str) -> CheckinInfo | None:
         """The check-in a slip's QR code names (``HK-CI:<token>`` or the bare token)."""
         token = token.strip().removeprefix("HK-CI:")

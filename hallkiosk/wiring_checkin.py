@@ -1,0 +1,275 @@
+"""Check-in in a running terminal: the service, the print and camera loops, the screens, the tour.
+
+``attach(term)`` builds one :class:`kiosk.checkin.CheckinService` and one
+:class:`ui.checkin.ports.CheckinPorts`, starts two loops on the root's threads — the print queue
+(a slip over serial takes seconds; a printer failure never undoes the check-in, the screen shows
+the slip rendered by ``devices.printer.preview`` instead) and the face camera (frames assessed by
+``devices.camera.faces.assess_face``, live view and capture posted through Qt signals) — and
+registers the role's screens: the kiosk's ``checkin`` flow, the counter's "人工签到" tab, the
+host's and auctioneer's "签到情况" tab and the board's ``attendance`` view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QImage
+
+from kiosk.checkin import CheckinService, FaceMatcher
+from kiosk.config import CheckinConfig, Config
+from kiosk.ports import DeviceError, Slip
+from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
+
+log = logging.getLogger(__name__)
+
+GUIDE = (0.25, 0.05, 0.5, 0.9)  #: the guide frame: (x, y, w, h) fractions of the camera image
+GOOD_FRAMES = 3  #: consecutive passing frames before the photo is taken
+FACE_FPS = 6.0
+
+
+# --- face matching (optional) -----------------------------------------------------------------------
+
+
+class OnnxFaceMatcher:
+    """YuNet finds the faces, SFace compares them (operator-supplied ONNX files)."""
+
+    name = "SFace"
+
+    def __init__(self, yunet: Path, sface: Path, threshold: float) -> None:
+        from devices.camera.faces import SFaceMatcher, YuNetFaceDetector
+
+        self.detector = YuNetFaceDetector(yunet)
+        self.matcher = SFaceMatcher(sface, threshold=threshold)
+
+    def similarity(self, photo_jpeg: bytes, reference: bytes) -> float:
+        import cv2
+        import numpy as np
+
+        feats = []
+        for data in (photo_jpeg, reference):
+            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+            if image is None:
+                raise ValueError("not an image")
+            faces = self.detector.detect(image)
+            if not faces:
+                raise ValueError("no face")
+            feats.append(self.matcher.feature(image, faces[0]))
+        return self.matcher.similarity(feats[0], feats[1])
+
+
+def build_face_matcher(cfg: CheckinConfig) -> tuple[FaceMatcher | None, str]:
+    """The face-match engine of ``[checkin] face_model_dir``, or None and why there is none."""
+    if not cfg.face_model_dir:
+        return None, "未配置人脸比对模型（[checkin] face_model_dir）"
+    folder = Path(cfg.face_model_dir)
+    yunet = sorted(folder.glob("*yunet*.onnx"))
+    sface = sorted(folder.glob("*sface*.onnx"))
+    if not yunet or not sface:
+        return None, f"模型目录中缺少 YuNet/SFace 文件：{folder}"
+    try:
+        return OnnxFaceMatcher(yunet[-1], sface[-1], cfg.face_match_threshold), ""
+    except DeviceError as exc:
+        log.warning("face match models not usable: %s", exc.en)
+        return None, f"人脸比对模型无法加载：{exc.zh}"
+
+
+# --- printing -----------------------------------------------------------------------------------------
+
+
+def slip_png(slip: Slip, width_mm: int = 80) -> bytes:
+    """The slip rendered as the printer would print it (PNG)."""
+    import io
+
+    from devices.printer.escpos import encode_slip
+    from devices.printer.preview import render
+
+    buf = io.BytesIO()
+    render(encode_slip(slip, width_mm), width_mm).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+class PrintQueue:
+    """Print jobs, one at a time, on a thread the composition root owns."""
+
+    def __init__(self, printer: Any, ports: CheckinPorts, width_mm: int) -> None:
+        self.printer = printer
+        self.ports = ports
+        self.width_mm = width_mm
+        self.jobs: queue.Queue[tuple[int, Slip]] = queue.Queue()
+        self.written: list[tuple[int, float]] = []  #: (bytes, seconds) per job, for the bench
+
+    def submit(self, job_id: int, slip: Slip) -> None:
+        self.jobs.put((job_id, slip))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                job_id, slip = self.jobs.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.ports.post_printed(self.print_one(job_id, slip))
+
+    def print_one(self, job_id: int, slip: Slip) -> PrintResult:
+        t0 = time.perf_counter()
+        try:
+            data = self.printer.print_slip(slip)
+        except DeviceError as exc:
+            log.info("check-in slip not printed: %s", exc.code)
+            return PrintResult(job_id, False, 0, exc.zh, exc.en, slip_png(slip, self.width_mm), time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001 - a driver bug must not lose the screen's copy
+            log.exception("check-in slip printing failed")
+            return PrintResult(job_id, False, 0, "打印机故障，请联系工作人员", f"printer failure: {type(exc).__name__}",
+                               slip_png(slip, self.width_mm), time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        self.written.append((len(data), seconds))
+        return PrintResult(job_id, True, len(data), seconds=seconds)
+
+
+# --- the face camera --------------------------------------------------------------------------------
+
+
+def to_qimage(bgr: Any, width: int = 640) -> QImage:
+    import cv2
+
+    h, w = bgr.shape[:2]
+    if w > width:
+        bgr = cv2.resize(bgr, (width, int(h * width / w)), interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888).copy()
+
+
+class FaceLoop:
+    """Runs the camera only while the face screen is open: assess frames, post the view, capture."""
+
+    def __init__(self, camera: Any, ports: CheckinPorts) -> None:
+        self.camera = camera
+        self.ports = ports
+        self.active = threading.Event()
+        self._detector: Any = None
+
+    def start(self) -> None:
+        self.active.set()
+
+    def stop(self) -> None:
+        self.active.clear()
+
+    def run(self, stop: threading.Event) -> None:
+        from devices.camera.faces import FacePolicy, HaarFaceDetector, assess_face
+
+        policy = FacePolicy(guide=GUIDE)
+        opened = False
+        try:
+            while not stop.is_set():
+                if not self.active.is_set():
+                    if opened:
+                        self.camera.close()
+                        opened = False
+                    stop.wait(0.05)
+                    continue
+                try:
+                    if not opened:
+                        self.camera.open()
+                        opened = True
+                    if self._detector is None:
+                        self._detector = HaarFaceDetector()
+                    good = 0
+                    while self.active.is_set() and not stop.is_set():
+                        t0 = time.monotonic()
+                        frame = self.camera.read()
+                        a = assess_face(frame, self._detector, policy)
+                        good = good + 1 if a.ok else 0
+                        jpeg = None
+                        if good >= GOOD_FRAMES:
+                            import cv2
+
+                            ok, buf = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
+                            jpeg = bytes(buf) if ok else None
+                            self.active.clear()
+                        self.ports.post_face(FaceUpdate(to_qimage(frame.image), a.ok, a.message_zh, a.message_en, jpeg, guide=GUIDE))
+                        stop.wait(max(0.0, 1 / FACE_FPS - (time.monotonic() - t0)))
+                except DeviceError as exc:
+                    log.info("check-in camera unavailable: %s", exc.code)
+                    self.active.clear()
+                    opened = False
+                    self.ports.post_face(FaceUpdate(None, camera_missing=True, message_zh=exc.zh, message_en=exc.en))
+        finally:
+            if opened:
+                self.camera.close()
+
+
+# --- attach ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CheckinWiring:
+    """What ``attach`` built (kept on the terminal for tests, the tour and the bench)."""
+
+    service: CheckinService
+    ports: CheckinPorts
+    printer: PrintQueue | None
+    face: FaceLoop | None
+    screens: dict[str, Any]
+
+
+def attach(term: Any) -> CheckinWiring:
+    """Wire check-in into a terminal ``term`` (see module docstring)."""
+    hall = term.hall
+    cfg: Config = hall.config
+    matcher, note = build_face_matcher(cfg.checkin)
+    service = CheckinService(hall, face_matcher=matcher, face_match_note=note or "未配置人脸比对引擎")
+    ports = CheckinPorts()
+    width = cfg.devices.printer_width_mm
+    ports.render_preview = lambda slip: slip_png(slip, width)
+    registry = term.monitor.registry if term.monitor is not None else None
+    printer = registry.printer if registry is not None else None
+    camera = registry.camera if registry is not None else None
+    pq = fl = None
+    if printer is not None:
+        pq = PrintQueue(printer, ports, width)
+        ports.submit_print = pq.submit
+        term.threads.start("checkin-print", pq.run)
+    if camera is not None:
+        fl = FaceLoop(camera, ports)
+        ports.camera_configured = True
+        ports.start_face = fl.start
+        ports.stop_face = fl.stop
+        term.threads.start("checkin-camera", fl.run)
+    screens: dict[str, Any] = {}
+    role = term.ctx.role
+    page = term.window.page
+    if role == "kiosk":
+        from ui.checkin.flow import KioskCheckinFlow
+
+        screens["flow"] = KioskCheckinFlow(term.ctx, service, ports)
+        page.register_flow("checkin", screens["flow"])
+    elif role == "counter":
+        from ui.checkin.clerk import ManualCheckinTab
+
+        def operator() -> str | None:
+            return page.operator.username if page.operator is not None else None
+
+        screens["clerk"] = ManualCheckinTab(term.ctx, service, ports, operator)
+        page.work.add_tab(screens["clerk"], lambda: QCoreApplication.translate("ManualCheckin", "人工签到"))
+    elif role in ("host", "auctioneer"):
+        from ui.checkin.attendance import AttendanceTab
+
+        kinds = ("bid_opening",) if role == "host" else ("auction", "listing_auction")
+        screens["attendance"] = AttendanceTab(term.ctx, service, kinds)
+        page.work.add_tab(screens["attendance"], lambda: QCoreApplication.translate("Attendance", "签到情况"))
+    elif role == "board":
+        from ui.checkin.attendance import AttendanceBoard
+
+        screens["board"] = AttendanceBoard(term.ctx, service)
+        page.add_view("attendance", screens["board"])
+    wiring = CheckinWiring(service, ports, pq, fl, screens)
+    term.checkin = wiring
+    return wiring
+
+

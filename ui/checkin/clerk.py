@@ -1,0 +1,276 @@
+"""The counter console's "人工签到" tab: find a registration, check someone in by hand, confirm, reprint.
+
+A manual check-in needs a reason; a refusal can be overridden only where the rules allow
+(:data:`kiosk.checkin.OVERRIDABLE` — never a market ban), and everything is journalled with the
+operator's username.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, RegistrationView
+from kiosk.timeutil import beijing
+from ui.checkin.flow import kind_label
+from ui.checkin.ports import CheckinPorts, PrintResult
+from ui.context import UiContext
+from ui.widgets import Retranslatable, bilingual
+
+
+def reason_presets() -> list[str]:
+    tr = QCoreApplication.translate
+    return [
+        tr("ManualCheckin", "身份证阅读器故障"),
+        tr("ManualCheckin", "护照等其他证件持有人"),
+        tr("ManualCheckin", "身份证过期，已核验临时身份证"),
+        tr("ManualCheckin", "黑名单数据过期，已人工查询信用信息"),
+        tr("ManualCheckin", "摄像头故障，已当面核对身份"),
+        tr("ManualCheckin", "迟到，经主持人同意"),
+    ]
+
+
+class ManualCheckinTab(Retranslatable, QWidget):
+    """Search → pick a registration → name, document number, reason (and overrides) → check in.
+
+    Args:
+        operator: the logged-in operator's username (None when nobody is).
+    """
+
+    def __init__(self, ctx: UiContext, service: CheckinService, ports: CheckinPorts,
+                 operator: Callable[[], str | None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.ports = ports
+        self.operator = operator
+        self.results: list[RegistrationView] = []
+        self.print_job = 0
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(32, 20, 32, 20)
+        lay.setSpacing(12)
+        row = QHBoxLayout()
+        self.query = QLineEdit()
+        self.query.setMinimumHeight(52)
+        self.query.returnPressed.connect(self.search)
+        self.search_btn = QPushButton(objectName="primary")
+        self.search_btn.clicked.connect(self.search)
+        row.addWidget(self.query, 1)
+        row.addWidget(self.search_btn)
+        lay.addLayout(row)
+        self.table = QTableWidget(0, 6)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        lay.addWidget(self.table, 2)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.number = QLineEdit()
+        self.number.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.name_label, self.number_label, self.reason_label = QLabel(), QLabel(), QLabel()
+        form.addRow(self.name_label, self.name)
+        form.addRow(self.number_label, self.number)
+        form.addRow(self.reason_label, self.reason)
+        lay.addLayout(form)
+        self.override_label = QLabel(objectName="muted")
+        self.override_label.setWordWrap(True)
+        lay.addWidget(self.override_label)
+        orow = QHBoxLayout()
+        self.overrides: dict[str, QCheckBox] = {}
+        for code in sorted(OVERRIDABLE):
+            box = QCheckBox()
+            box.hide()
+            self.overrides[code] = box
+            orow.addWidget(box)
+        orow.addStretch(1)
+        lay.addLayout(orow)
+        brow = QHBoxLayout()
+        self.check_btn = QPushButton()
+        self.check_btn.clicked.connect(self.preview)
+        self.submit_btn = QPushButton(objectName="primary")
+        self.submit_btn.clicked.connect(self.submit)
+        self.reprint_btn = QPushButton()
+        self.reprint_btn.clicked.connect(self.reprint)
+        for b in (self.check_btn, self.submit_btn, self.reprint_btn):
+            b.setMinimumHeight(56)
+            brow.addWidget(b)
+        lay.addLayout(brow)
+        self.result = QLabel(objectName="h2")
+        self.result.setWordWrap(True)
+        lay.addWidget(self.result)
+        self.pending_title = QLabel(objectName="h2")
+        lay.addWidget(self.pending_title)
+        prow = QHBoxLayout()
+        self.pending = QComboBox()
+        self.confirm_btn = QPushButton()
+        self.confirm_btn.clicked.connect(self.confirm)
+        prow.addWidget(self.pending, 1)
+        prow.addWidget(self.confirm_btn)
+        lay.addLayout(prow)
+        ports.printed.connect(self._printed)
+        ctx.bridge.journalEntries.connect(lambda es: self.refresh_pending() if any(e.kind.startswith("checkin.") for e in es) else None)
+        self.retranslate()
+        self.refresh_pending()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.refresh_pending()
+
+    def search(self) -> None:
+        self.results = self.service.search(self.query.text())
+        self.table.setRowCount(len(self.results))
+        for i, r in enumerate(self.results):
+            cells = [
+                f"{beijing(r.starts_at):%H:%M} {kind_label(r.session_kind)}", r.session_title,
+                r.bidder_name + (f" · {r.lot_code}" if r.lot_code else ""), "、".join(r.representatives_masked),
+                r.deposit_status or "—", self.tr("已签到") if r.checked_in else self.tr("未签到"),
+            ]
+            for col, text in enumerate(cells):
+                self.table.setItem(i, col, QTableWidgetItem(text))
+        self.result.setText(self.tr("找到 %1 条报名").replace("%1", str(len(self.results))) if self.results
+                            else self.tr("没有找到今日的报名（可按单位名称、信用代码、代表姓名或证件号查找）"))
+        if self.results:
+            self.table.selectRow(0)
+
+    def _selection(self) -> RegistrationView | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.results[rows[0].row()] if rows and rows[0].row() < len(self.results) else None
+
+    def _selected(self) -> None:
+        for box in self.overrides.values():
+            box.hide()
+            box.setChecked(False)
+        self.override_label.clear()
+
+    def preview(self) -> None:
+        reg = self._selection()
+        if reg is None or not self.number.text().strip():
+            self.result.setText(self.tr("请先选择报名并填写姓名和证件号码"))
+            return
+        ev = self.service.preview_manual(registration_id=reg.registration_id, person_name=self.name.text(),
+                                         id_number=self.number.text())
+        refusals = [ev.refusal] if ev.refusal else [o.refusal for o in ev.options if o.refusal]
+        shown = []
+        for r in refusals:
+            if r is None:
+                continue
+            line = bilingual(self.ctx, r.zh, r.en) + (f"（{r.detail}）" if r.detail else "")
+            if r.overridable:
+                self.overrides[r.code].show()
+            else:
+                line += " — " + self.tr("不可越权办理")
+            shown.append(line)
+        if ev.already:
+            shown.append(self.tr("该报名已签到"))
+        self.override_label.setText("\n".join(shown) if shown else self.tr("核验通过，可以签到"))
+
+    def submit(self) -> None:
+        reg = self._selection()
+        op = self.operator()
+        if reg is None or op is None:
+            self.result.setText(self.tr("请先选择报名"))
+            return
+        try:
+            out = self.service.manual_check_in(
+                operator=op, session_id=reg.session_id, registration_id=reg.registration_id,
+                person_name=self.name.text(), id_number=self.number.text(), reason=self.reason.currentText(),
+                overrides=[c for c, b in self.overrides.items() if b.isVisible() and b.isChecked()])
+        except CheckinError as exc:
+            self.result.setText(bilingual(self.ctx, exc.zh, exc.en))
+            return
+        self.number.clear()
+        if out.refusal is not None:
+            r = out.refusal
+            self.result.setText(self.tr("未签到：%1").replace("%1", bilingual(self.ctx, r.zh, r.en)) + (f"（{r.detail}）" if r.detail else ""))
+            self.result.setObjectName("error")
+        else:
+            first = out.accepted[0]
+            text = self.tr("已签到：签到号 %1").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
+            if first.paddle_no:
+                text += " · " + self.tr("竞买号牌 %1").replace("%1", first.paddle_no)
+            self.result.setText(text)
+            self.result.setObjectName("h2")
+            if out.slip is not None:
+                self.print_job = self.ports.print_slip(out.slip)
+        self.result.style().polish(self.result)
+        self.search()
+
+    def reprint(self) -> None:
+        reg = self._selection()
+        op = self.operator()
+        info = self.service.find_checkin(reg.session_id, reg.registration_id) if reg else None
+        if info is None or op is None:
+            self.result.setText(self.tr("该报名尚未签到，无法补打"))
+            return
+        _info, slip = self.service.reprint(info.checkin_id, by=op)
+        self.print_job = self.ports.print_slip(slip)
+        self.result.setText(self.tr("正在补打签到单……"))
+
+    def _printed(self, result: PrintResult) -> None:
+        if result.job_id != self.print_job:
+            return
+        if result.ok:
+            self.result.setText(self.result.text() + " · " + self.tr("签到单已打印"))
+        else:
+            self.result.setText(self.result.text() + " · " + self.tr("打印失败：%1").replace(
+                "%1", bilingual(self.ctx, result.error_zh, result.error_en)))
+
+    def refresh_pending(self) -> None:
+        self.pending.clear()
+        for p in self.service.pending_confirmations():
+            self.pending.addItem(f"{p.checkin_no_text} {p.person_name_masked} · {p.bidder_name} · {beijing(p.checked_in_at):%H:%M}",
+                                 p.checkin_id)
+        self.confirm_btn.setEnabled(self.pending.count() > 0)
+
+    def confirm(self) -> None:
+        cid = self.pending.currentData()
+        op = self.operator()
+        if cid is None or op is None:
+            return
+        self.service.confirm(int(cid), operator=op, note=self.tr("窗口当面核对身份"))
+        self.refresh_pending()
+
+    def retranslate(self) -> None:
+        self.query.setPlaceholderText(self.tr("单位名称、统一社会信用代码、代表姓名或证件号码"))
+        self.search_btn.setText(self.tr("查找"))
+        self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("场次"), self.tr("投标人/竞买人"), self.tr("授权代表"),
+                                              self.tr("保证金"), self.tr("状态")])
+        self.name_label.setText(self.tr("到场人姓名"))
+        self.number_label.setText(self.tr("证件号码"))
+        self.reason_label.setText(self.tr("人工签到原因"))
+        self.name.setPlaceholderText(self.tr("与报名登记一致"))
+        self.number.setPlaceholderText(self.tr("身份证或护照号码（仅用于核对，不保存明文）"))
+        current = self.reason.currentText()
+        self.reason.clear()
+        self.reason.addItems(reason_presets())
+        if current:
+            self.reason.setCurrentText(current)
+        for code, box in self.overrides.items():
+            box.setText(self.tr("越权办理：%1").replace("%1", bilingual(self.ctx, REFUSALS[code][0], REFUSALS[code][1])))
+        self.check_btn.setText(self.tr("核验"))
+        self.submit_btn.setText(self.tr("人工签到"))
+        self.reprint_btn.setText(self.tr("补打签到单"))
+        self.pending_title.setText(self.tr("待工作人员确认的签到（无人脸照片）"))
+        self.confirm_btn.setText(self.tr("已当面核对，确认"))

@@ -1,0 +1,554 @@
+"""The kiosk's check-in flow: card (or QR, then card) → checks → consent → face → confirm → slip.
+
+Every page that waits shows a progress bar running down to its timeout; the idle watcher's
+``reset()`` (60 s without a touch) wipes the card, the photo and every name from the screens.
+Refusals show what happened and what to do, in Chinese or English (the core's texts).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.checkin import (
+    CheckinInfo,
+    CheckinOutcome,
+    CheckinService,
+    Evaluation,
+    FaceCapture,
+    Refusal,
+    SessionOption,
+)
+from kiosk.ports import CardEvent, IdCard
+from kiosk.timeutil import beijing
+from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
+from ui.context import UiContext
+from ui.widgets import Retranslatable, bilingual
+
+#: seconds each page waits before giving up
+TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
+            "print": 20, "done": 25}
+
+
+def kind_label(kind: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    if kind == "bid_opening":
+        return QCoreApplication.translate("CheckinFlow", "开标")
+    if kind == "listing_auction":
+        return QCoreApplication.translate("CheckinFlow", "挂牌竞价")
+    return QCoreApplication.translate("CheckinFlow", "拍卖")
+
+
+class Page(QWidget):
+    """One screen of the flow: a title, a body and a row of big buttons, with a countdown bar."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setObjectName("checkinPage")
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(64, 24, 64, 20)
+        self.lay.setSpacing(22)
+        self.title = QLabel(objectName="h1")
+        self.title.setWordWrap(True)
+        self.lay.addWidget(self.title)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(16)
+        self.lay.addLayout(self.body, 1)
+        self.progress = QProgressBar(objectName="checkinCountdown")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.lay.addWidget(self.progress)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(24)
+        self.lay.addLayout(self.buttons)
+
+    def label(self, name: str = "", *, wrap: bool = True) -> QLabel:
+        lab = QLabel(objectName=name)
+        lab.setWordWrap(wrap)
+        self.body.addWidget(lab)
+        return lab
+
+    def button(self, name: str = "primary") -> QPushButton:
+        btn = QPushButton(objectName=name)
+        btn.setMinimumHeight(88)
+        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.buttons.addWidget(btn)
+        return btn
+
+
+class FaceView(QLabel):
+    """The live camera view with the guide frame drawn over it (green when the face passes)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkinFace")
+        self.setMinimumSize(480, 360)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.update_frame(None, False, (0.25, 0.05, 0.5, 0.9))
+
+    def update_frame(self, image: QImage | None, ok: bool, guide: tuple[float, float, float, float]) -> None:
+        w = max(480, min(self.width(), 960))
+        h = int(w * 9 / 16)
+        canvas = QPixmap(w, h)
+        canvas.fill(QColor("#1f2937"))
+        p = QPainter(canvas)
+        if image is not None and not image.isNull():
+            p.drawImage(QRectF(0, 0, w, h), image)
+        gx, gy, gw, gh = guide
+        p.setPen(QPen(QColor("#22c55e" if ok else "#f59e0b"), 6, Qt.PenStyle.DashLine))
+        p.drawRoundedRect(QRectF(gx * w, gy * h, gw * w, gh * h), 24, 24)
+        p.end()
+        self.setPixmap(canvas)
+
+
+class KioskCheckinFlow(Retranslatable, QStackedWidget):
+    """The check-in flow registered as the kiosk's ``checkin`` tile.
+
+    Signals:
+        done(): back to the kiosk's home (personal data already wiped).
+    """
+
+    done = Signal()
+
+    def __init__(self, ctx: UiContext, service: CheckinService, ports: CheckinPorts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.ports = ports
+        self.card: IdCard | None = None
+        self.code: str | None = None
+        self.evaluation: Evaluation | None = None
+        self.option: SessionOption | None = None
+        self.face: FaceCapture | None = None
+        self.outcome: CheckinOutcome | None = None
+        self.refusal: Refusal | None = None
+        self.message: tuple[str, str] | None = None  #: a refusal-page message not from the core
+        self.print_job = 0
+        self.print_result: PrintResult | None = None
+        self.last_face: FaceUpdate | None = None
+        self.timing = QElapsedTimer()
+        self.pages: dict[str, Page] = {}
+        self._build()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(200)
+        self.countdown.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        ctx.bridge.cardEvent.connect(self.on_card_event)
+        ctx.bridge.scannedCode.connect(self.on_code)
+        ports.printed.connect(self.on_printed)
+        ports.face.connect(self.on_face)
+        self.retranslate()
+        self.show_page("card")
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _page(self, name: str) -> Page:
+        page = Page(name)
+        self.pages[name] = page
+        self.addWidget(page)
+        return page
+
+    def _build(self) -> None:
+        p = self._page("card")
+        self.card_hint = p.label("checkinLead")
+        self.card_qr = p.label("muted")
+        self.card_state = p.label("h2")
+        self.card_error = p.label("error")
+        p.body.addStretch(1)
+        self.card_cancel = p.button("secondary")
+        self.card_cancel.clicked.connect(self.finish)
+
+        p = self._page("refusal")
+        p.title.setObjectName("checkinRefused")
+        self.refusal_what = p.label("checkinLead")
+        self.refusal_detail = p.label("muted")
+        self.refusal_todo = p.label("h2")
+        p.body.addStretch(1)
+        self.refusal_home = p.button()
+        self.refusal_home.clicked.connect(self.finish)
+
+        p = self._page("choose")
+        self.choose_hint = p.label("muted")
+        self.choose_box = QVBoxLayout()
+        self.choose_box.setSpacing(16)
+        p.body.addLayout(self.choose_box)
+        p.body.addStretch(1)
+        self.choose_cancel = p.button("secondary")
+        self.choose_cancel.clicked.connect(self.finish)
+        self.choose_buttons: list[QPushButton] = []
+
+        p = self._page("already")
+        self.already_text = p.label("checkinLead")
+        self.already_detail = p.label("muted")
+        p.body.addStretch(1)
+        self.already_reprint = p.button()
+        self.already_reprint.clicked.connect(self.reprint)
+        self.already_home = p.button("secondary")
+        self.already_home.clicked.connect(self.finish)
+
+        p = self._page("consent")
+        self.consent_session = p.label("h2")
+        self.consent_text = p.label("")
+        p.body.addStretch(1)
+        self.consent_yes = p.button()
+        self.consent_yes.clicked.connect(self.start_face)
+        self.consent_no = p.button("secondary")
+        self.consent_no.clicked.connect(self.decline)
+
+        p = self._page("face")
+        self.face_view = FaceView()
+        p.body.addWidget(self.face_view, 1)
+        self.face_message = p.label("checkinLead")
+        self.face_cancel = p.button("secondary")
+        self.face_cancel.clicked.connect(self.finish)
+
+        p = self._page("confirm")
+        self.confirm_who = p.label("checkinLead")
+        self.confirm_session = p.label("h2")
+        self.confirm_bidder = p.label("")
+        self.confirm_face = p.label("muted")
+        p.body.addStretch(1)
+        self.confirm_ok = p.button()
+        self.confirm_ok.clicked.connect(self.confirm)
+        self.confirm_cancel = p.button("secondary")
+        self.confirm_cancel.clicked.connect(self.finish)
+
+        p = self._page("done")
+        p.title.setObjectName("checkinAccepted")
+        self.done_split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.done_split.setSpacing(32)
+        left = QVBoxLayout()
+        left.setSpacing(16)
+        self.done_paddle_label = QLabel(objectName="h2")
+        self.done_paddle = QLabel(objectName="checkinPaddle")
+        self.done_paddle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_paddle.setMinimumSize(300, 180)
+        self.done_no = QLabel(objectName="checkinLead")
+        self.done_session = QLabel()
+        self.done_print = QLabel(objectName="h2")
+        self.done_error = QLabel(objectName="error")
+        for lab in (self.done_paddle_label, self.done_paddle, self.done_no, self.done_session, self.done_print, self.done_error):
+            lab.setWordWrap(lab is not self.done_paddle)
+            left.addWidget(lab)
+        left.addStretch(1)
+        self.done_split.addLayout(left, 1)
+        self.done_slip = QLabel(objectName="checkinSlip")
+        self.done_slip.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.done_scroll = QScrollArea()
+        self.done_scroll.setWidget(self.done_slip)
+        self.done_scroll.setWidgetResizable(True)
+        self.done_scroll.setMinimumSize(520, 120)
+        self.done_scroll.hide()
+        self.done_split.addWidget(self.done_scroll, 1)
+        p.body.addLayout(self.done_split, 1)
+        self.done_home = p.button()
+        self.done_home.clicked.connect(self.finish)
+
+    # --- navigation and timeouts -------------------------------------------------------------------
+
+    def show_page(self, name: str) -> None:
+        page = self.pages[name]
+        self.setCurrentWidget(page)
+        self.clock.start()
+        page.progress.setRange(0, TIMEOUTS[name] * 1000)
+        page.progress.setValue(TIMEOUTS[name] * 1000)
+        self.countdown.start()
+        self.retranslate()
+
+    def _tick(self) -> None:
+        page = self.currentWidget()
+        assert isinstance(page, Page)
+        left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
+        page.progress.setValue(max(0, left))
+        if left <= 0:
+            self.countdown.stop()
+            self.on_timeout(page.name)
+
+    def on_timeout(self, name: str) -> None:
+        if name == "face":
+            self.ports.stop_face()
+            self.face = FaceCapture(None, "timeout")
+            self.show_page("confirm")
+        elif name == "print" or (name == "done" and self.print_result is None and self.print_job):
+            self.on_printed(PrintResult(self.print_job, False, 0, "打印超时", "printing timed out",
+                                        self.ports.render_preview(self.outcome.slip) if self.outcome and self.outcome.slip else None))
+        else:
+            self.finish()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        self.done_split.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if self.currentWidget() is self.pages["card"]:
+            self.show_page("card")
+
+    def reset(self) -> None:
+        """Wipe everything personal and return to the first page (idle timeout, done)."""
+        self.ports.stop_face()
+        self.card = None
+        self.code = None
+        self.evaluation = None
+        self.option = None
+        self.face = None
+        self.outcome = None
+        self.refusal = None
+        self.message = None
+        self.print_job = 0
+        self.print_result = None
+        self.last_face = None
+        self.face_view.update_frame(None, False, (0.25, 0.05, 0.5, 0.9))
+        self.done_slip.clear()
+        self.done_scroll.hide()
+        for lab in self.findChildren(QLabel):
+            if lab is not self.face_view and lab is not self.done_slip:
+                lab.clear()
+        self._clear_choices()
+        self.countdown.stop()
+        self.setCurrentWidget(self.pages["card"])
+        self.retranslate()
+
+    def finish(self) -> None:
+        self.reset()
+        self.done.emit()
+
+    # --- input ------------------------------------------------------------------------------
+
+    def _active(self, page: str) -> bool:
+        return self.isVisible() and self.currentWidget() is self.pages[page]
+
+    def on_code(self, code: str) -> None:
+        if not self._active("card"):
+            return
+        self.code = code.strip()
+        self.show_page("card")
+
+    def on_card_event(self, event: CardEvent) -> None:
+        if event.kind == "error" and self._active("card") and event.error is not None:
+            self.card_error.setText(bilingual(self.ctx, event.error.zh, event.error.en))
+            return
+        if event.kind != "card" or event.card is None or not self._active("card"):
+            return
+        self.timing.start()
+        self.handle_card(event.card)
+
+    def handle_card(self, card: IdCard) -> None:
+        """Run the checks for a card and show what comes next."""
+        self.card = card
+        ev = self.service.evaluate(card, checkin_code=self.code)
+        self.evaluation = ev
+        refusal = ev.first_refusal
+        if refusal is not None:
+            self.refusal = refusal
+            self.show_page("refusal")
+        elif len(ev.eligible) > 1:
+            self._fill_choices(ev)
+            self.show_page("choose")
+        elif len(ev.eligible) == 1:
+            self.choose(ev.eligible[0])
+        else:
+            self.show_page("already")
+
+    def _clear_choices(self) -> None:
+        for b in self.choose_buttons:
+            b.deleteLater()
+        self.choose_buttons = []
+
+    def _fill_choices(self, ev: Evaluation) -> None:
+        self._clear_choices()
+        for opt in ev.eligible:
+            b = QPushButton(objectName="tile")
+            b.setMinimumHeight(120)
+            b.clicked.connect(lambda _=False, o=opt: self.choose(o))
+            self.choose_box.addWidget(b)
+            self.choose_buttons.append(b)
+            b.setProperty("option", opt.session_id)
+
+    def choose(self, option: SessionOption) -> None:
+        self.option = option
+        self.show_page("consent")
+
+    def decline(self) -> None:
+        self.refusal = None
+        self.message = ("您未同意采集人脸照片，请到服务窗口由工作人员人工签到",
+                        "You did not agree to a face photo: a clerk at a service window will check you in")
+        self.show_page("refusal")
+
+    def start_face(self) -> None:
+        self.show_page("face")
+        self.ports.start_face()
+
+    def on_face(self, update: FaceUpdate) -> None:
+        if not self._active("face"):
+            return
+        self.last_face = update
+        if update.camera_missing:
+            self.ports.stop_face()
+            self.face = FaceCapture(None, "camera_missing")
+            self.show_page("confirm")
+            return
+        self.face_view.update_frame(update.image, update.ok, update.guide)
+        self.face_message.setText(bilingual(self.ctx, update.message_zh, update.message_en))
+        if update.captured_jpeg:
+            self.ports.stop_face()
+            self.face = FaceCapture(update.captured_jpeg, "captured")
+            self.show_page("confirm")
+
+    def confirm(self) -> None:
+        if self.card is None or self.option is None:
+            self.finish()
+            return
+        out = self.service.check_in(self.card, self.option.session_id, face=self.face or FaceCapture(None, "timeout"),
+                                    checkin_code=self.code)
+        self.outcome = out
+        if out.refusal is not None:
+            self.refusal = out.refusal
+            self.show_page("refusal")
+            return
+        self.print_result = None
+        self.print_job = self.ports.print_slip(out.slip) if out.slip else 0
+        self.show_page("done")
+
+    def reprint(self) -> None:
+        if self.evaluation is None or not self.evaluation.already:
+            return
+        info = self.evaluation.already[0].existing[0]
+        _info, slip = self.service.reprint(info.checkin_id, by=self.ctx.hall.config.site.terminal_id)
+        self.outcome = CheckinOutcome(self.evaluation.already[0].existing, None, slip, ())
+        self.print_result = None
+        self.print_job = self.ports.print_slip(slip)
+        self.show_page("done")
+
+    def on_printed(self, result: PrintResult) -> None:
+        if result.job_id != self.print_job or not self._active("done"):
+            return
+        self.print_result = result
+        if not result.ok and result.preview_png:
+            img = QImage.fromData(result.preview_png)
+            self.done_slip.setPixmap(QPixmap.fromImage(img).scaledToWidth(min(img.width(), 520),
+                                                                           Qt.TransformationMode.SmoothTransformation))
+            self.done_scroll.show()
+        self.retranslate()
+
+    # --- texts ----------------------------------------------------------------------------------
+
+    def _session_line(self, o: SessionOption | CheckinInfo) -> str:
+        if isinstance(o, SessionOption):
+            title, kind, room, when = o.title, o.kind, o.room_name, o.starts_at
+        else:
+            title, kind, room, when = o.session_title, o.session_kind, o.room_name, o.starts_at
+        return f"{beijing(when):%H:%M} · {kind_label(kind)} · {room}\n{title}"
+
+    def retranslate(self) -> None:  # noqa: C901 - one place for every text of the flow
+        tr = self.tr
+        ev, card = self.evaluation, self.card
+        p = self.pages
+        p["card"].title.setText(tr("签到：请将身份证放在阅读区"))
+        self.card_hint.setText(tr("将身份证平放在下方读卡区，保持不动约 1 秒"))
+        self.card_qr.setText(tr("也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。"))
+        self.card_state.setText(tr("已识别报名二维码，请放置身份证") if self.code else tr("正在等待读卡……"))
+        self.card_cancel.setText(tr("返回首页"))
+
+        p["refusal"].title.setText(tr("无法签到"))
+        if self.refusal is not None:
+            r = self.refusal
+            self.refusal_what.setText(bilingual(self.ctx, r.zh, r.en))
+            self.refusal_detail.setText(r.detail)
+            self.refusal_todo.setText(bilingual(self.ctx, r.advice_zh, r.advice_en))
+        elif self.message is not None:
+            self.refusal_what.setText(bilingual(self.ctx, *self.message))
+            self.refusal_detail.clear()
+            self.refusal_todo.setText(tr("请到服务窗口办理"))
+        self.refusal_home.setText(tr("返回首页"))
+
+        p["choose"].title.setText(tr("请选择要签到的场次"))
+        if ev is not None and card is not None:
+            self.choose_hint.setText(tr("%1，您今天有多个可签到的场次：").replace("%1", ev.person_name_masked))
+            for b, o in zip(self.choose_buttons, ev.eligible, strict=False):
+                b.setText(self._session_line(o))
+        self.choose_cancel.setText(tr("返回首页"))
+
+        p["already"].title.setText(tr("您已签到"))
+        if ev is not None and ev.already:
+            info = ev.already[0].existing[0]
+            text = tr("%1 已于 %2 签到，签到号 %3").replace("%1", info.person_name_masked).replace(
+                "%2", f"{beijing(info.checked_in_at):%H:%M}").replace("%3", info.checkin_no_text)
+            if info.paddle_no:
+                text += " · " + tr("竞买号牌 %1").replace("%1", info.paddle_no)
+            self.already_text.setText(text)
+            self.already_detail.setText(self._session_line(info) + "\n" + tr("同一场次不能重复签到。如签到单遗失，可重新打印。"))
+        self.already_reprint.setText(tr("重新打印签到单"))
+        self.already_home.setText(tr("返回首页"))
+
+        p["consent"].title.setText(tr("人脸采集告知"))
+        if self.option is not None:
+            self.consent_session.setText(self._session_line(self.option))
+        self.consent_text.setText(tr(
+            "为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，"
+            "按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。"))
+        self.consent_yes.setText(tr("同意并开始拍照"))
+        self.consent_no.setText(tr("不同意"))
+
+        p["face"].title.setText(tr("请正对摄像头，将面部置于框内"))
+        if self.last_face is None:
+            self.face_message.setText(tr("正在打开摄像头……"))
+        self.face_cancel.setText(tr("取消"))
+
+        p["confirm"].title.setText(tr("请确认签到信息"))
+        if ev is not None and self.option is not None:
+            self.confirm_who.setText(tr("签到人：%1（%2）").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
+            self.confirm_session.setText(self._session_line(self.option))
+            bidder = "、".join(self.option.bidder_names)
+            if self.option.lots:
+                bidder += " · " + tr("标的 %1").replace("%1", "、".join(self.option.lots))
+            self.confirm_bidder.setText(tr("代表单位：%1").replace("%1", bidder))
+        if self.face is not None:
+            if self.face.status == "captured":
+                self.confirm_face.setText(tr("人脸照片已采集。"))
+            elif self.face.status == "camera_missing":
+                self.confirm_face.setText(tr("摄像头不可用：签到后请到服务窗口由工作人员确认身份。"))
+            else:
+                self.confirm_face.setText(tr("未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。"))
+        self.confirm_ok.setText(tr("确认签到"))
+        self.confirm_cancel.setText(tr("取消"))
+
+        p["done"].title.setText(tr("签到成功"))
+        out = self.outcome
+        if out is not None and out.accepted:
+            first = out.accepted[0]
+            self.done_paddle_label.setVisible(bool(first.paddle_no))
+            self.done_paddle.setVisible(bool(first.paddle_no))
+            if first.paddle_no:
+                self.done_paddle_label.setText(tr("您的竞买号牌（请到场领取号牌）"))
+                self.done_paddle.setText(first.paddle_no)
+            self.done_no.setText(tr("签到号 %1 · %2").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
+                                 .replace("%2", first.person_name_masked))
+            self.done_session.setText(self._session_line(first))
+            r = self.print_result
+            if r is None:
+                self.done_print.setText(tr("正在打印签到单，请稍候……"))
+                self.done_error.clear()
+            elif r.ok:
+                self.done_print.setText(tr("请取走签到单，凭单入场。"))
+                self.done_error.clear()
+            else:
+                self.done_print.setText(tr("签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。"))
+                self.done_error.setText(bilingual(self.ctx, r.error_zh, r.error_en))
+        self.done_home.setText(tr("完成"))
