@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from devices.camera import SyntheticCamera
-from devices.recording import CameraRecorder, ClosedSegment, Overlay, SyntheticAudio, make_encoder, probe, recover
+from devices.recording import (
+    CameraRecorder,
+    ClosedSegment,
+    Overlay,
+    SyntheticAudio,
+    make_encoder,
+    probe,
+    recover,
+)
 from devices.recording.segments import PARTIAL, parse_name, sha256_file
 
 W, H, FPS = 320, 240, 10
