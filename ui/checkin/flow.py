@@ -202,6 +202,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.already_home.clicked.connect(self.finish)
 
         p = self._page("consent")
+        self.consent_who = p.label("checkinLead")
         self.consent_session = p.label("h2")
         self.consent_text = p.label("")
         p.body.addStretch(1)
@@ -498,7 +499,8 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.already_home.setText(tr("返回首页"))
 
         p["consent"].title.setText(tr("人脸采集告知"))
-        if self.option is not None:
+        if self.option is not None and ev is not None:
+            self.consent_who.setText(tr("%1（%2），您好").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
             self.consent_session.setText(self._session_line(self.option))
         self.consent_text.setText(tr(
             "为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，"
