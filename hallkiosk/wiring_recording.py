@@ -327,9 +327,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
         player = SegmentPlayer(on_frame=tab.post_frame, on_error=tab.post_error)
         tab.set_player(player)
         term.threads.start("rec-player", player.run)
-        from PySide6.QtCore import QCoreApplication
-
-        term.window.page.work.add_tab(tab, lambda: QCoreApplication.translate("ReviewTab", "录像回放"))
+        term.window.page.work.add_tab(tab, ReviewTab.tab_title)
         term.recording_tab = tab
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QDateTime, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -219,6 +219,11 @@ class ReviewTab(Retranslatable, QWidget):
         self.timer.timeout.connect(self._tick)
         self.timer.start(1000)
         self.retranslate()
+
+    @staticmethod
+    def tab_title() -> str:
+        """The tab's (translated) title, for ``TabHost.add_tab``."""
+        return QCoreApplication.translate("ReviewTab", "录像回放")
 
     # --- player wiring (any thread) ---------------------------------------------------------------
 
