@@ -113,6 +113,7 @@ class ReviewTab(Retranslatable, QWidget):
     def __init__(self, ctx: UiContext, recordings: Recordings, status: Callable[[], RecorderStatus] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("recReview")
         self.ctx = ctx
         self.recordings = recordings
         self.status = status
