@@ -106,7 +106,13 @@ def open_big_screen(term: Terminal) -> RoleWindow:
 #: kiosk flows (``term.window.page.register_flow``), add console tabs (``….page.work.add_tab``),
 #: add board views (``….page.add_view``), and start loops (``term.threads.start``). A module may
 #: also have ``tour(cfg, out) -> list[dict]`` that the demo tour runs (screenshots it took).
-CAPABILITY_MODULES = ("hallkiosk.wiring_checkin", "hallkiosk.wiring_queue", "hallkiosk.wiring_recording")
+CAPABILITY_MODULES = (
+    "hallkiosk.wiring_checkin",
+    "hallkiosk.wiring_queue",
+    "hallkiosk.wiring_recording",
+    "hallkiosk.wiring_opening",
+    "hallkiosk.wiring_auction",
+)
 
 
 def capability_modules() -> list:  # type: ignore[type-arg]

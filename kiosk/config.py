@@ -144,6 +144,24 @@ class RecordingConfig:
 
 
 @dataclass(frozen=True)
+class OpeningConfig:
+    """Bid opening (开标)."""
+
+    decrypt_poll_seconds: float = 2.0  #: how often bid_results are polled while decrypting
+    absent_deemed_accept: bool = True  #: absent bidders are deemed to accept the record (where the rules say so)
+    objection_answer_required: bool = True
+
+
+@dataclass(frozen=True)
+class AuctionConfig:
+    """Auction hall (拍卖大厅)."""
+
+    call_seconds: int = 10  #: seconds between 第一次 / 第二次 / 第三次 calls; any valid bid resets
+    jump_bids: bool = True  #: default for lots that do not say
+    keypad_min_interval_ms: int = 300  #: a paddle's repeated presses within this are one press
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration, as resolved from defaults, file and environment."""
 
@@ -158,6 +176,8 @@ class Config:
     queue: QueueConfig = field(default_factory=QueueConfig)
     checkin: CheckinConfig = field(default_factory=CheckinConfig)
     recording: RecordingConfig = field(default_factory=RecordingConfig)
+    opening: OpeningConfig = field(default_factory=OpeningConfig)
+    auction: AuctionConfig = field(default_factory=AuctionConfig)
     source: str = "<defaults>"  #: where the configuration came from, for messages
 
     @property
@@ -182,6 +202,8 @@ SECTIONS: dict[str, type] = {
     "queue": QueueConfig,
     "checkin": CheckinConfig,
     "recording": RecordingConfig,
+    "opening": OpeningConfig,
+    "auction": AuctionConfig,
 }
 
 
