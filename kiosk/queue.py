@@ -45,7 +45,7 @@ from kiosk.db.models_queue import QCall, QCounter, QDayNumber, QService, QTicket
 from kiosk.hall import Hall
 from kiosk.ids import uuid7
 from kiosk.journal import HEAD_ID, Journal
-from kiosk.ports import IdCard
+from kiosk.ports import Feed, IdCard, Qr, Rule, Slip, SlipItem, Text
 from kiosk.timeutil import BEIJING, rfc3339
 
 OPEN_STATUSES = ("waiting", "called", "held", "missed")
@@ -1044,3 +1044,38 @@ class HallQueue:
         """Close earlier days' open tickets now (otherwise the day's first write does it)."""
         with self.hall.unit() as s:
             return self.service.lock(s, self.now())
+
+
+# --- the printed ticket -----------------------------------------------------------------------------
+
+
+def ticket_slip(t: TicketInfo, site_name: str) -> Slip:
+    """The paper ticket: big number, service, people ahead, estimated wait, time, counters, QR (opaque token)."""
+    items: list[SlipItem] = [
+        Text(site_name, align="center", bold=True),
+        Text("排队号 Queue ticket", align="center"),
+        Rule(),
+        Text(t.ticket_no, size=4, bold=True, align="center"),
+        Text(t.service_name, size=2, bold=True, align="center"),
+    ]
+    if t.service_name_en:
+        items.append(Text(t.service_name_en, align="center"))
+    if t.priority:
+        items.append(Text("优先号 Priority", bold=True, align="center"))
+    items += [
+        Rule(),
+        Text(f"前面还有 {t.people_ahead} 人，预计等候约 {t.est_wait_min} 分钟"),
+        Text(f"{t.people_ahead} ahead of you, about {t.est_wait_min} min"),
+    ]
+    if t.counters:
+        items.append(Text("办理窗口 Counters：" + "、".join(t.counters)))
+    items += [
+        Text("取号时间 Issued：" + t.issued_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
+        Feed(1),
+        Qr(t.qr_data, module=6),
+        Text("在自助机扫此码可查询排队进度。过号请到窗口咨询。", align="center"),
+        Text("Scan at a kiosk to see your place in the queue.", align="center"),
+    ]
+    if t.reprint:
+        items.append(Text("（补打 Reprint）", align="center"))
+    return Slip(tuple(items))

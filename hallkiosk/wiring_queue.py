@@ -1,0 +1,241 @@
+"""Wires the queue (排队叫号) into a terminal: kiosk flows, counter tab, board view with voice, admin tabs.
+
+* kiosk: the "ticket" and "lookup" flows; tickets print on the ``queue-printer`` thread.
+* counter: the queue tab for window ``[queue] counter_no``, first in the console.
+* board: the ``queue`` view; calls are spoken through an ``AnnouncementQueue`` for ``[queue] audio_zone``
+  (engine ``[queue] speech_engine``, ``call_repeat`` times), on the ``speech-<zone>`` thread.
+* admin: services, counters, statistics (daily report export to ``<data_dir>/reports``).
+
+``seed_demo_queue(hall)`` seeds the demo services and counters once; ``tour(cfg, out)`` runs a
+morning of tickets and takes the screenshots of the demo tour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import queue as stdqueue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from devices.speech import AnnouncementQueue, ZonedSpeech, make_engine
+from kiosk.config import Config
+from kiosk.hall import Hall
+from kiosk.ports import DeviceError, Printer, Slip
+from kiosk.queue import HallQueue
+from ui.queue.admin import CountersTab, ServicesTab, StatsTab
+from ui.queue.board import QueueBoard
+from ui.queue.counter import CounterQueueTab
+from ui.queue.kiosk_flows import LookupFlow, TicketFlow
+from ui.queue.report import write_csv, write_pdf
+
+log = logging.getLogger(__name__)
+
+
+class PrintWorker:
+    """Prints slips one after another on a thread of the composition root; reports through a callback."""
+
+    def __init__(self, printer: Printer) -> None:
+        self.printer = printer
+        self.jobs: stdqueue.Queue[tuple[Slip, Callable[[int, str, str], None]]] = stdqueue.Queue()
+        self.last_bytes = b""
+
+    def submit(self, slip: Slip, on_done: Callable[[int, str, str], None]) -> None:
+        self.jobs.put((slip, on_done))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                slip, on_done = self.jobs.get(timeout=0.1)
+            except stdqueue.Empty:
+                continue
+            try:
+                data = self.printer.print_slip(slip)
+            except DeviceError as exc:
+                on_done(0, exc.zh, exc.en)
+                continue
+            except Exception:  # a broken driver must not end the loop
+                log.exception("queue ticket printing failed")
+                on_done(0, "打印机故障", "printer fault")
+                continue
+            self.last_bytes = data
+            on_done(len(data), "", "")
+
+
+def seed_demo_queue(hall: Hall) -> bool:
+    """The demo's services (A 保证金缴纳, B 合同备案, C CA证书办理, D 咨询) and 4 counters, once."""
+    return HallQueue(hall).seed_if_empty("demo")
+
+
+def attach(term) -> None:  # type: ignore[no-untyped-def]
+    ctx = term.ctx
+    cfg = term.hall.config
+    queue = HallQueue(term.hall)
+    page = term.window.page
+    if ctx.role == "kiosk":
+        printer = term.monitor.registry.printer if term.monitor is not None else None
+        submit = None
+        if printer is not None:
+            worker = PrintWorker(printer)
+            term.threads.start("queue-printer", worker.run)
+            submit = worker.submit
+        page.register_flow("ticket", TicketFlow(ctx, queue, submit))
+        page.register_flow("lookup", LookupFlow(ctx, queue))
+    elif ctx.role == "counter":
+        tab = CounterQueueTab(ctx, queue, cfg.queue.counter_no, lambda: page.operator.username if page.operator else "")
+        page.work.add_tab(tab, lambda: QCoreApplication.translate("CounterQueueTab", "叫号"), first=True)
+    elif ctx.role == "board":
+        zone = cfg.queue.audio_zone or "hall"
+        aq = AnnouncementQueue(make_engine(cfg.queue.speech_engine), zone=zone)
+        speech = ZonedSpeech({zone: aq})
+        term.threads.start(f"speech-{zone}", aq.run)
+        board = QueueBoard(ctx, queue, lambda text: speech.announce(text, zone=zone, repeat=cfg.queue.call_repeat))
+        board.speech_queue = aq  # type: ignore[attr-defined]
+        page.add_view("queue", board)
+    elif ctx.role == "admin":
+        who = lambda: page.operator.username if page.operator else "admin"  # noqa: E731
+        reports = cfg.data_dir / "reports"
+
+        def export(day: dt.date) -> str:
+            st = queue.daily_stats(day)
+            pdf = write_pdf(st, reports / f"queue-{day.isoformat()}.pdf", cfg.site.name)
+            write_csv(queue.service.stats_csv_rows(st), reports / f"queue-{day.isoformat()}.csv")
+            return str(pdf)
+
+        page.work.add_tab(StatsTab(ctx, queue, export), lambda: QCoreApplication.translate("StatsTab", "排队统计"))
+        page.work.add_tab(ServicesTab(ctx, queue, who), lambda: QCoreApplication.translate("ServicesTab", "排队业务"))
+        page.work.add_tab(CountersTab(ctx, queue, who), lambda: QCoreApplication.translate("CountersTab", "服务窗口"))
+
+
+# --- the demo tour ---------------------------------------------------------------------------------
+
+
+def simulate_morning(q: HallQueue, clock, start: dt.datetime, until: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+    """A morning in the hall: visitors every ~1–3 min across 3 services, 4 counters calling and serving."""
+    import random
+
+    rng = random.Random(7)
+    clock.set(start)
+    services = ("deposit", "contract", "ca")
+    busy: dict[str, dt.datetime] = {}
+    while clock.now() < until:
+        clock.advance(rng.choice((40, 60, 90, 120)))
+        now = clock.now()
+        q.issue(rng.choices(services, (5, 3, 2))[0])
+        for no in ("1", "2", "3", "4"):
+            if no in busy and now < busy[no]:
+                continue
+            st = q.counter_state(no)
+            if st.current is not None:
+                if rng.random() < 0.08:
+                    q.miss(no)
+                else:
+                    q.finish(no)
+            if rng.random() < 0.75:
+                t = q.call_next(no, "clerk")
+                if t is not None:
+                    busy[no] = now + dt.timedelta(seconds=rng.choice((180, 240, 300, 420)))
+
+
+def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
+    """A morning of tickets, then screenshots: kiosk ticket flow, lookup, counter, board (both), admin, ticket preview."""
+    from PySide6.QtWidgets import QApplication
+
+    from devices.printer.escpos import encode_slip
+    from devices.printer.preview import render_png
+    from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from hallkiosk.demo import _login
+    from kiosk.clock import FixedClock
+    from kiosk.queue import ticket_slip
+    from kiosk.timeutil import BEIJING
+    from ui.theme import LANDSCAPE, PORTRAIT
+
+    ensure_qapp(headless=True)
+    out.mkdir(parents=True, exist_ok=True)
+    today = dt.datetime.now(BEIJING).date()
+    clock = FixedClock(dt.datetime.combine(today, dt.time(8, 30), BEIJING))
+    cfg = dataclasses.replace(cfg, queue=dataclasses.replace(cfg.queue, speech_engine="fake", counter_no="3"))
+    hall = Hall.open(cfg, clock=clock)
+    shots: list[dict[str, str]] = []
+
+    def shot(term, role: str, screen: str, sizes=(LANDSCAPE, PORTRAIT)) -> None:  # type: ignore[no-untyped-def]
+        for w, h in sizes:
+            path = out / f"queue-{role}-{screen}-{w}x{h}.png"
+            grab(term.window, str(path), (w, h))
+            shots.append({"role": role, "screen": f"queue-{screen}", "file": path.name, "lang": "zh_CN"})
+
+    def pump(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not until():
+            QApplication.processEvents()
+            time.sleep(0.02)
+
+    try:
+        q = HallQueue(hall)
+        seed_demo_queue(hall)
+        if not q.daily_stats(today).total.tickets:
+            simulate_morning(q, clock, clock.now(), dt.datetime.combine(today, dt.time(11, 30), BEIJING))
+        # kiosk: choose a service, the ticket prints on the simulator
+        term = build_terminal(cfg, "kiosk", hall=hall, follow=False)
+        try:
+            page = term.window.page
+            page.open_flow("ticket")
+            flow = page.flows["ticket"]
+            shot(term, "kiosk", "ticket-choose")
+            flow.take("deposit")
+            pump(8, lambda: flow.bytes_printed > 0 or "未能" in flow.r_print.text())
+            shot(term, "kiosk", "ticket-printed")
+            t = flow.ticket
+            if t is not None:
+                data = encode_slip(ticket_slip(t, cfg.site.name), cfg.devices.printer_width_mm)
+                path = render_png(data, out / "queue-ticket-preview.png", cfg.devices.printer_width_mm)
+                shots.append({"role": "kiosk", "screen": "queue-ticket-preview", "file": Path(path).name, "lang": "zh_CN"})
+                flow.finish()
+                page.open_flow("lookup")
+                page.flows["lookup"].show_ticket(t.qr_data)
+                shot(term, "kiosk", "lookup", (LANDSCAPE,))
+        finally:
+            term.stop()
+        # counter 3, clerk logged in, a ticket being served
+        term = build_terminal(cfg, "counter", hall=hall, follow=False)
+        try:
+            _login(term, "clerk")
+            tab = term.window.page.work.widget(0)
+            if q.counter_state("3").current is None:
+                q.call_next("3", "clerk")
+            tab.refresh()
+            shot(term, "counter", "console")
+        finally:
+            term.stop()
+        # board in queue mode
+        bcfg = dataclasses.replace(cfg, ui=dataclasses.replace(cfg.ui, board_mode="queue"))
+        term = build_terminal(bcfg, "board", hall=hall, follow=False)
+        try:
+            term.window.page.show_view("queue")  # the shared hall object carries the tour's config
+            shot(term, "board", "calls")
+        finally:
+            term.stop()
+        # admin: statistics and services
+        term = build_terminal(cfg, "admin", hall=hall, follow=False)
+        try:
+            _login(term, "admin")
+            work = term.window.page.work
+            for i in range(work.count()):
+                w = work.widget(i)
+                if isinstance(w, StatsTab | ServicesTab):
+                    work.setCurrentIndex(i)
+                    w.refresh()
+                    shot(term, "admin", "stats" if isinstance(w, StatsTab) else "services", (LANDSCAPE,))
+        finally:
+            term.stop()
+        st = q.daily_stats(today)
+        write_pdf(st, out / "queue-report.pdf", cfg.site.name)
+        write_csv(q.service.stats_csv_rows(st), out / "queue-report.csv")
+    finally:
+        hall.close()
+    return shots

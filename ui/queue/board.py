@@ -1,0 +1,212 @@
+"""The board's queue view (叫号屏): per counter the current number and recent calls, waiting counts, voice.
+
+A call made at any terminal reaches this view through the journal follower (``ticket.called`` in
+``QtBridge.journalEntries``); the view re-reads the board state at once, flashes the counters that
+just called, and hands the call to the voice (``announce``: the zone's serial queue, so calls never
+overlap). Landscape: counters on the left, the latest call and waiting counts on the right.
+Portrait: the latest call on top, counters below, waiting counts at the bottom.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.queue import BoardState, HallQueue
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.queue import QUEUE_KINDS
+from ui.queue.common import service_name
+from ui.widgets import Retranslatable
+
+FLASH_MS = 4000
+BLINK_MS = 400
+
+
+def call_display(ticket_no: str, counter_no: str) -> str:
+    """"请A012号到3号窗口办理" (reference/queue.md §3); the voice reads it with Mandarin numbers."""
+    return f"请{ticket_no}号到{counter_no}号窗口办理"
+
+
+class QueueBoard(Retranslatable, QWidget):
+    """The queue wall screen. ``announce(text)`` queues a call for the voice (or None: silent)."""
+
+    def __init__(self, ctx: UiContext, queue: HallQueue, announce: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.queue = queue
+        self.announce = announce
+        self.state: BoardState | None = None
+        self.flashing: dict[str, float] = {}  #: counter → monotonic end of its flash
+        self.last_update = 0.0  #: monotonic time of the last refresh (latency measurement)
+        self.setObjectName("board")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 28, 40, 24)
+        outer.setSpacing(16)
+        top = QHBoxLayout()
+        self.title = QLabel(objectName="boardTitle")
+        self.clock = QLabel(objectName="boardClock")
+        top.addWidget(self.title, 1)
+        top.addWidget(self.clock)
+        outer.addLayout(top)
+        self.latest = QLabel(objectName="queueLatest")
+        self.latest.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.latest.setWordWrap(True)
+        self.counters_box = QWidget()
+        self.counters = QGridLayout(self.counters_box)
+        self.counters.setContentsMargins(0, 0, 0, 0)
+        self.counters.setHorizontalSpacing(16)
+        self.counters.setVerticalSpacing(10)
+        self.waiting_box = QWidget()
+        self.waiting = QGridLayout(self.waiting_box)
+        self.waiting.setContentsMargins(0, 0, 0, 0)
+        self.waiting.setVerticalSpacing(8)
+        self.body = QGridLayout()
+        self.body.setHorizontalSpacing(32)
+        self.body.setVerticalSpacing(18)
+        outer.addLayout(self.body, 1)
+        self.notice = QLabel(objectName="boardMuted")
+        self.notice.setWordWrap(True)
+        outer.addWidget(self.notice)
+        self._labels: list[QWidget] = []
+        self._portrait: bool | None = None
+        ctx.bridge.journalEntries.connect(self._entries)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.timeout.connect(self.tick)
+        self.tick_timer.start(1000)
+        self.blink = QTimer(self)
+        self.blink.timeout.connect(self._blink)
+        self.blink_on = True
+        self.slow = QTimer(self)
+        self.slow.timeout.connect(self.refresh)
+        self.slow.start(30_000)
+        self.retranslate()
+
+    # --- layout ---
+
+    def _arrange(self) -> None:
+        portrait = self.height() > self.width()
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        for w in (self.latest, self.counters_box, self.waiting_box):
+            self.body.removeWidget(w)
+        if portrait:
+            self.body.addWidget(self.latest, 0, 0)
+            self.body.addWidget(self.counters_box, 1, 0)
+            self.body.addWidget(self.waiting_box, 2, 0)
+            self.body.setColumnStretch(0, 1)
+            self.body.setColumnStretch(1, 0)
+            self.body.setRowStretch(1, 1)
+        else:
+            self.body.addWidget(self.counters_box, 0, 0, 2, 1)
+            self.body.addWidget(self.latest, 0, 1)
+            self.body.addWidget(self.waiting_box, 1, 1)
+            self.body.setColumnStretch(0, 3)
+            self.body.setColumnStretch(1, 2)
+            self.body.setRowStretch(1, 1)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange()
+
+    # --- updates ---
+
+    def _entries(self, entries: list) -> None:
+        if not any(e.kind in QUEUE_KINDS for e in entries):
+            return
+        calls = [e for e in entries if e.kind == "ticket.called"]
+        now = time.monotonic()
+        for e in calls:
+            self.flashing[e.payload["counter_no"]] = now + FLASH_MS / 1000
+        self.refresh()
+        if calls:
+            self.blink.start(BLINK_MS)
+            if self.announce is not None:
+                for e in calls:
+                    self.announce(call_display(e.payload["ticket_no"], e.payload["counter_no"]))
+
+    def _blink(self) -> None:
+        now = time.monotonic()
+        self.flashing = {c: end for c, end in self.flashing.items() if end > now}
+        self.blink_on = not self.blink_on if self.flashing else True
+        if not self.flashing:
+            self.blink.stop()
+        self._paint_flash()
+
+    def _paint_flash(self) -> None:
+        for w in self._labels:
+            counter = w.property("counter")
+            if counter is None:
+                continue
+            lit = counter in self.flashing and self.blink_on
+            if w.property("flash") != lit:
+                w.setProperty("flash", lit)
+                w.style().unpolish(w)
+                w.style().polish(w)
+
+    def refresh(self) -> None:
+        self._arrange()
+        self.state = self.queue.board()
+        for w in self._labels:
+            w.deleteLater()
+        self._labels = []
+        st = self.state
+        heads = (self.tr("窗口"), self.tr("当前号"), self.tr("最近叫号"))
+        for col, text in enumerate(heads):
+            h = QLabel(text, objectName="boardMuted")
+            self.counters.addWidget(h, 0, col)
+            self._labels.append(h)
+        for row, c in enumerate(st.counters, start=1):
+            cells = [
+                QLabel(self.tr("%1号").replace("%1", c.counter_no), objectName="queueCounter"),
+                QLabel(c.current or "—", objectName="queueCurrent"),
+                QLabel("  ".join(c.recent) or "—", objectName="boardMuted"),
+            ]
+            cells[2].setWordWrap(True)
+            for col, lab in enumerate(cells):
+                lab.setProperty("counter", c.counter_no)
+                lab.setProperty("flash", False)
+                self.counters.addWidget(lab, row, col)
+                self._labels.append(lab)
+        self.counters.setColumnStretch(2, 1)
+        self.counters.setColumnMinimumWidth(1, 240)
+        for r in range(self.counters.rowCount()):
+            self.counters.setRowStretch(r, 0)
+        self.counters.setRowStretch(len(st.counters) + 1, 1)
+        wt = QLabel(self.tr("等候人数"), objectName="boardMuted")
+        self.waiting.addWidget(wt, 0, 0, 1, 2)
+        self._labels.append(wt)
+        for row, (_code, name, name_en, n) in enumerate(st.waiting, start=1):
+            a = QLabel(service_name(self.ctx, name, name_en), objectName="boardRow")
+            b = QLabel(self.tr("%1 人").replace("%1", str(n)), objectName="boardRow")
+            b.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.waiting.addWidget(a, row, 0)
+            self.waiting.addWidget(b, row, 1)
+            self._labels += [a, b]
+        for r in range(self.waiting.rowCount()):
+            self.waiting.setRowStretch(r, 0)
+        self.waiting.setRowStretch(len(st.waiting) + 1, 1)
+        if st.recent_calls:
+            c = st.recent_calls[0]
+            text = call_display(c.ticket_no, c.counter_no)
+            # landscape: the side column is narrow, so break after the number, never inside a word
+            self.latest.setText(text if self._portrait else text.replace("号到", "号\n到", 1))
+        else:
+            self.latest.setText(self.tr("请留意叫号"))
+        self._paint_flash()
+        self.tick()
+        self.last_update = time.monotonic()
+
+    def tick(self) -> None:
+        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%H:%M:%S"))
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("排队叫号"))
+        notice = self.ctx.hall.config.queue.notice
+        self.notice.setText(notice or self.tr("请按号等候，过号请到窗口咨询。请保管好号票。"))
+        self.refresh()
