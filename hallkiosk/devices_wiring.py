@@ -39,6 +39,11 @@ class DeviceMonitor:
         self._lock = threading.Lock()
         self._statuses = registry.statuses(probe=False)
 
+    def mark_running(self, name: str) -> None:
+        """A capability started ``name``'s loop itself (e.g. the auction's keypads): stop probing it."""
+        with self._lock:
+            self.running = self.running | {name}
+
     def statuses(self) -> list[DeviceStatus]:
         with self._lock:
             return list(self._statuses)
