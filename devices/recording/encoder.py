@@ -56,14 +56,14 @@ class PyAVEncoder:
     """libx264 + AAC in MP4 through PyAV (GPL FFmpeg, see the module note).
 
     Args:
-        preset: libx264 preset; ``veryfast`` keeps two 720p25 cameras within two cores.
+        preset: libx264 preset; ``ultrafast`` keeps two 720p25 cameras within two shared cores (bench_recording).
         crf: constant quality; 23 is x264's default, 26 is plenty for a room camera.
         threads: encoder threads (0 = FFmpeg decides).
     """
 
     name = "pyav"
 
-    def __init__(self, preset: str = "veryfast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000) -> None:
+    def __init__(self, preset: str = "ultrafast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000) -> None:
         self.preset, self.crf, self.threads, self.audio_bitrate = preset, crf, threads, audio_bitrate
         self._container = None
         self._video = None
@@ -186,7 +186,7 @@ class OpenCVEncoder:
             self._writer = None
 
 
-def make_encoder(name: str, *, preset: str = "veryfast", crf: int = 26, threads: int = 0) -> SegmentEncoder:
+def make_encoder(name: str, *, preset: str = "ultrafast", crf: int = 26, threads: int = 0) -> SegmentEncoder:
     """The configured encoder: ``pyav`` (H.264/AAC) or ``opencv`` (mp4v)."""
     if name == "pyav":
         return PyAVEncoder(preset, crf, threads)

@@ -190,3 +190,25 @@ def test_chain_on_postgres(pg_url: str, tmp_path: Path) -> None:
         assert h.verify_journal().ok
     finally:
         h.close()
+
+
+def test_quota_enforced_on_the_catalogue_oldest_uploaded_first(tmp_path: Path) -> None:
+    import dataclasses
+
+    from kiosk.config import load_config
+
+    cfg = load_config(data_dir=tmp_path / "q", environ={})
+    segs_bytes = len(b"segment cam1 0" * 100)
+    cfg = dataclasses.replace(cfg, recording=dataclasses.replace(cfg.recording, quota_gb=2.5 * segs_bytes / 1024**3))
+    h = Hall.open(cfg)
+    try:
+        segs = [fake_segment(h, i) for i in range(4)]  # young: only the quota can delete them
+        _mark_uploaded(h, *(s.sha256 for s in segs[:3]))
+        rec = Recordings(h)
+        assert rec.disk().over_quota and "配额" in rec.disk().alarm()[0]  # type: ignore[index]
+        plan, done = rec.apply_retention(now=T0 + dt.timedelta(hours=1))
+        assert [d.segment_no for d in done] == [1, 2] and all(plan.reasons[d.id] == "quota" for d in done)
+        assert not plan.over_quota and not rec.disk().over_quota
+        assert Path(segs[3].path).exists()  # never the one not uploaded
+    finally:
+        h.close()
