@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -46,17 +47,25 @@ def wait(cond: Callable[[], bool], timeout: float = 8.0) -> bool:
     return cond()
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tpl = tmp_path_factory.mktemp("checkin-seeded")
+    seed_demo(load_config(data_dir=tpl, environ={}))
+    return tpl
+
+
 @pytest.fixture
 def sims() -> Iterator[tuple[IdReaderSimulator, PrinterSimulator]]:
     with IdReaderSimulator() as reader, PrinterSimulator() as printer:
         yield reader, printer
 
 
-def kiosk(tmp_path: Path, reader: IdReaderSimulator, printer: PrinterSimulator, when=(8, 50), camera: str = "synthetic?width=640&height=360&realtime=0") -> Terminal:  # type: ignore[no-untyped-def]
+def kiosk(tmp_path: Path, reader: IdReaderSimulator, printer: PrinterSimulator, when=(8, 50),  # type: ignore[no-untyped-def]
+          camera: str = "synthetic?width=640&height=360&realtime=0", *, seeded: Path) -> Terminal:
     ensure_qapp()
+    shutil.copytree(seeded, tmp_path / "hall")
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
     cfg = dataclasses.replace(cfg, devices=dataclasses.replace(cfg.devices, id_reader=reader.url, printer=printer.url, camera=camera))
-    seed_demo(cfg)
     today = dt.datetime.now(BEIJING).date()
     hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(*when), BEIJING)))
     term = build_terminal(cfg, "kiosk", follow=False, sync=False, hall=hall)
@@ -72,9 +81,9 @@ def close(term: Terminal) -> None:
 
 
 @pytest.mark.allow_log_warnings(r"did not stop|camera")
-def test_card_on_reader_to_slip_printed(tmp_path: Path, sims) -> None:  # type: ignore[no-untyped-def]
+def test_card_on_reader_to_slip_printed(tmp_path: Path, sims, seeded: Path) -> None:  # type: ignore[no-untyped-def]
     reader, printer = sims
-    term = kiosk(tmp_path, reader, printer)
+    term = kiosk(tmp_path, reader, printer, seeded=seeded)
     try:
         flow = term.checkin.screens["flow"]
         term.window.page.open_flow("checkin")
@@ -100,10 +109,10 @@ def test_card_on_reader_to_slip_printed(tmp_path: Path, sims) -> None:  # type: 
 
 
 @pytest.mark.allow_log_warnings(r"did not stop|camera")
-def test_printer_failure_keeps_checkin_and_shows_slip(tmp_path: Path, sims) -> None:  # type: ignore[no-untyped-def]
+def test_printer_failure_keeps_checkin_and_shows_slip(tmp_path: Path, sims, seeded: Path) -> None:  # type: ignore[no-untyped-def]
     reader, printer = sims
     printer.paper_out = True
-    term = kiosk(tmp_path, reader, printer, when=(12, 30), camera="")
+    term = kiosk(tmp_path, reader, printer, when=(12, 30), camera="", seeded=seeded)
     try:
         flow = term.checkin.screens["flow"]
         term.window.page.open_flow("checkin")
@@ -125,9 +134,9 @@ def test_printer_failure_keeps_checkin_and_shows_slip(tmp_path: Path, sims) -> N
 
 
 @pytest.mark.allow_log_warnings(r"did not stop|camera")
-def test_idle_reset_wipes_personal_data(tmp_path: Path, sims) -> None:  # type: ignore[no-untyped-def]
+def test_idle_reset_wipes_personal_data(tmp_path: Path, sims, seeded: Path) -> None:  # type: ignore[no-untyped-def]
     reader, printer = sims
-    term = kiosk(tmp_path, reader, printer, camera="")
+    term = kiosk(tmp_path, reader, printer, camera="", seeded=seeded)
     try:
         flow = term.checkin.screens["flow"]
         term.window.page.open_flow("checkin")
@@ -176,9 +185,10 @@ hall.close()
 """
 
 
-def _attendance_delay(cfg: Config) -> float:
+def _attendance_delay(cfg: Config, seeded: Path | None = None) -> float:
     ensure_qapp()
-    seed_demo(cfg)
+    if seeded is None:
+        seed_demo(cfg)
     term = build_terminal(cfg, "host", follow=True, devices=False, sync=False)
     try:
         tab = term.checkin.screens["attendance"]
@@ -209,8 +219,9 @@ def _attendance_delay(cfg: Config) -> float:
         term.window.deleteLater()
 
 
-def test_attendance_live_from_another_process_sqlite(tmp_path: Path) -> None:
-    delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", environ={}))
+def test_attendance_live_from_another_process_sqlite(tmp_path: Path, seeded: Path) -> None:
+    shutil.copytree(seeded, tmp_path / "hall")
+    delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", environ={}), seeded)
     assert delay < 0.25, f"attendance updated {delay * 1000:.0f} ms after the other process committed"
 
 
@@ -220,13 +231,13 @@ def test_attendance_live_from_another_process_postgres(tmp_path: Path, pg_url: s
     assert delay < 0.25, f"attendance updated {delay * 1000:.0f} ms after the other process committed"
 
 
-def test_cli_list_and_manual(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_list_and_manual(tmp_path: Path, seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     from hallkiosk.cli import main
 
     d = tmp_path / "hall"
-    seed_demo(load_config(data_dir=d, environ={}))
+    shutil.copytree(seeded, d)
     assert main(["checkin", "search", "张伟", "--json", "--data-dir", str(d)]) == 0
     [reg] = json.loads(capsys.readouterr().out)
     args = ["checkin", "manual", "--session", reg["session_id"], "--registration", reg["registration_id"], "--name", "张伟",

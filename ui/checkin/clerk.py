@@ -67,9 +67,9 @@ class ManualCheckinTab(Retranslatable, QWidget):
         row = QHBoxLayout()
         self.query = QLineEdit()
         self.query.setMinimumHeight(52)
-        self.query.returnPressed.connect(self.search)
+        self.query.returnPressed.connect(lambda: self.search())
         self.search_btn = QPushButton(objectName="primary")
-        self.search_btn.clicked.connect(self.search)
+        self.search_btn.clicked.connect(lambda: self.search())
         row.addWidget(self.query, 1)
         row.addWidget(self.search_btn)
         lay.addLayout(row)
@@ -138,7 +138,8 @@ class ManualCheckinTab(Retranslatable, QWidget):
     def refresh(self) -> None:
         self.refresh_pending()
 
-    def search(self) -> None:
+    def search(self, *, keep_result: bool = False) -> None:
+        keep = self._selection()
         self.results = self.service.search(self.query.text())
         self.table.setRowCount(len(self.results))
         for i, r in enumerate(self.results):
@@ -149,9 +150,13 @@ class ManualCheckinTab(Retranslatable, QWidget):
             ]
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
-        self.result.setText(self.tr("找到 %1 条报名").replace("%1", str(len(self.results))) if self.results
-                            else self.tr("没有找到今日的报名（可按单位名称、信用代码、代表姓名或证件号查找）"))
-        if self.results:
+        if not keep_result:
+            self.result.setText(self.tr("找到 %1 条报名").replace("%1", str(len(self.results))) if self.results
+                                else self.tr("没有找到今日的报名（可按单位名称、信用代码、代表姓名或证件号查找）"))
+        ids = [r.registration_id for r in self.results]
+        if keep is not None and keep.registration_id in ids:
+            self.table.selectRow(ids.index(keep.registration_id))
+        elif self.results:
             self.table.selectRow(0)
 
     def _selection(self) -> RegistrationView | None:
@@ -215,7 +220,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
             if out.slip is not None:
                 self.print_job = self.ports.print_slip(out.slip)
         self.result.style().polish(self.result)
-        self.search()
+        self.search(keep_result=True)
 
     def reprint(self) -> None:
         reg = self._selection()

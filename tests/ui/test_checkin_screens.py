@@ -1,0 +1,238 @@
+"""Check-in screens with real widgets: every kiosk page and refusal at both sizes without clipped
+text, the clerk's manual check-in tab, the attendance tab and board."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from hallkiosk.demo import seed_demo
+from kiosk.checkin import FaceCapture
+from kiosk.clock import FixedClock
+from kiosk.config import Config, load_config
+from kiosk.hall import Hall
+from kiosk.ports import CardEvent, IdCard
+from kiosk.timeutil import BEIJING
+from sync.sandbox.seed import person
+from tests.helpers.screens import clipped_texts
+from ui.checkin.ports import FaceUpdate
+
+SIZES = ((1920, 1080), (1080, 1920))
+
+
+def card(i: int, valid_until: str = "长期") -> IdCard:
+    p = person(i)
+    return IdCard("resident", p["name"], "男", "1980-01-01", p["id_number"], "2015-01-01", valid_until)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tpl = tmp_path_factory.mktemp("checkin-seeded")
+    seed_demo(load_config(data_dir=tpl, environ={}))
+    return tpl
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, seeded: Path) -> Config:
+    shutil.copytree(seeded, tmp_path / "hall")
+    return load_config(data_dir=tmp_path / "hall", environ={})
+
+
+@pytest.fixture
+def make(qapp, cfg: Config) -> Iterator:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    made: list[Terminal] = []
+
+    def build(role: str, when: tuple[int, int] = (8, 50), lang: str = "zh_CN", board_mode: str | None = None) -> Terminal:
+        c = cfg
+        if board_mode:
+            c = dataclasses.replace(c, ui=dataclasses.replace(c.ui, board_mode=board_mode))
+        today = dt.datetime.now(BEIJING).date()
+        hall = Hall.open(c, clock=FixedClock(dt.datetime.combine(today, dt.time(*when), BEIJING)))
+        term = build_terminal(c, role, lang=lang, follow=False, devices=False, sync=False, hall=hall)
+        made.append(term)
+        return term
+
+    yield build
+    for term in made:
+        term.window._allow_close = True
+        term.stop()
+        term.window.deleteLater()
+
+
+def show(term: Terminal, size: tuple[int, int]) -> None:
+    term.window.resize(*size)
+    term.window.show()
+    QApplication.processEvents()
+
+
+def check_page(term: Terminal, name: str) -> None:
+    flow = term.checkin.screens["flow"]
+    for size in SIZES:
+        show(term, size)
+        assert flow.currentWidget().name == name
+        room = size[1] - term.window.header.height() - term.window.statusBar().height()
+        need = flow.currentWidget().minimumSizeHint().height()
+        assert need <= room, f"{name} needs {need} px, has {room} at {size}"
+        assert clipped_texts(flow.currentWidget()) == [], (name, size)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_kiosk_page_fits_both_orientations(make, lang: str) -> None:  # type: ignore[no-untyped-def]
+    term = make("kiosk", lang=lang)
+    flow = term.checkin.screens["flow"]
+    home = term.window.page
+    show(term, SIZES[0])
+    home.open_flow("checkin")
+    check_page(term, "card")
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    check_page(term, "consent")
+    frame = QImage(640, 360, QImage.Format.Format_RGB888)
+    frame.fill(0x808080)
+    flow.ports.start_face = lambda: flow.ports.post_face(FaceUpdate(frame, False, "请靠近摄像头，使面部位于框内", "Please come closer"))
+    flow.consent_yes.click()
+    QApplication.processEvents()
+    check_page(term, "face")
+    assert flow.face_message.text()
+    flow.ports.post_face(FaceUpdate(None, camera_missing=True))
+    assert flow._active("face")
+    QApplication.processEvents()
+    check_page(term, "confirm")
+    flow.confirm_ok.click()
+    QApplication.processEvents()
+    check_page(term, "done")
+    flow.done_home.click()
+    home.open_flow("checkin")
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    check_page(term, "already")
+    flow.already_reprint.click()
+    check_page(term, "done")
+    flow.finish()
+    for i, valid in ((4, "长期"), (0, "2020-01-01"), (16, "长期"), (10, "长期")):
+        home.open_flow("checkin")
+        term.ctx.bridge.cardEvent.emit(CardEvent("card", card(i, valid)))
+        check_page(term, "refusal")
+        assert flow.refusal_what.text() and flow.refusal_todo.text()
+        flow.finish()
+
+
+def test_choose_between_sessions_and_qr_first(make, cfg: Config) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.feeds import apply_page
+    from sync.sandbox.seed import company, demo_day
+
+    term = make("kiosk")
+    hall = term.hall
+    sid2 = hall.sessions_on()[1].session_id
+    data = {"registration_id": "R-TWO", "session_id": sid2, "lot_code": None, "bidder": company(13),
+            "representatives": [person(0)], "deposit": None, "checkin_code": "twosessions", "bid_submitted_at": None}
+    with hall.unit() as s:
+        apply_page(s, "registrations", [{"op": "upsert", "key": "R-TWO", "version": 999, "data": data}], None, None,
+                   hall.vault, caught_up=True, now=hall.clock.now())
+    flow = term.checkin.screens["flow"]
+    show(term, SIZES[1])
+    term.window.page.open_flow("checkin")
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    check_page(term, "choose")
+    assert len(flow.choose_buttons) == 2
+    flow.choose_buttons[1].click()
+    assert flow.option.session_id == sid2
+    flow.finish()
+    # QR first, then the card: the QR names the registration
+    code = next(r for r in demo_day(dt.datetime.now(BEIJING).date())["registrations"] if r["registration_id"] == "R-88231")["checkin_code"]
+    term.window.page.open_flow("checkin")
+    term.ctx.bridge.scannedCode.emit(code)
+    QApplication.processEvents()
+    assert "二维码" in flow.card_state.text()
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    QApplication.processEvents()
+    assert flow.currentWidget().name == "consent" and flow.evaluation.method == "qrcode+idcard"
+
+
+def test_timeouts_go_home_and_face_timeout_flags(make) -> None:  # type: ignore[no-untyped-def]
+    term = make("kiosk")
+    flow = term.checkin.screens["flow"]
+    show(term, SIZES[0])
+    term.window.page.open_flow("checkin")
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    flow.consent_yes.click()
+    flow.on_timeout("face")
+    assert flow.currentWidget().name == "confirm" and flow.face.status == "timeout"
+    flow.on_timeout("confirm")
+    assert term.window.page.currentWidget() is term.window.page.home and flow.card is None
+    page = flow.pages["card"]
+    assert page.progress.maximum() == 60_000
+
+
+def test_clerk_tab_manual_checkin_with_reason_and_override(make) -> None:  # type: ignore[no-untyped-def]
+    term = make("counter", when=(7, 0))  # before the window opens
+    gate = term.window.page
+    gate.login.user.setText("clerk")
+    gate.login.pin.setText("333333")
+    gate.login.submit()
+    tab = term.checkin.screens["clerk"]
+    gate.work.setCurrentWidget(tab)
+    show(term, SIZES[0])
+    assert clipped_texts(tab) == []
+    tab.query.setText("张伟")
+    tab.search()
+    assert tab.table.rowCount() == 1
+    tab.name.setText("张伟")
+    tab.number.setText(person(0)["id_number"])
+    tab.preview()
+    assert tab.overrides["window_not_open"].isVisible()
+    tab.submit()
+    assert "未签到" in tab.result.text()
+    tab.number.setText(person(0)["id_number"])
+    tab.preview()
+    tab.overrides["window_not_open"].setChecked(True)
+    tab.submit()
+    assert "已签到" in tab.result.text() and tab.number.text() == ""
+    entries = [e for e in term.hall.recent_entries(20) if e.kind == "checkin.details"]
+    assert entries[0].payload["operator"] == "clerk" and entries[0].payload["reason"] == tab.reason.currentText()
+    # banned: no override box at all
+    tab.query.setText("内蒙古鑫达路桥")
+    tab.search()
+    tab.name.setText(person(4)["name"])
+    tab.number.setText(person(4)["id_number"])
+    tab.preview()
+    assert "不可越权" in tab.override_label.text()
+    tab.reprint_btn.click()
+    # a flagged kiosk check-in shows in the pending list and is confirmed with the operator
+    svc = term.checkin.service
+    term.hall.clock.set(term.hall.clock.now() + dt.timedelta(hours=1, minutes=30))
+    sid = svc.evaluate(card(3)).eligible[0].session_id
+    svc.check_in(card(3), sid, face=FaceCapture(None, "camera_missing"))
+    tab.refresh_pending()
+    assert tab.pending.count() == 1
+    tab.confirm_btn.click()
+    assert tab.pending.count() == 0 and svc.pending_confirmations() == []
+
+
+@pytest.mark.allow_log_warnings(r"no audio player")
+def test_attendance_tab_and_board(make) -> None:  # type: ignore[no-untyped-def]
+    host = make("host")
+    tab = host.checkin.screens["attendance"]
+    svc = host.checkin.service
+    sid = tab.pick.currentData()
+    svc.check_in(card(0), sid, face=FaceCapture(b"\xff\xd8x", "captured"))
+    tab.refresh_list()
+    assert tab.current.present == 1 and "1 / 5" in tab.summary.text()
+    for size in SIZES:
+        show(host, size)
+        assert clipped_texts(tab) == []
+    board = make("board", board_mode="attendance")
+    view = board.checkin.screens["board"]
+    assert board.window.page.currentWidget() is view
+    for size in SIZES:
+        show(board, size)
+        view.refresh()
+        assert "1 / 5" in view.count.text()
+        assert clipped_texts(view) == []
