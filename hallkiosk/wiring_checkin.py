@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 
 from kiosk.checkin import CheckinService, FaceMatcher
@@ -250,19 +249,20 @@ def attach(term: Any) -> CheckinWiring:
         screens["flow"] = KioskCheckinFlow(term.ctx, service, ports)
         page.register_flow("checkin", screens["flow"])
     elif role == "counter":
-        from ui.checkin.clerk import ManualCheckinTab
+        from ui.checkin.clerk import ManualCheckinTab, tab_title
 
         def operator() -> str | None:
             return page.operator.username if page.operator is not None else None
 
         screens["clerk"] = ManualCheckinTab(term.ctx, service, ports, operator)
-        page.work.add_tab(screens["clerk"], lambda: QCoreApplication.translate("ManualCheckin", "人工签到"))
+        page.work.add_tab(screens["clerk"], tab_title)
     elif role in ("host", "auctioneer"):
         from ui.checkin.attendance import AttendanceTab
+        from ui.checkin.attendance import tab_title as attendance_title
 
         kinds = ("bid_opening",) if role == "host" else ("auction", "listing_auction")
         screens["attendance"] = AttendanceTab(term.ctx, service, kinds)
-        page.work.add_tab(screens["attendance"], lambda: QCoreApplication.translate("Attendance", "签到情况"))
+        page.work.add_tab(screens["attendance"], attendance_title)
     elif role == "board":
         from ui.checkin.attendance import AttendanceBoard
 

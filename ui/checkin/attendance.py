@@ -31,6 +31,13 @@ from ui.widgets import Retranslatable
 BOARD_ROWS = 14
 
 
+def tab_title() -> str:
+    """The host's and auctioneer's tab title."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Attendance", "签到情况")
+
+
 def is_checkin_entry(entries: list) -> bool:
     return any(getattr(e, "kind", "").startswith("checkin.") for e in entries)
 

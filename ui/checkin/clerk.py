@@ -34,15 +34,19 @@ from ui.widgets import Retranslatable, bilingual
 
 
 def reason_presets() -> list[str]:
-    tr = QCoreApplication.translate
     return [
-        tr("ManualCheckin", "身份证阅读器故障"),
-        tr("ManualCheckin", "护照等其他证件持有人"),
-        tr("ManualCheckin", "身份证过期，已核验临时身份证"),
-        tr("ManualCheckin", "黑名单数据过期，已人工查询信用信息"),
-        tr("ManualCheckin", "摄像头故障，已当面核对身份"),
-        tr("ManualCheckin", "迟到，经主持人同意"),
+        QCoreApplication.translate("ManualCheckin", "身份证阅读器故障"),
+        QCoreApplication.translate("ManualCheckin", "护照等其他证件持有人"),
+        QCoreApplication.translate("ManualCheckin", "身份证过期，已核验临时身份证"),
+        QCoreApplication.translate("ManualCheckin", "黑名单数据过期，已人工查询信用信息"),
+        QCoreApplication.translate("ManualCheckin", "摄像头故障，已当面核对身份"),
+        QCoreApplication.translate("ManualCheckin", "迟到，经主持人同意"),
     ]
+
+
+def tab_title() -> str:
+    """The counter console's tab title."""
+    return QCoreApplication.translate("ManualCheckin", "人工签到")
 
 
 class ManualCheckinTab(Retranslatable, QWidget):
