@@ -1,0 +1,137 @@
+"""The queue CLI against a data dir, the daily report (PDF renders Chinese), and a board following
+calls made by another process: updated within 250 ms, spoken through the zone queue, never overlapping."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import build_terminal, ensure_qapp
+from hallkiosk.cli import main
+from kiosk.config import load_config
+
+SEED_ALL_DAY = """
+from kiosk.config import load_config
+from kiosk.hall import Hall
+from kiosk.queue import HallQueue, ServiceInfo
+import sys, dataclasses
+hall = Hall.open(load_config(data_dir=sys.argv[1], environ={}))
+q = HallQueue(hall)
+q.seed_if_empty("test")
+for s in q.services():
+    q.save_service(dataclasses.replace(s, open_from="00:00", open_until="23:59"), "test")
+hall.close()
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "hall"
+    subprocess.run([sys.executable, "-c", SEED_ALL_DAY, str(d)], check=True)
+    return d
+
+
+def test_cli_issue_call_status_report(data_dir: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["queue", "issue", "A", "--json", "--data-dir", str(data_dir)]) == 0
+    issued = json.loads(capsys.readouterr().out)
+    assert set(issued) == {"ticket_id", "ticket_no", "service_code", "business_date", "issued_at"}
+    assert issued["ticket_no"] == "A001" and issued["service_code"] == "deposit"
+    assert main(["queue", "issue", "consult", "--data-dir", str(data_dir)]) == 0
+    assert "D001" in capsys.readouterr().out
+    assert main(["queue", "issue", "Z", "--data-dir", str(data_dir)]) == 1
+    assert "没有业务" in capsys.readouterr().err
+    assert main(["queue", "call", "--counter", "1", "--json", "--data-dir", str(data_dir)]) == 0
+    called = json.loads(capsys.readouterr().out)
+    assert called["ticket_no"] == "A001" and called["counter_no"] == "1" and called["call_count"] == 1
+    assert main(["queue", "status", "--json", "--data-dir", str(data_dir)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert {s["service_code"]: s["waiting"] for s in status["services"]}["consult"] == 1
+    assert next(c for c in status["counters"] if c["counter_no"] == "1")["current"] == "A001"
+    assert main(["queue", "call", "--counter", "1", "--data-dir", str(data_dir)]) == 0  # finishes A001, calls D001
+    assert "请D001号到1号窗口办理" in capsys.readouterr().out
+    pdf, csv = tmp_path / "r.pdf", tmp_path / "r.csv"
+    assert main(["queue", "report", "--pdf", str(pdf), "--csv", str(csv), "--data-dir", str(data_dir)]) == 0
+    rows = csv.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("date,group,key") and any(",service,deposit,保证金缴纳,1,1," in r for r in rows)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    lines = fonts.splitlines()[2:]
+    assert any("NotoSansCJKsc" in line for line in lines)  # the bundled font (Noto Sans CJK SC subset) ...
+    assert all(line.split()[-5] == "yes" for line in lines)  # ... and every font embedded
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = unicodedata.normalize("NFKC", text)  # the font maps some glyphs to Kangxi radicals (⽇ for 日)
+    assert "排队叫号日报" in text and "保证金缴纳" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+def test_cli_issue_as_a_process(data_dir: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "hallkiosk", "queue", "issue", "B", "--json", "--data-dir", str(data_dir)],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out)["ticket_no"] == "B001"
+
+
+CALLER = """
+import sys, time
+from kiosk.config import load_config
+from kiosk.hall import Hall
+from kiosk.queue import HallQueue
+hall = Hall.open(load_config(data_dir=sys.argv[1], environ={}), migrate=False)
+q = HallQueue(hall)
+print("ready", flush=True)
+for line in sys.stdin:
+    q.call_next(line.strip(), "clerk", close_current="served")
+    print(time.time(), flush=True)
+hall.close()
+"""
+
+
+def test_board_follows_calls_from_another_process(qapp, data_dir: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    cfg = load_config(data_dir=data_dir, environ={})
+    cfg = dataclasses.replace(cfg, ui=dataclasses.replace(cfg.ui, board_mode="queue"),
+                              queue=dataclasses.replace(cfg.queue, speech_engine="fake", call_repeat=2))
+    from kiosk.hall import Hall
+    from kiosk.queue import HallQueue
+
+    hall = Hall.open(cfg)
+    q = HallQueue(hall)
+    for svc in ("A", "A", "B", "C"):
+        q.issue(svc)
+    term = build_terminal(cfg, "board", hall=hall, follow=True, devices=False, sync=False)
+    proc = subprocess.Popen([sys.executable, "-c", CALLER, str(data_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        board = term.window.page.views["queue"]
+        assert term.window.page.currentWidget() is board
+        seen: list[float] = []
+        term.ctx.bridge.journalEntries.connect(lambda es: seen.append(time.time()) if any(e.kind == "ticket.called" for e in es) else None)
+        assert proc.stdout.readline().strip() == "ready"
+        latencies = []
+        for counter in ("1", "2", "3"):
+            n = len(seen)
+            proc.stdin.write(counter + "\n")
+            proc.stdin.flush()
+            committed = float(proc.stdout.readline())
+            qtbot.waitUntil(lambda n=n: len(seen) > n, timeout=3000)
+            latencies.append(seen[-1] - committed)
+            row = next(r for r in board.state.counters if r.counter_no == counter)
+            assert row.current is not None and board.flashing.get(counter)
+        assert max(latencies) < 0.25, latencies
+        aq = board.speech_queue
+        assert aq.wait_idle(10)
+        said = aq.engine.utterances
+        assert [u.text for u in said][:2] == ["请A零零一号到一号窗口办理"] * 2  # call_repeat = 2
+        assert len(said) == 6
+        assert all(b.start >= a.end for a, b in zip(said, said[1:], strict=False))  # never overlapping
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        term.window._allow_close = True
+        term.stop()
