@@ -1,204 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="464" />
-        <source>签到：请将身份证放在阅读区</source>
-        <extracomment>a refusal-page message not from the core</extracomment>
-        <translation>Check-in: place your ID card on the reader</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="465" />
-        <source>将身份证平放在下方读卡区，保持不动约 1 秒</source>
-        <translation>Lay your ID card flat on the reader below and hold it still for about 1 second</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="466" />
-        <source>也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。</source>
-        <translation>You can also scan your registration QR code first, then place the card. Resident ID cards, HK/Macau/Taiwan residence permits and foreign permanent-resident ID cards are accepted.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="467" />
-        <source>已识别报名二维码，请放置身份证</source>
-        <translation>Registration QR code read — now place your ID card</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="467" />
-        <source>正在等待读卡……</source>
-        <translation>Waiting for a card…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="468" />
-        <location filename="../../ui/checkin/flow.py" line="480" />
-        <location filename="../../ui/checkin/flow.py" line="487" />
-        <location filename="../../ui/checkin/flow.py" line="499" />
-        <source>返回首页</source>
-        <translation>Back to home</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="470" />
-        <source>无法签到</source>
-        <translation>Cannot check in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="479" />
-        <source>请到服务窗口办理</source>
-        <translation>Please go to a service window</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="482" />
-        <source>请选择要签到的场次</source>
-        <translation>Choose the session to check in for</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="484" />
-        <source>%1，您今天有多个可签到的场次：</source>
-        <translation>%1, you can check in for several sessions today:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="489" />
-        <source>您已签到</source>
-        <translation>You are already checked in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="492" />
-        <source>%1 已于 %2 签到，签到号 %3</source>
-        <translation>%1 checked in at %2, check-in no. %3</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="495" />
-        <source>竞买号牌 %1</source>
-        <translation>Paddle %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="497" />
-        <source>同一场次不能重复签到。如签到单遗失，可重新打印。</source>
-        <translation>You cannot check in twice for one session. If you lost your slip, print it again.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="498" />
-        <source>重新打印签到单</source>
-        <translation>Print the slip again</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="501" />
-        <source>人脸采集告知</source>
-        <translation>About your face photo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="503" />
-        <source>%1（%2），您好</source>
-        <translation>Hello, %1 (%2)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="506" />
-        <source>为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。</source>
-        <translation>To verify who attends, this kiosk takes one photo of your face as evidence of your check-in. It is stored encrypted, used only to verify identity and keep the record of this session, deleted after the prescribed period and used for nothing else. If you do not agree, a clerk at a service window will check you in.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="508" />
-        <source>同意并开始拍照</source>
-        <translation>I agree — take the photo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="509" />
-        <source>不同意</source>
-        <translation>I do not agree</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="511" />
-        <source>请正对摄像头，将面部置于框内</source>
-        <translation>Face the camera and keep your face inside the frame</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="513" />
-        <source>正在打开摄像头……</source>
-        <translation>Opening the camera…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="514" />
-        <location filename="../../ui/checkin/flow.py" line="532" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="516" />
-        <source>请确认签到信息</source>
-        <translation>Please confirm your check-in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="518" />
-        <source>签到人：%1（%2）</source>
-        <translation>Person: %1 (%2)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="522" />
-        <source>标的 %1</source>
-        <translation>lot %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="523" />
-        <source>代表单位：%1</source>
-        <translation>Representing: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="526" />
-        <source>人脸照片已采集。</source>
-        <translation>Face photo taken.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="528" />
-        <source>摄像头不可用：签到后请到服务窗口由工作人员确认身份。</source>
-        <translation>The camera is not available: after checking in, please have a clerk confirm your identity at a service window.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="530" />
-        <source>未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。</source>
-        <translation>No usable face photo could be taken: after checking in, please have a clerk confirm your identity at a service window.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="531" />
-        <source>确认签到</source>
-        <translation>Check in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="534" />
-        <source>签到成功</source>
-        <translation>Checked in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="541" />
-        <source>您的竞买号牌（请到场领取号牌）</source>
-        <translation>Your paddle number (collect your paddle in the hall)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="543" />
-        <source>签到号 %1 · %2</source>
-        <translation>Check-in no. %1 · %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="548" />
-        <source>正在打印签到单，请稍候……</source>
-        <translation>Printing your slip, please wait…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="551" />
-        <source>请取走签到单，凭单入场。</source>
-        <translation>Please take your slip; show it to enter.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="554" />
-        <source>签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。</source>
-        <translation>You are checked in, but the slip could not be printed. Take a photo of the slip below, or get a copy at a service window.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/checkin/flow.py" line="556" />
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-</context>
-<context>
     <name>Attendance</name>
     <message>
         <location filename="../../ui/checkin/attendance.py" line="38" />
@@ -349,6 +151,203 @@
         <location filename="../../ui/checkin/flow.py" line="52" />
         <source>拍卖</source>
         <translation>Auction</translation>
+    </message>
+</context>
+<context>
+    <name>KioskCheckinFlow</name>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="463" />
+        <source>签到：请将身份证放在阅读区</source>
+        <translation>Check-in: place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="464" />
+        <source>将身份证平放在下方读卡区，保持不动约 1 秒</source>
+        <translation>Lay your ID card flat on the reader below and hold it still for about 1 second</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="465" />
+        <source>也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。</source>
+        <translation>You can also scan your registration QR code first, then place the card. Resident ID cards, HK/Macau/Taiwan residence permits and foreign permanent-resident ID cards are accepted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="466" />
+        <source>已识别报名二维码，请放置身份证</source>
+        <translation>Registration QR code read — now place your ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="466" />
+        <source>正在等待读卡……</source>
+        <translation>Waiting for a card…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="467" />
+        <location filename="../../ui/checkin/flow.py" line="479" />
+        <location filename="../../ui/checkin/flow.py" line="486" />
+        <location filename="../../ui/checkin/flow.py" line="498" />
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="469" />
+        <source>无法签到</source>
+        <translation>Cannot check in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="478" />
+        <source>请到服务窗口办理</source>
+        <translation>Please go to a service window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="481" />
+        <source>请选择要签到的场次</source>
+        <translation>Choose the session to check in for</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="483" />
+        <source>%1，您今天有多个可签到的场次：</source>
+        <translation>%1, you can check in for several sessions today:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="488" />
+        <source>您已签到</source>
+        <translation>You are already checked in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="491" />
+        <source>%1 已于 %2 签到，签到号 %3</source>
+        <translation>%1 checked in at %2, check-in no. %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="494" />
+        <source>竞买号牌 %1</source>
+        <translation>Paddle %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="496" />
+        <source>同一场次不能重复签到。如签到单遗失，可重新打印。</source>
+        <translation>You cannot check in twice for one session. If you lost your slip, print it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="497" />
+        <source>重新打印签到单</source>
+        <translation>Print the slip again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="500" />
+        <source>人脸采集告知</source>
+        <translation>About your face photo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="502" />
+        <source>%1（%2），您好</source>
+        <translation>Hello, %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="505" />
+        <source>为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。</source>
+        <translation>To verify who attends, this kiosk takes one photo of your face as evidence of your check-in. It is stored encrypted, used only to verify identity and keep the record of this session, deleted after the prescribed period and used for nothing else. If you do not agree, a clerk at a service window will check you in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="507" />
+        <source>同意并开始拍照</source>
+        <translation>I agree — take the photo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="508" />
+        <source>不同意</source>
+        <translation>I do not agree</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="510" />
+        <source>请正对摄像头，将面部置于框内</source>
+        <translation>Face the camera and keep your face inside the frame</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="512" />
+        <source>正在打开摄像头……</source>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="513" />
+        <location filename="../../ui/checkin/flow.py" line="531" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="515" />
+        <source>请确认签到信息</source>
+        <translation>Please confirm your check-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="517" />
+        <source>签到人：%1（%2）</source>
+        <translation>Person: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="521" />
+        <source>标的 %1</source>
+        <translation>lot %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="522" />
+        <source>代表单位：%1</source>
+        <translation>Representing: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="525" />
+        <source>人脸照片已采集。</source>
+        <translation>Face photo taken.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="527" />
+        <source>摄像头不可用：签到后请到服务窗口由工作人员确认身份。</source>
+        <translation>The camera is not available: after checking in, please have a clerk confirm your identity at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="529" />
+        <source>未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。</source>
+        <translation>No usable face photo could be taken: after checking in, please have a clerk confirm your identity at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="530" />
+        <source>确认签到</source>
+        <translation>Check in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="533" />
+        <source>签到成功</source>
+        <translation>Checked in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="540" />
+        <source>您的竞买号牌（请到场领取号牌）</source>
+        <translation>Your paddle number (collect your paddle in the hall)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="542" />
+        <source>签到号 %1 · %2</source>
+        <translation>Check-in no. %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="547" />
+        <source>正在打印签到单，请稍候……</source>
+        <translation>Printing your slip, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="550" />
+        <source>请取走签到单，凭单入场。</source>
+        <translation>Please take your slip; show it to enter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="553" />
+        <source>签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。</source>
+        <translation>You are checked in, but the slip could not be printed. Take a photo of the slip below, or get a copy at a service window.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="555" />
+        <source>完成</source>
+        <translation>Done</translation>
     </message>
 </context>
 <context>

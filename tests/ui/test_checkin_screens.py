@@ -63,6 +63,7 @@ def make(qapp, cfg: Config) -> Iterator:  # type: ignore[no-untyped-def]
 
     yield build
     for term in made:
+        term.ctx.languages.set("zh_CN")  # translators are installed on the one QApplication
         term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
@@ -121,6 +122,8 @@ def test_every_kiosk_page_fits_both_orientations(make, lang: str) -> None:  # ty
         term.ctx.bridge.cardEvent.emit(CardEvent("card", card(i, valid)))
         check_page(term, "refusal")
         assert flow.refusal_what.text() and flow.refusal_todo.text()
+        if lang == "en":
+            assert flow.pages["refusal"].title.text() == "Cannot check in" and flow.refusal_home.text() == "Back to home"
         flow.finish()
 
 

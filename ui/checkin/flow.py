@@ -137,7 +137,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.face: FaceCapture | None = None
         self.outcome: CheckinOutcome | None = None
         self.refusal: Refusal | None = None
-        self.message: tuple[str, str] | None = None  #: a refusal-page message not from the core
+        self.message: tuple[str, str] | None = None  # a refusal-page message not from the core
         self.print_job = 0
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
@@ -458,16 +458,15 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         return f"{beijing(when):%H:%M} · {kind_label(kind)} · {room}\n{title}"
 
     def retranslate(self) -> None:  # noqa: C901 - one place for every text of the flow
-        tr = self.tr
         ev, card = self.evaluation, self.card
         p = self.pages
-        p["card"].title.setText(tr("签到：请将身份证放在阅读区"))
-        self.card_hint.setText(tr("将身份证平放在下方读卡区，保持不动约 1 秒"))
-        self.card_qr.setText(tr("也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。"))
-        self.card_state.setText(tr("已识别报名二维码，请放置身份证") if self.code else tr("正在等待读卡……"))
-        self.card_cancel.setText(tr("返回首页"))
+        p["card"].title.setText(self.tr("签到：请将身份证放在阅读区"))
+        self.card_hint.setText(self.tr("将身份证平放在下方读卡区，保持不动约 1 秒"))
+        self.card_qr.setText(self.tr("也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。"))
+        self.card_state.setText(self.tr("已识别报名二维码，请放置身份证") if self.code else self.tr("正在等待读卡……"))
+        self.card_cancel.setText(self.tr("返回首页"))
 
-        p["refusal"].title.setText(tr("无法签到"))
+        p["refusal"].title.setText(self.tr("无法签到"))
         if self.refusal is not None:
             r = self.refusal
             self.refusal_what.setText(bilingual(self.ctx, r.zh, r.en))
@@ -476,81 +475,81 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         elif self.message is not None:
             self.refusal_what.setText(bilingual(self.ctx, *self.message))
             self.refusal_detail.clear()
-            self.refusal_todo.setText(tr("请到服务窗口办理"))
-        self.refusal_home.setText(tr("返回首页"))
+            self.refusal_todo.setText(self.tr("请到服务窗口办理"))
+        self.refusal_home.setText(self.tr("返回首页"))
 
-        p["choose"].title.setText(tr("请选择要签到的场次"))
+        p["choose"].title.setText(self.tr("请选择要签到的场次"))
         if ev is not None and card is not None:
-            self.choose_hint.setText(tr("%1，您今天有多个可签到的场次：").replace("%1", ev.person_name_masked))
+            self.choose_hint.setText(self.tr("%1，您今天有多个可签到的场次：").replace("%1", ev.person_name_masked))
             for b, o in zip(self.choose_buttons, ev.eligible, strict=False):
                 b.setText(self._session_line(o))
-        self.choose_cancel.setText(tr("返回首页"))
+        self.choose_cancel.setText(self.tr("返回首页"))
 
-        p["already"].title.setText(tr("您已签到"))
+        p["already"].title.setText(self.tr("您已签到"))
         if ev is not None and ev.already:
             info = ev.already[0].existing[0]
-            text = tr("%1 已于 %2 签到，签到号 %3").replace("%1", info.person_name_masked).replace(
+            text = self.tr("%1 已于 %2 签到，签到号 %3").replace("%1", info.person_name_masked).replace(
                 "%2", f"{beijing(info.checked_in_at):%H:%M}").replace("%3", info.checkin_no_text)
             if info.paddle_no:
-                text += " · " + tr("竞买号牌 %1").replace("%1", info.paddle_no)
+                text += " · " + self.tr("竞买号牌 %1").replace("%1", info.paddle_no)
             self.already_text.setText(text)
-            self.already_detail.setText(self._session_line(info) + "\n" + tr("同一场次不能重复签到。如签到单遗失，可重新打印。"))
-        self.already_reprint.setText(tr("重新打印签到单"))
-        self.already_home.setText(tr("返回首页"))
+            self.already_detail.setText(self._session_line(info) + "\n" + self.tr("同一场次不能重复签到。如签到单遗失，可重新打印。"))
+        self.already_reprint.setText(self.tr("重新打印签到单"))
+        self.already_home.setText(self.tr("返回首页"))
 
-        p["consent"].title.setText(tr("人脸采集告知"))
+        p["consent"].title.setText(self.tr("人脸采集告知"))
         if self.option is not None and ev is not None:
-            self.consent_who.setText(tr("%1（%2），您好").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
+            self.consent_who.setText(self.tr("%1（%2），您好").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
             self.consent_session.setText(self._session_line(self.option))
-        self.consent_text.setText(tr(
+        self.consent_text.setText(self.tr(
             "为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，"
             "按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。"))
-        self.consent_yes.setText(tr("同意并开始拍照"))
-        self.consent_no.setText(tr("不同意"))
+        self.consent_yes.setText(self.tr("同意并开始拍照"))
+        self.consent_no.setText(self.tr("不同意"))
 
-        p["face"].title.setText(tr("请正对摄像头，将面部置于框内"))
+        p["face"].title.setText(self.tr("请正对摄像头，将面部置于框内"))
         if self.last_face is None:
-            self.face_message.setText(tr("正在打开摄像头……"))
-        self.face_cancel.setText(tr("取消"))
+            self.face_message.setText(self.tr("正在打开摄像头……"))
+        self.face_cancel.setText(self.tr("取消"))
 
-        p["confirm"].title.setText(tr("请确认签到信息"))
+        p["confirm"].title.setText(self.tr("请确认签到信息"))
         if ev is not None and self.option is not None:
-            self.confirm_who.setText(tr("签到人：%1（%2）").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
+            self.confirm_who.setText(self.tr("签到人：%1（%2）").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
             self.confirm_session.setText(self._session_line(self.option))
             bidder = "、".join(self.option.bidder_names)
             if self.option.lots:
-                bidder += " · " + tr("标的 %1").replace("%1", "、".join(self.option.lots))
-            self.confirm_bidder.setText(tr("代表单位：%1").replace("%1", bidder))
+                bidder += " · " + self.tr("标的 %1").replace("%1", "、".join(self.option.lots))
+            self.confirm_bidder.setText(self.tr("代表单位：%1").replace("%1", bidder))
         if self.face is not None:
             if self.face.status == "captured":
-                self.confirm_face.setText(tr("人脸照片已采集。"))
+                self.confirm_face.setText(self.tr("人脸照片已采集。"))
             elif self.face.status == "camera_missing":
-                self.confirm_face.setText(tr("摄像头不可用：签到后请到服务窗口由工作人员确认身份。"))
+                self.confirm_face.setText(self.tr("摄像头不可用：签到后请到服务窗口由工作人员确认身份。"))
             else:
-                self.confirm_face.setText(tr("未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。"))
-        self.confirm_ok.setText(tr("确认签到"))
-        self.confirm_cancel.setText(tr("取消"))
+                self.confirm_face.setText(self.tr("未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。"))
+        self.confirm_ok.setText(self.tr("确认签到"))
+        self.confirm_cancel.setText(self.tr("取消"))
 
-        p["done"].title.setText(tr("签到成功"))
+        p["done"].title.setText(self.tr("签到成功"))
         out = self.outcome
         if out is not None and out.accepted:
             first = out.accepted[0]
             self.done_paddle_label.setVisible(bool(first.paddle_no))
             self.done_paddle.setVisible(bool(first.paddle_no))
             if first.paddle_no:
-                self.done_paddle_label.setText(tr("您的竞买号牌（请到场领取号牌）"))
+                self.done_paddle_label.setText(self.tr("您的竞买号牌（请到场领取号牌）"))
                 self.done_paddle.setText(first.paddle_no)
-            self.done_no.setText(tr("签到号 %1 · %2").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
+            self.done_no.setText(self.tr("签到号 %1 · %2").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
                                  .replace("%2", first.person_name_masked))
             self.done_session.setText(self._session_line(first))
             r = self.print_result
             if r is None:
-                self.done_print.setText(tr("正在打印签到单，请稍候……"))
+                self.done_print.setText(self.tr("正在打印签到单，请稍候……"))
                 self.done_error.clear()
             elif r.ok:
-                self.done_print.setText(tr("请取走签到单，凭单入场。"))
+                self.done_print.setText(self.tr("请取走签到单，凭单入场。"))
                 self.done_error.clear()
             else:
-                self.done_print.setText(tr("签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。"))
+                self.done_print.setText(self.tr("签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。"))
                 self.done_error.setText(bilingual(self.ctx, r.error_zh, r.error_en))
-        self.done_home.setText(tr("完成"))
+        self.done_home.setText(self.tr("完成"))
