@@ -21,8 +21,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-
 from devices.speech import AnnouncementQueue, ZonedSpeech, make_engine
 from kiosk.config import Config
 from kiosk.hall import Hall
@@ -30,6 +28,7 @@ from kiosk.ports import DeviceError, Printer, Slip
 from kiosk.queue import HallQueue
 from ui.queue.admin import CountersTab, ServicesTab, StatsTab
 from ui.queue.board import QueueBoard
+from ui.queue.common import tab_title
 from ui.queue.counter import CounterQueueTab
 from ui.queue.kiosk_flows import LookupFlow, TicketFlow
 from ui.queue.report import write_csv, write_pdf
@@ -88,7 +87,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
         page.register_flow("lookup", LookupFlow(ctx, queue))
     elif ctx.role == "counter":
         tab = CounterQueueTab(ctx, queue, cfg.queue.counter_no, lambda: page.operator.username if page.operator else "")
-        page.work.add_tab(tab, lambda: QCoreApplication.translate("CounterQueueTab", "叫号"), first=True)
+        page.work.add_tab(tab, lambda: tab_title("counter"), first=True)
     elif ctx.role == "board":
         zone = cfg.queue.audio_zone or "hall"
         aq = AnnouncementQueue(make_engine(cfg.queue.speech_engine), zone=zone)
@@ -107,9 +106,9 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
             write_csv(queue.service.stats_csv_rows(st), reports / f"queue-{day.isoformat()}.csv")
             return str(pdf)
 
-        page.work.add_tab(StatsTab(ctx, queue, export), lambda: QCoreApplication.translate("StatsTab", "排队统计"))
-        page.work.add_tab(ServicesTab(ctx, queue, who), lambda: QCoreApplication.translate("ServicesTab", "排队业务"))
-        page.work.add_tab(CountersTab(ctx, queue, who), lambda: QCoreApplication.translate("CountersTab", "服务窗口"))
+        page.work.add_tab(StatsTab(ctx, queue, export), lambda: tab_title("stats"))
+        page.work.add_tab(ServicesTab(ctx, queue, who), lambda: tab_title("services"))
+        page.work.add_tab(CountersTab(ctx, queue, who), lambda: tab_title("counters"))
 
 
 # --- the demo tour ---------------------------------------------------------------------------------
@@ -187,6 +186,12 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             page.open_flow("ticket")
             flow = page.flows["ticket"]
             shot(term, "kiosk", "ticket-choose")
+            term.ctx.languages.set("en")
+            pump(0.3)  # LanguageChange is a posted event: let the flow rebuild its buttons in English
+            path = out / "queue-kiosk-ticket-choose-1920x1080-en.png"
+            grab(term.window, str(path), LANDSCAPE)
+            shots.append({"role": "kiosk", "screen": "queue-ticket-choose", "file": path.name, "lang": "en"})
+            term.ctx.languages.set("zh_CN")
             flow.take("deposit")
             pump(8, lambda: flow.bytes_printed > 0 or "未能" in flow.r_print.text())
             shot(term, "kiosk", "ticket-printed")

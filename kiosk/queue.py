@@ -457,6 +457,13 @@ class QueueService:
     def issue(
         self, s: Session, service: str, now: dt.datetime, *, person_hmac: str | None = None, priority_reason: str = "",
     ) -> TicketInfo:
+        """Issue (see :meth:`issue_row`) and describe the ticket (people ahead, wait) in the same session."""
+        t, reprint = self.issue_row(s, service, now, person_hmac=person_hmac, priority_reason=priority_reason)
+        return self._info(s, t, now, reprint=reprint)
+
+    def issue_row(
+        self, s: Session, service: str, now: dt.datetime, *, person_hmac: str | None = None, priority_reason: str = "",
+    ) -> tuple[QTicket, bool]:
         """Number and store a ticket (``ticket.issued``), or reprint the person's open one.
 
         Args:
@@ -482,7 +489,7 @@ class QueueService:
                     "ticket_id": open_t.id, "ticket_no": open_t.ticket_no, "service_code": svc.code, "at": rfc3339(now),
                     "reason": "same-person",
                 }, occurred_at=now)
-                return self._info(s, open_t, now, reprint=True)
+                return open_t, True
         num = s.get(QDayNumber, (day, svc.code))
         issued = num.issued if num else 0
         remaining = max(0, min(svc.daily_quota - issued, svc.last_no - (svc.first_no + issued) + 1))
@@ -516,7 +523,7 @@ class QueueService:
         if priority_reason:
             payload["priority"] = priority_reason
         self.journal.append(s, "ticket.issued", payload, occurred_at=now)
-        return self._info(s, ticket, now)
+        return ticket, False
 
     def priority_for(self, card: IdCard | None, now: dt.datetime) -> str:
         """The priority group of a card holder ("" = none): ``age70`` for 70+ (``priority_age``).
@@ -984,7 +991,14 @@ class HallQueue:
         now = self.now()
         person = self.hall.vault.lookup_hmac(card.id_number) if card is not None else None
         reason = self.service.priority_for(card, now)
-        return self._write(self.service.issue, service, now, person_hmac=person, priority_reason=reason)
+        # number under the authority lock, then describe it after commit: the lock is held shortest
+        with self.hall.unit() as s:
+            t, reprint = self.service.issue_row(s, service, now, person_hmac=person, priority_reason=reason)
+            ticket_id = t.id
+        with self.hall.reading() as s:
+            row = s.get(QTicket, ticket_id)
+            assert row is not None
+            return self.service._info(s, row, now, reprint=reprint)
 
     def mark_printed(self, ticket_id: str, printed: bool) -> None:
         with self.hall.unit() as s:

@@ -30,3 +30,13 @@ def error_text(ctx: UiContext, exc: QueueError) -> str:
 
 def service_name(ctx: UiContext, zh: str, en: str) -> str:
     return en if ctx.languages.current == "en" and en else zh
+
+
+def tab_title(key: str) -> str:
+    """Titles of the queue's console tabs (translated here so they land in the queue's catalogue)."""
+    return {
+        "counter": QCoreApplication.translate("QueueTabs", "叫号"),
+        "stats": QCoreApplication.translate("QueueTabs", "排队统计"),
+        "services": QCoreApplication.translate("QueueTabs", "排队业务"),
+        "counters": QCoreApplication.translate("QueueTabs", "服务窗口"),
+    }[key]
