@@ -72,7 +72,7 @@ def _go(procs: list[subprocess.Popen[str]]) -> list[list[str]]:
     return out
 
 
-def race(tmp_path: Path, db: str, each: int = 15) -> None:
+def race(tmp_path: Path, db: str, each: int = 10) -> None:
     q = _open(tmp_path, db)
     jobs = [("R", "1"), ("R", "2"), ("S", "3"), ("R", "4")]
     procs = [
