@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, RegistrationView
 from kiosk.timeutil import beijing
+from ui.checkin.attendance import deposit_text
 from ui.checkin.flow import kind_label
 from ui.checkin.ports import CheckinPorts, PrintResult
 from ui.context import UiContext
@@ -85,6 +86,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
+        self.table.setMinimumHeight(260)
         lay.addWidget(self.table, 2)
         form = QFormLayout()
         self.name = QLineEdit()
@@ -92,6 +94,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.number.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
         self.reason = QComboBox()
         self.reason.setEditable(True)
+        self.reason.setMinimumHeight(56)
         self.name_label, self.number_label, self.reason_label = QLabel(), QLabel(), QLabel()
         form.addRow(self.name_label, self.name)
         form.addRow(self.number_label, self.number)
@@ -127,6 +130,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         lay.addWidget(self.pending_title)
         prow = QHBoxLayout()
         self.pending = QComboBox()
+        self.pending.setMinimumHeight(56)
         self.confirm_btn = QPushButton()
         self.confirm_btn.clicked.connect(self.confirm)
         prow.addWidget(self.pending, 1)
@@ -150,7 +154,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
             cells = [
                 f"{beijing(r.starts_at):%H:%M} {kind_label(r.session_kind)}", r.session_title,
                 r.bidder_name + (f" · {r.lot_code}" if r.lot_code else ""), "、".join(r.representatives_masked),
-                r.deposit_status or "—", self.tr("已签到") if r.checked_in else self.tr("未签到"),
+                deposit_text(r.deposit_status), self.tr("已签到") if r.checked_in else self.tr("未签到"),
             ]
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
