@@ -50,7 +50,7 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
     story.append(grid_table(head, [32 * mm, 100 * mm, 28 * mm, 100 * mm], header_rows=0))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("投标人及唱标内容（按投标文件递交顺序）", st.heading))
-    rows: list[list[object]] = [["序号", "投标人名称", "递交时间", "签到", "解密", "投标总价（元）", "大写", "工期（日历天）", "质量", "其他", "确认"]]
+    rows: list[list[object]] = [["序号", "投标人名称", "递交时间", "签到", "解密", "投标总价", "大写", "工期（日历天）", "质量", "其他", "确认"]]
     for b in v.bidders:
         extra = "；".join(f"{k}：{val}" for k, val in sorted(b.extra.items()))
         rows.append([

@@ -1,0 +1,192 @@
+"""The opening's big screen (开标大屏): readable from the back of the room.
+
+Dark board theme, text ≥ 40 px: the session and its stage, the countdown to the opening time on
+the platform clock, the decryption progress, the bidder being read (唱标) in very large type with
+the price in figures and in 大写, and the bidder list with statuses. It follows the journal: a
+console action in any process reaches it through the follower (~50 ms) and it redraws at once.
+"""
+
+from __future__ import annotations
+
+from html import escape as esc
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from kiosk.opening import OpeningError, OpeningService, OpeningView
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.opening.console import attendance_name, decrypt_name, stage_name
+from ui.sessions_view import countdown_text
+from ui.widgets import Retranslatable
+
+MAX_ROWS = 8
+
+
+class OpeningBoard(Retranslatable, QWidget):
+    """The ``opening`` view of a board (a standalone board or a host console's big screen)."""
+
+    def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.session_id: str | None = None
+        self.view: OpeningView | None = None
+        self.setObjectName("board")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 28, 48, 28)
+        lay.setSpacing(14)
+        top = QHBoxLayout()
+        self.title = QLabel(objectName="boardTitle")
+        self.title.setWordWrap(True)
+        self.clock = QLabel(objectName="boardClock")
+        top.addWidget(self.title, 1)
+        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
+        mid = QHBoxLayout()
+        self.stage = QLabel(objectName="openingBoardStage")
+        self.countdown = QLabel(objectName="openingBoardCountdown")
+        self.section = QLabel(objectName="boardMuted")
+        mid.addWidget(self.stage)
+        mid.addWidget(self.section, 1, Qt.AlignmentFlag.AlignBottom)
+        mid.addWidget(self.countdown)
+        lay.addLayout(mid)
+        self.progress = QProgressBar(objectName="openingBoardProgress")
+        self.progress.setMinimumHeight(56)
+        lay.addWidget(self.progress)
+        self.reading = QLabel(objectName="openingBoardReading")
+        self.reading.setWordWrap(True)
+        self.reading.setTextFormat(Qt.TextFormat.RichText)
+        self.reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.reading)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(28)
+        self.grid.setVerticalSpacing(6)
+        lay.addWidget(self.grid_host)
+        lay.addStretch(1)
+        self.note = QLabel(objectName="boardMuted")
+        self.note.setWordWrap(True)
+        lay.addWidget(self.note)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(1000)
+        ctx.bridge.journalEntries.connect(self._on_entries)
+        self.retranslate()
+
+    def _on_entries(self, entries: list) -> None:
+        mine = [e for e in entries if e.kind.startswith("opening.") or e.kind == "checkin.recorded"]
+        if not mine:
+            return
+        room = self.ctx.hall.config.site.room_code or None
+        for e in mine:
+            sid = e.payload.get("session_id")
+            if e.kind.startswith("opening.") and sid and sid != self.session_id:
+                try:
+                    v = self.service.view(sid)
+                except OpeningError:
+                    continue
+                if room is None or v.room_code == room:
+                    self.session_id = sid
+        if self.session_id is None or any(e.payload.get("session_id") == self.session_id for e in mine):
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.session_id is None:
+            self.session_id = self.service.latest_session(self.ctx.hall.config.site.room_code or None)
+        try:
+            self.view = self.service.view(self.session_id) if self.session_id else None
+        except OpeningError:
+            self.view = None
+        self._render()
+
+    def show_session(self, session_id: str) -> None:
+        self.session_id = session_id
+        self.refresh()
+
+    def tick(self) -> None:
+        now = self.ctx.hall.clock.now()
+        self.clock.setText(f"{beijing(now):%H:%M:%S}")
+        v = self.view
+        if v is not None and v.stage in ("scheduled", "announced", "bidders", "attendance", "control_price"):
+            self.countdown.setText(self.tr("开标时间 %1 · %2").replace("%1", f"{beijing(v.starts_at):%H:%M}")
+                                   .replace("%2", countdown_text(v.starts_at, now)))
+        else:
+            self.countdown.setText("")
+
+    def _clear(self) -> None:
+        while self.grid.count():
+            w = self.grid.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+
+    def _cell(self, text: str, row: int, col: int, name: str = "openingBoardRow") -> None:
+        lab = QLabel(text, objectName=name)
+        lab.setWordWrap(col == 1)
+        self.grid.addWidget(lab, row, col)
+
+    def _render(self) -> None:
+        self.tick()
+        self._clear()
+        v = self.view
+        if v is None:
+            self.title.setText(self.tr("开标室"))
+            self.stage.setText(self.tr("今日暂无开标"))
+            self.progress.hide()
+            self.reading.hide()
+            self.note.setText("")
+            return
+        self.title.setText(v.title)
+        stage = stage_name(v.stage)
+        if v.outcome in ("failed_quorum", "suspended"):
+            stage += " · " + (self.tr("投标人不足，招标失败") if v.outcome == "failed_quorum" else self.tr("开标中止"))
+        if v.paused:
+            stage = self.tr("暂停：%1").replace("%1", v.pause_reason)
+        self.stage.setText(stage)
+        self.section.setText(f"{v.session.get('BID_SECTION_NAME', '')}　{v.room_name}")
+        done, total = v.decrypt_progress
+        self.progress.setVisible(v.stage == "decrypting" or (v.decrypt_started_at is not None and v.stage not in ("reading",)))
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("解密进度 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
+        cur = v.current_reading if v.stage == "reading" else None
+        if cur is not None:
+            if cur.price:
+                extra = "　".join(f"{k}：{val}" for k, val in sorted(cur.extra.items()))
+                items = "　".join(x for x in (
+                    self.tr("工期 %1 天").replace("%1", cur.time_limit) if cur.time_limit else "",
+                    self.tr("质量 %1").replace("%1", cur.quality) if cur.quality else "", extra) if x)
+                self.reading.setText(
+                    f'<div style="font-size:48px">{cur.order}. {esc(cur.name)}</div>'
+                    f'<div style="font-size:80px">{esc(cur.price_text)}</div>'
+                    f'<div style="font-size:60px">{esc(cur.capitals)}</div>'
+                    f'<div style="font-size:40px;color:#ffffff">{esc(items)}</div>'
+                )
+            else:
+                self.reading.setText(
+                    f'<div style="font-size:48px">{cur.order}. {esc(cur.name)}</div>'
+                    f'<div style="font-size:60px">{esc(decrypt_name(cur.decrypt_status))}</div>'
+                )
+            self.reading.show()
+        else:
+            self.reading.hide()
+        heads = (self.tr("序号"), self.tr("投标人"), self.tr("签到"), self.tr("解密"), self.tr("投标报价"))
+        for col, h in enumerate(heads):
+            self._cell(h, 0, col, "openingBoardHead")
+        rows = v.bidders[:MAX_ROWS] if cur is None else v.bidders[max(0, cur.order - 2):][:3]
+        for r, b in enumerate(rows, start=1):
+            self._cell(str(b.order), r, 0)
+            self._cell(b.name, r, 1)
+            self._cell(attendance_name(b).split(" ")[0], r, 2)
+            self._cell(decrypt_name(b.decrypt_status), r, 3)
+            self._cell(b.price_text if (b.read and b.price) else "", r, 4)
+        self.grid.setColumnStretch(1, 1)
+        self.note.setText(self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
+                          .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+
+    def retranslate(self) -> None:
+        self.refresh()

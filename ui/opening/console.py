@@ -1,0 +1,578 @@
+"""The host's opening console (开标): one stage at a time, big buttons, the bidder table, countdown.
+
+The console calls the rules service (``kiosk.opening.OpeningService``) for every action; the
+service refuses what the rules forbid and the console shows why (Chinese, with English when the
+screen is in English). It refreshes on every ``opening.*`` or ``checkin.recorded`` journal entry
+(another terminal's check-in reaches it through the follower) and ticks the countdown each second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, QuorumShort, Signer
+from kiosk.operators import OperatorInfo
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.opening.ports import DecryptResult, OpeningPorts
+from ui.sessions_view import countdown_text
+from ui.widgets import Retranslatable, bilingual
+
+SHOWN_STAGES = STAGES[1:]
+
+
+def stage_name(stage: str) -> str:
+    names = {
+        "scheduled": QCoreApplication.translate("Opening", "待开标"),
+        "announced": QCoreApplication.translate("Opening", "宣布纪律"),
+        "bidders": QCoreApplication.translate("Opening", "公布投标人"),
+        "attendance": QCoreApplication.translate("Opening", "签到点名"),
+        "control_price": QCoreApplication.translate("Opening", "公布控制价"),
+        "decrypting": QCoreApplication.translate("Opening", "解密"),
+        "reading": QCoreApplication.translate("Opening", "唱标"),
+        "objections": QCoreApplication.translate("Opening", "异议"),
+        "confirmation": QCoreApplication.translate("Opening", "投标人确认"),
+        "signing": QCoreApplication.translate("Opening", "记录签字"),
+        "closed": QCoreApplication.translate("Opening", "结束"),
+    }
+    return names.get(stage, stage)
+
+
+def decrypt_name(status: str) -> str:
+    return {
+        "": QCoreApplication.translate("Opening", "未解密"),
+        "pending": QCoreApplication.translate("Opening", "解密中"),
+        "ok": QCoreApplication.translate("Opening", "解密成功"),
+        "failed_bidder": QCoreApplication.translate("Opening", "失败（视为撤销）"),
+        "failed_other": QCoreApplication.translate("Opening", "失败（视为撤回）"),
+    }.get(status, status)
+
+
+def attendance_name(b) -> str:  # type: ignore[no-untyped-def]
+    if b.attendance == "present":
+        return QCoreApplication.translate("Opening", "已签到") + f" {b.person_name}"
+    if b.absent_reason:
+        return QCoreApplication.translate("Opening", "缺席：") + b.absent_reason
+    return QCoreApplication.translate("Opening", "未签到")
+
+
+def confirmation_name(status: str) -> str:
+    return {
+        "": "",
+        "confirmed": QCoreApplication.translate("Opening", "已确认"),
+        "refused": QCoreApplication.translate("Opening", "拒绝确认"),
+        "deemed": QCoreApplication.translate("Opening", "视同认可"),
+    }.get(status, status)
+
+
+class StageStrip(QWidget):
+    """The big stage indicator: every stage, done ones ticked, the current one highlighted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.labels: dict[str, QLabel] = {}
+        for st in SHOWN_STAGES:
+            lab = QLabel(objectName="openingStep")
+            lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            lab.setWordWrap(True)
+            lab.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.labels[st] = lab
+            lay.addWidget(lab)
+
+    def show_stage(self, stage: str) -> None:
+        idx = STAGES.index(stage) if stage in STAGES else 0
+        for st, lab in self.labels.items():
+            i = STAGES.index(st)
+            state = "current" if i == idx else ("done" if i < idx else "todo")
+            lab.setText(("✓ " if state == "done" else "") + stage_name(st))
+            lab.setProperty("state", state)
+            lab.style().unpolish(lab)
+            lab.style().polish(lab)
+
+
+class OpeningConsole(Retranslatable, QWidget):
+    """The "开标" tab of the host console.
+
+    Args:
+        ctx: the UI context (hall, bridge, languages).
+        service: the opening rules.
+        ports: decryption start off the UI thread.
+        operator: the logged-in operator (the LoginGate's).
+    """
+
+    def __init__(self, ctx: UiContext, service: OpeningService, ports: OpeningPorts,
+                 operator: Callable[[], OperatorInfo | None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.ports = ports
+        self.operator = operator
+        self.view: OpeningView | None = None
+        self.session_ids: list[str] = []
+        self.quorum_short = False
+        self.busy = False
+        self.setObjectName("openingConsole")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.setSpacing(10)
+        top = QHBoxLayout()
+        self.pick_label = QLabel()
+        self.sessions = QComboBox(objectName="openingPick")
+        self.sessions.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.sessions.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.sessions.setMinimumContentsLength(12)
+        self.sessions.currentIndexChanged.connect(self._picked)
+        self.countdown = QLabel(objectName="openingCountdown")
+        top.addWidget(self.pick_label)
+        top.addWidget(self.sessions, 1)
+        top.addWidget(self.countdown)
+        root.addLayout(top)
+        self.strip = StageStrip()
+        root.addWidget(self.strip)
+        self.banner = QLabel(objectName="openingPaused")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        root.addWidget(self.banner)
+        self.body = body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        body.setSpacing(16)
+        left = QVBoxLayout()
+        self.summary = QLabel(objectName="openingSummary")
+        self.summary.setWordWrap(True)
+        left.addWidget(self.summary)
+        self.table = QTableWidget(0, 7)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        left.addWidget(self.table, 1)
+        self.progress = QProgressBar(objectName="openingProgress")
+        self.progress.hide()
+        left.addWidget(self.progress)
+        body.addLayout(left, 3)
+        # The action panel (right).
+        panel = QFrame(objectName="openingPanel")
+        panel.setMinimumWidth(420)
+        pl = QVBoxLayout(panel)
+        pl.setContentsMargins(16, 12, 16, 12)
+        pl.setSpacing(10)
+        self.stage_title = QLabel(objectName="h2")
+        self.stage_title.setWordWrap(True)
+        self.hint = QLabel(objectName="muted")
+        self.hint.setWordWrap(True)
+        pl.addWidget(self.stage_title)
+        pl.addWidget(self.hint)
+        self.reason = QLineEdit()
+        pl.addWidget(self.reason)
+        # absence reason / objection / signing inputs (shown per stage)
+        self.absence = QComboBox()
+        self.objector = QComboBox()
+        self.objector.setEditable(True)
+        self.objection = QLineEdit()
+        self.answer = QLineEdit()
+        for w in (self.absence, self.objector, self.objection, self.answer):
+            pl.addWidget(w)
+        self.sign_box = QWidget()
+        sg = QGridLayout(self.sign_box)
+        sg.setContentsMargins(0, 0, 0, 0)
+        self.sign_labels: list[QLabel] = []
+        self.sign_users: list[QLineEdit] = []
+        self.sign_pins: list[QLineEdit] = []
+        for row in range(3):
+            lab = QLabel()
+            user = QLineEdit()
+            pin = QLineEdit()
+            pin.setEchoMode(QLineEdit.EchoMode.Password)
+            self.sign_labels.append(lab)
+            self.sign_users.append(user)
+            self.sign_pins.append(pin)
+            sg.addWidget(lab, row, 0)
+            sg.addWidget(user, row, 1)
+            sg.addWidget(pin, row, 2)
+        pl.addWidget(self.sign_box)
+        self.buttons_box = QWidget()
+        self.buttons = QVBoxLayout(self.buttons_box)
+        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons.setSpacing(8)
+        pl.addWidget(self.buttons_box)
+        pl.addStretch(1)
+        self.message = QLabel(objectName="openingMessage")
+        self.message.setWordWrap(True)
+        pl.addWidget(self.message)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(460)
+        body.addWidget(scroll, 2)
+        root.addLayout(body, 1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(1000)
+        ctx.bridge.journalEntries.connect(self._on_entries)
+        ctx.bridge.cardEvent.connect(self._on_card)
+        ports.decryptResult.connect(self._on_decrypt)
+        self.retranslate()
+        self.load_sessions()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        portrait = self.height() > self.width()
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
+
+    # --- data ---------------------------------------------------------------------------------------
+
+    def load_sessions(self) -> None:
+        room = self.ctx.hall.config.site.room_code or None
+        sessions = self.service.openings_today(room)
+        current = self.current_session()
+        self.sessions.blockSignals(True)
+        self.sessions.clear()
+        self.session_ids = []
+        for s in sessions:
+            self.sessions.addItem(f"{beijing(s.starts_at):%H:%M}  {s.room_name}  {s.title}")
+            self.session_ids.append(s.session_id)
+        if current in self.session_ids:
+            self.sessions.setCurrentIndex(self.session_ids.index(current))
+        self.sessions.blockSignals(False)
+        self.refresh_view()
+
+    def select_session(self, session_id: str) -> None:
+        if session_id not in self.session_ids:
+            self.load_sessions()
+        if session_id in self.session_ids:
+            self.sessions.setCurrentIndex(self.session_ids.index(session_id))
+            self.refresh_view()
+
+    def current_session(self) -> str | None:
+        i = self.sessions.currentIndex() if hasattr(self, "sessions") else -1
+        return self.session_ids[i] if 0 <= i < len(self.session_ids) else None
+
+    def _picked(self, _i: int) -> None:
+        self.quorum_short = False
+        self.message.setText("")
+        self.refresh_view()
+
+    def refresh(self) -> None:
+        """Called when the operator logs in."""
+        self.load_sessions()
+
+    def refresh_view(self) -> None:
+        sid = self.current_session()
+        self.view = self.service.view(sid) if sid else None
+        self._render()
+
+    def _on_entries(self, entries: list) -> None:
+        sid = self.current_session()
+        if any((e.kind.startswith("opening.") or e.kind == "checkin.recorded") and e.payload.get("session_id") == sid for e in entries):
+            self.refresh_view()
+
+    # --- rendering ------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        v = self.view
+        if v is None:
+            self.countdown.setText("")
+            return
+        now = self.ctx.hall.clock.now()
+        self.countdown.setText(self.tr("开标时间 %1 · %2").replace("%1", f"{beijing(v.starts_at):%H:%M}")
+                               .replace("%2", countdown_text(v.starts_at, now)))
+
+    def _render(self) -> None:
+        v = self.view
+        self._tick()
+        self._clear_buttons()
+        if v is None:
+            self.stage_title.setText(self.tr("今日本开标室没有开标安排"))
+            self.hint.setText(self.tr("开标安排来自交易平台；请在管理界面查看同步状态。"))
+            self.table.setRowCount(0)
+            for w in (self.reason, self.absence, self.objector, self.objection, self.answer, self.sign_box):
+                w.hide()
+            return
+        self.strip.show_stage(v.stage)
+        self.banner.setVisible(v.paused)
+        self.banner.setText(self.tr("已暂停：%1").replace("%1", v.pause_reason))
+        cp = v.control_price
+        cp_text = ""
+        if cp:
+            from kiosk.money import format_money
+
+            cp_text = self.tr("控制价 %1").replace("%1", format_money(cp, v.price_unit))
+        done, total = v.decrypt_progress
+        self.summary.setText(" · ".join(x for x in (
+            v.title, str(v.session.get("BID_SECTION_NAME", "")), cp_text,
+            self.tr("投标人 %1 家，有效 %2 家，法定最少 %3 家").replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)).replace("%3", str(v.quorum)),
+        ) if x))
+        self._render_table(v)
+        if self.objector.count() != len(v.bidders):
+            self.set_objectors([b.name for b in v.bidders])
+        self.progress.setVisible(v.stage == "decrypting" or (v.decrypt_started_at is not None and done < total))
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("解密进度 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
+        self._render_actions(v)
+
+    def _render_table(self, v: OpeningView) -> None:
+        self.table.setRowCount(len(v.bidders))
+        current = v.current_reading.registration_id if v.stage == "reading" and v.current_reading else None
+        for row, b in enumerate(v.bidders):
+            cells = [
+                str(b.order), b.name, f"{beijing(b.submitted_at):%m-%d %H:%M:%S}" if b.submitted_at else "",
+                attendance_name(b), decrypt_name(b.decrypt_status),
+                (b.price_text + "\n" + b.capitals) if (b.read and b.price) else ("—" if b.read else ""),
+                confirmation_name(b.confirmation) + (f"（{b.confirmation_note}）" if b.confirmation == "refused" else ""),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if b.registration_id == current:
+                    item.setBackground(Qt.GlobalColor.yellow)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+
+    def _clear_buttons(self) -> None:
+        while self.buttons.count():
+            w = self.buttons.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        self.action_buttons: dict[str, QPushButton] = {}
+
+    def _button(self, key: str, text: str, fn: Callable[[], object], *, kind: str = "primary") -> None:
+        b = QPushButton(text, objectName=kind)
+        b.setMinimumHeight(64)
+        b.clicked.connect(lambda: self._run(fn))
+        self.buttons.addWidget(b)
+        self.action_buttons[key] = b
+
+    def _render_actions(self, v: OpeningView) -> None:
+        sid = v.session_id
+        s = self.service
+        st = v.stage
+        self.stage_title.setText(self.tr("当前阶段：%1").replace("%1", stage_name(st)) if v.outcome is None or st == "closed"
+                                 else self.tr("当前阶段：%1（%2）").replace("%1", stage_name(st)).replace("%2", self._outcome(v.outcome)))
+        for w in (self.absence, self.objector, self.objection, self.answer, self.sign_box):
+            w.hide()
+        self.reason.setVisible(st not in ("scheduled", "closed"))
+        hints = {
+            "scheduled": self.tr("开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。"),
+            "announced": self.tr("投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。"),
+            "bidders": self.tr("投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。"),
+            "attendance": self.tr("未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。"),
+            "control_price": self.tr("公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。"),
+            "decrypting": self.tr("解密进行中，进度来自交易平台。全部解密完成后方可唱标。"),
+            "reading": self.tr("按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。"),
+            "objections": self.tr("投标人对开标有异议的，当场提出，主持人当场答复并记录。"),
+            "confirmation": self.tr("请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。"),
+            "signing": self.tr("主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。"),
+            "closed": self.tr("开标结束，开标记录已生成并登记，随日志上传交易平台。"),
+        }
+        hint = hints.get(st, "")
+        if st == "closed" and v.record_sha256:
+            hint += "\nSHA-256 " + v.record_sha256
+        self.hint.setText(hint)
+        self.reason.setPlaceholderText(self.tr("原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）"))
+        if v.paused:
+            self._button("resume", self.tr("恢复开标"), lambda: s.resume(sid, self._op(), self.reason.text()))
+            return
+        if st == "scheduled":
+            self._button("announce", self.tr("宣布开标纪律"), lambda: s.announce(sid, self._op()))
+        elif st == "announced":
+            self._button("publish", self.tr("公布投标人名单"), lambda: s.publish_bidders(sid, self._op()))
+        elif st == "bidders":
+            self._button("attendance", self.tr("开始点名签到"), lambda: s.open_attendance(sid, self._op()))
+        elif st == "attendance":
+            self.absence.show()
+            self._button("absent", self.tr("记录选中投标人缺席"), self._record_absence, kind="secondary")
+            if self.quorum_short:
+                self._quorum_buttons(sid)
+            else:
+                self._button("quorum", self.tr("点名结束，检查投标人数量"), lambda: s.confirm_attendance(sid, self._op()))
+        elif st == "control_price":
+            if v.control_price and not v.control_price_published:
+                self._button("control_price", self.tr("公布控制价"), lambda: s.publish_control_price(sid, self._op()))
+            else:
+                self._button("decrypt", self.tr("开始解密"), self._start_decrypt)
+        elif st == "decrypting":
+            if self.quorum_short:
+                self._quorum_buttons(sid)
+            else:
+                self._button("finish_decrypt", self.tr("解密完成，进入唱标"), lambda: s.finish_decryption(sid, self._op()))
+        elif st in ("reading", "objections"):
+            if st == "reading":
+                if v.reading_index < len(v.bidders):
+                    nxt = v.bidders[v.reading_index]
+                    self._button("read", self.tr("唱标：第 %1 家 %2").replace("%1", str(nxt.order)).replace("%2", nxt.name),
+                                 lambda: s.read_next(sid, self._op()))
+                else:
+                    self._button("finish_reading", self.tr("唱标结束"), lambda: s.finish_reading(sid, self._op()))
+            self.objector.show()
+            self.objection.show()
+            self._button("objection", self.tr("记录异议"), self._raise_objection, kind="secondary")
+            open_ones = [o for o in v.objections if not o.answer]
+            if open_ones:
+                self.answer.show()
+                self.answer.setPlaceholderText(self.tr("对第 %1 条异议的当场答复").replace("%1", str(open_ones[0].no)))
+                self._button("answer", self.tr("记录答复"), lambda: s.answer_objection(sid, self._op(), open_ones[0].no, self.answer.text()), kind="secondary")
+            if st == "objections":
+                self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda: s.close_objections(sid, self._op()))
+        elif st == "confirmation":
+            self._button("refuse", self.tr("记录选中投标人拒绝确认"), self._record_refusal, kind="secondary")
+            self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda: s.finish_confirmation(sid, self._op()))
+        elif st == "signing":
+            self.sign_box.show()
+            op = self.operator()
+            if op is not None and not self.sign_users[0].text():
+                self.sign_users[0].setText(op.username)
+            self._button("sign", self.tr("签署开标记录并结束开标"), self._sign)
+        if st not in ("scheduled", "closed", "signing"):
+            self._button("pause", self.tr("暂停（须填原因）"), lambda: s.pause(sid, self._op(), self.reason.text()), kind="secondary")
+        if st in ("announced", "bidders", "attendance", "control_price") and not v.decrypt_started_at:
+            self._button("back", self.tr("回退一步（须填原因）"), lambda: s.go_back(sid, self._op(), self.reason.text()), kind="secondary")
+
+    def _quorum_buttons(self, sid: str) -> None:
+        self._button("failed", self.tr("投标人不足：招标失败"), lambda: self.service.decide_quorum(sid, self._op(), "failed", self.reason.text()), kind="danger")
+        self._button("suspend", self.tr("投标人不足：中止开标"), lambda: self.service.decide_quorum(sid, self._op(), "suspend", self.reason.text()), kind="danger")
+
+    def _outcome(self, outcome: str) -> str:
+        return {"opened": self.tr("开标完成"), "failed_quorum": self.tr("招标失败"), "suspended": self.tr("开标中止")}.get(outcome, outcome)
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def _op(self) -> OperatorInfo:
+        op = self.operator()
+        if op is None:
+            raise OpeningError("login", "请先登录", "log in first")
+        return op
+
+    def _selected(self) -> str:
+        v = self.view
+        row = self.table.currentRow()
+        if v is None or not (0 <= row < len(v.bidders)):
+            raise OpeningError("select", "请先在表格中选中一家投标人", "select a bidder in the table first")
+        return v.bidders[row].registration_id
+
+    def _record_absence(self) -> object:
+        codes = ("late", "abandoned", "other")
+        return self.service.record_absence(self.view.session_id, self._op(), self._selected(), codes[self.absence.currentIndex()],
+                                           self.reason.text())
+
+    def _raise_objection(self) -> object:
+        r = self.service.raise_objection(self.view.session_id, self._op(), self.objector.currentText(), self.objection.text())
+        self.objection.clear()
+        return r
+
+    def _record_refusal(self) -> object:
+        return self.service.record_refusal(self.view.session_id, self._op(), self._selected(), self.reason.text())
+
+    def _sign(self) -> object:
+        signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
+        try:
+            return self.service.sign_and_close(self.view.session_id, *signers)
+        finally:
+            for p in self.sign_pins:
+                p.clear()
+
+    def _start_decrypt(self) -> object:
+        sid = self.view.session_id
+        if self.ports.request_decrypt is None:
+            return self.service.start_decryption(sid, self._op(), starter=None)
+        self.busy = True
+        self.ports.request_decrypt(sid, self._op())
+        self.message.setProperty("error", False)
+        self.message.setText(self.tr("正在请求交易平台解密…（最长等待 15 秒）"))
+        QTimer.singleShot(15000, self._decrypt_timeout)
+        return None
+
+    def _decrypt_timeout(self) -> None:
+        if self.busy:
+            self.busy = False
+            self._show_error(OpeningError("timeout", "交易平台 15 秒内未应答，请检查网络后重试", "the platform did not answer within 15 s; check the network and retry"))
+
+    def _on_decrypt(self, result: DecryptResult) -> None:
+        self.busy = False
+        if result.ok:
+            self.message.setText(self.tr("交易平台已开始解密"))
+        else:
+            self._show_error(OpeningError("decrypt", result.error_zh, result.error_en))
+        self.refresh_view()
+
+    def _run(self, fn: Callable[[], object]) -> None:
+        self.message.setText("")
+        try:
+            fn()
+        except QuorumShort as exc:
+            self.quorum_short = True
+            self._show_error(exc)
+        except OpeningError as exc:
+            self._show_error(exc)
+        else:
+            if self.view is not None and self.view.stage in ("attendance", "decrypting"):
+                self.quorum_short = False
+        if not self.message.text():
+            self.reason.clear()
+        self.refresh_view()
+
+    def _show_error(self, exc: OpeningError) -> None:
+        self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+
+    def _on_card(self, event) -> None:  # type: ignore[no-untyped-def]
+        v = self.view
+        if v is None or v.stage != "confirmation" or getattr(event, "kind", "") != "card" or event.card is None:
+            return
+        pid = self.ctx.hall.person_hmac(event.card.id_number)
+        try:
+            self.service.confirm_by_card(v.session_id, pid)
+            self.message.setText(self.tr("已确认：%1").replace("%1", event.card.name[:1] + "*" * (len(event.card.name) - 1)))
+        except OpeningError as exc:
+            self._show_error(exc)
+        self.refresh_view()
+
+    def retranslate(self) -> None:
+        self.pick_label.setText(self.tr("今日开标"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("序号"), self.tr("投标人"), self.tr("递交时间"), self.tr("签到"), self.tr("解密"), self.tr("唱标价格"), self.tr("确认"),
+        ])
+        self.absence.clear()
+        self.absence.addItems([self.tr("迟到"), self.tr("弃标"), self.tr("其他（原因栏填写）")])
+        self.objection.setPlaceholderText(self.tr("异议内容"))
+        self.objector.setPlaceholderText(self.tr("提出人"))
+        for lab, text in zip(self.sign_labels, (self.tr("主持人"), self.tr("记录人"), self.tr("监督人")), strict=True):
+            lab.setText(text)
+        for u in self.sign_users:
+            u.setPlaceholderText(self.tr("用户名"))
+        for p in self.sign_pins:
+            p.setPlaceholderText(self.tr("PIN"))
+        if self.view is not None:
+            self._render()
+
+    def set_objectors(self, names: list[str]) -> None:
+        self.objector.clear()
+        self.objector.addItems(names)
+        self.objector.setCurrentIndex(0)
