@@ -6,6 +6,7 @@ import atexit
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 import shutil
 import tempfile
 import threading
@@ -391,7 +392,8 @@ def test_concurrent_postgres(tmp_path: Path, pg_url: str) -> None:
         b.close()
 
 
-def test_no_id_number_in_database_files(tmp_path: Path) -> None:
+def test_no_id_number_in_database_files_or_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     hall = open_hall(tmp_path)
     try:
         svc = CheckinService(hall)
@@ -406,6 +408,10 @@ def test_no_id_number_in_database_files(tmp_path: Path) -> None:
     for i in (0, 3, 4):
         assert person(i)["id_number"].encode() not in data
     assert "张伟".encode() in data  # names are kept (journal person_name), so the search above is real
+    assert any(p.name.endswith("-wal") for p in (tmp_path / "hall").rglob("*")) or (tmp_path / "hall" / "hall.db").exists()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for i in (0, 3, 4):
+        assert person(i)["id_number"] not in logged
 
 
 def test_manual_cli_inputs_checked(hall: Hall) -> None:
