@@ -149,3 +149,40 @@ def attach(term: Any) -> OpeningWiring:
     return wiring
 
 
+
+
+# --- demo: an opening that starts now on the sandbox platform -------------------------------------------
+
+
+def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *, today: Any | None = None) -> dict[str, Any]:
+    """Have the sandbox platform move one demo opening to ``starts_at`` (demo and tests only).
+
+    The platform is the authority for opening times (only it may set or change them), so the
+    demo asks it, through the sandbox's admin endpoint ``POST /_sandbox/feeds``, to publish the
+    session again with the new time, and the registrations with submission times that keep
+    their order but fall before it. The hall learns of it by pulling, and every rule — no
+    decryption before ``starts_at``, 409 ``too-early`` from the platform — applies unchanged.
+    Returns the new session record.
+    """
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import demo_day
+
+    day = demo_day(today or dt.datetime.now(BEIJING).date())
+    parts = urlsplit(platform_url)
+    admin = f"{parts.scheme}://{parts.netloc}/_sandbox/feeds"
+    session = dict(next(s for s in day["sessions"] if s["session_id"] == session_id))
+    start = starts_at.astimezone(BEIJING)
+    session["starts_at"] = start.isoformat(timespec="seconds")
+    regs = sorted((r for r in day["registrations"] if r["session_id"] == session_id and r["bid_submitted_at"]),
+                  key=lambda r: r["bid_submitted_at"])
+    with requests.Session() as http:
+        http.post(admin, json={"feed": "sessions", "key": session_id, "data": session}, timeout=5).raise_for_status()
+        for i, r in enumerate(regs):
+            moved = dict(r, bid_submitted_at=(start - dt.timedelta(hours=len(regs) - i, minutes=7 * i)).isoformat(timespec="seconds"))
+            http.post(admin, json={"feed": "registrations", "key": r["registration_id"], "data": moved}, timeout=5).raise_for_status()
+    return session

@@ -1,0 +1,161 @@
+"""The opening in running terminals: decryption over real HTTP against the sandbox platform, and
+the big screen of another process following a console action within 250 ms."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import build_terminal, ensure_qapp
+from hallkiosk.demo import seed_demo
+from hallkiosk.wiring_opening import DecryptLoop, build_puller, reschedule_on_sandbox
+from kiosk.clock import PlatformClock
+from kiosk.config import load_config
+from kiosk.hall import Hall
+from kiosk.opening import OpeningError, OpeningService
+from kiosk.timeutil import BEIJING, rfc3339
+from sync.errors import Conflict
+from sync.sandbox import SandboxServer
+from sync.sandbox.seed import demo_day
+
+JID = "NM-HHHT-HALL8"
+TODAY = dt.datetime.now(BEIJING).date()
+DAY = demo_day(TODAY)
+S2 = DAY["sessions"][1]["session_id"]
+
+
+def checkin(hall: Hall, reg: dict) -> None:
+    rep = reg["representatives"][0]
+    with hall.unit() as s:
+        hall.journal.append(s, "checkin.recorded", {
+            "session_id": reg["session_id"], "registration_id": reg["registration_id"], "person_name": rep["name"][0] + "*",
+            "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
+            "checked_in_at": rfc3339(hall.clock.now()),
+        })
+
+
+def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
+    """POST decrypt: 409 too-early before starts_at (platform), 202 after; results polled until complete."""
+    server = SandboxServer(tmp_path / "platform", seed="demo", today=TODAY, faults={"decrypt_step_s": 0.05})
+    server.provision(JID, secret_file=tmp_path / "journal.secret")
+    server.start()
+    try:
+        cfg = load_config(data_dir=tmp_path / "hall", environ={})
+        cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
+                                                                      secret_file=str(tmp_path / "journal.secret")))
+        seed_demo(cfg)
+        start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=2)
+        reschedule_on_sandbox(server.url, S2, start, today=TODAY)
+        hall = Hall.open(cfg, clock=PlatformClock())
+        puller, client = build_puller(hall)
+        try:
+            puller.pull_all()
+            svc = OpeningService(hall)
+            assert svc.view(S2).starts_at == start.replace(microsecond=0)
+            host = hall.login("host", "111111")
+            for r in DAY["registrations"]:
+                if r["session_id"] == S2:
+                    checkin(hall, r)
+            svc.announce(S2, host)
+            loop = DecryptLoop(svc, puller, None, poll_s=0.1)
+            with pytest.raises(Conflict) as e:  # the platform's own rule, on its clock
+                puller.start_decryption(S2)
+            assert e.value.code == "too-early"
+            with pytest.raises(OpeningError, match="too-early"):
+                svc.publish_bidders(S2, host)
+            while hall.clock.now() < start:
+                time.sleep(0.05)
+            svc.publish_bidders(S2, host)
+            svc.open_attendance(S2, host)
+            svc.confirm_attendance(S2, host)
+            svc.publish_control_price(S2, host)
+            result = loop.start_one(S2, host)
+            assert result.ok, result.error_zh
+            deadline = time.monotonic() + 10
+            while svc.view(S2).decrypt_progress[0] < 4 and time.monotonic() < deadline:
+                loop.poll_once()
+                time.sleep(0.05)
+            v = svc.view(S2)
+            assert v.decrypt_progress == (4, 4)
+            assert sorted(b.decrypt_status for b in v.bidders) == ["failed_other", "ok", "ok", "ok"]
+            assert svc.finish_decryption(S2, host).stage == "reading"
+        finally:
+            client.close()
+            hall.close()
+    finally:
+        server.close()
+
+
+def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seed_demo(cfg)
+    term = build_terminal(cfg, "host", follow=False, devices=False, sync=False)
+    try:
+        assert term.opening.loop is None and term.opening.ports.request_decrypt is None
+        with pytest.raises(OpeningError) as e:
+            term.opening.service.start_decryption(S2, term.hall.login("host", "111111"), starter=None)
+        assert e.value.code in ("no-platform", "stage")
+    finally:
+        term.window._allow_close = True
+        term.stop()
+
+
+CHILD = r"""
+import datetime as dt, sys, time
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
+from kiosk.hall import Hall
+from kiosk.opening import OpeningService
+cfg = load_config(data_dir=sys.argv[1], environ={})
+hall = Hall.open(cfg, clock=FixedClock(dt.datetime.fromisoformat(sys.argv[3])))
+host = hall.login("host", "111111")
+svc = OpeningService(hall)
+for line in sys.stdin:
+    step = line.strip()
+    if not step:
+        break
+    getattr(svc, step)(sys.argv[2], host)
+    print(time.time(), flush=True)
+hall.close()
+"""
+
+
+@pytest.mark.allow_log_warnings(r"no audio player")  # the queue's board speaker on a machine without audio
+def test_big_screen_follows_a_console_in_another_process_within_250ms(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seed_demo(cfg)
+    cfg = dataclasses.replace(cfg, ui=dataclasses.replace(cfg.ui, board_mode="opening"))
+    term = build_terminal(cfg, "board", follow=True, devices=False, sync=False)
+    board = term.opening.screens["board"]
+    assert term.window.page.currentWidget() is board
+    start = dt.datetime.combine(TODAY, dt.time(10, 0), BEIJING)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(cfg.data_dir), S2, start.isoformat()],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).resolve().parents[2]))
+    lat = []
+    try:
+        for step, shown in (("announce", "宣布纪律"), ("publish_bidders", "公布投标人"), ("open_attendance", "签到点名")):
+            child.stdin.write(step + "\n")
+            child.stdin.flush()
+            committed = float(child.stdout.readline())
+            qtbot.waitUntil(lambda shown=shown: board.stage.text().startswith(shown), timeout=3000)
+            lat.append(time.time() - committed)
+        assert board.session_id == S2
+        assert max(lat) < 0.25, lat
+        print("big-screen latency (s):", [round(x, 3) for x in lat])
+        texts = [w.text() for w in board.findChildren(type(board.stage)) if w.isVisibleTo(board)]
+        assert any(DAY["registrations"][5]["bidder"]["name"] == t for t in texts)
+    finally:
+        child.stdin.write("\n")
+        child.stdin.close()
+        child.wait(10)
+        child.stdout.close()
+        term.window._allow_close = True
+        term.stop()
