@@ -1,0 +1,145 @@
+"""The auction's documents: 成交确认书 (拍卖法 §52) and 拍卖笔录 (§53), as PDF (kiosk.documents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
+
+from kiosk.documents import build_pdf, grid_table, styles
+from kiosk.money import format_money, to_capitals
+from kiosk.timeutil import beijing, parse_rfc3339
+
+SOURCES = {"floor": "现场举牌", "keypad": "竞价器", "listing": "挂牌报价"}
+RESULTS = {"sold": "成交", "unsold": "不成交（流拍）", "terminated": "终止"}
+CLOSE_REASONS = {"no_bids": "无人应价", "below_reserve": "最高应价低于保留价（底价）"}
+
+
+@dataclass(frozen=True)
+class Docs:
+    site: str
+    session: Any  #: PfSession or None
+    lot: Any  #: PfLot
+    state: Any  #: AuctionLot (closed)
+    place: str
+    hammer_at: dt.datetime
+    buyer_name: str | None
+    buyer_code: str
+    reserve: str | None
+    actor: str
+    bids: list[Any]
+    events: list[tuple[int, str, dict[str, Any], str]]
+
+
+def _t(when: dt.datetime) -> str:
+    return beijing(when).strftime("%Y年%m月%d日 %H:%M:%S")
+
+
+def _ts(text: str) -> str:
+    return beijing(parse_rfc3339(text)).strftime("%H:%M:%S")
+
+
+def _m(d: Docs, amount: str | None) -> str:
+    return format_money(amount, d.lot.price_unit) if amount is not None else "—"
+
+
+def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
+    """成交确认书: parties, lot, price in figures and capitals, time, place, signing terms."""
+    st = styles()
+    lot, price = d.lot, d.state.hammer_price
+    title = d.session.title if d.session is not None else ""
+    story: list[Any] = [Paragraph("成交确认书", st.title),
+                        Paragraph(f"编号：{lot.session_id}-{lot.lot_code}", st.small), Spacer(1, 4 * mm)]
+    rows = [
+        ["拍卖人", d.site],
+        ["拍卖会", f"{title}（{lot.session_id}）"],
+        ["买受人", d.buyer_name or ""],
+        ["买受人代码", d.buyer_code or "—"],
+        ["竞买号牌", d.state.buyer_paddle or ""],
+        ["拍卖标的", f"{lot.lot_code}　{lot.title}"],
+        ["成交价（小写）", _m(d, price)],
+        ["成交价（大写）", to_capitals(price, lot.price_unit) if price else ""],
+        ["成交时间", _t(d.hammer_at)],
+        ["成交地点", d.place],
+        ["拍卖师", d.actor],
+    ]
+    if d.state.lottery_seed:
+        rows.append(["确定方式", f"达到最高限价，摇号确定（随机种子 {d.state.lottery_seed}）"])
+    story.append(grid_table(rows, [40 * mm, 134 * mm], header_rows=0))
+    story += [
+        Spacer(1, 5 * mm),
+        Paragraph("一、买受人于上述时间、地点以上述价格竞得上述标的，拍卖人当场落槌确认成交（《中华人民共和国拍卖法》第五十一条）。", st.body),
+        Paragraph("二、买受人所交竞买保证金自成交时起转作定金（或价款的一部分）；其他竞买人的保证金于五个工作日内不计利息退还。", st.body),
+        Paragraph("三、买受人应于本确认书签订之日起五个工作日内，到拍卖人处签订成交合同（出让合同）并按约定支付价款；"
+                  "买受人拒绝签署本确认书或逾期不签订合同的，不影响成交的效力，竞买保证金不予退还。", st.body),
+        Paragraph(f"四、合同签订地点：{d.site}；本确认书一式三份，拍卖人、买受人、委托人各执一份。", st.body),
+        Spacer(1, 10 * mm),
+        grid_table([["拍卖人（盖章）：", "买受人（签字/盖章）："], ["拍卖师签字：", "签署日期："]], [87 * mm, 87 * mm], header_rows=0),
+    ]
+    return build_pdf(story, title=f"成交确认书 {lot.lot_code}", footer=f"{d.site} · 成交确认书 {lot.session_id}/{lot.lot_code}")
+
+
+def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]:
+    """拍卖笔录: rules announced, reserve custody, every bid (accepted or rejected), calls, result."""
+    st = styles()
+    lot, state = d.lot, d.state
+    title = d.session.title if d.session is not None else ""
+    story: list[Any] = [Paragraph("拍卖笔录（现场竞价记录）", st.title),
+                        Paragraph(f"{title}　{lot.session_id}　地点：{d.place}", st.small), Spacer(1, 3 * mm)]
+    reserve_line = (f"有保留价（底价）；落槌后揭示：{_m(d, d.reserve)}" if lot.has_reserve else "本标的无保留价（底价），已于竞价前宣布")
+    story.append(grid_table([
+        ["标的", f"{lot.lot_code}　{lot.title}"],
+        ["起拍价", f"{_m(d, lot.start_price)}（{to_capitals(lot.start_price, lot.price_unit)}）"],
+        ["加价幅度", _m(d, lot.increment)],
+        ["保留价", reserve_line],
+        ["最高限价", _m(d, lot.cap_price) if lot.cap_price else "无"],
+        ["竞价规则", f"{'允许' if state.jump_bids else '不允许'}跳价；{'须为加价幅度整数倍' if state.on_grid else '不低于当前价加一个幅度'}；"
+                     f"每次应价后三次报价，间隔计时"],
+    ], [30 * mm, 144 * mm], header_rows=0))
+    story.append(Paragraph("竞价过程", st.heading))
+    rows: list[list[Any]] = [["序号", "时间", "事项", "号牌", "金额", "结果"]]
+    items: list[tuple[int, list[str]]] = []
+    for b in d.bids:
+        if b.accepted:
+            res = "有效应价" + ("（已更正作废）" if b.corrected else "")
+        else:
+            from kiosk.auction.engine import REASONS
+
+            res = "拒绝：" + REASONS.get(b.reason or "", (b.reason or "", ""))[0]
+        items.append((b.seq, [str(b.seq), beijing(b.at).strftime("%H:%M:%S"), "应价·" + SOURCES.get(b.source, b.source),
+                              b.paddle_no, _m(d, b.amount), res]))
+    for seq, kind, pl, at in d.events:
+        if kind == "auction.lot_opened":
+            what, res = "宣布开拍（规则、起拍价、幅度）", pl.get("statement", "有保留价")
+            items.append((seq, [str(seq), _ts(at), what, "", _m(d, pl["start_price"]), res]))
+        elif kind == "auction.reserve_entered":
+            items.append((seq, [str(seq), _ts(at), "密封底价现场录入", "", "（保密）", f"拍卖师 {pl['auctioneer']}、监督 {pl['supervisor']}"]))
+        elif kind == "auction.call":
+            items.append((seq, [str(seq), _ts(at), f"第{'一二三'[pl['call_no'] - 1]}次报价", pl.get("paddle_no") or "",
+                                _m(d, pl.get("price")), ""]))
+        elif kind == "auction.increment_changed":
+            items.append((seq, [str(seq), _ts(at), "调整加价幅度", "", _m(d, pl["increment"]), pl["actor"]]))
+        elif kind == "auction.bid_corrected":
+            items.append((seq, [str(seq), _ts(at), f"更正第 {pl['bid_seq']} 号应价", pl["paddle_no"], _m(d, pl["amount"]),
+                                f"{pl['actor']}：{pl['reason']}"]))
+        elif kind == "auction.lottery":
+            items.append((seq, [str(seq), _ts(at), "限价摇号", "、".join(pl["candidates"]), "",
+                                f"中签 {pl['winner']}；种子 {pl['seed']}"]))
+        elif kind == "auction.terminated":
+            items.append((seq, [str(seq), _ts(at), "终止", "", "", pl["reason"]]))
+    for _seq, row in sorted(items, key=lambda x: x[0]):
+        rows.append(row)
+    story.append(grid_table(rows, [14 * mm, 18 * mm, 44 * mm, 20 * mm, 34 * mm, 44 * mm]))
+    story.append(Paragraph("结果", st.heading))
+    outcome = RESULTS.get(result, result)
+    if result == "sold":
+        outcome += f"：号牌 {state.buyer_paddle}（{d.buyer_name}），成交价 {_m(d, state.hammer_price)}（{to_capitals(state.hammer_price, lot.price_unit)}）"
+    elif reason:
+        outcome += "：" + CLOSE_REASONS.get(reason, reason)
+    story.append(Paragraph(f"落槌/终止时间：{_t(d.hammer_at)}。{outcome}。", st.body))
+    story += [Spacer(1, 10 * mm),
+              grid_table([["拍卖师：", "记录人：", "买受人：" if result == "sold" else "监督人："]], [58 * mm, 58 * mm, 58 * mm], header_rows=0)]
+    return build_pdf(story, title=f"拍卖笔录 {lot.lot_code}", footer=f"{d.site} · 拍卖笔录 {lot.session_id}/{lot.lot_code}")
