@@ -339,9 +339,13 @@ def tour(cfg: Config, out: Path) -> list[dict]:
             grab(term.window, str(out / "checkin-warmup.png"), LANDSCAPE)
             (out / "checkin-warmup.png").unlink()
 
+            last: list[str] = [""]
+
             def present(c: IdCard, screen: str, *, shoot_card: bool = False, lang: str = "zh_CN") -> str:
                 reader.remove_card()
-                _wait(lambda: False, 0.4)  # the reader notices the card is gone
+                # the reader reports the same card again only after it has seen it gone (0.5 s polls)
+                _wait(lambda: False, 1.2 if c.id_number == last[0] else 0.3)
+                last[0] = c.id_number
                 home.open_flow("checkin")
                 if shoot_card:
                     shoot(term, "kiosk", "card", lang)
