@@ -186,3 +186,184 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
             moved = dict(r, bid_submitted_at=(start - dt.timedelta(hours=len(regs) - i, minutes=7 * i)).isoformat(timespec="seconds"))
             http.post(admin, json={"feed": "registrations", "key": r["registration_id"], "data": moved}, timeout=5).raise_for_status()
     return session
+
+
+# --- the demo tour ----------------------------------------------------------------------------------------
+
+
+def tour(cfg: Any, out: Any) -> list[dict]:
+    """One full opening (第一开标室: 4 bidders, one decryption failure → 撤回) and one that fails
+    its quorum (第三开标室), against the demo's sandbox platform; screenshots of every stage on the
+    console and the big screen, and the record's PDF pages."""
+    import datetime as dt
+    import subprocess
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from hallkiosk.demo import _login
+    from kiosk.checkin import CheckinError, CheckinService
+    from kiosk.ports import CardEvent, IdCard
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import demo_day
+
+    out = Path(out)
+    shots: list[dict] = []
+    if not cfg.platform.url:
+        return shots
+    ensure_qapp(headless=True)
+    today = dt.datetime.now(BEIJING).date()
+    day = demo_day(today)
+    full, failing = day["sessions"][1]["session_id"], day["sessions"][0]["session_id"]
+    start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
+    reschedule_on_sandbox(cfg.platform.url, full, start, today=today)
+    reschedule_on_sandbox(cfg.platform.url, failing, start, today=today)
+    host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
+                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
+    term = build_terminal(host_cfg, "host", follow=True, big_screen=True)
+    try:
+        wiring: OpeningWiring = term.opening
+        assert wiring.loop is not None
+        wiring.loop.puller.pull_all()
+        _login(term, "host")
+        page = term.window.page
+        con = wiring.screens["console"]
+        big = wiring.screens["big_screen"]
+        page.work.setCurrentWidget(con)
+        hall = term.hall
+        svc = wiring.service
+
+        def pump(seconds: float = 0.2) -> None:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                QApplication.processEvents()
+                time.sleep(0.02)
+
+        def shot(name: str, portrait: bool = False) -> None:
+            pump(0.15)
+            con.refresh_view()
+            big.show_session(con.current_session())
+            sizes = ((1920, 1080), (1080, 1920)) if portrait else ((1920, 1080),)
+            for w, h in sizes:
+                f = f"opening-console-{name}-{w}x{h}.png"
+                grab(term.window, str(out / f), (w, h))
+                shots.append({"role": "host", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
+            f = f"opening-bigscreen-{name}-1920x1080.png"
+            grab(term.big_screen, str(out / f), (1920, 1080))
+            shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
+
+        def click(key: str) -> None:
+            if key not in con.action_buttons:
+                raise RuntimeError(f"opening tour: no {key!r} button at {con.view.stage if con.view else None}: {con.message.text()}")
+            con.action_buttons[key].click()
+            pump(0.1)
+
+        def record_pngs(sid: str, tag: str) -> None:
+            v = svc.view(sid)
+            pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
+            prefix = out / f"opening-record-{tag}"
+            subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(prefix)], check=True)
+            for png in sorted(out.glob(f"opening-record-{tag}-*.png")):
+                shots.append({"role": "host", "screen": f"开标记录表 {tag}", "file": png.name, "lang": "zh_CN"})
+
+        # --- the full opening (第一开标室) ---
+        con.select_session(full)
+        shot("1-scheduled", portrait=True)
+        click("announce")
+        checkin = CheckinService(hall)
+        regs = [r for r in day["registrations"] if r["session_id"] == full]
+        for r in regs[:3]:
+            rep = r["representatives"][0]
+            try:
+                checkin.manual_check_in(operator="clerk", session_id=full, registration_id=r["registration_id"],
+                                        person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+            except CheckinError as exc:
+                log.info("demo check-in refused: %s", exc)
+        shot("2-announced")
+        while hall.clock.now() < start:
+            pump(0.2)
+        click("publish")
+        shot("3-bidders")
+        click("attendance")
+        for row, b in enumerate(svc.view(full).bidders):
+            if b.attendance == "absent":
+                con.table.selectRow(row)
+                con.absence.setCurrentIndex(0)
+                click("absent")
+        shot("4-attendance", portrait=True)
+        click("quorum")
+        click("control_price")
+        shot("5-control-price")
+        click("decrypt")
+        deadline = time.monotonic() + 30
+        half = False
+        while time.monotonic() < deadline:
+            pump(0.1)
+            v = svc.view(full)
+            done, total = v.decrypt_progress
+            if v.stage == "decrypting" and 0 < done < total and not half:
+                shot("6-decrypting")
+                half = True
+            if v.stage == "decrypting" and done == total:
+                break
+        if not half:
+            shot("6-decrypting")
+        click("finish_decrypt")
+        for i in range(len(regs)):
+            click("read")
+            if i < 2:
+                shot(f"7-reading-{i + 1}", portrait=i == 0)
+        click("finish_reading")
+        con.objector.setCurrentIndex(0)
+        con.objection.setText("第2家投标文件解密失败，请说明原因")
+        click("objection")
+        con.answer.setText("解密失败系平台外原因，依法视为撤回，投标人可向责任方索赔；已记录在案")
+        shot("8-objections")
+        click("answer")
+        click("close_objections")
+        for r in regs[:3]:
+            rep = r["representatives"][0]
+            card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",  # type: ignore[arg-type]
+                          id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+            con._on_card(CardEvent("card", card))
+        shot("9-confirmation")
+        click("finish_confirmation")
+        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
+            con.sign_users[i].setText(u)
+            con.sign_pins[i].setText(p)
+        shot("10-signing")
+        click("sign")
+        shot("11-closed", portrait=True)
+        record_pngs(full, "full")
+        # --- a quorum failure (第三开标室) ---
+        con.select_session(failing)
+        click("announce")
+        click("publish")
+        r0 = next(r for r in day["registrations"] if r["session_id"] == failing)
+        rep = r0["representatives"][0]
+        try:
+            checkin.manual_check_in(operator="clerk", session_id=failing, registration_id=r0["registration_id"],
+                                    person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+        except CheckinError as exc:
+            log.info("demo check-in refused: %s", exc)
+        click("attendance")
+        absent = [row for row, b in enumerate(svc.view(failing).bidders) if b.attendance == "absent"]
+        for n, row in enumerate(absent):
+            con.table.selectRow(row)
+            con.absence.setCurrentIndex(0 if n == 0 else 1)  # one late, the others abandoned (弃标)
+            click("absent")
+        click("quorum")
+        con.reason.setText("有效投标人不足3家，依法不得开标，招标人应重新招标")
+        shot("12-quorum-short")
+        click("failed")
+        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
+            con.sign_users[i].setText(u)
+            con.sign_pins[i].setText(p)
+        click("sign")
+        shot("13-failed-closed")
+        record_pngs(failing, "failed")
+    finally:
+        term.window._allow_close = True
+        term.stop()
+    return shots
