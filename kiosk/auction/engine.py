@@ -654,6 +654,9 @@ class AuctionService:
         return e
 
     def _check(self, s: Session, p: PfLot, row: AuctionLot, paddle: str, amount: str | None) -> tuple[str | None, Decimal | None]:
+        nxt = self._next(p, row)
+        if amount is None or amount == "":
+            amount = _s(nxt)
         if row.state != "open":
             return "lot_not_open", _safe(amount)
         paddles = self._paddle_map(s, p.session_id)
@@ -669,9 +672,8 @@ class AuctionService:
                 AuctionLot.session_id == p.session_id, AuctionLot.state == "sold", AuctionLot.buyer_paddle == paddle)).all())
             if wins >= p.max_wins_per_paddle:
                 return "max_wins", _safe(amount)
-        nxt = self._next(p, row)
         try:
-            value = nxt if amount is None or amount == "" else parse_money(amount)
+            value = parse_money(amount)
         except MoneyError:
             return "bad_amount", None
         if value <= 0:

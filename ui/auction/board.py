@@ -1,0 +1,269 @@
+"""The audience screen of the auction hall (拍卖大屏), readable from the back of the room.
+
+The lot, the current price in very large figures and in 大写, the leading paddle, the increment,
+the call state (第一次/第二次/第三次) with its countdown, and the last bids. Wording keeps three
+things apart (Artsy eidolon #622): a new bid is "出价已收到" (received), the top price is "当前最高"
+(leading), and only the hammer says "成交" (sold). It follows the journal: a bid made in any
+process reaches it through the follower (~50 ms) and it redraws at once.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.auction import AuctionError, AuctionService, LotView
+from kiosk.money import format_money, to_capitals
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.widgets import Retranslatable
+
+LAST_BIDS = 4
+
+
+def call_name(n: int) -> str:
+    return {
+        1: QCoreApplication.translate("AuctionBoard", "第一次报价"),
+        2: QCoreApplication.translate("AuctionBoard", "第二次报价"),
+        3: QCoreApplication.translate("AuctionBoard", "第三次报价"),
+    }.get(n, "")
+
+
+def state_name(state: str) -> str:
+    return {
+        "pending": QCoreApplication.translate("AuctionBoard", "待拍"),
+        "open": QCoreApplication.translate("AuctionBoard", "竞价中"),
+        "sold": QCoreApplication.translate("AuctionBoard", "成交"),
+        "unsold": QCoreApplication.translate("AuctionBoard", "流拍（不成交）"),
+        "terminated": QCoreApplication.translate("AuctionBoard", "终止"),
+    }.get(state, state)
+
+
+class AuctionBoard(Retranslatable, QWidget):
+    """The ``auction`` view of a board (a standalone board or the auctioneer's big screen)."""
+
+    def __init__(self, ctx: UiContext, service: AuctionService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.session_id: str | None = None
+        self.lot_code: str | None = None
+        self.view: LotView | None = None
+        self.last_render_ms = 0.0
+        self.rendered_seq = 0
+        self._flash_until = 0.0
+        self.setObjectName("board")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 24, 48, 20)
+        lay.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = QLabel(objectName="boardTitle")
+        self.title.setWordWrap(True)
+        self.clock = QLabel(objectName="boardClock")
+        top.addWidget(self.title, 1)
+        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
+        self.lot = QLabel(objectName="auctionBoardLot")
+        self.lot.setWordWrap(True)
+        lay.addWidget(self.lot)
+        self.rules = QLabel(objectName="boardMuted")
+        self.rules.setWordWrap(True)
+        lay.addWidget(self.rules)
+        self.price_caption = QLabel(objectName="auctionBoardCaption")
+        lay.addWidget(self.price_caption)
+        self.price = QLabel(objectName="auctionBoardPrice")
+        self.price.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.price.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay.addWidget(self.price)
+        self.capitals = QLabel(objectName="auctionBoardCapitals")
+        self.capitals.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.capitals.setWordWrap(True)
+        lay.addWidget(self.capitals)
+        mid = QHBoxLayout()
+        self.leading = QLabel(objectName="auctionBoardLeading")
+        self.leading.setWordWrap(True)
+        self.calls = QLabel(objectName="auctionBoardCall")
+        self.calls.setWordWrap(True)
+        self.calls.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        mid.addWidget(self.leading, 1)
+        mid.addWidget(self.calls, 1)
+        lay.addLayout(mid)
+        self.received = QLabel(objectName="auctionBoardReceived")
+        self.received.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.received.setWordWrap(True)
+        lay.addWidget(self.received)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(28)
+        self.grid.setVerticalSpacing(4)
+        lay.addWidget(self.grid_host)
+        lay.addStretch(1)
+        self.note = QLabel(objectName="boardMuted")
+        self.note.setWordWrap(True)
+        lay.addWidget(self.note)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(250)
+        ctx.bridge.journalEntries.connect(self._on_entries)
+        self.retranslate()
+
+    # --- following -------------------------------------------------------------------------------
+
+    def _on_entries(self, entries: list) -> None:
+        mine = [e for e in entries if e.kind.startswith("auction.")]
+        if not mine:
+            return
+        for e in mine:
+            if e.kind in ("auction.lot_opened", "auction.bid", "auction.result", "auction.call") and e.payload.get("lot_code"):
+                self.session_id, self.lot_code = e.payload["session_id"], e.payload["lot_code"]
+        self.rendered_seq = max(e.seq for e in mine)
+        if any(e.kind == "auction.bid" for e in mine):
+            self._flash_until = time.monotonic() + 3.0
+        self.refresh()
+
+    def show_lot(self, session_id: str, lot_code: str) -> None:
+        self.session_id, self.lot_code = session_id, lot_code
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.session_id is None:
+            self._pick()
+        try:
+            self.view = self.service.lot(self.session_id, self.lot_code, last_bids=LAST_BIDS) if self.session_id and self.lot_code else None
+        except AuctionError:
+            self.view = None
+        self._render()
+        self.last_render_ms = time.monotonic() * 1000.0
+
+    def _pick(self) -> None:
+        room = self.ctx.hall.config.site.room_code or None
+        for sess in self.service.auction_sessions(room_code=room):
+            lot = self.service.open_lot_of(sess.session_id)
+            if lot:
+                self.session_id, self.lot_code = sess.session_id, lot
+                return
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        now = self.ctx.hall.clock.now()
+        self.clock.setText(f"{beijing(now):%H:%M:%S}")
+        self._render_calls()
+        if self._flash_until and time.monotonic() > self._flash_until:
+            self._flash_until = 0.0
+            self._set_received("")
+
+    def _render_calls(self) -> None:
+        v = self.view
+        if v is None or v.state != "open":
+            self.calls.setText("")
+            return
+        left = v.seconds_to_next_call(self.ctx.hall.clock.now())
+        done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
+        if v.call_no >= 3:
+            self.calls.setText(self.tr("%1 · 即将落槌").replace("%1", done))
+        elif left is not None:
+            nxt = call_name(v.call_no + 1)
+            self.calls.setText(self.tr("%1 · %2 秒后%3").replace("%1", done).replace("%2", str(int(left + 0.999))).replace("%3", nxt))
+        else:
+            self.calls.setText(done)
+
+    def _clear(self) -> None:
+        while self.grid.count():
+            w = self.grid.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+
+    def _set_received(self, text: str) -> None:
+        self.received.setText(text)
+        self.received.setProperty("empty", "false" if text else "true")
+        self.received.style().unpolish(self.received)
+        self.received.style().polish(self.received)
+
+    def _render(self) -> None:
+        self._clear()
+        v = self.view
+        if v is None:
+            self.title.setText(self.tr("拍卖大厅"))
+            self.lot.setText(self.tr("拍卖会即将开始，请竞买人凭号牌入座"))
+            for w in (self.rules, self.price_caption, self.price, self.capitals, self.leading, self.calls):
+                w.setText("")
+            self._set_received("")
+            self.note.setText(self.tr("时间以交易平台时钟为准"))
+            self.tick()
+            return
+        self.title.setText(self.tr("拍卖大厅 · %1").replace("%1", state_name(v.state)))
+        self.lot.setText(f"{v.lot_code}　{v.title}")
+        rules = [self.tr("起拍价 %1").replace("%1", format_money(v.start_price, v.price_unit)),
+                 self.tr("加价幅度 %1").replace("%1", format_money(v.increment, v.price_unit))]
+        if v.cap_price:
+            rules.append(self.tr("最高限价 %1").replace("%1", format_money(v.cap_price, v.price_unit)))
+        rules.append(self.tr("本标的设有保留价") if v.has_reserve else self.tr("本标的无保留价"))
+        self.rules.setText("　·　".join(rules))
+        if v.state in ("sold",):
+            self.price_caption.setText(self.tr("成交 · 成交价"))
+            amount = v.hammer_price
+            self.leading.setText(self.tr("买受人号牌 %1").replace("%1", v.buyer_paddle or ""))
+        elif v.state in ("unsold", "terminated"):
+            self.price_caption.setText(state_name(v.state))
+            amount = None
+            self.leading.setText("")
+        elif v.current_price is not None:
+            self.price_caption.setText(self.tr("当前最高应价"))
+            amount = v.current_price
+            self.leading.setText(self.tr("当前最高 %1 号").replace("%1", v.leading_paddle or ""))
+        else:
+            self.price_caption.setText(self.tr("起拍价 · 等待应价"))
+            amount = v.start_price
+            self.leading.setText("")
+        self.price.setText(format_money(amount, v.price_unit) if amount else "—")
+        self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
+        self._fit_price()
+        if v.capped_paddles and v.state == "open":
+            self.leading.setText(self.tr("已达最高限价：%1 号 · 落槌时摇号").replace("%1", "、".join(v.capped_paddles)))
+        self.price.setProperty("state", v.state)
+        self.price.style().unpolish(self.price)
+        self.price.style().polish(self.price)
+        last = next((b for b in reversed(v.bids) if b.accepted and not b.corrected), None)
+        if self._flash_until and last is not None and v.state == "open":
+            self._set_received(self.tr("出价已收到：%1 号 %2").replace("%1", last.paddle_no)
+                               .replace("%2", format_money(last.amount, v.price_unit)))
+        elif v.state != "open" or not self._flash_until:
+            self._set_received("")
+        heads = (self.tr("时间"), self.tr("号牌"), self.tr("应价"), "")
+        for col, h in enumerate(heads):
+            self.grid.addWidget(QLabel(h, objectName="auctionBoardHead"), 0, col)
+        rows = LAST_BIDS if self.height() > self.width() else LAST_BIDS - 1
+        valid = [b for b in v.bids if b.accepted][-rows:][::-1]
+        for r, b in enumerate(valid, start=1):
+            self.grid.addWidget(QLabel(f"{beijing(b.at):%H:%M:%S}", objectName="auctionBoardRow"), r, 0)
+            self.grid.addWidget(QLabel(b.paddle_no, objectName="auctionBoardRow"), r, 1)
+            self.grid.addWidget(QLabel(format_money(b.amount, v.price_unit), objectName="auctionBoardRow"), r, 2)
+            mark = self.tr("已更正") if b.corrected else (self.tr("挂牌报价") if b.source == "listing" else "")
+            self.grid.addWidget(QLabel(mark, objectName="auctionBoardRow"), r, 3)
+        self.grid.setColumnStretch(2, 1)
+        self.note.setText(self.tr("应价一经确认不得撤回 · 三次报价无人应价即落槌 · 时间以交易平台时钟为准"))
+        self.tick()
+
+    def _fit_price(self) -> None:
+        """The price as large as the width allows (150 px at most): 万元 amounts are long on a portrait screen."""
+        text = self.price.text() or "0"
+        font = QFont(self.price.font())
+        font.setPixelSize(100)
+        advance = max(1, QFontMetrics(font).horizontalAdvance(text))
+        px = int(min(128, 100 * (self.width() - 110) / advance))
+        self.price.setStyleSheet(f"font-size: {max(48, px)}px;")
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_price()
+
+    def retranslate(self) -> None:
+        self.refresh()
