@@ -1,0 +1,106 @@
+"""The auctioneer console and the audience screen as real Qt widgets in a real terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp, grab
+from hallkiosk.demo import _login
+from kiosk.auction import AuctionService
+from kiosk.auction.demo import check_in_all
+from kiosk.config import Config
+from tests.helpers.screens import clipped_texts
+from ui.theme import LANDSCAPE, PORTRAIT
+
+
+@pytest.fixture
+def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=1))
+    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True)
+    _login(term, "auctioneer")
+    yield term
+    term.window._allow_close = True
+    term.stop()
+    term.window.deleteLater()
+    if term.big_screen is not None:
+        term.big_screen.deleteLater()
+
+
+def pump(qtbot, cond, timeout: int = 3000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(cond, timeout=timeout)
+
+
+def test_console_floor_bid_with_pad_next_amount_and_refusal_wording(auctioneer: Terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    svc: AuctionService = auctioneer.auction.service
+    console = auctioneer.auction.screens["console"]
+    cars = console.session_id
+    check_in_all(auctioneer.hall, cars)
+    console.select_lot(cars, "L-0002")
+    assert "无保留价" in console.rules.text()
+    console.open_lot()
+    assert svc.lot(cars, "L-0002").state == "open"
+    console.paddle.setFocus()
+    for k in "03":
+        console._press(k)
+    console.submit_bid()  # amount empty → the next amount (start price)
+    v = svc.lot(cars, "L-0002")
+    assert (v.current_price, v.leading_paddle) == ("28000.00", "03")
+    assert "出价已收到" in console.message.text() and "当前最高" in console.message.text()
+    console.paddle.setText("01")
+    console.submit_bid()
+    assert "未报名" in console.message.text() and console.message.property("ok") == "false"
+    assert "当前最高：03 号" in console.leading.text() and "贰万捌仟元整" in console.capitals.text()
+    assert console.table.rowCount() == 2 and "拒绝" in console.table.item(0, 3).text()
+
+
+def test_console_reserve_panel_never_shows_the_reserve(auctioneer: Terminal) -> None:
+    console = auctioneer.auction.screens["console"]
+    cars = console.session_id
+    console.select_lot(cars, "L-0001")
+    assert console.reserve_box.isVisibleTo(console) and not console.b_open.isEnabled()
+    console.reserve.setText("38888")
+    console.my_pin.setText("222222")
+    console.sup_user.setText("supervisor")
+    console.sup_pin.setText("444444")
+    console.enter_reserve()
+    assert "已录入" in console.message.text() and console.b_open.isEnabled()
+    assert console.reserve.text() == "" and not console.reserve_box.isVisibleTo(console)
+    texts = " ".join(w.text() for w in console.findChildren(type(console.message)))
+    assert "38888" not in texts and "38,888" not in texts
+
+
+def test_audience_screen_received_leading_sold_apart_and_layout(auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    svc: AuctionService = auctioneer.auction.service
+    board = auctioneer.auction.screens["big_screen"]
+    console = auctioneer.auction.screens["console"]
+    _, land = [s.session_id for s in svc.auction_sessions()]
+    check_in_all(auctioneer.hall, land)
+    lot = svc.lots(land)[0].lot_code
+    svc.open_lot(land, lot, actor="auctioneer")
+    console.select_lot(land, lot)
+    svc.bid(land, lot, "01", "16500")
+    pump(qtbot, lambda: "16,500" in board.price.text())
+    assert board.price_caption.text() == "当前最高应价" and "当前最高 01 号" == board.leading.text()
+    assert "出价已收到：01 号" in board.received.text() and "成交" not in board.title.text()
+    assert "壹亿陆仟伍佰万元整" == board.capitals.text()
+    for w, h in (LANDSCAPE, PORTRAIT):
+        path = tmp_path / f"board-{w}x{h}.png"
+        grab(auctioneer.big_screen, str(path), (w, h))
+        assert auctioneer.big_screen.size().width() == w and auctioneer.big_screen.size().height() == h
+        assert clipped_texts(board) == []
+        grab(auctioneer.window, str(tmp_path / f"console-{w}x{h}.png"), (w, h))
+        assert auctioneer.window.size().width() == w and auctioneer.window.size().height() == h
+    # the console calls by itself every call_seconds (1 s here) without a bid: 第一次/第二次/第三次
+    pump(qtbot, lambda: svc.lot(land, lot, last_bids=0).call_no >= 3, 6000)
+    assert "第三次报价" in board.calls.text() or "第三次报价" in console.calls.text()
+    svc.hammer(land, lot, actor="auctioneer")
+    pump(qtbot, lambda: "成交" in board.title.text())
+    assert board.price_caption.text().startswith("成交") and "买受人号牌 01" == board.leading.text()
+    assert board.received.text() == ""
+    QApplication.processEvents()
