@@ -31,32 +31,32 @@
 <context>
     <name>AttendanceBoard</name>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="216" />
+        <location filename="../../ui/checkin/attendance.py" line="218" />
         <source>今日暂无开标、拍卖安排</source>
         <translation>No openings or auctions today</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="220" />
+        <location filename="../../ui/checkin/attendance.py" line="222" />
         <source>已到 %1 / %2</source>
         <translation>Present %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="233" />
+        <location filename="../../ui/checkin/attendance.py" line="235" />
         <source>号牌 %1</source>
         <translation>Paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="234" />
+        <location filename="../../ui/checkin/attendance.py" line="236" />
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="243" />
+        <location filename="../../ui/checkin/attendance.py" line="245" />
         <source>签到情况</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="244" />
+        <location filename="../../ui/checkin/attendance.py" line="246" />
         <source>请在签到机刷身份证签到。签到信息实时更新。</source>
         <translation>Check in at the kiosk with your ID card. This list updates live.</translation>
     </message>
@@ -64,72 +64,72 @@
 <context>
     <name>AttendanceTab</name>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="125" />
+        <location filename="../../ui/checkin/attendance.py" line="127" />
         <source>已签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="125" />
+        <location filename="../../ui/checkin/attendance.py" line="127" />
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="127" />
+        <location filename="../../ui/checkin/attendance.py" line="129" />
         <source>（待确认）</source>
         <translation> (to confirm)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="143" />
+        <location filename="../../ui/checkin/attendance.py" line="145" />
         <source>今日没有场次</source>
         <translation>No sessions today</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="145" />
+        <location filename="../../ui/checkin/attendance.py" line="147" />
         <source>已签到 %1 / %2</source>
         <translation>Checked in %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="147" />
+        <location filename="../../ui/checkin/attendance.py" line="149" />
         <source>号牌 %1 个</source>
         <translation>%1 paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="152" />
+        <location filename="../../ui/checkin/attendance.py" line="154" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="152" />
+        <location filename="../../ui/checkin/attendance.py" line="154" />
         <source>投标人/竞买人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="152" />
+        <location filename="../../ui/checkin/attendance.py" line="154" />
         <source>签到人</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="152" />
+        <location filename="../../ui/checkin/attendance.py" line="154" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="152" />
+        <location filename="../../ui/checkin/attendance.py" line="154" />
         <source>签到号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="153" />
+        <location filename="../../ui/checkin/attendance.py" line="155" />
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="153" />
+        <location filename="../../ui/checkin/attendance.py" line="155" />
         <source>保证金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="155" />
+        <location filename="../../ui/checkin/attendance.py" line="157" />
         <source>名单随签到实时更新（含其他终端）。签到人姓名已脱敏。</source>
         <translation>The list updates live with check-ins on every terminal. Names are masked.</translation>
     </message>
@@ -353,37 +353,37 @@
 <context>
     <name>ManualCheckin</name>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="38" />
+        <location filename="../../ui/checkin/clerk.py" line="39" />
         <source>身份证阅读器故障</source>
         <translation>ID card reader out of order</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="39" />
+        <location filename="../../ui/checkin/clerk.py" line="40" />
         <source>护照等其他证件持有人</source>
         <translation>Passport or other document holder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="40" />
+        <location filename="../../ui/checkin/clerk.py" line="41" />
         <source>身份证过期，已核验临时身份证</source>
         <translation>ID card expired; temporary ID card checked</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="41" />
+        <location filename="../../ui/checkin/clerk.py" line="42" />
         <source>黑名单数据过期，已人工查询信用信息</source>
         <translation>Blacklist data out of date; credit records checked by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="42" />
+        <location filename="../../ui/checkin/clerk.py" line="43" />
         <source>摄像头故障，已当面核对身份</source>
         <translation>Camera out of order; identity checked in person</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="43" />
+        <location filename="../../ui/checkin/clerk.py" line="44" />
         <source>迟到，经主持人同意</source>
         <translation>Late arrival, approved by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="49" />
+        <location filename="../../ui/checkin/clerk.py" line="50" />
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
@@ -391,182 +391,182 @@
 <context>
     <name>ManualCheckinTab</name>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="153" />
+        <location filename="../../ui/checkin/clerk.py" line="162" />
         <source>已签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="153" />
+        <location filename="../../ui/checkin/clerk.py" line="162" />
         <source>未签到</source>
         <translation>Not checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="158" />
+        <location filename="../../ui/checkin/clerk.py" line="167" />
         <source>找到 %1 条报名</source>
         <translation>%1 registrations found</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="159" />
+        <location filename="../../ui/checkin/clerk.py" line="168" />
         <source>没有找到今日的报名（可按单位名称、信用代码、代表姓名或证件号查找）</source>
         <translation>No registration found today (search by company name, credit code, representative's name or document number)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="179" />
+        <location filename="../../ui/checkin/clerk.py" line="188" />
         <source>请先选择报名并填写姓名和证件号码</source>
         <translation>Select a registration and enter the name and document number first</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="192" />
+        <location filename="../../ui/checkin/clerk.py" line="201" />
         <source>不可越权办理</source>
         <translation>cannot be overridden</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="195" />
+        <location filename="../../ui/checkin/clerk.py" line="204" />
         <source>该报名已签到</source>
         <translation>This registration is already checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="196" />
+        <location filename="../../ui/checkin/clerk.py" line="205" />
         <source>核验通过，可以签到</source>
         <translation>All checks passed: ready to check in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="202" />
+        <location filename="../../ui/checkin/clerk.py" line="211" />
         <source>请先选择报名</source>
         <translation>Select a registration first</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="215" />
+        <location filename="../../ui/checkin/clerk.py" line="224" />
         <source>未签到：%1</source>
         <translation>Not checked in: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="219" />
+        <location filename="../../ui/checkin/clerk.py" line="228" />
         <source>已签到：签到号 %1</source>
         <translation>Checked in: no. %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="221" />
+        <location filename="../../ui/checkin/clerk.py" line="230" />
         <source>竞买号牌 %1</source>
         <translation>Paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="234" />
+        <location filename="../../ui/checkin/clerk.py" line="243" />
         <source>该报名尚未签到，无法补打</source>
         <translation>This registration is not checked in: nothing to reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="238" />
+        <location filename="../../ui/checkin/clerk.py" line="247" />
         <source>正在补打签到单……</source>
         <translation>Reprinting the slip…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="244" />
+        <location filename="../../ui/checkin/clerk.py" line="253" />
         <source>签到单已打印</source>
         <translation>slip printed</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="246" />
+        <location filename="../../ui/checkin/clerk.py" line="255" />
         <source>打印失败：%1</source>
         <translation>printing failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="261" />
+        <location filename="../../ui/checkin/clerk.py" line="270" />
         <source>窗口当面核对身份</source>
         <translation>Identity checked in person at the window</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="265" />
+        <location filename="../../ui/checkin/clerk.py" line="274" />
         <source>单位名称、统一社会信用代码、代表姓名或证件号码</source>
         <translation>Company name, credit code, representative's name or document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="266" />
+        <location filename="../../ui/checkin/clerk.py" line="275" />
         <source>查找</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="267" />
+        <location filename="../../ui/checkin/clerk.py" line="276" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="267" />
+        <location filename="../../ui/checkin/clerk.py" line="276" />
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="267" />
+        <location filename="../../ui/checkin/clerk.py" line="276" />
         <source>投标人/竞买人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="267" />
+        <location filename="../../ui/checkin/clerk.py" line="276" />
         <source>授权代表</source>
         <translation>Representatives</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="268" />
+        <location filename="../../ui/checkin/clerk.py" line="277" />
         <source>保证金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="268" />
+        <location filename="../../ui/checkin/clerk.py" line="277" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="269" />
+        <location filename="../../ui/checkin/clerk.py" line="278" />
         <source>到场人姓名</source>
         <translation>Name of the person present</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="270" />
+        <location filename="../../ui/checkin/clerk.py" line="279" />
         <source>证件号码</source>
         <translation>Document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="271" />
+        <location filename="../../ui/checkin/clerk.py" line="280" />
         <source>人工签到原因</source>
         <translation>Reason for manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="272" />
+        <location filename="../../ui/checkin/clerk.py" line="281" />
         <source>与报名登记一致</source>
         <translation>As registered</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="273" />
+        <location filename="../../ui/checkin/clerk.py" line="282" />
         <source>身份证或护照号码（仅用于核对，不保存明文）</source>
         <translation>ID card or passport number (only compared, never stored in clear)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="280" />
+        <location filename="../../ui/checkin/clerk.py" line="289" />
         <source>越权办理：%1</source>
         <translation>Override: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="281" />
+        <location filename="../../ui/checkin/clerk.py" line="290" />
         <source>核验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="282" />
+        <location filename="../../ui/checkin/clerk.py" line="291" />
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="283" />
+        <location filename="../../ui/checkin/clerk.py" line="292" />
         <source>补打签到单</source>
         <translation>Reprint slip</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="284" />
-        <source>待工作人员确认的签到（无人脸照片）</source>
-        <translation>Check-ins awaiting a clerk's confirmation (no face photo)</translation>
+        <location filename="../../ui/checkin/clerk.py" line="293" />
+        <source>待确认（无人脸照片）</source>
+        <translation>To confirm (no face photo)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="285" />
+        <location filename="../../ui/checkin/clerk.py" line="294" />
         <source>已当面核对，确认</source>
         <translation>Checked in person — confirm</translation>
     </message>

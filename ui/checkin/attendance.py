@@ -73,6 +73,8 @@ class AttendanceTab(Retranslatable, QWidget):
         top = QHBoxLayout()
         self.pick = QComboBox()
         self.pick.setMinimumHeight(56)
+        self.pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pick.setMinimumContentsLength(16)
         self.pick.currentIndexChanged.connect(lambda _i: self.refresh_list())
         self.summary = QLabel(objectName="h2")
         top.addWidget(self.pick, 3)
