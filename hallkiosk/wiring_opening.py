@@ -22,8 +22,6 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-
 from kiosk.clock import PlatformClock
 from kiosk.opening import OpeningError, OpeningService
 from ui.opening.ports import DecryptResult, OpeningPorts
@@ -126,11 +124,11 @@ def attach(term: Any) -> OpeningWiring:
             ports.request_decrypt = loop.request
             term.threads.start("opening-decrypt", loop.run)
             term.threads.on_stop(client.close)
-        from ui.opening.console import OpeningConsole
+        from ui.opening.console import OpeningConsole, tab_title
 
         page = term.window.page
         console = OpeningConsole(term.ctx, service, ports, lambda: page.operator)
-        page.work.add_tab(console, lambda: QCoreApplication.translate("Opening", "开标"))
+        page.work.add_tab(console, tab_title)
         screens["console"] = console
     if role in ("host", "board"):
         from ui.opening.board import OpeningBoard
@@ -188,6 +186,16 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
     return session
 
 
+def _sandbox_decrypt_pace(platform_url: str, step_s: float) -> None:
+    from urllib.parse import urlsplit
+
+    import requests
+
+    parts = urlsplit(platform_url)
+    with requests.Session() as http:
+        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json={"decrypt_step_s": step_s}, timeout=5).raise_for_status()
+
+
 # --- the demo tour ----------------------------------------------------------------------------------------
 
 
@@ -219,6 +227,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
     reschedule_on_sandbox(cfg.platform.url, full, start, today=today)
     reschedule_on_sandbox(cfg.platform.url, failing, start, today=today)
+    _sandbox_decrypt_pace(cfg.platform.url, 1.0)  # one bid a second, so the progress is visible
     host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
                                    opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
     term = build_terminal(host_cfg, "host", follow=True, big_screen=True)

@@ -41,6 +41,10 @@ from ui.widgets import Retranslatable, bilingual
 SHOWN_STAGES = STAGES[1:]
 
 
+def tab_title() -> str:
+    return QCoreApplication.translate("Opening", "开标")
+
+
 def stage_name(stage: str) -> str:
     names = {
         "scheduled": QCoreApplication.translate("Opening", "待开标"),
@@ -505,8 +509,7 @@ class OpeningConsole(Retranslatable, QWidget):
             return self.service.start_decryption(sid, self._op(), starter=None)
         self.busy = True
         self.ports.request_decrypt(sid, self._op())
-        self.message.setProperty("error", False)
-        self.message.setText(self.tr("正在请求交易平台解密…（最长等待 15 秒）"))
+        self._note(self.tr("正在请求交易平台解密…（最长等待 15 秒）"))
         QTimer.singleShot(15000, self._decrypt_timeout)
         return None
 
@@ -518,7 +521,7 @@ class OpeningConsole(Retranslatable, QWidget):
     def _on_decrypt(self, result: DecryptResult) -> None:
         self.busy = False
         if result.ok:
-            self.message.setText(self.tr("交易平台已开始解密"))
+            self._note(self.tr("交易平台已开始解密"))
         else:
             self._show_error(OpeningError("decrypt", result.error_zh, result.error_en))
         self.refresh_view()
@@ -540,7 +543,16 @@ class OpeningConsole(Retranslatable, QWidget):
         self.refresh_view()
 
     def _show_error(self, exc: OpeningError) -> None:
-        self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+        self._set_message(bilingual(self.ctx, exc.zh, exc.en), ok=False)
+
+    def _note(self, text: str) -> None:
+        self._set_message(text, ok=True)
+
+    def _set_message(self, text: str, *, ok: bool) -> None:
+        self.message.setProperty("ok", ok)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
 
     def _on_card(self, event) -> None:  # type: ignore[no-untyped-def]
         v = self.view
@@ -549,7 +561,7 @@ class OpeningConsole(Retranslatable, QWidget):
         pid = self.ctx.hall.person_hmac(event.card.id_number)
         try:
             self.service.confirm_by_card(v.session_id, pid)
-            self.message.setText(self.tr("已确认：%1").replace("%1", event.card.name[:1] + "*" * (len(event.card.name) - 1)))
+            self._note(self.tr("已确认：%1").replace("%1", event.card.name[:1] + "*" * (len(event.card.name) - 1)))
         except OpeningError as exc:
             self._show_error(exc)
         self.refresh_view()

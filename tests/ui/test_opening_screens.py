@@ -1,0 +1,215 @@
+"""The opening console and big screen as a user drives them: buttons, card on the reader, errors shown,
+no clipped text in both orientations and in English."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import build_terminal, ensure_qapp, grab
+from hallkiosk.demo import seed_demo
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
+from kiosk.feeds import apply_page
+from kiosk.hall import Hall
+from kiosk.ports import CardEvent, IdCard
+from kiosk.timeutil import BEIJING, rfc3339
+from sync.sandbox.seed import bid_result_key, demo_day
+from tests.helpers.screens import clipped_texts
+from ui.opening.ports import DecryptResult
+
+TODAY = dt.datetime.now(BEIJING).date()
+DAY = demo_day(TODAY)
+S2 = DAY["sessions"][1]["session_id"]
+S1 = DAY["sessions"][0]["session_id"]
+START2 = dt.datetime.combine(TODAY, dt.time(10, 0), BEIJING)
+REGS2 = [r for r in DAY["registrations"] if r["session_id"] == S2]
+
+
+@pytest.fixture
+def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ensure_qapp()
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seed_demo(cfg)
+    cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, room_code="KB-01"))
+    hall = Hall.open(cfg, clock=FixedClock(START2 - dt.timedelta(minutes=10)))
+    term = build_terminal(cfg, "host", follow=True, devices=False, sync=False, big_screen=True, hall=hall)
+    page = term.window.page
+    page.login.user.setText("host")
+    page.login.pin.setText("111111")
+    page.login.submit()
+    con = term.opening.screens["console"]
+    page.work.setCurrentWidget(con)
+    con.select_session(S2)
+    yield term
+    term.window._allow_close = True
+    term.stop()
+
+
+def checkin(hall: Hall, session_id: str, reg: dict) -> None:
+    rep = reg["representatives"][0]
+    with hall.unit() as s:
+        hall.journal.append(s, "checkin.recorded", {
+            "session_id": session_id, "registration_id": reg["registration_id"], "person_name": rep["name"][0] + "*",
+            "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
+            "checked_in_at": rfc3339(hall.clock.now()),
+        })
+
+
+def click(con, key: str) -> None:  # type: ignore[no-untyped-def]
+    assert key in con.action_buttons, (key, con.view.stage, con.message.text())
+    con.action_buttons[key].click()
+
+
+def card_of(reg: dict) -> IdCard:
+    rep = reg["representatives"][0]
+    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",  # type: ignore[arg-type]
+                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+
+
+def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    term = host
+    hall = term.hall
+    con = term.opening.screens["console"]
+    big = term.opening.screens["big_screen"]
+    assert term.big_screen.page.currentWidget() is big
+    assert "还有 0:10:00" in con.countdown.text()
+    ports = term.opening.ports
+    svc = term.opening.service
+
+    # The platform at the outermost boundary: accepts the request, posts the result back.
+    def request(sid: str, operator) -> None:  # type: ignore[no-untyped-def]
+        try:
+            svc.start_decryption(sid, operator, starter=lambda _sid: None)
+            ports.post_decrypt_result(DecryptResult(sid, True))
+        except Exception as exc:  # noqa: BLE001
+            ports.post_decrypt_result(DecryptResult(sid, False, getattr(exc, "zh", str(exc)), str(exc)))
+
+    ports.request_decrypt = request
+    for r in REGS2[:3]:
+        checkin(hall, S2, r)
+    click(con, "announce")
+    click(con, "publish")
+    assert "投标截止时间未到" in con.message.text()  # refused before the deadline, said why
+    hall.clock.set(START2)
+    click(con, "publish")
+    click(con, "attendance")
+    assert con.view.stage == "attendance"
+    absent_row = next(i for i, b in enumerate(con.view.bidders) if b.attendance == "absent")
+    click(con, "quorum")
+    assert "缺席原因" in con.message.text()
+    con.table.selectRow(absent_row)
+    con.absence.setCurrentIndex(0)
+    click(con, "absent")
+    click(con, "quorum")
+    click(con, "control_price")
+    click(con, "decrypt")
+    qtbot.waitUntil(lambda: con.view.stage == "decrypting", timeout=3000)
+    qtbot.waitUntil(lambda: big.view is not None and big.view.stage == "decrypting", timeout=2000)
+    assert big.progress.isVisibleTo(big) and big.session_id == S2
+    items = []
+    for i, r in enumerate(DAY["bid_plans"][S2]):
+        data = dict(r, decrypted_at=rfc3339(hall.clock.now()))
+        items.append({"op": "upsert", "key": bid_result_key(data), "version": 500 + i, "data": data})
+    with hall.unit() as s:
+        apply_page(s, "bid_results", items, None, rfc3339(hall.clock.now()), hall.vault, caught_up=True, now=hall.clock.now())
+    svc.refresh_decryption(S2)
+    con.refresh_view()
+    assert con.progress.value() == 4
+    click(con, "finish_decrypt")
+    click(con, "read")
+    qtbot.waitUntil(lambda: "叁佰伍拾贰万捌仟元整" in big.reading.text(), timeout=2000)
+    assert "叁佰伍拾贰万捌仟元整" in big.reading.text() and "352.8000 万元" in big.reading.text()
+    for _ in REGS2[1:]:
+        click(con, "read")
+    click(con, "finish_reading")
+    con.objection.setText("对第2家解密失败有疑问")
+    click(con, "objection")
+    click(con, "close_objections")
+    assert "异议未答复" in con.message.text()
+    con.answer.setText("平台原因，依法视为撤回")
+    click(con, "answer")
+    click(con, "close_objections")
+    assert con.view.stage == "confirmation"
+    for r in REGS2[:3]:
+        term.ctx.bridge.post_card_event(CardEvent("card", card_of(r)))
+    qtbot.waitUntil(lambda: all(b.confirmation for b in con.view.bidders), timeout=3000)
+    assert REGS2[0]["representatives"][0]["id_number"] not in con.message.text()
+    click(con, "finish_confirmation")
+    for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "000000"))):
+        con.sign_users[i].setText(u)
+        con.sign_pins[i].setText(p)
+    click(con, "sign")
+    assert "签字失败" in con.message.text() and con.view.stage == "signing"
+    assert all(not p.text() for p in con.sign_pins)  # PINs never stay on screen
+    for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
+        con.sign_users[i].setText(u)
+        con.sign_pins[i].setText(p)
+    click(con, "sign")
+    assert con.view.stage == "closed" and con.view.record_sha256 in con.hint.text()
+    qtbot.waitUntil(lambda: big.stage.text().startswith("结束"), timeout=2000)
+    for w, h in ((1920, 1080), (1080, 1920)):
+        grab(term.window, str(tmp_path / f"c-{w}.png"), (w, h))
+        assert clipped_texts(con) == []
+
+
+def test_quorum_failure_needs_a_reason_at_the_console(host) -> None:  # type: ignore[no-untyped-def]
+    term = host
+    con = term.opening.screens["console"]
+    hall = term.hall
+    checkin(hall, S2, REGS2[0])
+    click(con, "announce")
+    hall.clock.set(START2)
+    click(con, "publish")
+    click(con, "attendance")
+    for row, b in enumerate(con.view.bidders):
+        if b.attendance == "absent":
+            con.table.selectRow(row)
+            con.absence.setCurrentIndex(1)  # 弃标
+            click(con, "absent")
+    click(con, "quorum")
+    assert "少于 3 家" in con.message.text()
+    click(con, "failed")
+    assert "请填写原因" in con.message.text() and con.view.stage == "attendance"
+    con.reason.setText("有效投标人不足3家，重新招标")
+    click(con, "failed")
+    assert con.view.stage == "signing" and con.view.outcome == "failed_quorum"
+
+
+def test_pause_blocks_and_resume_needs_reason(host) -> None:  # type: ignore[no-untyped-def]
+    con = host.opening.screens["console"]
+    click(con, "announce")
+    click(con, "pause")
+    assert "请填写原因" in con.message.text()
+    con.reason.setText("停电")
+    click(con, "pause")
+    assert con.banner.isVisibleTo(con) and "停电" in con.banner.text()
+    assert set(con.action_buttons) == {"resume"}
+    click(con, "resume")
+    assert con.view.paused
+    con.reason.setText("恢复供电")
+    click(con, "resume")
+    assert not con.view.paused and "publish" in con.action_buttons
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_no_clipped_text_in_both_orientations(host, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    term = host
+    con = term.opening.screens["console"]
+    term.ctx.languages.set(lang)
+    for r in REGS2:
+        checkin(term.hall, S2, r)
+    click(con, "announce")
+    term.hall.clock.set(START2)
+    click(con, "publish")
+    click(con, "attendance")
+    for w, h in ((1920, 1080), (1080, 1920)):
+        grab(term.window, str(tmp_path / f"console-{lang}-{w}.png"), (w, h))
+        assert clipped_texts(con) == [], (lang, w)  # the shell's own header and status bar are not ours
+        grab(term.big_screen, str(tmp_path / f"board-{lang}-{w}.png"), (w, h))
+        assert clipped_texts(term.opening.screens["big_screen"]) == [], (lang, w)
+    if lang == "en":
+        assert con.action_buttons["quorum"].text() != "点名结束，检查投标人数量"
