@@ -159,3 +159,29 @@ def test_big_screen_follows_a_console_in_another_process_within_250ms(qtbot, tmp
         child.stdout.close()
         term.window._allow_close = True
         term.stop()
+
+
+def test_cli_status_and_record(tmp_path: Path) -> None:
+    import hashlib
+    import json as _json
+
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seed_demo(cfg)
+    env_args = ["--data-dir", str(cfg.data_dir)]
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "hallkiosk", *args, *env_args], capture_output=True, text=True,
+                              cwd=str(Path(__file__).resolve().parents[2]), timeout=60)
+
+    r = cli("opening", "status", "--session", S2, "--json")
+    assert r.returncode == 0, r.stderr
+    doc = _json.loads(r.stdout)
+    assert doc["stage"] == "scheduled" and len(doc["bidders"]) == 4
+    r = cli("opening", "status", "--session", "S-NOPE", "--json")
+    assert r.returncode == 2 and "no such" in r.stderr
+    out = tmp_path / "draft.pdf"
+    r = cli("opening", "record", "--session", S2, "--out", str(out))
+    assert r.returncode == 0 and "draft" in r.stdout
+    assert hashlib.sha256(out.read_bytes()).hexdigest() in r.stdout
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "开标记录表" in text
