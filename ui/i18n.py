@@ -21,7 +21,14 @@ def qm_files() -> list:  # type: ignore[type-arg]
 
 
 class Languages:
-    """Installs and removes the English translators on the application."""
+    """Switches the application between Chinese and English.
+
+    The translators are installed on the one QApplication, so the current language is the
+    application's, not this object's: two terminals (or a console and its big screen) in one
+    process always agree, and a new terminal starts from what the application really shows.
+    """
+
+    _PROPERTY = "hallLanguage"
 
     def __init__(self) -> None:
         self._translators: list[QTranslator] = []
@@ -30,19 +37,27 @@ class Languages:
             if not t.load(str(qm)):
                 raise FileNotFoundError(f"cannot load translation {qm}")
             self._translators.append(t)
-        self.current = "zh_CN"
+
+    @property
+    def current(self) -> str:
+        app = QCoreApplication.instance()
+        return str(app.property(self._PROPERTY) or "zh_CN") if app is not None else "zh_CN"
 
     def set(self, lang: str) -> None:
         """Switch to ``lang`` (zh_CN or en); widgets get a LanguageChange event."""
         app = QCoreApplication.instance()
-        if lang == self.current or app is None:
+        if app is None or lang == self.current:
             return
-        for t in self._translators:
-            if lang == "en":
+        installed: list[QTranslator] = app.property("hallTranslators") or []
+        for t in installed:
+            app.removeTranslator(t)
+        if lang == "en":
+            for t in self._translators:
                 app.installTranslator(t)
-            else:
-                app.removeTranslator(t)
-        self.current = lang
+            app.setProperty("hallTranslators", self._translators)
+        else:
+            app.setProperty("hallTranslators", [])
+        app.setProperty(self._PROPERTY, lang)
 
     def toggle(self) -> str:
         self.set("en" if self.current == "zh_CN" else "zh_CN")

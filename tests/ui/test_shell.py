@@ -163,3 +163,17 @@ def test_device_indicator_colour() -> None:
     assert worst_state(st(DeviceState.ONLINE, DeviceState.UNKNOWN)) == "unknown"
     assert worst_state(st(DeviceState.RECONNECTING, DeviceState.ONLINE)) == "unknown"
     assert worst_state(st(DeviceState.UNKNOWN, DeviceState.OFFLINE)) == "error"
+
+
+def test_language_is_the_applications_not_a_terminals(terminal) -> None:  # type: ignore[no-untyped-def]
+    first = terminal("kiosk")
+    first.ctx.languages.set("en")
+    QApplication.processEvents()
+    assert first.window.page.tiles["checkin"].text() == "Check in"
+    second = terminal("kiosk", lang="zh_CN")  # a new terminal applies its configured language…
+    QApplication.processEvents()
+    assert second.ctx.languages.current == first.ctx.languages.current == "zh_CN"  # …and both agree
+    assert first.window.page.tiles["checkin"].text() == "签到"
+    second.ctx.languages.set("en")
+    QApplication.processEvents()
+    assert first.ctx.languages.current == "en" and first.window.page.tiles["checkin"].text() == "Check in"
