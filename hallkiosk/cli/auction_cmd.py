@@ -1,0 +1,187 @@
+"""``hall-kiosk auction``: the auction engine for scripts and tests.
+
+    hall-kiosk auction lots --session S [--json]
+    hall-kiosk auction status --session S --lot L [--json]
+    hall-kiosk auction open --session S --lot L --operator auctioneer [--no-jump] [--grid]
+    hall-kiosk auction bid --session S --lot L --paddle 03 [--amount 33000] [--source floor|keypad] [--json]
+    hall-kiosk auction call --session S --lot L --operator auctioneer
+    hall-kiosk auction hammer --session S --lot L --operator auctioneer [--json]
+    hall-kiosk auction terminate --session S --lot L --operator auctioneer --reason "…"
+    hall-kiosk auction deposits --session S [--json]
+
+The reserve is never entered here (it needs the auctioneer's and a supervisor's PIN at the console)
+and never printed. Exit codes: 0 done, 1 refused by the rules (bid rejected, action not allowed), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from hallkiosk.cli.common import config_from_args, print_json
+from kiosk.auction import AuctionError, AuctionService, LotView
+from kiosk.hall import Hall
+from kiosk.timeutil import rfc3339
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    au = subparsers.add_parser("auction", help="auction hall (拍卖)").add_subparsers(dest="sub", metavar="SUB")
+
+    def lot_parser(name: str, help_text: str, func: Any, *, operator: bool = False) -> argparse.ArgumentParser:
+        p = au.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("--session", required=True, metavar="ID")
+        p.add_argument("--lot", required=True, metavar="CODE")
+        if operator:
+            p.add_argument("--operator", required=True)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+        return p
+
+    p = au.add_parser("lots", parents=[common], help="the session's lots and their state")
+    p.add_argument("--session", required=True, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_lots)
+    lot_parser("status", "one lot: price, leading paddle, calls, last bids", _status)
+    p = lot_parser("open", "announce and open a lot", _open, operator=True)
+    p.add_argument("--no-jump", action="store_true", help="forbid jump bids (跳价)")
+    p.add_argument("--grid", action="store_true", help="amounts on the increment grid only")
+    p = lot_parser("bid", "one bid (validated and journalled, accepted or rejected)", _bid)
+    p.add_argument("--paddle", required=True)
+    p.add_argument("--amount", help="default: the next amount")
+    p.add_argument("--source", choices=("floor", "keypad"), default="floor")
+    p.add_argument("--operator", default="cli")
+    lot_parser("call", "the next call (第一次/第二次/第三次)", _call, operator=True)
+    lot_parser("hammer", "落槌: sold or unsold (after the third call)", _hammer, operator=True)
+    p = lot_parser("terminate", "终止 a lot with a reason", _terminate, operator=True)
+    p.add_argument("--reason", required=True)
+    p = au.add_parser("deposits", parents=[common], help="the deposit ledger (convert / refund)")
+    p.add_argument("--session", required=True, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_deposits)
+
+
+def _lot_dict(v: LotView) -> dict[str, Any]:
+    return {
+        "session_id": v.session_id, "lot_code": v.lot_code, "title": v.title, "state": v.state,
+        "start_price": v.start_price, "increment": v.increment, "price_unit": v.price_unit,
+        "has_reserve": v.has_reserve, "reserve_entered": v.reserve_entered, "cap_price": v.cap_price,
+        "current_price": v.current_price, "leading_paddle": v.leading_paddle, "next_amount": v.next_amount,
+        "capped_paddles": list(v.capped_paddles), "call_no": v.call_no, "hammer_price": v.hammer_price,
+        "buyer_paddle": v.buyer_paddle, "close_reason": v.close_reason, "version": v.version,
+        "bids": [{"seq": b.seq, "paddle_no": b.paddle_no, "amount": b.amount, "source": b.source,
+                  "accepted": b.accepted, "reason": b.reason, "at": rfc3339(b.at), "corrected": b.corrected}
+                 for b in v.bids],
+    }
+
+
+def _run(args: argparse.Namespace, action: Any) -> int:
+    hall = Hall.open(config_from_args(args))
+    try:
+        return action(AuctionService(hall))
+    except AuctionError as exc:
+        print(f"{exc.zh} ({exc.en})", file=sys.stderr)
+        return 2 if exc.code in ("no_lot", "bad_amount", "reason_required") else 1
+    finally:
+        hall.close()
+
+
+def _show(args: argparse.Namespace, v: LotView) -> None:
+    if getattr(args, "json", False):
+        print_json(_lot_dict(v))
+    else:
+        price = v.money(v.current_price) if v.current_price else "—"
+        print(f"{v.lot_code} {v.title} · {v.state} · 当前 {price} · 领先 {v.leading_paddle or '—'} · 报价 {v.call_no}/3")
+
+
+def _lots(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        lots = a.lots(args.session)
+        if not lots:
+            print(f"没有这个场次或标的 no lots for session {args.session}", file=sys.stderr)
+            return 2
+        if args.json:
+            print_json([_lot_dict(v) for v in lots])
+        else:
+            for v in lots:
+                _show(args, v)
+        return 0
+
+    return _run(args, go)
+
+
+def _status(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        _show(args, a.lot(args.session, args.lot, last_bids=20))
+        return 0
+
+    return _run(args, go)
+
+
+def _open(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        _show(args, a.open_lot(args.session, args.lot, actor=args.operator, jump_bids=not args.no_jump, on_grid=args.grid))
+        return 0
+
+    return _run(args, go)
+
+
+def _bid(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        r = a.bid(args.session, args.lot, args.paddle, args.amount, source=args.source, actor=args.operator)
+        if args.json:
+            print_json({"seq": r.seq, "accepted": r.accepted, "reason": r.reason, "amount": r.amount,
+                        "leading_paddle": r.lot.leading_paddle, "current_price": r.lot.current_price})
+        else:
+            print(f"出价已收到 bid received: {args.paddle} {r.amount}" if r.accepted
+                  else f"应价无效 refused: {r.reason_zh} ({r.reason_en})")
+        return 0 if r.accepted else 1
+
+    return _run(args, go)
+
+
+def _call(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        _show(args, a.call(args.session, args.lot, actor=args.operator))
+        return 0
+
+    return _run(args, go)
+
+
+def _result(args: argparse.Namespace, r: Any) -> None:
+    if args.json:
+        print_json({"result": r.result, "hammer_at": rfc3339(r.hammer_at), "hammer_price": r.hammer_price,
+                    "paddle_no": r.paddle_no, "confirmation_sha256": r.confirmation_sha256,
+                    "record_sha256": r.record_sha256, "confirmation_path": r.confirmation_path,
+                    "record_path": r.record_path, "lottery_seed": r.lottery_seed, "reason": r.reason})
+    else:
+        print(f"{r.result} {r.paddle_no or ''} {r.hammer_price or ''} {r.reason or ''}".strip())
+
+
+def _hammer(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        _result(args, a.hammer(args.session, args.lot, actor=args.operator))
+        return 0
+
+    return _run(args, go)
+
+
+def _terminate(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        _result(args, a.terminate(args.session, args.lot, actor=args.operator, reason=args.reason))
+        return 0
+
+    return _run(args, go)
+
+
+def _deposits(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        rows = a.deposit_ledger(args.session)
+        if args.json:
+            print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['lot_code']} {r['registration_id']} {r['paddle_no'] or '—'} {r['amount']} {r['effect']}")
+        return 0
+
+    return _run(args, go)
