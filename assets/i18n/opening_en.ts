@@ -167,32 +167,37 @@
         <translation>Quality %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="177"/>
+        <location filename="../../ui/opening/board.py" line="179"/>
+        <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
+        <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/board.py" line="181"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="177"/>
+        <location filename="../../ui/opening/board.py" line="181"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="177"/>
+        <location filename="../../ui/opening/board.py" line="181"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="177"/>
+        <location filename="../../ui/opening/board.py" line="181"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="177"/>
+        <location filename="../../ui/opening/board.py" line="181"/>
         <source>投标报价</source>
         <translation>Bid price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="188"/>
+        <location filename="../../ui/opening/board.py" line="192"/>
         <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
         <translation>%1 bidders · %2 valid · times by the platform clock</translation>
     </message>
@@ -447,7 +452,7 @@
     <message>
         <location filename="../../ui/opening/console.py" line="570"/>
         <source>今日开标</source>
-        <translation>Today's openings</translation>
+        <translation>Today&apos;s openings</translation>
     </message>
     <message>
         <location filename="../../ui/opening/console.py" line="572"/>

@@ -174,6 +174,10 @@ class OpeningBoard(Retranslatable, QWidget):
             self.reading.show()
         else:
             self.reading.hide()
+        if v.stage in ("scheduled", "announced"):
+            # The list is public only once the deadline has passed (bids may still arrive before it).
+            self.note.setText(self.tr("投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准"))
+            return
         heads = (self.tr("序号"), self.tr("投标人"), self.tr("签到"), self.tr("解密"), self.tr("投标报价"))
         for col, h in enumerate(heads):
             self._cell(h, 0, col, "openingBoardHead")
