@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-
 from kiosk.auction import AuctionService, BidOutcome
 from kiosk.config import Config
 from kiosk.ports import KeypadEvent
@@ -70,7 +68,7 @@ def attach(term: Any) -> AuctionWiring:
 
         page = term.window.page
         console = AuctionConsole(term.ctx, service, lambda: page.operator.username if page.operator else "auctioneer")
-        page.work.add_tab(console, lambda: QCoreApplication.translate("AuctionConsole", "拍卖"), first=True)
+        page.work.add_tab(console, AuctionConsole.tab_title, first=True)
         wiring.screens["console"] = console
         monitor = getattr(term, "monitor", None)
         receiver = monitor.registry.keypads if monitor is not None else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -217,6 +217,10 @@ class AuctionConsole(Retranslatable, QWidget):
         ctx.bridge.journalEntries.connect(self._on_entries)
         self.retranslate()
         self.load_sessions()
+
+    @staticmethod
+    def tab_title() -> str:
+        return QCoreApplication.translate("AuctionConsole", "拍卖")
 
     # --- data ---------------------------------------------------------------------------------
 
