@@ -172,261 +172,280 @@
 <context>
     <name>AuctionConsole</name>
     <message>
-        <location filename="../../ui/auction/console.py" line="223"/>
+        <location filename="../../ui/auction/console.py" line="44"/>
+        <source>现场</source>
+        <translation>Floor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="45"/>
+        <source>竞价器</source>
+        <translation>Keypad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="46"/>
+        <source>挂牌</source>
+        <translation>Listing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="231"/>
         <source>拍卖</source>
         <extracomment>the big screen follows the console</extracomment>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="486"/>
+        <location filename="../../ui/auction/console.py" line="494"/>
         <source>等待应价</source>
         <translation>Waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="488"/>
+        <location filename="../../ui/auction/console.py" line="496"/>
         <source>%1 · 无人应价，请落槌</source>
         <translation>%1 · no bid: drop the hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="490"/>
+        <location filename="../../ui/auction/console.py" line="498"/>
         <source>%1 · %2 秒后%3</source>
         <translation>%1 · %3 in %2 s</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="496"/>
+        <location filename="../../ui/auction/console.py" line="504"/>
         <source>今日暂无拍卖会</source>
         <translation>No auction today</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="508"/>
+        <location filename="../../ui/auction/console.py" line="516"/>
         <source>起拍价 %1</source>
         <translation>Start price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="509"/>
+        <location filename="../../ui/auction/console.py" line="517"/>
         <source>加价幅度 %1</source>
         <translation>Increment %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="511"/>
+        <location filename="../../ui/auction/console.py" line="519"/>
         <source>保证金 %1</source>
         <translation>Deposit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="513"/>
+        <location filename="../../ui/auction/console.py" line="521"/>
         <source>最高限价 %1（达到后摇号）</source>
         <translation>Price cap %1 (lottery once reached)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="515"/>
+        <location filename="../../ui/auction/console.py" line="523"/>
         <source>挂牌最高报价 %1（%2 号）</source>
         <translation>Listing top bid %1 (paddle %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="518"/>
+        <location filename="../../ui/auction/console.py" line="526"/>
         <source>设有保留价：已密封录入</source>
         <translation>Reserve: sealed and entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="518"/>
+        <location filename="../../ui/auction/console.py" line="526"/>
         <source>设有保留价：待录入</source>
         <translation>Reserve: to be entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="520"/>
+        <location filename="../../ui/auction/console.py" line="528"/>
         <source>本标的无保留价（须在竞价前宣布）</source>
         <translation>No reserve (announce before bidding)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="521"/>
-        <location filename="../../ui/auction/console.py" line="588"/>
+        <location filename="../../ui/auction/console.py" line="529"/>
+        <location filename="../../ui/auction/console.py" line="596"/>
         <source>允许跳价</source>
-        <translation>Jump bids allowed</translation>
+        <translation>Jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="521"/>
+        <location filename="../../ui/auction/console.py" line="529"/>
         <source>不允许跳价</source>
         <translation>No jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="522"/>
+        <location filename="../../ui/auction/console.py" line="530"/>
         <source>竞买人 %1 个号牌</source>
         <translation>%1 bidder paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="525"/>
+        <location filename="../../ui/auction/console.py" line="533"/>
         <source>成交价</source>
         <translation>Hammer price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="527"/>
+        <location filename="../../ui/auction/console.py" line="535"/>
         <source>买受人号牌 %1</source>
         <translation>Buyer: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="529"/>
+        <location filename="../../ui/auction/console.py" line="537"/>
         <source>当前最高应价</source>
         <translation>Leading bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="531"/>
+        <location filename="../../ui/auction/console.py" line="539"/>
         <source>当前最高：%1 号</source>
         <translation>Leading: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="533"/>
+        <location filename="../../ui/auction/console.py" line="541"/>
         <source>起拍价</source>
         <translation>Start price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="539"/>
+        <location filename="../../ui/auction/console.py" line="547"/>
         <source>已达限价：%1 号（落槌时摇号）</source>
         <translation>Cap reached: paddles %1 (lottery at the hammer)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="541"/>
+        <location filename="../../ui/auction/console.py" line="549"/>
         <source>下一应价 %1</source>
         <translation>Next bid %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="562"/>
+        <location filename="../../ui/auction/console.py" line="570"/>
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="562"/>
+        <location filename="../../ui/auction/console.py" line="570"/>
         <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="564"/>
+        <location filename="../../ui/auction/console.py" line="572"/>
         <source>拒绝：</source>
         <translation>Refused: </translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="575"/>
+        <location filename="../../ui/auction/console.py" line="583"/>
         <source>拍卖会</source>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="576"/>
+        <location filename="../../ui/auction/console.py" line="584"/>
         <source>标的</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="577"/>
-        <location filename="../../ui/auction/console.py" line="599"/>
+        <location filename="../../ui/auction/console.py" line="585"/>
+        <location filename="../../ui/auction/console.py" line="607"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="578"/>
-        <location filename="../../ui/auction/console.py" line="599"/>
+        <location filename="../../ui/auction/console.py" line="586"/>
+        <location filename="../../ui/auction/console.py" line="607"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="579"/>
-        <source>金额留空即按下一应价；Enter 确认</source>
-        <translation>Leave the amount empty for the next bid; Enter confirms</translation>
+        <location filename="../../ui/auction/console.py" line="587"/>
+        <source>留空 = 下一应价</source>
+        <translation>Empty = next bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="580"/>
+        <source>金额留空即按下一应价；Enter 确认</source>
+        <translation type="vanished">Leave the amount empty for the next bid; Enter confirms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="588"/>
         <source>输入号牌</source>
         <translation>Paddle number</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="581"/>
+        <location filename="../../ui/auction/console.py" line="589"/>
         <source>确认应价 (Enter)</source>
         <translation>Confirm bid (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="582"/>
+        <location filename="../../ui/auction/console.py" line="590"/>
         <source>密封底价（拍卖师与监督人共同录入）</source>
         <translation>Sealed reserve (auctioneer and supervisor together)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="583"/>
+        <location filename="../../ui/auction/console.py" line="591"/>
         <source>底价金额</source>
         <translation>Reserve amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="584"/>
+        <location filename="../../ui/auction/console.py" line="592"/>
         <source>拍卖师 PIN</source>
         <translation>Auctioneer PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="585"/>
+        <location filename="../../ui/auction/console.py" line="593"/>
         <source>监督人用户名</source>
         <translation>Supervisor username</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="586"/>
+        <location filename="../../ui/auction/console.py" line="594"/>
         <source>监督人 PIN</source>
         <translation>Supervisor PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="587"/>
+        <location filename="../../ui/auction/console.py" line="595"/>
         <source>录入底价</source>
         <translation>Enter reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="589"/>
+        <location filename="../../ui/auction/console.py" line="597"/>
         <source>须为幅度整数倍</source>
-        <translation>Multiples of the increment</translation>
+        <translation>On the step grid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="590"/>
+        <location filename="../../ui/auction/console.py" line="598"/>
         <source>宣布开拍</source>
         <translation>Open the lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="591"/>
+        <location filename="../../ui/auction/console.py" line="599"/>
         <source>报价（下一次）</source>
         <translation>Next call</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="592"/>
+        <location filename="../../ui/auction/console.py" line="600"/>
         <source>自动计时报价</source>
         <translation>Timed calls</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="593"/>
+        <location filename="../../ui/auction/console.py" line="601"/>
         <source>落槌</source>
         <translation>Hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="594"/>
+        <location filename="../../ui/auction/console.py" line="602"/>
         <source>新的加价幅度</source>
         <translation>New increment</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="595"/>
+        <location filename="../../ui/auction/console.py" line="603"/>
         <source>调整幅度</source>
-        <translation>Change increment</translation>
+        <translation>Set step</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="596"/>
+        <location filename="../../ui/auction/console.py" line="604"/>
         <source>更正或终止的理由（必填）</source>
         <translation>Reason for a correction or termination (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="597"/>
+        <location filename="../../ui/auction/console.py" line="605"/>
         <source>更正最后应价</source>
         <translation>Correct last bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="598"/>
+        <location filename="../../ui/auction/console.py" line="606"/>
         <source>终止本标的</source>
         <translation>Terminate lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="599"/>
+        <location filename="../../ui/auction/console.py" line="607"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="599"/>
+        <location filename="../../ui/auction/console.py" line="607"/>
         <source>来源 · 结果</source>
         <translation>Source · result</translation>
     </message>

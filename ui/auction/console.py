@@ -39,7 +39,13 @@ from ui.auction.board import call_name, state_name
 from ui.context import UiContext
 from ui.widgets import Retranslatable, bilingual
 
-SOURCE = {"floor": "现场", "keypad": "竞价器", "listing": "挂牌"}
+
+def source_name(source: str) -> str:
+    return {
+        "floor": QCoreApplication.translate("AuctionConsole", "现场"),
+        "keypad": QCoreApplication.translate("AuctionConsole", "竞价器"),
+        "listing": QCoreApplication.translate("AuctionConsole", "挂牌"),
+    }.get(source, source)
 
 
 class AuctionConsole(Retranslatable, QWidget):
@@ -92,7 +98,6 @@ class AuctionConsole(Retranslatable, QWidget):
         self.title = QLabel(objectName="h2")
         self.title.setWordWrap(True)
         self.rules = QLabel(objectName="muted")
-        self.rules.setWordWrap(True)
         self.price_caption = QLabel(objectName="muted")
         self.price = QLabel(objectName="auctionPrice")
         self.price.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -113,22 +118,18 @@ class AuctionConsole(Retranslatable, QWidget):
         # --- bid entry
         mid = QFrame(objectName="auctionPanel")
         ml = QVBoxLayout(mid)
-        self.l_paddle = QLabel(objectName="h2")
+        self.l_paddle = QLabel(objectName="muted")
         self.paddle = QLineEdit(objectName="auctionPaddle")
         self.paddle.setMaxLength(8)
         self.paddle.returnPressed.connect(self.submit_bid)
-        self.l_amount = QLabel(objectName="h2")
+        self.l_amount = QLabel(objectName="muted")
         self.amount = QLineEdit(objectName="auctionAmount")
         self.amount.returnPressed.connect(self.submit_bid)
         self._target = self.paddle
         self.paddle.installEventFilter(self)
         self.amount.installEventFilter(self)
-        fields = QGridLayout()
-        fields.addWidget(self.l_paddle, 0, 0)
-        fields.addWidget(self.paddle, 0, 1)
-        fields.addWidget(self.l_amount, 1, 0)
-        fields.addWidget(self.amount, 1, 1)
-        ml.addLayout(fields)
+        for w in (self.l_paddle, self.paddle, self.l_amount, self.amount):
+            ml.addWidget(w)
         self.hint = QLabel(objectName="muted")
         self.hint.setWordWrap(True)
         ml.addWidget(self.hint)
@@ -144,6 +145,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_bid.setMinimumHeight(72)
         self.b_bid.clicked.connect(self.submit_bid)
         ml.addWidget(self.b_bid)
+        ml.addStretch(1)
         self.mid = mid
         # --- actions and bids
         right = QFrame(objectName="auctionPanel")
@@ -215,6 +217,9 @@ class AuctionConsole(Retranslatable, QWidget):
         self.timer.timeout.connect(self.tick)
         self.timer.start(250)
         ctx.bridge.journalEntries.connect(self._on_entries)
+        self._fixed = (self.l_session, self.l_lot, self.state, self.jump, self.grid_rule, self.auto)
+        for w in self._fixed:
+            w.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.retranslate()
         self.load_sessions()
 
@@ -504,6 +509,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.state.setText(state_name(v.state))
         self.state.setProperty("state", v.state)
         self._repolish(self.state)
+        self.state.setMinimumWidth(self.state.fontMetrics().horizontalAdvance(self.state.text()) + 30)
         self.title.setText(f"{v.lot_code}　{v.title}")
         rules = [self.tr("起拍价 %1").replace("%1", format_money(v.start_price, v.price_unit)),
                  self.tr("加价幅度 %1").replace("%1", format_money(v.increment, v.price_unit))]
@@ -520,7 +526,7 @@ class AuctionConsole(Retranslatable, QWidget):
             rules.append(self.tr("本标的无保留价（须在竞价前宣布）"))
         rules.append(self.tr("允许跳价") if v.jump_bids else self.tr("不允许跳价"))
         rules.append(self.tr("竞买人 %1 个号牌").replace("%1", str(sum(1 for b in self.service.bidders(v.session_id, v.lot_code) if b.eligible))))
-        self.rules.setText("　·　".join(rules))
+        self.rules.setText("\n".join(rules))
         if v.state == "sold":
             self.price_caption.setText(self.tr("成交价"))
             amount = v.hammer_price
@@ -563,7 +569,7 @@ class AuctionConsole(Retranslatable, QWidget):
             else:
                 res = self.tr("拒绝：") + b.reason_zh if self.ctx.languages.current == "zh_CN" else "refused: " + b.reason_en
             cells = (f"{beijing(b.at):%H:%M:%S}", b.paddle_no, format_money(b.amount, v.price_unit, unit=False),
-                     f"{SOURCE.get(b.source, b.source)} · {res}")
+                     f"{source_name(b.source)} · {res}")
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not b.accepted or b.corrected:
@@ -576,7 +582,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.l_lot.setText(self.tr("标的"))
         self.l_paddle.setText(self.tr("号牌"))
         self.l_amount.setText(self.tr("金额"))
-        self.hint.setText(self.tr("金额留空即按下一应价；Enter 确认"))
+        self.hint.setText(self.tr("留空 = 下一应价"))
         self.paddle.setPlaceholderText(self.tr("输入号牌"))
         self.b_bid.setText(self.tr("确认应价 (Enter)"))
         self.l_reserve.setText(self.tr("密封底价（拍卖师与监督人共同录入）"))
@@ -598,3 +604,11 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_terminate.setText(self.tr("终止本标的"))
         self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("号牌"), self.tr("金额"), self.tr("来源 · 结果")])
         self.refresh()
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Labels beside stretching fields keep their whole text in either language."""
+        for w in self._fixed:
+            w.ensurePolished()
+            w.setMinimumWidth(0)
+            w.setMinimumWidth(max(w.sizeHint().width(), w.fontMetrics().horizontalAdvance(w.text())) + (36 if isinstance(w, QCheckBox) else 12))
