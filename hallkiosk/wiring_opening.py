@@ -372,6 +372,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         click("sign")
         shot("13-failed-closed")
         record_pngs(failing, "failed")
+        if term.sync is not None:
+            term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
         term.window._allow_close = True
         term.stop()
