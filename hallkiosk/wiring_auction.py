@@ -175,6 +175,11 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         def done(sid: str, lot: str) -> bool:
             return svc.lot(sid, lot, last_bids=0).state != "pending"
 
+        def paddles(sid: str, lot: str) -> tuple[list[str], list[str]]:
+            """(eligible, checked in but not eligible) paddles of a lot — whoever checked them in."""
+            bs = svc.bidders(sid, lot)
+            return [b.paddle_no for b in bs if b.eligible], [b.paddle_no for b in bs if not b.eligible]
+
         # lot 1: sealed reserve, bids stop below it → unsold (流拍)
         if not done(cars, "L-0001"):
             console.select_lot(cars, "L-0001")
@@ -182,9 +187,11 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.enter_reserve(cars, "L-0001", "36000", auctioneer=("auctioneer", pins["auctioneer"]),
                               supervisor=("supervisor", pins["supervisor"]))
             svc.open_lot(cars, "L-0001", actor="auctioneer")
-            for paddle in ("01", "02", "01", "02"):
-                svc.bid(cars, "L-0001", paddle, actor="auctioneer")
-            svc.bid(cars, "L-0001", "03", actor="auctioneer")  # not registered for this lot: refused
+            ok, _ = paddles(cars, "L-0001")
+            for i in range(4):
+                svc.bid(cars, "L-0001", ok[i % len(ok)], actor="auctioneer")
+            other = next(b.paddle_no for b in svc.bidders(cars, "L-0002"))
+            svc.bid(cars, "L-0001", other, actor="auctioneer")  # not registered for this lot: refused
             console.select_lot(cars, "L-0001")
             pump(0.3)
             shot(term.window, "console-bidding")
@@ -196,8 +203,9 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.open_lot(cars, "L-0002", actor="auctioneer")
             console.select_lot(cars, "L-0002")
             sim.port.wait_connected(5.0)
-            sim.press("03", "BID")
-            sim.press("04", "BID")
+            ok, unpaid = paddles(cars, "L-0002")
+            sim.press(ok[0], "BID")
+            sim.press((unpaid or ok)[0], "BID")  # no deposit: refused
             pump(5.0, lambda: len(wiring.keypad_outcomes) >= 2)
             pump(0.3)
             shot(big, "screen-keypad", (LANDSCAPE,))
@@ -210,7 +218,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         # lot 3: floor bids, sold
         if not done(cars, "L-0003"):
             svc.open_lot(cars, "L-0003", actor="auctioneer")
-            svc.bid(cars, "L-0003", "01", actor="auctioneer")
+            svc.bid(cars, "L-0003", paddles(cars, "L-0003")[0][0], actor="auctioneer")
             calls(cars, "L-0003")
             r = svc.hammer(cars, "L-0003", actor="auctioneer")
             del r
@@ -221,11 +229,12 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             console.select_lot(land, lot)
             pump(0.2)
             shot(big, "screen-listing", (PORTRAIT,))
-            svc.bid(land, lot, "01", "16500", actor="auctioneer")
+            p1, p2 = paddles(land, lot)[0][:2]
+            svc.bid(land, lot, p1, "16500", actor="auctioneer")
             svc.change_increment(land, lot, "200", actor="auctioneer")
-            svc.bid(land, lot, "02", actor="auctioneer")
-            svc.bid(land, lot, "01", "18720", actor="auctioneer")
-            svc.bid(land, lot, "02", actor="auctioneer")
+            svc.bid(land, lot, p2, actor="auctioneer")
+            svc.bid(land, lot, p1, "18720", actor="auctioneer")
+            svc.bid(land, lot, p2, actor="auctioneer")
             console.select_lot(land, lot)
             pump(0.3)
             shot(term.window, "console-cap")
