@@ -358,7 +358,10 @@ class OpeningService:
             if payload is None:
                 payload = {}
             kind = payload.pop("_kind", kind)
+            after = payload.pop("_after", [])
             payload = {"session_id": session_id, "actor": name, **payload, "at": rfc3339(now)}
+            if kind == "opening.stage" and "stage" in payload:
+                payload["stage_zh"] = STAGE_ZH.get(payload["stage"], payload["stage"])
             if reason is not None:
                 payload["reason"] = reason
             if "stage" in payload and kind == "opening.stage":
@@ -370,6 +373,8 @@ class OpeningService:
             st.version = (st.version or 0) + 1
             st.updated_at = now
             self.hall.journal.append(s, kind, payload)
+            for extra_kind, extra_payload in after:  # e.g. opening.record after the closing stage
+                self.hall.journal.append(s, extra_kind, extra_payload)
             s.flush()
             _ = ps
             return self._view(s, session_id, st)
@@ -754,9 +759,9 @@ class OpeningService:
                            created_at=v2.now))
             data["signatures"] = sigs
             st.record_sha256 = sha
-            self.hall.journal.append(s, "opening.record", payload)
             holder.append(RecordResult(sha, path, len(pdf), payload))
-            return {"stage": "closed", "record_sha256": sha, "signed_by": {k: o.username for k, o in ops.items()}}
+            return {"stage": "closed", "record_sha256": sha, "signed_by": {k: o.username for k, o in ops.items()},
+                    "_after": [("opening.record", payload)]}
         self._act(session_id, ops["host"], "opening.stage", fn, roles=None)
         return holder[0]
 

@@ -58,7 +58,7 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
             b.price_text or "—", b.capitals or "—", b.time_limit or "—", b.quality or "—", extra or "—",
             CONF_ZH.get(b.confirmation, b.confirmation),
         ])
-    widths = [10, 50, 24, 14, 20, 28, 42, 17, 14, 26, 16]
+    widths = [10, 50, 24, 14, 20, 28, 42, 17, 14, 25, 16]
     story.append(grid_table(rows, [w * mm for w in widths]))
     story.append(Paragraph("备注：排除及未解密情况", st.heading))
     notes: list[str] = []

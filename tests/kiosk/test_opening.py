@@ -614,3 +614,19 @@ def test_opening_on_postgresql(tmp_path: Path, pg_url: str) -> None:
         assert h.verify_journal().ok
     finally:
         h.close()
+
+
+def test_recording_markers_for_every_stage(hall: Hall) -> None:
+    """Every stage change is a recorder marker in the session's room; the record is the last entry and closes."""
+    from kiosk.recordings.follow import classify
+
+    svc = OpeningService(hall)
+    run_to_signing(hall, svc)
+    svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    entries = kinds(hall)
+    actions = [(k, classify(k, p, "KB-01", "KB-01")) for k, p in entries]
+    stages = [a for k, a in actions if k == "opening.stage"]
+    assert len(stages) == 10 and all(a.kind in ("marker", "close") and a.session_id == S2 for a in stages)
+    assert "宣布开标纪律" in stages[0].label
+    assert entries[-1][0] == "opening.record" and actions[-1][1].kind == "close"
+    assert all(classify(k, p, "KB-03", "KB-01").kind == "ignore" for k, p in entries)  # another room's recorder

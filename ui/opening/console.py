@@ -343,6 +343,10 @@ class OpeningConsole(Retranslatable, QWidget):
         self._render_actions(v)
 
     def _render_table(self, v: OpeningView) -> None:
+        if getattr(self, "_table_stage", None) != (v.session_id, v.stage):
+            self._table_stage = (v.session_id, v.stage)
+            self.table.clearSelection()
+            self.table.setCurrentCell(-1, -1)
         self.table.setRowCount(len(v.bidders))
         current = v.current_reading.registration_id if v.stage == "reading" and v.current_reading else None
         for row, b in enumerate(v.bidders):
