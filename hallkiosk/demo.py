@@ -67,6 +67,9 @@ def seed_demo(cfg: Config) -> dict[str, int]:
                     ]
                     # No cursor: a real pull later lists every feed from the beginning.
                     counts[feed] = apply_page(s, feed, items, None, rfc3339(now), hall.vault, caught_up=True, now=now)
+        from hallkiosk.wiring_queue import seed_demo_queue
+
+        seed_demo_queue(hall)  # services A–D and counters 1–4, once
         existing = {o.username for o in hall.list_operators()}
         with hall.unit() as s:
             for username, name, role, pin in DEMO_OPERATORS:

@@ -15,7 +15,9 @@ from kiosk.config import Config, load_config
 
 @pytest.fixture
 def demo_cfg(tmp_path: Path) -> Config:
-    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    # Boards speak through the fake engine: a test machine has no audio player (the real engine
+    # rightly warns about that, and warnings fail tests).
+    cfg = load_config(data_dir=tmp_path / "hall", environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"})
     seed_demo(cfg)
     return cfg
 
