@@ -630,3 +630,17 @@ def test_recording_markers_for_every_stage(hall: Hall) -> None:
     assert "宣布开标纪律" in stages[0].label
     assert entries[-1][0] == "opening.record" and actions[-1][1].kind == "close"
     assert all(classify(k, p, "KB-03", "KB-01").kind == "ignore" for k, p in entries)  # another room's recorder
+
+
+def test_rule_signed_record_is_immutable(hall: Hall) -> None:
+    """Invariant: once signed, nothing changes the opening (a correction would be a new record)."""
+    svc = OpeningService(hall)
+    run_to_signing(hall, svc)
+    svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    host = op(hall, "host")
+    for call in (lambda: svc.raise_objection(S2, host, "某人", "补充异议"), lambda: svc.pause(S2, host, "x"),
+                 lambda: svc.go_back(S2, host, "x"), lambda: svc.record_refusal(S2, host, REGS2[0]["registration_id"], "x"),
+                 lambda: svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))):
+        with pytest.raises(OpeningError):
+            call()
+    assert len([k for k, _ in kinds(hall) if k == "opening.record"]) == 1
