@@ -48,10 +48,11 @@ class OpeningBoard(Retranslatable, QWidget):
         self.stage = QLabel(objectName="openingBoardStage")
         self.countdown = QLabel(objectName="openingBoardCountdown")
         self.section = QLabel(objectName="boardMuted")
+        self.section.setWordWrap(True)
         mid.addWidget(self.stage)
         mid.addWidget(self.section, 1, Qt.AlignmentFlag.AlignBottom)
-        mid.addWidget(self.countdown)
         lay.addLayout(mid)
+        lay.addWidget(self.countdown)
         self.progress = QProgressBar(objectName="openingBoardProgress")
         self.progress.setMinimumHeight(56)
         lay.addWidget(self.progress)
@@ -113,8 +114,10 @@ class OpeningBoard(Retranslatable, QWidget):
         if v is not None and v.stage in ("scheduled", "announced", "bidders", "attendance", "control_price"):
             self.countdown.setText(self.tr("开标时间 %1 · %2").replace("%1", f"{beijing(v.starts_at):%H:%M}")
                                    .replace("%2", countdown_text(v.starts_at, now)))
+            self.countdown.show()
         else:
             self.countdown.setText("")
+            self.countdown.hide()
 
     def _clear(self) -> None:
         while self.grid.count():
@@ -127,6 +130,7 @@ class OpeningBoard(Retranslatable, QWidget):
     def _cell(self, text: str, row: int, col: int, name: str = "openingBoardRow") -> None:
         lab = QLabel(text, objectName=name)
         lab.setWordWrap(col == 1)
+        lab.setMinimumWidth(1)  # preferred width when there is room; never forces the window wider (portrait switch)
         self.grid.addWidget(lab, row, col)
 
     def _render(self) -> None:
@@ -178,6 +182,28 @@ class OpeningBoard(Retranslatable, QWidget):
             # The list is public only once the deadline has passed (bids may still arrive before it).
             self.note.setText(self.tr("投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准"))
             return
+        if self.height() > self.width():  # portrait: one two-line entry per bidder, room for all of them
+            rows = v.bidders[:MAX_ROWS]
+            for r, b in enumerate(rows):
+                status = " · ".join(x for x in (attendance_name(b).split(" ")[0], decrypt_name(b.decrypt_status),
+                                                 b.price_text if (b.read and b.price) else "") if x)
+                lab = QLabel(f"{b.order}. {b.name}\n　　{status}", objectName="openingBoardRow")
+                lab.setWordWrap(True)
+                lab.setMinimumSize(1, 1)  # never forces the window larger while it switches orientation
+                self.grid.addWidget(lab, r, 0, 1, 5)
+            self._portrait = True
+        else:
+            self._portrait = False
+            self._grid_rows(v, cur)
+        self.note.setText(self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
+                          .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.view is not None and getattr(self, "_portrait", None) != (self.height() > self.width()):
+            self._render()
+
+    def _grid_rows(self, v: OpeningView, cur) -> None:  # type: ignore[no-untyped-def]
         heads = (self.tr("序号"), self.tr("投标人"), self.tr("签到"), self.tr("解密"), self.tr("投标报价"))
         for col, h in enumerate(heads):
             self._cell(h, 0, col, "openingBoardHead")
@@ -189,8 +215,6 @@ class OpeningBoard(Retranslatable, QWidget):
             self._cell(decrypt_name(b.decrypt_status), r, 3)
             self._cell(b.price_text if (b.read and b.price) else "", r, 4)
         self.grid.setColumnStretch(1, 1)
-        self.note.setText(self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
-                          .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
 
     def retranslate(self) -> None:
         self.refresh()
