@@ -122,6 +122,15 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
     click(con, "finish_decrypt")
     click(con, "read")
     qtbot.waitUntil(lambda: "叁佰伍拾贰万捌仟元整" in big.reading.text(), timeout=2000)
+    from PySide6.QtGui import QImage
+
+    for w, h in ((1920, 1080), (1080, 1920), (1920, 1080)):  # 唱标 fits both orientations, switching either way
+        path = tmp_path / f"reading-{w}x{h}.png"
+        grab(term.big_screen, str(path), (w, h))
+        img = QImage(str(path))
+        assert (img.width(), img.height()) == (w, h)
+        assert clipped_texts(big) == []
+        assert big.reading.isVisibleTo(big)
     assert "叁佰伍拾贰万捌仟元整" in big.reading.text() and "352.8000 万元" in big.reading.text()
     for _ in REGS2[1:]:
         click(con, "read")
