@@ -248,6 +248,8 @@ class OpeningConsole(Retranslatable, QWidget):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
         portrait = self.height() > self.width()
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.body.setStretch(0, 2 if portrait else 3)
+        self.body.setStretch(1, 3 if portrait else 2)
         super().resizeEvent(event)
 
     # --- data ---------------------------------------------------------------------------------------
