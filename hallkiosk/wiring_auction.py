@@ -182,8 +182,6 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
 
         # lot 1: sealed reserve, bids stop below it → unsold (流拍)
         if not done(cars, "L-0001"):
-            console.select_lot(cars, "L-0001")
-            shot(term.window, "console-reserve", (LANDSCAPE,))
             svc.enter_reserve(cars, "L-0001", "36000", auctioneer=("auctioneer", pins["auctioneer"]),
                               supervisor=("supervisor", pins["supervisor"]))
             svc.open_lot(cars, "L-0001", actor="auctioneer")
@@ -193,7 +191,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             other = next(b.paddle_no for b in svc.bidders(cars, "L-0002"))
             svc.bid(cars, "L-0001", other, actor="auctioneer")  # not registered for this lot: refused
             console.select_lot(cars, "L-0001")
-            pump(0.3)
+            pump(0.1)
             shot(term.window, "console-bidding")
             shot(big, "screen-bidding")
             calls(cars, "L-0001")
@@ -207,14 +205,13 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             sim.press(ok[0], "BID")
             sim.press((unpaid or ok)[0], "BID")  # no deposit: refused
             pump(5.0, lambda: len(wiring.keypad_outcomes) >= 2)
-            pump(0.3)
-            shot(big, "screen-keypad", (LANDSCAPE,))
+            pump(0.1)
             calls(cars, "L-0002")
             svc.hammer(cars, "L-0002", actor="auctioneer")
             console.refresh()
             big.page.currentWidget().refresh()
             shot(term.window, "console-sold", (LANDSCAPE,))
-            shot(big, "screen-sold")
+            shot(big, "screen-sold", (PORTRAIT,))
         # lot 3: floor bids, sold
         if not done(cars, "L-0003"):
             svc.open_lot(cars, "L-0003", actor="auctioneer")
@@ -227,8 +224,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         if not done(land, lot):
             svc.open_lot(land, lot, actor="auctioneer")
             console.select_lot(land, lot)
-            pump(0.2)
-            shot(big, "screen-listing", (PORTRAIT,))
+            pump(0.1)
             p1, p2 = paddles(land, lot)[0][:2]
             svc.bid(land, lot, p1, "16500", actor="auctioneer")
             svc.change_increment(land, lot, "200", actor="auctioneer")
@@ -236,8 +232,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.bid(land, lot, p1, "18720", actor="auctioneer")
             svc.bid(land, lot, p2, actor="auctioneer")
             console.select_lot(land, lot)
-            pump(0.3)
-            shot(term.window, "console-cap")
+            pump(0.1)
+            shot(term.window, "console-cap", (LANDSCAPE,))
             shot(big, "screen-cap", (LANDSCAPE,))
             calls(land, lot)
             svc.hammer(land, lot, actor="auctioneer")
