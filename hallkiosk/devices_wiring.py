@@ -53,7 +53,11 @@ class DeviceMonitor:
         with self._lock:
             # Running devices are read now, under the lock, so a slow probe above can never
             # overwrite a state their loop reported meanwhile (update() takes the same lock).
-            fresh = [probed[n] if n in probed else self.registry.status(n, probe=False) for n in DEVICE_NAMES]
+            # A device may have been marked running while we probed: its loop's state wins.
+            fresh = [
+                probed[n] if n in probed and n not in self.running else self.registry.status(n, probe=False)
+                for n in DEVICE_NAMES
+            ]
             changed = fresh != self._statuses
             self._statuses = fresh
         if changed:
