@@ -11,8 +11,8 @@ from pathlib import Path
 from hallkiosk.cli import main
 
 
-def hk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hallkiosk", *args], input=stdin, capture_output=True, text=True, timeout=120)
+def hk(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hallkiosk", *args], input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
 def test_operator_and_journal_commands_end_to_end(tmp_path: Path) -> None:
@@ -49,14 +49,22 @@ def test_config_check_names_the_unknown_key(tmp_path: Path, capsys) -> None:  # 
 
 def test_headless_demo_writes_every_screenshot_and_a_verified_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    r = hk("demo", "--headless", "--data-dir", str(tmp_path / "d"), "--out", str(out))
+    # The whole tour, as `make run` does it headless: every role and every capability's tour.
+    r = hk("demo", "--headless", "--data-dir", str(tmp_path / "d"), "--out", str(out), timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["journal"]["verified"] is True
     roles = {s["role"] for s in report["screenshots"]}
     assert roles == {"kiosk", "counter", "board", "host", "auctioneer", "admin"}
+    kinds = {"png": 0, "pdf": 0}
     for shot in report["screenshots"]:
         data = (out / shot["file"]).read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        if shot["file"].endswith(".pdf"):  # the documents the tours produced (records, confirmations)
+            assert data.startswith(b"%PDF")
+            kinds["pdf"] += 1
+        else:
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, shot["file"]
+            kinds["png"] += 1
+    assert kinds["png"] > 100 and kinds["pdf"] >= 3  # every role and capability screen, and their documents
     assert len(report["sessions_today"]) >= 4
     assert "Traceback" not in r.stderr

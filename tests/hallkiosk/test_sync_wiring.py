@@ -26,7 +26,8 @@ def test_terminal_pushes_its_journal_and_shows_the_link(qtbot, tmp_path: Path) -
     try:
         cfg = load_config(data_dir=tmp_path / "hall", environ={})
         cfg = dataclasses.replace(
-            cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID, secret_file=str(tmp_path / "journal.secret"))
+            cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID, secret_file=str(tmp_path / "journal.secret")),
+            queue=dataclasses.replace(cfg.queue, speech_engine="fake"),  # no audio player on a test machine
         )
         term = build_terminal(cfg, "board", devices=False)
         try:
