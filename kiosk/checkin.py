@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
 from kiosk.db.models_checkin import Checkin, CheckinPaddle
+from kiosk.errors import HallError
 from kiosk.feeds import (
     RegistrationMatch,
     active_bans,
@@ -347,13 +348,11 @@ def _most_relevant(refusals: Iterable[Refusal]) -> Refusal:
     return min(items, key=lambda r: _PRIORITY.index(r.code) if r.code in _PRIORITY else len(_PRIORITY))
 
 
-class CheckinError(RuntimeError):
+class CheckinError(HallError):
     """A clerk's request that cannot be carried out (unknown registration, missing reason, …)."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
+    def __init__(self, zh: str, en: str, code: str = "checkin-refused") -> None:
+        super().__init__(code, zh, en)
 
 
 # --- the service ---------------------------------------------------------------------------------

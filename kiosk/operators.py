@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import Operator
+from kiosk.errors import HallError
 from kiosk.journal import Journal
 
 ROLES = ("admin", "host", "auctioneer", "clerk", "supervisor")
@@ -28,14 +29,11 @@ PIN_RE = re.compile(r"^\d{4,12}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-class AccessError(Exception):
+class AccessError(HallError):
     """A login or an operator change was refused; ``zh``/``en`` are for the screen."""
 
     def __init__(self, code: str, zh: str, en: str, *, retry_after_s: int | None = None) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.zh = zh
-        self.en = en
+        super().__init__(code, zh, en)
         self.retry_after_s = retry_after_s
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from kiosk.errors import HallError
 from kiosk.pii import mask_id_number, mask_name
 
 # --- common device state -------------------------------------------------------------------
@@ -31,7 +32,7 @@ class DeviceState(enum.StrEnum):
     NOT_CONFIGURED = "not_configured"
 
 
-class DeviceError(Exception):
+class DeviceError(HallError):
     """A device fault with a message for the screen in Chinese and English.
 
     Attributes:
@@ -39,12 +40,6 @@ class DeviceError(Exception):
         zh: the message for the screen, in Chinese.
         en: the same in English.
     """
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.db.models import JournalHead
 from kiosk.db.models_queue import QCall, QCounter, QDayNumber, QService, QTicket
+from kiosk.errors import HallError
 from kiosk.hall import Hall
 from kiosk.ids import uuid7
 from kiosk.journal import HEAD_ID, Journal
@@ -55,19 +56,13 @@ TOKEN_PREFIX = "HKQ1:"
 BAD_PREFIXES = frozenset("IO")
 
 
-class QueueError(Exception):
+class QueueError(HallError):
     """A queue action that cannot be done, with a message for the screen in Chinese and English.
 
     Codes: ``no-service``, ``inactive``, ``closed`` (outside issuing hours), ``used-up`` (numbers used
     up today), ``no-counter``, ``busy`` (counter has an active ticket), ``idle`` (no active ticket),
     ``recall-limit``, ``not-found``, ``too-early`` (missed ticket reactivated too soon), ``invalid``.
     """
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.zh = zh
-        self.en = en
 
 
 # --- DTOs -------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.db.models import Blob, JournalEntry, JournalHead, PfLot, PfRegistration, PfSession
 from kiosk.db.models_auction import AuctionBid, AuctionDeposit, AuctionLot
+from kiosk.errors import HallError
 from kiosk.feeds import CTX_BIDDER
 from kiosk.money import MoneyError, format_money, parse_money, to_capitals
 from kiosk.pii import mask_name
@@ -70,14 +71,8 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
-class AuctionError(RuntimeError):
+class AuctionError(HallError):
     """An auctioneer action that the rules do not allow (zh/en for the console)."""
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)

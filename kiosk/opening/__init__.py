@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.db.models import Blob, JournalEntry, PfBidResult, PfRegistration, PfSession
 from kiosk.db.models_opening import OpeningState
+from kiosk.errors import HallError
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError, OperatorInfo
 from kiosk.timeutil import beijing, rfc3339
@@ -63,14 +64,8 @@ HOST_ROLES = ("host", "supervisor")
 RECORDER_ROLES = ("clerk", "host", "supervisor")
 
 
-class OpeningError(Exception):
+class OpeningError(HallError):
     """An action the rules refuse; ``zh``/``en`` say why and what to do, ``code`` names the rule."""
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.zh = zh
-        self.en = en
 
 
 class QuorumShort(OpeningError):
