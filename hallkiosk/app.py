@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
@@ -84,10 +84,20 @@ class Terminal:
     big_screen: RoleWindow | None = None  #: the room's wall screen driven by this console
 
     def stop(self) -> None:
+        """Join every thread, then destroy the windows and close the database.
+
+        Windows are deleted, not just closed: a closed window's refresh timers keep firing and
+        would query a database that is gone (a dropped test database, a closed engine).
+        """
         self.threads.stop()
-        if self.big_screen is not None:
-            self.big_screen.close()
-        self.window.close()
+        for window in (self.big_screen, self.window):
+            if window is None:
+                continue
+            for timer in window.findChildren(QTimer):
+                timer.stop()
+            window._allow_close = True
+            window.close()
+            window.deleteLater()
         self.hall.close()
 
 
