@@ -230,22 +230,36 @@ def _upsert_session(session: Session, key: str, version: int, data: dict[str, An
     return 1
 
 
-def _delete_session_rows(session: Session, key: str, session_id: str | None = None) -> int:
-    ids = set(session.scalars(select(PfSession.session_id).where(PfSession.feed_key == key)))
-    if session_id:
-        ids.add(session_id)
+def _delete_family(session: Session, parent: Any, child: Any, id_name: str, key: str, record_id: str | None = None) -> int:
+    """Delete the ``parent`` rows stored under feed ``key`` (and ``record_id``) with their ``child`` rows.
+
+    A record can move between feed keys or keep its id under a new key; both are removed, so an
+    upsert never meets its own earlier copy.
+    """
+    ids = set(session.scalars(select(getattr(parent, id_name)).where(parent.feed_key == key)))
+    if record_id:
+        ids.add(record_id)
     if not ids:
         return 0
-    session.execute(delete(PfLot).where(PfLot.session_id.in_(ids)))
-    result = session.execute(delete(PfSession).where(PfSession.session_id.in_(ids)))
+    session.execute(delete(child).where(getattr(child, id_name).in_(ids)))
+    result = session.execute(delete(parent).where(getattr(parent, id_name).in_(ids)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _delete_session(session: Session, key: str, version: int) -> int:
-    old = session.scalar(select(PfSession).where(PfSession.feed_key == key))
+def _delete_if_newer(session: Session, parent: Any, child: Any, id_name: str, key: str, version: int) -> int:
+    """A tombstone: delete ``key``'s rows unless what is stored is as new or newer."""
+    old = session.scalar(select(parent).where(parent.feed_key == key))
     if old is None or not _newer(old.version, version):
         return 0
-    return _delete_session_rows(session, key)
+    return _delete_family(session, parent, child, id_name, key)
+
+
+def _delete_session_rows(session: Session, key: str, session_id: str | None = None) -> int:
+    return _delete_family(session, PfSession, PfLot, "session_id", key, session_id)
+
+
+def _delete_session(session: Session, key: str, version: int) -> int:
+    return _delete_if_newer(session, PfSession, PfLot, "session_id", key, version)
 
 
 # registrations
@@ -299,21 +313,11 @@ def _upsert_registration(session: Session, key: str, version: int, data: dict[st
 
 
 def _delete_registration_rows(session: Session, key: str, registration_id: str | None = None) -> int:
-    ids = set(session.scalars(select(PfRegistration.registration_id).where(PfRegistration.feed_key == key)))
-    if registration_id:
-        ids.add(registration_id)
-    if not ids:
-        return 0
-    session.execute(delete(PfRepresentative).where(PfRepresentative.registration_id.in_(ids)))
-    result = session.execute(delete(PfRegistration).where(PfRegistration.registration_id.in_(ids)))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _delete_family(session, PfRegistration, PfRepresentative, "registration_id", key, registration_id)
 
 
 def _delete_registration(session: Session, key: str, version: int) -> int:
-    old = session.scalar(select(PfRegistration).where(PfRegistration.feed_key == key))
-    if old is None or not _newer(old.version, version):
-        return 0
-    return _delete_registration_rows(session, key)
+    return _delete_if_newer(session, PfRegistration, PfRepresentative, "registration_id", key, version)
 
 
 # blacklist
