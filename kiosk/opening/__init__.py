@@ -10,6 +10,13 @@ A short quorum (after attendance, and again after decryption) stops the machine 
 decides ``failed`` (招标失败 → outcome ``failed_quorum``) or ``suspend`` (暂停/中止 → ``suspended``)
 with a reason; either goes straight to ``signing`` so the record of what happened is still made.
 
+Objections (REG 44) are raised in 唱标 or 异议 (``OBJECTION_STAGES``): entered by the host at the
+console, or by a bidder's representative with their ID card at a kiosk (``objection_targets`` /
+``raise_objection_at_kiosk``: only someone who checked in for a published bidder of that opening;
+a category is enough, a short text optional; journalled ``opening.objection`` with ``source``
+``kiosk``, the bidder, the registration and the masked name, never the ID number). The host
+answers each on the spot; the objection stage cannot be left while one is unanswered.
+
 Every action is one unit of work: the state row (``opening_state``) and a journal entry
 (``opening.stage`` for a stage change, ``opening.<action>`` otherwise; payload with ``session_id``,
 ``actor``, ``reason`` where there is one, and ``at`` on the platform-corrected clock) commit
@@ -58,6 +65,17 @@ LEGAL_WORDING = {
     "failed_other": "因投标人之外的原因投标文件未解密，视为撤回其投标文件，投标人有权要求责任方赔偿因此遭受的直接损失",
 }
 ABSENT_REASONS = {"late": "迟到", "abandoned": "弃标", "other": "其他"}
+#: the stages in which a bidder may raise an objection on the spot (at the console or at a kiosk)
+OBJECTION_STAGES = ("reading", "objections")
+#: what a kiosk objection is about (zh, en); the category alone is a complete objection
+OBJECTION_CATEGORIES = {
+    "bidders": ("对投标人名单有异议", "the list of bidders"),
+    "decryption": ("对解密结果有异议", "the decryption results"),
+    "reading": ("对唱标内容有异议", "what was read out"),
+    "procedure": ("对开标程序有异议", "the opening procedure"),
+    "other": ("其他异议", "something else"),
+}
+OBJECTION_TEXT_MAX = 200
 OUTCOME_ZH = {"opened": "开标完成", "failed_quorum": "投标人不足，招标失败", "suspended": "开标中止"}
 ANNOUNCE_BEFORE = dt.timedelta(minutes=30)  #: the discipline may be announced this long before the start
 HOST_ROLES = ("host", "supervisor")
@@ -119,6 +137,22 @@ class Objection:
     answer: str
     answered_by: str
     answered_at: str
+    source: str = "console"  #: console (entered by the host) or kiosk (raised by the bidder with their ID card)
+    category: str = ""  #: a key of OBJECTION_CATEGORIES ("" for the console's free text)
+    registration_id: str = ""  #: the objecting bidder's registration (kiosk objections)
+
+
+@dataclass(frozen=True)
+class ObjectionTarget:
+    """A registration the person at a kiosk may raise an objection for (no ID number in it)."""
+
+    session_id: str
+    title: str
+    room_name: str
+    stage: str
+    registration_id: str
+    bidder_name: str
+    person_name: str  #: masked, as the check-in recorded it
 
 
 @dataclass(frozen=True)
@@ -142,6 +176,7 @@ class OpeningView:
     reading_index: int  #: how many bidders have been read
     control_price_published: bool
     quorum_decision: dict[str, Any] | None
+    quorum_short: dict[str, Any] | None  #: {phase, valid, quorum} while (or since) the quorum was found short
     durations: dict[str, float]
     signatures: dict[str, str]
     record_sha256: str | None
@@ -167,6 +202,15 @@ class OpeningView:
     @property
     def valid_count(self) -> int:
         return sum(1 for b in self.bidders if b.valid)
+
+    @property
+    def awaiting_quorum_decision(self) -> bool:
+        """The quorum was found short and the host has not yet decided failed or suspend."""
+        return bool(self.quorum_short) and not self.quorum_decision and self.stage in ("attendance", "decrypting")
+
+    @property
+    def open_objections(self) -> tuple[Objection, ...]:
+        return tuple(o for o in self.objections if not o.answer)
 
     @property
     def decrypt_progress(self) -> tuple[int, int]:
@@ -316,7 +360,7 @@ class OpeningService:
             outcome=st.outcome if st else None, bidders=tuple(bidders), late=late,
             objections=tuple(Objection(**o) for o in data.get("objections", ())), reading_index=reading_index,
             control_price_published=bool(data.get("control_price_published")),
-            quorum_decision=data.get("quorum_decision"), durations=dict(data.get("durations", {})),
+            quorum_decision=data.get("quorum_decision"), quorum_short=data.get("quorum_short"), durations=dict(data.get("durations", {})),
             signatures=dict(data.get("signatures", {})), record_sha256=st.record_sha256 if st else None,
             decrypt_started_at=st.decrypt_started_at if st else None, now=now,
         )
@@ -601,26 +645,110 @@ class OpeningService:
         by = self._need_reason(by)
 
         def fn(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
-            self._need_stage(v, "reading", "objections")
+            self._need_stage(v, *OBJECTION_STAGES)
             objs = data.setdefault("objections", [])
             no = len(objs) + 1
             objs.append({"no": no, "by": by, "content": content, "raised_at": rfc3339(v.now), "answer": "",
-                         "answered_by": "", "answered_at": ""})
-            return {"no": no, "by": by, "content": content}
+                         "answered_by": "", "answered_at": "", "source": "console"})
+            return {"no": no, "by": by, "content": content, "source": "console"}
         return self._act(session_id, actor, "opening.objection", fn)
+
+    # --- objections raised by a bidder at a kiosk ---------------------------------------------------
+
+    def objection_targets(self, id_number: str) -> list[ObjectionTarget]:
+        """Where the holder of this ID card may raise an objection now.
+
+        They must be a representative (or the natural-person bidder) of a bidder published in an
+        opening that is now in an objection stage (唱标 or 异议), and have checked in to it in
+        person. Raises OpeningError with the reason otherwise (``no-open-opening``,
+        ``not-representative``, ``not-checked-in``, ``paused``).
+        """
+        from kiosk.feeds import registrations_for_person
+
+        pid = self.hall.person_hmac(id_number)
+        with self.hall.reading() as s:
+            open_ids = list(s.scalars(select(OpeningState.session_id).where(OpeningState.stage.in_(OBJECTION_STAGES))))
+            if not open_ids:
+                raise _err("no-open-opening", "目前没有正在唱标或异议阶段的开标，现在不能提出开标异议；如有疑问请咨询工作人员",
+                           "no bid opening is at the reading or objection stage now: objections cannot be raised at the moment")
+            matches = [m for m in registrations_for_person(s, self.hall.vault, id_number) if m.session_id in open_ids]
+            out: list[ObjectionTarget] = []
+            paused = False
+            for m in matches:
+                v = self._view(s, m.session_id)
+                if m.registration_id not in {b.registration_id for b in v.bidders}:
+                    continue
+                att = self._attendance(s, m.session_id).get(m.registration_id)
+                if att is None or att.get("person_id_hmac") != pid:
+                    continue
+                if v.paused:
+                    paused = True
+                    continue
+                out.append(ObjectionTarget(v.session_id, v.title, v.room_name, v.stage, m.registration_id, m.bidder_name,
+                                           str(att.get("person_name") or "")))
+        if out:
+            return out
+        if paused:
+            raise _err("paused", "开标已暂停，恢复后才能提出异议", "the opening is paused: objections can be raised once it resumes")
+        if not matches:
+            raise _err("not-representative", "您不是正在开标的项目中任何投标人的代表，不能提出开标异议",
+                       "you are not a representative of a bidder in the opening now under way")
+        raise _err("not-checked-in", "您尚未签到本场开标：到场签到的投标人代表才能当场提出异议，请先到签到终端签到或咨询工作人员",
+                   "you have not checked in to this opening: only representatives present and checked in may raise objections")
+
+    def raise_objection_at_kiosk(self, session_id: str, registration_id: str, id_number: str, category: str,
+                                 text: str = "", *, terminal_id: str = "") -> tuple[OpeningView, int]:
+        """A bidder's objection, raised with their ID card at a kiosk (REG 44); returns (view, its number).
+
+        The category alone is enough; ``text`` (≤ OBJECTION_TEXT_MAX characters) is optional. The
+        person is checked again inside the transaction; the journal gets the bidder, the
+        registration and the masked name, never the ID number.
+        """
+        if category not in OBJECTION_CATEGORIES:
+            raise _err("category", "请选择异议类别", "choose what the objection is about")
+        text = " ".join((text or "").split())
+        if len(text) > OBJECTION_TEXT_MAX:
+            raise _err("too-long", f"异议说明不能超过 {OBJECTION_TEXT_MAX} 字", f"at most {OBJECTION_TEXT_MAX} characters")
+        targets = [t for t in self.objection_targets(id_number) if t.session_id == session_id and t.registration_id == registration_id]
+        if not targets:
+            raise _err("not-checked-in", "您不能为该投标人提出异议", "you may not raise an objection for this bidder")
+        t = targets[0]
+        pid = self.hall.person_hmac(id_number)
+        cat_zh = OBJECTION_CATEGORIES[category][0]
+        content = cat_zh + (f"：{text}" if text else "")
+        holder: list[int] = []
+
+        def fn(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
+            self._need_stage(v, *OBJECTION_STAGES)
+            att = self._attendance(s, session_id).get(registration_id)
+            if att is None or att.get("person_id_hmac") != pid:
+                raise _err("not-checked-in", "您尚未签到本场开标", "you have not checked in to this opening")
+            objs = data.setdefault("objections", [])
+            if any(o.get("registration_id") == registration_id and o.get("category") == category and not o.get("answer") for o in objs):
+                raise _err("duplicate", "您的同类异议已提交，主持人尚未答复，请稍候",
+                           "you have already raised this objection and it has not been answered yet")
+            no = len(objs) + 1
+            objs.append({"no": no, "by": t.bidder_name, "content": content, "raised_at": rfc3339(v.now), "answer": "",
+                         "answered_by": "", "answered_at": "", "source": "kiosk", "category": category,
+                         "registration_id": registration_id})
+            holder.append(no)
+            return {"no": no, "by": t.bidder_name, "content": content, "source": "kiosk", "category": category,
+                    "registration_id": registration_id, "person_name": t.person_name}
+        view = self._act(session_id, f"kiosk:{terminal_id}" if terminal_id else "kiosk", "opening.objection", fn, roles=None)
+        return view, holder[0]
 
     def answer_objection(self, session_id: str, actor: OperatorInfo, no: int, answer: str) -> OpeningView:
         """The answer given on the spot, recorded (REG 44)."""
         answer = self._need_reason(answer)
 
         def fn(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
-            self._need_stage(v, "reading", "objections")
+            self._need_stage(v, *OBJECTION_STAGES)
             for o in data.get("objections", []):
                 if o["no"] == no:
                     if o["answer"]:
                         raise _err("answered", "该异议已答复，答复不能修改", "already answered")
                     o.update(answer=answer, answered_by=actor.username, answered_at=rfc3339(v.now))
-                    return {"no": no, "answer": answer}
+                    return {"no": no, "answer": answer, "source": o.get("source", "console"), "by": o["by"]}
             raise _err("no-objection", "没有这条异议", "no such objection")
         return self._act(session_id, actor, "opening.answer", fn)
 
@@ -793,6 +921,6 @@ def beijing_text(when: dt.datetime | None) -> str:
 
 
 __all__ = [
-    "ABSENT_REASONS", "LEGAL_WORDING", "STAGES", "STAGE_ZH", "STAGE_EN", "BidderView", "Objection", "OpeningError",
+    "ABSENT_REASONS", "LEGAL_WORDING", "OBJECTION_CATEGORIES", "OBJECTION_STAGES", "STAGES", "STAGE_ZH", "STAGE_EN", "BidderView", "Objection", "ObjectionTarget", "OpeningError",
     "OpeningService", "OpeningView", "QuorumShort", "RecordResult", "Signer",
 ]
