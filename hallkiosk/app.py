@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
@@ -139,9 +140,27 @@ def capability_modules() -> list:  # type: ignore[type-arg]
     return found
 
 
+def pii_retention_loop(hall: Hall, stop: threading.Event, *, first_after_s: float = 60.0,
+                       every_s: float = 6 * 3600.0) -> None:
+    """Purge personal data past ``[security] pii_retention_days``: a minute after start, then every 6 h.
+
+    Idempotent and serialised on the journal head, so every terminal of a shared hall may run it.
+    """
+    wait = first_after_s
+    while not stop.wait(wait):
+        wait = every_s
+        try:
+            done = hall.purge_personal_data(operator="retention")
+        except Exception:  # the next run retries; a failure must be visible, and never stop the terminal
+            log.exception("personal-data purge failed")
+            continue
+        if done.total:
+            log.info("personal data purged: %s", done.as_dict())
+
+
 def build_terminal(
     cfg: Config, role: str, *, lang: str | None = None, follow: bool = True, devices: bool = True, sync: bool = True,
-    big_screen: bool = False, hall: Hall | None = None
+    big_screen: bool = False, hall: Hall | None = None, housekeeping: bool = True
 ) -> Terminal:
     """Assemble a terminal of ``role`` (QApplication must exist); starts its threads.
 
@@ -150,6 +169,7 @@ def build_terminal(
         devices: build the configured devices and run their loops.
         sync: run the sync worker when a platform is configured.
         big_screen: host and auctioneer consoles also drive a board window (``open_big_screen``).
+        housekeeping: purge personal data past its retention (``pii_retention_loop``).
     """
     hall = hall or Hall.open(cfg)
     hall.register_terminal(role)
@@ -175,6 +195,8 @@ def build_terminal(
         open_big_screen(term)
     for module in capability_modules():
         module.attach(term)
+    if housekeeping:
+        term.threads.start("pii-retention", lambda stop: pii_retention_loop(hall, stop))
     if follow:
         follower = hall.follower()
 

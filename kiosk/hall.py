@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kiosk import retention
 from kiosk.clock import Clock, PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
@@ -36,6 +37,7 @@ from kiosk.journal import (
 )
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
 from kiosk.pii import PiiVault, person_id_hmac
+from kiosk.retention import PurgePlan
 from kiosk.timeutil import BEIJING
 
 KIND_NAMES_ZH = {"bid_opening": "开标", "auction": "拍卖", "listing_auction": "挂牌竞价"}
@@ -243,3 +245,20 @@ class Hall:
     def follower(self, kinds: tuple[str, ...] | None = None, after_seq: int | None = None) -> JournalFollower:
         """A follower of new journal entries (the composition root runs its loop on a thread)."""
         return JournalFollower(self.engine, after_seq=after_seq, kinds=kinds)
+
+    # --- personal-data retention (kiosk.retention) -------------------------------------------------
+
+    def pii_purge_plan(self, now: dt.datetime | None = None) -> PurgePlan:
+        """What purging personal data older than ``[security] pii_retention_days`` would remove."""
+        with self.reading() as s:
+            return retention.plan(s, now or self.clock.now(), self.config.security.pii_retention_days)
+
+    def purge_personal_data(self, now: dt.datetime | None = None, *, operator: str = "system") -> PurgePlan:
+        """Purge it: one transaction and one ``pii.purged`` entry, then the photo files are shredded."""
+        with self.unit() as s:
+            done, paths = retention.purge(s, self.journal, now or self.clock.now(),
+                                          self.config.security.pii_retention_days, operator=operator)
+        retention.shred(paths)
+        with self.reading() as s:
+            retention.sweep_orphan_faces(s, self.config.data_dir / "faces", done.cutoff)
+        return done

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "hallkiosk.cli.recording_cmd",  # recording verify|list|export
     "hallkiosk.cli.opening_cmd",  # opening …
     "hallkiosk.cli.auction_cmd",  # auction …
+    "hallkiosk.cli.pii_cmd",  # pii plan|purge
 )
 
 

@@ -1,0 +1,56 @@
+"""``hall-kiosk pii …``: personal-data retention (DESIGN §4, :mod:`kiosk.retention`).
+
+* ``pii plan [--json]`` — what is older than ``[security] pii_retention_days`` and would be purged.
+* ``pii purge [--json]`` — purge it now (face photos shredded, ID-number ciphertexts emptied, one
+  ``pii.purged`` journal entry). Every terminal also runs this by itself every few hours.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from hallkiosk.cli.common import config_from_args, print_json
+from kiosk.hall import Hall
+from kiosk.retention import PurgePlan
+from kiosk.timeutil import beijing
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser("pii", parents=[common], help="personal data: retention plan and purge")
+    sub = p.add_subparsers(dest="pii_command", metavar="ACTION", required=True)
+    for name, helptext in (("plan", "what would be purged"), ("purge", "purge personal data past its retention")):
+        q = sub.add_parser(name, parents=[common], help=helptext)
+        q.add_argument("--json", action="store_true")
+        q.add_argument("--operator", default="admin-cli", help="who ran the purge (journalled)")
+        q.set_defaults(func=cmd_plan if name == "plan" else cmd_purge)
+
+
+def _print(plan: PurgePlan, done: bool, as_json: bool, days: int) -> None:
+    if as_json:
+        print_json({**plan.as_dict(), "retention_days": days, "purged": done})
+        return
+    verb = "已清除 purged" if done else "将清除 would purge"
+    print(f"{verb} (保留期 retention {days} 天 days, 截止 before {beijing(plan.cutoff):%Y-%m-%d %H:%M}): "
+          f"人脸照片 face photos {len(plan.faces)} (未上传 not uploaded {plan.faces_not_uploaded}), "
+          f"代理人身份证号 representatives' ID numbers {plan.representatives}, "
+          f"自然人投标人证件号 bidders' ID numbers {plan.bidder_codes}, 黑名单 blacklist {plan.blacklist_codes}")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    hall = Hall.open(cfg)
+    try:
+        _print(hall.pii_purge_plan(), False, args.json, cfg.security.pii_retention_days)
+        return 0
+    finally:
+        hall.close()
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    hall = Hall.open(cfg)
+    try:
+        _print(hall.purge_personal_data(operator=args.operator), True, args.json, cfg.security.pii_retention_days)
+        return 0
+    finally:
+        hall.close()

@@ -1,0 +1,168 @@
+"""Purging personal data after ``[security] pii_retention_days`` (DESIGN §4).
+
+What is personal here, and what purging does to it:
+
+* **face photos** taken at check-in (``faces/YYYYMMDD/<sha256>.hkenc``, a ``Blob`` each, named in
+  ``checkins.face_sha256``): the encrypted file is overwritten and deleted and its ``Blob`` row
+  removed, so the uploader no longer offers it; the SHA-256 stays in the check-in row and in the
+  journal entry that named it.
+* **representatives' ID numbers** (``pf_representatives.id_enc``) of sessions that started before
+  the cut-off: the ciphertext is emptied; the lookup HMAC stays.
+* **natural-person bidders' ID numbers** (``pf_registrations.bidder_code_enc``) of those sessions,
+  and of **blacklist entries** (``pf_blacklist.body_code_enc``) that expired before the cut-off.
+
+A face file not yet uploaded is purged all the same — personal data may not outlive its retention
+because a link was down — and the purge entry counts such files (``not_uploaded``) so the admin
+sees the loss. One ``pii.purged`` journal entry per run that changed anything: counts, the cut-off,
+and the SHA-256s of the deleted photos (hashes, never the data). Runs are idempotent and take the
+journal head's lock first, so terminals sharing a PostgreSQL hall may run them at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
+from kiosk.db.models_checkin import Checkin
+from kiosk.timeutil import beijing, rfc3339
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PurgePlan:
+    """What a purge removes (``apply=False``) or removed."""
+
+    cutoff: dt.datetime
+    faces: list[str] = field(default_factory=list)  #: SHA-256 of each face photo
+    faces_not_uploaded: int = 0
+    representatives: int = 0
+    bidder_codes: int = 0
+    blacklist_codes: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.faces) + self.representatives + self.bidder_codes + self.blacklist_codes
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"cutoff": rfc3339(self.cutoff), "faces": len(self.faces), "faces_not_uploaded": self.faces_not_uploaded,
+                "representatives": self.representatives, "bidder_codes": self.bidder_codes,
+                "blacklist_codes": self.blacklist_codes}
+
+
+def cutoff_for(now: dt.datetime, days: int) -> dt.datetime:
+    return now - dt.timedelta(days=days)
+
+
+def _old_sessions(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+    return select(PfSession.session_id).where(PfSession.starts_at < cutoff)
+
+
+def _face_blobs(s: Session, cutoff: dt.datetime) -> list[Blob]:
+    faces = select(Checkin.face_sha256).where(Checkin.face_sha256.is_not(None))
+    return list(s.scalars(select(Blob).where(Blob.sha256.in_(faces), Blob.created_at < cutoff).order_by(Blob.created_at)))
+
+
+def _rep_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+    regs = select(PfRegistration.registration_id).where(PfRegistration.session_id.in_(_old_sessions(cutoff)))
+    return and_(PfRepresentative.registration_id.in_(regs), PfRepresentative.id_enc != b"")
+
+
+def _reg_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+    return and_(PfRegistration.session_id.in_(_old_sessions(cutoff)), PfRegistration.bidder_code_enc.is_not(None))
+
+
+def _blacklist_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+    last_day = beijing(cutoff).date().isoformat()
+    return and_(PfBlacklist.body_code_enc.is_not(None), PfBlacklist.valid_until.is_not(None),
+                PfBlacklist.valid_until < last_day)
+
+
+def _count(s: Session, model: Any, where: Any) -> int:
+    return len(s.execute(select(model).where(where)).all())
+
+
+def plan(s: Session, now: dt.datetime, days: int) -> PurgePlan:
+    """What a purge at ``now`` would remove (reads only)."""
+    cutoff = cutoff_for(now, days)
+    blobs = _face_blobs(s, cutoff)
+    return PurgePlan(
+        cutoff=cutoff, faces=[b.sha256 for b in blobs], faces_not_uploaded=sum(1 for b in blobs if b.uploaded_at is None),
+        representatives=_count(s, PfRepresentative.id, _rep_filter(cutoff)),
+        bidder_codes=_count(s, PfRegistration.registration_id, _reg_filter(cutoff)),
+        blacklist_codes=_count(s, PfBlacklist.blacklist_code, _blacklist_filter(cutoff)),
+    )
+
+
+def _shred(path: Path) -> None:
+    """Overwrite, then delete: the ciphertext should not linger in free blocks longer than needed."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as fh:
+            fh.write(b"\0" * size)
+            fh.flush()
+        path.unlink()
+    except FileNotFoundError:
+        return
+
+
+def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: str = "system") -> tuple[PurgePlan, list[Path]]:
+    """Remove what :func:`plan` names in the caller's transaction and journal ``pii.purged``.
+
+    Returns the plan and the face files to shred once the transaction has committed
+    (:func:`shred`): files go last, so a failed transaction deletes nothing, and a crash between
+    the commit and the unlink leaves files no row names, which :func:`sweep_orphan_faces` removes.
+    """
+    s.execute(select(JournalHead.id).where(JournalHead.id == 1).with_for_update()).first()
+    p = plan(s, now, days)
+    if p.total == 0:
+        return p, []
+    cutoff = p.cutoff
+    s.execute(update(PfRepresentative).where(_rep_filter(cutoff)).values(id_enc=b"").execution_options(synchronize_session=False))
+    s.execute(update(PfRegistration).where(_reg_filter(cutoff)).values(bidder_code_enc=None)
+              .execution_options(synchronize_session=False))
+    s.execute(update(PfBlacklist).where(_blacklist_filter(cutoff)).values(body_code_enc=None)
+              .execution_options(synchronize_session=False))
+    paths = []
+    for blob in _face_blobs(s, cutoff):
+        paths.append(Path(blob.path))
+        s.delete(blob)
+    s.flush()
+    journal.append(s, "pii.purged", {**p.as_dict(), "face_sha256": p.faces, "operator": operator,
+                                     "retention_days": days})
+    return p, paths
+
+
+def shred(paths: list[Path]) -> None:
+    for path in paths:
+        _shred(path)
+
+
+def sweep_orphan_faces(s: Session, faces_dir: Path, cutoff: dt.datetime) -> int:
+    """Delete face files no ``Blob`` row names (a purge interrupted after its commit).
+
+    Only day folders older than the cut-off are swept: a photo of today may be on disk a moment
+    before the check-in that names it commits.
+    """
+    if not faces_dir.is_dir():
+        return 0
+    last_day = beijing(cutoff).strftime("%Y%m%d")
+    known = {Path(p).name for p in s.scalars(select(Blob.path).where(Blob.path.like("%.hkenc")))}
+    removed = 0
+    for d in sorted(faces_dir.iterdir()):
+        if not d.is_dir() or not d.name.isdigit() or d.name >= last_day:
+            continue
+        for f in d.glob("*.hkenc"):
+            if f.name not in known:
+                _shred(f)
+                removed += 1
+        if not any(d.iterdir()):
+            d.rmdir()
+    return removed
