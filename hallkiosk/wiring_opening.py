@@ -2,6 +2,9 @@
 
 ``attach(term)`` builds one :class:`kiosk.opening.OpeningService` and:
 
+* on a kiosk, the "开标异议" tile (``ui.opening.objection.KioskObjectionFlow``): a checked-in
+  bidder's representative raises an objection with their ID card (the reader's card events come
+  through the bridge, as for check-in); the console and the big screen see it through the journal;
 * on a host console, the "开标" tab (``ui.opening.console.OpeningConsole``);
 * on a host console with a big screen, the ``opening`` view there (shown at once); on a board,
   the ``opening`` view (shown when ``[ui] board_mode = "opening"``);
@@ -130,6 +133,12 @@ def attach(term: Any) -> OpeningWiring:
         console = OpeningConsole(term.ctx, service, ports, lambda: page.operator)
         page.work.add_tab(console, tab_title)
         screens["console"] = console
+    if role == "kiosk":
+        from ui.opening.objection import KioskObjectionFlow
+
+        flow = KioskObjectionFlow(term.ctx, service)
+        term.window.page.register_flow("objection", flow)
+        screens["objection"] = flow
     if role in ("host", "board"):
         from ui.opening.board import OpeningBoard
 

@@ -2,7 +2,9 @@
 
 Dark board theme, text ≥ 40 px: the session and its stage, the countdown to the opening time on
 the platform clock, the decryption progress, the bidder being read (唱标) in very large type with
-the price in figures and in 大写, and the bidder list with statuses. It follows the journal: a
+the price in figures and in 大写, the bidder list with statuses, a short quorum (waiting for the
+host's decision, then the decision and its reason) and the objections raised on the spot (open
+and answered). It follows the journal: a
 console action in any process reaches it through the follower (~50 ms) and it redraws at once.
 """
 
@@ -21,6 +23,10 @@ from ui.sessions_view import countdown_text
 from ui.widgets import Retranslatable
 
 MAX_ROWS = 8
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 class OpeningBoard(Retranslatable, QWidget):
@@ -61,6 +67,18 @@ class OpeningBoard(Retranslatable, QWidget):
         self.reading.setTextFormat(Qt.TextFormat.RichText)
         self.reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.reading)
+        self.notice = QLabel(objectName="openingBoardNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setMinimumWidth(1)
+        self.notice.hide()
+        lay.addWidget(self.notice)
+        self.objections = QLabel(objectName="openingBoardObjections")
+        self.objections.setWordWrap(True)
+        self.objections.setTextFormat(Qt.TextFormat.RichText)
+        self.objections.setMinimumWidth(1)
+        self.objections.hide()
+        lay.addWidget(self.objections)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +160,8 @@ class OpeningBoard(Retranslatable, QWidget):
             self.stage.setText(self.tr("今日暂无开标"))
             self.progress.hide()
             self.reading.hide()
+            self.notice.hide()
+            self.objections.hide()
             self.note.setText("")
             return
         self.title.setText(v.title)
@@ -178,6 +198,8 @@ class OpeningBoard(Retranslatable, QWidget):
             self.reading.show()
         else:
             self.reading.hide()
+        self._render_quorum(v)
+        self._render_objections(v)
         if v.stage in ("scheduled", "announced"):
             # The list is public only once the deadline has passed (bids may still arrive before it).
             self.note.setText(self.tr("投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准"))
@@ -195,8 +217,45 @@ class OpeningBoard(Retranslatable, QWidget):
         else:
             self._portrait = False
             self._grid_rows(v, cur)
-        self.note.setText(self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
-                          .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+        note = (self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
+                .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+        if v.objections and v.stage == "reading":
+            note = self._objection_head(v) + " · " + note
+        self.note.setText(note)
+
+    def _render_quorum(self, v: OpeningView) -> None:
+        """A short quorum: the room sees that the host must decide, then the decision and its reason."""
+        q = v.quorum_short or {}
+        d = v.quorum_decision
+        if v.awaiting_quorum_decision:
+            text = self.tr("有效投标人不足 %1 家（现有 %2 家），等待主持人决定").replace("%1", str(q.get("quorum", v.quorum))).replace(
+                "%2", str(q.get("valid", v.valid_count)))
+        elif d:
+            outcome = self.tr("招标失败") if d.get("decision") == "failed" else self.tr("开标中止")
+            text = (self.tr("有效投标人不足 %1 家（现有 %2 家）：%3").replace("%1", str(d.get("quorum", v.quorum)))
+                    .replace("%2", str(d.get("valid", ""))).replace("%3", outcome)
+                    + "\n" + self.tr("原因：%1").replace("%1", str(d.get("reason", ""))))
+        else:
+            self.notice.hide()
+            return
+        self.notice.setText(text)
+        self.notice.show()
+
+    def _objection_head(self, v: OpeningView) -> str:
+        return self.tr("现场异议 %1 条 · 待答复 %2 条").replace("%1", str(len(v.objections))).replace("%2", str(len(v.open_objections)))
+
+    def _render_objections(self, v: OpeningView) -> None:
+        """Objections raised on the spot, open and answered (the newest few); while bids are read the
+        big reading box has the room, and the count goes into the note line instead."""
+        if not v.objections or v.stage not in ("objections", "confirmation"):
+            self.objections.hide()
+            return
+        lines = [f"<b>{esc(self._objection_head(v))}</b>"]
+        for o in v.objections[-3:]:
+            state = (self.tr("已答复：%1").replace("%1", _short(o.answer, 40)) if o.answer else self.tr("待主持人答复"))
+            lines.append(esc(f"{o.no}. {o.by}：{_short(o.content, 30)} — {state}"))
+        self.objections.setText("<br>".join(lines))
+        self.objections.show()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -160,6 +160,10 @@ class OpeningConsole(Retranslatable, QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         root.addWidget(self.banner)
+        self.alert = QLabel(objectName="openingAlert")
+        self.alert.setWordWrap(True)
+        self.alert.hide()
+        root.addWidget(self.alert)
         self.body = body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.setSpacing(16)
         left = QVBoxLayout()
@@ -324,6 +328,7 @@ class OpeningConsole(Retranslatable, QWidget):
         self.strip.show_stage(v.stage)
         self.banner.setVisible(v.paused)
         self.banner.setText(self.tr("已暂停：%1").replace("%1", v.pause_reason))
+        self._render_alert(v)
         cp = v.control_price
         cp_text = ""
         if cp:
@@ -343,6 +348,20 @@ class OpeningConsole(Retranslatable, QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(self.tr("解密进度 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
         self._render_actions(v)
+
+    def _render_alert(self, v: OpeningView) -> None:
+        """Unanswered objections (a bidder's from a kiosk arrives through the journal): must be answered now."""
+        open_ones = v.open_objections
+        if not open_ones:
+            self.alert.hide()
+            self.alert.setText("")
+            return
+        o = open_ones[0]
+        src = self.tr("投标人在自助终端提出") if o.source == "kiosk" else self.tr("主持人录入")
+        text = self.tr("异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5").replace("%1", str(len(open_ones))).replace(
+            "%2", str(o.no)).replace("%3", src).replace("%4", o.by).replace("%5", o.content)
+        self.alert.setText("⚠ " + text)
+        self.alert.show()
 
     def _render_table(self, v: OpeningView) -> None:
         if getattr(self, "_table_stage", None) != (v.session_id, v.stage):

@@ -1,4 +1,4 @@
-"""The self-service kiosk's home: check in, take a ticket, look up my ticket; today's sessions.
+"""The self-service kiosk's home: check in, take a ticket, look up my ticket, raise an opening objection; today's sessions.
 
 Flows (check-in, queue ticket, lookup) are registered by the capabilities that provide them
 (``register_flow``); a tile without a flow on this terminal is shown disabled with the reason, never
@@ -18,7 +18,7 @@ from ui.context import UiContext
 from ui.sessions_view import SessionsTable
 from ui.widgets import Retranslatable
 
-FLOWS = ("checkin", "ticket", "lookup")
+FLOWS = ("checkin", "ticket", "lookup", "objection")
 
 
 class KioskHome(Retranslatable, QStackedWidget):
@@ -51,6 +51,7 @@ class KioskHome(Retranslatable, QStackedWidget):
             box.addWidget(tile)
             box.addWidget(note)
             grid.addLayout(box, 0, i)
+            grid.setColumnStretch(i, 1)  # equal tiles, whatever their hints say (4 tiles fit a portrait kiosk)
         lay.addLayout(grid)
         self.sessions_title = QLabel(objectName="h2")
         lay.addWidget(self.sessions_title)
@@ -95,11 +96,12 @@ class KioskHome(Retranslatable, QStackedWidget):
 
     def retranslate(self) -> None:
         self.welcome.setText(self.tr("欢迎光临 · 请选择服务"))
-        titles = {"checkin": self.tr("签到"), "ticket": self.tr("取号"), "lookup": self.tr("查询")}
+        titles = {"checkin": self.tr("签到"), "ticket": self.tr("取号"), "lookup": self.tr("查询"), "objection": self.tr("开标异议")}
         hints = {
             "checkin": self.tr("开标、拍卖到场签到（身份证或二维码）"),
             "ticket": self.tr("业务办理排队取号"),
             "lookup": self.tr("查询我的排队号和签到"),
+            "objection": self.tr("已签到的投标人代表当场提出开标异议（身份证）"),
         }
         for key in FLOWS:
             enabled = key in self.flows

@@ -1,0 +1,375 @@
+"""The kiosk's objection flow (开标异议): card → (which bidder) → what about → confirm → receipt.
+
+A bidder's representative who checked in to an opening now at 唱标 or 异议 places their ID card,
+picks what the objection is about (the category alone is a complete objection; a short text is
+optional, so a kiosk without a keyboard works), confirms, and gets a receipt with the
+objection's number. The rules service checks who may object and journals it; the host's console
+and the big screen follow the journal. Every page runs down to a timeout; ``reset()`` (the
+kiosk's idle timeout, or the end of the flow) wipes the card and every name from the screens.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.opening import (
+    OBJECTION_CATEGORIES,
+    OBJECTION_TEXT_MAX,
+    ObjectionTarget,
+    OpeningError,
+    OpeningService,
+)
+from kiosk.ports import CardEvent, IdCard
+from ui.context import UiContext
+from ui.widgets import Retranslatable, bilingual
+
+#: seconds each page waits before going home
+TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "category": 60, "confirm": 60, "receipt": 30}
+
+
+def category_name(key: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return {
+        "bidders": QCoreApplication.translate("OpeningObjection", "对投标人名单有异议"),
+        "decryption": QCoreApplication.translate("OpeningObjection", "对解密结果有异议"),
+        "reading": QCoreApplication.translate("OpeningObjection", "对唱标内容有异议"),
+        "procedure": QCoreApplication.translate("OpeningObjection", "对开标程序有异议"),
+        "other": QCoreApplication.translate("OpeningObjection", "其他异议"),
+    }.get(key, key)
+
+
+class Page(QWidget):
+    """One screen: a title, a body, a countdown bar and a row of big buttons."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setObjectName("objectionPage")
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(64, 24, 64, 20)
+        self.lay.setSpacing(22)
+        self.title = QLabel(objectName="h1")
+        self.title.setWordWrap(True)
+        self.lay.addWidget(self.title)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(16)
+        self.lay.addLayout(self.body, 1)
+        self.progress = QProgressBar(objectName="checkinCountdown")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.lay.addWidget(self.progress)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(24)
+        self.lay.addLayout(self.buttons)
+
+    def label(self, name: str = "") -> QLabel:
+        lab = QLabel(objectName=name)
+        lab.setWordWrap(True)
+        self.body.addWidget(lab)
+        return lab
+
+    def button(self, name: str = "primary") -> QPushButton:
+        btn = QPushButton(objectName=name)
+        btn.setMinimumHeight(88)
+        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.buttons.addWidget(btn)
+        return btn
+
+
+class KioskObjectionFlow(Retranslatable, QStackedWidget):
+    """The ``objection`` tile of the kiosk.
+
+    Signals:
+        done(): back to the kiosk's home (personal data already wiped).
+    """
+
+    done = Signal()
+
+    def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.card: IdCard | None = None
+        self.targets: list[ObjectionTarget] = []
+        self.target: ObjectionTarget | None = None
+        self.category: str | None = None
+        self.receipt_no: int | None = None
+        self.error: tuple[str, str] | None = None
+        self.pages: dict[str, Page] = {}
+        self._build()
+        self.clock = QElapsedTimer()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(200)
+        self.countdown.timeout.connect(self._tick)
+        ctx.bridge.cardEvent.connect(self.on_card_event)
+        self.retranslate()
+        self.setCurrentWidget(self.pages["card"])
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _page(self, name: str) -> Page:
+        page = Page(name)
+        self.pages[name] = page
+        self.addWidget(page)
+        return page
+
+    def _build(self) -> None:
+        p = self._page("card")
+        self.card_hint = p.label("checkinLead")
+        self.card_rule = p.label("muted")
+        self.card_error = p.label("error")
+        p.body.addStretch(1)
+        self.card_cancel = p.button("secondary")
+        self.card_cancel.clicked.connect(self.finish)
+
+        p = self._page("refusal")
+        p.title.setObjectName("checkinRefused")
+        self.refusal_what = p.label("checkinLead")
+        self.refusal_todo = p.label("h2")
+        p.body.addStretch(1)
+        self.refusal_home = p.button()
+        self.refusal_home.clicked.connect(self.finish)
+
+        p = self._page("choose")
+        self.choose_hint = p.label("muted")
+        self.choose_box = QVBoxLayout()
+        self.choose_box.setSpacing(16)
+        p.body.addLayout(self.choose_box)
+        p.body.addStretch(1)
+        self.choose_cancel = p.button("secondary")
+        self.choose_cancel.clicked.connect(self.finish)
+        self.choose_buttons: list[QPushButton] = []
+
+        p = self._page("category")
+        self.category_who = p.label("checkinLead")
+        self.category_session = p.label("muted")
+        self.category_grid = QGridLayout()
+        self.category_grid.setSpacing(16)
+        self.category_buttons: dict[str, QPushButton] = {}
+        for key in OBJECTION_CATEGORIES:
+            b = QPushButton(objectName="objectionCategory")
+            b.setMinimumHeight(110)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            b.clicked.connect(lambda _=False, k=key: self.pick(k))
+            self.category_buttons[key] = b
+        for i, key in enumerate(OBJECTION_CATEGORIES):  # two columns fit both orientations
+            self.category_grid.addWidget(self.category_buttons[key], i // 2, i % 2)
+        p.body.addLayout(self.category_grid)
+        p.body.addStretch(1)
+        self.category_cancel = p.button("secondary")
+        self.category_cancel.clicked.connect(self.finish)
+
+        p = self._page("confirm")
+        self.confirm_what = p.label("checkinLead")
+        self.confirm_who = p.label("h2")
+        self.confirm_session = p.label("muted")
+        self.confirm_text_label = p.label("")
+        self.confirm_text = QLineEdit(objectName="objectionText")
+        self.confirm_text.setMaxLength(OBJECTION_TEXT_MAX)
+        self.confirm_text.setMinimumHeight(64)
+        p.body.addWidget(self.confirm_text)
+        self.confirm_error = p.label("error")
+        p.body.addStretch(1)
+        self.confirm_ok = p.button()
+        self.confirm_ok.clicked.connect(self.submit)
+        self.confirm_back = p.button("secondary")
+        self.confirm_back.clicked.connect(lambda: self.show_page("category"))
+        self.confirm_cancel = p.button("secondary")
+        self.confirm_cancel.clicked.connect(self.finish)
+
+        p = self._page("receipt")
+        p.title.setObjectName("checkinAccepted")
+        self.receipt_no_label = QLabel(objectName="checkinPaddle")
+        self.receipt_no_label.setMinimumHeight(180)
+        self.receipt_no_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        p.body.addWidget(self.receipt_no_label)
+        self.receipt_what = p.label("checkinLead")
+        self.receipt_who = p.label("h2")
+        self.receipt_next = p.label("muted")
+        p.body.addStretch(1)
+        self.receipt_home = p.button()
+        self.receipt_home.clicked.connect(self.finish)
+
+    # --- navigation and timeouts ------------------------------------------------------------------
+
+    def show_page(self, name: str) -> None:
+        page = self.pages[name]
+        self.setCurrentWidget(page)
+        self.clock.start()
+        page.progress.setRange(0, TIMEOUTS[name] * 1000)
+        page.progress.setValue(TIMEOUTS[name] * 1000)
+        self.countdown.start()
+        self.retranslate()
+
+    def _tick(self) -> None:
+        page = self.currentWidget()
+        if not isinstance(page, Page):
+            return
+        left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
+        page.progress.setValue(max(0, left))
+        if left <= 0:
+            self.countdown.stop()
+            self.finish()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.currentWidget() is self.pages["card"]:
+            self.show_page("card")
+
+    def reset(self) -> None:
+        """Wipe the card, the names and the text, and go back to the first page (idle timeout, done)."""
+        self.card = None
+        self.targets = []
+        self.target = None
+        self.category = None
+        self.receipt_no = None
+        self.error = None
+        self.confirm_text.clear()
+        for lab in self.findChildren(QLabel):
+            lab.clear()
+        self._clear_choices()
+        self.countdown.stop()
+        self.setCurrentWidget(self.pages["card"])
+        self.retranslate()
+
+    def finish(self) -> None:
+        self.reset()
+        self.done.emit()
+
+    # --- input ------------------------------------------------------------------------------------
+
+    def _active(self, page: str) -> bool:
+        return self.isVisible() and self.currentWidget() is self.pages[page]
+
+    def on_card_event(self, event: CardEvent) -> None:
+        if event.kind == "error" and self._active("card") and event.error is not None:
+            self.card_error.setText(bilingual(self.ctx, event.error.zh, event.error.en))
+            return
+        if event.kind != "card" or event.card is None or not self._active("card"):
+            return
+        self.handle_card(event.card)
+
+    def handle_card(self, card: IdCard) -> None:
+        """Find where this person may object now, or say why not."""
+        self.card = card
+        try:
+            self.targets = self.service.objection_targets(card.id_number)
+        except OpeningError as exc:
+            self._refuse(exc)
+            return
+        if len(self.targets) == 1:
+            self.choose(self.targets[0])
+        else:
+            self._fill_choices()
+            self.show_page("choose")
+
+    def _refuse(self, exc: OpeningError) -> None:
+        self.card = None  # nothing personal is kept for a refusal
+        self.error = (exc.zh, exc.en)
+        self.show_page("refusal")
+
+    def _clear_choices(self) -> None:
+        for b in self.choose_buttons:
+            b.hide()
+            b.setParent(None)
+            b.deleteLater()
+        self.choose_buttons = []
+
+    def _fill_choices(self) -> None:
+        self._clear_choices()
+        for t in self.targets:
+            b = QPushButton(f"{t.bidder_name}\n{t.title}", objectName="tile")
+            b.setMinimumHeight(120)
+            b.clicked.connect(lambda _=False, x=t: self.choose(x))
+            self.choose_box.addWidget(b)
+            self.choose_buttons.append(b)
+
+    def choose(self, target: ObjectionTarget) -> None:
+        self.target = target
+        self.show_page("category")
+
+    def pick(self, category: str) -> None:
+        self.category = category
+        self.confirm_error.clear()
+        self.show_page("confirm")
+
+    def submit(self) -> None:
+        if self.card is None or self.target is None or self.category is None:
+            self.finish()
+            return
+        if not self.confirm_ok.isEnabled():
+            return
+        self.confirm_ok.setEnabled(False)  # one objection per touch
+        try:
+            _view, no = self.service.raise_objection_at_kiosk(
+                self.target.session_id, self.target.registration_id, self.card.id_number, self.category,
+                self.confirm_text.text(), terminal_id=self.ctx.hall.config.site.terminal_id)
+        except OpeningError as exc:
+            self.confirm_ok.setEnabled(True)
+            if exc.code == "duplicate":
+                self.confirm_error.setText(bilingual(self.ctx, exc.zh, exc.en))
+                return
+            self._refuse(exc)
+            return
+        self.confirm_ok.setEnabled(True)
+        self.card = None  # the card is not needed any more
+        self.receipt_no = no
+        self.show_page("receipt")
+
+    # --- text -------------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("开标异议"))
+        p = self.pages
+        p["card"].title.setText(self.tr("开标异议"))
+        self.card_hint.setText(self.tr("请将身份证放在读卡器上"))
+        self.card_rule.setText(self.tr("已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。"))
+        self.card_cancel.setText(self.tr("返回"))
+        p["refusal"].title.setText(self.tr("不能提出异议"))
+        if self.error is not None:
+            self.refusal_what.setText(bilingual(self.ctx, *self.error))
+        self.refusal_todo.setText(self.tr("如有疑问，请向现场工作人员或主持人提出。") if self.error is not None else "")
+        self.refusal_home.setText(self.tr("返回首页"))
+        p["choose"].title.setText(self.tr("请选择您代表的投标人"))
+        self.choose_hint.setText(self.tr("您在以下开标中签到为投标人代表"))
+        self.choose_cancel.setText(self.tr("取消"))
+        t = self.target
+        p["category"].title.setText(self.tr("您对哪方面有异议？"))
+        if t is not None:
+            who = f"{t.bidder_name}　{t.person_name}"
+            session = f"{t.title} · {t.room_name}"
+            self.category_who.setText(who)
+            self.category_session.setText(session)
+            self.confirm_who.setText(who)
+            self.confirm_session.setText(session)
+        for key, b in self.category_buttons.items():
+            b.setText(category_name(key))
+        self.category_cancel.setText(self.tr("取消"))
+        p["confirm"].title.setText(self.tr("请确认提交异议"))
+        if self.category is not None:
+            self.confirm_what.setText(category_name(self.category))
+        self.confirm_text_label.setText(self.tr("补充说明（可不填，最多 %1 字）").replace("%1", str(OBJECTION_TEXT_MAX)))
+        self.confirm_text.setPlaceholderText(self.tr("可不填：只选类别即可提交"))
+        self.confirm_ok.setText(self.tr("提交异议"))
+        self.confirm_back.setText(self.tr("重选类别"))
+        self.confirm_cancel.setText(self.tr("取消"))
+        p["receipt"].title.setText(self.tr("异议已提交，主持人将当场答复"))
+        if self.receipt_no is not None and t is not None:
+            self.receipt_no_label.setText(self.tr("第 %1 号").replace("%1", str(self.receipt_no)))
+            self.receipt_what.setText(category_name(self.category or ""))
+            self.receipt_who.setText(t.bidder_name)
+            self.receipt_next.setText(self.tr("请回到开标室，异议编号为第 %1 号；答复将记入开标记录。").replace("%1", str(self.receipt_no)))
+        self.receipt_home.setText(self.tr("完成"))
