@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
+from hallkiosk.documents_wiring import start_document_output
 from hallkiosk.logs import setup_logging
 from hallkiosk.sync_wiring import start_sync
 from hallkiosk.threads import Threads
@@ -188,6 +189,7 @@ def build_terminal(
     ctx = UiContext(
         hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses,
         sync_status=worker.status if worker is not None else (lambda: None),
+        documents=start_document_output(cfg.devices.document_printer, threads),
     )
     window = RoleWindow(ctx, build_page(ctx))
     term = Terminal(hall, ctx, window, threads, monitor, worker)

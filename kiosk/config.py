@@ -83,6 +83,7 @@ class DevicesConfig:
     printer_width_mm: int = 80
     keypads: str = ""
     camera: str = ""  #: index ("0"), file path or stream URL; "synthetic" for the demo camera
+    document_printer: str = ""  #: A4 office printer for records: cups://QUEUE, cups:// or dir:///folder
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,12 @@ class AuctionConfig:
     call_seconds: int = 10  #: seconds between 第一次 / 第二次 / 第三次 calls; any valid bid resets
     jump_bids: bool = True  #: default for lots that do not say
     keypad_min_interval_ms: int = 300  #: a paddle's repeated presses within this are one press
+    #: minimum eligible bidders (checked in, deposit confirmed) to open or bid a lot, per platform trade_type,
+    #: "TYPE=N,…"; types not named need 1 (矿业权 KYQ: ≥3, reference/auction.md §2.4)
+    min_bidders_by_trade_type: str = "KYQ=3"
+    #: default stage after the price cap, chosen per lot at opening: lottery (限价+摇号), area (竞配建),
+    #: self_hold (竞自持) or average (一次报价·平均价)
+    cap_stage: str = "lottery"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from kiosk.hall import Hall
 from kiosk.ports import DeviceStatus, SyncStatus
 from ui.bridge import QtBridge
 from ui.i18n import Languages
+from ui.printing import DocumentOutput
 
 
 def _no_devices() -> list[DeviceStatus]:
@@ -31,6 +32,7 @@ class UiContext:
         device_statuses: the latest device statuses (cheap; called by the status bar).
         sync_status: the latest platform-link status, or None when no platform is configured.
         fullscreen: whether the main window runs full screen.
+        documents: prints A4 PDFs (records, confirmations) on the office printer, off the UI thread.
     """
 
     hall: Hall
@@ -40,3 +42,4 @@ class UiContext:
     device_statuses: Callable[[], list[DeviceStatus]] = field(default=_no_devices)
     sync_status: Callable[[], SyncStatus | None] = field(default=_no_sync)
     fullscreen: bool = False
+    documents: DocumentOutput = field(default_factory=DocumentOutput)
