@@ -22,7 +22,7 @@ from kiosk.clock import Clock, PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
-from kiosk.db.models import PfLot, PfSession, Room, Site, Terminal
+from kiosk.db.models import JournalEntry, PfLot, PfSession, Room, Site, Terminal
 from kiosk.journal import (
     Entry,
     Journal,
@@ -237,6 +237,12 @@ class Hall:
         """The newest ``limit`` journal entries, newest first."""
         with self.reading() as s:
             return entries_after(s, max(0, last_seq(s) - limit), limit)[::-1]
+
+    def last_entry(self, kind: str) -> Entry | None:
+        """The newest journal entry of ``kind``, or None."""
+        with self.reading() as s:
+            row = s.scalars(select(JournalEntry).where(JournalEntry.kind == kind).order_by(JournalEntry.seq.desc()).limit(1)).first()
+            return Entry.from_row(row) if row is not None else None
 
     def verify_journal(self) -> VerifyResult:
         with self.reading() as s:

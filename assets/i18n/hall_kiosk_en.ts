@@ -22,19 +22,20 @@
 <context>
     <name>AdminWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="190"/>
+        <location filename="../../ui/roles/consoles.py" line="207"/>
         <source>日志编号 %1 · 共 %2 条 · 最新序号 %3
 最新哈希 %4</source>
+        <extracomment>set by console_for; who is logged in</extracomment>
         <translation>Journal %1 · %2 entries · last seq %3
 Last hash %4</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="206"/>
+        <location filename="../../ui/roles/consoles.py" line="223"/>
         <source>未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。</source>
         <translation>No trading platform configured: this terminal runs stand-alone; records stay in the local journal and are sent once a platform is configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="209"/>
+        <location filename="../../ui/roles/consoles.py" line="226"/>
         <source>在线：%1
 待传记录：%2
 已送达序号：%3
@@ -47,104 +48,136 @@ Alarm: %4
 Last error: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="210"/>
+        <location filename="../../ui/roles/consoles.py" line="227"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="210"/>
+        <location filename="../../ui/roles/consoles.py" line="227"/>
         <source>否</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="217"/>
+        <location filename="../../ui/roles/consoles.py" line="234"/>
         <source>停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="217"/>
+        <location filename="../../ui/roles/consoles.py" line="234"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="224"/>
+        <location filename="../../ui/roles/consoles.py" line="243"/>
+        <source>个人信息（身份证号、人脸照片）保留 %1 天，到期后各终端每 6 小时自动清除，只保留哈希。
+现已到期待清除：人脸照片 %2 张（其中未上传 %3 张），代理人身份证号 %4 条，自然人投标人证件号 %5 条，过期黑名单证件号 %6 条。</source>
+        <translation>Personal data (ID numbers, face photos) is kept %1 days; after that every terminal purges it automatically every 6 hours and only hashes remain.
+Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, %5 natural-person bidders&apos; ID numbers, %6 expired blacklist ID numbers.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="251"/>
+        <source>尚未清除过。</source>
+        <translation>Never purged yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="255"/>
+        <source>上次清除：%1（日志第 %2 条）：人脸照片 %3 张，身份证号 %4 条。</source>
+        <translation>Last purge: %1 (journal entry %2): %3 face photos, %4 ID numbers.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="264"/>
+        <source>已清除 %1 项个人信息，已记入日志。</source>
+        <translation>Purged %1 items of personal data; recorded in the journal.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="270"/>
         <source>日志完整：%1 条，哈希链校验通过。</source>
         <translation>Journal intact: %1 entries, hash chain verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="228"/>
+        <location filename="../../ui/roles/consoles.py" line="274"/>
         <source>日志被篡改：第 %1 条起校验失败（%2）</source>
         <translation>Journal tampered with: check fails from entry %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="235"/>
+        <location filename="../../ui/roles/consoles.py" line="281"/>
         <source>日志</source>
         <translation>Journal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="236"/>
-        <location filename="../../ui/roles/consoles.py" line="241"/>
+        <location filename="../../ui/roles/consoles.py" line="282"/>
+        <location filename="../../ui/roles/consoles.py" line="289"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="237"/>
+        <location filename="../../ui/roles/consoles.py" line="283"/>
         <source>平台同步</source>
         <translation>Platform sync</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="238"/>
+        <location filename="../../ui/roles/consoles.py" line="284"/>
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="239"/>
+        <location filename="../../ui/roles/consoles.py" line="285"/>
+        <source>个人信息保留</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="286"/>
+        <source>立即清除到期个人信息</source>
+        <translation>Purge due personal data now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/consoles.py" line="287"/>
         <source>校验日志哈希链</source>
         <translation>Verify the journal hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="240"/>
+        <location filename="../../ui/roles/consoles.py" line="288"/>
         <source>序号</source>
         <translation>Seq</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="240"/>
+        <location filename="../../ui/roles/consoles.py" line="288"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="240"/>
+        <location filename="../../ui/roles/consoles.py" line="288"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="240"/>
+        <location filename="../../ui/roles/consoles.py" line="288"/>
         <source>终端</source>
         <translation>Terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="241"/>
+        <location filename="../../ui/roles/consoles.py" line="289"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="241"/>
-        <location filename="../../ui/roles/consoles.py" line="242"/>
+        <location filename="../../ui/roles/consoles.py" line="289"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="242"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="242"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="242"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
@@ -223,52 +256,62 @@ Last error: %5</translation>
 <context>
     <name>KioskHome</name>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="97"/>
+        <location filename="../../ui/roles/kiosk.py" line="98"/>
         <source>欢迎光临 · 请选择服务</source>
         <translation>Welcome · please choose a service</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98"/>
+        <location filename="../../ui/roles/kiosk.py" line="99"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98"/>
+        <location filename="../../ui/roles/kiosk.py" line="99"/>
         <source>取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98"/>
+        <location filename="../../ui/roles/kiosk.py" line="99"/>
         <source>查询</source>
         <translation>Look up</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="100"/>
+        <location filename="../../ui/roles/kiosk.py" line="99"/>
+        <source>开标异议</source>
+        <translation>Opening objection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/kiosk.py" line="101"/>
         <source>开标、拍卖到场签到（身份证或二维码）</source>
         <translation>Check in for an opening or auction (ID card or QR code)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="101"/>
+        <location filename="../../ui/roles/kiosk.py" line="102"/>
         <source>业务办理排队取号</source>
         <translation>Queue ticket for the service windows</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="102"/>
+        <location filename="../../ui/roles/kiosk.py" line="103"/>
         <source>查询我的排队号和签到</source>
         <translation>Find my ticket or check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="108"/>
+        <location filename="../../ui/roles/kiosk.py" line="104"/>
+        <source>已签到的投标人代表当场提出开标异议（身份证）</source>
+        <translation>Checked-in bidders&apos; representatives raise an objection to the opening (ID card)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/roles/kiosk.py" line="110"/>
         <source>本终端未开通此项服务</source>
         <translation>not offered at this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="109"/>
+        <location filename="../../ui/roles/kiosk.py" line="111"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="110"/>
+        <location filename="../../ui/roles/kiosk.py" line="112"/>
         <source>如需帮助，请到服务窗口咨询。</source>
         <translation>Need help? Please ask at a service window.</translation>
     </message>
@@ -471,17 +514,17 @@ Last error: %5</translation>
         <translation>Times follow the trading platform&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="251"/>
+        <location filename="../../ui/roles/consoles.py" line="301"/>
         <source>今日开标</source>
         <translation>Today&apos;s bid openings</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="254"/>
+        <location filename="../../ui/roles/consoles.py" line="304"/>
         <source>今日拍卖会</source>
         <translation>Today&apos;s auctions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="257"/>
+        <location filename="../../ui/roles/consoles.py" line="307"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>

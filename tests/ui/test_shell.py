@@ -177,3 +177,30 @@ def test_language_is_the_applications_not_a_terminals(terminal) -> None:  # type
     second.ctx.languages.set("en")
     QApplication.processEvents()
     assert first.ctx.languages.current == "en" and first.window.page.tiles["checkin"].text() == "Check in"
+
+
+def test_admin_sees_personal_data_due_and_purges_it(terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from ui.roles.consoles import AdminWork
+
+    term = terminal("admin")
+    gate = term.window.page
+    gate.login.user.setText("admin")
+    gate.login.pin.setText("123456")
+    gate.login.submit()
+    admin = gate.work
+    assert isinstance(admin, AdminWork) and gate.operator is not None
+    # The demo's sessions are today: nothing is due with 180 days' retention.
+    assert "人脸照片 0 张" in admin.pii_plan.text() and not admin.purge_btn.isEnabled()
+    assert admin.pii_last.text() == "尚未清除过。"
+    # Seen from 30 days on, every demo session (today and the next days) is past a zero retention.
+    term.hall.config = dataclasses.replace(term.hall.config, security=dataclasses.replace(term.hall.config.security, pii_retention_days=-30))
+    admin.refresh_pii()
+    due = term.hall.pii_purge_plan().total
+    assert due > 0 and admin.purge_btn.isEnabled()
+    admin.purge_btn.click()
+    assert f"已清除 {due} 项" in admin.purge_result.text()
+    entry = term.hall.last_entry("pii.purged")
+    assert entry is not None and entry.payload["operator"] == "admin"
+    assert f"日志第 {entry.seq} 条" in admin.pii_last.text() and not admin.purge_btn.isEnabled()

@@ -141,6 +141,7 @@ class AdminWork(TabHost):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.gate: LoginGate | None = None  #: set by console_for; who is logged in
         # Journal tab
         jw = QWidget()
         jl = QVBoxLayout(jw)
@@ -177,10 +178,26 @@ class AdminWork(TabHost):
         self.operators = QTableWidget(0, 4)
         self.operators.verticalHeader().setVisible(False)
         self.operators.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Personal-data retention tab
+        pw = QWidget()
+        pl = QVBoxLayout(pw)
+        pl.setContentsMargins(32, 24, 32, 24)
+        self.pii_plan = QLabel()
+        self.pii_plan.setWordWrap(True)
+        self.pii_last = QLabel(objectName="muted")
+        self.pii_last.setWordWrap(True)
+        self.purge_btn = QPushButton(objectName="secondary")
+        self.purge_btn.clicked.connect(self.purge)
+        self.purge_result = QLabel()
+        self.purge_result.setWordWrap(True)
+        for w in (self.pii_plan, self.pii_last, self.purge_btn, self.purge_result):
+            pl.addWidget(w)
+        pl.addStretch(1)
         self.addTab(jw, "")
         self.addTab(self.devices, "")
         self.addTab(sw, "")
         self.addTab(self.operators, "")
+        self.addTab(pw, "")
         self.retranslate()
 
     def refresh(self) -> None:
@@ -217,6 +234,35 @@ class AdminWork(TabHost):
             cells = (o.username, o.display_name, ROLE_NAMES_ZH.get(o.role, o.role), self.tr("停用") if o.disabled else self.tr("正常"))
             for col, text in enumerate(cells):
                 self.operators.setItem(row, col, QTableWidgetItem(text))
+        self.refresh_pii()
+
+    def refresh_pii(self) -> None:
+        plan = self.ctx.hall.pii_purge_plan()
+        days = self.ctx.hall.config.security.pii_retention_days
+        self.pii_plan.setText(
+            self.tr("个人信息（身份证号、人脸照片）保留 %1 天，到期后各终端每 6 小时自动清除，只保留哈希。\n"
+                    "现已到期待清除：人脸照片 %2 张（其中未上传 %3 张），代理人身份证号 %4 条，自然人投标人证件号 %5 条，"
+                    "过期黑名单证件号 %6 条。")
+            .replace("%1", str(days)).replace("%2", str(len(plan.faces))).replace("%3", str(plan.faces_not_uploaded))
+            .replace("%4", str(plan.representatives)).replace("%5", str(plan.bidder_codes)).replace("%6", str(plan.blacklist_codes))
+        )
+        last = self.ctx.hall.last_entry("pii.purged")
+        if last is None:
+            self.pii_last.setText(self.tr("尚未清除过。"))
+        else:
+            p = last.payload
+            self.pii_last.setText(
+                self.tr("上次清除：%1（日志第 %2 条）：人脸照片 %3 张，身份证号 %4 条。")
+                .replace("%1", last.occurred_at[:19].replace("T", " ")).replace("%2", str(last.seq))
+                .replace("%3", str(p.get("faces", 0))).replace("%4", str(int(p.get("representatives", 0)) + int(p.get("bidder_codes", 0))))
+            )
+        self.purge_btn.setEnabled(plan.total > 0)
+
+    def purge(self) -> None:
+        op = self.gate.operator if self.gate is not None else None
+        info = self.ctx.hall.purge_personal_data(operator=op.username if op is not None else "admin")
+        self.purge_result.setText(self.tr("已清除 %1 项个人信息，已记入日志。").replace("%1", str(info.total)))
+        self.refresh_pii()
 
     def verify(self) -> None:
         result = self.ctx.hall.verify_journal()
@@ -236,6 +282,8 @@ class AdminWork(TabHost):
         self.setTabText(1, self.tr("设备"))
         self.setTabText(2, self.tr("平台同步"))
         self.setTabText(3, self.tr("操作员"))
+        self.setTabText(4, self.tr("个人信息保留"))
+        self.purge_btn.setText(self.tr("立即清除到期个人信息"))
         self.verify_btn.setText(self.tr("校验日志哈希链"))
         self.entries.setHorizontalHeaderLabels([self.tr("序号"), self.tr("时间"), self.tr("事件"), self.tr("终端")])
         self.devices.setHorizontalHeaderLabels([self.tr("设备"), self.tr("地址"), self.tr("状态")])
@@ -246,7 +294,9 @@ class AdminWork(TabHost):
 def console_for(ctx: UiContext) -> LoginGate:
     """The login-gated console of ``ctx.role``: a tab host whose first tab is today's sessions."""
     if ctx.role == "admin":
-        return LoginGate(ctx, AdminWork(ctx), CONSOLE_ROLES[ctx.role])
+        admin = AdminWork(ctx)
+        admin.gate = LoginGate(ctx, admin, CONSOLE_ROLES[ctx.role])
+        return admin.gate
     if ctx.role == "host":
         title = lambda: QCoreApplication.translate("SessionsWork", "今日开标")  # noqa: E731
         sessions = SessionsWork(ctx, ("bid_opening",), title)
