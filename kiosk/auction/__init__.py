@@ -2,6 +2,7 @@
 
 from kiosk.auction.engine import (
     REASONS,
+    STAGES,
     AuctionError,
     AuctionService,
     Bidder,
@@ -10,11 +11,16 @@ from kiosk.auction.engine import (
     LotResult,
     LotView,
     ReplayState,
+    StageBidView,
+    average_price_result,
     lottery_draw,
+    parse_min_bidders,
     replay,
+    stage_value_text,
 )
 
 __all__ = [
     "REASONS", "AuctionError", "AuctionService", "BidOutcome", "Bidder", "BidView", "LotResult", "LotView",
-    "ReplayState", "lottery_draw", "replay",
+    "ReplayState", "STAGES", "StageBidView", "average_price_result", "lottery_draw", "parse_min_bidders", "replay",
+    "stage_value_text",
 ]

@@ -3,6 +3,10 @@
 The check-in capability journals ``checkin.recorded`` with ``paddle_no``; the auction reads only
 those entries. The demo tour and tests use this to have paddles without a card reader; one paddle
 per bidder (same name and code), numbered 01, 02, … in registration order.
+
+``seed_stage_lot`` adds the tour's land lot with a price cap and 竞配建 after it, and ``add_bidders``
+company registrations for a lot: local demo/test data in the ``pf_*`` tables, as the platform's
+feeds would hold them (the sandbox platform's seed does not send that lot).
 """
 
 from __future__ import annotations
@@ -57,3 +61,48 @@ def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> d
             })
             done[r.registration_id] = paddles[key]
     return done
+
+
+#: the demo's land lot with a price cap and 竞配建 after it (demo data, held locally: the sandbox
+#: platform's seed does not send it). Guide price 14,976 万元; cap = +25 % = 18,720 万元.
+STAGE_LOT = {"lot_code": "TD-DEMO-07", "title": "回民区公主府片区地块（住宅用地，26,480.0㎡，限地价+竞配建）",
+             "start_price": "15600.00", "increment": "200.00", "price_unit": "1", "deposit": "3000.00",
+             "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None}
+STAGE_BIDDERS = (("内蒙古北疆置业有限公司", "91150100MA0STAGE01"), ("呼和浩特城发房地产开发有限公司", "91150100MA0STAGE02"),
+                 ("内蒙古青城安居建设有限公司", "91150100MA0STAGE03"))
+
+
+def add_bidders(hall: Any, session_id: str, lot_code: str | None, bidders: tuple[tuple[str, str], ...],
+                *, deposit: str = "paid", amount: str = "3000.00") -> list[str]:
+    """Registrations of companies (USCC) for a lot, as the platform's ``registrations`` feed would hold them."""
+    from kiosk.db.models import PfRegistration
+
+    out = []
+    with hall.unit() as s:
+        for name, code in bidders:
+            rid = f"R-{session_id[-6:]}-{code[-6:]}"
+            if s.get(PfRegistration, rid) is None:
+                s.add(PfRegistration(registration_id=rid, feed_key=f"local:{rid}", version=0, session_id=session_id,
+                                     lot_code=lot_code, bidder_name=name, bidder_code_type="USCC", bidder_code=code,
+                                     deposit_status=deposit, deposit_amount=amount))
+            out.append(rid)
+    return out
+
+
+def seed_stage_lot(hall: Any, starts_at: Any) -> tuple[str, str]:
+    """A land auction session with one capped lot (竞配建 demo) and three company bidders; (session_id, lot_code)."""
+    from kiosk.db.models import PfLot, PfSession
+
+    session_id = f"S-{starts_at:%Y%m%d}-DEMO7"
+    with hall.unit() as s:
+        if s.get(PfSession, session_id) is None:
+            data = {"session_id": session_id, "kind": "auction", "room_code": "PM-01", "room_name": "拍卖大厅",
+                    "starts_at": rfc3339(starts_at), "title": "呼和浩特市国有建设用地使用权拍卖出让会（限地价）",
+                    "trade_type": "TDSYQ", "lots": [STAGE_LOT]}
+            s.add(PfSession(session_id=session_id, feed_key=f"local:{session_id}", version=0, kind="auction",
+                            room_code="PM-01", room_name="拍卖大厅", starts_at=starts_at, title=data["title"],
+                            trade_type="TDSYQ", quorum=None, data=data))
+            s.flush()
+            s.add(PfLot(session_id=session_id, position=1, **STAGE_LOT))
+    add_bidders(hall, session_id, STAGE_LOT["lot_code"], STAGE_BIDDERS)
+    return session_id, STAGE_LOT["lot_code"]

@@ -1,9 +1,15 @@
-"""The auction's documents: 成交确认书 (拍卖法 §52) and 拍卖笔录 (§53), as PDF (kiosk.documents)."""
+"""The auction's documents: 成交确认书 (拍卖法 §52) and 拍卖笔录 (§53), as PDF (kiosk.documents).
+
+People are named by their operator display names (李拍卖), never by login names. A lot with a stage
+after the price cap (竞配建, 竞自持, 平均价, 摇号) states the cap and the stage's outcome in the
+confirmation, and the record lists every stage bid and the reveal of the one-time bids.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -32,6 +38,11 @@ class Docs:
     actor: str
     bids: list[Any]
     events: list[tuple[int, str, dict[str, Any], str]]
+    names: dict[str, str] = field(default_factory=dict)  #: operator username → display name
+    stage_bids: list[Any] = field(default_factory=list)  #: StageBidView, every stage bid
+
+    def who(self, username: str | None) -> str:
+        return self.names.get(username or "", username or "")
 
 
 def _t(when: dt.datetime) -> str:
@@ -44,6 +55,31 @@ def _ts(text: str) -> str:
 
 def _m(d: Docs, amount: str | None) -> str:
     return format_money(amount, d.lot.price_unit) if amount is not None else "—"
+
+
+STAGE_NAMES = {"lottery": "限价+摇号", "area": "限地价+竞配建", "self_hold": "限地价+竞自持", "average": "一次报价·平均价"}
+STAGE_UNIT = {"area": "m2", "self_hold": "%"}
+STAGE_BID = {"area": "竞报配建面积", "self_hold": "竞报自持比例", "average": "一次书面报价"}
+
+
+def _sv(d: Docs, value: str | None, unit: str) -> str:
+    from kiosk.auction.engine import stage_value_text
+
+    return stage_value_text(value, unit, d.lot.price_unit)
+
+
+def _stage_rule(d: Docs) -> str:
+    st = d.state
+    params = json.loads(st.stage_params or "{}")
+    name = STAGE_NAMES.get(st.stage or "", st.stage or "")
+    if st.stage == "area":
+        return f"{name}：起始 {_sv(d, params['start'], 'm2')}，增幅 {_sv(d, params['step'], 'm2')}；面积最大者以最高限价竞得"
+    if st.stage == "self_hold":
+        return f"{name}：起始 {_sv(d, params['start'], '%')}，增幅 {_sv(d, params['step'], '%')}；比例最高者竞得，同为 100% 转入方案评审"
+    if st.stage == "average":
+        return (f"{name}：有效区间 {_m(d, d.lot.cap_price)} 至 {_m(d, params['upper'])}，相同报价无效；"
+                "最接近有效报价算术平均值者竞得，距离相同取低者")
+    return f"{name}：在最高限价应价者摇号确定竞得人"
 
 
 def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
@@ -64,10 +100,20 @@ def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
         ["成交价（大写）", to_capitals(price, lot.price_unit) if price else ""],
         ["成交时间", _t(d.hammer_at)],
         ["成交地点", d.place],
-        ["拍卖师", d.actor],
+        ["拍卖师", d.who(d.actor)],
     ]
-    if d.state.lottery_seed:
-        rows.append(["确定方式", f"达到最高限价，摇号确定（随机种子 {d.state.lottery_seed}）"])
+    ls = d.state
+    if lot.cap_price:
+        rows.insert(6, ["最高限价", f"{_m(d, lot.cap_price)}（{to_capitals(lot.cap_price, lot.price_unit)}）"])
+    if ls.stage == "area" and ls.stage_value is not None:
+        rows.append(["竞得配建面积", f"{_sv(d, ls.stage_value, 'm2')}（以最高限价成交，竞配建确定）"])
+    elif ls.stage == "self_hold" and ls.stage_value is not None:
+        rows.append(["竞得自持比例", f"{_sv(d, ls.stage_value, '%')}（以最高限价成交，竞自持确定）"])
+    elif ls.stage == "average" and ls.stage_phase == "revealed":
+        mean = json.loads(ls.stage_result or "{}").get("mean")
+        rows.append(["确定方式", f"一次报价·平均价：中选报价 {_m(d, ls.stage_value)}，有效报价算术平均值 {_m(d, mean)}"])
+    if ls.lottery_seed:
+        rows.append(["确定方式", f"达到最高限价，摇号确定（随机种子 {ls.lottery_seed}）"])
     story.append(grid_table(rows, [40 * mm, 134 * mm], header_rows=0))
     story += [
         Spacer(1, 5 * mm),
@@ -96,6 +142,7 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
         ["加价幅度", _m(d, lot.increment)],
         ["保留价", reserve_line],
         ["最高限价", _m(d, lot.cap_price) if lot.cap_price else "无"],
+        *([["限价后竞价", _stage_rule(d)]] if lot.cap_price and state.stage else []),
         ["竞价规则", f"{'允许' if state.jump_bids else '不允许'}跳价；{'须为加价幅度整数倍' if state.on_grid else '不低于当前价加一个幅度'}；"
                      f"每次应价后三次报价，间隔计时"],
     ], [30 * mm, 144 * mm], header_rows=0))
@@ -116,20 +163,38 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
             what, res = "宣布开拍（规则、起拍价、幅度）", pl.get("statement", "有保留价")
             items.append((seq, [str(seq), _ts(at), what, "", _m(d, pl["start_price"]), res]))
         elif kind == "auction.reserve_entered":
-            items.append((seq, [str(seq), _ts(at), "密封底价现场录入", "", "（保密）", f"拍卖师 {pl['auctioneer']}、监督 {pl['supervisor']}"]))
+            items.append((seq, [str(seq), _ts(at), "密封底价现场录入", "", "（保密）",
+                                f"拍卖师 {d.who(pl['auctioneer'])}、监督 {d.who(pl['supervisor'])}"]))
         elif kind == "auction.call":
-            items.append((seq, [str(seq), _ts(at), f"第{'一二三'[pl['call_no'] - 1]}次报价", pl.get("paddle_no") or "",
-                                _m(d, pl.get("price")), ""]))
+            what = _m(d, pl.get("price"))
+            if pl.get("stage_value") is not None:
+                what = f"{what}；{_sv(d, pl['stage_value'], pl['unit'])}"
+            items.append((seq, [str(seq), _ts(at), f"第{'一二三'[pl['call_no'] - 1]}次报价", "、".join(pl.get("tied") or [])
+                                or pl.get("paddle_no") or "", what, ""]))
         elif kind == "auction.increment_changed":
-            items.append((seq, [str(seq), _ts(at), "调整加价幅度", "", _m(d, pl["increment"]), pl["actor"]]))
+            items.append((seq, [str(seq), _ts(at), "调整加价幅度", "", _m(d, pl["increment"]), d.who(pl["actor"])]))
         elif kind == "auction.bid_corrected":
             items.append((seq, [str(seq), _ts(at), f"更正第 {pl['bid_seq']} 号应价", pl["paddle_no"], _m(d, pl["amount"]),
-                                f"{pl['actor']}：{pl['reason']}"]))
+                                f"{d.who(pl['actor'])}：{pl['reason']}"]))
+        elif kind == "auction.stage":
+            items.append((seq, [str(seq), _ts(at), "停止举牌，开始一次报价", "、".join(pl["candidates"]), "", d.who(pl["actor"])]))
+        elif kind == "auction.stage_reveal":
+            valid = [b for b in pl["bids"] if b["valid"]]
+            res = (f"中选 {pl['winner']} 号 {_m(d, pl['winning_bid'])}" if pl.get("winner") else "无有效报价")
+            items.append((seq, [str(seq), _ts(at), f"揭晓一次报价（有效 {len(valid)} 份）", "", f"均值 {_m(d, pl['mean'])}"
+                                if pl.get("mean") else "", res]))
         elif kind == "auction.lottery":
             items.append((seq, [str(seq), _ts(at), "限价摇号", "、".join(pl["candidates"]), "",
                                 f"中签 {pl['winner']}；种子 {pl['seed']}"]))
         elif kind == "auction.terminated":
             items.append((seq, [str(seq), _ts(at), "终止", "", "", pl["reason"]]))
+    from kiosk.auction.engine import REASONS as _R
+
+    for b in d.stage_bids:
+        res = ("有效" if state.stage != "average" else "已提交（密封）") if b.accepted else "拒绝：" + _R.get(b.reason or "", (b.reason or "", ""))[0]
+        items.append((b.seq, [str(b.seq), beijing(b.at).strftime("%H:%M:%S"),
+                              STAGE_BID.get(state.stage or "", "阶段报价") + "·" + SOURCES.get(b.source, b.source),
+                              b.paddle_no, _sv(d, b.value, b.unit), res]))
     for _seq, row in sorted(items, key=lambda x: x[0]):
         rows.append(row)
     story.append(grid_table(rows, [14 * mm, 18 * mm, 44 * mm, 20 * mm, 34 * mm, 44 * mm]))
@@ -137,9 +202,12 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
     outcome = RESULTS.get(result, result)
     if result == "sold":
         outcome += f"：号牌 {state.buyer_paddle}（{d.buyer_name}），成交价 {_m(d, state.hammer_price)}（{to_capitals(state.hammer_price, lot.price_unit)}）"
+        if state.stage in ("area", "self_hold") and state.stage_value is not None:
+            outcome += f"，{'配建面积' if state.stage == 'area' else '自持比例'} {_sv(d, state.stage_value, STAGE_UNIT[state.stage])}"
     elif reason:
         outcome += "：" + CLOSE_REASONS.get(reason, reason)
     story.append(Paragraph(f"落槌/终止时间：{_t(d.hammer_at)}。{outcome}。", st.body))
     story += [Spacer(1, 10 * mm),
-              grid_table([["拍卖师：", "记录人：", "买受人：" if result == "sold" else "监督人："]], [58 * mm, 58 * mm, 58 * mm], header_rows=0)]
+              grid_table([[f"拍卖师：{d.who(d.actor)}", "记录人：", "买受人：" if result == "sold" else "监督人："]],
+                         [58 * mm, 58 * mm, 58 * mm], header_rows=0)]
     return build_pdf(story, title=f"拍卖笔录 {lot.lot_code}", footer=f"{d.site} · 拍卖笔录 {lot.session_id}/{lot.lot_code}")

@@ -43,6 +43,14 @@ class AuctionLot(Base):
     confirmation_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     record_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # the stage after the price cap (reference/auction.md §2.3), chosen and announced at opening (0007)
+    stage: Mapped[str | None] = mapped_column(String(16), nullable=True)  #: lottery, area, self_hold, average
+    stage_params: Mapped[str | None] = mapped_column(Text, nullable=True)  #: JSON: start, step (area/self_hold), upper (average)
+    stage_phase: Mapped[str | None] = mapped_column(String(16), nullable=True)  #: average: sealed → revealed
+    stage_value: Mapped[str | None] = mapped_column(String(32), nullable=True)  #: best area/percent; average: winning bid
+    stage_leader: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    stage_paddles: Mapped[str | None] = mapped_column(Text, nullable=True)  #: tied at the maximum / sealed candidates
+    stage_result: Mapped[str | None] = mapped_column(Text, nullable=True)  #: average: the revealed bids, mean, winner (JSON)
 
 
 class AuctionBid(Base):
@@ -62,6 +70,24 @@ class AuctionBid(Base):
     corrected_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  #: the correction entry
     corrected_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     corrected_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuctionStageBid(Base):
+    """Every bid of the stage after the cap (area m², percent, sealed one-time bid), as journalled."""
+
+    __tablename__ = "auction_stage_bids"
+    __table_args__ = (Index("ix_auction_stage_bids_lot", "session_id", "lot_code", "journal_seq"),)
+    journal_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    session_id: Mapped[str] = mapped_column(String(64))
+    lot_code: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16))
+    paddle_no: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(8))  #: m2, %, or the lot's money unit (yuan / wan)
+    source: Mapped[str] = mapped_column(String(16))
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class AuctionDeposit(Base):
