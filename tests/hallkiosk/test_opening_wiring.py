@@ -50,7 +50,8 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
         cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
                                                                       secret_file=str(tmp_path / "journal.secret")))
         seed_demo(cfg)
-        start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=2)
+        # far enough ahead that pulling, checking in and announcing finish before it on a loaded machine
+        start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=8)
         reschedule_on_sandbox(server.url, S2, start, today=TODAY)
         hall = Hall.open(cfg, clock=PlatformClock())
         puller, client = build_puller(hall)
