@@ -5,7 +5,8 @@
 * on a kiosk, the "开标异议" tile (``ui.opening.objection.KioskObjectionFlow``): a checked-in
   bidder's representative raises an objection with their ID card (the reader's card events come
   through the bridge, as for check-in); the console and the big screen see it through the journal;
-* on a host console, the "开标" tab (``ui.opening.console.OpeningConsole``);
+* on a host console, the "开标" tab (``ui.opening.console.OpeningConsole``), and a worker
+  (thread ``opening-jobs``) for its slow calls: signing the record (PDF, SHA-256, blob store);
 * on a host console with a big screen, the ``opening`` view there (shown at once); on a board,
   the ``opening`` view (shown when ``[ui] board_mode = "opening"``);
 * when a platform is configured, one loop (thread ``opening-decrypt``) that starts decryption on
@@ -27,7 +28,7 @@ from typing import Any
 
 from kiosk.clock import PlatformClock
 from kiosk.opening import OpeningError, OpeningService
-from ui.opening.ports import DecryptResult, OpeningPorts
+from ui.opening.ports import DecryptResult, JobResult, OpeningPorts
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +90,47 @@ class DecryptLoop:
                 next_poll = time.monotonic() + self.poll_s
 
 
+class JobWorker:
+    """The console's slow calls (signing the record: PDF, hashing, blob store) on a thread the root owns."""
+
+    def __init__(self, ports: OpeningPorts) -> None:
+        self.ports = ports
+        self.jobs: queue.Queue[tuple[str, str, Any]] = queue.Queue()
+        self.done: list[tuple[str, float]] = []  #: (key, seconds) per job, for the bench and tests
+
+    def submit(self, key: str, session_id: str, fn: Any) -> None:
+        self.jobs.put((key, session_id, fn))
+
+    def run_one(self, key: str, session_id: str, fn: Any) -> JobResult:
+        t0 = time.perf_counter()
+        try:
+            value = fn()
+        except OpeningError as exc:
+            return JobResult(key, session_id, False, None, exc.zh, exc.en, time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001 - the console must hear of it, not wait forever
+            log.exception("opening job %s failed", key)
+            return JobResult(key, session_id, False, None, "操作失败，请联系技术人员", f"failed: {type(exc).__name__}",
+                             time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        self.done.append((key, seconds))
+        return JobResult(key, session_id, True, value, seconds=seconds)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                key, sid, fn = self.jobs.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.ports.post_job_result(self.run_one(key, sid, fn))
+
+
 @dataclasses.dataclass
 class OpeningWiring:
     service: OpeningService
     ports: OpeningPorts
     loop: DecryptLoop | None
     screens: dict[str, Any]
+    worker: JobWorker | None = None
 
 
 def build_puller(hall: Any) -> tuple[Any, Any] | None:
@@ -117,8 +153,12 @@ def attach(term: Any) -> OpeningWiring:
     ports = OpeningPorts()
     role = term.ctx.role
     loop = None
+    worker = None
     screens: dict[str, Any] = {}
     if role == "host":
+        worker = JobWorker(ports)
+        ports.run_job = worker.submit
+        term.threads.start("opening-jobs", worker.run)
         built = build_puller(hall)
         if built is not None:
             puller, client = built
@@ -151,7 +191,7 @@ def attach(term: Any) -> OpeningWiring:
             term.big_screen.page.add_view("opening", big)
             term.big_screen.page.show_view("opening")
             screens["big_screen"] = big
-    wiring = OpeningWiring(service, ports, loop, screens)
+    wiring = OpeningWiring(service, ports, loop, screens, worker)
     term.opening = wiring
     return wiring
 

@@ -152,13 +152,15 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
         con.sign_users[i].setText(u)
         con.sign_pins[i].setText(p)
     click(con, "sign")
-    assert "签字失败" in con.message.text() and con.view.stage == "signing"
     assert all(not p.text() for p in con.sign_pins)  # PINs never stay on screen
+    qtbot.waitUntil(lambda: not con.signing, timeout=5000)  # signed off the UI thread
+    assert "签字失败" in con.message.text() and con.view.stage == "signing"
     for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
         con.sign_users[i].setText(u)
         con.sign_pins[i].setText(p)
     click(con, "sign")
-    assert con.view.stage == "closed" and con.view.record_sha256 in con.hint.text()
+    qtbot.waitUntil(lambda: con.view.stage == "closed", timeout=5000)
+    assert con.view.record_sha256 in con.hint.text()
     qtbot.waitUntil(lambda: big.stage.text().startswith("结束"), timeout=2000)
     for w, h in ((1920, 1080), (1080, 1920)):
         grab(term.window, str(tmp_path / f"c-{w}.png"), (w, h))

@@ -4,6 +4,10 @@ The console calls the rules service (``kiosk.opening.OpeningService``) for every
 service refuses what the rules forbid and the console shows why (Chinese, with English when the
 screen is in English). It refreshes on every ``opening.*`` or ``checkin.recorded`` journal entry
 (another terminal's check-in reaches it through the follower) and ticks the countdown each second.
+Unanswered objections — a bidder's from a kiosk arrives the same way — are shown in an alert bar
+until answered. Slow calls run on the composition root's threads (``ui.opening.ports``):
+decryption starts there, and so does signing the record; while it signs, the console is busy
+(the sign button is disabled, further clicks are ignored) and the result comes back as a signal.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, Quo
 from kiosk.operators import OperatorInfo
 from kiosk.timeutil import beijing
 from ui.context import UiContext
-from ui.opening.ports import DecryptResult, OpeningPorts
+from ui.opening.ports import DecryptResult, JobResult, OpeningPorts
 from ui.sessions_view import countdown_text
 from ui.widgets import Retranslatable, bilingual
 
@@ -138,6 +142,7 @@ class OpeningConsole(Retranslatable, QWidget):
         self.session_ids: list[str] = []
         self.quorum_short = False
         self.busy = False
+        self.signing = False  #: the record is being signed off the UI thread: no second submission
         self.setObjectName("openingConsole")
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
@@ -246,6 +251,7 @@ class OpeningConsole(Retranslatable, QWidget):
         ctx.bridge.journalEntries.connect(self._on_entries)
         ctx.bridge.cardEvent.connect(self._on_card)
         ports.decryptResult.connect(self._on_decrypt)
+        ports.jobResult.connect(self._on_job)
         self.retranslate()
         self.load_sessions()
 
@@ -480,6 +486,9 @@ class OpeningConsole(Retranslatable, QWidget):
             if op is not None and not self.sign_users[0].text():
                 self.sign_users[0].setText(op.username)
             self._button("sign", self.tr("签署开标记录并结束开标"), self._sign)
+            if self.signing:
+                self.action_buttons["sign"].setEnabled(False)
+                self.action_buttons["sign"].setText(self.tr("正在生成并签署开标记录…"))
         if st not in ("scheduled", "closed", "signing"):
             self._button("pause", self.tr("暂停（须填原因）"), lambda: s.pause(sid, self._op(), self.reason.text()), kind="secondary")
         if st in ("announced", "bidders", "attendance", "control_price") and not v.decrypt_started_at:
@@ -521,12 +530,34 @@ class OpeningConsole(Retranslatable, QWidget):
         return self.service.record_refusal(self.view.session_id, self._op(), self._selected(), self.reason.text())
 
     def _sign(self) -> object:
+        """Sign on the root's worker thread (PDF, hashing, blob store); the result comes back as a JobResult."""
+        if self.signing:
+            return None  # a second click while the first is being signed
         signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
-        try:
-            return self.service.sign_and_close(self.view.session_id, *signers)
-        finally:
-            for p in self.sign_pins:
-                p.clear()
+        for p in self.sign_pins:
+            p.clear()  # PINs never stay on screen
+        sid = self.view.session_id
+        service = self.service
+
+        def sign() -> object:
+            return service.sign_and_close(sid, *signers)
+
+        if self.ports.run_job is None:
+            return sign()
+        self.signing = True
+        self.ports.run_job("sign", sid, sign)
+        self._note(self.tr("正在生成并签署开标记录…"))
+        return None
+
+    def _on_job(self, result: JobResult) -> None:
+        if result.key == "sign":
+            self.signing = False
+            if result.ok:
+                self._note(self.tr("开标记录已签署，开标结束"))
+            else:
+                self._show_error(OpeningError("sign", result.error_zh, result.error_en))
+        if result.session_id == self.current_session():
+            self.refresh_view()
 
     def _start_decrypt(self) -> object:
         sid = self.view.session_id
@@ -552,6 +583,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.refresh_view()
 
     def _run(self, fn: Callable[[], object]) -> None:
+        if self.signing:
+            return  # busy: the record is being signed
         self.message.setText("")
         try:
             fn()

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.timeutil import beijing
 from ui.context import UiContext
@@ -38,20 +46,27 @@ class KioskHome(Retranslatable, QStackedWidget):
         lay.addWidget(self.date)
         self.tiles: dict[str, QPushButton] = {}
         self.notes: dict[str, QLabel] = {}
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setSpacing(24)
-        for i, key in enumerate(FLOWS):
+        self.cells: list[QWidget] = []
+        for key in FLOWS:
             tile = QPushButton(objectName="tile")
             tile.clicked.connect(lambda _=False, k=key: self.open_flow(k))
+            # equal tiles that never force the window wider: the grid re-flows to 2 × 2 in portrait
+            tile.setSizePolicy(QSizePolicy.Policy.Ignored, tile.sizePolicy().verticalPolicy())
             note = QLabel(objectName="muted")
             note.setWordWrap(True)
+            note.setMinimumWidth(1)
             self.tiles[key] = tile
             self.notes[key] = note
-            box = QVBoxLayout()
+            cell = QWidget()
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(tile)
             box.addWidget(note)
-            grid.addLayout(box, 0, i)
-            grid.setColumnStretch(i, 1)  # equal tiles, whatever their hints say (4 tiles fit a portrait kiosk)
+            self.cells.append(cell)
+        self._portrait: bool | None = None
+        self._place_tiles(False)
         lay.addLayout(grid)
         self.sessions_title = QLabel(objectName="h2")
         lay.addWidget(self.sessions_title)
@@ -66,6 +81,22 @@ class KioskHome(Retranslatable, QStackedWidget):
         self.timer.start(30_000)
         self.retranslate()
         self.refresh()
+
+    def _place_tiles(self, portrait: bool) -> None:
+        cols = 2 if portrait and len(self.cells) > 3 else len(self.cells)
+        for cell in self.cells:
+            self.grid.removeWidget(cell)
+        for i, cell in enumerate(self.cells):
+            self.grid.addWidget(cell, i // cols, i % cols)
+        for i in range(len(self.cells)):
+            self.grid.setColumnStretch(i, 1 if i < cols else 0)
+        self._portrait = portrait
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        if portrait != self._portrait:
+            self._place_tiles(portrait)
 
     def register_flow(self, key: str, widget: QWidget) -> None:
         """Enable a tile: ``widget`` is shown on touch and must have ``reset()`` and a ``done`` signal."""
