@@ -26,12 +26,12 @@ from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.ports import DeviceError, Printer, Slip
 from kiosk.queue import HallQueue
+from kiosk.queue_report import write_csv, write_queue_report
 from ui.queue.admin import CountersTab, ServicesTab, StatsTab
 from ui.queue.board import QueueBoard
 from ui.queue.common import tab_title
 from ui.queue.counter import CounterQueueTab
 from ui.queue.kiosk_flows import LookupFlow, TicketFlow
-from ui.queue.report import write_csv, write_pdf
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
 
         def export(day: dt.date) -> str:
             st = queue.daily_stats(day)
-            pdf = write_pdf(st, reports / f"queue-{day.isoformat()}.pdf", cfg.site.name)
+            pdf = write_queue_report(st, reports / f"queue-{day.isoformat()}.pdf", cfg.site.name)
             write_csv(queue.service.stats_csv_rows(st), reports / f"queue-{day.isoformat()}.csv")
             return str(pdf)
 
@@ -239,7 +239,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         finally:
             term.stop()
         st = q.daily_stats(today)
-        write_pdf(st, out / "queue-report.pdf", cfg.site.name)
+        write_queue_report(st, out / "queue-report.pdf", cfg.site.name)
         write_csv(q.service.stats_csv_rows(st), out / "queue-report.csv")
     finally:
         hall.close()

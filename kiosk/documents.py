@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -45,6 +47,10 @@ def register_fonts() -> None:
         bold = FONTS / "NotoSansSC-Bold.ttf"
         pdfmetrics.registerFont(TTFont(BOLD, str(bold if bold.exists() else FONTS / "NotoSansSC-Regular.ttf")))
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+        # A canvas starts in this font; left at Helvetica, every PDF would list a font it never
+        # embeds (pdffonts: "emb no"). Every document of the hall is CJK, so start in ours.
+        rl_config.canvas_basefontname = REGULAR
+        STATE_DEFAULTS["fontName"] = REGULAR  # the same for charts (reportlab.graphics)
         _registered = True
 
 
@@ -77,6 +83,7 @@ def grid_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float] | N
     table = Table(cells, colWidths=col_widths, repeatRows=header_rows)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cell's own font (default Helvetica, never embedded)
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#E6ECF5")) if header_rows else ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
         ("TOPPADDING", (0, 0), (-1, -1), 3),

@@ -122,15 +122,13 @@ def _report(args: argparse.Namespace) -> int:
     finally:
         hall.close()
     if args.csv:
-        from ui.queue.report import write_csv
+        from kiosk.queue_report import write_csv
 
         write_csv(rows, args.csv)
     if args.pdf:
-        from hallkiosk.app import ensure_qapp
-        from ui.queue.report import write_pdf
+        from kiosk.queue_report import write_queue_report
 
-        ensure_qapp(headless=True)
-        write_pdf(st, args.pdf, site)
+        write_queue_report(st, args.pdf, site)
     if args.json:
         print_json({"business_date": day.isoformat(), "rows": [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]})
     return 0
