@@ -8,8 +8,10 @@
   view ``auction`` (``ui.auction.board.AuctionBoard``), following the journal.
 
 ``tour(cfg, out)``: the demo's car auction (one lot unsold below the reserve, one sold on keypad
-bids from the simulator) and the land lot from the listing (cap reached → lottery), with
-screenshots of the console and the audience screen in both orientations, and the PDFs.
+bids from the simulator), the land lot from the listing (cap reached → lottery), and a land lot
+with a cap and 竞配建 (``kiosk.auction.demo.seed_stage_lot``: the cap is reached, a third bidder
+accepts it, the 配建 area decides at the cap price), with screenshots of the console and the
+audience screen in both orientations, and the PDFs.
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     from devices.keypads import KeypadSimulator
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.demo import DEMO_OPERATORS, _login
-    from kiosk.auction.demo import check_in_all
+    from kiosk.auction.demo import check_in_all, seed_stage_lot
     from kiosk.clock import FixedClock
     from kiosk.hall import Hall
     from kiosk.timeutil import BEIJING
@@ -160,7 +162,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         svc = wiring.service
         console = wiring.screens["console"]
         big = term.big_screen
-        sessions = {s.kind: s.session_id for s in svc.auction_sessions()}
+        sessions = {s.kind: s.session_id for s in svc.auction_sessions() if not s.session_id.endswith("DEMO7")}
         cars, land = sessions.get("auction"), sessions.get("listing_auction")
         if cars is None or land is None:
             return shots
@@ -237,6 +239,40 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             shot(big, "screen-cap", (LANDSCAPE,))
             calls(land, lot)
             svc.hammer(land, lot, actor="auctioneer")
+        # a land lot with a cap and 竞配建 after it: price bids stop at the cap, the 配建 area decides
+        stage_sid, stage_lot = seed_stage_lot(hall, dt.datetime.combine(today, dt.time(16, 30), BEIJING))
+        check_in_all(hall, stage_sid)
+        console.load_sessions()
+        if not done(stage_sid, stage_lot):
+            console.select_lot(stage_sid, stage_lot)
+            i = console.stage_combo.findData("area")
+            console.stage_combo.setCurrentIndex(i)
+            console.stage_start.setText("1000")
+            console.stage_step.setText("100")
+            pump(0.1)
+            shot(term.window, "console-stage-choice", (LANDSCAPE,))
+            console.open_lot()
+            p1, p2, p3 = paddles(stage_sid, stage_lot)[0][:3]
+            svc.bid(stage_sid, stage_lot, p1, "18000", actor="auctioneer")
+            svc.bid(stage_sid, stage_lot, p2, "18720", actor="auctioneer")  # the cap
+            svc.bid(stage_sid, stage_lot, p1, "18820", actor="auctioneer")  # refused: 已达最高限价
+            svc.bid(stage_sid, stage_lot, p3, "18720", actor="auctioneer")  # accepts the cap
+            svc.stage_bid(stage_sid, stage_lot, p2, actor="auctioneer")  # 1,000 m²
+            svc.stage_bid(stage_sid, stage_lot, p3, "1100", actor="auctioneer")
+            svc.stage_bid(stage_sid, stage_lot, p2, "1200", actor="auctioneer")
+            clock.advance(svc.call_seconds)
+            svc.call(stage_sid, stage_lot, actor="auctioneer")
+            console.select_lot(stage_sid, stage_lot)
+            pump(0.2)
+            shot(term.window, "console-area")
+            shot(big, "screen-area")
+            while svc.lot(stage_sid, stage_lot, last_bids=0).call_no < 3:
+                clock.advance(svc.call_seconds)
+                svc.call(stage_sid, stage_lot, actor="auctioneer")
+            svc.hammer(stage_sid, stage_lot, actor="auctioneer")
+            console.refresh()
+            big.page.currentWidget().refresh()
+            shot(big, "screen-area-sold", (LANDSCAPE,))
         docs = hall.config.data_dir / "auction"
         for pdf in sorted(docs.rglob("*.pdf")):
             target = out / f"auction-{pdf.parent.name}-{pdf.name}"

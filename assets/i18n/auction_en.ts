@@ -44,127 +44,221 @@
         <translation>Terminated</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="167"/>
+        <location filename="../../ui/auction/board.py" line="47"/>
+        <source>限价+摇号</source>
+        <translation>Cap + lottery</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="48"/>
+        <source>竞配建</source>
+        <translation>Bid the 配建 area</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="49"/>
+        <source>竞自持</source>
+        <translation>Bid the share held for rent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="50"/>
+        <source>平均价（一次报价）</source>
+        <translation>Average price (one-time bid)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="60"/>
+        <source>竞配建面积</source>
+        <translation>配建 area</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="62"/>
+        <source>%1：等待报价（起始 %2）</source>
+        <translation>%1: waiting for bids (from %2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="67"/>
+        <source>一次报价进行中：已交 %1/%2</source>
+        <translation>one-time bids: %1 of %2 handed in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="71"/>
+        <source>一次报价揭晓：无有效报价</source>
+        <translation>one-time bids revealed: no valid bid</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="72"/>
+        <source>一次报价揭晓：平均值 %1 · 最接近 %2 号 %3</source>
+        <translation>one-time bids revealed: mean %1 · nearest: paddle %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="74"/>
+        <source>停止举牌，待一次报价（%1 个号牌在限价）</source>
+        <translation>open bidding stopped, one-time bids next (%1 paddles at the cap)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="75"/>
+        <source>落槌时摇号</source>
+        <translation>lottery at the hammer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="201"/>
         <source>等待应价</source>
         <translation>Waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="169"/>
+        <location filename="../../ui/auction/board.py" line="203"/>
         <source>%1 · 即将落槌</source>
         <translation>%1 · hammer next</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="172"/>
+        <location filename="../../ui/auction/board.py" line="206"/>
         <source>%1 · %2 秒后%3</source>
         <translation>%1 · %3 in %2 s</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="194"/>
+        <location filename="../../ui/auction/board.py" line="228"/>
         <source>拍卖大厅</source>
         <translation>Auction hall</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="195"/>
+        <location filename="../../ui/auction/board.py" line="229"/>
         <source>拍卖会即将开始，请竞买人凭号牌入座</source>
         <translation>The auction starts soon: bidders, please take your seats with your paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="199"/>
+        <location filename="../../ui/auction/board.py" line="233"/>
         <source>时间以交易平台时钟为准</source>
-        <translation>Times follow the trading platform's clock</translation>
+        <translation>Times follow the trading platform&apos;s clock</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="202"/>
+        <location filename="../../ui/auction/board.py" line="236"/>
         <source>拍卖大厅 · %1</source>
         <translation>Auction hall · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="204"/>
+        <location filename="../../ui/auction/board.py" line="238"/>
         <source>起拍价 %1</source>
         <translation>Start price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="205"/>
+        <location filename="../../ui/auction/board.py" line="239"/>
         <source>加价幅度 %1</source>
         <translation>Increment %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="207"/>
+        <location filename="../../ui/auction/board.py" line="241"/>
         <source>最高限价 %1</source>
         <translation>Price cap %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="208"/>
+        <location filename="../../ui/auction/board.py" line="243"/>
+        <source>限价后%1</source>
+        <translation>after the cap: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="244"/>
         <source>本标的设有保留价</source>
         <translation>This lot has a reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="208"/>
+        <location filename="../../ui/auction/board.py" line="244"/>
         <source>本标的无保留价</source>
         <translation>This lot has no reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="211"/>
+        <location filename="../../ui/auction/board.py" line="247"/>
         <source>成交 · 成交价</source>
         <translation>Sold · hammer price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="213"/>
+        <location filename="../../ui/auction/board.py" line="249"/>
+        <location filename="../../ui/auction/board.py" line="278"/>
         <source>买受人号牌 %1</source>
         <translation>Buyer: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="219"/>
+        <location filename="../../ui/auction/board.py" line="255"/>
         <source>当前最高应价</source>
         <translation>Leading bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="221"/>
+        <location filename="../../ui/auction/board.py" line="64"/>
+        <location filename="../../ui/auction/board.py" line="257"/>
         <source>当前最高 %1 号</source>
         <translation>Leading: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="223"/>
+        <location filename="../../ui/auction/board.py" line="259"/>
         <source>起拍价 · 等待应价</source>
         <translation>Start price · waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="230"/>
+        <location filename="../../ui/auction/board.py" line="267"/>
         <source>已达最高限价：%1 号 · 落槌时摇号</source>
         <translation>Cap reached: paddles %1 · lottery at the hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="236"/>
+        <location filename="../../ui/auction/board.py" line="58"/>
+        <location filename="../../ui/auction/board.py" line="269"/>
+        <source>已达最高限价</source>
+        <translation>Price cap reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="272"/>
+        <source>一次报价揭晓 · 最接近平均值的报价</source>
+        <translation>One-time bids revealed · the bid nearest the mean</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="277"/>
+        <source>配建面积</source>
+        <translation>配建 area</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="60"/>
+        <location filename="../../ui/auction/board.py" line="277"/>
+        <source>自持比例</source>
+        <translation>share held for rent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="289"/>
+        <source>一次报价（密封）</source>
+        <translation>one-time bid (sealed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="290"/>
         <source>出价已收到：%1 号 %2</source>
         <translation>Bid received: paddle %1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="240"/>
+        <location filename="../../ui/auction/board.py" line="293"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="240"/>
+        <location filename="../../ui/auction/board.py" line="293"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="240"/>
+        <location filename="../../ui/auction/board.py" line="293"/>
         <source>应价</source>
         <translation>Bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="249"/>
+        <location filename="../../ui/auction/board.py" line="304"/>
+        <source>已密封</source>
+        <translation>Sealed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/board.py" line="311"/>
         <source>已更正</source>
         <translation>Corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="249"/>
+        <location filename="../../ui/auction/board.py" line="311"/>
         <source>挂牌报价</source>
         <translation>Listing bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/board.py" line="252"/>
+        <location filename="../../ui/auction/board.py" line="314"/>
         <source>应价一经确认不得撤回 · 三次报价无人应价即落槌 · 时间以交易平台时钟为准</source>
         <translation>Bids cannot be withdrawn · hammer after three calls without a bid · platform clock</translation>
     </message>
@@ -172,280 +266,393 @@
 <context>
     <name>AuctionConsole</name>
     <message>
-        <location filename="../../ui/auction/console.py" line="44"/>
+        <location filename="../../ui/auction/console.py" line="52"/>
         <source>现场</source>
         <translation>Floor</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="45"/>
+        <location filename="../../ui/auction/console.py" line="53"/>
         <source>竞价器</source>
         <translation>Keypad</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="46"/>
+        <location filename="../../ui/auction/console.py" line="54"/>
         <source>挂牌</source>
         <translation>Listing</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="231"/>
+        <location filename="../../ui/auction/console.py" line="268"/>
         <source>拍卖</source>
         <extracomment>the big screen follows the console</extracomment>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="494"/>
+        <location filename="../../ui/auction/console.py" line="426"/>
+        <source>起始配建面积（m²）</source>
+        <translation>配建 area from (m²)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="427"/>
+        <source>面积增幅（m²）</source>
+        <translation>Area step (m²)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="429"/>
+        <source>起始自持比例（%）</source>
+        <translation>Share from (%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="430"/>
+        <source>比例增幅（%）</source>
+        <translation>Share step (%)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="431"/>
+        <source>一次报价有效区间上限（%1）</source>
+        <translation>Upper end of the valid band (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="431"/>
+        <source>万元</source>
+        <translation>10k yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="431"/>
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="600"/>
         <source>等待应价</source>
         <translation>Waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="496"/>
+        <location filename="../../ui/auction/console.py" line="602"/>
         <source>%1 · 无人应价，请落槌</source>
         <translation>%1 · no bid: drop the hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="498"/>
+        <location filename="../../ui/auction/console.py" line="604"/>
         <source>%1 · %2 秒后%3</source>
         <translation>%1 · %3 in %2 s</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="504"/>
+        <location filename="../../ui/auction/console.py" line="610"/>
         <source>今日暂无拍卖会</source>
         <translation>No auction today</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="516"/>
+        <location filename="../../ui/auction/console.py" line="630"/>
         <source>起拍价 %1</source>
         <translation>Start price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="517"/>
+        <location filename="../../ui/auction/console.py" line="631"/>
         <source>加价幅度 %1</source>
         <translation>Increment %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="519"/>
+        <location filename="../../ui/auction/console.py" line="633"/>
         <source>保证金 %1</source>
         <translation>Deposit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="521"/>
-        <source>最高限价 %1（达到后摇号）</source>
-        <translation>Price cap %1 (lottery once reached)</translation>
+        <location filename="../../ui/auction/console.py" line="636"/>
+        <source>最高限价 %1 · 限价后：%2</source>
+        <translation>Price cap %1 · after the cap: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="523"/>
+        <location filename="../../ui/auction/console.py" line="639"/>
+        <source>起始 %1，增幅 %2</source>
+        <translation>from %1, step %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="641"/>
+        <source>一次报价有效区间 %1 至 %2</source>
+        <translation>one-time bids valid from %1 to %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="644"/>
         <source>挂牌最高报价 %1（%2 号）</source>
         <translation>Listing top bid %1 (paddle %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="526"/>
+        <location filename="../../ui/auction/console.py" line="647"/>
         <source>设有保留价：已密封录入</source>
         <translation>Reserve: sealed and entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="526"/>
+        <location filename="../../ui/auction/console.py" line="647"/>
         <source>设有保留价：待录入</source>
         <translation>Reserve: to be entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="528"/>
+        <location filename="../../ui/auction/console.py" line="649"/>
         <source>本标的无保留价（须在竞价前宣布）</source>
         <translation>No reserve (announce before bidding)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="529"/>
-        <location filename="../../ui/auction/console.py" line="596"/>
+        <location filename="../../ui/auction/console.py" line="650"/>
+        <location filename="../../ui/auction/console.py" line="754"/>
         <source>允许跳价</source>
         <translation>Jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="529"/>
+        <location filename="../../ui/auction/console.py" line="650"/>
         <source>不允许跳价</source>
         <translation>No jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="530"/>
+        <location filename="../../ui/auction/console.py" line="651"/>
         <source>竞买人 %1 个号牌</source>
         <translation>%1 bidder paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="533"/>
+        <location filename="../../ui/auction/console.py" line="653"/>
+        <source>%1：须至少 %2 名合格竞买人</source>
+        <translation>%1: at least %2 eligible bidders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="657"/>
+        <source>合格竞买人 %1 名，不足 %2 名：不得开拍或竞价。请等待签到，或填写理由终止本标的。</source>
+        <translation>%1 eligible bidders, fewer than %2: the lot cannot be opened or bid on. Wait for check-ins, or terminate the lot with a reason.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="661"/>
         <source>成交价</source>
         <translation>Hammer price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="535"/>
+        <location filename="../../ui/auction/console.py" line="663"/>
         <source>买受人号牌 %1</source>
         <translation>Buyer: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="537"/>
+        <location filename="../../ui/auction/console.py" line="665"/>
         <source>当前最高应价</source>
         <translation>Leading bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="539"/>
+        <location filename="../../ui/auction/console.py" line="667"/>
         <source>当前最高：%1 号</source>
         <translation>Leading: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="541"/>
+        <location filename="../../ui/auction/console.py" line="669"/>
         <source>起拍价</source>
         <translation>Start price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="547"/>
+        <location filename="../../ui/auction/console.py" line="676"/>
         <source>已达限价：%1 号（落槌时摇号）</source>
         <translation>Cap reached: paddles %1 (lottery at the hammer)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="549"/>
+        <location filename="../../ui/auction/console.py" line="678"/>
+        <source>在最高限价：%1 号</source>
+        <translation>At the cap: paddles %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="683"/>
+        <source>限价号牌下一报价 %1；其他号牌留空 = 按最高限价应价</source>
+        <translation>Next for paddles at the cap: %1; other paddles, empty = accept the cap price</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="685"/>
+        <source>限价号牌：金额栏填%1（留空 = 下一报价）</source>
+        <translation>Paddles at the cap: type the %1 in Amount (empty = next)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="686"/>
+        <source>配建面积 m²</source>
+        <translation>配建 area m²</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="686"/>
+        <source>自持比例 %</source>
+        <translation>share held %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="688"/>
+        <source>录入一次书面报价：号牌 + 金额（密封，全部提交后揭晓）</source>
+        <translation>Enter the one-time written bids: paddle + amount (sealed until all are in)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="690"/>
+        <source>一次报价须填写金额</source>
+        <translation>A one-time bid needs an amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="692"/>
         <source>下一应价 %1</source>
         <translation>Next bid %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="570"/>
+        <location filename="../../ui/auction/console.py" line="723"/>
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="570"/>
+        <location filename="../../ui/auction/console.py" line="723"/>
         <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="572"/>
+        <location filename="../../ui/auction/console.py" line="725"/>
         <source>拒绝：</source>
         <translation>Refused: </translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="583"/>
+        <location filename="../../ui/auction/console.py" line="727"/>
+        <source>（密封）</source>
+        <translation>(sealed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="741"/>
         <source>拍卖会</source>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="584"/>
+        <location filename="../../ui/auction/console.py" line="742"/>
         <source>标的</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="585"/>
-        <location filename="../../ui/auction/console.py" line="607"/>
+        <location filename="../../ui/auction/console.py" line="743"/>
+        <location filename="../../ui/auction/console.py" line="771"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="586"/>
-        <location filename="../../ui/auction/console.py" line="607"/>
+        <location filename="../../ui/auction/console.py" line="744"/>
+        <location filename="../../ui/auction/console.py" line="771"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="587"/>
+        <location filename="../../ui/auction/console.py" line="694"/>
+        <location filename="../../ui/auction/console.py" line="698"/>
+        <location filename="../../ui/auction/console.py" line="745"/>
         <source>留空 = 下一应价</source>
         <translation>Empty = next bid</translation>
     </message>
     <message>
-        <source>金额留空即按下一应价；Enter 确认</source>
-        <translation type="vanished">Leave the amount empty for the next bid; Enter confirms</translation>
-    </message>
-    <message>
-        <location filename="../../ui/auction/console.py" line="588"/>
+        <location filename="../../ui/auction/console.py" line="746"/>
         <source>输入号牌</source>
         <translation>Paddle number</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="589"/>
+        <location filename="../../ui/auction/console.py" line="747"/>
         <source>确认应价 (Enter)</source>
         <translation>Confirm bid (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="590"/>
+        <location filename="../../ui/auction/console.py" line="748"/>
         <source>密封底价（拍卖师与监督人共同录入）</source>
         <translation>Sealed reserve (auctioneer and supervisor together)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="591"/>
+        <location filename="../../ui/auction/console.py" line="749"/>
         <source>底价金额</source>
         <translation>Reserve amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="592"/>
+        <location filename="../../ui/auction/console.py" line="750"/>
         <source>拍卖师 PIN</source>
         <translation>Auctioneer PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="593"/>
+        <location filename="../../ui/auction/console.py" line="751"/>
         <source>监督人用户名</source>
         <translation>Supervisor username</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="594"/>
+        <location filename="../../ui/auction/console.py" line="752"/>
         <source>监督人 PIN</source>
         <translation>Supervisor PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="595"/>
+        <location filename="../../ui/auction/console.py" line="753"/>
         <source>录入底价</source>
         <translation>Enter reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="597"/>
+        <location filename="../../ui/auction/console.py" line="755"/>
         <source>须为幅度整数倍</source>
         <translation>On the step grid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="598"/>
+        <location filename="../../ui/auction/console.py" line="756"/>
         <source>宣布开拍</source>
         <translation>Open the lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="599"/>
+        <location filename="../../ui/auction/console.py" line="757"/>
         <source>报价（下一次）</source>
         <translation>Next call</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="600"/>
+        <location filename="../../ui/auction/console.py" line="758"/>
         <source>自动计时报价</source>
         <translation>Timed calls</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="601"/>
+        <location filename="../../ui/auction/console.py" line="759"/>
         <source>落槌</source>
         <translation>Hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="602"/>
+        <location filename="../../ui/auction/console.py" line="760"/>
         <source>新的加价幅度</source>
         <translation>New increment</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="603"/>
+        <location filename="../../ui/auction/console.py" line="761"/>
         <source>调整幅度</source>
         <translation>Set step</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="604"/>
+        <location filename="../../ui/auction/console.py" line="762"/>
         <source>更正或终止的理由（必填）</source>
         <translation>Reason for a correction or termination (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="605"/>
+        <location filename="../../ui/auction/console.py" line="763"/>
         <source>更正最后应价</source>
         <translation>Correct last bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="606"/>
+        <location filename="../../ui/auction/console.py" line="764"/>
         <source>终止本标的</source>
         <translation>Terminate lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="607"/>
+        <location filename="../../ui/auction/console.py" line="765"/>
+        <source>限价后竞价</source>
+        <translation>After the cap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="766"/>
+        <source>例：指导价 +50%</source>
+        <translation>e.g. guide price +50 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="767"/>
+        <source>停止举牌，开始一次报价</source>
+        <translation>Stop open bids, start one-time bids</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="768"/>
+        <source>结束录入并揭晓</source>
+        <translation>Close entry and reveal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="771"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="607"/>
+        <location filename="../../ui/auction/console.py" line="771"/>
         <source>来源 · 结果</source>
         <translation>Source · result</translation>
     </message>

@@ -3,6 +3,9 @@
     hall-kiosk auction lots --session S [--json]
     hall-kiosk auction status --session S --lot L [--json]
     hall-kiosk auction open --session S --lot L --operator auctioneer [--no-jump] [--grid]
+        [--stage lottery|area|self_hold|average] [--stage-start N --stage-step N] [--stage-upper A]
+    hall-kiosk auction stage-bid --session S --lot L --paddle 03 [--value 1200] [--json]   (area m², share %, sealed bid)
+    hall-kiosk auction sealed --session S --lot L --operator auctioneer start|close   (平均价 one-time bids)
     hall-kiosk auction bid --session S --lot L --paddle 03 [--amount 33000] [--source floor|keypad] [--json]
     hall-kiosk auction call --session S --lot L --operator auctioneer
     hall-kiosk auction hammer --session S --lot L --operator auctioneer [--json]
@@ -46,6 +49,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = lot_parser("open", "announce and open a lot", _open, operator=True)
     p.add_argument("--no-jump", action="store_true", help="forbid jump bids (跳价)")
     p.add_argument("--grid", action="store_true", help="amounts on the increment grid only")
+    p.add_argument("--stage", choices=("lottery", "area", "self_hold", "average"),
+                   help="capped lots: the stage after the cap (default [auction] cap_stage)")
+    p.add_argument("--stage-start", help="area (m²) / self_hold (%%): the first value")
+    p.add_argument("--stage-step", help="area (m²) / self_hold (%%): the step")
+    p.add_argument("--stage-upper", help="average: the valid band's upper end (money)")
+    p = lot_parser("stage-bid", "a bid of the stage after the cap (validated and journalled)", _stage_bid)
+    p.add_argument("--paddle", required=True)
+    p.add_argument("--value", help="area m² / share %% (default: the next one), or the one-time bid")
+    p.add_argument("--operator", default="cli")
+    p = lot_parser("sealed", "平均价: start the one-time bids, or close the entry and reveal", _sealed, operator=True)
+    p.add_argument("action", choices=("start", "close"))
     p = lot_parser("bid", "one bid (validated and journalled, accepted or rejected)", _bid)
     p.add_argument("--paddle", required=True)
     p.add_argument("--amount", help="default: the next amount")
@@ -69,6 +83,10 @@ def _lot_dict(v: LotView) -> dict[str, Any]:
         "current_price": v.current_price, "leading_paddle": v.leading_paddle, "next_amount": v.next_amount,
         "capped_paddles": list(v.capped_paddles), "call_no": v.call_no, "hammer_price": v.hammer_price,
         "buyer_paddle": v.buyer_paddle, "close_reason": v.close_reason, "version": v.version,
+        "trade_type": v.trade_type, "min_bidders": v.min_bidders, "eligible_bidders": v.eligible_bidders,
+        "stage": v.stage, "stage_start": v.stage_start, "stage_step": v.stage_step, "stage_upper": v.stage_upper,
+        "stage_phase": v.stage_phase, "stage_value": v.stage_value, "stage_leader": v.stage_leader,
+        "stage_next": v.stage_next, "sealed_in": list(v.sealed_in), "stage_mean": v.stage_mean,
         "bids": [{"seq": b.seq, "paddle_no": b.paddle_no, "amount": b.amount, "source": b.source,
                   "accepted": b.accepted, "reason": b.reason, "at": rfc3339(b.at), "corrected": b.corrected}
                  for b in v.bids],
@@ -120,7 +138,9 @@ def _status(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        _show(args, a.open_lot(args.session, args.lot, actor=args.operator, jump_bids=not args.no_jump, on_grid=args.grid))
+        _show(args, a.open_lot(args.session, args.lot, actor=args.operator, jump_bids=not args.no_jump, on_grid=args.grid,
+                               stage=args.stage, stage_start=args.stage_start, stage_step=args.stage_step,
+                               stage_upper=args.stage_upper))
         return 0
 
     return _run(args, go)
@@ -136,6 +156,29 @@ def _bid(args: argparse.Namespace) -> int:
             print(f"出价已收到 bid received: {args.paddle} {r.amount}" if r.accepted
                   else f"应价无效 refused: {r.reason_zh} ({r.reason_en})")
         return 0 if r.accepted else 1
+
+    return _run(args, go)
+
+
+def _stage_bid(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        r = a.stage_bid(args.session, args.lot, args.paddle, args.value, source="floor", actor=args.operator)
+        if args.json:
+            print_json({"seq": r.seq, "accepted": r.accepted, "reason": r.reason, "value": r.amount,
+                        "stage": r.lot.stage, "stage_leader": r.lot.stage_leader, "stage_value": r.lot.stage_value})
+        else:
+            print(f"报价已收到 received: {args.paddle} {r.lot.stage_text(r.amount) if r.lot.stage != 'average' else '(sealed)'}"
+                  if r.accepted else f"报价无效 refused: {r.reason_zh} ({r.reason_en})")
+        return 0 if r.accepted else 1
+
+    return _run(args, go)
+
+
+def _sealed(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        act = a.start_sealed if args.action == "start" else a.close_sealed
+        _show(args, act(args.session, args.lot, actor=args.operator))
+        return 0
 
     return _run(args, go)
 

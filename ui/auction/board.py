@@ -42,6 +42,39 @@ def state_name(state: str) -> str:
     }.get(state, state)
 
 
+def stage_name(stage: str | None) -> str:
+    return {
+        "lottery": QCoreApplication.translate("AuctionBoard", "限价+摇号"),
+        "area": QCoreApplication.translate("AuctionBoard", "竞配建"),
+        "self_hold": QCoreApplication.translate("AuctionBoard", "竞自持"),
+        "average": QCoreApplication.translate("AuctionBoard", "平均价（一次报价）"),
+    }.get(stage or "", stage or "")
+
+
+def stage_status(v: LotView, sep: str = " · ") -> str:
+    """One line on where the stage after the cap stands (console and audience screen)."""
+    if not v.stage or not v.capped_paddles or v.state not in ("open", "sold"):
+        return ""
+    head = QCoreApplication.translate("AuctionBoard", "已达最高限价")
+    if v.stage in ("area", "self_hold"):
+        what = QCoreApplication.translate("AuctionBoard", "竞配建面积") if v.stage == "area" else QCoreApplication.translate("AuctionBoard", "自持比例")
+        if v.stage_value is None:
+            return head + " · " + QCoreApplication.translate("AuctionBoard", "%1：等待报价（起始 %2）").replace("%1", what).replace("%2", v.stage_text(v.stage_start))
+        who = "、".join(v.stage_tied) if len(v.stage_tied) > 1 else (v.stage_leader or "")
+        return head + " · " + f"{what} {v.stage_text(v.stage_value)}" + sep + QCoreApplication.translate("AuctionBoard", "当前最高 %1 号").replace("%1", who)
+    if v.stage == "average":
+        if v.stage_phase == "sealed":
+            return head + " · " + QCoreApplication.translate("AuctionBoard", "一次报价进行中：已交 %1/%2").replace("%1", str(len(v.sealed_in))) \
+                .replace("%2", str(len(v.sealed_candidates)))
+        if v.stage_phase == "revealed":
+            if v.stage_leader is None:
+                return head + " · " + QCoreApplication.translate("AuctionBoard", "一次报价揭晓：无有效报价")
+            return head + " · " + QCoreApplication.translate("AuctionBoard", "一次报价揭晓：平均值 %1 · 最接近 %2 号 %3").replace("%1", v.money(v.stage_mean)) \
+                .replace("%2", v.stage_leader).replace("%3", v.money(v.stage_value))
+        return head + " · " + QCoreApplication.translate("AuctionBoard", "停止举牌，待一次报价（%1 个号牌在限价）").replace("%1", str(len(v.capped_paddles)))
+    return head + " · " + QCoreApplication.translate("AuctionBoard", "落槌时摇号")
+
+
 class AuctionBoard(Retranslatable, QWidget):
     """The ``auction`` view of a board (a standalone board or the auctioneer's big screen)."""
 
@@ -119,10 +152,11 @@ class AuctionBoard(Retranslatable, QWidget):
         if not mine:
             return
         for e in mine:
-            if e.kind in ("auction.lot_opened", "auction.bid", "auction.result", "auction.call") and e.payload.get("lot_code"):
+            if e.kind in ("auction.lot_opened", "auction.bid", "auction.stage_bid", "auction.result", "auction.call") \
+                    and e.payload.get("lot_code"):
                 self.session_id, self.lot_code = e.payload["session_id"], e.payload["lot_code"]
         self.rendered_seq = max(e.seq for e in mine)
-        if any(e.kind == "auction.bid" for e in mine):
+        if any(e.kind in ("auction.bid", "auction.stage_bid") for e in mine):
             self._flash_until = time.monotonic() + 3.0
         self.refresh()
 
@@ -205,6 +239,8 @@ class AuctionBoard(Retranslatable, QWidget):
                  self.tr("加价幅度 %1").replace("%1", format_money(v.increment, v.price_unit))]
         if v.cap_price:
             rules.append(self.tr("最高限价 %1").replace("%1", format_money(v.cap_price, v.price_unit)))
+            if v.stage and v.state != "pending":
+                rules.append(self.tr("限价后%1").replace("%1", stage_name(v.stage)))
         rules.append(self.tr("本标的设有保留价") if v.has_reserve else self.tr("本标的无保留价"))
         self.rules.setText("　·　".join(rules))
         if v.state in ("sold",):
@@ -227,26 +263,52 @@ class AuctionBoard(Retranslatable, QWidget):
         self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
         self._fit_price()
         if v.capped_paddles and v.state == "open":
-            self.leading.setText(self.tr("已达最高限价：%1 号 · 落槌时摇号").replace("%1", "、".join(v.capped_paddles)))
+            if v.stage in (None, "lottery"):
+                self.leading.setText(self.tr("已达最高限价：%1 号 · 落槌时摇号").replace("%1", "、".join(v.capped_paddles)))
+            else:
+                self.price_caption.setText(self.tr("已达最高限价"))
+                self.leading.setText(stage_status(v, "\n"))
+                if v.stage == "average" and v.stage_phase == "revealed" and v.stage_value:
+                    self.price_caption.setText(self.tr("一次报价揭晓 · 最接近平均值的报价"))
+                    self.price.setText(format_money(v.stage_value, v.price_unit))
+                    self.capitals.setText(to_capitals(v.stage_value, v.price_unit))
+                    self._fit_price()
+        elif v.state == "sold" and v.stage in ("area", "self_hold") and v.stage_value is not None:
+            what = self.tr("配建面积") if v.stage == "area" else self.tr("自持比例")
+            self.leading.setText(self.tr("买受人号牌 %1").replace("%1", v.buyer_paddle or "") + f" · {what} {v.stage_text(v.stage_value)}")
         self.price.setProperty("state", v.state)
         self.price.style().unpolish(self.price)
         self.price.style().polish(self.price)
-        last = next((b for b in reversed(v.bids) if b.accepted and not b.corrected), None)
+        merged = sorted([(b.seq, b) for b in v.bids if b.accepted and not b.corrected]
+                        + [(b.seq, b) for b in v.stage_bids if b.accepted], key=lambda x: x[0])
+        last = merged[-1][1] if merged else None
         if self._flash_until and last is not None and v.state == "open":
-            self._set_received(self.tr("出价已收到：%1 号 %2").replace("%1", last.paddle_no)
-                               .replace("%2", format_money(last.amount, v.price_unit)))
+            if hasattr(last, "amount"):
+                shown = format_money(last.amount, v.price_unit)
+            else:
+                shown = self.tr("一次报价（密封）") if last.value is None else v.stage_text(last.value)
+            self._set_received(self.tr("出价已收到：%1 号 %2").replace("%1", last.paddle_no).replace("%2", shown))
         elif v.state != "open" or not self._flash_until:
             self._set_received("")
         heads = (self.tr("时间"), self.tr("号牌"), self.tr("应价"), "")
         for col, h in enumerate(heads):
             self.grid.addWidget(QLabel(h, objectName="auctionBoardHead"), 0, col)
         rows = LAST_BIDS if self.height() > self.width() else LAST_BIDS - 1
-        valid = [b for b in v.bids if b.accepted][-rows:][::-1]
+        valid = [b for _s, b in sorted([(b.seq, b) for b in v.bids if b.accepted] + [(b.seq, b) for b in v.stage_bids if b.accepted],
+                                       key=lambda x: x[0])][-rows:][::-1]
         for r, b in enumerate(valid, start=1):
+            staged = not hasattr(b, "amount")
             self.grid.addWidget(QLabel(f"{beijing(b.at):%H:%M:%S}", objectName="auctionBoardRow"), r, 0)
             self.grid.addWidget(QLabel(b.paddle_no, objectName="auctionBoardRow"), r, 1)
-            self.grid.addWidget(QLabel(format_money(b.amount, v.price_unit), objectName="auctionBoardRow"), r, 2)
-            mark = self.tr("已更正") if b.corrected else (self.tr("挂牌报价") if b.source == "listing" else "")
+            if staged:
+                shown = self.tr("已密封") if b.value is None else v.stage_text(b.value)
+            else:
+                shown = format_money(b.amount, v.price_unit)
+            self.grid.addWidget(QLabel(shown, objectName="auctionBoardRow"), r, 2)
+            if staged:
+                mark = stage_name(v.stage)
+            else:
+                mark = self.tr("已更正") if b.corrected else (self.tr("挂牌报价") if b.source == "listing" else "")
             self.grid.addWidget(QLabel(mark, objectName="auctionBoardRow"), r, 3)
         self.grid.setColumnStretch(2, 1)
         self.note.setText(self.tr("应价一经确认不得撤回 · 三次报价无人应价即落槌 · 时间以交易平台时钟为准"))

@@ -5,6 +5,13 @@ Middle: bid entry — paddle and amount fields with a big numeric pad (Enter = �
 the next increment unless typed). Right: the actions (sealed reserve with a supervisor, open,
 call, hammer, terminate, correct, change step) and the last bids with their outcome.
 
+A lot with a price cap gets its stage after the cap chosen here before opening (摇号, 竞配建 with
+start/step in m², 竞自持 with start/step in %, 平均价 with the band's upper end). At the cap the same
+entry takes the stage's bids: a paddle already at the cap enters an area/share (blank = the next
+one), any other paddle accepts the cap price; for 平均价 the auctioneer starts the one-time bids,
+types each paddle's written bid (never shown until all are in) and may close the entry early.
+A 矿业权 lot with too few eligible bidders says so and can only wait or be terminated.
+
 Nothing here decides a rule: every action calls ``kiosk.auction.AuctionService``, which takes the
 journal lock, validates and journals. The reserve is typed into a password field and never shown.
 """
@@ -31,11 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.auction import AuctionError, AuctionService, LotView
+from kiosk.auction import STAGES, AuctionError, AuctionService, LotView
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
 from kiosk.timeutil import beijing
-from ui.auction.board import call_name, state_name
+from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
 from ui.widgets import Retranslatable, bilingual
 
@@ -105,12 +112,15 @@ class AuctionConsole(Retranslatable, QWidget):
         self.capitals.setWordWrap(True)
         self.leading = QLabel(objectName="auctionLeading")
         self.next_amount = QLabel(objectName="auctionNext")
+        self.next_amount.setWordWrap(True)
         self.calls = QLabel(objectName="auctionCalls")
         self.calls.setWordWrap(True)
+        self.stage_line = QLabel(objectName="auctionLeading")
+        self.stage_line.setWordWrap(True)
         self.message = QLabel(objectName="auctionMessage")
         self.message.setWordWrap(True)
-        for w in (self.title, self.rules, self.price_caption, self.price, self.capitals, self.leading, self.next_amount,
-                  self.calls):
+        for w in (self.title, self.rules, self.price_caption, self.price, self.capitals, self.leading, self.stage_line,
+                  self.next_amount, self.calls):
             ll.addWidget(w)
         ll.addStretch(1)
         ll.addWidget(self.message)
@@ -192,17 +202,46 @@ class AuctionConsole(Retranslatable, QWidget):
         self.step = QLineEdit()
         self.b_step = QPushButton()
         self.b_step.clicked.connect(self.change_step)
-        acts.addWidget(self.jump, 0, 0)
-        acts.addWidget(self.grid_rule, 0, 1)
-        acts.addWidget(self.b_open, 1, 0)
-        acts.addWidget(self.b_call, 1, 1)
-        acts.addWidget(self.auto, 2, 0)
-        acts.addWidget(self.b_hammer, 2, 1)
-        acts.addWidget(self.step, 3, 0)
-        acts.addWidget(self.b_step, 3, 1)
-        acts.addWidget(self.reason, 4, 0, 1, 2)
-        acts.addWidget(self.b_correct, 5, 0)
-        acts.addWidget(self.b_terminate, 5, 1)
+        self.stage_box = QFrame()
+        sg = QGridLayout(self.stage_box)
+        sg.setContentsMargins(0, 0, 0, 0)
+        self.l_stage = QLabel(objectName="muted")
+        self.stage_combo = QComboBox()
+        for code in STAGES:
+            self.stage_combo.addItem(stage_name(code), code)
+        self.stage_combo.currentIndexChanged.connect(lambda _i: self._render() if self.view is not None else None)
+        self.stage_start = QLineEdit()
+        self.stage_step = QLineEdit()
+        self.stage_upper = QLineEdit()
+        self.l_stage_start = QLabel(objectName="muted")
+        self.l_stage_step = QLabel(objectName="muted")
+        self.l_stage_upper = QLabel(objectName="muted")
+        sg.addWidget(self.l_stage, 0, 0)
+        sg.addWidget(self.stage_combo, 0, 1)
+        sg.addWidget(self.l_stage_start, 1, 0)
+        sg.addWidget(self.l_stage_step, 1, 1)
+        sg.addWidget(self.stage_start, 2, 0)
+        sg.addWidget(self.stage_step, 2, 1)
+        sg.addWidget(self.l_stage_upper, 3, 0, 1, 2)
+        sg.addWidget(self.stage_upper, 4, 0, 1, 2)
+        self.b_sealed = QPushButton()
+        self.b_sealed.clicked.connect(self.start_sealed)
+        self.b_reveal = QPushButton()
+        self.b_reveal.clicked.connect(self.close_sealed)
+        acts.addWidget(self.stage_box, 0, 0, 1, 2)
+        acts.addWidget(self.jump, 0 + 1, 0)
+        acts.addWidget(self.grid_rule, 0 + 1, 1)
+        acts.addWidget(self.b_sealed, 1 + 1, 0)
+        acts.addWidget(self.b_reveal, 1 + 1, 1)
+        acts.addWidget(self.b_open, 1 + 2, 0)
+        acts.addWidget(self.b_call, 3, 1)
+        acts.addWidget(self.auto, 4, 0)
+        acts.addWidget(self.b_hammer, 4, 1)
+        acts.addWidget(self.step, 5, 0)
+        acts.addWidget(self.b_step, 5, 1)
+        acts.addWidget(self.reason, 6, 0, 1, 2)
+        acts.addWidget(self.b_correct, 7, 0)
+        acts.addWidget(self.b_terminate, 7, 1)
         rl.addLayout(acts)
         self.table = QTableWidget(0, 4)
         self.table.verticalHeader().setVisible(False)
@@ -212,6 +251,7 @@ class AuctionConsole(Retranslatable, QWidget):
         rl.addWidget(self.table, 1)
         self.right = right
         self._portrait: bool | None = None
+        self._stage_for: tuple[str, str] | None = None
         self._arrange(False)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
@@ -315,6 +355,22 @@ class AuctionConsole(Retranslatable, QWidget):
             self.paddle.setFocus()
             return
         amount = self.amount.text().strip() or None
+        v = self.view
+        if self._stage_entry(paddle):
+            r = self.service.stage_bid(v.session_id, v.lot_code, paddle, amount, source="floor", actor=self.who())
+            if r.accepted:
+                if v.stage == "average":
+                    self._ok(f"{paddle} 号一次报价已收到（密封，全部提交后揭晓）", f"paddle {paddle}: one-time bid received (sealed until all are in)")
+                else:
+                    self._ok(f"报价已收到：{paddle} 号 {r.lot.stage_text(r.amount)}（当前最高）",
+                             f"bid received: paddle {paddle} {r.lot.stage_text(r.amount)} (leading)")
+                self.paddle.clear()
+                self.amount.clear()
+            else:
+                self._fail(AuctionError(r.reason or "", f"报价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
+            self._target = self.paddle
+            self.refresh()
+            return
         r = self.service.bid(self.view.session_id, self.view.lot_code, paddle, amount, source="floor", actor=self.who())
         if r.accepted:
             self._ok(f"出价已收到：{paddle} 号 {format_money(r.amount, self.view.price_unit)}（当前最高）",
@@ -325,6 +381,54 @@ class AuctionConsole(Retranslatable, QWidget):
             self._fail(AuctionError(r.reason or "", f"应价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
         self._target = self.paddle
         self.refresh()
+
+    def _stage_entry(self, paddle: str) -> bool:
+        """Does this paddle's bid go to the stage (area/share at the cap, or a sealed one-time bid)?"""
+        v = self.view
+        if v is None or v.state != "open" or not v.capped_paddles:
+            return False
+        if v.stage in ("area", "self_hold"):
+            return paddle in v.capped_paddles
+        return v.stage == "average" and v.stage_phase == "sealed"
+
+    def start_sealed(self) -> None:
+        if self.view is None:
+            return
+        try:
+            self.service.start_sealed(self.view.session_id, self.view.lot_code, actor=self.who())
+        except AuctionError as exc:
+            self._fail(exc)
+        else:
+            self._ok("停止举牌：请逐个录入限价号牌的一次书面报价", "open bidding stopped: enter each capped paddle's one-time written bid")
+        self.refresh()
+
+    def close_sealed(self) -> None:
+        if self.view is None:
+            return
+        try:
+            self.service.close_sealed(self.view.session_id, self.view.lot_code, actor=self.who())
+        except AuctionError as exc:
+            self._fail(exc)
+        else:
+            self._ok("一次报价已揭晓", "the one-time bids are revealed")
+        self.refresh()
+
+    def _stage_fields(self) -> None:
+        code = self.stage_combo.currentData()
+        v = self.view
+        show = v is not None and v.state == "pending" and bool(v.cap_price)
+        self.stage_box.setVisible(show)
+        for w in (self.stage_start, self.stage_step, self.l_stage_start, self.l_stage_step):
+            w.setVisible(show and code in ("area", "self_hold"))
+        for w in (self.stage_upper, self.l_stage_upper):
+            w.setVisible(show and code == "average")
+        if code == "area":
+            self.l_stage_start.setText(self.tr("起始配建面积（m²）"))
+            self.l_stage_step.setText(self.tr("面积增幅（m²）"))
+        else:
+            self.l_stage_start.setText(self.tr("起始自持比例（%）"))
+            self.l_stage_step.setText(self.tr("比例增幅（%）"))
+        self.l_stage_upper.setText(self.tr("一次报价有效区间上限（%1）").replace("%1", (self.tr("万元") if v.price_unit == "1" else self.tr("元")) if v is not None else ""))
 
     def enter_reserve(self) -> None:
         if self.view is None:
@@ -344,9 +448,14 @@ class AuctionConsole(Retranslatable, QWidget):
     def open_lot(self) -> None:
         if self.view is None:
             return
+        staged = bool(self.view.cap_price)
         try:
             self.service.open_lot(self.view.session_id, self.view.lot_code, actor=self.who(),
-                                  jump_bids=self.jump.isChecked(), on_grid=self.grid_rule.isChecked())
+                                  jump_bids=self.jump.isChecked(), on_grid=self.grid_rule.isChecked(),
+                                  stage=self.stage_combo.currentData() if staged else None,
+                                  stage_start=self.stage_start.text().strip() or None if staged else None,
+                                  stage_step=self.stage_step.text().strip() or None if staged else None,
+                                  stage_upper=self.stage_upper.text().strip() or None if staged else None)
         except AuctionError as exc:
             self._fail(exc)
         else:
@@ -505,7 +614,14 @@ class AuctionConsole(Retranslatable, QWidget):
             for b in (self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step):
                 b.setEnabled(False)
             self.reserve_box.hide()
+            for w in (self.stage_box, self.b_sealed, self.b_reveal, self.stage_line):
+                w.hide()
             return
+        if v.state == "pending" and v.cap_price and self._stage_for != (v.session_id, v.lot_code):
+            self._stage_for = (v.session_id, v.lot_code)
+            self.stage_combo.blockSignals(True)
+            self.stage_combo.setCurrentIndex(max(0, self.stage_combo.findData(v.stage or self.service.cap_stage)))
+            self.stage_combo.blockSignals(False)
         self.state.setText(state_name(v.state))
         self.state.setProperty("state", v.state)
         self._repolish(self.state)
@@ -516,7 +632,14 @@ class AuctionConsole(Retranslatable, QWidget):
         if v.deposit:
             rules.append(self.tr("保证金 %1").replace("%1", format_money(v.deposit, v.price_unit)))
         if v.cap_price:
-            rules.append(self.tr("最高限价 %1（达到后摇号）").replace("%1", format_money(v.cap_price, v.price_unit)))
+            stage = v.stage if v.state != "pending" else self.stage_combo.currentData()
+            rules.append(self.tr("最高限价 %1 · 限价后：%2").replace("%1", format_money(v.cap_price, v.price_unit))
+                         .replace("%2", stage_name(stage)))
+            if v.stage in ("area", "self_hold") and v.state != "pending":
+                rules.append(self.tr("起始 %1，增幅 %2").replace("%1", v.stage_text(v.stage_start)).replace("%2", v.stage_text(v.stage_step)))
+            elif v.stage == "average" and v.state != "pending":
+                rules.append(self.tr("一次报价有效区间 %1 至 %2").replace("%1", format_money(v.cap_price, v.price_unit))
+                             .replace("%2", format_money(v.stage_upper, v.price_unit)))
         if v.listing_top_bid:
             rules.append(self.tr("挂牌最高报价 %1（%2 号）").replace("%1", format_money(v.listing_top_bid, v.price_unit))
                          .replace("%2", v.listing_top_paddle or ""))
@@ -526,7 +649,14 @@ class AuctionConsole(Retranslatable, QWidget):
             rules.append(self.tr("本标的无保留价（须在竞价前宣布）"))
         rules.append(self.tr("允许跳价") if v.jump_bids else self.tr("不允许跳价"))
         rules.append(self.tr("竞买人 %1 个号牌").replace("%1", str(sum(1 for b in self.service.bidders(v.session_id, v.lot_code) if b.eligible))))
+        if v.min_bidders > 1:
+            rules.append(self.tr("%1：须至少 %2 名合格竞买人").replace("%1", v.trade_type).replace("%2", str(v.min_bidders)))
         self.rules.setText("\n".join(rules))
+        if v.too_few_bidders and v.state in ("pending", "open"):
+            self.message.setProperty("ok", "false")
+            self.message.setText(self.tr("合格竞买人 %1 名，不足 %2 名：不得开拍或竞价。请等待签到，或填写理由终止本标的。")
+                                 .replace("%1", str(v.eligible_bidders)).replace("%2", str(v.min_bidders)))
+            self._repolish(self.message)
         if v.state == "sold":
             self.price_caption.setText(self.tr("成交价"))
             amount = v.hammer_price
@@ -542,37 +672,67 @@ class AuctionConsole(Retranslatable, QWidget):
         self.price.setText(format_money(amount, v.price_unit) if amount else "—")
         self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
         if v.capped_paddles and v.state == "open":
-            self.leading.setText(self.tr("已达限价：%1 号（落槌时摇号）").replace("%1", "、".join(v.capped_paddles)))
-        if v.state == "open" and v.next_amount:
+            if v.stage in (None, "lottery"):
+                self.leading.setText(self.tr("已达限价：%1 号（落槌时摇号）").replace("%1", "、".join(v.capped_paddles)))
+            else:
+                self.leading.setText(self.tr("在最高限价：%1 号").replace("%1", "、".join(v.capped_paddles)))
+        self.stage_line.setText(stage_status(v))
+        self.stage_line.setVisible(bool(self.stage_line.text()))
+        staged = v.state == "open" and bool(v.capped_paddles) and v.stage in ("area", "self_hold")
+        if staged and v.stage_next:
+            self.next_amount.setText(self.tr("限价号牌下一报价 %1；其他号牌留空 = 按最高限价应价").replace("%1", v.stage_text(v.stage_next)))
+            self.amount.setPlaceholderText(v.stage_next)
+            self.hint.setText(self.tr("限价号牌：金额栏填%1（留空 = 下一报价）").replace(
+                "%1", self.tr("配建面积 m²") if v.stage == "area" else self.tr("自持比例 %")))
+        elif v.state == "open" and v.stage == "average" and v.stage_phase == "sealed":
+            self.next_amount.setText(self.tr("录入一次书面报价：号牌 + 金额（密封，全部提交后揭晓）"))
+            self.amount.setPlaceholderText("")
+            self.hint.setText(self.tr("一次报价须填写金额"))
+        elif v.state == "open" and v.next_amount and v.stage_phase is None:
             self.next_amount.setText(self.tr("下一应价 %1").replace("%1", format_money(v.next_amount, v.price_unit)))
             self.amount.setPlaceholderText(v.next_amount)
+            self.hint.setText(self.tr("留空 = 下一应价"))
         else:
             self.next_amount.setText("")
             self.amount.setPlaceholderText("")
+            self.hint.setText(self.tr("留空 = 下一应价"))
         self._render_calls()
         is_open = v.state == "open"
-        self.b_bid.setEnabled(is_open)
-        self.b_call.setEnabled(is_open and v.call_no < 3)
-        self.b_hammer.setEnabled(is_open and v.call_no >= 3)
+        self.b_bid.setEnabled(is_open and not (v.stage == "average" and v.stage_phase == "revealed"))
+        self.b_call.setEnabled(is_open and v.call_no < 3 and not v.stage_phase)
+        self.b_hammer.setEnabled(is_open and (v.call_no >= 3 or v.stage_phase == "revealed") and v.stage_phase != "sealed")
+        average = is_open and v.stage == "average"
+        self.b_sealed.setVisible(average)
+        self.b_reveal.setVisible(average)
+        self.b_sealed.setEnabled(average and bool(v.capped_paddles) and v.stage_phase is None)
+        self.b_reveal.setEnabled(average and v.stage_phase == "sealed")
+        self._stage_fields()
         self.b_correct.setEnabled(is_open)
         self.b_terminate.setEnabled(v.state in ("pending", "open"))
         self.b_step.setEnabled(v.state in ("pending", "open"))
-        self.b_open.setEnabled(v.state == "pending" and (v.reserve_entered or not v.has_reserve))
+        self.b_open.setEnabled(v.state == "pending" and (v.reserve_entered or not v.has_reserve) and not v.too_few_bidders)
         self.jump.setEnabled(v.state == "pending")
         self.grid_rule.setEnabled(v.state == "pending")
         self.reserve_box.setVisible(v.state == "pending" and v.has_reserve and not v.reserve_entered)
-        bids = list(v.bids)[::-1]
+        rows = sorted([(b.seq, b) for b in v.bids] + [(b.seq, b) for b in v.stage_bids], key=lambda x: x[0])[-30:]
+        bids = [b for _seq, b in rows][::-1]
         self.table.setRowCount(len(bids))
         for r, b in enumerate(bids):
+            stage_bid = not hasattr(b, "amount")
             if b.accepted:
-                res = self.tr("有效") + (self.tr("（已更正）") if b.corrected else "")
+                res = self.tr("有效") + (self.tr("（已更正）") if getattr(b, "corrected", False) else "")
             else:
                 res = self.tr("拒绝：") + b.reason_zh if self.ctx.languages.current == "zh_CN" else "refused: " + b.reason_en
-            cells = (f"{beijing(b.at):%H:%M:%S}", b.paddle_no, format_money(b.amount, v.price_unit, unit=False),
-                     f"{source_name(b.source)} · {res}")
+            if stage_bid:
+                shown = self.tr("（密封）") if b.value is None else v.stage_text(b.value)
+                src = stage_name(v.stage)
+            else:
+                shown = format_money(b.amount, v.price_unit, unit=False)
+                src = source_name(b.source)
+            cells = (f"{beijing(b.at):%H:%M:%S}", b.paddle_no, shown, f"{src} · {res}")
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if not b.accepted or b.corrected:
+                if not b.accepted or getattr(b, "corrected", False):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
@@ -602,6 +762,12 @@ class AuctionConsole(Retranslatable, QWidget):
         self.reason.setPlaceholderText(self.tr("更正或终止的理由（必填）"))
         self.b_correct.setText(self.tr("更正最后应价"))
         self.b_terminate.setText(self.tr("终止本标的"))
+        self.l_stage.setText(self.tr("限价后竞价"))
+        self.stage_upper.setPlaceholderText(self.tr("例：指导价 +50%"))
+        self.b_sealed.setText(self.tr("停止举牌，开始一次报价"))
+        self.b_reveal.setText(self.tr("结束录入并揭晓"))
+        for i in range(self.stage_combo.count()):
+            self.stage_combo.setItemText(i, stage_name(self.stage_combo.itemData(i)))
         self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("号牌"), self.tr("金额"), self.tr("来源 · 结果")])
         self.refresh()
         self._fit_labels()
