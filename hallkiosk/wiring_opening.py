@@ -249,9 +249,11 @@ def _sandbox_decrypt_pace(platform_url: str, step_s: float) -> None:
 
 
 def tour(cfg: Any, out: Any) -> list[dict]:
-    """One full opening (第一开标室: 4 bidders, one decryption failure → 撤回) and one that fails
-    its quorum (第三开标室), against the demo's sandbox platform; screenshots of every stage on the
-    console and the big screen, and the record's PDF pages."""
+    """One full opening (第一开标室: 4 bidders, one decryption failure → 撤回; a bidder objects at a
+    kiosk with their ID card, another objection is entered at the console) and one that fails its
+    quorum (第三开标室: the big screen shows the wait for the host's decision, then the decision),
+    against the demo's sandbox platform; screenshots of every stage on the console, the big screen
+    and the kiosk, and the record's PDF pages."""
     import datetime as dt
     import subprocess
     from pathlib import Path
@@ -317,6 +319,58 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             con.action_buttons[key].click()
             pump(0.1)
 
+        def signed(sid: str) -> None:
+            """Signing runs on the worker thread: wait for the record."""
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and (con.signing or svc.view(sid).stage != "closed"):
+                pump(0.05)
+            if svc.view(sid).stage != "closed":
+                raise RuntimeError(f"opening tour: {sid} not signed: {con.message.text()}")
+
+        def kiosk_objection(reg: dict, absent: dict) -> None:
+            """The kiosk's 开标异议 tile: an absent bidder is refused; a present one objects (category only)."""
+            kcfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="KIOSK-OBJECTION"))
+            kiosk = build_terminal(kcfg, "kiosk", follow=False, devices=False, sync=False)
+            try:
+                home = kiosk.window.page
+                flow = kiosk.opening.screens["objection"]
+
+                def kshot(name: str) -> None:
+                    for w, h in ((1920, 1080), (1080, 1920)):
+                        f = f"opening-kiosk-objection-{name}-{w}x{h}.png"
+                        grab(kiosk.window, str(out / f), (w, h))
+                        shots.append({"role": "kiosk", "screen": f"opening objection {name}", "file": f, "lang": "zh_CN"})
+
+                def card(r: dict) -> IdCard:
+                    rep = r["representatives"][0]
+                    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",  # type: ignore[arg-type]
+                                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+
+                kshot("0-home")
+                home.open_flow("objection")
+                kshot("1-card")
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(absent)))
+                pump(0.3)
+                kshot("2-refused")
+                flow.finish()
+                home.open_flow("objection")
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(reg)))
+                pump(0.3)
+                kshot("3-category")
+                flow.pick("reading")
+                kshot("4-confirm")
+                flow.confirm_ok.click()
+                kshot("5-receipt")
+                if flow.receipt_no is None:
+                    raise RuntimeError("opening tour: the kiosk objection was not accepted")
+                flow.finish()
+            finally:
+                kiosk.window._allow_close = True
+                kiosk.stop()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not con.alert.isVisibleTo(con):
+                pump(0.05)  # the console follows the journal
+
         def record_pngs(sid: str, tag: str) -> None:
             v = svc.view(sid)
             pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
@@ -373,11 +427,16 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             if i < 2:
                 shot(f"7-reading-{i + 1}", portrait=i == 0)
         click("finish_reading")
-        con.objector.setCurrentIndex(0)
+        # a bidder's representative objects at a kiosk with their ID card; the console and the big screen see it
+        kiosk_objection(regs[0], regs[3])
+        shot("8-kiosk-objection", portrait=True)
+        con.answer.setText("唱标内容以开标一览表为准，大写与小写已当场核对一致；已记录在案")
+        click("answer")
+        con.objector.setCurrentIndex(1)
         con.objection.setText("第2家投标文件解密失败，请说明原因")
         click("objection")
         con.answer.setText("解密失败系平台外原因，依法视为撤回，投标人可向责任方索赔；已记录在案")
-        shot("8-objections")
+        shot("8-objections", portrait=True)
         click("answer")
         click("close_objections")
         for r in regs[:3]:
@@ -392,6 +451,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             con.sign_pins[i].setText(p)
         shot("10-signing")
         click("sign")
+        signed(full)
         shot("11-closed", portrait=True)
         record_pngs(full, "full")
         # --- a quorum failure (第三开标室) ---
@@ -413,12 +473,14 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             click("absent")
         click("quorum")
         con.reason.setText("有效投标人不足3家，依法不得开标，招标人应重新招标")
-        shot("12-quorum-short")
+        shot("12-quorum-short", portrait=True)
         click("failed")
+        shot("12b-quorum-decided", portrait=True)
         for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
             con.sign_users[i].setText(u)
             con.sign_pins[i].setText(p)
         click("sign")
+        signed(failing)
         shot("13-failed-closed")
         record_pngs(failing, "failed")
         if term.sync is not None:

@@ -90,6 +90,8 @@ class KioskHome(Retranslatable, QStackedWidget):
             self.grid.addWidget(cell, i // cols, i % cols)
         for i in range(len(self.cells)):
             self.grid.setColumnStretch(i, 1 if i < cols else 0)
+        # two rows must still fit a landscape window while it turns (the re-flow follows the resize)
+        self.grid.setVerticalSpacing(8 if cols < len(self.cells) else 24)
         self._portrait = portrait
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
