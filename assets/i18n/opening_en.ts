@@ -1,752 +1,741 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
-  <context>
+<context>
     <name>KioskObjectionFlow</name>
     <message>
-      <location filename="../../ui/opening/objection.py" line="335" />
-      <location filename="../../ui/opening/objection.py" line="337" />
-      <source>开标异议</source>
-      <translation>Opening objection</translation>
+        <location filename="../../ui/opening/objection.py" line="335"/>
+        <location filename="../../ui/opening/objection.py" line="337"/>
+        <source>开标异议</source>
+        <translation>Opening objection</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="338" />
-      <source>请将身份证放在读卡器上</source>
-      <translation>Place your ID card on the reader</translation>
+        <location filename="../../ui/opening/objection.py" line="338"/>
+        <source>请将身份证放在读卡器上</source>
+        <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="339" />
-      <source>已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。</source>
-      <translation>Representatives of bidders who have checked in may object on the spot while bids are read and during objections; the host answers on the spot and it is recorded.</translation>
+        <location filename="../../ui/opening/objection.py" line="339"/>
+        <source>已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。</source>
+        <translation>Representatives of bidders who have checked in may object on the spot while bids are read and during objections; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="340" />
-      <source>返回</source>
-      <translation>Back</translation>
+        <location filename="../../ui/opening/objection.py" line="340"/>
+        <source>返回</source>
+        <translation>Back</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="341" />
-      <source>不能提出异议</source>
-      <translation>No objection possible</translation>
+        <location filename="../../ui/opening/objection.py" line="341"/>
+        <source>不能提出异议</source>
+        <translation>No objection possible</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="344" />
-      <source>如有疑问，请向现场工作人员或主持人提出。</source>
-      <translation>If in doubt, ask the staff or the host in the room.</translation>
+        <location filename="../../ui/opening/objection.py" line="344"/>
+        <source>如有疑问，请向现场工作人员或主持人提出。</source>
+        <translation>If in doubt, ask the staff or the host in the room.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="345" />
-      <source>返回首页</source>
-      <translation>Home</translation>
+        <location filename="../../ui/opening/objection.py" line="345"/>
+        <source>返回首页</source>
+        <translation>Home</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="346" />
-      <source>请选择您代表的投标人</source>
-      <translation>Choose the bidder you represent</translation>
+        <location filename="../../ui/opening/objection.py" line="346"/>
+        <source>请选择您代表的投标人</source>
+        <translation>Choose the bidder you represent</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="347" />
-      <source>您在以下开标中签到为投标人代表</source>
-      <translation>You checked in as a representative in these openings</translation>
+        <location filename="../../ui/opening/objection.py" line="347"/>
+        <source>您在以下开标中签到为投标人代表</source>
+        <translation>You checked in as a representative in these openings</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="348" />
-      <location filename="../../ui/opening/objection.py" line="360" />
-      <location filename="../../ui/opening/objection.py" line="368" />
-      <source>取消</source>
-      <translation>Cancel</translation>
+        <location filename="../../ui/opening/objection.py" line="348"/>
+        <location filename="../../ui/opening/objection.py" line="360"/>
+        <location filename="../../ui/opening/objection.py" line="368"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="350" />
-      <source>您对哪方面有异议？</source>
-      <translation>What is your objection about?</translation>
+        <location filename="../../ui/opening/objection.py" line="350"/>
+        <source>您对哪方面有异议？</source>
+        <translation>What is your objection about?</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="361" />
-      <source>请确认提交异议</source>
-      <translation>Confirm your objection</translation>
+        <location filename="../../ui/opening/objection.py" line="361"/>
+        <source>请确认提交异议</source>
+        <translation>Confirm your objection</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="364" />
-      <source>补充说明（可不填，最多 %1 字）</source>
-      <translation>Details (optional, at most %1 characters)</translation>
+        <location filename="../../ui/opening/objection.py" line="364"/>
+        <source>补充说明（可不填，最多 %1 字）</source>
+        <translation>Details (optional, at most %1 characters)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="365" />
-      <source>可不填：只选类别即可提交</source>
-      <translation>Optional: the category alone is enough</translation>
+        <location filename="../../ui/opening/objection.py" line="365"/>
+        <source>可不填：只选类别即可提交</source>
+        <translation>Optional: the category alone is enough</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="366" />
-      <source>提交异议</source>
-      <translation>Submit</translation>
+        <location filename="../../ui/opening/objection.py" line="366"/>
+        <source>提交异议</source>
+        <translation>Submit</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="367" />
-      <source>重选类别</source>
-      <translation>Change category</translation>
+        <location filename="../../ui/opening/objection.py" line="367"/>
+        <source>重选类别</source>
+        <translation>Change category</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="369" />
-      <source>异议已提交，主持人将当场答复</source>
-      <translation>Objection submitted; the host will answer it on the spot</translation>
+        <location filename="../../ui/opening/objection.py" line="369"/>
+        <source>异议已提交，主持人将当场答复</source>
+        <translation>Objection submitted; the host will answer it on the spot</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="371" />
-      <source>第 %1 号</source>
-      <translation>No. %1</translation>
+        <location filename="../../ui/opening/objection.py" line="371"/>
+        <source>第 %1 号</source>
+        <translation>No. %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="374" />
-      <source>请回到开标室，异议编号为第 %1 号；答复将记入开标记录。</source>
-      <translation>Please return to the opening room. Your objection is No. %1; the answer goes into the opening record.</translation>
+        <location filename="../../ui/opening/objection.py" line="374"/>
+        <source>请回到开标室，异议编号为第 %1 号；答复将记入开标记录。</source>
+        <translation>Please return to the opening room. Your objection is No. %1; the answer goes into the opening record.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="375" />
-      <source>完成</source>
-      <translation>Done</translation>
+        <location filename="../../ui/opening/objection.py" line="375"/>
+        <source>完成</source>
+        <translation>Done</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Opening</name>
     <message>
-      <location filename="../../ui/opening/console.py" line="49" />
-      <source>开标</source>
-      <translation>Bid opening</translation>
+        <location filename="../../ui/opening/console.py" line="49"/>
+        <source>开标</source>
+        <translation>Bid opening</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="54" />
-      <source>待开标</source>
-      <translation>Scheduled</translation>
+        <location filename="../../ui/opening/console.py" line="54"/>
+        <source>待开标</source>
+        <translation>Scheduled</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="55" />
-      <source>宣布纪律</source>
-      <translation>Discipline</translation>
+        <location filename="../../ui/opening/console.py" line="55"/>
+        <source>宣布纪律</source>
+        <translation>Discipline</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="56" />
-      <source>公布投标人</source>
-      <translation>Bidders</translation>
+        <location filename="../../ui/opening/console.py" line="56"/>
+        <source>公布投标人</source>
+        <translation>Bidders</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="57" />
-      <source>签到点名</source>
-      <translation>Roll call</translation>
+        <location filename="../../ui/opening/console.py" line="57"/>
+        <source>签到点名</source>
+        <translation>Roll call</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="58" />
-      <source>公布控制价</source>
-      <translation>Publish the control price</translation>
+        <location filename="../../ui/opening/console.py" line="58"/>
+        <source>公布控制价</source>
+        <translation>Publish the control price</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="59" />
-      <source>解密</source>
-      <translation>Decryption</translation>
+        <location filename="../../ui/opening/console.py" line="59"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="60" />
-      <source>唱标</source>
-      <translation>Reading</translation>
+        <location filename="../../ui/opening/console.py" line="60"/>
+        <source>唱标</source>
+        <translation>Reading</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="61" />
-      <source>异议</source>
-      <translation>Objections</translation>
+        <location filename="../../ui/opening/console.py" line="61"/>
+        <source>异议</source>
+        <translation>Objections</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="62" />
-      <source>投标人确认</source>
-      <translation>Confirmation</translation>
+        <location filename="../../ui/opening/console.py" line="62"/>
+        <source>投标人确认</source>
+        <translation>Confirmation</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="63" />
-      <source>记录签字</source>
-      <translation>Signing</translation>
+        <location filename="../../ui/opening/console.py" line="63"/>
+        <source>记录签字</source>
+        <translation>Signing</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="64" />
-      <source>结束</source>
-      <translation>Closed</translation>
+        <location filename="../../ui/opening/console.py" line="64"/>
+        <source>结束</source>
+        <translation>Closed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="71" />
-      <source>未解密</source>
-      <translation>Not decrypted</translation>
+        <location filename="../../ui/opening/console.py" line="71"/>
+        <source>未解密</source>
+        <translation>Not decrypted</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="72" />
-      <source>解密中</source>
-      <translation>Decrypting</translation>
+        <location filename="../../ui/opening/console.py" line="72"/>
+        <source>解密中</source>
+        <translation>Decrypting</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="73" />
-      <source>解密成功</source>
-      <translation>Decrypted</translation>
+        <location filename="../../ui/opening/console.py" line="73"/>
+        <source>解密成功</source>
+        <translation>Decrypted</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="74" />
-      <source>失败（视为撤销）</source>
-      <translation>Failed (deemed revoked)</translation>
+        <location filename="../../ui/opening/console.py" line="74"/>
+        <source>失败（视为撤销）</source>
+        <translation>Failed (deemed revoked)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="75" />
-      <source>失败（视为撤回）</source>
-      <translation>Failed (deemed withdrawn)</translation>
+        <location filename="../../ui/opening/console.py" line="75"/>
+        <source>失败（视为撤回）</source>
+        <translation>Failed (deemed withdrawn)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="81" />
-      <source>已签到</source>
-      <translation>Present</translation>
+        <location filename="../../ui/opening/console.py" line="81"/>
+        <source>已签到</source>
+        <translation>Present</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="83" />
-      <source>缺席：</source>
-      <translation>Absent: </translation>
+        <location filename="../../ui/opening/console.py" line="83"/>
+        <source>缺席：</source>
+        <translation>Absent: </translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="84" />
-      <source>未签到</source>
-      <translation>Not checked in</translation>
+        <location filename="../../ui/opening/console.py" line="84"/>
+        <source>未签到</source>
+        <translation>Not checked in</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="90" />
-      <source>已确认</source>
-      <translation>Confirmed</translation>
+        <location filename="../../ui/opening/console.py" line="90"/>
+        <source>已确认</source>
+        <translation>Confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="91" />
-      <source>拒绝确认</source>
-      <translation>Refused</translation>
+        <location filename="../../ui/opening/console.py" line="91"/>
+        <source>拒绝确认</source>
+        <translation>Refused</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="92" />
-      <source>视同认可</source>
-      <translation>Deemed accepted</translation>
+        <location filename="../../ui/opening/console.py" line="92"/>
+        <source>视同认可</source>
+        <translation>Deemed accepted</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>OpeningBoard</name>
     <message>
-      <location filename="../../ui/opening/board.py" line="133" />
-      <source>开标时间 %1 · %2</source>
-      <translation>Opening %1 · %2</translation>
+        <location filename="../../ui/opening/board.py" line="133"/>
+        <source>开标时间 %1 · %2</source>
+        <translation>Opening %1 · %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="159" />
-      <source>开标室</source>
-      <translation>Opening room</translation>
+        <location filename="../../ui/opening/board.py" line="159"/>
+        <source>开标室</source>
+        <translation>Opening room</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="160" />
-      <source>今日暂无开标</source>
-      <translation>No opening today</translation>
+        <location filename="../../ui/opening/board.py" line="160"/>
+        <source>今日暂无开标</source>
+        <translation>No opening today</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="170" />
-      <source>投标人不足，招标失败</source>
-      <translation>Too few bidders: tender failed</translation>
+        <location filename="../../ui/opening/board.py" line="170"/>
+        <source>投标人不足，招标失败</source>
+        <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="170" />
-      <location filename="../../ui/opening/board.py" line="234" />
-      <source>开标中止</source>
-      <translation>Opening suspended</translation>
+        <location filename="../../ui/opening/board.py" line="170"/>
+        <location filename="../../ui/opening/board.py" line="234"/>
+        <source>开标中止</source>
+        <translation>Opening suspended</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="172" />
-      <source>暂停：%1</source>
-      <translation>Paused: %1</translation>
+        <location filename="../../ui/opening/board.py" line="172"/>
+        <source>暂停：%1</source>
+        <translation>Paused: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="179" />
-      <source>解密进度 %1 / %2</source>
-      <translation>Decrypted %1 / %2</translation>
+        <location filename="../../ui/opening/board.py" line="179"/>
+        <source>解密进度 %1 / %2</source>
+        <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="185" />
-      <source>工期 %1 天</source>
-      <translation>Duration %1 days</translation>
+        <location filename="../../ui/opening/board.py" line="185"/>
+        <source>工期 %1 天</source>
+        <translation>Duration %1 days</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="186" />
-      <source>质量 %1</source>
-      <translation>Quality %1</translation>
+        <location filename="../../ui/opening/board.py" line="186"/>
+        <source>质量 %1</source>
+        <translation>Quality %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="205" />
-      <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
-      <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
+        <location filename="../../ui/opening/board.py" line="205"/>
+        <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
+        <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="231" />
-      <source>有效投标人不足 %1 家（现有 %2 家），等待主持人决定</source>
-      <translation>Fewer than %1 valid bidders (%2): waiting for the host to decide</translation>
+        <location filename="../../ui/opening/board.py" line="231"/>
+        <source>有效投标人不足 %1 家（现有 %2 家），等待主持人决定</source>
+        <translation>Fewer than %1 valid bidders (%2): waiting for the host to decide</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="234" />
-      <source>招标失败</source>
-      <translation>Tender failed</translation>
+        <location filename="../../ui/opening/board.py" line="234"/>
+        <source>招标失败</source>
+        <translation>Tender failed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="235" />
-      <source>有效投标人不足 %1 家（现有 %2 家）：%3</source>
-      <translation>Fewer than %1 valid bidders (%2): %3</translation>
+        <location filename="../../ui/opening/board.py" line="235"/>
+        <source>有效投标人不足 %1 家（现有 %2 家）：%3</source>
+        <translation>Fewer than %1 valid bidders (%2): %3</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="237" />
-      <source>原因：%1</source>
-      <translation>Reason: %1</translation>
+        <location filename="../../ui/opening/board.py" line="237"/>
+        <source>原因：%1</source>
+        <translation>Reason: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="245" />
-      <source>现场异议 %1 条 · 待答复 %2 条</source>
-      <translation>Objections: %1 · awaiting answer: %2</translation>
+        <location filename="../../ui/opening/board.py" line="245"/>
+        <source>现场异议 %1 条 · 待答复 %2 条</source>
+        <translation>Objections: %1 · awaiting answer: %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="255" />
-      <source>已答复：%1</source>
-      <translation>Answered: %1</translation>
+        <location filename="../../ui/opening/board.py" line="255"/>
+        <source>已答复：%1</source>
+        <translation>Answered: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="255" />
-      <source>待主持人答复</source>
-      <translation>awaiting the host's answer</translation>
+        <location filename="../../ui/opening/board.py" line="255"/>
+        <source>待主持人答复</source>
+        <translation>awaiting the host&apos;s answer</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="266" />
-      <source>序号</source>
-      <translation>No.</translation>
+        <location filename="../../ui/opening/board.py" line="266"/>
+        <source>序号</source>
+        <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="266" />
-      <source>投标人</source>
-      <translation>Bidder</translation>
+        <location filename="../../ui/opening/board.py" line="266"/>
+        <source>投标人</source>
+        <translation>Bidder</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="266" />
-      <source>签到</source>
-      <translation>Attendance</translation>
+        <location filename="../../ui/opening/board.py" line="266"/>
+        <source>签到</source>
+        <translation>Attendance</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="266" />
-      <source>解密</source>
-      <translation>Decryption</translation>
+        <location filename="../../ui/opening/board.py" line="266"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="266" />
-      <source>投标报价</source>
-      <translation>Bid price</translation>
+        <location filename="../../ui/opening/board.py" line="266"/>
+        <source>投标报价</source>
+        <translation>Bid price</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/board.py" line="220" />
-      <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
-      <translation>%1 bidders · %2 valid · times by the platform clock</translation>
+        <location filename="../../ui/opening/board.py" line="220"/>
+        <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
+        <translation>%1 bidders · %2 valid · times by the platform clock</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>OpeningConsole</name>
     <message>
-      <location filename="../../ui/opening/console.py" line="320" />
-      <source>开标时间 %1 · %2</source>
-      <extracomment>the record is being signed off the UI thread: no second submission</extracomment>
-      <translation>Opening %1 · %2</translation>
+        <location filename="../../ui/opening/console.py" line="320"/>
+        <source>开标时间 %1 · %2</source>
+        <extracomment>the record is being signed off the UI thread: no second submission</extracomment>
+        <translation>Opening %1 · %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="328" />
-      <source>今日本开标室没有开标安排</source>
-      <translation>No opening in this room today</translation>
+        <location filename="../../ui/opening/console.py" line="328"/>
+        <source>今日本开标室没有开标安排</source>
+        <translation>No opening in this room today</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="329" />
-      <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
-      <translation>Openings come from the platform; check the sync status in the admin console.</translation>
+        <location filename="../../ui/opening/console.py" line="329"/>
+        <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
+        <translation>Openings come from the platform; check the sync status in the admin console.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="336" />
-      <source>已暂停：%1</source>
-      <translation>Paused: %1</translation>
+        <location filename="../../ui/opening/console.py" line="336"/>
+        <source>已暂停：%1</source>
+        <translation>Paused: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="343" />
-      <source>控制价 %1</source>
-      <translation>Control price %1</translation>
+        <location filename="../../ui/opening/console.py" line="343"/>
+        <source>控制价 %1</source>
+        <translation>Control price %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="347" />
-      <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
-      <translation>%1 bidders, %2 valid, legal minimum %3</translation>
+        <location filename="../../ui/opening/console.py" line="347"/>
+        <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
+        <translation>%1 bidders, %2 valid, legal minimum %3</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="355" />
-      <source>解密进度 %1 / %2</source>
-      <translation>Decrypted %1 / %2</translation>
+        <location filename="../../ui/opening/console.py" line="355"/>
+        <source>解密进度 %1 / %2</source>
+        <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="366" />
-      <source>投标人在自助终端提出</source>
-      <translation>raised by the bidder at a kiosk</translation>
+        <location filename="../../ui/opening/console.py" line="366"/>
+        <source>投标人在自助终端提出</source>
+        <translation>raised by the bidder at a kiosk</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="366" />
-      <source>主持人录入</source>
-      <translation>entered by the host</translation>
+        <location filename="../../ui/opening/console.py" line="366"/>
+        <source>主持人录入</source>
+        <translation>entered by the host</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="367" />
-      <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
-      <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
+        <location filename="../../ui/opening/console.py" line="367"/>
+        <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
+        <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="413" />
-      <source>当前阶段：%1</source>
-      <translation>Stage: %1</translation>
+        <location filename="../../ui/opening/console.py" line="413"/>
+        <source>当前阶段：%1</source>
+        <translation>Stage: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="414" />
-      <source>当前阶段：%1（%2）</source>
-      <translation>Stage: %1 (%2)</translation>
+        <location filename="../../ui/opening/console.py" line="414"/>
+        <source>当前阶段：%1（%2）</source>
+        <translation>Stage: %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="419" />
-      <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
-      <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
+        <location filename="../../ui/opening/console.py" line="419"/>
+        <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
+        <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="420" />
-      <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
-      <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
+        <location filename="../../ui/opening/console.py" line="420"/>
+        <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
+        <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="421" />
-      <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
-      <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
+        <location filename="../../ui/opening/console.py" line="421"/>
+        <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
+        <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="422" />
-      <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
-      <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
+        <location filename="../../ui/opening/console.py" line="422"/>
+        <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
+        <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="423" />
-      <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
-      <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
+        <location filename="../../ui/opening/console.py" line="423"/>
+        <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
+        <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="424" />
-      <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
-      <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
+        <location filename="../../ui/opening/console.py" line="424"/>
+        <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
+        <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="425" />
-      <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
-      <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
+        <location filename="../../ui/opening/console.py" line="425"/>
+        <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
+        <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="426" />
-      <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
-      <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
+        <location filename="../../ui/opening/console.py" line="426"/>
+        <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
+        <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="427" />
-      <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。</source>
-      <translation>Present representatives confirm the record by placing their ID card on this reader; for a refusal, select the bidder and give the reason.</translation>
+        <location filename="../../ui/opening/console.py" line="427"/>
+        <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。</source>
+        <translation>Present representatives confirm the record by placing their ID card on this reader; for a refusal, select the bidder and give the reason.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="428" />
-      <source>主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。</source>
-      <translation>Host, recorder and supervisor each sign the record with username and PIN.</translation>
+        <location filename="../../ui/opening/console.py" line="428"/>
+        <source>主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。</source>
+        <translation>Host, recorder and supervisor each sign the record with username and PIN.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="429" />
-      <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
-      <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
+        <location filename="../../ui/opening/console.py" line="429"/>
+        <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
+        <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="435" />
-      <source>原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）</source>
-      <translation>Reason (required to pause, resume, fail, absence, refusal…)</translation>
+        <location filename="../../ui/opening/console.py" line="435"/>
+        <source>原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）</source>
+        <translation>Reason (required to pause, resume, fail, absence, refusal…)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="437" />
-      <source>恢复开标</source>
-      <translation>Resume</translation>
+        <location filename="../../ui/opening/console.py" line="437"/>
+        <source>恢复开标</source>
+        <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="440" />
-      <source>宣布开标纪律</source>
-      <translation>Announce the discipline</translation>
+        <location filename="../../ui/opening/console.py" line="440"/>
+        <source>宣布开标纪律</source>
+        <translation>Announce the discipline</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="442" />
-      <source>公布投标人名单</source>
-      <translation>Publish the bidders</translation>
+        <location filename="../../ui/opening/console.py" line="442"/>
+        <source>公布投标人名单</source>
+        <translation>Publish the bidders</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="444" />
-      <source>开始点名签到</source>
-      <translation>Start the roll call</translation>
+        <location filename="../../ui/opening/console.py" line="444"/>
+        <source>开始点名签到</source>
+        <translation>Start the roll call</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="447" />
-      <source>记录选中投标人缺席</source>
-      <translation>Record the selected bidder as absent</translation>
+        <location filename="../../ui/opening/console.py" line="447"/>
+        <source>记录选中投标人缺席</source>
+        <translation>Record the selected bidder as absent</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="451" />
-      <source>点名结束，检查投标人数量</source>
-      <translation>Close roll call, check quorum</translation>
+        <location filename="../../ui/opening/console.py" line="451"/>
+        <source>点名结束，检查投标人数量</source>
+        <translation>Close roll call, check quorum</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="454" />
-      <source>公布控制价</source>
-      <translation>Publish the control price</translation>
+        <location filename="../../ui/opening/console.py" line="454"/>
+        <source>公布控制价</source>
+        <translation>Publish the control price</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="456" />
-      <source>开始解密</source>
-      <translation>Start decryption</translation>
+        <location filename="../../ui/opening/console.py" line="456"/>
+        <source>开始解密</source>
+        <translation>Start decryption</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="461" />
-      <source>解密完成，进入唱标</source>
-      <translation>Decryption done: read the bids</translation>
+        <location filename="../../ui/opening/console.py" line="461"/>
+        <source>解密完成，进入唱标</source>
+        <translation>Decryption done: read the bids</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="466" />
-      <source>唱标：第 %1 家 %2</source>
-      <translation>Read bid %1: %2</translation>
+        <location filename="../../ui/opening/console.py" line="466"/>
+        <source>唱标：第 %1 家 %2</source>
+        <translation>Read bid %1: %2</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="469" />
-      <source>唱标结束</source>
-      <translation>Reading done</translation>
+        <location filename="../../ui/opening/console.py" line="469"/>
+        <source>唱标结束</source>
+        <translation>Reading done</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="472" />
-      <source>记录异议</source>
-      <translation>Record the objection</translation>
+        <location filename="../../ui/opening/console.py" line="472"/>
+        <source>记录异议</source>
+        <translation>Record the objection</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="476" />
-      <source>对第 %1 条异议的当场答复</source>
-      <translation>Answer to objection %1</translation>
+        <location filename="../../ui/opening/console.py" line="476"/>
+        <source>对第 %1 条异议的当场答复</source>
+        <translation>Answer to objection %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="477" />
-      <source>记录答复</source>
-      <translation>Record the answer</translation>
+        <location filename="../../ui/opening/console.py" line="477"/>
+        <source>记录答复</source>
+        <translation>Record the answer</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="479" />
-      <source>异议处理完毕，进入确认</source>
-      <translation>Objections done: confirmation</translation>
+        <location filename="../../ui/opening/console.py" line="479"/>
+        <source>异议处理完毕，进入确认</source>
+        <translation>Objections done: confirmation</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="481" />
-      <source>记录选中投标人拒绝确认</source>
-      <translation>Record a refusal by the selected bidder</translation>
+        <location filename="../../ui/opening/console.py" line="481"/>
+        <source>记录选中投标人拒绝确认</source>
+        <translation>Record a refusal by the selected bidder</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="482" />
-      <source>确认完毕，进入签字</source>
-      <translation>Confirmation done: signing</translation>
+        <location filename="../../ui/opening/console.py" line="482"/>
+        <source>确认完毕，进入签字</source>
+        <translation>Confirmation done: signing</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="488" />
-      <source>签署开标记录并结束开标</source>
-      <translation>Sign the record and close</translation>
+        <location filename="../../ui/opening/console.py" line="488"/>
+        <source>签署开标记录并结束开标</source>
+        <translation>Sign the record and close</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="491" />
-      <location filename="../../ui/opening/console.py" line="549" />
-      <source>正在生成并签署开标记录…</source>
-      <translation>Generating and signing the record…</translation>
+        <location filename="../../ui/opening/console.py" line="491"/>
+        <location filename="../../ui/opening/console.py" line="549"/>
+        <source>正在生成并签署开标记录…</source>
+        <translation>Generating and signing the record…</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="493" />
-      <source>暂停（须填原因）</source>
-      <translation>Pause (reason required)</translation>
+        <location filename="../../ui/opening/console.py" line="493"/>
+        <source>暂停（须填原因）</source>
+        <translation>Pause (reason required)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="495" />
-      <source>回退一步（须填原因）</source>
-      <translation>One step back (reason required)</translation>
+        <location filename="../../ui/opening/console.py" line="495"/>
+        <source>回退一步（须填原因）</source>
+        <translation>One step back (reason required)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="498" />
-      <source>投标人不足：招标失败</source>
-      <translation>Too few bidders: tender failed</translation>
+        <location filename="../../ui/opening/console.py" line="498"/>
+        <source>投标人不足：招标失败</source>
+        <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="499" />
-      <source>投标人不足：中止开标</source>
-      <translation>Too few bidders: suspend</translation>
+        <location filename="../../ui/opening/console.py" line="499"/>
+        <source>投标人不足：中止开标</source>
+        <translation>Too few bidders: suspend</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="502" />
-      <source>开标完成</source>
-      <translation>Opened</translation>
+        <location filename="../../ui/opening/console.py" line="502"/>
+        <source>开标完成</source>
+        <translation>Opened</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="502" />
-      <source>招标失败</source>
-      <translation>Tender failed</translation>
+        <location filename="../../ui/opening/console.py" line="502"/>
+        <source>招标失败</source>
+        <translation>Tender failed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="502" />
-      <source>开标中止</source>
-      <translation>Opening suspended</translation>
+        <location filename="../../ui/opening/console.py" line="502"/>
+        <source>开标中止</source>
+        <translation>Opening suspended</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="556" />
-      <source>开标记录已签署，开标结束</source>
-      <translation>Record signed; the opening is closed</translation>
+        <location filename="../../ui/opening/console.py" line="556"/>
+        <source>开标记录已签署，开标结束</source>
+        <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="568" />
-      <source>正在请求交易平台解密…（最长等待 15 秒）</source>
-      <translation>Asking the platform to decrypt… (up to 15 s)</translation>
+        <location filename="../../ui/opening/console.py" line="568"/>
+        <source>正在请求交易平台解密…（最长等待 15 秒）</source>
+        <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="580" />
-      <source>交易平台已开始解密</source>
-      <translation>The platform has started decrypting</translation>
+        <location filename="../../ui/opening/console.py" line="580"/>
+        <source>交易平台已开始解密</source>
+        <translation>The platform has started decrypting</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="622" />
-      <source>已确认：%1</source>
-      <translation>Confirmed: %1</translation>
+        <location filename="../../ui/opening/console.py" line="622"/>
+        <source>已确认：%1</source>
+        <translation>Confirmed: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="628" />
-      <source>今日开标</source>
-      <translation>Today's openings</translation>
+        <location filename="../../ui/opening/console.py" line="628"/>
+        <source>今日开标</source>
+        <translation>Today&apos;s openings</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>序号</source>
-      <translation>No.</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>序号</source>
+        <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>投标人</source>
-      <translation>Bidder</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>投标人</source>
+        <translation>Bidder</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>递交时间</source>
-      <translation>Submitted</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>递交时间</source>
+        <translation>Submitted</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>签到</source>
-      <translation>Attendance</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>签到</source>
+        <translation>Attendance</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>解密</source>
-      <translation>Decryption</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>唱标价格</source>
-      <translation>Price read</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>唱标价格</source>
+        <translation>Price read</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="630" />
-      <source>确认</source>
-      <translation>Confirmed</translation>
+        <location filename="../../ui/opening/console.py" line="630"/>
+        <source>确认</source>
+        <translation>Confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="633" />
-      <source>迟到</source>
-      <translation>Late</translation>
+        <location filename="../../ui/opening/console.py" line="633"/>
+        <source>迟到</source>
+        <translation>Late</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="633" />
-      <source>弃标</source>
-      <translation>Abandoned</translation>
+        <location filename="../../ui/opening/console.py" line="633"/>
+        <source>弃标</source>
+        <translation>Abandoned</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="633" />
-      <source>其他（原因栏填写）</source>
-      <translation>Other (give the reason)</translation>
+        <location filename="../../ui/opening/console.py" line="633"/>
+        <source>其他（原因栏填写）</source>
+        <translation>Other (give the reason)</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="634" />
-      <source>异议内容</source>
-      <translation>Objection</translation>
+        <location filename="../../ui/opening/console.py" line="634"/>
+        <source>异议内容</source>
+        <translation>Objection</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="635" />
-      <source>提出人</source>
-      <translation>Raised by</translation>
+        <location filename="../../ui/opening/console.py" line="635"/>
+        <source>提出人</source>
+        <translation>Raised by</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="636" />
-      <source>主持人</source>
-      <translation>Host</translation>
+        <location filename="../../ui/opening/console.py" line="636"/>
+        <source>主持人</source>
+        <translation>Host</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="636" />
-      <source>记录人</source>
-      <translation>Recorder</translation>
+        <location filename="../../ui/opening/console.py" line="636"/>
+        <source>记录人</source>
+        <translation>Recorder</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="636" />
-      <source>监督人</source>
-      <translation>Supervisor</translation>
+        <location filename="../../ui/opening/console.py" line="636"/>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="639" />
-      <source>用户名</source>
-      <translation>Username</translation>
+        <location filename="../../ui/opening/console.py" line="639"/>
+        <source>用户名</source>
+        <translation>Username</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/console.py" line="641" />
-      <source>PIN</source>
-      <translation>PIN</translation>
+        <location filename="../../ui/opening/console.py" line="641"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>OpeningObjection</name>
     <message>
-      <location filename="../../ui/opening/objection.py" line="46" />
-      <source>对投标人名单有异议</source>
-      <extracomment>seconds each page waits before going home</extracomment>
-      <translation>The list of bidders</translation>
+        <location filename="../../ui/opening/objection.py" line="46"/>
+        <source>对投标人名单有异议</source>
+        <extracomment>seconds each page waits before going home</extracomment>
+        <translation>The list of bidders</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="47" />
-      <source>对解密结果有异议</source>
-      <translation>The decryption results</translation>
+        <location filename="../../ui/opening/objection.py" line="47"/>
+        <source>对解密结果有异议</source>
+        <translation>The decryption results</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="48" />
-      <source>对唱标内容有异议</source>
-      <translation>What was read out</translation>
+        <location filename="../../ui/opening/objection.py" line="48"/>
+        <source>对唱标内容有异议</source>
+        <translation>What was read out</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="49" />
-      <source>对开标程序有异议</source>
-      <translation>The opening procedure</translation>
+        <location filename="../../ui/opening/objection.py" line="49"/>
+        <source>对开标程序有异议</source>
+        <translation>The opening procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/opening/objection.py" line="50" />
-      <source>其他异议</source>
-      <translation>Something else</translation>
+        <location filename="../../ui/opening/objection.py" line="50"/>
+        <source>其他异议</source>
+        <translation>Something else</translation>
     </message>
-  </context>
-  <context>
-    <name>KioskHome</name>
-    <message>
-      <source>开标异议</source>
-      <translation>Objection</translation>
-    </message>
-    <message>
-      <source>已签到的投标人代表当场提出开标异议（身份证）</source>
-      <translation>Checked-in bidder representatives object to the opening on the spot (ID card)</translation>
-    </message>
-  </context>
+</context>
 </TS>
