@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from kiosk.clock import Clock, PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
-from kiosk.db.models import JournalEntry, PfLot, PfSession, Room, Site, Terminal
+from kiosk.db.models import Blob, JournalEntry, PfLot, PfSession, Room, Site, Terminal
 from kiosk.journal import (
     Entry,
     Journal,
@@ -237,6 +238,21 @@ class Hall:
         """The newest ``limit`` journal entries, newest first."""
         with self.reading() as s:
             return entries_after(s, max(0, last_seq(s) - limit), limit)[::-1]
+
+    def document(self, sha256: str) -> bytes | None:
+        """A stored file (signed record, confirmation) by its SHA-256; None when the hall has none.
+
+        The bytes are checked against the hash, so what is printed is what was journalled.
+        """
+        with self.reading() as s:
+            blob = s.get(Blob, sha256)
+            path, encrypted = (blob.path, blob.encrypted) if blob is not None else (None, False)
+        if path is None or not Path(path).is_file():
+            return None
+        data = Path(path).read_bytes()
+        if encrypted:
+            data = self.vault.decrypt(data)
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
     def last_entry(self, kind: str) -> Entry | None:
         """The newest journal entry of ``kind``, or None."""

@@ -281,378 +281,388 @@
         <translation>Listing</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="268"/>
+        <location filename="../../ui/auction/console.py" line="277"/>
         <source>拍卖</source>
         <extracomment>the big screen follows the console</extracomment>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="426"/>
+        <location filename="../../ui/auction/console.py" line="461"/>
         <source>起始配建面积（m²）</source>
         <translation>配建 area from (m²)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="427"/>
+        <location filename="../../ui/auction/console.py" line="462"/>
         <source>面积增幅（m²）</source>
         <translation>Area step (m²)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="429"/>
+        <location filename="../../ui/auction/console.py" line="464"/>
         <source>起始自持比例（%）</source>
         <translation>Share from (%)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="430"/>
+        <location filename="../../ui/auction/console.py" line="465"/>
         <source>比例增幅（%）</source>
         <translation>Share step (%)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="431"/>
+        <location filename="../../ui/auction/console.py" line="466"/>
         <source>一次报价有效区间上限（%1）</source>
         <translation>Upper end of the valid band (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="431"/>
+        <location filename="../../ui/auction/console.py" line="466"/>
         <source>万元</source>
         <translation>10k yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="431"/>
+        <location filename="../../ui/auction/console.py" line="466"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="600"/>
+        <location filename="../../ui/auction/console.py" line="635"/>
         <source>等待应价</source>
         <translation>Waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="602"/>
+        <location filename="../../ui/auction/console.py" line="637"/>
         <source>%1 · 无人应价，请落槌</source>
         <translation>%1 · no bid: drop the hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="604"/>
+        <location filename="../../ui/auction/console.py" line="639"/>
         <source>%1 · %2 秒后%3</source>
         <translation>%1 · %3 in %2 s</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="610"/>
+        <location filename="../../ui/auction/console.py" line="645"/>
         <source>今日暂无拍卖会</source>
         <translation>No auction today</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="630"/>
+        <location filename="../../ui/auction/console.py" line="665"/>
         <source>起拍价 %1</source>
         <translation>Start price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="631"/>
+        <location filename="../../ui/auction/console.py" line="666"/>
         <source>加价幅度 %1</source>
         <translation>Increment %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="633"/>
+        <location filename="../../ui/auction/console.py" line="668"/>
         <source>保证金 %1</source>
         <translation>Deposit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="636"/>
+        <location filename="../../ui/auction/console.py" line="671"/>
         <source>最高限价 %1 · 限价后：%2</source>
         <translation>Price cap %1 · after the cap: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="639"/>
+        <location filename="../../ui/auction/console.py" line="674"/>
         <source>起始 %1，增幅 %2</source>
         <translation>from %1, step %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="641"/>
+        <location filename="../../ui/auction/console.py" line="676"/>
         <source>一次报价有效区间 %1 至 %2</source>
         <translation>one-time bids valid from %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="644"/>
+        <location filename="../../ui/auction/console.py" line="679"/>
         <source>挂牌最高报价 %1（%2 号）</source>
         <translation>Listing top bid %1 (paddle %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="647"/>
+        <location filename="../../ui/auction/console.py" line="682"/>
         <source>设有保留价：已密封录入</source>
         <translation>Reserve: sealed and entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="647"/>
+        <location filename="../../ui/auction/console.py" line="682"/>
         <source>设有保留价：待录入</source>
         <translation>Reserve: to be entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="649"/>
+        <location filename="../../ui/auction/console.py" line="684"/>
         <source>本标的无保留价（须在竞价前宣布）</source>
         <translation>No reserve (announce before bidding)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="650"/>
-        <location filename="../../ui/auction/console.py" line="754"/>
+        <location filename="../../ui/auction/console.py" line="685"/>
+        <location filename="../../ui/auction/console.py" line="791"/>
         <source>允许跳价</source>
         <translation>Jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="650"/>
+        <location filename="../../ui/auction/console.py" line="685"/>
         <source>不允许跳价</source>
         <translation>No jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="651"/>
+        <location filename="../../ui/auction/console.py" line="686"/>
         <source>竞买人 %1 个号牌</source>
         <translation>%1 bidder paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="653"/>
+        <location filename="../../ui/auction/console.py" line="688"/>
         <source>%1：须至少 %2 名合格竞买人</source>
         <translation>%1: at least %2 eligible bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="657"/>
+        <location filename="../../ui/auction/console.py" line="692"/>
         <source>合格竞买人 %1 名，不足 %2 名：不得开拍或竞价。请等待签到，或填写理由终止本标的。</source>
         <translation>%1 eligible bidders, fewer than %2: the lot cannot be opened or bid on. Wait for check-ins, or terminate the lot with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="661"/>
+        <location filename="../../ui/auction/console.py" line="696"/>
         <source>成交价</source>
         <translation>Hammer price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="663"/>
+        <location filename="../../ui/auction/console.py" line="698"/>
         <source>买受人号牌 %1</source>
         <translation>Buyer: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="665"/>
+        <location filename="../../ui/auction/console.py" line="700"/>
         <source>当前最高应价</source>
         <translation>Leading bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="667"/>
+        <location filename="../../ui/auction/console.py" line="702"/>
         <source>当前最高：%1 号</source>
         <translation>Leading: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="669"/>
+        <location filename="../../ui/auction/console.py" line="704"/>
         <source>起拍价</source>
         <translation>Start price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="676"/>
+        <location filename="../../ui/auction/console.py" line="711"/>
         <source>已达限价：%1 号（落槌时摇号）</source>
         <translation>Cap reached: paddles %1 (lottery at the hammer)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="678"/>
+        <location filename="../../ui/auction/console.py" line="713"/>
         <source>在最高限价：%1 号</source>
         <translation>At the cap: paddles %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="683"/>
+        <location filename="../../ui/auction/console.py" line="718"/>
         <source>限价号牌下一报价 %1；其他号牌留空 = 按最高限价应价</source>
         <translation>Next for paddles at the cap: %1; other paddles, empty = accept the cap price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="685"/>
+        <location filename="../../ui/auction/console.py" line="720"/>
         <source>限价号牌：金额栏填%1（留空 = 下一报价）</source>
         <translation>Paddles at the cap: type the %1 in Amount (empty = next)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="686"/>
+        <location filename="../../ui/auction/console.py" line="721"/>
         <source>配建面积 m²</source>
         <translation>配建 area m²</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="686"/>
+        <location filename="../../ui/auction/console.py" line="721"/>
         <source>自持比例 %</source>
         <translation>share held %</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="688"/>
+        <location filename="../../ui/auction/console.py" line="723"/>
         <source>录入一次书面报价：号牌 + 金额（密封，全部提交后揭晓）</source>
         <translation>Enter the one-time written bids: paddle + amount (sealed until all are in)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="690"/>
+        <location filename="../../ui/auction/console.py" line="725"/>
         <source>一次报价须填写金额</source>
         <translation>A one-time bid needs an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="692"/>
+        <location filename="../../ui/auction/console.py" line="727"/>
         <source>下一应价 %1</source>
         <translation>Next bid %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="723"/>
+        <location filename="../../ui/auction/console.py" line="760"/>
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="723"/>
+        <location filename="../../ui/auction/console.py" line="760"/>
         <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="725"/>
+        <location filename="../../ui/auction/console.py" line="762"/>
         <source>拒绝：</source>
         <translation>Refused: </translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="727"/>
+        <location filename="../../ui/auction/console.py" line="764"/>
         <source>（密封）</source>
         <translation>(sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="741"/>
+        <location filename="../../ui/auction/console.py" line="778"/>
         <source>拍卖会</source>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="742"/>
+        <location filename="../../ui/auction/console.py" line="779"/>
         <source>标的</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="743"/>
-        <location filename="../../ui/auction/console.py" line="771"/>
+        <location filename="../../ui/auction/console.py" line="780"/>
+        <location filename="../../ui/auction/console.py" line="810"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="744"/>
-        <location filename="../../ui/auction/console.py" line="771"/>
+        <location filename="../../ui/auction/console.py" line="781"/>
+        <location filename="../../ui/auction/console.py" line="810"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="694"/>
-        <location filename="../../ui/auction/console.py" line="698"/>
-        <location filename="../../ui/auction/console.py" line="745"/>
+        <location filename="../../ui/auction/console.py" line="729"/>
+        <location filename="../../ui/auction/console.py" line="733"/>
+        <location filename="../../ui/auction/console.py" line="782"/>
         <source>留空 = 下一应价</source>
         <translation>Empty = next bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="746"/>
+        <location filename="../../ui/auction/console.py" line="783"/>
         <source>输入号牌</source>
         <translation>Paddle number</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="747"/>
+        <location filename="../../ui/auction/console.py" line="784"/>
         <source>确认应价 (Enter)</source>
         <translation>Confirm bid (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="748"/>
+        <location filename="../../ui/auction/console.py" line="785"/>
         <source>密封底价（拍卖师与监督人共同录入）</source>
         <translation>Sealed reserve (auctioneer and supervisor together)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="749"/>
+        <location filename="../../ui/auction/console.py" line="786"/>
         <source>底价金额</source>
         <translation>Reserve amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="750"/>
+        <location filename="../../ui/auction/console.py" line="787"/>
         <source>拍卖师 PIN</source>
         <translation>Auctioneer PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="751"/>
+        <location filename="../../ui/auction/console.py" line="788"/>
         <source>监督人用户名</source>
         <translation>Supervisor username</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="752"/>
+        <location filename="../../ui/auction/console.py" line="789"/>
         <source>监督人 PIN</source>
         <translation>Supervisor PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="753"/>
+        <location filename="../../ui/auction/console.py" line="790"/>
         <source>录入底价</source>
         <translation>Enter reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="755"/>
+        <location filename="../../ui/auction/console.py" line="792"/>
         <source>须为幅度整数倍</source>
         <translation>On the step grid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="756"/>
+        <location filename="../../ui/auction/console.py" line="793"/>
         <source>宣布开拍</source>
         <translation>Open the lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="757"/>
+        <location filename="../../ui/auction/console.py" line="794"/>
         <source>报价（下一次）</source>
         <translation>Next call</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="758"/>
+        <location filename="../../ui/auction/console.py" line="795"/>
         <source>自动计时报价</source>
         <translation>Timed calls</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="759"/>
+        <location filename="../../ui/auction/console.py" line="796"/>
         <source>落槌</source>
         <translation>Hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="760"/>
+        <location filename="../../ui/auction/console.py" line="797"/>
         <source>新的加价幅度</source>
         <translation>New increment</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="761"/>
+        <location filename="../../ui/auction/console.py" line="798"/>
         <source>调整幅度</source>
         <translation>Set step</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="762"/>
+        <location filename="../../ui/auction/console.py" line="799"/>
         <source>更正或终止的理由（必填）</source>
         <translation>Reason for a correction or termination (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="763"/>
+        <location filename="../../ui/auction/console.py" line="800"/>
         <source>更正最后应价</source>
         <translation>Correct last bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="764"/>
+        <location filename="../../ui/auction/console.py" line="801"/>
         <source>终止本标的</source>
         <translation>Terminate lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="765"/>
+        <location filename="../../ui/auction/console.py" line="802"/>
         <source>限价后竞价</source>
         <translation>After the cap</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="766"/>
+        <location filename="../../ui/auction/console.py" line="803"/>
         <source>例：指导价 +50%</source>
         <translation>e.g. guide price +50 %</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="767"/>
+        <location filename="../../ui/auction/console.py" line="804"/>
         <source>停止举牌，开始一次报价</source>
         <translation>Stop open bids, start one-time bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="768"/>
+        <location filename="../../ui/auction/console.py" line="805"/>
+        <source>打印成交确认书</source>
+        <translation>Print confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="806"/>
+        <source>打印拍卖笔录</source>
+        <translation>Print record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/auction/console.py" line="807"/>
         <source>结束录入并揭晓</source>
         <translation>Close entry and reveal</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="771"/>
+        <location filename="../../ui/auction/console.py" line="810"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="771"/>
+        <location filename="../../ui/auction/console.py" line="810"/>
         <source>来源 · 结果</source>
         <translation>Source · result</translation>
     </message>

@@ -347,364 +347,374 @@
 <context>
     <name>OpeningConsole</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="320"/>
+        <location filename="../../ui/opening/console.py" line="322"/>
         <source>开标时间 %1 · %2</source>
-        <extracomment>the record is being signed off the UI thread: no second submission</extracomment>
+        <extracomment>the record is being signed off the UI thread: no second submission titles this console sent to ctx.documents</extracomment>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="328"/>
+        <location filename="../../ui/opening/console.py" line="330"/>
         <source>今日本开标室没有开标安排</source>
         <translation>No opening in this room today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="329"/>
+        <location filename="../../ui/opening/console.py" line="331"/>
         <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
         <translation>Openings come from the platform; check the sync status in the admin console.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="336"/>
+        <location filename="../../ui/opening/console.py" line="338"/>
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="343"/>
+        <location filename="../../ui/opening/console.py" line="345"/>
         <source>控制价 %1</source>
         <translation>Control price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="347"/>
+        <location filename="../../ui/opening/console.py" line="349"/>
         <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
         <translation>%1 bidders, %2 valid, legal minimum %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="355"/>
+        <location filename="../../ui/opening/console.py" line="357"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="366"/>
+        <location filename="../../ui/opening/console.py" line="368"/>
         <source>投标人在自助终端提出</source>
         <translation>raised by the bidder at a kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="366"/>
+        <location filename="../../ui/opening/console.py" line="368"/>
         <source>主持人录入</source>
         <translation>entered by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="367"/>
+        <location filename="../../ui/opening/console.py" line="369"/>
         <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
         <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="413"/>
+        <location filename="../../ui/opening/console.py" line="415"/>
         <source>当前阶段：%1</source>
         <translation>Stage: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="414"/>
+        <location filename="../../ui/opening/console.py" line="416"/>
         <source>当前阶段：%1（%2）</source>
         <translation>Stage: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="419"/>
+        <location filename="../../ui/opening/console.py" line="421"/>
         <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
         <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="420"/>
+        <location filename="../../ui/opening/console.py" line="422"/>
         <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
         <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="421"/>
+        <location filename="../../ui/opening/console.py" line="423"/>
         <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
         <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="422"/>
+        <location filename="../../ui/opening/console.py" line="424"/>
         <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
         <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="423"/>
+        <location filename="../../ui/opening/console.py" line="425"/>
         <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
         <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="424"/>
+        <location filename="../../ui/opening/console.py" line="426"/>
         <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
         <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="425"/>
+        <location filename="../../ui/opening/console.py" line="427"/>
         <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
         <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="426"/>
+        <location filename="../../ui/opening/console.py" line="428"/>
         <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
         <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="427"/>
+        <location filename="../../ui/opening/console.py" line="429"/>
         <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。</source>
         <translation>Present representatives confirm the record by placing their ID card on this reader; for a refusal, select the bidder and give the reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="428"/>
+        <location filename="../../ui/opening/console.py" line="430"/>
         <source>主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。</source>
         <translation>Host, recorder and supervisor each sign the record with username and PIN.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="429"/>
+        <location filename="../../ui/opening/console.py" line="431"/>
         <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
         <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="435"/>
+        <location filename="../../ui/opening/console.py" line="437"/>
         <source>原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）</source>
         <translation>Reason (required to pause, resume, fail, absence, refusal…)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="437"/>
+        <location filename="../../ui/opening/console.py" line="439"/>
         <source>恢复开标</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="440"/>
+        <location filename="../../ui/opening/console.py" line="442"/>
         <source>宣布开标纪律</source>
         <translation>Announce the discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="442"/>
+        <location filename="../../ui/opening/console.py" line="444"/>
         <source>公布投标人名单</source>
         <translation>Publish the bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="444"/>
+        <location filename="../../ui/opening/console.py" line="446"/>
         <source>开始点名签到</source>
         <translation>Start the roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="447"/>
+        <location filename="../../ui/opening/console.py" line="449"/>
         <source>记录选中投标人缺席</source>
         <translation>Record the selected bidder as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="451"/>
+        <location filename="../../ui/opening/console.py" line="453"/>
         <source>点名结束，检查投标人数量</source>
         <translation>Close roll call, check quorum</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="454"/>
+        <location filename="../../ui/opening/console.py" line="456"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="456"/>
+        <location filename="../../ui/opening/console.py" line="458"/>
         <source>开始解密</source>
         <translation>Start decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="461"/>
+        <location filename="../../ui/opening/console.py" line="463"/>
         <source>解密完成，进入唱标</source>
         <translation>Decryption done: read the bids</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="466"/>
+        <location filename="../../ui/opening/console.py" line="468"/>
         <source>唱标：第 %1 家 %2</source>
         <translation>Read bid %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="469"/>
+        <location filename="../../ui/opening/console.py" line="471"/>
         <source>唱标结束</source>
         <translation>Reading done</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="472"/>
+        <location filename="../../ui/opening/console.py" line="474"/>
         <source>记录异议</source>
         <translation>Record the objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="476"/>
+        <location filename="../../ui/opening/console.py" line="478"/>
         <source>对第 %1 条异议的当场答复</source>
         <translation>Answer to objection %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="477"/>
+        <location filename="../../ui/opening/console.py" line="479"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="479"/>
+        <location filename="../../ui/opening/console.py" line="481"/>
         <source>异议处理完毕，进入确认</source>
         <translation>Objections done: confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="481"/>
+        <location filename="../../ui/opening/console.py" line="483"/>
         <source>记录选中投标人拒绝确认</source>
         <translation>Record a refusal by the selected bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="482"/>
+        <location filename="../../ui/opening/console.py" line="484"/>
         <source>确认完毕，进入签字</source>
         <translation>Confirmation done: signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="488"/>
+        <location filename="../../ui/opening/console.py" line="490"/>
         <source>签署开标记录并结束开标</source>
         <translation>Sign the record and close</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="491"/>
-        <location filename="../../ui/opening/console.py" line="549"/>
+        <location filename="../../ui/opening/console.py" line="493"/>
+        <location filename="../../ui/opening/console.py" line="571"/>
         <source>正在生成并签署开标记录…</source>
         <translation>Generating and signing the record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="493"/>
+        <location filename="../../ui/opening/console.py" line="495"/>
+        <source>打印开标记录表</source>
+        <translation>Print the opening record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="497"/>
         <source>暂停（须填原因）</source>
         <translation>Pause (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="495"/>
+        <location filename="../../ui/opening/console.py" line="499"/>
         <source>回退一步（须填原因）</source>
         <translation>One step back (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="498"/>
+        <location filename="../../ui/opening/console.py" line="510"/>
+        <source>正在打印开标记录表…</source>
+        <translation>Printing the opening record…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="520"/>
         <source>投标人不足：招标失败</source>
         <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="499"/>
+        <location filename="../../ui/opening/console.py" line="521"/>
         <source>投标人不足：中止开标</source>
         <translation>Too few bidders: suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="502"/>
+        <location filename="../../ui/opening/console.py" line="524"/>
         <source>开标完成</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="502"/>
+        <location filename="../../ui/opening/console.py" line="524"/>
         <source>招标失败</source>
         <translation>Tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="502"/>
+        <location filename="../../ui/opening/console.py" line="524"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="556"/>
+        <location filename="../../ui/opening/console.py" line="578"/>
         <source>开标记录已签署，开标结束</source>
         <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="568"/>
+        <location filename="../../ui/opening/console.py" line="590"/>
         <source>正在请求交易平台解密…（最长等待 15 秒）</source>
         <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="580"/>
+        <location filename="../../ui/opening/console.py" line="602"/>
         <source>交易平台已开始解密</source>
         <translation>The platform has started decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="622"/>
+        <location filename="../../ui/opening/console.py" line="644"/>
         <source>已确认：%1</source>
         <translation>Confirmed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="628"/>
+        <location filename="../../ui/opening/console.py" line="650"/>
         <source>今日开标</source>
         <translation>Today&apos;s openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>递交时间</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>唱标价格</source>
         <translation>Price read</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="630"/>
+        <location filename="../../ui/opening/console.py" line="652"/>
         <source>确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="633"/>
+        <location filename="../../ui/opening/console.py" line="655"/>
         <source>迟到</source>
         <translation>Late</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="633"/>
+        <location filename="../../ui/opening/console.py" line="655"/>
         <source>弃标</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="633"/>
+        <location filename="../../ui/opening/console.py" line="655"/>
         <source>其他（原因栏填写）</source>
         <translation>Other (give the reason)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="634"/>
+        <location filename="../../ui/opening/console.py" line="656"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="635"/>
+        <location filename="../../ui/opening/console.py" line="657"/>
         <source>提出人</source>
         <translation>Raised by</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="636"/>
+        <location filename="../../ui/opening/console.py" line="658"/>
         <source>主持人</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="636"/>
+        <location filename="../../ui/opening/console.py" line="658"/>
         <source>记录人</source>
         <translation>Recorder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="636"/>
+        <location filename="../../ui/opening/console.py" line="658"/>
         <source>监督人</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="639"/>
+        <location filename="../../ui/opening/console.py" line="661"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="641"/>
+        <location filename="../../ui/opening/console.py" line="663"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>

@@ -238,6 +238,8 @@ class LotView:
     stage_tied: tuple[str, ...] = ()  #: self_hold: paddles tied at 100 %
     stage_next: str | None = None
     sealed_candidates: tuple[str, ...] = ()
+    confirmation_sha256: str | None = None  #: the 成交确认书 of a sold lot (``Hall.document``)
+    record_sha256: str | None = None  #: the lot's 拍卖笔录
     sealed_in: tuple[str, ...] = ()  #: paddles whose one-time bid is in (never the amounts before the reveal)
     stage_mean: str | None = None
     stage_revealed: tuple[tuple[str, str | None, bool, str | None], ...] = ()  #: (paddle, value, valid, reason)
@@ -1230,6 +1232,7 @@ class AuctionService:
             buyer_paddle=row.buyer_paddle if row else None, close_reason=row.close_reason if row else None,
             closed_at=row.closed_at if row else None, version=row.version if row else 0,
             bids=tuple(self._bids(s, p.session_id, p.lot_code, last_bids)) if bids and last_bids else (),
+            confirmation_sha256=row.confirmation_sha256 if row else None, record_sha256=row.record_sha256 if row else None,
             **self._stage_view(s, p, row, state, bids=bids, last_bids=last_bids),
         )
 

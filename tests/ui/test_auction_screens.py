@@ -104,3 +104,41 @@ def test_audience_screen_received_leading_sold_apart_and_layout(auctioneer: Term
     assert board.price_caption.text().startswith("成交") and "买受人号牌 01" == board.leading.text()
     assert board.received.text() == ""
     QApplication.processEvents()
+
+
+def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: Config, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    ensure_qapp()
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    cfg = dataclasses.replace(demo_cfg, devices=dataclasses.replace(demo_cfg.devices, document_printer=f"dir://{spool}"),
+                              auction=dataclasses.replace(demo_cfg.auction, call_seconds=0))
+    term = build_terminal(cfg, "auctioneer", follow=False, devices=False, sync=False, housekeeping=False)
+    try:
+        _login(term, "auctioneer")
+        svc: AuctionService = term.auction.service
+        console = term.auction.screens["console"]
+        _, land = [s.session_id for s in svc.auction_sessions()]
+        check_in_all(term.hall, land)
+        lot = svc.lots(land)[0].lot_code
+        console.select_lot(land, lot)
+        assert console.b_print_conf.isHidden() and console.b_print_rec.isHidden()  # nothing to print yet
+        svc.open_lot(land, lot, actor="auctioneer")
+        svc.bid(land, lot, "01", "16500")
+        for _ in range(3):
+            svc.call(land, lot, actor="auctioneer")
+        result = svc.hammer(land, lot, actor="auctioneer")
+        console.select_lot(land, lot)
+        assert not console.b_print_conf.isHidden() and not console.b_print_rec.isHidden()
+        with qtbot.waitSignal(term.ctx.documents.finished, timeout=5000):
+            console.b_print_conf.click()
+        assert "已送打印：成交确认书" in console.message.text()
+        with qtbot.waitSignal(term.ctx.documents.finished, timeout=5000):
+            console.b_print_rec.click()
+        printed = {hashlib.sha256(p.read_bytes()).hexdigest() for p in spool.iterdir()}
+        assert printed == {result.confirmation_sha256, result.record_sha256}
+    finally:
+        term.window._allow_close = True
+        term.stop()
+        term.window.deleteLater()

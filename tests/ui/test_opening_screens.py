@@ -161,6 +161,9 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
     click(con, "sign")
     qtbot.waitUntil(lambda: con.view.stage == "closed", timeout=5000)
     assert con.view.record_sha256 in con.hint.text()
+    click(con, "print")  # this terminal has no office printer: it says so rather than pretending
+    qtbot.waitUntil(lambda: "document_printer" in con.message.text(), timeout=2000)
+    assert con.message.text().startswith("打印失败")
     qtbot.waitUntil(lambda: big.stage.text().startswith("结束"), timeout=2000)
     for w, h in ((1920, 1080), (1080, 1920)):
         grab(term.window, str(tmp_path / f"c-{w}.png"), (w, h))

@@ -242,6 +242,15 @@ class AuctionConsole(Retranslatable, QWidget):
         acts.addWidget(self.reason, 6, 0, 1, 2)
         acts.addWidget(self.b_correct, 7, 0)
         acts.addWidget(self.b_terminate, 7, 1)
+        # documents of a closed lot, to the office printer (ctx.documents, off the UI thread)
+        self.b_print_conf = QPushButton(objectName="secondary")
+        self.b_print_conf.clicked.connect(lambda: self.print_document("confirmation"))
+        self.b_print_rec = QPushButton(objectName="secondary")
+        self.b_print_rec.clicked.connect(lambda: self.print_document("record"))
+        acts.addWidget(self.b_print_conf, 8, 0)
+        acts.addWidget(self.b_print_rec, 8, 1)
+        self._printing: set[str] = set()
+        ctx.documents.finished.connect(self._printed)
         rl.addLayout(acts)
         self.table = QTableWidget(0, 4)
         self.table.verticalHeader().setVisible(False)
@@ -335,6 +344,32 @@ class AuctionConsole(Retranslatable, QWidget):
         self.message.setProperty("ok", "false")
         self.message.setText(bilingual(self.ctx, zh, en))
         self._repolish(self.message)
+
+    def print_document(self, which: str) -> None:
+        """Send the closed lot's 成交确认书 or 拍卖笔录 (exactly the journalled file) to the office printer."""
+        v = self.view
+        if v is None:
+            return
+        sha = v.confirmation_sha256 if which == "confirmation" else v.record_sha256
+        name = "成交确认书" if which == "confirmation" else "拍卖笔录"
+        data = self.ctx.hall.document(sha) if sha else None
+        if data is None:
+            self._fail(AuctionError("no-document", f"找不到{name}文件（或与登记的哈希不符）",
+                                    f"the {'confirmation' if which == 'confirmation' else 'auction record'} file is missing or does not match its hash"))
+            return
+        title = f"{name} {v.session_id} {v.lot_code}"
+        self._printing.add(title)
+        self._ok(f"正在打印{name}…", "printing…")
+        self.ctx.documents.print_pdf(data, title)
+
+    def _printed(self, outcome: object) -> None:
+        if outcome.title not in self._printing:  # type: ignore[attr-defined]
+            return  # another screen's document
+        self._printing.discard(outcome.title)  # type: ignore[attr-defined]
+        if outcome.ok:  # type: ignore[attr-defined]
+            self._ok(outcome.zh, outcome.en)  # type: ignore[attr-defined]
+        else:
+            self._fail(outcome)  # type: ignore[arg-type]
 
     def _ok(self, zh: str, en: str) -> None:
         self.message.setProperty("ok", "true")
@@ -614,7 +649,7 @@ class AuctionConsole(Retranslatable, QWidget):
             for b in (self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step):
                 b.setEnabled(False)
             self.reserve_box.hide()
-            for w in (self.stage_box, self.b_sealed, self.b_reveal, self.stage_line):
+            for w in (self.stage_box, self.b_sealed, self.b_reveal, self.stage_line, self.b_print_conf, self.b_print_rec):
                 w.hide()
             return
         if v.state == "pending" and v.cap_price and self._stage_for != (v.session_id, v.lot_code):
@@ -708,6 +743,8 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_reveal.setEnabled(average and v.stage_phase == "sealed")
         self._stage_fields()
         self.b_correct.setEnabled(is_open)
+        self.b_print_conf.setVisible(v.confirmation_sha256 is not None)
+        self.b_print_rec.setVisible(v.record_sha256 is not None)
         self.b_terminate.setEnabled(v.state in ("pending", "open"))
         self.b_step.setEnabled(v.state in ("pending", "open"))
         self.b_open.setEnabled(v.state == "pending" and (v.reserve_entered or not v.has_reserve) and not v.too_few_bidders)
@@ -765,6 +802,8 @@ class AuctionConsole(Retranslatable, QWidget):
         self.l_stage.setText(self.tr("限价后竞价"))
         self.stage_upper.setPlaceholderText(self.tr("例：指导价 +50%"))
         self.b_sealed.setText(self.tr("停止举牌，开始一次报价"))
+        self.b_print_conf.setText(self.tr("打印成交确认书"))
+        self.b_print_rec.setText(self.tr("打印拍卖笔录"))
         self.b_reveal.setText(self.tr("结束录入并揭晓"))
         for i in range(self.stage_combo.count()):
             self.stage_combo.setItemText(i, stage_name(self.stage_combo.itemData(i)))

@@ -143,6 +143,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.quorum_short = False
         self.busy = False
         self.signing = False  #: the record is being signed off the UI thread: no second submission
+        self._printing: set[str] = set()  #: titles this console sent to ctx.documents
+        ctx.documents.finished.connect(self._printed)
         self.setObjectName("openingConsole")
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
@@ -489,10 +491,30 @@ class OpeningConsole(Retranslatable, QWidget):
             if self.signing:
                 self.action_buttons["sign"].setEnabled(False)
                 self.action_buttons["sign"].setText(self.tr("正在生成并签署开标记录…"))
+        elif st == "closed" and v.record_sha256:
+            self._button("print", self.tr("打印开标记录表"), self._print_record, kind="secondary")
         if st not in ("scheduled", "closed", "signing"):
             self._button("pause", self.tr("暂停（须填原因）"), lambda: s.pause(sid, self._op(), self.reason.text()), kind="secondary")
         if st in ("announced", "bidders", "attendance", "control_price") and not v.decrypt_started_at:
             self._button("back", self.tr("回退一步（须填原因）"), lambda: s.go_back(sid, self._op(), self.reason.text()), kind="secondary")
+
+    def _print_record(self) -> None:
+        """The signed 开标记录表 — exactly the file whose hash is journalled — to the office printer."""
+        v = self.view
+        data = self.ctx.hall.document(v.record_sha256) if v is not None and v.record_sha256 else None
+        if v is None or data is None:
+            raise OpeningError("no-document", "找不到开标记录表文件（或与登记的哈希不符）",
+                               "the opening record file is missing or does not match its hash")
+        title = f"开标记录表 {v.session_id}"
+        self._printing.add(title)
+        self._note(self.tr("正在打印开标记录表…"))
+        self.ctx.documents.print_pdf(data, title)  # the outcome replaces the note (_printed)
+
+    def _printed(self, outcome: object) -> None:
+        if outcome.title not in self._printing:  # type: ignore[attr-defined]
+            return  # another screen's document
+        self._printing.discard(outcome.title)  # type: ignore[attr-defined]
+        self._set_message(bilingual(self.ctx, outcome.zh, outcome.en), ok=outcome.ok)  # type: ignore[attr-defined]
 
     def _quorum_buttons(self, sid: str) -> None:
         self._button("failed", self.tr("投标人不足：招标失败"), lambda: self.service.decide_quorum(sid, self._op(), "failed", self.reason.text()), kind="danger")
