@@ -1,4 +1,4 @@
-"""Shared widgets: the header, status bar items, the touch PIN pad and the operator login."""
+"""Shared widgets: the header, status bar items, the touch PIN pad, the operator login, kiosk flow pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -174,3 +176,45 @@ class AdminPinDialog(Retranslatable, QDialog):
             self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
             return
         self.accept()
+
+
+class KioskPage(QWidget):
+    """One screen of a kiosk flow: a title, a body, a countdown bar and a row of big buttons.
+
+    Check-in and the opening objection flow build their pages from it, so every flow the public
+    touches has the same margins, type and touch-target sizes.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setObjectName("kioskPage")
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(64, 24, 64, 20)
+        self.lay.setSpacing(22)
+        self.title = QLabel(objectName="h1")
+        self.title.setWordWrap(True)
+        self.lay.addWidget(self.title)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(16)
+        self.lay.addLayout(self.body, 1)
+        self.progress = QProgressBar(objectName="checkinCountdown")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.lay.addWidget(self.progress)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(24)
+        self.lay.addLayout(self.buttons)
+
+    def label(self, name: str = "", *, wrap: bool = True) -> QLabel:
+        lab = QLabel(objectName=name)
+        lab.setWordWrap(wrap)
+        self.body.addWidget(lab)
+        return lab
+
+    def button(self, name: str = "primary") -> QPushButton:
+        btn = QPushButton(objectName=name)
+        btn.setMinimumHeight(88)
+        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.buttons.addWidget(btn)
+        return btn

@@ -11,9 +11,7 @@ from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -35,7 +33,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import beijing
 from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
 from ui.context import UiContext
-from ui.widgets import Retranslatable, bilingual
+from ui.widgets import KioskPage, Retranslatable, bilingual
 
 #: seconds each page waits before giving up
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
@@ -50,44 +48,6 @@ def kind_label(kind: str) -> str:
     if kind == "listing_auction":
         return QCoreApplication.translate("CheckinFlow", "挂牌竞价")
     return QCoreApplication.translate("CheckinFlow", "拍卖")
-
-
-class Page(QWidget):
-    """One screen of the flow: a title, a body and a row of big buttons, with a countdown bar."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.setObjectName("checkinPage")
-        self.lay = QVBoxLayout(self)
-        self.lay.setContentsMargins(64, 24, 64, 20)
-        self.lay.setSpacing(22)
-        self.title = QLabel(objectName="h1")
-        self.title.setWordWrap(True)
-        self.lay.addWidget(self.title)
-        self.body = QVBoxLayout()
-        self.body.setSpacing(16)
-        self.lay.addLayout(self.body, 1)
-        self.progress = QProgressBar(objectName="checkinCountdown")
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(10)
-        self.lay.addWidget(self.progress)
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(24)
-        self.lay.addLayout(self.buttons)
-
-    def label(self, name: str = "", *, wrap: bool = True) -> QLabel:
-        lab = QLabel(objectName=name)
-        lab.setWordWrap(wrap)
-        self.body.addWidget(lab)
-        return lab
-
-    def button(self, name: str = "primary") -> QPushButton:
-        btn = QPushButton(objectName=name)
-        btn.setMinimumHeight(88)
-        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.buttons.addWidget(btn)
-        return btn
 
 
 class FaceView(QLabel):
@@ -142,7 +102,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
         self.timing = QElapsedTimer()
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[str, KioskPage] = {}
         self._build()
         self.countdown = QTimer(self)
         self.countdown.setInterval(200)
@@ -157,8 +117,8 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
 
     # --- building ---------------------------------------------------------------------------
 
-    def _page(self, name: str) -> Page:
-        page = Page(name)
+    def _page(self, name: str) -> KioskPage:
+        page = KioskPage(name)
         self.pages[name] = page
         self.addWidget(page)
         return page
@@ -273,7 +233,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
 
     def _tick(self) -> None:
         page = self.currentWidget()
-        assert isinstance(page, Page)
+        assert isinstance(page, KioskPage)
         left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
         page.progress.setValue(max(0, left))
         if left <= 0:

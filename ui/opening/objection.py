@@ -13,10 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -33,7 +31,7 @@ from kiosk.opening import (
 )
 from kiosk.ports import CardEvent, IdCard
 from ui.context import UiContext
-from ui.widgets import Retranslatable, bilingual
+from ui.widgets import KioskPage, Retranslatable, bilingual
 
 #: seconds each page waits before going home
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "category": 60, "confirm": 60, "receipt": 30}
@@ -49,44 +47,6 @@ def category_name(key: str) -> str:
         "procedure": QCoreApplication.translate("OpeningObjection", "对开标程序有异议"),
         "other": QCoreApplication.translate("OpeningObjection", "其他异议"),
     }.get(key, key)
-
-
-class Page(QWidget):
-    """One screen: a title, a body, a countdown bar and a row of big buttons."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.setObjectName("objectionPage")
-        self.lay = QVBoxLayout(self)
-        self.lay.setContentsMargins(64, 24, 64, 20)
-        self.lay.setSpacing(22)
-        self.title = QLabel(objectName="h1")
-        self.title.setWordWrap(True)
-        self.lay.addWidget(self.title)
-        self.body = QVBoxLayout()
-        self.body.setSpacing(16)
-        self.lay.addLayout(self.body, 1)
-        self.progress = QProgressBar(objectName="checkinCountdown")
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(10)
-        self.lay.addWidget(self.progress)
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(24)
-        self.lay.addLayout(self.buttons)
-
-    def label(self, name: str = "") -> QLabel:
-        lab = QLabel(objectName=name)
-        lab.setWordWrap(True)
-        self.body.addWidget(lab)
-        return lab
-
-    def button(self, name: str = "primary") -> QPushButton:
-        btn = QPushButton(objectName=name)
-        btn.setMinimumHeight(88)
-        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.buttons.addWidget(btn)
-        return btn
 
 
 class KioskObjectionFlow(Retranslatable, QStackedWidget):
@@ -108,7 +68,7 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.category: str | None = None
         self.receipt_no: int | None = None
         self.error: tuple[str, str] | None = None
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[str, KioskPage] = {}
         self._build()
         self.clock = QElapsedTimer()
         self.countdown = QTimer(self)
@@ -120,8 +80,8 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _page(self, name: str) -> Page:
-        page = Page(name)
+    def _page(self, name: str) -> KioskPage:
+        page = KioskPage(name)
         self.pages[name] = page
         self.addWidget(page)
         return page
@@ -216,7 +176,7 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
 
     def _tick(self) -> None:
         page = self.currentWidget()
-        if not isinstance(page, Page):
+        if not isinstance(page, KioskPage):
             return
         left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
         page.progress.setValue(max(0, left))
