@@ -241,6 +241,8 @@ def grab(widget: QWidget, path: str, size: tuple[int, int]) -> None:
     """Render ``widget`` at ``size`` offscreen and save it as PNG (tour, tests)."""
     widget.resize(*size)
     widget.show()
+    if isinstance(widget, RoleWindow):
+        widget.fit_to(*size)
     # Layouts settle over a few passes (a scroll area's bar comes and goes once its content has
     # its final size); one pass photographs a state no user ever sees.
     for _ in range(4):

@@ -262,6 +262,28 @@ class RoleWindow(Retranslatable, QMainWindow):
             self.showFullScreen()
         else:
             self.showMaximized()
+        target = self.screen()
+        if target is not None:
+            target.geometryChanged.connect(self._screen_changed)
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Take ``width`` × ``height`` even when the current layout wants more room.
+
+        Screens re-flow for the orientation (kiosk tiles 4 → 2×2, ticket services in one column)
+        when they get their new width; until then a portrait layout's height clamps a resize to
+        landscape. So: resize, let the layouts re-flow, and resize again until the size holds.
+        """
+        for _ in range(12):  # a changed minimum climbs the widget tree one posted LayoutRequest per pass
+            self.resize(width, height)
+            QCoreApplication.processEvents()
+            if self.layout() is not None:
+                self.layout().activate()
+            if self.width() == width and self.height() == height:
+                return
+
+    def _screen_changed(self, rect) -> None:  # type: ignore[no-untyped-def]  # the display was rotated or resized
+        if self.isFullScreen() or self.isMaximized():
+            QTimer.singleShot(0, lambda: self.fit_to(rect.width(), rect.height()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         from PySide6.QtCore import Qt

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -218,3 +221,24 @@ class KioskPage(QWidget):
         btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.buttons.addWidget(btn)
         return btn
+
+
+def size_by_current_page(stack: QStackedWidget) -> Callable[[], None]:
+    """Let ``stack`` need only the room of the page it shows, not of its largest hidden page.
+
+    A QStackedWidget's minimum size is the largest of all its pages, so a hidden page laid out for
+    the other orientation (a one-column portrait list, a wide English grid) would stop the window
+    from turning. Hidden pages get an ``Ignored`` size policy, which Qt leaves out of the minimum.
+    """
+
+    def update(_index: int = -1) -> None:
+        current = stack.currentWidget()
+        for i in range(stack.count()):
+            page = stack.widget(i)
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        stack.updateGeometry()
+
+    stack.currentChanged.connect(update)
+    update()
+    return update  # call again after adding pages

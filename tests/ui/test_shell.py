@@ -204,3 +204,20 @@ def test_admin_sees_personal_data_due_and_purges_it(terminal, qtbot) -> None:  #
     entry = term.hall.last_entry("pii.purged")
     assert entry is not None and entry.payload["operator"] == "admin"
     assert f"日志第 {entry.seq} 条" in admin.pii_last.text() and not admin.purge_btn.isEnabled()
+
+
+def test_kiosk_turns_between_orientations_whatever_page_was_laid_out_last(terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A flow laid out for portrait (one column of services) must not hold a landscape window at 1310 px."""
+    term = terminal("kiosk")
+    win, page = term.window, term.window.page
+    page.open_flow("ticket")
+    win.fit_to(1080, 1920)
+    term.ctx.languages.set("en")  # the flow rebuilds its buttons while in portrait
+    qtbot.wait(50)
+    for w, h in ((1920, 1080), (1080, 1920), (1920, 1080)):
+        win.fit_to(w, h)
+        assert win.size().toTuple() == (w, h)
+    page.go_home()  # the hidden ticket flow keeps its last layout; home alone sets the minimum
+    win.fit_to(1080, 1920)
+    assert win.size().toTuple() == (1080, 1920)
+    assert page.minimumSizeHint().height() == page.home.minimumSizeHint().height()

@@ -33,7 +33,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import beijing
 from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
 from ui.context import UiContext
-from ui.widgets import KioskPage, Retranslatable, bilingual
+from ui.widgets import KioskPage, Retranslatable, bilingual, size_by_current_page
 
 #: seconds each page waits before giving up
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
@@ -112,6 +112,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         ctx.bridge.scannedCode.connect(self.on_code)
         ports.printed.connect(self.on_printed)
         ports.face.connect(self.on_face)
+        size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
         self.show_page("card")
 

@@ -31,7 +31,7 @@ from kiosk.opening import (
 )
 from kiosk.ports import CardEvent, IdCard
 from ui.context import UiContext
-from ui.widgets import KioskPage, Retranslatable, bilingual
+from ui.widgets import KioskPage, Retranslatable, bilingual, size_by_current_page
 
 #: seconds each page waits before going home
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "category": 60, "confirm": 60, "receipt": 30}
@@ -75,6 +75,7 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.countdown.setInterval(200)
         self.countdown.timeout.connect(self._tick)
         ctx.bridge.cardEvent.connect(self.on_card_event)
+        size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
         self.setCurrentWidget(self.pages["card"])
 

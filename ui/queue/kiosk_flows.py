@@ -28,7 +28,7 @@ from kiosk.queue import HallQueue, QueueError, TicketInfo, ticket_slip
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.queue.common import error_text, service_name, status_text
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, size_by_current_page
 
 #: print(slip, on_done(bytes_written, error_zh, error_en)) — on_done may run on another thread
 PrintFn = Callable[[Slip, Callable[[int, str, str], None]], None]
@@ -54,6 +54,8 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.card: IdCard | None = None
         self.ticket: TicketInfo | None = None
         self.bytes_printed = 0
+        self._slots: dict[str, int] = {}  #: service code → its position in the grid
+        self._cols = 0
         self._result = _PrintResult(self)
         self._result.done.connect(self._printed)
         # page 1: services
@@ -123,6 +125,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.print_timer.setSingleShot(True)
         self.print_timer.timeout.connect(lambda: self._printed(0, "打印机没有响应", "the printer did not answer"))
         ctx.bridge.cardEvent.connect(self._card)
+        size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
 
     # --- services ---
@@ -132,12 +135,28 @@ class TicketFlow(Retranslatable, QStackedWidget):
         if self.currentWidget() is self.choose:
             self.refresh()
 
+    def _columns(self, n: int) -> int:
+        return 2 if self.width() >= self.height() or n > 4 else 1
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        """Turning the screen re-flows the services: 2 columns in landscape, 1 in portrait."""
+        super().resizeEvent(event)
+        cols = self._columns(len(self._slots))
+        if self.buttons and cols != self._cols:
+            self._cols = cols
+            for code, b in self.buttons.items():
+                self.grid.removeWidget(b)
+                i = self._slots[code]
+                self.grid.addWidget(b, i // cols, i % cols)
+
     def refresh(self) -> None:
         for b in self.buttons.values():
             b.deleteLater()
         self.buttons = {}
+        self._slots = {}
         services = self.queue.availability()
-        cols = 2 if self.width() >= self.height() or len(services) > 4 else 1
+        self._cols = self._columns(len(services))
+        cols = self._cols
         for i, a in enumerate(services):
             if a.state == "inactive":
                 continue
@@ -154,6 +173,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
             btn.clicked.connect(lambda _=False, code=a.code: self.take(code))
             self.buttons[a.code] = btn
             self.grid.addWidget(btn, i // cols, i % cols)
+            self._slots[a.code] = i
         if not services:
             self.message.setText(self.tr("尚未设置办理业务，请到服务窗口咨询。"))
         elif all(a.state != "open" for a in services):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.sessions_view import SessionsTable
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, size_by_current_page
 
 FLOWS = ("checkin", "ticket", "lookup", "objection")
 
@@ -76,6 +76,7 @@ class KioskHome(Retranslatable, QStackedWidget):
         self.help.setWordWrap(True)
         lay.addWidget(self.help)
         self.addWidget(self.home)
+        self._fit_pages = size_by_current_page(self)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(30_000)
@@ -104,6 +105,7 @@ class KioskHome(Retranslatable, QStackedWidget):
         """Enable a tile: ``widget`` is shown on touch and must have ``reset()`` and a ``done`` signal."""
         self.flows[key] = widget
         self.addWidget(widget)
+        self._fit_pages()
         done: Callable[[], None] = self.go_home
         widget.done.connect(done)  # type: ignore[attr-defined]
         self.retranslate()
