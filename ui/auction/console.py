@@ -105,6 +105,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.title = QLabel(objectName="h2")
         self.title.setWordWrap(True)
         self.rules = QLabel(objectName="muted")
+        self.rules.setWordWrap(True)
         self.price_caption = QLabel(objectName="muted")
         self.price = QLabel(objectName="auctionPrice")
         self.price.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -686,7 +687,8 @@ class AuctionConsole(Retranslatable, QWidget):
         rules.append(self.tr("竞买人 %1 个号牌").replace("%1", str(sum(1 for b in self.service.bidders(v.session_id, v.lot_code) if b.eligible))))
         if v.min_bidders > 1:
             rules.append(self.tr("%1：须至少 %2 名合格竞买人").replace("%1", v.trade_type).replace("%2", str(v.min_bidders)))
-        self.rules.setText("\n".join(rules))
+        # two rules a line: a land lot's announcement is ten rules, and the console must fit 1080 px
+        self.rules.setText("\n".join("　·　".join(rules[i:i + 2]) for i in range(0, len(rules), 2)))
         if v.too_few_bidders and v.state in ("pending", "open"):
             self.message.setProperty("ok", "false")
             self.message.setText(self.tr("合格竞买人 %1 名，不足 %2 名：不得开拍或竞价。请等待签到，或填写理由终止本标的。")
