@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, 
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.sessions_view import countdown_text, kind_text
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, size_by_current_page
 
 MAX_ROWS = 12
 
@@ -29,12 +29,14 @@ class BoardPage(QStackedWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.views: dict[str, QWidget] = {}
+        self._fit_pages = size_by_current_page(self)  # a hidden view must not widen a portrait screen
         self.add_view("sessions", SessionsBoard(ctx))
 
     def add_view(self, mode: str, view: QWidget) -> None:
         """Add a view; it is shown when it is the configured mode (or the first view)."""
         self.views[mode] = view
         self.addWidget(view)
+        self._fit_pages()
         if mode == self.ctx.hall.config.ui.board_mode:
             self.setCurrentWidget(view)
 
