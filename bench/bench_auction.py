@@ -1,7 +1,7 @@
 """Auction: sustained bids from another process → accepted-bid and display-update latency; restart recovery.
 
 A bidder process (a second console / the keypad thread) bids at ``BENCH_AUCTION_RATE`` bids/s
-(default 20) for ``BENCH_AUCTION_SECONDS`` (default 30; the issue's figure is 60) on one lot of a
+(default 20) for ``BENCH_AUCTION_SECONDS`` (default 60, the issue's figure) on one lot of a
 seeded demo hall (SQLite, one file — the single-hall case). This process follows the journal
 exactly as the audience screen does (``JournalFollower``, 50 ms poll) and re-reads the lot's view
 for each new bid: display latency = that moment − the bid's commit in the other process
@@ -66,7 +66,7 @@ def _pct(values: list[float], p: float) -> float:
 
 def run(out: dict[str, Any]) -> None:
     rate = float(os.environ.get("BENCH_AUCTION_RATE", "20"))
-    seconds = float(os.environ.get("BENCH_AUCTION_SECONDS", "30"))
+    seconds = float(os.environ.get("BENCH_AUCTION_SECONDS", "60"))
     with tempfile.TemporaryDirectory(prefix="bench-auction-") as tmp:
         data = Path(tmp) / "hall"
         cfg = load_config(data_dir=data, environ={})
