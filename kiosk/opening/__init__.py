@@ -41,6 +41,7 @@ from kiosk.db.models_opening import OpeningState
 from kiosk.errors import HallError
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError, OperatorInfo
+from kiosk.pii import mask_name
 from kiosk.timeutil import beijing, rfc3339
 
 STAGES = (
@@ -343,7 +344,7 @@ class OpeningService:
             bidders.append(BidderView(
                 order=i + 1, registration_id=rid, name=b["name"], org_code=b["org_code"],
                 submitted_at=dt.datetime.fromisoformat(b["submitted_at"]) if b.get("submitted_at") else None,
-                attendance="present" if att else "absent", person_name=(att or {}).get("person_name", ""),
+                attendance="present" if att else "absent", person_name=mask_name((att or {}).get("person_name", "")),
                 absent_reason="" if att else absent.get(rid, ""),
                 decrypt_status=d.get("status", ""), price=d.get("price"), price_unit=d.get("price_unit"),
                 time_limit=d.get("time_limit"), quality=d.get("quality"), extra=dict(d.get("extra") or {}),
@@ -685,7 +686,7 @@ class OpeningService:
                     paused = True
                     continue
                 out.append(ObjectionTarget(v.session_id, v.title, v.room_name, v.stage, m.registration_id, m.bidder_name,
-                                           str(att.get("person_name") or "")))
+                                           mask_name(str(att.get("person_name") or ""))))
         if out:
             return out
         if paused:

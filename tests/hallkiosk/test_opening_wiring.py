@@ -34,7 +34,7 @@ def checkin(hall: Hall, reg: dict) -> None:
     rep = reg["representatives"][0]
     with hall.unit() as s:
         hall.journal.append(s, "checkin.recorded", {
-            "session_id": reg["session_id"], "registration_id": reg["registration_id"], "person_name": rep["name"][0] + "*",
+            "session_id": reg["session_id"], "registration_id": reg["registration_id"], "person_name": rep["name"],  # the full name, as check-in journals it
             "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
             "checked_in_at": rfc3339(hall.clock.now()),
         })

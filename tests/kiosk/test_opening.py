@@ -25,6 +25,7 @@ from kiosk.db.models import Blob, JournalEntry
 from kiosk.feeds import apply_page
 from kiosk.hall import Hall
 from kiosk.opening import LEGAL_WORDING, OpeningError, OpeningService, QuorumShort, Signer
+from kiosk.pii import mask_name
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day, person
@@ -70,7 +71,7 @@ def check_in(hall: Hall, session_id: str, reg: dict, i: int = 0) -> str:
     pid = hall.person_hmac(rep["id_number"])
     with hall.unit() as s:
         hall.journal.append(s, "checkin.recorded", {
-            "session_id": session_id, "registration_id": reg["registration_id"], "person_name": rep["name"][0] + "*",
+            "session_id": session_id, "registration_id": reg["registration_id"], "person_name": rep["name"],  # the full name, as check-in journals it
             "person_id_hmac": pid, "method": "idcard", "result": "accepted", "checked_in_at": rfc3339(hall.clock.now()),
         })
     return pid
@@ -242,7 +243,8 @@ def test_rule_attendance_live_from_checkins_and_absent_need_reason(hall: Hall) -
     check_in(hall, S2, REGS2[0])
     v = svc.view(S2)
     assert v.bidder(REGS2[0]["registration_id"]).attendance == "present"
-    assert v.bidder(REGS2[0]["registration_id"]).person_name.endswith("*")
+    name = REGS2[0]["representatives"][0]["name"]
+    assert v.bidder(REGS2[0]["registration_id"]).person_name == mask_name(name) != name  # masked on every screen
     for r in REGS2[1:3]:
         check_in(hall, S2, r)
     with pytest.raises(OpeningError) as e:

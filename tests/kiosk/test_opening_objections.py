@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.opening import OBJECTION_CATEGORIES, OpeningError, OpeningService
+from kiosk.pii import mask_name
 from sync.sandbox.seed import person
 from tests.kiosk.test_opening import REGS2, S2, check_in, kinds, op, open_hall, publish_results, to_attendance
 
@@ -83,7 +84,8 @@ def test_kiosk_objection_category_alone_journalled_without_id_number_and_must_be
     reg = REGS2[0]
     targets = svc.objection_targets(idn(reg))
     assert [(t.session_id, t.registration_id, t.bidder_name) for t in targets] == [(S2, reg["registration_id"], reg["bidder"]["name"])]
-    assert targets[0].person_name.endswith("*")
+    full = reg["representatives"][0]["name"]
+    assert targets[0].person_name == mask_name(full) != full
     with pytest.raises(OpeningError, match="category"):
         svc.raise_objection_at_kiosk(S2, reg["registration_id"], idn(reg), "nonsense")
     with pytest.raises(OpeningError, match="too-long"):
@@ -101,7 +103,7 @@ def test_kiosk_objection_category_alone_journalled_without_id_number_and_must_be
     entries = [p for k, p in kinds(hall) if k == "opening.objection"]
     assert entries[0]["source"] == "kiosk" and entries[0]["actor"] == "kiosk:KIOSK-07"
     assert entries[0]["registration_id"] == reg["registration_id"] and entries[0]["by"] == reg["bidder"]["name"]
-    assert entries[0]["person_name"].endswith("*") and entries[0]["category"] == "reading"
+    assert entries[0]["person_name"] == mask_name(full) and entries[0]["category"] == "reading"
     with hall.reading() as s:
         everything = " ".join(s.scalars(select(JournalEntry.payload)))
     for r in REGS2:
