@@ -7,28 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hallkiosk.cli import main
-from hallkiosk.demo import seed_demo
-from kiosk.auction.demo import check_in_all
-from kiosk.config import load_config
-from kiosk.hall import Hall
+from tests.helpers.auction import auction_cli
 
 
 def test_auction_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = load_config(data_dir=tmp_path, environ={})
-    seed_demo(cfg)
-    monkeypatch.setenv("HALL_KIOSK__AUCTION__CALL_SECONDS", "0")
-    hall = Hall.open(cfg)
-    try:
-        sid = next(s.session_id for s in hall.sessions_on(kinds=("auction",)))
-        check_in_all(hall, sid)
-    finally:
-        hall.close()
-    d = ["--data-dir", str(tmp_path)]
-
-    def run(*args: str) -> tuple[int, str]:
-        code = main(["auction", *args, *d])
-        return code, capsys.readouterr().out
+    sid, run = auction_cli(tmp_path, capsys, monkeypatch, "auction")
 
     code, out = run("lots", "--session", sid, "--json")
     assert code == 0 and [x["lot_code"] for x in json.loads(out)] == ["L-0001", "L-0002", "L-0003"]

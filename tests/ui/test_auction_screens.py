@@ -14,22 +14,15 @@ from hallkiosk.demo import _login
 from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
+from tests.helpers.auction import auctioneer_terminal
 from tests.helpers.screens import clipped_texts
 from ui.theme import LANDSCAPE, PORTRAIT
 
 
 @pytest.fixture
 def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
-    ensure_qapp()
-    cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=1))
-    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True)
-    _login(term, "auctioneer")
-    yield term
-    term.window._allow_close = True
-    term.stop()
-    term.window.deleteLater()
-    if term.big_screen is not None:
-        term.big_screen.deleteLater()
+    with auctioneer_terminal(demo_cfg, call_seconds=1) as term:
+        yield term
 
 
 def pump(qtbot, cond, timeout: int = 3000) -> None:  # type: ignore[no-untyped-def]

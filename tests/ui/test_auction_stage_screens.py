@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from hallkiosk.app import Terminal, build_terminal, ensure_qapp, grab
-from hallkiosk.demo import _login
+from hallkiosk.app import Terminal, grab
 from kiosk.auction import AuctionService
 from kiosk.auction.demo import add_bidders, check_in_all
 from kiosk.config import Config
 from kiosk.db.models import PfSession
+from tests.helpers.auction import auctioneer_terminal
 from tests.helpers.screens import clipped_texts
 from ui.theme import LANDSCAPE, PORTRAIT
 
 
 @pytest.fixture
 def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
-    ensure_qapp()
-    cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=30))
-    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True)
-    _login(term, "auctioneer")
-    yield term
-    term.window._allow_close = True
-    term.stop()
-    term.window.deleteLater()
-    if term.big_screen is not None:
-        term.big_screen.deleteLater()
+    with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
+        yield term
 
 
 def land_lot(term: Terminal, extra: int = 0) -> tuple[AuctionService, str, str]:

@@ -1,0 +1,57 @@
+"""Set-ups the auction tests share: a logged-in auctioneer terminal, and the CLI on a seeded hall."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from hallkiosk.cli import main
+from hallkiosk.demo import _login, seed_demo
+from kiosk.auction.demo import check_in_all
+from kiosk.config import Config, load_config
+from kiosk.hall import Hall
+
+
+@contextmanager
+def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int) -> Iterator[Terminal]:
+    """An auctioneer console (logged in) with its audience screen, following the journal."""
+    ensure_qapp()
+    cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=call_seconds))
+    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True)
+    _login(term, "auctioneer")
+    try:
+        yield term
+    finally:
+        term.window._allow_close = True
+        term.stop()
+        term.window.deleteLater()
+        if term.big_screen is not None:
+            term.big_screen.deleteLater()
+
+
+def auction_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                kind: str) -> tuple[str, Callable[..., tuple[int, str]]]:
+    """A seeded demo hall whose first ``kind`` session has every bidder checked in; calls without delay.
+
+    Returns the session id and ``run(*args) → (exit code, stdout)`` for ``hall-kiosk auction …``.
+    """
+    cfg = load_config(data_dir=tmp_path, environ={})
+    seed_demo(cfg)
+    monkeypatch.setenv("HALL_KIOSK__AUCTION__CALL_SECONDS", "0")
+    hall = Hall.open(cfg)
+    try:
+        sid = next(s.session_id for s in hall.sessions_on(kinds=(kind,)))
+        check_in_all(hall, sid)
+    finally:
+        hall.close()
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["auction", *args, "--data-dir", str(tmp_path)])
+        return code, capsys.readouterr().out
+
+    return sid, run
