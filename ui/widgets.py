@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -242,3 +242,85 @@ def size_by_current_page(stack: QStackedWidget) -> Callable[[], None]:
     stack.currentChanged.connect(update)
     update()
     return update  # call again after adding pages
+
+
+class KioskFlow(Retranslatable, QStackedWidget):
+    """A kiosk tile's flow: pages with a countdown each; a timeout or the end wipes it and goes home.
+
+    Subclasses set ``TIMEOUTS`` (page name → seconds; the first page is ``card``), add pages with
+    ``_page`` and implement ``reset`` (wipe personal data, then ``_first_page()``). The kiosk home
+    registers the flow and listens to ``done``.
+
+    Signals:
+        done(): back to the kiosk's home (personal data already wiped).
+    """
+
+    done = Signal()
+    TIMEOUTS: dict[str, int] = {}
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pages: dict[str, KioskPage] = {}
+        self.choose_buttons: list[QPushButton] = []
+        self.clock = QElapsedTimer()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(200)
+        self.countdown.timeout.connect(self._tick)
+
+    def _page(self, name: str) -> KioskPage:
+        page = KioskPage(name)
+        self.pages[name] = page
+        self.addWidget(page)
+        return page
+
+    def show_page(self, name: str) -> None:
+        page = self.pages[name]
+        self.setCurrentWidget(page)
+        self.clock.start()
+        page.progress.setRange(0, self.TIMEOUTS[name] * 1000)
+        page.progress.setValue(self.TIMEOUTS[name] * 1000)
+        self.countdown.start()
+        self.retranslate()
+
+    def _tick(self) -> None:
+        page = self.currentWidget()
+        if not isinstance(page, KioskPage):
+            return
+        left = self.TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
+        page.progress.setValue(max(0, left))
+        if left <= 0:
+            self.countdown.stop()
+            self.on_timeout(page.name)
+
+    def on_timeout(self, name: str) -> None:
+        """A page's countdown ran out: by default the flow ends."""
+        self.finish()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.currentWidget() is self.pages["card"]:
+            self.show_page("card")
+
+    def reset(self) -> None:  # pragma: no cover - overridden
+        self._first_page()
+
+    def _first_page(self) -> None:
+        self._clear_choices()
+        self.countdown.stop()
+        self.setCurrentWidget(self.pages["card"])
+        self.retranslate()
+
+    def finish(self) -> None:
+        self.reset()
+        self.done.emit()
+
+    def _active(self, page: str) -> bool:
+        return self.isVisible() and self.currentWidget() is self.pages[page]
+
+    def _clear_choices(self) -> None:
+        for b in self.choose_buttons:
+            b.hide()
+            b.setParent(None)
+            b.deleteLater()
+        self.choose_buttons = []

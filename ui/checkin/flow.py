@@ -7,7 +7,7 @@ Refusals show what happened and what to do, in Chinese or English (the core's te
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import beijing
 from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
 from ui.context import UiContext
-from ui.widgets import KioskPage, Retranslatable, bilingual, size_by_current_page
+from ui.widgets import KioskFlow, bilingual, size_by_current_page
 
 #: seconds each page waits before giving up
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
@@ -76,18 +75,13 @@ class FaceView(QLabel):
         self.setPixmap(canvas)
 
 
-class KioskCheckinFlow(Retranslatable, QStackedWidget):
-    """The check-in flow registered as the kiosk's ``checkin`` tile.
+class KioskCheckinFlow(KioskFlow):
+    """The check-in flow registered as the kiosk's ``checkin`` tile (``done`` → home, data wiped)."""
 
-    Signals:
-        done(): back to the kiosk's home (personal data already wiped).
-    """
-
-    done = Signal()
+    TIMEOUTS = TIMEOUTS
 
     def __init__(self, ctx: UiContext, service: CheckinService, ports: CheckinPorts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.service = service
         self.ports = ports
         self.card: IdCard | None = None
@@ -102,12 +96,7 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
         self.timing = QElapsedTimer()
-        self.pages: dict[str, KioskPage] = {}
         self._build()
-        self.countdown = QTimer(self)
-        self.countdown.setInterval(200)
-        self.countdown.timeout.connect(self._tick)
-        self.clock = QElapsedTimer()
         ctx.bridge.cardEvent.connect(self.on_card_event)
         ctx.bridge.scannedCode.connect(self.on_code)
         ports.printed.connect(self.on_printed)
@@ -117,12 +106,6 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         self.show_page("card")
 
     # --- building ---------------------------------------------------------------------------
-
-    def _page(self, name: str) -> KioskPage:
-        page = KioskPage(name)
-        self.pages[name] = page
-        self.addWidget(page)
-        return page
 
     def _build(self) -> None:
         p = self._page("card")
@@ -151,7 +134,6 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         p.body.addStretch(1)
         self.choose_cancel = p.button("secondary")
         self.choose_cancel.clicked.connect(self.finish)
-        self.choose_buttons: list[QPushButton] = []
 
         p = self._page("already")
         self.already_text = p.label("checkinLead")
@@ -223,24 +205,6 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
 
     # --- navigation and timeouts -------------------------------------------------------------------
 
-    def show_page(self, name: str) -> None:
-        page = self.pages[name]
-        self.setCurrentWidget(page)
-        self.clock.start()
-        page.progress.setRange(0, TIMEOUTS[name] * 1000)
-        page.progress.setValue(TIMEOUTS[name] * 1000)
-        self.countdown.start()
-        self.retranslate()
-
-    def _tick(self) -> None:
-        page = self.currentWidget()
-        assert isinstance(page, KioskPage)
-        left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
-        page.progress.setValue(max(0, left))
-        if left <= 0:
-            self.countdown.stop()
-            self.on_timeout(page.name)
-
     def on_timeout(self, name: str) -> None:
         if name == "face":
             self.ports.stop_face()
@@ -256,11 +220,6 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.done_split.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().showEvent(event)
-        if self.currentWidget() is self.pages["card"]:
-            self.show_page("card")
 
     def reset(self) -> None:
         """Wipe everything personal and return to the first page (idle timeout, done)."""
@@ -282,19 +241,9 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
         for lab in self.findChildren(QLabel):
             if lab is not self.face_view and lab is not self.done_slip:
                 lab.clear()
-        self._clear_choices()
-        self.countdown.stop()
-        self.setCurrentWidget(self.pages["card"])
-        self.retranslate()
-
-    def finish(self) -> None:
-        self.reset()
-        self.done.emit()
+        self._first_page()
 
     # --- input ------------------------------------------------------------------------------
-
-    def _active(self, page: str) -> bool:
-        return self.isVisible() and self.currentWidget() is self.pages[page]
 
     def on_code(self, code: str) -> None:
         if not self._active("card"):
@@ -327,11 +276,6 @@ class KioskCheckinFlow(Retranslatable, QStackedWidget):
             self.choose(ev.eligible[0])
         else:
             self.show_page("already")
-
-    def _clear_choices(self) -> None:
-        for b in self.choose_buttons:
-            b.deleteLater()
-        self.choose_buttons = []
 
     def _fill_choices(self, ev: Evaluation) -> None:
         self._clear_choices()

@@ -10,14 +10,13 @@ kiosk's idle timeout, or the end of the flow) wipes the card and every name from
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from kiosk.opening import (
 )
 from kiosk.ports import CardEvent, IdCard
 from ui.context import UiContext
-from ui.widgets import KioskPage, Retranslatable, bilingual, size_by_current_page
+from ui.widgets import KioskFlow, bilingual, size_by_current_page
 
 #: seconds each page waits before going home
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "category": 60, "confirm": 60, "receipt": 30}
@@ -49,18 +48,13 @@ def category_name(key: str) -> str:
     }.get(key, key)
 
 
-class KioskObjectionFlow(Retranslatable, QStackedWidget):
-    """The ``objection`` tile of the kiosk.
+class KioskObjectionFlow(KioskFlow):
+    """The ``objection`` tile of the kiosk (``done`` → home, personal data already wiped)."""
 
-    Signals:
-        done(): back to the kiosk's home (personal data already wiped).
-    """
-
-    done = Signal()
+    TIMEOUTS = TIMEOUTS
 
     def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.service = service
         self.card: IdCard | None = None
         self.targets: list[ObjectionTarget] = []
@@ -68,24 +62,13 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.category: str | None = None
         self.receipt_no: int | None = None
         self.error: tuple[str, str] | None = None
-        self.pages: dict[str, KioskPage] = {}
         self._build()
-        self.clock = QElapsedTimer()
-        self.countdown = QTimer(self)
-        self.countdown.setInterval(200)
-        self.countdown.timeout.connect(self._tick)
         ctx.bridge.cardEvent.connect(self.on_card_event)
         size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
         self.setCurrentWidget(self.pages["card"])
 
     # --- building ---------------------------------------------------------------------------------
-
-    def _page(self, name: str) -> KioskPage:
-        page = KioskPage(name)
-        self.pages[name] = page
-        self.addWidget(page)
-        return page
 
     def _build(self) -> None:
         p = self._page("card")
@@ -112,7 +95,6 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         p.body.addStretch(1)
         self.choose_cancel = p.button("secondary")
         self.choose_cancel.clicked.connect(self.finish)
-        self.choose_buttons: list[QPushButton] = []
 
         p = self._page("category")
         self.category_who = p.label("checkinLead")
@@ -164,31 +146,7 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.receipt_home = p.button()
         self.receipt_home.clicked.connect(self.finish)
 
-    # --- navigation and timeouts ------------------------------------------------------------------
-
-    def show_page(self, name: str) -> None:
-        page = self.pages[name]
-        self.setCurrentWidget(page)
-        self.clock.start()
-        page.progress.setRange(0, TIMEOUTS[name] * 1000)
-        page.progress.setValue(TIMEOUTS[name] * 1000)
-        self.countdown.start()
-        self.retranslate()
-
-    def _tick(self) -> None:
-        page = self.currentWidget()
-        if not isinstance(page, KioskPage):
-            return
-        left = TIMEOUTS[page.name] * 1000 - self.clock.elapsed()
-        page.progress.setValue(max(0, left))
-        if left <= 0:
-            self.countdown.stop()
-            self.finish()
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self.currentWidget() is self.pages["card"]:
-            self.show_page("card")
+    # --- wiping ----------------------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Wipe the card, the names and the text, and go back to the first page (idle timeout, done)."""
@@ -201,19 +159,9 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.confirm_text.clear()
         for lab in self.findChildren(QLabel):
             lab.clear()
-        self._clear_choices()
-        self.countdown.stop()
-        self.setCurrentWidget(self.pages["card"])
-        self.retranslate()
-
-    def finish(self) -> None:
-        self.reset()
-        self.done.emit()
+        self._first_page()
 
     # --- input ------------------------------------------------------------------------------------
-
-    def _active(self, page: str) -> bool:
-        return self.isVisible() and self.currentWidget() is self.pages[page]
 
     def on_card_event(self, event: CardEvent) -> None:
         if event.kind == "error" and self._active("card") and event.error is not None:
@@ -241,13 +189,6 @@ class KioskObjectionFlow(Retranslatable, QStackedWidget):
         self.card = None  # nothing personal is kept for a refusal
         self.error = (exc.zh, exc.en)
         self.show_page("refusal")
-
-    def _clear_choices(self) -> None:
-        for b in self.choose_buttons:
-            b.hide()
-            b.setParent(None)
-            b.deleteLater()
-        self.choose_buttons = []
 
     def _fill_choices(self) -> None:
         self._clear_choices()
