@@ -101,18 +101,24 @@ def to_attendance(hall: Hall, svc: OpeningService, host) -> None:  # type: ignor
     svc.open_attendance(S2, host)
 
 
+def decrypt_all(hall: Hall, svc: OpeningService, host, *, advance_s: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """From attendance (check-ins and absences recorded): quorum, control price, decryption → 唱标."""
+    svc.confirm_attendance(S2, host)
+    svc.publish_control_price(S2, host)
+    if advance_s:
+        hall.clock.advance(advance_s)
+    svc.start_decryption(S2, host, starter=lambda sid: None)
+    publish_results(hall, S2)
+    svc.refresh_decryption(S2)
+    svc.finish_decryption(S2, host)
+
+
 def run_to_signing(hall: Hall, svc: OpeningService) -> dict[str, str]:
     host = op(hall, "host")
     pids = {r["registration_id"]: check_in(hall, S2, r) for r in REGS2[:3]}
     to_attendance(hall, svc, host)
     svc.record_absence(S2, host, REGS2[3]["registration_id"], "late")
-    svc.confirm_attendance(S2, host)
-    svc.publish_control_price(S2, host)
-    hall.clock.advance(5)
-    svc.start_decryption(S2, host, starter=lambda sid: None)
-    publish_results(hall, S2)
-    svc.refresh_decryption(S2)
-    svc.finish_decryption(S2, host)
+    decrypt_all(hall, svc, host, advance_s=5)
     for _ in REGS2:
         svc.read_next(S2, host)
     svc.finish_reading(S2, host)
@@ -370,12 +376,7 @@ def test_rule_reading_in_submission_order_with_capitals_and_every_bid_read(hall:
     for r in REGS2:
         check_in(hall, S2, r)
     to_attendance(hall, svc, host)
-    svc.confirm_attendance(S2, host)
-    svc.publish_control_price(S2, host)
-    svc.start_decryption(S2, host, starter=lambda sid: None)
-    publish_results(hall, S2)
-    svc.refresh_decryption(S2)
-    svc.finish_decryption(S2, host)
+    decrypt_all(hall, svc, host)
     svc.read_next(S2, host)
     with pytest.raises(OpeningError, match="unread"):
         svc.finish_reading(S2, host)
@@ -401,12 +402,7 @@ def test_rule_objection_answered_on_the_spot(hall: Hall) -> None:
     for r in REGS2:
         check_in(hall, S2, r)
     to_attendance(hall, svc, host)
-    svc.confirm_attendance(S2, host)
-    svc.publish_control_price(S2, host)
-    svc.start_decryption(S2, host, starter=lambda sid: None)
-    publish_results(hall, S2)
-    svc.refresh_decryption(S2)
-    svc.finish_decryption(S2, host)
+    decrypt_all(hall, svc, host)
     for _ in REGS2:
         svc.read_next(S2, host)
     svc.finish_reading(S2, host)
@@ -430,12 +426,7 @@ def test_rule_bidder_confirmation_by_card_refusal_and_absent_deemed(hall: Hall) 
     pids = {r["registration_id"]: check_in(hall, S2, r) for r in REGS2[:3]}
     to_attendance(hall, svc, host)
     svc.record_absence(S2, host, REGS2[3]["registration_id"], "late")
-    svc.confirm_attendance(S2, host)
-    svc.publish_control_price(S2, host)
-    svc.start_decryption(S2, host, starter=lambda sid: None)
-    publish_results(hall, S2)
-    svc.refresh_decryption(S2)
-    svc.finish_decryption(S2, host)
+    decrypt_all(hall, svc, host)
     for _ in REGS2:
         svc.read_next(S2, host)
     svc.finish_reading(S2, host)

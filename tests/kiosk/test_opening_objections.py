@@ -13,7 +13,16 @@ from kiosk.hall import Hall
 from kiosk.opening import OBJECTION_CATEGORIES, OpeningError, OpeningService
 from kiosk.pii import mask_name
 from sync.sandbox.seed import person
-from tests.kiosk.test_opening import REGS2, S2, check_in, kinds, op, open_hall, publish_results, to_attendance
+from tests.kiosk.test_opening import (
+    REGS2,
+    S2,
+    check_in,
+    decrypt_all,
+    kinds,
+    op,
+    open_hall,
+    to_attendance,
+)
 
 
 @pytest.fixture
@@ -34,13 +43,7 @@ def to_reading(hall: Hall, svc: OpeningService) -> None:
         check_in(hall, S2, r)
     to_attendance(hall, svc, host)
     svc.record_absence(S2, host, REGS2[3]["registration_id"], "late")
-    svc.confirm_attendance(S2, host)
-    svc.publish_control_price(S2, host)
-    hall.clock.advance(5)
-    svc.start_decryption(S2, host, starter=lambda sid: None)
-    publish_results(hall, S2)
-    svc.refresh_decryption(S2)
-    svc.finish_decryption(S2, host)
+    decrypt_all(hall, svc, host, advance_s=5)
     svc.read_next(S2, host)
 
 
