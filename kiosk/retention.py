@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
@@ -86,19 +86,23 @@ def _blacklist_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
 
 
 def _count(s: Session, model: Any, where: Any) -> int:
-    return len(s.execute(select(model).where(where)).all())
+    return int(s.scalar(select(func.count()).select_from(model).where(where)) or 0)
 
 
-def plan(s: Session, now: dt.datetime, days: int) -> PurgePlan:
-    """What a purge at ``now`` would remove (reads only)."""
+def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob]]:
     cutoff = cutoff_for(now, days)
     blobs = _face_blobs(s, cutoff)
     return PurgePlan(
         cutoff=cutoff, faces=[b.sha256 for b in blobs], faces_not_uploaded=sum(1 for b in blobs if b.uploaded_at is None),
-        representatives=_count(s, PfRepresentative.id, _rep_filter(cutoff)),
-        bidder_codes=_count(s, PfRegistration.registration_id, _reg_filter(cutoff)),
-        blacklist_codes=_count(s, PfBlacklist.blacklist_code, _blacklist_filter(cutoff)),
-    )
+        representatives=_count(s, PfRepresentative, _rep_filter(cutoff)),
+        bidder_codes=_count(s, PfRegistration, _reg_filter(cutoff)),
+        blacklist_codes=_count(s, PfBlacklist, _blacklist_filter(cutoff)),
+    ), blobs
+
+
+def plan(s: Session, now: dt.datetime, days: int) -> PurgePlan:
+    """What a purge at ``now`` would remove (reads only)."""
+    return _plan(s, now, days)[0]
 
 
 def _shred(path: Path) -> None:
@@ -121,7 +125,7 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: st
     the commit and the unlink leaves files no row names, which :func:`sweep_orphan_faces` removes.
     """
     s.execute(select(JournalHead.id).where(JournalHead.id == 1).with_for_update()).first()
-    p = plan(s, now, days)
+    p, blobs = _plan(s, now, days)
     if p.total == 0:
         return p, []
     cutoff = p.cutoff
@@ -130,9 +134,8 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: st
               .execution_options(synchronize_session=False))
     s.execute(update(PfBlacklist).where(_blacklist_filter(cutoff)).values(body_code_enc=None)
               .execution_options(synchronize_session=False))
-    paths = []
-    for blob in _face_blobs(s, cutoff):
-        paths.append(Path(blob.path))
+    paths = [Path(blob.path) for blob in blobs]
+    for blob in blobs:
         s.delete(blob)
     s.flush()
     journal.append(s, "pii.purged", {**p.as_dict(), "face_sha256": p.faces, "operator": operator,
