@@ -38,7 +38,11 @@ Submit = Callable[[bytes, str, int, Callable[[PrintOutcome], None]], None]
 
 
 class DocumentOutput(QObject):
-    """A console's way to print a PDF; ``finished(PrintOutcome)`` arrives on the main thread."""
+    """A console's way to print a PDF.
+
+    The outcome goes to the request's own ``on_done`` and to ``finished(PrintOutcome)``, both on
+    the main thread, so a screen hears of its own documents without filtering anyone else's.
+    """
 
     finished = Signal(object)
     _posted = Signal(object)
@@ -48,21 +52,33 @@ class DocumentOutput(QObject):
         self.submit = submit
         self.where = where  #: e.g. "CUPS hall-a4", shown next to the print button
         self.busy = 0
+        self._jobs = 0
+        self._callbacks: dict[int, Callable[[PrintOutcome], None] | None] = {}
         self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def available(self) -> bool:
         return self.submit is not None
 
-    def print_pdf(self, data: bytes, title: str, copies: int = 1) -> None:
+    def print_pdf(self, data: bytes, title: str, copies: int = 1,
+                  on_done: Callable[[PrintOutcome], None] | None = None) -> None:
         if self.submit is None:
-            self.finished.emit(PrintOutcome(title, False, error_zh="本终端未配置文档打印机（[devices] document_printer）",
-                                            error_en="no document printer is configured on this terminal"))
+            self._finish(PrintOutcome(title, False, error_zh="本终端未配置文档打印机（[devices] document_printer）",
+                                      error_en="no document printer is configured on this terminal"), on_done)
             return
         self.busy += 1
-        self.submit(data, title, copies, self._posted.emit)
+        self._jobs += 1
+        job = self._jobs
+        self._callbacks[job] = on_done
+        self.submit(data, title, copies, lambda outcome: self._posted.emit((job, outcome)))
 
     @Slot(object)
-    def _deliver(self, outcome: object) -> None:
+    def _deliver(self, item: object) -> None:
+        job, outcome = item  # type: ignore[misc]
         self.busy = max(0, self.busy - 1)
+        self._finish(outcome, self._callbacks.pop(job, None))
+
+    def _finish(self, outcome: PrintOutcome, on_done: Callable[[PrintOutcome], None] | None) -> None:
+        if on_done is not None:
+            on_done(outcome)
         self.finished.emit(outcome)

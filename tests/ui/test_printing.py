@@ -23,9 +23,11 @@ def test_terminal_prints_to_its_document_printer_and_reports_on_the_main_thread(
         assert out.available and out.where == str(spool)
         seen: list = []
         out.finished.connect(lambda o: seen.append((o, threading.current_thread() is threading.main_thread())))
+        mine: list = []
         with qtbot.waitSignal(out.finished, timeout=5000):
-            out.print_pdf(PDF, "开标记录表")
+            out.print_pdf(PDF, "开标记录表", on_done=mine.append)
         [(outcome, on_main)] = seen
+        assert mine == [outcome]  # the requester hears of its own job
         assert outcome.ok and on_main and out.busy == 0
         assert [p.read_bytes() for p in spool.iterdir()] == [PDF]
     finally:

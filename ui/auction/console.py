@@ -44,6 +44,7 @@ from kiosk.operators import AccessError
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
+from ui.printing import PrintOutcome
 from ui.widgets import Retranslatable, bilingual
 
 
@@ -250,8 +251,6 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_print_rec.clicked.connect(lambda: self.print_document("record"))
         acts.addWidget(self.b_print_conf, 8, 0)
         acts.addWidget(self.b_print_rec, 8, 1)
-        self._printing: set[str] = set()
-        ctx.documents.finished.connect(self._printed)
         rl.addLayout(acts)
         self.table = QTableWidget(0, 4)
         self.table.verticalHeader().setVisible(False)
@@ -358,19 +357,14 @@ class AuctionConsole(Retranslatable, QWidget):
             self._fail(AuctionError("no-document", f"找不到{name}文件（或与登记的哈希不符）",
                                     f"the {'confirmation' if which == 'confirmation' else 'auction record'} file is missing or does not match its hash"))
             return
-        title = f"{name} {v.session_id} {v.lot_code}"
-        self._printing.add(title)
         self._ok(f"正在打印{name}…", "printing…")
-        self.ctx.documents.print_pdf(data, title)
+        self.ctx.documents.print_pdf(data, f"{name} {v.session_id} {v.lot_code}", on_done=self._printed)
 
-    def _printed(self, outcome: object) -> None:
-        if outcome.title not in self._printing:  # type: ignore[attr-defined]
-            return  # another screen's document
-        self._printing.discard(outcome.title)  # type: ignore[attr-defined]
-        if outcome.ok:  # type: ignore[attr-defined]
-            self._ok(outcome.zh, outcome.en)  # type: ignore[attr-defined]
+    def _printed(self, outcome: PrintOutcome) -> None:
+        if outcome.ok:
+            self._ok(outcome.zh, outcome.en)
         else:
-            self._fail(outcome)  # type: ignore[arg-type]
+            self._fail(outcome)  # type: ignore[arg-type]  # zh/en like an error
 
     def _ok(self, zh: str, en: str) -> None:
         self.message.setProperty("ok", "true")

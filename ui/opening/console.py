@@ -39,6 +39,7 @@ from kiosk.operators import OperatorInfo
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.opening.ports import DecryptResult, JobResult, OpeningPorts
+from ui.printing import PrintOutcome
 from ui.sessions_view import countdown_text
 from ui.widgets import Retranslatable, bilingual
 
@@ -143,8 +144,6 @@ class OpeningConsole(Retranslatable, QWidget):
         self.quorum_short = False
         self.busy = False
         self.signing = False  #: the record is being signed off the UI thread: no second submission
-        self._printing: set[str] = set()  #: titles this console sent to ctx.documents
-        ctx.documents.finished.connect(self._printed)
         self.setObjectName("openingConsole")
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
@@ -505,16 +504,11 @@ class OpeningConsole(Retranslatable, QWidget):
         if v is None or data is None:
             raise OpeningError("no-document", "找不到开标记录表文件（或与登记的哈希不符）",
                                "the opening record file is missing or does not match its hash")
-        title = f"开标记录表 {v.session_id}"
-        self._printing.add(title)
         self._note(self.tr("正在打印开标记录表…"))
-        self.ctx.documents.print_pdf(data, title)  # the outcome replaces the note (_printed)
+        self.ctx.documents.print_pdf(data, f"开标记录表 {v.session_id}", on_done=self._printed)  # replaces the note
 
-    def _printed(self, outcome: object) -> None:
-        if outcome.title not in self._printing:  # type: ignore[attr-defined]
-            return  # another screen's document
-        self._printing.discard(outcome.title)  # type: ignore[attr-defined]
-        self._set_message(bilingual(self.ctx, outcome.zh, outcome.en), ok=outcome.ok)  # type: ignore[attr-defined]
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self._set_message(bilingual(self.ctx, outcome.zh, outcome.en), ok=outcome.ok)
 
     def _quorum_buttons(self, sid: str) -> None:
         self._button("failed", self.tr("投标人不足：招标失败"), lambda: self.service.decide_quorum(sid, self._op(), "failed", self.reason.text()), kind="danger")
