@@ -267,12 +267,25 @@ class KioskFlow(Retranslatable, QStackedWidget):
         self.countdown = QTimer(self)
         self.countdown.setInterval(200)
         self.countdown.timeout.connect(self._tick)
+        self._fit_pages = size_by_current_page(self)  # a page laid out for the other orientation must not hold the window
 
     def _page(self, name: str) -> KioskPage:
         page = KioskPage(name)
         self.pages[name] = page
         self.addWidget(page)
+        self._fit_pages()
         return page
+
+    def _choose_page(self) -> None:
+        """The ``choose`` page: a hint and one big button per choice (``choose_buttons``), and cancel."""
+        p = self._page("choose")
+        self.choose_hint = p.label("muted")
+        self.choose_box = QVBoxLayout()
+        self.choose_box.setSpacing(16)
+        p.body.addLayout(self.choose_box)
+        p.body.addStretch(1)
+        self.choose_cancel = p.button("secondary")
+        self.choose_cancel.clicked.connect(self.finish)
 
     def show_page(self, name: str) -> None:
         page = self.pages[name]

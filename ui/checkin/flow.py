@@ -32,7 +32,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import beijing
 from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
 from ui.context import UiContext
-from ui.widgets import KioskFlow, bilingual, size_by_current_page
+from ui.widgets import KioskFlow, bilingual
 
 #: seconds each page waits before giving up
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
@@ -101,7 +101,6 @@ class KioskCheckinFlow(KioskFlow):
         ctx.bridge.scannedCode.connect(self.on_code)
         ports.printed.connect(self.on_printed)
         ports.face.connect(self.on_face)
-        size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
         self.show_page("card")
 
@@ -126,14 +125,7 @@ class KioskCheckinFlow(KioskFlow):
         self.refusal_home = p.button()
         self.refusal_home.clicked.connect(self.finish)
 
-        p = self._page("choose")
-        self.choose_hint = p.label("muted")
-        self.choose_box = QVBoxLayout()
-        self.choose_box.setSpacing(16)
-        p.body.addLayout(self.choose_box)
-        p.body.addStretch(1)
-        self.choose_cancel = p.button("secondary")
-        self.choose_cancel.clicked.connect(self.finish)
+        self._choose_page()
 
         p = self._page("already")
         self.already_text = p.label("checkinLead")

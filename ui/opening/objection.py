@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +29,7 @@ from kiosk.opening import (
 )
 from kiosk.ports import CardEvent, IdCard
 from ui.context import UiContext
-from ui.widgets import KioskFlow, bilingual, size_by_current_page
+from ui.widgets import KioskFlow, bilingual
 
 #: seconds each page waits before going home
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "category": 60, "confirm": 60, "receipt": 30}
@@ -64,7 +63,6 @@ class KioskObjectionFlow(KioskFlow):
         self.error: tuple[str, str] | None = None
         self._build()
         ctx.bridge.cardEvent.connect(self.on_card_event)
-        size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
         self.setCurrentWidget(self.pages["card"])
 
@@ -87,14 +85,7 @@ class KioskObjectionFlow(KioskFlow):
         self.refusal_home = p.button()
         self.refusal_home.clicked.connect(self.finish)
 
-        p = self._page("choose")
-        self.choose_hint = p.label("muted")
-        self.choose_box = QVBoxLayout()
-        self.choose_box.setSpacing(16)
-        p.body.addLayout(self.choose_box)
-        p.body.addStretch(1)
-        self.choose_cancel = p.button("secondary")
-        self.choose_cancel.clicked.connect(self.finish)
+        self._choose_page()
 
         p = self._page("category")
         self.category_who = p.label("checkinLead")
