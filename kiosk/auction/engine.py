@@ -148,8 +148,22 @@ class AuctionError(HallError):
     """An auctioneer action that the rules do not allow (zh/en for the console)."""
 
 
+class _Reason:
+    """``reason`` (a code of ``REASONS``) in words; an unknown code is shown as it is."""
+
+    reason: str | None
+
+    @property
+    def reason_zh(self) -> str:
+        return REASONS.get(self.reason or "", (self.reason or "", ""))[0]
+
+    @property
+    def reason_en(self) -> str:
+        return REASONS.get(self.reason or "", ("", self.reason or ""))[1]
+
+
 @dataclass(frozen=True)
-class BidView:
+class BidView(_Reason):
     seq: int
     paddle_no: str
     amount: str
@@ -160,17 +174,9 @@ class BidView:
     corrected: bool = False
     corrected_reason: str | None = None
 
-    @property
-    def reason_zh(self) -> str:
-        return REASONS.get(self.reason or "", (self.reason or "", ""))[0]
-
-    @property
-    def reason_en(self) -> str:
-        return REASONS.get(self.reason or "", ("", self.reason or ""))[1]
-
 
 @dataclass(frozen=True)
-class StageBidView:
+class StageBidView(_Reason):
     """One stage bid; a sealed one-time bid's value is None until the bids are revealed."""
 
     seq: int
@@ -181,14 +187,6 @@ class StageBidView:
     accepted: bool
     reason: str | None
     at: dt.datetime
-
-    @property
-    def reason_zh(self) -> str:
-        return REASONS.get(self.reason or "", (self.reason or "", ""))[0]
-
-    @property
-    def reason_en(self) -> str:
-        return REASONS.get(self.reason or "", ("", self.reason or ""))[1]
 
 
 @dataclass(frozen=True)
