@@ -29,7 +29,7 @@ demo-headless: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kiosk ui devices sync hallkiosk tests bench
 
-## make contracts: the layer rules of DESIGN.md §2
+## make contracts: the layer rules of docs/architecture.md §2
 contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 

@@ -54,7 +54,7 @@ def reader_parse(n: int = 2000) -> dict[str, Any]:
 
 
 def _read_payload(card: IdCard) -> bytes:
-    """The data part of a ``30 01`` answer (reference/devices.md §1.4): lengths, text, photo."""
+    """The data part of a ``30 01`` answer (docs/devices.md §1.4): lengths, text, photo."""
     text = encode_text(card)
     photo = card.photo or bytes(1024)
     return len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo

@@ -69,7 +69,7 @@ def checksum(payload: str) -> str:
 
 
 def encode_press(paddle: str, seq: int, key: str, amount: str | None = None) -> bytes:
-    """One press line, e.g. ``KP,A12,7,BID*3C\\r\\n``."""
+    """One press line, e.g. ``KP,A12,7,BID*0D\\r\\n``."""
     payload = f"KP,{paddle},{seq},{key}" + (f",{amount}" if amount is not None else "")
     return f"{payload}*{checksum(payload)}\r\n".encode("ascii")
 

@@ -1,4 +1,4 @@
-"""QR / barcode scanner on a serial line: one code per line, ended by CR or CR LF (DESIGN §5).
+"""QR / barcode scanner on a serial line: one code per line, ended by CR or CR LF (docs/devices.md §6).
 
 :class:`LineScanner` implements :class:`kiosk.ports.CodeScanner`: ``run(stop, on_code)`` reads
 the port, splits lines, strips blanks and control characters, ignores the same code read again

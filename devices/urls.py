@@ -1,4 +1,4 @@
-"""Open a device URL the way pyserial does (DESIGN §5).
+"""Open a device URL the way pyserial does (docs/devices.md §5).
 
 Every serial device is configured by a URL: a path (``/dev/ttyUSB0``), a Windows port (``COM3``),
 or a pyserial URL (``socket://host:port``, ``rfc2217://host:port``, ``loop://``, ``spy://…``).

@@ -1,6 +1,6 @@
 """Check digits of resident ID numbers (GB 11643) and unified social credit codes (GB 32100).
 
-Where python-stdnum is right we use it; where it is not we say so (reference/devices.md §2):
+Where python-stdnum is right we use it; where it is not we say so (docs/devices.md §2):
 
 * ``stdnum.iso7064.mod_11_2`` computes the ID check digit correctly and is used here.
   ``stdnum.cn.ric.validate`` is **not** used: it also checks the birth place against a bundled

@@ -1,4 +1,4 @@
-"""Thread ownership: every background loop of the app is started and joined here (DESIGN §2, §6).
+"""Thread ownership: every background loop of the app is started and joined here (docs/architecture.md §2, §6).
 
 Loops follow one shape — ``loop(stop: threading.Event)`` returning when ``stop`` is set — so the
 journal follower, device readers and the sync worker are started, named, stopped and joined alike.

@@ -1,4 +1,4 @@
-"""RFC 8785 (JCS) canonical JSON and the hashes the platform defines over it (platform-api §3)."""
+"""RFC 8785 (JCS) canonical JSON and the hashes the platform defines over it (docs/platform-api.md §3)."""
 
 from __future__ import annotations
 

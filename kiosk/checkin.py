@@ -26,7 +26,7 @@ entry (``checkin.recorded`` with ``result: refused``):
    option is ``already`` (show it, offer a reprint), never a second check-in; the database's
    unique (session_id, registration_id) enforces that across terminals too.
 
-Journal: ``checkin.recorded`` exactly as platform-api §4 (no ID number: ``person_id_hmac``).
+Journal: ``checkin.recorded`` exactly as docs/platform-api.md §4 (no ID number: ``person_id_hmac``).
 What §4 has no member for — the operator and reason of a manual check-in, overrides, face
 matching, a photo missing — goes into a ``checkin.details`` entry in the same transaction;
 reprints are ``checkin.reprinted``, a clerk's confirmation ``checkin.confirmed``.
@@ -337,7 +337,7 @@ ReferencePhoto = Callable[[str, str], bytes | None]  #: (registration_id, person
 
 
 def _no_reference(_registration_id: str, _person_hmac: str) -> bytes | None:
-    return None  # platform-api v1 supplies no reference photos
+    return None  # the platform's v1 supplies no reference photos (docs/platform-api.md §7.1)
 
 
 _PRIORITY = ("banned", "several_bidders", "deposit", "other_representative", "window_closed", "window_not_open")
@@ -365,7 +365,7 @@ class CheckinService:
         hall: the facade (engine, journal, vault, clock, config).
         face_matcher: an optional face-match engine; None records that no match was done.
         face_match_note: why there is no engine (shown and recorded), e.g. "models missing".
-        reference_photo: where reference photos come from (none in platform-api v1).
+        reference_photo: where reference photos come from (none in the platform's v1, docs/platform-api.md §7.1).
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""The clock port: the platform's clock is authoritative for time-critical acts (DESIGN §4).
+"""The clock port: the platform's clock is authoritative for time-critical acts (docs/architecture.md §4).
 
 ``PlatformClock`` keeps the offset learned from the platform's ``Date`` headers; services ask it
 for "now" when a rule depends on time (an opening may not start before its time).

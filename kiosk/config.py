@@ -64,7 +64,7 @@ class KioskConfig:
 
 @dataclass(frozen=True)
 class PlatformConfig:
-    """The central platform (platform-api/README.md)."""
+    """The central platform (docs/platform-api.md)."""
 
     url: str = ""  #: base URL, e.g. https://ggzy.example.gov.cn/hall-api/v1
     journal_id: str = ""
@@ -161,7 +161,7 @@ class AuctionConfig:
     jump_bids: bool = True  #: default for lots that do not say
     keypad_min_interval_ms: int = 300  #: a paddle's repeated presses within this are one press
     #: minimum eligible bidders (checked in, deposit confirmed) to open or bid a lot, per platform trade_type,
-    #: "TYPE=N,…"; types not named need 1 (矿业权 KYQ: ≥3, reference/auction.md §2.4)
+    #: "TYPE=N,…"; types not named need 1 (矿业权 KYQ: ≥3, docs/rules/auction.md §2.4)
     min_bidders_by_trade_type: str = "KYQ=3"
     #: default stage after the price cap, chosen per lot at opening: lottery (限价+摇号), area (竞配建),
     #: self_hold (竞自持) or average (一次报价·平均价)

@@ -1,4 +1,4 @@
-"""Pulled platform data: applying feed pages (platform-api §2) and the look-ups check-in needs.
+"""Pulled platform data: applying feed pages (docs/platform-api.md §2) and the look-ups check-in needs.
 
 The sync client (``sync.pull``) hands each page it receives to :func:`apply_page`, which applies
 the upserts and deletes to the ``pf_*`` tables **and** stores the page's ``next_cursor`` in the

@@ -2,7 +2,7 @@
 
 ``Hall`` owns the database engine, the journal and the services. Each method is one unit of work
 (its own transaction) and returns immutable DTOs, so callers never hold a live ORM object or
-import SQLAlchemy (DESIGN §2). The composition root (``hallkiosk``) builds one with ``Hall.open``.
+import SQLAlchemy (docs/architecture.md §2). The composition root (``hallkiosk``) builds one with ``Hall.open``.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class Hall:
         self.engine.dispose()
 
     def person_hmac(self, id_number: str) -> str:
-        """The platform's ``person_id_hmac`` of an ID number (platform-api §4).
+        """The platform's ``person_id_hmac`` of an ID number (docs/platform-api.md §4).
 
         Under the journal secret when a platform is configured; a stand-alone terminal uses its
         local lookup key instead, and its records then identify people only within this hall.

@@ -1,8 +1,8 @@
-"""The hall journal: one tamper-evident log for audit, sync and live updates (DESIGN §3).
+"""The hall journal: one tamper-evident log for audit, sync and live updates (docs/architecture.md §3).
 
 Every change of state is appended here **inside the caller's transaction**, so the change and its
 entry commit or vanish together. An entry is exactly the platform's record envelope
-(platform-api §3): gapless ``seq``, UUIDv7 ``record_key``, ``payload_hash`` over the RFC 8785 form
+(docs/platform-api.md §3): gapless ``seq``, UUIDv7 ``record_key``, ``payload_hash`` over the RFC 8785 form
 of the payload, ``prev_hash``/``hash`` linking it to the entry before.
 
 Appending locks the journal head first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
@@ -147,7 +147,7 @@ class Journal:
         """Append one entry inside the caller's transaction; it commits with the caller's change.
 
         Raises:
-            kiosk.records.InvalidRecord: the payload breaks platform-api §4.
+            kiosk.records.InvalidRecord: the payload breaks docs/platform-api.md §4.
             JournalError: the journal was never initialised (``ensure_head``).
         """
         validate(kind, payload)
@@ -217,7 +217,7 @@ class VerifyResult:
 
 
 def verify(session: Session, *, batch: int = 2000) -> VerifyResult:
-    """Walk the whole journal and check every link (platform-api §3 rules).
+    """Walk the whole journal and check every link (docs/platform-api.md §3 rules).
 
     Detects: a changed payload, envelope field or hash (recomputed hashes differ); a removed entry
     (a hole in ``seq`` or a tail shorter than the head says); an inserted entry (a ``seq`` the

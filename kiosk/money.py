@@ -1,7 +1,7 @@
 """Money as the hall shows and prints it: decimal strings, 万元 units, and Chinese capitals (大写).
 
 The platform sends money as decimal strings in yuan, or in 万元 when ``PRICE_UNIT``/``price_unit``
-is ``"1"`` (platform-api §2). Never use floats: parse with :func:`parse_money`.
+is ``"1"`` (docs/platform-api.md §2). Never use floats: parse with :func:`parse_money`.
 """
 
 from __future__ import annotations

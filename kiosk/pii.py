@@ -1,9 +1,9 @@
-"""Personal data: encryption at rest, HMAC lookup, masking, and a log filter (DESIGN §4).
+"""Personal data: encryption at rest, HMAC lookup, masking, and a log filter (docs/architecture.md §4).
 
 * ``PiiVault`` holds one 32-byte master key from a key file outside the database (created on
   first run, mode 0600). From it, HKDF derives an AES-256-GCM key (``encrypt``/``decrypt``) and an
   HMAC key (``lookup_hmac``) so an ID number can be found without being stored in clear.
-* ``person_id_hmac`` is the platform's identifier of a person (platform-api §4): HMAC-SHA256 of
+* ``person_id_hmac`` is the platform's identifier of a person (docs/platform-api.md §4): HMAC-SHA256 of
   the ID number under the *journal secret*, never the local key.
 * ``mask_*`` give what a screen or a slip may show: 张*三, 150102********1234, 138****5678.
 * ``RedactingFilter`` rewrites ID numbers in every log record before any handler sees it.

@@ -60,7 +60,7 @@ CardType = Literal["resident", "hmt_permit", "foreign_2017", "foreign_2023"]
 
 @dataclass(frozen=True, repr=False)
 class IdCard:
-    """One card as read (reference/devices.md §1.5). Personal data: never log it; ``repr`` masks it.
+    """One card as read (docs/devices.md §1.5). Personal data: never log it; ``repr`` masks it.
 
     Dates are ``YYYY-MM-DD`` strings; ``valid_until`` may be ``"长期"``. Members a card type
     does not carry are None. ``photo`` is the raw 1024-byte WLT block (decoding is a vendor plug-in).

@@ -1,6 +1,6 @@
 """The service hall's queue (排队叫号): services, counters, numbering, calls, statistics.
 
-Rules (reference/queue.md §3):
+Rules (docs/rules/queue.md §3):
 
 * **Numbering** per service per business day (Beijing date): ``A012`` = prefix + zero-padded
   sequence from the service's ``first_no``; at most ``daily_quota`` and never past ``last_no``, so a
@@ -20,7 +20,7 @@ Rules (reference/queue.md §3):
   another queue with the original arrival time). A counter has at most one active ticket.
 * Every change is one journal entry in the same transaction: ``ticket.issued``, ``ticket.called``
   (also recalls and call-backs, with ``call_count``), ``ticket.finished`` (served, missed,
-  transferred, expired, cancelled) exactly per platform-api §4, plus ``ticket.reprinted``,
+  transferred, expired, cancelled) exactly per docs/platform-api.md §4, plus ``ticket.reprinted``,
   ``ticket.held``, ``ticket.requeued``, ``ticket.transferred``, ``queue.service_saved``,
   ``queue.counter_saved``.
 
@@ -52,7 +52,7 @@ from kiosk.timeutil import BEIJING, rfc3339
 OPEN_STATUSES = ("waiting", "called", "held", "missed")
 OUTCOMES = ("served", "missed", "transferred", "expired", "cancelled")
 TOKEN_PREFIX = "HKQ1:"
-#: letters that look like digits on LED boards (reference/queue.md §3)
+#: letters that look like digits on LED boards (docs/rules/queue.md §3)
 BAD_PREFIXES = frozenset("IO")
 
 
@@ -523,7 +523,7 @@ class QueueService:
     def priority_for(self, card: IdCard | None, now: dt.datetime) -> str:
         """The priority group of a card holder ("" = none): ``age70`` for 70+ (``priority_age``).
 
-        The platform's interface (platform-api §2) has no appointment feed, so appointments cannot
+        The platform's interface (docs/platform-api.md §2) has no appointment feed, so appointments cannot
         give priority; only these configurable groups do.
         """
         if card is None or self.priority_age <= 0:

@@ -1,4 +1,4 @@
-"""The record kinds the platform validates (platform-api §4), checked before a record is journalled.
+"""The record kinds the platform validates (docs/platform-api.md §4), checked before a record is journalled.
 
 A payload that the platform would reject as ``invalid-payload`` is a bug on our side; catching it
 at append time keeps it out of the journal instead of dead-lettering it days later.
@@ -16,7 +16,7 @@ KIND_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z_]+)+$")
 
 
 class InvalidRecord(ValueError):
-    """A payload breaks platform-api §4; the message names the kind and member."""
+    """A payload breaks docs/platform-api.md §4; the message names the kind and member."""
 
 
 Check = Callable[[Any], bool]

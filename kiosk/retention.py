@@ -1,4 +1,4 @@
-"""Purging personal data after ``[security] pii_retention_days`` (DESIGN §4).
+"""Purging personal data after ``[security] pii_retention_days`` (docs/architecture.md §4).
 
 What is personal here, and what purging does to it:
 

@@ -1,1 +1,1 @@
-"""The central platform's client (platform-api/README.md) and the sandbox platform. No Qt."""
+"""The central platform's client (docs/platform-api.md) and the sandbox platform. No Qt."""

@@ -1,4 +1,4 @@
-"""Uploading files named by records: photos, signed documents, video segments (platform-api §5).
+"""Uploading files named by records: photos, signed documents, video segments (docs/platform-api.md §5).
 
 Every file the hall keeps is a ``Blob`` row. :class:`BlobUploader` takes the rows not yet
 uploaded (``uploaded_at`` NULL), asks ``HEAD /blobs/{sha256}`` and only ``PUT``\\ s what the

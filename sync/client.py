@@ -1,4 +1,4 @@
-"""The client of the central platform's hall interface (platform-api/README.md).
+"""The client of the central platform's hall interface (docs/platform-api.md).
 
 :class:`PlatformClient` speaks every endpoint of the contract over one ``requests.Session``
 (connections are reused), signs every request (RFC 9421, ``sync.signing``), puts a timeout on

@@ -1,4 +1,4 @@
-"""Typed errors of the platform interface: one class per class of platform-api §6.
+"""Typed errors of the platform interface: one class per class of docs/platform-api.md §6.
 
 Every error carries the problem ``code``, the HTTP ``status`` (None for transport failures) and
 ``retry_after`` (seconds, from the ``Retry-After`` header, when given).

@@ -1,4 +1,4 @@
-"""Pulling the platform's feeds into the hall database (platform-api §2).
+"""Pulling the platform's feeds into the hall database (docs/platform-api.md §2).
 
 :class:`Puller` asks each feed for pages until ``has_more`` is false, applying each page and
 storing its cursor in one local transaction (``kiosk.feeds.apply_page``). A feed listed from the

@@ -1,4 +1,4 @@
-"""Pushing the hall journal to the platform: the journal is the outbox (platform-api §3, §6).
+"""Pushing the hall journal to the platform: the journal is the outbox (docs/platform-api.md §3, §6).
 
 :class:`Pusher` sends the entries after ``SyncState.last_delivered_seq`` in ``seq`` order, in
 batches of at most 500 records and 4 MiB, and acts on each record's status exactly as the

@@ -1,4 +1,4 @@
-"""RFC 9421 HTTP Message Signatures (hmac-sha256) and RFC 9530 Content-Digest (platform-api §1).
+"""RFC 9421 HTTP Message Signatures (hmac-sha256) and RFC 9530 Content-Digest (docs/platform-api.md §1).
 
 The client signs every request with :func:`sign_request`; the sandbox platform checks it with
 :func:`verify_request`. The signature base is built exactly as RFC 9421 §2.5 says: one line per

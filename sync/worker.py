@@ -1,4 +1,4 @@
-"""The sync worker: the loop the composition root runs on a thread of its own (DESIGN §2, §6).
+"""The sync worker: the loop the composition root runs on a thread of its own (docs/architecture.md §2, §6).
 
 :meth:`SyncWorker.run` pulls the feeds periodically, pushes the journal continuously (waking
 early when :meth:`SyncWorker.wake` is called after an append), uploads files, and backs off on

@@ -1,4 +1,4 @@
-"""The test harness shared by every test (code-style-anchors practice 12).
+"""The test harness shared by every test (docs/code-style.md practice 12).
 
 * Qt runs offscreen; a Qt warning fails the test (pytest-qt ``qt_log_level_fail`` in pyproject).
 * A Python log record at WARNING or above fails the test unless the test declares it with

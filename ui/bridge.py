@@ -1,4 +1,4 @@
-"""The bridge from worker threads to the Qt main thread (DESIGN §6).
+"""The bridge from worker threads to the Qt main thread (docs/architecture.md §6).
 
 Threads of the composition root (journal follower, device readers, sync worker) call the
 ``post_*`` methods from any thread. Each posts through a *queued* connection to a slot of this

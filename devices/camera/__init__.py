@@ -1,7 +1,7 @@
 """Cameras: OpenCV capture (index, file, stream), the synthetic demo camera, face detection.
 
 See :mod:`devices.camera.capture`, :mod:`devices.camera.synthetic` and :mod:`devices.camera.faces`
-(DESIGN §5, reference/devices.md §4).
+(docs/devices.md §4).
 """
 
 from devices.camera.capture import (

@@ -1,4 +1,4 @@
-"""Camera capture over OpenCV ``VideoCapture``: index, file or stream URL (DESIGN §5, §6).
+"""Camera capture over OpenCV ``VideoCapture``: index, file or stream URL (docs/architecture.md §5, §6).
 
 A camera is configured by a string, as every device is: ``"0"`` (a device index), a file path
 (``/srv/demo/hall.mp4``), a stream URL (``rtsp://…``, ``http://…``) or ``"synthetic"`` (the demo

@@ -1,4 +1,4 @@
-"""Second-generation resident ID card reader (SAM serial protocol, reference/devices.md §1).
+"""Second-generation resident ID card reader (SAM serial protocol, docs/devices.md §1).
 
 * :mod:`.frames` — the byte frames and a reassembler for noisy, split reads;
 * :mod:`.status` — every SW3 status as a typed :class:`kiosk.ports.DeviceError`;

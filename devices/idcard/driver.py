@@ -1,4 +1,4 @@
-"""The ID card reader driver: find → select → read over a serial URL (reference/devices.md §1).
+"""The ID card reader driver: find → select → read over a serial URL (docs/devices.md §1).
 
 :class:`SamIdReader` implements :class:`kiosk.ports.IdReader`:
 

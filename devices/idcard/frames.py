@@ -1,4 +1,4 @@
-"""SAM frames of the ID card reader: encoder, decoder and a reassembler (reference/devices.md §1.1).
+"""SAM frames of the ID card reader: encoder, decoder and a reassembler (docs/devices.md §1.1).
 
 ::
 

@@ -1,4 +1,4 @@
-"""A simulated SAM ID card reader that speaks the exact protocol (reference/devices.md §1).
+"""A simulated SAM ID card reader that speaks the exact protocol (docs/devices.md §1).
 
 It listens on ``socket://127.0.0.1:PORT`` or a pty (see :class:`devices.simport.SimulatedPort`),
 answers find/select/read/status/reset/SAM-ID/address/baud commands with the real frames, paces

@@ -1,4 +1,4 @@
-"""SW3 module status codes of the SAM reader as typed errors (reference/devices.md §1.3).
+"""SW3 module status codes of the SAM reader as typed errors (docs/devices.md §1.3).
 
 Every non-success SW3 has its own :class:`SamStatusError` subclass with a Chinese and an English
 message; :func:`error_for_sw3` maps a byte to an instance (unknown bytes give

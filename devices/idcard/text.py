@@ -1,4 +1,4 @@
-"""The 256-byte UCS-2LE text block of an ID card, both ways (reference/devices.md §1.5).
+"""The 256-byte UCS-2LE text block of an ID card, both ways (docs/devices.md §1.5).
 
 The character at bytes 248–249 tells the layout: a space for the resident card, ``J`` for the
 Hong Kong/Macau/Taiwan residence permit, ``I`` for the 2017 foreign permanent-resident card and
@@ -6,7 +6,7 @@ Hong Kong/Macau/Taiwan residence permit, ``I`` for the 2017 foreign permanent-re
 cards and simulators use. ``parse_text`` returns :class:`kiosk.ports.IdCard`; ``encode_text`` is
 its inverse, used by the simulator and tests.
 
-Caveat from the reference: the 2023 ``Y`` layout comes from one source only; verify it against a
+Caveat (docs/devices.md §1.5): the 2023 ``Y`` layout comes from one source only; verify it against a
 vendor SDK document before release.
 """
 

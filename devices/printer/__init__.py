@@ -1,7 +1,7 @@
-"""ESC/POS thermal receipt printer: encoder, status, driver, preview and simulator (DESIGN §5).
+"""ESC/POS thermal receipt printer: encoder, status, driver, preview and simulator (docs/devices.md §3).
 
 The kiosk prints queue tickets and check-in slips on 58/80 mm printers that speak ESC/POS with
-GB18030 Chinese (reference/devices.md §3). :class:`EscPosPrinter` implements the
+GB18030 Chinese (docs/devices.md §3). :class:`EscPosPrinter` implements the
 ``kiosk.ports.Printer`` port over any pyserial URL; :class:`PrinterSimulator` speaks the same
 bytes on ``socket://`` or a pty so the demo and the tests run the real driver code.
 """

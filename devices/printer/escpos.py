@@ -1,4 +1,4 @@
-"""A small ESC/POS encoder for Chinese-market thermal printers (reference/devices.md §3).
+"""A small ESC/POS encoder for Chinese-market thermal printers (docs/devices.md §3).
 
 Commands are built as exact byte strings; :func:`encode_slip` turns a device-independent
 ``kiosk.ports.Slip`` into one job: ``ESC @``, ``FS &`` (Chinese mode, re-sent because whether

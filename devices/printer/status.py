@@ -1,4 +1,4 @@
-"""Real-time printer status: ``DLE EOT n`` requests and their one-byte answers (devices.md §3).
+"""Real-time printer status: ``DLE EOT n`` requests and their one-byte answers (docs/devices.md §3.3).
 
 Every answer has bit 0 = 0, bit 1 = 1, bit 4 = 1 and bit 7 = 0 (base ``0x12``); a byte that
 does not fit this pattern is not a status answer (an echo, line noise) and is ignored.

@@ -3,7 +3,7 @@
 LICENCE NOTE: PyAV's binary wheel carries a **GPL** build of FFmpeg (it links libx264). A site that
 cannot ship GPL code swaps the encoder — :class:`SegmentEncoder` is the whole interface the
 recorder uses — for OpenCV's ``mp4v`` (:class:`OpenCVEncoder`, MPEG-4 Part 2, no audio, ~15× larger
-files, reference/devices.md §4) or a hardware/site encoder of its own.
+files, docs/devices.md §4) or a hardware/site encoder of its own.
 
 Every segment is its own MP4 file opened by a fresh encoder, so its first frame is an IDR key
 frame (forced as well: ``pict_type = I``), a key frame follows every 2 s (GOP ≤ segment) and any ordinary
@@ -147,7 +147,7 @@ class PyAVEncoder:
 
 
 class OpenCVEncoder:
-    """The fallback: OpenCV ``VideoWriter`` with ``mp4v`` in MP4 (no audio; reference/devices.md §4).
+    """The fallback: OpenCV ``VideoWriter`` with ``mp4v`` in MP4 (no audio; docs/devices.md §4).
 
     Dropped frames are filled by repeating the previous picture, since a ``VideoWriter`` has no
     timestamps of its own.

@@ -1,4 +1,4 @@
-"""One camera's recorder: capture → overlay → encoder → closed segments (DESIGN §5, §6).
+"""One camera's recorder: capture → overlay → encoder → closed segments (docs/architecture.md §5, §6).
 
 Two loops, both run on threads the composition root owns (``hallkiosk.wiring_recording``):
 

@@ -1,6 +1,6 @@
 """Segment files: temp name while open, atomic rename when closed, SHA-256, crash recovery.
 
-Layout (Frigate's, code-style-anchors §6): ``<data_dir>/recordings/<room>/<YYYY-MM-DD>/`` with one
+Layout (Frigate's, docs/code-style.md practice 11): ``<data_dir>/recordings/<room>/<YYYY-MM-DD>/`` with one
 file per closed segment, named ``<HHMMSS>_<camera>_<start ms>-<end ms>.mp4`` (Beijing date and
 time; the epoch milliseconds make the name sort and let recovery register a closed file whose
 catalogue row never committed). While a segment is written it is ``<start ms>_<camera>.partial.mp4``; only the closed,

@@ -1,7 +1,7 @@
 """Voice announcements: Mandarin number reading, offline engines, one serial queue per audio zone.
 
 See :mod:`devices.speech.numbers`, :mod:`devices.speech.engines` and :mod:`devices.speech.queue`
-(reference/queue.md §3). No Qt here: a Qt speech engine, if any, belongs to ``ui/``.
+(docs/devices.md §8, docs/rules/queue.md §3). No Qt here: a Qt speech engine, if any, belongs to ``ui/``.
 """
 
 from devices.speech.engines import (

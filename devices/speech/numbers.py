@@ -1,4 +1,4 @@
-"""Mandarin reading of ticket and window numbers for voice calls (reference/queue.md §3).
+"""Mandarin reading of ticket and window numbers for voice calls (docs/rules/queue.md §3).
 
 The rules halls use: a ticket is read letter first, then its digits one by one with 零 for zero
 (``A012`` → "A零一二"); a window is read as a number (3 → "三号窗口", 10 → "十号窗口",

@@ -1,4 +1,4 @@
-"""The announcement queue: one serial voice queue per audio zone (reference/queue.md §3).
+"""The announcement queue: one serial voice queue per audio zone (docs/rules/queue.md §3).
 
 Announcements in a zone never overlap and never cut each other: one worker per zone plays them one
 after another, first in, first out, each ``repeat`` times, with a gap between utterances. The

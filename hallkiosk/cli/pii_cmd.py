@@ -1,4 +1,4 @@
-"""``hall-kiosk pii …``: personal-data retention (DESIGN §4, :mod:`kiosk.retention`).
+"""``hall-kiosk pii …``: personal-data retention (docs/architecture.md §4, :mod:`kiosk.retention`).
 
 * ``pii plan [--json]`` — what is older than ``[security] pii_retention_days`` and would be purged.
 * ``pii purge [--json]`` — purge it now (face photos shredded, ID-number ciphertexts emptied, one

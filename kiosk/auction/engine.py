@@ -1,4 +1,4 @@
-"""The auction engine (拍卖): lots, bids, calls, hammer, results (reference/auction.md §2–3).
+"""The auction engine (拍卖): lots, bids, calls, hammer, results (docs/rules/auction.md §2–3).
 
 A lot is a state machine ``pending → open → sold / unsold / terminated``. Every step is one unit
 of work that **takes the journal head lock first** (``SELECT … FOR UPDATE``; on SQLite the
@@ -103,7 +103,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "absent": ("未提交一次报价", "no one-time bid handed in"),
 }
 
-#: stages after the price cap (reference/auction.md §2.3): code → (zh, en, unit of the stage's bids)
+#: stages after the price cap (docs/rules/auction.md §2.3): code → (zh, en, unit of the stage's bids)
 STAGES: dict[str, tuple[str, str, str]] = {
     "lottery": ("限价+摇号", "cap + lottery", ""),
     "area": ("竞配建", "bidding the 配建 floor area", "m2"),
@@ -331,7 +331,7 @@ class _PaddleCache:
 
 def average_price_result(entered: dict[str, Decimal], candidates: list[str], cap: Decimal,
                          upper: Decimal) -> tuple[list[dict[str, Any]], str | None, tuple[str, str] | None]:
-    """平均价 (Suzhou 2016, reference/auction.md §2.3): the one-time bids judged.
+    """平均价 (Suzhou 2016, docs/rules/auction.md §2.3): the one-time bids judged.
 
     A bid is valid within [cap, upper] and when no other bid has the same amount; the valid bid
     nearest the arithmetic mean of the valid bids wins, and on equal distance the lower bid.
@@ -567,7 +567,7 @@ class AuctionService:
             amount = _s(value / 10000) if unit == "1" else _s(value)
         return self.bid(session_id, lot_code, event.paddle_no, amount, source="keypad", actor="keypad")
 
-    # --- the stage after the cap (reference/auction.md §2.3) ----------------------------------------
+    # --- the stage after the cap (docs/rules/auction.md §2.3) ----------------------------------------
 
     def stage_bid(self, session_id: str, lot_code: str, paddle_no: str, value: str | None = None, *,
                   source: str = "floor", actor: str = "") -> BidOutcome:

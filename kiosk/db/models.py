@@ -1,6 +1,6 @@
 """SQLAlchemy 2 models of the hall: site, rooms, terminals, operators, journal, pulled platform data.
 
-Pulled tables (``pf_*``) mirror the platform's feeds (platform-api §2) with the platform's field
+Pulled tables (``pf_*``) mirror the platform's feeds (docs/platform-api.md §2) with the platform's field
 names kept where the national data spec uses them. Personal data never lands here in clear:
 representatives' and blacklisted persons' ID numbers are stored as an HMAC (for lookup) and an
 AES-GCM ciphertext (``kiosk.pii``). Times are stored as UTC.
@@ -102,7 +102,7 @@ class JournalHead(Base):
 
 
 class JournalEntry(Base):
-    """One hall event, exactly the platform envelope (platform-api §3) plus delivery state."""
+    """One hall event, exactly the platform envelope (docs/platform-api.md §3) plus delivery state."""
 
     __tablename__ = "journal"
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -43,7 +43,7 @@ class AuctionLot(Base):
     confirmation_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     record_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
-    # the stage after the price cap (reference/auction.md §2.3), chosen and announced at opening (0007)
+    # the stage after the price cap (docs/rules/auction.md §2.3), chosen and announced at opening (0007)
     stage: Mapped[str | None] = mapped_column(String(16), nullable=True)  #: lottery, area, self_hold, average
     stage_params: Mapped[str | None] = mapped_column(Text, nullable=True)  #: JSON: start, step (area/self_hold), upper (average)
     stage_phase: Mapped[str | None] = mapped_column(String(16), nullable=True)  #: average: sealed → revealed

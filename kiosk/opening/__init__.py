@@ -1,4 +1,4 @@
-"""Bid opening (开标): the stage machine and its rules (reference/bid-opening.md §2).
+"""Bid opening (开标): the stage machine and its rules (docs/rules/opening.md §2).
 
 Stages, in order (no skipping, and no going back once decryption has started)::
 
@@ -890,7 +890,7 @@ class OpeningService:
         return holder[0]
 
     def record_payload(self, v: OpeningView, sha: str, compere: str | None = None) -> dict[str, Any]:
-        """The ``opening.record`` payload exactly per platform-api §4."""
+        """The ``opening.record`` payload exactly per docs/platform-api.md §4."""
         return {
             "session_id": v.session_id,
             "BID_SECTION_CODE": str(v.session.get("BID_SECTION_CODE") or ""),

@@ -1,4 +1,4 @@
-"""The 开标记录表 as a PDF (reference/bid-opening.md §3), built with ``kiosk.documents``.
+"""The 开标记录表 as a PDF (docs/rules/opening.md §3), built with ``kiosk.documents``.
 
 Header: project and section codes and names, tenderer, agency, control price, time and place,
 compere. A row per bidder (order, name, submission time, attendance, decryption, price in figures

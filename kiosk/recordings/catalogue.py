@@ -1,9 +1,9 @@
 """The recording catalogue: segments in a hash chain, markers, holds, retention — session-first.
 
 Every function takes the SQLAlchemy ``Session`` first and works inside the caller's transaction;
-every change of state appends its journal entry in that same transaction (DESIGN §3):
+every change of state appends its journal entry in that same transaction (docs/architecture.md §3):
 
-* :func:`register_segment` — the ``recording.segment`` entry (platform-api §4: ``segment_no`` and
+* :func:`register_segment` — the ``recording.segment`` entry (docs/platform-api.md §4: ``segment_no`` and
   ``prev_segment_sha256`` continue the (room, camera) chain across sessions and restarts), the
   ``rec_segments`` row and a ``blobs`` row (``video/mp4``) that the sync worker uploads. The journal
   head is locked first, so two processes never take the same ``segment_no``.

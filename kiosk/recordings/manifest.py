@@ -9,7 +9,7 @@ re-encoded: the bytes are the ones the journal vouches for) and ``manifest.json`
      "markers": [{"at", "kind", "label", "source_seq", "session_id"}]}
 
 :func:`verify_export` re-hashes every file, checks its size, recomputes the hash of its journal
-entry (platform-api §3: the envelope whose ``payload`` names the file's SHA-256) and checks the
+entry (docs/platform-api.md §3: the envelope whose ``payload`` names the file's SHA-256) and checks the
 chain per camera: each segment's ``prev_segment_sha256`` is the SHA-256 of the segment before it.
 It names the first file that fails. (Checking the entries against the hall's own journal, or the
 platform's, proves they were not rewritten together with the files: ``--against-journal``.)

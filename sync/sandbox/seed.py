@@ -132,7 +132,7 @@ def demo_day(today: dt.date) -> dict[str, Any]:
     Returns:
         ``{"sessions": [...], "registrations": [...], "blacklist": [...],
         "bid_plans": {session_id: [bid_result, ...]}}``; each feed record is the ``data`` of an
-        upsert (platform-api §2), keyed by its id field. ``bid_plans`` are what decryption
+        upsert (docs/platform-api.md §2), keyed by its id field. ``bid_plans`` are what decryption
         will produce (published as ``bid_results`` only after ``POST /sessions/{id}/decrypt``).
     """
     ymd = today.strftime("%Y%m%d")

@@ -1,4 +1,4 @@
-"""The sandbox platform: the whole hall interface (platform-api/README.md) over real HTTP.
+"""The sandbox platform: the whole hall interface (docs/platform-api.md) over real HTTP.
 
 :class:`SandboxServer` serves the contract with the stdlib ``ThreadingHTTPServer``: it verifies
 signatures, digests, clock skew and nonces (§1), pages feeds with opaque cursors (§2), checks

@@ -1,7 +1,7 @@
 """The sandbox platform's own state, in its own SQLite database (stdlib ``sqlite3``).
 
 It holds the provisioned journals, the records each journal delivered (checked link by link as
-platform-api §3 says), the feed logs (every upsert and delete with a version), nonces seen, the
+docs/platform-api.md §3 says), the feed logs (every upsert and delete with a version), nonces seen, the
 files received and the decryptions asked for. One lock serialises access: the sandbox is a
 test and training platform, not a performance one.
 """
@@ -144,7 +144,7 @@ class SandboxStore:
         return int(row[0] or 0) + 1
 
     def accept_records(self, journal_id: str, records: list[Any]) -> tuple[list[Verdict], int]:
-        """Check and store a batch (platform-api §3). Returns the verdicts (in the order given).
+        """Check and store a batch (docs/platform-api.md §3). Returns the verdicts (in the order given).
 
         Raises:
             StoreError: 400 for a malformed batch or a record of another journal.

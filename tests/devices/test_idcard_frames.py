@@ -1,4 +1,4 @@
-"""Frames, reassembler, status codes and the text block of the ID card reader (reference §1)."""
+"""Frames, reassembler, status codes and the text block of the ID card reader (docs/devices.md §1)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from devices.idcard.frames import FrameError, FrameReassembler
 from devices.idcard.text import TextBlockError, encode_text, parse_text
 from kiosk.ports import DeviceError, IdCard
 
-# Frames copied byte for byte from reference/devices.md §1.2.
+# Frames copied byte for byte from docs/devices.md §1.2.
 REFERENCE_REQUESTS = {
     frames.CMD_RESET_SAM: "AA AA AA 96 69 00 03 10 FF EC",
     frames.CMD_SAM_STATUS: "AA AA AA 96 69 00 03 11 FF ED",

@@ -1,4 +1,4 @@
-"""ID number and USCC validators, and python-stdnum's known wrong answers (reference §2)."""
+"""ID number and USCC validators, and python-stdnum's known wrong answers (docs/devices.md §2)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def make_uscc(first16: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-# Checked by hand: 11010519491231002X is the reference's worked example (S = 167 mod 11 = 2 → X),
+# Checked by hand: 11010519491231002X is the worked example of docs/devices.md §2 (S = 167 mod 11 = 2 → X),
 # and changing its check character must fail.
 HAND_CHECKED = {"11010519491231002X": True, "110105194912310021": False}
 
@@ -38,7 +38,7 @@ def test_hand_checked_examples() -> None:
     first17 = "15010219800101123"
     s = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(first17))
     assert "10X98765432"[s % 11] == id_check_digit(first17)
-    # Organisation code 60003734 → 1 (reference §2), by the weights 3 7 9 10 5 8 4 2.
+    # Organisation code 60003734 → 1 (docs/devices.md §2), by the weights 3 7 9 10 5 8 4 2.
     assert 6 * 3 + 0 + 0 + 0 + 3 * 5 + 7 * 8 + 3 * 4 + 4 * 2 == 109 and 11 - 109 % 11 == 1
     assert org_code_check_char("60003734") == "1"
 

@@ -1,4 +1,4 @@
-"""The auction engine against reference/auction.md §2: one test (or more) per rule, named after it.
+"""The auction engine against docs/rules/auction.md §2: one test (or more) per rule, named after it.
 
 Real SQLite (and PostgreSQL for the races), the demo day's sessions (car auction with 3 lots, land
 listing auction with a cap), check-ins journalled as ``checkin.recorded`` (the contract).

@@ -1,7 +1,7 @@
-"""Rules of reference/auction.md §2.3 (the stage after the price cap) and §2.4 (矿业权 ≥3 bidders).
+"""Rules of docs/rules/auction.md §2.3 (the stage after the price cap) and §2.4 (矿业权 ≥3 bidders).
 
 Real SQLite with the demo day (the land lot: start 15,600 万元, step 100, cap 18,720 万元 = +25 % of a
-guide price of 14,976 万元, the reference's Suzhou threshold; its +50 % upper end is 22,464 万元),
+guide price of 14,976 万元, the Suzhou threshold of docs/rules/auction.md §2.3; its +50 % upper end is 22,464 万元),
 extra company registrations where a rule needs more bidders, check-ins journalled as the contract
 says, and the PDFs read back with pdftotext.
 """

@@ -1,4 +1,4 @@
-"""The hall journal: envelope and hash rules (platform-api §3), tamper detection, transactions, follow."""
+"""The hall journal: envelope and hash rules (docs/platform-api.md §3), tamper detection, transactions, follow."""
 
 from __future__ import annotations
 

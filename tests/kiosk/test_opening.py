@@ -1,4 +1,4 @@
-"""The opening's rules (reference/bid-opening.md §2), one test per rule, on a seeded demo day.
+"""The opening's rules (docs/rules/opening.md §2), one test per rule, on a seeded demo day.
 
 Session 2 of the demo day (第一开标室, 10:00, 4 bidders; the platform's bid plan has one
 ``failed_other``) runs the whole opening. Check-ins are journalled ``checkin.recorded`` entries
@@ -66,7 +66,7 @@ def op(hall: Hall, username: str):  # type: ignore[no-untyped-def]
 
 
 def check_in(hall: Hall, session_id: str, reg: dict, i: int = 0) -> str:
-    """A check-in as the check-in capability journals it (platform-api §4 checkin.recorded)."""
+    """A check-in as the check-in capability journals it (docs/platform-api.md §4 checkin.recorded)."""
     rep = reg["representatives"][i]
     pid = hall.person_hmac(rep["id_number"])
     with hall.unit() as s:
@@ -470,7 +470,7 @@ def test_rule_record_signed_by_three_distinct_operators(hall: Hall) -> None:
 
 
 def test_rule_opening_record_payload_exact(hall: Hall) -> None:
-    """opening.record exactly per platform-api §4."""
+    """opening.record exactly per docs/platform-api.md §4."""
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
     res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))

@@ -1,4 +1,4 @@
-"""Objections raised by a bidder with their ID card at a kiosk (reference/bid-opening.md §2 step 7,
+"""Objections raised by a bidder with their ID card at a kiosk (docs/rules/opening.md §2 step 7,
 REG 44): who may raise one and when, what is journalled, and that the host must answer it on the spot."""
 
 from __future__ import annotations

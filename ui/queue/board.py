@@ -27,7 +27,7 @@ BLINK_MS = 400
 
 
 def call_display(ticket_no: str, counter_no: str) -> str:
-    """"请A012号到3号窗口办理" (reference/queue.md §3); the voice reads it with Mandarin numbers."""
+    """"请A012号到3号窗口办理" (docs/rules/queue.md §3); the voice reads it with Mandarin numbers."""
     return f"请{ticket_no}号到{counter_no}号窗口办理"
 
 

@@ -1,4 +1,4 @@
-"""ESC/POS encoder: exact command bytes (reference/devices.md §3), GB18030 text, raster, wrapping."""
+"""ESC/POS encoder: exact command bytes (docs/devices.md §3), GB18030 text, raster, wrapping."""
 
 from __future__ import annotations
 
