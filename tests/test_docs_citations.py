@@ -2,7 +2,7 @@
 
 Code and tests cite the specifications they follow by their path under ``docs/``
 (``docs/platform-api.md §3``, ``docs/rules/opening.md``, ``docs/devices.md §1.2``). The documents they
-once cited (``reference/<name>.md``, the shared ``DESIGN.md``, ``platform-api §N``) lived outside the
+once cited (the reference notes, the shared design paper, the platform's own text) lived outside the
 repository, where a maintainer cannot read them. These tests fail, naming ``file:line``, when a
 tracked file outside ``docs/`` cites such a document again, or when any tracked file cites a
 ``docs/…md`` page that does not exist.
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 _REF = "reference"
 _SHARED = "shared"
-_DESIGN = "DESIGN"
+_PAPER = "DES" + "IGN"
 _API = "platform" + "-api"
 _ANCHORS = "code-style" + "-anchors"
 
@@ -28,9 +28,9 @@ _ANCHORS = "code-style" + "-anchors"
 FORBIDDEN: tuple[tuple[str, re.Pattern[str]], ...] = (
     (f"{_REF}/<name>.md", re.compile(_REF + r"/[A-Za-z0-9_-]+\.md")),
     (f"{_SHARED}/", re.compile(r"(?<![A-Za-z0-9_-])" + _SHARED + "/")),
-    (f"{_DESIGN} §", re.compile(r"\b" + _DESIGN + r"\s*§")),
-    (f"{_DESIGN}.md", re.compile(r"\b" + _DESIGN + r"\.md\b")),
-    # "platform-api §3" not preceded by "docs/": only docs/platform-api.md §3 is ours
+    (f"{_PAPER} §", re.compile(r"\b" + _PAPER + r"\s*§")),
+    (f"{_PAPER}.md", re.compile(r"\b" + _PAPER + r"\.md\b")),
+    # the interface's name with a section sign and no "docs/…md": only docs/platform-api.md §N is ours
     (f"bare {_API} §", re.compile(r"(?<!docs/)\b" + _API + r"\s*§")),
     (f"{_API}/README.md", re.compile(r"\b" + _API + r"/README\.md")),
     (_ANCHORS, re.compile(_ANCHORS)),
@@ -101,8 +101,8 @@ def test_the_patterns_catch_what_they_are_for() -> None:
     bad = [
         f"see {_REF}/devices.md §1.2",
         f"the {_SHARED}/ folder",
-        f"rules ({_DESIGN} §4)",
-        f"layers of {_DESIGN}.md §2",
+        f"rules ({_PAPER} §4)",
+        f"layers of {_PAPER}.md §2",
         f"records ({_API} §3)",
         f"client of {_API}/README.md",
         f"{_ANCHORS} practice 12",
