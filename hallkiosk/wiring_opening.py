@@ -255,13 +255,13 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     against the demo's sandbox platform; screenshots of every stage on the console, the big screen
     and the kiosk, and the record's PDF pages."""
     import datetime as dt
-    import subprocess
     from pathlib import Path
 
     from PySide6.QtWidgets import QApplication
 
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.demo import _login
+    from hallkiosk.pdfpages import render_pages
     from kiosk.checkin import CheckinError, CheckinService
     from kiosk.ports import CardEvent, IdCard
     from kiosk.timeutil import BEIJING
@@ -374,9 +374,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         def record_pngs(sid: str, tag: str) -> None:
             v = svc.view(sid)
             pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
-            prefix = out / f"opening-record-{tag}"
-            subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(prefix)], check=True)
-            for png in sorted(out.glob(f"opening-record-{tag}-*.png")):
+            for png in render_pages(pdf, out / f"opening-record-{tag}", dpi=80):
                 shots.append({"role": "host", "screen": f"开标记录表 {tag}", "file": png.name, "lang": "zh_CN"})
 
         # --- the full opening (第一开标室) ---

@@ -23,6 +23,7 @@ from kiosk.timeutil import BEIJING, rfc3339
 from sync.errors import Conflict
 from sync.sandbox import SandboxServer
 from sync.sandbox.seed import demo_day
+from tests.helpers.pdf import pdf_text
 
 JID = "NM-HHHT-HALL8"
 TODAY = dt.datetime.now(BEIJING).date()
@@ -182,5 +183,5 @@ def test_cli_status_and_record(tmp_path: Path) -> None:
     r = cli("opening", "record", "--session", S2, "--out", str(out))
     assert r.returncode == 0 and "draft" in r.stdout
     assert hashlib.sha256(out.read_bytes()).hexdigest() in r.stdout
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(out)
     assert "开标记录表" in text

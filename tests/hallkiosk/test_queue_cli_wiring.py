@@ -15,6 +15,7 @@ import pytest
 from hallkiosk.app import build_terminal, ensure_qapp
 from hallkiosk.cli import main
 from kiosk.config import load_config
+from tests.helpers.pdf import pdf_fonts, pdf_page_png, pdf_text
 
 SEED_ALL_DAY = """
 from kiosk.config import load_config
@@ -59,15 +60,14 @@ def test_cli_issue_call_status_report(data_dir: Path, tmp_path: Path, capsys) ->
     assert main(["queue", "report", "--pdf", str(pdf), "--csv", str(csv), "--data-dir", str(data_dir)]) == 0
     rows = csv.read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("date,group,key") and any(",service,deposit,保证金缴纳,1,1," in r for r in rows)
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    lines = fonts.splitlines()[2:]
-    assert any("NotoSansCJKsc" in line for line in lines)  # the bundled font (Noto Sans CJK SC subset) ...
-    assert all(line.split()[-5] == "yes" for line in lines)  # ... and every font embedded
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    fonts = pdf_fonts(pdf)
+    assert any("NotoSansCJKsc" in f.name for f in fonts)  # the bundled font (Noto Sans CJK SC subset) ...
+    assert all(f.embedded for f in fonts)  # ... and every font embedded
+    text = pdf_text(pdf)
     assert "排队叫号日报" in text and "保证金缴纳" in text  # searchable as written (no Kangxi look-alikes)
     assert not [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF]  # no radicals standing in for 日, 号 …
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
-    assert (tmp_path / "page-1.png").stat().st_size > 5000
+    png = pdf_page_png(pdf, 1, dpi=40)
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
 
 
 def test_cli_issue_as_a_process(data_dir: Path) -> None:

@@ -31,6 +31,7 @@ from kiosk.hall import Hall
 from kiosk.journal import entries_after
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING
+from tests.helpers.pdf import pdf_text
 
 AUCTIONEER = ("auctioneer", "222222")
 SUPERVISOR = ("supervisor", "444444")
@@ -365,13 +366,10 @@ def test_documents_confirmation_and_record_pdf_text_and_blobs(hall: Hall) -> Non
     r = a.hammer(cars, "L-0001", actor="auctioneer")
     assert r.result == "sold" and r.confirmation_path and r.record_path
 
-    def text(path: str) -> str:
-        return subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True).stdout
-
-    conf = text(r.confirmation_path)
+    conf = pdf_text(r.confirmation_path)
     for want in ("成交确认书", "L-0001", "34,000.00 元", "叁万肆仟元整", "拍卖大厅", "买受人", "五个工作日内", "合同"):
         assert want in conf, want
-    rec = text(r.record_path)
+    rec = pdf_text(r.record_path)
     for want in ("拍卖笔录", "第一次报价", "第二次报价", "第三次报价", "拒绝", "未报名", "33,000.00 元", "成交", "记录人"):
         assert want in rec, want
     (res,) = entries(hall, "auction.result")

@@ -3,14 +3,13 @@
 Real SQLite with the demo day (the land lot: start 15,600 万元, step 100, cap 18,720 万元 = +25 % of a
 guide price of 14,976 万元, the Suzhou threshold of docs/rules/auction.md §2.3; its +50 % upper end is 22,464 万元),
 extra company registrations where a rule needs more bidders, check-ins journalled as the contract
-says, and the PDFs read back with pdftotext.
+says, and the PDFs read back in reading order (tests/helpers/pdf.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from kiosk.db.models import PfRegistration, PfSession
 from kiosk.hall import Hall
 from kiosk.journal import entries_after
 from kiosk.ports import KeypadEvent
+from tests.helpers.pdf import pdf_text
 from tests.kiosk import test_auction as base
 
 CAP, UPPER = "18720.00", "22464.00"  # guide 14,976 万元: +25 % and +50 %
@@ -55,11 +55,6 @@ def to_cap(a: AuctionService, sid: str, lot: str, *joiners: str) -> None:
     assert a.bid(sid, lot, "02", CAP).accepted
     for p in joiners:
         assert a.bid(sid, lot, p, CAP).accepted, p
-
-
-def pdf_text(path: str | None) -> str:
-    assert path
-    return subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True).stdout
 
 
 def set_trade_type(hall: Hall, sid: str, trade: str) -> None:

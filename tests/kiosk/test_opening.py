@@ -11,7 +11,6 @@ import atexit
 import datetime as dt
 import json
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from kiosk.pii import mask_name
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day, person
+from tests.helpers.pdf import pdf_text
 
 _TEMPLATE: dict[str, Path] = {}
 TODAY = dt.datetime.now(BEIJING).date()
@@ -495,7 +495,7 @@ def test_rule_record_pdf_text_has_bidders_and_capitals(hall: Hall, tmp_path: Pat
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
     res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
-    text = subprocess.run(["pdftotext", "-layout", str(res.path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(res.path)
     flat = "".join(text.split())
     for r in REGS2:
         assert "".join(r["bidder"]["name"].split())[:8] in flat
