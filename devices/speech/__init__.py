@@ -5,6 +5,7 @@ See :mod:`devices.speech.numbers`, :mod:`devices.speech.engines` and :mod:`devic
 """
 
 from devices.speech.engines import (
+    ESPEAK_MISSING,
     ChimeEngine,
     EspeakEngine,
     FakeEngine,
@@ -12,12 +13,16 @@ from devices.speech.engines import (
     NullSink,
     SpeechEngine,
     SpeechError,
+    claim_notice,
+    espeak_executable,
     make_engine,
+    speech_notes,
 )
 from devices.speech.numbers import call_speech, call_text, number_zh, speakable, ticket_zh, window_zh
 from devices.speech.queue import AnnouncementQueue, ZonedSpeech
 
 __all__ = [
+    "ESPEAK_MISSING",
     "AnnouncementQueue",
     "ChimeEngine",
     "EspeakEngine",
@@ -29,9 +34,12 @@ __all__ = [
     "ZonedSpeech",
     "call_speech",
     "call_text",
+    "claim_notice",
+    "espeak_executable",
     "make_engine",
     "number_zh",
     "speakable",
+    "speech_notes",
     "ticket_zh",
     "window_zh",
 ]

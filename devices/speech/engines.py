@@ -13,8 +13,9 @@ Sinks: :class:`CommandSink` (``aplay``/``paplay``/``pw-play``), :class:`FileSink
 files, for tests and for checking a hall's announcements), :class:`NullSink`.
 
 :func:`make_engine` picks an engine from its configuration name (``"espeak"``, ``"chime"``,
-``"fake"``); without espeak-ng it falls back to the chime and logs a warning. Announcement texts may
-name people, so nothing here logs them.
+``"fake"``); without espeak-ng it falls back to the chime and logs a warning that says what to install
+— once per process (:data:`ESPEAK_MISSING`; :func:`speech_notes` gives the same lines to a report).
+Announcement texts may name people, so nothing here logs them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,51 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+#: said (once per process) when ``espeak`` is configured and espeak-ng is not installed
+ESPEAK_MISSING = (
+    "语音播报需要 espeak-ng：apt-get install espeak-ng / Mandarin speech needs espeak-ng: "
+    "apt-get install espeak-ng (falling back to chime until then)"
+)
+#: said (once per process) when no audio player is installed
+NO_PLAYER = (
+    "没有音频播放器，播报无声：apt-get install alsa-utils / no audio player found (aplay, paplay, pw-play): "
+    "announcements will be silent until one is installed (apt-get install alsa-utils)"
+)
+_said: set[str] = set()
+_said_lock = threading.Lock()
+
+
+def claim_notice(message: str) -> bool:
+    """True the first time ``message`` is claimed in this process (the caller then says it), False after.
+
+    The demo claims :func:`speech_notes` up front to print them plainly; engines made later then
+    log them at debug level only.
+    """
+    with _said_lock:
+        first = message not in _said
+        _said.add(message)
+    return first
+
+
+def _warn_once(message: str) -> None:
+    """Log ``message`` as a warning the first time in this process, later only at debug level."""
+    log.log(logging.WARNING if claim_notice(message) else logging.DEBUG, "%s", message)
+
+
+def espeak_executable() -> str | None:
+    """The espeak-ng binary on PATH (``espeak-ng``, then ``espeak``), or None."""
+    return shutil.which("espeak-ng") or shutil.which("espeak")
+
+
+def speech_notes(engine_name: str = "espeak") -> list[str]:
+    """What this machine lacks for announcements with ``engine_name``: one line each, saying what to install."""
+    notes = []
+    if engine_name.strip().lower() == "espeak" and espeak_executable() is None:
+        notes.append(ESPEAK_MISSING)
+    if engine_name.strip().lower() != "fake" and not any(shutil.which(cmd[0]) for cmd in PLAYERS):
+        notes.append(NO_PLAYER)
+    return notes
 
 
 class SpeechError(Exception):
@@ -177,7 +223,7 @@ def default_sink() -> AudioSink:
     for cmd in PLAYERS:
         if shutil.which(cmd[0]):
             return CommandSink(cmd)
-    log.warning("no audio player found (aplay, paplay, pw-play): announcements will be silent")
+    _warn_once(NO_PLAYER)
     return NullSink(realtime=True)
 
 
@@ -222,7 +268,7 @@ class EspeakEngine:
         cache_size: int = 32,
         timeout_s: float = 30.0,
     ) -> None:
-        exe = executable or shutil.which("espeak-ng") or shutil.which("espeak")
+        exe = executable or espeak_executable()
         if not exe:
             raise SpeechError("espeak-ng is not installed")
         self.executable = exe
@@ -382,8 +428,8 @@ def make_engine(kind: str, *, sink: AudioSink | None = None, voice: str = "cmn")
         voice: the espeak-ng voice.
 
     Returns:
-        The engine; ``"espeak"`` without espeak-ng installed gives a :class:`ChimeEngine` and logs a
-        warning.
+        The engine; ``"espeak"`` without espeak-ng installed gives a :class:`ChimeEngine` and logs
+        :data:`ESPEAK_MISSING` (the first time in the process).
 
     Raises:
         ValueError: an unknown engine name.
@@ -393,7 +439,7 @@ def make_engine(kind: str, *, sink: AudioSink | None = None, voice: str = "cmn")
         try:
             return EspeakEngine(voice, sink=sink)
         except SpeechError:
-            log.warning("speech engine espeak unavailable (espeak-ng not installed): falling back to chime")
+            _warn_once(ESPEAK_MISSING)
             return ChimeEngine(sink)
     if name == "chime":
         return ChimeEngine(sink)

@@ -129,7 +129,7 @@ hall.close()
 """
 
 
-@pytest.mark.allow_log_warnings(r"no audio player")  # the queue's board speaker on a machine without audio
+@pytest.mark.allow_log_warnings(r"no audio player", r"needs espeak-ng")  # the queue's board speaker on a machine without audio or espeak-ng
 def test_big_screen_follows_a_console_in_another_process_within_250ms(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
