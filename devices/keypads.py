@@ -150,13 +150,13 @@ class KeypadReceiver:
         splitter = LineSplitter(max_line=128)
         seen: dict[str, deque[int]] = {}
 
-        def reply(port: serial.SerialBase, data: bytes) -> None:
+        def reply(port: serial.Serial, data: bytes) -> None:
             try:
                 port.write(data)
             except PORT_ERRORS as exc:  # the read loop notices the loss next
                 log.debug("keypads %s: reply failed: %s", self.url, exc)
 
-        def on_chunk(port: serial.SerialBase, data: bytes) -> None:
+        def on_chunk(port: serial.Serial, data: bytes) -> None:
             for line in splitter.feed(data):
                 if not line.strip():
                     continue

@@ -57,7 +57,7 @@ def run_with_reconnect(
     url: str,
     baudrate: int,
     stop: threading.Event,
-    on_chunk: Callable[[serial.SerialBase, bytes], None],
+    on_chunk: Callable[[serial.Serial, bytes], None],
     on_state: Callable[[DeviceState, PortError | None], None],
     reconnect_interval: float = 1.0,
 ) -> None:

@@ -105,10 +105,10 @@ class DeviceRegistry:
                 return DeviceStatus(name, url, st.state, st.detail_zh, st.detail_en)
             state = getattr(driver, "state", DeviceState.UNKNOWN)
             if state != DeviceState.UNKNOWN or not probe:
-                err = getattr(driver, "last_error", None)
-                if state == DeviceState.ONLINE or err is None:
+                last = getattr(driver, "last_error", None)
+                if state == DeviceState.ONLINE or last is None:
                     return DeviceStatus(name, url, state, zh, en)
-                return DeviceStatus(name, url, state, err.zh, err.en)
+                return DeviceStatus(name, url, state, last.zh, last.en)
             if name == "id_reader":
                 return _probe_id_reader(driver, url, timeout)
             return _probe_line_port(name, url, driver.baudrate)

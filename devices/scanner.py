@@ -68,7 +68,7 @@ class LineScanner:
         splitter = LineSplitter()
         last: dict[str, float] = {}
 
-        def on_chunk(_port: serial.SerialBase, data: bytes) -> None:
+        def on_chunk(_port: serial.Serial, data: bytes) -> None:
             for line in splitter.feed(data):
                 code = self.decode(line)
                 if not code:

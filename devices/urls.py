@@ -25,6 +25,9 @@ except ImportError:  # pragma: no cover - Windows
 #: What a port operation raises when the device vanished or misbehaves at the OS level.
 PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
 
+#: What opening a port raises for a device that is absent or a URL that is malformed.
+_OPEN_ERRORS: tuple[type[BaseException], ...] = (*PORT_ERRORS, ValueError)
+
 URL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://", "hwgrep://", "alt://")
 
 
@@ -48,7 +51,7 @@ def open_url(
     baudrate: int = 115200,
     timeout: float | None = 0.1,
     write_timeout: float | None = 2.0,
-) -> serial.SerialBase:
+) -> serial.Serial:
     """Open ``url`` at ``baudrate`` 8N1 without flow control.
 
     Args:
@@ -78,11 +81,11 @@ def open_url(
             rtscts=False,
             dsrdtr=False,
         )
-    except (*PORT_ERRORS, ValueError) as exc:
+    except _OPEN_ERRORS as exc:
         raise PortError(url, str(exc) or type(exc).__name__) from exc
 
 
-def close_quietly(port: serial.SerialBase | None) -> None:
+def close_quietly(port: serial.Serial | None) -> None:
     """Close a port, ignoring the errors a vanished device raises on close."""
     if port is None:
         return

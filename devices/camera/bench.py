@@ -81,7 +81,7 @@ def bench_capture_fps(width: int = 1280, height: int = 720, frames: int = 100) -
     images = [cam.render(i) for i in range(frames)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.mp4"
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (width, height))
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 25.0, (width, height))
         t0 = time.perf_counter()
         for img in images:
             writer.write(img)

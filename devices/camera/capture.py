@@ -74,6 +74,14 @@ class EndOfStream(CameraError):
         super().__init__("end-of-file", f"视频文件已播放完毕：{url}", f"end of video file: {url}")
 
 
+class StopFlag(Protocol):
+    """What a capture loop reads of its stop signal: a ``threading.Event`` or an event-like view."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 @runtime_checkable
 class Camera(Protocol):
     """What the camera pipeline and the check-in screen need from a camera."""
@@ -90,7 +98,7 @@ class Camera(Protocol):
         """Release the device."""
         ...
 
-    def run(self, stop: threading.Event, on_frame: Callable[[Frame], None]) -> None:
+    def run(self, stop: StopFlag, on_frame: Callable[[Frame], None]) -> None:
         """Capture until ``stop``, reconnecting as needed."""
         ...
 
@@ -240,7 +248,7 @@ class CameraBase:
 
     # --- the loop -----------------------------------------------------------------------------
 
-    def run(self, stop: threading.Event, on_frame: Callable[[Frame], None]) -> None:
+    def run(self, stop: StopFlag, on_frame: Callable[[Frame], None]) -> None:
         """Capture until ``stop`` is set, handing every frame to ``on_frame``.
 
         A failed open or read sets RECONNECTING and retries with exponential backoff; a file source

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import cv2
+import cv2.data  # the cascades' folder; cv2's stubs do not name the submodule
 import numpy as np
 
 from devices.camera.capture import Frame

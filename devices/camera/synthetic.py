@@ -19,6 +19,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import parse_qs, urlsplit
 
 import cv2
@@ -35,6 +36,17 @@ DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=_CST).timestamp()
 
 _lock = threading.Lock()
 _face_cache: dict[str, np.ndarray] = {}
+
+
+class _Mover(TypedDict):
+    """A background shape drifting across the frame (positions and sizes as shares of the frame)."""
+
+    y: float
+    speed: float
+    phase: float
+    size: float
+    colour: tuple[int, ...]
+    shape: float
 
 
 def load_face_image(path: Path | None = None) -> np.ndarray:
@@ -168,8 +180,8 @@ class SyntheticCamera(CameraBase):
         cv2.rectangle(image, (dx, int(h * 0.18)), (dx + w // 9, floor), (70, 95, 120), max(2, h // 120))
         return image
 
-    def _make_movers(self, rng: np.random.Generator) -> list[dict[str, float | tuple[int, int, int]]]:
-        movers: list[dict[str, float | tuple[int, int, int]]] = []
+    def _make_movers(self, rng: np.random.Generator) -> list[_Mover]:
+        movers: list[_Mover] = []
         for i in range(3):
             movers.append(
                 {
@@ -192,7 +204,7 @@ class SyntheticCamera(CameraBase):
         target_w = min(target_w, self.width - 4)
         target_h = min(target_h, self.height - 4)
         person = cv2.resize(portrait, (target_w, target_h), interpolation=cv2.INTER_AREA)
-        mask = np.zeros((target_h, target_w), np.float32)
+        mask: np.ndarray = np.zeros((target_h, target_w), np.float32)
         cv2.ellipse(
             mask,
             (target_w // 2, target_h // 2),

@@ -101,10 +101,10 @@ class SamIdReader:
 
     # --- one command ----------------------------------------------------------------------
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self) -> serial.Serial:
         return open_url(self.url, baudrate=self.baudrate, timeout=0.05)
 
-    def transact(self, port: serial.SerialBase, cmd: tuple[int, int], data: bytes = b"") -> frames.Response:
+    def transact(self, port: serial.Serial, cmd: tuple[int, int], data: bytes = b"") -> frames.Response:
         """Send one command and return its decoded answer (any SW3).
 
         Raises:
@@ -136,17 +136,17 @@ class SamIdReader:
                 raise NoAnswerError()
         raise ChecksumError()
 
-    def _expect(self, port: serial.SerialBase, cmd: tuple[int, int]) -> frames.Response:
+    def _expect(self, port: serial.Serial, cmd: tuple[int, int]) -> frames.Response:
         resp = self.transact(port, cmd)
         if not is_success(resp.sw3):
             raise error_for_sw3(resp.sw3)
         return resp
 
-    def sam_status(self, port: serial.SerialBase) -> None:
+    def sam_status(self, port: serial.Serial) -> None:
         """Ask the SAM module for its status (``11 FF``); raises its error if it is not 90."""
         self._expect(port, frames.CMD_SAM_STATUS)
 
-    def poll(self, port: serial.SerialBase) -> IdCard | None:
+    def poll(self, port: serial.Serial) -> IdCard | None:
         """One find → select → read cycle: the card, or None when there is none (SW3 80/81).
 
         Raises:
@@ -206,7 +206,7 @@ class SamIdReader:
 
     def run(self, stop: threading.Event, on_event: Callable[[CardEvent], None]) -> None:
         """Poll until ``stop`` is set, reporting cards, removals, errors and state (see module doc)."""
-        port: serial.SerialBase | None = None
+        port: serial.Serial | None = None
         current: IdCard | None = None
         last_seen = 0.0
         absent = 0

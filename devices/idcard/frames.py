@@ -48,7 +48,7 @@ class FrameError(DeviceError):
         self.raw = bytes(raw[:64])
 
 
-def xor_check(data: bytes) -> int:
+def xor_check(data: bytes | bytearray) -> int:
     """XOR of all bytes of ``data`` (0 for empty)."""
     c = 0
     for b in data:

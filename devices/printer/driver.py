@@ -27,6 +27,7 @@ try:  # pyserial's POSIX port lets termios.error (not an OSError) escape, e.g. E
     _PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, termios.error)
 except ImportError:  # Windows
     _PORT_ERRORS = (serial.SerialException, OSError)
+_OPEN_ERRORS: tuple[type[BaseException], ...] = (*_PORT_ERRORS, ValueError)
 
 #: zh / en messages per error code.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -85,19 +86,19 @@ class EscPosPrinter:
         self.native_qr = native_qr
         self.timeout = timeout
         self.baudrate = baudrate
-        self._port: serial.SerialBase | None = None
+        self._port: serial.Serial | None = None
         self._lock = threading.Lock()
 
     # --- port ---
 
-    def _open(self) -> serial.SerialBase | None:
+    def _open(self) -> serial.Serial | None:
         if self._port is not None:
             return self._port
         try:
             self._port = serial.serial_for_url(
                 self.url, baudrate=self.baudrate, timeout=self.timeout, write_timeout=self.timeout
             )
-        except (*_PORT_ERRORS, ValueError):
+        except _OPEN_ERRORS:
             self._port = None
         return self._port
 
@@ -126,7 +127,7 @@ class EscPosPrinter:
 
     # --- status ---
 
-    def _ask(self, port: serial.SerialBase, n: int) -> int | None:
+    def _ask(self, port: serial.Serial, n: int) -> int | None:
         """Send ``DLE EOT n``; the first valid answer byte within the timeout, else None."""
         port.reset_input_buffer()  # drop late answers to earlier requests
         port.write(st.request(n))
@@ -143,7 +144,7 @@ class EscPosPrinter:
             if st.is_answer(data[0]):
                 return data[0]
 
-    def _query(self, port: serial.SerialBase) -> PrinterStatus:
+    def _query(self, port: serial.Serial) -> PrinterStatus:
         printer = self._ask(port, st.PRINTER)
         if printer is None:
             return st.NO_ANSWER

@@ -18,13 +18,15 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from devices.printer.escpos import LINE_SPACING, PAPER, qr_image
+from devices.printer.escpos import LINE_SPACING, PAPER, Align, qr_image
 from devices.printer.fonts import CELL_H, HALF_W, glyph_cell
 from devices.printer.stream import Token, tokenize
 
 #: Grey of the cut mark (the print itself is black on white).
 CUT_GREY = 150
 _ECC_LEVEL = {48: "L", 49: "M", 50: "Q", 51: "H"}
+#: ``ESC a n`` (n = 0, 1, 2)
+_ALIGNS: tuple[Align, ...] = ("left", "center", "right")
 
 
 @dataclass
@@ -265,7 +267,7 @@ class _Renderer:
         elif fn == 0x50 and args[:1] == b"\x30":
             self.qr.data = bytes(args[1:])
         elif fn == 0x51 and self.qr.data:
-            where = ("left", "center", "right")[self.mode.align]
+            where = _ALIGNS[self.mode.align]
             try:
                 img = qr_image(self.qr.data, self.qr.module, self.qr.level, where, self.dots)
             except ValueError:

@@ -306,13 +306,13 @@ class PrinterSimulator:
                     break
                 if key.data == "wake":
                     with contextlib.suppress(BlockingIOError):
-                        self._wake_r.recv(64)  # type: ignore[union-attr]
+                        self._wake_r.recv(64)  # type: ignore[union-attr]  # registered only while open
                 elif key.data == "listen":
                     self._accept()
                 elif key.data == "pty":
                     self._read_pty()
                 else:
-                    self._read_client(key.fileobj)  # type: ignore[arg-type]
+                    self._read_client(key.fileobj)  # type: ignore[arg-type]  # other keys are client sockets
             self._run_calls()
         self._run_calls()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import fractions
 import logging
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -65,10 +65,11 @@ class PyAVEncoder:
 
     def __init__(self, preset: str = "ultrafast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000) -> None:
         self.preset, self.crf, self.threads, self.audio_bitrate = preset, crf, threads, audio_bitrate
-        self._container = None
-        self._video = None
-        self._audio = None
-        self._fifo = None
+        # PyAV's container, streams and FIFO while a segment is open (av is imported only then)
+        self._container: Any = None
+        self._video: Any = None
+        self._audio: Any = None
+        self._fifo: Any = None
         self._audio_pts = 0
         self._first = True
         self.has_audio = False
@@ -156,7 +157,7 @@ class OpenCVEncoder:
     name = "opencv"
 
     def __init__(self) -> None:
-        self._writer = None
+        self._writer: Any = None  # a cv2.VideoWriter while a segment is open
         self._next = 0
         self._last: np.ndarray | None = None
         self.has_audio = False
@@ -164,7 +165,7 @@ class OpenCVEncoder:
     def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
         import cv2
 
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), float(fps), (width, height))
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), float(fps), (width, height))
         if not writer.isOpened():
             raise EncoderError(f"OpenCV cannot write {path.name} (mp4v)")
         self._writer, self._next, self._last = writer, 0, None

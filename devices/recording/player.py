@@ -136,7 +136,7 @@ class SegmentPlayer:
 
     _position = 0.0
 
-    def _seek_to(self, container, at_s: float, duration: float):  # type: ignore[no-untyped-def]
+    def _seek_to(self, container, at_s: float, duration: float):
         stream = container.streams.video[0]
         container.seek(int(at_s / stream.time_base), stream=stream, backward=True, any_frame=False)
         frames = container.decode(video=0)
@@ -146,7 +146,7 @@ class SegmentPlayer:
                 return frames
         return None
 
-    def _emit(self, frame, pos: float, duration: float) -> None:  # type: ignore[no-untyped-def]
+    def _emit(self, frame, pos: float, duration: float) -> None:
         width = frame.width
         if width > self.max_width:
             frame = frame.reformat(width=self.max_width, height=int(frame.height * self.max_width / width))

@@ -109,7 +109,7 @@ def finish(partial: Path, camera: str, started_at: float, ended_at: float, **fac
         pass
     digest, size = sha256_file(final)
     return ClosedSegment(
-        path=final, camera=camera, started_at=started_at, ended_at=ended_at, bytes=size, sha256=digest, **facts  # type: ignore[arg-type]
+        path=final, camera=camera, started_at=started_at, ended_at=ended_at, bytes=size, sha256=digest, **facts  # type: ignore[arg-type]  # facts: the remaining ClosedSegment fields
     )
 
 
