@@ -417,7 +417,7 @@ class CheckinService:
     ) -> Evaluation:
         now = self.hall.clock.now()
         today = beijing(now).date()
-        base = dict(person_name_masked=mask_name(card.name), id_masked=mask_id_number(card.id_number),
+        base: dict[str, Any] = dict(person_name_masked=mask_name(card.name), id_masked=mask_id_number(card.id_number),
                     card_type=CARD_TYPES_ZH.get(card.card_type, str(card.card_type)),
                     method="qrcode+idcard" if checkin_code else "idcard")
         if not skip_card:
@@ -494,7 +494,7 @@ class CheckinService:
     ) -> SessionOption:
         opens, closes = self.window(sess.kind, sess.starts_at)
         regs = sorted(regs, key=lambda r: (r.lot_code or "", r.registration_id))
-        common = dict(
+        common: dict[str, Any] = dict(
             session_id=sess.session_id, kind=sess.kind, title=sess.title, room_name=sess.room_name,
             starts_at=sess.starts_at, opens_at=opens, closes_at=closes,
             bidder_names=tuple(dict.fromkeys(r.bidder_name for r in regs)),
@@ -615,8 +615,8 @@ class CheckinService:
         if opt.status == "refused":
             assert opt.refusal is not None
             if not (opt.refusal.overridable and opt.refusal.code in overrides):
-                seqs = tuple(self._refuse(s, session_id, rid, name, pid, method, opt.refusal) for rid in opt.registration_ids)
-                return CheckinOutcome((), opt.refusal, None, seqs)
+                refused = tuple(self._refuse(s, session_id, rid, name, pid, method, opt.refusal) for rid in opt.registration_ids)
+                return CheckinOutcome((), opt.refusal, None, refused)
         hit = ({ev.refusal.code} if ev.refusal else set()) | ({opt.refusal.code} if opt.refusal else set())
         used = sorted({c for c in overrides if c in hit} | used_extra)
         now = self.hall.clock.now()

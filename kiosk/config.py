@@ -319,7 +319,7 @@ def load_config(
         for name, cls in SECTIONS.items()
     }
     chosen = data_dir or env_data_dir or file_data_dir or default_data_dir()
-    cfg = Config(data_dir=Path(str(chosen)).expanduser().resolve(), source=source, **sections)  # type: ignore[arg-type]
+    cfg = Config(data_dir=Path(str(chosen)).expanduser().resolve(), source=source, **sections)  # type: ignore[arg-type]  # one built section per field
     if db_url:
         cfg = dataclasses.replace(cfg, database=dataclasses.replace(cfg.database, url=db_url))
     return cfg

@@ -100,7 +100,7 @@ def build_pdf(story: list[Flowable], *, title: str, footer: str, pagesize: tuple
     register_fonts()
     buf = io.BytesIO()
 
-    def on_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def on_page(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(REGULAR, 8)
         canvas.drawCentredString(pagesize[0] / 2, 10 * mm, f"{footer} · 第 {doc.page} 页")

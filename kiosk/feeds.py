@@ -19,9 +19,9 @@ import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import (
@@ -242,8 +242,8 @@ def _delete_family(session: Session, parent: Any, child: Any, id_name: str, key:
     if not ids:
         return 0
     session.execute(delete(child).where(getattr(child, id_name).in_(ids)))
-    result = session.execute(delete(parent).where(getattr(parent, id_name).in_(ids)))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    result = cast("CursorResult[Any]", session.execute(delete(parent).where(getattr(parent, id_name).in_(ids))))
+    return int(result.rowcount or 0)
 
 
 def _delete_if_newer(session: Session, parent: Any, child: Any, id_name: str, key: str, version: int) -> int:

@@ -215,7 +215,7 @@ class Hall:
             if kinds:
                 q = q.where(PfSession.kind.in_(kinds))
             rows = s.scalars(q.order_by(PfSession.starts_at, PfSession.session_id)).all()
-            lots = {}
+            lots: dict[str, list[LotInfo]] = {}
             for lot in s.scalars(select(PfLot).where(PfLot.session_id.in_([r.session_id for r in rows])).order_by(PfLot.position)):
                 lots.setdefault(lot.session_id, []).append(
                     LotInfo(lot.lot_code, lot.title, lot.start_price, lot.increment, lot.has_reserve)

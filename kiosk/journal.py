@@ -21,9 +21,9 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -97,7 +97,7 @@ def ensure_head(session: Session, journal_id: str) -> None:
     Raises:
         JournalError: the database already holds a journal with another id.
     """
-    table = JournalHead.__table__
+    table = cast(Table, JournalHead.__table__)
     values = {"id": HEAD_ID, "journal_id": journal_id, "last_seq": 0, "last_hash": GENESIS_HASH}
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

@@ -45,7 +45,7 @@ def format_money(amount: str | Decimal, price_unit: str | None = "0", *, unit: b
 
 def _four(n: int) -> str:
     """0 < n < 10000 in capitals, with 零 for inner zeros (e.g. 1010 → 壹仟零壹拾)."""
-    out = []
+    out: list[str] = []
     zero = False
     for pos in range(3, -1, -1):
         d = n // 10**pos % 10

@@ -35,9 +35,9 @@ import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import JournalHead
@@ -633,7 +633,8 @@ class QueueService:
         if t is None:
             return None
         # the authority lock makes this safe already; the guarded update is a second line of defence
-        done = s.execute(update(QTicket).where(QTicket.id == t.id, QTicket.status == "waiting").values(status="called"))
+        done = cast("CursorResult[Any]", s.execute(
+            update(QTicket).where(QTicket.id == t.id, QTicket.status == "waiting").values(status="called")))
         if done.rowcount != 1:  # pragma: no cover - impossible under the authority lock
             raise QueueError("busy", "该号已被其他窗口叫走，请重试", "another counter took this ticket; try again")
         s.refresh(t)

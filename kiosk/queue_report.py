@@ -33,7 +33,7 @@ def _chart(st: DailyStats, width: float) -> Drawing:
     d = Drawing(width, height)
     hours = st.by_hour or (GroupStats("—"),)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, width - 16 * mm, height - 18 * mm
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, width - 16 * mm, height - 18 * mm  # type: ignore[assignment]  # stubs say int; reportlab takes points
     chart.data = [[g.tickets for g in hours], [g.served for g in hours]]
     chart.categoryAxis.categoryNames = [f"{g.key}时" for g in hours]
     chart.categoryAxis.labels.fontName = REGULAR

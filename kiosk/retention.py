@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
@@ -61,7 +61,7 @@ def cutoff_for(now: dt.datetime, days: int) -> dt.datetime:
     return now - dt.timedelta(days=days)
 
 
-def _old_sessions(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+def _old_sessions(cutoff: dt.datetime) -> Select[Any]:
     return select(PfSession.session_id).where(PfSession.starts_at < cutoff)
 
 
@@ -70,16 +70,16 @@ def _face_blobs(s: Session, cutoff: dt.datetime) -> list[Blob]:
     return list(s.scalars(select(Blob).where(Blob.sha256.in_(faces), Blob.created_at < cutoff).order_by(Blob.created_at)))
 
 
-def _rep_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+def _rep_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
     regs = select(PfRegistration.registration_id).where(PfRegistration.session_id.in_(_old_sessions(cutoff)))
     return and_(PfRepresentative.registration_id.in_(regs), PfRepresentative.id_enc != b"")
 
 
-def _reg_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+def _reg_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
     return and_(PfRegistration.session_id.in_(_old_sessions(cutoff)), PfRegistration.bidder_code_enc.is_not(None))
 
 
-def _blacklist_filter(cutoff: dt.datetime):  # type: ignore[no-untyped-def]
+def _blacklist_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
     last_day = beijing(cutoff).date().isoformat()
     return and_(PfBlacklist.body_code_enc.is_not(None), PfBlacklist.valid_until.is_not(None),
                 PfBlacklist.valid_until < last_day)

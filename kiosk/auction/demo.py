@@ -65,7 +65,7 @@ def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> d
 
 #: the demo's land lot with a price cap and 竞配建 after it (demo data, held locally: the sandbox
 #: platform's seed does not send it). Guide price 14,976 万元; cap = +25 % = 18,720 万元.
-STAGE_LOT = {"lot_code": "TD-DEMO-07", "title": "回民区公主府片区地块（住宅用地，26,480.0㎡，限地价+竞配建）",
+STAGE_LOT: dict[str, Any] = {"lot_code": "TD-DEMO-07", "title": "回民区公主府片区地块（住宅用地，26,480.0㎡，限地价+竞配建）",
              "start_price": "15600.00", "increment": "200.00", "price_unit": "1", "deposit": "3000.00",
              "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None}
 STAGE_BIDDERS = (("内蒙古北疆置业有限公司", "91150100MA0STAGE01"), ("呼和浩特城发房地产开发有限公司", "91150100MA0STAGE02"),

@@ -751,7 +751,7 @@ class AuctionService:
 
     def _stage_statement(self, p: PfLot, row: AuctionLot) -> str:
         """What the auctioneer announces at opening about the stage after the cap."""
-        cap = format_money(p.cap_price, p.price_unit or "0")
+        cap = format_money(p.cap_price, p.price_unit or "0")  # type: ignore[arg-type]  # a stage needs a cap (stage_params)
         params = json.loads(row.stage_params or "{}")
         if row.stage == "area":
             return (f"达到最高限价 {cap} 后，转为竞报配建面积：起始 {stage_value_text(params['start'], 'm2')}，"
@@ -1097,7 +1097,7 @@ class AuctionService:
                 if paddle in capped:
                     return "already_capped", value
                 if value != cap:
-                    return "above_cap" if value > cap else "below_minimum", value  # type: ignore[operator]
+                    return "above_cap" if value > cap else "below_minimum", value  # type: ignore[operator]  # paddles are capped only under a cap
                 return None, value
             if row.stage == "average" and row.stage_phase:
                 return "sealed_entry", value
@@ -1115,8 +1115,8 @@ class AuctionService:
         if value != nxt and not row.jump_bids:
             return "jump_bid", value
         if row.on_grid:
-            base = _dec(row.current_price) if row.current_price is not None else parse_money(p.start_price)
-            if (value - base) % parse_money(row.increment) != 0:  # type: ignore[operator]
+            base = parse_money(row.current_price) if row.current_price is not None else parse_money(p.start_price)
+            if (value - base) % parse_money(row.increment) != 0:
                 return "off_grid", value
         return None, value
 
@@ -1177,7 +1177,7 @@ class AuctionService:
             return None
         regs = self._regs_for_lot(s, rids, lot_code)
         ok = [r for r in regs if r.deposit_status in DEPOSIT_OK]
-        return (ok or regs or [None])[0]
+        return ok[0] if ok else regs[0] if regs else None
 
     def _buyer_code(self, reg: PfRegistration) -> str:
         """USCC as it is; a natural person only as the platform's person_id_hmac (never the ID number)."""
@@ -1361,8 +1361,8 @@ def replay(entries: list[Any], session_id: str, lot_code: str, cap_price: str | 
             if pl["accepted"] and st.stage == "average":
                 st.sealed[pl["paddle_no"]] = pl["value"]
             elif pl["accepted"]:
-                v = Decimal(pl["value"])
-                if st.stage == "self_hold" and v == SELF_HOLD_MAX and st.stage_value is not None \
+                stage_bid = Decimal(pl["value"])
+                if st.stage == "self_hold" and stage_bid == SELF_HOLD_MAX and st.stage_value is not None \
                         and Decimal(st.stage_value) == SELF_HOLD_MAX:
                     st.stage_paddles.append(pl["paddle_no"])
                 else:

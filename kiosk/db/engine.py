@@ -47,7 +47,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn, _record) -> None:
         # Take transaction control from pysqlite so that we can say BEGIN IMMEDIATE ourselves.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -59,7 +59,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn) -> None:
         if conn.get_execution_options().get("hall_read_only"):
             conn.exec_driver_sql("BEGIN")
         else:

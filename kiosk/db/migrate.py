@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine) -> AlembicConfig:
-    """An Alembic config bound to ``engine`` (no alembic.ini needed)."""
+def alembic_config(engine: Engine | None) -> AlembicConfig:
+    """An Alembic config bound to ``engine`` (no alembic.ini needed; None: only to read the scripts)."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -43,6 +43,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str:
     """The newest revision the code knows."""
-    head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()
     assert head is not None
     return head

@@ -316,8 +316,8 @@ class OpeningService:
             select(PfRegistration).where(PfRegistration.session_id == ps.session_id, PfRegistration.bid_submitted_at.is_not(None))
             .order_by(PfRegistration.bid_submitted_at, PfRegistration.registration_id)
         ).all()
-        on_time = [r for r in regs if r.bid_submitted_at <= ps.starts_at]
-        late = [r for r in regs if r.bid_submitted_at > ps.starts_at]
+        on_time = [r for r in regs if r.bid_submitted_at is not None and r.bid_submitted_at <= ps.starts_at]
+        late = [r for r in regs if r.bid_submitted_at is not None and r.bid_submitted_at > ps.starts_at]
         return on_time, late
 
     def _view(self, s: Session, session_id: str, st: OpeningState | None = None) -> OpeningView:

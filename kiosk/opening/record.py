@@ -9,6 +9,7 @@ answers given on the spot. Bidder confirmations. Signature block: host, recorder
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -26,7 +27,7 @@ ATTEND_ZH = {"present": "到场", "absent": "未到场"}
 CONF_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "视同认可", "": "—"}
 
 
-def _t(when) -> str:  # type: ignore[no-untyped-def]
+def _t(when: dt.datetime | None) -> str:
     return beijing(when).strftime("%Y-%m-%d %H:%M:%S") if when else "—"
 
 
@@ -62,8 +63,8 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
     story.append(grid_table(rows, [w * mm for w in widths]))
     story.append(Paragraph("备注：排除及未解密情况", st.heading))
     notes: list[str] = []
-    for b in v.late:
-        notes.append(f"{b['name']}：{b.get('reason', '逾期送达，不予受理')}")
+    for late in v.late:
+        notes.append(f"{late['name']}：{late.get('reason', '逾期送达，不予受理')}")
     for b in v.bidders:
         if b.attendance == "absent":
             notes.append(f"{b.name}：未签到（{b.absent_reason or '未记录原因'}）")

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.hall import Hall
+from kiosk.hall import Hall, SessionInfo
 from kiosk.recordings import catalogue as cat
 from kiosk.recordings.catalogue import ExportResult, HoldInfo, MarkerInfo, ReasonRequired, SegmentInfo
 from kiosk.recordings.follow import Action, classify, label_for
@@ -104,8 +104,8 @@ class Recordings:
         ]
         return sorted(out, key=lambda r: r.started_at, reverse=True)
 
-    def _sessions_around(self, day: dt.date, room_code: str):  # type: ignore[no-untyped-def]
-        out = []
+    def _sessions_around(self, day: dt.date, room_code: str) -> list[SessionInfo]:
+        out: list[SessionInfo] = []
         for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
             out.extend(self.hall.sessions_on(d, room_code=room_code))
         return out
