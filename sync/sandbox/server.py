@@ -6,8 +6,9 @@ every record link by link and validates payloads (§3–4), takes files (§5) an
 (§6). It runs in-process on a thread for tests (port 0) or as ``hall-kiosk platform-sandbox``.
 
 Faults can be set at start and at runtime through ``POST /_sandbox/faults`` (not part of the
-contract, unsigned, for tests and training): a rate of 5xx answers, latency, answers lost
-after the commit, 429 storms with ``Retry-After``, cursor expiry, and a platform clock offset.
+contract, unsigned, for tests and training): a rate of 5xx answers, a rate of 429 answers,
+latency, answers lost after the commit, 429 storms with ``Retry-After``, cursor expiry, and a
+platform clock offset; ``fault_routes`` limits the per-request faults to some requests.
 Other admin endpoints: ``GET /_sandbox/records?journal_id=``, ``GET /_sandbox/stats``,
 ``POST /_sandbox/feeds`` (append an upsert or delete), ``POST /_sandbox/journals``.
 """
@@ -56,7 +57,11 @@ class Faults:
     latency_s: float = 0.0  #: delay before handling each contract request
     lost_rate: float = 0.0  #: share of POST/PUT whose answer is dropped *after* the commit
     throttle_s: float = 0.0  #: a 429 storm: every request answered 429 for this long (from when set)
+    throttle_rate: float = 0.0  #: share of contract requests answered 429 (with Retry-After) before any work
     retry_after: int = 1  #: the Retry-After of 429 answers
+    #: when set, the faults above apply only to requests whose "METHOD /path" (below the base path,
+    #: e.g. "PUT /blobs/<sha256>") starts with one of these; None: to every contract request
+    fault_routes: list[str] | None = None
     expire_cursor_after: int | None = None  #: the (N+1)th feed request with a cursor expires all cursors
     clock_offset_s: float = 0.0  #: the platform's clock runs this far ahead of the machine's
     decrypt_step_s: float = 0.2  #: one bid decrypted every this many seconds after decrypt starts
@@ -189,14 +194,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         rel = path[len(sandbox.prefix):]
         self._route = f"{method} {_template(rel)}"
+        self._target = f"{method} {rel}"
         sandbox.count(self._route)
         faults = sandbox.faults
-        if faults.throttle_until > time.monotonic():
+        faulted = sandbox.faulted(self._target)
+        if faulted and (faults.throttle_until > time.monotonic()
+                        or (faults.throttle_rate and sandbox.rng.random() < faults.throttle_rate)):
             self._problem(429, "rate-limited", "too many requests", {"Retry-After": str(faults.retry_after)})
             return
-        if faults.latency_s:
+        if faulted and faults.latency_s:
             time.sleep(faults.latency_s)
-        if faults.error_rate and sandbox.rng.random() < faults.error_rate:
+        if faulted and faults.error_rate and sandbox.rng.random() < faults.error_rate:
             status = sandbox.rng.choice((500, 502, 504))
             self._problem(status, "server-error", "the platform failed (injected fault)")
             return
@@ -236,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._feed(segs[1], query)
         elif method == "POST" and len(segs) == 3 and segs[0] == "sessions" and segs[2] == "decrypt":
             store.start_decrypt(segs[1], sandbox.now())
-            sandbox.maybe_drop()
+            sandbox.maybe_drop(self._target)
             self._json(202, {"session_id": segs[1], "status": "decrypting"})
         elif method == "POST" and segs == ["records"]:
             self._records(body, journal_id)
@@ -254,7 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if len(body) > MAX_BLOB_BYTES:
                     raise StoreError(413, "too-large", "files are at most 64 MiB")
                 created = store.put_blob(sha, body)
-                sandbox.maybe_drop()
+                sandbox.maybe_drop(self._target)
                 self._json(201 if created else 200, {"sha256": sha, "size": len(body)})
         else:
             raise StoreError(404, "not-found", f"no endpoint {method} {rel}")
@@ -288,7 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(records) > min(MAX_BATCH, sandbox.faults.max_batch or MAX_BATCH):
             raise StoreError(413, "too-many", "a batch is at most 500 records")
         verdicts, expected = sandbox.store.accept_records(journal_id, records)
-        sandbox.maybe_drop()
+        sandbox.maybe_drop(self._target)
         self._json(200, {"results": [v.to_json() for v in verdicts], "next_expected_seq": expected})
 
     # --- admin ------------------------------------------------------------------------------
@@ -493,9 +501,14 @@ class SandboxServer:
                 self.rng.seed(changes["seed"])
             return self.faults
 
-    def maybe_drop(self) -> None:
+    def faulted(self, target: str) -> bool:
+        """Whether the per-request faults apply to ``target`` ("METHOD /path", see ``fault_routes``)."""
+        routes = self.faults.fault_routes
+        return routes is None or any(target.startswith(r) for r in routes)
+
+    def maybe_drop(self, target: str) -> None:
         """After a commit: drop the answer with probability ``lost_rate``."""
-        if self.faults.lost_rate and self.rng.random() < self.faults.lost_rate:
+        if self.faults.lost_rate and self.faulted(target) and self.rng.random() < self.faults.lost_rate:
             raise _Drop()
 
     def maybe_expire_cursors(self) -> None:
