@@ -72,6 +72,26 @@ class Backoff:
         return self.rng.uniform(0.0, min(self.cap_s, self.base_s * (2 ** max(0, attempt - 1))))
 
 
+def retryable(exc: PlatformError) -> bool:
+    """Whether docs/platform-api.md §6 says to send the same request again later.
+
+    429/503, other 5xx, timeouts and resets are; so is a ``401 clock-skew`` that the client's own
+    correction did not cure. Everything else is not (a bug, a refusal, or a problem of one item).
+    """
+    return exc.transient or (isinstance(exc, AuthError) and exc.code == "clock-skew")
+
+
+def retry_wait(exc: PlatformError, failures: int, backoff: Backoff) -> float:
+    """How long to wait after the ``failures``-th failure in a row (docs/platform-api.md §6).
+
+    A ``429``/``503`` with ``Retry-After``: exactly that long (the contract's "at least"); anything
+    else: the capped exponential backoff with full jitter.
+    """
+    if isinstance(exc, Throttled) and exc.retry_after is not None:
+        return max(exc.retry_after, 0.0)
+    return backoff.delay(failures)
+
+
 class Outcome(enum.StrEnum):
     """What one push step came to."""
 
@@ -121,6 +141,7 @@ class Pusher:
         max_bytes: batch body limit (≤ 4 MiB).
         backoff: the retry policy for transient failures (inject a fast one in tests).
         sleep: how to wait between retries (``stop.wait`` in the worker).
+        clock: monotonic seconds, for ``give_up_after_s`` (inject with ``sleep`` in tests).
     """
 
     def __init__(
@@ -133,10 +154,12 @@ class Pusher:
         max_bytes: int = MAX_BYTES,
         backoff: Backoff | None = None,
         sleep: Callable[[float], Any] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.client = client
         self.journal_id = journal_id
+        self.clock = clock
         self.max_records = min(max_records, MAX_RECORDS)
         self.max_bytes = min(max_bytes, MAX_BYTES)
         self.backoff = backoff or Backoff()
@@ -201,12 +224,7 @@ class Pusher:
         if isinstance(exc, AuthError) and exc.code != "clock-skew":
             return self._alarm(f"platform refused our signature ({exc.code}): {exc.detail}", last)
         self._failures += 1
-        if isinstance(exc, Throttled):
-            wait = max(exc.retry_after or 0.0, 0.0)
-            if exc.retry_after is None:
-                wait = self.backoff.delay(self._failures)
-        else:
-            wait = self.backoff.delay(self._failures)
+        wait = retry_wait(exc, self._failures, self.backoff)
         self._note_error(message)
         return PushStep(Outcome.RETRY, wait_s=wait, error=message, last_delivered_seq=last)
 
@@ -286,7 +304,7 @@ class Pusher:
             The last step: ``CAUGHT_UP`` when everything is delivered; ``ALARM``; or ``RETRY``
             when it gave up or was stopped.
         """
-        started = time.monotonic()
+        started = self.clock()
         failures = 0
         delivered = 0
         while True:
@@ -298,7 +316,7 @@ class Pusher:
                 failures = 0
             else:
                 failures += 1
-                elapsed = time.monotonic() - started
+                elapsed = self.clock() - started
                 if (max_failures is not None and failures >= max_failures) or (
                     give_up_after_s is not None and elapsed + step.wait_s > give_up_after_s
                 ):
