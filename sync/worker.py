@@ -2,7 +2,9 @@
 
 :meth:`SyncWorker.run` pulls the feeds periodically, pushes the journal continuously (waking
 early when :meth:`SyncWorker.wake` is called after an append), uploads files, and backs off on
-failures as ``sync.push`` decides. It never starts threads itself. :meth:`SyncWorker.status`
+failures as ``sync.push`` decides — for files too: a file run stops at the first wait the policy
+asks for (``Retry-After``, backoff) and the loop comes back to the files only when it is over,
+pushing records meanwhile. It never starts threads itself. :meth:`SyncWorker.status`
 is thread-safe and cheap (a snapshot refreshed by the loop), for the status bar.
 """
 
@@ -58,7 +60,7 @@ class SyncWorker:
         journal_id: the journal pushed.
         pull_interval_s: seconds between feed pulls.
         idle_s: how long to wait when caught up before looking again (``wake`` cuts it short).
-        blob_interval_s: seconds between file reconciliations.
+        blob_interval_s: seconds between file reconciliations (after a failure: the policy's wait).
         alarm_poll_s: while the alarm is raised, how often to look whether it was cleared.
         backoff: retry policy for transient failures.
     """
@@ -85,7 +87,8 @@ class SyncWorker:
         self.alarm_poll_s = alarm_poll_s
         self.pusher = Pusher(engine, client, journal_id, backoff=backoff)
         self.puller = Puller(engine, client, vault, retries=1, backoff=backoff)  # the loop retries later
-        self.blobs = BlobUploader(engine, client, vault)
+        self.blobs = BlobUploader(engine, client, vault, backoff=backoff)
+        self._blobs_wait_s: float | None = None  # what the last file run asked to wait, if it stopped early
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._online = False
@@ -156,10 +159,12 @@ class SyncWorker:
             # caught up
             self._set(online=True, error=None)
             if time.monotonic() >= next_blobs:
-                if self.sync_blobs():
-                    next_blobs = time.monotonic() + self.blob_interval_s
+                done = self.sync_blobs()
+                wait = self._blobs_wait_s
+                next_blobs = time.monotonic() + (wait if not done and wait is not None else self.blob_interval_s)
             self._refresh_quietly()
-            self._idle(stop, min(self.idle_s, max(0.0, next_pull - time.monotonic())))
+            now = time.monotonic()
+            self._idle(stop, min(self.idle_s, max(0.0, next_pull - now), max(0.0, next_blobs - now)))
 
     def pull_once(self) -> bool:
         """Pull every feed now; True when all caught up."""
@@ -174,14 +179,24 @@ class SyncWorker:
         return report.ok
 
     def sync_blobs(self) -> bool:
-        """Upload pending files and reconcile with the platform; True when it went through."""
+        """Reconcile with the platform and upload pending files, without waiting.
+
+        A transient failure does not stop the run: the other files go first, until the retry
+        policy asks for a wait; then the run ends and the loop comes back once the wait is over
+        (and goes on with the pending files, without asking the platform again what it misses).
+        True when the run went through (files that cannot be read stay for the next run).
+        """
+        resuming, self._blobs_wait_s = self._blobs_wait_s is not None, None
         try:
-            self.blobs.reconcile()
+            report = self.blobs.upload_pending(wait=False) if resuming else self.blobs.reconcile(wait=False)
         except PlatformError as exc:
             log.warning("file upload interrupted: %s", exc)
             return False
         except Exception:  # noqa: BLE001
             log.exception("file upload failed")
+            return False
+        if report.wait_s is not None:
+            self._blobs_wait_s = report.wait_s
             return False
         return True
 

@@ -2,7 +2,8 @@
 
 * ``sync pull`` — pull every feed once; exit 0 when all are caught up.
 * ``sync push`` — push the journal (and files) until caught up; exit 0 only then,
-  3 when the alarm is raised, 4 when it gave up (``--give-up-after``).
+  3 when the alarm is raised, 4 when it gave up (``--give-up-after``; files are retried as
+  records are, and the message says how many are still missing).
 * ``sync run [--once]`` — the sync loop in the foreground (``--once``: pull, push, files, exit).
 * ``sync status [--json]`` — backlog, last delivered seq, dead letters, alarm, feed ages.
 * ``sync clear-alarm`` — an administrator has looked at the alarm; pushing may go on.
@@ -21,7 +22,8 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,12 +189,18 @@ def cmd_pull(args: argparse.Namespace) -> int:
         hall.engine.dispose()
 
 
-def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: threading.Event | None) -> int:
+def _still_missing(n: int) -> str:
+    return f"仍有 {n} 个文件未上传 {n} file(s) still missing"
+
+
+def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: threading.Event | None, *,
+          sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic) -> int:
     from sync.blobs import BlobUploader
     from sync.errors import PlatformError
     from sync.push import Outcome, Pusher
 
-    step = Pusher(hall.engine, client, hall.journal_id).push_until_caught_up(stop, give_up_after_s=give_up_after)
+    pusher = Pusher(hall.engine, client, hall.journal_id, sleep=sleep, clock=clock)
+    step = pusher.push_until_caught_up(stop, give_up_after_s=give_up_after)
     if step.outcome is Outcome.ALARM:
         _err(f"推送已停止 push stopped (alarm): {step.error}")
         return EXIT_ALARM
@@ -201,24 +209,31 @@ def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: thre
         return EXIT_GAVE_UP
     print(f"journal delivered up to seq {step.last_delivered_seq} ({step.delivered} now)")
     if blobs:
+        uploader = BlobUploader(hall.engine, client, hall.vault, sleep=sleep, clock=clock)
         try:
-            report = BlobUploader(hall.engine, client, hall.vault).reconcile()
+            report = uploader.reconcile(stop, give_up_after_s=give_up_after)
         except PlatformError as exc:
-            _err(f"文件上传未完成 file upload incomplete: {exc}")
+            _err(f"文件上传未完成 file upload incomplete: {exc}; {_still_missing(uploader.count_pending())}")
             return EXIT_GAVE_UP
         print(f"files: {report.uploaded} uploaded, {report.present} already there")
         if report.failed or report.missing_here:
             _err(f"files not uploadable: {len(report.failed)}; wanted but absent here: {len(report.missing_here)}")
+        if report.gave_up or report.retrying:
+            _err(f"文件上传未完成 file upload incomplete: {_still_missing(report.still_missing)} "
+                 f"(last error: {report.error})")
+            return EXIT_GAVE_UP
+        if report.failed or report.missing_here:
             return EXIT_FAILED
     return EXIT_OK
 
 
-def cmd_push(args: argparse.Namespace) -> int:
-    """``sync push``."""
+def cmd_push(args: argparse.Namespace, *, sleep: Callable[[float], Any] = time.sleep,
+             clock: Callable[[], float] = time.monotonic) -> int:
+    """``sync push`` (``sleep`` and ``clock`` time the retries; tests inject fast ones)."""
     hall = open_hall(args)
     try:
         with platform_client(hall) as client:
-            return _push(hall, client, args.give_up_after, not args.no_blobs, None)
+            return _push(hall, client, args.give_up_after, not args.no_blobs, None, sleep=sleep, clock=clock)
     finally:
         hall.engine.dispose()
 
