@@ -212,8 +212,20 @@ def build_terminal(
 
 
 def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscreen: bool = False, lang: str | None = None) -> int:
-    """``hall-kiosk run``: the role's window, or the launcher without a role."""
+    """``hall-kiosk run``: the role's window, or the launcher without a role.
+
+    Fails before Qt starts, with its own lines and exit code (:mod:`hallkiosk.failures`), where
+    there is no display (unless ``QT_QPA_PLATFORM`` names a platform, e.g. ``eglfs`` on a kiosk
+    without X), the data dir cannot be written or the database does not answer.
+    """
+    from hallkiosk.demo import has_display
+    from hallkiosk.failures import check_database, ensure_writable_dir, no_display_failure
+
+    if not os.environ.get("QT_QPA_PLATFORM") and not has_display():
+        raise no_display_failure()
+    ensure_writable_dir(cfg.data_dir)
     setup_logging(cfg.data_dir)
+    check_database(cfg.database_url)
     app = ensure_qapp()
     if role is None:
         from hallkiosk.launcher import Launcher

@@ -15,15 +15,25 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from hallkiosk.failures import (
+    EXIT_INTERNAL,
+    EXIT_PORT,
+    Failure,
+    check_database,
+    damaged_failure,
+    ensure_writable_dir,
+    explain,
+)
 from hallkiosk.logs import setup_logging
 from kiosk.config import ROLES, Config, load_config
 from kiosk.db.models import PfSession, Room
@@ -94,11 +104,57 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], what: str, timeout: flo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"demo {what} exited at start (code {proc.returncode})")
+            raise _ExitedAtStart(proc.returncode)
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return
         time.sleep(0.1)
     raise RuntimeError(f"demo {what} did not listen on port {port} within {timeout:.0f} s")
+
+
+def _die_with_parent() -> None:
+    """In a demo service's child process: end it (SIGTERM) when the demo dies, even by SIGKILL.
+
+    Without this, a demo killed hard leaves its sandbox and simulators running on their ports.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+
+
+class _ExitedAtStart(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(f"exited at start (code {code})")
+        self.code = code
+
+
+def _start_on_free_port(args: Callable[[int], list[str]], what: str, procs: list[subprocess.Popen[bytes]]) -> int:
+    """Start a demo service on a free port; another port if the one picked was taken meanwhile.
+
+    The child says why it stopped on the terminal itself (``hall-kiosk`` prints plain lines).
+
+    Raises:
+        Failure: it would not start; the child's own exit code when it is one of
+            :mod:`hallkiosk.failures`' causes.
+    """
+    code = EXIT_INTERNAL
+    for _ in range(3):
+        port = _free_port()
+        procs.append(subprocess.Popen(args(port), stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent))
+        try:
+            _wait_port(port, procs[-1], what)
+            return port
+        except _ExitedAtStart as exc:
+            code = exc.code
+            if code != EXIT_PORT:  # only a port taken between picking and binding is worth another try
+                break
+    raise Failure(
+        code if 10 <= code < 20 else EXIT_INTERNAL,
+        f"演示的{what}没有启动（退出码 {code}），原因见上方。",
+        f"the demo's {what} did not start (exit code {code}): the lines above say why.",
+    )
 
 
 @contextlib.contextmanager
@@ -114,22 +170,20 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
     hk = [sys.executable, "-m", "hallkiosk"]
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        port = _free_port()
         secret = data / "journal.secret"
-        procs.append(subprocess.Popen(
-            [*hk, "platform-sandbox", "--port", str(port), "--seed", "demo", "--data-dir", str(data / "platform"),
-             "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret)],
-            stdout=subprocess.DEVNULL,
-        ))
-        _wait_port(port, procs[-1], "platform")
+        port = _start_on_free_port(
+            lambda port: [*hk, "platform-sandbox", "--port", str(port), "--seed", "demo", "--data-dir", str(data / "platform"),
+                          "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret)],
+            "沙箱平台 sandbox platform", procs,
+        )
         urls = {"platform": f"http://127.0.0.1:{port}/hall-api/v1"}
         for key, kind in SIMULATORS:
-            p = _free_port()
-            args = [*hk, "devices", "simulate", kind, "--listen", f"socket://127.0.0.1:{p}"]
-            if kind == "printer":
-                args += ["--preview-dir", str(out / "printed")]
-            procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL))
-            _wait_port(p, procs[-1], f"{kind} simulator")
+            extra = ["--preview-dir", str(out / "printed")] if kind == "printer" else []
+
+            def simulator(p: int, kind: str = kind, extra: list[str] = extra) -> list[str]:
+                return [*hk, "devices", "simulate", kind, "--listen", f"socket://127.0.0.1:{p}", *extra]
+
+            p = _start_on_free_port(simulator, f"{kind} 模拟器 simulator", procs)
             urls[key] = f"socket://127.0.0.1:{p}"
         toml = data / "demo.toml"
         toml.write_text(
@@ -153,14 +207,112 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
 
 
 def has_display() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
+    """Whether a window can be shown: not offscreen and, on Linux, an X or Wayland display that answers.
+
+    A ``DISPLAY`` left over from a closed session (no X server behind it) counts as none: Qt would
+    abort at start instead of showing anything.
+    """
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return False
+    if not sys.platform.startswith("linux"):
+        return True
+    wayland = os.environ.get("WAYLAND_DISPLAY", "")
+    if wayland:
+        runtime = Path(os.environ.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"))
+        if (Path(wayland) if wayland.startswith("/") else runtime / wayland).exists():
+            return True
+    return _x_display_answers(os.environ.get("DISPLAY", ""))
+
+
+def _x_display_answers(display: str) -> bool:
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not display or not number.isdigit():
+        return False
+    if host in ("", "unix"):
+        return Path(f"/tmp/.X11-unix/X{number}").exists()
+    try:
+        socket.create_connection((host, 6000 + int(number)), timeout=1.0).close()
+        return True
+    except OSError:
+        return False
+
+
+#: written into an empty data dir when the demo starts there, and once its hall is seeded: a dir
+#: with the first and not the second was left by a run stopped before seeding, and is started afresh
+DEMO_STARTED, DEMO_SEEDED = "demo.started", "demo.seeded"
+
+
+def prepare_demo_dir(data: Path) -> bool:
+    """Make ``data`` ready for a demo run; True when an interrupted run's leftovers were cleared.
+
+    Only a dir the demo began in empty (it holds ``demo.started``) is ever cleared, and its logs
+    are kept; a dir with other contents and no marker (an older demo, or a real hall's) is used as
+    it is.
+
+    Raises:
+        Failure: the leftovers could not be removed (the lines say what to delete).
+    """
+    if (data / DEMO_SEEDED).exists():
+        return False
+    if (data / DEMO_STARTED).exists():
+        try:
+            for entry in data.iterdir():
+                if entry.name == "logs":
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            (data / DEMO_STARTED).touch()
+        except OSError as exc:
+            raise damaged_failure(data, f"an interrupted demo's files: {exc.strerror or exc}", delete=data) from exc
+        return True
+    if not any(entry.name != "logs" for entry in data.iterdir()):
+        (data / DEMO_STARTED).touch()
+    return False
+
+
+def _say_speech_notes(cfg: Config) -> None:
+    """Print once what this machine lacks for the hall's announcements (espeak-ng, a player).
+
+    The log file gets the same line as a warning; the engines made later log it at debug only,
+    so the terminal says it once.
+    """
+    from devices.speech import claim_notice, speech_notes
+
+    for note in speech_notes(cfg.queue.speech_engine):
+        if claim_notice(note):
+            print(f"注意 note: {note}", flush=True)
+            log.warning("%s", note, extra={"console": False})
 
 
 def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
-    """``hall-kiosk demo``: seed, then the launcher (with a display) or the headless tour."""
+    """``hall-kiosk demo``: seed, then the launcher (with a display) or the headless tour.
+
+    What a newcomer can get wrong fails before anything starts, each with its own lines and exit
+    code (:mod:`hallkiosk.failures`): a data dir or ``--out`` that cannot be written, a database
+    that does not answer. A data dir left by a run stopped before seeding is cleared and seeded
+    again; one that cannot be seeded names itself for deletion.
+    """
+    ensure_writable_dir(cfg.data_dir)
+    ensure_writable_dir(Path(out), option="--out")
     setup_logging(cfg.data_dir)
+    check_database(cfg.database_url)
+    if prepare_demo_dir(cfg.data_dir):
+        print(f"上次演示在准备数据时被中断，已清理 {cfg.data_dir} 重新开始。", flush=True)
+        print(f"the last demo run stopped before its hall was seeded: cleared {cfg.data_dir} and starting again.", flush=True)
     with demo_services(cfg, Path(out)) as demo_cfg:
-        counts = seed_demo(demo_cfg)
+        _say_speech_notes(demo_cfg)
+        try:
+            counts = seed_demo(demo_cfg)
+        except Failure:
+            raise
+        except Exception as exc:
+            failure = explain(exc, data_dir=cfg.data_dir, db_url=cfg.database_url)
+            raise (failure or damaged_failure(cfg.data_dir, f"{type(exc).__name__}: {exc}"[:200], delete=cfg.data_dir)) from exc
+        if (cfg.data_dir / DEMO_STARTED).exists():
+            (cfg.data_dir / DEMO_SEEDED).touch()
         log.info("demo seeded: %s", counts)
         if headless or not has_display():
             report = tour(demo_cfg, Path(out))
@@ -219,6 +371,7 @@ def _wait_delivered(hall: Hall, timeout: float = 20.0) -> dict[str, object]:
 
 def tour(cfg: Config, out: Path) -> dict:
     """Screenshot every role (landscape and portrait, Chinese; the kiosk also in English)."""
+    from devices.speech import speech_notes
     from hallkiosk.app import build_terminal, ensure_qapp, grab
 
     ensure_qapp(headless=True)
@@ -266,12 +419,15 @@ def tour(cfg: Config, out: Path) -> dict:
         "screenshots": shots,
         "journal": {**stats, "verified": result.ok, "problem": result.problem},
         "platform": {"url": cfg.platform.url, "journal_id": cfg.platform.journal_id, **delivered},
+        "machine_notes": speech_notes(cfg.queue.speech_engine),
     }
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = [
         "# Hall Kiosk — demo tour", "", f"Generated {report['generated_at']}; data dir `{cfg.data_dir}`.", "",
-        "## Today's sessions", "",
     ]
+    if report["machine_notes"]:
+        lines += ["## This machine", "", *[f"- {note}" for note in report["machine_notes"]], ""]
+    lines += ["## Today's sessions", ""]
     lines += [f"- {s['time']} {s['room']} {s['kind']}: {s['title']}" for s in report["sessions_today"]]
     lines += ["", "## Screenshots", ""] + [f"- `{s['file']}` — {s['role']} {s['screen']} {s.get('lang', '')}" for s in shots]
     lines += ["", "## Journal", "", f"{stats['count']} entries, last seq {stats['last_seq']}, chain {'verified' if result.ok else 'BROKEN: ' + result.problem}."]

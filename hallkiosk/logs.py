@@ -1,4 +1,8 @@
-"""Logging for the app: a rotating file in the data dir and stderr, with ID numbers redacted."""
+"""Logging for the app: a rotating file in the data dir and stderr, with ID numbers redacted.
+
+A record logged with ``extra={"console": False}`` goes to the file only: for a notice the command
+has already printed plainly (the demo's speech notes), so the terminal says it once.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
         sh = logging.StreamHandler()
         sh.setFormatter(logging.Formatter(FORMAT))
         sh.setLevel(logging.WARNING)
+        sh.addFilter(lambda record: getattr(record, "console", True))
         root.addHandler(sh)
     install_log_redaction(root)
     return path

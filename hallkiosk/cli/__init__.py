@@ -4,6 +4,10 @@ Each module in ``COMMAND_MODULES`` has ``register(subparsers, common)``: it adds
 sets ``func`` on each parser. ``common`` is a parent parser with ``--config``, ``--data-dir`` and
 ``--db``, so every sub-command accepts them *after* its name
 (``hall-kiosk journal verify --data-dir DIR``). A command returns its exit code.
+
+A command that fails prints what happened and what to do, never a traceback: ``main`` hands any
+exception to :func:`hallkiosk.failures.report` (one exit code per cause; the traceback goes to the
+data dir's log).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 COMMAND_MODULES = (
     "hallkiosk.cli.core_cmd",  # run, demo, config, db, journal, operator
@@ -63,7 +68,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.parse_args([args.command, "--help"])
             return 2
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # Ctrl-C too: a plain line, not a traceback
+        from hallkiosk.failures import report
+
+        data_dir, db_url = _where(args)
+        return report(exc, data_dir=data_dir, db_url=db_url, address=_listen_address(args))
+
+
+def _listen_address(args: argparse.Namespace) -> str | None:
+    """``host:port`` a command was told to listen on (``--listen socket://…``, ``--host``/``--port``)."""
+    listen = getattr(args, "listen", None)
+    if isinstance(listen, str) and listen.startswith("socket://"):
+        return listen.removeprefix("socket://")
+    port = getattr(args, "port", None)
+    if isinstance(port, int) and port:
+        return f"{getattr(args, 'host', None) or '127.0.0.1'}:{port}"
+    return None
+
+
+def _where(args: argparse.Namespace) -> tuple[Path | None, str | None]:
+    """The data dir and database URL a command used, for the failure report (None when unknown)."""
+    try:
+        from kiosk.config import load_config
+
+        cfg = load_config(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), db_url=getattr(args, "db", None))
+        return cfg.data_dir, cfg.database_url
+    except Exception:  # the configuration itself is what failed: report without a place for the log
+        data_dir = getattr(args, "data_dir", None)
+        return (Path(data_dir) if data_dir else None), getattr(args, "db", None)
 
 
 if __name__ == "__main__":  # pragma: no cover
