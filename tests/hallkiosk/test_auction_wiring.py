@@ -17,11 +17,12 @@ import pytest
 
 from devices.keypads import KeypadSimulator
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
-from hallkiosk.demo import _login, seed_demo
+from hallkiosk.demo import _login
 from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.journal import entries_after
+from tests.helpers.seeded import seeded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cfg(tmp_path: Path) -> Config:
     c = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(c)
+    seeded(c)
     return c
 
 

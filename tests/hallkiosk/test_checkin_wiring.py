@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication
 from devices.idcard.simulator import IdReaderSimulator
 from devices.printer.simulator import PrinterSimulator
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
-from hallkiosk.demo import seed_demo
 from hallkiosk.wiring_checkin import build_face_matcher
 from kiosk.clock import FixedClock
 from kiosk.config import CheckinConfig, Config, load_config
@@ -28,6 +27,8 @@ from kiosk.hall import Hall
 from kiosk.ports import IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
+from tests.helpers.seeded import seeded as seed_hall
+from tests.helpers.seeded import seeded_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,9 +50,7 @@ def wait(cond: Callable[[], bool], timeout: float = 8.0) -> bool:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tpl = tmp_path_factory.mktemp("checkin-seeded")
-    seed_demo(load_config(data_dir=tpl, environ={}))
-    return tpl
+    return seeded_dir(tmp_path_factory.mktemp("checkin-seeded") / "hall")
 
 
 @pytest.fixture
@@ -185,10 +184,8 @@ hall.close()
 """
 
 
-def _attendance_delay(cfg: Config, seeded: Path | None = None) -> float:
+def _attendance_delay(cfg: Config) -> float:
     ensure_qapp()
-    if seeded is None:
-        seed_demo(cfg)
     term = build_terminal(cfg, "host", follow=True, devices=False, sync=False)
     try:
         tab = term.checkin.screens["attendance"]
@@ -221,13 +218,13 @@ def _attendance_delay(cfg: Config, seeded: Path | None = None) -> float:
 
 def test_attendance_live_from_another_process_sqlite(tmp_path: Path, seeded: Path) -> None:
     shutil.copytree(seeded, tmp_path / "hall")
-    delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", environ={}), seeded)
+    delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", environ={}))
     assert delay < 0.25, f"attendance updated {delay * 1000:.0f} ms after the other process committed"
 
 
 @pytest.mark.postgres
 def test_attendance_live_from_another_process_postgres(tmp_path: Path, pg_url: str) -> None:
-    delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", db_url=pg_url, environ={}))
+    delay = _attendance_delay(seed_hall(load_config(data_dir=tmp_path / "hall", db_url=pg_url, environ={})))
     assert delay < 0.25, f"attendance updated {delay * 1000:.0f} ms after the other process committed"
 
 

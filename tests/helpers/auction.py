@@ -11,10 +11,11 @@ import pytest
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from hallkiosk.cli import main
-from hallkiosk.demo import _login, seed_demo
+from hallkiosk.demo import _login
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.hall import Hall
+from tests.helpers.seeded import seeded
 
 
 @contextmanager
@@ -41,7 +42,7 @@ def auction_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch:
     Returns the session id and ``run(*args) → (exit code, stdout)`` for ``hall-kiosk auction …``.
     """
     cfg = load_config(data_dir=tmp_path, environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     monkeypatch.setenv("HALL_KIOSK__AUCTION__CALL_SECONDS", "0")
     hall = Hall.open(cfg)
     try:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -16,7 +13,6 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from hallkiosk.demo import seed_demo
 from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, FaceCapture
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
@@ -29,6 +25,7 @@ from kiosk.ports import IdCard, Qr, Text
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import COMPANIES, PEOPLE, company, demo_day, person, uscc
+from tests.helpers.seeded import seeded
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg-of-a-face\xff\xd9"
 
@@ -39,23 +36,12 @@ def card(i: int, *, valid_until: str = "长期", id_number: str | None = None, c
                   id_number=id_number or p["id_number"], valid_from="2015-01-01", valid_until=valid_until)
 
 
-_TEMPLATE: dict[str, Path] = {}
-
-
 def open_hall(tmp_path: Path, db_url: str | None = None, when: tuple[int, int] = (8, 50)) -> Hall:
     """A hall with the demo day seeded (SQLite: copied from one seeded template per run)."""
     cfg = load_config(data_dir=tmp_path / "hall", db_url=db_url, environ={})
     today = dt.datetime.now(BEIJING).date()
     clock = FixedClock(dt.datetime.combine(today, dt.time(*when), BEIJING))
-    if db_url:
-        seed_demo(cfg)
-    else:
-        if "sqlite" not in _TEMPLATE:
-            tpl = Path(tempfile.mkdtemp(prefix="hk-checkin-tpl-"))
-            seed_demo(load_config(data_dir=tpl, environ={}))
-            _TEMPLATE["sqlite"] = tpl
-            atexit.register(shutil.rmtree, tpl, True)
-        shutil.copytree(_TEMPLATE["sqlite"], cfg.data_dir)
+    seeded(cfg)
     return Hall.open(cfg, clock=clock)
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hallkiosk.demo import seed_demo
 from kiosk.checkin import CheckinService, FaceCapture
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
@@ -21,6 +20,7 @@ from kiosk.journal import entries_after
 from kiosk.ports import IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
+from tests.helpers.seeded import seeded
 
 JPEG = b"\xff\xd8\xff\xe0a-face-photo-for-the-retention-test\xff\xd9"
 
@@ -34,7 +34,7 @@ def _card(i: int) -> IdCard:
 @pytest.fixture
 def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     today = dt.datetime.now(BEIJING).date()
     h = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
     yield h
@@ -131,7 +131,7 @@ def test_purge_on_postgres_two_terminals(tmp_path: Path, pg_url: str) -> None:
     import threading
 
     cfg = load_config(data_dir=tmp_path / "a", db_url=pg_url, environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     halls = [Hall.open(cfg), Hall.open(load_config(data_dir=tmp_path / "b", db_url=pg_url, environ={}))]
     try:
         later = halls[0].clock.now() + dt.timedelta(days=cfg.security.pii_retention_days + 30)

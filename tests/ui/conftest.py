@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
-from hallkiosk.demo import seed_demo
 from kiosk.config import Config, load_config
+from tests.helpers.seeded import seeded
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def demo_cfg(tmp_path: Path) -> Config:
     # Boards speak through the fake engine: a test machine has no audio player (the real engine
     # rightly warns about that, and warnings fail tests).
     cfg = load_config(data_dir=tmp_path / "hall", environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"})
-    seed_demo(cfg)
+    seeded(cfg)
     return cfg
 
 

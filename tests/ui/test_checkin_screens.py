@@ -14,7 +14,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
-from hallkiosk.demo import seed_demo
 from kiosk.checkin import FaceCapture
 from kiosk.clock import FixedClock
 from kiosk.config import Config, load_config
@@ -23,6 +22,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
 from tests.helpers.screens import clipped_texts
+from tests.helpers.seeded import seeded_dir
 from ui.checkin.ports import FaceUpdate
 
 SIZES = ((1920, 1080), (1080, 1920))
@@ -35,9 +35,7 @@ def card(i: int, valid_until: str = "长期") -> IdCard:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tpl = tmp_path_factory.mktemp("checkin-seeded")
-    seed_demo(load_config(data_dir=tpl, environ={}))
-    return tpl
+    return seeded_dir(tmp_path_factory.mktemp("checkin-seeded") / "hall")
 
 
 @pytest.fixture

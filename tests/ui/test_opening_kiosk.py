@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from hallkiosk.app import build_terminal, ensure_qapp, grab
-from hallkiosk.demo import seed_demo
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent
 from tests.helpers.screens import clipped_texts
+from tests.helpers.seeded import seeded
 from tests.kiosk.test_opening import publish_results
 from tests.ui.test_opening_screens import DAY, REGS2, S2, START2, card_of, checkin, click
 
@@ -31,7 +31,7 @@ def room(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A host console with its big screen (following the journal) and a kiosk, two halls on one database."""
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"})
-    seed_demo(cfg)
+    seeded(cfg)
     hcfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, room_code="KB-01", terminal_id="HOST-KB01"))
     hall = Hall.open(hcfg, clock=FixedClock(START2 - dt.timedelta(minutes=10)))
     host = build_terminal(hcfg, "host", follow=True, devices=False, sync=False, big_screen=True, hall=hall)

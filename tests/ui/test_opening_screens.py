@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from hallkiosk.app import build_terminal, ensure_qapp, grab
-from hallkiosk.demo import seed_demo
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.feeds import apply_page
@@ -19,6 +18,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day
 from tests.helpers.screens import clipped_texts
+from tests.helpers.seeded import seeded
 from ui.opening.ports import DecryptResult
 
 TODAY = dt.datetime.now(BEIJING).date()
@@ -33,7 +33,7 @@ REGS2 = [r for r in DAY["registrations"] if r["session_id"] == S2]
 def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, room_code="KB-01"))
     hall = Hall.open(cfg, clock=FixedClock(START2 - dt.timedelta(minutes=10)))
     term = build_terminal(cfg, "host", follow=True, devices=False, sync=False, big_screen=True, hall=hall)

@@ -1,0 +1,54 @@
+"""One seeded demo hall per test process, copied into each test's data dir.
+
+``seed_demo`` builds the demo day (rooms, feeds, queue services, five operators whose PINs are
+hashed with scrypt): seconds of work that every UI and wiring test used to repeat. ``seeded(cfg)``
+does it once per process (a pytest-xdist worker is a process) into a template data dir and copies
+the directory (2 ms) into ``cfg.data_dir`` after that. A PostgreSQL configuration is seeded for
+real: each test has its own database.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import shutil
+import tempfile
+from pathlib import Path
+
+from hallkiosk.demo import seed_demo
+from kiosk.config import Config, load_config
+
+_TEMPLATES: dict[tuple[str, str], Path] = {}
+
+
+def _template(cfg: Config) -> Path:
+    """The template for ``cfg``'s journal id and terminal (both are written into the seeded journal)."""
+    key = (cfg.platform.journal_id, cfg.site.terminal_id)
+    if key not in _TEMPLATES:
+        tpl = Path(tempfile.mkdtemp(prefix="hk-seeded-")) / "hall"
+        base = load_config(data_dir=tpl, environ={})
+        seed_demo(dataclasses.replace(
+            base, platform=dataclasses.replace(base.platform, journal_id=key[0]),
+            site=dataclasses.replace(base.site, terminal_id=key[1])))
+        atexit.register(shutil.rmtree, tpl.parent, True)
+        _TEMPLATES[key] = tpl
+    return _TEMPLATES[key]
+
+
+def seeded(cfg: Config) -> Config:
+    """Seed ``cfg``'s hall as ``seed_demo`` would (copied from the per-process template on SQLite)."""
+    if cfg.database.url:  # PostgreSQL, or a SQLite file outside the data dir
+        seed_demo(cfg)
+        return cfg
+    dest = Path(cfg.data_dir)
+    if dest.exists() and any(dest.iterdir()):
+        seed_demo(cfg)  # a data dir with content of its own: seed into it, as the demo does
+        return cfg
+    shutil.copytree(_template(cfg), dest, dirs_exist_ok=True)
+    return cfg
+
+
+def seeded_dir(dest: Path) -> Path:
+    """A seeded data dir at ``dest`` (for tests that build their own configuration from it)."""
+    seeded(load_config(data_dir=dest, environ={}))
+    return dest
