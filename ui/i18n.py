@@ -15,7 +15,7 @@ LANGUAGES = ("zh_CN", "en")
 QM = ASSETS / "i18n" / "hall_kiosk_en.qm"
 
 
-def qm_files() -> list:  # type: ignore[type-arg]
+def qm_files() -> list:
     """Every English catalogue: the shell's, then one per capability UI package (``ui/<cap>/``)."""
     return [QM, *sorted(p for p in (ASSETS / "i18n").glob("*_en.qm") if p != QM)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -74,7 +75,7 @@ class DocumentOutput(QObject):
 
     @Slot(object)
     def _deliver(self, item: object) -> None:
-        job, outcome = item  # type: ignore[misc]
+        job, outcome = cast("tuple[int, PrintOutcome]", item)
         self.busy = max(0, self.busy - 1)
         self._finish(outcome, self._callbacks.pop(job, None))
 

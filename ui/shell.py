@@ -7,6 +7,8 @@ without input (the kiosk page wipes any personal data from its screens on reset)
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -120,7 +122,7 @@ class StatusBarItems(Retranslatable, QWidget):
         ctx.bridge.deviceStatuses.connect(self.show_devices)
         ctx.bridge.syncStatus.connect(self.show_sync)
         ctx.bridge.journalEntries.connect(self._on_entries)
-        self._last_seq = int(ctx.hall.journal_stats()["last_seq"])  # type: ignore[arg-type]
+        self._last_seq = int(ctx.hall.journal_stats()["last_seq"])
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(1000)
@@ -220,7 +222,8 @@ class RoleWindow(Retranslatable, QMainWindow):
     def __init__(self, ctx: UiContext, page: QWidget, *, show_header: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
-        self.page = page
+        #: the role's page; what it offers differs by role (reset, logout, open_flow, work …), so it is duck-typed
+        self.page: Any = page
         self._allow_close = not ctx.fullscreen
         body = QWidget(objectName="page")
         lay = QVBoxLayout(body)
@@ -236,7 +239,7 @@ class RoleWindow(Retranslatable, QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         if hasattr(page, "operatorChanged"):
             page.operatorChanged.connect(self.header.set_operator)
-            self.header.logoutRequested.connect(page.logout)
+            self.header.logoutRequested.connect(page.logout)  # type: ignore[attr-defined]  # signs in, so signs out
         self.idle: IdleWatcher | None = None
         if hasattr(page, "reset"):
             seconds = ctx.hall.config.kiosk.idle_timeout_seconds if ctx.role == "kiosk" else 600
@@ -245,7 +248,7 @@ class RoleWindow(Retranslatable, QMainWindow):
         self.retranslate()
 
     def _on_idle(self) -> None:
-        self.page.reset()  # type: ignore[attr-defined]
+        self.page.reset()  # the idle watcher runs only for pages with reset()
         if self.idle is not None:
             self.idle.timer.start()
 
@@ -276,12 +279,13 @@ class RoleWindow(Retranslatable, QMainWindow):
         for _ in range(12):  # a changed minimum climbs the widget tree one posted LayoutRequest per pass
             self.resize(width, height)
             QCoreApplication.processEvents()
-            if self.layout() is not None:
-                self.layout().activate()
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
             if self.width() == width and self.height() == height:
                 return
 
-    def _screen_changed(self, rect) -> None:  # type: ignore[no-untyped-def]  # the display was rotated or resized
+    def _screen_changed(self, rect) -> None:  # the display was rotated or resized
         if self.isFullScreen() or self.isMaximized():
             QTimer.singleShot(0, lambda: self.fit_to(rect.width(), rect.height()))
 

@@ -37,7 +37,7 @@ class Retranslatable:
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)  # type: ignore[misc]
+        super().changeEvent(event)  # type: ignore[misc]  # a mixin: the QWidget comes after it in the MRO
 
 
 class PinPad(QWidget):
@@ -235,6 +235,8 @@ def size_by_current_page(stack: QStackedWidget) -> Callable[[], None]:
         current = stack.currentWidget()
         for i in range(stack.count()):
             page = stack.widget(i)
+            if page is None:  # pragma: no cover - i < count()
+                continue
             policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
         stack.updateGeometry()
@@ -310,7 +312,7 @@ class KioskFlow(Retranslatable, QStackedWidget):
         """A page's countdown ran out: by default the flow ends."""
         self.finish()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.currentWidget() is self.pages["card"]:
             self.show_page("card")

@@ -79,7 +79,7 @@ def test_console_area_stage_chosen_at_opening_bids_routed_and_audience_screen_sh
         grab(auctioneer.window, str(tmp_path / f"console-{w}x{h}.png"), (w, h))
         assert auctioneer.window.size().width() == w
         QApplication.processEvents()
-        assert console.scroll.horizontalScrollBar().maximum() == 0  # nothing pushes the console wider than the screen
+        assert console.scroll_area.horizontalScrollBar().maximum() == 0  # nothing pushes the console wider than the screen
 
 
 def test_sealed_one_time_bids_never_on_a_screen_before_the_reveal(auctioneer: Terminal, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.auction import AuctionError, AuctionService, LotView
+from kiosk.auction import AuctionError, AuctionService, LotView, StageBidView
 from kiosk.money import format_money, to_capitals
 from kiosk.timeutil import beijing
 from ui.context import UiContext
@@ -209,7 +209,8 @@ class AuctionBoard(Retranslatable, QWidget):
 
     def _clear(self) -> None:
         while self.grid.count():
-            w = self.grid.takeAt(0).widget()
+            item = self.grid.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()
                 w.setParent(None)
@@ -297,15 +298,14 @@ class AuctionBoard(Retranslatable, QWidget):
         valid = [b for _s, b in sorted([(b.seq, b) for b in v.bids if b.accepted] + [(b.seq, b) for b in v.stage_bids if b.accepted],
                                        key=lambda x: x[0])][-rows:][::-1]
         for r, b in enumerate(valid, start=1):
-            staged = not hasattr(b, "amount")
             self.grid.addWidget(QLabel(f"{beijing(b.at):%H:%M:%S}", objectName="auctionBoardRow"), r, 0)
             self.grid.addWidget(QLabel(b.paddle_no, objectName="auctionBoardRow"), r, 1)
-            if staged:
+            if isinstance(b, StageBidView):
                 shown = self.tr("已密封") if b.value is None else v.stage_text(b.value)
             else:
                 shown = format_money(b.amount, v.price_unit)
             self.grid.addWidget(QLabel(shown, objectName="auctionBoardRow"), r, 2)
-            if staged:
+            if isinstance(b, StageBidView):
                 mark = stage_name(v.stage)
             else:
                 mark = self.tr("已更正") if b.corrected else (self.tr("挂牌报价") if b.source == "listing" else "")
@@ -323,7 +323,7 @@ class AuctionBoard(Retranslatable, QWidget):
         px = int(min(128, 100 * (self.width() - 110) / advance))
         self.price.setStyleSheet(f"font-size: {max(48, px)}px;")
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_price()
 

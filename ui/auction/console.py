@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.auction import STAGES, AuctionError, AuctionService, LotView
+from kiosk.auction import STAGES, AuctionError, AuctionService, LotView, StageBidView
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
 from kiosk.timeutil import beijing
@@ -71,12 +71,12 @@ class AuctionConsole(Retranslatable, QWidget):
         self.setObjectName("auctionConsole")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget(objectName="auctionInner")
-        self.scroll.setWidget(inner)
-        outer.addWidget(self.scroll)
+        self.scroll_area.setWidget(inner)
+        outer.addWidget(self.scroll_area)
         root = QVBoxLayout(inner)
         root.setContentsMargins(16, 12, 16, 12)
         root.setSpacing(10)
@@ -267,8 +267,8 @@ class AuctionConsole(Retranslatable, QWidget):
         self.timer.start(250)
         ctx.bridge.journalEntries.connect(self._on_entries)
         self._fixed = (self.l_session, self.l_lot, self.state, self.jump, self.grid_rule, self.auto)
-        for w in self._fixed:
-            w.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        for fixed in self._fixed:
+            fixed.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.retranslate()
         self.load_sessions()
 
@@ -591,13 +591,13 @@ class AuctionConsole(Retranslatable, QWidget):
             self.body.setColumnStretch(2, 4)
             self.body.setRowStretch(0, 1)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # noqa: N802
         self._arrange(event.size().height() > event.size().width())
         super().resizeEvent(event)
 
     # --- keys and timer ---------------------------------------------------------------------------
 
-    def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if event.type() == event.Type.FocusIn and obj in (self.paddle, self.amount):
             self._target = obj
         return False
@@ -669,7 +669,7 @@ class AuctionConsole(Retranslatable, QWidget):
                 rules.append(self.tr("起始 %1，增幅 %2").replace("%1", v.stage_text(v.stage_start)).replace("%2", v.stage_text(v.stage_step)))
             elif v.stage == "average" and v.state != "pending":
                 rules.append(self.tr("一次报价有效区间 %1 至 %2").replace("%1", format_money(v.cap_price, v.price_unit))
-                             .replace("%2", format_money(v.stage_upper, v.price_unit)))
+                             .replace("%2", format_money(v.stage_upper, v.price_unit)))  # type: ignore[arg-type]  # set for "average"
         if v.listing_top_bid:
             rules.append(self.tr("挂牌最高报价 %1（%2 号）").replace("%1", format_money(v.listing_top_bid, v.price_unit))
                          .replace("%2", v.listing_top_paddle or ""))
@@ -751,12 +751,11 @@ class AuctionConsole(Retranslatable, QWidget):
         bids = [b for _seq, b in rows][::-1]
         self.table.setRowCount(len(bids))
         for r, b in enumerate(bids):
-            stage_bid = not hasattr(b, "amount")
             if b.accepted:
                 res = self.tr("有效") + (self.tr("（已更正）") if getattr(b, "corrected", False) else "")
             else:
                 res = self.tr("拒绝：") + b.reason_zh if self.ctx.languages.current == "zh_CN" else "refused: " + b.reason_en
-            if stage_bid:
+            if isinstance(b, StageBidView):
                 shown = self.tr("（密封）") if b.value is None else v.stage_text(b.value)
                 src = stage_name(v.stage)
             else:

@@ -208,7 +208,7 @@ class KioskCheckinFlow(KioskFlow):
         else:
             self.finish()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.done_split.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
@@ -439,14 +439,14 @@ class KioskCheckinFlow(KioskFlow):
             self.done_no.setText(self.tr("签到号 %1 · %2").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
                                  .replace("%2", first.person_name_masked))
             self.done_session.setText(self._session_line(first))
-            r = self.print_result
-            if r is None:
+            printed = self.print_result
+            if printed is None:
                 self.done_print.setText(self.tr("正在打印签到单，请稍候……"))
                 self.done_error.clear()
-            elif r.ok:
+            elif printed.ok:
                 self.done_print.setText(self.tr("请取走签到单，凭单入场。"))
                 self.done_error.clear()
             else:
                 self.done_print.setText(self.tr("签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。"))
-                self.done_error.setText(bilingual(self.ctx, r.error_zh, r.error_en))
+                self.done_error.setText(bilingual(self.ctx, printed.error_zh, printed.error_en))
         self.done_home.setText(self.tr("完成"))

@@ -139,7 +139,8 @@ class OpeningBoard(Retranslatable, QWidget):
 
     def _clear(self) -> None:
         while self.grid.count():
-            w = self.grid.takeAt(0).widget()
+            item = self.grid.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()
                 w.setParent(None)
@@ -257,12 +258,12 @@ class OpeningBoard(Retranslatable, QWidget):
         self.objections.setText("<br>".join(lines))
         self.objections.show()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if self.view is not None and getattr(self, "_portrait", None) != (self.height() > self.width()):
             self._render()
 
-    def _grid_rows(self, v: OpeningView, cur) -> None:  # type: ignore[no-untyped-def]
+    def _grid_rows(self, v: OpeningView, cur) -> None:
         heads = (self.tr("序号"), self.tr("投标人"), self.tr("签到"), self.tr("解密"), self.tr("投标报价"))
         for col, h in enumerate(heads):
             self._cell(h, 0, col, "openingBoardHead")

@@ -77,7 +77,7 @@ def decrypt_name(status: str) -> str:
     }.get(status, status)
 
 
-def attendance_name(b) -> str:  # type: ignore[no-untyped-def]
+def attendance_name(b) -> str:
     if b.attendance == "present":
         return QCoreApplication.translate("Opening", "已签到") + f" {b.person_name}"
     if b.absent_reason:
@@ -256,7 +256,7 @@ class OpeningConsole(Retranslatable, QWidget):
         self.retranslate()
         self.load_sessions()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         portrait = self.height() > self.width()
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.body.setStretch(0, 2 if portrait else 3)
@@ -393,7 +393,8 @@ class OpeningConsole(Retranslatable, QWidget):
 
     def _clear_buttons(self) -> None:
         while self.buttons.count():
-            w = self.buttons.takeAt(0).widget()
+            item = self.buttons.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()
                 w.setParent(None)
@@ -525,6 +526,12 @@ class OpeningConsole(Retranslatable, QWidget):
             raise OpeningError("login", "请先登录", "log in first")
         return op
 
+    def _sid(self) -> str:
+        """The shown session (the actions show only with one)."""
+        if self.view is None:
+            raise OpeningError("select", "请先选择开标场次", "choose a session first")
+        return self.view.session_id
+
     def _selected(self) -> str:
         v = self.view
         row = self.table.currentRow()
@@ -534,16 +541,16 @@ class OpeningConsole(Retranslatable, QWidget):
 
     def _record_absence(self) -> object:
         codes = ("late", "abandoned", "other")
-        return self.service.record_absence(self.view.session_id, self._op(), self._selected(), codes[self.absence.currentIndex()],
+        return self.service.record_absence(self._sid(), self._op(), self._selected(), codes[self.absence.currentIndex()],
                                            self.reason.text())
 
     def _raise_objection(self) -> object:
-        r = self.service.raise_objection(self.view.session_id, self._op(), self.objector.currentText(), self.objection.text())
+        r = self.service.raise_objection(self._sid(), self._op(), self.objector.currentText(), self.objection.text())
         self.objection.clear()
         return r
 
     def _record_refusal(self) -> object:
-        return self.service.record_refusal(self.view.session_id, self._op(), self._selected(), self.reason.text())
+        return self.service.record_refusal(self._sid(), self._op(), self._selected(), self.reason.text())
 
     def _sign(self) -> object:
         """Sign on the root's worker thread (PDF, hashing, blob store); the result comes back as a JobResult."""
@@ -552,7 +559,7 @@ class OpeningConsole(Retranslatable, QWidget):
         signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
         for p in self.sign_pins:
             p.clear()  # PINs never stay on screen
-        sid = self.view.session_id
+        sid = self._sid()
         service = self.service
 
         def sign() -> object:
@@ -576,7 +583,7 @@ class OpeningConsole(Retranslatable, QWidget):
             self.refresh_view()
 
     def _start_decrypt(self) -> object:
-        sid = self.view.session_id
+        sid = self._sid()
         if self.ports.request_decrypt is None:
             return self.service.start_decryption(sid, self._op(), starter=None)
         self.busy = True
@@ -628,7 +635,7 @@ class OpeningConsole(Retranslatable, QWidget):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
-    def _on_card(self, event) -> None:  # type: ignore[no-untyped-def]
+    def _on_card(self, event) -> None:
         v = self.view
         if v is None or v.stage != "confirmation" or getattr(event, "kind", "") != "card" or event.card is None:
             return

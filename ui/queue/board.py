@@ -110,7 +110,7 @@ class QueueBoard(Retranslatable, QWidget):
             self.body.setColumnStretch(1, 2)
             self.body.setRowStretch(1, 1)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._arrange()
 
@@ -192,8 +192,8 @@ class QueueBoard(Retranslatable, QWidget):
             self.waiting.setRowStretch(r, 0)
         self.waiting.setRowStretch(len(st.waiting) + 1, 1)
         if st.recent_calls:
-            c = st.recent_calls[0]
-            text = call_display(c.ticket_no, c.counter_no)
+            latest = st.recent_calls[0]
+            text = call_display(latest.ticket_no, latest.counter_no)
             # landscape: the side column is narrow, so break after the number, never inside a word
             self.latest.setText(text if self._portrait else text.replace("号到", "号\n到", 1))
         else:

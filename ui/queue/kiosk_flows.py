@@ -130,7 +130,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
 
     # --- services ---
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if self.currentWidget() is self.choose:
             self.refresh()
@@ -138,7 +138,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
     def _columns(self, n: int) -> int:
         return 2 if self.width() >= self.height() or n > 4 else 1
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Turning the screen re-flows the services: 2 columns in landscape, 1 in portrait."""
         super().resizeEvent(event)
         cols = self._columns(len(self._slots))
@@ -371,12 +371,13 @@ class LookupFlow(Retranslatable, QWidget):
         self.timer.timeout.connect(self.finish)
         self.retranslate()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         while self.letters.count():
             item = self.letters.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w:
+                w.deleteLater()
         for svc in self.queue.services(active_only=True):
             b = QPushButton(svc.prefix, objectName="queueKey")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -240,7 +240,7 @@ class ReviewTab(Retranslatable, QWidget):
 
     def _show_frame(self, rgb: object, pos: float, duration: float) -> None:
         self.frames_shown += 1
-        self.video.show_frame(rgb)  # type: ignore[arg-type]
+        self.video.show_frame(rgb)  # type: ignore[arg-type]  # the player's RGB array, through a Qt signal
         self.position.setText(f"{pos:5.1f} / {duration:.1f} s")
 
     def _show_error(self, message: str) -> None:

@@ -113,7 +113,7 @@ class SessionsBoard(Retranslatable, QWidget):
     def tick(self) -> None:
         self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%H:%M:%S"))
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.refresh()
 

@@ -95,7 +95,7 @@ class KioskHome(Retranslatable, QStackedWidget):
         self.grid.setVerticalSpacing(8 if cols < len(self.cells) else 24)
         self._portrait = portrait
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         if portrait != self._portrait:
@@ -107,7 +107,7 @@ class KioskHome(Retranslatable, QStackedWidget):
         self.addWidget(widget)
         self._fit_pages()
         done: Callable[[], None] = self.go_home
-        widget.done.connect(done)  # type: ignore[attr-defined]
+        widget.done.connect(done)  # type: ignore[attr-defined]  # a flow has done and reset() (see above)
         self.retranslate()
 
     def open_flow(self, key: str) -> None:
@@ -120,7 +120,7 @@ class KioskHome(Retranslatable, QStackedWidget):
     def reset(self) -> None:
         """Idle timeout: wipe every flow's personal data and go home."""
         for flow in self.flows.values():
-            flow.reset()  # type: ignore[attr-defined]
+            flow.reset()  # type: ignore[attr-defined]  # a flow has reset() (register_flow)
         self.go_home()
         self.refresh()
 
