@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
@@ -32,6 +33,12 @@ from ui.i18n import Languages
 from ui.roles import build_page
 from ui.shell import RoleWindow
 from ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from hallkiosk.wiring_auction import AuctionWiring
+    from hallkiosk.wiring_checkin import CheckinWiring
+    from hallkiosk.wiring_opening import OpeningWiring
+    from ui.recording.review import ReviewTab
 
 log = logging.getLogger(__name__)
 _QT_LEVELS = {
@@ -59,9 +66,9 @@ def ensure_qapp(headless: bool = False) -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("hall-kiosk")
     if not app.property("hallThemed"):  # also when someone else created the application
-        apply_theme(app)  # type: ignore[arg-type]
+        apply_theme(app)  # type: ignore[arg-type]  # instance() is typed QCoreApplication; it is our QApplication
         app.setProperty("hallThemed", True)
-    return app  # type: ignore[return-value]
+    return app  # type: ignore[return-value]  # as above
 
 
 def configured_devices(cfg: Config) -> list[DeviceStatus]:
@@ -84,6 +91,11 @@ class Terminal:
     monitor: DeviceMonitor | None = None
     sync: SyncWorker | None = None
     big_screen: RoleWindow | None = None  #: the room's wall screen driven by this console
+    if TYPE_CHECKING:  # set by the capabilities' attach() on the terminals that have them (no fields)
+        checkin: CheckinWiring = field(init=False)
+        opening: OpeningWiring = field(init=False)
+        auction: AuctionWiring = field(init=False)
+        recording_tab: ReviewTab = field(init=False)
 
     def stop(self) -> None:
         """Join every thread, then destroy the windows and close the database.
@@ -127,7 +139,7 @@ CAPABILITY_MODULES = (
 )
 
 
-def capability_modules() -> list:  # type: ignore[type-arg]
+def capability_modules() -> list:
     """The capability wiring modules present in this build, in a fixed order."""
     import importlib
 

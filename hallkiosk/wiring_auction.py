@@ -74,7 +74,7 @@ def attach(term: Any) -> AuctionWiring:
         wiring.screens["console"] = console
         monitor = getattr(term, "monitor", None)
         receiver = monitor.registry.keypads if monitor is not None else None
-        if receiver is not None:
+        if monitor is not None and receiver is not None:
             monitor.mark_running("keypads")
             if receiver.on_state is None:
                 receiver.on_state = lambda _state, _err: monitor.update("keypads")
@@ -102,11 +102,11 @@ def attach(term: Any) -> AuctionWiring:
             big_screen.page.add_view("auction", big)
             big_screen.page.show_view("auction")
             wiring.screens["big_screen"] = big
-            console = wiring.screens.get("console")
-            if console is not None:
-                console.on_lot_changed = big.show_lot
-                if console.session_id and console.lot_code:
-                    big.show_lot(console.session_id, console.lot_code)
+            desk = wiring.screens.get("console")
+            if desk is not None:
+                desk.on_lot_changed = big.show_lot
+                if desk.session_id and desk.lot_code:
+                    big.show_lot(desk.session_id, desk.lot_code)
     term.auction = wiring
     return wiring
 
@@ -162,6 +162,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         svc = wiring.service
         console = wiring.screens["console"]
         big = term.big_screen
+        assert big is not None  # built with big_screen=True
         sessions = {s.kind: s.session_id for s in svc.auction_sessions() if not s.session_id.endswith("DEMO7")}
         cars, land = sessions.get("auction"), sessions.get("listing_auction")
         if cars is None or land is None:

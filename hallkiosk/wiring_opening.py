@@ -285,6 +285,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     try:
         wiring: OpeningWiring = term.opening
         assert wiring.loop is not None
+        big_window = term.big_screen
+        assert big_window is not None
         wiring.loop.puller.pull_all()
         _login(term, "host")
         page = term.window.page
@@ -310,7 +312,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                 grab(term.window, str(out / f), (w, h))
                 shots.append({"role": "host", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
             f = f"opening-bigscreen-{name}-1920x1080.png"
-            grab(term.big_screen, str(out / f), (1920, 1080))
+            grab(big_window, str(out / f), (1920, 1080))
             shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
 
         def click(key: str) -> None:
@@ -343,7 +345,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
 
                 def card(r: dict) -> IdCard:
                     rep = r["representatives"][0]
-                    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",  # type: ignore[arg-type]
+                    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
                                   id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
 
                 kshot("0-home")
@@ -439,7 +441,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         click("close_objections")
         for r in regs[:3]:
             rep = r["representatives"][0]
-            card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",  # type: ignore[arg-type]
+            card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
                           id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
             con._on_card(CardEvent("card", card))
         shot("9-confirmation")

@@ -71,7 +71,7 @@ def seed_demo_queue(hall: Hall) -> bool:
     return HallQueue(hall).seed_if_empty("demo")
 
 
-def attach(term) -> None:  # type: ignore[no-untyped-def]
+def attach(term) -> None:
     ctx = term.ctx
     cfg = term.hall.config
     queue = HallQueue(term.hall)
@@ -94,7 +94,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
         speech = ZonedSpeech({zone: aq})
         term.threads.start(f"speech-{zone}", aq.run)
         board = QueueBoard(ctx, queue, lambda text: speech.announce(text, zone=zone, repeat=cfg.queue.call_repeat))
-        board.speech_queue = aq  # type: ignore[attr-defined]
+        board.speech_queue = aq  # type: ignore[attr-defined]  # kept on the board for the tests
         page.add_view("queue", board)
     elif ctx.role == "admin":
         who = lambda: page.operator.username if page.operator else "admin"  # noqa: E731
@@ -114,7 +114,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
 # --- the demo tour ---------------------------------------------------------------------------------
 
 
-def simulate_morning(q: HallQueue, clock, start: dt.datetime, until: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def simulate_morning(q: HallQueue, clock, start: dt.datetime, until: dt.datetime) -> None:
     """A morning in the hall: visitors every ~1–3 min across 3 services, 4 counters calling and serving."""
     import random
 
@@ -162,7 +162,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     hall = Hall.open(cfg, clock=clock)
     shots: list[dict[str, str]] = []
 
-    def shot(term, role: str, screen: str, sizes=(LANDSCAPE, PORTRAIT)) -> None:  # type: ignore[no-untyped-def]
+    def shot(term, role: str, screen: str, sizes=(LANDSCAPE, PORTRAIT)) -> None:
         for w, h in sizes:
             path = out / f"queue-{role}-{screen}-{w}x{h}.png"
             grab(term.window, str(path), (w, h))

@@ -308,7 +308,7 @@ def should_record(cfg: Config, role: str) -> bool:
     return bool(camera_urls(cfg)) and bool(cfg.site.room_code) and (role in RECORDING_ROLES or cfg.recording.recorder)
 
 
-def attach(term) -> None:  # type: ignore[no-untyped-def]
+def attach(term) -> None:
     """Start the room recorder (when configured) and add the review tab (admin)."""
     hall: Hall = term.hall
     recorder: RoomRecorder | None = None
@@ -334,7 +334,7 @@ def attach(term) -> None:  # type: ignore[no-untyped-def]
 # --- demo tour ------------------------------------------------------------------------------------
 
 
-def record_demo(cfg: Config, seconds: float = 4.0) -> tuple[Hall, RoomRecorder, list]:  # type: ignore[type-arg]
+def record_demo(cfg: Config, seconds: float = 4.0) -> tuple[Hall, RoomRecorder, list]:
     """Record ``seconds`` of the synthetic camera into cfg's hall (tour, tests, bench helpers)."""
     hall = Hall.open(cfg)
     rec = RoomRecorder.from_config(hall)

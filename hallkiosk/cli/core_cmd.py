@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_operator_disable)
 
 
-def _open_hall(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open_hall(args: argparse.Namespace):
     from kiosk.hall import Hall
 
     return Hall.open(config_from_args(args))

@@ -155,8 +155,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
         sim = KeypadSimulator(listen, baud=args.baud or None)
     stop = threading.Event()
-    with sim:  # type: ignore[attr-defined]
-        url = sim.pty_path if kind == "printer" and args.pty else sim.url  # type: ignore[attr-defined]
+    with sim:
+        url = sim.pty_path if kind == "printer" and args.pty else sim.url  # type: ignore[union-attr]  # printer's
         print(f"模拟器运行中 simulator {kind} listening: {url}", flush=True)
         print("Ctrl-C 结束 / Ctrl-C to stop", flush=True)
         try:
@@ -180,7 +180,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``devices …`` and ``validate …``."""
     dev = subparsers.add_parser("devices", parents=[common], help="设备：列表、读证、扫码、打印测试、模拟器 devices")
     dsub = dev.add_subparsers(dest="devices_command", metavar="DEVICES_COMMAND")

@@ -63,14 +63,15 @@ def _status(args: argparse.Namespace) -> int:
         return 2
     finally:
         hall.close()
+    bidders = [{"order": b.order, "registration_id": b.registration_id, "name": b.name, "attendance": b.attendance,
+                "absent_reason": b.absent_reason, "decrypt_status": b.decrypt_status, "price": b.price if b.read else None,
+                "capitals": b.capitals if b.read else None, "confirmation": b.confirmation} for b in v.bidders]
     doc = {
         "session_id": v.session_id, "title": v.title, "room": v.room_name, "starts_at": rfc3339(v.starts_at),
         "stage": v.stage, "paused": v.paused, "pause_reason": v.pause_reason, "outcome": v.outcome, "quorum": v.quorum,
         "valid": v.valid_count, "decrypt_progress": list(v.decrypt_progress), "reading_index": v.reading_index,
         "durations": v.durations, "record_sha256": v.record_sha256,
-        "bidders": [{"order": b.order, "registration_id": b.registration_id, "name": b.name, "attendance": b.attendance,
-                     "absent_reason": b.absent_reason, "decrypt_status": b.decrypt_status, "price": b.price if b.read else None,
-                     "capitals": b.capitals if b.read else None, "confirmation": b.confirmation} for b in v.bidders],
+        "bidders": bidders,
         "late": [b["registration_id"] for b in v.late],
         "objections": [{"no": o.no, "by": o.by, "content": o.content, "answer": o.answer} for o in v.objections],
     }
@@ -78,7 +79,7 @@ def _status(args: argparse.Namespace) -> int:
         print_json(doc)
     else:
         print(f"{v.title}  {beijing(v.starts_at):%Y-%m-%d %H:%M}  {v.stage_zh}{'（暂停）' if v.paused else ''}")
-        for b in doc["bidders"]:
+        for b in bidders:
             print(f"{b['order']:>2} {b['name']}  {b['attendance']}  {b['decrypt_status'] or '-'}  {b['price'] or ''}")
     return 0
 

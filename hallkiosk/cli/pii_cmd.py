@@ -15,7 +15,7 @@ from kiosk.retention import PurgePlan
 from kiosk.timeutil import beijing
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("pii", parents=[common], help="personal data: retention plan and purge")
     sub = p.add_subparsers(dest="pii_command", metavar="ACTION", required=True)
     for name, helptext in (("plan", "what would be purged"), ("purge", "purge personal data past its retention")):

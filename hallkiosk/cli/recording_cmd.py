@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
@@ -45,7 +46,7 @@ def _time(text: str) -> dt.datetime:
     raise argparse.ArgumentTypeError(f"not a time: {text!r} (RFC 3339 or 'YYYY-MM-DD HH:MM[:SS]' Beijing time)")
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("recording", parents=[common], help="recordings: verify, list, export, start/stop, run")
     sub = p.add_subparsers(dest="recording_command", metavar="ACTION", required=True)
 
@@ -128,7 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
         rooms = [args.room] if args.room else rec.rooms()
-        out = []
+        out: list[dict[str, Any]] = []
         for room in rooms:
             for sess in rec.sessions(room):
                 segs = [s for s in rec.segments(room, include_deleted=False) if s.session_id == sess.session_id]
@@ -213,10 +214,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
         else:
             plan, done = rec.plan_retention(), []
         disk = rec.disk()
+        alarm = disk.alarm()
         doc = {"delete": list(plan.delete), "deleted": len(done), "total_bytes": plan.total_bytes,
                "bytes_after": plan.bytes_after, "pending_upload_bytes": plan.pending_upload_bytes,
                "held_bytes": plan.held_bytes, "over_quota": plan.over_quota, "free_bytes": disk.free_bytes,
-               "alarm": disk.alarm()[1] if disk.alarm() else None}
+               "alarm": alarm[1] if alarm else None}
         if args.json:
             print_json(doc)
         else:
