@@ -44,7 +44,8 @@ def main() -> int:
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if args.only:
         names = [n for n in names if n in args.only]
-    doc: dict[str, object] = {"machine": machine(), "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "results": {}}
+    results: dict[str, object] = {}
+    doc: dict[str, object] = {"machine": machine(), "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "results": results}
     failed = False
     for name in names:
         start = time.perf_counter()
@@ -55,7 +56,7 @@ def main() -> int:
             out["error"] = traceback.format_exc(limit=5)
             failed = True
         out["bench_seconds"] = round(time.perf_counter() - start, 2)
-        doc["results"][name] = out  # type: ignore[index]
+        results[name] = out
         print(f"# {name} done in {out['bench_seconds']} s", file=sys.stderr)
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     print(text)

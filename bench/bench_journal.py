@@ -50,8 +50,8 @@ def appends(data_dir: Path, db_url: str, workers: int = 4, each: int = 500) -> d
         p.wait()
     elapsed = time.perf_counter() - start
     for p in procs:
-        p.stdin.close()  # type: ignore[union-attr]
-        p.stdout.close()  # type: ignore[union-attr]
+        p.stdin.close()  # type: ignore[union-attr]  # opened with PIPE
+        p.stdout.close()  # type: ignore[union-attr]  # opened with PIPE
     with hall.unit() as s:
         seqs = [r[0] for r in s.execute(text("SELECT seq FROM journal WHERE kind = 'bench.append' ORDER BY seq"))]
     result = hall.verify_journal()

@@ -30,7 +30,8 @@ def run(out: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = load_config(data_dir=Path(tmp) / "hall", environ={})
         seed_demo(cfg)
-        hall = Hall.open(cfg, clock=FixedClock(start - dt.timedelta(minutes=5)))
+        clock = FixedClock(start - dt.timedelta(minutes=5))
+        hall = Hall.open(cfg, clock=clock)
         try:
             host = hall.login("host", "111111")
             for r in regs:
@@ -43,14 +44,14 @@ def run(out: dict[str, Any]) -> None:
             svc = OpeningService(hall)
             times: list[float] = []
 
-            def timed(fn, *a):  # type: ignore[no-untyped-def]
+            def timed(fn, *a):
                 t0 = time.perf_counter()
                 r = fn(*a)
                 times.append((time.perf_counter() - t0) * 1000)
                 return r
 
             timed(svc.announce, sid, host)
-            hall.clock.set(start)
+            clock.set(start)
             for fn in (svc.publish_bidders, svc.open_attendance, svc.confirm_attendance, svc.publish_control_price):
                 timed(fn, sid, host)
             timed(svc.start_decryption, sid, host, lambda _s: None)

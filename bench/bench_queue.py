@@ -63,8 +63,8 @@ def issue_race(data_dir: Path, db: str, workers: int, each: int) -> dict[str, An
         p.stdin.flush()
     for p in procs:
         p.wait()
-        p.stdin.close()  # type: ignore[union-attr]
-        p.stdout.close()  # type: ignore[union-attr]
+        p.stdin.close()  # type: ignore[union-attr]  # opened with PIPE
+        p.stdout.close()  # type: ignore[union-attr]  # opened with PIPE
     elapsed = time.perf_counter() - start
     with hall.reading() as s:
         seqs = [r[0] for r in s.execute(text("SELECT seq FROM q_tickets WHERE issued_service = 'bench' ORDER BY seq"))]
@@ -129,9 +129,9 @@ def board_latency(data_dir: Path, calls: int = 40) -> dict[str, Any]:
             if len(seen) > n:
                 lat.append((seen[-1] - committed) * 1000)
     finally:
-        proc.stdin.close()  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]  # opened with PIPE
         proc.wait(10)
-        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stdout.close()  # type: ignore[union-attr]  # opened with PIPE
         term.window._allow_close = True
         term.stop()
     lat.sort()
