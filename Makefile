@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= .data/demo
 
-.PHONY: run test lint contracts bench setup clean demo-headless i18n lupdate
+.PHONY: run test lint contracts typecheck bench setup clean demo-headless i18n lupdate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,12 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-## make test: set up, lint, layer contracts, the whole suite (offscreen Qt)
-test: $(STAMP) lint contracts
+## make typecheck: mypy over the packages (settings in pyproject.toml; cache in .mypy_cache)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy kiosk sync devices ui hallkiosk bench
+
+## make test: set up, lint, layer contracts, types, the whole suite (offscreen Qt)
+test: $(STAMP) lint contracts typecheck
 	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 ## make bench: benchmarks, results as JSON (machine noted) in bench-results/
