@@ -22,11 +22,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
 from hallkiosk.failures import (
+    EXIT_DAMAGED,
     EXIT_INTERNAL,
     EXIT_PORT,
     Failure,
@@ -244,34 +244,53 @@ def _x_display_answers(display: str) -> bool:
 DEMO_STARTED, DEMO_SEEDED = "demo.started", "demo.seeded"
 
 
-def prepare_demo_dir(data: Path) -> bool:
-    """Make ``data`` ready for a demo run; True when an interrupted run's leftovers were cleared.
+def prepare_demo_dir(data: Path, *, fresh: bool = False, local_db: bool = True) -> str | None:
+    """Make ``data`` ready for a demo run; why it was cleared (``"interrupted"``, ``"again"``), or None.
 
-    Only a dir the demo began in empty (it holds ``demo.started``) is ever cleared, and its logs
-    are kept; a dir with other contents and no marker (an older demo, or a real hall's) is used as
-    it is.
+    A dir the demo began in empty (it holds ``demo.started``) is cleared, its logs kept, when a run
+    stopped before seeding it, and — with ``fresh`` (the tour: its openings and lots must start
+    from the beginning) — when an earlier run used it. Only while its database is the SQLite file
+    in it (``local_db``): clearing the key of a shared database's data would lose it. A dir with
+    other contents and no marker (an older demo, or a real hall's) is used as it is.
 
     Raises:
-        Failure: the leftovers could not be removed (the lines say what to delete).
+        Failure: the old files could not be removed (the lines say what to delete).
     """
-    if (data / DEMO_SEEDED).exists():
-        return False
-    if (data / DEMO_STARTED).exists():
-        try:
-            for entry in data.iterdir():
-                if entry.name == "logs":
-                    continue
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
+    if not (data / DEMO_STARTED).exists():
+        if not any(entry.name != "logs" for entry in data.iterdir()):
             (data / DEMO_STARTED).touch()
-        except OSError as exc:
-            raise damaged_failure(data, f"an interrupted demo's files: {exc.strerror or exc}", delete=data) from exc
-        return True
-    if not any(entry.name != "logs" for entry in data.iterdir()):
+        return None
+    seeded = (data / DEMO_SEEDED).exists()
+    if not local_db or (seeded and not fresh):
+        return None
+    try:
+        for entry in data.iterdir():
+            if entry.name == "logs":
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
         (data / DEMO_STARTED).touch()
-    return False
+    except OSError as exc:
+        raise damaged_failure(data, f"an earlier demo's files: {exc.strerror or exc}", delete=data) from exc
+    return "again" if seeded else "interrupted"
+
+
+def _used_hall_failure(cfg: Config, exc: BaseException) -> Failure:
+    """The tour failed in a hall seeded by an earlier run (not one it may clear): say how to start afresh."""
+    if cfg.database.url:
+        from hallkiosk.failures import safe_url
+
+        db = safe_url(cfg.database_url)
+        return Failure(
+            EXIT_DAMAGED,
+            f"演示巡览需要全新的演示数据，而数据库 {db} 已被上次演示用过（{type(exc).__name__}）。请换一个空数据库（--db），或删除重建它。",
+            f"the tour needs a freshly seeded hall, and the database {db} was used by an earlier demo "
+            f"({type(exc).__name__}): pass --db an empty database, or drop and recreate this one.",
+        )
+    return damaged_failure(cfg.data_dir, f"the tour needs a freshly seeded hall; an earlier run used this one "
+                                         f"({type(exc).__name__})", delete=cfg.data_dir)
 
 
 def _say_speech_notes(cfg: Config) -> None:
@@ -294,15 +313,22 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
     What a newcomer can get wrong fails before anything starts, each with its own lines and exit
     code (:mod:`hallkiosk.failures`): a data dir or ``--out`` that cannot be written, a database
     that does not answer. A data dir left by a run stopped before seeding is cleared and seeded
-    again; one that cannot be seeded names itself for deletion.
+    again, and so is one an earlier run toured when the tour runs again (:func:`prepare_demo_dir`);
+    one that cannot be seeded or toured names itself for deletion.
     """
     ensure_writable_dir(cfg.data_dir)
     ensure_writable_dir(Path(out), option="--out")
     setup_logging(cfg.data_dir)
     check_database(cfg.database_url)
-    if prepare_demo_dir(cfg.data_dir):
+    touring = headless or not has_display()
+    local_db = not cfg.database.url
+    cleared = prepare_demo_dir(cfg.data_dir, fresh=touring, local_db=local_db)
+    if cleared == "interrupted":
         print(f"上次演示在准备数据时被中断，已清理 {cfg.data_dir} 重新开始。", flush=True)
         print(f"the last demo run stopped before its hall was seeded: cleared {cfg.data_dir} and starting again.", flush=True)
+    elif cleared == "again":
+        print(f"演示从新的一天开始：已清空上次演示的数据 {cfg.data_dir}（日志保留）。", flush=True)
+        print(f"the tour starts from a freshly seeded hall: cleared the last demo's data in {cfg.data_dir} (logs kept).", flush=True)
     with demo_services(cfg, Path(out)) as demo_cfg:
         _say_speech_notes(demo_cfg)
         try:
@@ -315,8 +341,16 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
         if (cfg.data_dir / DEMO_STARTED).exists():
             (cfg.data_dir / DEMO_SEEDED).touch()
         log.info("demo seeded: %s", counts)
-        if headless or not has_display():
-            report = tour(demo_cfg, Path(out))
+        if touring:
+            try:
+                report = tour(demo_cfg, Path(out))
+            except Failure:
+                raise
+            except Exception as exc:
+                failure = explain(exc, data_dir=cfg.data_dir, db_url=cfg.database_url)
+                if failure is None and not counts:  # a hall an earlier run had toured, that this run could not clear
+                    failure = _used_hall_failure(cfg, exc)
+                raise (failure or exc) from exc
             print(f"演示完成 headless tour: {len(report['screenshots'])} screenshots in {out}/ (report.md)")
             return 0 if report["journal"]["verified"] and report["platform"]["delivered_all"] else 1
         from hallkiosk.app import run_app
@@ -324,7 +358,7 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
         return run_app(demo_cfg, role=None)
 
 
-def _login(term, username: str) -> None:
+def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
     pin = next(p for u, _n, _r, p in DEMO_OPERATORS if u == username)
     panel = term.window.page.login
     panel.user.setText(username)
@@ -332,7 +366,7 @@ def _login(term, username: str) -> None:
     panel.submit()
 
 
-def _wait_for_links(term, timeout: float = 8.0) -> None:
+def _wait_for_links(term, timeout: float = 8.0) -> None:  # type: ignore[no-untyped-def]
     """Let the terminal's devices and platform link report before a screenshot (demo only)."""
     from PySide6.QtWidgets import QApplication
 
@@ -413,7 +447,7 @@ def tour(cfg: Config, out: Path) -> dict:
         sessions = hall.sessions_on()
     finally:
         hall.close()
-    report: dict[str, Any] = {
+    report = {
         "generated_at": dt.datetime.now(BEIJING).isoformat(timespec="seconds"),
         "data_dir": str(cfg.data_dir),
         "sessions_today": [{"time": s.starts_at.astimezone(BEIJING).strftime("%H:%M"), "room": s.room_name, "kind": s.kind, "title": s.title} for s in sessions],

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from hallkiosk import failures
-from hallkiosk.demo import DEMO_SEEDED, DEMO_STARTED, _start_on_free_port, has_display
+from hallkiosk.demo import DEMO_SEEDED, DEMO_STARTED, _start_on_free_port, has_display, prepare_demo_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -216,6 +216,38 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
     time.sleep(0.5)
     left = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(data) not in left  # the sandbox and the simulators ended with the demo
+
+
+def test_demo_dir_is_cleared_only_when_the_demo_made_it_and_its_hall_is_in_it(tmp_path: Path) -> None:
+    """`make run` again: the tour starts from a fresh hall in the dir the demo made; never in another."""
+    def dir_with(*markers: str) -> Path:
+        d = tmp_path / "-".join(markers or ("plain",))
+        (d / "logs").mkdir(parents=True)
+        (d / "logs" / "hall-kiosk.log").write_text("kept\n", encoding="utf-8")
+        (d / "opening").mkdir()
+        (d / "opening" / "old-record.pdf").write_bytes(b"%PDF")
+        (d / "hall.db").write_bytes(b"old")
+        for m in markers:
+            (d / m).touch()
+        return d
+
+    toured = dir_with(DEMO_STARTED, DEMO_SEEDED)
+    assert prepare_demo_dir(toured, fresh=False) is None and (toured / "hall.db").exists()  # the launcher keeps it
+    assert prepare_demo_dir(toured, fresh=True, local_db=False) is None and (toured / "hall.db").exists()  # --db: its key stays
+    assert prepare_demo_dir(toured, fresh=True) == "again"
+    assert sorted(p.name for p in toured.iterdir()) == [DEMO_STARTED, "logs"]
+    assert (toured / "logs" / "hall-kiosk.log").read_text(encoding="utf-8") == "kept\n"
+
+    interrupted = dir_with(DEMO_STARTED)
+    assert prepare_demo_dir(interrupted) == "interrupted" and not (interrupted / "hall.db").exists()
+
+    someone_elses = dir_with()  # an older demo's, or a real hall's: no marker
+    assert prepare_demo_dir(someone_elses, fresh=True) is None
+    assert (someone_elses / "hall.db").read_bytes() == b"old" and not (someone_elses / DEMO_STARTED).exists()
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert prepare_demo_dir(empty, fresh=True) is None and (empty / DEMO_STARTED).exists()
 
 
 # --- anything else ----------------------------------------------------------------------------------
