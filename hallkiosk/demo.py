@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -358,7 +359,7 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
         return run_app(demo_cfg, role=None)
 
 
-def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
+def _login(term, username: str) -> None:
     pin = next(p for u, _n, _r, p in DEMO_OPERATORS if u == username)
     panel = term.window.page.login
     panel.user.setText(username)
@@ -366,7 +367,7 @@ def _login(term, username: str) -> None:  # type: ignore[no-untyped-def]
     panel.submit()
 
 
-def _wait_for_links(term, timeout: float = 8.0) -> None:  # type: ignore[no-untyped-def]
+def _wait_for_links(term, timeout: float = 8.0) -> None:
     """Let the terminal's devices and platform link report before a screenshot (demo only)."""
     from PySide6.QtWidgets import QApplication
 
@@ -447,7 +448,7 @@ def tour(cfg: Config, out: Path) -> dict:
         sessions = hall.sessions_on()
     finally:
         hall.close()
-    report = {
+    report: dict[str, Any] = {
         "generated_at": dt.datetime.now(BEIJING).isoformat(timespec="seconds"),
         "data_dir": str(cfg.data_dir),
         "sessions_today": [{"time": s.starts_at.astimezone(BEIJING).strftime("%H:%M"), "room": s.room_name, "kind": s.kind, "title": s.title} for s in sessions],
