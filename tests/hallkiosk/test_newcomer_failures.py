@@ -43,6 +43,39 @@ def assert_told(r: subprocess.CompletedProcess[str], code: int, *words: str) -> 
         assert word in r.stderr, (word, r.stderr)
 
 
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
+def alive(pids: set[int]) -> set[int]:
+    gone = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            gone.add(pid)
+            continue
+        if state == "Z":
+            gone.add(pid)
+    return pids - gone
+
+
+def wait_gone(pids: set[int], timeout: float = 10.0) -> set[int]:
+    deadline = time.monotonic() + timeout
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive(pids)
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -201,6 +234,8 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
         while time.monotonic() < deadline and not (data / DEMO_SEEDED).exists() and proc.poll() is None:
             time.sleep(0.1)
         assert (data / DEMO_SEEDED).exists(), proc.poll()
+        services = children(proc.pid)
+        assert len(services) == 5  # the sandbox platform and four device simulators
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
@@ -213,9 +248,31 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
     assert "Traceback" not in stderr and "已中断" in stderr and "interrupted" in stderr, stderr
     assert len((data / "keys" / "pii.key").read_bytes().strip()) == 44  # a new key, base64 of 32 bytes
     assert "the last run's log" in (data / "logs" / "hall-kiosk.log").read_text(encoding="utf-8")  # logs are kept
-    time.sleep(0.5)
-    left = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert str(data) not in left  # the sandbox and the simulators ended with the demo
+    assert not wait_gone(services)  # the sandbox and the simulators ended with the demo
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_demo_killed_hard_leaves_no_service_running(tmp_path: Path) -> None:
+    """kill -9 of the demo (no finally runs): its services end too, so no port stays taken."""
+    data = tmp_path / "hall"
+    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.Popen([sys.executable, "-m", "hallkiosk", "demo", "--headless", "--data-dir", str(data),
+                             "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=ROOT, env=environ)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (data / "demo.toml").exists() and proc.poll() is None:
+            time.sleep(0.1)
+        assert (data / "demo.toml").exists(), proc.poll()  # written once every service listens
+        services = children(proc.pid)
+        assert len(services) == 5
+    finally:
+        proc.kill()
+        proc.wait()
+    left = wait_gone(services)
+    for pid in left:  # do not leave them to the next test either
+        os.kill(pid, signal.SIGKILL)
+    assert not left
 
 
 def test_demo_dir_is_cleared_only_when_the_demo_made_it_and_its_hall_is_in_it(tmp_path: Path) -> None:
