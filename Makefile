@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= .data/demo
 
-.PHONY: run test lint contracts typecheck bench setup clean demo-headless i18n lupdate
+.PHONY: run test test-slow test-all lint contracts typecheck bench setup clean demo-headless i18n lupdate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,22 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy kiosk sync devices ui hallkiosk bench
 
-## make test: set up, lint, layer contracts, types, the whole suite (offscreen Qt)
+## make test: set up, lint, layer contracts, types, the suite (offscreen Qt) without the `slow` tour:
+## first in parallel (pytest-xdist, $(WORKERS) workers), then the `timing` tests (latency bounds) alone.
+WORKERS ?= 2
+PYTEST  := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 test: $(STAMP) lint contracts typecheck
-	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+	export HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) && \
+	$(PYTEST) -n $(WORKERS) -m "not slow and not timing" $(PYTEST_ARGS) && \
+	$(PYTEST) -m "timing and not slow" $(PYTEST_ARGS)
+
+## make test-slow: the long end-to-end runs (the headless tour with its checks); CI runs it after `make test`
+test-slow: $(STAMP)
+	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) $(PYTEST) -m slow $(PYTEST_ARGS)
+
+## make test-all: everything, one process (as `make test` + `make test-slow`)
+test-all: $(STAMP) lint contracts typecheck
+	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) $(PYTEST) $(PYTEST_ARGS)
 
 ## make bench: benchmarks, results as JSON (machine noted) in bench-results/
 bench: $(STAMP)

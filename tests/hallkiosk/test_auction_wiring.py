@@ -120,6 +120,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.timing
 def test_audience_screen_follows_bids_of_another_process_within_150ms(qapp, qtbot, cfg: Config) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     hall_cfg = cfg

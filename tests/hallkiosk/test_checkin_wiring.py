@@ -216,12 +216,14 @@ def _attendance_delay(cfg: Config) -> float:
         term.window.deleteLater()
 
 
+@pytest.mark.timing
 def test_attendance_live_from_another_process_sqlite(tmp_path: Path, seeded: Path) -> None:
     shutil.copytree(seeded, tmp_path / "hall")
     delay = _attendance_delay(load_config(data_dir=tmp_path / "hall", environ={}))
     assert delay < 0.25, f"attendance updated {delay * 1000:.0f} ms after the other process committed"
 
 
+@pytest.mark.timing
 @pytest.mark.postgres
 def test_attendance_live_from_another_process_postgres(tmp_path: Path, pg_url: str) -> None:
     delay = _attendance_delay(seed_hall(load_config(data_dir=tmp_path / "hall", db_url=pg_url, environ={})))

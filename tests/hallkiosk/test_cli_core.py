@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from hallkiosk.cli import main
 
 
@@ -47,6 +49,7 @@ def test_config_check_names_the_unknown_key(tmp_path: Path, capsys) -> None:  # 
     assert r.returncode == 2 and str(cfg) in r.stderr and "'terminal'" in r.stderr
 
 
+@pytest.mark.slow
 def test_headless_demo_writes_every_screenshot_and_a_verified_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
     # The whole tour, as `make run` does it headless: every role and every capability's tour.

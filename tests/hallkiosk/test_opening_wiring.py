@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from hallkiosk.app import build_terminal, ensure_qapp
-from hallkiosk.demo import seed_demo
 from hallkiosk.wiring_opening import DecryptLoop, build_puller, reschedule_on_sandbox
 from kiosk.clock import PlatformClock
 from kiosk.config import load_config
@@ -24,6 +23,7 @@ from sync.errors import Conflict
 from sync.sandbox import SandboxServer
 from sync.sandbox.seed import demo_day
 from tests.helpers.pdf import pdf_text
+from tests.helpers.seeded import seeded
 
 JID = "NM-HHHT-HALL8"
 TODAY = dt.datetime.now(BEIJING).date()
@@ -50,7 +50,7 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
         cfg = load_config(data_dir=tmp_path / "hall", environ={})
         cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
                                                                       secret_file=str(tmp_path / "journal.secret")))
-        seed_demo(cfg)
+        seeded(cfg)
         # far enough ahead that pulling, checking in and announcing finish before it on a loaded machine
         start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=8)
         reschedule_on_sandbox(server.url, S2, start, today=TODAY)
@@ -97,7 +97,7 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
 def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     term = build_terminal(cfg, "host", follow=False, devices=False, sync=False)
     try:
         assert term.opening.loop is None and term.opening.ports.request_decrypt is None
@@ -129,11 +129,12 @@ hall.close()
 """
 
 
+@pytest.mark.timing
 @pytest.mark.allow_log_warnings(r"no audio player", r"needs espeak-ng")  # the queue's board speaker on a machine without audio or espeak-ng
 def test_big_screen_follows_a_console_in_another_process_within_250ms(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     cfg = dataclasses.replace(cfg, ui=dataclasses.replace(cfg.ui, board_mode="opening"))
     term = build_terminal(cfg, "board", follow=True, devices=False, sync=False)
     board = term.opening.screens["board"]
@@ -168,7 +169,7 @@ def test_cli_status_and_record(tmp_path: Path) -> None:
     import json as _json
 
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seed_demo(cfg)
+    seeded(cfg)
     env_args = ["--data-dir", str(cfg.data_dir)]
 
     def cli(*args: str) -> subprocess.CompletedProcess:

@@ -91,6 +91,7 @@ hall.close()
 """
 
 
+@pytest.mark.timing
 def test_board_follows_calls_from_another_process(qapp, data_dir: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=data_dir, environ={})

@@ -6,20 +6,16 @@ listing auction with a cap), check-ins journalled as ``checkin.recorded`` (the c
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from hallkiosk.demo import seed_demo
 from kiosk.auction import AuctionError, AuctionService, lottery_draw, replay
 from kiosk.auction.demo import check_in_all
 from kiosk.clock import FixedClock
@@ -32,23 +28,14 @@ from kiosk.journal import entries_after
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING
 from tests.helpers.pdf import pdf_text
+from tests.helpers.seeded import seeded
 
 AUCTIONEER = ("auctioneer", "222222")
 SUPERVISOR = ("supervisor", "444444")
-_TPL: dict[str, Path] = {}
-
 
 def open_hall(tmp_path: Path, db_url: str | None = None) -> Hall:
     cfg = load_config(data_dir=tmp_path / "hall", db_url=db_url, environ={})
-    if db_url:
-        seed_demo(cfg)
-    else:
-        if "t" not in _TPL:
-            tpl = Path(tempfile.mkdtemp(prefix="hk-auction-tpl-"))
-            seed_demo(load_config(data_dir=tpl, environ={}))
-            _TPL["t"] = tpl
-            atexit.register(shutil.rmtree, tpl, True)
-        shutil.copytree(_TPL["t"], cfg.data_dir)
+    seeded(cfg)
     today = dt.datetime.now(BEIJING).date()
     return Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(14, 0), BEIJING)))
 

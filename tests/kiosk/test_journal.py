@@ -176,8 +176,8 @@ def test_four_processes_append_gapless_on_sqlite(tmp_path: Path) -> None:
     cfg = load_config(data_dir=tmp_path, environ={})
     hall = Hall.open(cfg)
     try:
-        run_appenders(tmp_path, "", workers=4, each=500)
-        check_gapless(hall, 4, 500)
+        run_appenders(tmp_path, "", workers=4, each=250)
+        check_gapless(hall, 4, 250)
     finally:
         hall.close()
 
@@ -188,8 +188,8 @@ def test_four_processes_append_gapless_on_postgres(tmp_path: Path, pg_url: str) 
 
     hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
     try:
-        run_appenders(tmp_path, pg_url, workers=4, each=500)
-        check_gapless(hall, 4, 500)
+        run_appenders(tmp_path, pg_url, workers=4, each=250)
+        check_gapless(hall, 4, 250)
     finally:
         hall.close()
 
@@ -227,6 +227,7 @@ def follow_latency(hall: Hall, data_dir: Path, db_url: str) -> list[float]:
     return [seen[i] - committed[i] for i in range(5)]
 
 
+@pytest.mark.timing
 def test_follower_sees_another_process_within_250_ms(tmp_path: Path) -> None:
     from kiosk.config import load_config
 
@@ -238,6 +239,7 @@ def test_follower_sees_another_process_within_250_ms(tmp_path: Path) -> None:
     assert max(delays) < 0.25, delays
 
 
+@pytest.mark.timing
 @pytest.mark.postgres
 def test_follower_on_postgres_within_250_ms(tmp_path: Path, pg_url: str) -> None:
     from kiosk.config import load_config

@@ -7,17 +7,13 @@ Session 2 of the demo day (第一开标室, 10:00, 4 bidders; the platform's bid
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from hallkiosk.demo import seed_demo
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.db.models import Blob, JournalEntry
@@ -29,8 +25,8 @@ from kiosk.records import validate
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day, person
 from tests.helpers.pdf import pdf_text
+from tests.helpers.seeded import seeded
 
-_TEMPLATE: dict[str, Path] = {}
 TODAY = dt.datetime.now(BEIJING).date()
 DAY = demo_day(TODAY)
 S2 = DAY["sessions"][1]["session_id"]
@@ -41,15 +37,7 @@ REGS2 = [r for r in DAY["registrations"] if r["session_id"] == S2]
 
 def open_hall(tmp_path: Path, db_url: str | None = None, at: dt.datetime | None = None) -> Hall:
     cfg = load_config(data_dir=tmp_path / "hall", db_url=db_url, environ={})
-    if db_url:
-        seed_demo(cfg)
-    else:
-        if "t" not in _TEMPLATE:
-            tpl = Path(tempfile.mkdtemp(prefix="hk-opening-tpl-"))
-            seed_demo(load_config(data_dir=tpl, environ={}))
-            _TEMPLATE["t"] = tpl
-            atexit.register(shutil.rmtree, tpl, True)
-        shutil.copytree(_TEMPLATE["t"], cfg.data_dir)
+    seeded(cfg)
     return Hall.open(cfg, clock=FixedClock(at or START2 - dt.timedelta(minutes=10)))
 
 

@@ -185,6 +185,7 @@ def test_big_screen_shows_short_quorum_waiting_then_the_decision(room, qtbot, tm
         assert clipped_texts(big) == []
 
 
+@pytest.mark.timing
 def test_signing_runs_off_the_ui_thread_and_a_double_click_signs_once(room, qtbot) -> None:  # type: ignore[no-untyped-def]
     host, _kiosk = room
     con = host.opening.screens["console"]

@@ -56,6 +56,7 @@ def test_bad_settings_are_refused() -> None:
         SyntheticCamera.from_url("synthetic?width=wide")
 
 
+@pytest.mark.timing
 def test_realtime_rate_is_measured() -> None:
     cam = SyntheticCamera(320, 240, fps=25, realtime=True)
     frames: list[Frame] = []

@@ -123,6 +123,7 @@ def test_chime_engine_plays_the_chime_whatever_the_text(tmp_path: Path) -> None:
     assert sink.files[0].read_bytes() == sink.files[1].read_bytes() == engine.wav
 
 
+@pytest.mark.timing
 def test_realtime_null_sink_takes_the_sound_length() -> None:
     t0 = time.monotonic()
     NullSink(realtime=True).play(pcm_to_wav(np.zeros(2205), 22050))  # 0.1 s
