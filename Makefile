@@ -4,6 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= .data/demo
+# Some shells set PYTHONDONTWRITEBYTECODE: then every test process and every CLI subprocess the
+# tests start compiles the whole project (and pytest re-rewrites every test's asserts) each time.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-slow test-all lint contracts typecheck bench setup clean demo-headless i18n lupdate
 
@@ -38,25 +41,25 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy kiosk sync devices ui hallkiosk bench
 
 ## make test: set up, lint, layer contracts, types, the suite (offscreen Qt) without the `slow` tour:
-## first in parallel (pytest-xdist, $(WORKERS) workers), then the `timing` tests (latency bounds) alone.
-WORKERS ?= 2
+## first in parallel (pytest-xdist, $(WORKERS) workers: the suite mostly waits, 3 beat 2 and 4 on 2 cores), then the `timing` tests (latency bounds) alone.
+WORKERS ?= 3
 PYTEST  := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 test: $(STAMP) lint contracts typecheck
-	export HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) && \
+	url=$$(tools/pg-test-server) && export HALL_KIOSK_TEST_PG_URL=$$url && \
 	$(PYTEST) -n $(WORKERS) -m "not slow and not timing" $(PYTEST_ARGS) && \
 	$(PYTEST) -m "timing and not slow" $(PYTEST_ARGS)
 
 ## make test-slow: the long end-to-end runs (the headless tour with its checks); CI runs it after `make test`
 test-slow: $(STAMP)
-	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) $(PYTEST) -m slow $(PYTEST_ARGS)
+	url=$$(tools/pg-test-server) && HALL_KIOSK_TEST_PG_URL=$$url $(PYTEST) -m slow $(PYTEST_ARGS)
 
 ## make test-all: everything, one process (as `make test` + `make test-slow`)
 test-all: $(STAMP) lint contracts typecheck
-	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) $(PYTEST) $(PYTEST_ARGS)
+	url=$$(tools/pg-test-server) && HALL_KIOSK_TEST_PG_URL=$$url $(PYTEST) $(PYTEST_ARGS)
 
 ## make bench: benchmarks, results as JSON (machine noted) in bench-results/
 bench: $(STAMP)
-	HALL_KIOSK_TEST_PG_URL=$$(tools/pg-test-server) QT_QPA_PLATFORM=offscreen $(PY) -m bench --out bench-results
+	url=$$(tools/pg-test-server) && HALL_KIOSK_TEST_PG_URL=$$url QT_QPA_PLATFORM=offscreen $(PY) -m bench --out bench-results
 
 ## make i18n: collect UI strings into assets/i18n/*.ts and compile the .qm files. The shell
 ## (ui/*.py, ui/roles/, hallkiosk/) has hall_kiosk_en.ts; each capability package ui/<cap>/ has

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -17,24 +18,36 @@ def hk(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess
     return subprocess.run([sys.executable, "-m", "hallkiosk", *args], input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
-def test_operator_and_journal_commands_end_to_end(tmp_path: Path) -> None:
+def test_operator_and_journal_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """In process (``main``), as the console script calls it; the last check runs the real process."""
     d = str(tmp_path)
-    assert hk("db", "upgrade", "--data-dir", d).returncode == 0
-    r = hk("operator", "add", "host1", "--name", "王主持", "--role", "host", "--pin-stdin", "--data-dir", d, stdin="246810\n")
-    assert r.returncode == 0, r.stderr
-    r = hk("operator", "add", "host1", "--name", "X", "--role", "host", "--pin-stdin", "--data-dir", d, stdin="246810\n")
-    assert r.returncode == 1 and "exists" in r.stderr
-    r = hk("operator", "list", "--json", "--data-dir", d)
-    assert [o["username"] for o in json.loads(r.stdout)] == ["host1"]
-    assert hk("operator", "disable", "host1", "--reason", "离职", "--data-dir", d).returncode == 0
-    stats = json.loads(hk("journal", "stats", "--json", "--data-dir", d).stdout)
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        capsys.readouterr()
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("db", "upgrade", "--data-dir", d)[0] == 0
+    code, _, err = run("operator", "add", "host1", "--name", "王主持", "--role", "host", "--pin-stdin", "--data-dir", d,
+                       stdin="246810\n")
+    assert code == 0, err
+    code, _, err = run("operator", "add", "host1", "--name", "X", "--role", "host", "--pin-stdin", "--data-dir", d,
+                       stdin="246810\n")
+    assert code == 1 and "exists" in err
+    assert [o["username"] for o in json.loads(run("operator", "list", "--json", "--data-dir", d)[1])] == ["host1"]
+    assert run("operator", "disable", "host1", "--reason", "离职", "--data-dir", d)[0] == 0
+    stats = json.loads(run("journal", "stats", "--json", "--data-dir", d)[1])
     assert set(stats) == {"journal_id", "count", "last_seq", "last_hash"}
     assert stats["count"] == stats["last_seq"] == 2 and len(stats["last_hash"]) == 64
-    ok = hk("journal", "verify", "--data-dir", d)
-    assert ok.returncode == 0 and "intact" in ok.stdout
+    code, out, _ = run("journal", "verify", "--data-dir", d)
+    assert code == 0 and "intact" in out
     with sqlite3.connect(tmp_path / "hall.db") as conn:
         conn.execute("UPDATE journal SET payload = replace(payload, '离职', '退休') WHERE seq = 2")
-    bad = hk("journal", "verify", "--data-dir", d)
+    bad = hk("journal", "verify", "--data-dir", d)  # the real process: its exit code and stderr
     assert bad.returncode == 1 and "seq 2" in bad.stderr
 
 

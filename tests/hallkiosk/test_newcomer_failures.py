@@ -216,6 +216,7 @@ def test_damaged_key_file_says_what_to_delete(tmp_path: Path) -> None:
     assert_told(r, failures.EXIT_DAMAGED, "pii.key", "key must be 32 bytes", f"rm -rf {data}")
 
 
+@pytest.mark.slow  # starts the demo hall (five processes) twice
 def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_plain(tmp_path: Path) -> None:
     """A demo stopped before seeding (its marker, a half-written database and key) is cleared and
     seeded again; Ctrl-C then stops it with a plain line, exit 130, and no process left behind."""
@@ -252,6 +253,7 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@pytest.mark.slow  # starts the demo hall (five processes)
 def test_demo_killed_hard_leaves_no_service_running(tmp_path: Path) -> None:
     """kill -9 of the demo (no finally runs): its services end too, so no port stays taken."""
     data = tmp_path / "hall"
