@@ -124,7 +124,6 @@ def run(out: dict[str, Any]) -> None:
                     QApplication.processEvents()
                     checks.append(time.perf_counter() - t0)
                     flow.finish()
-            term.window._allow_close = True
             term.stop()
             term.window.deleteLater()
     finally:

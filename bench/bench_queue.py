@@ -132,7 +132,6 @@ def board_latency(data_dir: Path, calls: int = 40) -> dict[str, Any]:
         proc.stdin.close()  # type: ignore[union-attr]  # opened with PIPE
         proc.wait(10)
         proc.stdout.close()  # type: ignore[union-attr]  # opened with PIPE
-        term.window._allow_close = True
         term.stop()
     lat.sort()
     return {"calls": calls, "seen": len(lat), "p50_ms": round(statistics.median(lat), 1),
@@ -168,7 +167,6 @@ def touch_to_ticket(data_dir: Path, tickets: int = 30) -> dict[str, Any]:
                 sizes.append(flow.bytes_printed)
                 flow.finish()
         finally:
-            term.window._allow_close = True
             term.stop()
     times.sort()
     return {"tickets": tickets, "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),

@@ -109,8 +109,7 @@ class Terminal:
                 continue
             for timer in window.findChildren(QTimer):
                 timer.stop()
-            window._allow_close = True
-            window.close()
+            window.close_for_good()
             window.deleteLater()
         self.hall.close()
 
@@ -249,7 +248,7 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
     cfg = dataclasses.replace(cfg, kiosk=dataclasses.replace(cfg.kiosk, fullscreen=fullscreen))
     term = build_terminal(cfg, role, lang=lang, big_screen=cfg.ui.second_screen >= 0)
     term.ctx.fullscreen = fullscreen
-    term.window._allow_close = not fullscreen
+    term.window.guard_exit(fullscreen)
     term.window.place(screen if screen is not None else cfg.ui.screen, fullscreen)
     if term.big_screen is not None:
         term.big_screen.place(cfg.ui.second_screen, True)

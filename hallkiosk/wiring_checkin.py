@@ -393,7 +393,6 @@ def tour(cfg: Config, out: Path) -> list[dict]:
             flow.finish()
             printer.wait_jobs(4, timeout=5)
         finally:
-            term.window._allow_close = True
             term.stop()
             term.window.deleteLater()
         for p in sorted((out / "checkin-slips").glob("*.png")):
@@ -427,7 +426,6 @@ def tour(cfg: Config, out: Path) -> list[dict]:
                 screens["board"].refresh()
                 shoot(term, role, "attendance")
         finally:
-            term.window._allow_close = True
             term.stop()
             term.window.deleteLater()
     return shots

@@ -367,7 +367,6 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                     raise RuntimeError("opening tour: the kiosk objection was not accepted")
                 flow.finish()
             finally:
-                kiosk.window._allow_close = True
                 kiosk.stop()
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline and not con.alert.isVisibleTo(con):
@@ -486,6 +485,5 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         if term.sync is not None:
             term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
-        term.window._allow_close = True
         term.stop()
     return shots

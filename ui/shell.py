@@ -307,6 +307,15 @@ class RoleWindow(Retranslatable, QMainWindow):
         self.showNormal()
         return True
 
+    def guard_exit(self, guarded: bool) -> None:
+        """Whether closing asks first (a full-screen kiosk: the admin PIN) or simply closes."""
+        self._allow_close = not guarded
+
+    def close_for_good(self) -> None:
+        """Close without asking: the terminal is shutting down. The one way code closes a window."""
+        self._allow_close = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self._allow_close and not self.request_exit():
             event.ignore()

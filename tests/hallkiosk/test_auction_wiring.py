@@ -42,7 +42,6 @@ def sim() -> Iterator[KeypadSimulator]:
 
 
 def _stop(term: Terminal) -> None:
-    term.window._allow_close = True
     term.stop()
     term.window.deleteLater()
 

@@ -74,7 +74,6 @@ def kiosk(tmp_path: Path, reader: IdReaderSimulator, printer: PrinterSimulator, 
 
 
 def close(term: Terminal) -> None:
-    term.window._allow_close = True
     term.stop()
     term.window.deleteLater()
 
@@ -211,7 +210,6 @@ def _attendance_delay(cfg: Config) -> float:
         assert tab.table.item([tab.table.item(r, 0).text() for r in range(tab.table.rowCount())].index("已签到"), 2).text() == "张*"
         return seen - msg["committed_at"]
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
 

@@ -38,7 +38,6 @@ def test_reader_and_printer_reach_the_screen(qtbot, tmp_path: Path) -> None:  # 
             assert states["printer"] == DeviceState.ERROR and states["id_reader"] == DeviceState.ONLINE
             assert status.devices.property("state") == "error"
         finally:
-            term.window._allow_close = True
             term.stop()
 
 
@@ -53,5 +52,4 @@ def test_host_console_drives_a_big_screen(qtbot, tmp_path: Path) -> None:  # typ
         assert term.big_screen.ctx.role == "board" and term.big_screen.ctx.hall is term.hall
         assert not term.big_screen.header.isVisibleTo(term.big_screen)  # a wall screen has no header
     finally:
-        term.window._allow_close = True
         term.stop()

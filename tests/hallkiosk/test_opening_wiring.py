@@ -105,7 +105,6 @@ def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path:
             term.opening.service.start_decryption(S2, term.hall.login("host", "111111"), starter=None)
         assert e.value.code in ("no-platform", "stage")
     finally:
-        term.window._allow_close = True
         term.stop()
 
 
@@ -160,7 +159,6 @@ def test_big_screen_follows_a_console_in_another_process_within_250ms(qtbot, tmp
         child.stdin.close()
         child.wait(10)
         child.stdout.close()
-        term.window._allow_close = True
         term.stop()
 
 

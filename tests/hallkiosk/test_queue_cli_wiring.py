@@ -133,5 +133,4 @@ def test_board_follows_calls_from_another_process(qapp, data_dir: Path, qtbot) -
         proc.stdin.close()
         proc.wait(timeout=10)
         proc.stdout.close()
-        term.window._allow_close = True
         term.stop()

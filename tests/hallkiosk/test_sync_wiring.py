@@ -41,7 +41,6 @@ def test_terminal_pushes_its_journal_and_shows_the_link(qtbot, tmp_path: Path) -
             # the worker's first pull brought today's sessions from the platform onto the board
             qtbot.waitUntil(lambda: len(term.hall.sessions_on()) >= 4, timeout=10_000)
         finally:
-            term.window._allow_close = True
             term.stop()
     finally:
         server.close()

@@ -28,7 +28,6 @@ def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int) -> Iterator[Term
     try:
         yield term
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
         if term.big_screen is not None:

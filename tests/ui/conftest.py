@@ -37,6 +37,5 @@ def terminal(qapp, demo_cfg: Config) -> Iterator[Callable[..., Terminal]]:  # ty
 
     yield make
     for term in made:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()

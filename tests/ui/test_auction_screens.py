@@ -132,6 +132,5 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
         printed = {hashlib.sha256(p.read_bytes()).hexdigest() for p in spool.iterdir()}
         assert printed == {result.confirmation_sha256, result.record_sha256}
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()

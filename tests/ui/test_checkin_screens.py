@@ -62,7 +62,6 @@ def make(qapp, cfg: Config) -> Iterator:  # type: ignore[no-untyped-def]
     yield build
     for term in made:
         term.ctx.languages.set("zh_CN")  # translators are installed on the one QApplication
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
 

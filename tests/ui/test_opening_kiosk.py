@@ -47,7 +47,6 @@ def room(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     con.select_session(S2)
     yield host, kiosk
     for t in (kiosk, host):
-        t.window._allow_close = True
         t.stop()
 
 

@@ -45,7 +45,6 @@ def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     page.work.setCurrentWidget(con)
     con.select_session(S2)
     yield term
-    term.window._allow_close = True
     term.stop()
 
 

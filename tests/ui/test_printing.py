@@ -31,7 +31,6 @@ def test_terminal_prints_to_its_document_printer_and_reports_on_the_main_thread(
         assert outcome.ok and on_main and out.busy == 0
         assert [p.read_bytes() for p in spool.iterdir()] == [PDF]
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
 
@@ -46,6 +45,5 @@ def test_without_a_document_printer_the_console_is_told_so(qtbot, demo_cfg: Conf
             out.print_pdf(PDF, "开标记录表")
         assert not sig.args[0].ok and "document_printer" in sig.args[0].error_zh
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()

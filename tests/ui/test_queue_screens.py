@@ -54,9 +54,8 @@ def make(qapp, hall: Hall) -> Iterator:  # type: ignore[no-untyped-def]
 
     yield build
     for term in made:
-        term.window._allow_close = True
         term.threads.stop()
-        term.window.close()
+        term.window.close_for_good()
         term.window.deleteLater()
 
 

@@ -70,7 +70,6 @@ def test_review_tab_lists_plays_from_marker_and_exports(qtbot, recorded_cfg: Con
             qtbot.wait(50)
             assert clipped_texts(tab) == [], (w, h)
     finally:
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()
 
@@ -84,6 +83,5 @@ def test_review_tab_in_english(qtbot, recorded_cfg: Config, tmp_path: Path) -> N
         assert tab.export_btn.text() == "Export clip" and tab.title.text() == "Recordings"
     finally:
         term.ctx.languages.set("zh_CN")
-        term.window._allow_close = True
         term.stop()
         term.window.deleteLater()

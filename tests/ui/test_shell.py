@@ -90,7 +90,7 @@ def test_kiosk_idle_timeout_returns_home(terminal, qtbot) -> None:  # type: igno
 def test_fullscreen_kiosk_needs_an_admin_pin_to_close(terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
     term = terminal("kiosk", fullscreen=True)
     term.ctx.fullscreen = True
-    term.window._allow_close = False
+    term.window.guard_exit(True)
     answers = iter(["111111", "123456"])  # a host's PIN first (refused), then an admin's
 
     def answer() -> None:
