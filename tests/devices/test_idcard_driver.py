@@ -39,7 +39,9 @@ def sim(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdReaderSimu
 
 
 def fast_reader(url: str, **kw: object) -> SamIdReader:
-    opts: dict[str, object] = dict(poll_interval=0.03, response_timeout=0.5, reconnect_interval=0.05, debounce_s=0.5)
+    opts: dict[str, object] = dict(
+        poll_interval=0.03, present_interval=0.1, response_timeout=0.5, reconnect_interval=0.05, debounce_s=0.5,
+    )
     opts.update(kw)
     return SamIdReader(url, **opts)  # type: ignore[arg-type]
 
@@ -267,3 +269,30 @@ def test_photo_decoder_plug_in(sim: IdReaderSimulator) -> None:
     assert reader.decode_photo(card) == b"BM" + card.photo[:4] and seen == [card.photo]
     assert fast_reader(sim.url, photo_decoder=lambda b: 1 / 0).decode_photo(card) is None  # type: ignore[arg-type,return-value]
     assert fast_reader(sim.url).decode_photo(card) is None
+
+
+def test_poll_cadence_idle_present_and_faulty() -> None:
+    """Empty: a find every poll_interval, never overlapping; a card on it: backed off; faults: backed off."""
+    with IdReaderSimulator(baud=None) as sim:
+        reader = SamIdReader(sim.url, poll_interval=0.05, present_interval=0.4, response_timeout=0.5)
+        assert SamIdReader("loop://").poll_interval == 0.05  # the default: a placed card waits ≤ 50 ms
+        with Running(reader) as run:
+            run.wait(is_state(DeviceState.ONLINE))
+            n0, t0 = len(sim.requests), time.monotonic()
+            time.sleep(1.0)
+            idle_rate = (len(sim.requests) - n0) / (time.monotonic() - t0)
+            assert set(sim.commands()[n0:]) == {frames.CMD_FIND}
+            assert 12 <= idle_rate <= 20.5, idle_rate  # ≤ 1 / poll_interval
+            sim.place_card(demo_card())
+            placed = time.monotonic()
+            run.wait(lambda e: e.kind == "card")
+            assert time.monotonic() - placed < 0.3
+            n0, t0 = len(sim.requests), time.monotonic()
+            time.sleep(1.0)
+            reads = sim.commands()[n0:].count(frames.CMD_READ)
+            assert 2 <= reads <= 3, reads  # every present_interval, not every poll_interval
+            sim.force_sw3[frames.CMD_READ] = 0x41  # a fault that stays: retried once at once, then backed off
+            run.wait(lambda e: e.kind == "error")
+            n0, t0 = len(sim.requests), time.monotonic()
+            time.sleep(1.0)
+            assert sim.commands()[n0:].count(frames.CMD_READ) <= 3
