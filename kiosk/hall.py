@@ -23,7 +23,7 @@ from kiosk.clock import Clock, PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
-from kiosk.db.models import Blob, JournalEntry, PfLot, PfSession, Room, Site, Terminal
+from kiosk.db.models import Blob, JournalEntry, PfLot, PfSession, Room, Site, TerminalRow
 from kiosk.journal import (
     Entry,
     Journal,
@@ -192,9 +192,9 @@ class Hall:
         with self.unit() as s:
             if room and s.get(Room, room) is None:
                 s.add(Room(code=room, name=room))
-            t = s.get(Terminal, self.config.site.terminal_id)
+            t = s.get(TerminalRow, self.config.site.terminal_id)
             if t is None:
-                t = Terminal(terminal_id=self.config.site.terminal_id, role=role)
+                t = TerminalRow(terminal_id=self.config.site.terminal_id, role=role)
                 s.add(t)
             t.role = role
             t.room_code = room

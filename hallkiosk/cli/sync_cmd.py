@@ -48,8 +48,8 @@ EXIT_GAVE_UP = 4
 
 
 @dataclass
-class Hall:
-    """What the sync commands work on, built from the configuration."""
+class SyncTarget:
+    """What the sync commands work on, built from the configuration (not the core's ``Hall``)."""
 
     cfg: Config
     engine: Engine
@@ -119,7 +119,7 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def open_hall(args: argparse.Namespace, *, need_platform: bool = True) -> Hall:
+def open_target(args: argparse.Namespace, *, need_platform: bool = True) -> SyncTarget:
     """Database (migrated), journal head, vault and platform settings from config and options."""
     cfg = config_from_args(args)
     url = args.platform_url or cfg.platform.url
@@ -138,7 +138,7 @@ def open_hall(args: argparse.Namespace, *, need_platform: bool = True) -> Hall:
         ensure_head(s, journal_id)
     vault = PiiVault.from_key_file(cfg.key_path)
     timeout = args.timeout if getattr(args, "timeout", None) else cfg.platform.timeout_seconds
-    return Hall(cfg, engine, vault, url, journal_id, secret_file, timeout)
+    return SyncTarget(cfg, engine, vault, url, journal_id, secret_file, timeout)
 
 
 def read_secret(path: str) -> bytes:
@@ -154,7 +154,7 @@ def read_secret(path: str) -> bytes:
 
 
 @contextlib.contextmanager
-def platform_client(hall: Hall) -> Iterator[Any]:
+def platform_client(hall: SyncTarget) -> Iterator[Any]:
     """A client for the hall's platform, closed afterwards."""
     from sync.client import PlatformClient
 
@@ -173,7 +173,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     """``sync pull``."""
     from sync.pull import Puller
 
-    hall = open_hall(args)
+    hall = open_target(args)
     try:
         with platform_client(hall) as client:
             report = Puller(hall.engine, client, hall.vault).pull_all()
@@ -193,7 +193,7 @@ def _still_missing(n: int) -> str:
     return f"仍有 {n} 个文件未上传 {n} file(s) still missing"
 
 
-def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: threading.Event | None, *,
+def _push(hall: SyncTarget, client: Any, give_up_after: float, blobs: bool, stop: threading.Event | None, *,
           sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic) -> int:
     from sync.blobs import BlobUploader
     from sync.errors import PlatformError
@@ -230,7 +230,7 @@ def _push(hall: Hall, client: Any, give_up_after: float, blobs: bool, stop: thre
 def cmd_push(args: argparse.Namespace, *, sleep: Callable[[float], Any] = time.sleep,
              clock: Callable[[], float] = time.monotonic) -> int:
     """``sync push`` (``sleep`` and ``clock`` time the retries; tests inject fast ones)."""
-    hall = open_hall(args)
+    hall = open_target(args)
     try:
         with platform_client(hall) as client:
             return _push(hall, client, args.give_up_after, not args.no_blobs, None, sleep=sleep, clock=clock)
@@ -243,7 +243,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sync.pull import Puller
     from sync.worker import SyncWorker
 
-    hall = open_hall(args)
+    hall = open_target(args)
     try:
         with platform_client(hall) as client:
             if args.once:
@@ -267,7 +267,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         hall.engine.dispose()
 
 
-def status_document(hall: Hall) -> dict[str, Any]:
+def status_document(hall: SyncTarget) -> dict[str, Any]:
     """The ``sync status --json`` document."""
     from sync.push import backlog
 
@@ -297,7 +297,7 @@ def status_document(hall: Hall) -> dict[str, Any]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """``sync status``."""
-    hall = open_hall(args, need_platform=False)
+    hall = open_target(args, need_platform=False)
     try:
         doc = status_document(hall)
     finally:
@@ -321,7 +321,7 @@ def cmd_clear_alarm(args: argparse.Namespace) -> int:
     """``sync clear-alarm``."""
     from sync.push import clear_alarm
 
-    hall = open_hall(args, need_platform=False)
+    hall = open_target(args, need_platform=False)
     try:
         old = clear_alarm(hall.engine, hall.journal_id)
     finally:

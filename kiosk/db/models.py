@@ -70,7 +70,9 @@ class Room(Base):
     kind: Mapped[str] = mapped_column(String(32), default="hall")  #: opening, auction, service, hall
 
 
-class Terminal(Base):
+class TerminalRow(Base):
+    """A terminal of the hall as the database records it (the running one is hallkiosk.app.Terminal)."""
+
     __tablename__ = "terminals"
     terminal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     role: Mapped[str] = mapped_column(String(32))
