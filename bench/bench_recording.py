@@ -94,7 +94,7 @@ def bench(seconds: float = SECONDS, *, width: int = 1280, height: int = 720, fps
             threads.stop(30)
             wall = time.monotonic() - t0
             cpu = time.process_time() - cpu0
-            from kiosk.recordings import Recordings
+            from kiosk.recording import Recordings
 
             segs = Recordings(hall).segments("KB-03")
             total = sum(s.bytes for s in segs)

@@ -44,8 +44,8 @@ from devices.recording.audio import AudioSource, LiveAudio
 from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.journal import Entry
-from kiosk.recordings import CameraStatus, RecorderStatus, Recordings, classify
-from kiosk.recordings import catalogue as cat
+from kiosk.recording import CameraStatus, RecorderStatus, Recordings, classify
+from kiosk.recording import catalogue as cat
 from kiosk.timeutil import parse_rfc3339
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Audio-video recording of rooms (全过程录音录像): capture → overlay → encoder → segments.
 
 No Qt and no database here (import-linter): the catalogue, hash chain and journal are
-``kiosk.recordings``; threads are started by ``hallkiosk.wiring_recording``. PyAV's wheel carries a
+``kiosk.recording``; threads are started by ``hallkiosk.wiring_recording``. PyAV's wheel carries a
 GPL build of FFmpeg (libx264) — see :mod:`devices.recording.encoder` for the swap-out interface.
 """
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
-from kiosk.recordings import ReasonRequired, Recordings, verify_export
+from kiosk.recording import ReasonRequired, Recordings, verify_export
 from kiosk.timeutil import BEIJING, beijing, parse_rfc3339, rfc3339
 
 ADMIN_ROLES = ("admin", "supervisor")

@@ -21,7 +21,7 @@ from hallkiosk.wiring_recording import RoomRecorder, should_record
 from kiosk.config import load_config
 from kiosk.db.models import JournalEntry, PfSession
 from kiosk.hall import Hall
-from kiosk.recordings import Recordings, SegmentInfo
+from kiosk.recording import Recordings, SegmentInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {

@@ -599,7 +599,7 @@ def test_opening_on_postgresql(tmp_path: Path, pg_url: str) -> None:
 
 def test_recording_markers_for_every_stage(hall: Hall) -> None:
     """Every stage change is a recorder marker in the session's room; the record is the last entry and closes."""
-    from kiosk.recordings.follow import classify
+    from kiosk.recording.follow import classify
 
     svc = OpeningService(hall)
     run_to_signing(hall, svc)

@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 
 from kiosk.db.models import Blob
 from kiosk.hall import Hall
-from kiosk.recordings import ReasonRequired, Recordings, classify, verify_export
-from kiosk.recordings import catalogue as cat
+from kiosk.recording import ReasonRequired, Recordings, classify, verify_export
+from kiosk.recording import catalogue as cat
 from kiosk.records import validate
 from kiosk.timeutil import utcnow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.recordings import DiskState, HoldSpan, SegmentFacts, plan_retention
-from kiosk.recordings.policy import GB
+from kiosk.recording import DiskState, HoldSpan, SegmentFacts, plan_retention
+from kiosk.recording.policy import GB
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 

@@ -12,8 +12,8 @@ from hallkiosk.app import build_terminal, ensure_qapp
 from hallkiosk.demo import _login
 from hallkiosk.wiring_recording import record_demo
 from kiosk.config import Config
-from kiosk.recordings import catalogue as cat
-from kiosk.recordings import verify_export
+from kiosk.recording import catalogue as cat
+from kiosk.recording import verify_export
 from tests.helpers.screens import clipped_texts
 
 

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.recordings import (
+from kiosk.recording import (
     MarkerInfo,
     ReasonRequired,
     RecorderStatus,

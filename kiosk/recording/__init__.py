@@ -2,9 +2,9 @@
 
 :class:`Recordings` is the facade: each method is one unit of work on the hall database and returns
 frozen DTOs (``SegmentInfo``, ``MarkerInfo``, ``HoldInfo``, ``ExportResult``, ``DiskState``). The
-session-first functions are in :mod:`kiosk.recordings.catalogue`, the pure retention policy in
-:mod:`kiosk.recordings.policy`, journal-to-recorder decisions in :mod:`kiosk.recordings.follow`, and
-exports and their verification in :mod:`kiosk.recordings.manifest`.
+session-first functions are in :mod:`kiosk.recording.catalogue`, the pure retention policy in
+:mod:`kiosk.recording.policy`, journal-to-recorder decisions in :mod:`kiosk.recording.follow`, and
+exports and their verification in :mod:`kiosk.recording.manifest`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.hall import Hall, SessionInfo
-from kiosk.recordings import catalogue as cat
-from kiosk.recordings.catalogue import ExportResult, HoldInfo, MarkerInfo, ReasonRequired, SegmentInfo
-from kiosk.recordings.follow import Action, classify, label_for
-from kiosk.recordings.manifest import ExportCheck, verify_export
-from kiosk.recordings.policy import GB, DiskState, HoldSpan, RetentionPlan, SegmentFacts, plan_retention
+from kiosk.recording import catalogue as cat
+from kiosk.recording.catalogue import ExportResult, HoldInfo, MarkerInfo, ReasonRequired, SegmentInfo
+from kiosk.recording.follow import Action, classify, label_for
+from kiosk.recording.manifest import ExportCheck, verify_export
+from kiosk.recording.policy import GB, DiskState, HoldSpan, RetentionPlan, SegmentFacts, plan_retention
 
 __all__ = [
     "Action", "CameraStatus", "DiskState", "ExportCheck", "ExportResult", "HoldInfo", "HoldSpan", "MarkerInfo", "ReasonRequired",

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from kiosk.db.models import Blob, JournalEntry, JournalHead, PfSession
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
 from kiosk.journal import HEAD_ID, Journal
-from kiosk.recordings.manifest import FORMAT, MANIFEST
-from kiosk.recordings.policy import HoldSpan, RetentionPlan, SegmentFacts, plan_retention
+from kiosk.recording.manifest import FORMAT, MANIFEST
+from kiosk.recording.policy import HoldSpan, RetentionPlan, SegmentFacts, plan_retention
 from kiosk.timeutil import rfc3339, utcnow
 
 
