@@ -2,6 +2,11 @@
 
 The platform sends money as decimal strings in yuan, or in 万元 when ``PRICE_UNIT``/``price_unit``
 is ``"1"`` (docs/platform-api.md §2). Never use floats: parse with :func:`parse_money`.
+
+This is the one place where the hall parses and writes decimals, money or not (an auction's
+配建 area in m², a share in %): :func:`parse_money` and its lenient :func:`try_parse_money`,
+:func:`decimal_text` and :func:`quantity_text` for stored strings, :func:`format_money` and
+:func:`format_quantity` for people.
 """
 
 from __future__ import annotations
@@ -27,6 +32,38 @@ def parse_money(text: str | Decimal | int) -> Decimal:
     if not value.is_finite():
         raise MoneyError(f"not an amount: {text!r}")
     return value
+
+
+def parse_optional_money(text: str | Decimal | int | None) -> Decimal | None:
+    """:func:`parse_money`, or None where there is no amount (``None``); raises MoneyError on a bad one."""
+    return parse_money(text) if text is not None else None
+
+
+def try_parse_money(text: str | Decimal | int | None) -> Decimal | None:
+    """A decimal as typed into a field: None where there is none (``None``, ``""``) or it is not a number."""
+    if text is None or text == "":
+        return None
+    try:
+        return parse_money(text)
+    except MoneyError:
+        return None
+
+
+def decimal_text(value: Decimal) -> str:
+    """An amount as stored and journalled: at least two places (``32000.00``), more only where it has them."""
+    q = value.quantize(Decimal("0.01"))
+    return f"{q:f}" if q == value else f"{value.normalize():f}"
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity (m², %) as stored and journalled: two places at most, no trailing zeros (``1200``, ``12.5``)."""
+    q = value.quantize(Decimal("0.01")).normalize()
+    return f"{q:f}"
+
+
+def format_quantity(value: Decimal) -> str:
+    """A quantity for people: thousands separators, two places at most, no trailing zeros (``1,200``, ``12.5``)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != value.to_integral_value() else f"{value:,.0f}"
 
 
 def to_yuan(amount: str | Decimal, price_unit: str | None = "0") -> Decimal:

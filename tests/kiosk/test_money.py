@@ -4,7 +4,18 @@ from decimal import Decimal
 
 import pytest
 
-from kiosk.money import MoneyError, format_money, parse_money, to_capitals, to_yuan
+from kiosk.money import (
+    MoneyError,
+    decimal_text,
+    format_money,
+    format_quantity,
+    parse_money,
+    parse_optional_money,
+    quantity_text,
+    to_capitals,
+    to_yuan,
+    try_parse_money,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +56,18 @@ def test_units_and_format() -> None:
         parse_money("12万")
     with pytest.raises(MoneyError):
         parse_money("NaN")
+
+
+def test_optional_and_lenient_parsing() -> None:
+    assert parse_optional_money(None) is None and parse_optional_money("1,200.5") == Decimal("1200.5")
+    with pytest.raises(MoneyError):
+        parse_optional_money("abc")
+    assert [try_parse_money(t) for t in (None, "", " ", "abc", "NaN", "Infinity")] == [None] * 6
+    assert try_parse_money(" 12,500 ") == Decimal("12500")
+
+
+def test_stored_and_shown_decimals() -> None:
+    assert [decimal_text(Decimal(t)) for t in ("32000", "0.5", "1.2345", "18720.0000")] == [
+        "32000.00", "0.50", "1.2345", "18720.00"]
+    assert [quantity_text(Decimal(t)) for t in ("1200", "12.50", "100.00", "7.125")] == ["1200", "12.5", "100", "7.12"]
+    assert [format_quantity(Decimal(t)) for t in ("1200", "12.5", "1234.25", "0")] == ["1,200", "12.5", "1,234.25", "0"]
