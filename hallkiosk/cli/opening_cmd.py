@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
@@ -39,7 +40,7 @@ def _list(args: argparse.Namespace) -> int:
     hall = Hall.open(config_from_args(args))
     try:
         svc = OpeningService(hall)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for s in svc.openings_today():
             v = svc.view(s.session_id)
             rows.append({"session_id": s.session_id, "starts_at": rfc3339(s.starts_at), "room": s.room_name,

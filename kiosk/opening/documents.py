@@ -10,7 +10,6 @@ answers given on the spot. Bidder confirmations. Signature block: host, recorder
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -18,10 +17,9 @@ from reportlab.platypus import Paragraph, Spacer
 
 from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
+from kiosk.opening.rules import LEGAL_WORDING, opening_address
+from kiosk.opening.views import OUTCOME_ZH, STAGE_ZH, OpeningView
 from kiosk.timeutil import beijing
-
-if TYPE_CHECKING:
-    from kiosk.opening import OpeningView
 
 ATTEND_ZH = {"present": "到场", "absent": "未到场"}
 CONF_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "视同认可", "": "—"}
@@ -33,8 +31,6 @@ def _t(when: dt.datetime | None) -> str:
 
 def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> tuple[bytes, str]:
     """The record's PDF bytes and SHA-256 (deterministic for the same state)."""
-    from kiosk.opening import LEGAL_WORDING, OUTCOME_ZH, opening_address
-
     st = styles()
     sess = v.session
     story: list = [Paragraph("开标记录表", st.title)]
@@ -88,8 +84,6 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
         story.append(Paragraph("无", st.body))
     if v.durations:
         story.append(Paragraph("各阶段用时", st.heading))
-        from kiosk.opening import STAGE_ZH
-
         story.append(Paragraph("；".join(f"{STAGE_ZH.get(k, k)} {int(sec // 60)} 分 {int(sec % 60)} 秒" for k, sec in v.durations.items()), st.small))
     story.append(Spacer(1, 6 * mm))
     sig = [["开标主持人", signatures.get("host") or "", "记录人", signatures.get("recorder") or "",

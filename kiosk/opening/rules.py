@@ -1,0 +1,509 @@
+"""Bid opening (开标): the stage machine and its rules (docs/rules/opening.md §2), pure.
+
+Stages, in order (no skipping, and no going back once decryption has started)::
+
+    scheduled → announced (纪律宣布) → bidders (公布投标人) → attendance (签到/缺席) → quorum check
+    → control_price (控制价/标底) → decrypting (解密) → reading (唱标) → objections (异议)
+    → confirmation (投标人确认) → signing (记录签字) → closed
+
+A short quorum (after attendance, and again after decryption) stops the machine until the host
+decides ``failed`` (招标失败 → outcome ``failed_quorum``) or ``suspend`` (暂停/中止 → ``suspended``)
+with a reason; either goes straight to ``signing`` so the record of what happened is still made.
+
+Everything here is a pure function: no I/O, no clock, no database. :func:`fold_view` turns the
+opening's saved progress (``opening_state``), the bidder snapshot, who is checked in and the time
+into an :class:`~kiosk.opening.views.OpeningView`; each act's check-and-change takes that view and
+the working copy of the state's ``data`` and returns what to journal. The service
+(``kiosk/opening/service.py``) reads, calls these, then writes and journals in one unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.errors import HallError
+from kiosk.money import to_capitals
+from kiosk.opening.views import ABSENT_REASONS, STAGE_ZH, BidderView, Objection, OpeningView
+from kiosk.timeutil import beijing, rfc3339
+
+STAGES = (
+    "scheduled", "announced", "bidders", "attendance", "control_price", "decrypting",
+    "reading", "objections", "confirmation", "signing", "closed",
+)
+#: the legal wording of a failed decryption (《电子招标投标办法》第三十一条)
+LEGAL_WORDING = {
+    "failed_bidder": "因投标人原因投标文件未解密，视为撤销其投标文件",
+    "failed_other": "因投标人之外的原因投标文件未解密，视为撤回其投标文件，投标人有权要求责任方赔偿因此遭受的直接损失",
+}
+#: the stages in which a bidder may raise an objection on the spot (at the console or at a kiosk)
+OBJECTION_STAGES = ("reading", "objections")
+#: what a kiosk objection is about (zh, en); the category alone is a complete objection
+OBJECTION_CATEGORIES = {
+    "bidders": ("对投标人名单有异议", "the list of bidders"),
+    "decryption": ("对解密结果有异议", "the decryption results"),
+    "reading": ("对唱标内容有异议", "what was read out"),
+    "procedure": ("对开标程序有异议", "the opening procedure"),
+    "other": ("其他异议", "something else"),
+}
+OBJECTION_TEXT_MAX = 200
+ANNOUNCE_BEFORE = dt.timedelta(minutes=30)  #: the discipline may be announced this long before the start
+HOST_ROLES = ("host", "supervisor")
+RECORDER_ROLES = ("clerk", "host", "supervisor")
+SIGNER_ZH = {"host": "主持人", "recorder": "记录人", "supervisor": "监督人"}
+
+
+class OpeningError(HallError):
+    """An action the rules refuse; ``zh``/``en`` say why and what to do, ``code`` names the rule."""
+
+
+class QuorumShort(OpeningError):
+    """Fewer valid bids than the quorum: the host must decide failed or suspend, with a reason."""
+
+
+def err(code: str, zh: str, en: str) -> OpeningError:
+    return OpeningError(code, zh, en)
+
+
+@dataclass(frozen=True)
+class Journalled:
+    """What an act journals when it is not the act's own kind (a short quorum: ``opening.quorum``)."""
+
+    kind: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The stage machine's saved state (the ``opening_state`` row without its ``data``)."""
+
+    stage: str = "scheduled"
+    paused: bool = False
+    pause_reason: str = ""
+    outcome: str | None = None
+    record_sha256: str | None = None
+    decrypt_started_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """The platform's session record as the opening uses it."""
+
+    session_id: str
+    title: str
+    room_code: str
+    room_name: str
+    starts_at: dt.datetime
+    quorum: int
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+# --- the fold: saved progress + check-ins → the view ---------------------------------------------
+
+
+def fold_view(
+    facts: SessionFacts, progress: Progress, data: Mapping[str, Any], snapshot: Sequence[Mapping[str, Any]],
+    late: Sequence[dict[str, Any]], present: Mapping[str, str], now: dt.datetime,
+) -> OpeningView:
+    """The opening as it stands.
+
+    Args:
+        facts: the platform's session.
+        progress: the saved stage, pause, outcome, record hash and decryption start.
+        data: the saved per-opening details (absences, decryption, readings, objections, …).
+        snapshot: the published bidders (``data["bidders"]`` once published, else the on-time bids).
+        late: the bids received after the deadline.
+        present: registration id → masked name of the representative checked in for it.
+        now: the hall's (platform-corrected) time.
+    """
+    decrypt = data.get("decrypt", {})
+    absent = data.get("absent", {})
+    conf = data.get("confirmations", {})
+    reading_index = int(data.get("reading_index", 0))
+    bidders = []
+    for i, b in enumerate(snapshot):
+        rid = b["registration_id"]
+        here = rid in present
+        d = decrypt.get(rid, {})
+        c = conf.get(rid, {})
+        bidders.append(BidderView(
+            order=i + 1, registration_id=rid, name=b["name"], org_code=b["org_code"],
+            submitted_at=dt.datetime.fromisoformat(b["submitted_at"]) if b.get("submitted_at") else None,
+            attendance="present" if here else "absent", person_name=present.get(rid, ""),
+            absent_reason="" if here else absent.get(rid, ""),
+            decrypt_status=d.get("status", ""), price=d.get("price"), price_unit=d.get("price_unit"),
+            time_limit=d.get("time_limit"), quality=d.get("quality"), extra=dict(d.get("extra") or {}),
+            read=i < reading_index, confirmation=c.get("status", ""), confirmation_note=c.get("note", ""),
+        ))
+    return OpeningView(
+        session_id=facts.session_id, title=facts.title, room_code=facts.room_code, room_name=facts.room_name,
+        starts_at=facts.starts_at, session=dict(facts.record), quorum=facts.quorum, stage=progress.stage,
+        paused=progress.paused, pause_reason=progress.pause_reason, outcome=progress.outcome, bidders=tuple(bidders),
+        late=tuple(late), objections=tuple(Objection(**o) for o in data.get("objections", ())), reading_index=reading_index,
+        control_price_published=bool(data.get("control_price_published")),
+        quorum_decision=data.get("quorum_decision"), quorum_short=data.get("quorum_short"), durations=dict(data.get("durations", {})),
+        signatures=dict(data.get("signatures", {})), record_sha256=progress.record_sha256,
+        decrypt_started_at=progress.decrypt_started_at, now=now,
+    )
+
+
+# --- checks shared by the acts -----------------------------------------------------------------------
+
+
+def need_stage(view: OpeningView, *stages: str) -> None:
+    if view.stage not in stages:
+        want = "、".join(STAGE_ZH[x] for x in stages)
+        raise err("stage", f"当前阶段是「{view.stage_zh}」，此操作只能在「{want}」阶段进行",
+                  f"not possible in stage {view.stage}; needs {', '.join(stages)}")
+
+
+def need_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise err("reason", "请填写原因", "a reason is required")
+    return text
+
+
+def need_role(actor_role: str | None, roles: tuple[str, ...]) -> None:
+    """``actor_role`` is None when the actor is not an operator (a kiosk, a card, the platform)."""
+    if actor_role is None or actor_role not in roles:
+        raise err("role", "只有开标主持人（或监督人员）可以进行此操作", "only the host (or a supervisor) may do this")
+
+
+def need_not_paused(progress: Progress) -> None:
+    if progress.paused:
+        raise err("paused", f"开标已暂停（{progress.pause_reason}），请先恢复", "the opening is paused: resume it first")
+
+
+def find_bidder(v: OpeningView, registration_id: str) -> BidderView:
+    for b in v.bidders:
+        if b.registration_id == registration_id:
+            return b
+    raise err("no-bidder", "不是本场开标的投标人", "not a bidder of this opening")
+
+
+def leave_stage(stage: str, stage_started_at: dt.datetime, data: dict[str, Any], now: dt.datetime) -> None:
+    """Add the time spent in ``stage`` (less its pauses) to ``data["durations"]``."""
+    durations = data.setdefault("durations", {})
+    paused = float(data.pop("paused_in_stage", 0.0))
+    spent = max(0.0, (now - stage_started_at).total_seconds() - paused)
+    durations[stage] = round(durations.get(stage, 0.0) + spent, 3)
+
+
+def enter_stage(stage: str, data: dict[str, Any], now: dt.datetime, actor: str) -> None:
+    data.setdefault("stage_log", []).append({"stage": stage, "at": rfc3339(now), "actor": actor})
+
+
+def stage_payload(kind: str, session_id: str, actor: str, payload: Mapping[str, Any], now: dt.datetime,
+                  reason: str | None) -> dict[str, Any]:
+    """The journal payload of an act: ``session_id``, ``actor``, its own members, ``at`` (and ``reason``)."""
+    out = {"session_id": session_id, "actor": actor, **payload, "at": rfc3339(now)}
+    if kind == "opening.stage" and "stage" in out:
+        out["stage_zh"] = STAGE_ZH.get(out["stage"], out["stage"])
+    if reason is not None:
+        out["reason"] = reason
+    return out
+
+
+# --- the acts' checks and changes (each: view + working data → what to journal) -----------------------
+
+
+def announce(v: OpeningView, data: dict[str, Any], compere: str) -> dict[str, Any]:
+    need_stage(v, "scheduled")
+    if v.now < v.starts_at - ANNOUNCE_BEFORE:
+        raise err("too-early", "距开标时间超过 30 分钟，尚不能宣布开标纪律", "more than 30 minutes before the opening")
+    data["compere"] = compere
+    return {"stage": "announced"}
+
+
+def publish_bidders_check(v: OpeningView) -> None:
+    need_stage(v, "announced")
+    if v.now < v.starts_at:
+        raise err("too-early", "投标截止时间未到，不能公布投标人", "the bid deadline has not passed yet")
+
+
+def publish_bidders(data: dict[str, Any], on_time: list[dict[str, Any]], late: list[dict[str, Any]]) -> dict[str, Any]:
+    data["bidders"] = on_time
+    data["late"] = [{**b, "reason": "逾期送达，不予受理"} for b in late]
+    return {"stage": "bidders", "bidders": [b["registration_id"] for b in data["bidders"]],
+            "late": [b["registration_id"] for b in data["late"]]}
+
+
+def open_attendance(v: OpeningView) -> dict[str, Any]:
+    need_stage(v, "bidders")
+    return {"stage": "attendance"}
+
+
+def absence_text(code: str, note: str) -> str:
+    if code not in ABSENT_REASONS:
+        raise err("reason", "缺席原因只能是迟到、弃标或其他", "absence reason must be late, abandoned or other")
+    if code == "other":
+        note = need_reason(note)
+    return ABSENT_REASONS[code] + (f"：{note.strip()}" if note.strip() else "")
+
+
+def record_absence(v: OpeningView, data: dict[str, Any], registration_id: str, code: str, text: str) -> dict[str, Any]:
+    need_stage(v, "attendance")
+    b = find_bidder(v, registration_id)
+    if b.attendance == "present":
+        raise err("present", "该投标人已签到，不能记录缺席", "this bidder has checked in")
+    data.setdefault("absent", {})[registration_id] = text
+    return {"registration_id": registration_id, "absence": code, "reason": text}
+
+
+def advance_checked(v: OpeningView, data: dict[str, Any], stage: str, to: str, phase: str) -> dict[str, Any] | Journalled:
+    """Leave ``stage`` for ``to`` if the quorum holds; short → ``opening.quorum`` journalled, no stage change."""
+    need_stage(v, stage)
+    if stage == "attendance":
+        missing = [b.name for b in v.bidders if b.attendance == "absent" and not b.absent_reason]
+        if missing:
+            raise err("absence-reason", "请先为未签到的投标人记录缺席原因：" + "、".join(missing),
+                      "record a reason for every absent bidder first")
+    if stage == "decrypting":
+        done, total = v.decrypt_progress
+        if done < total:
+            raise err("decrypting", f"解密尚未完成（{done}/{total}），全部解密完成后才能唱标",
+                      "decryption is not finished: bids are read only after all are decrypted")
+    if v.valid_count < v.quorum:
+        data["quorum_short"] = {"phase": phase, "valid": v.valid_count, "quorum": v.quorum}
+        return Journalled("opening.quorum", {"phase": phase, "valid": v.valid_count, "quorum": v.quorum, "short": True})
+    data.pop("quorum_short", None)
+    return {"stage": to, "quorum_ok": {"phase": phase, "valid": v.valid_count, "quorum": v.quorum}}
+
+
+def quorum_short_error(v: OpeningView) -> QuorumShort:
+    return QuorumShort("quorum", f"有效投标人 {v.valid_count} 家，少于 {v.quorum} 家：请选择招标失败或中止，并填写原因",
+                       f"{v.valid_count} valid bids, fewer than {v.quorum}: choose failed or suspend, with a reason")
+
+
+def check_decision(decision: str) -> None:
+    if decision not in ("failed", "suspend"):
+        raise err("decision", "只能选择招标失败或中止", "decision must be failed or suspend")
+
+
+def decide_quorum(data: dict[str, Any], decision: str, reason: str, by: str) -> dict[str, Any]:
+    """The host's decision on a short quorum; the payload's ``outcome`` is the opening's new outcome."""
+    q = data.get("quorum_short")
+    if not q:
+        raise err("quorum-ok", "有效投标人数量满足要求，无需作出流标决定", "the quorum is met: nothing to decide")
+    outcome = "failed_quorum" if decision == "failed" else "suspended"
+    data["quorum_decision"] = {**q, "decision": decision, "reason": reason, "by": by}
+    return {"stage": "signing", "decision": decision, "outcome": outcome, "quorum": q}
+
+
+def publish_control_price(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
+    need_stage(v, "control_price")
+    data["control_price_published"] = True
+    return {"CONTROL_PRICE": v.control_price, "PRICE_UNIT": v.price_unit,
+            "capitals": to_capitals(v.control_price, v.price_unit) if v.control_price else None}
+
+
+def start_decryption_check(v: OpeningView, has_platform: bool) -> None:
+    need_stage(v, "control_price")
+    if v.control_price and not v.control_price_published:
+        raise err("control-price", "请先公布控制价/标底", "publish the control price first")
+    if v.now < v.starts_at:
+        raise err("too-early", "开标时间未到（以交易平台时钟为准），不能解密", "before the opening time (platform clock): no decryption")
+    if not has_platform:
+        raise err("no-platform", "解密需要连接交易平台：本终端未配置平台", "decryption needs the platform: none is configured")
+
+
+def start_decryption(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
+    data["decrypt"] = {b.registration_id: {"status": "pending"} for b in v.bidders}
+    return {"stage": "decrypting"}
+
+
+def take_results(data: dict[str, Any], fresh: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The platform's new bid results into ``data["decrypt"]``; one ``opening.decrypt`` payload body each."""
+    out: list[dict[str, Any]] = []
+    dec = data.setdefault("decrypt", {})
+    for rid, r in sorted(fresh.items()):
+        if rid not in dec:
+            continue  # not a published bidder
+        status = r.get("decrypt_status", "pending")
+        dec[rid] = {"status": status, "price": r.get("BID_PRICE"), "price_unit": r.get("PRICE_UNIT"),
+                    "time_limit": r.get("TIME_LIMIT"), "quality": r.get("QUALITY"), "extra": r.get("extra") or {},
+                    "decrypted_at": r.get("decrypted_at")}
+        body: dict[str, Any] = {"registration_id": rid, "decrypt_status": status}
+        if status in LEGAL_WORDING:
+            body["legal_wording"] = LEGAL_WORDING[status]
+        out.append(body)
+    return out
+
+
+def read_next(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
+    need_stage(v, "reading")
+    i = int(data.get("reading_index", 0))
+    if i >= len(v.bidders):
+        raise err("read-all", "所有投标人均已唱标", "every bid has been read")
+    b = v.bidders[i]
+    data["reading_index"] = i + 1
+    out: dict[str, Any] = {"registration_id": b.registration_id, "order": b.order, "BIDDER_NAME": b.name,
+                           "decrypt_status": b.decrypt_status}
+    if b.price:
+        out.update({"BID_PRICE": b.price, "PRICE_UNIT": b.price_unit or "0", "capitals": b.capitals,
+                    "TIME_LIMIT": b.time_limit, "QUALITY": b.quality, "extra": b.extra})
+    elif b.decrypt_status in LEGAL_WORDING:
+        out["legal_wording"] = LEGAL_WORDING[b.decrypt_status]
+    return out
+
+
+def finish_reading(v: OpeningView) -> dict[str, Any]:
+    need_stage(v, "reading")
+    if v.reading_index < len(v.bidders):
+        raise err("unread", f"还有 {len(v.bidders) - v.reading_index} 家投标人未唱标：每份按时递交的投标文件都必须唱标",
+                  "every bid received before the deadline must be read")
+    return {"stage": "objections"}
+
+
+def raise_objection(v: OpeningView, data: dict[str, Any], by: str, content: str) -> dict[str, Any]:
+    need_stage(v, *OBJECTION_STAGES)
+    objs = data.setdefault("objections", [])
+    no = len(objs) + 1
+    objs.append({"no": no, "by": by, "content": content, "raised_at": rfc3339(v.now), "answer": "",
+                 "answered_by": "", "answered_at": "", "source": "console"})
+    return {"no": no, "by": by, "content": content, "source": "console"}
+
+
+def kiosk_objection_content(category: str, text: str) -> str:
+    """The objection's content from its category and optional text (checked before anything is read)."""
+    if category not in OBJECTION_CATEGORIES:
+        raise err("category", "请选择异议类别", "choose what the objection is about")
+    text = " ".join((text or "").split())
+    if len(text) > OBJECTION_TEXT_MAX:
+        raise err("too-long", f"异议说明不能超过 {OBJECTION_TEXT_MAX} 字", f"at most {OBJECTION_TEXT_MAX} characters")
+    return OBJECTION_CATEGORIES[category][0] + (f"：{text}" if text else "")
+
+
+def raise_kiosk_objection(v: OpeningView, data: dict[str, Any], *, checked_in: bool, registration_id: str, category: str,
+                          content: str, bidder_name: str, person_name: str) -> dict[str, Any]:
+    need_stage(v, *OBJECTION_STAGES)
+    if not checked_in:
+        raise err("not-checked-in", "您尚未签到本场开标", "you have not checked in to this opening")
+    objs = data.setdefault("objections", [])
+    if any(o.get("registration_id") == registration_id and o.get("category") == category and not o.get("answer") for o in objs):
+        raise err("duplicate", "您的同类异议已提交，主持人尚未答复，请稍候",
+                  "you have already raised this objection and it has not been answered yet")
+    no = len(objs) + 1
+    objs.append({"no": no, "by": bidder_name, "content": content, "raised_at": rfc3339(v.now), "answer": "",
+                 "answered_by": "", "answered_at": "", "source": "kiosk", "category": category,
+                 "registration_id": registration_id})
+    return {"no": no, "by": bidder_name, "content": content, "source": "kiosk", "category": category,
+            "registration_id": registration_id, "person_name": person_name}
+
+
+def answer_objection(v: OpeningView, data: dict[str, Any], no: int, answer: str, by: str) -> dict[str, Any]:
+    need_stage(v, *OBJECTION_STAGES)
+    for o in data.get("objections", []):
+        if o["no"] == no:
+            if o["answer"]:
+                raise err("answered", "该异议已答复，答复不能修改", "already answered")
+            o.update(answer=answer, answered_by=by, answered_at=rfc3339(v.now))
+            return {"no": no, "answer": answer, "source": o.get("source", "console"), "by": o["by"]}
+    raise err("no-objection", "没有这条异议", "no such objection")
+
+
+def close_objections(v: OpeningView, data: dict[str, Any], *, answer_required: bool, absent_deemed_accept: bool) -> dict[str, Any]:
+    need_stage(v, "objections")
+    if answer_required and any(not o.answer for o in v.objections):
+        raise err("unanswered", "还有异议未答复：异议须当场答复并记录", "answer every objection on the spot first")
+    conf = data.setdefault("confirmations", {})
+    if absent_deemed_accept:
+        for b in v.bidders:
+            if b.attendance == "absent":
+                conf[b.registration_id] = {"status": "deemed", "note": "未到场，视同认可开标结果"}
+    return {"stage": "confirmation"}
+
+
+def confirm_by_card(v: OpeningView, data: dict[str, Any], registration_id: str | None, person_id_hmac: str) -> dict[str, Any]:
+    """``registration_id``: the one this card checked in for (None if it checked in for none)."""
+    need_stage(v, "confirmation")
+    if registration_id is None or registration_id not in {b.registration_id for b in v.bidders}:
+        raise err("not-present", "此证件不是本场已签到的投标人代表", "this card is not a checked-in representative of this opening")
+    data.setdefault("confirmations", {})[registration_id] = {"status": "confirmed", "note": "刷身份证确认"}
+    return {"registration_id": registration_id, "result": "confirmed", "person_id_hmac": person_id_hmac}
+
+
+def record_refusal(v: OpeningView, data: dict[str, Any], registration_id: str, reason: str) -> dict[str, Any]:
+    need_stage(v, "confirmation")
+    find_bidder(v, registration_id)
+    data.setdefault("confirmations", {})[registration_id] = {"status": "refused", "note": reason}
+    return {"registration_id": registration_id, "result": "refused"}
+
+
+def finish_confirmation(v: OpeningView) -> dict[str, Any]:
+    need_stage(v, "confirmation")
+    waiting = [b.name for b in v.bidders if b.attendance == "present" and not b.confirmation]
+    if waiting:
+        raise err("unconfirmed", "以下到场投标人尚未确认或记录拒绝：" + "、".join(waiting),
+                  "every present bidder must confirm or have a refusal recorded")
+    return {"stage": "signing"}
+
+
+def pause(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
+    if v.stage in ("scheduled", "closed"):
+        raise err("stage", "开标尚未开始或已结束，不能暂停", "nothing to pause")
+    data["paused_at"] = rfc3339(v.now)
+    return {"stage_at_pause": v.stage}
+
+
+def resume(v: OpeningView, data: dict[str, Any], reason: str) -> dict[str, Any]:
+    if not v.paused:
+        raise err("not-paused", "开标未暂停", "not paused")
+    since = dt.datetime.fromisoformat(data.pop("paused_at"))
+    secs = max(0.0, (v.now - since).total_seconds())
+    data["paused_in_stage"] = float(data.get("paused_in_stage", 0.0)) + secs
+    data.setdefault("pauses", []).append({"stage": v.stage, "from": since.isoformat(), "seconds": round(secs, 3),
+                                          "reason": v.pause_reason, "resume_reason": reason})
+    return {"paused_seconds": int(round(secs))}
+
+
+def go_back(v: OpeningView) -> dict[str, Any]:
+    if v.decrypt_started_at is not None or STAGES.index(v.stage) >= STAGES.index("decrypting"):
+        raise err("no-going-back", "解密已开始，开标程序不能回退", "decryption has started: no going back")
+    if v.stage == "scheduled":
+        raise err("stage", "已是第一个阶段", "already at the first stage")
+    return {"stage": STAGES[STAGES.index(v.stage) - 1], "back_from": v.stage}
+
+
+# --- the record ------------------------------------------------------------------------------------------
+
+
+def check_signers(usernames: Sequence[str]) -> None:
+    if len(set(usernames)) != 3:
+        raise err("signers", "主持人、记录人、监督人须为三名不同的工作人员", "host, recorder and supervisor must be three different operators")
+
+
+def sign_check(v: OpeningView) -> None:
+    need_stage(v, "signing")
+    if v.paused:
+        raise err("paused", "开标已暂停，请先恢复", "paused: resume first")
+
+
+def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> dict[str, Any]:
+    """The ``opening.record`` payload exactly per docs/platform-api.md §4."""
+    return {
+        "session_id": v.session_id,
+        "BID_SECTION_CODE": str(v.session.get("BID_SECTION_CODE") or ""),
+        "BID_OPENING_TIME": rfc3339(v.starts_at),
+        "BID_OPENING_ADDRESS": opening_address(v, site_name),
+        "OPEN_COMPERE": compere,
+        "bidders": [
+            {"registration_id": b.registration_id, "BIDDER_NAME": b.name, "BIDDER_ORG_CODE": b.org_code,
+             "attendance": b.attendance, "decrypt_status": b.decrypt_status or "not_decrypted",
+             "BID_PRICE": b.price if b.decrypt_status == "ok" else None}
+            for b in v.bidders
+        ],
+        "outcome": v.outcome or "opened",
+        "record_sha256": sha,
+    }
+
+
+def opening_address(v: OpeningView, site_name: str) -> str:
+    return f"{site_name}{v.room_name}（{v.room_code}）" if site_name else f"{v.room_name}（{v.room_code}）"
+
+
+def beijing_text(when: dt.datetime | None) -> str:
+    return beijing(when).strftime("%Y-%m-%d %H:%M:%S") if when else ""
