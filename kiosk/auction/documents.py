@@ -15,6 +15,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from kiosk.auction.rules import REASONS, stage_value_text
 from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
 from kiosk.timeutil import beijing, parse_rfc3339
@@ -63,8 +64,6 @@ STAGE_BID = {"area": "竞报配建面积", "self_hold": "竞报自持比例", "a
 
 
 def _sv(d: Docs, value: str | None, unit: str) -> str:
-    from kiosk.auction.engine import stage_value_text
-
     return stage_value_text(value, unit, d.lot.price_unit)
 
 
@@ -153,8 +152,6 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
         if b.accepted:
             res = "有效应价" + ("（已更正作废）" if b.corrected else "")
         else:
-            from kiosk.auction.engine import REASONS
-
             res = "拒绝：" + REASONS.get(b.reason or "", (b.reason or "", ""))[0]
         items.append((b.seq, [str(b.seq), beijing(b.at).strftime("%H:%M:%S"), "应价·" + SOURCES.get(b.source, b.source),
                               b.paddle_no, _m(d, b.amount), res]))
@@ -188,10 +185,8 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
                                 f"中签 {pl['winner']}；种子 {pl['seed']}"]))
         elif kind == "auction.terminated":
             items.append((seq, [str(seq), _ts(at), "终止", "", "", pl["reason"]]))
-    from kiosk.auction.engine import REASONS as _R
-
     for b in d.stage_bids:
-        res = ("有效" if state.stage != "average" else "已提交（密封）") if b.accepted else "拒绝：" + _R.get(b.reason or "", (b.reason or "", ""))[0]
+        res = ("有效" if state.stage != "average" else "已提交（密封）") if b.accepted else "拒绝：" + REASONS.get(b.reason or "", (b.reason or "", ""))[0]
         items.append((b.seq, [str(b.seq), beijing(b.at).strftime("%H:%M:%S"),
                               STAGE_BID.get(state.stage or "", "阶段报价") + "·" + SOURCES.get(b.source, b.source),
                               b.paddle_no, _sv(d, b.value, b.unit), res]))
