@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.auction import STAGES, AuctionError, AuctionService, LotView, StageBidView
+from kiosk.auction import STAGES, AuctionError, AuctionService, LotView, StageBidView, is_stage_bid
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
 from kiosk.timeutil import beijing
@@ -413,13 +413,9 @@ class AuctionConsole(Retranslatable, QWidget):
         self.refresh()
 
     def _stage_entry(self, paddle: str) -> bool:
-        """Does this paddle's bid go to the stage (area/share at the cap, or a sealed one-time bid)?"""
+        """Does this paddle's bid go to the stage (area/share at the cap, or a sealed one-time bid)? The core's rule."""
         v = self.view
-        if v is None or v.state != "open" or not v.capped_paddles:
-            return False
-        if v.stage in ("area", "self_hold"):
-            return paddle in v.capped_paddles
-        return v.stage == "average" and v.stage_phase == "sealed"
+        return v is not None and v.state == "open" and is_stage_bid(v.stage, v.stage_phase, v.capped_paddles, paddle)
 
     def start_sealed(self) -> None:
         if self.view is None:
