@@ -25,8 +25,8 @@ from devices.speech import AnnouncementQueue, ZonedSpeech, make_engine
 from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.ports import DeviceError, Printer, Slip
-from kiosk.queue import HallQueue
-from kiosk.queue_report import write_csv, write_queue_report
+from kiosk.queue import QueueService, stats_csv_rows
+from kiosk.queue.documents import write_csv, write_queue_report
 from ui.queue.admin import CountersTab, ServicesTab, StatsTab
 from ui.queue.board import QueueBoard
 from ui.queue.common import tab_title
@@ -68,13 +68,13 @@ class PrintWorker:
 
 def seed_demo_queue(hall: Hall) -> bool:
     """The demo's services (A 保证金缴纳, B 合同备案, C CA证书办理, D 咨询) and 4 counters, once."""
-    return HallQueue(hall).seed_if_empty("demo")
+    return QueueService(hall).seed_if_empty("demo")
 
 
 def attach(term) -> None:
     ctx = term.ctx
     cfg = term.hall.config
-    queue = HallQueue(term.hall)
+    queue = QueueService(term.hall)
     page = term.window.page
     if ctx.role == "kiosk":
         printer = term.monitor.registry.printer if term.monitor is not None else None
@@ -103,7 +103,7 @@ def attach(term) -> None:
         def export(day: dt.date) -> str:
             st = queue.daily_stats(day)
             pdf = write_queue_report(st, reports / f"queue-{day.isoformat()}.pdf", cfg.site.name)
-            write_csv(queue.service.stats_csv_rows(st), reports / f"queue-{day.isoformat()}.csv")
+            write_csv(stats_csv_rows(st), reports / f"queue-{day.isoformat()}.csv")
             return str(pdf)
 
         page.work.add_tab(StatsTab(ctx, queue, export), lambda: tab_title("stats"))
@@ -114,7 +114,7 @@ def attach(term) -> None:
 # --- the demo tour ---------------------------------------------------------------------------------
 
 
-def simulate_morning(q: HallQueue, clock, start: dt.datetime, until: dt.datetime) -> None:
+def simulate_morning(q: QueueService, clock, start: dt.datetime, until: dt.datetime) -> None:
     """A morning in the hall: visitors every ~1–3 min across 3 services, 4 counters calling and serving."""
     import random
 
@@ -175,7 +175,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             time.sleep(0.02)
 
     try:
-        q = HallQueue(hall)
+        q = QueueService(hall)
         seed_demo_queue(hall)
         if not q.daily_stats(today).total.tickets:
             simulate_morning(q, clock, clock.now(), dt.datetime.combine(today, dt.time(11, 30), BEIJING))
@@ -240,7 +240,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             term.stop()
         st = q.daily_stats(today)
         write_queue_report(st, out / "queue-report.pdf", cfg.site.name)
-        write_csv(q.service.stats_csv_rows(st), out / "queue-report.csv")
+        write_csv(stats_csv_rows(st), out / "queue-report.csv")
     finally:
         hall.close()
     return shots

@@ -12,7 +12,7 @@ import sys
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
-from kiosk.queue import HallQueue, QueueError, TicketInfo
+from kiosk.queue import QueueError, QueueService, TicketInfo, stats_csv_rows
 from kiosk.timeutil import beijing, rfc3339
 
 
@@ -40,9 +40,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_seed)
 
 
-def _open(args: argparse.Namespace) -> tuple[Hall, HallQueue]:
+def _open(args: argparse.Namespace) -> tuple[Hall, QueueService]:
     hall = Hall.open(config_from_args(args))
-    return hall, HallQueue(hall)
+    return hall, QueueService(hall)
 
 
 def _fail(exc: QueueError) -> int:
@@ -117,16 +117,16 @@ def _report(args: argparse.Namespace) -> int:
     try:
         day = dt.date.fromisoformat(args.date) if args.date else beijing(q.now()).date()
         st = q.daily_stats(day)
-        rows = q.service.stats_csv_rows(st)
+        rows = stats_csv_rows(st)
         site = hall.config.site.name
     finally:
         hall.close()
     if args.csv:
-        from kiosk.queue_report import write_csv
+        from kiosk.queue.documents import write_csv
 
         write_csv(rows, args.csv)
     if args.pdf:
-        from kiosk.queue_report import write_queue_report
+        from kiosk.queue.documents import write_queue_report
 
         write_queue_report(st, args.pdf, site)
     if args.json:

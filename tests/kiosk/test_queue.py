@@ -14,7 +14,15 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
 from kiosk.ports import IdCard
-from kiosk.queue import CounterInfo, HallQueue, QueueError, ServiceInfo, age_on, format_ticket_no
+from kiosk.queue import (
+    CounterInfo,
+    QueueError,
+    QueueService,
+    ServiceInfo,
+    age_on,
+    format_ticket_no,
+    stats_csv_rows,
+)
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING
 
@@ -32,20 +40,20 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def q(tmp_path: Path, clock: FixedClock) -> Iterator[HallQueue]:
+def q(tmp_path: Path, clock: FixedClock) -> Iterator[QueueService]:
     hall = Hall.open(load_config(data_dir=tmp_path / "data", environ={}), clock=clock)
-    queue = HallQueue(hall)
+    queue = QueueService(hall)
     queue.seed_if_empty("test")
     yield queue
     hall.close()
 
 
-def entries(q: HallQueue, kind: str | None = None) -> list:
+def entries(q: QueueService, kind: str | None = None) -> list:
     out = [e for e in q.hall.recent_entries(10_000)[::-1] if kind is None or e.kind == kind]
     return out
 
 
-def test_numbering_per_service_and_day(q: HallQueue, clock: FixedClock) -> None:
+def test_numbering_per_service_and_day(q: QueueService, clock: FixedClock) -> None:
     a1, a2, b1 = q.issue("deposit"), q.issue("A"), q.issue("contract")
     assert (a1.ticket_no, a2.ticket_no, b1.ticket_no) == ("A001", "A002", "B001")
     assert a2.people_ahead == 1 and a1.people_ahead == 0
@@ -65,12 +73,12 @@ def test_numbering_per_service_and_day(q: HallQueue, clock: FixedClock) -> None:
     assert q.hall.verify_journal().ok
 
 
-def test_business_day_is_the_beijing_date(q: HallQueue, clock: FixedClock) -> None:
+def test_business_day_is_the_beijing_date(q: QueueService, clock: FixedClock) -> None:
     clock.set(dt.datetime(2026, 11, 27, 1, 0, tzinfo=dt.UTC))  # 09:00 Beijing
     assert q.issue("A").business_date == dt.date(2026, 11, 27)
 
 
-def test_outside_hours_and_used_up(q: HallQueue, clock: FixedClock) -> None:
+def test_outside_hours_and_used_up(q: QueueService, clock: FixedClock) -> None:
     clock.set(MORNING.replace(hour=7))
     with pytest.raises(QueueError) as err:
         q.issue("A")
@@ -91,7 +99,7 @@ def test_outside_hours_and_used_up(q: HallQueue, clock: FixedClock) -> None:
         q.issue("F")
 
 
-def test_service_validation(q: HallQueue) -> None:
+def test_service_validation(q: QueueService) -> None:
     for bad, word in (
         (ServiceInfo("x", "O", "X"), "I、O"),
         (ServiceInfo("x", "A", "X"), "已被"),
@@ -105,7 +113,7 @@ def test_service_validation(q: HallQueue) -> None:
         q.save_counter(CounterInfo("9", "", ("nope",)), "admin")
 
 
-def test_one_open_ticket_per_person_and_priority_by_age(q: HallQueue) -> None:
+def test_one_open_ticket_per_person_and_priority_by_age(q: QueueService) -> None:
     t1 = q.issue("A", card())
     assert t1.priority and t1.priority_reason == "age70"
     again = q.issue("A", card())
@@ -119,7 +127,7 @@ def test_one_open_ticket_per_person_and_priority_by_age(q: HallQueue) -> None:
     assert age_on("1956-11-27", dt.date(2026, 11, 27)) == 70
 
 
-def test_priority_ratio_never_starves_normal_tickets(q: HallQueue, clock: FixedClock) -> None:
+def test_priority_ratio_never_starves_normal_tickets(q: QueueService, clock: FixedClock) -> None:
     q.save_counter(CounterInfo("1", "", ("deposit",), 2), "admin")
     normal = [q.issue("A").ticket_no for _ in range(3)]
     clock.advance(60)
@@ -135,7 +143,7 @@ def test_priority_ratio_never_starves_normal_tickets(q: HallQueue, clock: FixedC
     assert q.call_next("1", "clerk") is None
 
 
-def test_longest_waiting_across_the_counters_queues(q: HallQueue, clock: FixedClock) -> None:
+def test_longest_waiting_across_the_counters_queues(q: QueueService, clock: FixedClock) -> None:
     b = q.issue("B")
     clock.advance(30)
     a = q.issue("A")
@@ -145,7 +153,7 @@ def test_longest_waiting_across_the_counters_queues(q: HallQueue, clock: FixedCl
     assert q.call_next("2", "clerk").ticket_no == a.ticket_no
 
 
-def test_counter_flow_recall_miss_reactivate_hold_transfer(q: HallQueue, clock: FixedClock) -> None:
+def test_counter_flow_recall_miss_reactivate_hold_transfer(q: QueueService, clock: FixedClock) -> None:
     tickets = []
     for _ in range(6):
         tickets.append(q.issue("A"))
@@ -195,7 +203,7 @@ def test_counter_flow_recall_miss_reactivate_hold_transfer(q: HallQueue, clock: 
     assert len(tickets) == 6 and q.hall.verify_journal().ok
 
 
-def test_call_next_can_close_the_current_ticket(q: HallQueue) -> None:
+def test_call_next_can_close_the_current_ticket(q: QueueService) -> None:
     q.issue("A")
     q.issue("A")
     q.call_next("1", "clerk")
@@ -204,7 +212,7 @@ def test_call_next_can_close_the_current_ticket(q: HallQueue) -> None:
     assert entries(q, "ticket.finished")[-1].payload["outcome"] == "served"
 
 
-def test_board_state_and_statistics(q: HallQueue, clock: FixedClock) -> None:
+def test_board_state_and_statistics(q: QueueService, clock: FixedClock) -> None:
     for _ in range(4):
         q.issue("A")
     q.issue("D")
@@ -224,7 +232,7 @@ def test_board_state_and_statistics(q: HallQueue, clock: FixedClock) -> None:
     dep = next(g for g in st.by_service if g.key == "deposit")
     assert dep.service_avg_s == 240 and dep.wait_p50_s is not None and dep.wait_p90_s >= dep.wait_p50_s
     assert [g.key for g in st.by_counter] == ["1"] and st.by_clerk[0].key == "clerk"
-    rows = q.service.stats_csv_rows(st)
+    rows = stats_csv_rows(st)
     assert rows[0][:3] == ["date", "group", "key"] and any(r[1] == "hour" and r[2] == "09" for r in rows)
 
 
@@ -233,7 +241,7 @@ def test_ticket_number_format() -> None:
     assert format_ticket_no("B", 7, 1500) == "B0007"
 
 
-def test_id_number_never_stored(q: HallQueue, tmp_path: Path) -> None:
+def test_id_number_never_stored(q: QueueService, tmp_path: Path) -> None:
     q.issue("A", card())
     q.issue("B", card())
     q.hall.close()

@@ -18,17 +18,17 @@ from sqlalchemy import text
 
 from kiosk.config import load_config
 from kiosk.hall import Hall
-from kiosk.queue import CounterInfo, HallQueue, ServiceInfo
+from kiosk.queue import CounterInfo, QueueService, ServiceInfo
 
 WORKER = textwrap.dedent(
     """
     import json, sys
     from kiosk.config import load_config
     from kiosk.hall import Hall
-    from kiosk.queue import HallQueue
+    from kiosk.queue import QueueService
     data_dir, db, service, counter, n = sys.argv[1:6]
     hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ={}), migrate=False)
-    q = HallQueue(hall)
+    q = QueueService(hall)
     print("ready", flush=True)
     sys.stdin.readline()
     print(json.dumps([q.issue(service).ticket_no for _ in range(int(n))]), flush=True)
@@ -47,9 +47,9 @@ WORKER = textwrap.dedent(
 )
 
 
-def _open(tmp_path: Path, db: str) -> HallQueue:
+def _open(tmp_path: Path, db: str) -> QueueService:
     hall = Hall.open(load_config(data_dir=tmp_path / "hall", db_url=db or None, environ={}))
-    q = HallQueue(hall)
+    q = QueueService(hall)
     q.save_service(ServiceInfo("race", "R", "并发测试", "Race", 1, 9999, 9999, "00:00", "23:59"), "test")
     q.save_service(ServiceInfo("race2", "S", "并发测试二", "Race 2", 1, 9999, 9999, "00:00", "23:59"), "test")
     for no in ("1", "2", "3", "4"):

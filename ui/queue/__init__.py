@@ -1,6 +1,6 @@
 """The queue's screens (排队叫号): kiosk ticket and lookup flows, counter console, board view, admin tabs.
 
-Every screen talks to ``kiosk.queue.HallQueue`` (one unit of work per call, frozen DTOs) and gets
+Every screen talks to ``kiosk.queue.QueueService`` (one unit of work per call, frozen DTOs) and gets
 live updates from the journal follower through ``QtBridge.journalEntries``. Devices reach these
 screens only as callables the composition root hands in (print a slip, announce a call).
 """

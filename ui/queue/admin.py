@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue import CounterInfo, DailyStats, GroupStats, HallQueue, QueueError, ServiceInfo
+from kiosk.queue import CounterInfo, DailyStats, GroupStats, QueueError, QueueService, ServiceInfo
 from ui.context import UiContext
 from ui.queue.common import error_text
 from ui.widgets import Retranslatable
@@ -37,7 +37,7 @@ def _yes(text: str) -> bool:
 
 
 class _EditorTab(Retranslatable, QWidget):
-    def __init__(self, ctx: UiContext, queue: HallQueue, operator: Callable[[], str], columns: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, operator: Callable[[], str], columns: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue
@@ -103,7 +103,7 @@ class _EditorTab(Retranslatable, QWidget):
 
 
 class ServicesTab(_EditorTab):
-    def __init__(self, ctx: UiContext, queue: HallQueue, operator: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, operator: Callable[[], str], parent: QWidget | None = None) -> None:
         super().__init__(ctx, queue, operator, len(SERVICE_FIELDS), parent)
         self.retranslate()
 
@@ -133,7 +133,7 @@ class ServicesTab(_EditorTab):
 
 
 class CountersTab(_EditorTab):
-    def __init__(self, ctx: UiContext, queue: HallQueue, operator: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, operator: Callable[[], str], parent: QWidget | None = None) -> None:
         super().__init__(ctx, queue, operator, len(COUNTER_FIELDS), parent)
         self.retranslate()
 
@@ -226,7 +226,7 @@ class BarChart(QWidget):
 class StatsTab(Retranslatable, QWidget):
     """Today's figures: totals, tickets per hour, waits per service, a table per counter and clerk."""
 
-    def __init__(self, ctx: UiContext, queue: HallQueue, export: Callable[[dt.date], str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, export: Callable[[dt.date], str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.queue import BoardState, HallQueue
+from kiosk.queue import BoardState, QueueService
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.queue import QUEUE_KINDS
@@ -34,7 +34,7 @@ def call_display(ticket_no: str, counter_no: str) -> str:
 class QueueBoard(Retranslatable, QWidget):
     """The queue wall screen. ``announce(text)`` queues a call for the voice (or None: silent)."""
 
-    def __init__(self, ctx: UiContext, queue: HallQueue, announce: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, announce: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue import CounterState, HallQueue, QueueError
+from kiosk.queue import CounterState, QueueError, QueueService
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.queue import QUEUE_KINDS
@@ -37,7 +37,7 @@ CONFIRM_MS = 5000
 class CounterQueueTab(Retranslatable, QWidget):
     """Calls for the window ``[queue] counter_no``; the clerk is whoever is logged in."""
 
-    def __init__(self, ctx: UiContext, queue: HallQueue, counter_no: str, operator: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, counter_no: str, operator: Callable[[], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue

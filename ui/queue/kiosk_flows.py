@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.pii import mask_name
 from kiosk.ports import CardEvent, IdCard, Slip
-from kiosk.queue import HallQueue, QueueError, TicketInfo, ticket_slip
+from kiosk.queue import QueueError, QueueService, TicketInfo, ticket_slip
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.queue.common import error_text, service_name, status_text
@@ -46,7 +46,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
     done = Signal()
     issued = Signal(object)  #: TicketInfo, for tests and the tour
 
-    def __init__(self, ctx: UiContext, queue: HallQueue, printer: PrintFn | None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, printer: PrintFn | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue
@@ -195,7 +195,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
         if self.card is None:
             self.card_note.clear()
             return
-        prio = self.queue.service.priority_for(self.card, self.queue.now())
+        prio = self.queue.priority_for(self.card)
         text = self.tr("已读取身份证：%1").replace("%1", mask_name(self.card.name))
         if prio:
             text += " · " + self.tr("您可优先办理")
@@ -304,7 +304,7 @@ class LookupFlow(Retranslatable, QWidget):
 
     done = Signal()
 
-    def __init__(self, ctx: UiContext, queue: HallQueue, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, queue: QueueService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.queue = queue

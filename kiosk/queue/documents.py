@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from kiosk.documents import REGULAR, build_pdf, grid_table, styles
-from kiosk.queue import DailyStats, GroupStats
+from kiosk.queue.views import DailyStats, GroupStats
 
 BLUE = colors.HexColor("#0B3D91")
 ORANGE = colors.HexColor("#F28C28")
@@ -95,7 +95,7 @@ def write_queue_report(st: DailyStats, path: str | Path, site_name: str) -> Path
 
 
 def write_csv(rows: list[list[str]], path: str | Path) -> Path:
-    """Write the rows (``QueueService.stats_csv_rows``) as UTF-8 CSV with a BOM (opens right in Excel)."""
+    """Write the rows (:func:`kiosk.queue.stats.stats_csv_rows`) as UTF-8 CSV with a BOM (opens right in Excel)."""
     import csv
 
     p = Path(path)
