@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.checkin import Attendance, CheckinService
 from kiosk.hall import SessionInfo
 from kiosk.timeutil import beijing
+from ui.board_view import BoardView
 from ui.checkin.flow import kind_label
 from ui.context import UiContext
 from ui.widgets import Retranslatable
@@ -159,43 +160,28 @@ class AttendanceTab(Retranslatable, QWidget):
             self.refresh_list()
 
 
-class AttendanceBoard(Retranslatable, QWidget):
+class AttendanceBoard(BoardView):
     """The wall board's ``attendance`` view: the current session in this room, who is here."""
 
     def __init__(self, ctx: UiContext, service: CheckinService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent, spacing=16, tick_ms=0)
         self.service = service
-        self.setObjectName("board")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 32, 48, 32)
-        lay.setSpacing(16)
-        top = QHBoxLayout()
-        self.title = QLabel(objectName="boardTitle")
-        self.count = QLabel(objectName="boardClock")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.count)
-        lay.addLayout(top)
+        self.count = self.clock  # the header's right side shows who is here, not the time
         self.session = QLabel(objectName="boardMuted")
         self.session.setWordWrap(True)
-        lay.addWidget(self.session)
+        self.content.addWidget(self.session)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(32)
         self.grid.setVerticalSpacing(10)
-        lay.addLayout(self.grid)
-        lay.addStretch(1)
-        self.notice = QLabel(objectName="boardMuted")
-        self.notice.setWordWrap(True)
-        lay.addWidget(self.notice)
+        self.content.addLayout(self.grid)
+        self.notice = self.footer
         self.labels: list[QLabel] = []
         self.current: Attendance | None = None
         self.pick_session: Callable[[], str | None] = self._default_session
-        ctx.bridge.journalEntries.connect(lambda entries: self.refresh() if is_checkin_entry(entries) else None)
-        self.slow = QTimer(self)
-        self.slow.timeout.connect(self.refresh)
-        self.slow.start(30_000)
         self.retranslate()
+
+    def follows(self, entries: list) -> bool:
+        return is_checkin_entry(entries)
 
     def _default_session(self) -> str | None:
         """The session in this room starting next (or the last one started within 2 h), today."""

@@ -7,13 +7,13 @@ through the follower within ~50 ms) and every 30 s for pulled data.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QWidget
 
 from kiosk.timeutil import beijing
+from ui.board_view import BoardView
 from ui.context import UiContext
 from ui.sessions_view import countdown_text, kind_text
-from ui.widgets import Retranslatable, size_by_current_page
+from ui.widgets import size_by_current_page
 
 MAX_ROWS = 12
 
@@ -44,39 +44,17 @@ class BoardPage(QStackedWidget):
         self.setCurrentWidget(self.views[mode])
 
 
-class SessionsBoard(Retranslatable, QWidget):
+class SessionsBoard(BoardView):
     """Today's openings and auctions, with countdowns."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("board")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 32, 48, 32)
-        lay.setSpacing(18)
-        top = QHBoxLayout()
-        self.title = QLabel(objectName="boardTitle")
-        self.clock = QLabel(objectName="boardClock")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock)
-        lay.addLayout(top)
+        super().__init__(ctx, parent)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(36)
         self.grid.setVerticalSpacing(14)
-        lay.addLayout(self.grid)
-        lay.addStretch(1)
-        self.notice = QLabel(objectName="boardMuted")
-        self.notice.setWordWrap(True)
-        lay.addWidget(self.notice)
+        self.content.addLayout(self.grid)
+        self.notice = self.footer
         self.rows: list[list[QLabel]] = []
-        ctx.bridge.journalEntries.connect(lambda _entries: self.refresh())
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.tick)
-        self.timer.start(1000)
-        self.slow = QTimer(self)
-        self.slow.timeout.connect(self.refresh)
-        self.slow.start(30_000)
         self.retranslate()
 
     def _clear(self) -> None:
@@ -109,9 +87,6 @@ class SessionsBoard(Retranslatable, QWidget):
             self.grid.addWidget(empty, 0, 0)
             self.rows.append([empty])
         self.tick()
-
-    def tick(self) -> None:
-        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%H:%M:%S"))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
