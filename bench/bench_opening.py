@@ -16,6 +16,7 @@ def run(out: dict[str, Any]) -> None:
     from hallkiosk.demo import seed_demo
     from kiosk.clock import FixedClock
     from kiosk.config import load_config
+    from kiosk.db.models_checkin import Checkin
     from kiosk.feeds import apply_page
     from kiosk.hall import Hall
     from kiosk.opening import OpeningService, Signer
@@ -34,13 +35,20 @@ def run(out: dict[str, Any]) -> None:
         hall = Hall.open(cfg, clock=clock)
         try:
             host = hall.login("host", "111111")
-            for r in regs:
+            for no, r in enumerate(regs, 1):  # as check-in records it: the entry and its row
                 rep = r["representatives"][0]
                 with hall.unit() as s:
-                    hall.journal.append(s, "checkin.recorded", {
+                    entry = hall.journal.append(s, "checkin.recorded", {
                         "session_id": sid, "registration_id": r["registration_id"], "person_name": rep["name"][0] + "*",
                         "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
                         "checked_in_at": rfc3339(hall.clock.now())})
+                    s.add(Checkin(
+                        session_id=sid, registration_id=r["registration_id"], checkin_no=no, token=f"bench-{no}",
+                        person_name=rep["name"][0] + "*", person_hmac=hall.vault.lookup_hmac(rep["id_number"]),
+                        person_id_hmac=hall.person_hmac(rep["id_number"]), bidder_name=r["bidder"]["name"],
+                        bidder_key=r["bidder"].get("code") or r["registration_id"], method="idcard", face_status="captured",
+                        face_match="", needs_confirmation=False, overrides="", terminal_id=cfg.site.terminal_id,
+                        journal_seq=entry.seq, reprints=0, checked_in_at=hall.clock.now()))
             svc = OpeningService(hall)
             times: list[float] = []
 

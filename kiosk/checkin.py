@@ -5,7 +5,7 @@ their registration, ``checkin_code``, then the card). :meth:`CheckinService.eval
 checks and says which of today's sessions they may check in for; :meth:`CheckinService.check_in`
 records it. A clerk uses :meth:`CheckinService.manual_check_in` (mandatory reason, overrides only
 where :data:`OVERRIDABLE` allows — never a market ban). Hosts and boards read
-:meth:`CheckinService.attendance`.
+:meth:`CheckinService.attendance`; other capabilities ask :func:`checked_in` in their own transaction.
 
 The checks, in order, each with its own refusal code (:class:`Refusal`), screen text and journal
 entry (``checkin.recorded`` with ``result: refused``):
@@ -304,6 +304,26 @@ class Attendance:
     @property
     def paddles(self) -> int:
         return len({r.paddle_no for r in self.rows if r.paddle_no})
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    """Who checked in for a registration of a session (no ID number: the platform's HMAC of it)."""
+
+    registration_id: str
+    person_name_masked: str
+    person_id_hmac: str
+
+
+def checked_in(session: Session, session_id: str) -> dict[str, CheckedIn]:
+    """The registrations checked in for a session, by registration id, from the check-in table.
+
+    Other capabilities (the opening's roll call, its objections and confirmations) ask this, in
+    their own transaction, instead of reading ``checkin.recorded`` entries: a row is written with
+    the accepted entry, and there is at most one per (session, registration).
+    """
+    rows = session.scalars(select(Checkin).where(Checkin.session_id == session_id).order_by(Checkin.checkin_no))
+    return {c.registration_id: CheckedIn(c.registration_id, mask_name(c.person_name), c.person_id_hmac) for c in rows}
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ answers each on the spot; the objection stage cannot be left while one is unansw
 Every action is one unit of work: the state row (``opening_state``) and a journal entry
 (``opening.stage`` for a stage change, ``opening.<action>`` otherwise; payload with ``session_id``,
 ``actor``, ``reason`` where there is one, and ``at`` on the platform-corrected clock) commit
-together. The state is restored from the row after a restart; attendance comes from the
-journal's ``checkin.recorded`` entries (the check-in contract), decryption from ``pf_bid_results``.
+together. The state is restored from the row after a restart; attendance comes from check-in
+(:func:`kiosk.checkin.checked_in`, its table), decryption from ``pf_bid_results``.
 The checks and the state's changes are the pure functions of :mod:`kiosk.opening.rules`.
 """
 
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.checkin import checked_in
 from kiosk.db.models import Blob, JournalEntry, PfBidResult, PfRegistration, PfSession
 from kiosk.db.models_opening import OpeningState
 from kiosk.opening import rules
@@ -40,7 +41,6 @@ from kiosk.opening.rules import (
 )
 from kiosk.opening.views import ObjectionTarget, OpeningView, RecordResult, Signer
 from kiosk.operators import AccessError, OperatorInfo
-from kiosk.pii import mask_name
 from kiosk.timeutil import rfc3339
 
 if TYPE_CHECKING:
@@ -93,19 +93,6 @@ class OpeningService:
         upcoming = [x for x in sessions if x.starts_at >= now - dt.timedelta(hours=3)] or sessions
         return upcoming[0].session_id if upcoming else None
 
-    def _attendance(self, s: Session, session_id: str) -> dict[str, dict[str, Any]]:
-        """Accepted check-ins of a session from the journal, by registration (first one wins)."""
-        out: dict[str, dict[str, Any]] = {}
-        needle = f'%"session_id":{json.dumps(session_id)}%'
-        q = (select(JournalEntry.payload).where(JournalEntry.kind == "checkin.recorded", JournalEntry.payload.like(needle))
-             .order_by(JournalEntry.seq))
-        for (payload,) in s.execute(q):
-            p = json.loads(payload)
-            rid = p.get("registration_id")
-            if p.get("session_id") == session_id and p.get("result") == "accepted" and rid and rid not in out:
-                out[rid] = p
-        return out
-
     def _session(self, s: Session, session_id: str) -> PfSession:
         ps = s.get(PfSession, session_id)
         if ps is None or ps.kind != "bid_opening":
@@ -127,7 +114,7 @@ class OpeningService:
         st = st or s.get(OpeningState, session_id)
         data: dict[str, Any] = dict(st.data) if st is not None else {}
         now = self.hall.clock.now()
-        present = {rid: mask_name(p.get("person_name", "")) for rid, p in self._attendance(s, session_id).items()}
+        present = {rid: c.person_name_masked for rid, c in checked_in(s, session_id).items()}
         if "bidders" in data:
             snapshot = data["bidders"]
         else:
@@ -339,14 +326,14 @@ class OpeningService:
                 v = self._view(s, m.session_id)
                 if m.registration_id not in {b.registration_id for b in v.bidders}:
                     continue
-                att = self._attendance(s, m.session_id).get(m.registration_id)
-                if att is None or att.get("person_id_hmac") != pid:
+                att = checked_in(s, m.session_id).get(m.registration_id)
+                if att is None or att.person_id_hmac != pid:
                     continue
                 if v.paused:
                     paused = True
                     continue
                 out.append(ObjectionTarget(v.session_id, v.title, v.room_name, v.stage, m.registration_id, m.bidder_name,
-                                           mask_name(str(att.get("person_name") or ""))))
+                                           att.person_name_masked))
         if out:
             return out
         if paused:
@@ -374,9 +361,9 @@ class OpeningService:
         holder: list[int] = []
 
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
-            att = self._attendance(s, session_id).get(registration_id) if v.stage in OBJECTION_STAGES else None
+            att = checked_in(s, session_id).get(registration_id) if v.stage in OBJECTION_STAGES else None
             payload = rules.raise_kiosk_objection(
-                v, data, checked_in=att is not None and att.get("person_id_hmac") == pid, registration_id=registration_id,
+                v, data, checked_in=att is not None and att.person_id_hmac == pid, registration_id=registration_id,
                 category=category, content=content, bidder_name=t.bidder_name, person_name=t.person_name)
             holder.append(int(payload["no"]))
             return payload
@@ -397,8 +384,8 @@ class OpeningService:
         """A present bidder's representative confirms by placing their ID card on the console's reader."""
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
             rules.need_stage(v, "confirmation")
-            att = self._attendance(s, session_id)
-            rid = next((r for r, p in att.items() if p.get("person_id_hmac") == person_id_hmac), None)
+            present = checked_in(s, session_id)
+            rid = next((r for r, c in present.items() if c.person_id_hmac == person_id_hmac), None)
             return rules.confirm_by_card(v, data, rid, person_id_hmac)
         return self._act(session_id, "idcard", "opening.confirmation", change, roles=None)
 

@@ -18,10 +18,11 @@ from kiosk.clock import PlatformClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
 from kiosk.opening import OpeningError, OpeningService
-from kiosk.timeutil import BEIJING, rfc3339
+from kiosk.timeutil import BEIJING
 from sync.errors import Conflict
 from sync.sandbox import SandboxServer
 from sync.sandbox.seed import demo_day
+from tests.helpers.checkin import record_checkin
 from tests.helpers.pdf import pdf_text
 from tests.helpers.seeded import seeded
 
@@ -32,13 +33,7 @@ S2 = DAY["sessions"][1]["session_id"]
 
 
 def checkin(hall: Hall, reg: dict) -> None:
-    rep = reg["representatives"][0]
-    with hall.unit() as s:
-        hall.journal.append(s, "checkin.recorded", {
-            "session_id": reg["session_id"], "registration_id": reg["registration_id"], "person_name": rep["name"],  # the full name, as check-in journals it
-            "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
-            "checked_in_at": rfc3339(hall.clock.now()),
-        })
+    record_checkin(hall, reg["session_id"], reg, reg["representatives"][0])
 
 
 def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """The opening's rules (docs/rules/opening.md §2), one test per rule, on a seeded demo day.
 
 Session 2 of the demo day (第一开标室, 10:00, 4 bidders; the platform's bid plan has one
-``failed_other``) runs the whole opening. Check-ins are journalled ``checkin.recorded`` entries
-(the check-in contract); decryption results arrive as the platform's ``bid_results`` feed pages.
+``failed_other``) runs the whole opening. Check-ins are recorded as the check-in capability records
+them (``tests/helpers/checkin.py``: its row and the ``checkin.recorded`` entry); decryption results arrive as the platform's ``bid_results`` feed pages.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from kiosk.pii import mask_name
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day, person
+from tests.helpers.checkin import record_checkin
 from tests.helpers.pdf import pdf_text
 from tests.helpers.seeded import seeded
 
@@ -54,15 +55,8 @@ def op(hall: Hall, username: str):  # type: ignore[no-untyped-def]
 
 
 def check_in(hall: Hall, session_id: str, reg: dict, i: int = 0) -> str:
-    """A check-in as the check-in capability journals it (docs/platform-api.md §4 checkin.recorded)."""
-    rep = reg["representatives"][i]
-    pid = hall.person_hmac(rep["id_number"])
-    with hall.unit() as s:
-        hall.journal.append(s, "checkin.recorded", {
-            "session_id": session_id, "registration_id": reg["registration_id"], "person_name": rep["name"],  # the full name, as check-in journals it
-            "person_id_hmac": pid, "method": "idcard", "result": "accepted", "checked_in_at": rfc3339(hall.clock.now()),
-        })
-    return pid
+    """A check-in as the check-in capability records it (its row, and docs/platform-api.md §4 checkin.recorded)."""
+    return record_checkin(hall, session_id, reg, reg["representatives"][i])
 
 
 def publish_results(hall: Hall, session_id: str, *, only: int | None = None) -> None:

@@ -17,6 +17,7 @@ from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day
+from tests.helpers.checkin import record_checkin
 from tests.helpers.screens import clipped_texts
 from tests.helpers.seeded import seeded
 from ui.opening.ports import DecryptResult
@@ -49,13 +50,7 @@ def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def checkin(hall: Hall, session_id: str, reg: dict) -> None:
-    rep = reg["representatives"][0]
-    with hall.unit() as s:
-        hall.journal.append(s, "checkin.recorded", {
-            "session_id": session_id, "registration_id": reg["registration_id"], "person_name": rep["name"],  # the full name, as check-in journals it
-            "person_id_hmac": hall.person_hmac(rep["id_number"]), "method": "idcard", "result": "accepted",
-            "checked_in_at": rfc3339(hall.clock.now()),
-        })
+    record_checkin(hall, session_id, reg, reg["representatives"][0])
 
 
 def click(con, key: str) -> None:  # type: ignore[no-untyped-def]
