@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.auction import AuctionError, AuctionService, LotView, StageBidView
 from kiosk.money import format_money, to_capitals
 from kiosk.timeutil import beijing
+from ui.board_view import BoardView
 from ui.context import UiContext
-from ui.widgets import Retranslatable
 
 LAST_BIDS = 4
 
@@ -75,12 +75,12 @@ def stage_status(v: LotView, sep: str = " · ") -> str:
     return head + " · " + QCoreApplication.translate("AuctionBoard", "落槌时摇号")
 
 
-class AuctionBoard(Retranslatable, QWidget):
+class AuctionBoard(BoardView):
     """The ``auction`` view of a board (a standalone board or the auctioneer's big screen)."""
 
     def __init__(self, ctx: UiContext, service: AuctionService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        # the calls' countdown moves on the clock's timer: 4 times a second
+        super().__init__(ctx, parent, margins=(48, 24, 48, 20), spacing=8, wrap_title=True, tick_ms=250, refresh_ms=0)
         self.service = service
         self.session_id: str | None = None
         self.lot_code: str | None = None
@@ -88,18 +88,7 @@ class AuctionBoard(Retranslatable, QWidget):
         self.last_render_ms = 0.0
         self.rendered_seq = 0
         self._flash_until = 0.0
-        self.setObjectName("board")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 24, 48, 20)
-        lay.setSpacing(8)
-        top = QHBoxLayout()
-        self.title = QLabel(objectName="boardTitle")
-        self.title.setWordWrap(True)
-        self.clock = QLabel(objectName="boardClock")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
-        lay.addLayout(top)
+        lay = self.content
         self.lot = QLabel(objectName="auctionBoardLot")
         self.lot.setWordWrap(True)
         lay.addWidget(self.lot)
@@ -135,19 +124,12 @@ class AuctionBoard(Retranslatable, QWidget):
         self.grid.setHorizontalSpacing(28)
         self.grid.setVerticalSpacing(4)
         lay.addWidget(self.grid_host)
-        lay.addStretch(1)
-        self.note = QLabel(objectName="boardMuted")
-        self.note.setWordWrap(True)
-        lay.addWidget(self.note)
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.tick)
-        self.timer.start(250)
-        ctx.bridge.journalEntries.connect(self._on_entries)
+        self.note = self.footer
         self.retranslate()
 
     # --- following -------------------------------------------------------------------------------
 
-    def _on_entries(self, entries: list) -> None:
+    def on_entries(self, entries: list) -> None:
         mine = [e for e in entries if e.kind.startswith("auction.")]
         if not mine:
             return

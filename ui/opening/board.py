@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from kiosk.opening import OpeningError, OpeningService, OpeningView
 from kiosk.timeutil import beijing
+from ui.board_view import BoardView
 from ui.context import UiContext
 from ui.opening.console import attendance_name, decrypt_name, stage_name
 from ui.sessions_view import countdown_text
-from ui.widgets import Retranslatable
 
 MAX_ROWS = 8
 
@@ -29,27 +29,15 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-class OpeningBoard(Retranslatable, QWidget):
+class OpeningBoard(BoardView):
     """The ``opening`` view of a board (a standalone board or a host console's big screen)."""
 
     def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent, margins=(48, 28, 48, 28), spacing=14, wrap_title=True, refresh_ms=0)
         self.service = service
         self.session_id: str | None = None
         self.view: OpeningView | None = None
-        self.setObjectName("board")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 28, 48, 28)
-        lay.setSpacing(14)
-        top = QHBoxLayout()
-        self.title = QLabel(objectName="boardTitle")
-        self.title.setWordWrap(True)
-        self.clock = QLabel(objectName="boardClock")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
-        lay.addLayout(top)
+        lay = self.content
         mid = QHBoxLayout()
         self.stage = QLabel(objectName="openingBoardStage")
         self.countdown = QLabel(objectName="openingBoardCountdown")
@@ -85,17 +73,10 @@ class OpeningBoard(Retranslatable, QWidget):
         self.grid.setHorizontalSpacing(28)
         self.grid.setVerticalSpacing(6)
         lay.addWidget(self.grid_host)
-        lay.addStretch(1)
-        self.note = QLabel(objectName="boardMuted")
-        self.note.setWordWrap(True)
-        lay.addWidget(self.note)
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.tick)
-        self.timer.start(1000)
-        ctx.bridge.journalEntries.connect(self._on_entries)
+        self.note = self.footer
         self.retranslate()
 
-    def _on_entries(self, entries: list) -> None:
+    def on_entries(self, entries: list) -> None:
         mine = [e for e in entries if e.kind.startswith("opening.") or e.kind == "checkin.recorded"]
         if not mine:
             return
