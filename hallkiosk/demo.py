@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib
 import json
 import logging
 import os
@@ -438,8 +439,15 @@ def tour(cfg: Config, out: Path) -> dict:
     from hallkiosk.app import capability_modules
 
     for module in capability_modules():
-        if hasattr(module, "tour"):
-            shots.extend(module.tour(cfg, out))
+        cap = module.__name__.removeprefix("hallkiosk.wiring_")
+        try:
+            tour_module = importlib.import_module(f"hallkiosk.tours.{cap}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"hallkiosk.tours.{cap}":
+                raise
+            tour_module = module  # not moved out of its wiring yet
+        if hasattr(tour_module, "tour"):
+            shots.extend(tour_module.tour(cfg, out))
     hall = Hall.open(cfg)
     try:
         delivered = _wait_delivered(hall)

@@ -10,7 +10,7 @@ import pytest
 
 from hallkiosk.app import build_terminal, ensure_qapp
 from hallkiosk.demo import _login
-from hallkiosk.wiring_recording import record_demo
+from hallkiosk.tours.recording import record_demo
 from kiosk.config import Config
 from kiosk.recording import catalogue as cat
 from kiosk.recording import verify_export
