@@ -8,6 +8,12 @@ applies are pure functions in :mod:`kiosk.queue.rules` (docs/rules/queue.md §3)
 * Every write takes the hall's single authority — the journal head row ``FOR UPDATE`` on
   PostgreSQL, the writer lock that ``BEGIN IMMEDIATE`` already holds on SQLite — so kiosks and
   counters in any number of processes can neither duplicate a number nor call the same ticket twice.
+  The lock is held short (docs/architecture.md §3): what can be read before it is read in a
+  reading session first (is there an earlier day to close? which service is ``R``?); inside it only
+  the act's own rows are read and written, the entry appended and the unit committed; the ticket is
+  described (people ahead, wait, counters) after the commit. The act's time (``issued_at``,
+  ``called_at`` …) is taken once the lock is held, so it is the time the act took effect, never the
+  time its caller began waiting.
 * **Daily reset** is lazy: the first write of a new day closes — never deletes — every ticket still
   open from earlier days, with outcome ``expired`` (journalled).
 * Every change is one journal entry in the same transaction: ``ticket.issued``, ``ticket.called``
@@ -78,23 +84,44 @@ class QueueService:
 
     # --- the write path ---------------------------------------------------------------------------
 
+    def _stale(self, r: Session, day: dt.date) -> bool:
+        """Whether a ticket of a day before ``day`` is still open (read before the lock)."""
+        return r.scalar(select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)) is not None
+
     @contextlib.contextmanager
-    def _act(self) -> Iterator[tuple[Session, dt.datetime]]:
-        """One act: a unit holding the hall's authority (a QueueError rolls the whole unit back)."""
-        now = self.now()
+    def _act(self, day: dt.date | None = None, stale: bool = False) -> Iterator[tuple[Session, dt.datetime]]:
+        """One act: a unit holding the hall's authority, and the act's time taken under it.
+
+        Args:
+            day, stale: the business day the caller already checked for earlier days' open tickets in
+                its reading before the lock, and what it found; without ``day`` that read is done here.
+                Under the lock the earlier days are closed (``_rollover``) only when tickets were found,
+                or when the day turned while the act waited for the lock.
+
+        A QueueError raised in the block rolls the whole unit back.
+        """
+        if day is None:
+            day = business_date(self.now())
+            with self.hall.reading() as r:
+                stale = self._stale(r, day)
         with self.hall.unit() as s:
-            self._lock(s, now)
+            self._take_authority(s)
+            now = self.now()  # stamped once the lock is held: the time the act takes effect
+            if stale or business_date(now) != day:
+                self._rollover(s, now)
             yield s, now
 
-    def _lock(self, s: Session, now: dt.datetime) -> int:
-        """Take the hall's single authority, then close earlier days' open tickets (lazy reset).
-
-        PostgreSQL: the journal head row ``FOR UPDATE`` (the same lock every append takes, so queue
-        decisions and journal order agree). SQLite: the unit began ``IMMEDIATE`` and holds the
-        writer lock already; the statement is harmless there.
-        """
+    @staticmethod
+    def _take_authority(s: Session) -> None:
+        """PostgreSQL: the journal head row ``FOR UPDATE`` (the same lock every append takes, so queue
+        decisions and journal order agree). SQLite: the statement begins the unit ``IMMEDIATE``, which
+        holds the writer lock from then on."""
         s.execute(select(JournalHead.id).where(JournalHead.id == HEAD_ID).with_for_update())
-        return self._rollover(s, now)
+
+    def _describe(self, t: QTicket, *, reprint: bool = False) -> TicketInfo:
+        """The DTO of a ticket the act just committed (its row as committed), read after the lock."""
+        with self.hall.reading() as r:
+            return self._info(r, t, reprint=reprint)
 
     def _rollover(self, s: Session, now: dt.datetime) -> int:
         """Close (never delete) every ticket still open from an earlier business day: ``expired``."""
@@ -115,7 +142,8 @@ class QueueService:
     def rollover(self) -> int:
         """Close earlier days' open tickets now (otherwise the day's first write does it)."""
         with self.hall.unit() as s:
-            return self._lock(s, self.now())
+            self._take_authority(s)
+            return self._rollover(s, self.now())
 
     # --- services and counters ----------------------------------------------------------------
 
@@ -265,35 +293,48 @@ class QueueService:
         Raises:
             QueueError: ``no-service``, ``inactive``, ``closed``, ``used-up``.
         """
+        # before the lock: the card's HMAC, its priority group, the service code, earlier days' tickets
         person = self.hall.vault.lookup_hmac(card.id_number) if card is not None else None
         reason = self.priority_for(card)
-        # number under the authority lock, then describe it after commit: the lock is held shortest
-        with self._act() as (s, now):
-            t, reprint = self._issue_row(s, service, now, person_hmac=person, priority_reason=reason)
+        day = business_date(self.now())
+        with self.hall.reading() as r:
+            stale = self._stale(r, day)
+            found = r.execute(select(QService.code, QService.prefix).where(
+                or_(QService.code == service, QService.prefix == service.upper()))).all()
+        code = next((c for c, _p in found if c == service), None) or next((c for c, p in found if p == service.upper()), None)
+        if code is None:
+            raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
+        # under the lock: the number, the ticket, its entry, the commit
+        with self._act(day, stale) as (s, now):
+            t, reprint = self._issue_row(s, code, now, person_hmac=person, priority_reason=reason)
             ticket_id = t.id
-        with self.hall.reading() as s:
-            row = s.get(QTicket, ticket_id)
+        # after the commit: people ahead, estimated wait, counters
+        with self.hall.reading() as r:
+            row = r.get(QTicket, ticket_id)
             assert row is not None
-            return self._info(s, row, reprint=reprint)
+            return self._info(r, row, reprint=reprint)
 
     def _issue_row(
-        self, s: Session, service: str, now: dt.datetime, *, person_hmac: str | None, priority_reason: str,
+        self, s: Session, code: str, now: dt.datetime, *, person_hmac: str | None, priority_reason: str,
     ) -> tuple[QTicket, bool]:
-        svc = s.get(QService, service) or s.scalar(select(QService).where(QService.prefix == service.upper()))
-        if svc is None:
-            raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
         day = business_date(now)
-        if person_hmac:
+        if person_hmac:  # one open ticket per person and service: decided under the lock
             open_t = s.scalar(select(QTicket).where(
-                QTicket.business_date == day, QTicket.service_code == svc.code, QTicket.person_hmac == person_hmac,
+                QTicket.business_date == day, QTicket.service_code == code, QTicket.person_hmac == person_hmac,
                 QTicket.status.in_(OPEN_STATUSES)).order_by(QTicket.queue_at).limit(1))
             if open_t is not None:
                 self.journal.append(s, "ticket.reprinted", {
-                    "ticket_id": open_t.id, "ticket_no": open_t.ticket_no, "service_code": svc.code, "at": rfc3339(now),
+                    "ticket_id": open_t.id, "ticket_no": open_t.ticket_no, "service_code": code, "at": rfc3339(now),
                     "reason": "same-person",
                 }, occurred_at=now)
                 return open_t, True
-        num = s.get(QDayNumber, (day, svc.code))
+        # the service as it is now and today's counter, in one statement
+        found = s.execute(select(QService, QDayNumber).outerjoin(
+            QDayNumber, and_(QDayNumber.service_code == QService.code, QDayNumber.business_date == day),
+        ).where(QService.code == code)).one_or_none()
+        if found is None:  # pragma: no cover - services are never deleted
+            raise QueueError("no-service", f"没有业务 {code}", f"no service {code!r}")
+        svc, num = found
         left = rules.remaining(svc.daily_quota, svc.first_no, svc.last_no, num.issued if num else 0)
         rules.check_issuable(rules.service_state(svc.active, svc.open_from, svc.open_until, now, left),
                              svc.name, svc.name_en, svc.open_from, svc.open_until)
@@ -422,7 +463,7 @@ class QueueService:
                 raise QueueError("busy", "该号已被其他窗口叫走，请重试", "another counter took this ticket; try again")
             s.refresh(t)
             self._call(s, counter, t, clerk, now, "next")
-            return self._info(s, t)
+        return self._describe(t)
 
     def _call(self, s: Session, counter: QCounter, t: QTicket, clerk: str, now: dt.datetime, kind: str) -> None:
         wait = rules.seconds_between(t.queue_at if t.call_count == 0 else (t.missed_at or t.queue_at), now)
@@ -456,7 +497,7 @@ class QueueService:
             if call is not None:
                 call.call_count = t.call_count
             self._called(s, t, counter.counter_no, clerk, now, "recall")
-            return self._info(s, t)
+        return self._describe(t)
 
     def _require_active(self, s: Session, counter: QCounter) -> QTicket:
         t = self._active(s, counter)
@@ -485,7 +526,7 @@ class QueueService:
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             self._finish(s, counter, t, outcome, now, note)
-            return self._info(s, t)
+        return self._describe(t)
 
     def _finish(self, s: Session, counter: QCounter, t: QTicket, outcome: str, now: dt.datetime, note: str = "") -> None:
         self._end_call(s, t, now, outcome, note)
@@ -500,7 +541,7 @@ class QueueService:
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             self._miss(s, counter, t, now)
-            return self._info(s, t)
+        return self._describe(t)
 
     def _miss(self, s: Session, counter: QCounter, t: QTicket, now: dt.datetime) -> None:
         self._end_call(s, t, now, "missed")
@@ -528,7 +569,7 @@ class QueueService:
                 "ticket_id": t.id, "ticket_no": t.ticket_no, "service_code": t.service_code, "at": rfc3339(now),
                 "reason": "missed", "by": by,
             }, occurred_at=now)
-            return self._info(s, t)
+        return self._describe(t)
 
     def hold(self, counter_no: str, note: str = "") -> TicketInfo:
         """挂起: the active ticket leaves the counter (e.g. to fetch a document); the same counter calls it back."""
@@ -542,7 +583,7 @@ class QueueService:
             self.journal.append(s, "ticket.held", {
                 "ticket_id": t.id, "ticket_no": t.ticket_no, "counter_no": counter.counter_no, "at": rfc3339(now),
             }, occurred_at=now)
-            return self._info(s, t)
+        return self._describe(t)
 
     def call_back(self, counter_no: str, ticket_id: str, clerk: str = "") -> TicketInfo:
         """回呼: call a ticket this counter held, today."""
@@ -554,7 +595,7 @@ class QueueService:
             if t is None or t.status != "held" or t.held_by != counter.counter_no or t.business_date != business_date(now):
                 raise QueueError("not-found", "没有本窗口今天挂起的这个号", "no such ticket held by this counter today")
             self._call(s, counter, t, clerk, now, "callback")
-            return self._info(s, t)
+        return self._describe(t)
 
     def transfer(self, counter_no: str, to_service: str, note: str = "") -> TicketInfo:
         """Send the active ticket to another service's queue, keeping its number and original arrival time."""
@@ -574,7 +615,7 @@ class QueueService:
                 "ticket_id": t.id, "ticket_no": t.ticket_no, "from_service": from_code, "to_service": target.code,
                 "counter_no": counter.counter_no, "at": rfc3339(now), "queue_at": rfc3339(t.queue_at),
             }, occurred_at=now)
-            return self._info(s, t)
+        return self._describe(t)
 
     # --- screens ------------------------------------------------------------------------------
 
