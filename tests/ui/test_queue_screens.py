@@ -195,7 +195,7 @@ def test_board_both_orientations_and_flash(make, hall: Hall) -> None:  # type: i
         board.refresh()
         assert clipped_texts(term.window) == []
         assert board.latest.text().replace("\n", "") == "请A001号到1号窗口办理"
-    board._entries([e for e in hall.recent_entries(50) if e.kind == "ticket.called"][:1])
+    board.on_entries([e for e in hall.recent_entries(50) if e.kind == "ticket.called"][:1])
     assert "1" in board.flashing
     cells = [w for w in board._labels if w.property("counter") == "1"]
     assert cells and all(w.property("flash") for w in cells)

@@ -13,14 +13,13 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from kiosk.queue import BoardState, QueueService
-from kiosk.timeutil import beijing
+from ui.board_view import BoardView
 from ui.context import UiContext
 from ui.queue import QUEUE_KINDS
 from ui.queue.common import service_name
-from ui.widgets import Retranslatable
 
 FLASH_MS = 4000
 BLINK_MS = 400
@@ -31,28 +30,16 @@ def call_display(ticket_no: str, counter_no: str) -> str:
     return f"请{ticket_no}号到{counter_no}号窗口办理"
 
 
-class QueueBoard(Retranslatable, QWidget):
+class QueueBoard(BoardView):
     """The queue wall screen. ``announce(text)`` queues a call for the voice (or None: silent)."""
 
     def __init__(self, ctx: UiContext, queue: QueueService, announce: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent, margins=(40, 28, 40, 24), spacing=16, content_stretch=True)
         self.queue = queue
         self.announce = announce
         self.state: BoardState | None = None
         self.flashing: dict[str, float] = {}  #: counter → monotonic end of its flash
         self.last_update = 0.0  #: monotonic time of the last refresh (latency measurement)
-        self.setObjectName("board")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 28, 40, 24)
-        outer.setSpacing(16)
-        top = QHBoxLayout()
-        self.title = QLabel(objectName="boardTitle")
-        self.clock = QLabel(objectName="boardClock")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock)
-        outer.addLayout(top)
         self.latest = QLabel(objectName="queueLatest")
         self.latest.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.latest.setWordWrap(True)
@@ -68,22 +55,13 @@ class QueueBoard(Retranslatable, QWidget):
         self.body = QGridLayout()
         self.body.setHorizontalSpacing(32)
         self.body.setVerticalSpacing(18)
-        outer.addLayout(self.body, 1)
-        self.notice = QLabel(objectName="boardMuted")
-        self.notice.setWordWrap(True)
-        outer.addWidget(self.notice)
+        self.content.addLayout(self.body, 1)
+        self.notice = self.footer
         self._labels: list[QWidget] = []
         self._portrait: bool | None = None
-        ctx.bridge.journalEntries.connect(self._entries)
-        self.tick_timer = QTimer(self)
-        self.tick_timer.timeout.connect(self.tick)
-        self.tick_timer.start(1000)
         self.blink = QTimer(self)
         self.blink.timeout.connect(self._blink)
         self.blink_on = True
-        self.slow = QTimer(self)
-        self.slow.timeout.connect(self.refresh)
-        self.slow.start(30_000)
         self.retranslate()
 
     # --- layout ---
@@ -116,7 +94,7 @@ class QueueBoard(Retranslatable, QWidget):
 
     # --- updates ---
 
-    def _entries(self, entries: list) -> None:
+    def on_entries(self, entries: list) -> None:
         if not any(e.kind in QUEUE_KINDS for e in entries):
             return
         calls = [e for e in entries if e.kind == "ticket.called"]
@@ -201,9 +179,6 @@ class QueueBoard(Retranslatable, QWidget):
         self._paint_flash()
         self.tick()
         self.last_update = time.monotonic()
-
-    def tick(self) -> None:
-        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%H:%M:%S"))
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("排队叫号"))
