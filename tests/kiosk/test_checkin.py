@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, FaceCapture
+from kiosk.checkin import (
+    OVERRIDABLE,
+    REFUSALS,
+    CheckedIn,
+    CheckinError,
+    CheckinService,
+    FaceCapture,
+    checked_in,
+)
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.db.models import Blob, FeedState
@@ -55,6 +63,22 @@ def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
 def journal(hall: Hall, kind: str = "checkin.recorded") -> list:
     with hall.reading() as s:
         return [e for e in entries_after(s, 0, 10_000) if e.kind == kind]
+
+
+def test_checked_in_answers_other_capabilities_from_the_checkin_table(hall: Hall) -> None:
+    """checked_in(session, session_id): registration → masked name and person_id_hmac, only accepted check-ins."""
+    svc = CheckinService(hall)
+    sid = svc.evaluate(card(0)).eligible[0].session_id
+    with hall.reading() as s:
+        assert checked_in(s, sid) == {}
+    out = svc.check_in(card(0), sid, face=FaceCapture(JPEG, "captured"))
+    refused = svc.check_in(card(1, valid_until="2020-01-01"), sid, face=FaceCapture(JPEG, "captured"))
+    assert refused.refusal is not None and refused.refusal.code == "card_expired"  # journalled, never a row
+    [info] = out.accepted
+    with hall.reading() as s:
+        assert checked_in(s, sid) == {info.registration_id: CheckedIn(
+            info.registration_id, "张*", hall.person_hmac(person(0)["id_number"]))}
+        assert checked_in(s, "S-none") == {}
 
 
 def test_id_checks_agree_with_devices_validators() -> None:
