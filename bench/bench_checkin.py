@@ -63,6 +63,7 @@ def run(out: dict[str, Any]) -> None:
             today = dt.datetime.now(BEIJING).date()
             hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
             term = build_terminal(cfg, "kiosk", follow=False, sync=False, hall=hall)
+            assert term.checkin is not None
             flow = term.checkin.screens["flow"]
             term.window.resize(1080, 1920)
             term.window.show()

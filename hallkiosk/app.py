@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hallkiosk.wiring_auction import AuctionWiring
     from hallkiosk.wiring_checkin import CheckinWiring
     from hallkiosk.wiring_opening import OpeningWiring
+    from hallkiosk.wiring_recording import RoomRecorder
     from ui.recording.review import ReviewTab
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,12 @@ class Terminal:
     monitor: DeviceMonitor | None = None
     sync: SyncWorker | None = None
     big_screen: RoleWindow | None = None  #: the room's wall screen driven by this console
-    if TYPE_CHECKING:  # set by the capabilities' attach() on the terminals that have them (no fields)
-        checkin: CheckinWiring = field(init=False)
-        opening: OpeningWiring = field(init=False)
-        auction: AuctionWiring = field(init=False)
-        recording_tab: ReviewTab = field(init=False)
+    # The capabilities, each set by its wiring's attach() on the terminals whose role has it.
+    checkin: CheckinWiring | None = None
+    opening: OpeningWiring | None = None
+    auction: AuctionWiring | None = None
+    recorder: RoomRecorder | None = None
+    recording_tab: ReviewTab | None = None
 
     def stop(self) -> None:
         """Join every thread, then destroy the windows and close the database.

@@ -72,7 +72,7 @@ def attach(term: Any) -> AuctionWiring:
         console = AuctionConsole(term.ctx, service, lambda: page.operator.username if page.operator else "auctioneer")
         page.work.add_tab(console, AuctionConsole.tab_title, first=True)
         wiring.screens["console"] = console
-        monitor = getattr(term, "monitor", None)
+        monitor = term.monitor
         receiver = monitor.registry.keypads if monitor is not None else None
         if monitor is not None and receiver is not None:
             monitor.mark_running("keypads")
@@ -96,7 +96,7 @@ def attach(term: Any) -> AuctionWiring:
             board = AuctionBoard(term.ctx, service)
             term.window.page.add_view("auction", board)
             wiring.screens["board"] = board
-        big_screen = getattr(term, "big_screen", None)
+        big_screen = term.big_screen
         if big_screen is not None:
             big = AuctionBoard(big_screen.ctx, service)
             big_screen.page.add_view("auction", big)
@@ -158,7 +158,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     term = build_terminal(cfg, "auctioneer", hall=hall, big_screen=True, sync=False)
     try:
         _login(term, "auctioneer")
-        wiring: AuctionWiring = term.auction
+        wiring = term.auction
+        assert wiring is not None  # an auctioneer terminal has the auction
         svc = wiring.service
         console = wiring.screens["console"]
         big = term.big_screen

@@ -186,7 +186,7 @@ def attach(term: Any) -> OpeningWiring:
             board = OpeningBoard(term.ctx, service)
             term.window.page.add_view("opening", board)
             screens["board"] = board
-        if getattr(term, "big_screen", None) is not None:
+        if term.big_screen is not None:
             big = OpeningBoard(term.big_screen.ctx, service)
             term.big_screen.page.add_view("opening", big)
             term.big_screen.page.show_view("opening")
@@ -283,7 +283,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                                    opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
     term = build_terminal(host_cfg, "host", follow=True, big_screen=True)
     try:
-        wiring: OpeningWiring = term.opening
+        wiring = term.opening
+        assert wiring is not None  # a host terminal has the opening
         assert wiring.loop is not None
         big_window = term.big_screen
         assert big_window is not None
@@ -335,6 +336,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             kiosk = build_terminal(kcfg, "kiosk", follow=False, devices=False, sync=False)
             try:
                 home = kiosk.window.page
+                assert kiosk.opening is not None
                 flow = kiosk.opening.screens["objection"]
 
                 def kshot(name: str) -> None:

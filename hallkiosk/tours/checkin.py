@@ -68,6 +68,7 @@ def tour(cfg: Config, out: Path) -> list[dict]:
         clock = FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING))
         hall = Hall.open(kcfg, clock=clock)
         term = build_terminal(kcfg, "kiosk", follow=False, sync=False, hall=hall)
+        assert term.checkin is not None
         flow = term.checkin.screens["flow"]
         home = term.window.page
         try:
@@ -145,6 +146,7 @@ def tour(cfg: Config, out: Path) -> list[dict]:
                 gate.login.user.setText(login[0])
                 gate.login.pin.setText(login[1])
                 gate.login.submit()
+            assert term.checkin is not None
             screens = term.checkin.screens
             if role == "counter":
                 tab = screens["clerk"]

@@ -75,6 +75,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     try:
         _login(term, "admin")
         tab = term.recording_tab
+        assert tab is not None  # the admin console has the review tab
         term.window.page.work.setCurrentWidget(tab)
         tab.refresh()
         tab.select_first()
