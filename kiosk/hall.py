@@ -40,9 +40,9 @@ from kiosk.operators import AccessError, OperatorInfo, OperatorService
 from kiosk.pii import PiiVault, person_id_hmac
 from kiosk.retention import PurgePlan
 from kiosk.timeutil import BEIJING
+from kiosk.trade import trade_type_zh
 
 KIND_NAMES_ZH = {"bid_opening": "开标", "auction": "拍卖", "listing_auction": "挂牌竞价"}
-TRADE_TYPES_ZH = {"GCJS": "工程建设", "ZFCG": "政府采购", "TDSYQ": "土地使用权", "KYQ": "矿业权", "GYCQ": "国有产权", "QT": "其他"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class SessionInfo:
 
     @property
     def trade_type_zh(self) -> str:
-        return TRADE_TYPES_ZH.get(self.trade_type, self.trade_type)
+        return trade_type_zh(self.trade_type)
 
 
 def default_journal_id(cfg: Config) -> str:

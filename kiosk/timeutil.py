@@ -32,3 +32,8 @@ def parse_rfc3339(text: str) -> dt.datetime:
 def beijing(when: dt.datetime) -> dt.datetime:
     """The same instant in Beijing time, for display."""
     return when.astimezone(BEIJING)
+
+
+def beijing_text(when: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """An instant as Beijing time text (``""`` for None): the one formatter for screens and records."""
+    return beijing(when).strftime(fmt) if when else ""

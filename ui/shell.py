@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ports import DeviceState, DeviceStatus, SyncStatus
-from kiosk.timeutil import beijing
+from kiosk.timeutil import beijing_text
 from ui.context import UiContext
 from ui.widgets import AdminPinDialog, Retranslatable
 
@@ -140,7 +140,7 @@ class StatusBarItems(Retranslatable, QWidget):
         self.journal.setText(self.tr("日志 #%1").replace("%1", str(self._last_seq)))
 
     def refresh(self) -> None:
-        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%Y-%m-%d %H:%M:%S"))
+        self.clock.setText(beijing_text(self.ctx.hall.clock.now()))
         self.show_devices(self.ctx.device_statuses())
         self.show_sync(self.ctx.sync_status())
         self._show_journal()

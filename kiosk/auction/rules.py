@@ -70,6 +70,7 @@ from kiosk.money import (
     quantity_text,
     try_parse_money,
 )
+from kiosk.trade import trade_type_zh
 
 DEPOSIT_OK = ("paid", "guarantee")
 CLOSED = ("sold", "unsold", "terminated")
@@ -110,7 +111,6 @@ STAGES: dict[str, tuple[str, str, str]] = {
 }
 #: the stages whose bids are an area or a share, raised step by step (the others: a lottery, sealed bids)
 VALUE_STAGES = ("area", "self_hold")
-TRADE_TYPES_ZH = {"GCJS": "工程建设", "ZFCG": "政府采购", "TDSYQ": "土地使用权", "KYQ": "矿业权", "GYCQ": "国有产权", "QT": "其他"}
 SELF_HOLD_MAX = Decimal(100)
 
 
@@ -154,7 +154,7 @@ def split_paddles(text: str | None) -> list[str]:
 
 def too_few(trade: str, need: int, have: int) -> AuctionError:
     """§2.4: why a lot with fewer eligible bidders than its trade type asks can be neither opened nor bid on."""
-    name = TRADE_TYPES_ZH.get(trade.upper(), trade)
+    name = trade_type_zh(trade)
     return AuctionError("too_few_bidders",
                         f"{name}拍卖须有至少 {need} 名合格竞买人（已签到且保证金到账），现有 {have} 名：不得开拍或竞价，"
                         "请等待签到或终止本标的并注明理由",

@@ -15,7 +15,6 @@ from kiosk.opening.rules import (
     STAGES,
     OpeningError,
     QuorumShort,
-    beijing_text,
     opening_address,
 )
 from kiosk.opening.service import OpeningService
@@ -37,5 +36,5 @@ __all__ = [
     "ABSENT_REASONS", "ANNOUNCE_BEFORE", "DECRYPT_ZH", "HOST_ROLES", "LEGAL_WORDING", "OBJECTION_CATEGORIES",
     "OBJECTION_STAGES", "OBJECTION_TEXT_MAX", "OUTCOME_ZH", "RECORDER_ROLES", "STAGES", "STAGE_EN", "STAGE_ZH",
     "BidderView", "Objection", "ObjectionTarget", "OpeningError", "OpeningService", "OpeningView", "QuorumShort",
-    "RecordResult", "Signer", "beijing_text", "opening_address",
+    "RecordResult", "Signer", "opening_address",
 ]

@@ -19,14 +19,14 @@ from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
 from kiosk.opening.rules import LEGAL_WORDING, opening_address
 from kiosk.opening.views import OUTCOME_ZH, STAGE_ZH, OpeningView
-from kiosk.timeutil import beijing
+from kiosk.timeutil import beijing, beijing_text
 
 ATTEND_ZH = {"present": "到场", "absent": "未到场"}
 CONF_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "视同认可", "": "—"}
 
 
 def _t(when: dt.datetime | None) -> str:
-    return beijing(when).strftime("%Y-%m-%d %H:%M:%S") if when else "—"
+    return beijing_text(when) or "—"
 
 
 def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> tuple[bytes, str]:

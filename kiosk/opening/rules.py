@@ -27,7 +27,7 @@ from typing import Any
 from kiosk.errors import HallError
 from kiosk.money import to_capitals
 from kiosk.opening.views import ABSENT_REASONS, STAGE_ZH, BidderView, Objection, OpeningView
-from kiosk.timeutil import beijing, rfc3339
+from kiosk.timeutil import rfc3339
 
 STAGES = (
     "scheduled", "announced", "bidders", "attendance", "control_price", "decrypting",
@@ -505,5 +505,3 @@ def opening_address(v: OpeningView, site_name: str) -> str:
     return f"{site_name}{v.room_name}（{v.room_code}）" if site_name else f"{v.room_name}（{v.room_code}）"
 
 
-def beijing_text(when: dt.datetime | None) -> str:
-    return beijing(when).strftime("%Y-%m-%d %H:%M:%S") if when else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.ports import Feed, Qr, Rule, Slip, SlipItem, Text
 from kiosk.queue.views import TicketInfo
-from kiosk.timeutil import BEIJING
+from kiosk.timeutil import beijing_text
 
 
 def ticket_slip(t: TicketInfo, site_name: str) -> Slip:
@@ -28,7 +28,7 @@ def ticket_slip(t: TicketInfo, site_name: str) -> Slip:
     if t.counters:
         items.append(Text("办理窗口 Counters：" + "、".join(t.counters)))
     items += [
-        Text("取号时间 Issued：" + t.issued_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
+        Text("取号时间 Issued：" + beijing_text(t.issued_at)),
         Feed(1),
         Qr(t.qr_data, module=6),
         Text("在自助机扫此码可查询排队进度。过号请到窗口咨询。", align="center"),

@@ -52,7 +52,7 @@ from kiosk.recording import (
     SessionRecording,
     verify_export,
 )
-from kiosk.timeutil import BEIJING, beijing
+from kiosk.timeutil import BEIJING, beijing_text
 from ui.context import UiContext
 from ui.widgets import Retranslatable, bilingual
 
@@ -66,10 +66,6 @@ class Player(Protocol):
 
 
 BEIJING_TZ = QTimeZone(8 * 3600)
-
-
-def _bj(when: dt.datetime, fmt: str = "%H:%M:%S") -> str:
-    return beijing(when).strftime(fmt)
 
 
 class VideoView(QLabel):
@@ -267,7 +263,7 @@ class ReviewTab(Retranslatable, QWidget):
         self.sessions.clear()
         for r in self._sessions:
             name = r.session_id or self.tr("无场次（手动录像）")
-            text = (f"{_bj(r.started_at, '%m-%d %H:%M')}–{_bj(r.ended_at, '%H:%M')}  {name}  {r.title}\n"
+            text = (f"{beijing_text(r.started_at, '%m-%d %H:%M')}–{beijing_text(r.ended_at, '%H:%M')}  {name}  {r.title}\n"
                     + self.tr("%1 个片段 · %2 MB · %3 个标记").replace("%1", str(r.segments))
                     .replace("%2", f"{r.bytes / 1e6:.1f}").replace("%3", str(r.markers)))
             QListWidgetItem(text, self.sessions)
@@ -294,7 +290,7 @@ class ReviewTab(Retranslatable, QWidget):
                          if m.session_id in (r.session_id, None)]
         self.markers.setRowCount(len(self._markers))
         for i, m in enumerate(self._markers):
-            cells = (_bj(m.at), self._kind_text(m.kind), m.label)
+            cells = (beijing_text(m.at, "%H:%M:%S"), self._kind_text(m.kind), m.label)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if m.is_gap:
@@ -328,7 +324,7 @@ class ReviewTab(Retranslatable, QWidget):
         self.segment_info.setText(
             self.tr("%1 第 %2 段 · %3–%4 · SHA-256 %5… · 日志序号 %6 · %7")
             .replace("%1", seg.camera).replace("%2", str(seg.segment_no))
-            .replace("%3", _bj(seg.started_at)).replace("%4", _bj(seg.ended_at))
+            .replace("%3", beijing_text(seg.started_at, "%H:%M:%S")).replace("%4", beijing_text(seg.ended_at, "%H:%M:%S"))
             .replace("%5", seg.sha256[:16]).replace("%6", str(seg.journal_seq))
             .replace("%7", self.tr("已上传") if seg.uploaded else self.tr("待上传"))
         )
