@@ -503,5 +503,3 @@ def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> di
 
 def opening_address(v: OpeningView, site_name: str) -> str:
     return f"{site_name}{v.room_name}（{v.room_code}）" if site_name else f"{v.room_name}（{v.room_code}）"
-
-
