@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from hallkiosk.app import build_terminal, ensure_qapp
-from hallkiosk.wiring_opening import DecryptLoop, build_puller, reschedule_on_sandbox
+from hallkiosk.tours.opening import reschedule_on_sandbox
+from hallkiosk.wiring_opening import DecryptLoop, build_puller
 from kiosk.clock import PlatformClock
 from kiosk.config import load_config
 from kiosk.hall import Hall

@@ -1,0 +1,189 @@
+"""The demo tour of the auction capability (``hall-kiosk demo``): scripted, headless, screenshots.
+
+Not production wiring: ``hallkiosk/wiring_auction.py`` builds the real thing; this drives it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config
+
+# --- the demo tour -----------------------------------------------------------------------------------
+
+
+def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
+    """Three car lots and the land lot, screenshots of console and audience screen, and the PDFs."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QApplication
+
+    from devices.keypads import KeypadSimulator
+    from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from hallkiosk.demo import DEMO_OPERATORS, _login
+    from kiosk.auction.demo import check_in_all, seed_stage_lot
+    from kiosk.clock import FixedClock
+    from kiosk.hall import Hall
+    from kiosk.timeutil import BEIJING
+    from ui.theme import LANDSCAPE, PORTRAIT
+
+    ensure_qapp(headless=True)
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[dict[str, str]] = []
+    pins = {u: p for u, _n, _r, p in DEMO_OPERATORS}
+    sim = KeypadSimulator().start()  # our own base station, so the tour is independent of the demo's
+    cfg = dataclasses.replace(
+        cfg, devices=dataclasses.replace(cfg.devices, keypads=sim.url),
+        site=dataclasses.replace(cfg.site, terminal_id="AUCTION-DEMO", room_code="PM-01"),
+        auction=dataclasses.replace(cfg.auction, call_seconds=1, keypad_min_interval_ms=0),
+    )
+    today = dt.datetime.now(BEIJING).date()
+    clock = FixedClock(dt.datetime.combine(today, dt.time(14, 0), BEIJING))
+    hall = Hall.open(cfg, clock=clock)
+
+    def pump(seconds: float, until: Any = lambda: False) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not until():
+            QApplication.processEvents()
+            time.sleep(0.02)
+
+    def shot(win: Any, name: str, sizes: tuple = (LANDSCAPE, PORTRAIT)) -> None:
+        for w, h in sizes:
+            path = out / f"auction-{name}-{w}x{h}.png"
+            grab(win, str(path), (w, h))
+            shots.append({"role": "auctioneer", "screen": f"auction-{name}", "file": path.name, "lang": "zh_CN"})
+
+    term = build_terminal(cfg, "auctioneer", hall=hall, big_screen=True, sync=False)
+    try:
+        _login(term, "auctioneer")
+        wiring = term.auction
+        assert wiring is not None  # an auctioneer terminal has the auction
+        svc = wiring.service
+        console = wiring.screens["console"]
+        big = term.big_screen
+        assert big is not None  # built with big_screen=True
+        sessions = {s.kind: s.session_id for s in svc.auction_sessions() if not s.session_id.endswith("DEMO7")}
+        cars, land = sessions.get("auction"), sessions.get("listing_auction")
+        if cars is None or land is None:
+            return shots
+        check_in_all(hall, cars)
+        check_in_all(hall, land)
+
+        def calls(sid: str, lot: str) -> None:
+            for _ in range(3):
+                clock.advance(svc.call_seconds)
+                svc.call(sid, lot, actor="auctioneer")
+
+        def done(sid: str, lot: str) -> bool:
+            return svc.lot(sid, lot, last_bids=0).state != "pending"
+
+        def paddles(sid: str, lot: str) -> tuple[list[str], list[str]]:
+            """(eligible, checked in but not eligible) paddles of a lot — whoever checked them in."""
+            bs = svc.bidders(sid, lot)
+            return [b.paddle_no for b in bs if b.eligible], [b.paddle_no for b in bs if not b.eligible]
+
+        # lot 1: sealed reserve, bids stop below it → unsold (流拍)
+        if not done(cars, "L-0001"):
+            svc.enter_reserve(cars, "L-0001", "36000", auctioneer=("auctioneer", pins["auctioneer"]),
+                              supervisor=("supervisor", pins["supervisor"]))
+            svc.open_lot(cars, "L-0001", actor="auctioneer")
+            ok, _ = paddles(cars, "L-0001")
+            for i in range(4):
+                svc.bid(cars, "L-0001", ok[i % len(ok)], actor="auctioneer")
+            other = next(b.paddle_no for b in svc.bidders(cars, "L-0002"))
+            svc.bid(cars, "L-0001", other, actor="auctioneer")  # not registered for this lot: refused
+            console.select_lot(cars, "L-0001")
+            pump(0.1)
+            shot(term.window, "console-bidding")
+            shot(big, "screen-bidding")
+            calls(cars, "L-0001")
+            svc.hammer(cars, "L-0001", actor="auctioneer")
+        # lot 2: keypad bids from the simulator (paddle 03 alone; 04 has no deposit)
+        if not done(cars, "L-0002"):
+            svc.open_lot(cars, "L-0002", actor="auctioneer")
+            console.select_lot(cars, "L-0002")
+            sim.port.wait_connected(5.0)
+            ok, unpaid = paddles(cars, "L-0002")
+            sim.press(ok[0], "BID")
+            sim.press((unpaid or ok)[0], "BID")  # no deposit: refused
+            pump(5.0, lambda: len(wiring.keypad_outcomes) >= 2)
+            pump(0.1)
+            calls(cars, "L-0002")
+            svc.hammer(cars, "L-0002", actor="auctioneer")
+            console.refresh()
+            big.page.currentWidget().refresh()
+            shot(term.window, "console-sold", (LANDSCAPE,))
+            shot(big, "screen-sold", (PORTRAIT,))
+        # lot 3: floor bids, sold
+        if not done(cars, "L-0003"):
+            svc.open_lot(cars, "L-0003", actor="auctioneer")
+            svc.bid(cars, "L-0003", paddles(cars, "L-0003")[0][0], actor="auctioneer")
+            calls(cars, "L-0003")
+            r = svc.hammer(cars, "L-0003", actor="auctioneer")
+            del r
+        # the land lot from the listing: continued on the floor up to the cap → lottery
+        lot = svc.lots(land)[0].lot_code
+        if not done(land, lot):
+            svc.open_lot(land, lot, actor="auctioneer")
+            console.select_lot(land, lot)
+            pump(0.1)
+            p1, p2 = paddles(land, lot)[0][:2]
+            svc.bid(land, lot, p1, "16500", actor="auctioneer")
+            svc.change_increment(land, lot, "200", actor="auctioneer")
+            svc.bid(land, lot, p2, actor="auctioneer")
+            svc.bid(land, lot, p1, "18720", actor="auctioneer")
+            svc.bid(land, lot, p2, actor="auctioneer")
+            console.select_lot(land, lot)
+            pump(0.1)
+            shot(term.window, "console-cap", (LANDSCAPE,))
+            shot(big, "screen-cap", (LANDSCAPE,))
+            calls(land, lot)
+            svc.hammer(land, lot, actor="auctioneer")
+        # a land lot with a cap and 竞配建 after it: price bids stop at the cap, the 配建 area decides
+        stage_sid, stage_lot = seed_stage_lot(hall, dt.datetime.combine(today, dt.time(16, 30), BEIJING))
+        check_in_all(hall, stage_sid)
+        console.load_sessions()
+        if not done(stage_sid, stage_lot):
+            console.select_lot(stage_sid, stage_lot)
+            i = console.stage_combo.findData("area")
+            console.stage_combo.setCurrentIndex(i)
+            console.stage_start.setText("1000")
+            console.stage_step.setText("100")
+            pump(0.1)
+            shot(term.window, "console-stage-choice", (LANDSCAPE,))
+            console.open_lot()
+            p1, p2, p3 = paddles(stage_sid, stage_lot)[0][:3]
+            svc.bid(stage_sid, stage_lot, p1, "18000", actor="auctioneer")
+            svc.bid(stage_sid, stage_lot, p2, "18720", actor="auctioneer")  # the cap
+            svc.bid(stage_sid, stage_lot, p1, "18820", actor="auctioneer")  # refused: 已达最高限价
+            svc.bid(stage_sid, stage_lot, p3, "18720", actor="auctioneer")  # accepts the cap
+            svc.stage_bid(stage_sid, stage_lot, p2, actor="auctioneer")  # 1,000 m²
+            svc.stage_bid(stage_sid, stage_lot, p3, "1100", actor="auctioneer")
+            svc.stage_bid(stage_sid, stage_lot, p2, "1200", actor="auctioneer")
+            clock.advance(svc.call_seconds)
+            svc.call(stage_sid, stage_lot, actor="auctioneer")
+            console.select_lot(stage_sid, stage_lot)
+            pump(0.2)
+            shot(term.window, "console-area")
+            shot(big, "screen-area")
+            while svc.lot(stage_sid, stage_lot, last_bids=0).call_no < 3:
+                clock.advance(svc.call_seconds)
+                svc.call(stage_sid, stage_lot, actor="auctioneer")
+            svc.hammer(stage_sid, stage_lot, actor="auctioneer")
+            console.refresh()
+            big.page.currentWidget().refresh()
+            shot(big, "screen-area-sold", (LANDSCAPE,))
+        docs = hall.config.data_dir / "auction"
+        for pdf in sorted(docs.rglob("*.pdf")):
+            target = out / f"auction-{pdf.parent.name}-{pdf.name}"
+            shutil.copy(pdf, target)
+            shots.append({"role": "auctioneer", "screen": "auction-pdf", "file": target.name, "lang": "zh_CN"})
+    finally:
+        term.stop()
+        hall.close()
+        sim.stop()
+    return shots

@@ -1,0 +1,306 @@
+"""The demo tour of the opening capability (``hall-kiosk demo``): scripted, headless, screenshots.
+
+Not production wiring: ``hallkiosk/wiring_opening.py`` builds the real thing; this drives it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+# --- demo: an opening that starts now on the sandbox platform -------------------------------------------
+
+
+def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *, today: Any | None = None) -> dict[str, Any]:
+    """Have the sandbox platform move one demo opening to ``starts_at`` (demo and tests only).
+
+    The platform is the authority for opening times (only it may set or change them), so the
+    demo asks it, through the sandbox's admin endpoint ``POST /_sandbox/feeds``, to publish the
+    session again with the new time, and the registrations with submission times that keep
+    their order but fall before it. The hall learns of it by pulling, and every rule — no
+    decryption before ``starts_at``, 409 ``too-early`` from the platform — applies unchanged.
+    Returns the new session record.
+    """
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import demo_day
+
+    day = demo_day(today or dt.datetime.now(BEIJING).date())
+    parts = urlsplit(platform_url)
+    admin = f"{parts.scheme}://{parts.netloc}/_sandbox/feeds"
+    session = dict(next(s for s in day["sessions"] if s["session_id"] == session_id))
+    start = starts_at.astimezone(BEIJING)
+    session["starts_at"] = start.isoformat(timespec="seconds")
+    regs = sorted((r for r in day["registrations"] if r["session_id"] == session_id and r["bid_submitted_at"]),
+                  key=lambda r: r["bid_submitted_at"])
+    with requests.Session() as http:
+        http.post(admin, json={"feed": "sessions", "key": session_id, "data": session}, timeout=5).raise_for_status()
+        for i, r in enumerate(regs):
+            moved = dict(r, bid_submitted_at=(start - dt.timedelta(hours=len(regs) - i, minutes=7 * i)).isoformat(timespec="seconds"))
+            http.post(admin, json={"feed": "registrations", "key": r["registration_id"], "data": moved}, timeout=5).raise_for_status()
+    return session
+
+
+def _sandbox_decrypt_pace(platform_url: str, step_s: float) -> None:
+    from urllib.parse import urlsplit
+
+    import requests
+
+    parts = urlsplit(platform_url)
+    with requests.Session() as http:
+        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json={"decrypt_step_s": step_s}, timeout=5).raise_for_status()
+
+
+# --- the demo tour ----------------------------------------------------------------------------------------
+
+
+def tour(cfg: Any, out: Any) -> list[dict]:
+    """One full opening (第一开标室: 4 bidders, one decryption failure → 撤回; a bidder objects at a
+    kiosk with their ID card, another objection is entered at the console) and one that fails its
+    quorum (第三开标室: the big screen shows the wait for the host's decision, then the decision),
+    against the demo's sandbox platform; screenshots of every stage on the console, the big screen
+    and the kiosk, and the record's PDF pages."""
+    import datetime as dt
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from hallkiosk.demo import _login
+    from hallkiosk.pdfpages import render_pages
+    from kiosk.checkin import CheckinError, CheckinService
+    from kiosk.ports import CardEvent, IdCard
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import demo_day
+
+    out = Path(out)
+    shots: list[dict] = []
+    if not cfg.platform.url:
+        return shots
+    ensure_qapp(headless=True)
+    today = dt.datetime.now(BEIJING).date()
+    day = demo_day(today)
+    full, failing = day["sessions"][1]["session_id"], day["sessions"][0]["session_id"]
+    start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
+    reschedule_on_sandbox(cfg.platform.url, full, start, today=today)
+    reschedule_on_sandbox(cfg.platform.url, failing, start, today=today)
+    _sandbox_decrypt_pace(cfg.platform.url, 1.0)  # one bid a second, so the progress is visible
+    host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
+                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
+    term = build_terminal(host_cfg, "host", follow=True, big_screen=True)
+    try:
+        wiring = term.opening
+        assert wiring is not None  # a host terminal has the opening
+        assert wiring.loop is not None
+        big_window = term.big_screen
+        assert big_window is not None
+        wiring.loop.puller.pull_all()
+        _login(term, "host")
+        page = term.window.page
+        con = wiring.screens["console"]
+        big = wiring.screens["big_screen"]
+        page.work.setCurrentWidget(con)
+        hall = term.hall
+        svc = wiring.service
+
+        def pump(seconds: float = 0.2) -> None:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                QApplication.processEvents()
+                time.sleep(0.02)
+
+        def shot(name: str, portrait: bool = False) -> None:
+            pump(0.15)
+            con.refresh_view()
+            big.show_session(con.current_session())
+            sizes = ((1920, 1080), (1080, 1920)) if portrait else ((1920, 1080),)
+            for w, h in sizes:
+                f = f"opening-console-{name}-{w}x{h}.png"
+                grab(term.window, str(out / f), (w, h))
+                shots.append({"role": "host", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
+            f = f"opening-bigscreen-{name}-1920x1080.png"
+            grab(big_window, str(out / f), (1920, 1080))
+            shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
+
+        def click(key: str) -> None:
+            if key not in con.action_buttons:
+                raise RuntimeError(f"opening tour: no {key!r} button at {con.view.stage if con.view else None}: {con.message.text()}")
+            con.action_buttons[key].click()
+            pump(0.1)
+
+        def signed(sid: str) -> None:
+            """Signing runs on the worker thread: wait for the record."""
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and (con.signing or svc.view(sid).stage != "closed"):
+                pump(0.05)
+            if svc.view(sid).stage != "closed":
+                raise RuntimeError(f"opening tour: {sid} not signed: {con.message.text()}")
+
+        def kiosk_objection(reg: dict, absent: dict) -> None:
+            """The kiosk's 开标异议 tile: an absent bidder is refused; a present one objects (category only)."""
+            kcfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="KIOSK-OBJECTION"))
+            kiosk = build_terminal(kcfg, "kiosk", follow=False, devices=False, sync=False)
+            try:
+                home = kiosk.window.page
+                assert kiosk.opening is not None
+                flow = kiosk.opening.screens["objection"]
+
+                def kshot(name: str) -> None:
+                    for w, h in ((1920, 1080), (1080, 1920)):
+                        f = f"opening-kiosk-objection-{name}-{w}x{h}.png"
+                        grab(kiosk.window, str(out / f), (w, h))
+                        shots.append({"role": "kiosk", "screen": f"opening objection {name}", "file": f, "lang": "zh_CN"})
+
+                def card(r: dict) -> IdCard:
+                    rep = r["representatives"][0]
+                    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
+                                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+
+                kshot("0-home")
+                home.open_flow("objection")
+                kshot("1-card")
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(absent)))
+                pump(0.3)
+                kshot("2-refused")
+                flow.finish()
+                home.open_flow("objection")
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(reg)))
+                pump(0.3)
+                kshot("3-category")
+                flow.pick("reading")
+                kshot("4-confirm")
+                flow.confirm_ok.click()
+                kshot("5-receipt")
+                if flow.receipt_no is None:
+                    raise RuntimeError("opening tour: the kiosk objection was not accepted")
+                flow.finish()
+            finally:
+                kiosk.stop()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not con.alert.isVisibleTo(con):
+                pump(0.05)  # the console follows the journal
+
+        def record_pngs(sid: str, tag: str) -> None:
+            v = svc.view(sid)
+            pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
+            for png in render_pages(pdf, out / f"opening-record-{tag}", dpi=80):
+                shots.append({"role": "host", "screen": f"开标记录表 {tag}", "file": png.name, "lang": "zh_CN"})
+
+        # --- the full opening (第一开标室) ---
+        con.select_session(full)
+        shot("1-scheduled", portrait=True)
+        click("announce")
+        checkin = CheckinService(hall)
+        regs = [r for r in day["registrations"] if r["session_id"] == full]
+        for r in regs[:3]:
+            rep = r["representatives"][0]
+            try:
+                checkin.manual_check_in(operator="clerk", session_id=full, registration_id=r["registration_id"],
+                                        person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+            except CheckinError as exc:
+                log.info("demo check-in refused: %s", exc)
+        shot("2-announced")
+        while hall.clock.now() < start:
+            pump(0.2)
+        click("publish")
+        shot("3-bidders")
+        click("attendance")
+        for row, b in enumerate(svc.view(full).bidders):
+            if b.attendance == "absent":
+                con.table.selectRow(row)
+                con.absence.setCurrentIndex(0)
+                click("absent")
+        shot("4-attendance", portrait=True)
+        click("quorum")
+        click("control_price")
+        shot("5-control-price")
+        click("decrypt")
+        deadline = time.monotonic() + 30
+        half = False
+        while time.monotonic() < deadline:
+            pump(0.1)
+            v = svc.view(full)
+            done, total = v.decrypt_progress
+            if v.stage == "decrypting" and 0 < done < total and not half:
+                shot("6-decrypting")
+                half = True
+            if v.stage == "decrypting" and done == total:
+                break
+        if not half:
+            shot("6-decrypting")
+        click("finish_decrypt")
+        for i in range(len(regs)):
+            click("read")
+            if i < 2:
+                shot(f"7-reading-{i + 1}", portrait=i == 0)
+        click("finish_reading")
+        # a bidder's representative objects at a kiosk with their ID card; the console and the big screen see it
+        kiosk_objection(regs[0], regs[3])
+        shot("8-kiosk-objection", portrait=True)
+        con.answer.setText("唱标内容以开标一览表为准，大写与小写已当场核对一致；已记录在案")
+        click("answer")
+        con.objector.setCurrentIndex(1)
+        con.objection.setText("第2家投标文件解密失败，请说明原因")
+        click("objection")
+        con.answer.setText("解密失败系平台外原因，依法视为撤回，投标人可向责任方索赔；已记录在案")
+        shot("8-objections", portrait=True)
+        click("answer")
+        click("close_objections")
+        for r in regs[:3]:
+            rep = r["representatives"][0]
+            card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
+                          id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+            con._on_card(CardEvent("card", card))
+        shot("9-confirmation")
+        click("finish_confirmation")
+        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
+            con.sign_users[i].setText(u)
+            con.sign_pins[i].setText(p)
+        shot("10-signing")
+        click("sign")
+        signed(full)
+        shot("11-closed", portrait=True)
+        record_pngs(full, "full")
+        # --- a quorum failure (第三开标室) ---
+        con.select_session(failing)
+        click("announce")
+        click("publish")
+        r0 = next(r for r in day["registrations"] if r["session_id"] == failing)
+        rep = r0["representatives"][0]
+        try:
+            checkin.manual_check_in(operator="clerk", session_id=failing, registration_id=r0["registration_id"],
+                                    person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+        except CheckinError as exc:
+            log.info("demo check-in refused: %s", exc)
+        click("attendance")
+        absent = [row for row, b in enumerate(svc.view(failing).bidders) if b.attendance == "absent"]
+        for n, row in enumerate(absent):
+            con.table.selectRow(row)
+            con.absence.setCurrentIndex(0 if n == 0 else 1)  # one late, the others abandoned (弃标)
+            click("absent")
+        click("quorum")
+        con.reason.setText("有效投标人不足3家，依法不得开标，招标人应重新招标")
+        shot("12-quorum-short", portrait=True)
+        click("failed")
+        shot("12b-quorum-decided", portrait=True)
+        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
+            con.sign_users[i].setText(u)
+            con.sign_pins[i].setText(p)
+        click("sign")
+        signed(failing)
+        shot("13-failed-closed")
+        record_pngs(failing, "failed")
+        if term.sync is not None:
+            term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
+    finally:
+        term.stop()
+    return shots
