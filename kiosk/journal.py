@@ -11,14 +11,17 @@ the chain have one authority even with many processes writing. Consumers:
 
 * ``verify`` walks the chain and names the first entry that was altered, removed or inserted;
 * the sync worker pushes ``entries_after(last_delivered_seq)`` in order (the outbox);
-* ``JournalFollower`` lets boards and consoles in any process see new entries within ~50 ms.
+* ``JournalFollower`` lets boards and consoles in any process see new entries: on PostgreSQL at
+  once, woken by the ``pg_notify`` each append sends on commit; on SQLite within ~50 ms (a poll).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -30,11 +33,13 @@ from sqlalchemy.orm import Session
 
 from kiosk.canonical import canonical, envelope_hash, payload_hash
 from kiosk.clock import Clock, SystemClock
-from kiosk.db.engine import read_only_session
+from kiosk.db.engine import listen_connection, read_only_session
 from kiosk.db.models import JournalEntry, JournalHead
 from kiosk.ids import uuid7
 from kiosk.records import validate
 from kiosk.timeutil import rfc3339
+
+log = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -296,23 +301,44 @@ def last_seq(session: Session) -> int:
 class JournalFollower:
     """Follows the journal from another process or thread: boards, consoles, attendance lists.
 
-    ``poll()`` returns the entries committed since the last call. ``run()`` is the loop a thread
-    of the composition root runs: it polls the head every ``interval`` seconds (a single-row read
-    that never takes the writer lock) and hands new entries to ``on_entries``.
+    ``poll()`` returns the entries committed since the last call (a single-row read of the head
+    that never takes the writer lock, then the new rows). ``run()`` is the loop a thread of the
+    composition root runs, handing new entries to ``on_entries``:
+
+    * SQLite (or ``listen=False``): it polls every ``interval`` seconds.
+    * PostgreSQL: it ``LISTEN``s on :data:`NOTIFY_CHANNEL` on a connection of its own (every append
+      sends ``pg_notify`` there, delivered when the transaction commits) and polls when woken, so
+      an entry is seen a few milliseconds after its commit instead of up to ``interval`` later,
+      and an idle follower reads the database once every ``listen_fallback`` seconds instead of
+      20 times a second. That rare poll is the safety net: should it find entries no notification
+      announced, the listening connection is replaced. While it cannot listen (the server is away,
+      the connection broke) it polls every ``interval`` and tries to listen again every
+      ``relisten_interval`` seconds.
 
     Args:
         engine: the hall database.
         after_seq: start after this seq (the current head when None: only new entries).
         kinds: only these kinds (all when None); the cursor still moves past the others.
+        interval: seconds between polls when not listening.
+        listen: use ``LISTEN`` (None: on PostgreSQL).
+        listen_fallback: seconds between polls while listening and nothing is heard.
     """
+
+    #: how often a follower that lost its listening connection tries to make a new one
+    relisten_interval = 1.0
+    #: the longest a listening follower waits before looking at ``stop`` again
+    STOP_CHECK_S = 0.1
 
     def __init__(
         self, engine: Engine, after_seq: int | None = None, kinds: Iterable[str] | None = None,
-        interval: float = 0.05,
+        interval: float = 0.05, *, listen: bool | None = None, listen_fallback: float = 1.0,
     ) -> None:
         self.engine = engine
         self.kinds = set(kinds) if kinds is not None else None
         self.interval = interval
+        self.listen = engine.dialect.name == "postgresql" if listen is None else listen
+        self.listen_fallback = listen_fallback
+        self.listening = False  #: a LISTEN connection is open (run() on PostgreSQL)
         if after_seq is None:
             with read_only_session(engine) as s:
                 after_seq = last_seq(s)
@@ -332,7 +358,10 @@ class JournalFollower:
         return [e for e in entries if e.kind in self.kinds]
 
     def run(self, stop: threading.Event, on_entries: Callable[[list[Entry]], None]) -> None:
-        """Poll until ``stop`` is set; never raises out of the loop for a passing database error."""
+        """Follow until ``stop`` is set; never raises out of the loop for a passing database error."""
+        if self.listen:
+            self._run_listening(stop, on_entries)
+            return
         while not stop.is_set():
             try:
                 entries = self.poll()
@@ -343,3 +372,87 @@ class JournalFollower:
                 on_entries(entries)
             else:
                 stop.wait(self.interval)
+
+    def _run_listening(self, stop: threading.Event, on_entries: Callable[[list[Entry]], None]) -> None:
+        conn: Any = None
+        next_listen = 0.0
+        heard = True  # the last wait ended with a notification (or there was none yet)
+
+        def drop(why: str) -> None:
+            nonlocal conn
+            if conn is not None:
+                log.warning("journal follower: %s; polling every %.2f s until listening again", why, self.interval)
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - it is broken already
+                    pass
+            conn = None
+            self.listening = False
+
+        try:
+            while not stop.is_set():
+                if conn is None and time.monotonic() >= next_listen:
+                    next_listen = time.monotonic() + self.relisten_interval
+                    try:
+                        conn = listen_connection(self.engine, NOTIFY_CHANNEL)  # before the poll: no commit slips between
+                        self.listening = True
+                    except Exception:  # noqa: BLE001 - the server is away: poll, and try again later
+                        conn = None
+                before = self.cursor
+                try:
+                    entries = self.poll()
+                except Exception:  # noqa: BLE001 - a restarting database: try again shortly
+                    stop.wait(0.5)
+                    continue
+                if self.cursor != before and not heard and conn is not None and not self._announced(conn):
+                    drop("entries arrived that no notification announced")
+                if entries:
+                    on_entries(entries)
+                if self.cursor != before:
+                    heard = True
+                    continue  # maybe more than one batch
+                if conn is None:
+                    stop.wait(self.interval)
+                    continue
+                try:
+                    heard = self._wait_notify(conn, stop)
+                except Exception as exc:  # noqa: BLE001 - the connection broke (server restart, network)
+                    drop(f"listening connection lost ({type(exc).__name__})")
+                    heard = True
+        finally:
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - closing on the way out
+                    pass
+            self.listening = False
+
+    @staticmethod
+    def _announced(conn: Any) -> bool:
+        """Whether a notification is on its way (a commit just as the last wait ended)."""
+        try:
+            return _notified(conn, 0.2)
+        except Exception:  # noqa: BLE001 - broken: it announces nothing
+            return False
+
+    def _wait_notify(self, conn: Any, stop: threading.Event) -> bool:
+        """Wait up to ``listen_fallback`` for a notification; True if one came (all pending are taken)."""
+        deadline = time.monotonic() + self.listen_fallback
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if _notified(conn, min(self.STOP_CHECK_S, left)):
+                for _ in conn.notifies(timeout=0):  # the rest of a burst: one poll reads them all
+                    pass
+                return True
+        return False
+
+
+def _notified(conn: Any, timeout: float) -> bool:
+    """Whether a notification arrives on a psycopg 3 connection within ``timeout`` seconds."""
+    gen = conn.notifies(timeout=timeout, stop_after=1)
+    try:
+        return next(gen, None) is not None
+    finally:
+        gen.close()  # the generator holds the connection's lock until closed

@@ -5,14 +5,17 @@ with ``BEGIN IMMEDIATE``: the first statement of a unit of work already holds th
 lock, so reading the journal head and appending after it can never race another process (a
 deferred transaction would fail with SQLITE_BUSY when it tries to upgrade). Readers that must not
 queue behind writers (followers, boards) use ``read_only_session``. PostgreSQL takes a row lock
-on the journal head instead (``kiosk.journal``).
+on the journal head instead (``kiosk.journal``), and ``listen_connection`` gives a follower its own
+connection to hear the journal's ``NOTIFY``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -79,3 +82,29 @@ def read_only_session(engine: Engine) -> Iterator[Session]:
         with Session(bind=conn) as session:
             yield session
             session.rollback()
+
+
+def listen_connection(engine: Engine, channel: str) -> Any:
+    """A new PostgreSQL connection, outside the pool, in autocommit and ``LISTEN``-ing on ``channel``.
+
+    It is the DB-API's own connection (psycopg 3: read it with ``notifies(timeout=…)``), made
+    with the engine's connection arguments; the caller closes it. A listening connection must
+    never go back to the pool, where another user would inherit the subscription.
+
+    Raises:
+        ValueError: ``channel`` is not a plain identifier, or the engine is not PostgreSQL.
+        the driver's error: the server cannot be reached.
+    """
+    if engine.dialect.name != "postgresql":
+        raise ValueError(f"LISTEN needs PostgreSQL, not {engine.dialect.name}")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", channel):
+        raise ValueError(f"not a plain channel name: {channel!r}")
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    cparams.setdefault("connect_timeout", 5)  # an unreachable host must not hold the follower for minutes
+    conn = engine.dialect.loaded_dbapi.connect(*cargs, autocommit=True, **cparams)
+    try:
+        conn.execute(f"LISTEN {channel}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -8,15 +8,17 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from kiosk.hall import Hall
-from kiosk.journal import GENESIS_HASH, JournalFollower
+from kiosk.journal import GENESIS_HASH, NOTIFY_CHANNEL, Entry, JournalFollower
 from kiosk.records import InvalidRecord
 
 TICKET = {"ticket_id": "T1", "ticket_no": "A001", "service_code": "A", "issued_at": "2026-11-27T09:00:00+08:00", "business_date": "2026-11-27"}
@@ -250,3 +252,122 @@ def test_follower_on_postgres_within_250_ms(tmp_path: Path, pg_url: str) -> None
     finally:
         hall.close()
     assert max(delays) < 0.25, delays
+
+
+class Following:
+    """``JournalFollower.run`` on a thread, as the composition root runs it; what it saw and when."""
+
+    def __init__(self, follower: JournalFollower) -> None:
+        self.follower = follower
+        self.seen: dict[int, float] = {}  # payload "i" → time.time() it was handed over
+        self.polls = 0
+        self.stop = threading.Event()
+        poll = follower.poll
+
+        def counting_poll(limit: int = 1000) -> list[Entry]:
+            self.polls += 1
+            return poll(limit)
+
+        follower.poll = counting_poll  # type: ignore[method-assign]
+        self.thread = threading.Thread(target=follower.run, args=(self.stop, self.on_entries))
+
+    def on_entries(self, entries: list[Entry]) -> None:
+        now = time.time()
+        for e in entries:
+            self.seen.setdefault(e.payload["i"], now)
+
+    def __enter__(self) -> Following:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
+
+    def until(self, cond: Callable[[], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            assert time.monotonic() < deadline, "follower did not get there"
+            time.sleep(0.005)
+
+
+def run_latency(hall: Hall, data_dir: Path, db_url: str, **kw: object) -> tuple[list[float], JournalFollower]:
+    """Commit → ``run``'s callback, for entries committed by another process."""
+    follower = JournalFollower(hall.engine, kinds=("test.followed",), **kw)  # type: ignore[arg-type]
+    with Following(follower) as f:
+        if follower.listen:
+            f.until(lambda: follower.listening)
+        proc = subprocess.Popen([sys.executable, "-c", FOLLOWED, str(data_dir), db_url], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        committed = [float(line) for line in proc.stdout.read().split()]
+        proc.stdout.close()
+        assert proc.wait(timeout=30) == 0
+        f.until(lambda: len(f.seen) == 5)
+    return [f.seen[i] - committed[i] for i in range(5)], follower
+
+
+def test_sqlite_follower_polls(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, environ={}))
+    try:
+        delays, follower = run_latency(hall, tmp_path, "")
+    finally:
+        hall.close()
+    assert not follower.listen and not follower.listening
+    assert max(delays) < 1.0, delays
+
+
+@pytest.mark.postgres
+def test_postgres_follower_listens_and_idles_quietly(tmp_path: Path, pg_url: str) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
+    try:
+        delays, follower = run_latency(hall, tmp_path, pg_url)
+        assert follower.listen and max(delays) < 1.0, delays
+        with Following(JournalFollower(hall.engine, listen_fallback=0.5)) as f:
+            f.until(lambda: f.follower.listening)
+            polls = f.polls
+            time.sleep(1.2)
+            assert f.polls - polls <= 3  # the safety net, not 20 polls a second
+            with hall.unit() as s:
+                hall.journal.append(s, "test.followed", {"i": 0})
+            f.until(lambda: 0 in f.seen, 2.0)
+    finally:
+        hall.close()
+
+
+def listeners(hall: Hall) -> list[int]:
+    """Backend pids of this database's connections that LISTEN on the journal's channel."""
+    with hall.reading() as s:
+        return [r[0] for r in s.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = :q"
+        ), {"q": f"LISTEN {NOTIFY_CHANNEL}"})]
+
+
+@pytest.mark.postgres
+@pytest.mark.allow_log_warnings(r"^journal follower: ")
+def test_postgres_follower_survives_losing_its_listening_connection(tmp_path: Path, pg_url: str) -> None:
+    from kiosk.config import load_config
+
+    hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
+    follower = JournalFollower(hall.engine, listen_fallback=0.3)
+    follower.relisten_interval = 0.2
+    try:
+        with Following(follower) as f:
+            f.until(lambda: follower.listening)
+            first = listeners(hall)
+            assert len(first) == 1
+            with hall.unit() as s:  # the server drops the listener (a restart, a network cut)
+                assert s.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first[0]}).scalar()
+            with hall.unit() as s:
+                hall.journal.append(s, "test.followed", {"i": 1})
+            f.until(lambda: 1 in f.seen, 3.0)
+            f.until(lambda: len(again := listeners(hall)) == 1 and again != first, 3.0)  # listening again
+            with hall.unit() as s:
+                hall.journal.append(s, "test.followed", {"i": 2})
+            f.until(lambda: 2 in f.seen, 2.0)
+    finally:
+        hall.close()
