@@ -30,7 +30,6 @@ WORKER = textwrap.dedent(
     import sys
     from kiosk.config import load_config
     from kiosk.hall import Hall
-from kiosk.journal import Entry, JournalFollower
     hall = Hall.open(load_config(data_dir=sys.argv[1], db_url=sys.argv[2] or None, environ={}), migrate=False)
     print("ready", flush=True)
     sys.stdin.readline()
