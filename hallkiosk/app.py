@@ -19,7 +19,8 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
-from hallkiosk.documents_wiring import start_document_output
+from hallkiosk.documents_wiring import document_output
+from hallkiosk.jobs import JobRunner
 from hallkiosk.logs import setup_logging
 from hallkiosk.sync_wiring import start_sync
 from hallkiosk.threads import Threads
@@ -32,6 +33,7 @@ from ui.context import UiContext
 from ui.i18n import Languages
 from ui.roles import build_page
 from ui.shell import RoleWindow
+from ui.stall import unmeasured
 from ui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -199,10 +201,11 @@ def build_terminal(
         statuses = configured_devices(cfg)
         device_statuses = lambda: statuses  # noqa: E731
     worker = start_sync(hall, threads) if sync else None
+    jobs = JobRunner(threads, bridge)
     ctx = UiContext(
         hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses,
         sync_status=worker.status if worker is not None else (lambda: None),
-        documents=start_document_output(cfg.devices.document_printer, threads),
+        documents=document_output(cfg.devices.document_printer, jobs), jobs=jobs,
     )
     window = RoleWindow(ctx, build_page(ctx))
     term = Terminal(hall, ctx, window, threads, monitor, worker)
@@ -270,6 +273,7 @@ def grab(widget: QWidget, path: str, size: tuple[int, int]) -> None:
         widget.fit_to(*size)
     # Layouts settle over a few passes (a scroll area's bar comes and goes once its content has
     # its final size); one pass photographs a state no user ever sees.
-    for _ in range(4):
-        QApplication.processEvents()
-    widget.grab().save(path, "PNG")
+    with unmeasured():  # the tour's own work, not a user's wait
+        for _ in range(4):
+            QApplication.processEvents()
+        widget.grab().save(path, "PNG")

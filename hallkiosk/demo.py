@@ -410,11 +410,14 @@ def tour(cfg: Config, out: Path) -> dict:
     """Screenshot every role (landscape and portrait, Chinese; the kiosk also in English)."""
     from devices.speech import speech_notes
     from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from ui.stall import StallMeter
 
     ensure_qapp(headless=True)
     out.mkdir(parents=True, exist_ok=True)
     shots: list[dict[str, str]] = []
+    meter = StallMeter.active = StallMeter().start()
     for role in ROLES:
+        meter.phase = f"{role} window"
         role_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id=f"{role.upper()}-DEMO"))
         term = build_terminal(role_cfg, role, follow=False)
         try:
@@ -447,7 +450,10 @@ def tour(cfg: Config, out: Path) -> dict:
                 raise
             continue  # a capability without a demo tour (tours live in hallkiosk/tours/, never in wiring)
         if hasattr(tour_module, "tour"):
+            meter.phase = f"{cap} tour"
             shots.extend(tour_module.tour(cfg, out))
+    meter.stop()
+    StallMeter.active = None
     hall = Hall.open(cfg)
     try:
         delivered = _wait_delivered(hall)
@@ -464,6 +470,7 @@ def tour(cfg: Config, out: Path) -> dict:
         "journal": {**stats, "verified": result.ok, "problem": result.problem},
         "platform": {"url": cfg.platform.url, "journal_id": cfg.platform.journal_id, **delivered},
         "machine_notes": speech_notes(cfg.queue.speech_engine),
+        "ui_stalls": {"ticks": meter.ticks, "over_30ms": len(meter.stalls), "longest": [dataclasses.asdict(s) for s in meter.longest(8)]},
     }
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = [
@@ -471,7 +478,9 @@ def tour(cfg: Config, out: Path) -> dict:
     ]
     if report["machine_notes"]:
         lines += ["## This machine", "", *[f"- {note}" for note in report["machine_notes"]], ""]
-    lines += ["## Today's sessions", ""]
+    lines += ["## UI thread", "", f"{len(meter.stalls)} stalls of 30 ms or more in {meter.ticks} ticks of 10 ms (screenshots excluded); longest:"]
+    lines += [f"- {s.ms:.0f} ms — {s.phase}" for s in meter.longest(8)]
+    lines += ["", "## Today's sessions", ""]
     lines += [f"- {s['time']} {s['room']} {s['kind']}: {s['title']}" for s in report["sessions_today"]]
     lines += ["", "## Screenshots", ""] + [f"- `{s['file']}` — {s['role']} {s['screen']} {s.get('lang', '')}" for s in shots]
     lines += ["", "## Journal", "", f"{stats['count']} entries, last seq {stats['last_seq']}, chain {'verified' if result.ok else 'BROKEN: ' + result.problem}."]

@@ -11,9 +11,16 @@ Signals:
     syncStatus(object): the current ``SyncStatus`` (or None when no platform is configured).
     cardEvent(object): a ``CardEvent`` from the ID card reader.
     scannedCode(str): a code read by the QR scanner.
+
+``call(fn, *args)`` runs any callable on the main thread the same way: the job runner
+(``hallkiosk/jobs.py``) brings every job's outcome back through it, and the camera loop its frames.
+It is the terminal's one way back to the main thread; no screen keeps a queued signal of its own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -26,14 +33,24 @@ class QtBridge(QObject):
     scannedCode = Signal(str)
 
     _posted = Signal(str, object)
+    _called = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._called.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(str, object)
     def _deliver(self, name: str, value: object) -> None:
         getattr(self, name).emit(value)
+
+    @Slot(object, object)
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        fn(*args)
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Thread-safe: run ``fn(*args)`` on the main thread, after what is already queued there."""
+        self._called.emit(fn, args)
 
     # Thread-safe entry points -------------------------------------------------------------------
     def post_entries(self, entries: list) -> None:

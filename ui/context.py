@@ -9,6 +9,7 @@ from kiosk.hall import Hall
 from kiosk.ports import DeviceStatus, SyncStatus
 from ui.bridge import QtBridge
 from ui.i18n import Languages
+from ui.jobs import InlineJobs, Jobs
 from ui.printing import DocumentOutput
 
 
@@ -33,6 +34,7 @@ class UiContext:
         sync_status: the latest platform-link status, or None when no platform is configured.
         fullscreen: whether the main window runs full screen.
         documents: prints A4 PDFs (records, confirmations) on the office printer, off the UI thread.
+        jobs: runs slow calls off the UI thread (``ui/jobs.py``; inline when there is no root).
     """
 
     hall: Hall
@@ -43,3 +45,4 @@ class UiContext:
     sync_status: Callable[[], SyncStatus | None] = field(default=_no_sync)
     fullscreen: bool = False
     documents: DocumentOutput = field(default_factory=DocumentOutput)
+    jobs: Jobs = field(default_factory=InlineJobs)

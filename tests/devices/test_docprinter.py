@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from devices.docprinter import DocumentPrinter
-from hallkiosk.documents_wiring import DocumentPrintWorker
+from hallkiosk.documents_wiring import print_one
 from kiosk.ports import DeviceError
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -76,24 +74,11 @@ def test_refuses_what_is_not_a_pdf_and_bad_urls(tmp_path: Path) -> None:
 
 
 @pytest.mark.allow_log_warnings("document printing failed")
-def test_worker_reports_each_job_in_order_and_survives_failures(tmp_path: Path) -> None:
+def test_print_one_reports_each_job_and_survives_failures(tmp_path: Path) -> None:
     folder = tmp_path / "spool"
     folder.mkdir()
-    worker = DocumentPrintWorker(DocumentPrinter(f"dir://{folder}"))
-    stop = threading.Event()
-    t = threading.Thread(target=worker.run, args=(stop,))
-    t.start()
-    got: list = []
-    try:
-        worker.submit(PDF, "a", 1, got.append)
-        worker.submit(b"not a pdf", "b", 1, got.append)
-        worker.submit(PDF, "c", 1, got.append)
-        deadline = time.monotonic() + 10
-        while len(got) < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    finally:
-        stop.set()
-        t.join(5)
+    printer = DocumentPrinter(f"dir://{folder}")
+    got = [print_one(printer, data, title, 1) for data, title in ((PDF, "a"), (b"not a pdf", "b"), (PDF, "c"))]
     assert [(o.title, o.ok) for o in got] == [("a", True), ("b", False), ("c", True)]
     assert got[1].error_zh.startswith("不是 PDF") and got[1].zh.startswith("打印失败")
     assert len(os.listdir(folder)) == 2

@@ -22,13 +22,12 @@ def test_terminal_prints_to_its_document_printer_and_reports_on_the_main_thread(
         out = term.ctx.documents
         assert out.available and out.where == str(spool)
         seen: list = []
-        out.finished.connect(lambda o: seen.append((o, threading.current_thread() is threading.main_thread())))
-        mine: list = []
-        with qtbot.waitSignal(out.finished, timeout=5000):
-            out.print_pdf(PDF, "开标记录表", on_done=mine.append)
+        out.print_pdf(PDF, "开标记录表", on_done=lambda o: seen.append((o, threading.current_thread() is threading.main_thread())))
+        assert out.busy == 1 and seen == []  # queued on the printer's lane, not printed on this thread
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
         [(outcome, on_main)] = seen
-        assert mine == [outcome]  # the requester hears of its own job
         assert outcome.ok and on_main and out.busy == 0
+        assert ("document-printer", "print 开标记录表") in [(lane, key) for lane, key, _s in term.ctx.jobs.finished]
         assert [p.read_bytes() for p in spool.iterdir()] == [PDF]
     finally:
         term.stop()
@@ -41,9 +40,10 @@ def test_without_a_document_printer_the_console_is_told_so(qtbot, demo_cfg: Conf
     try:
         out = term.ctx.documents
         assert not out.available
-        with qtbot.waitSignal(out.finished, timeout=1000) as sig:
-            out.print_pdf(PDF, "开标记录表")
-        assert not sig.args[0].ok and "document_printer" in sig.args[0].error_zh
+        seen: list = []
+        out.print_pdf(PDF, "开标记录表", on_done=seen.append)
+        [outcome] = seen
+        assert not outcome.ok and "document_printer" in outcome.error_zh
     finally:
         term.stop()
         term.window.deleteLater()

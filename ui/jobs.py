@@ -1,0 +1,80 @@
+"""One way off the UI thread (docs/architecture.md §6): screens hand slow calls to ``ctx.jobs``.
+
+A screen never prints, renders a PDF, checks a PIN, matches a face, talks to the platform or runs a
+heavy query on the main thread. It calls ``ctx.jobs.run(key, fn, on_done, lane=…)``: the composition
+root's :class:`hallkiosk.jobs.JobRunner` runs ``fn()`` on the lane's thread and brings a
+:class:`JobOutcome` back to ``on_done`` **on the main thread** through the terminal's one bridge
+(:class:`ui.bridge.QtBridge`). Lanes keep order where order matters: one printer prints one slip
+after another, and one console's acts reach the hall in the order they were pressed.
+
+A ``HallError`` raised by ``fn`` (a refusal, a device fault) becomes the outcome's ``zh``/``en``; any
+other exception is logged with its traceback and said as a generic fault, so a screen always hears
+how its request ended and never waits forever.
+
+:class:`InlineJobs` runs the call where it is asked (a bare widget in a test with no root): the same
+outcomes, synchronously.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk.errors import HallError
+
+log = logging.getLogger(__name__)
+
+#: lanes the app uses (any name works; each is one thread, jobs in submission order)
+WORK = "work"  #: database acts and heavy refreshes of a console
+PIN = "pin"  #: PIN checks (scrypt, ~30 ms each; a lockout delay must not stop the screen)
+SLIP_PRINTER = "slip-printer"  #: the kiosk's receipt printer
+DOCUMENT_PRINTER = "document-printer"  #: the office printer (A4 records)
+PLATFORM = "platform"  #: calls to the central platform (seconds when it is slow)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """How one job ended: its value, or the message in both languages."""
+
+    key: str  #: what the screen asked for, e.g. ``sign``, ``login``
+    ok: bool
+    value: Any = None
+    code: str = ""  #: the HallError's code when refused, ``fault`` for an unexpected exception
+    zh: str = ""
+    en: str = ""
+    seconds: float = 0.0
+
+
+def run_guarded(key: str, fn: Callable[[], Any]) -> JobOutcome:
+    """Run ``fn`` and describe how it ended (never raises)."""
+    t0 = time.perf_counter()
+    try:
+        value = fn()
+    except HallError as exc:
+        return JobOutcome(key, False, None, exc.code, exc.zh, exc.en, time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - the screen must hear of it, not wait forever
+        log.exception("job %s failed", key)
+        return JobOutcome(key, False, None, "fault", "操作失败，请联系技术人员",
+                          f"failed: {type(exc).__name__}", time.perf_counter() - t0)
+    return JobOutcome(key, True, value, seconds=time.perf_counter() - t0)
+
+
+OnDone = Callable[[JobOutcome], None]
+
+
+class Jobs(Protocol):
+    def run(self, key: str, fn: Callable[[], Any], on_done: OnDone | None = None, *, lane: str = WORK) -> None:
+        """Run ``fn()`` off the UI thread; ``on_done(outcome)`` later on the main thread."""
+        ...
+
+
+class InlineJobs:
+    """Runs each job at once on the caller's thread (no composition root: bare widgets, tests)."""
+
+    def run(self, key: str, fn: Callable[[], Any], on_done: OnDone | None = None, *, lane: str = WORK) -> None:
+        outcome = run_guarded(key, fn)
+        if on_done is not None:
+            on_done(outcome)
