@@ -5,9 +5,10 @@ entry commit or vanish together. An entry is exactly the platform's record envel
 (docs/platform-api.md §3): gapless ``seq``, UUIDv7 ``record_key``, ``payload_hash`` over the RFC 8785 form
 of the payload, ``prev_hash``/``hash`` linking it to the entry before.
 
-Appending locks the journal head first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
-write transaction already holds the single writer lock, see ``kiosk.db.engine``), so ``seq`` and
-the chain have one authority even with many processes writing. Consumers:
+Appending locks the journal head first (:func:`take_head`: ``SELECT … FOR UPDATE`` on PostgreSQL;
+on SQLite every write transaction already holds the single writer lock, see ``kiosk.db.engine``),
+so ``seq`` and the chain have one authority even with many processes writing; acts that decide
+something under that authority (a queue number, a bid) call :func:`take_head` themselves. Consumers:
 
 * ``verify`` walks the chain and names the first entry that was altered, removed or inserted;
 * the sync worker pushes ``entries_after(last_delivered_seq)`` in order (the outbox);
@@ -126,6 +127,47 @@ def journal_id_of(session: Session) -> str | None:
     return head.journal_id if head else None
 
 
+_HEAD_TAKEN = "hall_journal_head"  # session.info key: (the transaction that holds the head, the head row)
+
+
+def take_head(session: Session) -> JournalHead:
+    """Take the hall's single authority — the journal head — for the rest of the caller's transaction.
+
+    Every act that must be ordered against every other writer of the hall (a queue number, a call,
+    a bid, a segment number, a purge, and every journal append) takes this one lock, so decisions
+    and journal order agree across all processes and terminals. This is the only place it is taken:
+
+    * PostgreSQL: ``SELECT … FROM journal_head WHERE id = 1 FOR UPDATE``; other writers wait here
+      until this transaction commits or rolls back.
+    * SQLite: every write unit already began ``BEGIN IMMEDIATE`` (``kiosk.db.engine``), so the
+      writer lock is held from the unit's first statement; this reads the head.
+
+    The lock is held until the commit, so take it as late as possible (docs/architecture.md §3):
+    read and compute what you can in a reading session first, then in the unit take the head,
+    re-read only what another writer may have changed, assign, append and commit. Taking it again
+    in the same transaction (``Journal.append`` does) costs nothing: the row is returned as held.
+
+    Returns:
+        The head row (``last_seq``, ``last_hash``), locked.
+
+    Raises:
+        JournalError: the journal was never initialised (``ensure_head``).
+    """
+    taken = session.info.get(_HEAD_TAKEN)
+    if taken is not None and taken[0] is _innermost(session) and taken[1] in session:
+        return cast(JournalHead, taken[1])
+    head = session.execute(select(JournalHead).where(JournalHead.id == HEAD_ID).with_for_update()).scalar_one_or_none()
+    if head is None:
+        raise JournalError("journal not initialised: run `hall-kiosk db upgrade` and start once")
+    session.info[_HEAD_TAKEN] = (_innermost(session), head)
+    return head
+
+
+def _innermost(session: Session) -> Any:
+    """The transaction a lock taken now belongs to (a savepoint rolled back releases its row locks)."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
 class Journal:
     """Appends entries for one terminal.
 
@@ -157,11 +199,7 @@ class Journal:
         """
         validate(kind, payload)
         when = occurred_at or self.clock.now()
-        head = session.execute(
-            select(JournalHead).where(JournalHead.id == HEAD_ID).with_for_update()
-        ).scalar_one_or_none()
-        if head is None:
-            raise JournalError("journal not initialised: run `hall-kiosk db upgrade` and start once")
+        head = take_head(session)
         if head.journal_id != self.journal_id:
             raise JournalError(f"journal id {self.journal_id!r} ≠ database journal {head.journal_id!r}")
         seq = head.last_seq + 1
