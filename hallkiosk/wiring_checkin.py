@@ -1,10 +1,11 @@
 """Check-in in a running terminal: the service, the print and camera loops, the screens, the tour.
 
 ``attach(term)`` builds one :class:`kiosk.checkin.CheckinService` and one
-:class:`ui.checkin.ports.CheckinPorts`, starts two loops on the root's threads — the print queue
+:class:`ui.checkin.station.CheckinStation`: slips print on the job runner's ``slip-printer`` lane
 (a slip over serial takes seconds; a printer failure never undoes the check-in, the screen shows
-the slip rendered by ``devices.printer.preview`` instead) and the face camera (frames assessed by
-``devices.camera.faces.assess_face``, live view and capture posted through Qt signals) — and
+the slip rendered by ``devices.printer.preview`` instead), and the face camera runs as a loop on the
+root's threads (frames assessed by ``devices.camera.faces.assess_face``, live view and capture
+posted through the bridge) — and
 registers the role's screens: the kiosk's ``checkin`` flow, the counter's "人工签到" tab, the
 host's and auctioneer's "签到情况" tab and the board's ``attendance`` view.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import queue
 import threading
 import time
 from pathlib import Path
@@ -24,7 +24,7 @@ from PySide6.QtGui import QImage
 from kiosk.checkin import CheckinService, FaceMatcher
 from kiosk.config import CheckinConfig, Config
 from kiosk.ports import DeviceError, Slip
-from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
+from ui.checkin.station import CheckinStation, FaceUpdate, PrintResult
 
 log = logging.getLogger(__name__)
 
@@ -94,41 +94,19 @@ def slip_png(slip: Slip, width_mm: int = 80) -> bytes:
     return buf.getvalue()
 
 
-class PrintQueue:
-    """Print jobs, one at a time, on a thread the composition root owns."""
-
-    def __init__(self, printer: Any, ports: CheckinPorts, width_mm: int) -> None:
-        self.printer = printer
-        self.ports = ports
-        self.width_mm = width_mm
-        self.jobs: queue.Queue[tuple[int, Slip]] = queue.Queue()
-        self.written: list[tuple[int, float]] = []  #: (bytes, seconds) per job, for the bench
-
-    def submit(self, job_id: int, slip: Slip) -> None:
-        self.jobs.put((job_id, slip))
-
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                job_id, slip = self.jobs.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.ports.post_printed(self.print_one(job_id, slip))
-
-    def print_one(self, job_id: int, slip: Slip) -> PrintResult:
-        t0 = time.perf_counter()
-        try:
-            data = self.printer.print_slip(slip)
-        except DeviceError as exc:
-            log.info("check-in slip not printed: %s", exc.code)
-            return PrintResult(job_id, False, 0, exc.zh, exc.en, slip_png(slip, self.width_mm), time.perf_counter() - t0)
-        except Exception as exc:  # noqa: BLE001 - a driver bug must not lose the screen's copy
-            log.exception("check-in slip printing failed")
-            return PrintResult(job_id, False, 0, "打印机故障，请联系工作人员", f"printer failure: {type(exc).__name__}",
-                               slip_png(slip, self.width_mm), time.perf_counter() - t0)
-        seconds = time.perf_counter() - t0
-        self.written.append((len(data), seconds))
-        return PrintResult(job_id, True, len(data), seconds=seconds)
+def print_one(printer: Any, width_mm: int, job_id: int, slip: Slip) -> PrintResult:
+    """One slip on the slip printer's lane: the result, never an exception (the screen keeps its copy)."""
+    t0 = time.perf_counter()
+    try:
+        data = printer.print_slip(slip)
+    except DeviceError as exc:
+        log.info("check-in slip not printed: %s", exc.code)
+        return PrintResult(job_id, False, 0, exc.zh, exc.en, slip_png(slip, width_mm), time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - a driver bug must not lose the screen's copy
+        log.exception("check-in slip printing failed")
+        return PrintResult(job_id, False, 0, "打印机故障，请联系工作人员", f"printer failure: {type(exc).__name__}",
+                           slip_png(slip, width_mm), time.perf_counter() - t0)
+    return PrintResult(job_id, True, len(data), seconds=time.perf_counter() - t0)
 
 
 # --- the face camera --------------------------------------------------------------------------------
@@ -147,9 +125,9 @@ def to_qimage(bgr: Any, width: int = 640) -> QImage:
 class FaceLoop:
     """Runs the camera only while the face screen is open: assess frames, post the view, capture."""
 
-    def __init__(self, camera: Any, ports: CheckinPorts) -> None:
+    def __init__(self, camera: Any, station: CheckinStation) -> None:
         self.camera = camera
-        self.ports = ports
+        self.station = station
         self.active = threading.Event()
         self._detector: Any = None
 
@@ -191,13 +169,13 @@ class FaceLoop:
                             ok, buf = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
                             jpeg = bytes(buf) if ok else None
                             self.active.clear()
-                        self.ports.post_face(FaceUpdate(to_qimage(frame.image), a.ok, a.message_zh, a.message_en, jpeg, guide=GUIDE))
+                        self.station.post_face(FaceUpdate(to_qimage(frame.image), a.ok, a.message_zh, a.message_en, jpeg, guide=GUIDE))
                         stop.wait(max(0.0, 1 / FACE_FPS - (time.monotonic() - t0)))
                 except DeviceError as exc:
                     log.info("check-in camera unavailable: %s", exc.code)
                     self.active.clear()
                     opened = False
-                    self.ports.post_face(FaceUpdate(None, camera_missing=True, message_zh=exc.zh, message_en=exc.en))
+                    self.station.post_face(FaceUpdate(None, camera_missing=True, message_zh=exc.zh, message_en=exc.en))
         finally:
             if opened:
                 self.camera.close()
@@ -211,8 +189,7 @@ class CheckinWiring:
     """What ``attach`` built (kept on the terminal for tests, the tour and the bench)."""
 
     service: CheckinService
-    ports: CheckinPorts
-    printer: PrintQueue | None
+    station: CheckinStation
     face: FaceLoop | None
     screens: dict[str, Any]
 
@@ -223,22 +200,20 @@ def attach(term: Any) -> CheckinWiring:
     cfg: Config = hall.config
     matcher, note = build_face_matcher(cfg.checkin)
     service = CheckinService(hall, face_matcher=matcher, face_match_note=note or "未配置人脸比对引擎")
-    ports = CheckinPorts()
+    station = CheckinStation(term.ctx.jobs, term.ctx.bridge.call)
     width = cfg.devices.printer_width_mm
-    ports.render_preview = lambda slip: slip_png(slip, width)
+    station.render_preview = lambda slip: slip_png(slip, width)
     registry = term.monitor.registry if term.monitor is not None else None
     printer = registry.printer if registry is not None else None
     camera = registry.camera if registry is not None else None
-    pq = fl = None
+    fl = None
     if printer is not None:
-        pq = PrintQueue(printer, ports, width)
-        ports.submit_print = pq.submit
-        term.threads.start("checkin-print", pq.run)
+        station.print_one = lambda job_id, slip: print_one(printer, width, job_id, slip)
     if camera is not None:
-        fl = FaceLoop(camera, ports)
-        ports.camera_configured = True
-        ports.start_face = fl.start
-        ports.stop_face = fl.stop
+        fl = FaceLoop(camera, station)
+        station.camera_configured = True
+        station.start_face = fl.start
+        station.stop_face = fl.stop
         term.threads.start("checkin-camera", fl.run)
     screens: dict[str, Any] = {}
     role = term.ctx.role
@@ -246,7 +221,7 @@ def attach(term: Any) -> CheckinWiring:
     if role == "kiosk":
         from ui.checkin.flow import KioskCheckinFlow
 
-        screens["flow"] = KioskCheckinFlow(term.ctx, service, ports)
+        screens["flow"] = KioskCheckinFlow(term.ctx, service, station)
         page.register_flow("checkin", screens["flow"])
     elif role == "counter":
         from ui.checkin.clerk import ManualCheckinTab, tab_title
@@ -254,7 +229,7 @@ def attach(term: Any) -> CheckinWiring:
         def operator() -> str | None:
             return page.operator.username if page.operator is not None else None
 
-        screens["clerk"] = ManualCheckinTab(term.ctx, service, ports, operator)
+        screens["clerk"] = ManualCheckinTab(term.ctx, service, station, operator)
         page.work.add_tab(screens["clerk"], tab_title)
     elif role in ("host", "auctioneer"):
         from ui.checkin.attendance import AttendanceTab
@@ -268,7 +243,7 @@ def attach(term: Any) -> CheckinWiring:
 
         screens["board"] = AttendanceBoard(term.ctx, service)
         page.add_view("attendance", screens["board"])
-    wiring = CheckinWiring(service, ports, pq, fl, screens)
+    wiring = CheckinWiring(service, station, fl, screens)
     term.checkin = wiring
     return wiring
 

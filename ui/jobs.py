@@ -12,7 +12,8 @@ other exception is logged with its traceback and said as a generic fault, so a s
 how its request ended and never waits forever.
 
 :class:`InlineJobs` runs the call where it is asked (a bare widget in a test with no root): the same
-outcomes, synchronously.
+outcomes, delivered on the next turn of the event loop — as with the runner, ``on_done`` never runs
+before ``run`` has returned, so a screen may note what it asked for after asking.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from PySide6.QtCore import QTimer
 
 from kiosk.errors import HallError
 
@@ -71,10 +74,15 @@ class Jobs(Protocol):
         ...
 
 
+def later(fn: Callable[..., Any], *args: Any) -> None:
+    """Run ``fn(*args)`` on this (main) thread's next event-loop turn."""
+    QTimer.singleShot(0, lambda: fn(*args))
+
+
 class InlineJobs:
     """Runs each job at once on the caller's thread (no composition root: bare widgets, tests)."""
 
     def run(self, key: str, fn: Callable[[], Any], on_done: OnDone | None = None, *, lane: str = WORK) -> None:
         outcome = run_guarded(key, fn)
         if on_done is not None:
-            on_done(outcome)
+            later(on_done, outcome)

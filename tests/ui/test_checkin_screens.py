@@ -23,7 +23,7 @@ from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
 from tests.helpers.screens import clipped_texts
 from tests.helpers.seeded import seeded_dir
-from ui.checkin.ports import FaceUpdate
+from ui.checkin.station import FaceUpdate
 
 SIZES = ((1920, 1080), (1080, 1920))
 
@@ -95,12 +95,12 @@ def test_every_kiosk_page_fits_both_orientations(make, lang: str) -> None:  # ty
     check_page(term, "consent")
     frame = QImage(640, 360, QImage.Format.Format_RGB888)
     frame.fill(0x808080)
-    flow.ports.start_face = lambda: flow.ports.post_face(FaceUpdate(frame, False, "请靠近摄像头，使面部位于框内", "Please come closer"))
+    flow.station.start_face = lambda: flow.station.post_face(FaceUpdate(frame, False, "请靠近摄像头，使面部位于框内", "Please come closer"))
     flow.consent_yes.click()
     QApplication.processEvents()
     check_page(term, "face")
     assert flow.face_message.text()
-    flow.ports.post_face(FaceUpdate(None, camera_missing=True))
+    flow.station.post_face(FaceUpdate(None, camera_missing=True))
     assert flow._active("face")
     QApplication.processEvents()
     check_page(term, "confirm")

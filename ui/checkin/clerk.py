@@ -29,7 +29,7 @@ from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, R
 from kiosk.timeutil import beijing
 from ui.checkin.attendance import deposit_text
 from ui.checkin.flow import kind_label
-from ui.checkin.ports import CheckinPorts, PrintResult
+from ui.checkin.station import CheckinStation, PrintResult
 from ui.context import UiContext
 from ui.widgets import Retranslatable, bilingual
 
@@ -57,12 +57,12 @@ class ManualCheckinTab(Retranslatable, QWidget):
         operator: the logged-in operator's username (None when nobody is).
     """
 
-    def __init__(self, ctx: UiContext, service: CheckinService, ports: CheckinPorts,
+    def __init__(self, ctx: UiContext, service: CheckinService, station: CheckinStation,
                  operator: Callable[[], str | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
-        self.ports = ports
+        self.station = station
         self.operator = operator
         self.results: list[RegistrationView] = []
         self.print_job = 0
@@ -141,7 +141,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         prow.addWidget(self.pending, 2)
         prow.addWidget(self.confirm_btn)
         lay.addLayout(prow)
-        ports.printed.connect(self._printed)
+        station.printed.connect(self._printed)
         ctx.bridge.journalEntries.connect(lambda es: self.refresh_pending() if any(e.kind.startswith("checkin.") for e in es) else None)
         self.retranslate()
         self.refresh_pending()
@@ -231,7 +231,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
             self.result.setText(text)
             self.result.setObjectName("h2")
             if out.slip is not None:
-                self.print_job = self.ports.print_slip(out.slip)
+                self.print_job = self.station.print_slip(out.slip)
         self.result.style().polish(self.result)
         self.search(keep_result=True)
 
@@ -243,7 +243,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
             self.result.setText(self.tr("该报名尚未签到，无法补打"))
             return
         _info, slip = self.service.reprint(info.checkin_id, by=op)
-        self.print_job = self.ports.print_slip(slip)
+        self.print_job = self.station.print_slip(slip)
         self.result.setText(self.tr("正在补打签到单……"))
 
     def _printed(self, result: PrintResult) -> None:

@@ -30,7 +30,7 @@ from kiosk.checkin import (
 )
 from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import beijing
-from ui.checkin.ports import CheckinPorts, FaceUpdate, PrintResult
+from ui.checkin.station import CheckinStation, FaceUpdate, PrintResult
 from ui.context import UiContext
 from ui.widgets import KioskFlow, bilingual
 
@@ -80,10 +80,10 @@ class KioskCheckinFlow(KioskFlow):
 
     TIMEOUTS = TIMEOUTS
 
-    def __init__(self, ctx: UiContext, service: CheckinService, ports: CheckinPorts, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, service: CheckinService, station: CheckinStation, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = service
-        self.ports = ports
+        self.station = station
         self.card: IdCard | None = None
         self.code: str | None = None
         self.evaluation: Evaluation | None = None
@@ -99,8 +99,8 @@ class KioskCheckinFlow(KioskFlow):
         self._build()
         ctx.bridge.cardEvent.connect(self.on_card_event)
         ctx.bridge.scannedCode.connect(self.on_code)
-        ports.printed.connect(self.on_printed)
-        ports.face.connect(self.on_face)
+        station.printed.connect(self.on_printed)
+        station.face.connect(self.on_face)
         self.retranslate()
         self.show_page("card")
 
@@ -199,12 +199,12 @@ class KioskCheckinFlow(KioskFlow):
 
     def on_timeout(self, name: str) -> None:
         if name == "face":
-            self.ports.stop_face()
+            self.station.stop_face()
             self.face = FaceCapture(None, "timeout")
             self.show_page("confirm")
         elif name == "print" or (name == "done" and self.print_result is None and self.print_job):
             self.on_printed(PrintResult(self.print_job, False, 0, "打印超时", "printing timed out",
-                                        self.ports.render_preview(self.outcome.slip) if self.outcome and self.outcome.slip else None))
+                                        self.station.render_preview(self.outcome.slip) if self.outcome and self.outcome.slip else None))
         else:
             self.finish()
 
@@ -215,7 +215,7 @@ class KioskCheckinFlow(KioskFlow):
 
     def reset(self) -> None:
         """Wipe everything personal and return to the first page (idle timeout, done)."""
-        self.ports.stop_face()
+        self.station.stop_face()
         self.card = None
         self.code = None
         self.evaluation = None
@@ -291,21 +291,21 @@ class KioskCheckinFlow(KioskFlow):
 
     def start_face(self) -> None:
         self.show_page("face")
-        self.ports.start_face()
+        self.station.start_face()
 
     def on_face(self, update: FaceUpdate) -> None:
         if not self._active("face"):
             return
         self.last_face = update
         if update.camera_missing:
-            self.ports.stop_face()
+            self.station.stop_face()
             self.face = FaceCapture(None, "camera_missing")
             self.show_page("confirm")
             return
         self.face_view.update_frame(update.image, update.ok, update.guide)
         self.face_message.setText(bilingual(self.ctx, update.message_zh, update.message_en))
         if update.captured_jpeg:
-            self.ports.stop_face()
+            self.station.stop_face()
             self.face = FaceCapture(update.captured_jpeg, "captured")
             self.show_page("confirm")
 
@@ -321,7 +321,7 @@ class KioskCheckinFlow(KioskFlow):
             self.show_page("refusal")
             return
         self.print_result = None
-        self.print_job = self.ports.print_slip(out.slip) if out.slip else 0
+        self.print_job = self.station.print_slip(out.slip) if out.slip else 0
         self.show_page("done")
 
     def reprint(self) -> None:
@@ -331,7 +331,7 @@ class KioskCheckinFlow(KioskFlow):
         _info, slip = self.service.reprint(info.checkin_id, by=self.ctx.hall.config.site.terminal_id)
         self.outcome = CheckinOutcome(self.evaluation.already[0].existing, None, slip, ())
         self.print_result = None
-        self.print_job = self.ports.print_slip(slip)
+        self.print_job = self.station.print_slip(slip)
         self.show_page("done")
 
     def on_printed(self, result: PrintResult) -> None:

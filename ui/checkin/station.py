@@ -1,8 +1,9 @@
-"""What the check-in screens get from the composition root: printing and the face camera.
+"""The check-in station as its screens see it: this terminal's slip printer and face camera.
 
-Both run off the UI thread (a print over serial takes seconds; face detection ~0.1 s a frame).
-The root sets the callables and its threads call ``post_printed`` / ``post_face``; the signals
-arrive on the main thread through a queued connection, as with :class:`ui.bridge.QtBridge`.
+Both work off the UI thread (a print over serial takes seconds; face detection ~0.1 s a frame):
+a slip goes to the terminal's job runner (lane ``slip-printer``, ``ui/jobs.py``) and its
+:class:`PrintResult` comes back as ``printed``; the camera loop of the composition root posts its
+frames through the terminal's bridge (``post``) and they arrive as ``face``, on the main thread.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.ports import Slip
+from ui.jobs import SLIP_PRINTER, InlineJobs, JobOutcome, Jobs, later
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _no_preview(_slip: Slip) -> bytes | None:
     return None
 
 
-class CheckinPorts(QObject):
+class CheckinStation(QObject):
     """Printing and face capture for the check-in screens.
 
     Signals:
@@ -76,41 +78,42 @@ class CheckinPorts(QObject):
 
     printed = Signal(object)
     face = Signal(object)
-    _posted = Signal(str, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, jobs: Jobs | None = None, post: Callable[..., None] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.jobs: Jobs = jobs if jobs is not None else InlineJobs()
+        #: runs a callable on the main thread, from any thread (the root's ``bridge.call``)
+        self.post: Callable[..., None] = post if post is not None else later
         self._job = 0
         self.camera_configured = False
-        #: (job_id, slip) → None; the result arrives as ``printed`` (set by the root)
-        self.submit_print: Callable[[int, Slip], None] = self._no_printer
+        #: (job_id, slip) → PrintResult, run on the slip printer's lane (set by the root; None: no printer)
+        self.print_one: Callable[[int, Slip], PrintResult] | None = None
         #: renders a slip to PNG bytes (the screen's copy when printing fails)
         self.render_preview: Callable[[Slip], bytes | None] = _no_preview
         self.start_face: Callable[[], None] = self._no_camera
         self.stop_face: Callable[[], None] = lambda: None
 
-    @Slot(str, object)
-    def _deliver(self, name: str, value: object) -> None:
-        getattr(self, name).emit(value)
-
-    def post_printed(self, result: PrintResult) -> None:
-        """Thread-safe: report a finished print job."""
-        self._posted.emit("printed", result)
-
     def post_face(self, update: FaceUpdate) -> None:
         """Thread-safe: report a camera frame or the capture's end."""
-        self._posted.emit("face", update)
+        self.post(self.face.emit, update)
 
     def print_slip(self, slip: Slip) -> int:
-        """Queue a slip; returns the job id that ``printed`` will carry."""
+        """Queue a slip; returns the job id that ``printed`` will carry (always after this returns)."""
         self._job += 1
-        self.submit_print(self._job, slip)
-        return self._job
+        job_id = self._job
+        print_one = self.print_one
+        if print_one is None:
+            self.post(self.printed.emit, PrintResult(job_id, False, 0, "本终端未配置打印机",
+                                                     "no printer configured on this terminal", self.render_preview(slip)))
+            return job_id
 
-    def _no_printer(self, job_id: int, slip: Slip) -> None:
-        self.post_printed(PrintResult(job_id, False, 0, "本终端未配置打印机", "no printer configured on this terminal",
-                                      self.render_preview(slip)))
+        def done(outcome: JobOutcome) -> None:
+            self.printed.emit(outcome.value if outcome.ok else
+                              PrintResult(job_id, False, 0, outcome.zh, outcome.en, self.render_preview(slip)))
+
+        self.jobs.run("slip", lambda: print_one(job_id, slip), done, lane=SLIP_PRINTER)
+        return job_id
 
     def _no_camera(self) -> None:
         self.post_face(FaceUpdate(None, camera_missing=True, message_zh="本终端未配置摄像头",
