@@ -138,7 +138,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             pump(0.1)
 
         def signed(sid: str) -> None:
-            """Signing runs on the worker thread: wait for the record."""
+            """Signing runs on the job runner: wait for the record."""
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and (con.signing or svc.view(sid).stage != "closed"):
                 pump(0.05)

@@ -20,7 +20,6 @@ from sync.sandbox.seed import bid_result_key, demo_day
 from tests.helpers.checkin import record_checkin
 from tests.helpers.screens import clipped_texts
 from tests.helpers.seeded import seeded
-from ui.opening.ports import DecryptResult
 
 TODAY = dt.datetime.now(BEIJING).date()
 DAY = demo_day(TODAY)
@@ -71,18 +70,9 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
     big = term.opening.screens["big_screen"]
     assert term.big_screen.page.currentWidget() is big
     assert "还有 0:10:00" in con.countdown.text()
-    ports = term.opening.ports
     svc = term.opening.service
-
-    # The platform at the outermost boundary: accepts the request, posts the result back.
-    def request(sid: str, operator) -> None:  # type: ignore[no-untyped-def]
-        try:
-            svc.start_decryption(sid, operator, starter=lambda _sid: None)
-            ports.post_decrypt_result(DecryptResult(sid, True))
-        except Exception as exc:  # noqa: BLE001
-            ports.post_decrypt_result(DecryptResult(sid, False, getattr(exc, "zh", str(exc)), str(exc)))
-
-    ports.request_decrypt = request
+    # The platform at the outermost boundary: accepts the request (run on the platform lane).
+    con.decrypt = lambda sid, operator: svc.start_decryption(sid, operator, starter=lambda _sid: None)
     for r in REGS2[:3]:
         checkin(hall, S2, r)
     click(con, "announce")

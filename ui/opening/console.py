@@ -5,9 +5,10 @@ service refuses what the rules forbid and the console shows why (Chinese, with E
 screen is in English). It refreshes on every ``opening.*`` or ``checkin.recorded`` journal entry
 (another terminal's check-in reaches it through the follower) and ticks the countdown each second.
 Unanswered objections — a bidder's from a kiosk arrives the same way — are shown in an alert bar
-until answered. Slow calls run on the composition root's threads (``ui.opening.ports``):
-decryption starts there, and so does signing the record; while it signs, the console is busy
-(the sign button is disabled, further clicks are ignored) and the result comes back as a signal.
+until answered. Slow calls run on the terminal's job runner (``ctx.jobs``, ``ui/jobs.py``):
+asking the platform to decrypt (lane ``platform``) and signing the record (PDF, hashing, blob
+store); while it signs, the console is busy (the sign button is disabled, further clicks are
+ignored) and the outcome comes back on the main thread.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, Quo
 from kiosk.operators import OperatorInfo
 from kiosk.timeutil import beijing
 from ui.context import UiContext
-from ui.opening.ports import DecryptResult, JobResult, OpeningPorts
+from ui.jobs import PLATFORM, JobOutcome
 from ui.printing import PrintOutcome
 from ui.sessions_view import countdown_text
 from ui.widgets import Retranslatable, bilingual
@@ -128,16 +129,17 @@ class OpeningConsole(Retranslatable, QWidget):
     Args:
         ctx: the UI context (hall, bridge, languages).
         service: the opening rules.
-        ports: decryption start off the UI thread.
+        decrypt: asks the platform to start decrypting ``(session_id, operator)``; a blocking call that
+            raises a HallError when refused, run on the ``platform`` lane. None when stand-alone.
         operator: the logged-in operator (the LoginGate's).
     """
 
-    def __init__(self, ctx: UiContext, service: OpeningService, ports: OpeningPorts,
+    def __init__(self, ctx: UiContext, service: OpeningService, decrypt: Callable[[str, object], None] | None,
                  operator: Callable[[], OperatorInfo | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
-        self.ports = ports
+        self.decrypt = decrypt
         self.operator = operator
         self.view: OpeningView | None = None
         self.session_ids: list[str] = []
@@ -251,8 +253,6 @@ class OpeningConsole(Retranslatable, QWidget):
         self.timer.start(1000)
         ctx.bridge.journalEntries.connect(self._on_entries)
         ctx.bridge.cardEvent.connect(self._on_card)
-        ports.decryptResult.connect(self._on_decrypt)
-        ports.jobResult.connect(self._on_job)
         self.retranslate()
         self.load_sessions()
 
@@ -553,7 +553,7 @@ class OpeningConsole(Retranslatable, QWidget):
         return self.service.record_refusal(self._sid(), self._op(), self._selected(), self.reason.text())
 
     def _sign(self) -> object:
-        """Sign on the root's worker thread (PDF, hashing, blob store); the result comes back as a JobResult."""
+        """Sign on the job runner (PDF, hashing, blob store); the outcome comes back to ``_signed``."""
         if self.signing:
             return None  # a second click while the first is being signed
         signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
@@ -561,33 +561,32 @@ class OpeningConsole(Retranslatable, QWidget):
             p.clear()  # PINs never stay on screen
         sid = self._sid()
         service = self.service
-
-        def sign() -> object:
-            return service.sign_and_close(sid, *signers)
-
-        if self.ports.run_job is None:
-            return sign()
         self.signing = True
-        self.ports.run_job("sign", sid, sign)
+        self.ctx.jobs.run("sign", lambda: service.sign_and_close(sid, *signers), lambda o: self._signed(sid, o))
         self._note(self.tr("正在生成并签署开标记录…"))
         return None
 
-    def _on_job(self, result: JobResult) -> None:
-        if result.key == "sign":
-            self.signing = False
-            if result.ok:
-                self._note(self.tr("开标记录已签署，开标结束"))
-            else:
-                self._show_error(OpeningError("sign", result.error_zh, result.error_en))
-        if result.session_id == self.current_session():
+    def _signed(self, sid: str, outcome: JobOutcome) -> None:
+        self.signing = False
+        if outcome.ok:
+            self._note(self.tr("开标记录已签署，开标结束"))
+        else:
+            self._show_error(OpeningError(outcome.code or "sign", outcome.zh, outcome.en))
+        if sid == self.current_session():
             self.refresh_view()
 
     def _start_decrypt(self) -> object:
-        sid = self._sid()
-        if self.ports.request_decrypt is None:
-            return self.service.start_decryption(sid, self._op(), starter=None)
+        sid, op = self._sid(), self._op()
+        service, decrypt = self.service, self.decrypt
+
+        def start() -> None:
+            if decrypt is None:  # stand-alone: the rules say decryption needs the platform
+                service.start_decryption(sid, op, starter=None)
+            else:
+                decrypt(sid, op)
+
         self.busy = True
-        self.ports.request_decrypt(sid, self._op())
+        self.ctx.jobs.run("decrypt", start, self._on_decrypt, lane=PLATFORM)
         self._note(self.tr("正在请求交易平台解密…（最长等待 15 秒）"))
         QTimer.singleShot(15000, self._decrypt_timeout)
         return None
@@ -597,12 +596,12 @@ class OpeningConsole(Retranslatable, QWidget):
             self.busy = False
             self._show_error(OpeningError("timeout", "交易平台 15 秒内未应答，请检查网络后重试", "the platform did not answer within 15 s; check the network and retry"))
 
-    def _on_decrypt(self, result: DecryptResult) -> None:
+    def _on_decrypt(self, outcome: JobOutcome) -> None:
         self.busy = False
-        if result.ok:
+        if outcome.ok:
             self._note(self.tr("交易平台已开始解密"))
         else:
-            self._show_error(OpeningError("decrypt", result.error_zh, result.error_en))
+            self._show_error(OpeningError(outcome.code or "decrypt", outcome.zh, outcome.en))
         self.refresh_view()
 
     def _run(self, fn: Callable[[], object]) -> None:
