@@ -1,6 +1,6 @@
 """Wires the queue (排队叫号) into a terminal: kiosk flows, counter tab, board view with voice, admin tabs.
 
-* kiosk: the "ticket" and "lookup" flows; tickets print on the ``queue-printer`` thread.
+* kiosk: the "ticket" and "lookup" flows; tickets print on the job runner's ``slip-printer`` lane.
 * counter: the queue tab for window ``[queue] counter_no``, first in the console.
 * board: the ``queue`` view; calls are spoken through an ``AnnouncementQueue`` for ``[queue] audio_zone``
   (engine ``[queue] speech_engine``, ``call_repeat`` times), on the ``speech-<zone>`` thread.
@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import queue as stdqueue
-import threading
-from collections.abc import Callable
 
 from devices.speech import AnnouncementQueue, ZonedSpeech, make_engine
 from kiosk.hall import Hall
@@ -32,34 +29,15 @@ from ui.queue.kiosk_flows import LookupFlow, TicketFlow
 log = logging.getLogger(__name__)
 
 
-class PrintWorker:
-    """Prints slips one after another on a thread of the composition root; reports through a callback."""
-
-    def __init__(self, printer: Printer) -> None:
-        self.printer = printer
-        self.jobs: stdqueue.Queue[tuple[Slip, Callable[[int, str, str], None]]] = stdqueue.Queue()
-        self.last_bytes = b""
-
-    def submit(self, slip: Slip, on_done: Callable[[int, str, str], None]) -> None:
-        self.jobs.put((slip, on_done))
-
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                slip, on_done = self.jobs.get(timeout=0.1)
-            except stdqueue.Empty:
-                continue
-            try:
-                data = self.printer.print_slip(slip)
-            except DeviceError as exc:
-                on_done(0, exc.zh, exc.en)
-                continue
-            except Exception:  # a broken driver must not end the loop
-                log.exception("queue ticket printing failed")
-                on_done(0, "打印机故障", "printer fault")
-                continue
-            self.last_bytes = data
-            on_done(len(data), "", "")
+def print_ticket(printer: Printer, slip: Slip) -> int:
+    """One ticket on the slip printer's lane: bytes written; a DeviceError is said by the flow."""
+    try:
+        return len(printer.print_slip(slip))
+    except DeviceError:
+        raise
+    except Exception as exc:  # a broken driver: said as a printer fault, logged with its traceback
+        log.exception("queue ticket printing failed")
+        raise DeviceError("fault", "打印机故障", "printer fault") from exc
 
 
 def seed_demo_queue(hall: Hall) -> bool:
@@ -74,12 +52,8 @@ def attach(term) -> None:
     page = term.window.page
     if ctx.role == "kiosk":
         printer = term.monitor.registry.printer if term.monitor is not None else None
-        submit = None
-        if printer is not None:
-            worker = PrintWorker(printer)
-            term.threads.start("queue-printer", worker.run)
-            submit = worker.submit
-        page.register_flow("ticket", TicketFlow(ctx, queue, submit))
+        print_fn = (lambda slip: print_ticket(printer, slip)) if printer is not None else None
+        page.register_flow("ticket", TicketFlow(ctx, queue, print_fn))
         page.register_flow("lookup", LookupFlow(ctx, queue))
     elif ctx.role == "counter":
         tab = CounterQueueTab(ctx, queue, cfg.queue.counter_no, lambda: page.operator.username if page.operator else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -27,17 +27,14 @@ from kiosk.ports import CardEvent, IdCard, Slip
 from kiosk.queue import QueueError, QueueService, TicketInfo, ticket_slip
 from kiosk.timeutil import beijing
 from ui.context import UiContext
+from ui.jobs import SLIP_PRINTER, JobOutcome
 from ui.queue.common import error_text, service_name, status_text
 from ui.widgets import Retranslatable, size_by_current_page
 
-#: print(slip, on_done(bytes_written, error_zh, error_en)) — on_done may run on another thread
-PrintFn = Callable[[Slip, Callable[[int, str, str], None]], None]
+#: print(slip) → bytes written; raises DeviceError. Runs on the job runner's slip-printer lane.
+PrintFn = Callable[[Slip], int]
 RESULT_SECONDS = 20
 PRINT_TIMEOUT_MS = 8000
-
-
-class _PrintResult(QObject):
-    done = Signal(int, str, str)
 
 
 class TicketFlow(Retranslatable, QStackedWidget):
@@ -56,8 +53,6 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.bytes_printed = 0
         self._slots: dict[str, int] = {}  #: service code → its position in the grid
         self._cols = 0
-        self._result = _PrintResult(self)
-        self._result.done.connect(self._printed)
         # page 1: services
         self.choose = QWidget(objectName="page")
         lay = QVBoxLayout(self.choose)
@@ -242,7 +237,11 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.r_print.setText(self.tr("正在打印号票，请稍候…"))
         self.print_timer.start(PRINT_TIMEOUT_MS)
         slip = ticket_slip(self.ticket, self.ctx.hall.config.site.name)
-        self.printer(slip, self._result.done.emit)
+        printer = self.printer
+        self.ctx.jobs.run("ticket-slip", lambda: printer(slip), self._print_done, lane=SLIP_PRINTER)
+
+    def _print_done(self, outcome: JobOutcome) -> None:
+        self._printed(int(outcome.value or 0), outcome.zh, outcome.en)
 
     def _printed(self, written: int, zh: str, en: str) -> None:
         if self.ticket is None:  # the flow was reset meanwhile
