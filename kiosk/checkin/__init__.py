@@ -1,29 +1,29 @@
-"""Check-in and identity verification (人证核验签到): the public names of the capability.
+"""Check-in and identity verification (人证核验签到), in the capability shape (docs/architecture.md "One capability shape").
 
-The whole capability is :mod:`kiosk.checkin.service` for now; it splits into ``rules``, ``views``
-and ``slip`` next (docs/architecture.md "One capability shape").
+* :mod:`kiosk.checkin.rules` — pure rules: the card, window, blacklist-age and per-session checks
+  with their refusal codes and texts, what a clerk may override, paddle numbers, masking;
+* :mod:`kiosk.checkin.views` — the frozen DTOs screens, the opening and the CLI receive;
+* :mod:`kiosk.checkin.service` — ``CheckinService(hall)``, one unit of work per method, and
+  :func:`checked_in` for other capabilities' own transactions;
+* :mod:`kiosk.checkin.slip` — the printed check-in slip.
 """
 
-from kiosk.checkin.service import (
-    OVERRIDABLE,
-    REFUSALS,
+from kiosk.checkin.rules import OVERRIDABLE, REFUSALS, CheckinError, Refusal
+from kiosk.checkin.service import CheckinService, FaceMatcher, checked_in
+from kiosk.checkin.slip import checkin_slip
+from kiosk.checkin.views import (
     Attendance,
     CheckedIn,
-    CheckinError,
     CheckinInfo,
     CheckinOutcome,
-    CheckinService,
     Evaluation,
     FaceCapture,
-    FaceMatcher,
-    Refusal,
     RegistrationView,
     SessionOption,
-    checked_in,
 )
 
 __all__ = [
     "OVERRIDABLE", "REFUSALS", "Attendance", "CheckedIn", "CheckinError", "CheckinInfo", "CheckinOutcome",
     "CheckinService", "Evaluation", "FaceCapture", "FaceMatcher", "Refusal", "RegistrationView", "SessionOption",
-    "checked_in",
+    "checked_in", "checkin_slip",
 ]
