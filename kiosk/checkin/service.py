@@ -16,8 +16,9 @@ What §4 has no member for — the operator and reason of a manual check-in, ove
 matching, a photo missing — goes into a ``checkin.details`` entry in the same transaction;
 reprints are ``checkin.reprinted``, a clerk's confirmation ``checkin.confirmed``.
 
-Every state change takes the journal head's lock first (the ``FOR UPDATE`` on PostgreSQL; SQLite's
-writer lock), so check-in numbers and paddle numbers have one authority across processes.
+Every check-in takes the journal head first (:func:`kiosk.journal.take_head`: ``FOR UPDATE`` on
+PostgreSQL; SQLite's writer lock), so check-in numbers and paddle numbers have one authority
+across processes.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ from kiosk.checkin.views import (
     SessionOption,
 )
 from kiosk.context import HallContext
-from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
+from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative, PfSession
 from kiosk.db.models_checkin import Checkin, CheckinPaddle
 from kiosk.feeds import (
     RegistrationMatch,
@@ -70,6 +71,7 @@ from kiosk.feeds import (
     registrations_for_person,
 )
 from kiosk.idnumbers import id_number_problem
+from kiosk.journal import take_head
 from kiosk.pii import mask_id_number, mask_name, normalise_id
 from kiosk.ports import IdCard, Slip
 from kiosk.timeutil import beijing, rfc3339
@@ -284,7 +286,7 @@ class CheckinService:
         method = "qrcode+idcard" if checkin_code else "idcard"
         try:
             with self.hall.unit() as s:
-                self._lock(s)
+                take_head(s)  # check-in and paddle numbers: one authority across terminals
                 ev = self._evaluate(s, card, checkin_code=checkin_code)
                 return self._record(s, ev, card.name, card.id_number, session_id, method, face)
         except IntegrityError:
@@ -294,10 +296,6 @@ class CheckinService:
                 opt = next((o for o in ev.options if o.session_id == session_id), None)
                 done = opt.existing if opt else ()
                 return CheckinOutcome(done, None if done else Refusal("other_representative"), None, ())
-
-    def _lock(self, s: Session) -> None:
-        """Take the journal head's lock now: check-in and paddle numbers get one authority."""
-        s.execute(select(JournalHead.id).where(JournalHead.id == 1).with_for_update()).first()
 
     def _record(
         self, s: Session, ev: Evaluation, name: str, id_number: str, session_id: str, method: str, face: FaceCapture,
@@ -426,7 +424,7 @@ class CheckinService:
         card = IdCard(card_type="resident", name=person_name.strip(), gender="未知", birth_date="", id_number=normalise_id(id_number),
                       valid_from="", valid_until="长期")
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             ev = self._evaluate(s, card, for_registration=registration_id, skip_card=True, overrides=wanted)
             stale = self._stale_blacklist(s, self.hall.clock.now())
             problem = id_number_problem(card.id_number, "resident", today=beijing(self.hall.clock.now()).date())
