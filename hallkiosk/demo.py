@@ -360,12 +360,19 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
         return run_app(demo_cfg, role=None)
 
 
-def _login(term, username: str) -> None:
-    pin = next(p for u, _n, _r, p in DEMO_OPERATORS if u == username)
+def _login(term, username: str, pin: str | None = None) -> None:
+    """Log in through the terminal's login panel and wait for its answer (the PIN is checked off the UI thread)."""
+    from PySide6.QtWidgets import QApplication
+
+    pin = pin or next(p for u, _n, _r, p in DEMO_OPERATORS if u == username)
     panel = term.window.page.login
     panel.user.setText(username)
     panel.pin.setText(pin)
     panel.submit()
+    deadline = time.monotonic() + 10
+    while panel.checking and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
 
 
 def _wait_for_links(term, timeout: float = 8.0) -> None:

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.operators import AccessError, OperatorInfo
+from kiosk.operators import OperatorInfo
 from ui.context import UiContext
+from ui.jobs import PIN, JobOutcome
 
 
 def bilingual(ctx: UiContext, zh: str, en: str) -> str:
@@ -126,17 +127,30 @@ class LoginPanel(Retranslatable, QWidget):
         self.pin.setPlaceholderText(self.tr("请输入 PIN 码"))
         self.button.setText(self.tr("登录"))
 
+    @property
+    def checking(self) -> bool:
+        """A PIN is being checked (off the UI thread): the button waits for the answer."""
+        return not self.button.isEnabled()
+
     def submit(self) -> None:
+        if self.checking:
+            return  # one check at a time: a second press waits for the first answer
         username, pin = self.user.text().strip(), self.pin.text()
         self.pin.clear()
         if not username or not pin:
             self.message.setText(self.tr("请输入用户名和 PIN 码"))
             return
-        try:
-            info: OperatorInfo = self.ctx.hall.login(username, pin, roles=self.roles)
-        except AccessError as exc:
-            self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+        self.button.setEnabled(False)
+        self.message.setText(self.tr("正在验证…"))
+        hall, roles = self.ctx.hall, self.roles
+        self.ctx.jobs.run("login", lambda: hall.login(username, pin, roles=roles), self._answered, lane=PIN)
+
+    def _answered(self, outcome: JobOutcome) -> None:
+        self.button.setEnabled(True)
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
             return
+        info: OperatorInfo = outcome.value
         self.message.clear()
         self.user.clear()
         self.loggedIn.emit(info)
@@ -173,10 +187,16 @@ class AdminPinDialog(Retranslatable, QDialog):
     def check(self) -> None:
         pin = self.pin.text()
         self.pin.clear()
-        try:
-            self.ctx.hall.check_admin_pin(pin)
-        except AccessError as exc:
-            self.message.setText(bilingual(self.ctx, exc.zh, exc.en))
+        if not pin or not self.cancel.isEnabled():
+            return
+        self.cancel.setEnabled(False)  # until the answer: the PIN is checked off the UI thread
+        hall = self.ctx.hall
+        self.ctx.jobs.run("exit-pin", lambda: hall.check_admin_pin(pin), self._answered, lane=PIN)
+
+    def _answered(self, outcome: JobOutcome) -> None:
+        self.cancel.setEnabled(True)
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
             return
         self.accept()
 

@@ -36,6 +36,7 @@ def tour(cfg: Config, out: Path) -> list[dict]:
     from devices.idcard.simulator import IdReaderSimulator
     from devices.printer.simulator import PrinterSimulator
     from hallkiosk.app import build_terminal, ensure_qapp, grab
+    from hallkiosk.demo import _login
     from kiosk.clock import FixedClock
     from kiosk.hall import Hall
     from kiosk.ports import IdCard
@@ -142,10 +143,7 @@ def tour(cfg: Config, out: Path) -> list[dict]:
         term = build_terminal(rcfg, role, follow=False, devices=False, sync=False, hall=hall)
         try:
             if login is not None:
-                gate = term.window.page
-                gate.login.user.setText(login[0])
-                gate.login.pin.setText(login[1])
-                gate.login.submit()
+                _login(term, *login)
             assert term.checkin is not None
             screens = term.checkin.screens
             if role == "counter":

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from PySide6.QtGui import QFontMetrics, QRawFont
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget  # noqa: I001
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget  # noqa: I001
+
+
+def login(page: Any, username: str, pin: str, timeout: float = 10.0) -> None:
+    """Log in through the real login panel (its PIN check runs on the job runner) and wait for the answer."""
+    panel = page.login
+    panel.user.setText(username)
+    panel.pin.setText(pin)
+    panel.submit()
+    wait_until(lambda: not panel.checking, timeout)
+
+
+def wait_until(done: Any, timeout: float = 10.0) -> None:
+    """Run the event loop until ``done()`` (a job's outcome arrives through it)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out waiting for the UI"
+        QApplication.processEvents()
+        time.sleep(0.005)
 
 
 def clipped_texts(root: QWidget) -> list[str]:

@@ -15,7 +15,7 @@ from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
 from tests.helpers.auction import auctioneer_terminal
-from tests.helpers.screens import clipped_texts
+from tests.helpers.screens import clipped_texts, wait_until
 from ui.theme import LANDSCAPE, PORTRAIT
 
 
@@ -62,6 +62,8 @@ def test_console_reserve_panel_never_shows_the_reserve(auctioneer: Terminal) -> 
     console.sup_user.setText("supervisor")
     console.sup_pin.setText("444444")
     console.enter_reserve()
+    assert console.reserve.text() == "" and console.my_pin.text() == "" and not console.b_reserve.isEnabled()
+    wait_until(lambda: console.b_reserve.isEnabled())  # two PIN checks ran on the job runner
     assert "已录入" in console.message.text() and console.b_open.isEnabled()
     assert console.reserve.text() == "" and not console.reserve_box.isVisibleTo(console)
     texts = " ".join(w.text() for w in console.findChildren(type(console.message)))
@@ -124,11 +126,12 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
         result = svc.hammer(land, lot, actor="auctioneer")
         console.select_lot(land, lot)
         assert not console.b_print_conf.isHidden() and not console.b_print_rec.isHidden()
-        with qtbot.waitSignal(term.ctx.documents.finished, timeout=5000):
-            console.b_print_conf.click()
+        console.b_print_conf.click()
+        assert term.ctx.documents.busy == 1  # on the document printer's lane, not this thread
+        wait_until(lambda: term.ctx.documents.busy == 0)
         assert "已送打印：成交确认书" in console.message.text()
-        with qtbot.waitSignal(term.ctx.documents.finished, timeout=5000):
-            console.b_print_rec.click()
+        console.b_print_rec.click()
+        wait_until(lambda: term.ctx.documents.busy == 0)
         printed = {hashlib.sha256(p.read_bytes()).hexdigest() for p in spool.iterdir()}
         assert printed == {result.confirmation_sha256, result.record_sha256}
     finally:

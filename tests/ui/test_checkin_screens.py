@@ -21,7 +21,7 @@ from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
-from tests.helpers.screens import clipped_texts
+from tests.helpers.screens import clipped_texts, login
 from tests.helpers.seeded import seeded_dir
 from ui.checkin.station import FaceUpdate
 
@@ -174,9 +174,7 @@ def test_timeouts_go_home_and_face_timeout_flags(make) -> None:  # type: ignore[
 def test_clerk_tab_manual_checkin_with_reason_and_override(make) -> None:  # type: ignore[no-untyped-def]
     term = make("counter", when=(7, 0))  # before the window opens
     gate = term.window.page
-    gate.login.user.setText("clerk")
-    gate.login.pin.setText("333333")
-    gate.login.submit()
+    login(gate, "clerk", "333333")
     tab = term.checkin.screens["clerk"]
     gate.work.setCurrentWidget(tab)
     show(term, SIZES[0])

@@ -18,7 +18,7 @@ from kiosk.config import load_config
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent
-from tests.helpers.screens import clipped_texts
+from tests.helpers.screens import clipped_texts, login
 from tests.helpers.seeded import seeded
 from tests.kiosk.test_opening import publish_results
 from tests.ui.test_opening_screens import DAY, REGS2, S2, START2, card_of, checkin, click
@@ -39,9 +39,7 @@ def room(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     khall = Hall.open(kcfg, clock=FixedClock(START2 + dt.timedelta(minutes=15)))
     kiosk = build_terminal(kcfg, "kiosk", follow=False, devices=False, sync=False, hall=khall)
     page = host.window.page
-    page.login.user.setText("host")
-    page.login.pin.setText("111111")
-    page.login.submit()
+    login(page, "host", "111111")
     con = host.opening.screens["console"]
     page.work.setCurrentWidget(con)
     con.select_session(S2)

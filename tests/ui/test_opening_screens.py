@@ -18,7 +18,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day
 from tests.helpers.checkin import record_checkin
-from tests.helpers.screens import clipped_texts
+from tests.helpers.screens import clipped_texts, login
 from tests.helpers.seeded import seeded
 
 TODAY = dt.datetime.now(BEIJING).date()
@@ -38,9 +38,7 @@ def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     hall = Hall.open(cfg, clock=FixedClock(START2 - dt.timedelta(minutes=10)))
     term = build_terminal(cfg, "host", follow=True, devices=False, sync=False, big_screen=True, hall=hall)
     page = term.window.page
-    page.login.user.setText("host")
-    page.login.pin.setText("111111")
-    page.login.submit()
+    login(page, "host", "111111")
     con = term.opening.screens["console"]
     page.work.setCurrentWidget(con)
     con.select_session(S2)

@@ -18,7 +18,7 @@ from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.queue import HallQueue
 from kiosk.timeutil import BEIJING
-from tests.helpers.screens import clipped_texts
+from tests.helpers.screens import clipped_texts, login
 from ui.queue.admin import ServicesTab, StatsTab
 from ui.queue.counter import CounterQueueTab
 from ui.theme import LANDSCAPE, PORTRAIT
@@ -157,9 +157,7 @@ def test_counter_keys_call_recall_finish(make, hall: Hall, qtbot) -> None:  # ty
     q.issue("D")
     term = make("counter", devices=False)
     gate = term.window.page
-    gate.login.user.setText("clerk")
-    gate.login.pin.setText("333333")
-    gate.login.submit()
+    login(gate, "clerk", "333333")
     tab = gate.work.widget(0)
     assert isinstance(tab, CounterQueueTab) and "F1" in tab.btn_next.text()
     show(term, LANDSCAPE)
@@ -204,9 +202,7 @@ def test_board_both_orientations_and_flash(make, hall: Hall) -> None:  # type: i
 def test_admin_tabs_edit_and_stats(make, hall: Hall) -> None:  # type: ignore[no-untyped-def]
     term = make("admin", devices=False)
     gate = term.window.page
-    gate.login.user.setText("admin")
-    gate.login.pin.setText("123456")
-    gate.login.submit()
+    login(gate, "admin", "123456")
     tabs = {type(gate.work.widget(i)).__name__: gate.work.widget(i) for i in range(gate.work.count())}
     services: ServicesTab = tabs["ServicesTab"]
     services.refresh()

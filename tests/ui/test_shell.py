@@ -10,18 +10,11 @@ from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.config import ROLES
-from tests.helpers.screens import clipped_texts, missing_glyphs
+from tests.helpers.screens import clipped_texts, login, missing_glyphs
 from ui.bridge import QtBridge
 from ui.i18n import QM
 from ui.shell import RoleWindow
 from ui.theme import ASSETS, LANDSCAPE, PORTRAIT
-
-
-def login(term, username: str, pin: str) -> None:  # type: ignore[no-untyped-def]
-    panel = term.window.page.login
-    panel.user.setText(username)
-    panel.pin.setText(pin)
-    panel.submit()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -30,7 +23,7 @@ def test_every_role_renders_without_clipping(terminal, role: str, size: tuple[in
     term = terminal(role)
     if role in ("admin", "host", "auctioneer", "counter"):
         user = {"counter": "clerk"}.get(role, role)
-        login(term, user, {"admin": "123456", "host": "111111", "auctioneer": "222222", "clerk": "333333"}[user])
+        login(term.window.page, user, {"admin": "123456", "host": "111111", "auctioneer": "222222", "clerk": "333333"}[user])
     term.window.resize(*size)
     term.window.show()
     QApplication.processEvents()
@@ -41,11 +34,11 @@ def test_every_role_renders_without_clipping(terminal, role: str, size: tuple[in
 
 def test_login_gate_wrong_pin_then_right(terminal) -> None:  # type: ignore[no-untyped-def]
     term = terminal("host")
-    login(term, "host", "999999")
+    login(term.window.page, "host", "999999")
     panel = term.window.page.login
     assert "PIN" in panel.message.text() and "4" in panel.message.text()
     assert term.window.page.currentWidget() is panel
-    login(term, "host", "111111")
+    login(term.window.page, "host", "111111")
     assert term.window.page.currentWidget() is term.window.page.work
     assert "王主持" in term.window.header.operator.text()
     assert term.window.page.work.widget(0).table.rowCount() == 2  # the sessions tab: today's two openings
@@ -57,7 +50,7 @@ def test_login_gate_wrong_pin_then_right(terminal) -> None:  # type: ignore[no-u
 
 def test_clerk_cannot_open_the_host_console(terminal) -> None:  # type: ignore[no-untyped-def]
     term = terminal("host")
-    login(term, "clerk", "333333")
+    login(term.window.page, "clerk", "333333")
     assert term.window.page.currentWidget() is term.window.page.login
     assert "无权" in term.window.page.login.message.text()
 
@@ -98,10 +91,21 @@ def test_fullscreen_kiosk_needs_an_admin_pin_to_close(terminal, qtbot) -> None: 
 
         dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AdminPinDialog) and w.isVisible())
         dlg.pin.setText(next(answers))
-        dlg.check()
-        if dlg.isVisible():
-            assert "PIN" in dlg.message.text()
-            QTimer.singleShot(50, answer)
+        dlg.check()  # checked on the job runner: the answer comes back through the event loop
+        assert not dlg.cancel.isEnabled()
+        QTimer.singleShot(50, refused)
+
+    def refused() -> None:
+        from ui.widgets import AdminPinDialog
+
+        dlg = next((w for w in QApplication.topLevelWidgets() if isinstance(w, AdminPinDialog) and w.isVisible()), None)
+        if dlg is None:
+            return  # accepted: request_exit returns
+        if not dlg.cancel.isEnabled():
+            QTimer.singleShot(20, refused)  # not answered yet
+            return
+        assert "PIN" in dlg.message.text()
+        QTimer.singleShot(20, answer)
 
     QTimer.singleShot(50, answer)
     assert term.window.request_exit() is True
@@ -186,9 +190,7 @@ def test_admin_sees_personal_data_due_and_purges_it(terminal, qtbot) -> None:  #
 
     term = terminal("admin")
     gate = term.window.page
-    gate.login.user.setText("admin")
-    gate.login.pin.setText("123456")
-    gate.login.submit()
+    login(gate, "admin", "123456")
     admin = gate.work
     assert isinstance(admin, AdminWork) and gate.operator is not None
     # The demo's sessions are today: nothing is due with 180 days' retention.

@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.auction import STAGES, AuctionError, AuctionService, LotView, StageBidView, is_stage_bid
 from kiosk.money import format_money, to_capitals
-from kiosk.operators import AccessError
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
+from ui.jobs import PIN, JobOutcome
 from ui.printing import PrintOutcome
 from ui.widgets import Retranslatable, bilingual
 
@@ -457,18 +457,24 @@ class AuctionConsole(Retranslatable, QWidget):
         self.l_stage_upper.setText(self.tr("一次报价有效区间上限（%1）").replace("%1", (self.tr("万元") if v.price_unit == "1" else self.tr("元")) if v is not None else ""))
 
     def enter_reserve(self) -> None:
-        if self.view is None:
+        """Two PIN checks (scrypt) and the write run on the job runner; the answer comes to ``_reserved``."""
+        if self.view is None or not self.b_reserve.isEnabled():
             return
-        try:
-            self.service.enter_reserve(self.view.session_id, self.view.lot_code, self.reserve.text(),
-                                       auctioneer=(self.who(), self.my_pin.text()),
-                                       supervisor=(self.sup_user.text().strip(), self.sup_pin.text()))
-        except (AuctionError, AccessError) as exc:
-            self._fail(exc)
-        else:
-            self._ok("密封底价已录入（保密，落槌前不显示）", "sealed reserve entered (kept secret until the lot closes)")
+        service, sid, lot, reserve = self.service, self.view.session_id, self.view.lot_code, self.reserve.text()
+        auctioneer = (self.who(), self.my_pin.text())
+        supervisor = (self.sup_user.text().strip(), self.sup_pin.text())
         for w in (self.reserve, self.my_pin, self.sup_pin):
-            w.clear()
+            w.clear()  # PINs and the secret price never stay on screen
+        self.b_reserve.setEnabled(False)
+        self.ctx.jobs.run("reserve", lambda: service.enter_reserve(sid, lot, reserve, auctioneer=auctioneer, supervisor=supervisor),
+                          self._reserved, lane=PIN)
+
+    def _reserved(self, outcome: JobOutcome) -> None:
+        self.b_reserve.setEnabled(True)
+        if outcome.ok:
+            self._ok("密封底价已录入（保密，落槌前不显示）", "sealed reserve entered (kept secret until the lot closes)")
+        else:
+            self._fail(AuctionError(outcome.code, outcome.zh, outcome.en))
         self.refresh()
 
     def open_lot(self) -> None:
