@@ -131,8 +131,8 @@ def open_big_screen(term: Terminal) -> RoleWindow:
 
 #: Each capability wires itself into a terminal with ``attach(term: Terminal)``: it may register
 #: kiosk flows (``term.window.page.register_flow``), add console tabs (``….page.work.add_tab``),
-#: add board views (``….page.add_view``), and start loops (``term.threads.start``). A module may
-#: also have ``tour(cfg, out) -> list[dict]`` that the demo tour runs (screenshots it took).
+#: add board views (``….page.add_view``), and start loops (``term.threads.start``). Its demo tour,
+#: if any, is ``hallkiosk/tours/<cap>.py``'s ``tour(cfg, out) -> list[dict]`` (screenshots it took).
 CAPABILITY_MODULES = (
     "hallkiosk.wiring_checkin",
     "hallkiosk.wiring_queue",
