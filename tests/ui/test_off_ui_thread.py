@@ -1,0 +1,90 @@
+"""Each console's slowest action leaves the event loop ticking (docs/architecture.md §6, issue 14).
+
+The action runs on the terminal's job runner; the test measures, with a :class:`ui.stall.StallMeter`
+ticking every 10 ms, how long the UI thread was held while the job ran, and compares it with the
+job's own time measured by the runner in the same run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from kiosk.config import Config
+from tests.helpers.auction import auctioneer_terminal
+from tests.helpers.screens import login, wait_until
+from ui.stall import StallMeter
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def host(demo_cfg: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Terminal]:
+    """A host console whose office printer is a CUPS queue that takes 1.5 s to accept a job."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    lp = bindir / "lp"
+    lp.write_text("#!/bin/sh\ncat > /dev/null\nsleep 1.5\necho 'request id is hall-a4-7 (1 file(s))'\n")
+    lp.chmod(lp.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bindir}:/usr/bin:/bin")
+    ensure_qapp()
+    cfg = dataclasses.replace(demo_cfg, devices=dataclasses.replace(demo_cfg.devices, document_printer="cups://hall-a4"))
+    term = build_terminal(cfg, "host", follow=False, devices=False, sync=False, housekeeping=False)
+    yield term
+    term.stop()
+    term.window.deleteLater()
+
+
+def test_a_slow_office_printer_never_holds_the_host_console(host: Terminal) -> None:
+    meter = StallMeter().start()
+    seen: list = []
+    t0 = time.perf_counter()
+    host.ctx.documents.print_pdf(PDF, "开标记录表", on_done=seen.append)
+    returned = time.perf_counter() - t0
+    wait_until(lambda: bool(seen))
+    meter.stop()
+    [outcome] = seen
+    assert outcome.ok and outcome.job == "hall-a4-7"
+    [(lane, _key, job_s)] = host.ctx.jobs.finished
+    assert lane == "document-printer" and job_s >= 1.4
+    assert returned < 0.05, returned  # the click came back at once
+    assert meter.ticks >= 50  # ~140 ticks of 10 ms while the printer took 1.5 s
+    assert meter.max_ms() < 0.3 * job_s * 1000, meter.longest()  # no stall near the job's own time
+
+
+def test_login_pin_check_runs_beside_the_event_loop(host: Terminal) -> None:
+    meter = StallMeter(threshold_ms=0).start()
+    t0 = time.perf_counter()
+    login(host.window.page, "host", "111111")
+    waited = time.perf_counter() - t0
+    meter.stop()
+    assert host.window.page.operator is not None and host.window.page.operator.username == "host"
+    [(lane, key, job_s)] = host.ctx.jobs.finished
+    assert (lane, key) == ("pin", "login") and job_s >= 0.02  # one scrypt check (n=2^14) and the journal
+    assert meter.ticks >= 2 and waited >= job_s  # the loop ticked while the PIN was checked
+
+
+def test_reserve_with_two_pins_returns_at_once_and_answers_later(demo_cfg: Config) -> None:
+    with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
+        console = term.auction.screens["console"]  # type: ignore[union-attr]
+        console.select_lot(console.session_id, "L-0001")
+        console.reserve.setText("38888")
+        console.my_pin.setText("222222")
+        console.sup_user.setText("supervisor")
+        console.sup_pin.setText("444444")
+        meter = StallMeter().start()
+        t0 = time.perf_counter()
+        console.enter_reserve()
+        returned = time.perf_counter() - t0
+        wait_until(lambda: console.b_reserve.isEnabled())
+        meter.stop()
+        job_s = next(s for lane, key, s in term.ctx.jobs.finished if key == "reserve")
+        assert "已录入" in console.message.text()
+        assert job_s >= 0.05 and returned < job_s / 2, (returned, job_s)  # two scrypt checks were not waited for
+        assert meter.max_ms() < job_s * 1000, meter.longest()
