@@ -57,6 +57,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     from kiosk.clock import FixedClock
     from kiosk.queue import ticket_slip
     from kiosk.timeutil import BEIJING
+    from ui.stall import unmeasured
     from ui.theme import LANDSCAPE, PORTRAIT
 
     ensure_qapp(headless=True)
@@ -83,7 +84,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         q = QueueService(hall)
         seed_demo_queue(hall)
         if not q.daily_stats(today).total.tickets:
-            simulate_morning(q, clock, clock.now(), dt.datetime.combine(today, dt.time(11, 30), BEIJING))
+            with unmeasured():  # the tour's simulated morning (other kiosks and counters), not a user's wait
+                simulate_morning(q, clock, clock.now(), dt.datetime.combine(today, dt.time(11, 30), BEIJING))
         # kiosk: choose a service, the ticket prints on the simulator
         term = build_terminal(cfg, "kiosk", hall=hall, follow=False)
         try:

@@ -44,6 +44,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
 
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.demo import _login
+    from ui.stall import unmeasured
 
     shots: list[dict[str, str]] = []
     room = cfg.site.room_code or "KB-01"
@@ -53,7 +54,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         recording=dataclasses.replace(cfg.recording, cameras="synthetic?width=1280&height=720&fps=10", microphone="synthetic",
                                       width=1280, height=720, fps=10, segment_seconds=2),
     )
-    hall, rec, _ = record_demo(rcfg, 4.5)
+    with unmeasured():  # the tour records 4.5 s of the synthetic camera first: not a user's wait
+        hall, rec, _ = record_demo(rcfg, 4.5)
     try:
         segs = Recordings(hall).segments(room)
         with hall.unit() as s:
