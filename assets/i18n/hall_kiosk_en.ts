@@ -4,17 +4,17 @@
 <context>
     <name>AdminPinDialog</name>
     <message>
-        <location filename="../../ui/widgets.py" line="164"/>
+        <location filename="../../ui/widgets.py" line="183"/>
         <source>管理员验证</source>
         <translation>Administrator check</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="165"/>
+        <location filename="../../ui/widgets.py" line="184"/>
         <source>退出全屏需要管理员 PIN 码</source>
         <translation>Leaving full screen needs an administrator PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="166"/>
+        <location filename="../../ui/widgets.py" line="185"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -185,57 +185,57 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Devices</name>
     <message>
-        <location filename="../../ui/shell.py" line="43"/>
+        <location filename="../../ui/shell.py" line="45"/>
         <source>身份证阅读器</source>
         <translation>ID card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="44"/>
+        <location filename="../../ui/shell.py" line="46"/>
         <source>扫码器</source>
         <translation>Code scanner</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="45"/>
+        <location filename="../../ui/shell.py" line="47"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="46"/>
+        <location filename="../../ui/shell.py" line="48"/>
         <source>竞价器</source>
         <translation>Bidder keypads</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="47"/>
+        <location filename="../../ui/shell.py" line="49"/>
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="53"/>
+        <location filename="../../ui/shell.py" line="55"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="54"/>
+        <location filename="../../ui/shell.py" line="56"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="55"/>
+        <location filename="../../ui/shell.py" line="57"/>
         <source>重连中</source>
         <translation>Reconnecting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="56"/>
+        <location filename="../../ui/shell.py" line="58"/>
         <source>故障</source>
         <translation>Fault</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="57"/>
+        <location filename="../../ui/shell.py" line="59"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="58"/>
+        <location filename="../../ui/shell.py" line="60"/>
         <source>未配置</source>
         <translation>Not configured</translation>
     </message>
@@ -243,12 +243,12 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="211"/>
+        <location filename="../../ui/shell.py" line="213"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="214"/>
+        <location filename="../../ui/shell.py" line="216"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -256,62 +256,62 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>KioskHome</name>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="98"/>
+        <location filename="../../ui/roles/kiosk.py" line="133"/>
         <source>欢迎光临 · 请选择服务</source>
         <translation>Welcome · please choose a service</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="99"/>
+        <location filename="../../ui/roles/kiosk.py" line="134"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="99"/>
+        <location filename="../../ui/roles/kiosk.py" line="134"/>
         <source>取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="99"/>
+        <location filename="../../ui/roles/kiosk.py" line="134"/>
         <source>查询</source>
         <translation>Look up</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="99"/>
+        <location filename="../../ui/roles/kiosk.py" line="134"/>
         <source>开标异议</source>
         <translation>Opening objection</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="101"/>
+        <location filename="../../ui/roles/kiosk.py" line="136"/>
         <source>开标、拍卖到场签到（身份证或二维码）</source>
         <translation>Check in for an opening or auction (ID card or QR code)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="102"/>
+        <location filename="../../ui/roles/kiosk.py" line="137"/>
         <source>业务办理排队取号</source>
         <translation>Queue ticket for the service windows</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="103"/>
+        <location filename="../../ui/roles/kiosk.py" line="138"/>
         <source>查询我的排队号和签到</source>
         <translation>Find my ticket or check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="104"/>
+        <location filename="../../ui/roles/kiosk.py" line="139"/>
         <source>已签到的投标人代表当场提出开标异议（身份证）</source>
         <translation>Checked-in bidders&apos; representatives raise an objection to the opening (ID card)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="110"/>
+        <location filename="../../ui/roles/kiosk.py" line="145"/>
         <source>本终端未开通此项服务</source>
         <translation>not offered at this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="111"/>
+        <location filename="../../ui/roles/kiosk.py" line="146"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="112"/>
+        <location filename="../../ui/roles/kiosk.py" line="147"/>
         <source>如需帮助，请到服务窗口咨询。</source>
         <translation>Need help? Please ask at a service window.</translation>
     </message>
@@ -362,70 +362,75 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>LoginPanel</name>
     <message>
-        <location filename="../../ui/widgets.py" line="117"/>
+        <location filename="../../ui/widgets.py" line="123"/>
         <source>工作人员登录</source>
         <translation>Staff login</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="118"/>
+        <location filename="../../ui/widgets.py" line="124"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="119"/>
+        <location filename="../../ui/widgets.py" line="125"/>
         <source>PIN 码</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="120"/>
+        <location filename="../../ui/widgets.py" line="126"/>
         <source>请输入用户名</source>
         <translation>Enter your username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="121"/>
+        <location filename="../../ui/widgets.py" line="127"/>
         <source>请输入 PIN 码</source>
         <translation>Enter your PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="122"/>
+        <location filename="../../ui/widgets.py" line="128"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="128"/>
+        <location filename="../../ui/widgets.py" line="141"/>
         <source>请输入用户名和 PIN 码</source>
         <translation>Enter your username and PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="144"/>
+        <source>正在验证…</source>
+        <translation>Checking…</translation>
     </message>
 </context>
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../ui/shell.py" line="32"/>
+        <location filename="../../ui/shell.py" line="34"/>
         <source>自助服务终端</source>
         <translation>Self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="33"/>
+        <location filename="../../ui/shell.py" line="35"/>
         <source>窗口服务终端</source>
         <translation>Counter terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="34"/>
+        <location filename="../../ui/shell.py" line="36"/>
         <source>大厅信息屏</source>
         <translation>Wall board</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="35"/>
+        <location filename="../../ui/shell.py" line="37"/>
         <source>开标主持台</source>
         <translation>Bid-opening console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="36"/>
+        <location filename="../../ui/shell.py" line="38"/>
         <source>拍卖师控制台</source>
         <translation>Auctioneer console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="37"/>
+        <location filename="../../ui/shell.py" line="39"/>
         <source>系统管理</source>
         <translation>Administration</translation>
     </message>
@@ -486,17 +491,17 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>SessionsBoard</name>
     <message>
-        <location filename="../../ui/roles/board.py" line="106"/>
+        <location filename="../../ui/roles/board.py" line="86"/>
         <source>今日暂无开标、拍卖安排</source>
         <translation>No openings or auctions today</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/board.py" line="119"/>
+        <location filename="../../ui/roles/board.py" line="96"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/board.py" line="120"/>
+        <location filename="../../ui/roles/board.py" line="97"/>
         <source>请提前到场签到。开标、拍卖全过程录音录像。</source>
         <translation>Please check in early. Openings and auctions are recorded on video throughout.</translation>
     </message>
@@ -532,32 +537,32 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="138"/>
+        <location filename="../../ui/shell.py" line="140"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="149"/>
+        <location filename="../../ui/shell.py" line="151"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="159"/>
+        <location filename="../../ui/shell.py" line="161"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="162"/>
+        <location filename="../../ui/shell.py" line="164"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="165"/>
+        <location filename="../../ui/shell.py" line="167"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="168"/>
+        <location filename="../../ui/shell.py" line="170"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>
