@@ -14,7 +14,7 @@ from pathlib import Path
 from hallkiosk.threads import Threads
 from kiosk.clock import PlatformClock
 from kiosk.hall import Hall
-from sync.client import PlatformClient
+from sync.client import InsecurePlatformURL, PlatformKeyError, client_from_config
 from sync.worker import SyncWorker
 
 
@@ -45,8 +45,11 @@ def start_sync(hall: Hall, threads: Threads) -> SyncWorker | None:
     if not (p.url and p.journal_id and p.secret_file):
         return None
     clock = hall.clock if isinstance(hall.clock, PlatformClock) else PlatformClock()
-    client = PlatformClient(p.url, hall.journal.journal_id, read_secret(p.secret_file), clock, timeout=p.timeout_seconds)
-    worker = SyncWorker(hall.engine, client, hall.vault, hall.journal.journal_id)
+    try:
+        client = client_from_config(p, hall.journal.journal_id, read_secret(p.secret_file), clock)
+    except (InsecurePlatformURL, PlatformKeyError) as exc:
+        raise SyncSetupError(str(exc)) from exc
+    worker = SyncWorker(hall.engine, client, hall.vault, hall.journal.journal_id, journal=hall.journal)
     threads.start("sync", worker.run)
     threads.on_stop(client.close)
     return worker

@@ -69,8 +69,14 @@ class PlatformConfig:
     url: str = ""  #: base URL, e.g. https://ggzy.example.gov.cn/hall-api/v1
     journal_id: str = ""
     secret_file: str = ""  #: file holding the base64 journal secret
-    timeout_seconds: float = 10.0
+    timeout_seconds: float = 10.0  #: connect, and each read of an answer
     blacklist_max_age_hours: float = 24.0  #: older → check-in asks a clerk to confirm
+    #: the platform's Ed25519 public key (base64 of the 32 raw bytes, docs/platform-api.md §7.5);
+    #: "" = answers are not verified (v1), which ``sync status`` and the admin console say
+    public_key_file: str = ""
+    max_clock_step_s: float = 300.0  #: the largest clock correction taken at once; beyond it: an alarm, no move
+    max_response_bytes: int = 32 * 1024 * 1024  #: a larger answer is refused
+    deadline_seconds: float = 60.0  #: one request, its answer read to the end, must fit in this
 
 
 @dataclass(frozen=True)

@@ -257,3 +257,6 @@ class SyncStatus:
     alarm: str | None
     last_error: str | None
     feed_ages_s: dict[str, float | None] = field(default_factory=dict)
+    #: the platform's signatures (docs/platform-api.md §7.5): "verified", "absent" (no key: v1) or "failing"
+    platform_key: str = "absent"
+    receipt_seq: int | None = None  #: the highest seq the platform has receipted

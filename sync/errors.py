@@ -74,7 +74,27 @@ class TransportError(PlatformError):
 
 
 class UnexpectedResponse(PlatformError):
-    """A status or body the contract does not describe."""
+    """A status or body the contract does not describe (wrong JSON shape: code ``bad-shape``)."""
+
+
+class ResponseTooLarge(UnexpectedResponse):
+    """The answer is larger than ``[platform] max_response_bytes``; it was not read to the end."""
+
+
+class UntrustedResponse(PlatformError):
+    """The answer's platform signature or ``Content-Digest`` does not verify (docs/platform-api.md §7.5).
+
+    Nothing of it was used: not its body, not its ``Date``. ``code`` is ``response-unsigned``,
+    ``response-signature-invalid``, ``response-digest-mismatch`` or ``receipt-invalid``.
+    """
+
+    def message(self) -> str:
+        """One line for an operator, Chinese then English."""
+        return f"平台应答签名无效，已拒收 platform answer rejected ({self.code}): {self.detail}"
+
+
+class InsecurePlatformURL(ValueError):
+    """A platform URL that is not ``https://`` and not a loopback address."""
 
 
 BY_STATUS: dict[int, type[PlatformError]] = {

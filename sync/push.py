@@ -14,6 +14,11 @@ rejected ``invalid-payload``
                           a ``DeadLetter`` row for the operator; never sent again; go on
 ========================  ==================================================================
 
+Every answer's receipt (docs/platform-api.md §7.5) is kept in the same transaction as the cursor
+(``kiosk.receipts``); a receipt whose hash is not the hash of our entry at its seq raises the
+alarm (the journal or the platform's copy changed), and so does an answer whose platform
+signature does not verify (``UntrustedResponse``: nothing of it is used).
+
 Whole-request errors: ``400`` is logged and the batch is not resent as the same bytes (it is
 retried one record at a time; a single record answered ``400`` raises the alarm); ``413``
 halves the batch; ``429``/``503`` wait at least ``Retry-After``; other 5xx, timeouts and resets
@@ -39,12 +44,13 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from kiosk import receipts
 from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import DeadLetter, JournalEntry, JournalHead, SyncState
 from kiosk.journal import entries_after
 from kiosk.timeutil import parse_rfc3339, utcnow
 from sync.client import PlatformClient
-from sync.errors import AuthError, BadRequest, PayloadTooLarge, PlatformError, Throttled
+from sync.errors import AuthError, BadRequest, PayloadTooLarge, PlatformError, Throttled, UntrustedResponse
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +199,7 @@ class Pusher:
             return self._failed(exc, entries[0].seq, len(entries), last)
         self._failures = 0
         self._limit = min(self.max_records, self._limit * 2)
-        return self._record(entries, reply.results, reply.next_expected_seq, last)
+        return self._record(entries, reply.results, reply.next_expected_seq, last, reply.receipt)
 
     def _fit(self, envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The longest prefix whose body fits in ``max_bytes`` (at least one record)."""
@@ -207,6 +213,8 @@ class Pusher:
 
     def _failed(self, exc: PlatformError, first_seq: int, count: int, last: int) -> PushStep:
         message = f"{type(exc).__name__} {exc}"
+        if isinstance(exc, UntrustedResponse):
+            return self._alarm(exc.message(), last)
         if isinstance(exc, PayloadTooLarge):
             if count == 1:
                 return self._alarm(f"record seq {first_seq} is too large for the platform: {exc}", last)
@@ -228,7 +236,8 @@ class Pusher:
         self._note_error(message)
         return PushStep(Outcome.RETRY, wait_s=wait, error=message, last_delivered_seq=last)
 
-    def _record(self, entries: list[Any], results: list[Any], next_expected: int, last: int) -> PushStep:
+    def _record(self, entries: list[Any], results: list[Any], next_expected: int, last: int,
+                receipt: dict[str, Any] | None = None) -> PushStep:
         delivered_to = last
         alarm: str | None = None
         rewind: int | None = None
@@ -262,8 +271,15 @@ class Pusher:
             state.last_success_at = now
             state.last_error = alarm
             state.clock_offset_s = self.client.clock.offset_s
+            if receipt is not None:
+                ours = s.scalar(select(JournalEntry.hash).where(JournalEntry.seq == receipt["seq"]))
+                if ours is not None and ours != receipt["hash"] and alarm is None:
+                    alarm = (f"平台回执与日志不符 receipt-mismatch at seq {receipt['seq']}: the platform "
+                             f"acknowledged {receipt['hash'][:12]}…, the journal holds {ours[:12]}…")
+                    log.error("receipt of seq %d does not match the journal", receipt["seq"])
+                receipts.store(s, receipt, verified=self.client.public_key is not None)
             if alarm:
-                state.alarm = alarm
+                state.alarm = state.last_error = alarm
             final = state.last_delivered_seq
         if alarm:
             return PushStep(Outcome.ALARM, delivered=max(0, delivered_to - last), error=alarm, last_delivered_seq=final)

@@ -1,4 +1,7 @@
-"""RFC 9421 HTTP Message Signatures (hmac-sha256) and RFC 9530 Content-Digest (docs/platform-api.md §1).
+"""RFC 9421 HTTP Message Signatures and RFC 9530 Content-Digest (docs/platform-api.md §1, §7.5).
+
+Requests are signed by the hall (hmac-sha256, label ``sig1``); responses by the platform (Ed25519,
+label ``psig``: :func:`sign_response` in the sandbox, :func:`verify_response` in the client).
 
 The client signs every request with :func:`sign_request`; the sandbox platform checks it with
 :func:`verify_request`. The signature base is built exactly as RFC 9421 §2.5 says: one line per
@@ -19,6 +22,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 LABEL = "sig1"
 ALG = "hmac-sha256"
@@ -291,3 +298,112 @@ def verify_request(
     if not hmac.compare_digest(hmac_sha256(secret, base), sigs[LABEL]):
         raise SignatureError("signature-invalid", "signature does not verify")
     return Verified(keyid=keyid, created=created, nonce=nonce)
+
+
+# --- platform responses (docs/platform-api.md §7.5) -------------------------------------------
+
+RESPONSE_LABEL = "psig"
+RESPONSE_ALG = "ed25519"
+
+
+def load_public_key(data: bytes | str) -> Ed25519PublicKey:
+    """The platform's Ed25519 public key from its base64 form (32 raw bytes), as handed over.
+
+    Raises:
+        ValueError: not base64, or not 32 bytes.
+    """
+    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except ValueError as exc:
+        raise ValueError("the platform key is not base64") from exc
+    if len(raw) != 32:
+        raise ValueError(f"the platform key holds {len(raw)} bytes; an Ed25519 public key is 32")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def public_key_b64(key: Ed25519PublicKey) -> str:
+    """The base64 of the 32 raw bytes of ``key`` (the form a hall is handed)."""
+    return base64.b64encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
+
+
+def response_base(status: int, headers: Mapping[str, str], params: SignatureParams) -> str:
+    """The RFC 9421 §2.5 signature base of a response (``@status`` and header fields only)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    lines = []
+    for name in params.components:
+        if name == "@status":
+            value = str(int(status))
+        elif name.startswith("@"):
+            raise SignatureError("response-signature-invalid", f"unsupported response component {name}")
+        elif name not in lower:
+            raise SignatureError("response-signature-invalid", f"covered field {name!r} is missing")
+        else:
+            value = lower[name].strip()
+        lines.append(f"{_sf_string(name)}: {value}")
+    lines.append(f'"@signature-params": {params.serialize()}')
+    return "\n".join(lines)
+
+
+def sign_response(status: int, headers: dict[str, str], body: bytes, *, key: Ed25519PrivateKey, keyid: str,
+                  created: int) -> dict[str, str]:
+    """Add ``Content-Digest`` (with a body), ``Signature-Input`` and ``Signature`` to a response's headers.
+
+    ``headers`` must already hold ``Date``; it is updated in place and returned.
+    """
+    components: tuple[str, ...] = ("@status", "date")
+    if body:
+        headers["Content-Digest"] = content_digest(body)
+        components += ("content-digest",)
+    params = SignatureParams(components, (("created", int(created)), ("keyid", keyid), ("alg", RESPONSE_ALG)))
+    sig = key.sign(response_base(status, headers, params).encode("utf-8"))
+    headers["Signature-Input"] = f"{RESPONSE_LABEL}={params.serialize()}"
+    headers["Signature"] = f"{RESPONSE_LABEL}=:{base64.b64encode(sig).decode('ascii')}:"
+    return headers
+
+
+@dataclass(frozen=True)
+class VerifiedResponse:
+    """What a verified response signature says."""
+
+    keyid: str
+    created: int
+
+
+def verify_response(status: int, headers: Mapping[str, str], body: bytes, key: Ed25519PublicKey) -> VerifiedResponse:
+    """Check a platform response's signature and digest (client side, §7.5).
+
+    The signature must be labelled ``psig``, alg ``ed25519``, cover ``@status`` and ``date`` and,
+    when there is a body, ``content-digest``, whose value must match the body.
+
+    Raises:
+        SignatureError: code ``response-unsigned``, ``response-signature-invalid`` or
+            ``response-digest-mismatch``.
+    """
+    lower = {k.lower(): v for k, v in headers.items()}
+    if "signature-input" not in lower or "signature" not in lower:
+        raise SignatureError("response-unsigned", "the response carries no platform signature")
+    try:
+        inputs = parse_signature_input(lower["signature-input"])
+        sigs = parse_signature(lower["signature"])
+    except SignatureError as exc:
+        raise SignatureError("response-signature-invalid", exc.detail) from exc
+    if RESPONSE_LABEL not in inputs or RESPONSE_LABEL not in sigs:
+        raise SignatureError("response-unsigned", f"no signature labelled {RESPONSE_LABEL}")
+    params = inputs[RESPONSE_LABEL]
+    keyid, created, alg = params.get("keyid"), params.get("created"), params.get("alg")
+    if not isinstance(keyid, str) or not isinstance(created, int) or alg != RESPONSE_ALG:
+        raise SignatureError("response-signature-invalid", "keyid, created and alg=\"ed25519\" are required")
+    required = ("@status", "date", "content-digest") if body else ("@status", "date")
+    if any(c not in params.components for c in required):
+        raise SignatureError("response-signature-invalid", f"the signature must cover {' '.join(required)}")
+    if body:
+        try:
+            check_content_digest(lower.get("content-digest"), body)
+        except SignatureError as exc:
+            raise SignatureError("response-digest-mismatch", exc.detail) from exc
+    try:
+        key.verify(sigs[RESPONSE_LABEL], response_base(status, headers, params).encode("utf-8"))
+    except InvalidSignature as exc:
+        raise SignatureError("response-signature-invalid", "the signature does not verify with the platform key") from exc
+    return VerifiedResponse(keyid=keyid, created=created)

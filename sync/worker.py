@@ -17,12 +17,14 @@ from dataclasses import replace
 
 from sqlalchemy import Engine
 
-from kiosk import feeds
+from kiosk import feeds, receipts
 from kiosk.clock import Clock
 from kiosk.db.engine import read_only_session
+from kiosk.journal import Journal
 from kiosk.pii import PiiVault
 from kiosk.ports import SyncStatus
 from kiosk.timeutil import utcnow
+from sync import trust
 from sync.blobs import BlobUploader
 from sync.client import PlatformClient
 from sync.errors import PlatformError
@@ -33,20 +35,24 @@ log = logging.getLogger(__name__)
 
 
 def read_status(engine: Engine, journal_id: str, *, online: bool, last_error: str | None,
-                clock: Clock | None = None) -> SyncStatus:
+                clock: Clock | None = None, key_configured: bool = False) -> SyncStatus:
     """A :class:`kiosk.ports.SyncStatus` read from the database (ages by ``clock``)."""
     now = clock.now() if clock is not None else utcnow()
     with read_only_session(engine) as s:
         b = backlog(s, journal_id, now)
         ages = feeds.feed_ages(s, now)
+        t = trust.read(s, journal_id, key_configured=key_configured)
+        receipt_seq = receipts.latest_seq(s, journal_id)
     return SyncStatus(
         online=online,
         backlog=b.backlog,
         last_delivered_seq=b.last_delivered_seq,
         oldest_undelivered_age_s=b.oldest_undelivered_age_s,
-        alarm=b.alarm,
+        alarm=b.alarm or t.clock_alarm,
         last_error=last_error or b.last_error,
         feed_ages_s=ages,
+        platform_key=t.key_state,
+        receipt_seq=receipt_seq,
     )
 
 
@@ -63,6 +69,7 @@ class SyncWorker:
         blob_interval_s: seconds between file reconciliations (after a failure: the policy's wait).
         alarm_poll_s: while the alarm is raised, how often to look whether it was cleared.
         backoff: retry policy for transient failures.
+        journal: where a refused clock correction is journalled (``sync.trust``); None: stored only.
     """
 
     def __init__(
@@ -77,9 +84,12 @@ class SyncWorker:
         blob_interval_s: float = 30.0,
         alarm_poll_s: float = 5.0,
         backoff: Backoff | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.engine = engine
         self.client = client
+        self.trust = trust.TrustRecorder(engine, client, journal)
+        trust.restore_offset(engine, client)
         self.journal_id = journal_id
         self.pull_interval_s = pull_interval_s
         self.idle_s = idle_s
@@ -111,7 +121,8 @@ class SyncWorker:
         """Re-read the status from the database (the loop does this; callable from any thread)."""
         with self._lock:
             online, error = self._online, self._last_error
-        status = read_status(self.engine, self.journal_id, online=online, last_error=error, clock=self.client.clock)
+        status = read_status(self.engine, self.journal_id, online=online, last_error=error, clock=self.client.clock,
+                             key_configured=self.client.public_key is not None)
         with self._lock:
             self._status = status
         return status
@@ -202,6 +213,7 @@ class SyncWorker:
 
     def _refresh_quietly(self) -> None:
         try:
+            self.trust.record()
             self.refresh_status()
         except Exception:  # noqa: BLE001
             log.exception("status refresh failed")

@@ -5,11 +5,15 @@
   3 when the alarm is raised, 4 when it gave up (``--give-up-after``; files are retried as
   records are, and the message says how many are still missing).
 * ``sync run [--once]`` — the sync loop in the foreground (``--once``: pull, push, files, exit).
-* ``sync status [--json]`` — backlog, last delivered seq, dead letters, alarm, feed ages.
-* ``sync clear-alarm`` — an administrator has looked at the alarm; pushing may go on.
-* ``platform-sandbox`` — run the sandbox platform until Ctrl-C.
+* ``sync status [--json]`` — backlog, last delivered seq, dead letters, alarm, feed ages, whether
+  the platform's answers verify (``platform_key``), the clock offset and the highest receipted seq.
+* ``sync clear-alarm`` — an administrator has looked at the alarm (the push alarm and the clock
+  alarm); pushing may go on.
+* ``platform-sandbox`` — run the sandbox platform until Ctrl-C (``--public-key-file`` writes its key).
 
-Platform options (``--platform-url``, ``--journal-id``, ``--secret-file``) override the config.
+Platform options (``--platform-url``, ``--journal-id``, ``--secret-file``, ``--platform-key-file``)
+override the config. With a platform key every answer must carry a valid platform signature
+(docs/platform-api.md §7.5); without one the client works as v1 and ``sync status`` says so.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ class SyncTarget:
     journal_id: str
     secret_file: str
     timeout: float
+    key_file: str = ""  #: the platform's public key ("" = none: answers are not verified)
 
 
 def _platform_options(p: argparse.ArgumentParser) -> None:
@@ -65,7 +70,9 @@ def _platform_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--platform-url", metavar="URL", help="platform base URL (overrides [platform] url)")
     g.add_argument("--journal-id", metavar="ID", help="journal id (overrides [platform] journal_id)")
     g.add_argument("--secret-file", metavar="FILE", help="base64 journal secret (overrides [platform] secret_file)")
-    g.add_argument("--timeout", type=float, metavar="S", help="seconds per request (overrides the config)")
+    g.add_argument("--timeout", type=float, metavar="S", help="seconds per read (overrides the config)")
+    g.add_argument("--platform-key-file", metavar="FILE",
+                   help="the platform's Ed25519 public key, base64 (overrides [platform] public_key_file)")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -108,6 +115,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--today", metavar="YYYY-MM-DD", help="the demo's business day (default: today, Beijing)")
     p.add_argument("--journal-id", default="NM-HHHT-HALL1", metavar="ID", help="journal to provision")
     p.add_argument("--secret-file", metavar="FILE", help="where to write (or read) its base64 secret")
+    p.add_argument("--public-key-file", metavar="FILE", help="where to write its Ed25519 public key (base64)")
     p.add_argument("--faults", metavar="JSON", help='initial faults, e.g. \'{"error_rate": 0.3}\'')
     p.set_defaults(func=cmd_sandbox)
 
@@ -138,7 +146,8 @@ def open_target(args: argparse.Namespace, *, need_platform: bool = True) -> Sync
         ensure_head(s, journal_id)
     vault = PiiVault.from_key_file(cfg.key_path)
     timeout = args.timeout if getattr(args, "timeout", None) else cfg.platform.timeout_seconds
-    return SyncTarget(cfg, engine, vault, url, journal_id, secret_file, timeout)
+    key_file = getattr(args, "platform_key_file", None) or cfg.platform.public_key_file
+    return SyncTarget(cfg, engine, vault, url, journal_id, secret_file, timeout, key_file)
 
 
 def read_secret(path: str) -> bytes:
@@ -156,14 +165,27 @@ def read_secret(path: str) -> bytes:
 @contextlib.contextmanager
 def platform_client(hall: SyncTarget) -> Iterator[Any]:
     """A client for the hall's platform, closed afterwards."""
-    from sync.client import PlatformClient
+    from kiosk.journal import Journal
+    from sync.client import InsecurePlatformURL, PlatformKeyError, client_from_config
+    from sync.trust import TrustRecorder, restore_offset
 
-    client = PlatformClient(hall.url, hall.journal_id, read_secret(hall.secret_file), PlatformClock(),
-                            timeout=hall.timeout)
+    try:
+        client = client_from_config(hall.cfg.platform, hall.journal_id, read_secret(hall.secret_file), PlatformClock(),
+                                    url=hall.url, key_file=hall.key_file, timeout=hall.timeout)
+    except (InsecurePlatformURL, PlatformKeyError) as exc:
+        _err(str(exc))
+        raise SystemExit(EXIT_CONFIG) from None
+    restore_offset(hall.engine, client)
+    recorder = TrustRecorder(hall.engine, client, Journal(hall.journal_id, hall.cfg.site.terminal_id, client.clock))
     try:
         yield client
     finally:
-        client.close()
+        try:
+            alarm = recorder.record()
+            if alarm is not None:
+                _err(f"时钟告警 clock alarm: {alarm.message()}")
+        finally:
+            client.close()
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -269,11 +291,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def status_document(hall: SyncTarget) -> dict[str, Any]:
     """The ``sync status --json`` document."""
+    from kiosk import receipts
+    from sync import trust
     from sync.push import backlog
 
     now = utcnow()
     with read_only_session(hall.engine) as s:
         b = backlog(s, hall.journal_id, now)
+        t = trust.read(s, hall.journal_id, key_configured=bool(hall.key_file))
+        receipt_seq = receipts.latest_seq(s, hall.journal_id)
         ages = feeds.feed_ages(s, now)
         counts = feeds.feed_counts(s)
         relists = {}
@@ -292,7 +318,21 @@ def status_document(hall: SyncTarget) -> dict[str, Any]:
         "alarm": b.alarm,
         "last_error": b.last_error,
         "feeds": {f: {"count": counts[f], "age_s": ages[f], "relists": relists[f]} for f in feeds.FEEDS},
+        "clock_offset_s": round(t.clock_offset_s, 3),
+        "clock_alarm": t.clock_alarm,
+        "platform_key": t.key_state,
+        "platform_key_error": t.key_error,
+        "receipt_seq": receipt_seq,
     }
+
+
+KEY_STATE_TEXT = {
+    "verified": "平台签名已校验 platform signatures verified",
+    "absent": "未配置平台公钥，应答未校验 no platform key configured: answers are not verified (v1)",
+    "failing": "平台应答签名校验失败 platform answers FAIL verification",
+}
+
+
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -311,6 +351,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"ALARM 告警: {doc['alarm']}")
     elif doc["last_error"]:
         print(f"last error: {doc['last_error']}")
+    key = KEY_STATE_TEXT[doc["platform_key"]]
+    print(f"{key}" + (f": {doc['platform_key_error']}" if doc["platform_key_error"] else ""))
+    receipted = "none" if doc["receipt_seq"] is None else f"up to seq {doc['receipt_seq']}"
+    print(f"clock offset {doc['clock_offset_s']:+.1f} s; receipts 平台回执 {receipted}")
+    if doc["clock_alarm"]:
+        print(f"CLOCK ALARM 时钟告警: {doc['clock_alarm']}")
     for feed, f in doc["feeds"].items():
         age = "never" if f["age_s"] is None else f"{f['age_s']:.0f} s ago"
         print(f"  {feed:14s} {f['count']:6d} records, synced {age}")
@@ -320,14 +366,36 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_clear_alarm(args: argparse.Namespace) -> int:
     """``sync clear-alarm``."""
     from sync.push import clear_alarm
+    from sync.trust import clear_clock_alarm
 
     hall = open_target(args, need_platform=False)
     try:
         old = clear_alarm(hall.engine, hall.journal_id)
+        old_clock = clear_clock_alarm(hall.engine, hall.journal_id)
     finally:
         hall.engine.dispose()
     print(f"alarm cleared: {old}" if old else "no alarm was set")
+    if old_clock:
+        print(f"clock alarm cleared: {old_clock}")
     return EXIT_OK
+
+
+def verify_receipts(cfg: Config, engine: Engine, journal_id: str, key_file: str | None) -> Any:
+    """``journal verify``'s receipt part: every stored receipt against the key and the journal.
+
+    Returns a :class:`kiosk.receipts.ReceiptCheck`. Exits 2 when the key file is unusable.
+    """
+    from kiosk import receipts
+    from sync.client import PlatformKeyError, read_public_key
+
+    path = key_file or cfg.platform.public_key_file
+    try:
+        key = read_public_key(path) if path else None
+    except PlatformKeyError as exc:
+        _err(str(exc))
+        raise SystemExit(EXIT_CONFIG) from None
+    with read_only_session(engine) as s:
+        return receipts.check(s, journal_id, key)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -341,8 +409,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     server = SandboxServer(data_dir, host=args.host, port=args.port, seed=args.seed, today=today, faults=faults)
     secret_file = args.secret_file or str(data_dir / f"{args.journal_id}.secret")
     server.provision(args.journal_id, secret_file=secret_file)
+    key_file = server.write_public_key(args.public_key_file or data_dir / "platform.pub")
     server.bind()
     print_json({"url": server.url, "journal_id": args.journal_id, "secret_file": secret_file,
+                "public_key_file": str(key_file),
                 "admin": f"http://{server.host}:{server.port}/_sandbox/faults"})
     try:
         server.serve_forever()

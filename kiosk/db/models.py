@@ -262,6 +262,42 @@ class PfBidResult(Base):
 
 Index("ix_pf_registrations_session_lot", PfRegistration.session_id, PfRegistration.lot_code)
 
+
+class Receipt(Base):
+    """A platform receipt (docs/platform-api.md §7.5): the journal up to ``seq`` ended in ``hash``.
+
+    Kept as received, ``sig`` included, so anyone with the platform's public key can check it
+    again (``kiosk.receipts.check``); ``verified`` says whether the client had the key then.
+    """
+
+    __tablename__ = "receipts"
+    journal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[str] = mapped_column(String(40))
+    keyid: Mapped[str] = mapped_column(String(64))
+    sig: Mapped[str] = mapped_column(String(128))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class PlatformTrust(Base):
+    """What the client last knew of the platform's word (one row per journal), for ``sync status``.
+
+    ``key_state``: ``absent``, ``verified`` or ``failing`` (``key_error`` says why); ``clock_alarm``:
+    a clock correction refused as larger than ``[platform] max_clock_step_s``, until an
+    administrator clears it (``hall-kiosk sync clear-alarm``).
+    """
+
+    __tablename__ = "platform_trust"
+    journal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_state: Mapped[str] = mapped_column(String(16), default="absent")
+    key_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clock_offset_s: Mapped[float] = mapped_column(default=0.0)
+    clock_alarm: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clock_alarm_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
 # Each capability keeps its tables in its own module; importing them here registers them on
 # Base.metadata for Alembic and the models-vs-migrations test.
 from kiosk.db import models_auction, models_checkin, models_opening, models_queue, models_recording  # noqa: E402,F401,I001

@@ -11,6 +11,14 @@ latency, answers lost after the commit, 429 storms with ``Retry-After``, cursor 
 platform clock offset; ``fault_routes`` limits the per-request faults to some requests.
 Other admin endpoints: ``GET /_sandbox/records?journal_id=``, ``GET /_sandbox/stats``,
 ``POST /_sandbox/feeds`` (append an upsert or delete), ``POST /_sandbox/journals``.
+
+Like the platform of v1.1 (§7.5) it signs every answer with its Ed25519 key (RFC 9421, label
+``psig``, over ``@status``, ``Date`` and ``Content-Digest``), answers every ``POST /records`` with
+a signed receipt for the highest seq it holds of the journal, and serves ``GET /receipts/latest``
+and ``GET /keys``. Its private key lives in ``platform-ed25519.key`` in its data dir (made on
+first start); :attr:`SandboxServer.public_key_b64` is what a hall is handed
+(``hall-kiosk platform-sandbox --public-key-file``). The faults ``forge_signature`` (sign with
+another key) and ``forge_digest`` (a wrong ``Content-Digest``) test the client's checks.
 """
 
 from __future__ import annotations
@@ -34,10 +42,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from kiosk.receipts import sign_receipt
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import demo_day
 from sync.sandbox.store import SandboxStore, StoreError
-from sync.signing import SignatureError, verify_request
+from sync.signing import SignatureError, public_key_b64, sign_response, verify_request
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +59,8 @@ MAX_BATCH = 500
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 MAX_BLOB_BYTES = 64 * 1024 * 1024
 DEFAULT_JOURNAL = "NM-HHHT-HALL1"
+KEYID = "sandbox-2026"
+KEY_FILE = "platform-ed25519.key"
 
 
 @dataclass
@@ -67,6 +81,8 @@ class Faults:
     decrypt_step_s: float = 0.2  #: one bid decrypted every this many seconds after decrypt starts
     max_batch: int | None = None  #: a stricter batch limit than 500 (answered 413), to test splitting
     seed: int | None = None  #: random seed for reproducible fault sequences
+    forge_signature: bool = False  #: sign answers with a key that is not the platform's
+    forge_digest: bool = False  #: send a Content-Digest that does not match the body
     throttle_until: float = 0.0  #: (derived) monotonic end of the 429 storm
 
     def public(self) -> dict[str, Any]:
@@ -133,7 +149,8 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("sandbox: " + format, *args)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        return email.utils.formatdate(self.server.sandbox.now(), usegmt=True)
+        date = getattr(self, "_date", None)
+        return date if date else email.utils.formatdate(self.server.sandbox.now(), usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         self._handle("GET")
@@ -151,10 +168,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes = b"", content_type: str = "application/json",
               headers: dict[str, str] | None = None, length: int | None = None) -> None:
+        sandbox = self.server.sandbox
+        now = sandbox.now()
+        self._date = email.utils.formatdate(now, usegmt=True)
+        out = dict(headers or {})
+        out["Date"] = self._date
+        sent = body if self.command != "HEAD" else b""
+        forged = sandbox.faults.forge_signature
+        sign_response(status, out, sent, key=sandbox.other_key if forged else sandbox.key, keyid=KEYID, created=int(now))
+        if sandbox.faults.forge_digest and sent:
+            out["Content-Digest"] = "sha-256=:" + base64.b64encode(b"\0" * 32).decode("ascii") + ":"
+        del out["Date"]
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body) if length is None else length))
-        for k, v in (headers or {}).items():
+        for k, v in out.items():
             self.send_header(k, v)
         self.end_headers()
         if body and self.command != "HEAD":
@@ -240,6 +268,13 @@ class _Handler(BaseHTTPRequestHandler):
         segs = [s for s in rel.split("/") if s]
         if method == "GET" and segs == ["time"]:
             self._json(200, {"server_time": sandbox.server_time()})
+        elif method == "GET" and segs == ["keys"]:
+            self._json(200, {"keys": [{"keyid": KEYID, "alg": "ed25519", "public_key": sandbox.public_key_b64}]})
+        elif method == "GET" and segs == ["receipts", "latest"]:
+            receipt = sandbox.receipt(journal_id)
+            if receipt is None:
+                raise StoreError(404, "not-found", "no record of this journal yet")
+            self._json(200, receipt)
         elif method == "GET" and len(segs) == 2 and segs[0] == "feeds":
             self._feed(segs[1], query)
         elif method == "POST" and len(segs) == 3 and segs[0] == "sessions" and segs[2] == "decrypt":
@@ -297,7 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise StoreError(413, "too-many", "a batch is at most 500 records")
         verdicts, expected = sandbox.store.accept_records(journal_id, records)
         sandbox.maybe_drop(self._target)
-        self._json(200, {"results": [v.to_json() for v in verdicts], "next_expected_seq": expected})
+        answer: dict[str, Any] = {"results": [v.to_json() for v in verdicts], "next_expected_seq": expected}
+        receipt = sandbox.receipt(journal_id)
+        if receipt is not None:
+            answer["receipt"] = receipt
+        self._json(200, answer)
 
     # --- admin ------------------------------------------------------------------------------
 
@@ -332,6 +371,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"journal_id": doc["journal_id"], "secret": base64.b64encode(secret).decode()})
         else:
             self._problem(404, "not-found", f"no admin endpoint {method} {path}")
+
+
+def _load_or_make_key(path: Path) -> Ed25519PrivateKey:
+    """The sandbox platform's Ed25519 key: read from ``path`` (base64 raw), made there on first start."""
+    if path.exists():
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes().strip()))
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(base64.b64encode(raw) + b"\n")
+    return key
 
 
 def _template(rel: str) -> str:
@@ -372,6 +423,8 @@ class SandboxServer:
         self.port = port
         self.prefix = prefix.rstrip("/")
         self.store = SandboxStore(self.data_dir)
+        self.key = _load_or_make_key(self.data_dir / KEY_FILE)
+        self.other_key = Ed25519PrivateKey.generate()  #: for the forge_signature fault
         self.faults = Faults()
         self.rng = random.Random()
         self._lock = threading.Lock()
@@ -459,6 +512,28 @@ class SandboxServer:
     def server_time(self) -> str:
         """The platform's time, RFC 3339 in Beijing time."""
         return dt.datetime.fromtimestamp(self.now(), BEIJING).isoformat(timespec="seconds")
+
+    @property
+    def public_key_b64(self) -> str:
+        """The platform's public key as a hall is handed it: base64 of the 32 raw bytes."""
+        return public_key_b64(self.key.public_key())
+
+    def write_public_key(self, path: Path | str) -> Path:
+        """Write :attr:`public_key_b64` to ``path`` (what ``[platform] public_key_file`` names)."""
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(self.public_key_b64 + "\n", encoding="ascii")
+        return p
+
+    def receipt(self, journal_id: str) -> dict[str, Any] | None:
+        """A signed receipt for the highest seq the platform holds of ``journal_id`` (§7.5)."""
+        last = self.store.last_record(journal_id)
+        if last is None:
+            return None
+        seq, digest, stored_at = last
+        received = dt.datetime.fromtimestamp(stored_at + self.faults.clock_offset_s, BEIJING)
+        return sign_receipt({"journal_id": journal_id, "seq": seq, "hash": digest,
+                             "received_at": received.isoformat(timespec="milliseconds"), "keyid": KEYID}, self.key)
 
     def provision(self, journal_id: str = DEFAULT_JOURNAL, secret: bytes | None = None,
                   secret_file: Path | str | None = None) -> bytes:

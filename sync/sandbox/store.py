@@ -212,6 +212,13 @@ class SandboxStore:
             self.db.execute("INSERT OR IGNORE INTO blob_refs (journal_id, sha256) VALUES (?, ?)", (journal_id, sha))
         return Verdict(key, status, code, detail), True
 
+    def last_record(self, journal_id: str) -> tuple[int, str, float] | None:
+        """``(seq, hash, stored_at)`` of the highest stored seq of a journal, None before the first."""
+        with self.lock:
+            row = self.db.execute("SELECT seq, hash, stored_at FROM records WHERE journal_id=? ORDER BY seq DESC LIMIT 1",
+                                  (journal_id,)).fetchone()
+        return (int(row[0]), str(row[1]), float(row[2])) if row else None
+
     def stored_seqs(self, journal_id: str) -> list[int]:
         """Every stored seq of a journal, in storage order (tests compare it with 1..N)."""
         with self.lock:

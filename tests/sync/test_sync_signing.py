@@ -137,11 +137,14 @@ def test_live_platform_rejects_tampered_replayed_and_skewed_requests(sandbox: Sa
 def test_client_corrects_its_clock_after_clock_skew_and_stops_on_a_bad_key(sandbox: SandboxServer) -> None:
     sandbox.set_faults(clock_offset_s=2 * 3600)  # the platform is two hours ahead of this machine
     clock = PlatformClock()
-    with PlatformClient(sandbox.url, JID, sandbox.secret, clock, timeout=5) as c:  # type: ignore[attr-defined]
+    # an unbounded step (max_clock_step_s=None): the v1 correction itself (the bound: test_platform_trust.py)
+    with PlatformClient(sandbox.url, JID, sandbox.secret, clock, timeout=5,  # type: ignore[attr-defined]
+                        max_clock_step_s=None) as c:
         assert abs(c.server_time().timestamp() - (time.time() + 7200)) < 5
         assert abs(clock.offset_s - 7200) < 2
         assert c.requests_sent == 2  # refused once for skew, then accepted
         assert sandbox.stats.answers[401] == 1
-    with PlatformClient(sandbox.url, JID, b"wrong" * 7, timeout=5) as bad, pytest.raises(AuthError) as exc:
+    with PlatformClient(sandbox.url, JID, b"wrong" * 7, timeout=5, max_clock_step_s=None) as bad, \
+            pytest.raises(AuthError) as exc:
         bad.server_time()
     assert exc.value.code == "signature-invalid" and exc.value.status == 401
