@@ -35,8 +35,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_db_upgrade)
 
     jr = subparsers.add_parser("journal", help="the hall journal").add_subparsers(dest="sub", metavar="SUB")
-    p = jr.add_parser("verify", parents=[common], help="walk the hash chain; non-zero naming the first bad seq")
+    p = jr.add_parser("verify", parents=[common],
+                      help="walk the hash chain and check it against the platform's receipts; non-zero naming the first bad seq")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--platform-key-file", metavar="FILE",
+                   help="the platform's Ed25519 public key, base64 (overrides [platform] public_key_file)")
     p.set_defaults(func=_journal_verify)
     p = jr.add_parser("stats", parents=[common], help="journal id, count, last seq and hash")
     p.add_argument("--json", action="store_true")
@@ -105,18 +108,24 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _journal_verify(args: argparse.Namespace) -> int:
+    from hallkiosk.cli.sync_cmd import verify_receipts
+
     hall = _open_hall(args)
     try:
         result = hall.verify_journal()
+        anchored = verify_receipts(hall.config, hall.engine, hall.journal.journal_id, args.platform_key_file)
     finally:
         hall.close()
+    ok = result.ok and anchored.ok
     if args.json:
-        print_json(result.__dict__)
+        print_json({**result.__dict__, "ok": ok, "chain_ok": result.ok, "receipts": anchored.__dict__})
     elif result.ok:
         print(f"日志完整 journal intact: {result.count} entries, last seq {result.last_seq}")
     else:
         print(f"日志被篡改 journal broken at seq {result.first_bad_seq}: {result.problem}", file=sys.stderr)
-    return 0 if result.ok else 1
+    if not args.json:
+        print(anchored.message(), file=sys.stdout if anchored.ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def _journal_stats(args: argparse.Namespace) -> int:

@@ -329,3 +329,24 @@ def test_a_rechained_journal_fails_verification_naming_the_entry(sandbox: Sandbo
     with read_only_session(hall.engine) as s:
         forged = receipts.check(s, JID, key)
     assert not forged.ok and forged.first_bad_seq == 4 and "not signed by the platform key" in forged.problem
+
+
+def test_journal_verify_command_fails_a_rechained_journal_naming_the_entry(
+        sandbox: SandboxServer, hall: HallDb, make_pusher: Callable[..., object], tmp_path: object,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from hallkiosk.cli import main
+
+    key_file = sandbox.write_public_key(hall.path.parent / "platform.pub")
+    with keyed(sandbox) as c:
+        pusher = make_pusher(c)
+        for n in range(5):
+            hall.append(1, start=n)
+            pusher.push_batch()  # type: ignore[attr-defined]
+    args = ["journal", "verify", "--data-dir", str(hall.path.parent), "--platform-key-file", str(key_file)]
+    assert main(args) == 0
+    assert "平台回执一致 receipts agree: 5 receipt(s)" in capsys.readouterr().out
+    _rechain_from(hall, 3)
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert "日志完整 journal intact" in captured.out  # the chain alone passes
+    assert "at seq 3" in captured.err and "日志与平台回执不符" in captured.err
