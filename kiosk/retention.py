@@ -29,8 +29,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.db.models import Blob, JournalHead, PfBlacklist, PfRegistration, PfRepresentative, PfSession
+from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative, PfSession
 from kiosk.db.models_checkin import Checkin
+from kiosk.journal import take_head
 from kiosk.timeutil import beijing, rfc3339
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: st
     (:func:`shred`): files go last, so a failed transaction deletes nothing, and a crash between
     the commit and the unlink leaves files no row names, which :func:`sweep_orphan_faces` removes.
     """
-    s.execute(select(JournalHead.id).where(JournalHead.id == 1).with_for_update()).first()
+    take_head(s)
     p, blobs = _plan(s, now, days)
     if p.total == 0:
         return p, []

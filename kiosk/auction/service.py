@@ -57,9 +57,10 @@ from kiosk.auction.rules import (
 from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView, StageBidView
 from kiosk.config import ConfigError
 from kiosk.context import HallContext
-from kiosk.db.models import Blob, JournalEntry, JournalHead, Operator, PfLot, PfRegistration, PfSession
+from kiosk.db.models import Blob, JournalEntry, Operator, PfLot, PfRegistration, PfSession
 from kiosk.db.models_auction import AuctionBid, AuctionDeposit, AuctionLot, AuctionStageBid
 from kiosk.feeds import CTX_BIDDER
+from kiosk.journal import take_head
 from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_money, quantity_text
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
@@ -144,7 +145,7 @@ class AuctionService:
         if value <= 0:
             raise AuctionError("bad_amount", "底价金额无效", "invalid reserve amount")
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             if not p.has_reserve:
                 raise AuctionError("no_reserve", "本标的无保留价", "this lot has no reserve")
@@ -170,7 +171,7 @@ class AuctionService:
         needs ``stage_upper`` (the top of the valid band, above the cap).
         """
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "pending":
@@ -253,7 +254,7 @@ class AuctionService:
     def _bid(self, session_id: str, lot_code: str, paddle_no: str, amount: str | None, source: str, actor: str,
              bidder: BidderFacts, *, view: bool) -> BidOutcome:
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             now = self.hall.clock.now()
@@ -289,7 +290,7 @@ class AuctionService:
         None = the next area/percentage (not for sealed bids). The last sealed bid reveals them all.
         """
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             return self._stage_bid(s, p, row, paddle_no.strip(), value, source, actor, view=True)
@@ -332,7 +333,7 @@ class AuctionService:
     def start_sealed(self, session_id: str, lot_code: str, *, actor: str) -> LotView:
         """平均价: open bidding stops; the capped paddles (fixed now) each hand in one written bid."""
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open" or row.stage != "average" or row.stage_phase is not None:
@@ -353,7 +354,7 @@ class AuctionService:
     def close_sealed(self, session_id: str, lot_code: str, *, actor: str) -> LotView:
         """平均价: close the entry (a bidder who handed in nothing has no bid) and reveal."""
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open" or row.stage_phase != "sealed":
@@ -392,7 +393,7 @@ class AuctionService:
         if not reason.strip() or not actor:
             raise AuctionError("reason_required", "更正须注明操作员和理由", "a correction needs an operator and a reason")
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
@@ -424,7 +425,7 @@ class AuctionService:
         if value <= 0:
             raise AuctionError("bad_amount", "加价幅度无效", "invalid increment")
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state not in ("pending", "open"):
@@ -440,7 +441,7 @@ class AuctionService:
     def call(self, session_id: str, lot_code: str, *, actor: str, expect_version: int | None = None) -> LotView:
         """The next call (第一次/第二次/第三次), at least ``call_seconds`` after the last bid or call."""
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
@@ -471,7 +472,7 @@ class AuctionService:
     def hammer(self, session_id: str, lot_code: str, *, actor: str, place: str = "") -> LotResult:
         """落槌 after the third call: sold (≥ reserve; lottery among capped bidders) or unsold (流拍)."""
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
@@ -526,7 +527,7 @@ class AuctionService:
         if not reason.strip():
             raise AuctionError("reason_required", "终止须注明理由", "termination needs a reason")
         with self.hall.unit() as s:
-            self._lock(s)
+            take_head(s)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state in CLOSED:
@@ -632,11 +633,6 @@ class AuctionService:
             return self._reserve_text(row)
 
     # --- internals ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _lock(s: Session) -> None:
-        """The journal head's lock: one authority for the order of every auction event."""
-        s.execute(select(JournalHead.id).where(JournalHead.id == 1).with_for_update()).first()
 
     @staticmethod
     def _ctx(session_id: str, lot_code: str) -> bytes:

@@ -5,8 +5,8 @@ call: each public method is one unit of work on the hall (``hall.unit()`` for an
 ``hall.reading()`` for a view) and returns frozen DTOs (:mod:`kiosk.queue.views`). The rules it
 applies are pure functions in :mod:`kiosk.queue.rules` (docs/rules/queue.md §3).
 
-* Every write takes the hall's single authority — the journal head row ``FOR UPDATE`` on
-  PostgreSQL, the writer lock that ``BEGIN IMMEDIATE`` already holds on SQLite — so kiosks and
+* Every write takes the hall's single authority (:func:`kiosk.journal.take_head`: the journal head
+  row ``FOR UPDATE`` on PostgreSQL, the writer lock ``BEGIN IMMEDIATE`` holds on SQLite), so kiosks and
   counters in any number of processes can neither duplicate a number nor call the same ticket twice.
   The lock is held short (docs/architecture.md §3): what can be read before it is read in a
   reading session first (is there an earlier day to close? which service is ``R``?); inside it only
@@ -35,10 +35,9 @@ from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.context import HallContext
-from kiosk.db.models import JournalHead
 from kiosk.db.models_queue import QCall, QCounter, QDayNumber, QService, QTicket
 from kiosk.ids import uuid7
-from kiosk.journal import HEAD_ID
+from kiosk.journal import take_head
 from kiosk.ports import IdCard
 from kiosk.queue import rules
 from kiosk.queue.rules import OPEN_STATUSES, QueueError, business_date, codes
@@ -105,18 +104,11 @@ class QueueService:
             with self.hall.reading() as r:
                 stale = self._stale(r, day)
         with self.hall.unit() as s:
-            self._take_authority(s)
+            take_head(s)
             now = self.now()  # stamped once the lock is held: the time the act takes effect
             if stale or business_date(now) != day:
                 self._rollover(s, now)
             yield s, now
-
-    @staticmethod
-    def _take_authority(s: Session) -> None:
-        """PostgreSQL: the journal head row ``FOR UPDATE`` (the same lock every append takes, so queue
-        decisions and journal order agree). SQLite: the statement begins the unit ``IMMEDIATE``, which
-        holds the writer lock from then on."""
-        s.execute(select(JournalHead.id).where(JournalHead.id == HEAD_ID).with_for_update())
 
     def _describe(self, t: QTicket, *, reprint: bool = False) -> TicketInfo:
         """The DTO of a ticket the act just committed (its row as committed), read after the lock."""
@@ -142,7 +134,7 @@ class QueueService:
     def rollover(self) -> int:
         """Close earlier days' open tickets now (otherwise the day's first write does it)."""
         with self.hall.unit() as s:
-            self._take_authority(s)
+            take_head(s)
             return self._rollover(s, self.now())
 
     # --- services and counters ----------------------------------------------------------------

@@ -28,9 +28,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.db.models import Blob, JournalEntry, JournalHead, PfSession
+from kiosk.db.models import Blob, JournalEntry, PfSession
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
-from kiosk.journal import HEAD_ID, Journal
+from kiosk.journal import Journal, take_head
 from kiosk.recording.manifest import FORMAT, MANIFEST
 from kiosk.recording.policy import HoldSpan, RetentionPlan, SegmentFacts, plan_retention
 from kiosk.timeutil import rfc3339, utcnow
@@ -108,11 +108,6 @@ def _marker_info(m: RecMarker) -> MarkerInfo:
     return MarkerInfo(m.id, m.room_code, m.session_id, m.at, m.until, m.kind, m.label, m.camera, m.source_seq)
 
 
-def _lock_head(s: Session) -> None:
-    """Take the journal head lock now (PostgreSQL row lock; SQLite already holds the writer lock)."""
-    s.execute(select(JournalHead.id).where(JournalHead.id == HEAD_ID).with_for_update())
-
-
 def _epoch(t: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(t, dt.UTC)
 
@@ -139,7 +134,7 @@ def register_segment(
 
     Idempotent by SHA-256 (a file registered twice, e.g. by recovery, returns the first row).
     """
-    _lock_head(s)
+    take_head(s)
     existing = s.scalar(select(RecSegment).where(RecSegment.sha256 == sha256))
     if existing is not None:
         return _segment_info(existing, _uploaded(s, sha256))
@@ -384,7 +379,7 @@ def apply_retention(s: Session, journal: Journal, *, now: dt.datetime, default_d
 
     One ``recording.purged`` entry lists the deleted segments' SHA-256s.
     """
-    _lock_head(s)
+    take_head(s)
     p = plan(s, now=now, default_days=default_days, quota_bytes=quota_bytes)
     done: list[SegmentInfo] = []
     for seg_id in p.delete:

@@ -371,3 +371,87 @@ def test_postgres_follower_survives_losing_its_listening_connection(tmp_path: Pa
             f.until(lambda: 2 in f.seen, 2.0)
     finally:
         hall.close()
+
+
+# --- the hall's single authority: kiosk.journal.take_head ------------------------------------------
+
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+#: check-in is moving into its package and switches to take_head once that has landed (issue 14)
+NOT_YET_SWITCHED = ("kiosk/checkin",)
+
+
+def head_locks_outside_take_head() -> list[str]:
+    """Every place in the product's code that locks the journal head itself (file:line)."""
+    import ast
+    import re
+
+    found = []
+    for package in ("kiosk", "hallkiosk", "ui", "sync", "devices", "bench"):
+        for path in sorted((SOURCE_ROOT / package).rglob("*.py")):
+            rel = path.relative_to(SOURCE_ROOT).as_posix()
+            source = path.read_text(encoding="utf-8")
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_for_update":
+                    statement = ast.get_source_segment(source, node) or ""
+                    if "JournalHead" in statement or "journal_head" in statement:
+                        found.append(f"{rel}:{node.lineno}")
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                        and re.search(r"journal_head.*for\s+(no\s+key\s+)?update", node.value, re.I | re.S):
+                    found.append(f"{rel}:{node.lineno}")  # the same lock in SQL text
+    return [f for f in found if not f.startswith("kiosk/journal.py:") and not f.startswith(NOT_YET_SWITCHED)]
+
+
+def test_the_journal_head_is_locked_only_by_take_head() -> None:
+    import inspect
+
+    from kiosk import journal
+
+    assert head_locks_outside_take_head() == []
+    # and in kiosk/journal.py only inside take_head
+    source = inspect.getsource(journal)
+    body = inspect.getsource(journal.take_head)
+    assert source.count(".with_for_update(") == body.count(".with_for_update(") == 1
+
+
+def test_take_head_reads_the_head_once_per_transaction(hall: Hall) -> None:
+    from sqlalchemy import event
+
+    from kiosk.journal import take_head
+
+    statements: list[str] = []
+    event.listen(hall.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with hall.unit() as s:
+        head = take_head(s)
+        assert take_head(s) is head
+        first = hall.journal.append(s, "ticket.issued", TICKET)
+        second = hall.journal.append(s, "ticket.issued", {**TICKET, "ticket_id": "T2"})
+        assert head.last_seq == second.seq == first.seq + 1 and head.last_hash == second.hash
+    with hall.unit() as s:
+        third = hall.journal.append(s, "ticket.issued", {**TICKET, "ticket_id": "T3"})
+    assert third.prev_hash == second.hash
+    reads = [q for q in statements if q.lstrip().upper().startswith("SELECT") and "journal_head" in q]
+    assert len(reads) == 2  # one per unit, however often it is taken inside it
+    assert hall.verify_journal().ok
+
+
+@pytest.mark.postgres
+def test_take_head_holds_other_writers_until_commit(tmp_path: Path, pg_url: str) -> None:
+    """On PostgreSQL a second unit waits at take_head while the first holds it, and sees its entry after."""
+    from sqlalchemy.exc import OperationalError
+
+    from kiosk.config import load_config
+    from kiosk.journal import take_head
+
+    hall = Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={}))
+    try:
+        with hall.unit() as s:
+            take_head(s)
+            with pytest.raises(OperationalError, match="lock timeout"):
+                with hall.unit() as other:
+                    other.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                    take_head(other)
+            hall.journal.append(s, "ticket.issued", TICKET)
+        with hall.unit() as other:
+            assert take_head(other).last_seq == 1
+    finally:
+        hall.close()
