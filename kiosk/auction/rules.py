@@ -70,9 +70,9 @@ from kiosk.money import (
     quantity_text,
     try_parse_money,
 )
+from kiosk.trade import DEPOSIT_OK as DEPOSIT_OK  # the auction service asks the rules
 from kiosk.trade import trade_type_zh
 
-DEPOSIT_OK = ("paid", "guarantee")
 CLOSED = ("sold", "unsold", "terminated")
 
 #: bid refusal reasons (journalled code → zh, en)

@@ -37,9 +37,9 @@ from kiosk.idnumbers import card_expired, id_number_problem
 from kiosk.pii import mask_name
 from kiosk.ports import IdCard
 from kiosk.timeutil import BEIJING, beijing
+from kiosk.trade import DEPOSIT_OK
 
 AUCTION_KINDS = ("auction", "listing_auction")
-DEPOSIT_OK = ("paid", "guarantee")
 CARD_TYPES_ZH = {
     "resident": "居民身份证",
     "hmt_permit": "港澳台居民居住证",
