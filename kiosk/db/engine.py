@@ -7,6 +7,15 @@ deferred transaction would fail with SQLITE_BUSY when it tries to upgrade). Read
 queue behind writers (followers, boards) use ``read_only_session``. PostgreSQL takes a row lock
 on the journal head instead (``kiosk.journal``), and ``listen_connection`` gives a follower its own
 connection to hear the journal's ``NOTIFY``.
+
+A database that stops answering must fail a call within seconds, never hang it (issue 21): a
+PostgreSQL connection gives up connecting after ``PG_CONNECT_TIMEOUT_S``, a statement (a lock wait
+included) after ``PG_STATEMENT_TIMEOUT_MS``, a session idle inside a transaction after
+``PG_IDLE_IN_TRANSACTION_MS``, and TCP keepalives find a peer that vanished without a word (a
+switch rebooted, a frozen server) in ``keepalives_idle + keepalives_count × keepalives_interval``
+≈ 19 s instead of the kernel's two hours; the pool hands out a connection or fails after
+``POOL_TIMEOUT_S``. SQLite waits ``SQLITE_BUSY_TIMEOUT_MS`` for another writer, then fails
+with "database is locked".
 """
 
 from __future__ import annotations
@@ -22,6 +31,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 5
+PG_STATEMENT_TIMEOUT_MS = 30_000
+PG_IDLE_IN_TRANSACTION_MS = 60_000
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
+POOL_TIMEOUT_S = 10
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -29,12 +43,15 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_STATEMENT_TIMEOUT_MS,
+                connect_timeout_s: int = PG_CONNECT_TIMEOUT_S) -> Engine:
     """Create an engine for ``url`` with the hall's settings.
 
     Args:
         url: a SQLAlchemy URL. ``postgresql://`` is taken as psycopg 3.
         echo: log SQL (never in production: statements may carry encrypted personal data).
+        statement_timeout_ms: PostgreSQL: the longest a statement (or its wait for a lock) may take.
+        connect_timeout_s: PostgreSQL: the longest a new connection may take to open.
     """
     u = make_url(url)
     if u.drivername in {"postgresql", "postgres"}:
@@ -45,7 +62,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(u, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
         return engine
-    return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    options = f"-c statement_timeout={int(statement_timeout_ms)} -c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"
+    connect_args = {"connect_timeout": int(connect_timeout_s), "options": options, **PG_KEEPALIVES}
+    return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=POOL_TIMEOUT_S,
+                         connect_args=connect_args)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -100,7 +120,7 @@ def listen_connection(engine: Engine, channel: str) -> Any:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", channel):
         raise ValueError(f"not a plain channel name: {channel!r}")
     cargs, cparams = engine.dialect.create_connect_args(engine.url)
-    cparams.setdefault("connect_timeout", 5)  # an unreachable host must not hold the follower for minutes
+    cparams.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)  # an unreachable host must not hold the follower
     conn = engine.dialect.loaded_dbapi.connect(*cargs, autocommit=True, **cparams)
     try:
         conn.execute(f"LISTEN {channel}")
