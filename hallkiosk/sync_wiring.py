@@ -49,7 +49,8 @@ def start_sync(hall: Hall, threads: Threads) -> SyncWorker | None:
         client = client_from_config(p, hall.journal.journal_id, read_secret(p.secret_file), clock)
     except (InsecurePlatformURL, PlatformKeyError) as exc:
         raise SyncSetupError(str(exc)) from exc
-    worker = SyncWorker(hall.engine, client, hall.vault, hall.journal.journal_id, journal=hall.journal)
+    worker = SyncWorker(hall.engine, client, hall.vault, hall.journal.journal_id, data_dir=hall.config.data_dir,
+                        journal=hall.journal)
     threads.start("sync", worker.run)
     threads.on_stop(client.close)
     return worker

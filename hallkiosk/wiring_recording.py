@@ -171,7 +171,7 @@ class RoomRecorder:
             cat.register_segment(
                 s, self.hall.journal, room_code=self.room_code, camera=seg.camera, session_id=session, path=seg.path,
                 started_at=cat.epoch_to_utc(seg.started_at), ended_at=cat.epoch_to_utc(seg.ended_at), frames=seg.frames,
-                has_audio=seg.has_audio, size=seg.bytes, sha256=seg.sha256,
+                has_audio=seg.has_audio, size=seg.bytes, sha256=seg.sha256, data_dir=self.hall.config.data_dir,
             )
         self.segments_registered += 1
 
@@ -209,7 +209,7 @@ class RoomRecorder:
                 cat.register_segment(
                     s, self.hall.journal, room_code=self.room_code, camera=camera, session_id=None, path=path,
                     started_at=cat.epoch_to_utc(start), ended_at=cat.epoch_to_utc(end), frames=0, has_audio=False,
-                    size=size, sha256=digest,
+                    size=size, sha256=digest, data_dir=self.hall.config.data_dir,
                 )
             orphans += 1
         return {"quarantined": len(found.quarantined), "orphans": orphans}

@@ -18,12 +18,14 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kiosk import retention
+from kiosk import feed_dead_letters, retention
+from kiosk.blobstore import BlobPathError, resolve
 from kiosk.clock import Clock, PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.db.models import Blob, JournalEntry, PfLot, PfSession, Room, Site, TerminalRow
+from kiosk.feed_dead_letters import FeedDeadLetterInfo
 from kiosk.journal import (
     Entry,
     Journal,
@@ -109,7 +111,7 @@ class Hall:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(config.database_url, echo=config.database.echo)
         if migrate:
-            upgrade(engine)
+            upgrade(engine, data_dir=config.data_dir)
         with session_factory(engine).begin() as s:
             # A configured id must match the database's (ensure_head raises otherwise): the id is
             # inside every entry's hash, so it can never change once entries exist.
@@ -246,10 +248,14 @@ class Hall:
         """
         with self.reading() as s:
             blob = s.get(Blob, sha256)
-            path, encrypted = (blob.path, blob.encrypted) if blob is not None else (None, False)
-        if path is None or not Path(path).is_file():
+            stored, encrypted = (blob.path, blob.encrypted) if blob is not None else (None, False)
+        try:
+            path = resolve(self.config.data_dir, stored) if stored is not None else None
+        except BlobPathError:  # a stored path that would leave the data dir is never opened
             return None
-        data = Path(path).read_bytes()
+        if path is None or not path.is_file():
+            return None
+        data = path.read_bytes()
         if encrypted:
             data = self.vault.decrypt(data)
         return data if hashlib.sha256(data).hexdigest() == sha256 else None
@@ -268,6 +274,11 @@ class Hall:
         """A follower of new journal entries (the composition root runs its loop on a thread)."""
         return JournalFollower(self.engine, after_seq=after_seq, kinds=kinds)
 
+    def feed_dead_letters(self, limit: int = 200) -> list[FeedDeadLetterInfo]:
+        """Feed items the hall could not apply, newest first (``kiosk.feed_dead_letters``)."""
+        with self.reading() as s:
+            return feed_dead_letters.open_letters(s, limit)
+
     # --- personal-data retention (kiosk.retention) -------------------------------------------------
 
     def pii_purge_plan(self, now: dt.datetime | None = None) -> PurgePlan:
@@ -278,9 +289,10 @@ class Hall:
     def purge_personal_data(self, now: dt.datetime | None = None, *, operator: str = "system") -> PurgePlan:
         """Purge it: one transaction and one ``pii.purged`` entry, then the photo files are shredded."""
         with self.unit() as s:
-            done, paths = retention.purge(s, self.journal, now or self.clock.now(),
-                                          self.config.security.pii_retention_days, operator=operator)
-        retention.shred(paths)
+            done, files = retention.purge(s, self.journal, now or self.clock.now(),
+                                          self.config.security.pii_retention_days, operator=operator,
+                                          data_dir=self.config.data_dir)
+        done.files_missing = retention.shred(files)
         with self.reading() as s:
             retention.sweep_orphan_faces(s, self.config.data_dir / "faces", done.cutoff)
         return done

@@ -11,6 +11,12 @@ What is personal here, and what purging does to it:
 * **natural-person bidders' ID numbers** (``pf_registrations.bidder_code_enc``) of those sessions,
   and of **blacklist entries** (``pf_blacklist.body_code_enc``) that expired before the cut-off.
 
+Face files are found under the running terminal's data dir (``Blob.path`` is relative to it,
+``kiosk.blobstore``), so a purge run in a copy of a data dir shreds the copy's files and never the
+original's; a stored path that would leave the data dir is refused. The shredder reports the
+files it could not find (``PurgePlan.files_missing``, and one log line with their count): already
+gone, or taken at another terminal of a shared hall (that terminal's sweep removes them).
+
 A face file not yet uploaded is purged all the same — personal data may not outlive its retention
 because a link was down — and the purge entry counts such files (``not_uploaded``) so the admin
 sees the loss. One ``pii.purged`` journal entry per run that changed anything: counts, the cut-off,
@@ -29,6 +35,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.blobstore import BlobPathError, resolve
 from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative, PfSession
 from kiosk.db.models_checkin import Checkin
 from kiosk.journal import take_head
@@ -47,6 +54,7 @@ class PurgePlan:
     representatives: int = 0
     bidder_codes: int = 0
     blacklist_codes: int = 0
+    files_missing: list[str] = field(default_factory=list)  #: SHA-256 of face files the shredder did not find here
 
     @property
     def total(self) -> int:
@@ -106,8 +114,19 @@ def plan(s: Session, now: dt.datetime, days: int) -> PurgePlan:
     return _plan(s, now, days)[0]
 
 
-def _shred(path: Path) -> None:
-    """Overwrite, then delete: the ciphertext should not linger in free blocks longer than needed."""
+@dataclass(frozen=True)
+class FaceFile:
+    """A face photo to shred once the purge has committed."""
+
+    sha256: str
+    path: Path | None  #: under the data dir; None when its stored path would leave it (refused)
+
+
+def _shred(path: Path) -> bool:
+    """Overwrite, then delete: the ciphertext should not linger in free blocks longer than needed.
+
+    Returns False when there was no such file.
+    """
     try:
         size = path.stat().st_size
         with path.open("r+b") as fh:
@@ -115,13 +134,22 @@ def _shred(path: Path) -> None:
             fh.flush()
         path.unlink()
     except FileNotFoundError:
-        return
+        return False
+    return True
 
 
-def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: str = "system") -> tuple[PurgePlan, list[Path]]:
+def _face_file(data_dir: Path, blob: Blob) -> FaceFile:
+    try:
+        return FaceFile(blob.sha256, resolve(data_dir, blob.path))
+    except BlobPathError:
+        return FaceFile(blob.sha256, None)
+
+
+def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, data_dir: Path,
+          operator: str = "system") -> tuple[PurgePlan, list[FaceFile]]:
     """Remove what :func:`plan` names in the caller's transaction and journal ``pii.purged``.
 
-    Returns the plan and the face files to shred once the transaction has committed
+    Returns the plan and the face files (under ``data_dir``) to shred once the transaction has committed
     (:func:`shred`): files go last, so a failed transaction deletes nothing, and a crash between
     the commit and the unlink leaves files no row names, which :func:`sweep_orphan_faces` removes.
     """
@@ -135,18 +163,23 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, operator: st
               .execution_options(synchronize_session=False))
     s.execute(update(PfBlacklist).where(_blacklist_filter(cutoff)).values(body_code_enc=None)
               .execution_options(synchronize_session=False))
-    paths = [Path(blob.path) for blob in blobs]
+    files = [_face_file(data_dir, blob) for blob in blobs]
     for blob in blobs:
         s.delete(blob)
     s.flush()
     journal.append(s, "pii.purged", {**p.as_dict(), "face_sha256": p.faces, "operator": operator,
                                      "retention_days": days})
-    return p, paths
+    return p, files
 
 
-def shred(paths: list[Path]) -> None:
-    for path in paths:
-        _shred(path)
+def shred(files: list[FaceFile]) -> list[str]:
+    """Shred each file; returns the SHA-256s of those not found (or refused), and logs their count."""
+    missing = [f.sha256 for f in files if f.path is None or not _shred(f.path)]
+    if missing:
+        # A count only: no path, no hash (they would tie the log to a person's photo).
+        log.warning("purge: %d of %d face file(s) not found under this data dir (already gone, or taken at "
+                    "another terminal); their rows are removed", len(missing), len(files))
+    return missing
 
 
 def sweep_orphan_faces(s: Session, faces_dir: Path, cutoff: dt.datetime) -> int:

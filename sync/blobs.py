@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from kiosk.blobstore import resolve
 from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import Blob
 from kiosk.pii import PiiVault
@@ -77,7 +78,9 @@ class BlobUploader:
         engine: the hall database.
         client: the platform client.
         vault: decrypts files stored encrypted (``Blob.encrypted``) before upload.
-        read: how to get a file's bytes (default: read ``Blob.path``, decrypting if needed).
+        read: how to get a file's bytes (default: read ``Blob.path`` under ``data_dir``, decrypting if needed).
+        data_dir: the terminal's data dir, which ``Blob.path`` is relative to (``kiosk.blobstore``);
+            without it no file can be read (each is reported as failed).
         backoff: the retry policy for transient failures (inject a fast one in tests).
         sleep: how to wait when no ``stop`` event is given.
         clock: monotonic seconds (inject with ``sleep`` in tests).
@@ -90,6 +93,7 @@ class BlobUploader:
         vault: PiiVault | None = None,
         read: Callable[[Blob], bytes] | None = None,
         *,
+        data_dir: Path | None = None,
         backoff: Backoff | None = None,
         sleep: Callable[[float], Any] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -97,6 +101,7 @@ class BlobUploader:
         self.engine = engine
         self.client = client
         self.vault = vault
+        self.data_dir = data_dir
         self.read = read or self._read
         self.backoff = backoff or Backoff()
         self.sleep = sleep
@@ -109,7 +114,9 @@ class BlobUploader:
         self._tick = 0
 
     def _read(self, blob: Blob) -> bytes:
-        data = Path(blob.path).read_bytes()
+        if self.data_dir is None:
+            raise ValueError("no data dir: files cannot be found")
+        data = resolve(self.data_dir, blob.path).read_bytes()  # BlobPathError (a ValueError) if it escapes
         if blob.encrypted:
             if self.vault is None:
                 raise ValueError("file is encrypted and no key is at hand")

@@ -6,12 +6,18 @@ beginning (first start, or after ``410 cursor-expired``) is fetched whole first 
 replaces the local copy in **one** transaction (``kiosk.feeds.relist`` + the pages), so a
 terminal never works from a half-listed feed.
 
+Every item is validated first (``sync.feeds``): a malformed one, or one that fails to apply, is
+dead-lettered (``kiosk.feed_dead_letters``) and the rest of its page is applied, the cursor moving
+past it; a feed that fails as a whole is reported and the next feed is pulled all the same, so a
+bad record in one feed can never keep a market ban of another from applying.
+
 While an opening is decrypting, :meth:`Puller.poll_bid_results` fetches the ``bid_results``
 feed and returns one session's results, quickly enough to call every second or two.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -19,13 +25,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
-from kiosk import feeds
+from kiosk import feed_dead_letters, feeds
 from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import PfBidResult
 from kiosk.pii import PiiVault
 from sync.client import FeedPage, PlatformClient
 from sync.errors import CursorExpired, PlatformError
+from sync.feeds import FeedItem, FeedItemError, validate_item
 from sync.push import Backoff
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ class FeedResult:
     pages: int = 0
     items: int = 0
     relisted: bool = False
+    dead_lettered: int = 0  #: items not applied (malformed, or failed to apply), kept in feed_dead_letters
     error: str | None = None
 
 
@@ -120,7 +129,9 @@ class Puller:
     def pull_all(self, names: tuple[str, ...] = feeds.FEEDS) -> PullReport:
         """Pull every feed; a feed's failure is reported and does not stop the others.
 
-        Transient failures are in the report; nothing is raised for them.
+        Transient failures are in the report; nothing is raised for them. Nor for anything else a
+        feed raises (a database error, a bug): it is reported as that feed's error and the next
+        feed is pulled, so bans are never the casualty of another feed's failure.
         """
         report = PullReport()
         for feed in names:
@@ -129,6 +140,10 @@ class Puller:
             except PlatformError as exc:
                 log.warning("pulling %s failed: %s", feed, exc)
                 report.feeds[feed] = FeedResult(feed, error=f"{type(exc).__name__} {exc}")
+            except Exception as exc:  # noqa: BLE001 - one feed's failure must not stop the others
+                # Only the type: the message of a database error may quote the record's values.
+                log.error("pulling %s failed: %s (the other feeds go on)", feed, type(exc).__name__)
+                report.feeds[feed] = FeedResult(feed, error=type(exc).__name__)
         return report
 
     def pull_feed(self, feed: str) -> FeedResult:
@@ -148,7 +163,7 @@ class Puller:
             except CursorExpired:
                 log.warning("platform forgot our %s cursor: listing the feed again", feed)
                 return self._full_listing(feed, result)
-            self._apply(feed, [page], relist=False)
+            result.dead_lettered += self._apply(feed, [page], relist=False)
             result.pages += 1
             result.items += len(page.items)
             cursor = page.next_cursor
@@ -169,24 +184,59 @@ class Puller:
             except CursorExpired:
                 log.warning("cursor of %s expired during a full listing: starting over", feed)
                 continue
-            self._apply(feed, pages, relist=True)
+            result.dead_lettered += self._apply(feed, pages, relist=True)
             result.relisted = True
             result.pages += len(pages)
             result.items += sum(len(p.items) for p in pages)
             return result
         raise CursorExpired("cursor-expired", 410, f"{feed}: cursors keep expiring during a full listing")
 
-    def _apply(self, feed: str, pages: list[FeedPage], *, relist: bool) -> None:
+    def _apply(self, feed: str, pages: list[FeedPage], *, relist: bool) -> int:
+        """Apply ``pages`` and store the last cursor in one transaction; returns how many items were dead-lettered.
+
+        Each item is validated and then applied in a savepoint of its own: a bad one is
+        dead-lettered and the others are applied; the cursor moves past it either way.
+        """
         now = self.client.clock.now()
+        dead = 0
         with self._sessions() as s, s.begin():
             if relist:
                 feeds.relist(s, feed)
+                feed_dead_letters.resolve_feed(s, feed, now)
             for i, page in enumerate(pages):
+                applied: list[tuple[str, int]] = []
+                for raw in page.items:
+                    item = self._apply_item(s, feed, raw, page, now)
+                    if item is None:
+                        dead += 1
+                    else:
+                        applied.append((item.key, item.version))
+                feed_dead_letters.resolve(s, feed, applied, now)
                 last = i == len(pages) - 1
                 feeds.apply_page(
-                    s, feed, page.items, page.next_cursor, page.server_time, self.vault,
+                    s, feed, [], page.next_cursor, page.server_time, self.vault,
                     caught_up=last and not page.has_more, now=now,
                 )
+        return dead
+
+    def _apply_item(self, s: Session, feed: str, raw: object, page: FeedPage, now: dt.datetime) -> FeedItem | None:
+        """Validate and apply one item (returned), or dead-letter it (None)."""
+        try:
+            item = validate_item(feed, raw)
+        except FeedItemError as bad:
+            log.warning("%s: item %s dead-lettered: %s", feed, bad.key or "?", bad.en)
+            feed_dead_letters.record(s, feed, bad.key, bad.version, bad.member, bad.zh, bad.en, now)
+            return None
+        try:
+            with s.begin_nested():
+                feeds.apply_page(s, feed, [item.as_dict()], page.next_cursor, page.server_time, self.vault)
+        except Exception as exc:  # noqa: BLE001 - a valid-looking item the database refused: dead-lettered too
+            name = type(exc).__name__  # never the message: it may quote the record's values
+            log.warning("%s: item %s could not be applied (%s): dead-lettered", feed, item.key, name)
+            feed_dead_letters.record(s, feed, item.key, item.version, "", f"{feed} 数据无法写入（{name}）",
+                                     f"{feed} item could not be applied ({name})", now)
+            return None
+        return item
 
     # --- decryption ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -69,6 +70,7 @@ class SyncWorker:
         blob_interval_s: seconds between file reconciliations (after a failure: the policy's wait).
         alarm_poll_s: while the alarm is raised, how often to look whether it was cleared.
         backoff: retry policy for transient failures.
+        data_dir: the terminal's data dir, where the files to upload are (``Blob.path`` is relative to it).
         journal: where a refused clock correction is journalled (``sync.trust``); None: stored only.
     """
 
@@ -84,6 +86,7 @@ class SyncWorker:
         blob_interval_s: float = 30.0,
         alarm_poll_s: float = 5.0,
         backoff: Backoff | None = None,
+        data_dir: Path | None = None,
         journal: Journal | None = None,
     ) -> None:
         self.engine = engine
@@ -97,7 +100,7 @@ class SyncWorker:
         self.alarm_poll_s = alarm_poll_s
         self.pusher = Pusher(engine, client, journal_id, backoff=backoff)
         self.puller = Puller(engine, client, vault, retries=1, backoff=backoff)  # the loop retries later
-        self.blobs = BlobUploader(engine, client, vault, backoff=backoff)
+        self.blobs = BlobUploader(engine, client, vault, data_dir=data_dir, backoff=backoff)
         self._blobs_wait_s: float | None = None  # what the last file run asked to wait, if it stopped early
         self._wake = threading.Event()
         self._lock = threading.Lock()

@@ -100,7 +100,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(cfg.database_url)
     try:
-        rev = upgrade(engine)
+        rev = upgrade(engine, data_dir=cfg.data_dir)
     finally:
         engine.dispose()
     print(f"数据库已是最新 database at revision {rev}")

@@ -27,13 +27,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _print(plan: PurgePlan, done: bool, as_json: bool, days: int) -> None:
     if as_json:
-        print_json({**plan.as_dict(), "retention_days": days, "purged": done})
+        print_json({**plan.as_dict(), "retention_days": days, "purged": done, "files_missing": len(plan.files_missing)})
         return
     verb = "已清除 purged" if done else "将清除 would purge"
     print(f"{verb} (保留期 retention {days} 天 days, 截止 before {beijing(plan.cutoff):%Y-%m-%d %H:%M}): "
           f"人脸照片 face photos {len(plan.faces)} (未上传 not uploaded {plan.faces_not_uploaded}), "
           f"代理人身份证号 representatives' ID numbers {plan.representatives}, "
           f"自然人投标人证件号 bidders' ID numbers {plan.bidder_codes}, 黑名单 blacklist {plan.blacklist_codes}")
+    if plan.files_missing:
+        print(f"未找到的照片文件 face files not found under this data dir: {len(plan.files_missing)}")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

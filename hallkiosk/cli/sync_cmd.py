@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from hallkiosk.cli.common import config_from_args, print_json
-from kiosk import feeds
+from kiosk import feed_dead_letters, feeds
 from kiosk.clock import PlatformClock
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
@@ -141,7 +141,7 @@ def open_target(args: argparse.Namespace, *, need_platform: bool = True) -> Sync
         _err("no journal id: --journal-id or [platform] journal_id")
         raise SystemExit(EXIT_CONFIG)
     engine = make_engine(cfg.database_url)
-    upgrade(engine)
+    upgrade(engine, data_dir=cfg.data_dir)
     with session_factory(engine)() as s, s.begin():
         ensure_head(s, journal_id)
     vault = PiiVault.from_key_file(cfg.key_path)
@@ -201,7 +201,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
             report = Puller(hall.engine, client, hall.vault).pull_all()
         for feed, r in report.feeds.items():
             state = f"error: {r.error}" if r.error else f"{r.items} items in {r.pages} page(s)" + (
-                " (full listing)" if r.relisted else "")
+                " (full listing)" if r.relisted else "") + (f", {r.dead_lettered} dead-lettered" if r.dead_lettered else "")
             print(f"{feed}: {state}")
         if not report.ok:
             _err("拉取未完成 pull incomplete: " + "; ".join(f"{f}: {e}" for f, e in report.errors.items()))
@@ -231,7 +231,7 @@ def _push(hall: SyncTarget, client: Any, give_up_after: float, blobs: bool, stop
         return EXIT_GAVE_UP
     print(f"journal delivered up to seq {step.last_delivered_seq} ({step.delivered} now)")
     if blobs:
-        uploader = BlobUploader(hall.engine, client, hall.vault, sleep=sleep, clock=clock)
+        uploader = BlobUploader(hall.engine, client, hall.vault, data_dir=hall.cfg.data_dir, sleep=sleep, clock=clock)
         try:
             report = uploader.reconcile(stop, give_up_after_s=give_up_after)
         except PlatformError as exc:
@@ -277,7 +277,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return code
             stop = threading.Event()
             previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            worker = SyncWorker(hall.engine, client, hall.vault, hall.journal_id, pull_interval_s=args.pull_interval)
+            worker = SyncWorker(hall.engine, client, hall.vault, hall.journal_id, pull_interval_s=args.pull_interval,
+                                data_dir=hall.cfg.data_dir)
             try:
                 worker.run(stop)
             except KeyboardInterrupt:
@@ -302,6 +303,7 @@ def status_document(hall: SyncTarget) -> dict[str, Any]:
         receipt_seq = receipts.latest_seq(s, hall.journal_id)
         ages = feeds.feed_ages(s, now)
         counts = feeds.feed_counts(s)
+        dead = feed_dead_letters.open_counts(s)
         relists = {}
         from kiosk.db.models import FeedState
 
@@ -317,7 +319,9 @@ def status_document(hall: SyncTarget) -> dict[str, Any]:
         "dead_letters": b.dead_letters,
         "alarm": b.alarm,
         "last_error": b.last_error,
-        "feeds": {f: {"count": counts[f], "age_s": ages[f], "relists": relists[f]} for f in feeds.FEEDS},
+        "feed_dead_letters": sum(dead.values()),
+        "feeds": {f: {"count": counts[f], "age_s": ages[f], "relists": relists[f], "dead_letters": dead.get(f, 0)}
+                  for f in feeds.FEEDS},
         "clock_offset_s": round(t.clock_offset_s, 3),
         "clock_alarm": t.clock_alarm,
         "platform_key": t.key_state,
@@ -333,8 +337,6 @@ KEY_STATE_TEXT = {
 }
 
 
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     """``sync status``."""
     hall = open_target(args, need_platform=False)
@@ -347,6 +349,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"journal {doc['journal_id']}: head {doc['head_seq']}, delivered {doc['last_delivered_seq']}, "
           f"backlog {doc['backlog']}, dead letters {doc['dead_letters']}")
+    if doc["feed_dead_letters"]:
+        print(f"未应用的平台数据 feed items not applied (dead letters): {doc['feed_dead_letters']} "
+              "(管理界面“平台同步” the admin console's sync tab lists them)")
     if doc["alarm"]:
         print(f"ALARM 告警: {doc['alarm']}")
     elif doc["last_error"]:
@@ -359,7 +364,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"CLOCK ALARM 时钟告警: {doc['clock_alarm']}")
     for feed, f in doc["feeds"].items():
         age = "never" if f["age_s"] is None else f"{f['age_s']:.0f} s ago"
-        print(f"  {feed:14s} {f['count']:6d} records, synced {age}")
+        bad = f", {f['dead_letters']} dead letter(s)" if f["dead_letters"] else ""
+        print(f"  {feed:14s} {f['count']:6d} records, synced {age}{bad}")
     return EXIT_OK
 
 

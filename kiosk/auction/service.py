@@ -55,6 +55,7 @@ from kiosk.auction.rules import (
     too_few,
 )
 from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView, StageBidView
+from kiosk.blobstore import stored_path
 from kiosk.config import ConfigError
 from kiosk.context import HallContext
 from kiosk.db.models import Blob, JournalEntry, Operator, PfLot, PfRegistration, PfSession
@@ -596,7 +597,8 @@ class AuctionService:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         if s.get(Blob, sha) is None:
-            s.add(Blob(sha256=sha, path=str(path), size=len(data), media_type="application/pdf", encrypted=False, created_at=now))
+            s.add(Blob(sha256=sha, path=stored_path(self.hall.config.data_dir, path), size=len(data),
+                       media_type="application/pdf", encrypted=False, created_at=now))
         return str(path)
 
     def _deposits(self, s: Session, p: PfLot, winner: str | None, now: dt.datetime) -> None:

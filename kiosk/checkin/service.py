@@ -35,6 +35,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.blobstore import stored_path
 from kiosk.checkin import rules
 from kiosk.checkin.rules import (
     CARD_TYPES_ZH,
@@ -386,7 +387,8 @@ class CheckinService:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{sha}.hkenc"
             path.write_bytes(self.hall.vault.encrypt(jpeg, context=FACE_CONTEXT))
-            s.add(Blob(sha256=sha, path=str(path), size=len(jpeg), media_type="image/jpeg", encrypted=True, created_at=now))
+            s.add(Blob(sha256=sha, path=stored_path(self.hall.config.data_dir, path), size=len(jpeg), media_type="image/jpeg",
+                       encrypted=True, created_at=now))
             s.flush()
         return sha
 

@@ -16,17 +16,21 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine | None) -> AlembicConfig:
+def alembic_config(engine: Engine | None, data_dir: Path | None = None) -> AlembicConfig:
     """An Alembic config bound to ``engine`` (no alembic.ini needed; None: only to read the scripts)."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes["data_dir"] = data_dir
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> str | None:
-    """Bring the database to ``revision``; returns the revision it is at afterwards."""
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: Engine, revision: str = "head", *, data_dir: Path | None = None) -> str | None:
+    """Bring the database to ``revision``; returns the revision it is at afterwards.
+
+    ``data_dir``: the terminal's data dir, for migrations that rewrite file paths (0009).
+    """
+    command.upgrade(alembic_config(engine, data_dir), revision)
     return current_revision(engine)
 
 

@@ -25,7 +25,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from kiosk.blobstore import check_stored
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -142,17 +144,49 @@ class DeadLetter(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class FeedDeadLetter(Base):
+    """A feed item the hall could not apply (docs/platform-api.md §2): the rest of its feed was applied.
+
+    One row per feed and key (``""`` when the item had no usable key), kept until a later version of
+    that key applies (``resolved_at``). Only the member at fault and the reason are kept, never the
+    record: it may carry ID numbers (``kiosk.feed_dead_letters``).
+    """
+
+    __tablename__ = "feed_dead_letters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    member: Mapped[str] = mapped_column(String(200), default="")
+    reason_zh: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=1)
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (UniqueConstraint("feed", "key"),)
+
+
 class Blob(Base):
-    """A file named by a record (photo, document, video segment) and its upload state."""
+    """A file named by a record (photo, document, video segment) and its upload state.
+
+    ``path`` is relative to the data dir (``kiosk.blobstore``: ``stored_path`` to write one,
+    ``resolve`` to open one); an absolute or ``..`` path is refused here, when the row is written.
+    """
 
     __tablename__ = "blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    path: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)  #: relative to the data dir, "/"-separated
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    @validates("path")
+    def _relative(self, _key: str, value: str) -> str:
+        return check_stored(value)
 
 
 class FeedState(Base):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.blobstore import stored_path
 from kiosk.checkin import checked_in
 from kiosk.db.models import Blob, JournalEntry, PfBidResult, PfRegistration, PfSession
 from kiosk.db.models_opening import OpeningState
@@ -462,7 +463,8 @@ class OpeningService:
         def change(s: Session, st: OpeningState, data: dict[str, Any], v2: OpeningView) -> dict[str, Any]:
             rules.need_stage(v2, "signing")
             if s.get(Blob, sha) is None:
-                s.add(Blob(sha256=sha, path=str(path), size=len(pdf), media_type="application/pdf", encrypted=False,
+                s.add(Blob(sha256=sha, path=stored_path(self.hall.config.data_dir, path), size=len(pdf),
+                           media_type="application/pdf", encrypted=False,
                            created_at=v2.now))
             data["signatures"] = sigs
             st.record_sha256 = sha

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.blobstore import stored_path
 from kiosk.db.models import Blob, JournalEntry, PfSession
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
 from kiosk.journal import Journal, take_head
@@ -129,8 +130,11 @@ def register_segment(
     has_audio: bool,
     size: int,
     sha256: str,
+    data_dir: Path,
 ) -> SegmentInfo:
     """Catalogue a closed segment: chain link, ``recording.segment`` entry, blob for upload.
+
+    ``path`` lies under ``data_dir``; the blob names it relative to it (``kiosk.blobstore``).
 
     Idempotent by SHA-256 (a file registered twice, e.g. by recovery, returns the first row).
     """
@@ -163,7 +167,8 @@ def register_segment(
     )
     s.add(row)
     if s.get(Blob, sha256) is None:
-        s.add(Blob(sha256=sha256, path=str(path), size=size, media_type="video/mp4", encrypted=False, created_at=now))
+        s.add(Blob(sha256=sha256, path=stored_path(data_dir, path), size=size, media_type="video/mp4", encrypted=False,
+                   created_at=now))
     s.flush()
     return _segment_info(row, False)
 

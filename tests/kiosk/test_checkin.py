@@ -122,7 +122,8 @@ def test_accepted_checkin_journal_is_exactly_platform_section4(hall: Hall) -> No
     with hall.reading() as s:
         blob = s.get(Blob, sha)
         assert blob is not None and blob.encrypted and blob.size == len(JPEG) and blob.media_type == "image/jpeg"
-        stored = Path(blob.path).read_bytes()
+        assert not Path(blob.path).is_absolute()  # relative to the data dir (issue 20)
+        stored = (hall.config.data_dir / blob.path).read_bytes()
     assert JPEG not in stored and hall.vault.decrypt(stored) == JPEG  # as sync/blobs.py reads it
     details = journal(hall, "checkin.details")[0].payload
     assert details["face"] == "captured" and details["face_match"].startswith("未比对")

@@ -32,7 +32,7 @@ def fake_segment(hall: Hall, i: int, camera: str = "cam1", room: str = "KB-03", 
         return cat.register_segment(
             s, hall.journal, room_code=room, camera=camera, session_id=session, path=path, started_at=s0,
             ended_at=s0 + dt.timedelta(seconds=60), frames=1500, has_audio=True, size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=hashlib.sha256(data).hexdigest(), data_dir=hall.config.data_dir,
         )
 
 
@@ -54,7 +54,7 @@ def test_segments_form_a_hash_chain_in_the_journal_and_become_blobs(hall: Hall) 
     with hall.reading() as s:
         blob = s.get(Blob, b.sha256)
         assert blob is not None and blob.media_type == "video/mp4" and not blob.encrypted and blob.uploaded_at is None
-        assert blob.path == b.path and blob.size == b.bytes
+        assert blob.path == f"recordings/KB-03/{Path(b.path).name}" and blob.size == b.bytes  # relative to the data dir
     again = fake_segment(hall, 1)  # registering the same file twice (recovery) changes nothing
     assert again.id == b.id and len([e for e in hall.recent_entries(20) if e.kind == "recording.segment"]) == 3
     assert hall.verify_journal().ok

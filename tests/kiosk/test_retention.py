@@ -56,7 +56,7 @@ def test_nothing_is_purged_within_retention(hall: Hall) -> None:
     assert _purged(hall) == []
     with hall.reading() as s:
         blob = s.scalars(select(Blob)).one()
-        assert Path(blob.path).is_file()
+        assert (hall.config.data_dir / blob.path).is_file()  # relative to the data dir
 
 
 def test_purge_after_retention_shreds_photos_and_id_ciphertexts(hall: Hall) -> None:
@@ -65,7 +65,7 @@ def test_purge_after_retention_shreds_photos_and_id_ciphertexts(hall: Hall) -> N
     assert svc.check_in(_card(0), sid, face=FaceCapture(JPEG, "captured")).accepted
     with hall.reading() as s:
         blob = s.scalars(select(Blob)).one()
-        photo, sha = Path(blob.path), blob.sha256
+        photo, sha = hall.config.data_dir / blob.path, blob.sha256
         ciphertexts = [r for r in s.scalars(select(PfRepresentative.id_enc)) if r]
     assert photo.is_file() and len(ciphertexts) >= 4
     later = hall.clock.now() + dt.timedelta(days=hall.config.security.pii_retention_days + 30)  # past every demo session

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from hallkiosk.cli import build_parser
+from kiosk.blobstore import stored_path
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.db.models import Blob, JournalEntry
@@ -50,8 +51,9 @@ class FakeTime:
             self.on_sleep(seconds)
 
 
-def _add_files(engine: Engine, journal, files_dir: Path, n: int, *, tag: str = "f") -> list[str]:
-    """``n`` files on disk, each a ``Blob`` row named by a ``checkin.recorded`` entry; their sha256s."""
+def _add_files(engine: Engine, journal, data_dir: Path, n: int, *, tag: str = "f") -> list[str]:
+    """``n`` files in the data dir, each a ``Blob`` row named by a ``checkin.recorded`` entry; their sha256s."""
+    files_dir = data_dir / "files"
     files_dir.mkdir(parents=True, exist_ok=True)
     shas = []
     base = dt.datetime(2026, 11, 27, 1, 0, tzinfo=dt.UTC)
@@ -61,7 +63,7 @@ def _add_files(engine: Engine, journal, files_dir: Path, n: int, *, tag: str = "
             sha = hashlib.sha256(data).hexdigest()
             path = files_dir / f"{sha}.jpg"
             path.write_bytes(data)
-            s.add(Blob(sha256=sha, path=str(path), size=len(data), media_type="image/jpeg",
+            s.add(Blob(sha256=sha, path=stored_path(data_dir, path), size=len(data), media_type="image/jpeg",
                        created_at=base + dt.timedelta(seconds=i)))
             journal.append(s, "checkin.recorded", {
                 "session_id": "S-1", "registration_id": None, "person_name": "张*", "person_id_hmac": "ab" * 32,
@@ -85,7 +87,7 @@ def cli_hall(tmp_path: Path, sandbox, hall):
     opts = ["--data-dir", str(data), "--platform-url", sandbox.url, "--journal-id", JID, "--secret-file", str(secret)]
 
     def fill(files: int, tickets: int = 0) -> list[str]:
-        shas = _add_files(engine, hall.journal, tmp_path / "files", files)
+        shas = _add_files(engine, hall.journal, data, files)
         with session_factory(engine)() as s, s.begin():
             for i in range(tickets):
                 hall.journal.append(s, "ticket.issued", {
@@ -111,7 +113,8 @@ def _local_keys(engine: Engine) -> list[str]:
 
 def _file_bytes(engine: Engine, sha: str) -> bytes:
     with read_only_session(engine) as s:
-        return Path(s.get(Blob, sha).path).read_bytes()  # type: ignore[union-attr]
+        data_dir = Path(str(engine.url.database)).parent
+        return (data_dir / s.get(Blob, sha).path).read_bytes()  # type: ignore[union-attr]
 
 
 def _blob_failures(sandbox) -> list[tuple[str, int]]:
@@ -200,9 +203,9 @@ def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
 
 @pytest.mark.allow_log_warnings(r"pulling \w+ failed")  # the first pull meets the faults too
 def test_worker_gets_every_file_across_a_faulty_platform(sandbox, hall, client, tmp_path) -> None:
-    shas = _add_files(hall.engine, hall.journal, tmp_path / "files", 18)
+    shas = _add_files(hall.engine, hall.journal, hall.path.parent, 18)
     sandbox.set_faults(seed=5, throttle_rate=0.0, error_rate=0.15, lost_rate=0.15)
-    worker = SyncWorker(hall.engine, client, hall.vault, JID, pull_interval_s=60, idle_s=0.05,
+    worker = SyncWorker(hall.engine, client, hall.vault, JID, pull_interval_s=60, idle_s=0.05, data_dir=hall.path.parent,
                         backoff=Backoff(base_s=0.01, cap_s=0.05, rng=random.Random(3)))
     stop, thread = _run_worker(worker)
     try:
@@ -217,9 +220,10 @@ def test_worker_gets_every_file_across_a_faulty_platform(sandbox, hall, client, 
 
 
 def test_worker_waits_retry_after_for_files_and_keeps_pushing_records(sandbox, hall, client, tmp_path) -> None:
-    _add_files(hall.engine, hall.journal, tmp_path / "files", 3)
+    _add_files(hall.engine, hall.journal, hall.path.parent, 3)
     sandbox.set_faults(fault_routes=["PUT /blobs/"], throttle_rate=1.0, retry_after=30)
     worker = SyncWorker(hall.engine, client, hall.vault, JID, pull_interval_s=60, idle_s=0.05, blob_interval_s=0.05,
+                        data_dir=hall.path.parent,
                         backoff=Backoff(base_s=0.01, cap_s=0.05, rng=random.Random(3)))
     stop, thread = _run_worker(worker)
     try:

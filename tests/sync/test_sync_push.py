@@ -173,10 +173,11 @@ def test_invalid_payload_is_dead_lettered_and_never_sent_again(sandbox, hall, cl
 
 def _blob(hall, tmp_path, data: bytes) -> str:  # type: ignore[no-untyped-def]
     sha = hashlib.sha256(data).hexdigest()
-    path = tmp_path / f"{sha}.bin"
+    path = hall.path.parent / "files" / f"{sha}.bin"  # in the data dir: Blob.path is relative to it
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     with session_factory(hall.engine)() as s, s.begin():
-        s.add(Blob(sha256=sha, path=str(path), size=len(data), created_at=dt.datetime.now(dt.UTC)))
+        s.add(Blob(sha256=sha, path=f"files/{sha}.bin", size=len(data), created_at=dt.datetime.now(dt.UTC)))
     return sha
 
 
@@ -194,7 +195,7 @@ def test_blobs_head_put_resume_and_missing(sandbox, hall, client, make_pusher, t
                 "face_photo_sha256": sha, "paddle_no": str(i)})
     assert make_pusher(client).push_until_caught_up().outcome is Outcome.CAUGHT_UP
     assert sorted(client.missing_blobs()) == sorted([photo, absent])
-    uploader = BlobUploader(hall.engine, client, hall.vault)
+    uploader = BlobUploader(hall.engine, client, hall.vault, data_dir=hall.path.parent)
     report = uploader.reconcile()
     assert (report.uploaded, report.present, report.missing_here) == (1, 1, [absent])
     assert sandbox.stats.requests["PUT /blobs/{sha256}"] == 1
