@@ -22,7 +22,7 @@
 <context>
     <name>AdminWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="207"/>
+        <location filename="../../ui/roles/consoles.py" line="209"/>
         <source>日志编号 %1 · 共 %2 条 · 最新序号 %3
 最新哈希 %4</source>
         <extracomment>set by console_for; who is logged in</extracomment>
@@ -30,12 +30,12 @@
 Last hash %4</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="223"/>
+        <location filename="../../ui/roles/consoles.py" line="225"/>
         <source>未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。</source>
         <translation>No trading platform configured: this terminal runs stand-alone; records stay in the local journal and are sent once a platform is configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="226"/>
+        <location filename="../../ui/roles/consoles.py" line="228"/>
         <source>在线：%1
 待传记录：%2
 已送达序号：%3
@@ -48,136 +48,136 @@ Alarm: %4
 Last error: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="227"/>
+        <location filename="../../ui/roles/consoles.py" line="229"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="227"/>
+        <location filename="../../ui/roles/consoles.py" line="229"/>
         <source>否</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="234"/>
+        <location filename="../../ui/roles/consoles.py" line="237"/>
         <source>停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="234"/>
+        <location filename="../../ui/roles/consoles.py" line="237"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="243"/>
+        <location filename="../../ui/roles/consoles.py" line="246"/>
         <source>个人信息（身份证号、人脸照片）保留 %1 天，到期后各终端每 6 小时自动清除，只保留哈希。
 现已到期待清除：人脸照片 %2 张（其中未上传 %3 张），代理人身份证号 %4 条，自然人投标人证件号 %5 条，过期黑名单证件号 %6 条。</source>
         <translation>Personal data (ID numbers, face photos) is kept %1 days; after that every terminal purges it automatically every 6 hours and only hashes remain.
 Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, %5 natural-person bidders&apos; ID numbers, %6 expired blacklist ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="251"/>
+        <location filename="../../ui/roles/consoles.py" line="254"/>
         <source>尚未清除过。</source>
         <translation>Never purged yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="255"/>
+        <location filename="../../ui/roles/consoles.py" line="258"/>
         <source>上次清除：%1（日志第 %2 条）：人脸照片 %3 张，身份证号 %4 条。</source>
         <translation>Last purge: %1 (journal entry %2): %3 face photos, %4 ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="264"/>
+        <location filename="../../ui/roles/consoles.py" line="267"/>
         <source>已清除 %1 项个人信息，已记入日志。</source>
         <translation>Purged %1 items of personal data; recorded in the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="270"/>
+        <location filename="../../ui/roles/consoles.py" line="273"/>
         <source>日志完整：%1 条，哈希链校验通过。</source>
         <translation>Journal intact: %1 entries, hash chain verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="274"/>
+        <location filename="../../ui/roles/consoles.py" line="277"/>
         <source>日志被篡改：第 %1 条起校验失败（%2）</source>
         <translation>Journal tampered with: check fails from entry %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="281"/>
+        <location filename="../../ui/roles/consoles.py" line="284"/>
         <source>日志</source>
         <translation>Journal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="282"/>
-        <location filename="../../ui/roles/consoles.py" line="289"/>
+        <location filename="../../ui/roles/consoles.py" line="285"/>
+        <location filename="../../ui/roles/consoles.py" line="292"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="283"/>
+        <location filename="../../ui/roles/consoles.py" line="286"/>
         <source>平台同步</source>
         <translation>Platform sync</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="284"/>
+        <location filename="../../ui/roles/consoles.py" line="287"/>
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="285"/>
+        <location filename="../../ui/roles/consoles.py" line="288"/>
         <source>个人信息保留</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="286"/>
+        <location filename="../../ui/roles/consoles.py" line="289"/>
         <source>立即清除到期个人信息</source>
         <translation>Purge due personal data now</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="287"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>校验日志哈希链</source>
         <translation>Verify the journal hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="288"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
         <source>序号</source>
         <translation>Seq</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="288"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="288"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="288"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
         <source>终端</source>
         <translation>Terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="289"/>
+        <location filename="../../ui/roles/consoles.py" line="292"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="289"/>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="292"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
@@ -241,14 +241,52 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
     </message>
 </context>
 <context>
+    <name>FeedDeadLettersView</name>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="54"/>
+        <source>以下 %1 条平台数据格式有误，未写入本终端；同一数据源的其余数据已正常更新。请联系交易平台更正，更正后的数据到达时自动写入并从此列表移除。</source>
+        <translation>%1 platform record(s) below are malformed and were not applied here; the rest of each feed was applied. Ask the platform to correct them: a corrected record is applied when it arrives and leaves this list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="58"/>
+        <source>平台数据全部已写入，没有格式有误的数据。</source>
+        <translation>Every platform record has been applied; none is malformed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="61"/>
+        <source>未写入的平台数据</source>
+        <translation>Platform records not applied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="62"/>
+        <source>数据源</source>
+        <translation>Feed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="62"/>
+        <source>键</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="62"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_dead_letters.py" line="62"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="213"/>
+        <location filename="../../ui/shell.py" line="229"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="216"/>
+        <location filename="../../ui/shell.py" line="232"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -509,27 +547,27 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>SessionsWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="129"/>
+        <location filename="../../ui/roles/consoles.py" line="130"/>
         <source>今日本场地没有安排。数据来自交易平台，请在管理界面查看同步状态。</source>
         <translation>Nothing scheduled here today. Sessions come from the trading platform; check the sync state in Administration.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="131"/>
+        <location filename="../../ui/roles/consoles.py" line="132"/>
         <source>时间以交易平台时钟为准。</source>
         <translation>Times follow the trading platform&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="301"/>
+        <location filename="../../ui/roles/consoles.py" line="304"/>
         <source>今日开标</source>
         <translation>Today&apos;s bid openings</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="304"/>
+        <location filename="../../ui/roles/consoles.py" line="307"/>
         <source>今日拍卖会</source>
         <translation>Today&apos;s auctions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="307"/>
+        <location filename="../../ui/roles/consoles.py" line="310"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
@@ -537,34 +575,44 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="140"/>
+        <location filename="../../ui/shell.py" line="143"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="151"/>
+        <location filename="../../ui/shell.py" line="154"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="161"/>
+        <location filename="../../ui/shell.py" line="164"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="164"/>
+        <location filename="../../ui/shell.py" line="167"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="167"/>
+        <location filename="../../ui/shell.py" line="170"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="170"/>
+        <location filename="../../ui/shell.py" line="173"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="182"/>
+        <source>平台签名验证失败</source>
+        <translation>Platform signature failing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="185"/>
+        <source>未验证平台签名</source>
+        <translation>Platform answers not verified</translation>
     </message>
 </context>
 </TS>

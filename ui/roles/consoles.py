@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.operators import ROLE_NAMES_ZH, OperatorInfo
 from ui.context import UiContext
+from ui.feed_dead_letters import FeedDeadLettersView
 from ui.sessions_view import SessionsTable
 from ui.shell import device_name, state_text
 from ui.widgets import LoginPanel, Retranslatable
@@ -173,7 +174,8 @@ class AdminWork(TabHost):
         self.sync = QLabel()
         self.sync.setWordWrap(True)
         sl.addWidget(self.sync)
-        sl.addStretch(1)
+        self.dead_letters = FeedDeadLettersView(ctx)  # feed items not applied (issue 20 item 4)
+        sl.addWidget(self.dead_letters, 1)
         # Operators tab
         self.operators = QTableWidget(0, 4)
         self.operators.verticalHeader().setVisible(False)
@@ -228,6 +230,7 @@ class AdminWork(TabHost):
                 .replace("%2", str(sync.backlog)).replace("%3", str(sync.last_delivered_seq))
                 .replace("%4", sync.alarm or "—").replace("%5", sync.last_error or "—")
             )
+        self.dead_letters.refresh()
         ops = self.ctx.hall.list_operators()
         self.operators.setRowCount(len(ops))
         for row, o in enumerate(ops):
