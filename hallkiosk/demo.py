@@ -164,9 +164,10 @@ def _start_on_free_port(args: Callable[[int], list[str]], what: str, procs: list
 def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
     """Run the sandbox platform and the device simulators as separate processes.
 
-    Yields the configuration of a terminal of this demo hall: the platform URL, journal and secret,
-    and the simulators' ``socket://`` URLs (also written to ``<data_dir>/demo.toml`` so every
-    process the launcher starts uses the same). The processes are ended on exit.
+    Yields the configuration of a terminal of this demo hall: the platform URL, journal, secret and
+    public key (so the hall verifies the sandbox's signed answers), and the simulators' ``socket://``
+    URLs (also written to ``<data_dir>/demo.toml`` so every process the launcher starts uses the
+    same). The processes are ended on exit.
     """
     data = cfg.data_dir
     data.mkdir(parents=True, exist_ok=True)
@@ -174,9 +175,11 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         secret = data / "journal.secret"
+        # The sandbox writes its Ed25519 public key before it listens: the hall verifies its answers.
+        public_key = data / "platform.pub"
         port = _start_on_free_port(
             lambda port: [*hk, "platform-sandbox", "--port", str(port), "--seed", "demo", "--data-dir", str(data / "platform"),
-                          "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret)],
+                          "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret), "--public-key-file", str(public_key)],
             "沙箱平台 sandbox platform", procs,
         )
         urls = {"platform": f"http://127.0.0.1:{port}/hall-api/v1"}
@@ -193,6 +196,7 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
             "# Written by `hall-kiosk demo`: the demo hall's platform sandbox and device simulators.\n"
             f'data_dir = "{data}"\n[site]\nterminal_id = "DEMO-01"\n'
             f'[platform]\nurl = "{urls["platform"]}"\njournal_id = "{DEMO_JOURNAL}"\nsecret_file = "{secret}"\n'
+            f'public_key_file = "{public_key}"\n'
             f'[devices]\nid_reader = "{urls["id_reader"]}"\nprinter = "{urls["printer"]}"\n'
             f'scanner = "{urls["scanner"]}"\nkeypads = "{urls["keypads"]}"\n',
             encoding="utf-8",
