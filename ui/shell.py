@@ -113,9 +113,12 @@ class StatusBarItems(Retranslatable, QWidget):
         self.lay.setContentsMargins(0, 0, 0, 0)
         self.devices = QLabel()
         self.sync = QLabel()
+        # whether the platform's answers are signed and verified (platform-api §7.5); hidden when they are
+        self.platform_key = QLabel()
+        self.platform_key.hide()
         self.journal = QLabel()
         self.clock = QLabel()
-        for w in (self.devices, self.sync, self.journal):
+        for w in (self.devices, self.sync, self.platform_key, self.journal):
             self.lay.addWidget(w)
         self.lay.addStretch(1)
         self.lay.addWidget(self.clock)
@@ -170,6 +173,19 @@ class StatusBarItems(Retranslatable, QWidget):
             self.sync.setText(self.tr("平台：离线 待传 %1").replace("%1", str(status.backlog)))
             self.sync.setProperty("state", "offline")
         self.sync.style().polish(self.sync)
+        self._show_platform_key(status)
+
+    def _show_platform_key(self, status: SyncStatus | None) -> None:
+        """Say when the platform's answers are not verified: no key configured, or signatures failing."""
+        key = status.platform_key if status is not None else "verified"
+        if key == "failing":
+            self.platform_key.setText(self.tr("平台签名验证失败"))
+            self.platform_key.setProperty("state", "error")
+        elif key == "absent":
+            self.platform_key.setText(self.tr("未验证平台签名"))
+            self.platform_key.setProperty("state", "unknown")
+        self.platform_key.setVisible(key in ("failing", "absent"))
+        self.platform_key.style().polish(self.platform_key)
 
 
 class Header(Retranslatable, QFrame):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import xml.etree.ElementTree as ET
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.config import ROLES
+from kiosk.ports import SyncStatus
 from tests.helpers.screens import clipped_texts, login, missing_glyphs
 from ui.bridge import QtBridge
 from ui.i18n import QM
@@ -223,3 +225,32 @@ def test_kiosk_turns_between_orientations_whatever_page_was_laid_out_last(termin
     win.fit_to(1080, 1920)
     assert win.size().toTuple() == (1080, 1920)
     assert page.minimumSizeHint().height() == page.home.minimumSizeHint().height()
+
+
+@pytest.mark.parametrize(("key", "zh", "en", "state"), [
+    ("absent", "未验证平台签名", "Platform answers not verified", "unknown"),
+    ("failing", "平台签名验证失败", "Platform signature failing", "error"),
+    ("verified", None, None, None),
+])
+def test_status_bar_says_when_the_platforms_answers_are_not_verified(terminal, tmp_path, key, zh, en, state) -> None:  # type: ignore[no-untyped-def]
+    from hallkiosk.app import grab
+
+    term = terminal("admin")
+    login(term.window.page, "admin", "123456")
+    status = SyncStatus(online=True, backlog=0, last_delivered_seq=0, oldest_undelivered_age_s=None, alarm=None,
+                        last_error=None, platform_key=key)
+    items = term.window.status_items
+    items.ctx = dataclasses.replace(items.ctx, sync_status=lambda: status)
+    items.refresh()
+    label = items.platform_key
+    for lang, text in (("zh", zh), ("en", en)):
+        if lang == "en":
+            term.window.header.lang.click()
+        grab(term.window, str(tmp_path / f"admin-{key}-{lang}.png"), LANDSCAPE)
+        assert label.isVisibleTo(term.window) is (text is not None)
+        if text is not None:
+            assert label.text() == text and label.property("state") == state
+        assert items.sync.text().startswith("平台" if lang == "zh" else "Platform")
+        assert clipped_texts(term.window) == []
+    term.window.header.lang.click()
+    QApplication.processEvents()
