@@ -113,7 +113,7 @@ class StatusBarItems(Retranslatable, QWidget):
         self.lay.setContentsMargins(0, 0, 0, 0)
         self.devices = QLabel()
         self.sync = QLabel()
-        # whether the platform's answers are signed and verified (platform-api §7.5); hidden when they are
+        # whether the platform's answers are signed and verified (docs/platform-api.md §7.5); hidden when they are
         self.platform_key = QLabel()
         self.platform_key.hide()
         self.journal = QLabel()
