@@ -95,6 +95,21 @@ class Operator(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class PinGuard(Base):
+    """Wrong PINs in a row for one key and the time before which the next check is refused.
+
+    ``key`` is ``op:<username>`` (kept for names that do not exist too, so a name's existence
+    never shows) or ``exit:<terminal_id>`` for a kiosk's exit PIN (``kiosk/operators.py``).
+    """
+
+    __tablename__ = "pin_guards"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pin_change_due: Mapped[bool] = mapped_column(Boolean, default=False)  #: logged in with a PIN under 6 digits
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class JournalHead(Base):
     """One row per journal: the lock that makes ``seq`` gapless and the chain single-threaded."""
 
