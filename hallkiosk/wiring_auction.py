@@ -17,6 +17,7 @@ audience screen in both orientations, and the PDFs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,26 +35,36 @@ class AuctionWiring:
 
 
 class KeypadBids:
-    """Turns keypad presses into bids on the open lot of the console's session (keypad thread)."""
+    """Turns keypad presses into bids on the open lot of the console's session (keypad thread).
 
-    def __init__(self, service: AuctionService, session_of: Any, outcomes: list[BidOutcome]) -> None:
+    ``session_of()`` is the console's session (no database read); ``others()`` the room's auction
+    sessions, asked by the service only when the console's session has no open lot. A press is
+    then one reading and one unit of work (``AuctionService.keypad``).
+    """
+
+    def __init__(self, service: AuctionService, session_of: Callable[[], str | None], outcomes: list[BidOutcome],
+                 others: Callable[[], Iterable[str]] | None = None) -> None:
         self.service = service
         self.session_of = session_of
+        self.others = others
         self.outcomes = outcomes
 
     def on_event(self, event: KeypadEvent) -> None:
         sid = self.session_of()
-        if not sid:
+        if not sid and self.others is None:
             log.info("keypad press of paddle %s with no auction session on the console", event.paddle_no)
             return
         try:
-            out = self.service.keypad(sid, event)
+            out = self.service.keypad(sid, event, others=self.others)
         except Exception:  # a press must never end the receiver loop
             log.exception("keypad bid failed")
             return
-        if out is not None:
-            self.outcomes.append(out)
-            del self.outcomes[:-200]
+        if out is None:
+            if not sid:
+                log.info("keypad press of paddle %s with no auction session on the console", event.paddle_no)
+            return
+        self.outcomes.append(out)
+        del self.outcomes[:-200]
 
 
 def attach(term: Any) -> AuctionWiring:
@@ -74,15 +85,9 @@ def attach(term: Any) -> AuctionWiring:
             if receiver.on_state is None:
                 receiver.on_state = lambda _state, _err: monitor.update("keypads")
 
-            def session_of() -> str | None:
-                if console.session_id and service.open_lot_of(console.session_id):
-                    return console.session_id
-                for s in service.auction_sessions(room_code=term.hall.config.site.room_code or None):
-                    if service.open_lot_of(s.session_id):
-                        return s.session_id
-                return console.session_id
-
-            bids = KeypadBids(service, session_of, wiring.keypad_outcomes)
+            room = term.hall.config.site.room_code or None
+            bids = KeypadBids(service, lambda: console.session_id, wiring.keypad_outcomes,
+                              others=lambda: [s.session_id for s in service.auction_sessions(room_code=room)])
             term.threads.start("auction-keypads", lambda stop: receiver.run(stop, bids.on_event))
     if role in ("auctioneer", "board"):
         from ui.auction.board import AuctionBoard

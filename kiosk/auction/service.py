@@ -17,13 +17,13 @@ import datetime as dt
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from kiosk.auction.rules import (
@@ -223,17 +223,27 @@ class AuctionService:
 
     def bid(self, session_id: str, lot_code: str, paddle_no: str, amount: str | None = None, *,
             source: str = "floor", actor: str = "") -> BidOutcome:
-        """Validate and journal one bid (accepted or rejected with its reason). ``amount`` None = next amount."""
+        """Validate and journal one bid (accepted or rejected with its reason). ``amount`` None = next amount.
+
+        The outcome carries the lot's view after the bid (the console shows it), built once the
+        bid has committed, outside the journal lock.
+        """
         paddle_no = paddle_no.strip()
         with self.hall.reading() as s:
-            bidder = self._bidder_facts(s, self._pf(s, session_id, lot_code), paddle_no)
-        return self._bid(session_id, lot_code, paddle_no, amount, source, actor, bidder, view=True)
+            p = self._pf(s, session_id, lot_code)
+            bidder = self._bidder_facts(s, p, paddle_no)
+            s.expunge(p)
+        return self._bid(p, paddle_no, amount, source, actor, bidder, view=True)
 
-    def keypad(self, session_id: str, event: KeypadEvent) -> BidOutcome | None:
-        """A keypad press → a bid on the session's open lot (BID = next amount; AMOUNT in yuan).
+    def keypad(self, session_id: str | None, event: KeypadEvent, *,
+               others: Callable[[], Iterable[str]] | None = None) -> BidOutcome | None:
+        """A keypad press → a bid on the open lot (BID = next amount; AMOUNT in yuan).
 
-        One read (the open lot, its price unit, the paddle's check-in and registration), then the
-        write; the outcome's ``lot`` is read only if someone asks for it.
+        The lot is the open one of ``session_id`` (the console's session); when that has none,
+        of the first of ``others()`` that has one (the room's auction sessions: asked only then).
+        One reading before the lock (the open lot with its terms, the paddle's check-in and
+        registration), then the unit: the lot's row, the check, the entry, the commit. No view
+        is built; the outcome's ``lot`` is read only if someone asks for it.
         """
         if event.key not in ("BID", "AMOUNT"):
             return None
@@ -241,43 +251,68 @@ class AuctionService:
             return None  # a repeated press of the same paddle within the interval is one press
         paddle_no = event.paddle_no.strip()
         with self.hall.reading() as s:
-            lot_code = self._open_lot_of(s, session_id)
-            if lot_code is None:
+            p = self._open_terms(s, [session_id] if session_id else [])
+            if p is None and others is not None:
+                p = self._open_terms(s, [sid for sid in others() if sid != session_id])
+            if p is None:
                 return None
-            p = self._pf(s, session_id, lot_code)
             amount = None
             if event.key == "AMOUNT" and event.amount is not None:
                 value = parse_money(event.amount)
                 amount = decimal_text(value / 10000) if p.price_unit == "1" else decimal_text(value)
             bidder = self._bidder_facts(s, p, paddle_no)
-        return self._bid(session_id, lot_code, paddle_no, amount, "keypad", "keypad", bidder, view=False)
+            s.expunge(p)
+        return self._bid(p, paddle_no, amount, "keypad", "keypad", bidder, view=False)
 
-    def _bid(self, session_id: str, lot_code: str, paddle_no: str, amount: str | None, source: str, actor: str,
+    @staticmethod
+    def _open_terms(s: Session, session_ids: list[str]) -> PfLot | None:
+        """The platform's terms of the open lot of the first of ``session_ids`` that has one (one statement)."""
+        if not session_ids:
+            return None
+        rows = s.execute(select(AuctionLot.session_id, PfLot).join(
+            PfLot, and_(PfLot.session_id == AuctionLot.session_id, PfLot.lot_code == AuctionLot.lot_code),
+        ).where(AuctionLot.session_id.in_(session_ids), AuctionLot.state == "open")).all()
+        found = {sid: p for sid, p in rows}
+        return next((found[sid] for sid in session_ids if sid in found), None)
+
+    def _bid(self, p: PfLot, paddle_no: str, amount: str | None, source: str, actor: str,
              bidder: BidderFacts, *, view: bool) -> BidOutcome:
+        """Under the journal lock only the lot's row, the check, the entry and the commit.
+
+        ``p`` (the platform's terms of the lot) and ``bidder`` were read before the lock: only the
+        platform feed changes the terms, never a writer of the hall. A check-in can only add a
+        bidder, so facts that let the bid through stay true; facts that would refuse it are read
+        again under the lock, so a check-in committed just before the bid always counts.
+        """
         with self.hall.unit() as s:
             take_head(s)
-            p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             now = self.hall.clock.now()
             if source == "keypad" and amount is None and row.stage in VALUE_STAGES \
                     and is_stage_bid(row.stage, row.stage_phase, split_paddles(row.capped_paddles), paddle_no):
-                return self._stage_bid(s, p, row, paddle_no, None, source, actor, view=view)  # BID at the cap = the next area/share
-            reason, value = check_bid(p, row, paddle_no, amount, bidder, self._wins(s, p, paddle_no))
-            text = decimal_text(value) if value is not None else (amount or "0")
-            e = self._append_bid(s, session_id, lot_code, paddle_no, text, source, reason is None, reason, now)
-            if reason is None:
-                price = price_after(Price(row.current_price, row.leading_paddle, tuple(split_paddles(row.capped_paddles))),
-                                    paddle_no, text, parse_optional_money(p.cap_price))
-                self._set_price(row, price)
-                row.call_no = 0
-                row.last_activity_at = now
-                row.version += 1
-            return BidOutcome(reason is None, reason, e.seq, text, self._outcome_view(s, p, row, view))
+                done = self._stage_bid(s, p, row, paddle_no, None, source, actor)  # BID at the cap = the next area/share
+            else:
+                if not (bidder.checked_in and bidder.registered and bidder.deposit_ok and not bidder.too_few_bidders):
+                    bidder = self._bidder_facts(s, p, paddle_no)
+                reason, value = check_bid(p, row, paddle_no, amount, bidder, self._wins(s, p, paddle_no))
+                text = decimal_text(value) if value is not None else (amount or "0")
+                e = self._append_bid(s, p.session_id, p.lot_code, paddle_no, text, source, reason is None, reason, now)
+                if reason is None:
+                    price = price_after(Price(row.current_price, row.leading_paddle, tuple(split_paddles(row.capped_paddles))),
+                                        paddle_no, text, parse_optional_money(p.cap_price))
+                    self._set_price(row, price)
+                    row.call_no = 0
+                    row.last_activity_at = now
+                    row.version += 1
+                done = (reason is None, reason, e.seq, text)
+        return BidOutcome(*done, self._outcome_view(p, row, view))
 
-    def _outcome_view(self, s: Session, p: PfLot, row: AuctionLot, view: bool) -> LotView | Callable[[], LotView]:
-        """The lot after an act: built now (console, CLI), or read later only if asked for (keypads)."""
+    def _outcome_view(self, p: PfLot, row: AuctionLot, view: bool) -> LotView | Callable[[], LotView]:
+        """The lot after a committed bid, never built under the journal lock: built now from the
+        row as the bid committed it (console, CLI), or read later only if asked for (keypads)."""
         if view:
-            return self._view(s, p, row, bids=False)
+            with self.hall.reading() as r:
+                return self._view(r, p, row, bids=False)
         session_id, lot_code = p.session_id, p.lot_code
         return lambda: self.lot(session_id, lot_code, last_bids=0)
 
@@ -290,14 +325,18 @@ class AuctionService:
         Validated and journalled as ``auction.stage_bid`` (accepted or refused with its reason). ``value``
         None = the next area/percentage (not for sealed bids). The last sealed bid reveals them all.
         """
+        with self.hall.reading() as r:
+            p = self._pf(r, session_id, lot_code)
+            r.expunge(p)
         with self.hall.unit() as s:
             take_head(s)
-            p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
-            return self._stage_bid(s, p, row, paddle_no.strip(), value, source, actor, view=True)
+            done = self._stage_bid(s, p, row, paddle_no.strip(), value, source, actor)
+        return BidOutcome(*done, self._outcome_view(p, row, True))
 
     def _stage_bid(self, s: Session, p: PfLot, row: AuctionLot, paddle_no: str, value: str | None, source: str,
-                   actor: str, *, view: bool) -> BidOutcome:
+                   actor: str) -> tuple[bool, str | None, int, str]:
+        """Judge and journal a stage bid under the lock: (accepted, reason, seq, value as journalled)."""
         session_id, lot_code = p.session_id, p.lot_code
         now = self.hall.clock.now()
         sealed_in = self._sealed_in(s, p) if row.stage == "average" else {}
@@ -329,7 +368,7 @@ class AuctionService:
                 row.call_no = 0
                 row.last_activity_at = now
             row.version += 1
-        return BidOutcome(reason is None, reason, e.seq, text, self._outcome_view(s, p, row, view))
+        return reason is None, reason, e.seq, text
 
     def start_sealed(self, session_id: str, lot_code: str, *, actor: str) -> LotView:
         """平均价: open bidding stops; the capped paddles (fixed now) each hand in one written bid."""

@@ -413,11 +413,17 @@ class QueueService:
         cs = codes(counter.service_codes)
         if not cs:
             return None
-        base = select(QTicket).where(
-            QTicket.business_date == day, QTicket.service_code.in_(cs), QTicket.status == "waiting"
-        ).order_by(QTicket.queue_at, QTicket.id).limit(1)
-        prio = s.scalar(base.where(QTicket.priority.is_(True)))
-        normal = s.scalar(base.where(QTicket.priority.is_(False)))
+
+        def first(priority: bool) -> Any:
+            return select(QTicket.id).where(
+                QTicket.business_date == day, QTicket.service_code.in_(cs), QTicket.status == "waiting",
+                QTicket.priority.is_(priority),
+            ).order_by(QTicket.queue_at, QTicket.id).limit(1).scalar_subquery()
+
+        # the longest-waiting priority and normal tickets in one statement (it runs under the lock)
+        heads = s.scalars(select(QTicket).where(or_(QTicket.id == first(True), QTicket.id == first(False)))).all()
+        prio = next((t for t in heads if t.priority), None)
+        normal = next((t for t in heads if not t.priority), None)
         which, counter.priority_streak = rules.choose_next(
             (prio.queue_at, prio.id) if prio else None, (normal.queue_at, normal.id) if normal else None,
             counter.priority_ratio, counter.priority_streak)
@@ -453,7 +459,6 @@ class QueueService:
                 update(QTicket).where(QTicket.id == t.id, QTicket.status == "waiting").values(status="called")))
             if done.rowcount != 1:  # pragma: no cover - impossible under the authority lock
                 raise QueueError("busy", "该号已被其他窗口叫走，请重试", "another counter took this ticket; try again")
-            s.refresh(t)
             self._call(s, counter, t, clerk, now, "next")
         return self._describe(t)
 
