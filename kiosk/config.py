@@ -49,8 +49,8 @@ class SecurityConfig:
     """Operator access and personal data."""
 
     key_file: str = ""  #: AES-GCM/HMAC key file; "" = ``keys/pii.key`` in the data dir (mode 0600)
-    pin_max_failures: int = 5
-    lockout_seconds: int = 300
+    pin_max_failures: int = 2  #: wrong PINs in a row that cost nothing; each further one waits 1, 2, 4 … s
+    lockout_seconds: int = 300  #: the longest of those waits (an operator is never locked out for good)
     pii_retention_days: int = 180  #: personal data (ID numbers, faces) is purged after this
 
 

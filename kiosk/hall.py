@@ -102,7 +102,7 @@ class Hall:
         self._secret: bytes | None = None
         self.journal = Journal(journal_id, config.site.terminal_id, clock)
         self.operators = OperatorService(
-            self.journal, max_failures=config.security.pin_max_failures, lockout_seconds=config.security.lockout_seconds
+            self.journal, free_failures=config.security.pin_max_failures, max_delay_s=config.security.lockout_seconds
         )
 
     @classmethod
@@ -178,6 +178,16 @@ class Hall:
         with self.unit() as s:
             try:
                 return self.operators.check_admin_pin(s, pin)
+            except AccessError as exc:
+                error = exc
+        raise error
+
+    def clear_pin_delay(self, by: str, by_pin: str, *, operator: str | None = None, terminal: str | None = None) -> int:
+        """Clear an operator's (or a terminal's exit PIN's) wait after wrong PINs; journalled."""
+        error: AccessError | None = None
+        with self.unit() as s:
+            try:
+                return self.operators.clear_delay(s, by=by, by_pin=by_pin, operator=operator, terminal=terminal)
             except AccessError as exc:
                 error = exc
         raise error

@@ -1,4 +1,4 @@
-"""Core sub-commands: run, demo, config check, db upgrade, journal verify|stats, operator add|list|disable."""
+"""Core sub-commands: run, demo, config check, db upgrade, journal verify|stats, operator add|list|disable|set-pin|clear-delay."""
 
 from __future__ import annotations
 
@@ -59,6 +59,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("username")
     p.add_argument("--reason", default="")
     p.set_defaults(func=_operator_disable)
+    p = op.add_parser("set-pin", parents=[common], help="give an operator a new PIN (6-12 digits; asked for, or --pin-stdin)")
+    p.add_argument("username")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.set_defaults(func=_operator_set_pin)
+    p = op.add_parser("clear-delay", parents=[common],
+                      help="clear the wait after wrong PINs (an admin, or another operator of the same role, proves it with their PIN)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("username", nargs="?", help="the operator who has to wait")
+    who.add_argument("--exit-pin", metavar="TERMINAL", help="the exit PIN of this terminal (an admin only)")
+    p.add_argument("--by", required=True, metavar="USERNAME", help="who clears it")
+    p.add_argument("--pin-stdin", action="store_true", help="read --by's PIN from standard input")
+    p.set_defaults(func=_operator_clear_delay)
 
 
 def _open_hall(args: argparse.Namespace):
@@ -174,7 +186,52 @@ def _operator_list(args: argparse.Namespace) -> int:
     else:
         for o in ops:
             state = "停用 disabled" if o.disabled else "正常 active"
+            if o.pin_change_due:
+                state += "  PIN 须更换 PIN too short: operator set-pin"
             print(f"{o.username:16} {o.display_name:10} {o.role:12} {state}")
+    return 0
+
+
+def _read_pin(args: argparse.Namespace, *, twice: bool) -> str | None:
+    if args.pin_stdin:
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("PIN: ")
+    if twice and getpass.getpass("PIN again: ") != pin:
+        print("两次输入的 PIN 不一致 PINs differ", file=sys.stderr)
+        return None
+    return pin
+
+
+def _operator_set_pin(args: argparse.Namespace) -> int:
+    pin = _read_pin(args, twice=True)
+    if pin is None:
+        return 1
+    hall = _open_hall(args)
+    try:
+        with hall.unit() as s:
+            hall.operators.set_pin(s, args.username, pin)
+    except AccessError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return 1
+    finally:
+        hall.close()
+    print(f"已更换 PIN changed for {args.username}")
+    return 0
+
+
+def _operator_clear_delay(args: argparse.Namespace) -> int:
+    pin = _read_pin(args, twice=False)
+    if pin is None:
+        return 1
+    hall = _open_hall(args)
+    try:
+        cleared = hall.clear_pin_delay(args.by, pin, operator=args.username, terminal=args.exit_pin)
+    except AccessError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return 1
+    finally:
+        hall.close()
+    print(f"已解除等待 wait cleared for {args.username or args.exit_pin} ({cleared} wrong PINs)")
     return 0
 
 

@@ -18,7 +18,7 @@ def test_defaults_put_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     assert cfg.database_url == f"sqlite:///{tmp_path.resolve() / 'hall.db'}"
     assert cfg.key_path == tmp_path.resolve() / "keys" / "pii.key"
     assert cfg.kiosk.idle_timeout_seconds == 60
-    assert cfg.security.pin_max_failures == 5 and cfg.security.lockout_seconds == 300
+    assert cfg.security.pin_max_failures == 2 and cfg.security.lockout_seconds == 300
 
 
 def test_file_then_environment_then_options(tmp_path: Path) -> None:
