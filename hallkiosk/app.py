@@ -27,6 +27,7 @@ from hallkiosk.threads import Threads
 from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.ports import DeviceState, DeviceStatus
+from kiosk.retention import ClockMovedError
 from sync.worker import SyncWorker
 from ui.bridge import QtBridge
 from ui.context import UiContext
@@ -161,12 +162,17 @@ def pii_retention_loop(hall: Hall, stop: threading.Event, *, first_after_s: floa
     """Purge personal data past ``[security] pii_retention_days``: a minute after start, then every 6 h.
 
     Idempotent and serialised on the journal head, so every terminal of a shared hall may run it.
+    A purge refused because the clock moved since the last one (``kiosk.retention.ClockMovedError``)
+    is logged and the loop goes on: an operator confirms with ``hall-kiosk pii purge --confirm-clock``.
     """
     wait = first_after_s
     while not stop.wait(wait):
         wait = every_s
         try:
             done = hall.purge_personal_data(operator="retention")
+        except ClockMovedError as exc:
+            log.error("personal-data purge refused: %s", exc.en)
+            continue
         except Exception:  # the next run retries; a failure must be visible, and never stop the terminal
             log.exception("personal-data purge failed")
             continue

@@ -294,14 +294,28 @@ class Hall:
     def pii_purge_plan(self, now: dt.datetime | None = None) -> PurgePlan:
         """What purging personal data older than ``[security] pii_retention_days`` would remove."""
         with self.reading() as s:
-            return retention.plan(s, now or self.clock.now(), self.config.security.pii_retention_days)
+            reading = retention.read_clock(s, self.clock, self.journal.journal_id, now)
+            return retention.plan(s, reading.now, self.config.security.pii_retention_days)
 
-    def purge_personal_data(self, now: dt.datetime | None = None, *, operator: str = "system") -> PurgePlan:
-        """Purge it: one transaction and one ``pii.purged`` entry, then the photo files are shredded."""
+    def purge_personal_data(self, now: dt.datetime | None = None, *, operator: str = "system",
+                            confirm_clock: bool = False) -> PurgePlan:
+        """Purge it: one transaction and one ``pii.purged`` entry, then the photo files are shredded.
+
+        Raises:
+            retention.ClockMovedError: the clock moved by more than ``[platform] max_clock_step_s``
+                since the last purge (or a clock alarm is raised) and ``confirm_clock`` is not given;
+                nothing is purged, the refusal is journalled once.
+        """
         with self.unit() as s:
-            done, files = retention.purge(s, self.journal, now or self.clock.now(),
-                                          self.config.security.pii_retention_days, operator=operator,
-                                          data_dir=self.config.data_dir)
+            reading = retention.read_clock(s, self.clock, self.journal.journal_id, now)
+            refused = retention.check_clock(s, self.journal, reading, self.config.platform.max_clock_step_s,
+                                            confirm=confirm_clock, operator=operator)
+            if refused is None:
+                done, files = retention.purge(s, self.journal, reading.now, self.config.security.pii_retention_days,
+                                              operator=operator, data_dir=self.config.data_dir)
+                retention.record_clock(s, self.journal.journal_id, reading)
+        if refused is not None:
+            raise refused
         done.files_missing = retention.shred(files)
         with self.reading() as s:
             retention.sweep_orphan_faces(s, self.config.data_dir / "faces", done.cutoff)

@@ -22,6 +22,19 @@ because a link was down — and the purge entry counts such files (``not_uploade
 sees the loss. One ``pii.purged`` journal entry per run that changed anything: counts, the cut-off,
 and the SHA-256s of the deleted photos (hashes, never the data). Runs are idempotent and take the
 journal head's lock first, so terminals sharing a PostgreSQL hall may run them at the same time.
+
+**The clock** (issue 20 item 1). The cut-off is "now" on the hall's clock, and the hall's clock is
+the machine's corrected by the offset to the platform's (``kiosk.clock.PlatformClock``, stored in
+``platform_trust``). The sync client moves that offset only on a verified answer and by at most
+``[platform] max_clock_step_s`` per step, but many steps, or a clock alarm (the platform's time and
+ours differ by more than the bound: the machine's own clock jumped), would still let a purge
+delete what is not due. So every purge records the offset it ran on and the machine's and the
+hall's time (``retention_clock``), and a purge whose offset differs from the last purge's by more
+than the bound, or that runs while a clock alarm is raised, is refused with
+:class:`ClockMovedError` — nothing is deleted — until an operator confirms the clock
+(``hall-kiosk pii purge --confirm-clock``). The refusal is journalled once per offset
+(``pii.purge_refused``, numbers only); a confirmed purge journals ``pii.clock_confirmed`` with who
+confirmed. Before the first recorded purge the baseline is the machine's clock (offset 0).
 """
 
 from __future__ import annotations
@@ -36,10 +49,20 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.blobstore import BlobPathError, resolve
-from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative, PfSession
+from kiosk.clock import Clock, PlatformClock
+from kiosk.db.models import (
+    Blob,
+    PfBlacklist,
+    PfRegistration,
+    PfRepresentative,
+    PfSession,
+    PlatformTrust,
+    RetentionClock,
+)
 from kiosk.db.models_checkin import Checkin
+from kiosk.errors import HallError
 from kiosk.journal import take_head
-from kiosk.timeutil import beijing, rfc3339
+from kiosk.timeutil import beijing, rfc3339, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +135,115 @@ def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob
 def plan(s: Session, now: dt.datetime, days: int) -> PurgePlan:
     """What a purge at ``now`` would remove (reads only)."""
     return _plan(s, now, days)[0]
+
+
+# --- the clock guard -------------------------------------------------------------------------------
+
+REFUSED_KIND = "pii.purge_refused"
+CONFIRMED_KIND = "pii.clock_confirmed"
+
+
+def _span(seconds: float) -> str:
+    """A clock move for people: 400 d 0 h, 2 h 5 min, 42 s."""
+    s = abs(seconds)
+    sign = "-" if seconds < 0 else "+"
+    if s >= 86400:
+        return f"{sign}{int(s // 86400)} d {int(s % 86400 // 3600)} h"
+    if s >= 3600:
+        return f"{sign}{int(s // 3600)} h {int(s % 3600 // 60)} min"
+    return f"{sign}{int(s)} s"
+
+
+class ClockMovedError(HallError):
+    """A purge refused: the clock moved by more than ``[platform] max_clock_step_s`` since the last purge.
+
+    Attributes:
+        moved_s: offset now − offset at the last purge (seconds).
+        bound_s: the bound.
+        alarm: the clock alarm raised by the sync client, when that is the reason.
+    """
+
+    def __init__(self, moved_s: float, bound_s: float, alarm: str | None = None) -> None:
+        self.moved_s, self.bound_s, self.alarm = moved_s, bound_s, alarm
+        how = f"{_span(moved_s)}"
+        if alarm is not None:
+            zh = (f"时钟告警未解除（{alarm}），未清除个人信息；核实时钟后用 pii purge --confirm-clock 确认")
+            en = (f"a clock alarm is raised ({alarm}); nothing purged. Check the clock, then confirm with "
+                  "pii purge --confirm-clock")
+        else:
+            zh = (f"自上次清除以来时钟移动了 {how}（超过 {bound_s:.0f} 秒），未清除个人信息；"
+                  "核实时钟后用 pii purge --confirm-clock 确认")
+            en = (f"the clock moved by {how} since the last purge (more than {bound_s:.0f} s); nothing purged. "
+                  "Check the clock, then confirm with pii purge --confirm-clock")
+        super().__init__("clock-moved", zh, en)
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """The clock a purge runs on."""
+
+    now: dt.datetime  #: the hall's time: the cut-off is taken from it
+    offset_s: float  #: platform − machine, seconds
+    wall_at: dt.datetime  #: the machine's clock
+    alarm: str | None  #: a clock correction refused by the sync client and not yet cleared
+
+
+def read_clock(s: Session, clock: Clock, journal_id: str, now: dt.datetime | None = None) -> ClockReading:
+    """The offset in effect: a synced :class:`PlatformClock`'s own, else the one stored by the sync client.
+
+    Without ``now``, the hall's time is the machine's plus that offset (so ``pii purge`` from the
+    command line purges on the terminals' clock, not the bare machine's).
+    """
+    trust = s.get(PlatformTrust, journal_id)
+    stored = trust.clock_offset_s if trust is not None else 0.0
+    live = isinstance(clock, PlatformClock) and clock.synced
+    offset = clock.offset_s if isinstance(clock, PlatformClock) and live else stored
+    wall = utcnow()
+    if now is None:
+        now = wall + dt.timedelta(seconds=offset) if isinstance(clock, PlatformClock) else clock.now()
+    return ClockReading(now, offset, wall, trust.clock_alarm if trust is not None else None)
+
+
+def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float, *, confirm: bool,
+                operator: str) -> ClockMovedError | None:
+    """Take the journal head, then compare the clock with the last purge's.
+
+    Returns the refusal (journalled once per offset, committed with the caller's transaction; the
+    caller raises it after the commit), or None to go ahead. ``confirm``: an operator checked the
+    clock; the move is journalled (``pii.clock_confirmed``) and the purge goes ahead.
+    """
+    take_head(s)
+    row = s.get(RetentionClock, journal.journal_id)
+    last = row.offset_s if row is not None else 0.0
+    moved = reading.offset_s - last
+    if abs(moved) <= bound_s and reading.alarm is None:
+        return None
+    facts = {"offset_s": round(reading.offset_s), "last_offset_s": round(last), "moved_s": round(moved),
+             "bound_s": round(bound_s), "clock_alarm": reading.alarm is not None,
+             "last_purge_at": rfc3339(row.clock_at) if row is not None else None}
+    if confirm:
+        journal.append(s, CONFIRMED_KIND, {**facts, "operator": operator})
+        log.warning("personal-data purge: clock move of %+.0f s since the last purge confirmed by %s", moved, operator)
+        return None
+    if row is None:
+        row = RetentionClock(journal_id=journal.journal_id, offset_s=0.0, wall_at=reading.wall_at, clock_at=reading.now)
+        s.add(row)
+    if row.refused_offset_s is None or abs(row.refused_offset_s - reading.offset_s) > bound_s:
+        journal.append(s, REFUSED_KIND, {**facts, "reason": "clock_moved", "operator": operator})
+        row.refused_offset_s, row.refused_at = reading.offset_s, reading.wall_at
+    s.flush()
+    return ClockMovedError(moved, bound_s, reading.alarm)
+
+
+def record_clock(s: Session, journal_id: str, reading: ClockReading) -> None:
+    """The clock this purge ran on: the next purge is measured against it."""
+    row = s.get(RetentionClock, journal_id)
+    if row is None:
+        row = RetentionClock(journal_id=journal_id)
+        s.add(row)
+    row.offset_s, row.wall_at, row.clock_at = reading.offset_s, reading.wall_at, reading.now
+    row.refused_offset_s = row.refused_at = None
+    s.flush()
 
 
 @dataclass(frozen=True)

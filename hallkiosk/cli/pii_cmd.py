@@ -1,8 +1,12 @@
 """``hall-kiosk pii …``: personal-data retention (docs/architecture.md §4, :mod:`kiosk.retention`).
 
 * ``pii plan [--json]`` — what is older than ``[security] pii_retention_days`` and would be purged.
-* ``pii purge [--json]`` — purge it now (face photos shredded, ID-number ciphertexts emptied, one
-  ``pii.purged`` journal entry). Every terminal also runs this by itself every few hours.
+* ``pii purge [--json] [--confirm-clock]`` — purge it now (face photos shredded, ID-number
+  ciphertexts emptied, full names cut to their masked form, one ``pii.purged`` journal entry).
+  Every terminal also runs this by itself every few hours. When the clock moved by more than
+  ``[platform] max_clock_step_s`` since the last purge, or a clock alarm is raised, nothing is
+  purged and the command exits 1 saying by how much (``--json``: ``{"purged": false, "refused":
+  "clock-moved", …}``); ``--confirm-clock`` after checking the clock purges (and journals who confirmed).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import argparse
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
-from kiosk.retention import PurgePlan
+from kiosk.retention import ClockMovedError, PurgePlan
 from kiosk.timeutil import beijing
 
 
@@ -22,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         q = sub.add_parser(name, parents=[common], help=helptext)
         q.add_argument("--json", action="store_true")
         q.add_argument("--operator", default="admin-cli", help="who ran the purge (journalled)")
+        if name == "purge":
+            q.add_argument("--confirm-clock", action="store_true",
+                           help="the clock moved since the last purge and an operator checked it: purge anyway")
         q.set_defaults(func=cmd_plan if name == "plan" else cmd_purge)
 
 
@@ -52,7 +59,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     hall = Hall.open(cfg)
     try:
-        _print(hall.purge_personal_data(operator=args.operator), True, args.json, cfg.security.pii_retention_days)
+        try:
+            done = hall.purge_personal_data(operator=args.operator, confirm_clock=args.confirm_clock)
+        except ClockMovedError as exc:
+            if args.json:
+                print_json({"purged": False, "refused": exc.code, "clock_moved_s": round(exc.moved_s),
+                            "bound_s": round(exc.bound_s), "clock_alarm": exc.alarm, "message": exc.en})
+            else:
+                print(exc.zh)
+                print(exc.en)
+            return 1
+        _print(done, True, args.json, cfg.security.pii_retention_days)
         return 0
     finally:
         hall.close()

@@ -347,6 +347,25 @@ class PlatformTrust(Base):
     clock_alarm_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+
+class RetentionClock(Base):
+    """The clock at the last personal-data purge (one row per journal; ``kiosk.retention``).
+
+    ``offset_s`` is the platform-clock offset the purge ran on, ``wall_at`` the machine's clock and
+    ``clock_at`` the hall's; a later purge refuses when the offset has moved by more than
+    ``[platform] max_clock_step_s`` since (``refused_offset_s``: the offset of the refusal last
+    journalled, so it is journalled once).
+    """
+
+    __tablename__ = "retention_clock"
+    journal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset_s: Mapped[float] = mapped_column(default=0.0)
+    wall_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    clock_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    refused_offset_s: Mapped[float | None] = mapped_column(nullable=True)
+    refused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 # Each capability keeps its tables in its own module; importing them here registers them on
 # Base.metadata for Alembic and the models-vs-migrations test.
 from kiosk.db import models_auction, models_checkin, models_opening, models_queue, models_recording  # noqa: E402,F401,I001

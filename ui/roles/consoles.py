@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.errors import HallError
 from kiosk.operators import ROLE_NAMES_ZH, OperatorInfo
 from ui.context import UiContext
 from ui.feed_dead_letters import FeedDeadLettersView
 from ui.sessions_view import SessionsTable
 from ui.shell import device_name, state_text
-from ui.widgets import LoginPanel, Retranslatable
+from ui.widgets import LoginPanel, Retranslatable, bilingual
 
 CONSOLE_ROLES = {
     "counter": ("clerk", "supervisor"),
@@ -263,7 +264,11 @@ class AdminWork(TabHost):
 
     def purge(self) -> None:
         op = self.gate.operator if self.gate is not None else None
-        info = self.ctx.hall.purge_personal_data(operator=op.username if op is not None else "admin")
+        try:
+            info = self.ctx.hall.purge_personal_data(operator=op.username if op is not None else "admin")
+        except HallError as exc:  # the clock moved since the last purge: confirm with pii purge --confirm-clock
+            self.purge_result.setText(bilingual(self.ctx, exc.zh, exc.en))
+            return
         self.purge_result.setText(self.tr("已清除 %1 项个人信息，已记入日志。").replace("%1", str(info.total)))
         self.refresh_pii()
 
