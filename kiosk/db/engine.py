@@ -21,16 +21,23 @@ with "database is locked".
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import sqlite3
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_SNAPSHOT = 517  #: extended result code: this connection reads an older snapshot than the newest commit
 PG_CONNECT_TIMEOUT_S = 5
 PG_STATEMENT_TIMEOUT_MS = 30_000
 PG_IDLE_IN_TRANSACTION_MS = 60_000
@@ -59,13 +66,52 @@ def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(u, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(u, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                                            "factory": CursorTrackingConnection})
         _tune_sqlite(engine)
         return engine
     options = f"-c statement_timeout={int(statement_timeout_ms)} -c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"
     connect_args = {"connect_timeout": int(connect_timeout_s), "options": options, **PG_KEEPALIVES}
     return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=POOL_TIMEOUT_S,
                          connect_args=connect_args)
+
+
+class CursorTrackingConnection(sqlite3.Connection):
+    """A SQLite connection that can close every cursor it handed out.
+
+    In WAL mode a SELECT that was stepped but never reset (a result left unconsumed, kept alive by
+    a stored exception's traceback, …) keeps its read snapshot open *between* transactions: Python's
+    ``in_transaction`` says False and the pool's reset-on-return does nothing, so the connection
+    goes back to the pool still reading the past. The next unit on it then fails ``BEGIN IMMEDIATE``
+    with SQLITE_BUSY_SNAPSHOT, and reads on it miss rows other processes committed (issue 21: after
+    another process held the write lock for 10 s, terminals stayed broken until restarted). The
+    pool closes this connection's leftover cursors whenever it comes back (``checkin``), which
+    resets their statements and ends the snapshot.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursors: weakref.WeakSet[sqlite3.Cursor] = weakref.WeakSet()
+
+    def cursor(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        cur = super().cursor(*args, **kwargs)
+        self._cursors.add(cur)
+        return cur
+
+    def close_cursors(self) -> int:
+        """Close every cursor still open; returns how many there were."""
+        open_ = list(self._cursors)
+        for cur in open_:
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                cur.close()
+        self._cursors.clear()
+        return len(open_)
+
+
+def stale_snapshot(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's SQLITE_BUSY_SNAPSHOT (a connection reading an old snapshot)."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -81,12 +127,26 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.close()
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, _record) -> None:
+        if isinstance(dbapi_conn, CursorTrackingConnection):
+            dbapi_conn.close_cursors()  # no statement keeps a read snapshot across units
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
         if conn.get_execution_options().get("hall_read_only"):
             conn.exec_driver_sql("BEGIN")
-        else:
+            return
+        try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except DBAPIError as exc:
+            if stale_snapshot(exc):
+                # Defence in depth: should a snapshot still leak, this connection is closed and
+                # dropped from the pool, never reused; the act fails once with a clear error
+                # and the next one runs on a fresh connection.
+                log.warning("SQLite connection held a stale snapshot: discarded")
+                conn.invalidate(exc)
+            raise
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
