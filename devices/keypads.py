@@ -194,7 +194,7 @@ class KeypadSimulator(PortSimulator):
     """
 
     def __init__(self, listen: str = "socket://127.0.0.1:0", *, baud: int | None = 115200) -> None:
-        self._port = SimulatedPort(listen, on_data=self._on_data, baud=baud)
+        self._port = SimulatedPort(listen, on_data=self._on_data, baud=baud, what="keypads")
         self._splitter = LineSplitter()
         self._seq: dict[str, int] = {}
         self._lock = threading.Lock()

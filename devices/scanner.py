@@ -141,7 +141,7 @@ class ScannerSimulator(PortSimulator):
         self, listen: str = "socket://127.0.0.1:0", *, baud: int | None = 9600, ending: bytes = b"\r\n",
         encoding: str = "gb18030",
     ) -> None:
-        self._port = SimulatedPort(listen, on_data=lambda _d: None, baud=baud)
+        self._port = SimulatedPort(listen, on_data=lambda _d: None, baud=baud, what="scanner")
         self.ending = ending
         self.encoding = encoding
 

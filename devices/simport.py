@@ -14,12 +14,17 @@ or a device path), so tests and the demo run the real driver code.
 
 The port runs one thread, started by :meth:`start` (or the context manager) and joined by
 :meth:`stop`: simulators are for tests and standalone demos, never started by drivers.
+
+A simulator has no authentication: bound to anything but a loopback address (``127.0.0.0/8``,
+``::1``, ``localhost``) anyone on the network can feed it or read what it is sent, so it warns once
+(:func:`warn_if_exposed`, issue 20 must 9).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import logging
 import os
 import selectors
@@ -30,6 +35,37 @@ from collections.abc import Callable
 from typing import Self
 
 log = logging.getLogger(__name__)
+_warned: set[tuple[str, str, int]] = set()
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is reachable only from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(what: str, host: str, port: int) -> str:
+    """One line, Chinese then English, saying a simulator is reachable beyond this machine."""
+    return (
+        f"警告：{what} 模拟器监听 {host}:{port}，本机以外的任何人都能连接（模拟器没有任何认证，只用于演示和测试；"
+        f"请用 socket://127.0.0.1:{port}） / warning: the {what} simulator listens on {host}:{port}, reachable "
+        f"from beyond this machine (simulators have no authentication and are for demos and tests only; "
+        f"use socket://127.0.0.1:{port})"
+    )
+
+
+def warn_if_exposed(what: str, host: str, port: int) -> bool:
+    """Log :func:`exposure_warning` once per simulator address when ``host`` is not loopback."""
+    if is_loopback(host):
+        return False
+    if (what, host, port) not in _warned:
+        _warned.add((what, host, port))
+        log.warning("%s", exposure_warning(what, host, port))
+    return True
 
 
 class SimulatedPort:
@@ -40,6 +76,7 @@ class SimulatedPort:
         on_data: called on the port thread with every chunk the driver wrote.
         baud: pace output at this line speed (None or 0: as fast as possible).
         on_connect: called on the port thread when a driver connects (TCP only).
+        what: the device, for the warning when ``listen`` is not a loopback address.
     """
 
     def __init__(
@@ -49,8 +86,10 @@ class SimulatedPort:
         on_data: Callable[[bytes], None],
         baud: int | None = 115200,
         on_connect: Callable[[], None] | None = None,
+        what: str = "serial",
     ) -> None:
         self.listen = listen
+        self.what = what
         self.on_data = on_data
         self.on_connect = on_connect
         self.baud = baud
@@ -152,6 +191,7 @@ class SimulatedPort:
                 ls.setblocking(False)
                 self._port = ls.getsockname()[1]
                 self._listener = ls
+                warn_if_exposed(self.what, self._host, self._port)
                 self._sel.register(ls, selectors.EVENT_READ, "listener")
             else:
                 import tty

@@ -65,7 +65,7 @@ class IdReaderSimulator(PortSimulator):
         fingerprint: bytes = b"",
         seed: int = 0,
     ) -> None:
-        self._port = SimulatedPort(listen, on_data=self._on_data, baud=baud, on_connect=self._on_connect)
+        self._port = SimulatedPort(listen, on_data=self._on_data, baud=baud, on_connect=self._on_connect, what="id-reader")
         self._reasm = FrameReassembler(frames.MIN_REQUEST_LEN)
         self._lock = threading.Lock()
         self._card = card

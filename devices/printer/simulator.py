@@ -29,6 +29,7 @@ from pathlib import Path
 
 from devices.printer.preview import render_png
 from devices.printer.stream import Token, Tokenizer
+from devices.simport import warn_if_exposed
 
 _CHUNK = 4096
 
@@ -248,6 +249,7 @@ class PrinterSimulator:
         listener.setblocking(False)
         self._port = listener.getsockname()[1]
         self._listener = listener
+        warn_if_exposed("printer", self.host, self._port)
         self._sel.register(listener, selectors.EVENT_READ, "listen")
         if self._want_pty:
             self._open_pty()

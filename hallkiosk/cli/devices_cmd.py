@@ -135,8 +135,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             from devices.printer.simulator import PrinterSimulator
         except ImportError as exc:
             return _fail(DeviceError("driver-missing", f"打印机模拟器不可用：{exc}", f"printer simulator not available: {exc}"), 2)
-        port = int(listen.rsplit(":", 1)[1]) if listen.startswith("socket://") else 0
-        sim = PrinterSimulator(port=port, pty=args.pty, pty_link=args.pty_link or None, preview_dir=args.preview_dir)
+        host, _, port_text = listen.removeprefix("socket://").rpartition(":") if listen.startswith("socket://") else ("", "", "0")
+        sim = PrinterSimulator(host=host or "127.0.0.1", port=int(port_text or 0), pty=args.pty,
+                               pty_link=args.pty_link or None, preview_dir=args.preview_dir)
     elif kind == "id-reader":
         from devices.idcard.simulator import IdReaderSimulator, demo_card
 

@@ -406,7 +406,7 @@ def verify_receipts(cfg: Config, engine: Engine, journal_id: str, key_file: str 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """``platform-sandbox``."""
-    from sync.sandbox.server import SandboxServer
+    from sync.sandbox.server import ADMIN_TOKEN_FILE, SandboxServer
 
     cfg = config_from_args(args)
     data_dir = Path(args.data_dir) if args.data_dir else cfg.data_dir / "sandbox"
@@ -419,7 +419,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     server.bind()
     print_json({"url": server.url, "journal_id": args.journal_id, "secret_file": secret_file,
                 "public_key_file": str(key_file),
-                "admin": f"http://{server.host}:{server.port}/_sandbox/faults"})
+                "admin": f"http://{server.host}:{server.port}/_sandbox/faults",
+                "admin_token_file": str(data_dir / ADMIN_TOKEN_FILE)})  # send its token as X-Sandbox-Token
     try:
         server.serve_forever()
     except KeyboardInterrupt:

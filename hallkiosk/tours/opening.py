@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 # --- demo: an opening that starts now on the sandbox platform -------------------------------------------
 
 
-def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *, today: Any | None = None) -> dict[str, Any]:
+def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *, token: str,
+                          today: Any | None = None) -> dict[str, Any]:
     """Have the sandbox platform move one demo opening to ``starts_at`` (demo and tests only).
 
     The platform is the authority for opening times (only it may set or change them), so the
@@ -24,7 +25,7 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
     session again with the new time, and the registrations with submission times that keep
     their order but fall before it. The hall learns of it by pulling, and every rule — no
     decryption before ``starts_at``, 409 ``too-early`` from the platform — applies unchanged.
-    Returns the new session record.
+    ``token`` is the sandbox's admin token (``X-Sandbox-Token``). Returns the new session record.
     """
     import datetime as dt
     from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
 
     from kiosk.timeutil import BEIJING
     from sync.sandbox.seed import demo_day
+    from sync.sandbox.server import ADMIN_TOKEN_HEADER
 
     day = demo_day(today or dt.datetime.now(BEIJING).date())
     parts = urlsplit(platform_url)
@@ -43,6 +45,7 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
     regs = sorted((r for r in day["registrations"] if r["session_id"] == session_id and r["bid_submitted_at"]),
                   key=lambda r: r["bid_submitted_at"])
     with requests.Session() as http:
+        http.headers[ADMIN_TOKEN_HEADER] = token
         http.post(admin, json={"feed": "sessions", "key": session_id, "data": session}, timeout=5).raise_for_status()
         for i, r in enumerate(regs):
             moved = dict(r, bid_submitted_at=(start - dt.timedelta(hours=len(regs) - i, minutes=7 * i)).isoformat(timespec="seconds"))
@@ -50,14 +53,17 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
     return session
 
 
-def _sandbox_decrypt_pace(platform_url: str, step_s: float) -> None:
+def _sandbox_decrypt_pace(platform_url: str, step_s: float, token: str) -> None:
     from urllib.parse import urlsplit
 
     import requests
 
+    from sync.sandbox.server import ADMIN_TOKEN_HEADER
+
     parts = urlsplit(platform_url)
     with requests.Session() as http:
-        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json={"decrypt_step_s": step_s}, timeout=5).raise_for_status()
+        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json={"decrypt_step_s": step_s},
+                  headers={ADMIN_TOKEN_HEADER: token}, timeout=5).raise_for_status()
 
 
 # --- the demo tour ----------------------------------------------------------------------------------------
@@ -91,9 +97,12 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     day = demo_day(today)
     full, failing = day["sessions"][1]["session_id"], day["sessions"][0]["session_id"]
     start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
-    reschedule_on_sandbox(cfg.platform.url, full, start, today=today)
-    reschedule_on_sandbox(cfg.platform.url, failing, start, today=today)
-    _sandbox_decrypt_pace(cfg.platform.url, 1.0)  # one bid a second, so the progress is visible
+    from sync.sandbox.server import read_admin_token
+
+    token = read_admin_token(cfg.data_dir / "platform")  # the demo's sandbox runs on <data_dir>/platform
+    reschedule_on_sandbox(cfg.platform.url, full, start, token=token, today=today)
+    reschedule_on_sandbox(cfg.platform.url, failing, start, token=token, today=today)
+    _sandbox_decrypt_pace(cfg.platform.url, 1.0, token)  # one bid a second, so the progress is visible
     host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
                                    opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
     term = build_terminal(host_cfg, "host", follow=True, big_screen=True)

@@ -6,11 +6,15 @@ every record link by link and validates payloads (§3–4), takes files (§5) an
 (§6). It runs in-process on a thread for tests (port 0) or as ``hall-kiosk platform-sandbox``.
 
 Faults can be set at start and at runtime through ``POST /_sandbox/faults`` (not part of the
-contract, unsigned, for tests and training): a rate of 5xx answers, a rate of 429 answers,
+contract, for tests and training): a rate of 5xx answers, a rate of 429 answers,
 latency, answers lost after the commit, 429 storms with ``Retry-After``, cursor expiry, and a
 platform clock offset; ``fault_routes`` limits the per-request faults to some requests.
 Other admin endpoints: ``GET /_sandbox/records?journal_id=``, ``GET /_sandbox/stats``,
 ``POST /_sandbox/feeds`` (append an upsert or delete), ``POST /_sandbox/journals``.
+Every ``/_sandbox/…`` request must carry the admin token in ``X-Sandbox-Token`` (401 otherwise;
+issue 20 must 9): they re-key a journal and return its secret, move the clock, delete a ban. The
+token is made afresh at each start and written 0600 to ``admin.token`` in the sandbox's data dir
+(:attr:`SandboxServer.admin_token`, :func:`read_admin_token`).
 
 Like the platform of v1.1 (§7.5) it signs every answer with its Ed25519 key (RFC 9421, label
 ``psig``, over ``@status``, ``Date`` and ``Content-Digest``), answers every ``POST /records`` with
@@ -27,6 +31,7 @@ import base64
 import dataclasses
 import datetime as dt
 import email.utils
+import hmac
 import json
 import logging
 import os
@@ -61,6 +66,8 @@ MAX_BLOB_BYTES = 64 * 1024 * 1024
 DEFAULT_JOURNAL = "NM-HHHT-HALL1"
 KEYID = "sandbox-2026"
 KEY_FILE = "platform-ed25519.key"
+ADMIN_TOKEN_FILE = "admin.token"
+ADMIN_TOKEN_HEADER = "X-Sandbox-Token"
 
 
 @dataclass
@@ -342,6 +349,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         sandbox = self.server.sandbox
+        given = self.headers.get(ADMIN_TOKEN_HEADER, "")
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), sandbox.admin_token.encode()):
+            self._problem(401, "admin-token", f"the sandbox's admin endpoints need {ADMIN_TOKEN_HEADER} "
+                          f"(the token in {ADMIN_TOKEN_FILE} of its data dir)")
+            return
         try:
             doc = json.loads(body) if body else {}
         except ValueError:
@@ -385,6 +397,22 @@ def _load_or_make_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+def _write_admin_token(data_dir: Path) -> str:
+    """A fresh admin token, written 0600 to ``data_dir/admin.token`` (replacing the last start's)."""
+    token = secrets.token_urlsafe(32)
+    path = data_dir / ADMIN_TOKEN_FILE
+    path.unlink(missing_ok=True)  # a file left more open than 0600 is not reused
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(token + "\n")
+    return token
+
+
+def read_admin_token(data_dir: Path | str) -> str:
+    """The admin token of the sandbox running on ``data_dir`` (for ``X-Sandbox-Token``)."""
+    return (Path(data_dir) / ADMIN_TOKEN_FILE).read_text(encoding="ascii").strip()
+
+
 def _template(rel: str) -> str:
     segs = [s for s in rel.split("/") if s]
     if len(segs) == 2 and segs[0] == "blobs" and segs[1] != "missing":
@@ -424,6 +452,7 @@ class SandboxServer:
         self.prefix = prefix.rstrip("/")
         self.store = SandboxStore(self.data_dir)
         self.key = _load_or_make_key(self.data_dir / KEY_FILE)
+        self.admin_token = _write_admin_token(self.data_dir)  #: ``X-Sandbox-Token`` for ``/_sandbox/…``
         self.other_key = Ed25519PrivateKey.generate()  #: for the forge_signature fault
         self.faults = Faults()
         self.rng = random.Random()

@@ -49,7 +49,7 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
         seeded(cfg)
         # far enough ahead that pulling, checking in and announcing finish before it on a loaded machine
         start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=8)
-        reschedule_on_sandbox(server.url, S2, start, today=TODAY)
+        reschedule_on_sandbox(server.url, S2, start, token=server.admin_token, today=TODAY)
         hall = Hall.open(cfg, clock=PlatformClock())
         puller, client = build_puller(hall)
         try:

@@ -73,6 +73,8 @@ def test_platform_sandbox_process_with_sync_commands(tmp_path: Path, hall) -> No
         assert doc["feeds"]["blacklist"]["age_s"] is not None
         admin = url.split("/hall-api")[0]
         with requests.Session() as http:
+            assert http.get(f"{admin}/_sandbox/records", params={"journal_id": JID}, timeout=5).status_code == 401
+            http.headers["X-Sandbox-Token"] = Path(info["admin_token_file"]).read_text().strip()
             seqs = http.get(f"{admin}/_sandbox/records", params={"journal_id": JID}, timeout=5).json()["seqs"]
             assert seqs == list(range(1, 251))
             # a wrong secret: the platform refuses, the command says why and fails
