@@ -10,6 +10,12 @@ What is personal here, and what purging does to it:
   the cut-off: the ciphertext is emptied; the lookup HMAC stays.
 * **natural-person bidders' ID numbers** (``pf_registrations.bidder_code_enc``) of those sessions,
   and of **blacklist entries** (``pf_blacklist.body_code_enc``) that expired before the cut-off.
+* **names** (issue 20 item 8), on the same clock as the ID numbers: representatives' names
+  (``pf_representatives.name``) of those sessions and the names of check-ins
+  (``checkins.person_name``) made before the cut-off are cut to their masked form (张*三, what
+  every screen and slip shows), so attendance and slips read as before. The ``checkin.recorded``
+  journal entries keep the name the platform's record requires (docs/platform-api.md §4): the
+  chain cannot be rewritten, and the platform has it anyway.
 
 Face files are found under the running terminal's data dir (``Blob.path`` is relative to it,
 ``kiosk.blobstore``), so a purge run in a copy of a data dir shreds the copy's files and never the
@@ -62,6 +68,7 @@ from kiosk.db.models import (
 from kiosk.db.models_checkin import Checkin
 from kiosk.errors import HallError
 from kiosk.journal import take_head
+from kiosk.pii import mask_name
 from kiosk.timeutil import beijing, rfc3339, utcnow
 
 log = logging.getLogger(__name__)
@@ -77,16 +84,20 @@ class PurgePlan:
     representatives: int = 0
     bidder_codes: int = 0
     blacklist_codes: int = 0
+    representative_names: int = 0  #: representatives' full names cut to the masked form
+    checkin_names: int = 0  #: check-ins' full names cut to the masked form
     files_missing: list[str] = field(default_factory=list)  #: SHA-256 of face files the shredder did not find here
 
     @property
     def total(self) -> int:
-        return len(self.faces) + self.representatives + self.bidder_codes + self.blacklist_codes
+        return (len(self.faces) + self.representatives + self.bidder_codes + self.blacklist_codes
+                + self.representative_names + self.checkin_names)
 
     def as_dict(self) -> dict[str, Any]:
         return {"cutoff": rfc3339(self.cutoff), "faces": len(self.faces), "faces_not_uploaded": self.faces_not_uploaded,
                 "representatives": self.representatives, "bidder_codes": self.bidder_codes,
-                "blacklist_codes": self.blacklist_codes}
+                "blacklist_codes": self.blacklist_codes, "representative_names": self.representative_names,
+                "checkin_names": self.checkin_names}
 
 
 def cutoff_for(now: dt.datetime, days: int) -> dt.datetime:
@@ -117,6 +128,21 @@ def _blacklist_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
                 PfBlacklist.valid_until < last_day)
 
 
+def _full_names(s: Session, model: Any, column: Any, where: Any) -> list[tuple[int, str]]:
+    """(id, name) of the rows whose name is not yet its masked form (a masked name always has a ``*``)."""
+    rows = s.execute(select(model.id, column).where(where, ~column.contains("*"))).all()
+    return [(i, n) for i, n in rows if mask_name(n) != n]
+
+
+def _rep_names(s: Session, cutoff: dt.datetime) -> list[tuple[int, str]]:
+    regs = select(PfRegistration.registration_id).where(PfRegistration.session_id.in_(_old_sessions(cutoff)))
+    return _full_names(s, PfRepresentative, PfRepresentative.name, PfRepresentative.registration_id.in_(regs))
+
+
+def _checkin_names(s: Session, cutoff: dt.datetime) -> list[tuple[int, str]]:
+    return _full_names(s, Checkin, Checkin.person_name, Checkin.checked_in_at < cutoff)
+
+
 def _count(s: Session, model: Any, where: Any) -> int:
     return int(s.scalar(select(func.count()).select_from(model).where(where)) or 0)
 
@@ -129,6 +155,7 @@ def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob
         representatives=_count(s, PfRepresentative, _rep_filter(cutoff)),
         bidder_codes=_count(s, PfRegistration, _reg_filter(cutoff)),
         blacklist_codes=_count(s, PfBlacklist, _blacklist_filter(cutoff)),
+        representative_names=len(_rep_names(s, cutoff)), checkin_names=len(_checkin_names(s, cutoff)),
     ), blobs
 
 
@@ -295,6 +322,10 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, data_dir: Pa
               .execution_options(synchronize_session=False))
     s.execute(update(PfBlacklist).where(_blacklist_filter(cutoff)).values(body_code_enc=None)
               .execution_options(synchronize_session=False))
+    for model, key, names in ((PfRepresentative, "name", _rep_names(s, cutoff)),
+                              (Checkin, "person_name", _checkin_names(s, cutoff))):
+        if names:
+            s.execute(update(model), [{"id": i, key: mask_name(n)} for i, n in names])
     files = [_face_file(data_dir, blob) for blob in blobs]
     for blob in blobs:
         s.delete(blob)

@@ -40,7 +40,9 @@ def _print(plan: PurgePlan, done: bool, as_json: bool, days: int) -> None:
     print(f"{verb} (保留期 retention {days} 天 days, 截止 before {beijing(plan.cutoff):%Y-%m-%d %H:%M}): "
           f"人脸照片 face photos {len(plan.faces)} (未上传 not uploaded {plan.faces_not_uploaded}), "
           f"代理人身份证号 representatives' ID numbers {plan.representatives}, "
-          f"自然人投标人证件号 bidders' ID numbers {plan.bidder_codes}, 黑名单 blacklist {plan.blacklist_codes}")
+          f"自然人投标人证件号 bidders' ID numbers {plan.bidder_codes}, 黑名单 blacklist {plan.blacklist_codes}, "
+          f"姓名改为脱敏形式 names masked: 代理人 representatives {plan.representative_names}, "
+          f"签到 check-ins {plan.checkin_names}")
     if plan.files_missing:
         print(f"未找到的照片文件 face files not found under this data dir: {len(plan.files_missing)}")
 

@@ -1,7 +1,8 @@
 """Check-in's rules (人证核验签到), pure: no I/O, no clock, no database.
 
 The checks, in order, each with its own refusal code (:class:`Refusal`), screen text and journal
-entry (``checkin.recorded`` with ``result: refused``):
+entry (``checkin.recorded`` with ``result: refused``; for a card holder registered for no session
+today, ``checkin.refused_unregistered`` with the code and a count only, no name or HMAC):
 
 1. ``card_type`` — the card type is one this hall accepts;
 2. ``id_invalid`` — the number's check character and birth date (:mod:`kiosk.idnumbers`);

@@ -12,6 +12,10 @@ reads the facts they need (registrations, check-ins, bans, the blacklist feed's 
 asks them, and writes. The DTOs are :mod:`kiosk.checkin.views`, the slip :mod:`kiosk.checkin.slip`.
 
 Journal: ``checkin.recorded`` exactly as docs/platform-api.md §4 (no ID number: ``person_id_hmac``).
+A refused card holder who is registered for no session today (a passer-by's tap: ``not_registered``,
+``other_day``, or a card or QR refusal of someone with nothing today) is journalled without name or
+HMAC (issue 20 item 8): a ``checkin.refused_unregistered`` entry with the refusal's code, a count
+of 1 and the method only — §4's ``checkin.recorded`` would require both.
 What §4 has no member for — the operator and reason of a manual check-in, overrides, face
 matching, a photo missing — goes into a ``checkin.details`` entry in the same transaction;
 reprints are ``checkin.reprinted``, a clerk's confirmation ``checkin.confirmed``.
@@ -80,6 +84,7 @@ from kiosk.timeutil import beijing, rfc3339
 log = logging.getLogger(__name__)
 
 FACE_CONTEXT = b""  #: faces are encrypted without associated data: sync/blobs decrypts them so
+UNREGISTERED_REFUSAL_KIND = "checkin.refused_unregistered"  #: a refusal of someone with nothing today: no name, no HMAC
 
 
 def checked_in(session: Session, session_id: str) -> dict[str, CheckedIn]:
@@ -243,13 +248,14 @@ class CheckinService:
     def _journal_evaluation(self, s: Session, ev: Evaluation, name: str, id_number: str, method: str) -> tuple[int, ...]:
         """Journal what the evaluation refused: a whole-attempt refusal, bans always, others when nothing is left."""
         seqs = []
-        pid = self.hall.person_hmac(id_number)
         if ev.refusal is not None:
-            sid = ""
-            if ev.refusal.code in PLACED_REFUSALS:
-                sid = self._todays_session_of(s, id_number)
-            seqs.append(self._refuse(s, sid, None, name, pid, method, ev.refusal))
+            sid = self._todays_session_of(s, id_number)
+            if not sid:
+                return (self._refuse_unregistered(s, method, ev.refusal),)
+            seqs.append(self._refuse(s, sid if ev.refusal.code in PLACED_REFUSALS else "", None, name,
+                                     self.hall.person_hmac(id_number), method, ev.refusal))
             return tuple(seqs)
+        pid = self.hall.person_hmac(id_number)
         nothing_left = not ev.eligible and not ev.already
         for o in ev.options:
             if o.refusal is not None and (o.refusal.code == "banned" or nothing_left):
@@ -265,6 +271,14 @@ class CheckinService:
             if sess is not None and start <= sess.starts_at < end:
                 return m.session_id
         return ""
+
+    def _refuse_unregistered(self, s: Session, method: str, refusal: Refusal) -> int:
+        """A refusal of someone registered for nothing today: the reason and a count, no name, no HMAC, no detail."""
+        entry = self.hall.journal.append(s, UNREGISTERED_REFUSAL_KIND, {
+            "refusal_code": refusal.code, "refusal_reason": f"{refusal.code}: {refusal.zh}", "count": 1,
+            "method": method, "refused_at": rfc3339(self.hall.clock.now()),
+        })
+        return entry.seq
 
     def _refuse(self, s: Session, session_id: str, registration_id: str | None, name: str, pid: str, method: str,
                 refusal: Refusal) -> int:
@@ -303,9 +317,11 @@ class CheckinService:
         *, operator: str | None = None, reason: str | None = None, overrides: frozenset[str] = frozenset(),
         used_extra: frozenset[str] = frozenset(),
     ) -> CheckinOutcome:
-        pid = self.hall.person_hmac(id_number)
         if ev.refusal is not None and not overridden(ev.refusal, overrides):
-            return CheckinOutcome((), ev.refusal, None, (self._refuse(s, session_id, None, name, pid, method, ev.refusal),))
+            seq = (self._refuse(s, session_id, None, name, self.hall.person_hmac(id_number), method, ev.refusal)
+                   if self._todays_session_of(s, id_number) else self._refuse_unregistered(s, method, ev.refusal))
+            return CheckinOutcome((), ev.refusal, None, (seq,))
+        pid = self.hall.person_hmac(id_number)
         opt = next((o for o in ev.options if o.session_id == session_id), None)
         if opt is None:
             refusal = Refusal("not_registered")
