@@ -20,11 +20,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
 from hallkiosk.documents_wiring import document_output
+from hallkiosk.db_health import DbWatch
 from hallkiosk.jobs import JobRunner
 from hallkiosk.logs import setup_logging
 from hallkiosk.sync_wiring import start_sync
 from hallkiosk.threads import Threads
 from kiosk.config import Config
+from kiosk.db.health import DbProbe
 from kiosk.hall import Hall
 from kiosk.ports import DeviceState, DeviceStatus
 from kiosk.retention import ClockMovedError
@@ -208,10 +210,12 @@ def build_terminal(
         device_statuses = lambda: statuses  # noqa: E731
     worker = start_sync(hall, threads) if sync else None
     jobs = JobRunner(threads, bridge)
+    watch = DbWatch(DbProbe(hall.engine), bridge.post_db_state)
+    threads.start("db-watch", watch.run)
     ctx = UiContext(
         hall=hall, bridge=bridge, languages=languages, role=role, device_statuses=device_statuses,
         sync_status=worker.status if worker is not None else (lambda: None),
-        documents=document_output(cfg.devices.document_printer, jobs), jobs=jobs,
+        documents=document_output(cfg.devices.document_printer, jobs), jobs=jobs, db_state=watch.state,
     )
     window = RoleWindow(ctx, build_page(ctx))
     term = Terminal(hall, ctx, window, threads, monitor, worker)

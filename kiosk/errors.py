@@ -15,3 +15,16 @@ class HallError(Exception):
         self.code = code
         self.zh = zh
         self.en = en
+
+
+class DatabaseUnavailable(HallError):
+    """The hall database did not answer (stopped, frozen, refusing, locked too long): the act was not done."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "database",
+            "数据库暂不可用，本次操作未完成，请稍后再试；已办理的记录不会丢失",
+            "the database is unavailable: this was not done; try again shortly (nothing recorded is lost)",
+        )
+        self.detail = detail  #: the driver's error class, for the log (never its text: it may quote data)
+

@@ -8,6 +8,7 @@ set, and that reports through the callback (never by touching widgets).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import hashlib
 import threading
@@ -260,3 +261,16 @@ class SyncStatus:
     #: the platform's signatures (docs/platform-api.md §7.5): "verified", "absent" (no key: v1) or "failing"
     platform_key: str = "absent"
     receipt_seq: int | None = None  #: the highest seq the platform has receipted
+
+
+@dataclass(frozen=True)
+class DbState:
+    """What the screens show about the hall database (``kiosk.db.health`` watches it)."""
+
+    ok: bool
+    reason: str = ""  #: "" when ok; ``no-answer`` (frozen or unreachable), ``refused`` (error), ``locked``
+    since: dt.datetime | None = None  #: when the current state began (UTC), None when ok from the start
+    latency_ms: float | None = None  #: the last answer's round trip
+
+
+UNKNOWN_OK = DbState(True)

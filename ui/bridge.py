@@ -11,6 +11,7 @@ Signals:
     syncStatus(object): the current ``SyncStatus`` (or None when no platform is configured).
     cardEvent(object): a ``CardEvent`` from the ID card reader.
     scannedCode(str): a code read by the QR scanner.
+    databaseState(object): a ``kiosk.db.health.DbState`` whenever the database's answer changes.
 
 ``call(fn, *args)`` runs any callable on the main thread the same way: the job runner
 (``hallkiosk/jobs.py``) brings every job's outcome back through it, and the camera loop its frames.
@@ -31,6 +32,7 @@ class QtBridge(QObject):
     syncStatus = Signal(object)
     cardEvent = Signal(object)
     scannedCode = Signal(str)
+    databaseState = Signal(object)
 
     _posted = Signal(str, object)
     _called = Signal(object, object)
@@ -64,6 +66,9 @@ class QtBridge(QObject):
 
     def post_card_event(self, event: object) -> None:
         self._posted.emit("cardEvent", event)
+
+    def post_db_state(self, state: object) -> None:
+        self._posted.emit("databaseState", state)
 
     def post_scanned_code(self, code: str) -> None:
         self._posted.emit("scannedCode", code)

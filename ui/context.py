@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.hall import Hall
-from kiosk.ports import DeviceStatus, SyncStatus
+from kiosk.ports import UNKNOWN_OK, DbState, DeviceStatus, SyncStatus
 from ui.bridge import QtBridge
 from ui.i18n import Languages
 from ui.jobs import InlineJobs, Jobs
@@ -19,6 +19,10 @@ def _no_devices() -> list[DeviceStatus]:
 
 def _no_sync() -> SyncStatus | None:
     return None
+
+
+def _db_unwatched() -> DbState:
+    return UNKNOWN_OK
 
 
 @dataclass
@@ -35,6 +39,8 @@ class UiContext:
         fullscreen: whether the main window runs full screen.
         documents: prints A4 PDFs (records, confirmations) on the office printer, off the UI thread.
         jobs: runs slow calls off the UI thread (``ui/jobs.py``; inline when there is no root).
+        db_state: the database's latest state (``kiosk.db.health``; changes also arrive as
+            ``bridge.databaseState``). Always "ok" when nothing watches it.
     """
 
     hall: Hall
@@ -46,3 +52,4 @@ class UiContext:
     fullscreen: bool = False
     documents: DocumentOutput = field(default_factory=DocumentOutput)
     jobs: Jobs = field(default_factory=InlineJobs)
+    db_state: Callable[[], DbState] = field(default=_db_unwatched)

@@ -7,7 +7,8 @@ root's :class:`hallkiosk.jobs.JobRunner` runs ``fn()`` on the lane's thread and 
 (:class:`ui.bridge.QtBridge`). Lanes keep order where order matters: one printer prints one slip
 after another, and one console's acts reach the hall in the order they were pressed.
 
-A ``HallError`` raised by ``fn`` (a refusal, a device fault) becomes the outcome's ``zh``/``en``; any
+A ``HallError`` raised by ``fn`` (a refusal, a device fault) becomes the outcome's ``zh``/``en``; a
+database that did not answer becomes ``code == "database"`` (``kiosk.outage.database_error``); any
 other exception is logged with its traceback and said as a generic fault, so a screen always hears
 how its request ended and never waits forever.
 
@@ -27,11 +28,13 @@ from typing import Any, Protocol
 from PySide6.QtCore import QTimer
 
 from kiosk.errors import HallError
+from kiosk.outage import database_error
 
 log = logging.getLogger(__name__)
 
 #: lanes the app uses (any name works; each is one thread, jobs in submission order)
-WORK = "work"  #: database acts and heavy refreshes of a console
+WORK = "work"  #: database acts of a console (one at a time, in the order pressed)
+READ = "read"  #: what screens show: view refreshes and lookups (never queued behind an act)
 PIN = "pin"  #: PIN checks (scrypt, ~30 ms each; a lockout delay must not stop the screen)
 SLIP_PRINTER = "slip-printer"  #: the kiosk's receipt printer
 DOCUMENT_PRINTER = "document-printer"  #: the office printer (A4 records)
@@ -59,6 +62,10 @@ def run_guarded(key: str, fn: Callable[[], Any]) -> JobOutcome:
     except HallError as exc:
         return JobOutcome(key, False, None, exc.code, exc.zh, exc.en, time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - the screen must hear of it, not wait forever
+        down = database_error(exc)
+        if down is not None:  # the act did not happen: said in words, logged without the driver's text
+            log.warning("job %s: database unavailable (%s)", key, down.detail)
+            return JobOutcome(key, False, None, down.code, down.zh, down.en, time.perf_counter() - t0)
         log.exception("job %s failed", key)
         return JobOutcome(key, False, None, "fault", "操作失败，请联系技术人员",
                           f"failed: {type(exc).__name__}", time.perf_counter() - t0)

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ports import DeviceState, DeviceStatus, SyncStatus
+from kiosk.ports import DbState, DeviceState, DeviceStatus, SyncStatus
 from kiosk.timeutil import beijing_text
 from ui.context import UiContext
+from ui.jobs import READ, JobOutcome
 from ui.widgets import AdminPinDialog, Retranslatable
 
 
@@ -116,16 +117,22 @@ class StatusBarItems(Retranslatable, QWidget):
         # whether the platform's answers are signed and verified (docs/platform-api.md §7.5); hidden when they are
         self.platform_key = QLabel()
         self.platform_key.hide()
+        self.database = QLabel()
         self.journal = QLabel()
         self.clock = QLabel()
-        for w in (self.devices, self.sync, self.platform_key, self.journal):
+        for w in (self.devices, self.database, self.sync, self.platform_key, self.journal):
             self.lay.addWidget(w)
         self.lay.addStretch(1)
         self.lay.addWidget(self.clock)
         ctx.bridge.deviceStatuses.connect(self.show_devices)
         ctx.bridge.syncStatus.connect(self.show_sync)
         ctx.bridge.journalEntries.connect(self._on_entries)
-        self._last_seq = int(ctx.hall.journal_stats()["last_seq"])
+        ctx.bridge.databaseState.connect(self.show_database)
+        self._last_seq = 0
+        # room for the journal's number before it arrives (it is read off this thread)
+        self.journal.setMinimumWidth(self.journal.fontMetrics().horizontalAdvance(self.tr("日志 #%1").replace("%1", "9999999")) + 24)
+        hall = ctx.hall  # the journal's number is read on the job runner, never on this thread
+        ctx.jobs.run("journal-head", lambda: int(hall.journal_stats()["last_seq"]), self._on_head, lane=READ)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(1000)
@@ -134,19 +141,34 @@ class StatusBarItems(Retranslatable, QWidget):
     def retranslate(self) -> None:
         self.refresh()
 
+    def _on_head(self, outcome: JobOutcome) -> None:
+        if outcome.ok and not self._last_seq:
+            self._last_seq = int(outcome.value)
+            self._show_journal()
+
     def _on_entries(self, entries: list) -> None:
         if entries:
             self._last_seq = entries[-1].seq
             self._show_journal()
 
     def _show_journal(self) -> None:
-        self.journal.setText(self.tr("日志 #%1").replace("%1", str(self._last_seq)))
+        self.journal.setText(self.tr("日志 #%1").replace("%1", str(self._last_seq)) if self._last_seq else "")
 
     def refresh(self) -> None:
         self.clock.setText(beijing_text(self.ctx.hall.clock.now()))
         self.show_devices(self.ctx.device_statuses())
+        self.show_database(self.ctx.db_state())
         self.show_sync(self.ctx.sync_status())
         self._show_journal()
+
+    def show_database(self, state: DbState) -> None:
+        if state.ok:
+            self.database.setText(self.tr("数据库：正常"))
+            self.database.setProperty("state", "online")
+        else:
+            self.database.setText(self.tr("数据库：不可用"))
+            self.database.setProperty("state", "error")
+        self.database.style().polish(self.database)
 
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
         shown = [s for s in statuses if s.state != DeviceState.NOT_CONFIGURED]
@@ -248,7 +270,15 @@ class RoleWindow(Retranslatable, QMainWindow):
         self.header = Header(ctx)
         self.header.setVisible(show_header and ctx.role != "board")
         lay.addWidget(self.header)
+        # shown while the database does not answer: what happened, and what still works
+        self.outage = QLabel(objectName="outageBanner")
+        self.outage.setProperty("role", ctx.role)
+        self.outage.setWordWrap(True)
+        self.outage.hide()
+        lay.addWidget(self.outage)
         lay.addWidget(page, 1)
+        self._db_state = ctx.db_state()
+        ctx.bridge.databaseState.connect(self.show_database_state)
         self.setCentralWidget(body)
         self.status_items = StatusBarItems(ctx)
         self.statusBar().addWidget(self.status_items, 1)
@@ -262,6 +292,28 @@ class RoleWindow(Retranslatable, QMainWindow):
             self.idle = IdleWatcher(seconds, self)
             self.idle.idle.connect(self._on_idle)
         self.retranslate()
+        self.show_database_state(self._db_state)
+
+    def show_database_state(self, state: DbState) -> None:
+        """The outage banner. A kiosk pauses (its page takes no taps: 暂停服务); a console keeps what
+        it shows but every act says it was not done; a board keeps its clock and warns that its
+        content may be out of date."""
+        self._db_state = state
+        self.outage.setVisible(not state.ok)
+        self.page.setEnabled(state.ok or self.ctx.role != "kiosk")
+        self._say_outage()
+
+    def _say_outage(self) -> None:
+        if self._db_state.ok:
+            return
+        role = self.ctx.role
+        if role == "kiosk":
+            text = self.tr("暂停服务：系统正在恢复连接，请稍候或到服务窗口办理。")
+        elif role == "board":
+            text = self.tr("数据连接中断，以下内容可能不是最新。")
+        else:
+            text = self.tr("数据库连接中断，正在自动重试。已办理的记录不会丢失；恢复前本机的操作不会执行。")
+        self.outage.setText(text)
 
     def _on_idle(self) -> None:
         self.page.reset()  # the idle watcher runs only for pages with reset()
@@ -270,6 +322,8 @@ class RoleWindow(Retranslatable, QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Hall Kiosk — {role_title(self.ctx.role)}")
+        if hasattr(self, "outage"):
+            self._say_outage()
 
     def place(self, screen: int | None, fullscreen: bool) -> None:
         """Put the window on screen ``screen`` (if present), full screen or maximised."""

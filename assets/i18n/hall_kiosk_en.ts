@@ -22,7 +22,7 @@
 <context>
     <name>AdminWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="209"/>
+        <location filename="../../ui/roles/consoles.py" line="210"/>
         <source>日志编号 %1 · 共 %2 条 · 最新序号 %3
 最新哈希 %4</source>
         <extracomment>set by console_for; who is logged in</extracomment>
@@ -30,12 +30,12 @@
 Last hash %4</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="225"/>
+        <location filename="../../ui/roles/consoles.py" line="226"/>
         <source>未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。</source>
         <translation>No trading platform configured: this terminal runs stand-alone; records stay in the local journal and are sent once a platform is configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="228"/>
+        <location filename="../../ui/roles/consoles.py" line="229"/>
         <source>在线：%1
 待传记录：%2
 已送达序号：%3
@@ -48,136 +48,136 @@ Alarm: %4
 Last error: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="229"/>
+        <location filename="../../ui/roles/consoles.py" line="230"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="229"/>
+        <location filename="../../ui/roles/consoles.py" line="230"/>
         <source>否</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="237"/>
+        <location filename="../../ui/roles/consoles.py" line="238"/>
         <source>停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="237"/>
+        <location filename="../../ui/roles/consoles.py" line="238"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="246"/>
+        <location filename="../../ui/roles/consoles.py" line="247"/>
         <source>个人信息（身份证号、人脸照片）保留 %1 天，到期后各终端每 6 小时自动清除，只保留哈希。
 现已到期待清除：人脸照片 %2 张（其中未上传 %3 张），代理人身份证号 %4 条，自然人投标人证件号 %5 条，过期黑名单证件号 %6 条。</source>
         <translation>Personal data (ID numbers, face photos) is kept %1 days; after that every terminal purges it automatically every 6 hours and only hashes remain.
 Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, %5 natural-person bidders&apos; ID numbers, %6 expired blacklist ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="254"/>
+        <location filename="../../ui/roles/consoles.py" line="255"/>
         <source>尚未清除过。</source>
         <translation>Never purged yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="258"/>
+        <location filename="../../ui/roles/consoles.py" line="259"/>
         <source>上次清除：%1（日志第 %2 条）：人脸照片 %3 张，身份证号 %4 条。</source>
         <translation>Last purge: %1 (journal entry %2): %3 face photos, %4 ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="267"/>
+        <location filename="../../ui/roles/consoles.py" line="272"/>
         <source>已清除 %1 项个人信息，已记入日志。</source>
         <translation>Purged %1 items of personal data; recorded in the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="273"/>
+        <location filename="../../ui/roles/consoles.py" line="278"/>
         <source>日志完整：%1 条，哈希链校验通过。</source>
         <translation>Journal intact: %1 entries, hash chain verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="277"/>
+        <location filename="../../ui/roles/consoles.py" line="282"/>
         <source>日志被篡改：第 %1 条起校验失败（%2）</source>
         <translation>Journal tampered with: check fails from entry %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="284"/>
+        <location filename="../../ui/roles/consoles.py" line="289"/>
         <source>日志</source>
         <translation>Journal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="285"/>
-        <location filename="../../ui/roles/consoles.py" line="292"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="286"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
         <source>平台同步</source>
         <translation>Platform sync</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="287"/>
+        <location filename="../../ui/roles/consoles.py" line="292"/>
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="288"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>个人信息保留</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="289"/>
+        <location filename="../../ui/roles/consoles.py" line="294"/>
         <source>立即清除到期个人信息</source>
         <translation>Purge due personal data now</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
+        <location filename="../../ui/roles/consoles.py" line="295"/>
         <source>校验日志哈希链</source>
         <translation>Verify the journal hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="296"/>
         <source>序号</source>
         <translation>Seq</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="296"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="296"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="296"/>
         <source>终端</source>
         <translation>Terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="292"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="292"/>
-        <location filename="../../ui/roles/consoles.py" line="293"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="293"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="293"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="293"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
@@ -185,57 +185,57 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Devices</name>
     <message>
-        <location filename="../../ui/shell.py" line="45"/>
+        <location filename="../../ui/shell.py" line="46"/>
         <source>身份证阅读器</source>
         <translation>ID card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="46"/>
+        <location filename="../../ui/shell.py" line="47"/>
         <source>扫码器</source>
         <translation>Code scanner</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="47"/>
+        <location filename="../../ui/shell.py" line="48"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="48"/>
+        <location filename="../../ui/shell.py" line="49"/>
         <source>竞价器</source>
         <translation>Bidder keypads</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="49"/>
+        <location filename="../../ui/shell.py" line="50"/>
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="55"/>
+        <location filename="../../ui/shell.py" line="56"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="56"/>
+        <location filename="../../ui/shell.py" line="57"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="57"/>
+        <location filename="../../ui/shell.py" line="58"/>
         <source>重连中</source>
         <translation>Reconnecting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="58"/>
+        <location filename="../../ui/shell.py" line="59"/>
         <source>故障</source>
         <translation>Fault</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="59"/>
+        <location filename="../../ui/shell.py" line="60"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="60"/>
+        <location filename="../../ui/shell.py" line="61"/>
         <source>未配置</source>
         <translation>Not configured</translation>
     </message>
@@ -281,12 +281,12 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="229"/>
+        <location filename="../../ui/shell.py" line="251"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="232"/>
+        <location filename="../../ui/shell.py" line="254"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -441,34 +441,53 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
     </message>
 </context>
 <context>
+    <name>RoleWindow</name>
+    <message>
+        <location filename="../../ui/shell.py" line="311"/>
+        <source>暂停服务：系统正在恢复连接，请稍候或到服务窗口办理。</source>
+        <extracomment>the role&apos;s page; what it offers differs by role (reset, logout, open_flow, work …), so it is duck-typed</extracomment>
+        <translation>Service paused: reconnecting. Please wait, or go to a service counter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="313"/>
+        <source>数据连接中断，以下内容可能不是最新。</source>
+        <translation>Data link interrupted: what is shown may be out of date.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="315"/>
+        <source>数据库连接中断，正在自动重试。已办理的记录不会丢失；恢复前本机的操作不会执行。</source>
+        <translation>Database unavailable, retrying. Nothing recorded is lost; acts on this terminal are not carried out until it returns.</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
-        <location filename="../../ui/shell.py" line="34"/>
+        <location filename="../../ui/shell.py" line="35"/>
         <source>自助服务终端</source>
         <translation>Self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="35"/>
+        <location filename="../../ui/shell.py" line="36"/>
         <source>窗口服务终端</source>
         <translation>Counter terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="36"/>
+        <location filename="../../ui/shell.py" line="37"/>
         <source>大厅信息屏</source>
         <translation>Wall board</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="37"/>
+        <location filename="../../ui/shell.py" line="38"/>
         <source>开标主持台</source>
         <translation>Bid-opening console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="38"/>
+        <location filename="../../ui/shell.py" line="39"/>
         <source>拍卖师控制台</source>
         <translation>Auctioneer console</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="39"/>
+        <location filename="../../ui/shell.py" line="40"/>
         <source>系统管理</source>
         <translation>Administration</translation>
     </message>
@@ -547,27 +566,27 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>SessionsWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="130"/>
+        <location filename="../../ui/roles/consoles.py" line="131"/>
         <source>今日本场地没有安排。数据来自交易平台，请在管理界面查看同步状态。</source>
         <translation>Nothing scheduled here today. Sessions come from the trading platform; check the sync state in Administration.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="132"/>
+        <location filename="../../ui/roles/consoles.py" line="133"/>
         <source>时间以交易平台时钟为准。</source>
         <translation>Times follow the trading platform&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="304"/>
+        <location filename="../../ui/roles/consoles.py" line="309"/>
         <source>今日开标</source>
         <translation>Today&apos;s bid openings</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="307"/>
+        <location filename="../../ui/roles/consoles.py" line="312"/>
         <source>今日拍卖会</source>
         <translation>Today&apos;s auctions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="310"/>
+        <location filename="../../ui/roles/consoles.py" line="315"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
@@ -575,42 +594,53 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="143"/>
+        <location filename="../../ui/shell.py" line="133"/>
+        <location filename="../../ui/shell.py" line="155"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="154"/>
+        <location filename="../../ui/shell.py" line="166"/>
+        <source>数据库：正常</source>
+        <translation>Database: OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="169"/>
+        <source>数据库：不可用</source>
+        <translation>Database: unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="176"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="164"/>
+        <location filename="../../ui/shell.py" line="186"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="167"/>
+        <location filename="../../ui/shell.py" line="189"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="170"/>
+        <location filename="../../ui/shell.py" line="192"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="173"/>
+        <location filename="../../ui/shell.py" line="195"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="182"/>
+        <location filename="../../ui/shell.py" line="204"/>
         <source>平台签名验证失败</source>
         <translation>Platform signature failing</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="185"/>
+        <location filename="../../ui/shell.py" line="207"/>
         <source>未验证平台签名</source>
         <translation>Platform answers not verified</translation>
     </message>
