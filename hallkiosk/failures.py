@@ -15,7 +15,8 @@ exit      cause
 10        the database cannot be reached (PostgreSQL not running, wrong host or port, refused login)
 11        the data dir cannot be created or written
 12        a port to listen on is taken
-13        the data dir is damaged or half-created (a key of the wrong size, an interrupted demo)
+13        the data dir is damaged or half-created (a key of the wrong size, an interrupted demo), or this
+          terminal does not hold the hall's data key yet (``hall-kiosk keys add-terminal``)
 14        no display for a window (``hall-kiosk run`` without DISPLAY / WAYLAND_DISPLAY)
 15        a system library Qt needs is missing
 70        anything else (an internal error: its lines say where the traceback was kept)
@@ -184,6 +185,8 @@ def explain(exc: BaseException, *, data_dir: Path | None = None, db_url: str | N
     for e in _chain(exc):
         if isinstance(e, Failure):
             return e
+        if type(e).__name__ == "HallKeyMissing":  # kiosk.keys: this terminal's KEK wraps no copy of the hall's key
+            return Failure(EXIT_DAMAGED, getattr(e, "zh", str(e)), getattr(e, "en", str(e)))
         if type(e).__name__ == "PiiKeyError":  # kiosk.pii: the key file is of the wrong size or mode
             path = str(e).split(":", 1)[0]
             return damaged_failure(path, str(e).split(":", 1)[-1].strip(), delete=data_dir)

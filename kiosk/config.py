@@ -48,7 +48,8 @@ class DatabaseConfig:
 class SecurityConfig:
     """Operator access and personal data."""
 
-    key_file: str = ""  #: AES-GCM/HMAC key file; "" = ``keys/pii.key`` in the data dir (mode 0600)
+    key_file: str = ""  #: an old terminal's own data key; "" = ``keys/pii.key``: imported once as the hall's key k0
+    kek_file: str = ""  #: this terminal's key-encryption key; "" = ``keys/kek.key`` in the data dir (mode 0600)
     pin_max_failures: int = 2  #: wrong PINs in a row that cost nothing; each further one waits 1, 2, 4 … s
     lockout_seconds: int = 300  #: the longest of those waits (an operator is never locked out for good)
     pii_retention_days: int = 180  #: personal data (ID numbers, faces) is purged after this
@@ -200,8 +201,13 @@ class Config:
 
     @property
     def key_path(self) -> Path:
-        """Where the personal-data key lives (outside the database)."""
+        """Where an old terminal kept its own personal-data key (``kiosk.keys`` imports it once)."""
         return Path(self.security.key_file) if self.security.key_file else self.data_dir / "keys" / "pii.key"
+
+    @property
+    def kek_path(self) -> Path:
+        """This terminal's key-encryption key: it unwraps the hall's data key from the database."""
+        return Path(self.security.kek_file) if self.security.kek_file else self.data_dir / "keys" / "kek.key"
 
 
 SECTIONS: dict[str, type] = {

@@ -484,12 +484,12 @@ def registrations_for_person(
         id_number: as read from the card.
         session_id: only registrations of this trading session.
     """
-    digest = vault.lookup_hmac(id_number)
+    digests = vault.lookup_hmacs(id_number)  # under every key id still searched (a rotation may be under way)
     out: list[RegistrationMatch] = []
     q = (
         select(PfRegistration, PfRepresentative.name)
         .join(PfRepresentative, PfRepresentative.registration_id == PfRegistration.registration_id)
-        .where(PfRepresentative.id_hmac == digest)
+        .where(PfRepresentative.id_hmac.in_(digests))
     )
     if session_id is not None:
         q = q.where(PfRegistration.session_id == session_id)
@@ -498,7 +498,7 @@ def registrations_for_person(
         if reg.registration_id not in seen:
             seen.add(reg.registration_id)
             out.append(_match(reg, "representative", name))
-    q2 = select(PfRegistration).where(PfRegistration.bidder_code_hmac == digest)
+    q2 = select(PfRegistration).where(PfRegistration.bidder_code_hmac.in_(digests))
     if session_id is not None:
         q2 = q2.where(PfRegistration.session_id == session_id)
     for reg in session.scalars(q2.order_by(PfRegistration.registration_id)):
@@ -529,9 +529,9 @@ def active_bans(
     person's ID number (a bidder with ``code_type`` ``ID``): it is looked up by HMAC too.
     """
     codes = {normalise_id(c) for c in body_codes if c}
-    hmacs = {vault.lookup_hmac(c) for c in codes}
+    hmacs = {h for c in codes for h in vault.lookup_hmacs(c)}
     if id_number:
-        hmacs.add(vault.lookup_hmac(id_number))
+        hmacs.update(vault.lookup_hmacs(id_number))
     if not codes and not hmacs:
         return []
     conds = []

@@ -38,6 +38,7 @@ from kiosk.journal import (
     stats,
     verify,
 )
+from kiosk.keys import open_vault
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
 from kiosk.pii import PiiVault, person_id_hmac
 from kiosk.retention import PurgePlan
@@ -119,7 +120,11 @@ class Hall:
             ensure_head(s, jid)
             if s.get(Site, config.site.code) is None:
                 s.add(Site(code=config.site.code, name=config.site.name))
-        vault = PiiVault.from_key_file(config.key_path)
+        try:
+            vault = open_vault(config, engine)  # the hall's data key, unwrapped with this terminal's KEK (kiosk.keys)
+        except BaseException:
+            engine.dispose()  # a terminal without the key (keys.HallKeyMissing) leaves no connection open
+            raise
         return cls(config, engine, vault, clock or PlatformClock(), jid)
 
     def close(self) -> None:

@@ -1,8 +1,16 @@
 """Personal data: encryption at rest, HMAC lookup, masking, and a log filter (docs/architecture.md §4).
 
-* ``PiiVault`` holds one 32-byte master key from a key file outside the database (created on
-  first run, mode 0600). From it, HKDF derives an AES-256-GCM key (``encrypt``/``decrypt``) and an
-  HMAC key (``lookup_hmac``) so an ID number can be found without being stored in clear.
+* ``PiiVault`` holds the hall's **data keys** by key id (``kiosk/keys.py`` loads them from the
+  database, where each is stored only wrapped by a terminal's key-encryption key). From a data key,
+  HKDF derives an AES-256-GCM key (``encrypt``/``decrypt``) and a separate HMAC key
+  (``lookup_hmac``), so an ID number can be found without being stored in clear. Every ciphertext
+  and every lookup HMAC names its key id: ``HK2 <len> <kid> <nonce> <body>`` and ``<kid>:<hex>``
+  (the HMAC cut to the 64 characters of its column). The key id ``k0`` is a key that existed before
+  key ids (an old terminal's ``keys/pii.key``): its forms are the old ones, ``HK1 <nonce> <body>``
+  and 64 bare hex digits, so nothing stored before is rewritten to stay readable.
+* While a rotation runs (``kiosk.keys.rotate``) the vault writes under the new key and looks up
+  under both (``lookup_hmacs``); it re-reads the key list from the database every few seconds, so a
+  rotation started on another terminal reaches this one.
 * ``person_id_hmac`` is the platform's identifier of a person (docs/platform-api.md §4): HMAC-SHA256 of
   the ID number under the *journal secret*, never the local key.
 * ``mask_*`` give what a screen or a slip may show: 张*三, 150102********1234, 138****5678.
@@ -17,6 +25,10 @@ import hmac
 import logging
 import os
 import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -24,25 +36,36 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32
-_FORMAT = b"HK1"  # ciphertext format tag: version 1 = AES-256-GCM, 12-byte nonce
+LEGACY_KID = "k0"  #: a key from before key ids: ciphertexts ``HK1…``, HMACs of 64 bare hex digits
+_FORMAT = b"HK1"  # ciphertext format tag: version 1 = AES-256-GCM, 12-byte nonce, key k0
+_FORMAT2 = b"HK2"  # version 2: the same, after a 1-byte length and the key id
+_KID_RE = re.compile(r"^k[0-9]{1,8}$")
+HMAC_CHARS = 64  #: the width of every HMAC column
 
 
 class PiiKeyError(RuntimeError):
     """The key file is missing, unreadable, of the wrong size or too open."""
 
 
+class UnknownKeyId(ValueError):
+    """A ciphertext names a key id this terminal does not hold."""
+
+
 def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"hall-kiosk", info=purpose).derive(master)
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """Read the master key, creating it (32 random bytes, mode 0600) on first run.
+def load_or_create_key(path: Path, *, create: bool = True) -> bytes:
+    """Read a 32-byte key file (base64), creating it (random, mode 0600) on first run.
 
     Raises:
-        PiiKeyError: the file exists but is of the wrong size, or readable by others.
+        PiiKeyError: the file exists but is of the wrong size, or readable by others; or it does not
+            exist and ``create`` is false.
     """
     path = Path(path)
     if not path.exists():
+        if not create:
+            raise PiiKeyError(f"{path}: no such key file")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -62,37 +85,178 @@ def load_or_create_key(path: Path) -> bytes:
     return key
 
 
-class PiiVault:
-    """Encrypts, decrypts and indexes personal data with keys derived from one master key."""
+def check_kid(kid: str) -> str:
+    if not _KID_RE.match(kid):
+        raise ValueError(f"not a key id: {kid!r}")
+    return kid
 
-    def __init__(self, master_key: bytes) -> None:
-        if len(master_key) != KEY_BYTES:
-            raise PiiKeyError("master key must be 32 bytes")
-        self._aead = AESGCM(_derive(master_key, b"pii-encryption"))
-        self._hmac_key = _derive(master_key, b"pii-lookup")
+
+def kid_of_ciphertext(blob: bytes) -> str | None:
+    """The key id a ciphertext was made under; None for an empty (purged) or foreign value."""
+    if blob.startswith(_FORMAT):
+        return LEGACY_KID
+    if blob.startswith(_FORMAT2) and len(blob) > 4:
+        n = blob[3]
+        return blob[4:4 + n].decode("ascii", "replace")
+    return None
+
+
+def kid_of_hmac(value: str) -> str | None:
+    """The key id of a stored lookup HMAC (``k0`` for 64 bare hex digits); None for an empty value."""
+    if not value:
+        return None
+    head, sep, _rest = value.partition(":")
+    return head if sep else LEGACY_KID
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The data keys a terminal holds: ``current`` encrypts and indexes; ``lookup`` are searched."""
+
+    keys: Mapping[str, bytes]
+    current: str
+    lookup: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.current not in self.keys or any(k not in self.keys for k in self.lookup):
+            raise PiiKeyError("key set names a key it does not hold")
+        if any(len(k) != KEY_BYTES for k in self.keys.values()):
+            raise PiiKeyError(f"data keys must be {KEY_BYTES} bytes")
+
+
+class _Derived:
+    __slots__ = ("aead", "hmac_key")
+
+    def __init__(self, key: bytes) -> None:
+        self.aead = AESGCM(_derive(key, b"pii-encryption"))
+        self.hmac_key = _derive(key, b"pii-lookup")
+
+
+class PiiVault:
+    """Encrypts, decrypts and indexes personal data under the hall's data keys, by key id.
+
+    Args:
+        master_key: one key, used as ``k0`` (tests and tools; a hall's terminals use ``keyset``).
+        keyset: the keys by id (``kiosk.keys.open_vault``).
+        refresh: returns a newer key set, or None when nothing changed; called at most every
+            ``refresh_s`` seconds and whenever a ciphertext names an id not held.
+    """
+
+    def __init__(self, master_key: bytes | None = None, *, keyset: KeySet | None = None,
+                 refresh: Callable[[], KeySet | None] | None = None, refresh_s: float = 2.0) -> None:
+        if keyset is None:
+            if master_key is None or len(master_key) != KEY_BYTES:
+                raise PiiKeyError("master key must be 32 bytes")
+            keyset = KeySet({LEGACY_KID: master_key}, LEGACY_KID, (LEGACY_KID,))
+        self._refresh = refresh
+        self._refresh_s = refresh_s
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+        self._set(keyset)
+
+    def _set(self, keyset: KeySet) -> None:
+        derived = {kid: _Derived(key) for kid, key in keyset.keys.items()}
+        self._state = (keyset, derived)  # one attribute, swapped whole: readers on other threads see either
 
     @classmethod
     def from_key_file(cls, path: Path) -> PiiVault:
+        """One key from a file, as key id ``k0`` (a tool's vault; a hall's comes from ``kiosk.keys``)."""
         return cls(load_or_create_key(path))
 
+    # --- the key set ----------------------------------------------------------------------------
+
+    @property
+    def keyset(self) -> KeySet:
+        return self._current_state()[0]
+
+    @property
+    def current_kid(self) -> str:
+        return self._current_state()[0].current
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Re-read the key set now (``force``) or when ``refresh_s`` has passed; True when it changed."""
+        if self._refresh is None:
+            return False
+        now = time.monotonic()
+        if not force and now - self._checked < self._refresh_s:
+            return False
+        with self._lock:
+            if not force and now - self._checked < self._refresh_s:
+                return False
+            self._checked = now
+            newer = self._refresh()
+            if newer is None or newer == self._state[0]:
+                return False
+            self._set(newer)
+            return True
+
+    def _current_state(self) -> tuple[KeySet, dict[str, _Derived]]:
+        self.refresh()
+        return self._state
+
+    # --- encryption ----------------------------------------------------------------------------
+
     def encrypt(self, plaintext: str | bytes, *, context: bytes = b"") -> bytes:
-        """AES-GCM with a random nonce; ``context`` is bound as associated data."""
+        """AES-GCM with a random nonce under the current key; ``context`` is bound as associated data."""
+        keyset, derived = self._current_state()
+        return self.encrypt_with(keyset.current, plaintext, context=context, _derived=derived)
+
+    def encrypt_with(self, kid: str, plaintext: str | bytes, *, context: bytes = b"",
+                     _derived: dict[str, _Derived] | None = None) -> bytes:
+        derived = _derived if _derived is not None else self._current_state()[1]
+        if kid not in derived:
+            raise UnknownKeyId(f"key {kid} is not held by this terminal")
         data = plaintext.encode("utf-8") if isinstance(plaintext, str) else plaintext
         nonce = os.urandom(12)
-        return _FORMAT + nonce + self._aead.encrypt(nonce, data, context)
+        body = derived[kid].aead.encrypt(nonce, data, context)
+        if kid == LEGACY_KID:
+            return _FORMAT + nonce + body
+        tag = kid.encode("ascii")
+        return _FORMAT2 + bytes([len(tag)]) + tag + nonce + body
 
     def decrypt(self, blob: bytes, *, context: bytes = b"") -> bytes:
-        if not blob.startswith(_FORMAT):
+        """Decrypt under the key the ciphertext names.
+
+        Raises:
+            UnknownKeyId: this terminal does not hold that key (``kiosk.keys`` explains what to do).
+            ValueError: not a Hall Kiosk ciphertext; ``cryptography``'s ``InvalidTag`` when it was altered.
+        """
+        kid = kid_of_ciphertext(blob)
+        if kid is None:
             raise ValueError("not a Hall Kiosk ciphertext")
-        nonce, body = blob[3:15], blob[15:]
-        return self._aead.decrypt(nonce, body, context)
+        if kid == LEGACY_KID:
+            nonce, body = blob[3:15], blob[15:]
+        else:
+            start = 4 + blob[3]
+            nonce, body = blob[start:start + 12], blob[start + 12:]
+        derived = self._current_state()[1]
+        if kid not in derived and self.refresh(force=True):
+            derived = self._state[1]
+        if kid not in derived:
+            raise UnknownKeyId(f"ciphertext under key {kid}, which this terminal does not hold")
+        return derived[kid].aead.decrypt(nonce, body, context)
 
     def decrypt_str(self, blob: bytes, *, context: bytes = b"") -> str:
         return self.decrypt(blob, context=context).decode("utf-8")
 
+    # --- lookup --------------------------------------------------------------------------------
+
     def lookup_hmac(self, value: str) -> str:
-        """A stable local index of an identifier (ID number, …), normalised to upper case."""
-        return hmac.new(self._hmac_key, normalise_id(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        """The stored index of an identifier (ID number, …) under the current key, upper-cased."""
+        keyset, derived = self._current_state()
+        return self.hmac_with(keyset.current, value, _derived=derived)
+
+    def lookup_hmacs(self, value: str) -> tuple[str, ...]:
+        """Its index under every key still searched (the current one first): what a lookup matches."""
+        keyset, derived = self._current_state()
+        return tuple(self.hmac_with(kid, value, _derived=derived) for kid in keyset.lookup)
+
+    def hmac_with(self, kid: str, value: str, *, _derived: dict[str, _Derived] | None = None) -> str:
+        derived = _derived if _derived is not None else self._current_state()[1]
+        if kid not in derived:
+            raise UnknownKeyId(f"key {kid} is not held by this terminal")
+        digest = hmac.new(derived[kid].hmac_key, normalise_id(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        return digest if kid == LEGACY_KID else f"{kid}:{digest}"[:HMAC_CHARS]
 
 
 def normalise_id(value: str) -> str:

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "hallkiosk.cli.opening_cmd",  # opening …
     "hallkiosk.cli.auction_cmd",  # auction …
     "hallkiosk.cli.pii_cmd",  # pii plan|purge
+    "hallkiosk.cli.keys_cmd",  # keys status|add-terminal|rotate
 )
 
 

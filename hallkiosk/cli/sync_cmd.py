@@ -41,6 +41,7 @@ from kiosk.config import Config
 from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.journal import ensure_head
+from kiosk.keys import open_vault
 from kiosk.pii import PiiVault
 from kiosk.timeutil import utcnow
 
@@ -144,7 +145,7 @@ def open_target(args: argparse.Namespace, *, need_platform: bool = True) -> Sync
     upgrade(engine, data_dir=cfg.data_dir)
     with session_factory(engine)() as s, s.begin():
         ensure_head(s, journal_id)
-    vault = PiiVault.from_key_file(cfg.key_path)
+    vault = open_vault(cfg, engine)  # the hall's data key (kiosk.keys), as Hall.open takes it
     timeout = args.timeout if getattr(args, "timeout", None) else cfg.platform.timeout_seconds
     key_file = getattr(args, "platform_key_file", None) or cfg.platform.public_key_file
     return SyncTarget(cfg, engine, vault, url, journal_id, secret_file, timeout, key_file)

@@ -234,8 +234,10 @@ class CheckinService:
         regs = rules.sorted_registrations(regs)
         existing = {c.registration_id: c for c in s.scalars(select(Checkin).where(
             Checkin.session_id == sess.session_id, Checkin.registration_id.in_([r.registration_id for r in regs])))}
-        mine = tuple(self._info(s, c) for c in existing.values() if c.person_hmac == person_hmac)
-        checked = {rid: CheckedBy(c.person_hmac, c.person_name, c.checked_in_at) for rid, c in existing.items()}
+        forms = set(self.hall.vault.lookup_hmacs(id_number))  # a check-in indexed before a key rotation is still this person's
+        mine = tuple(self._info(s, c) for c in existing.values() if c.person_hmac in forms)
+        checked = {rid: CheckedBy(person_hmac if c.person_hmac in forms else c.person_hmac, c.person_name, c.checked_in_at)
+                   for rid, c in existing.items()}
         decision = rules.decide_session(sess.kind, regs, checked, person_hmac, self._bans(s, regs, id_number, today),
                                         now, opens, closes)
         return SessionOption(
@@ -471,14 +473,14 @@ class CheckinService:
         day = day or beijing(self.hall.clock.now()).date()
         start, end = day_bounds(day)
         with self.hall.reading() as s:
-            digest = self.hall.vault.lookup_hmac(q)
+            digests = self.hall.vault.lookup_hmacs(q)
             rep_regs = select(PfRepresentative.registration_id).where(
-                or_(PfRepresentative.name == q, PfRepresentative.id_hmac == digest))
+                or_(PfRepresentative.name == q, PfRepresentative.id_hmac.in_(digests)))
             rows = s.execute(
                 select(PfRegistration, PfSession).join(PfSession, PfSession.session_id == PfRegistration.session_id)
                 .where(PfSession.starts_at >= start, PfSession.starts_at < end)
                 .where(or_(PfRegistration.bidder_name.contains(q), PfRegistration.bidder_code == normalise_id(q),
-                           PfRegistration.bidder_code_hmac == digest, PfRegistration.registration_id.in_(rep_regs),
+                           PfRegistration.bidder_code_hmac.in_(digests), PfRegistration.registration_id.in_(rep_regs),
                            PfRegistration.registration_id == q))
                 .order_by(PfSession.starts_at, PfRegistration.registration_id).limit(50)
             ).all()

@@ -286,7 +286,8 @@ class QueueService:
             QueueError: ``no-service``, ``inactive``, ``closed``, ``used-up``.
         """
         # before the lock: the card's HMAC, its priority group, the service code, earlier days' tickets
-        person = self.hall.vault.lookup_hmac(card.id_number) if card is not None else None
+        # every key id still searched, the current one first (it is the one stored): a rotation may be under way
+        persons = self.hall.vault.lookup_hmacs(card.id_number) if card is not None else ()
         reason = self.priority_for(card)
         day = business_date(self.now())
         with self.hall.reading() as r:
@@ -298,7 +299,7 @@ class QueueService:
             raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
         # under the lock: the number, the ticket, its entry, the commit
         with self._act(day, stale) as (s, now):
-            t, reprint = self._issue_row(s, code, now, person_hmac=person, priority_reason=reason)
+            t, reprint = self._issue_row(s, code, now, persons=persons, priority_reason=reason)
             ticket_id = t.id
         # after the commit: people ahead, estimated wait, counters
         with self.hall.reading() as r:
@@ -307,12 +308,13 @@ class QueueService:
             return self._info(r, row, reprint=reprint)
 
     def _issue_row(
-        self, s: Session, code: str, now: dt.datetime, *, person_hmac: str | None, priority_reason: str,
+        self, s: Session, code: str, now: dt.datetime, *, persons: tuple[str, ...], priority_reason: str,
     ) -> tuple[QTicket, bool]:
         day = business_date(now)
-        if person_hmac:  # one open ticket per person and service: decided under the lock
+        person_hmac = persons[0] if persons else None
+        if persons:  # one open ticket per person and service: decided under the lock
             open_t = s.scalar(select(QTicket).where(
-                QTicket.business_date == day, QTicket.service_code == code, QTicket.person_hmac == person_hmac,
+                QTicket.business_date == day, QTicket.service_code == code, QTicket.person_hmac.in_(persons),
                 QTicket.status.in_(OPEN_STATUSES)).order_by(QTicket.queue_at).limit(1))
             if open_t is not None:
                 self.journal.append(s, "ticket.reprinted", {

@@ -211,9 +211,9 @@ def test_demo_output_dir_that_cannot_be_written(tmp_path: Path) -> None:
 def test_damaged_key_file_says_what_to_delete(tmp_path: Path) -> None:
     data = tmp_path / "hall"
     assert hall_kiosk("operator", "list", "--data-dir", str(data)).returncode == 0
-    (data / "keys" / "pii.key").write_bytes(b"")  # as a run killed between creating and writing it
+    (data / "keys" / "kek.key").write_bytes(b"")  # as a run killed between creating and writing it
     r = hall_kiosk("operator", "list", "--data-dir", str(data))
-    assert_told(r, failures.EXIT_DAMAGED, "pii.key", "key must be 32 bytes", f"rm -rf {data}")
+    assert_told(r, failures.EXIT_DAMAGED, "kek.key", "key must be 32 bytes", f"rm -rf {data}")
 
 
 @pytest.mark.slow  # starts the demo hall (five processes) twice
@@ -224,7 +224,7 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
     (data / "keys").mkdir(parents=True)
     (data / DEMO_STARTED).touch()
     (data / "hall.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 80)  # a database cut off at its header
-    (data / "keys" / "pii.key").write_bytes(b"")
+    (data / "keys" / "kek.key").write_bytes(b"")
     (data / "logs").mkdir()
     (data / "logs" / "hall-kiosk.log").write_text("the last run's log\n", encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
@@ -247,7 +247,7 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
     assert str(data) in stdout
     assert proc.returncode == failures.EXIT_INTERRUPTED, stderr
     assert "Traceback" not in stderr and "已中断" in stderr and "interrupted" in stderr, stderr
-    assert len((data / "keys" / "pii.key").read_bytes().strip()) == 44  # a new key, base64 of 32 bytes
+    assert len((data / "keys" / "kek.key").read_bytes().strip()) == 44  # a new key, base64 of 32 bytes
     assert "the last run's log" in (data / "logs" / "hall-kiosk.log").read_text(encoding="utf-8")  # logs are kept
     assert not wait_gone(services)  # the sandbox and the simulators ended with the demo
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kiosk import keys
 from kiosk.checkin import CheckinService, FaceCapture
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
@@ -132,7 +133,10 @@ def test_purge_on_postgres_two_terminals(tmp_path: Path, pg_url: str) -> None:
 
     cfg = load_config(data_dir=tmp_path / "a", db_url=pg_url, environ={})
     seeded(cfg)
-    halls = [Hall.open(cfg), Hall.open(load_config(data_dir=tmp_path / "b", db_url=pg_url, environ={}))]
+    first = Hall.open(cfg)
+    b_cfg = load_config(data_dir=tmp_path / "b", db_url=pg_url, environ={})
+    keys.add_terminal(first, first.engine, keys.load_or_create_kek(b_cfg.kek_path), "B")  # one hall, one key
+    halls = [first, Hall.open(b_cfg)]
     try:
         later = halls[0].clock.now() + dt.timedelta(days=cfg.security.pii_retention_days + 30)
         expected = halls[0].pii_purge_plan(later).representatives
