@@ -195,12 +195,12 @@ class ClockMovedError(HallError):
         how = f"{_span(moved_s)}"
         if alarm is not None:
             zh = (f"时钟告警未解除（{alarm}），未清除个人信息；核实时钟后用 pii purge --confirm-clock 确认")
-            en = (f"a clock alarm is raised ({alarm}); nothing purged. Check the clock, then confirm with "
+            en = (f"A clock alarm is raised ({alarm}); nothing purged. Check the clock, then confirm with "
                   "pii purge --confirm-clock")
         else:
             zh = (f"自上次清除以来时钟移动了 {how}（超过 {bound_s:.0f} 秒），未清除个人信息；"
                   "核实时钟后用 pii purge --confirm-clock 确认")
-            en = (f"the clock moved by {how} since the last purge (more than {bound_s:.0f} s); nothing purged. "
+            en = (f"The clock moved by {how} since the last purge (more than {bound_s:.0f} s); nothing purged. "
                   "Check the clock, then confirm with pii purge --confirm-clock")
         super().__init__("clock-moved", zh, en)
 

@@ -147,7 +147,7 @@ def test_a_raised_clock_alarm_refuses_although_the_offset_did_not_move(hall: Hal
     assert _entries(hall, REFUSED_KIND)[0].payload["clock_alarm"] is True
 
 
-@pytest.mark.allow_log_warnings(r"personal-data purge refused: the clock moved by \+400 d 0 h")
+@pytest.mark.allow_log_warnings(r"personal-data purge refused: The clock moved by \+400 d 0 h")
 def test_loop_logs_the_refusal_and_goes_on(hall: Hall, caplog: pytest.LogCaptureFixture) -> None:
     hall.purge_personal_data()
     _store_offset(hall, DAYS_400)
