@@ -194,7 +194,7 @@ class RoomRecorder:
                 cat.note_gap(s, self.hall.journal, room_code=self.room_code, camera=camera, session_id=None,
                              from_at=cat.epoch_to_utc(start), to_at=cat.epoch_to_utc(end), lost=True)
         with self.hall.reading() as s:
-            known = cat.known_paths(s)
+            known = cat.known_paths(s, self.hall.config.data_dir)
         orphans = 0
         room_dir = self.root / self.room_code
         for path in closed_files(room_dir):

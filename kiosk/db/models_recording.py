@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from kiosk.blobstore import check_stored
 from kiosk.db.models import Base, UTCDateTime
 
 
@@ -32,7 +33,7 @@ class RecSegment(Base):
     camera: Mapped[str] = mapped_column(String(64))
     segment_no: Mapped[int] = mapped_column(Integer)
     session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    path: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)  #: relative to the data dir (kiosk.blobstore)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     frames: Mapped[int] = mapped_column(Integer)
@@ -43,6 +44,10 @@ class RecSegment(Base):
     journal_seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @validates("path")
+    def _relative(self, _key: str, value: str) -> str:
+        return check_stored(value)
 
 
 class RecMarker(Base):

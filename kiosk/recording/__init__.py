@@ -89,7 +89,7 @@ class Recordings:
     def sessions(self, room_code: str) -> list[SessionRecording]:
         """Recordings grouped by session, newest first."""
         with self.hall.reading() as s:
-            segs = cat.segments(s, room_code=room_code, include_deleted=False)
+            segs = cat.segments(s, data_dir=self.hall.config.data_dir, room_code=room_code, include_deleted=False)
             marks = cat.markers(s, room_code=room_code)
         titles = {i.session_id: i.title for d in {x.started_at.date() for x in segs} for i in self._sessions_around(d, room_code)}
         groups: dict[str | None, list[SegmentInfo]] = {}
@@ -114,8 +114,8 @@ class Recordings:
                  since: dt.datetime | None = None, until: dt.datetime | None = None,
                  include_deleted: bool = False) -> list[SegmentInfo]:
         with self.hall.reading() as s:
-            return cat.segments(s, room_code=room_code, session_id=session_id, since=since, until=until,
-                                include_deleted=include_deleted)
+            return cat.segments(s, data_dir=self.hall.config.data_dir, room_code=room_code, session_id=session_id,
+                                since=since, until=until, include_deleted=include_deleted)
 
     def markers(self, room_code: str | None = None, session_id: str | None = None, *,
                 since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[MarkerInfo]:
@@ -169,7 +169,8 @@ class Recordings:
                     cameras: list[str] | None = None) -> ExportResult:
         with self.hall.reading() as s:
             return cat.export_clip(s, room_code=room_code, from_at=from_at, to_at=to_at, out_dir=out_dir,
-                                   journal_id=self.hall.journal.journal_id, cameras=cameras)
+                                   journal_id=self.hall.journal.journal_id, data_dir=self.hall.config.data_dir,
+                                   cameras=cameras)
 
     def quota_bytes(self) -> int:
         return int(self.cfg.quota_gb * GB)
@@ -182,7 +183,8 @@ class Recordings:
     def apply_retention(self, now: dt.datetime | None = None) -> tuple[RetentionPlan, list[SegmentInfo]]:
         with self.hall.unit() as s:
             return cat.apply_retention(s, self.hall.journal, now=now or self.hall.clock.now(),
-                                       default_days=self.cfg.retention_days, quota_bytes=self.quota_bytes())
+                                       default_days=self.cfg.retention_days, quota_bytes=self.quota_bytes(),
+                                       data_dir=self.hall.config.data_dir)
 
     def disk(self) -> DiskState:
         """Free disk under the data dir and the recordings' size against the quota."""

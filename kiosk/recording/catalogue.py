@@ -14,6 +14,13 @@ every change of state appends its journal entry in that same transaction (docs/a
   ``recording.purged`` (files deleted by retention, with their SHA-256s).
 * Markers of session events are stored here and reference the source entry's ``seq``; they are not
   journalled a second time.
+
+Segment files live under the data dir (``recordings/<room>/…``) and ``rec_segments.path`` names
+them **relative to it** (issue 20 item 5, as ``Blob.path``: :mod:`kiosk.blobstore`). Every function
+that touches a file takes the running terminal's ``data_dir`` and resolves the stored path against
+it, so retention or an export run in a copy of a data dir works on the copy's files and never
+reaches the original's; a stored path that is absolute or climbs out with ``..`` is refused (not
+deleted, not exported). :class:`SegmentInfo` carries the resolved path ("" when refused).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.blobstore import stored_path
+from kiosk.blobstore import BlobPathError, resolve, stored_path
 from kiosk.db.models import Blob, JournalEntry, PfSession
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
 from kiosk.journal import Journal, take_head
@@ -44,7 +51,7 @@ class SegmentInfo:
     camera: str
     segment_no: int
     session_id: str | None
-    path: str
+    path: str  #: the file under the running terminal's data dir ("" when its stored path leaves it)
     started_at: dt.datetime
     ended_at: dt.datetime
     frames: int
@@ -97,9 +104,19 @@ class ExportResult:
     markers: int
 
 
-def _segment_info(row: RecSegment, uploaded: bool) -> SegmentInfo:
+def segment_file(data_dir: Path, stored: str) -> Path | None:
+    """The segment file ``stored`` names under ``data_dir``; None when the stored path would leave it."""
+    try:
+        return resolve(data_dir, stored)
+    except BlobPathError:
+        return None
+
+
+def _segment_info(row: RecSegment, uploaded: bool, data_dir: Path) -> SegmentInfo:
+    file = segment_file(data_dir, row.path)
     return SegmentInfo(
-        row.id, row.room_code, row.camera, row.segment_no, row.session_id, row.path, row.started_at, row.ended_at,
+        row.id, row.room_code, row.camera, row.segment_no, row.session_id, str(file) if file else "", row.started_at,
+        row.ended_at,
         row.frames, row.has_audio, row.bytes, row.sha256, row.prev_sha256, row.journal_seq, uploaded,
         row.deleted_at is not None,
     )
@@ -134,14 +151,14 @@ def register_segment(
 ) -> SegmentInfo:
     """Catalogue a closed segment: chain link, ``recording.segment`` entry, blob for upload.
 
-    ``path`` lies under ``data_dir``; the blob names it relative to it (``kiosk.blobstore``).
+    ``path`` lies under ``data_dir``; the segment row and the blob name it relative to it (``kiosk.blobstore``).
 
     Idempotent by SHA-256 (a file registered twice, e.g. by recovery, returns the first row).
     """
     take_head(s)
     existing = s.scalar(select(RecSegment).where(RecSegment.sha256 == sha256))
     if existing is not None:
-        return _segment_info(existing, _uploaded(s, sha256))
+        return _segment_info(existing, _uploaded(s, sha256), data_dir)
     last = s.scalar(
         select(RecSegment)
         .where(RecSegment.room_code == room_code, RecSegment.camera == camera)
@@ -160,17 +177,18 @@ def register_segment(
         },
     )
     now = utcnow()
+    relative = stored_path(data_dir, path)
     row = RecSegment(
-        room_code=room_code, camera=camera, segment_no=no, session_id=session_id or None, path=str(path),
+        room_code=room_code, camera=camera, segment_no=no, session_id=session_id or None, path=relative,
         started_at=started_at, ended_at=ended_at, frames=frames, has_audio=has_audio, bytes=size, sha256=sha256,
         prev_sha256=prev, journal_seq=entry.seq, created_at=now,
     )
     s.add(row)
     if s.get(Blob, sha256) is None:
-        s.add(Blob(sha256=sha256, path=stored_path(data_dir, path), size=size, media_type="video/mp4", encrypted=False,
+        s.add(Blob(sha256=sha256, path=relative, size=size, media_type="video/mp4", encrypted=False,
                    created_at=now))
     s.flush()
-    return _segment_info(row, False)
+    return _segment_info(row, False, data_dir)
 
 
 def _uploaded(s: Session, sha256: str) -> bool:
@@ -178,12 +196,13 @@ def _uploaded(s: Session, sha256: str) -> bool:
     return blob is not None and blob.uploaded_at is not None
 
 
-def known_paths(s: Session) -> set[str]:
-    return set(s.scalars(select(RecSegment.path)))
+def known_paths(s: Session, data_dir: Path) -> set[str]:
+    """The segment files the catalogue names, resolved under ``data_dir`` (as ``str``)."""
+    return {str(f) for f in (segment_file(data_dir, p) for p in s.scalars(select(RecSegment.path))) if f is not None}
 
 
 def segments(
-    s: Session, *, room_code: str | None = None, session_id: str | None = None,
+    s: Session, *, data_dir: Path, room_code: str | None = None, session_id: str | None = None,
     since: dt.datetime | None = None, until: dt.datetime | None = None, include_deleted: bool = True,
 ) -> list[SegmentInfo]:
     q = select(RecSegment, Blob.uploaded_at).outerjoin(Blob, Blob.sha256 == RecSegment.sha256)
@@ -198,7 +217,7 @@ def segments(
     if not include_deleted:
         q = q.where(RecSegment.deleted_at.is_(None))
     rows = s.execute(q.order_by(RecSegment.started_at, RecSegment.camera, RecSegment.segment_no)).all()
-    return [_segment_info(r, up is not None) for r, up in rows]
+    return [_segment_info(r, up is not None, data_dir) for r, up in rows]
 
 
 def rooms(s: Session) -> list[str]:
@@ -379,10 +398,12 @@ def plan(s: Session, *, now: dt.datetime, default_days: int, quota_bytes: int | 
 
 
 def apply_retention(s: Session, journal: Journal, *, now: dt.datetime, default_days: int,
-                    quota_bytes: int | None) -> tuple[RetentionPlan, list[SegmentInfo]]:
+                    quota_bytes: int | None, data_dir: Path) -> tuple[RetentionPlan, list[SegmentInfo]]:
     """Delete what the pure plan allows: the files, their blob rows; the segment rows stay, marked deleted.
 
-    One ``recording.purged`` entry lists the deleted segments' SHA-256s.
+    Files are found under ``data_dir`` (the running terminal's): a copy of a data dir deletes its own
+    files only; a stored path that would leave it is never unlinked. One ``recording.purged`` entry
+    lists the deleted segments' SHA-256s.
     """
     take_head(s)
     p = plan(s, now=now, default_days=default_days, quota_bytes=quota_bytes)
@@ -390,10 +411,12 @@ def apply_retention(s: Session, journal: Journal, *, now: dt.datetime, default_d
     for seg_id in p.delete:
         row = s.get(RecSegment, seg_id)
         assert row is not None
-        Path(row.path).unlink(missing_ok=True)
+        file = segment_file(data_dir, row.path)
+        if file is not None:
+            file.unlink(missing_ok=True)
         row.deleted_at = now
         s.execute(delete(Blob).where(Blob.sha256 == row.sha256, Blob.uploaded_at.is_not(None)))
-        done.append(_segment_info(row, True))
+        done.append(_segment_info(row, True, data_dir))
     if done:
         journal.append(s, "recording.purged", {
             "segments": [{"room_code": d.room_code, "camera": d.camera, "segment_no": d.segment_no, "sha256": d.sha256,
@@ -411,9 +434,15 @@ def stored_bytes(s: Session) -> int:
 
 
 def export_clip(s: Session, *, room_code: str, from_at: dt.datetime, to_at: dt.datetime, out_dir: Path,
-                journal_id: str, cameras: list[str] | None = None) -> ExportResult:
-    """Copy the whole segments overlapping [from, to) and write ``manifest.json`` (see manifest.py)."""
-    segs = [x for x in segments(s, room_code=room_code, since=from_at, until=to_at, include_deleted=False)
+                journal_id: str, data_dir: Path, cameras: list[str] | None = None) -> ExportResult:
+    """Copy the whole segments overlapping [from, to) and write ``manifest.json`` (see manifest.py).
+
+    Raises:
+        LookupError: no recording in that range.
+        BlobPathError: a segment's stored path leaves the data dir.
+    """
+    segs = [x for x in segments(s, data_dir=data_dir, room_code=room_code, since=from_at, until=to_at,
+                                include_deleted=False)
             if cameras is None or x.camera in cameras]
     if not segs:
         raise LookupError("no recording in that range")
@@ -422,6 +451,8 @@ def export_clip(s: Session, *, room_code: str, from_at: dt.datetime, to_at: dt.d
     entries = {e.seq: e for e in s.scalars(select(JournalEntry).where(JournalEntry.seq.in_(seqs)))}
     files: list[dict[str, Any]] = []
     for x in segs:
+        if not x.path:
+            raise BlobPathError("录像文件路径不在数据目录内", "a segment's file path is not inside the data dir")
         src = Path(x.path)
         name = f"{x.camera}_{x.segment_no:06d}_{src.name}"
         shutil.copy2(src, out_dir / name)

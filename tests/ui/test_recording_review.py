@@ -27,7 +27,7 @@ def recorded_cfg(demo_cfg: Config) -> Config:
     )
     hall, _rec, _ = record_demo(cfg, 2.3)
     with hall.unit() as s:
-        first = cat.segments(s, room_code="KB-03")[0]
+        first = cat.segments(s, data_dir=hall.config.data_dir, room_code="KB-03")[0]
         cat.add_marker(s, room_code="KB-03", session_id=None, at=first.started_at + dt.timedelta(seconds=1.5),
                        kind="opening.stage", label="stage: 唱标")
     hall.close()
