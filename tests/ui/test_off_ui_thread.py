@@ -51,8 +51,8 @@ def test_a_slow_office_printer_never_holds_the_host_console(host: Terminal) -> N
     meter.stop()
     [outcome] = seen
     assert outcome.ok and outcome.job == "hall-a4-7"
-    [(lane, _key, job_s)] = host.ctx.jobs.finished
-    assert lane == "document-printer" and job_s >= 1.4
+    [job_s] = [s for lane, _key, s in host.ctx.jobs.finished if lane == "document-printer"]
+    assert job_s >= 1.4
     assert returned < 0.05, returned  # the click came back at once
     assert meter.ticks >= 50  # ~140 ticks of 10 ms while the printer took 1.5 s
     assert meter.max_ms() < 0.3 * job_s * 1000, meter.longest()  # no stall near the job's own time
@@ -65,8 +65,8 @@ def test_login_pin_check_runs_beside_the_event_loop(host: Terminal) -> None:
     waited = time.perf_counter() - t0
     meter.stop()
     assert host.window.page.operator is not None and host.window.page.operator.username == "host"
-    [(lane, key, job_s)] = host.ctx.jobs.finished
-    assert (lane, key) == ("pin", "login") and job_s >= 0.02  # one scrypt check (n=2^14) and the journal
+    [(key, job_s)] = [(k, s) for lane, k, s in host.ctx.jobs.finished if lane == "pin"]
+    assert key == "login" and job_s >= 0.02  # one scrypt check (n=2^14) and the journal
     assert meter.ticks >= 2 and waited >= job_s  # the loop ticked while the PIN was checked
 
 
