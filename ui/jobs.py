@@ -93,3 +93,92 @@ class InlineJobs:
         outcome = run_guarded(key, fn)
         if on_done is not None:
             later(on_done, outcome)
+
+
+class ActNotStarted(HallError):
+    """An act that waited too long for its turn (the database was not answering): dropped, never done late."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(
+            "not-started",
+            f"未执行：{waited_s:.0f} 秒内未能连接数据库，本次操作已取消，请重新操作",
+            f"not done: the database could not be reached within {waited_s:.0f} s; the act was cancelled, please try again",
+        )
+
+
+class Act:
+    """One screen's acts on the ``work`` lane (issue 21): one at a time, never replayed.
+
+    ``run`` disables the screen's act buttons until the act's outcome is back, so a second press
+    (F1 twice into a frozen database) is refused at once, not queued. An act that could not *start*
+    within ``start_within_s`` — the lane was stuck on a database that did not answer — is dropped
+    with :class:`ActNotStarted` instead of running minutes later against a hall that moved on.
+    The outcome goes to ``on_done`` on the main thread, always.
+    """
+
+    def __init__(self, jobs: Jobs, buttons: Callable[[], list[Any]] | None = None, *, start_within_s: float = 5.0) -> None:
+        self.jobs = jobs
+        self.buttons = buttons or (lambda: [])
+        self.start_within_s = start_within_s
+        self.pending: str | None = None  #: the key of the act in flight
+
+    def run(self, key: str, fn: Callable[[], Any], on_done: OnDone) -> bool:
+        """Start ``fn`` as the act ``key``; False (and nothing done) while another act is pending."""
+        if self.pending is not None:
+            return False
+        self.pending = key
+        enabled = [b for b in self.buttons() if b.isEnabled()]
+        for b in enabled:
+            b.setEnabled(False)
+        asked = time.monotonic()
+        limit = self.start_within_s
+
+        def act() -> Any:
+            waited = time.monotonic() - asked
+            if waited > limit:
+                raise ActNotStarted(waited)
+            return fn()
+
+        def done(outcome: JobOutcome) -> None:
+            self.pending = None
+            for b in enabled:
+                b.setEnabled(True)
+            on_done(outcome)
+
+        self.jobs.run(key, act, done, lane=WORK)
+        return True
+
+
+class Refresher:
+    """One screen's view, loaded on the ``read`` lane: at most one load in flight; requests made
+    while it runs fold into one more load after it. ``show(value)`` runs on the main thread; a failed
+    load goes to ``failed(outcome)`` (a screen keeps what it showed and may mark it stale)."""
+
+    def __init__(self, jobs: Jobs, key: str, load: Callable[[], Any], show: Callable[[Any], None],
+                 failed: Callable[[JobOutcome], None] | None = None) -> None:
+        self.jobs = jobs
+        self.key = key
+        self.load = load
+        self.show = show
+        self.failed = failed
+        self.inflight = False
+        self._again = False
+        self.loads = 0  #: loads finished, for tests
+
+    def request(self) -> None:
+        if self.inflight:
+            self._again = True
+            return
+        self.inflight = True
+        self.jobs.run(self.key, self.load, self._done, lane=READ)
+
+    def _done(self, outcome: JobOutcome) -> None:
+        self.inflight = False
+        self.loads += 1
+        if outcome.ok:
+            self.show(outcome.value)
+        elif self.failed is not None:
+            self.failed(outcome)
+        if self._again:
+            self._again = False
+            self.request()
