@@ -245,11 +245,13 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
     without X), the data dir cannot be written or the database does not answer.
     """
     from hallkiosk.demo import has_display
-    from hallkiosk.failures import check_database, ensure_writable_dir, no_display_failure
+    from hallkiosk.failures import check_database, ensure_writable_dir, no_display_failure, secure_files
 
     if not os.environ.get("QT_QPA_PLATFORM") and not has_display():
         raise no_display_failure()
+    os.umask(0o077)  # the composition root writes nothing others may read (kiosk/filemodes.py)
     ensure_writable_dir(cfg.data_dir)
+    secure_files(cfg, deep=True)  # secrets readable by others: exit 16; the rest of the data dir tightened
     setup_logging(cfg.data_dir)
     check_database(cfg.database_url)
     app = ensure_qapp()

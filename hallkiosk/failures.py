@@ -19,6 +19,8 @@ exit      cause
           terminal does not hold the hall's data key yet (``hall-kiosk keys add-terminal``)
 14        no display for a window (``hall-kiosk run`` without DISPLAY / WAYLAND_DISPLAY)
 15        a system library Qt needs is missing
+16        a secret (journal secret, a key file under ``keys/``, ``hall.db``) may be read by others:
+          the fix is ``chmod 600 …`` (``kiosk/filemodes.py``)
 70        anything else (an internal error: its lines say where the traceback was kept)
 130       interrupted (Ctrl-C)
 ========  ====================================================================================
@@ -33,6 +35,10 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 EXIT_DATABASE = 10
 EXIT_DATA_DIR = 11
@@ -40,6 +46,7 @@ EXIT_PORT = 12
 EXIT_DAMAGED = 13
 EXIT_NO_DISPLAY = 14
 EXIT_SYSTEM_LIBRARY = 15
+EXIT_FILE_MODES = 16
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -126,7 +133,31 @@ def no_display_failure() -> Failure:
     )
 
 
+def file_modes_failure(paths: list[tuple[Path, int]]) -> Failure:
+    """Secrets that group or others may read: refuse, naming them and the one command that fixes it."""
+    import shlex
+
+    listed = ", ".join(f"{p} ({mode:04o})" for p, mode in paths)
+    fix = "chmod 600 " + " ".join(shlex.quote(str(p)) for p, _ in paths)
+    return Failure(
+        EXIT_FILE_MODES,
+        f"密钥或数据库文件其他用户也能读取：{listed}。请先执行：{fix}",
+        f"secret files are readable by other users: {listed}. Fix: {fix}",
+    )
+
+
 # --- checks that fail early --------------------------------------------------------------------------
+
+
+def secure_files(cfg: Config, *, deep: bool = False) -> None:
+    """At start: refuse (EXIT_FILE_MODES) when a secret is readable by others, then take group and
+    other bits off the data dir (``deep``: off everything in it; ``kiosk/filemodes.py``)."""
+    from kiosk.filemodes import tighten, too_open
+
+    bad = too_open(cfg)
+    if bad:
+        raise file_modes_failure(bad)
+    tighten(cfg.data_dir, deep=deep)
 
 
 def ensure_writable_dir(path: Path, *, option: str = "--data-dir") -> None:

@@ -26,6 +26,7 @@ from kiosk.db.engine import make_engine, read_only_session, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.db.models import Blob, JournalEntry, PfLot, PfSession, Room, Site, TerminalRow
 from kiosk.feed_dead_letters import FeedDeadLetterInfo
+from kiosk.filemodes import create_private_file, private_dir, sqlite_file
 from kiosk.journal import (
     Entry,
     Journal,
@@ -109,7 +110,10 @@ class Hall:
     @classmethod
     def open(cls, config: Config, *, clock: Clock | None = None, migrate: bool = True) -> Hall:
         """Open (and by default migrate) the configured database and make sure its journal exists."""
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(config.data_dir)  # 0700, and hall.db 0600, whatever the umask (kiosk/filemodes.py)
+        db_file = sqlite_file(config.database_url)
+        if db_file is not None:
+            create_private_file(db_file)
         engine = make_engine(config.database_url, echo=config.database.echo)
         if migrate:
             upgrade(engine, data_dir=config.data_dir)

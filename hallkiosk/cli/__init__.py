@@ -8,12 +8,17 @@ sets ``func`` on each parser. ``common`` is a parent parser with ``--config``, `
 A command that fails prints what happened and what to do, never a traceback: ``main`` hands any
 exception to :func:`hallkiosk.failures.report` (one exit code per cause; the traceback goes to the
 data dir's log).
+
+Before any command, ``main`` sets ``umask 077`` and, for an existing data dir, refuses to go on
+when a secret is readable by others (exit 16 with the ``chmod 600`` that fixes it) and takes group
+and other bits off the data dir (``hallkiosk.failures.secure_files``, ``kiosk/filemodes.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file and directory the hall writes is its owner's alone (kiosk/filemodes.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -70,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.parse_args([args.command, "--help"])
             return 2
     try:
+        _secure_files(args)
         return int(args.func(args) or 0)
     except SystemExit:
         raise
@@ -89,6 +96,21 @@ def _listen_address(args: argparse.Namespace) -> str | None:
     if isinstance(port, int) and port:
         return f"{getattr(args, 'host', None) or '127.0.0.1'}:{port}"
     return None
+
+
+def _secure_files(args: argparse.Namespace) -> None:
+    """Refuse a data dir whose secrets others may read; tighten the rest (``failures.secure_files``)."""
+    if not hasattr(args, "data_dir"):
+        return  # a command without --config/--data-dir/--db uses no data dir
+    from hallkiosk.failures import secure_files
+    from kiosk.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), db_url=getattr(args, "db", None))
+    except ConfigError:
+        return  # the command reports its configuration itself
+    if cfg.data_dir.is_dir():
+        secure_files(cfg)
 
 
 def _where(args: argparse.Namespace) -> tuple[Path | None, str | None]:
