@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from hallkiosk.db_health import DbWatch
 from hallkiosk.devices_wiring import DeviceMonitor, start_devices
 from hallkiosk.documents_wiring import document_output
-from hallkiosk.db_health import DbWatch
 from hallkiosk.jobs import JobRunner
 from hallkiosk.logs import setup_logging
 from hallkiosk.sync_wiring import start_sync
@@ -245,7 +245,14 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
     without X), the data dir cannot be written or the database does not answer.
     """
     from hallkiosk.demo import has_display
-    from hallkiosk.failures import check_database, ensure_writable_dir, no_display_failure, secure_files
+    from hallkiosk.failures import (
+        EXIT_DATABASE,
+        Failure,
+        check_database,
+        ensure_writable_dir,
+        no_display_failure,
+        secure_files,
+    )
 
     if not os.environ.get("QT_QPA_PLATFORM") and not has_display():
         raise no_display_failure()
@@ -253,7 +260,20 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
     ensure_writable_dir(cfg.data_dir)
     secure_files(cfg, deep=True)  # secrets readable by others: exit 16; the rest of the data dir tightened
     setup_logging(cfg.data_dir)
-    check_database(cfg.database_url)
+    try:
+        check_database(cfg.database_url)
+    except Failure as failure:
+        if failure.code != EXIT_DATABASE:
+            raise
+        # Started while the database does not answer: wait for it on screen, never exit (issue 21).
+        from hallkiosk.waiting import wait_for_database
+
+        log.error("database unreachable at start: waiting for it")
+        ensure_qapp()
+        fullscreen_wait = fullscreen or (role == "kiosk" and cfg.kiosk.fullscreen)
+        if not wait_for_database(lambda: check_database(cfg.database_url), failure, fullscreen=fullscreen_wait):
+            raise
+        log.warning("database answers: starting")
     app = ensure_qapp()
     if role is None:
         from hallkiosk.launcher import Launcher
