@@ -221,8 +221,10 @@ def _usage(hall: Hall) -> dict[str, int]:
     return {k.kid: k.total for k in keys.status(hall.engine)}
 
 
-def test_rotation_moves_every_row_and_file_while_lookups_and_check_ins_go_on(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'hall.db'}"
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_rotation_moves_every_row_and_file_while_lookups_and_check_ins_go_on(
+        tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    url = request.getfixturevalue("pg_url") if backend == "postgres" else f"sqlite:///{tmp_path / 'hall.db'}"
     a_cfg = cfg_for(tmp_path / "a", url, "KIOSK-A")
     seeded(a_cfg)
     a = Hall.open(a_cfg, clock=clock())
@@ -333,5 +335,25 @@ def test_keys_never_reach_the_logs_or_the_journal(tmp_path: Path, caplog: pytest
             journal = " ".join(str(e.payload) for e in entries_after(s, 0, 10_000))
         for secret in secrets:
             assert secret not in caplog.text and secret not in journal
+    finally:
+        hall.close()
+
+
+def test_an_hmac_whose_id_number_was_purged_is_reported_left_under_the_old_key(tmp_path: Path) -> None:
+    cfg = cfg_for(tmp_path / "a", None, "KIOSK-A")
+    seeded(cfg)
+    hall = Hall.open(cfg, clock=clock())
+    try:
+        with hall.unit() as s:  # as the retention purge leaves a representative of an old session
+            rep = s.scalars(select(PfRepresentative).order_by(PfRepresentative.id).limit(1)).one()
+            rep.id_enc = b""
+            purged_hmac = rep.id_hmac
+        report = keys.rotate(hall, hall.engine, settle_s=0.0)
+        assert report.left == {"pf_representatives.id_hmac": 1} and report.stranded == report.left
+        st = {k.kid: k for k in keys.status(hall.engine)}
+        assert st["k1"].rows == {"pf_representatives.id_hmac": 1} and st["k1"].state == "retired"
+        assert hall.vault.keyset.lookup == ("k2",)  # k1 is searched no more: the purged person is not found again
+        with hall.reading() as s:
+            assert s.scalar(select(PfRepresentative.id_hmac).where(PfRepresentative.id_hmac == purged_hmac)) == purged_hmac
     finally:
         hall.close()
