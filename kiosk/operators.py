@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import Operator, PinGuard
@@ -300,6 +302,14 @@ class OperatorService:
         return session.scalar(query)
 
     def _locked_guard(self, session: Session, key: str) -> PinGuard:
+        """The row for ``key``, made if missing and locked: two terminals counting the same new name
+        at once neither collide on its insert nor lose a count (PostgreSQL; SQLite has one writer)."""
+        dialect = session.get_bind().dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            session.execute(
+                insert(PinGuard).values(key=key, failures=0, pin_change_due=False).on_conflict_do_nothing(index_elements=["key"])
+            )
         guard = self._guard(session, key, lock=True)
         if guard is None:
             guard = PinGuard(key=key, failures=0, pin_change_due=False)

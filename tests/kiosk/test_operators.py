@@ -235,3 +235,46 @@ def test_exit_pin_failures_are_counted_per_terminal(clocked, tmp_path: Path) -> 
     assert [(p["reason"], p.get("failures")) for p in failed] == [("admin-pin", 1), ("admin-pin", 2), ("admin-pin", 3), ("wait", None)]
     assert {p["terminal"] for p in failed} == {terminal}
     assert payloads(hall, "operator.delay_cleared") == [{"terminal": terminal, "by": "admin", "failures": 3}]
+
+
+@pytest.mark.postgres
+def test_two_terminals_count_one_name_together_postgres(tmp_path: Path, pg_url: str) -> None:
+    """Wrong PINs for a name are counted hall-wide: two terminals on one database, at once, for a
+    name that does not exist yet (the row is made by both), lose no count and never collide."""
+    import threading
+
+    clock = FixedClock(NOW)
+    halls = [
+        # one data dir (its keys) for both: a second terminal's key hand-over is tests/kiosk/test_keys.py's
+        Hall.open(load_config(data_dir=tmp_path, db_url=pg_url, environ={"HALL_KIOSK__SITE__TERMINAL_ID": f"T-{i}"}), clock=clock)
+        for i in (1, 2)
+    ]
+    try:
+        with halls[0].unit() as s:
+            halls[0].operators.add(s, "admin", "管理员", "admin", "135790")
+        codes: list[str] = []
+        start = threading.Barrier(2)
+
+        def hammer(hall: Hall) -> None:
+            start.wait()
+            try:
+                hall.login("ghost", "000000")
+            except AccessError as exc:
+                codes.append(exc.code)
+
+        threads = [threading.Thread(target=hammer, args=(h,)) for h in halls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert sorted(codes) == ["wrong-pin", "wrong-pin"]
+        with pytest.raises(AccessError) as err:  # the third, on either terminal, waits 1 s
+            halls[1].login("ghost", "000000")
+        assert err.value.retry_after_s == 1
+        with pytest.raises(AccessError) as err:
+            halls[0].login("ghost", "000000")
+        assert err.value.code == "wait"
+        assert halls[1].clear_pin_delay("admin", "135790", operator="ghost") == 3
+    finally:
+        for h in halls:
+            h.close()
