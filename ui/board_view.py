@@ -3,17 +3,28 @@
 A board view is read from the back of a room: a title and a clock (or a count) in the header, the
 view's own body, a muted footer line; the clock ticks on a timer; the view refreshes when journal
 entries it follows arrive (another terminal's act reaches it through the follower) and, for
-pulled data, on a slow timer. Each view says which entries it follows (``follows``) and how it
-draws (``refresh``); the frame is written once here.
+pulled data, on a slow timer. Each view says which entries it follows (``follows``), what it
+reads (``load``: runs on the ``read`` lane, never on the UI thread, returns a view) and how it draws
+that view (``draw``: main thread); the frame is written once here.
+
+The UI thread never waits on the database (issue 21): ``refresh()`` only *requests* a load through
+a :class:`ui.jobs.Refresher` (requests made while a load runs fold into one more load). While the
+database does not answer the slow timer asks for nothing (the banner says the board may be out of
+date and the clock keeps ticking); one load is requested when it answers again. A failed load keeps
+what the board showed (``failed``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.timeutil import beijing
 from ui.context import UiContext
+from ui.jobs import JobOutcome, Refresher
 from ui.widgets import Retranslatable
 
 
@@ -26,7 +37,7 @@ class BoardView(Retranslatable, QWidget):
         spacing: between the frame's rows and within ``content``.
         wrap_title: a long title wraps (the clock then sits at the top of the header).
         tick_ms: how often ``tick`` runs (the clock); 0: never.
-        refresh_ms: how often ``refresh`` runs for pulled data; 0: only on followed entries.
+        refresh_ms: how often a load is requested for pulled data; 0: only on followed entries.
         content_stretch: the content takes the spare height (else a stretch sits above the footer).
     """
 
@@ -60,13 +71,17 @@ class BoardView(Retranslatable, QWidget):
         self.footer = QLabel(objectName="boardMuted")
         self.footer.setWordWrap(True)
         self.frame.addWidget(self.footer)
+        #: the view's loads on the read lane (``inflight`` while one runs; ``loads`` finished)
+        self.refresher = Refresher(ctx.jobs, f"board:{type(self).__name__}", self.load, self._show, self._failed)
+        self._db_ok = ctx.db_state().ok
         ctx.bridge.journalEntries.connect(self.on_entries)
+        ctx.bridge.databaseState.connect(self._database_state)
         self.tick_timer = QTimer(self)
         self.tick_timer.timeout.connect(self.tick)
         if tick_ms:
             self.tick_timer.start(tick_ms)
         self.slow = QTimer(self)
-        self.slow.timeout.connect(self.refresh)
+        self.slow.timeout.connect(self._slow_refresh)
         if refresh_ms:
             self.slow.start(refresh_ms)
 
@@ -80,7 +95,36 @@ class BoardView(Retranslatable, QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Redraw from the services (the view's own)."""
+        """Ask for a fresh view: ``load`` on the read lane, then ``draw`` here (never waits)."""
+        self.refresher.request()
+
+    def load(self) -> Any:
+        """Read what the view shows (runs on the ``read`` lane: services only, no widgets)."""
+        return None
+
+    def draw(self, view: Any) -> None:
+        """Draw ``view`` (what ``load`` returned; main thread)."""
+
+    def failed(self, outcome: JobOutcome) -> None:
+        """A load did not complete (the database did not answer): keep what is shown."""
+
+    def _show(self, view: Any) -> None:
+        if shiboken6.isValid(self):  # the window may have closed while the load ran
+            self.draw(view)
+
+    def _failed(self, outcome: JobOutcome) -> None:
+        if shiboken6.isValid(self):
+            self.failed(outcome)
+
+    def _slow_refresh(self) -> None:
+        if self.ctx.db_state().ok:  # while it is down the banner says the board may be out of date
+            self.refresh()
+
+    def _database_state(self, state: Any) -> None:
+        ok = bool(getattr(state, "ok", True))
+        if ok and not self._db_ok:
+            self.refresh()
+        self._db_ok = ok
 
     def tick(self) -> None:
         """Once per ``tick_ms``: the clock (Beijing time on the hall's clock)."""
