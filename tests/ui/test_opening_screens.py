@@ -18,7 +18,7 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day
 from tests.helpers.checkin import record_checkin
-from tests.helpers.screens import clipped_texts, login
+from tests.helpers.screens import clipped_texts, login, wait_until
 from tests.helpers.seeded import seeded
 
 TODAY = dt.datetime.now(BEIJING).date()
@@ -42,6 +42,7 @@ def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     con = term.opening.screens["console"]
     page.work.setCurrentWidget(con)
     con.select_session(S2)
+    settle(con)
     yield term
     term.stop()
 
@@ -50,9 +51,16 @@ def checkin(hall: Hall, session_id: str, reg: dict) -> None:
     record_checkin(hall, session_id, reg, reg["representatives"][0])
 
 
+def settle(con) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the console's act (work lane) and view load (read lane) to come back (issue 21)."""
+    wait_until(lambda: con.act.pending is None and not con.loader.inflight)
+
+
 def click(con, key: str) -> None:  # type: ignore[no-untyped-def]
+    settle(con)
     assert key in con.action_buttons, (key, con.view.stage, con.message.text())
     con.action_buttons[key].click()
+    settle(con)
 
 
 def card_of(reg: dict) -> IdCard:
@@ -100,6 +108,7 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
         apply_page(s, "bid_results", items, None, rfc3339(hall.clock.now()), hall.vault, caught_up=True, now=hall.clock.now())
     svc.refresh_decryption(S2)
     con.refresh_view()
+    settle(con)
     assert con.progress.value() == 4
     click(con, "finish_decrypt")
     click(con, "read")

@@ -5,15 +5,24 @@ service refuses what the rules forbid and the console shows why (Chinese, with E
 screen is in English). It refreshes on every ``opening.*`` or ``checkin.recorded`` journal entry
 (another terminal's check-in reaches it through the follower) and ticks the countdown each second.
 Unanswered objections — a bidder's from a kiosk arrives the same way — are shown in an alert bar
-until answered. Slow calls run on the terminal's job runner (``ctx.jobs``, ``ui/jobs.py``):
-asking the platform to decrypt (lane ``platform``) and signing the record (PDF, hashing, blob
-store); while it signs, the console is busy (the sign button is disabled, further clicks are
-ignored) and the outcome comes back on the main thread.
+until answered.
+
+The UI thread never waits on the database (issue 21, ``ui/jobs.py``): every stage button is an
+:class:`~ui.jobs.Act` on the ``work`` lane — what the host typed is read on the main thread, the
+service call runs on the lane, the buttons stay disabled until its outcome is back (a second press
+into a frozen database is refused, an act that could not start within 5 s is dropped and said as
+未执行), and the outcome's words go to the message line. Signing the record (PDF, hashing, blob
+store) is one of those acts; asking the platform to decrypt runs on the ``platform`` lane. The
+sessions and the view load through one :class:`~ui.jobs.Refresher` on the ``read`` lane (journal
+entries, picking a session, the database answering again).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -35,16 +44,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, QuorumShort, Signer
+from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, Signer
 from kiosk.operators import OperatorInfo
 from kiosk.timeutil import beijing
 from ui.context import UiContext
-from ui.jobs import PLATFORM, JobOutcome
+from ui.jobs import PLATFORM, READ, WORK, Act, ActNotStarted, JobOutcome, Refresher
 from ui.printing import PrintOutcome
 from ui.sessions_view import countdown_text
 from ui.widgets import Retranslatable, bilingual
 
 SHOWN_STAGES = STAGES[1:]
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the host entered when pressing a button, read on the main thread for the act's lane."""
+
+    op: OperatorInfo | None
+    reason: str = ""
+    answer: str = ""
+    objector: str = ""
+    objection: str = ""
+    absence: int = 0
+    selected: str | None = None  #: the registration of the table's selected row
+
+    def operator(self) -> OperatorInfo:
+        if self.op is None:
+            raise OpeningError("login", "请先登录", "log in first")
+        return self.op
+
+    def bidder(self) -> str:
+        if self.selected is None:
+            raise OpeningError("select", "请先在表格中选中一家投标人", "select a bidder in the table first")
+        return self.selected
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One load of the console's view (read lane)."""
+
+    gen: int  #: the act generation it started in (an older load never hides a newer act's view)
+    asked: int  #: the sessions request it answers
+    sessions: list | None  #: today's openings when they were asked for
+    session_id: str | None
+    view: OpeningView | None
 
 
 def tab_title() -> str:
@@ -141,11 +184,18 @@ class OpeningConsole(Retranslatable, QWidget):
         self.service = service
         self.decrypt = decrypt
         self.operator = operator
+        self.room = ctx.hall.config.site.room_code or None
         self.view: OpeningView | None = None
         self.session_ids: list[str] = []
         self.quorum_short = False
         self.busy = False
-        self.signing = False  #: the record is being signed off the UI thread: no second submission
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.act = Act(ctx.jobs, lambda: list(self.action_buttons.values()))
+        self._want: str | None = None  #: the session the next load shows
+        self._sessions_asked = 1  #: a load re-reads today's openings while it is ahead of ``_sessions_done``
+        self._sessions_done = 0
+        self._gen = 0
+        self.loader = Refresher(ctx.jobs, "opening-view", self._load, self._loaded, self._load_failed)
         self.setObjectName("openingConsole")
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
@@ -253,8 +303,14 @@ class OpeningConsole(Retranslatable, QWidget):
         self.timer.start(1000)
         ctx.bridge.journalEntries.connect(self._on_entries)
         ctx.bridge.cardEvent.connect(self._on_card)
+        ctx.bridge.databaseState.connect(self._on_db_state)
         self.retranslate()
         self.load_sessions()
+
+    @property
+    def signing(self) -> bool:
+        """The record is being signed off the UI thread: no second submission."""
+        return self.act.pending == "sign"
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         portrait = self.height() > self.width()
@@ -266,26 +322,20 @@ class OpeningConsole(Retranslatable, QWidget):
     # --- data ---------------------------------------------------------------------------------------
 
     def load_sessions(self) -> None:
-        room = self.ctx.hall.config.site.room_code or None
-        sessions = self.service.openings_today(room)
-        current = self.current_session()
-        self.sessions.blockSignals(True)
-        self.sessions.clear()
-        self.session_ids = []
-        for s in sessions:
-            self.sessions.addItem(f"{beijing(s.starts_at):%H:%M}  {s.room_name}  {s.title}")
-            self.session_ids.append(s.session_id)
-        if current in self.session_ids:
-            self.sessions.setCurrentIndex(self.session_ids.index(current))
-        self.sessions.blockSignals(False)
-        self.refresh_view()
+        """Re-read today's openings and the shown session's view (read lane)."""
+        self._sessions_asked += 1
+        self._want = self.current_session() if self._want is None else self._want
+        self.loader.request()
 
     def select_session(self, session_id: str) -> None:
+        self._want = session_id
         if session_id not in self.session_ids:
-            self.load_sessions()
-        if session_id in self.session_ids:
+            self._sessions_asked += 1
+        elif self.current_session() != session_id:
+            self.sessions.blockSignals(True)
             self.sessions.setCurrentIndex(self.session_ids.index(session_id))
-            self.refresh_view()
+            self.sessions.blockSignals(False)
+        self.loader.request()
 
     def current_session(self) -> str | None:
         i = self.sessions.currentIndex() if hasattr(self, "sessions") else -1
@@ -294,6 +344,7 @@ class OpeningConsole(Retranslatable, QWidget):
     def _picked(self, _i: int) -> None:
         self.quorum_short = False
         self.message.setText("")
+        self._want = self.current_session()
         self.refresh_view()
 
     def refresh(self) -> None:
@@ -301,9 +352,53 @@ class OpeningConsole(Retranslatable, QWidget):
         self.load_sessions()
 
     def refresh_view(self) -> None:
-        sid = self.current_session()
-        self.view = self.service.view(sid) if sid else None
+        """Load the shown session's view again (read lane); ``_loaded`` draws it."""
+        if self._want is None:
+            self._want = self.current_session()
+        self.loader.request()
+
+    def _load(self) -> Loaded:
+        """On the read lane: today's openings (when asked) and the wanted session's view."""
+        gen, want, asked = self._gen, self._want, self._sessions_asked
+        sessions = None
+        if asked > self._sessions_done:
+            sessions = self.service.openings_today(self.room)
+            ids = [x.session_id for x in sessions]
+            if want not in ids:
+                want = ids[0] if ids else None
+        view = self.service.view(want) if want else None
+        return Loaded(gen, asked, sessions, want, view)
+
+    def _loaded(self, got: Loaded) -> None:
+        if got.sessions is not None:
+            self._sessions_done = max(self._sessions_done, got.asked)
+            self.sessions.blockSignals(True)
+            self.sessions.clear()
+            self.session_ids = []
+            for x in got.sessions:
+                self.sessions.addItem(f"{beijing(x.starts_at):%H:%M}  {x.room_name}  {x.title}")
+                self.session_ids.append(x.session_id)
+            if got.session_id in self.session_ids:
+                self.sessions.setCurrentIndex(self.session_ids.index(got.session_id))
+            self.sessions.blockSignals(False)
+        if self._want is None or self._want not in self.session_ids:
+            self._want = got.session_id
+        if got.session_id != self.current_session():
+            self.loader.request()  # the host picked another session meanwhile
+            return
+        if got.gen < self._gen and self.view is not None and self.view.session_id == got.session_id:
+            return  # loaded before the last act finished: the act's own view is newer
+        self.view = got.view
         self._render()
+
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        """The view could not be loaded: keep what is shown; the outage banner says why when the database is down."""
+        if outcome.code != "database":
+            self._show_error(OpeningError(outcome.code or "load", outcome.zh, outcome.en))
+
+    def _on_db_state(self, state: Any) -> None:
+        if getattr(state, "ok", False):
+            self.loader.request()  # what happened meanwhile
 
     def _on_entries(self, entries: list) -> None:
         sid = self.current_session()
@@ -324,7 +419,9 @@ class OpeningConsole(Retranslatable, QWidget):
     def _render(self) -> None:
         v = self.view
         self._tick()
-        self._clear_buttons()
+        acting = self.act.pending is not None  # the pressed act's buttons stay as they are (disabled) until it ends
+        if not acting:
+            self._clear_buttons()
         if v is None:
             self.stage_title.setText(self.tr("今日本开标室没有开标安排"))
             self.hint.setText(self.tr("开标安排来自交易平台；请在管理界面查看同步状态。"))
@@ -354,7 +451,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(done)
         self.progress.setFormat(self.tr("解密进度 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
-        self._render_actions(v)
+        if not acting:
+            self._render_actions(v)
 
     def _render_alert(self, v: OpeningView) -> None:
         """Unanswered objections (a bidder's from a kiosk arrives through the journal): must be answered now."""
@@ -399,12 +497,17 @@ class OpeningConsole(Retranslatable, QWidget):
                 w.hide()
                 w.setParent(None)
                 w.deleteLater()
-        self.action_buttons: dict[str, QPushButton] = {}
+        self.action_buttons = {}
 
-    def _button(self, key: str, text: str, fn: Callable[[], object], *, kind: str = "primary") -> None:
+    def _button(self, key: str, text: str, fn: Callable[[Form], object] | Callable[[], None], *, kind: str = "primary",
+                local: bool = False) -> None:
+        """A stage button: ``fn(form)`` runs as the act ``key`` on the work lane (``local``: ``fn()`` here, at once)."""
         b = QPushButton(text, objectName=kind)
         b.setMinimumHeight(64)
-        b.clicked.connect(lambda: self._run(fn))
+        if local:
+            b.clicked.connect(lambda: fn())
+        else:
+            b.clicked.connect(lambda: self._run(key, fn))  # type: ignore[arg-type]
         self.buttons.addWidget(b)
         self.action_buttons[key] = b
 
@@ -436,95 +539,102 @@ class OpeningConsole(Retranslatable, QWidget):
         self.hint.setText(hint)
         self.reason.setPlaceholderText(self.tr("原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）"))
         if v.paused:
-            self._button("resume", self.tr("恢复开标"), lambda: s.resume(sid, self._op(), self.reason.text()))
+            self._button("resume", self.tr("恢复开标"), lambda f: s.resume(sid, f.operator(), f.reason))
             return
         if st == "scheduled":
-            self._button("announce", self.tr("宣布开标纪律"), lambda: s.announce(sid, self._op()))
+            self._button("announce", self.tr("宣布开标纪律"), lambda f: s.announce(sid, f.operator()))
         elif st == "announced":
-            self._button("publish", self.tr("公布投标人名单"), lambda: s.publish_bidders(sid, self._op()))
+            self._button("publish", self.tr("公布投标人名单"), lambda f: s.publish_bidders(sid, f.operator()))
         elif st == "bidders":
-            self._button("attendance", self.tr("开始点名签到"), lambda: s.open_attendance(sid, self._op()))
+            self._button("attendance", self.tr("开始点名签到"), lambda f: s.open_attendance(sid, f.operator()))
         elif st == "attendance":
             self.absence.show()
-            self._button("absent", self.tr("记录选中投标人缺席"), self._record_absence, kind="secondary")
+            self._button("absent", self.tr("记录选中投标人缺席"), lambda f: self._record_absence(sid, f), kind="secondary")
             if self.quorum_short:
                 self._quorum_buttons(sid)
             else:
-                self._button("quorum", self.tr("点名结束，检查投标人数量"), lambda: s.confirm_attendance(sid, self._op()))
+                self._button("quorum", self.tr("点名结束，检查投标人数量"), lambda f: s.confirm_attendance(sid, f.operator()))
         elif st == "control_price":
             if v.control_price and not v.control_price_published:
-                self._button("control_price", self.tr("公布控制价"), lambda: s.publish_control_price(sid, self._op()))
+                self._button("control_price", self.tr("公布控制价"), lambda f: s.publish_control_price(sid, f.operator()))
             else:
-                self._button("decrypt", self.tr("开始解密"), self._start_decrypt)
+                self._button("decrypt", self.tr("开始解密"), self._start_decrypt, local=True)
         elif st == "decrypting":
             if self.quorum_short:
                 self._quorum_buttons(sid)
             else:
-                self._button("finish_decrypt", self.tr("解密完成，进入唱标"), lambda: s.finish_decryption(sid, self._op()))
+                self._button("finish_decrypt", self.tr("解密完成，进入唱标"), lambda f: s.finish_decryption(sid, f.operator()))
         elif st in ("reading", "objections"):
             if st == "reading":
                 if v.reading_index < len(v.bidders):
                     nxt = v.bidders[v.reading_index]
                     self._button("read", self.tr("唱标：第 %1 家 %2").replace("%1", str(nxt.order)).replace("%2", nxt.name),
-                                 lambda: s.read_next(sid, self._op()))
+                                 lambda f: s.read_next(sid, f.operator()))
                 else:
-                    self._button("finish_reading", self.tr("唱标结束"), lambda: s.finish_reading(sid, self._op()))
+                    self._button("finish_reading", self.tr("唱标结束"), lambda f: s.finish_reading(sid, f.operator()))
             self.objector.show()
             self.objection.show()
-            self._button("objection", self.tr("记录异议"), self._raise_objection, kind="secondary")
+            self._button("objection", self.tr("记录异议"), lambda f: self._raise_objection(sid, f), kind="secondary")
             open_ones = [o for o in v.objections if not o.answer]
             if open_ones:
                 self.answer.show()
                 self.answer.setPlaceholderText(self.tr("对第 %1 条异议的当场答复").replace("%1", str(open_ones[0].no)))
-                self._button("answer", self.tr("记录答复"), lambda: s.answer_objection(sid, self._op(), open_ones[0].no, self.answer.text()), kind="secondary")
+                self._button("answer", self.tr("记录答复"), lambda f, no=open_ones[0].no: s.answer_objection(sid, f.operator(), no, f.answer), kind="secondary")
             if st == "objections":
-                self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda: s.close_objections(sid, self._op()))
+                self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda f: s.close_objections(sid, f.operator()))
         elif st == "confirmation":
-            self._button("refuse", self.tr("记录选中投标人拒绝确认"), self._record_refusal, kind="secondary")
-            self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda: s.finish_confirmation(sid, self._op()))
+            self._button("refuse", self.tr("记录选中投标人拒绝确认"), lambda f: self._record_refusal(sid, f), kind="secondary")
+            self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda f: s.finish_confirmation(sid, f.operator()))
         elif st == "signing":
             self.sign_box.show()
             op = self.operator()
             if op is not None and not self.sign_users[0].text():
                 self.sign_users[0].setText(op.username)
-            self._button("sign", self.tr("签署开标记录并结束开标"), self._sign)
-            if self.signing:
-                self.action_buttons["sign"].setEnabled(False)
-                self.action_buttons["sign"].setText(self.tr("正在生成并签署开标记录…"))
+            self._button("sign", self.tr("签署开标记录并结束开标"), self._sign, local=True)
         elif st == "closed" and v.record_sha256:
-            self._button("print", self.tr("打印开标记录表"), self._print_record, kind="secondary")
+            self._button("print", self.tr("打印开标记录表"), self._print_record, kind="secondary", local=True)
         if st not in ("scheduled", "closed", "signing"):
-            self._button("pause", self.tr("暂停（须填原因）"), lambda: s.pause(sid, self._op(), self.reason.text()), kind="secondary")
+            self._button("pause", self.tr("暂停（须填原因）"), lambda f: s.pause(sid, f.operator(), f.reason), kind="secondary")
         if st in ("announced", "bidders", "attendance", "control_price") and not v.decrypt_started_at:
-            self._button("back", self.tr("回退一步（须填原因）"), lambda: s.go_back(sid, self._op(), self.reason.text()), kind="secondary")
+            self._button("back", self.tr("回退一步（须填原因）"), lambda f: s.go_back(sid, f.operator(), f.reason), kind="secondary")
 
     def _print_record(self) -> None:
         """The signed 开标记录表 — exactly the file whose hash is journalled — to the office printer."""
         v = self.view
-        data = self.ctx.hall.document(v.record_sha256) if v is not None and v.record_sha256 else None
-        if v is None or data is None:
-            raise OpeningError("no-document", "找不到开标记录表文件（或与登记的哈希不符）",
-                               "the opening record file is missing or does not match its hash")
+        if v is None or not v.record_sha256:
+            return
+        hall, sha, sid = self.ctx.hall, v.record_sha256, v.session_id
         self._note(self.tr("正在打印开标记录表…"))
-        self.ctx.documents.print_pdf(data, f"开标记录表 {v.session_id}", on_done=self._printed)  # replaces the note
+        self.ctx.jobs.run("record-file", lambda: hall.document(sha), lambda o: self._print_file(sid, o), lane=READ)
+
+    def _print_file(self, sid: str, outcome: JobOutcome) -> None:
+        if not outcome.ok:
+            self._show_error(OpeningError(outcome.code or "no-document", outcome.zh, outcome.en))
+        elif outcome.value is None:
+            self._show_error(OpeningError("no-document", "找不到开标记录表文件（或与登记的哈希不符）",
+                                          "the opening record file is missing or does not match its hash"))
+        else:
+            self.ctx.documents.print_pdf(outcome.value, f"开标记录表 {sid}", on_done=self._printed)  # replaces the note
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self._set_message(bilingual(self.ctx, outcome.zh, outcome.en), ok=outcome.ok)
 
     def _quorum_buttons(self, sid: str) -> None:
-        self._button("failed", self.tr("投标人不足：招标失败"), lambda: self.service.decide_quorum(sid, self._op(), "failed", self.reason.text()), kind="danger")
-        self._button("suspend", self.tr("投标人不足：中止开标"), lambda: self.service.decide_quorum(sid, self._op(), "suspend", self.reason.text()), kind="danger")
+        self._button("failed", self.tr("投标人不足：招标失败"), lambda f: self.service.decide_quorum(sid, f.operator(), "failed", f.reason), kind="danger")
+        self._button("suspend", self.tr("投标人不足：中止开标"), lambda f: self.service.decide_quorum(sid, f.operator(), "suspend", f.reason), kind="danger")
 
     def _outcome(self, outcome: str) -> str:
         return {"opened": self.tr("开标完成"), "failed_quorum": self.tr("招标失败"), "suspended": self.tr("开标中止")}.get(outcome, outcome)
 
     # --- actions --------------------------------------------------------------------------------------
 
-    def _op(self) -> OperatorInfo:
-        op = self.operator()
-        if op is None:
-            raise OpeningError("login", "请先登录", "log in first")
-        return op
+    def _form(self) -> Form:
+        """What the host entered, read here on the main thread for the act's lane."""
+        v = self.view
+        row = self.table.currentRow()
+        selected = v.bidders[row].registration_id if v is not None and 0 <= row < len(v.bidders) else None
+        return Form(self.operator(), self.reason.text(), self.answer.text(), self.objector.currentText(),
+                    self.objection.text(), self.absence.currentIndex(), selected)
 
     def _sid(self) -> str:
         """The shown session (the actions show only with one)."""
@@ -532,51 +642,71 @@ class OpeningConsole(Retranslatable, QWidget):
             raise OpeningError("select", "请先选择开标场次", "choose a session first")
         return self.view.session_id
 
-    def _selected(self) -> str:
-        v = self.view
-        row = self.table.currentRow()
-        if v is None or not (0 <= row < len(v.bidders)):
-            raise OpeningError("select", "请先在表格中选中一家投标人", "select a bidder in the table first")
-        return v.bidders[row].registration_id
-
-    def _record_absence(self) -> object:
+    def _record_absence(self, sid: str, f: Form) -> object:
         codes = ("late", "abandoned", "other")
-        return self.service.record_absence(self._sid(), self._op(), self._selected(), codes[self.absence.currentIndex()],
-                                           self.reason.text())
+        return self.service.record_absence(sid, f.operator(), f.bidder(), codes[f.absence], f.reason)
 
-    def _raise_objection(self) -> object:
-        r = self.service.raise_objection(self._sid(), self._op(), self.objector.currentText(), self.objection.text())
-        self.objection.clear()
-        return r
+    def _raise_objection(self, sid: str, f: Form) -> object:
+        return self.service.raise_objection(sid, f.operator(), f.objector, f.objection)
 
-    def _record_refusal(self) -> object:
-        return self.service.record_refusal(self._sid(), self._op(), self._selected(), self.reason.text())
+    def _record_refusal(self, sid: str, f: Form) -> object:
+        return self.service.record_refusal(sid, f.operator(), f.bidder(), f.reason)
 
-    def _sign(self) -> object:
-        """Sign on the job runner (PDF, hashing, blob store); the outcome comes back to ``_signed``."""
-        if self.signing:
-            return None  # a second click while the first is being signed
+    def _run(self, key: str, fn: Callable[[Form], object]) -> bool:
+        """Start the act ``key``: ``fn(form)`` on the work lane; False while another act is pending."""
+        if self.act.pending is not None or self.view is None:
+            return False  # busy: the buttons are disabled until the pending act's outcome is back
+        self.message.setText("")
+        form = self._form()
+        sid, stage = self.view.session_id, self.view.stage
+        return self.act.run(key, lambda: fn(form), lambda o: self._acted(key, sid, stage, o))
+
+    def _acted(self, key: str, sid: str, stage: str, outcome: JobOutcome) -> None:
+        """An act's outcome (main thread): its words, then the view it left (or a reload)."""
+        self._gen += 1
+        if outcome.ok:
+            if stage in ("attendance", "decrypting"):
+                self.quorum_short = False
+            if key == "objection":
+                self.objection.clear()
+            elif key == "sign":
+                self._note(self.tr("开标记录已签署，开标结束"))
+        else:
+            if outcome.code == "quorum":
+                self.quorum_short = True
+            self._show_error(OpeningError(outcome.code or key, outcome.zh, outcome.en))
+        if not self.message.text():
+            self.reason.clear()
+        if sid != self.current_session():
+            return
+        if outcome.ok and isinstance(outcome.value, OpeningView):
+            self.view = outcome.value  # the view the act committed: drawn at once, no second round trip
+            self._render()
+            return
+        self._render()
+        if outcome.code not in ("database", "not-started"):
+            self.refresh_view()  # another terminal may have moved the session on
+
+    def _sign(self) -> None:
+        """Sign on the work lane (PDF, hashing, blob store): the act ``sign``, its outcome back in ``_acted``."""
+        if self.act.pending is not None or self.view is None:
+            return  # a second click while the first is being signed
         signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
         for p in self.sign_pins:
             p.clear()  # PINs never stay on screen
-        sid = self._sid()
+        sid = self.view.session_id
         service = self.service
-        self.signing = True
-        self.ctx.jobs.run("sign", lambda: service.sign_and_close(sid, *signers), lambda o: self._signed(sid, o))
-        self._note(self.tr("正在生成并签署开标记录…"))
-        return None
+        if self._run("sign", lambda _f: service.sign_and_close(sid, *signers)):
+            self.action_buttons["sign"].setText(self.tr("正在生成并签署开标记录…"))
+            self._note(self.tr("正在生成并签署开标记录…"))
 
-    def _signed(self, sid: str, outcome: JobOutcome) -> None:
-        self.signing = False
-        if outcome.ok:
-            self._note(self.tr("开标记录已签署，开标结束"))
-        else:
-            self._show_error(OpeningError(outcome.code or "sign", outcome.zh, outcome.en))
-        if sid == self.current_session():
-            self.refresh_view()
-
-    def _start_decrypt(self) -> object:
-        sid, op = self._sid(), self._op()
+    def _start_decrypt(self) -> None:
+        if self.busy or self.view is None:
+            return
+        sid, op = self.view.session_id, self.operator()
+        if op is None:
+            self._show_error(OpeningError("login", "请先登录", "log in first"))
+            return
         service, decrypt = self.service, self.decrypt
 
         def start() -> None:
@@ -586,15 +716,17 @@ class OpeningConsole(Retranslatable, QWidget):
                 decrypt(sid, op)
 
         self.busy = True
+        if "decrypt" in self.action_buttons:
+            self.action_buttons["decrypt"].setEnabled(False)
         self.ctx.jobs.run("decrypt", start, self._on_decrypt, lane=PLATFORM)
         self._note(self.tr("正在请求交易平台解密…（最长等待 15 秒）"))
         QTimer.singleShot(15000, self._decrypt_timeout)
-        return None
 
     def _decrypt_timeout(self) -> None:
         if self.busy:
             self.busy = False
             self._show_error(OpeningError("timeout", "交易平台 15 秒内未应答，请检查网络后重试", "the platform did not answer within 15 s; check the network and retry"))
+            self._render()
 
     def _on_decrypt(self, outcome: JobOutcome) -> None:
         self.busy = False
@@ -602,24 +734,6 @@ class OpeningConsole(Retranslatable, QWidget):
             self._note(self.tr("交易平台已开始解密"))
         else:
             self._show_error(OpeningError(outcome.code or "decrypt", outcome.zh, outcome.en))
-        self.refresh_view()
-
-    def _run(self, fn: Callable[[], object]) -> None:
-        if self.signing:
-            return  # busy: the record is being signed
-        self.message.setText("")
-        try:
-            fn()
-        except QuorumShort as exc:
-            self.quorum_short = True
-            self._show_error(exc)
-        except OpeningError as exc:
-            self._show_error(exc)
-        else:
-            if self.view is not None and self.view.stage in ("attendance", "decrypting"):
-                self.quorum_short = False
-        if not self.message.text():
-            self.reason.clear()
         self.refresh_view()
 
     def _show_error(self, exc: OpeningError) -> None:
@@ -635,16 +749,30 @@ class OpeningConsole(Retranslatable, QWidget):
         self.message.setText(text)
 
     def _on_card(self, event) -> None:
+        """A representative confirms the record with their card (work lane, in the order placed; a card
+        that could not be recorded within 5 s is dropped and said, never recorded late)."""
         v = self.view
         if v is None or v.stage != "confirmation" or getattr(event, "kind", "") != "card" or event.card is None:
             return
-        pid = self.ctx.hall.person_hmac(event.card.id_number)
-        try:
-            self.service.confirm_by_card(v.session_id, pid)
-            self._note(self.tr("已确认：%1").replace("%1", event.card.name[:1] + "*" * (len(event.card.name) - 1)))
-        except OpeningError as exc:
-            self._show_error(exc)
-        self.refresh_view()
+        sid, number, service, hall = v.session_id, event.card.id_number, self.service, self.ctx.hall
+        shown = event.card.name[:1] + "*" * (len(event.card.name) - 1)
+        asked, limit = time.monotonic(), self.act.start_within_s
+
+        def confirm() -> OpeningView:
+            waited = time.monotonic() - asked
+            if waited > limit:
+                raise ActNotStarted(waited)
+            return service.confirm_by_card(sid, hall.person_hmac(number))
+
+        def done(outcome: JobOutcome) -> None:
+            if outcome.ok:
+                self._note(self.tr("已确认：%1").replace("%1", shown))
+            else:
+                self._show_error(OpeningError(outcome.code or "confirm", outcome.zh, outcome.en))
+            if outcome.code not in ("database", "not-started"):
+                self.refresh_view()
+
+        self.ctx.jobs.run("confirm-card", confirm, done, lane=WORK)
 
     def retranslate(self) -> None:
         self.pick_label.setText(self.tr("今日开标"))
