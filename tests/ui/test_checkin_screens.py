@@ -21,7 +21,7 @@ from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
-from tests.helpers.screens import clipped_texts, login
+from tests.helpers.screens import clipped_texts, login, wait_until
 from tests.helpers.seeded import seeded_dir
 from ui.checkin.station import FaceUpdate
 
@@ -72,8 +72,14 @@ def show(term: Terminal, size: tuple[int, int]) -> None:
     QApplication.processEvents()
 
 
+def settle(term: Terminal) -> None:
+    """Wait for the kiosk flow's act (the card's checks, the check-in, a reprint: work lane) to come back."""
+    wait_until(lambda: term.checkin.screens["flow"].act.pending is None)
+
+
 def check_page(term: Terminal, name: str) -> None:
     flow = term.checkin.screens["flow"]
+    settle(term)
     for size in SIZES:
         show(term, size)
         assert flow.currentWidget().name == name
@@ -152,7 +158,7 @@ def test_choose_between_sessions_and_qr_first(make, cfg: Config) -> None:  # typ
     QApplication.processEvents()
     assert "二维码" in flow.card_state.text()
     term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
-    QApplication.processEvents()
+    settle(term)
     assert flow.currentWidget().name == "consent" and flow.evaluation.method == "qrcode+idcard"
 
 
@@ -162,6 +168,7 @@ def test_timeouts_go_home_and_face_timeout_flags(make) -> None:  # type: ignore[
     show(term, SIZES[0])
     term.window.page.open_flow("checkin")
     term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    settle(term)
     flow.consent_yes.click()
     flow.on_timeout("face")
     assert flow.currentWidget().name == "confirm" and flow.face.status == "timeout"

@@ -3,6 +3,12 @@
 Every page that waits shows a progress bar running down to its timeout; the idle watcher's
 ``reset()`` (60 s without a touch) wipes the card, the photo and every name from the screens.
 Refusals show what happened and what to do, in Chinese or English (the core's texts).
+
+The UI thread never waits on the database (issue 21): the card's checks, the check-in and a reprint
+are :class:`~ui.jobs.Act` s on the ``work`` lane. While one runs the page's buttons are disabled and
+another card is not taken; one that could not start within 5 s (a database that does not answer)
+is dropped and the card page says so, so a tap is never recorded twice or late. An outcome that
+arrives after the flow was left (idle timeout) changes no screen.
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from kiosk.checkin import (
     Refusal,
     SessionOption,
 )
-from kiosk.ports import CardEvent, IdCard
+from kiosk.ports import CardEvent, IdCard, Slip
 from kiosk.timeutil import beijing
 from ui.checkin.station import CheckinStation, FaceUpdate, PrintResult
 from ui.context import UiContext
+from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow, bilingual
 
 #: seconds each page waits before giving up
@@ -96,7 +103,9 @@ class KioskCheckinFlow(KioskFlow):
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
         self.timing = QElapsedTimer()
+        self.visit = 0  #: bumped by every reset: an act's outcome for an earlier visit changes nothing
         self._build()
+        self.act = Act(ctx.jobs, self._act_buttons)
         ctx.bridge.cardEvent.connect(self.on_card_event)
         ctx.bridge.scannedCode.connect(self.on_code)
         station.printed.connect(self.on_printed)
@@ -213,8 +222,34 @@ class KioskCheckinFlow(KioskFlow):
         portrait = self.height() > self.width()
         self.done_split.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
 
+    def _act_buttons(self) -> list[QPushButton]:
+        return [self.card_cancel, self.confirm_ok, self.confirm_cancel, self.already_reprint, self.already_home]
+
+    def _acting(self, key: str, fn, on_done) -> bool:
+        """Run ``fn`` as this visit's act ``key``; ``on_done(value)`` only if it succeeded and the visit goes on."""
+        visit = self.visit
+
+        def done(outcome: JobOutcome) -> None:
+            if visit != self.visit:
+                return  # the flow was left meanwhile (timeout, cancel): its screens are wiped
+            if outcome.ok:
+                on_done(outcome.value)
+            else:
+                self._failed(outcome)
+
+        return self.act.run(key, fn, done)
+
+    def _failed(self, outcome: JobOutcome) -> None:
+        """An act that did not happen (database down, dropped, fault): said on the card page; nothing was recorded
+        unless the core said so."""
+        self.card = None
+        self.refusal = None
+        self.message = (outcome.zh, outcome.en)
+        self.show_page("refusal")
+
     def reset(self) -> None:
         """Wipe everything personal and return to the first page (idle timeout, done)."""
+        self.visit += 1
         self.station.stop_face()
         self.card = None
         self.code = None
@@ -253,9 +288,15 @@ class KioskCheckinFlow(KioskFlow):
         self.handle_card(event.card)
 
     def handle_card(self, card: IdCard) -> None:
-        """Run the checks for a card and show what comes next."""
+        """Run the checks for a card (work lane) and show what comes next."""
+        if self.act.pending is not None:
+            return  # the last card's checks are still running: one card at a time
+        service, code = self.service, self.code
+        if self._acting("evaluate", lambda: service.evaluate(card, checkin_code=code), lambda ev: self._evaluated(card, ev)):
+            self.card_state.setText(self.tr("正在核验，请稍候……"))
+
+    def _evaluated(self, card: IdCard, ev: Evaluation) -> None:
         self.card = card
-        ev = self.service.evaluate(card, checkin_code=self.code)
         self.evaluation = ev
         refusal = ev.first_refusal
         if refusal is not None:
@@ -313,8 +354,14 @@ class KioskCheckinFlow(KioskFlow):
         if self.card is None or self.option is None:
             self.finish()
             return
-        out = self.service.check_in(self.card, self.option.session_id, face=self.face or FaceCapture(None, "timeout"),
-                                    checkin_code=self.code)
+        if self.act.pending is not None:
+            return  # one check-in per touch
+        service, card, sid, code = self.service, self.card, self.option.session_id, self.code
+        face = self.face or FaceCapture(None, "timeout")
+        if self._acting("check-in", lambda: service.check_in(card, sid, face=face, checkin_code=code), self._checked_in):
+            self.confirm_ok.setText(self.tr("正在签到……"))
+
+    def _checked_in(self, out: CheckinOutcome) -> None:
         self.outcome = out
         if out.refusal is not None:
             self.refusal = out.refusal
@@ -327,9 +374,12 @@ class KioskCheckinFlow(KioskFlow):
     def reprint(self) -> None:
         if self.evaluation is None or not self.evaluation.already:
             return
-        info = self.evaluation.already[0].existing[0]
-        _info, slip = self.service.reprint(info.checkin_id, by=self.ctx.hall.config.site.terminal_id)
-        self.outcome = CheckinOutcome(self.evaluation.already[0].existing, None, slip, ())
+        existing = self.evaluation.already[0].existing
+        service, cid, by = self.service, existing[0].checkin_id, self.ctx.hall.config.site.terminal_id
+        self._acting("reprint", lambda: service.reprint(cid, by=by), lambda got: self._reprinted(existing, got[1]))
+
+    def _reprinted(self, existing: tuple[CheckinInfo, ...], slip: Slip) -> None:
+        self.outcome = CheckinOutcome(existing, None, slip, ())
         self.print_result = None
         self.print_job = self.station.print_slip(slip)
         self.show_page("done")
