@@ -448,6 +448,9 @@ def rotate(hall: HallContext, engine: Engine, *, batch: int = 200, settle_s: flo
            on_batch: Callable[[RotationReport], None] | None = None, sleep: Callable[[float], None] | None = None) -> RotationReport:
     """Make a new data key and move every row (and this terminal's face files) onto it.
 
+    When a rotation was interrupted (a key is still ``previous``), this finishes it onto the current
+    key instead of making another.
+
     Check-ins and lookups go on meanwhile: each batch is one short transaction of its own that never
     takes the journal head, and a row that changed between read and write is retried in the next
     pass. ``settle_s`` (default: twice the vault's refresh interval) is waited after the switch, so
@@ -459,24 +462,31 @@ def rotate(hall: HallContext, engine: Engine, *, batch: int = 200, settle_s: flo
     old_set = vault.keyset
     with session_factory(engine).begin() as s:
         keys = list(s.scalars(select(HallKey).with_for_update()))
-        new_kid = _next_kid(k.kid for k in keys)
-        new_key = os.urandom(KEY_BYTES)
-        old_kids = tuple(k.kid for k in keys if k.state in (CURRENT, PREVIOUS))
-        missing = [kid for kid in old_kids if kid not in old_set.keys]
+        resume = [k.kid for k in keys if k.state == PREVIOUS]
+        if resume:  # a rotation was interrupted: finish it onto the current key, make no new one
+            new_kid = next(k.kid for k in keys if k.state == CURRENT)
+            old_kids = tuple(resume)
+        else:
+            new_kid = _next_kid(k.kid for k in keys)
+            old_kids = tuple(k.kid for k in keys if k.state == CURRENT)
+        needed = (*old_kids, new_kid) if resume else old_kids  # a new key does not exist yet
+        missing = [kid for kid in needed if kid not in old_set.keys]
         if missing:
             raise HallError("hall_key_missing", f"本终端没有密钥 {', '.join(missing)}，不能轮换。",
                             f"this terminal does not hold key(s) {', '.join(missing)}: it cannot rotate")
-        for k in keys:
-            if k.state == CURRENT:
-                k.state = PREVIOUS
-        s.add(HallKey(kid=new_kid, state=CURRENT, check_value=check_value(new_key), created_at=_now(),
-                      created_by=hall.config.site.terminal_id))
-        s.flush()
-        kek = load_or_create_kek(hall.config.kek_path)
-        s.add_all(_wrap_rows([new_kid], {new_kid: new_key}, kek, hall.config.site.terminal_id))
-        s.add_all(HallKeyWrap(kid=new_kid, wrapped_by=f"key:{kid}", terminal_id=None,
-                              wrapped=aes_key_wrap(_chain_kek(old_set.keys[kid]), new_key), created_at=_now())
-                  for kid in old_kids)
+        if not resume:
+            new_key = os.urandom(KEY_BYTES)
+            for k in keys:
+                if k.state == CURRENT:
+                    k.state = PREVIOUS
+            s.add(HallKey(kid=new_kid, state=CURRENT, check_value=check_value(new_key), created_at=_now(),
+                          created_by=hall.config.site.terminal_id))
+            s.flush()
+            kek = load_or_create_kek(hall.config.kek_path)
+            s.add_all(_wrap_rows([new_kid], {new_kid: new_key}, kek, hall.config.site.terminal_id))
+            s.add_all(HallKeyWrap(kid=new_kid, wrapped_by=f"key:{kid}", terminal_id=None,
+                                  wrapped=aes_key_wrap(_chain_kek(old_set.keys[kid]), new_key), created_at=_now())
+                      for kid in old_kids)
     vault.refresh(force=True)
     if vault.current_kid != new_kid:
         raise RuntimeError("the vault did not take the new key")  # pragma: no cover - defensive

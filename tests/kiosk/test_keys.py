@@ -357,3 +357,28 @@ def test_an_hmac_whose_id_number_was_purged_is_reported_left_under_the_old_key(t
             assert s.scalar(select(PfRepresentative.id_hmac).where(PfRepresentative.id_hmac == purged_hmac)) == purged_hmac
     finally:
         hall.close()
+
+
+def test_an_interrupted_rotation_is_finished_by_the_next_rotate_without_a_new_key(tmp_path: Path) -> None:
+    cfg = cfg_for(tmp_path / "a", None, "KIOSK-A")
+    seeded(cfg)
+    hall = Hall.open(cfg, clock=clock())
+    try:
+        def killed(report: keys.RotationReport) -> None:
+            raise KeyboardInterrupt  # the operator's Ctrl-C after the first batch
+
+        with pytest.raises(KeyboardInterrupt):
+            keys.rotate(hall, hall.engine, batch=5, settle_s=0.0, on_batch=killed)
+        mid = {k.kid: k for k in keys.status(hall.engine)}
+        assert (mid["k1"].state, mid["k2"].state) == ("previous", "current")
+        assert mid["k1"].total > 0 and mid["k2"].total > 0  # half moved
+        with hall.reading() as s:  # both ids searched meanwhile
+            assert feeds.registrations_for_person(s, hall.vault, person(0)["id_number"])
+            assert feeds.registrations_for_person(s, hall.vault, person(2)["id_number"])
+        report = keys.rotate(hall, hall.engine, settle_s=0.0)
+        assert (report.new_kid, report.old_kids) == ("k2", ("k1",))
+        done = {k.kid: k for k in keys.status(hall.engine)}
+        assert set(done) == {"k1", "k2"} and done["k1"].total == 0 and done["k1"].state == "retired"
+        assert done["k2"].total == mid["k1"].total + mid["k2"].total
+    finally:
+        hall.close()
