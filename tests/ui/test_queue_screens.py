@@ -18,7 +18,7 @@ from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.queue import HallQueue
 from kiosk.timeutil import BEIJING
-from tests.helpers.screens import clipped_texts, login
+from tests.helpers.screens import clipped_texts, login, wait_until
 from ui.queue.admin import ServicesTab, StatsTab
 from ui.queue.counter import CounterQueueTab
 from ui.theme import LANDSCAPE, PORTRAIT
@@ -75,9 +75,11 @@ def test_kiosk_ticket_in_two_touches_printed(make, hall: Hall, qtbot) -> None:  
             show(term, size)
             qtbot.mouseClick(page.tiles["ticket"], Qt.MouseButton.LeftButton)  # touch 1
             assert page.currentWidget() is flow
+            wait_until(lambda: not flow.busy and bool(flow.buttons))  # the services are read on the read lane
             assert clipped_texts(term.window) == []
             flow.finish()
         qtbot.mouseClick(page.tiles["ticket"], Qt.MouseButton.LeftButton)
+        wait_until(lambda: not flow.busy and bool(flow.buttons))
         assert set(flow.buttons) == {"deposit", "contract", "ca", "consult"}
         qtbot.mouseClick(flow.buttons["contract"], Qt.MouseButton.LeftButton)  # touch 2: the ticket prints
         qtbot.waitUntil(lambda: flow.bytes_printed > 0, timeout=8000)
@@ -103,12 +105,14 @@ def test_kiosk_card_gives_priority_and_reprint_not_a_new_number(make, hall: Hall
     term.ctx.bridge.cardEvent.emit(CardEvent("card", card))
     assert "张*" in flow.card_note.text() and "优先" in flow.card_note.text() and ID_NUMBER not in flow.card_note.text()
     flow.take("deposit")
+    wait_until(lambda: not flow.busy)
     first = flow.ticket
     assert first is not None and first.priority and "本机未接打印机" in flow.r_print.text()
     flow.finish()
     page.open_flow("ticket")
     term.ctx.bridge.cardEvent.emit(CardEvent("card", card))
     flow.take("deposit")
+    wait_until(lambda: not flow.busy)
     assert flow.ticket.ticket_no == first.ticket_no and "补打" in flow.r_title.text()
     page.reset()
     assert flow.card is None and flow.card_note.text() == ""
@@ -123,9 +127,11 @@ def test_kiosk_used_up_and_closed_states(make, hall: Hall) -> None:  # type: ign
     show(term, LANDSCAPE)
     page.open_flow("ticket")
     flow = page.flows["ticket"]
+    wait_until(lambda: not flow.busy and bool(flow.buttons))
     assert not flow.buttons["ca"].isEnabled() and "已取完" in flow.buttons["ca"].text()
     hall.clock.set(hall.clock.now().replace(hour=20))  # type: ignore[attr-defined]
     flow.refresh()
+    wait_until(lambda: not flow.busy)
     assert "取号时间" in flow.buttons["deposit"].text() and "不在取号时间" in flow.message.text()
 
 
@@ -138,13 +144,19 @@ def test_lookup_by_number_and_scan(make, hall: Hall, qtbot) -> None:  # type: ig
     show(term, LANDSCAPE)
     page.open_flow("lookup")
     look = page.flows["lookup"]
+    wait_until(lambda: not look.busy)
+    assert look.letters.count() == 4  # a key per service's prefix letter
     look.entry.setText("a002")
     qtbot.mouseClick(look.go, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not look.busy)
     assert look.number.text() == "A002" and "前面还有 1 人" in look.status.text()
+    look.reset()
     term.ctx.bridge.scannedCode.emit(t2.qr_data)
+    wait_until(lambda: not look.busy)
     assert look.number.text() == "A002"
     look.entry.setText("Z999")
     look.search()
+    wait_until(lambda: not look.busy)
     assert "没有找到" in look.message.text()
     for size in (LANDSCAPE, PORTRAIT):
         show(term, size)
@@ -162,16 +174,22 @@ def test_counter_keys_call_recall_finish(make, hall: Hall, qtbot) -> None:  # ty
     assert isinstance(tab, CounterQueueTab) and "F1" in tab.btn_next.text()
     show(term, LANDSCAPE)
     tab.setFocus()
-    qtbot.keyClick(tab, Qt.Key.Key_F1)
+    wait_until(lambda: not tab.busy)
+
+    def key(k: Qt.Key) -> None:  # a key starts an act on the work lane; its outcome comes back later
+        qtbot.keyClick(tab, k)
+        wait_until(lambda: not tab.busy)
+
+    key(Qt.Key.Key_F1)
     assert tab.current.text() == "A001"
     assert q.counter_state("1").current.ticket_no == "A001"
-    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    key(Qt.Key.Key_F2)
     assert q.counter_state("1").current.call_count == 2
-    qtbot.keyClick(tab, Qt.Key.Key_F1)  # asks first: an active ticket is never dropped silently
+    key(Qt.Key.Key_F1)  # asks first: an active ticket is never dropped silently
     assert "再按" in tab.btn_next.text() and q.counter_state("1").current.ticket_no == "A001"
-    qtbot.keyClick(tab, Qt.Key.Key_F1)
+    key(Qt.Key.Key_F1)
     assert tab.current.text() == "D001"
-    qtbot.keyClick(tab, Qt.Key.Key_F6)
+    key(Qt.Key.Key_F6)
     assert tab.current.text() == "—"
     called = [e for e in hall.recent_entries(100) if e.kind == "ticket.called"]
     assert {e.payload["clerk"] for e in called} == {"clerk"}

@@ -3,6 +3,12 @@
 One active ticket per counter. "Call next" with an active ticket asks first (the button turns into
 "finish and call next"; a second press within 5 s confirms) instead of silently abandoning it.
 Keyboard shortcuts F1–F6 are printed on the buttons; a USB call button that sends F1 works too.
+
+The UI thread never waits on the database (issue 21): every act runs through an :class:`ui.jobs.Act`
+on the ``work`` lane — its buttons are disabled until the outcome is back, a second press (F1 twice
+into a frozen database) is refused at once and never replayed, an act that could not start within
+5 s is dropped — and the counter's state loads through a :class:`ui.jobs.Refresher` on the ``read``
+lane.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue import CounterState, QueueError, QueueService
+from kiosk.queue import CounterState, QueueService
 from kiosk.timeutil import beijing
 from ui.context import UiContext
+from ui.jobs import Act, JobOutcome, Refresher
 from ui.queue import QUEUE_KINDS
-from ui.queue.common import error_text, service_name
-from ui.widgets import Retranslatable
+from ui.queue.common import service_name
+from ui.widgets import Retranslatable, bilingual
 
 CONFIRM_MS = 5000
 
@@ -120,6 +127,11 @@ class CounterQueueTab(Retranslatable, QWidget):
         self.confirm_timer = QTimer(self)
         self.confirm_timer.setSingleShot(True)
         self.confirm_timer.timeout.connect(self._cancel_confirm)
+        self._load_message = ""
+        self.services: list = []  #: active services (transfer targets), loaded with the state
+        self.act = Act(ctx.jobs, self._act_buttons)
+        self.view = Refresher(ctx.jobs, f"counter-state:{counter_no}", self._load, self._draw_state, self._load_failed)
+        self._enable(False)  # until the first load says what this counter may do
         ctx.bridge.journalEntries.connect(self._entries)
         self.retranslate()
 
@@ -128,6 +140,15 @@ class CounterQueueTab(Retranslatable, QWidget):
         b.setMinimumHeight(72)
         b.clicked.connect(fn)
         return b
+
+    def _act_buttons(self) -> list[QPushButton]:
+        return [self.btn_next, self.btn_recall, self.btn_miss, self.btn_hold, self.btn_transfer, self.btn_finish,
+                self.btn_callback, self.btn_reactivate]
+
+    @property
+    def busy(self) -> bool:
+        """An act or a load is under way (tests wait for it)."""
+        return self.act.pending is not None or self.view.inflight
 
     def _entries(self, entries: list) -> None:
         if self.isVisible() and any(e.kind in QUEUE_KINDS for e in entries):
@@ -138,17 +159,25 @@ class CounterQueueTab(Retranslatable, QWidget):
 
     # --- actions ---
 
-    def _do(self, fn: Callable[[], object]) -> object:
+    def _do(self, key: str, fn: Callable[[], object], then: Callable[[JobOutcome], None] | None = None) -> bool:
+        """Start ``fn`` as this counter's act (work lane); False when another act is still under way."""
+        if not self.act.run(key, fn, lambda outcome: self._done(outcome, then)):
+            self.message.setText(self.tr("上一操作尚未完成，请稍候。"))
+            return False
         self.message.clear()
-        try:
-            result = fn()
-        except QueueError as exc:
-            self.message.setText(error_text(self.ctx, exc))
-            result = None
+        return True
+
+    def _done(self, outcome: JobOutcome, then: Callable[[JobOutcome], None] | None) -> None:
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+        if then is not None:
+            then(outcome)
         self.refresh()
-        return result
 
     def call_next(self) -> None:
+        if self.act.pending is not None:  # the key works on a disabled button: refuse, never queue
+            self.message.setText(self.tr("上一操作尚未完成，请稍候。"))
+            return
         if self.state is not None and self.state.current is not None and not self._confirm_next:
             self._confirm_next = True
             self.confirm_timer.start(CONFIRM_MS)
@@ -156,9 +185,14 @@ class CounterQueueTab(Retranslatable, QWidget):
             return
         close = "served" if self._confirm_next else None
         self._cancel_confirm()
-        t = self._do(lambda: self.queue.call_next(self.counter_no, self._clerk(), close_current=close))
-        if t is None and not self.message.text():
-            self.message.setText(self.tr("当前没有等候的号。"))
+        clerk = self._clerk()
+        counter = self.counter_no
+
+        def called(outcome: JobOutcome) -> None:
+            if outcome.ok and outcome.value is None:
+                self.message.setText(self.tr("当前没有等候的号。"))
+
+        self._do("call-next", lambda: self.queue.call_next(counter, clerk, close_current=close), called)
 
     def _cancel_confirm(self) -> None:
         self._confirm_next = False
@@ -166,50 +200,74 @@ class CounterQueueTab(Retranslatable, QWidget):
         self.retranslate()
 
     def recall(self) -> None:
-        self._do(lambda: self.queue.recall(self.counter_no, self._clerk()))
+        clerk, counter = self._clerk(), self.counter_no
+        self._do("recall", lambda: self.queue.recall(counter, clerk))
 
     def miss(self) -> None:
-        self._do(lambda: self.queue.miss(self.counter_no))
+        counter = self.counter_no
+        self._do("miss", lambda: self.queue.miss(counter))
 
     def hold(self) -> None:
-        self._do(lambda: self.queue.hold(self.counter_no, self.note.text().strip()))
-        self.note.clear()
+        counter, note = self.counter_no, self.note.text().strip()
+        if self._do("hold", lambda: self.queue.hold(counter, note)):
+            self.note.clear()
 
     def transfer(self) -> None:
         code = self.transfer_to.currentData()
         if code:
-            self._do(lambda: self.queue.transfer(self.counter_no, code, self.note.text().strip()))
-            self.note.clear()
+            counter, note = self.counter_no, self.note.text().strip()
+            if self._do("transfer", lambda: self.queue.transfer(counter, code, note)):
+                self.note.clear()
 
     def finish(self) -> None:
         outcome = self.outcome.currentData() or "served"
-        self._do(lambda: self.queue.finish(self.counter_no, outcome, self.note.text().strip()))
-        self.note.clear()
+        counter, note = self.counter_no, self.note.text().strip()
+        if self._do("finish", lambda: self.queue.finish(counter, outcome, note)):
+            self.note.clear()
 
     def call_back(self) -> None:
         item = self.held.currentItem() or self.held.item(0)
         if item is not None:
-            self._do(lambda: self.queue.call_back(self.counter_no, item.data(Qt.ItemDataRole.UserRole), self._clerk()))
+            ticket_id, clerk, counter = item.data(Qt.ItemDataRole.UserRole), self._clerk(), self.counter_no
+            self._do("call-back", lambda: self.queue.call_back(counter, ticket_id, clerk))
 
     def reactivate(self) -> None:
         item = self.missed.currentItem() or self.missed.item(0)
         if item is not None:
-            self._do(lambda: self.queue.reactivate(item.data(Qt.ItemDataRole.UserRole), self._clerk()))
+            ticket_id, clerk = item.data(Qt.ItemDataRole.UserRole), self._clerk()
+            self._do("reactivate", lambda: self.queue.reactivate(ticket_id, clerk))
 
     # --- view ---
 
     def refresh(self) -> None:
+        """Ask for the counter's state (read lane); drawn when it arrives."""
         if not self.counter_no:
             self.state = None
             self.message.setText(self.tr("本终端未设置窗口号（配置 [queue] counter_no），请联系管理员。"))
             self._enable(False)
             return
-        try:
-            self.state = self.queue.counter_state(self.counter_no)
-        except QueueError as exc:
+        self.view.request()
+
+    def _load(self) -> tuple[CounterState, list]:
+        return self.queue.counter_state(self.counter_no), self.queue.services(active_only=True)
+
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        """The state could not be read: keep what is shown, say why (a refused counter takes no acts)."""
+        self._load_message = bilingual(self.ctx, outcome.zh, outcome.en)
+        self.message.setText(self._load_message)
+        if outcome.code != "database":
             self.state = None
-            self.message.setText(error_text(self.ctx, exc))
             self._enable(False)
+
+    def _draw_state(self, loaded: tuple[CounterState, list]) -> None:
+        self.state, self.services = loaded
+        if self._load_message and self.message.text() == self._load_message:
+            self.message.clear()  # the database answers again
+        self._load_message = ""
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.state is None:
             return
         st = self.state
         cur = st.current
@@ -241,7 +299,7 @@ class CounterQueueTab(Retranslatable, QWidget):
             self.missed.addItem(item)
         current_code = self.transfer_to.currentData()
         self.transfer_to.clear()
-        for svc in self.queue.services(active_only=True):
+        for svc in self.services:
             if cur is None or svc.code != cur.service_code:
                 self.transfer_to.addItem(f"{svc.prefix} {service_name(self.ctx, svc.name, svc.name_en)}", svc.code)
         if current_code:
@@ -251,6 +309,8 @@ class CounterQueueTab(Retranslatable, QWidget):
         self._enable(True)
 
     def _enable(self, on: bool) -> None:
+        if self.act.pending is not None:  # the act's buttons stay off until its outcome is back
+            on = False
         active = on and self.state is not None and self.state.current is not None
         self.btn_next.setEnabled(on)
         for b in (self.btn_recall, self.btn_miss, self.btn_hold, self.btn_transfer, self.btn_finish):
@@ -281,4 +341,5 @@ class CounterQueueTab(Retranslatable, QWidget):
         self.waiting_title.setText(self.tr("等候人数"))
         self.held_title.setText(self.tr("本窗口挂起"))
         self.missed_title.setText(self.tr("过号（可恢复）"))
+        self._draw()  # the shown state in the new language; then a fresh one
         self.refresh()

@@ -4,6 +4,12 @@ An ID card on the reader while the service list is shown is optional: it makes t
 (one open ticket per person and service — a second touch reprints it) and may give priority (70+).
 Only a masked name is shown; the card is forgotten on ``reset()`` (idle) and after each ticket.
 Printing runs on a thread of the composition root; its result comes back through a signal.
+
+The UI thread never waits on the database (issue 21): the services' availability and a lookup load
+through a :class:`ui.jobs.Refresher` on the ``read`` lane; taking a ticket is an :class:`ui.jobs.Act`
+on the ``work`` lane (the service buttons stay disabled until its outcome is back, a second touch is
+refused, an act that could not start within 5 s is dropped and said so); a printed ticket is noted
+on the ``work`` lane.
 """
 
 from __future__ import annotations
@@ -24,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.pii import mask_name
 from kiosk.ports import CardEvent, IdCard, Slip
-from kiosk.queue import QueueError, QueueService, TicketInfo, ticket_slip
+from kiosk.queue import QueueService, TicketInfo, ticket_slip
 from kiosk.timeutil import beijing
 from ui.context import UiContext
-from ui.jobs import SLIP_PRINTER, JobOutcome
-from ui.queue.common import error_text, service_name, status_text
-from ui.widgets import Retranslatable, size_by_current_page
+from ui.jobs import SLIP_PRINTER, WORK, Act, JobOutcome, Refresher
+from ui.queue.common import service_name, status_text
+from ui.widgets import Retranslatable, bilingual, size_by_current_page
 
 #: print(slip) → bytes written; raises DeviceError. Runs on the job runner's slip-printer lane.
 PrintFn = Callable[[Slip], int]
@@ -119,6 +125,9 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.print_timer = QTimer(self)
         self.print_timer.setSingleShot(True)
         self.print_timer.timeout.connect(lambda: self._printed(0, "打印机没有响应", "the printer did not answer"))
+        self.act = Act(ctx.jobs, lambda: [*self.buttons.values(), self.back])
+        self.view = Refresher(ctx.jobs, "queue-availability", self.queue.availability, self._draw, self._load_failed)
+        self._services: list | None = None  #: the last availability read (None: not yet)
         ctx.bridge.cardEvent.connect(self._card)
         size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
@@ -144,12 +153,26 @@ class TicketFlow(Retranslatable, QStackedWidget):
                 i = self._slots[code]
                 self.grid.addWidget(b, i // cols, i % cols)
 
+    @property
+    def busy(self) -> bool:
+        """A ticket or the services' availability is being read or written (tests wait for it)."""
+        return self.act.pending is not None or self.view.inflight
+
     def refresh(self) -> None:
+        """Ask for the services' availability (read lane); the buttons are drawn when it arrives."""
+        self.view.request()
+
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+
+    def _draw(self, services: list) -> None:
+        self._services = services
+        if self.act.pending is not None:  # its buttons are the act's until it ends; drawn then
+            return
         for b in self.buttons.values():
             b.deleteLater()
         self.buttons = {}
         self._slots = {}
-        services = self.queue.availability()
         self._cols = self._columns(len(services))
         cols = self._cols
         for i, a in enumerate(services):
@@ -199,12 +222,18 @@ class TicketFlow(Retranslatable, QStackedWidget):
     # --- issuing and printing ---
 
     def take(self, code: str) -> None:
-        try:
-            t = self.queue.issue(code, self.card)
-        except QueueError as exc:
-            self.message.setText(error_text(self.ctx, exc))
+        """Take a ticket for ``code`` (an act on the work lane; a second touch meanwhile is refused)."""
+        card, queue = self.card, self.queue
+        if self.act.run("take-ticket", lambda: queue.issue(code, card), self._taken):
+            self.message.setText(self.tr("正在出号，请稍候…"))
+
+    def _taken(self, outcome: JobOutcome) -> None:
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
             self.refresh()
             return
+        self.message.clear()
+        t: TicketInfo = outcome.value
         self.card = None  # used once; nothing personal stays on the screen
         self.ticket = t
         self.issued.emit(t)
@@ -248,7 +277,8 @@ class TicketFlow(Retranslatable, QStackedWidget):
             return
         self.print_timer.stop()
         self.bytes_printed = written
-        self.queue.mark_printed(self.ticket.ticket_id, not zh)
+        ticket_id, queue, ok = self.ticket.ticket_id, self.queue, not zh
+        self.ctx.jobs.run("ticket-printed", lambda: queue.mark_printed(ticket_id, ok), lane=WORK)
         if zh:
             self.r_print.setObjectName("error")
             self.r_print.setText(
@@ -264,11 +294,17 @@ class TicketFlow(Retranslatable, QStackedWidget):
 
     def reprint(self) -> None:
         if self.ticket is not None:
-            fresh = self.queue.ticket(self.ticket.ticket_id)
-            if fresh is not None:
-                self.ticket = fresh
-                self._show_ticket()
-            self._print()
+            ticket_id, queue = self.ticket.ticket_id, self.queue
+            self.reprint_btn.setEnabled(False)
+            self.act.run("ticket-reprint", lambda: queue.ticket(ticket_id), self._reprint)
+
+    def _reprint(self, outcome: JobOutcome) -> None:
+        if self.ticket is None:  # the flow was reset meanwhile
+            return
+        if outcome.ok and outcome.value is not None:
+            self.ticket = outcome.value
+            self._show_ticket()
+        self._print()
 
     def finish(self) -> None:
         self.reset()
@@ -295,6 +331,8 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self._show_card()
         self._show_ticket()
         if self.currentWidget() is self.choose:
+            if self._services is not None:
+                self._draw(self._services)  # what was read, in the new language; then a fresh read
             self.refresh()
 
 
@@ -364,23 +402,34 @@ class LookupFlow(Retranslatable, QWidget):
         self.back.setMinimumHeight(88)
         self.back.clicked.connect(self.finish)
         lay.addWidget(self.back)
+        self._code = ""
+        self.prefixes = Refresher(ctx.jobs, "queue-prefixes", lambda: [s.prefix for s in queue.services(active_only=True)],
+                                  self._draw_letters)
+        self.found = Refresher(ctx.jobs, "queue-lookup", self._lookup, self._draw_ticket, self._lookup_failed)
         ctx.bridge.scannedCode.connect(self._scanned)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.finish)
         self.retranslate()
 
+    @property
+    def busy(self) -> bool:
+        return self.prefixes.inflight or self.found.inflight
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        self.prefixes.request()
+
+    def _draw_letters(self, prefixes: list[str]) -> None:
         while self.letters.count():
             item = self.letters.takeAt(0)
             w = item.widget() if item is not None else None
             if w:
                 w.deleteLater()
-        for svc in self.queue.services(active_only=True):
-            b = QPushButton(svc.prefix, objectName="queueKey")
+        for prefix in prefixes:
+            b = QPushButton(prefix, objectName="queueKey")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _=False, p=svc.prefix: self.entry.insert(p))
+            b.clicked.connect(lambda _=False, p=prefix: self.entry.insert(p))
             self.letters.addWidget(b)
 
     def _scanned(self, code: str) -> None:
@@ -393,9 +442,23 @@ class LookupFlow(Retranslatable, QWidget):
             self.show_ticket(code)
 
     def show_ticket(self, code: str) -> None:
-        t = self.queue.lookup(code)
+        """Look ``code`` up (read lane); the answer is drawn when it arrives."""
+        self._code = code
         self.entry.clear()
         self.timer.start(RESULT_SECONDS * 1000)
+        self.found.request()
+
+    def _lookup(self) -> tuple[str, TicketInfo | None]:
+        code = self._code
+        return code, self.queue.lookup(code)
+
+    def _lookup_failed(self, outcome: JobOutcome) -> None:
+        self.number.clear()
+        self.status.clear()
+        self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+
+    def _draw_ticket(self, found: tuple[str, TicketInfo | None]) -> None:
+        _code, t = found
         if t is None:
             self.number.clear()
             self.status.clear()
