@@ -322,7 +322,7 @@ class Hall:
             if refused is None:
                 done, files = retention.purge(s, self.journal, reading.now, self.config.security.pii_retention_days,
                                               operator=operator, data_dir=self.config.data_dir)
-                retention.record_clock(s, self.journal.journal_id, reading)
+                retention.record_clock(s, self.journal, reading)
         if refused is not None:
             raise refused
         done.files_missing = retention.shred(files)

@@ -35,8 +35,9 @@ the machine's corrected by the offset to the platform's (``kiosk.clock.PlatformC
 ``[platform] max_clock_step_s`` per step, but many steps, or a clock alarm (the platform's time and
 ours differ by more than the bound: the machine's own clock jumped), would still let a purge
 delete what is not due. So every purge records the offset it ran on and the machine's and the
-hall's time (``retention_clock``), and a purge whose offset differs from the last purge's by more
-than the bound, or that runs while a clock alarm is raised, is refused with
+hall's time (``retention_clock``, per terminal: each machine's clock has its own offset), and a
+purge whose offset differs from this terminal's last purge's by more than the bound, or that runs
+while a clock alarm is raised, is refused with
 :class:`ClockMovedError` — nothing is deleted — until an operator confirms the clock
 (``hall-kiosk pii purge --confirm-clock``). The refusal is journalled once per offset
 (``pii.purge_refused``, numbers only); a confirmed purge journals ``pii.clock_confirmed`` with who
@@ -240,7 +241,7 @@ def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float,
     clock; the move is journalled (``pii.clock_confirmed``) and the purge goes ahead.
     """
     take_head(s)
-    row = s.get(RetentionClock, journal.journal_id)
+    row = s.get(RetentionClock, (journal.journal_id, journal.terminal_id))
     last = row.offset_s if row is not None else 0.0
     moved = reading.offset_s - last
     if abs(moved) <= bound_s and reading.alarm is None:
@@ -253,7 +254,8 @@ def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float,
         log.warning("personal-data purge: clock move of %+.0f s since the last purge confirmed by %s", moved, operator)
         return None
     if row is None:
-        row = RetentionClock(journal_id=journal.journal_id, offset_s=0.0, wall_at=reading.wall_at, clock_at=reading.now)
+        row = RetentionClock(journal_id=journal.journal_id, terminal_id=journal.terminal_id, offset_s=0.0,
+                             wall_at=reading.wall_at, clock_at=reading.now)
         s.add(row)
     if row.refused_offset_s is None or abs(row.refused_offset_s - reading.offset_s) > bound_s:
         journal.append(s, REFUSED_KIND, {**facts, "reason": "clock_moved", "operator": operator})
@@ -262,11 +264,11 @@ def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float,
     return ClockMovedError(moved, bound_s, reading.alarm)
 
 
-def record_clock(s: Session, journal_id: str, reading: ClockReading) -> None:
-    """The clock this purge ran on: the next purge is measured against it."""
-    row = s.get(RetentionClock, journal_id)
+def record_clock(s: Session, journal: Any, reading: ClockReading) -> None:
+    """The clock this purge ran on: this terminal's next purge is measured against it."""
+    row = s.get(RetentionClock, (journal.journal_id, journal.terminal_id))
     if row is None:
-        row = RetentionClock(journal_id=journal_id)
+        row = RetentionClock(journal_id=journal.journal_id, terminal_id=journal.terminal_id)
         s.add(row)
     row.offset_s, row.wall_at, row.clock_at = reading.offset_s, reading.wall_at, reading.now
     row.refused_offset_s = row.refused_at = None

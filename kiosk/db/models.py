@@ -349,16 +349,18 @@ class PlatformTrust(Base):
 
 
 class RetentionClock(Base):
-    """The clock at the last personal-data purge (one row per journal; ``kiosk.retention``).
+    """The clock at a terminal's last personal-data purge (one row per journal and terminal; ``kiosk.retention``).
 
     ``offset_s`` is the platform-clock offset the purge ran on, ``wall_at`` the machine's clock and
     ``clock_at`` the hall's; a later purge refuses when the offset has moved by more than
     ``[platform] max_clock_step_s`` since (``refused_offset_s``: the offset of the refusal last
-    journalled, so it is journalled once).
+    journalled, so it is journalled once). Per terminal: each machine's clock has its own offset
+    to the platform's, so terminals of a shared hall never measure against each other's.
     """
 
     __tablename__ = "retention_clock"
     journal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     offset_s: Mapped[float] = mapped_column(default=0.0)
     wall_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     clock_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ while a clock alarm is raised, deletes nothing until an operator confirms the cl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -86,7 +87,7 @@ def test_offset_moved_400_days_refuses_then_a_confirmed_purge_purges(hall: Hall)
 
     assert hall.purge_personal_data().total == 0  # today: nothing due; the clock is recorded
     with hall.reading() as s:
-        assert s.get(RetentionClock, hall.journal.journal_id).offset_s == 0.0
+        assert s.get(RetentionClock, (hall.journal.journal_id, hall.journal.terminal_id)).offset_s == 0.0
 
     _store_offset(hall, DAYS_400)  # the platform clock was walked 400 days ahead
     later = hall.clock.now() + dt.timedelta(days=400)
@@ -127,7 +128,7 @@ def test_steps_within_the_bound_purge_and_a_live_clock_counts(tmp_path: Path) ->
         clock.set_offset(290.0)  # one bounded step
         assert hall.purge_personal_data().total == 0
         with hall.reading() as s:
-            assert s.get(RetentionClock, hall.journal.journal_id).offset_s == 290.0
+            assert s.get(RetentionClock, (hall.journal.journal_id, hall.journal.terminal_id)).offset_s == 290.0
         reps = _ciphertexts(hall)
         clock.set_offset(290.0 + DAYS_400)  # many steps later, 400 days ahead; the stored row says nothing
         with pytest.raises(ClockMovedError):
@@ -191,3 +192,30 @@ def test_cli_refuses_with_exit_1_and_confirm_clock_purges(hall: Hall) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["representatives"] == reps > 0  # 400 days on: the demo's sessions are past
     assert _ciphertexts(hall) == 0
+
+
+@pytest.mark.allow_log_warnings(r"clock move of \+600 s since the last purge confirmed by admin")
+def test_terminals_of_a_shared_hall_are_measured_against_their_own_last_purge(tmp_path: Path) -> None:
+    """Each machine has its own offset: a terminal whose machine runs 10 min slow never blocks the others."""
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seeded(cfg)
+    slow_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="KIOSK-SLOW"))
+    exact, slow = PlatformClock(), PlatformClock()
+    a, b = Hall.open(cfg, clock=exact), Hall.open(slow_cfg, clock=slow)
+    try:
+        exact.set_offset(0.4)
+        slow.set_offset(600.0)  # its machine is ten minutes behind the platform: its hall clock is right
+        assert a.purge_personal_data().total == 0
+        with pytest.raises(ClockMovedError):  # its first purge: measured from its own machine's clock
+            b.purge_personal_data()
+        b.purge_personal_data(operator="admin", confirm_clock=True)
+        for _ in range(2):  # from now on neither refuses the other's baseline
+            a.purge_personal_data()
+            b.purge_personal_data()
+        with a.reading() as s:
+            rows = {r.terminal_id: r.offset_s for r in s.scalars(select(RetentionClock))}
+        assert rows == {cfg.site.terminal_id: 0.4, "KIOSK-SLOW": 600.0}
+        assert len(_entries(a, REFUSED_KIND)) == 1
+    finally:
+        a.close()
+        b.close()
