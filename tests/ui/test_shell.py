@@ -254,3 +254,47 @@ def test_status_bar_says_when_the_platforms_answers_are_not_verified(terminal, t
         assert clipped_texts(term.window) == []
     term.window.header.lang.click()
     QApplication.processEvents()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_wrong_pins_make_the_login_and_the_exit_pin_wait(terminal, tmp_path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 must 6 on screen: after wrong PINs the login panel and the kiosk's exit dialog say how
+    long to wait (the core refuses even the right PIN meanwhile), with no text clipped, in both orientations."""
+    import time
+
+    from hallkiosk.app import grab
+    from kiosk.operators import AccessError
+    from tests.helpers.screens import wait_until
+    from ui.widgets import AdminPinDialog
+
+    def fail_until_a_wait_of(seconds: int, check) -> None:  # type: ignore[no-untyped-def]
+        while True:  # the waits grow 0, 0, 1, 2, 4 … s; each is sat out until one is long enough
+            try:
+                check()
+            except AccessError as exc:
+                if exc.code == "wrong-pin" and (exc.retry_after_s or 0) >= seconds:
+                    return
+                time.sleep(exc.retry_after_s or 0)
+
+    host = terminal("host", lang=lang)
+    fail_until_a_wait_of(4, lambda: host.hall.login("host", "999999"))
+    login(host.window.page, "host", "111111")  # the right PIN, during the wait
+    panel = host.window.page.login
+    assert host.window.page.currentWidget() is panel
+    wait_zh = panel.message.text().startswith("PIN 码错误次数过多，请 ") and panel.message.text().endswith(" 秒后再试")
+    assert wait_zh if lang == "zh_CN" else panel.message.text().startswith("too many wrong PINs: try again in ")
+    kiosk = terminal("kiosk", lang=lang)
+    fail_until_a_wait_of(2, lambda: kiosk.hall.check_admin_pin("000000"))
+    dlg = AdminPinDialog(kiosk.ctx, kiosk.window)
+    dlg.pin.setText("123456")  # the admin's PIN, during the terminal's wait
+    dlg.check()
+    wait_until(lambda: dlg.cancel.isEnabled())
+    assert not dlg.result() and ("秒后再试" in dlg.message.text() if lang == "zh_CN" else "try again in" in dlg.message.text())
+    for size in ((1920, 1080), (1080, 1920)):
+        grab(host.window, str(tmp_path / f"login-wait-{size[0]}x{size[1]}-{lang}.png"), size)
+        assert clipped_texts(panel) == []
+    dlg.show()
+    QApplication.processEvents()
+    assert clipped_texts(dlg) == []
+    dlg.grab().save(str(tmp_path / f"exit-wait-{lang}.png"))
+    dlg.reject()
