@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
-from sqlalchemy import Engine, select, tuple_, update
+from sqlalchemy import Engine, bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -580,12 +580,20 @@ def _apply(engine: Engine, model: Any, changes: list[tuple[dict[str, Any], dict[
     """One batch in one short transaction; a row changed since it was read is left for the next pass."""
     if not changes:
         return 0
+    table = model.__table__
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+    for key, expect, values in changes:  # one executemany per shape: the writer lock is held for ms, not per row
+        where = {**key, **expect}
+        groups.setdefault((tuple(where), tuple(values)), []).append(
+            {**{f"w_{k}": v for k, v in where.items()}, **{f"v_{k}": v for k, v in values.items()}})
     done = 0
     with session_factory(engine).begin() as s:
-        for key, expect, values in changes:
-            conds = [getattr(model, k) == v for k, v in {**key, **expect}.items()]
-            result = s.execute(update(model).where(*conds).values(**values).execution_options(synchronize_session=False))
-            done += result.rowcount or 0  # type: ignore[attr-defined]
+        conn = s.connection()
+        for (where_cols, value_cols), params in groups.items():
+            stmt = (update(table).where(*(table.c[c] == bindparam(f"w_{c}") for c in where_cols))
+                    .values({c: bindparam(f"v_{c}") for c in value_cols}))
+            count = conn.execute(stmt, params).rowcount
+            done += count if count is not None and count >= 0 else len(params)
     report.rows += done
     report.batches += 1
     if on_batch is not None:
