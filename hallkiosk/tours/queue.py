@@ -48,7 +48,7 @@ def simulate_morning(q: QueueService, clock, start: dt.datetime, until: dt.datet
 
 def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     """A morning of tickets, then screenshots: kiosk ticket flow, lookup, counter, board (both), admin, ticket preview."""
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from devices.printer.escpos import encode_slip
     from devices.printer.preview import render_png
@@ -68,7 +68,15 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     hall = Hall.open(cfg, clock=clock)
     shots: list[dict[str, str]] = []
 
+    def idle(term) -> bool:
+        """No screen of the terminal is still reading or writing (their loads run on the job runner)."""
+        for w in term.window.findChildren(QWidget):
+            if getattr(w, "busy", False) or getattr(getattr(w, "refresher", None), "inflight", False):
+                return False
+        return True
+
     def shot(term, role: str, screen: str, sizes=(LANDSCAPE, PORTRAIT)) -> None:
+        pump(5, lambda: idle(term))
         for w, h in sizes:
             path = out / f"queue-{role}-{screen}-{w}x{h}.png"
             grab(term.window, str(path), (w, h))
@@ -95,6 +103,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             shot(term, "kiosk", "ticket-choose")
             term.ctx.languages.set("en")
             pump(0.3)  # LanguageChange is a posted event: let the flow rebuild its buttons in English
+            pump(5, lambda: idle(term))
             path = out / "queue-kiosk-ticket-choose-1920x1080-en.png"
             grab(term.window, str(path), LANDSCAPE)
             shots.append({"role": "kiosk", "screen": "queue-ticket-choose", "file": path.name, "lang": "en"})

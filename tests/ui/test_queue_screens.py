@@ -209,10 +209,12 @@ def test_board_both_orientations_and_flash(make, hall: Hall) -> None:  # type: i
     for size in (LANDSCAPE, PORTRAIT):
         show(term, size)
         board.refresh()
+        wait_until(lambda: not board.refresher.inflight)
         assert clipped_texts(term.window) == []
         assert board.latest.text().replace("\n", "") == "请A001号到1号窗口办理"
     board.on_entries([e for e in hall.recent_entries(50) if e.kind == "ticket.called"][:1])
     assert "1" in board.flashing
+    wait_until(lambda: not board.refresher.inflight and board.blink_on)  # the view is read, the blink is lit
     cells = [w for w in board._labels if w.property("counter") == "1"]
     assert cells and all(w.property("flash") for w in cells)
 
@@ -224,12 +226,17 @@ def test_admin_tabs_edit_and_stats(make, hall: Hall) -> None:  # type: ignore[no
     tabs = {type(gate.work.widget(i)).__name__: gate.work.widget(i) for i in range(gate.work.count())}
     services: ServicesTab = tabs["ServicesTab"]
     services.refresh()
+    wait_until(lambda: not services.busy)
     row = next(r for r in range(services.table.rowCount()) if services.cell(r, 0) == "consult")
     services.table.item(row, 6).setText("77")
     services.save()
+    assert not services.save_btn.isEnabled()  # until the act's outcome is back
+    wait_until(lambda: not services.busy)
+    assert "已保存" in services.message.text()
     assert next(s for s in HallQueue(hall).services() if s.code == "consult").daily_quota == 77
     services.table.item(row, 1).setText("O")
     services.save()
+    wait_until(lambda: not services.busy)
     assert "第" in services.message.text() and "I、O" in services.message.text()
     stats: StatsTab = tabs["StatsTab"]
     q = HallQueue(hall)
@@ -237,6 +244,7 @@ def test_admin_tabs_edit_and_stats(make, hall: Hall) -> None:  # type: ignore[no
     q.call_next("1", "clerk")
     q.finish("1")
     stats.refresh()
+    wait_until(lambda: not stats.busy)
     assert "取号 1" in stats.summary.text() and stats.table.rowCount() >= 3
     show(term, LANDSCAPE)
     gate.work.setCurrentWidget(stats)

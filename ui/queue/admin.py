@@ -3,6 +3,10 @@
 Editing is a table: change cells, add a row, "save" validates each row through the queue service
 (journalled as ``queue.service_saved`` / ``queue.counter_saved``) and names the row that is wrong.
 Charts are drawn with QPainter: tickets per hour, and waits (p50/p90) per service.
+
+The UI thread never waits on the database (issue 21): tables and figures load through a
+:class:`ui.jobs.Refresher` on the ``read`` lane; "save" and "export" are :class:`ui.jobs.Act` s on
+the ``work`` lane (their buttons are disabled until the outcome is back).
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.queue import CounterInfo, DailyStats, GroupStats, QueueError, QueueService, ServiceInfo
 from ui.context import UiContext
+from ui.jobs import Act, JobOutcome, Refresher
 from ui.queue.common import error_text
-from ui.widgets import Retranslatable
+from ui.widgets import Retranslatable, bilingual
 
 SERVICE_FIELDS = ("code", "prefix", "name", "name_en", "first_no", "last_no", "daily_quota", "open_from", "open_until", "avg_service_s", "active")
 COUNTER_FIELDS = ("counter_no", "name", "service_codes", "priority_ratio", "active")
@@ -63,6 +68,29 @@ class _EditorTab(Retranslatable, QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
+        self.act = Act(ctx.jobs, lambda: [self.save_btn, self.add_btn])
+        self.view = Refresher(ctx.jobs, f"queue-admin:{type(self).__name__}", self.load, self._draw, self._load_failed)
+        self.rows: list | None = None  #: what the last load read
+
+    @property
+    def busy(self) -> bool:
+        return self.act.pending is not None or self.view.inflight
+
+    def refresh(self) -> None:
+        """Ask for the table's rows (read lane); drawn when they arrive."""
+        self.view.request()
+
+    def _draw(self, rows: list) -> None:
+        self.rows = rows
+        self.draw(rows)
+
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        self._say("error", bilingual(self.ctx, outcome.zh, outcome.en))
+
+    def _say(self, style: str, text: str) -> None:
+        self.message.setObjectName(style)
+        self.message.setText(text)
+        self.message.style().polish(self.message)
 
     def cell(self, r: int, c: int) -> str:
         item = self.table.item(r, c)
@@ -73,32 +101,54 @@ class _EditorTab(Retranslatable, QWidget):
             self.table.setItem(r, c, QTableWidgetItem(v))
 
     def save(self) -> None:
-        saved = 0
+        """Check every row here, then save them in one act on the work lane; names the row that is wrong."""
+        rows: list[tuple[int, object]] = []
         for r in range(self.table.rowCount()):
             if not self.cell(r, 0):
                 continue
             try:
-                self.save_row(r)
-            except QueueError as exc:
-                self.message.setObjectName("error")
-                self.message.setText(self.tr("第 %1 行未保存：%2").replace("%1", str(r + 1)).replace("%2", error_text(self.ctx, exc)))
-                self.message.style().polish(self.message)
-                return
+                rows.append((r, self.row_info(r)))
             except ValueError:
-                self.message.setObjectName("error")
-                self.message.setText(self.tr("第 %1 行未保存：数字栏请填整数").replace("%1", str(r + 1)))
-                self.message.style().polish(self.message)
+                self._say("error", self.tr("第 %1 行未保存：数字栏请填整数").replace("%1", str(r + 1)))
                 return
-            saved += 1
-        self.message.setObjectName("h2")
-        self.message.setText(self.tr("已保存 %1 行。").replace("%1", str(saved)))
-        self.message.style().polish(self.message)
+        operator = self.operator()
+
+        def save_all() -> tuple[int, int | None, QueueError | None]:
+            saved = 0
+            for r, info in rows:
+                try:
+                    self.save_info(info, operator)
+                except QueueError as exc:
+                    return saved, r, exc
+                saved += 1
+            return saved, None, None
+
+        self.act.run("queue-admin-save", save_all, self._saved)
+
+    def _saved(self, outcome: JobOutcome) -> None:
+        if not outcome.ok:
+            self._say("error", bilingual(self.ctx, outcome.zh, outcome.en))
+            return
+        saved, bad, exc = outcome.value
+        if bad is not None and exc is not None:
+            self._say("error", self.tr("第 %1 行未保存：%2").replace("%1", str(bad + 1)).replace("%2", error_text(self.ctx, exc)))
+            return
+        self._say("h2", self.tr("已保存 %1 行。").replace("%1", str(saved)))
         self.refresh()
 
-    def refresh(self) -> None:  # pragma: no cover - overridden
+    def load(self) -> list:  # pragma: no cover - overridden
+        """The rows (read lane)."""
         raise NotImplementedError
 
-    def save_row(self, r: int) -> None:  # pragma: no cover - overridden
+    def draw(self, rows: list) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def row_info(self, r: int) -> object:  # pragma: no cover - overridden
+        """Row ``r`` as the service's record (main thread; ValueError when a number is not one)."""
+        raise NotImplementedError
+
+    def save_info(self, info: object, operator: str) -> None:  # pragma: no cover - overridden
+        """Save one record (work lane)."""
         raise NotImplementedError
 
 
@@ -107,19 +157,25 @@ class ServicesTab(_EditorTab):
         super().__init__(ctx, queue, operator, len(SERVICE_FIELDS), parent)
         self.retranslate()
 
-    def refresh(self) -> None:
-        services = self.queue.services()
+    def load(self) -> list:
+        return self.queue.services()
+
+    def draw(self, services: list) -> None:
         self.table.setRowCount(len(services))
         for r, s in enumerate(services):
             self.set_row(r, [s.code, s.prefix, s.name, s.name_en, str(s.first_no), str(s.last_no), str(s.daily_quota),
                              s.open_from, s.open_until, str(s.avg_service_s), self.tr("是") if s.active else self.tr("否")])
 
-    def save_row(self, r: int) -> None:
+    def row_info(self, r: int) -> ServiceInfo:
         v = [self.cell(r, c) for c in range(len(SERVICE_FIELDS))]
-        self.queue.save_service(ServiceInfo(
+        return ServiceInfo(
             v[0], v[1], v[2], v[3], int(v[4] or 1), int(v[5] or 999), int(v[6] or 999), v[7] or "08:30", v[8] or "17:30",
             int(v[9] or 300), _yes(v[10] or "是"), r + 1,
-        ), self.operator())
+        )
+
+    def save_info(self, info: object, operator: str) -> None:
+        assert isinstance(info, ServiceInfo)
+        self.queue.save_service(info, operator)
 
     def retranslate(self) -> None:
         self.hint.setText(self.tr("业务：代码、前缀字母（勿用 I、O）、号段、每日限额、取号时间、平均办理秒数。改后点“保存”。"))
@@ -129,7 +185,7 @@ class ServicesTab(_EditorTab):
         ])
         self.add_btn.setText(self.tr("添加业务"))
         self.save_btn.setText(self.tr("保存"))
-        self.refresh()
+        self.refresh()  # the 是/否 cells in the new language
 
 
 class CountersTab(_EditorTab):
@@ -137,16 +193,22 @@ class CountersTab(_EditorTab):
         super().__init__(ctx, queue, operator, len(COUNTER_FIELDS), parent)
         self.retranslate()
 
-    def refresh(self) -> None:
-        counters = self.queue.counters()
+    def load(self) -> list:
+        return self.queue.counters()
+
+    def draw(self, counters: list) -> None:
         self.table.setRowCount(len(counters))
         for r, c in enumerate(counters):
             self.set_row(r, [c.counter_no, c.name, ",".join(c.service_codes), str(c.priority_ratio), self.tr("是") if c.active else self.tr("否")])
 
-    def save_row(self, r: int) -> None:
+    def row_info(self, r: int) -> CounterInfo:
         v = [self.cell(r, c) for c in range(len(COUNTER_FIELDS))]
         codes = tuple(x.strip() for x in v[2].replace("，", ",").split(",") if x.strip())
-        self.queue.save_counter(CounterInfo(v[0], v[1], codes, int(v[3] or 2), _yes(v[4] or "是")), self.operator())
+        return CounterInfo(v[0], v[1], codes, int(v[3] or 2), _yes(v[4] or "是"))
+
+    def save_info(self, info: object, operator: str) -> None:
+        assert isinstance(info, CounterInfo)
+        self.queue.save_counter(info, operator)
 
     def retranslate(self) -> None:
         self.hint.setText(self.tr("窗口：办理的业务代码（逗号分隔，叫号时按等候最久优先）；优先比例 2 表示每叫 2 个优先号后叫 1 个普通号。"))
@@ -257,18 +319,42 @@ class StatsTab(Retranslatable, QWidget):
         self.message = QLabel(objectName="muted")
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
+        self.act = Act(ctx.jobs, lambda: [self.export_btn])
+        self.view = Refresher(ctx.jobs, "queue-stats", self.queue.daily_stats, self._draw_stats,
+                              lambda o: self.message.setText(bilingual(self.ctx, o.zh, o.en)))
         self.retranslate()
+
+    @property
+    def busy(self) -> bool:
+        return self.act.pending is not None or self.view.inflight
 
     def _export(self) -> None:
         if self.export is not None and self.stats is not None:
-            self.message.setText(self.tr("日报已导出：%1").replace("%1", self.export(self.stats.business_date)))
+            export, day = self.export, self.stats.business_date
+            self.act.run("queue-daily-export", lambda: export(day), self._exported)
+
+    def _exported(self, outcome: JobOutcome) -> None:
+        if outcome.ok:
+            self.message.setText(self.tr("日报已导出：%1").replace("%1", str(outcome.value)))
+        else:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
 
     @staticmethod
     def _m(seconds: int | None) -> str:
         return "—" if seconds is None else f"{seconds / 60:.1f}"
 
     def refresh(self) -> None:
-        st = self.stats = self.queue.daily_stats()
+        """Ask for today's figures (read lane); drawn when they arrive."""
+        self.view.request()
+
+    def _draw_stats(self, stats: DailyStats) -> None:
+        self.stats = stats
+        self._draw()
+
+    def _draw(self) -> None:
+        st = self.stats
+        if st is None:
+            return
         t = st.total
         self.summary.setText(
             self.tr("%1：取号 %2 · 办结 %3 · 过号 %4 · 等候中位 %5 分钟 · 90%% %6 分钟 · 平均办理 %7 分钟")
@@ -297,4 +383,5 @@ class StatsTab(Retranslatable, QWidget):
         self.table.setHorizontalHeaderLabels([
             self.tr("分组"), self.tr("取号"), self.tr("办结"), self.tr("过号"), self.tr("等候中位(分)"), self.tr("等候90%(分)"), self.tr("平均办理(分)"),
         ])
+        self._draw()
         self.refresh()

@@ -5,6 +5,10 @@ A call made at any terminal reaches this view through the journal follower (``ti
 just called, and hands the call to the voice (``announce``: the zone's serial queue, so calls never
 overlap). Landscape: counters on the left, the latest call and waiting counts on the right.
 Portrait: the latest call on top, counters below, waiting counts at the bottom.
+
+The board state is read on the ``read`` lane (``BoardView``'s Refresher: ``load``) and drawn on the
+main thread (``draw``), so a database that does not answer never stops the clock. The voice follows
+``ticket.called`` journal entries only — acts that were committed — never a press.
 """
 
 from __future__ import annotations
@@ -127,9 +131,17 @@ class QueueBoard(BoardView):
                 w.style().unpolish(w)
                 w.style().polish(w)
 
-    def refresh(self) -> None:
+    def load(self) -> BoardState:
+        return self.queue.board()
+
+    def draw(self, view: BoardState) -> None:
+        self.state = view
+        self._draw()
+
+    def _draw(self) -> None:
         self._arrange()
-        self.state = self.queue.board()
+        if self.state is None:
+            return
         for w in self._labels:
             w.deleteLater()
         self._labels = []
@@ -184,4 +196,5 @@ class QueueBoard(BoardView):
         self.title.setText(self.tr("排队叫号"))
         notice = self.ctx.hall.config.queue.notice
         self.notice.setText(notice or self.tr("请按号等候，过号请到窗口咨询。请保管好号票。"))
+        self._draw()  # what was read, in the new language; then a fresh read
         self.refresh()
