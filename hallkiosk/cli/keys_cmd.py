@@ -10,6 +10,8 @@
   as you would a key: whoever has it can read the hall's personal data.
 * ``keys rotate [--batch N] [--json]`` — a new data key; every row (and this terminal's face
   files) is re-encrypted and re-indexed in batches while the hall works on.
+* ``keys files`` — re-encrypt this terminal's own face files under the current key (run on every
+  other terminal after a rotation: a rotation moves only the files of the terminal it ran on).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     q.add_argument("--batch", type=int, default=200, help="rows per transaction (default 200)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_rotate)
+    q = sub.add_parser("files", parents=[common], help="re-encrypt this terminal's files under the current key")
+    q.set_defaults(func=cmd_files)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -101,4 +105,15 @@ def cmd_rotate(args: argparse.Namespace) -> int:
           f"batches ({report.passes} passes), files here {report.files}")
     if report.left:
         print(f"仍在旧密钥下 still under the old key: {report.left} (HMACs whose ID number was purged cannot be re-indexed)")
+    return 0
+
+
+def cmd_files(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    hall = Hall.open(cfg)
+    try:
+        report = keys.reencrypt_files(hall, hall.engine)
+    finally:
+        hall.close()
+    print(f"本终端文件已改用 {report.new_kid} 加密 files in this data dir re-encrypted under {report.new_kid}: {report.files}")
     return 0

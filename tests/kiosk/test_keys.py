@@ -382,3 +382,38 @@ def test_an_interrupted_rotation_is_finished_by_the_next_rotate_without_a_new_ke
         assert done["k2"].total == mid["k1"].total + mid["k2"].total
     finally:
         hall.close()
+
+
+def test_another_terminals_face_files_move_to_the_new_key_with_keys_files(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from hallkiosk.cli import main
+
+    url = f"sqlite:///{tmp_path / 'hall.db'}"
+    a_cfg, b_cfg = cfg_for(tmp_path / "a", url, "KIOSK-A"), cfg_for(tmp_path / "b", url, "KIOSK-B")
+    seeded(a_cfg)
+    a = Hall.open(a_cfg, clock=clock())
+    keys.add_terminal(a, a.engine, load_or_create_key(b_cfg.kek_path), "KIOSK-B")
+    b = Hall.open(b_cfg, clock=clock())
+    try:
+        svc = CheckinService(b)  # B takes the photo: the file is in B's data dir only
+        sid = svc.evaluate(card(0)).eligible[0].session_id
+        assert svc.check_in(card(0), sid, face=FaceCapture(JPEG, "captured")).accepted
+        with b.reading() as s:
+            sha, rel = s.execute(select(Blob.sha256, Blob.path).where(Blob.encrypted.is_(True))).one()
+        report = keys.rotate(a, a.engine, settle_s=0.0)
+        assert report.files == 0  # not A's to move
+        assert kid_of_ciphertext((b_cfg.data_dir / rel).read_bytes()) == "k1"
+        assert b.document(sha) == JPEG  # the retired key still reads it
+    finally:
+        b.close()
+        a.close()
+    code = main(["keys", "files", "--data-dir", str(b_cfg.data_dir), "--db", url])
+    out = capsys.readouterr().out
+    assert code == 0 and "re-encrypted under k2: 1" in out
+    assert kid_of_ciphertext((b_cfg.data_dir / rel).read_bytes()) == "k2"
+    b = Hall.open(b_cfg)
+    try:
+        assert b.document(sha) == JPEG
+        assert {k.kid: k.files for k in keys.status(b.engine, b_cfg.data_dir)} == {"k1": 0, "k2": 1}
+    finally:
+        b.close()
