@@ -304,7 +304,9 @@ class Hall:
         """What purging personal data older than ``[security] pii_retention_days`` would remove."""
         with self.reading() as s:
             reading = retention.read_clock(s, self.clock, self.journal.journal_id, now)
-            return retention.plan(s, reading.now, self.config.security.pii_retention_days)
+            due = retention.plan(s, reading.now, self.config.security.pii_retention_days)
+            due.clock_refusal = retention.clock_moved(s, self.journal, reading, self.config.platform.max_clock_step_s)
+            return due
 
     def purge_personal_data(self, now: dt.datetime | None = None, *, operator: str = "system",
                             confirm_clock: bool = False) -> PurgePlan:

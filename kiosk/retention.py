@@ -88,6 +88,8 @@ class PurgePlan:
     representative_names: int = 0  #: representatives' full names cut to the masked form
     checkin_names: int = 0  #: check-ins' full names cut to the masked form
     files_missing: list[str] = field(default_factory=list)  #: SHA-256 of face files the shredder did not find here
+    #: a plan only: the refusal a purge run now would meet (the clock moved since this terminal's last purge)
+    clock_refusal: ClockMovedError | None = field(default=None, compare=False)
 
     @property
     def total(self) -> int:
@@ -232,6 +234,15 @@ def read_clock(s: Session, clock: Clock, journal_id: str, now: dt.datetime | Non
     return ClockReading(now, offset, wall, trust.clock_alarm if trust is not None else None)
 
 
+def clock_moved(s: Session, journal: Any, reading: ClockReading, bound_s: float) -> ClockMovedError | None:
+    """The refusal a purge now would meet on this terminal, or None (reads only)."""
+    row = s.get(RetentionClock, (journal.journal_id, journal.terminal_id))
+    moved = reading.offset_s - (row.offset_s if row is not None else 0.0)
+    if abs(moved) <= bound_s and reading.alarm is None:
+        return None
+    return ClockMovedError(moved, bound_s, reading.alarm)
+
+
 def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float, *, confirm: bool,
                 operator: str) -> ClockMovedError | None:
     """Take the journal head, then compare the clock with the last purge's.
@@ -241,11 +252,12 @@ def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float,
     clock; the move is journalled (``pii.clock_confirmed``) and the purge goes ahead.
     """
     take_head(s)
+    refusal = clock_moved(s, journal, reading, bound_s)
+    if refusal is None:
+        return None
     row = s.get(RetentionClock, (journal.journal_id, journal.terminal_id))
     last = row.offset_s if row is not None else 0.0
-    moved = reading.offset_s - last
-    if abs(moved) <= bound_s and reading.alarm is None:
-        return None
+    moved = refusal.moved_s
     facts = {"offset_s": round(reading.offset_s), "last_offset_s": round(last), "moved_s": round(moved),
              "bound_s": round(bound_s), "clock_alarm": reading.alarm is not None,
              "last_purge_at": rfc3339(row.clock_at) if row is not None else None}
@@ -261,7 +273,7 @@ def check_clock(s: Session, journal: Any, reading: ClockReading, bound_s: float,
         journal.append(s, REFUSED_KIND, {**facts, "reason": "clock_moved", "operator": operator})
         row.refused_offset_s, row.refused_at = reading.offset_s, reading.wall_at
     s.flush()
-    return ClockMovedError(moved, bound_s, reading.alarm)
+    return refusal
 
 
 def record_clock(s: Session, journal: Any, reading: ClockReading) -> None:

@@ -1,6 +1,7 @@
 """``hall-kiosk pii …``: personal-data retention (docs/architecture.md §4, :mod:`kiosk.retention`).
 
-* ``pii plan [--json]`` — what is older than ``[security] pii_retention_days`` and would be purged.
+* ``pii plan [--json]`` — what is older than ``[security] pii_retention_days`` and would be purged,
+  and whether a purge now would be refused because the clock moved (``clock_refused``, ``clock_moved_s``).
 * ``pii purge [--json] [--confirm-clock]`` — purge it now (face photos shredded, ID-number
   ciphertexts emptied, full names cut to their masked form, one ``pii.purged`` journal entry).
   Every terminal also runs this by itself every few hours. When the clock moved by more than
@@ -33,8 +34,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _print(plan: PurgePlan, done: bool, as_json: bool, days: int) -> None:
+    refusal = plan.clock_refusal
     if as_json:
-        print_json({**plan.as_dict(), "retention_days": days, "purged": done, "files_missing": len(plan.files_missing)})
+        extra = {} if done else {"clock_refused": refusal is not None,
+                                 "clock_moved_s": round(refusal.moved_s) if refusal is not None else None}
+        print_json({**plan.as_dict(), "retention_days": days, "purged": done, "files_missing": len(plan.files_missing),
+                    **extra})
         return
     verb = "已清除 purged" if done else "将清除 would purge"
     print(f"{verb} (保留期 retention {days} 天 days, 截止 before {beijing(plan.cutoff):%Y-%m-%d %H:%M}): "
@@ -45,6 +50,9 @@ def _print(plan: PurgePlan, done: bool, as_json: bool, days: int) -> None:
           f"签到 check-ins {plan.checkin_names}")
     if plan.files_missing:
         print(f"未找到的照片文件 face files not found under this data dir: {len(plan.files_missing)}")
+    if refusal is not None:
+        print(f"现在清除将被拒绝 a purge now would be refused: {refusal.zh}")
+        print(refusal.en)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

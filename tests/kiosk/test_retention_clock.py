@@ -89,8 +89,11 @@ def test_offset_moved_400_days_refuses_then_a_confirmed_purge_purges(hall: Hall)
     with hall.reading() as s:
         assert s.get(RetentionClock, (hall.journal.journal_id, hall.journal.terminal_id)).offset_s == 0.0
 
+    assert hall.pii_purge_plan().clock_refusal is None
     _store_offset(hall, DAYS_400)  # the platform clock was walked 400 days ahead
     later = hall.clock.now() + dt.timedelta(days=400)
+    warned = hall.pii_purge_plan(later).clock_refusal  # the plan says so before anyone presses purge
+    assert warned is not None and warned.moved_s == DAYS_400 and _entries(hall, REFUSED_KIND) == []
     with pytest.raises(ClockMovedError) as err:
         hall.purge_personal_data(later)
     assert err.value.moved_s == DAYS_400 and err.value.bound_s == 300.0
@@ -186,6 +189,9 @@ def test_cli_refuses_with_exit_1_and_confirm_clock_purges(hall: Hall) -> None:
     out = json.loads(refused.stdout)
     assert out["purged"] is False and out["refused"] == "clock-moved" and out["clock_moved_s"] == 34_560_000
     assert _ciphertexts(hall) == reps
+    plan = subprocess.run([*base[:4], "plan", *base[5:]], capture_output=True, text=True, timeout=120, env=env)
+    assert plan.returncode == 0 and json.loads(plan.stdout)["clock_refused"] is True
+    assert json.loads(plan.stdout)["clock_moved_s"] == 34_560_000
     text = subprocess.run(base[:-1], capture_output=True, text=True, timeout=120, env=env)
     assert text.returncode == 1 and "时钟移动了 +400 d 0 h" in text.stdout and "--confirm-clock" in text.stdout
     done = subprocess.run([*base, "--confirm-clock"], capture_output=True, text=True, timeout=120, env=env)
