@@ -168,7 +168,9 @@ class CounterQueueTab(Retranslatable, QWidget):
         return True
 
     def _done(self, outcome: JobOutcome, then: Callable[[JobOutcome], None] | None) -> None:
-        if not outcome.ok:
+        if outcome.ok:
+            self.message.clear()  # e.g. "the last act is not finished" said to a press meanwhile
+        else:
             self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
         if then is not None:
             then(outcome)
