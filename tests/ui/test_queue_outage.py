@@ -115,6 +115,7 @@ def test_f1_twice_into_a_frozen_database_calls_at_most_once_and_serves_nothing(q
             for t, role in ((counter, "counter"), (kiosk, "kiosk")):
                 for size in ((1920, 1080), (1080, 1920)):
                     grab(t.window, str(shots / f"queue-{role}-frozen-{size[0]}x{size[1]}.png"), size)
+        assert tab.act.pending == "call-next" and not tab.btn_next.isEnabled()  # still off, still one act
         qtbot.keyClick(tab, Qt.Key.Key_F6)  # finish, pressed while frozen: refused as well
         wait_until(lambda: time.perf_counter() - t0 > 6.0)  # frozen for 6 s, the event loop running
 

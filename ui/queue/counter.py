@@ -52,6 +52,8 @@ class CounterQueueTab(Retranslatable, QWidget):
         self.operator = operator
         self.state: CounterState | None = None
         self._confirm_next = False
+        # a disabled F1 must look disabled while its act runs (the theme greys only plain buttons)
+        self.setStyleSheet("QPushButton#primary:disabled { background: #eef1f5; color: #9aa4b2; border: 2px solid #c5ccd6; }")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(32, 20, 32, 20)
         lay.setSpacing(28)
