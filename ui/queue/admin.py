@@ -70,7 +70,7 @@ class _EditorTab(Retranslatable, QWidget):
         lay.addWidget(self.message)
         self.act = Act(ctx.jobs, lambda: [self.save_btn, self.add_btn])
         self.view = Refresher(ctx.jobs, f"queue-admin:{type(self).__name__}", self.load, self._draw, self._load_failed)
-        self.rows: list | None = None  #: what the last load read
+        self.rows: list | None = None  # what the last load read
 
     @property
     def busy(self) -> bool:

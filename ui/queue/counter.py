@@ -130,7 +130,7 @@ class CounterQueueTab(Retranslatable, QWidget):
         self.confirm_timer.setSingleShot(True)
         self.confirm_timer.timeout.connect(self._cancel_confirm)
         self._load_message = ""
-        self.services: list = []  #: active services (transfer targets), loaded with the state
+        self.services: list = []  # active services (transfer targets), loaded with the state
         self.act = Act(ctx.jobs, self._act_buttons)
         self.view = Refresher(ctx.jobs, f"counter-state:{counter_no}", self._load, self._draw_state, self._load_failed)
         self._enable(False)  # until the first load says what this counter may do

@@ -127,7 +127,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.print_timer.timeout.connect(lambda: self._printed(0, "打印机没有响应", "the printer did not answer"))
         self.act = Act(ctx.jobs, lambda: [*self.buttons.values(), self.back])
         self.view = Refresher(ctx.jobs, "queue-availability", self.queue.availability, self._draw, self._load_failed)
-        self._services: list | None = None  #: the last availability read (None: not yet)
+        self._services: list | None = None  # the last availability read (None: not yet)
         ctx.bridge.cardEvent.connect(self._card)
         size_by_current_page(self)  # a hidden page laid out for the other orientation must not hold the window
         self.retranslate()
