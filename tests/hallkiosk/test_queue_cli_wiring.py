@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -74,6 +75,30 @@ def test_cli_issue_as_a_process(data_dir: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "hallkiosk", "queue", "issue", "B", "--json", "--data-dir", str(data_dir)],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["ticket_no"] == "B001"
+
+
+@pytest.mark.parametrize("server", ["silent", "refusing"])
+def test_cli_issue_against_an_unreachable_database_fails_in_time_with_exit_10(tmp_path: Path, server: str) -> None:
+    """Issue 21: ``queue issue`` hung for ever against a server that accepted and never answered."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    if server == "silent":
+        sock.listen(8)  # the kernel completes the handshake; nobody ever answers (a frozen server)
+    else:
+        sock.close()  # nothing listens: connections are refused
+    try:
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "hallkiosk", "queue", "issue", "A", "--data-dir", str(tmp_path / "hall"),
+                               "--db", f"postgresql://hall@127.0.0.1:{port}/hall"], capture_output=True, text=True, timeout=90)
+        took = time.monotonic() - t0
+    finally:
+        sock.close()
+    assert done.returncode == 10, (done.returncode, done.stderr)  # hallkiosk/failures.py: database unreachable
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and "无法连接数据库" in lines[0] and "cannot reach the database" in lines[1], done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert took < 30, took  # the connect timeout, not for ever
 
 
 CALLER = """
