@@ -87,3 +87,20 @@ def test_the_slow_timer_asks_nothing_while_the_database_is_down(ctx: UiContext) 
     ctx.state["db"] = DbState(True)  # type: ignore[attr-defined]
     ctx.bridge.databaseState.emit(DbState(True))
     wait_until(lambda: view.refresher.loads == before + 1)  # one load when it answers again
+
+
+def test_the_sessions_board_reads_off_the_ui_thread_and_a_turn_reads_nothing(terminal) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import LANDSCAPE, PORTRAIT
+
+    term = terminal("board")
+    board = term.window.page.views["sessions"]
+    wait_until(lambda: board.loaded is not None and not board.refresher.inflight)
+    loads = board.refresher.loads
+    for size in (LANDSCAPE, PORTRAIT, LANDSCAPE):
+        term.window.resize(*size)
+        term.window.show()
+        QApplication.processEvents()
+        assert board.rows and board.rows[0][0].text()  # drawn for the new shape from what was read
+    assert board.refresher.loads == loads  # turning the screen asks the database nothing

@@ -2,13 +2,17 @@
 
 Readable from the back of a room: dark background, 38–56 px text, at most ~12 rows, portrait and
 landscape. It refreshes on every journal entry (another process's check-in, call or bid reaches it
-through the follower within ~50 ms) and every 30 s for pulled data.
+through the follower within ~50 ms) and every 30 s for pulled data; the sessions are read on the
+``read`` lane (``BoardView.load``) and drawn on the main thread (``draw``), never waiting on the database.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QWidget
 
+from kiosk.hall import SessionInfo
 from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.context import UiContext
@@ -55,6 +59,7 @@ class SessionsBoard(BoardView):
         self.content.addLayout(self.grid)
         self.notice = self.footer
         self.rows: list[list[QLabel]] = []
+        self.loaded: tuple[dt.datetime, list[SessionInfo]] | None = None  # the last read: (now, sessions)
         self.retranslate()
 
     def _clear(self) -> None:
@@ -63,10 +68,18 @@ class SessionsBoard(BoardView):
                 label.deleteLater()
         self.rows = []
 
-    def refresh(self) -> None:
+    def load(self) -> tuple[dt.datetime, list[SessionInfo]]:
+        return self.ctx.hall.clock.now(), self.ctx.hall.sessions_on()[:MAX_ROWS]
+
+    def draw(self, view: tuple[dt.datetime, list[SessionInfo]]) -> None:
+        self.loaded = view
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.loaded is None:
+            return
         self._clear()
-        now = self.ctx.hall.clock.now()
-        sessions = self.ctx.hall.sessions_on()[:MAX_ROWS]
+        now, sessions = self.loaded
         portrait = self.height() > self.width()
         for i, s in enumerate(sessions):
             cells = [beijing(s.starts_at).strftime("%H:%M"), s.room_name, kind_text(s.kind), countdown_text(s.starts_at, now)]
@@ -90,9 +103,10 @@ class SessionsBoard(BoardView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.refresh()
+        self._draw()  # portrait and landscape lay the same sessions out differently
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("今日交易安排"))
         self.notice.setText(self.tr("请提前到场签到。开标、拍卖全过程录音录像。"))
+        self._draw()
         self.refresh()
