@@ -268,7 +268,9 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
         # Started while the database does not answer: wait for it on screen, never exit (issue 21).
         from hallkiosk.waiting import wait_for_database
 
-        log.error("database unreachable at start: waiting for it")
+        log.error("database unreachable at start: waiting for it", exc_info=failure, extra={"console": False})
+        print("\n".join([*failure.lines(), "正在等待数据库恢复，恢复后自动开始。/ waiting for the database; starting when it answers."]),
+              file=sys.stderr, flush=True)
         ensure_qapp()
         fullscreen_wait = fullscreen or (role == "kiosk" and cfg.kiosk.fullscreen)
         if not wait_for_database(lambda: check_database(cfg.database_url), failure, fullscreen=fullscreen_wait):

@@ -115,7 +115,6 @@ def test_a_display_with_no_server_behind_it_is_no_display(monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("command", [
     ("demo", "--headless"),
-    ("run", "--role", "counter"),
     ("journal", "stats"),
 ])
 def test_database_that_does_not_answer(tmp_path: Path, command: tuple[str, ...]) -> None:
@@ -127,6 +126,31 @@ def test_database_that_does_not_answer(tmp_path: Path, command: tuple[str, ...])
     assert_told(r, failures.EXIT_DATABASE, "无法连接数据库", "cannot reach the database", f"127.0.0.1:{port}",
                 "Connection refused", "start PostgreSQL")
     assert "secret" not in r.stderr  # the password is never shown
+    log = (data / "logs" / "hall-kiosk.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "OperationalError" in log  # the details are in the log, not on the terminal
+
+
+def test_a_terminal_started_without_its_database_says_so_and_waits(tmp_path: Path) -> None:
+    """``run`` does not exit (issue 21: nobody restarts a kiosk by hand): it says what is wrong once,
+    in the same two lines, then waits on screen and starts by itself when the database answers."""
+    port = closed_port()
+    data = tmp_path / "hall"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "hallkiosk", "run", "--role", "counter", "--db",
+                             f"postgresql://hall:secret@127.0.0.1:{port}/hall", "--data-dir", str(data)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        said = [proc.stderr.readline() for _ in range(3)]
+        time.sleep(1.0)
+        assert proc.poll() is None  # still there, waiting
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)  # reaps it and closes its pipes
+    text = "".join(said)
+    for word in ("无法连接数据库", "cannot reach the database", f"127.0.0.1:{port}", "start PostgreSQL", "waiting for the database"):
+        assert word in text, (word, text)
+    assert "Traceback" not in text and "secret" not in text
     log = (data / "logs" / "hall-kiosk.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "OperationalError" in log  # the details are in the log, not on the terminal
 
