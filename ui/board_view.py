@@ -80,6 +80,7 @@ class BoardView(Retranslatable, QWidget):
         self.tick_timer.timeout.connect(self.tick)
         if tick_ms:
             self.tick_timer.start(tick_ms)
+            BoardView.tick(self)  # the clock from the first frame (a view's own tick may need its first load)
         self.slow = QTimer(self)
         self.slow.timeout.connect(self._slow_refresh)
         if refresh_ms:
