@@ -36,6 +36,7 @@ from hallkiosk.failures import (
     damaged_failure,
     ensure_writable_dir,
     explain,
+    secure_files,
 )
 from hallkiosk.logs import setup_logging
 from kiosk.config import ROLES, Config, load_config
@@ -329,6 +330,7 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
     touring = headless or not has_display()
     local_db = not cfg.database.url
     cleared = prepare_demo_dir(cfg.data_dir, fresh=touring, local_db=local_db)
+    secure_files(cfg)  # after clearing: a half-made demo dir is cleared, not refused (kiosk/filemodes.py)
     if cleared == "interrupted":
         print(f"上次演示在准备数据时被中断，已清理 {cfg.data_dir} 重新开始。", flush=True)
         print(f"the last demo run stopped before its hall was seeded: cleared {cfg.data_dir} and starting again.", flush=True)

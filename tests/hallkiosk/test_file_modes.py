@@ -112,3 +112,23 @@ def test_a_secret_too_open_is_checked_before_anything_is_tightened(tmp_path: Pat
         failures.secure_files(load_config(data_dir=d, environ={}), deep=True)
     assert err.value.code == 16 and f"chmod 600 {d / 'hall.db'}" in err.value.en
     assert mode(d / "hall.db") == 0o644  # refused, not quietly fixed: it may have been read already
+
+
+def test_the_demo_clears_a_half_made_dir_before_the_check(tmp_path: Path, loose_umask: None) -> None:
+    """A demo stopped before seeding (an older version's 0644 hall.db) is cleared by the demo, not refused:
+    main leaves the demo's check to run_demo, after prepare_demo_dir."""
+    from hallkiosk.cli import _secure_files, build_parser
+    from hallkiosk.demo import DEMO_STARTED, prepare_demo_dir
+
+    d = tmp_path / "demo"
+    d.mkdir()
+    (d / DEMO_STARTED).touch()
+    (d / "hall.db").write_bytes(b"")
+    (d / "hall.db").chmod(0o644)
+    _secure_files(build_parser().parse_args(["demo", "--headless", "--data-dir", str(d)]))  # not refused here
+    with pytest.raises(failures.Failure) as err:
+        _secure_files(build_parser().parse_args(["journal", "stats", "--data-dir", str(d)]))
+    assert err.value.code == 16
+    assert prepare_demo_dir(d, fresh=True) == "interrupted" and not (d / "hall.db").exists()
+    failures.secure_files(load_config(data_dir=d, environ={}))  # what run_demo checks next: nothing left to refuse
+    assert mode(d) == 0o700
