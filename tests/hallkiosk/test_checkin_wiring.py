@@ -188,6 +188,7 @@ def _attendance_delay(cfg: Config) -> float:
     term = build_terminal(cfg, "host", follow=True, devices=False, sync=False)
     try:
         tab = term.checkin.screens["attendance"]
+        assert wait(lambda: not tab.loader.inflight and tab.pick.currentData() is not None)
         sid = tab.pick.currentData()
         reg = next(r for r in term.checkin.service.search("张伟") if r.session_id == sid)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -196,6 +197,7 @@ def _attendance_delay(cfg: Config) -> float:
              person(0)["id_number"]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         try:
             assert child.stdout.readline().strip() == "ready"
+            assert wait(lambda: tab.current is not None and not tab.loader.inflight)
             assert tab.current.present == 0
             child.stdin.write("go\n")
             child.stdin.flush()

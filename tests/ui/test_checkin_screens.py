@@ -77,6 +77,13 @@ def settle(term: Terminal) -> None:
     wait_until(lambda: term.checkin.screens["flow"].act.pending is None)
 
 
+def settle_tab(tab) -> None:  # type: ignore[no-untyped-def]
+    """Wait for a console tab's act (work lane) and loads (read lane) to come back."""
+    loaders = [x for x in (getattr(tab, "searcher", None), getattr(tab, "pending_loader", None), getattr(tab, "loader", None)) if x]
+    act = getattr(tab, "act", None)
+    wait_until(lambda: (act is None or act.pending is None) and not any(x.inflight for x in loaders))
+
+
 def check_page(term: Terminal, name: str) -> None:
     flow = term.checkin.screens["flow"]
     settle(term)
@@ -184,40 +191,51 @@ def test_clerk_tab_manual_checkin_with_reason_and_override(make) -> None:  # typ
     login(gate, "clerk", "333333")
     tab = term.checkin.screens["clerk"]
     gate.work.setCurrentWidget(tab)
+    settle_tab(tab)
     show(term, SIZES[0])
     assert clipped_texts(tab) == []
     tab.query.setText("张伟")
     tab.search()
+    settle_tab(tab)
     assert tab.table.rowCount() == 1
     tab.name.setText("张伟")
     tab.number.setText(person(0)["id_number"])
     tab.preview()
+    settle_tab(tab)
     assert tab.overrides["window_not_open"].isVisible()
     tab.submit()
+    settle_tab(tab)
     assert "未签到" in tab.result.text()
     tab.number.setText(person(0)["id_number"])
     tab.preview()
+    settle_tab(tab)
     tab.overrides["window_not_open"].setChecked(True)
     tab.submit()
+    settle_tab(tab)
     assert "已签到" in tab.result.text() and tab.number.text() == ""
     entries = [e for e in term.hall.recent_entries(20) if e.kind == "checkin.details"]
     assert entries[0].payload["operator"] == "clerk" and entries[0].payload["reason"] == tab.reason.currentText()
     # banned: no override box at all
     tab.query.setText("内蒙古鑫达路桥")
     tab.search()
+    settle_tab(tab)
     tab.name.setText(person(4)["name"])
     tab.number.setText(person(4)["id_number"])
     tab.preview()
+    settle_tab(tab)
     assert "不可越权" in tab.override_label.text()
     tab.reprint_btn.click()
+    settle_tab(tab)
     # a flagged kiosk check-in shows in the pending list and is confirmed with the operator
     svc = term.checkin.service
     term.hall.clock.set(term.hall.clock.now() + dt.timedelta(hours=1, minutes=30))
     sid = svc.evaluate(card(3)).eligible[0].session_id
     svc.check_in(card(3), sid, face=FaceCapture(None, "camera_missing"))
     tab.refresh_pending()
+    settle_tab(tab)
     assert tab.pending.count() == 1
     tab.confirm_btn.click()
+    settle_tab(tab)
     assert tab.pending.count() == 0 and svc.pending_confirmations() == []
 
 
@@ -226,9 +244,11 @@ def test_attendance_tab_and_board(make) -> None:  # type: ignore[no-untyped-def]
     host = make("host")
     tab = host.checkin.screens["attendance"]
     svc = host.checkin.service
+    settle_tab(tab)
     sid = tab.pick.currentData()
     svc.check_in(card(0), sid, face=FaceCapture(b"\xff\xd8x", "captured"))
     tab.refresh_list()
+    settle_tab(tab)
     assert tab.current.present == 1 and "1 / 5" in tab.summary.text()
     for size in SIZES:
         show(host, size)
@@ -239,5 +259,6 @@ def test_attendance_tab_and_board(make) -> None:  # type: ignore[no-untyped-def]
     for size in SIZES:
         show(board, size)
         view.refresh()
+        wait_until(lambda: not view.refresher.inflight)
         assert "1 / 5" in view.count.text()
         assert clipped_texts(view) == []

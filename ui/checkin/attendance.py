@@ -1,12 +1,17 @@
 """Attendance (签到情况): the host's live list per session, and the wall board's attendance view.
 
 Both refresh on every ``checkin.*`` journal entry, which the composition root's follower delivers
-from any process on the hall's database within ~50 ms (and every 30 s for pulled data).
+from any process on the hall's database within ~50 ms (and every 30 s for pulled data). What they
+show is loaded on the ``read`` lane (issue 21: the tab through a :class:`ui.jobs.Refresher`, the
+board through :class:`ui.board_view.BoardView`), never on the UI thread; the 30 s refresh asks
+for nothing while the database does not answer and one load is asked for when it answers again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,6 +32,7 @@ from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.checkin.flow import kind_label
 from ui.context import UiContext
+from ui.jobs import Refresher
 from ui.widgets import Retranslatable
 
 BOARD_ROWS = 14
@@ -54,6 +60,16 @@ def deposit_text(status: str | None) -> str:
     }.get(status or "", "—")
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """One load of the attendance tab (read lane)."""
+
+    asked: int  #: the sessions request it answers
+    sessions: list[SessionInfo] | None  #: today's sessions when they were asked for
+    session_id: str | None
+    attendance: Attendance | None
+
+
 class AttendanceTab(Retranslatable, QWidget):
     """A console tab: pick one of today's sessions, see who is checked in, live.
 
@@ -76,7 +92,7 @@ class AttendanceTab(Retranslatable, QWidget):
         self.pick.setMinimumHeight(56)
         self.pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.pick.setMinimumContentsLength(16)
-        self.pick.currentIndexChanged.connect(lambda _i: self.refresh_list())
+        self.pick.currentIndexChanged.connect(lambda _i: self._picked())
         self.summary = QLabel(objectName="h2")
         top.addWidget(self.pick, 3)
         top.addWidget(self.summary, 2)
@@ -92,9 +108,16 @@ class AttendanceTab(Retranslatable, QWidget):
         self.note = QLabel(objectName="muted")
         self.note.setWordWrap(True)
         lay.addWidget(self.note)
+        self.room = ctx.hall.config.site.room_code or None
+        self._want: str | None = None  #: the session the next load lists
+        self._sessions_asked = 0  #: a load re-reads today's sessions while it is ahead of ``_sessions_done``
+        self._sessions_done = 0
+        #: the tab's loads on the read lane (``inflight`` while one runs)
+        self.loader = Refresher(ctx.jobs, "attendance", self._load, self._loaded)
         ctx.bridge.journalEntries.connect(self._on_entries)
+        ctx.bridge.databaseState.connect(self._on_db_state)
         self.slow = QTimer(self)
-        self.slow.timeout.connect(self.refresh)
+        self.slow.timeout.connect(self._slow_refresh)
         self.slow.start(30_000)
         self.retranslate()
         self.refresh()
@@ -103,25 +126,65 @@ class AttendanceTab(Retranslatable, QWidget):
         if is_checkin_entry(entries):
             self.refresh_list()
 
+    def _slow_refresh(self) -> None:
+        if self.ctx.db_state().ok:  # while it is down the banner says so; one load when it is back
+            self.refresh()
+
+    def _on_db_state(self, state: Any) -> None:
+        if getattr(state, "ok", False):
+            self.refresh()
+
+    def _picked(self) -> None:
+        self._want = self.pick.currentData()
+        self.loader.request()
+
     def refresh(self) -> None:
-        room = self.ctx.hall.config.site.room_code or None
-        sessions = self.ctx.hall.sessions_on(room_code=room, kinds=self.kinds) or self.ctx.hall.sessions_on(kinds=self.kinds)
-        keep = self.pick.currentData()
-        if [s.session_id for s in sessions] != [s.session_id for s in self.sessions]:
-            self.sessions = sessions
-            self.pick.blockSignals(True)
-            self.pick.clear()
-            for s in sessions:
-                self.pick.addItem(f"{beijing(s.starts_at):%H:%M} {kind_label(s.kind)} {s.room_name} · {s.title}", s.session_id)
-            if keep is not None and self.pick.findData(keep) >= 0:
-                self.pick.setCurrentIndex(self.pick.findData(keep))
-            self.pick.blockSignals(False)
+        """Today's sessions and the picked one's attendance (read lane)."""
+        self._sessions_asked += 1
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        sid = self.pick.currentData()
-        att = self.service.attendance(sid) if sid else None
-        self.current = att
+        """The picked session's attendance again (read lane); ``_loaded`` fills the table."""
+        if self._want is None:
+            self._want = self.pick.currentData()
+        self.loader.request()
+
+    def _load(self) -> Loaded:
+        want, asked = self._want, self._sessions_asked
+        sessions = None
+        if asked > self._sessions_done:
+            hall = self.ctx.hall
+            sessions = hall.sessions_on(room_code=self.room, kinds=self.kinds) or hall.sessions_on(kinds=self.kinds)
+            ids = [x.session_id for x in sessions]
+            if want not in ids:
+                want = ids[0] if ids else None
+        return Loaded(asked, sessions, want, self.service.attendance(want) if want else None)
+
+    def _loaded(self, got: Loaded) -> None:
+        sessions = got.sessions
+        if sessions is not None:
+            self._sessions_done = max(self._sessions_done, got.asked)
+            if [x.session_id for x in sessions] != [x.session_id for x in self.sessions]:
+                self.sessions = sessions
+                self.pick.blockSignals(True)
+                self.pick.clear()
+                for x in sessions:
+                    self.pick.addItem(f"{beijing(x.starts_at):%H:%M} {kind_label(x.kind)} {x.room_name} · {x.title}", x.session_id)
+                self.pick.blockSignals(False)
+            if got.session_id is not None and self.pick.findData(got.session_id) >= 0:
+                self.pick.blockSignals(True)
+                self.pick.setCurrentIndex(self.pick.findData(got.session_id))
+                self.pick.blockSignals(False)
+        if self._want is None or self.pick.findData(self._want) < 0:
+            self._want = self.pick.currentData()
+        if got.session_id != self.pick.currentData():
+            self.loader.request()  # another session was picked meanwhile
+            return
+        self.current = got.attendance
+        self._fill()
+
+    def _fill(self) -> None:
+        att = self.current
         rows = att.rows if att else ()
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -157,7 +220,7 @@ class AttendanceTab(Retranslatable, QWidget):
         ])
         self.note.setText(self.tr("名单随签到实时更新（含其他终端）。签到人姓名已脱敏。"))
         if self.current is not None:
-            self.refresh_list()
+            self._fill()
 
 
 class AttendanceBoard(BoardView):
@@ -193,12 +256,15 @@ class AttendanceBoard(BoardView):
         upcoming = [s for s in sessions if (s.starts_at - now).total_seconds() > -2 * 3600]
         return (upcoming or sessions)[0].session_id
 
-    def refresh(self) -> None:
+    def load(self) -> Attendance | None:
+        """Read lane: the attendance of the session this board shows."""
+        sid = self.pick_session()
+        return self.service.attendance(sid) if sid else None
+
+    def draw(self, att: Attendance | None) -> None:
         for lab in self.labels:
             lab.deleteLater()
         self.labels = []
-        sid = self.pick_session()
-        att = self.service.attendance(sid) if sid else None
         self.current = att
         if att is None:
             self.session.setText(self.tr("今日暂无开标、拍卖安排"))
@@ -230,4 +296,6 @@ class AttendanceBoard(BoardView):
     def retranslate(self) -> None:
         self.title.setText(self.tr("签到情况"))
         self.notice.setText(self.tr("请在签到机刷身份证签到。签到信息实时更新。"))
+        if self.current is not None:
+            self.draw(self.current)
         self.refresh()

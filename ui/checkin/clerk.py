@@ -3,6 +3,11 @@
 A manual check-in needs a reason; a refusal can be overridden only where the rules allow
 (:data:`kiosk.checkin.OVERRIDABLE` — never a market ban), and everything is journalled with the
 operator's username.
+
+The UI thread never waits on the database (issue 21): checking, checking in, reprinting and
+confirming are :class:`~ui.jobs.Act` s on the ``work`` lane (the buttons stay disabled until the
+outcome is back, whose words go to the result line when it did not happen); the search and the
+pending list load through :class:`~ui.jobs.Refresher` s on the ``read`` lane.
 """
 
 from __future__ import annotations
@@ -25,12 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.checkin import OVERRIDABLE, REFUSALS, CheckinError, CheckinService, RegistrationView
+from kiosk.checkin import (
+    OVERRIDABLE,
+    REFUSALS,
+    CheckinInfo,
+    CheckinOutcome,
+    CheckinService,
+    Evaluation,
+    RegistrationView,
+)
 from kiosk.timeutil import beijing
 from ui.checkin.attendance import deposit_text
 from ui.checkin.flow import kind_label
 from ui.checkin.station import CheckinStation, PrintResult
 from ui.context import UiContext
+from ui.jobs import Act, JobOutcome, Refresher
 from ui.widgets import Retranslatable, bilingual
 
 
@@ -66,6 +80,8 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.operator = operator
         self.results: list[RegistrationView] = []
         self.print_job = 0
+        self._query = ""  #: what the next search looks for
+        self._keep_result = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 12, 32, 12)
         lay.setSpacing(8)
@@ -141,8 +157,13 @@ class ManualCheckinTab(Retranslatable, QWidget):
         prow.addWidget(self.pending, 2)
         prow.addWidget(self.confirm_btn)
         lay.addLayout(prow)
+        self.act = Act(ctx.jobs, lambda: [self.check_btn, self.submit_btn, self.reprint_btn, self.confirm_btn])
+        self.searcher = Refresher(ctx.jobs, "checkin-search", lambda: self.service.search(self._query), self._searched,
+                                  self._load_failed)
+        self.pending_loader = Refresher(ctx.jobs, "checkin-pending", self.service.pending_confirmations, self._pending_loaded)
         station.printed.connect(self._printed)
         ctx.bridge.journalEntries.connect(lambda es: self.refresh_pending() if any(e.kind.startswith("checkin.") for e in es) else None)
+        ctx.bridge.databaseState.connect(lambda st: self.refresh_pending() if getattr(st, "ok", False) else None)
         self.retranslate()
         self.refresh_pending()
 
@@ -152,8 +173,23 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.refresh_pending()
 
     def search(self, *, keep_result: bool = False) -> None:
+        """Look the query up (read lane); ``_searched`` fills the table."""
+        self._query = self.query.text()
+        self._keep_result = keep_result
+        self.searcher.request()
+
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        self._say(bilingual(self.ctx, outcome.zh, outcome.en), error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setObjectName("error" if error else "h2")
+        self.result.style().polish(self.result)
+
+    def _searched(self, results: list[RegistrationView]) -> None:
+        keep_result = self._keep_result
         keep = self._selection()
-        self.results = self.service.search(self.query.text())
+        self.results = results
         self.table.setRowCount(len(self.results))
         for i, r in enumerate(self.results):
             cells = [
@@ -182,13 +218,26 @@ class ManualCheckinTab(Retranslatable, QWidget):
             box.setChecked(False)
         self.override_label.clear()
 
+    def _acting(self, key: str, fn: Callable[[], object], on_done: Callable[[object], None]) -> None:
+        """Run ``fn`` as the act ``key`` (work lane); ``on_done(value)`` when it happened, else its words in the result line."""
+        def done(outcome: JobOutcome) -> None:
+            if outcome.ok:
+                on_done(outcome.value)
+            else:
+                self._say(bilingual(self.ctx, outcome.zh, outcome.en), error=True)
+
+        self.act.run(key, fn, done)
+
     def preview(self) -> None:
         reg = self._selection()
         if reg is None or not self.number.text().strip():
             self.result.setText(self.tr("请先选择报名并填写姓名和证件号码"))
             return
-        ev = self.service.preview_manual(registration_id=reg.registration_id, person_name=self.name.text(),
-                                         id_number=self.number.text())
+        service, rid, name, number = self.service, reg.registration_id, self.name.text(), self.number.text()
+        self._acting("preview", lambda: service.preview_manual(registration_id=rid, person_name=name, id_number=number),
+                     self._previewed)  # type: ignore[arg-type]
+
+    def _previewed(self, ev: Evaluation) -> None:
         refusals = [ev.refusal] if ev.refusal else [o.refusal for o in ev.options if o.refusal]
         shown = []
         for r in refusals:
@@ -210,14 +259,14 @@ class ManualCheckinTab(Retranslatable, QWidget):
         if reg is None or op is None:
             self.result.setText(self.tr("请先选择报名"))
             return
-        try:
-            out = self.service.manual_check_in(
-                operator=op, session_id=reg.session_id, registration_id=reg.registration_id,
-                person_name=self.name.text(), id_number=self.number.text(), reason=self.reason.currentText(),
-                overrides=[c for c, b in self.overrides.items() if b.isVisible() and b.isChecked()])
-        except CheckinError as exc:
-            self.result.setText(bilingual(self.ctx, exc.zh, exc.en))
-            return
+        service, sid, rid, name, number, reason = (self.service, reg.session_id, reg.registration_id, self.name.text(),
+                                                   self.number.text(), self.reason.currentText())
+        overrides = [c for c, b in self.overrides.items() if b.isVisible() and b.isChecked()]
+        self._acting("manual-check-in", lambda: service.manual_check_in(
+            operator=op, session_id=sid, registration_id=rid, person_name=name, id_number=number, reason=reason,
+            overrides=overrides), self._submitted)  # type: ignore[arg-type]
+
+    def _submitted(self, out: CheckinOutcome) -> None:
         self.number.clear()
         if out.refusal is not None:
             r = out.refusal
@@ -238,12 +287,22 @@ class ManualCheckinTab(Retranslatable, QWidget):
     def reprint(self) -> None:
         reg = self._selection()
         op = self.operator()
-        info = self.service.find_checkin(reg.session_id, reg.registration_id) if reg else None
-        if info is None or op is None:
+        if reg is None or op is None:
             self.result.setText(self.tr("该报名尚未签到，无法补打"))
             return
-        _info, slip = self.service.reprint(info.checkin_id, by=op)
-        self.print_job = self.station.print_slip(slip)
+        service, sid, rid = self.service, reg.session_id, reg.registration_id
+
+        def again() -> tuple[CheckinInfo, object] | None:
+            info = service.find_checkin(sid, rid)
+            return service.reprint(info.checkin_id, by=op) if info is not None else None
+
+        self._acting("reprint", again, self._reprinted)  # type: ignore[arg-type]
+
+    def _reprinted(self, got: tuple[CheckinInfo, object] | None) -> None:
+        if got is None:
+            self.result.setText(self.tr("该报名尚未签到，无法补打"))
+            return
+        self.print_job = self.station.print_slip(got[1])  # type: ignore[arg-type]
         self.result.setText(self.tr("正在补打签到单……"))
 
     def _printed(self, result: PrintResult) -> None:
@@ -256,8 +315,12 @@ class ManualCheckinTab(Retranslatable, QWidget):
                 "%1", bilingual(self.ctx, result.error_zh, result.error_en)))
 
     def refresh_pending(self) -> None:
+        """Load the check-ins waiting for a clerk's confirmation (read lane)."""
+        self.pending_loader.request()
+
+    def _pending_loaded(self, pending: list[CheckinInfo]) -> None:
         self.pending.clear()
-        for p in self.service.pending_confirmations():
+        for p in pending:
             self.pending.addItem(f"{p.checkin_no_text} {p.person_name_masked} · {p.bidder_name} · {beijing(p.checked_in_at):%H:%M}",
                                  p.checkin_id)
         self.confirm_btn.setEnabled(self.pending.count() > 0)
@@ -267,8 +330,8 @@ class ManualCheckinTab(Retranslatable, QWidget):
         op = self.operator()
         if cid is None or op is None:
             return
-        self.service.confirm(int(cid), operator=op, note=self.tr("窗口当面核对身份"))
-        self.refresh_pending()
+        service, note = self.service, self.tr("窗口当面核对身份")
+        self._acting("confirm", lambda: service.confirm(int(cid), operator=op, note=note), lambda _info: self.refresh_pending())
 
     def retranslate(self) -> None:
         self.query.setPlaceholderText(self.tr("单位名称、统一社会信用代码、代表姓名或证件号码"))

@@ -6,6 +6,8 @@ the price in figures and in 大写, the bidder list with statuses, a short quoru
 host's decision, then the decision and its reason) and the objections raised on the spot (open
 and answered). It follows the journal: a
 console action in any process reaches it through the follower (~50 ms) and it redraws at once.
+What it shows is loaded on the ``read`` lane (``load``; :class:`ui.board_view.BoardView`), never on
+the UI thread: while the database does not answer the board keeps its clock and its last view.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class OpeningBoard(BoardView):
         self.service = service
         self.session_id: str | None = None
         self.view: OpeningView | None = None
+        self.room = ctx.hall.config.site.room_code or None
+        self._candidate: str | None = None  #: a session another entry named, checked (its room) by the next load
+        self._pinned: str | None = None  #: the session asked for by ``show_session``
         lay = self.content
         mid = QHBoxLayout()
         self.stage = QLabel(objectName="openingBoardStage")
@@ -80,30 +85,43 @@ class OpeningBoard(BoardView):
         mine = [e for e in entries if e.kind.startswith("opening.") or e.kind == "checkin.recorded"]
         if not mine:
             return
-        room = self.ctx.hall.config.site.room_code or None
         for e in mine:
             sid = e.payload.get("session_id")
             if e.kind.startswith("opening.") and sid and sid != self.session_id:
-                try:
-                    v = self.service.view(sid)
-                except OpeningError:
-                    continue
-                if room is None or v.room_code == room:
-                    self.session_id = sid
-        if self.session_id is None or any(e.payload.get("session_id") == self.session_id for e in mine):
+                self._candidate = sid  # the next load shows it if it is in this room
+        if self.session_id is None or self._candidate is not None or any(e.payload.get("session_id") == self.session_id for e in mine):
             self.refresh()
 
-    def refresh(self) -> None:
-        if self.session_id is None:
-            self.session_id = self.service.latest_session(self.ctx.hall.config.site.room_code or None)
+    def load(self) -> tuple[str | None, OpeningView | None, str | None]:
+        """Read lane: the session to show (asked for, newly active in this room, or the latest) and its view."""
+        sid, candidate = self._pinned or self.session_id, self._candidate
+        if candidate and candidate != sid:
+            try:
+                v = self.service.view(candidate)
+            except OpeningError:
+                v = None
+            if v is not None and (self.room is None or v.room_code == self.room):
+                return candidate, v, candidate
+        if sid is None:
+            sid = self.service.latest_session(self.room)
         try:
-            self.view = self.service.view(self.session_id) if self.session_id else None
+            return sid, (self.service.view(sid) if sid else None), candidate
         except OpeningError:
-            self.view = None
+            return sid, None, candidate
+
+    def draw(self, view: tuple[str | None, OpeningView | None, str | None]) -> None:
+        sid, v, checked = view
+        if self._candidate == checked:
+            self._candidate = None  # shown, or in another room
+        if self._pinned == sid:
+            self._pinned = None
+        if (sid, v) == (self.session_id, self.view) and v is not None:
+            return  # nothing changed since the last draw
+        self.session_id, self.view = sid, v
         self._render()
 
     def show_session(self, session_id: str) -> None:
-        self.session_id = session_id
+        self._pinned = session_id
         self.refresh()
 
     def tick(self) -> None:
@@ -258,4 +276,5 @@ class OpeningBoard(BoardView):
         self.grid.setColumnStretch(1, 1)
 
     def retranslate(self) -> None:
+        self._render()
         self.refresh()

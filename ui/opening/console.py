@@ -388,6 +388,8 @@ class OpeningConsole(Retranslatable, QWidget):
             return
         if got.gen < self._gen and self.view is not None and self.view.session_id == got.session_id:
             return  # loaded before the last act finished: the act's own view is newer
+        if got.view == self.view and got.sessions is None:
+            return  # nothing changed (the act's own view came back again): no redraw
         self.view = got.view
         self._render()
 
