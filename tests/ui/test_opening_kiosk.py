@@ -18,7 +18,7 @@ from kiosk.config import load_config
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent
-from tests.helpers.screens import clipped_texts, login
+from tests.helpers.screens import clipped_texts, login, wait_until
 from tests.helpers.seeded import seeded
 from tests.kiosk.test_opening import publish_results
 from tests.ui.test_opening_screens import DAY, REGS2, S2, START2, card_of, checkin, click, settle
@@ -116,6 +116,9 @@ def test_kiosk_objection_by_card_reaches_console_and_big_screen(room, qtbot, tmp
         grab(kiosk.window, str(tmp_path / f"confirm-{w}.png"), (w, h))
         assert clipped_texts(flow) == []
     flow.confirm_ok.click()
+    assert flow.act.pending == "objection" and not flow.confirm_ok.isEnabled()  # submitted on the work lane
+    flow.submit()  # a second touch while it runs is not a second objection
+    wait_until(lambda: flow.act.pending is None)
     assert flow.currentWidget() is flow.pages["receipt"]
     assert "异议已提交，主持人将当场答复" in flow.pages["receipt"].title.text() and "1" in flow.receipt_no_label.text()
     assert flow.card is None  # the card is not kept once the objection is in
@@ -136,6 +139,7 @@ def test_kiosk_objection_by_card_reaches_console_and_big_screen(room, qtbot, tmp
     # idle timeout in the middle of a second objection wipes the card and the names
     home.open_flow("objection")
     flow.on_card_event(CardEvent("card", card_of(REGS2[1])))
+    wait_until(lambda: flow.act.pending is None)
     assert flow.currentWidget() is flow.pages["category"] and flow.card is not None
     home.reset()
     assert flow.card is None and flow.target is None and home.currentWidget() is home.home

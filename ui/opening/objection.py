@@ -6,6 +6,11 @@ optional, so a kiosk without a keyboard works), confirms, and gets a receipt wit
 objection's number. The rules service checks who may object and journals it; the host's console
 and the big screen follow the journal. Every page runs down to a timeout; ``reset()`` (the
 kiosk's idle timeout, or the end of the flow) wipes the card and every name from the screens.
+
+The UI thread never waits on the database (issue 21): looking the card up and submitting are
+:class:`~ui.jobs.Act` s on the ``work`` lane (buttons disabled, another card not taken while one
+runs; one that could not start within 5 s is dropped and said); an outcome that arrives after the
+flow was left changes no screen.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from kiosk.opening import (
 )
 from kiosk.ports import CardEvent, IdCard
 from ui.context import UiContext
+from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow, bilingual
 
 #: seconds each page waits before going home
@@ -61,7 +67,9 @@ class KioskObjectionFlow(KioskFlow):
         self.category: str | None = None
         self.receipt_no: int | None = None
         self.error: tuple[str, str] | None = None
+        self.visit = 0  #: bumped by every reset: an act's outcome for an earlier visit changes nothing
         self._build()
+        self.act = Act(ctx.jobs, lambda: [self.card_cancel, self.confirm_ok, self.confirm_back, self.confirm_cancel])
         ctx.bridge.cardEvent.connect(self.on_card_event)
         self.retranslate()
         self.setCurrentWidget(self.pages["card"])
@@ -141,6 +149,7 @@ class KioskObjectionFlow(KioskFlow):
 
     def reset(self) -> None:
         """Wipe the card, the names and the text, and go back to the first page (idle timeout, done)."""
+        self.visit += 1
         self.card = None
         self.targets = []
         self.target = None
@@ -162,14 +171,32 @@ class KioskObjectionFlow(KioskFlow):
             return
         self.handle_card(event.card)
 
+    def _acting(self, key: str, fn, on_done, on_refused=None) -> bool:
+        """Run ``fn`` as this visit's act ``key``; its outcome is dropped if the flow was left meanwhile."""
+        visit = self.visit
+
+        def done(outcome: JobOutcome) -> None:
+            if visit != self.visit:
+                return
+            if outcome.ok:
+                on_done(outcome.value)
+            elif on_refused is not None and on_refused(outcome):
+                return
+            else:
+                self._refuse(OpeningError(outcome.code or key, outcome.zh, outcome.en))
+
+        return self.act.run(key, fn, done)
+
     def handle_card(self, card: IdCard) -> None:
-        """Find where this person may object now, or say why not."""
+        """Find where this person may object now (work lane), or say why not."""
+        if self.act.pending is not None:
+            return  # the last card is still being looked up
+        service = self.service
+        self._acting("objection-targets", lambda: service.objection_targets(card.id_number), lambda t: self._found(card, t))
+
+    def _found(self, card: IdCard, targets: list[ObjectionTarget]) -> None:
         self.card = card
-        try:
-            self.targets = self.service.objection_targets(card.id_number)
-        except OpeningError as exc:
-            self._refuse(exc)
-            return
+        self.targets = targets
         if len(self.targets) == 1:
             self.choose(self.targets[0])
         else:
@@ -203,21 +230,22 @@ class KioskObjectionFlow(KioskFlow):
         if self.card is None or self.target is None or self.category is None:
             self.finish()
             return
-        if not self.confirm_ok.isEnabled():
-            return
-        self.confirm_ok.setEnabled(False)  # one objection per touch
-        try:
-            _view, no = self.service.raise_objection_at_kiosk(
-                self.target.session_id, self.target.registration_id, self.card.id_number, self.category,
-                self.confirm_text.text(), terminal_id=self.ctx.hall.config.site.terminal_id)
-        except OpeningError as exc:
-            self.confirm_ok.setEnabled(True)
-            if exc.code == "duplicate":
-                self.confirm_error.setText(bilingual(self.ctx, exc.zh, exc.en))
-                return
-            self._refuse(exc)
-            return
-        self.confirm_ok.setEnabled(True)
+        if not self.confirm_ok.isEnabled() or self.act.pending is not None:
+            return  # one objection per touch
+        service, t, number, category = self.service, self.target, self.card.id_number, self.category
+        text, terminal = self.confirm_text.text(), self.ctx.hall.config.site.terminal_id
+
+        def duplicate(outcome: JobOutcome) -> bool:
+            if outcome.code != "duplicate":
+                return False
+            self.confirm_error.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+            return True
+
+        self._acting("objection", lambda: service.raise_objection_at_kiosk(
+            t.session_id, t.registration_id, number, category, text, terminal_id=terminal),
+            lambda got: self._submitted(got[1]), duplicate)
+
+    def _submitted(self, no: int) -> None:
         self.card = None  # the card is not needed any more
         self.receipt_no = no
         self.show_page("receipt")
