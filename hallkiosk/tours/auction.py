@@ -73,6 +73,11 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         check_in_all(hall, cars)
         check_in_all(hall, land)
 
+        def settle() -> None:
+            """The console's acts and loads, and the big screen's, run on the job runner: wait for them."""
+            view = big.page.currentWidget()
+            pump(10.0, lambda: console.settled() and (not hasattr(view, "settled") or view.settled()))
+
         def calls(sid: str, lot: str) -> None:
             for _ in range(3):
                 clock.advance(svc.call_seconds)
@@ -97,6 +102,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             other = next(b.paddle_no for b in svc.bidders(cars, "L-0002"))
             svc.bid(cars, "L-0001", other, actor="auctioneer")  # not registered for this lot: refused
             console.select_lot(cars, "L-0001")
+            settle()
             pump(0.1)
             shot(term.window, "console-bidding")
             shot(big, "screen-bidding")
@@ -106,6 +112,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         if not done(cars, "L-0002"):
             svc.open_lot(cars, "L-0002", actor="auctioneer")
             console.select_lot(cars, "L-0002")
+            settle()
             sim.port.wait_connected(5.0)
             ok, unpaid = paddles(cars, "L-0002")
             sim.press(ok[0], "BID")
@@ -116,6 +123,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.hammer(cars, "L-0002", actor="auctioneer")
             console.refresh()
             big.page.currentWidget().refresh()
+            settle()
             shot(term.window, "console-sold", (LANDSCAPE,))
             shot(big, "screen-sold", (PORTRAIT,))
         # lot 3: floor bids, sold
@@ -130,6 +138,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         if not done(land, lot):
             svc.open_lot(land, lot, actor="auctioneer")
             console.select_lot(land, lot)
+            settle()
             pump(0.1)
             p1, p2 = paddles(land, lot)[0][:2]
             svc.bid(land, lot, p1, "16500", actor="auctioneer")
@@ -138,6 +147,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.bid(land, lot, p1, "18720", actor="auctioneer")
             svc.bid(land, lot, p2, actor="auctioneer")
             console.select_lot(land, lot)
+            settle()
             pump(0.1)
             shot(term.window, "console-cap", (LANDSCAPE,))
             shot(big, "screen-cap", (LANDSCAPE,))
@@ -147,8 +157,10 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         stage_sid, stage_lot = seed_stage_lot(hall, dt.datetime.combine(today, dt.time(16, 30), BEIJING))
         check_in_all(hall, stage_sid)
         console.load_sessions()
+        settle()
         if not done(stage_sid, stage_lot):
             console.select_lot(stage_sid, stage_lot)
+            settle()
             i = console.stage_combo.findData("area")
             console.stage_combo.setCurrentIndex(i)
             console.stage_start.setText("1000")
@@ -156,6 +168,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             pump(0.1)
             shot(term.window, "console-stage-choice", (LANDSCAPE,))
             console.open_lot()
+            settle()
             p1, p2, p3 = paddles(stage_sid, stage_lot)[0][:3]
             svc.bid(stage_sid, stage_lot, p1, "18000", actor="auctioneer")
             svc.bid(stage_sid, stage_lot, p2, "18720", actor="auctioneer")  # the cap
@@ -167,6 +180,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             clock.advance(svc.call_seconds)
             svc.call(stage_sid, stage_lot, actor="auctioneer")
             console.select_lot(stage_sid, stage_lot)
+            settle()
             pump(0.2)
             shot(term.window, "console-area")
             shot(big, "screen-area")
@@ -176,6 +190,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             svc.hammer(stage_sid, stage_lot, actor="auctioneer")
             console.refresh()
             big.page.currentWidget().refresh()
+            settle()
             shot(big, "screen-area-sold", (LANDSCAPE,))
         docs = hall.config.data_dir / "auction"
         for pdf in sorted(docs.rglob("*.pdf")):

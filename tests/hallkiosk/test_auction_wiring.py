@@ -134,15 +134,20 @@ def test_audience_screen_follows_bids_of_another_process_within_150ms(qapp, qtbo
         check_in_all(term.hall, land)
         lot = svc.lots(land)[0].lot_code
         svc.open_lot(land, lot, actor="auctioneer")
-        qtbot.waitUntil(lambda: board.lot_code == lot, timeout=3000)
+        qtbot.waitUntil(lambda: board.lot_code == lot and board.settled(), timeout=3000)
         seen: dict[int, float] = {}
+        bids: list[int] = []
 
-        def record(entries: list) -> None:  # connected after the board: it has redrawn when this runs
-            for e in entries:
-                if e.kind == "auction.bid":
-                    seen[e.seq] = time.monotonic()
+        def followed(entries: list) -> None:
+            bids.extend(e.seq for e in entries if e.kind == "auction.bid")
 
-        term.ctx.bridge.journalEntries.connect(record)
+        def drawn(upto: int) -> None:  # the board has drawn every entry up to ``upto`` (read on the read lane)
+            for seq in bids:
+                if seq <= upto and seq not in seen:
+                    seen[seq] = time.monotonic()
+
+        term.ctx.bridge.journalEntries.connect(followed)
+        board.rendered.connect(drawn)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(hall_cfg.data_dir), land, lot, "12"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
@@ -161,6 +166,7 @@ def test_audience_screen_follows_bids_of_another_process_within_150ms(qapp, qtbo
         lat = sorted((seen[seq] - t) * 1000 for seq, t in made)
         p95 = lat[int(0.95 * (len(lat) - 1))]
         assert p95 < 150, lat
+        qtbot.waitUntil(board.settled, timeout=3000)
         last = svc.lot(land, lot)
         assert board.price.text().startswith(f"{float(last.current_price or 0):,.2f}"[:6])  # the board shows the newest
         assert f"当前最高 {last.leading_paddle} 号" == board.leading.text()

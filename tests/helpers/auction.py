@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,16 +16,28 @@ from hallkiosk.demo import _login
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.hall import Hall
+from tests.helpers.screens import wait_until
 from tests.helpers.seeded import seeded
 
 
+def settle(*screens: Any, timeout: float = 10.0) -> None:
+    """Wait until the console's act and the screens' loads are back (they run on the job runner)."""
+    wait_until(lambda: all(s.settled() for s in screens), timeout)
+
+
+def settle_term(term: Terminal, timeout: float = 10.0) -> None:
+    """Every auction screen of the terminal has loaded what it was asked for."""
+    settle(*term.auction.screens.values(), timeout=timeout)  # type: ignore[union-attr]
+
+
 @contextmanager
-def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int) -> Iterator[Terminal]:
+def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int, housekeeping: bool = True) -> Iterator[Terminal]:
     """An auctioneer console (logged in) with its audience screen, following the journal."""
     ensure_qapp()
     cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=call_seconds))
-    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True)
+    term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True, housekeeping=housekeeping)
     _login(term, "auctioneer")
+    settle_term(term)
     try:
         yield term
     finally:

@@ -14,7 +14,7 @@ from hallkiosk.demo import _login
 from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
-from tests.helpers.auction import auctioneer_terminal
+from tests.helpers.auction import auctioneer_terminal, settle, settle_term
 from tests.helpers.screens import clipped_texts, wait_until
 from ui.theme import LANDSCAPE, PORTRAIT
 
@@ -35,18 +35,22 @@ def test_console_floor_bid_with_pad_next_amount_and_refusal_wording(auctioneer: 
     cars = console.session_id
     check_in_all(auctioneer.hall, cars)
     console.select_lot(cars, "L-0002")
+    settle(console)
     assert "无保留价" in console.rules.text()
     console.open_lot()
+    settle(console)
     assert svc.lot(cars, "L-0002").state == "open"
     console.paddle.setFocus()
     for k in "03":
         console._press(k)
     console.submit_bid()  # amount empty → the next amount (start price)
+    settle(console)
     v = svc.lot(cars, "L-0002")
     assert (v.current_price, v.leading_paddle) == ("28000.00", "03")
     assert "出价已收到" in console.message.text() and "当前最高" in console.message.text()
     console.paddle.setText("01")
     console.submit_bid()
+    settle(console)
     assert "未报名" in console.message.text() and console.message.property("ok") == "false"
     assert "当前最高：03 号" in console.leading.text() and "贰万捌仟元整" in console.capitals.text()
     assert console.table.rowCount() == 2 and "拒绝" in console.table.item(0, 3).text()
@@ -56,6 +60,7 @@ def test_console_reserve_panel_never_shows_the_reserve(auctioneer: Terminal) -> 
     console = auctioneer.auction.screens["console"]
     cars = console.session_id
     console.select_lot(cars, "L-0001")
+    settle(console)
     assert console.reserve_box.isVisibleTo(console) and not console.b_open.isEnabled()
     console.reserve.setText("38888")
     console.my_pin.setText("222222")
@@ -64,6 +69,7 @@ def test_console_reserve_panel_never_shows_the_reserve(auctioneer: Terminal) -> 
     console.enter_reserve()
     assert console.reserve.text() == "" and console.my_pin.text() == "" and not console.b_reserve.isEnabled()
     wait_until(lambda: console.b_reserve.isEnabled())  # two PIN checks ran on the job runner
+    settle(console)
     assert "已录入" in console.message.text() and console.b_open.isEnabled()
     assert console.reserve.text() == "" and not console.reserve_box.isVisibleTo(console)
     texts = " ".join(w.text() for w in console.findChildren(type(console.message)))
@@ -79,6 +85,7 @@ def test_audience_screen_received_leading_sold_apart_and_layout(auctioneer: Term
     lot = svc.lots(land)[0].lot_code
     svc.open_lot(land, lot, actor="auctioneer")
     console.select_lot(land, lot)
+    settle(console, board)
     svc.bid(land, lot, "01", "16500")
     pump(qtbot, lambda: "16,500" in board.price.text())
     assert board.price_caption.text() == "当前最高应价" and "当前最高 01 号" == board.leading.text()
@@ -112,12 +119,14 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
     term = build_terminal(cfg, "auctioneer", follow=False, devices=False, sync=False, housekeeping=False)
     try:
         _login(term, "auctioneer")
+        settle_term(term)
         svc: AuctionService = term.auction.service
         console = term.auction.screens["console"]
         _, land = [s.session_id for s in svc.auction_sessions()]
         check_in_all(term.hall, land)
         lot = svc.lots(land)[0].lot_code
         console.select_lot(land, lot)
+        settle(console)
         assert console.b_print_conf.isHidden() and console.b_print_rec.isHidden()  # nothing to print yet
         svc.open_lot(land, lot, actor="auctioneer")
         svc.bid(land, lot, "01", "16500")
@@ -125,12 +134,14 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
             svc.call(land, lot, actor="auctioneer")
         result = svc.hammer(land, lot, actor="auctioneer")
         console.select_lot(land, lot)
+        settle(console)
         assert not console.b_print_conf.isHidden() and not console.b_print_rec.isHidden()
-        console.b_print_conf.click()
-        assert term.ctx.documents.busy == 1  # on the document printer's lane, not this thread
+        console.b_print_conf.click()  # the file is read on the read lane, then printed on the printer's
+        wait_until(lambda: term.ctx.documents.busy == 1)  # on the document printer's lane, not this thread
         wait_until(lambda: term.ctx.documents.busy == 0)
         assert "已送打印：成交确认书" in console.message.text()
         console.b_print_rec.click()
+        wait_until(lambda: term.ctx.documents.busy == 1)
         wait_until(lambda: term.ctx.documents.busy == 0)
         printed = {hashlib.sha256(p.read_bytes()).hexdigest() for p in spool.iterdir()}
         assert printed == {result.confirmation_sha256, result.record_sha256}

@@ -13,7 +13,7 @@ from kiosk.auction import AuctionService
 from kiosk.auction.demo import add_bidders, check_in_all
 from kiosk.config import Config
 from kiosk.db.models import PfSession
-from tests.helpers.auction import auctioneer_terminal
+from tests.helpers.auction import auctioneer_terminal, settle
 from tests.helpers.screens import clipped_texts
 from ui.theme import LANDSCAPE, PORTRAIT
 
@@ -38,6 +38,7 @@ def floor(console, paddle: str, amount: str = "") -> None:  # type: ignore[no-un
     console.paddle.setText(paddle)
     console.amount.setText(amount)
     console.submit_bid()
+    settle(console)
 
 
 def test_console_area_stage_chosen_at_opening_bids_routed_and_audience_screen_shows_it(auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -45,15 +46,18 @@ def test_console_area_stage_chosen_at_opening_bids_routed_and_audience_screen_sh
     console = auctioneer.auction.screens["console"]
     board = auctioneer.auction.screens["big_screen"]
     console.select_lot(land, lot)
+    settle(console)
     assert console.stage_box.isVisibleTo(console) and console.stage_combo.currentData() == "lottery"  # [auction] cap_stage
     console.stage_combo.setCurrentIndex(console.stage_combo.findData("area"))
     assert console.stage_start.isVisibleTo(console) and not console.stage_upper.isVisibleTo(console)
     assert "竞配建" in console.rules.text()
     console.open_lot()  # start/step missing: refused, still pending
+    settle(console)
     assert "起始面积" in console.message.text() and svc.lot(land, lot).state == "pending"
     console.stage_start.setText("1000")
     console.stage_step.setText("100")
     console.open_lot()
+    settle(console)
     v = svc.lot(land, lot)
     assert (v.state, v.stage, v.stage_start) == ("open", "area", "1000")
     assert not console.stage_box.isVisibleTo(console)
@@ -87,14 +91,17 @@ def test_sealed_one_time_bids_never_on_a_screen_before_the_reveal(auctioneer: Te
     console = auctioneer.auction.screens["console"]
     board = auctioneer.auction.screens["big_screen"]
     console.select_lot(land, lot)
+    settle(console)
     console.stage_combo.setCurrentIndex(console.stage_combo.findData("average"))
     assert console.stage_upper.isVisibleTo(console) and not console.stage_start.isVisibleTo(console)
     console.stage_upper.setText("22464")
     console.open_lot()
+    settle(console)
     floor(console, "01", "18720")
     floor(console, "02")
     assert console.b_sealed.isVisibleTo(console) and console.b_sealed.isEnabled()
     console.start_sealed()
+    settle(console)
     assert console.b_reveal.isEnabled() and not console.b_call.isEnabled() and not console.b_hammer.isEnabled()
     floor(console, "01", "21000")
     assert "密封" in console.message.text()
@@ -110,6 +117,7 @@ def test_sealed_one_time_bids_never_on_a_screen_before_the_reveal(auctioneer: Te
     assert "最接近 02 号" in board.leading.text() and "20,000" in board.price.text()
     assert "21,000" in shown() and console.b_hammer.isEnabled()
     console.hammer()
+    settle(console)
     assert svc.lot(land, lot).hammer_price == "20000.00"
 
 
@@ -121,6 +129,7 @@ def test_console_mining_lot_with_too_few_bidders_can_only_wait_or_terminate(auct
         sess.trade_type = "KYQ"
     console = auctioneer.auction.screens["console"]
     console.select_lot(land, lot)
+    settle(console)
     assert not console.b_open.isEnabled() and console.b_terminate.isEnabled()
     assert "合格竞买人 2 名，不足 3 名" in console.message.text() and "KYQ：须至少 3 名合格竞买人" in console.rules.text()
     auctioneer.ctx.languages.set("en")
@@ -131,4 +140,5 @@ def test_console_mining_lot_with_too_few_bidders_can_only_wait_or_terminate(auct
         auctioneer.ctx.languages.set("zh_CN")
     console.reason.setText("竞买人不足三人，终止")
     console.terminate()
+    settle(console)
     assert svc.lot(land, lot).state == "terminated"

@@ -17,7 +17,7 @@ import pytest
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from kiosk.config import Config
-from tests.helpers.auction import auctioneer_terminal
+from tests.helpers.auction import auctioneer_terminal, settle
 from tests.helpers.screens import login, wait_until
 from ui.stall import StallMeter
 
@@ -74,6 +74,7 @@ def test_reserve_with_two_pins_returns_at_once_and_answers_later(demo_cfg: Confi
     with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
         console = term.auction.screens["console"]  # type: ignore[union-attr]
         console.select_lot(console.session_id, "L-0001")
+        settle(console)
         console.reserve.setText("38888")
         console.my_pin.setText("222222")
         console.sup_user.setText("supervisor")

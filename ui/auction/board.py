@@ -4,14 +4,18 @@ The lot, the current price in very large figures and in 大写, the leading padd
 the call state (第一次/第二次/第三次) with its countdown, and the last bids. Wording keeps three
 things apart (Artsy eidolon #622): a new bid is "出价已收到" (received), the top price is "当前最高"
 (leading), and only the hammer says "成交" (sold). It follows the journal: a bid made in any
-process reaches it through the follower (~50 ms) and it redraws at once.
+process reaches it through the follower (~50 ms) and it redraws at once: the lot is read on the job
+runner's read lane (``BoardView.load``) and drawn when it is back (``draw``), so the clock never waits
+on the database. While the database does not answer, the countdown says it is paused and a stale "出价已收到"
+is taken down.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
@@ -20,6 +24,7 @@ from kiosk.money import format_money, to_capitals
 from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.context import UiContext
+from ui.jobs import JobOutcome
 
 LAST_BIDS = 4
 
@@ -78,6 +83,9 @@ def stage_status(v: LotView, sep: str = " · ") -> str:
 class AuctionBoard(BoardView):
     """The ``auction`` view of a board (a standalone board or the auctioneer's big screen)."""
 
+    #: the journal seq the screen has drawn up to, emitted after each redraw (latency is measured on it)
+    rendered = Signal(int)
+
     def __init__(self, ctx: UiContext, service: AuctionService, parent: QWidget | None = None) -> None:
         # the calls' countdown moves on the clock's timer: 4 times a second
         super().__init__(ctx, parent, margins=(48, 24, 48, 20), spacing=8, wrap_title=True, tick_ms=250, refresh_ms=0)
@@ -87,7 +95,10 @@ class AuctionBoard(BoardView):
         self.view: LotView | None = None
         self.last_render_ms = 0.0
         self.rendered_seq = 0
+        self._asked_seq = 0  #: the newest followed entry asked to be drawn
         self._flash_until = 0.0
+        #: seconds the console holds its next call after a pause (the auctioneer's big screen; None elsewhere)
+        self.call_hold: Callable[[], float] | None = None
         lay = self.content
         self.lot = QLabel(objectName="auctionBoardLot")
         self.lot.setWordWrap(True)
@@ -125,7 +136,9 @@ class AuctionBoard(BoardView):
         self.grid.setVerticalSpacing(4)
         lay.addWidget(self.grid_host)
         self.note = self.footer
-        self.retranslate()
+        ctx.bridge.databaseState.connect(self._on_db_state)
+        self._render()
+        self.refresh()
 
     # --- following -------------------------------------------------------------------------------
 
@@ -137,7 +150,7 @@ class AuctionBoard(BoardView):
             if e.kind in ("auction.lot_opened", "auction.bid", "auction.stage_bid", "auction.result", "auction.call") \
                     and e.payload.get("lot_code"):
                 self.session_id, self.lot_code = e.payload["session_id"], e.payload["lot_code"]
-        self.rendered_seq = max(e.seq for e in mine)
+        self._asked_seq = max(self._asked_seq, max(e.seq for e in mine))
         if any(e.kind in ("auction.bid", "auction.stage_bid") for e in mine):
             self._flash_until = time.monotonic() + 3.0
         self.refresh()
@@ -146,23 +159,52 @@ class AuctionBoard(BoardView):
         self.session_id, self.lot_code = session_id, lot_code
         self.refresh()
 
-    def refresh(self) -> None:
-        if self.session_id is None:
-            self._pick()
-        try:
-            self.view = self.service.lot(self.session_id, self.lot_code, last_bids=LAST_BIDS) if self.session_id and self.lot_code else None
-        except AuctionError:
-            self.view = None
-        self._render()
-        self.last_render_ms = time.monotonic() * 1000.0
+    def settled(self) -> bool:
+        """No load in flight (tests wait for this)."""
+        return not self.refresher.inflight
 
-    def _pick(self) -> None:
+    def load(self) -> tuple[str | None, str | None, LotView | None, int]:
+        """(read lane) the lot followed, or the room's open one when none is yet."""
+        seq, sid, code = self._asked_seq, self.session_id, self.lot_code
+        if sid is None:
+            sid, code = self._pick()
+        try:
+            view = self.service.lot(sid, code, last_bids=LAST_BIDS) if sid and code else None
+        except AuctionError:
+            view = None
+        return sid, code, view, seq
+
+    def _pick(self) -> tuple[str | None, str | None]:
         room = self.ctx.hall.config.site.room_code or None
         for sess in self.service.auction_sessions(room_code=room):
             lot = self.service.open_lot_of(sess.session_id)
             if lot:
-                self.session_id, self.lot_code = sess.session_id, lot
-                return
+                return sess.session_id, lot
+        return None, None
+
+    def draw(self, value: tuple[str | None, str | None, LotView | None, int]) -> None:
+        sid, code, view, seq = value
+        if self.session_id is None:
+            self.session_id, self.lot_code = sid, code
+        elif (sid, code) != (self.session_id, self.lot_code):
+            return  # another lot is followed now: its load comes next
+        self.view = view
+        self._render()
+        self.last_render_ms = time.monotonic() * 1000.0
+        self.rendered_seq = max(self.rendered_seq, seq)
+        self.rendered.emit(self.rendered_seq)
+
+    def failed(self, outcome: JobOutcome) -> None:
+        """Not loaded: what is shown stays (the window's banner says the database does not answer)."""
+        self._render_calls()
+
+    def _on_db_state(self, state: object) -> None:
+        """Down: a bid received before the outage is old news, the countdown says it is paused (the
+        frame asks for a load when the database answers again)."""
+        if not getattr(state, "ok", True):
+            self._flash_until = 0.0
+            self._set_received("")
+        self._render_calls()
 
     # --- drawing ---------------------------------------------------------------------------------
 
@@ -180,9 +222,13 @@ class AuctionBoard(BoardView):
             self.calls.setText("")
             return
         left = v.seconds_to_next_call(self.ctx.hall.clock.now())
+        if left is not None and self.call_hold is not None:
+            left = max(left, self.call_hold())
         done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
         if v.call_no >= 3:
             self.calls.setText(self.tr("%1 · 即将落槌").replace("%1", done))
+        elif not self.ctx.db_state().ok and not v.stage_phase:
+            self.calls.setText(self.tr("%1 · 计时暂停").replace("%1", done))
         elif left is not None:
             nxt = call_name(v.call_no + 1)
             self.calls.setText(self.tr("%1 · %2 秒后%3").replace("%1", done).replace("%2", str(int(left + 0.999))).replace("%3", nxt))
@@ -310,4 +356,4 @@ class AuctionBoard(BoardView):
         self._fit_price()
 
     def retranslate(self) -> None:
-        self.refresh()
+        self._render()

@@ -18,7 +18,9 @@ journal lock, validates and journals. The reserve is typed into a password field
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,14 +40,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.auction import STAGES, AuctionError, AuctionService, LotView, StageBidView, is_stage_bid
+from kiosk.auction import (
+    STAGES,
+    AuctionError,
+    AuctionService,
+    BidOutcome,
+    LotView,
+    StageBidView,
+    is_stage_bid,
+)
+from kiosk.hall import SessionInfo
 from kiosk.money import format_money, to_capitals
+from kiosk.ports import DbState
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
-from ui.jobs import PIN, JobOutcome
+from ui.jobs import PIN, READ, Act, JobOutcome, Refresher
 from ui.printing import PrintOutcome
 from ui.widgets import Retranslatable, bilingual
+
+#: a pause of the console shorter than this (an act of a few ms) leaves the call timer alone
+HOLD_GRACE_S = 0.5
+#: the timer's call is not made when reading the lot took longer than this (the database stalled)
+SLOW_READ_S = 1.0
+
+
+def _with_lot(r: BidOutcome) -> BidOutcome:
+    """(lane) build the outcome's lot view where the database may be waited on."""
+    _ = r.lot
+    return r
 
 
 def source_name(source: str) -> str:
@@ -67,6 +90,19 @@ class AuctionConsole(Retranslatable, QWidget):
         self.session_id: str | None = None
         self.lot_code: str | None = None
         self.view: LotView | None = None
+        self._eligible = 0  #: eligible paddles of the lot shown (loaded with it)
+        self._sessions_loaded = False
+        self._want_session: str | None = None  #: asked for before the sessions were loaded
+        self._want_lot: str | None = None  #: to choose once its session's lots are loaded
+        self._lots_for: str | None = None  #: the session whose lots the lot box holds
+        self._blocked_since: float | None = None  #: since when the console cannot write (monotonic)
+        self._down_seen = False  #: an act met a database that did not answer during the pause
+        self._resume_at = 0.0  #: no timer call before this (monotonic): a full interval after a pause
+        self._outage = False
+        self.act = Act(ctx.jobs, self._act_buttons)
+        self.sessions_r = Refresher(ctx.jobs, "auction-sessions", self._load_sessions, self._show_sessions, self._load_failed)
+        self.lots_r = Refresher(ctx.jobs, "auction-lots", self._load_lots, self._show_lots, self._load_failed)
+        self.lot_r = Refresher(ctx.jobs, "auction-lot", self._load_lot, self._show_lot, self._load_failed)
         self.on_lot_changed: Callable[[str, str], None] | None = None  #: the big screen follows the console
         self.setObjectName("auctionConsole")
         outer = QVBoxLayout(self)
@@ -266,6 +302,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.timer.timeout.connect(self.tick)
         self.timer.start(250)
         ctx.bridge.journalEntries.connect(self._on_entries)
+        ctx.bridge.databaseState.connect(self._on_db_state)
         self._fixed = (self.l_session, self.l_lot, self.state, self.jump, self.grid_rule, self.auto)
         for fixed in self._fixed:
             fixed.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
@@ -276,34 +313,78 @@ class AuctionConsole(Retranslatable, QWidget):
     def tab_title() -> str:
         return QCoreApplication.translate("AuctionConsole", "拍卖")
 
-    # --- data ---------------------------------------------------------------------------------
+    # --- data: loaded on the job runner's read lane, shown here ----------------------------------
+
+    def settled(self) -> bool:
+        """No act pending and no load in flight (tests wait for this instead of a fixed sleep)."""
+        return self.act.pending is None and not any(r.inflight for r in (self.sessions_r, self.lots_r, self.lot_r))
 
     def load_sessions(self) -> None:
+        self.sessions_r.request()
+
+    def _load_sessions(self) -> tuple[list[SessionInfo], tuple[str, list[LotView], str | None] | None]:
+        """(read lane) the room's auction sessions and the lots of the one to show."""
         room = self.ctx.hall.config.site.room_code or None
         sessions = self.service.auction_sessions(room_code=room)
+        ids = [s.session_id for s in sessions]
+        sid = self._want_session if self._want_session in ids else (self.session_id if self.session_id in ids else None)
+        sid = sid or (ids[0] if ids else None)
+        return sessions, (self._read_lots(sid) if sid else None)
+
+    def _show_sessions(self, value: tuple[list[SessionInfo], tuple[str, list[LotView], str | None] | None]) -> None:
+        sessions, lots = value
+        self._sessions_loaded = True
         self.session_box.blockSignals(True)
         self.session_box.clear()
         for s in sessions:
             self.session_box.addItem(f"{beijing(s.starts_at):%H:%M} {s.title}", s.session_id)
+        self._want_session = None
+        if lots is not None:
+            self.session_box.setCurrentIndex(max(0, self.session_box.findData(lots[0])))
+            self.session_id = lots[0]
         self.session_box.blockSignals(False)
-        if sessions:
-            self._session_chosen(0)
+        if lots is not None:
+            self._show_lots(lots)
+        else:
+            self._render()
 
     def _session_chosen(self, index: int) -> None:
         self.session_id = self.session_box.itemData(index)
         if not self.session_id:
             return
-        lots = self.service.lots(self.session_id)
+        self.lots_r.request()
+
+    def _read_lots(self, sid: str) -> tuple[str, list[LotView], str | None]:
+        return sid, self.service.lots(sid), self.service.open_lot_of(sid)
+
+    def _load_lots(self) -> tuple[str, list[LotView], str | None] | None:
+        """(read lane) the lots of the console's session, and its open lot."""
+        sid = self.session_id
+        return self._read_lots(sid) if sid else None
+
+    def _show_lots(self, value: tuple[str, list[LotView], str | None] | None) -> None:
+        if value is None or value[0] != self.session_id:
+            return  # the auctioneer chose another session meanwhile: its lots are on the way
+        sid, lots, open_lot = value
+        codes = [v.lot_code for v in lots]
+        if self._lots_for == sid and codes == [self.lot_box.itemData(i) for i in range(self.lot_box.count())] \
+                and self._want_lot is None:
+            for i, v in enumerate(lots):  # the same lots: their states are relabelled, the choice stays
+                self.lot_box.setItemText(i, f"{v.lot_code} {v.title} · {state_name(v.state)}")
+            return
+        self._lots_for = sid
         self.lot_box.blockSignals(True)
         self.lot_box.clear()
         for v in lots:
             self.lot_box.addItem(f"{v.lot_code} {v.title} · {state_name(v.state)}", v.lot_code)
-        self.lot_box.blockSignals(False)
-        open_lot = self.service.open_lot_of(self.session_id)
-        first = next((i for i, v in enumerate(lots) if v.lot_code == open_lot), None)
+        first = codes.index(self._want_lot) if self._want_lot in codes else None
+        self._want_lot = None
+        if first is None:
+            first = next((i for i, v in enumerate(lots) if v.lot_code == open_lot), None)
         if first is None:
             first = next((i for i, v in enumerate(lots) if v.state == "pending"), 0)
         self.lot_box.setCurrentIndex(first)
+        self.lot_box.blockSignals(False)
         self._lot_chosen(first)
 
     def _lot_chosen(self, index: int) -> None:
@@ -313,12 +394,24 @@ class AuctionConsole(Retranslatable, QWidget):
             self.on_lot_changed(self.session_id, self.lot_code)
 
     def select_lot(self, session_id: str, lot_code: str) -> None:
+        """Show this lot (its session's lots are loaded first when the session changes)."""
+        if not self._sessions_loaded:
+            self._want_session, self._want_lot = session_id, lot_code
+            self.sessions_r.request()
+            return
         i = self.session_box.findData(session_id)
-        if i >= 0 and self.session_box.currentIndex() != i:
-            self.session_box.setCurrentIndex(i)
+        if i >= 0 and (self.session_box.currentIndex() != i or self._lots_for != session_id):
+            self._want_lot = lot_code
+            if self.session_box.currentIndex() != i:
+                self.session_box.setCurrentIndex(i)  # → _session_chosen → the lots, then this lot
+            else:
+                self.lots_r.request()
+            return
         j = self.lot_box.findData(lot_code)
         if j >= 0:
+            self.lot_box.blockSignals(True)
             self.lot_box.setCurrentIndex(j)
+            self.lot_box.blockSignals(False)
             self._lot_chosen(j)
 
     def _on_entries(self, entries: list) -> None:
@@ -328,16 +421,117 @@ class AuctionConsole(Retranslatable, QWidget):
                 self._relabel_lots()
 
     def refresh(self) -> None:
+        """Reload the lot shown (read lane); the widgets are filled when it is back."""
         if not self.session_id or not self.lot_code:
             self.view = None
-        else:
-            try:
-                self.view = self.service.lot(self.session_id, self.lot_code, last_bids=30)
-            except AuctionError:
-                self.view = None
+            self._render()
+            return
+        self.lot_r.request()
+
+    def _load_lot(self) -> tuple[str | None, str | None, LotView | None, int]:
+        """(read lane) the lot with its last bids and the count of its eligible paddles."""
+        sid, code = self.session_id, self.lot_code
+        if not sid or not code:
+            return sid, code, None, 0
+        try:
+            view = self.service.lot(sid, code, last_bids=30)
+        except AuctionError:
+            return sid, code, None, 0
+        return sid, code, view, sum(1 for b in self.service.bidders(sid, code) if b.eligible)
+
+    def _show_lot(self, value: tuple[str | None, str | None, LotView | None, int]) -> None:
+        sid, code, view, eligible = value
+        if (sid, code) != (self.session_id, self.lot_code):
+            return  # another lot was chosen meanwhile: its load follows
+        self.view, self._eligible = view, eligible
         self._render()
 
-    # --- actions --------------------------------------------------------------------------------
+    def _load_failed(self, outcome: JobOutcome) -> None:
+        """A load that did not come back: what is shown stays, the message line says why."""
+        self._fail(AuctionError(outcome.code, outcome.zh, outcome.en))
+
+    def _on_db_state(self, state: DbState) -> None:
+        self._update_hold()
+        if not state.ok:
+            self._outage = True
+            self._fail(AuctionError("database", "数据库不可用：应价、报价与落槌暂不能记录，报价计时已暂停",
+                                    "database unavailable: bids, calls and the hammer cannot be recorded now; the call timer is paused"))
+            self._render_calls()
+            return
+        if self._outage:
+            self._outage = False
+            n = self.service.call_seconds
+            self._ok(f"数据库已恢复：报价计时重新开始（{n} 秒）", f"database answers again: the call timer restarts ({n} s)")
+        if not self._sessions_loaded:
+            self.sessions_r.request()
+        else:
+            self._relabel_lots()
+            self.refresh()
+
+    # --- time is fair: the calls wait while the console cannot write ------------------------------
+
+    def _update_hold(self) -> None:
+        """Note when the console could not write (an act pending, the database down); once it can
+        again after ``HOLD_GRACE_S`` or more, the next call waits a full ``call_seconds``."""
+        blocked = self.act.pending is not None or not self.ctx.db_state().ok
+        now = time.monotonic()
+        if blocked:
+            if self._blocked_since is None:
+                self._blocked_since = now
+            return
+        if self._blocked_since is not None:
+            if now - self._blocked_since >= HOLD_GRACE_S or self._down_seen:
+                self._resume_at = now + self.service.call_seconds
+            self._blocked_since = None
+            self._down_seen = False
+
+    def paused(self) -> bool:
+        """The call timer stands still (the console cannot write now)."""
+        return self._blocked_since is not None and (not self.ctx.db_state().ok or time.monotonic() - self._blocked_since >= HOLD_GRACE_S)
+
+    def hold_left(self) -> float:
+        """Seconds the next call still waits after the console could write again (0: none)."""
+        return max(0.0, self._resume_at - time.monotonic())
+
+    def seconds_to_next_call(self) -> float | None:
+        """The lot's own interval, or the full one restarted after a pause, whichever ends later."""
+        v = self.view
+        if v is None or v.state != "open":
+            return None
+        left = v.seconds_to_next_call(self.ctx.hall.clock.now())
+        return None if left is None else max(left, self.hold_left())
+
+    # --- actions: one at a time on the work lane (ui.jobs.Act) -----------------------------------
+
+    def _act_buttons(self) -> list[QPushButton]:
+        return [self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step,
+                self.b_sealed, self.b_reveal]
+
+    def _run(self, key: str, fn: Callable[[], Any], done: Callable[[Any], None], *, relabel: bool = False) -> bool:
+        """Start an act; its value goes to ``done`` (main thread), a refusal or fault to the message line.
+        Refused at once while the database is down or another act is pending: never queued, never replayed."""
+        if not self.ctx.db_state().ok:
+            self._fail(AuctionError("database", "数据库不可用：本次操作未执行，恢复后请重新操作",
+                                    "database unavailable: not done; please try again when it is back"))
+            return False
+        if not self.act.run(key, fn, lambda outcome: self._acted(outcome, done, relabel)):
+            self._fail(AuctionError("busy", "上一操作尚未完成，请稍候", "the previous act has not finished yet"))
+            return False
+        if self._blocked_since is None:
+            self._blocked_since = time.monotonic()
+        return True
+
+    def _acted(self, outcome: JobOutcome, done: Callable[[Any], None], relabel: bool) -> None:
+        if outcome.code in ("database", "not-started"):
+            self._down_seen = True  # the act met a database that did not answer: a full interval follows
+        self._update_hold()
+        if outcome.ok:
+            done(outcome.value)
+        else:
+            self._fail(AuctionError(outcome.code, outcome.zh, outcome.en))
+        self.refresh()
+        if relabel:
+            self._relabel_lots()
 
     def _fail(self, exc: Exception) -> None:
         zh, en = getattr(exc, "zh", str(exc)), getattr(exc, "en", "")
@@ -352,13 +546,22 @@ class AuctionConsole(Retranslatable, QWidget):
             return
         sha = v.confirmation_sha256 if which == "confirmation" else v.record_sha256
         name = "成交确认书" if which == "confirmation" else "拍卖笔录"
-        data = self.ctx.hall.document(sha) if sha else None
-        if data is None:
-            self._fail(AuctionError("no-document", f"找不到{name}文件（或与登记的哈希不符）",
-                                    f"the {'confirmation' if which == 'confirmation' else 'auction record'} file is missing or does not match its hash"))
-            return
-        self._ok(f"正在打印{name}…", "printing…")
-        self.ctx.documents.print_pdf(data, f"{name} {v.session_id} {v.lot_code}", on_done=self._printed)
+        title = f"{name} {v.session_id} {v.lot_code}"
+        hall = self.ctx.hall
+
+        def read(outcome: JobOutcome) -> None:
+            data = outcome.value if outcome.ok else None
+            if data is None:
+                if outcome.ok:
+                    self._fail(AuctionError("no-document", f"找不到{name}文件（或与登记的哈希不符）",
+                                            f"the {'confirmation' if which == 'confirmation' else 'auction record'} file is missing or does not match its hash"))
+                else:
+                    self._fail(AuctionError(outcome.code, outcome.zh, outcome.en))
+                return
+            self._ok(f"正在打印{name}…", "printing…")
+            self.ctx.documents.print_pdf(data, title, on_done=self._printed)
+
+        self.ctx.jobs.run("document", lambda: hall.document(sha) if sha else None, read, lane=READ)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         if outcome.ok:
@@ -376,6 +579,10 @@ class AuctionConsole(Retranslatable, QWidget):
         w.style().unpolish(w)
         w.style().polish(w)
 
+    def keypad_refused(self, paddle: str, zh: str, en: str) -> None:
+        """A keypad press that could not be recorded (the wiring says why; it is never replayed)."""
+        self._fail(AuctionError("keypad", f"竞价器 {paddle} 号应价未记录：{zh}", f"keypad {paddle}: bid not recorded: {en}"))
+
     def submit_bid(self) -> None:
         if self.view is None:
             return
@@ -386,31 +593,40 @@ class AuctionConsole(Retranslatable, QWidget):
             return
         amount = self.amount.text().strip() or None
         v = self.view
+        service, actor, sid, code = self.service, self.who(), v.session_id, v.lot_code
         if self._stage_entry(paddle):
-            r = self.service.stage_bid(v.session_id, v.lot_code, paddle, amount, source="floor", actor=self.who())
-            if r.accepted:
-                if v.stage == "average":
-                    self._ok(f"{paddle} 号一次报价已收到（密封，全部提交后揭晓）", f"paddle {paddle}: one-time bid received (sealed until all are in)")
+            def staged(r: Any) -> None:
+                if r.accepted:
+                    if v.stage == "average":
+                        self._ok(f"{paddle} 号一次报价已收到（密封，全部提交后揭晓）", f"paddle {paddle}: one-time bid received (sealed until all are in)")
+                    else:
+                        self._ok(f"报价已收到：{paddle} 号 {r.lot.stage_text(r.amount)}（当前最高）",
+                                 f"bid received: paddle {paddle} {r.lot.stage_text(r.amount)} (leading)")
+                    self._cleared(paddle)
                 else:
-                    self._ok(f"报价已收到：{paddle} 号 {r.lot.stage_text(r.amount)}（当前最高）",
-                             f"bid received: paddle {paddle} {r.lot.stage_text(r.amount)} (leading)")
-                self.paddle.clear()
-                self.amount.clear()
-            else:
-                self._fail(AuctionError(r.reason or "", f"报价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
-            self._target = self.paddle
-            self.refresh()
+                    self._fail(AuctionError(r.reason or "", f"报价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
+
+            # the outcome's view is built before it comes back (its ``lot`` is read lazily otherwise)
+            if self._run("stage-bid", lambda: _with_lot(service.stage_bid(sid, code, paddle, amount, source="floor", actor=actor)), staged):
+                self._target = self.paddle
             return
-        r = self.service.bid(self.view.session_id, self.view.lot_code, paddle, amount, source="floor", actor=self.who())
-        if r.accepted:
-            self._ok(f"出价已收到：{paddle} 号 {format_money(r.amount, self.view.price_unit)}（当前最高）",
-                     f"bid received: paddle {paddle} {r.amount} (leading)")
+
+        def bid(r: Any) -> None:
+            if r.accepted:
+                self._ok(f"出价已收到：{paddle} 号 {format_money(r.amount, v.price_unit)}（当前最高）",
+                         f"bid received: paddle {paddle} {r.amount} (leading)")
+                self._cleared(paddle)
+            else:
+                self._fail(AuctionError(r.reason or "", f"应价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
+
+        if self._run("bid", lambda: service.bid(sid, code, paddle, amount, source="floor", actor=actor), bid):
+            self._target = self.paddle
+
+    def _cleared(self, paddle: str) -> None:
+        """The fields are cleared after an accepted bid unless the auctioneer already typed the next."""
+        if self.paddle.text().strip() == paddle:
             self.paddle.clear()
             self.amount.clear()
-        else:
-            self._fail(AuctionError(r.reason or "", f"应价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
-        self._target = self.paddle
-        self.refresh()
 
     def _stage_entry(self, paddle: str) -> bool:
         """Does this paddle's bid go to the stage (area/share at the cap, or a sealed one-time bid)? The core's rule."""
@@ -420,24 +636,16 @@ class AuctionConsole(Retranslatable, QWidget):
     def start_sealed(self) -> None:
         if self.view is None:
             return
-        try:
-            self.service.start_sealed(self.view.session_id, self.view.lot_code, actor=self.who())
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
-            self._ok("停止举牌：请逐个录入限价号牌的一次书面报价", "open bidding stopped: enter each capped paddle's one-time written bid")
-        self.refresh()
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
+        self._run("start-sealed", lambda: self.service.start_sealed(sid, code, actor=actor),
+                  lambda _v: self._ok("停止举牌：请逐个录入限价号牌的一次书面报价", "open bidding stopped: enter each capped paddle's one-time written bid"))
 
     def close_sealed(self) -> None:
         if self.view is None:
             return
-        try:
-            self.service.close_sealed(self.view.session_id, self.view.lot_code, actor=self.who())
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
-            self._ok("一次报价已揭晓", "the one-time bids are revealed")
-        self.refresh()
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
+        self._run("close-sealed", lambda: self.service.close_sealed(sid, code, actor=actor),
+                  lambda _v: self._ok("一次报价已揭晓", "the one-time bids are revealed"))
 
     def _stage_fields(self) -> None:
         code = self.stage_combo.currentData()
@@ -480,57 +688,70 @@ class AuctionConsole(Retranslatable, QWidget):
     def open_lot(self) -> None:
         if self.view is None:
             return
-        staged = bool(self.view.cap_price)
-        try:
-            self.service.open_lot(self.view.session_id, self.view.lot_code, actor=self.who(),
-                                  jump_bids=self.jump.isChecked(), on_grid=self.grid_rule.isChecked(),
-                                  stage=self.stage_combo.currentData() if staged else None,
-                                  stage_start=self.stage_start.text().strip() or None if staged else None,
-                                  stage_step=self.stage_step.text().strip() or None if staged else None,
-                                  stage_upper=self.stage_upper.text().strip() or None if staged else None)
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
-            self._ok("已宣布开拍", "the lot is open")
-        self.refresh()
-        self._relabel_lots()
+        v, actor = self.view, self.who()
+        staged = bool(v.cap_price)
+        terms: dict[str, Any] = dict(jump_bids=self.jump.isChecked(), on_grid=self.grid_rule.isChecked(),
+                     stage=self.stage_combo.currentData() if staged else None,
+                     stage_start=self.stage_start.text().strip() or None if staged else None,
+                     stage_step=self.stage_step.text().strip() or None if staged else None,
+                     stage_upper=self.stage_upper.text().strip() or None if staged else None)
+        self._run("open", lambda: self.service.open_lot(v.session_id, v.lot_code, actor=actor, **terms),
+                  lambda _v: self._ok("已宣布开拍", "the lot is open"), relabel=True)
 
     def call(self) -> None:
         if self.view is None:
             return
-        try:
-            self.service.call(self.view.session_id, self.view.lot_code, actor=self.who())
-        except AuctionError as exc:
-            self._fail(exc)
-        self.refresh()
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
+        self._run("call", lambda: self.service.call(sid, code, actor=actor), lambda _v: None)
+
+    def _auto_call(self) -> None:
+        """The timer's call: made only if still due when read on the lane, and never after a slow read
+        (a database that stalled meanwhile: the bidders could not bid either)."""
+        v = self.view
+        if v is None:
+            return
+        service, sid, code, version, actor = self.service, v.session_id, v.lot_code, v.version, self.who()
+        clock = self.ctx.hall.clock
+
+        def due() -> LotView | None:
+            t0 = time.monotonic()
+            now = service.lot(sid, code, last_bids=0)
+            if time.monotonic() - t0 > SLOW_READ_S:
+                raise AuctionError("database", "数据库响应缓慢：本次报价未执行，报价重新计时",
+                                   "the database answered slowly: the call was not made; the timer restarts")
+            left = now.seconds_to_next_call(clock.now())
+            if left is None or left > 0 or now.version != version:
+                return None  # a bid or another console's call came first: nothing is due
+            try:
+                return service.call(sid, code, actor=actor, expect_version=version)
+            except AuctionError:
+                return None
+
+        self._run("auto-call", due, lambda _v: None)
 
     def hammer(self) -> None:
         if self.view is None:
             return
-        try:
-            r = self.service.hammer(self.view.session_id, self.view.lot_code, actor=self.who())
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
+
+        def done(r: Any) -> None:
             if r.result == "sold":
                 self._ok(f"落槌成交：{r.paddle_no} 号，成交确认书已生成", f"sold to paddle {r.paddle_no}; confirmation created")
             else:
                 self._ok("流拍（不成交），拍卖笔录已生成", "unsold; the auction record was created")
-        self.refresh()
-        self._relabel_lots()
+
+        self._run("hammer", lambda: self.service.hammer(sid, code, actor=actor), done, relabel=True)
 
     def terminate(self) -> None:
         if self.view is None:
             return
-        try:
-            self.service.terminate(self.view.session_id, self.view.lot_code, actor=self.who(), reason=self.reason.text())
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
+        sid, code, actor, reason = self.view.session_id, self.view.lot_code, self.who(), self.reason.text()
+
+        def done(_v: Any) -> None:
             self._ok("该标的已终止", "the lot was terminated")
             self.reason.clear()
-        self.refresh()
-        self._relabel_lots()
+
+        self._run("terminate", lambda: self.service.terminate(sid, code, actor=actor, reason=reason), done, relabel=True)
 
     def correct_last(self) -> None:
         v = self.view
@@ -540,32 +761,34 @@ class AuctionConsole(Retranslatable, QWidget):
         if last is None:
             self._fail(AuctionError("no_bid", "没有可更正的应价", "no bid to correct"))
             return
-        try:
-            self.service.correct(v.session_id, v.lot_code, last.seq, actor=self.who(), reason=self.reason.text())
-        except AuctionError as exc:
-            self._fail(exc)
-        else:
-            self._ok(f"已更正第 {last.seq} 号应价（记录保留）", f"bid {last.seq} corrected (kept in the record)")
+        sid, code, actor, reason, seq = v.session_id, v.lot_code, self.who(), self.reason.text(), last.seq
+
+        def done(_v: Any) -> None:
+            self._ok(f"已更正第 {seq} 号应价（记录保留）", f"bid {seq} corrected (kept in the record)")
             self.reason.clear()
-        self.refresh()
+
+        self._run("correct", lambda: self.service.correct(sid, code, seq, actor=actor, reason=reason), done)
 
     def change_step(self) -> None:
         if self.view is None:
             return
-        try:
-            self.service.change_increment(self.view.session_id, self.view.lot_code, self.step.text(), actor=self.who())
-        except (AuctionError, ValueError) as exc:
-            self._fail(exc)
-        else:
+        sid, code, actor, step = self.view.session_id, self.view.lot_code, self.who(), self.step.text()
+
+        def change() -> LotView:
+            try:
+                return self.service.change_increment(sid, code, step, actor=actor)
+            except ValueError as exc:  # not a number: said like a refusal
+                raise AuctionError("bad_amount", str(exc), str(exc)) from exc
+
+        def done(_v: Any) -> None:
             self._ok("加价幅度已调整", "increment changed")
             self.step.clear()
-        self.refresh()
+
+        self._run("step", change, done)
 
     def _relabel_lots(self) -> None:
-        if not self.session_id:
-            return
-        for i, v in enumerate(self.service.lots(self.session_id)):
-            self.lot_box.setItemText(i, f"{v.lot_code} {v.title} · {state_name(v.state)}")
+        if self.session_id:
+            self.lots_r.request()
 
     def _arrange(self, portrait: bool) -> None:
         """Landscape: lot | entry | actions. Portrait: the lot on top, entry | actions below."""
@@ -611,14 +834,15 @@ class AuctionConsole(Retranslatable, QWidget):
             self._target.insert(key)
 
     def tick(self) -> None:
+        """4 times a second: the countdown, and the timer's call when it is due and the console can write."""
+        self._update_hold()
         v = self.view
         if v is None or v.state != "open":
             return
-        if self.auto.isChecked():
-            made = self.service.due_call(v.session_id, v.lot_code, actor=self.who())
-            if made is not None:
-                self.refresh()
-                return
+        left = self.seconds_to_next_call()
+        if (self.auto.isChecked() and left is not None and left <= 0 and v.call_no < 3 and not v.stage_phase
+                and self._blocked_since is None and not self.lot_r.inflight and self.ctx.db_state().ok):
+            self._auto_call()
         self._render_calls()
 
     # --- drawing ---------------------------------------------------------------------------------
@@ -628,10 +852,12 @@ class AuctionConsole(Retranslatable, QWidget):
         if v is None or v.state != "open":
             self.calls.setText("")
             return
-        left = v.seconds_to_next_call(self.ctx.hall.clock.now())
+        left = self.seconds_to_next_call()
         done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
         if v.call_no >= 3:
             self.calls.setText(self.tr("%1 · 无人应价，请落槌").replace("%1", done))
+        elif self.paused() and not v.stage_phase:
+            self.calls.setText(self.tr("%1 · 计时暂停：数据库未响应，恢复后重新计时").replace("%1", done))
         elif left is not None:
             self.calls.setText(self.tr("%1 · %2 秒后%3").replace("%1", done).replace("%2", str(int(left + 0.999)))
                                .replace("%3", call_name(v.call_no + 1)))
@@ -639,7 +865,7 @@ class AuctionConsole(Retranslatable, QWidget):
     def _render(self) -> None:
         v = self.view
         if v is None:
-            self.title.setText(self.tr("今日暂无拍卖会"))
+            self.title.setText(self.tr("今日暂无拍卖会") if self._sessions_loaded else self.tr("正在读取拍卖会…"))
             for w in (self.rules, self.price_caption, self.price, self.capitals, self.leading, self.next_amount, self.calls, self.state):
                 w.setText("")
             self.table.setRowCount(0)
@@ -680,7 +906,7 @@ class AuctionConsole(Retranslatable, QWidget):
         else:
             rules.append(self.tr("本标的无保留价（须在竞价前宣布）"))
         rules.append(self.tr("允许跳价") if v.jump_bids else self.tr("不允许跳价"))
-        rules.append(self.tr("竞买人 %1 个号牌").replace("%1", str(sum(1 for b in self.service.bidders(v.session_id, v.lot_code) if b.eligible))))
+        rules.append(self.tr("竞买人 %1 个号牌").replace("%1", str(self._eligible)))
         if v.min_bidders > 1:
             rules.append(self.tr("%1：须至少 %2 名合格竞买人").replace("%1", v.trade_type).replace("%2", str(v.min_bidders)))
         # two rules a line: a land lot's announcement is ten rules, and the console must fit 1080 px
@@ -749,6 +975,9 @@ class AuctionConsole(Retranslatable, QWidget):
         self.jump.setEnabled(v.state == "pending")
         self.grid_rule.setEnabled(v.state == "pending")
         self.reserve_box.setVisible(v.state == "pending" and v.has_reserve and not v.reserve_entered)
+        if self.act.pending is not None:  # an act is in flight: its buttons stay off until it ends
+            for b in self._act_buttons():
+                b.setEnabled(False)
         rows = sorted([(b.seq, b) for b in v.bids] + [(b.seq, b) for b in v.stage_bids], key=lambda x: x[0])[-30:]
         bids = [b for _seq, b in rows][::-1]
         self.table.setRowCount(len(bids))
@@ -805,7 +1034,7 @@ class AuctionConsole(Retranslatable, QWidget):
         for i in range(self.stage_combo.count()):
             self.stage_combo.setItemText(i, stage_name(self.stage_combo.itemData(i)))
         self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("号牌"), self.tr("金额"), self.tr("来源 · 结果")])
-        self.refresh()
+        self._render()
         self._fit_labels()
 
     def _fit_labels(self) -> None:
