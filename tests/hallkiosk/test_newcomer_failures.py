@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,14 +140,29 @@ def test_a_terminal_started_without_its_database_says_so_and_waits(tmp_path: Pat
     proc = subprocess.Popen([sys.executable, "-m", "hallkiosk", "run", "--role", "counter", "--db",
                              f"postgresql://hall:secret@127.0.0.1:{port}/hall", "--data-dir", str(data)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    said: list[str] = []
+
+    def read() -> None:
         assert proc.stderr is not None
-        said = [proc.stderr.readline() for _ in range(3)]
+        for line in proc.stderr:
+            said.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any("waiting for the database" in line for line in said):
+            assert time.monotonic() < deadline and proc.poll() is None, said
+            time.sleep(0.1)
         time.sleep(1.0)
         assert proc.poll() is None  # still there, waiting
     finally:
         proc.terminate()
-        proc.communicate(timeout=10)  # reaps it and closes its pipes
+        proc.wait(10)
+        reader.join(10)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     text = "".join(said)
     for word in ("无法连接数据库", "cannot reach the database", f"127.0.0.1:{port}", "start PostgreSQL", "waiting for the database"):
         assert word in text, (word, text)
