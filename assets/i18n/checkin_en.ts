@@ -1,29 +1,30 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="38" />
+        <location filename="../../ui/checkin/attendance.py" line="45"/>
         <source>签到情况</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="49" />
+        <location filename="../../ui/checkin/attendance.py" line="56"/>
         <source>已缴</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="50" />
+        <location filename="../../ui/checkin/attendance.py" line="57"/>
         <source>保函</source>
         <translation>guarantee</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="51" />
+        <location filename="../../ui/checkin/attendance.py" line="58"/>
         <source>未缴</source>
         <translation>unpaid</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="52" />
+        <location filename="../../ui/checkin/attendance.py" line="59"/>
         <source>已退</source>
         <translation>refunded</translation>
     </message>
@@ -31,32 +32,32 @@
 <context>
     <name>AttendanceBoard</name>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="218" />
+        <location filename="../../ui/checkin/attendance.py" line="270"/>
         <source>今日暂无开标、拍卖安排</source>
         <translation>No openings or auctions today</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="222" />
+        <location filename="../../ui/checkin/attendance.py" line="274"/>
         <source>已到 %1 / %2</source>
         <translation>Present %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="235" />
+        <location filename="../../ui/checkin/attendance.py" line="287"/>
         <source>号牌 %1</source>
         <translation>Paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="236" />
+        <location filename="../../ui/checkin/attendance.py" line="288"/>
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="245" />
+        <location filename="../../ui/checkin/attendance.py" line="297"/>
         <source>签到情况</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="246" />
+        <location filename="../../ui/checkin/attendance.py" line="298"/>
         <source>请在签到机刷身份证签到。签到信息实时更新。</source>
         <translation>Check in at the kiosk with your ID card. This list updates live.</translation>
     </message>
@@ -64,72 +65,72 @@
 <context>
     <name>AttendanceTab</name>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="127" />
+        <location filename="../../ui/checkin/attendance.py" line="191"/>
         <source>已签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="127" />
+        <location filename="../../ui/checkin/attendance.py" line="191"/>
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="129" />
+        <location filename="../../ui/checkin/attendance.py" line="193"/>
         <source>（待确认）</source>
         <translation> (to confirm)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="145" />
+        <location filename="../../ui/checkin/attendance.py" line="209"/>
         <source>今日没有场次</source>
         <translation>No sessions today</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="147" />
+        <location filename="../../ui/checkin/attendance.py" line="211"/>
         <source>已签到 %1 / %2</source>
         <translation>Checked in %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="149" />
+        <location filename="../../ui/checkin/attendance.py" line="213"/>
         <source>号牌 %1 个</source>
         <translation>%1 paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="154" />
+        <location filename="../../ui/checkin/attendance.py" line="218"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="154" />
+        <location filename="../../ui/checkin/attendance.py" line="218"/>
         <source>投标人/竞买人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="154" />
+        <location filename="../../ui/checkin/attendance.py" line="218"/>
         <source>签到人</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="154" />
+        <location filename="../../ui/checkin/attendance.py" line="218"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="154" />
+        <location filename="../../ui/checkin/attendance.py" line="218"/>
         <source>签到号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="155" />
+        <location filename="../../ui/checkin/attendance.py" line="219"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="155" />
+        <location filename="../../ui/checkin/attendance.py" line="219"/>
         <source>保证金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/attendance.py" line="157" />
+        <location filename="../../ui/checkin/attendance.py" line="221"/>
         <source>名单随签到实时更新（含其他终端）。签到人姓名已脱敏。</source>
         <translation>The list updates live with check-ins on every terminal. Names are masked.</translation>
     </message>
@@ -137,18 +138,18 @@
 <context>
     <name>CheckinFlow</name>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="49" />
+        <location filename="../../ui/checkin/flow.py" line="53"/>
         <source>开标</source>
         <extracomment>seconds each page waits before giving up</extracomment>
         <translation>Opening</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="51" />
+        <location filename="../../ui/checkin/flow.py" line="55"/>
         <source>挂牌竞价</source>
         <translation>Listing auction</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="52" />
+        <location filename="../../ui/checkin/flow.py" line="56"/>
         <source>拍卖</source>
         <translation>Auction</translation>
     </message>
@@ -156,196 +157,206 @@
 <context>
     <name>KioskCheckinFlow</name>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="463" />
+        <location filename="../../ui/checkin/flow.py" line="296"/>
+        <source>正在核验，请稍候……</source>
+        <translation>Checking, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="362"/>
+        <source>正在签到……</source>
+        <translation>Checking you in…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/flow.py" line="410"/>
         <source>签到：请将身份证放在阅读区</source>
         <translation>Check-in: place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="464" />
+        <location filename="../../ui/checkin/flow.py" line="411"/>
         <source>将身份证平放在下方读卡区，保持不动约 1 秒</source>
         <translation>Lay your ID card flat on the reader below and hold it still for about 1 second</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="465" />
+        <location filename="../../ui/checkin/flow.py" line="412"/>
         <source>也可以先扫描报名二维码，再放身份证。支持居民身份证、港澳台居民居住证、外国人永久居留身份证。</source>
         <translation>You can also scan your registration QR code first, then place the card. Resident ID cards, HK/Macau/Taiwan residence permits and foreign permanent-resident ID cards are accepted.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="466" />
+        <location filename="../../ui/checkin/flow.py" line="413"/>
         <source>已识别报名二维码，请放置身份证</source>
         <translation>Registration QR code read — now place your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="466" />
+        <location filename="../../ui/checkin/flow.py" line="413"/>
         <source>正在等待读卡……</source>
         <translation>Waiting for a card…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="467" />
-        <location filename="../../ui/checkin/flow.py" line="479" />
-        <location filename="../../ui/checkin/flow.py" line="486" />
-        <location filename="../../ui/checkin/flow.py" line="498" />
+        <location filename="../../ui/checkin/flow.py" line="414"/>
+        <location filename="../../ui/checkin/flow.py" line="426"/>
+        <location filename="../../ui/checkin/flow.py" line="433"/>
+        <location filename="../../ui/checkin/flow.py" line="445"/>
         <source>返回首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="469" />
+        <location filename="../../ui/checkin/flow.py" line="416"/>
         <source>无法签到</source>
         <translation>Cannot check in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="478" />
+        <location filename="../../ui/checkin/flow.py" line="425"/>
         <source>请到服务窗口办理</source>
         <translation>Please go to a service window</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="481" />
+        <location filename="../../ui/checkin/flow.py" line="428"/>
         <source>请选择要签到的场次</source>
         <translation>Choose the session to check in for</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="483" />
+        <location filename="../../ui/checkin/flow.py" line="430"/>
         <source>%1，您今天有多个可签到的场次：</source>
         <translation>%1, you can check in for several sessions today:</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="488" />
+        <location filename="../../ui/checkin/flow.py" line="435"/>
         <source>您已签到</source>
         <translation>You are already checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="491" />
+        <location filename="../../ui/checkin/flow.py" line="438"/>
         <source>%1 已于 %2 签到，签到号 %3</source>
         <translation>%1 checked in at %2, check-in no. %3</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="494" />
+        <location filename="../../ui/checkin/flow.py" line="441"/>
         <source>竞买号牌 %1</source>
         <translation>Paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="496" />
+        <location filename="../../ui/checkin/flow.py" line="443"/>
         <source>同一场次不能重复签到。如签到单遗失，可重新打印。</source>
         <translation>You cannot check in twice for one session. If you lost your slip, print it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="497" />
+        <location filename="../../ui/checkin/flow.py" line="444"/>
         <source>重新打印签到单</source>
         <translation>Print the slip again</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="500" />
+        <location filename="../../ui/checkin/flow.py" line="447"/>
         <source>人脸采集告知</source>
         <translation>About your face photo</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="502" />
+        <location filename="../../ui/checkin/flow.py" line="449"/>
         <source>%1（%2），您好</source>
         <translation>Hello, %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="505" />
+        <location filename="../../ui/checkin/flow.py" line="452"/>
         <source>为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。</source>
         <translation>To verify who attends, this kiosk takes one photo of your face as evidence of your check-in. It is stored encrypted, used only to verify identity and keep the record of this session, deleted after the prescribed period and used for nothing else. If you do not agree, a clerk at a service window will check you in.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="507" />
+        <location filename="../../ui/checkin/flow.py" line="454"/>
         <source>同意并开始拍照</source>
         <translation>I agree — take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="508" />
+        <location filename="../../ui/checkin/flow.py" line="455"/>
         <source>不同意</source>
         <translation>I do not agree</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="510" />
+        <location filename="../../ui/checkin/flow.py" line="457"/>
         <source>请正对摄像头，将面部置于框内</source>
         <translation>Face the camera and keep your face inside the frame</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="512" />
+        <location filename="../../ui/checkin/flow.py" line="459"/>
         <source>正在打开摄像头……</source>
         <translation>Opening the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="513" />
-        <location filename="../../ui/checkin/flow.py" line="531" />
+        <location filename="../../ui/checkin/flow.py" line="460"/>
+        <location filename="../../ui/checkin/flow.py" line="478"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="515" />
+        <location filename="../../ui/checkin/flow.py" line="462"/>
         <source>请确认签到信息</source>
         <translation>Please confirm your check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="517" />
+        <location filename="../../ui/checkin/flow.py" line="464"/>
         <source>签到人：%1（%2）</source>
         <translation>Person: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="521" />
+        <location filename="../../ui/checkin/flow.py" line="468"/>
         <source>标的 %1</source>
         <translation>lot %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="522" />
+        <location filename="../../ui/checkin/flow.py" line="469"/>
         <source>代表单位：%1</source>
         <translation>Representing: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="525" />
+        <location filename="../../ui/checkin/flow.py" line="472"/>
         <source>人脸照片已采集。</source>
         <translation>Face photo taken.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="527" />
+        <location filename="../../ui/checkin/flow.py" line="474"/>
         <source>摄像头不可用：签到后请到服务窗口由工作人员确认身份。</source>
         <translation>The camera is not available: after checking in, please have a clerk confirm your identity at a service window.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="529" />
+        <location filename="../../ui/checkin/flow.py" line="476"/>
         <source>未能采集到合格的人脸照片：签到后请到服务窗口由工作人员确认身份。</source>
         <translation>No usable face photo could be taken: after checking in, please have a clerk confirm your identity at a service window.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="530" />
+        <location filename="../../ui/checkin/flow.py" line="477"/>
         <source>确认签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="533" />
+        <location filename="../../ui/checkin/flow.py" line="480"/>
         <source>签到成功</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="540" />
+        <location filename="../../ui/checkin/flow.py" line="487"/>
         <source>您的竞买号牌（请到场领取号牌）</source>
         <translation>Your paddle number (collect your paddle in the hall)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="542" />
+        <location filename="../../ui/checkin/flow.py" line="489"/>
         <source>签到号 %1 · %2</source>
         <translation>Check-in no. %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="547" />
+        <location filename="../../ui/checkin/flow.py" line="494"/>
         <source>正在打印签到单，请稍候……</source>
         <translation>Printing your slip, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="550" />
+        <location filename="../../ui/checkin/flow.py" line="497"/>
         <source>请取走签到单，凭单入场。</source>
         <translation>Please take your slip; show it to enter.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="553" />
+        <location filename="../../ui/checkin/flow.py" line="500"/>
         <source>签到已完成，但签到单未能打印。请用手机拍下下方签到单，或到服务窗口补打。</source>
         <translation>You are checked in, but the slip could not be printed. Take a photo of the slip below, or get a copy at a service window.</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/flow.py" line="555" />
+        <location filename="../../ui/checkin/flow.py" line="502"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -353,37 +364,37 @@
 <context>
     <name>ManualCheckin</name>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="39" />
+        <location filename="../../ui/checkin/clerk.py" line="53"/>
         <source>身份证阅读器故障</source>
         <translation>ID card reader out of order</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="40" />
+        <location filename="../../ui/checkin/clerk.py" line="54"/>
         <source>护照等其他证件持有人</source>
         <translation>Passport or other document holder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="41" />
+        <location filename="../../ui/checkin/clerk.py" line="55"/>
         <source>身份证过期，已核验临时身份证</source>
         <translation>ID card expired; temporary ID card checked</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="42" />
+        <location filename="../../ui/checkin/clerk.py" line="56"/>
         <source>黑名单数据过期，已人工查询信用信息</source>
         <translation>Blacklist data out of date; credit records checked by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="43" />
+        <location filename="../../ui/checkin/clerk.py" line="57"/>
         <source>摄像头故障，已当面核对身份</source>
         <translation>Camera out of order; identity checked in person</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="44" />
+        <location filename="../../ui/checkin/clerk.py" line="58"/>
         <source>迟到，经主持人同意</source>
         <translation>Late arrival, approved by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="50" />
+        <location filename="../../ui/checkin/clerk.py" line="64"/>
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
@@ -391,182 +402,183 @@
 <context>
     <name>ManualCheckinTab</name>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="162" />
+        <location filename="../../ui/checkin/clerk.py" line="198"/>
         <source>已签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="162" />
+        <location filename="../../ui/checkin/clerk.py" line="198"/>
         <source>未签到</source>
         <translation>Not checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="167" />
+        <location filename="../../ui/checkin/clerk.py" line="203"/>
         <source>找到 %1 条报名</source>
         <translation>%1 registrations found</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="168" />
+        <location filename="../../ui/checkin/clerk.py" line="204"/>
         <source>没有找到今日的报名（可按单位名称、信用代码、代表姓名或证件号查找）</source>
-        <translation>No registration found today (search by company name, credit code, representative's name or document number)</translation>
+        <translation>No registration found today (search by company name, credit code, representative&apos;s name or document number)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="188" />
+        <location filename="../../ui/checkin/clerk.py" line="234"/>
         <source>请先选择报名并填写姓名和证件号码</source>
         <translation>Select a registration and enter the name and document number first</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="201" />
+        <location filename="../../ui/checkin/clerk.py" line="250"/>
         <source>不可越权办理</source>
         <translation>cannot be overridden</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="204" />
+        <location filename="../../ui/checkin/clerk.py" line="253"/>
         <source>该报名已签到</source>
         <translation>This registration is already checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="205" />
+        <location filename="../../ui/checkin/clerk.py" line="254"/>
         <source>核验通过，可以签到</source>
         <translation>All checks passed: ready to check in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="211" />
+        <location filename="../../ui/checkin/clerk.py" line="260"/>
         <source>请先选择报名</source>
         <translation>Select a registration first</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="224" />
+        <location filename="../../ui/checkin/clerk.py" line="273"/>
         <source>未签到：%1</source>
         <translation>Not checked in: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="228" />
+        <location filename="../../ui/checkin/clerk.py" line="277"/>
         <source>已签到：签到号 %1</source>
         <translation>Checked in: no. %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="230" />
+        <location filename="../../ui/checkin/clerk.py" line="279"/>
         <source>竞买号牌 %1</source>
         <translation>Paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="243" />
+        <location filename="../../ui/checkin/clerk.py" line="291"/>
+        <location filename="../../ui/checkin/clerk.py" line="303"/>
         <source>该报名尚未签到，无法补打</source>
         <translation>This registration is not checked in: nothing to reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="247" />
+        <location filename="../../ui/checkin/clerk.py" line="306"/>
         <source>正在补打签到单……</source>
         <translation>Reprinting the slip…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="253" />
+        <location filename="../../ui/checkin/clerk.py" line="312"/>
         <source>签到单已打印</source>
         <translation>slip printed</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="255" />
+        <location filename="../../ui/checkin/clerk.py" line="314"/>
         <source>打印失败：%1</source>
         <translation>printing failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="270" />
+        <location filename="../../ui/checkin/clerk.py" line="333"/>
         <source>窗口当面核对身份</source>
         <translation>Identity checked in person at the window</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="274" />
+        <location filename="../../ui/checkin/clerk.py" line="337"/>
         <source>单位名称、统一社会信用代码、代表姓名或证件号码</source>
-        <translation>Company name, credit code, representative's name or document number</translation>
+        <translation>Company name, credit code, representative&apos;s name or document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="275" />
+        <location filename="../../ui/checkin/clerk.py" line="338"/>
         <source>查找</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="276" />
+        <location filename="../../ui/checkin/clerk.py" line="339"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="276" />
+        <location filename="../../ui/checkin/clerk.py" line="339"/>
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="276" />
+        <location filename="../../ui/checkin/clerk.py" line="339"/>
         <source>投标人/竞买人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="276" />
+        <location filename="../../ui/checkin/clerk.py" line="339"/>
         <source>授权代表</source>
         <translation>Representatives</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="277" />
+        <location filename="../../ui/checkin/clerk.py" line="340"/>
         <source>保证金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="277" />
+        <location filename="../../ui/checkin/clerk.py" line="340"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="278" />
+        <location filename="../../ui/checkin/clerk.py" line="341"/>
         <source>到场人姓名</source>
         <translation>Name of the person present</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="279" />
+        <location filename="../../ui/checkin/clerk.py" line="342"/>
         <source>证件号码</source>
         <translation>Document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="280" />
+        <location filename="../../ui/checkin/clerk.py" line="343"/>
         <source>人工签到原因</source>
         <translation>Reason for manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="281" />
+        <location filename="../../ui/checkin/clerk.py" line="344"/>
         <source>与报名登记一致</source>
         <translation>As registered</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="282" />
+        <location filename="../../ui/checkin/clerk.py" line="345"/>
         <source>身份证或护照号码（仅用于核对，不保存明文）</source>
         <translation>ID card or passport number (only compared, never stored in clear)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="289" />
+        <location filename="../../ui/checkin/clerk.py" line="352"/>
         <source>越权办理：%1</source>
         <translation>Override: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="290" />
+        <location filename="../../ui/checkin/clerk.py" line="353"/>
         <source>核验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="291" />
+        <location filename="../../ui/checkin/clerk.py" line="354"/>
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="292" />
+        <location filename="../../ui/checkin/clerk.py" line="355"/>
         <source>补打签到单</source>
         <translation>Reprint slip</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="293" />
+        <location filename="../../ui/checkin/clerk.py" line="356"/>
         <source>待确认（无人脸照片）</source>
         <translation>To confirm (no face photo)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="294" />
+        <location filename="../../ui/checkin/clerk.py" line="357"/>
         <source>已当面核对，确认</source>
         <translation>Checked in person — confirm</translation>
     </message>

@@ -4,105 +4,105 @@
 <context>
     <name>KioskObjectionFlow</name>
     <message>
-        <location filename="../../ui/opening/objection.py" line="335"/>
-        <location filename="../../ui/opening/objection.py" line="337"/>
+        <location filename="../../ui/opening/objection.py" line="256"/>
+        <location filename="../../ui/opening/objection.py" line="258"/>
         <source>开标异议</source>
         <translation>Opening objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="338"/>
+        <location filename="../../ui/opening/objection.py" line="259"/>
         <source>请将身份证放在读卡器上</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="339"/>
+        <location filename="../../ui/opening/objection.py" line="260"/>
         <source>已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。</source>
         <translation>Representatives of bidders who have checked in may object on the spot while bids are read and during objections; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="340"/>
+        <location filename="../../ui/opening/objection.py" line="261"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="341"/>
+        <location filename="../../ui/opening/objection.py" line="262"/>
         <source>不能提出异议</source>
         <translation>No objection possible</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="344"/>
+        <location filename="../../ui/opening/objection.py" line="265"/>
         <source>如有疑问，请向现场工作人员或主持人提出。</source>
         <translation>If in doubt, ask the staff or the host in the room.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="345"/>
+        <location filename="../../ui/opening/objection.py" line="266"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="346"/>
+        <location filename="../../ui/opening/objection.py" line="267"/>
         <source>请选择您代表的投标人</source>
         <translation>Choose the bidder you represent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="347"/>
+        <location filename="../../ui/opening/objection.py" line="268"/>
         <source>您在以下开标中签到为投标人代表</source>
         <translation>You checked in as a representative in these openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="348"/>
-        <location filename="../../ui/opening/objection.py" line="360"/>
-        <location filename="../../ui/opening/objection.py" line="368"/>
+        <location filename="../../ui/opening/objection.py" line="269"/>
+        <location filename="../../ui/opening/objection.py" line="281"/>
+        <location filename="../../ui/opening/objection.py" line="289"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="350"/>
+        <location filename="../../ui/opening/objection.py" line="271"/>
         <source>您对哪方面有异议？</source>
         <translation>What is your objection about?</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="361"/>
+        <location filename="../../ui/opening/objection.py" line="282"/>
         <source>请确认提交异议</source>
         <translation>Confirm your objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="364"/>
+        <location filename="../../ui/opening/objection.py" line="285"/>
         <source>补充说明（可不填，最多 %1 字）</source>
         <translation>Details (optional, at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="365"/>
+        <location filename="../../ui/opening/objection.py" line="286"/>
         <source>可不填：只选类别即可提交</source>
         <translation>Optional: the category alone is enough</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="366"/>
+        <location filename="../../ui/opening/objection.py" line="287"/>
         <source>提交异议</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="367"/>
+        <location filename="../../ui/opening/objection.py" line="288"/>
         <source>重选类别</source>
         <translation>Change category</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="369"/>
+        <location filename="../../ui/opening/objection.py" line="290"/>
         <source>异议已提交，主持人将当场答复</source>
         <translation>Objection submitted; the host will answer it on the spot</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="371"/>
+        <location filename="../../ui/opening/objection.py" line="292"/>
         <source>第 %1 号</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="374"/>
+        <location filename="../../ui/opening/objection.py" line="295"/>
         <source>请回到开标室，异议编号为第 %1 号；答复将记入开标记录。</source>
         <translation>Please return to the opening room. Your objection is No. %1; the answer goes into the opening record.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="375"/>
+        <location filename="../../ui/opening/objection.py" line="296"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -110,117 +110,117 @@
 <context>
     <name>Opening</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="49"/>
+        <location filename="../../ui/opening/console.py" line="94"/>
         <source>开标</source>
         <translation>Bid opening</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="54"/>
+        <location filename="../../ui/opening/console.py" line="99"/>
         <source>待开标</source>
         <translation>Scheduled</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="55"/>
+        <location filename="../../ui/opening/console.py" line="100"/>
         <source>宣布纪律</source>
         <translation>Discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="56"/>
+        <location filename="../../ui/opening/console.py" line="101"/>
         <source>公布投标人</source>
         <translation>Bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="57"/>
+        <location filename="../../ui/opening/console.py" line="102"/>
         <source>签到点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="58"/>
+        <location filename="../../ui/opening/console.py" line="103"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="59"/>
+        <location filename="../../ui/opening/console.py" line="104"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="60"/>
+        <location filename="../../ui/opening/console.py" line="105"/>
         <source>唱标</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="61"/>
+        <location filename="../../ui/opening/console.py" line="106"/>
         <source>异议</source>
         <translation>Objections</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="62"/>
+        <location filename="../../ui/opening/console.py" line="107"/>
         <source>投标人确认</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="63"/>
+        <location filename="../../ui/opening/console.py" line="108"/>
         <source>记录签字</source>
         <translation>Signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="64"/>
+        <location filename="../../ui/opening/console.py" line="109"/>
         <source>结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="71"/>
+        <location filename="../../ui/opening/console.py" line="116"/>
         <source>未解密</source>
         <translation>Not decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="72"/>
+        <location filename="../../ui/opening/console.py" line="117"/>
         <source>解密中</source>
         <translation>Decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="73"/>
+        <location filename="../../ui/opening/console.py" line="118"/>
         <source>解密成功</source>
         <translation>Decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="74"/>
+        <location filename="../../ui/opening/console.py" line="119"/>
         <source>失败（视为撤销）</source>
         <translation>Failed (deemed revoked)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="75"/>
+        <location filename="../../ui/opening/console.py" line="120"/>
         <source>失败（视为撤回）</source>
         <translation>Failed (deemed withdrawn)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="81"/>
+        <location filename="../../ui/opening/console.py" line="126"/>
         <source>已签到</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="83"/>
+        <location filename="../../ui/opening/console.py" line="128"/>
         <source>缺席：</source>
         <translation>Absent: </translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="84"/>
+        <location filename="../../ui/opening/console.py" line="129"/>
         <source>未签到</source>
         <translation>Not checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="90"/>
+        <location filename="../../ui/opening/console.py" line="135"/>
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="91"/>
+        <location filename="../../ui/opening/console.py" line="136"/>
         <source>拒绝确认</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="92"/>
+        <location filename="../../ui/opening/console.py" line="137"/>
         <source>视同认可</source>
         <translation>Deemed accepted</translation>
     </message>
@@ -228,7 +228,7 @@
 <context>
     <name>OpeningBoard</name>
     <message>
-        <location filename="../../ui/opening/board.py" line="133"/>
+        <location filename="../../ui/opening/board.py" line="132"/>
         <source>开标时间 %1 · %2</source>
         <translation>Opening %1 · %2</translation>
     </message>
@@ -347,374 +347,373 @@
 <context>
     <name>OpeningConsole</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="322"/>
+        <location filename="../../ui/opening/console.py" line="418"/>
         <source>开标时间 %1 · %2</source>
-        <extracomment>the record is being signed off the UI thread: no second submission titles this console sent to ctx.documents</extracomment>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="330"/>
+        <location filename="../../ui/opening/console.py" line="428"/>
         <source>今日本开标室没有开标安排</source>
         <translation>No opening in this room today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="331"/>
+        <location filename="../../ui/opening/console.py" line="429"/>
         <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
         <translation>Openings come from the platform; check the sync status in the admin console.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="338"/>
+        <location filename="../../ui/opening/console.py" line="436"/>
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="345"/>
+        <location filename="../../ui/opening/console.py" line="443"/>
         <source>控制价 %1</source>
         <translation>Control price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="349"/>
+        <location filename="../../ui/opening/console.py" line="447"/>
         <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
         <translation>%1 bidders, %2 valid, legal minimum %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="357"/>
+        <location filename="../../ui/opening/console.py" line="455"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="368"/>
+        <location filename="../../ui/opening/console.py" line="467"/>
         <source>投标人在自助终端提出</source>
         <translation>raised by the bidder at a kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="368"/>
+        <location filename="../../ui/opening/console.py" line="467"/>
         <source>主持人录入</source>
         <translation>entered by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="369"/>
+        <location filename="../../ui/opening/console.py" line="468"/>
         <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
         <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="415"/>
+        <location filename="../../ui/opening/console.py" line="520"/>
         <source>当前阶段：%1</source>
         <translation>Stage: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="416"/>
+        <location filename="../../ui/opening/console.py" line="521"/>
         <source>当前阶段：%1（%2）</source>
         <translation>Stage: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="421"/>
+        <location filename="../../ui/opening/console.py" line="526"/>
         <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
         <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="422"/>
+        <location filename="../../ui/opening/console.py" line="527"/>
         <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
         <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="423"/>
+        <location filename="../../ui/opening/console.py" line="528"/>
         <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
         <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="424"/>
+        <location filename="../../ui/opening/console.py" line="529"/>
         <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
         <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="425"/>
+        <location filename="../../ui/opening/console.py" line="530"/>
         <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
         <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="426"/>
+        <location filename="../../ui/opening/console.py" line="531"/>
         <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
         <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="427"/>
+        <location filename="../../ui/opening/console.py" line="532"/>
         <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
         <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="428"/>
+        <location filename="../../ui/opening/console.py" line="533"/>
         <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
         <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="429"/>
+        <location filename="../../ui/opening/console.py" line="534"/>
         <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。</source>
         <translation>Present representatives confirm the record by placing their ID card on this reader; for a refusal, select the bidder and give the reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="430"/>
+        <location filename="../../ui/opening/console.py" line="535"/>
         <source>主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。</source>
         <translation>Host, recorder and supervisor each sign the record with username and PIN.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="431"/>
+        <location filename="../../ui/opening/console.py" line="536"/>
         <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
         <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="437"/>
+        <location filename="../../ui/opening/console.py" line="542"/>
         <source>原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）</source>
         <translation>Reason (required to pause, resume, fail, absence, refusal…)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="439"/>
+        <location filename="../../ui/opening/console.py" line="544"/>
         <source>恢复开标</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="442"/>
+        <location filename="../../ui/opening/console.py" line="547"/>
         <source>宣布开标纪律</source>
         <translation>Announce the discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="444"/>
+        <location filename="../../ui/opening/console.py" line="549"/>
         <source>公布投标人名单</source>
         <translation>Publish the bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="446"/>
+        <location filename="../../ui/opening/console.py" line="551"/>
         <source>开始点名签到</source>
         <translation>Start the roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="449"/>
+        <location filename="../../ui/opening/console.py" line="554"/>
         <source>记录选中投标人缺席</source>
         <translation>Record the selected bidder as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="453"/>
+        <location filename="../../ui/opening/console.py" line="558"/>
         <source>点名结束，检查投标人数量</source>
         <translation>Close roll call, check quorum</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="456"/>
+        <location filename="../../ui/opening/console.py" line="561"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="458"/>
+        <location filename="../../ui/opening/console.py" line="563"/>
         <source>开始解密</source>
         <translation>Start decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="463"/>
+        <location filename="../../ui/opening/console.py" line="568"/>
         <source>解密完成，进入唱标</source>
         <translation>Decryption done: read the bids</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="468"/>
+        <location filename="../../ui/opening/console.py" line="573"/>
         <source>唱标：第 %1 家 %2</source>
         <translation>Read bid %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="471"/>
+        <location filename="../../ui/opening/console.py" line="576"/>
         <source>唱标结束</source>
         <translation>Reading done</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="474"/>
+        <location filename="../../ui/opening/console.py" line="579"/>
         <source>记录异议</source>
         <translation>Record the objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="478"/>
+        <location filename="../../ui/opening/console.py" line="583"/>
         <source>对第 %1 条异议的当场答复</source>
         <translation>Answer to objection %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="479"/>
+        <location filename="../../ui/opening/console.py" line="584"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="481"/>
+        <location filename="../../ui/opening/console.py" line="586"/>
         <source>异议处理完毕，进入确认</source>
         <translation>Objections done: confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="483"/>
+        <location filename="../../ui/opening/console.py" line="588"/>
         <source>记录选中投标人拒绝确认</source>
         <translation>Record a refusal by the selected bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="484"/>
+        <location filename="../../ui/opening/console.py" line="589"/>
         <source>确认完毕，进入签字</source>
         <translation>Confirmation done: signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="490"/>
+        <location filename="../../ui/opening/console.py" line="595"/>
         <source>签署开标记录并结束开标</source>
         <translation>Sign the record and close</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="493"/>
-        <location filename="../../ui/opening/console.py" line="571"/>
+        <location filename="../../ui/opening/console.py" line="702"/>
+        <location filename="../../ui/opening/console.py" line="703"/>
         <source>正在生成并签署开标记录…</source>
         <translation>Generating and signing the record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="495"/>
+        <location filename="../../ui/opening/console.py" line="597"/>
         <source>打印开标记录表</source>
         <translation>Print the opening record</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="497"/>
+        <location filename="../../ui/opening/console.py" line="599"/>
         <source>暂停（须填原因）</source>
         <translation>Pause (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="499"/>
+        <location filename="../../ui/opening/console.py" line="601"/>
         <source>回退一步（须填原因）</source>
         <translation>One step back (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="510"/>
+        <location filename="../../ui/opening/console.py" line="609"/>
         <source>正在打印开标记录表…</source>
         <translation>Printing the opening record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="520"/>
+        <location filename="../../ui/opening/console.py" line="625"/>
         <source>投标人不足：招标失败</source>
         <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="521"/>
+        <location filename="../../ui/opening/console.py" line="626"/>
         <source>投标人不足：中止开标</source>
         <translation>Too few bidders: suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="524"/>
+        <location filename="../../ui/opening/console.py" line="629"/>
         <source>开标完成</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="524"/>
+        <location filename="../../ui/opening/console.py" line="629"/>
         <source>招标失败</source>
         <translation>Tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="524"/>
+        <location filename="../../ui/opening/console.py" line="629"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="578"/>
+        <location filename="../../ui/opening/console.py" line="675"/>
         <source>开标记录已签署，开标结束</source>
         <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="590"/>
+        <location filename="../../ui/opening/console.py" line="724"/>
         <source>正在请求交易平台解密…（最长等待 15 秒）</source>
         <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="602"/>
+        <location filename="../../ui/opening/console.py" line="736"/>
         <source>交易平台已开始解密</source>
         <translation>The platform has started decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="644"/>
+        <location filename="../../ui/opening/console.py" line="771"/>
         <source>已确认：%1</source>
         <translation>Confirmed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="650"/>
+        <location filename="../../ui/opening/console.py" line="780"/>
         <source>今日开标</source>
         <translation>Today&apos;s openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>递交时间</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>唱标价格</source>
         <translation>Price read</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="652"/>
+        <location filename="../../ui/opening/console.py" line="782"/>
         <source>确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="655"/>
+        <location filename="../../ui/opening/console.py" line="785"/>
         <source>迟到</source>
         <translation>Late</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="655"/>
+        <location filename="../../ui/opening/console.py" line="785"/>
         <source>弃标</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="655"/>
+        <location filename="../../ui/opening/console.py" line="785"/>
         <source>其他（原因栏填写）</source>
         <translation>Other (give the reason)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="656"/>
+        <location filename="../../ui/opening/console.py" line="786"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="657"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>提出人</source>
         <translation>Raised by</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="658"/>
+        <location filename="../../ui/opening/console.py" line="788"/>
         <source>主持人</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="658"/>
+        <location filename="../../ui/opening/console.py" line="788"/>
         <source>记录人</source>
         <translation>Recorder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="658"/>
+        <location filename="../../ui/opening/console.py" line="788"/>
         <source>监督人</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="661"/>
+        <location filename="../../ui/opening/console.py" line="791"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="663"/>
+        <location filename="../../ui/opening/console.py" line="793"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
@@ -722,28 +721,28 @@
 <context>
     <name>OpeningObjection</name>
     <message>
-        <location filename="../../ui/opening/objection.py" line="46"/>
+        <location filename="../../ui/opening/objection.py" line="48"/>
         <source>对投标人名单有异议</source>
         <extracomment>seconds each page waits before going home</extracomment>
         <translation>The list of bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="47"/>
+        <location filename="../../ui/opening/objection.py" line="49"/>
         <source>对解密结果有异议</source>
         <translation>The decryption results</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="48"/>
+        <location filename="../../ui/opening/objection.py" line="50"/>
         <source>对唱标内容有异议</source>
         <translation>What was read out</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="49"/>
+        <location filename="../../ui/opening/objection.py" line="51"/>
         <source>对开标程序有异议</source>
         <translation>The opening procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="50"/>
+        <location filename="../../ui/opening/objection.py" line="52"/>
         <source>其他异议</source>
         <translation>Something else</translation>
     </message>

@@ -103,7 +103,7 @@ class KioskCheckinFlow(KioskFlow):
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
         self.timing = QElapsedTimer()
-        self.visit = 0  #: bumped by every reset: an act's outcome for an earlier visit changes nothing
+        self.visit = 0  # bumped by every reset: an act's outcome for an earlier visit changes nothing
         self._build()
         self.act = Act(ctx.jobs, self._act_buttons)
         ctx.bridge.cardEvent.connect(self.on_card_event)

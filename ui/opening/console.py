@@ -66,7 +66,7 @@ class Form:
     objector: str = ""
     objection: str = ""
     absence: int = 0
-    selected: str | None = None  #: the registration of the table's selected row
+    selected: str | None = None  # the registration of the table's selected row
 
     def operator(self) -> OperatorInfo:
         if self.op is None:
@@ -83,9 +83,9 @@ class Form:
 class Loaded:
     """One load of the console's view (read lane)."""
 
-    gen: int  #: the act generation it started in (an older load never hides a newer act's view)
-    asked: int  #: the sessions request it answers
-    sessions: list | None  #: today's openings when they were asked for
+    gen: int  # the act generation it started in (an older load never hides a newer act's view)
+    asked: int  # the sessions request it answers
+    sessions: list | None  # today's openings when they were asked for
     session_id: str | None
     view: OpeningView | None
 
@@ -191,8 +191,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.busy = False
         self.action_buttons: dict[str, QPushButton] = {}
         self.act = Act(ctx.jobs, lambda: list(self.action_buttons.values()))
-        self._want: str | None = None  #: the session the next load shows
-        self._sessions_asked = 1  #: a load re-reads today's openings while it is ahead of ``_sessions_done``
+        self._want: str | None = None  # the session the next load shows
+        self._sessions_asked = 1  # a load re-reads today's openings while it is ahead of ``_sessions_done``
         self._sessions_done = 0
         self._gen = 0
         self.loader = Refresher(ctx.jobs, "opening-view", self._load, self._loaded, self._load_failed)
