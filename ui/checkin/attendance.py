@@ -64,8 +64,8 @@ def deposit_text(status: str | None) -> str:
 class Loaded:
     """One load of the attendance tab (read lane)."""
 
-    asked: int  #: the sessions request it answers
-    sessions: list[SessionInfo] | None  #: today's sessions when they were asked for
+    asked: int  # the sessions request it answers
+    sessions: list[SessionInfo] | None  # today's sessions when they were asked for
     session_id: str | None
     attendance: Attendance | None
 
@@ -109,10 +109,10 @@ class AttendanceTab(Retranslatable, QWidget):
         self.note.setWordWrap(True)
         lay.addWidget(self.note)
         self.room = ctx.hall.config.site.room_code or None
-        self._want: str | None = None  #: the session the next load lists
-        self._sessions_asked = 0  #: a load re-reads today's sessions while it is ahead of ``_sessions_done``
+        self._want: str | None = None  # the session the next load lists
+        self._sessions_asked = 0  # a load re-reads today's sessions while it is ahead of ``_sessions_done``
         self._sessions_done = 0
-        #: the tab's loads on the read lane (``inflight`` while one runs)
+        # the tab's loads on the read lane (``inflight`` while one runs)
         self.loader = Refresher(ctx.jobs, "attendance", self._load, self._loaded)
         ctx.bridge.journalEntries.connect(self._on_entries)
         ctx.bridge.databaseState.connect(self._on_db_state)

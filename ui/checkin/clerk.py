@@ -80,7 +80,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.operator = operator
         self.results: list[RegistrationView] = []
         self.print_job = 0
-        self._query = ""  #: what the next search looks for
+        self._query = ""  # what the next search looks for
         self._keep_result = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 12, 32, 12)

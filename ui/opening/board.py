@@ -40,8 +40,8 @@ class OpeningBoard(BoardView):
         self.session_id: str | None = None
         self.view: OpeningView | None = None
         self.room = ctx.hall.config.site.room_code or None
-        self._candidate: str | None = None  #: a session another entry named, checked (its room) by the next load
-        self._pinned: str | None = None  #: the session asked for by ``show_session``
+        self._candidate: str | None = None  # a session another entry named, checked (its room) by the next load
+        self._pinned: str | None = None  # the session asked for by ``show_session``
         lay = self.content
         mid = QHBoxLayout()
         self.stage = QLabel(objectName="openingBoardStage")

@@ -67,7 +67,7 @@ class KioskObjectionFlow(KioskFlow):
         self.category: str | None = None
         self.receipt_no: int | None = None
         self.error: tuple[str, str] | None = None
-        self.visit = 0  #: bumped by every reset: an act's outcome for an earlier visit changes nothing
+        self.visit = 0  # bumped by every reset: an act's outcome for an earlier visit changes nothing
         self._build()
         self.act = Act(ctx.jobs, lambda: [self.card_cancel, self.confirm_ok, self.confirm_back, self.confirm_cancel])
         ctx.bridge.cardEvent.connect(self.on_card_event)
