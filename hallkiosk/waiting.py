@@ -9,6 +9,7 @@ database answers. Closing the window gives up (exit code 10, as before).
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -105,5 +106,21 @@ def wait_for_database(check: Callable[[], None], first: Failure, *, fullscreen: 
         win.show()
     loop = QEventLoop()
     win.finished.connect(loop.quit)
-    loop.exec()
+    interrupted: list[int] = []
+
+    def on_sigint(signum: int, _frame: object) -> None:
+        interrupted.append(signum)
+        win.close()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    heartbeat = QTimer()  # Python runs signal handlers only between Qt events: give it some
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
+    try:
+        loop.exec()
+    finally:
+        heartbeat.stop()
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt  # Ctrl-C while waiting: exit 130, like any command
     return win.ready

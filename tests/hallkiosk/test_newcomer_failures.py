@@ -156,9 +156,12 @@ def test_a_terminal_started_without_its_database_says_so_and_waits(tmp_path: Pat
             time.sleep(0.1)
         time.sleep(1.0)
         assert proc.poll() is None  # still there, waiting
+        proc.send_signal(signal.SIGINT)  # Ctrl-C while it waits: it ends, as any command does
+        assert proc.wait(10) == failures.EXIT_INTERRUPTED
     finally:
-        proc.terminate()
-        proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
         reader.join(10)
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None:
