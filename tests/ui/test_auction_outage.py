@@ -29,7 +29,7 @@ from kiosk.ports import KeypadEvent
 from kiosk.timeutil import parse_rfc3339
 from tests.helpers.auction import auctioneer_terminal, settle
 from tests.helpers.faulty_link import FaultyLink
-from tests.helpers.screens import wait_until
+from tests.helpers.screens import clipped_texts, wait_until
 from tests.helpers.seeded import seeded
 from ui.stall import StallMeter
 from ui.theme import LANDSCAPE, PORTRAIT
@@ -103,10 +103,17 @@ def test_a_frozen_database_holds_the_call_timer_and_replays_nothing(auctioneer: 
     pressed.join()
     wait_until(lambda: "竞价器 03 号应价未记录" in console.message.text())
     assert keypads.not_recorded == 1
-    with meter.paused():
+    with meter.paused():  # screenshots are the test's work, not a wait of the auctioneer's
         for w, h in (LANDSCAPE, PORTRAIT):
             grab(term.window, str(tmp_path / f"console-outage-{w}x{h}.png"), (w, h))
             grab(term.big_screen, str(tmp_path / f"screen-outage-{w}x{h}.png"), (w, h))
+            assert clipped_texts(console) == [] and clipped_texts(board) == []
+        term.ctx.languages.set("en")
+        try:
+            wait_until(lambda: "timer paused" in console.calls.text() and "timer paused" in board.calls.text())
+            grab(term.window, str(tmp_path / "console-outage-en-1920x1080.png"), LANDSCAPE)
+        finally:
+            term.ctx.languages.set("zh_CN")
     # the lot's own interval runs out during the freeze (without the hold, 第一次报价 would be due at once)
     wait_until(lambda: console.view.seconds_to_next_call(term.hall.clock.now()) == 0, CALL_SECONDS + 2.0)
     overdue = time.monotonic() + 1.5
@@ -130,3 +137,43 @@ def test_a_frozen_database_holds_the_call_timer_and_replays_nothing(auctioneer: 
     assert meter.max_ms() < 250, meter.longest()
     print(f"longest UI stall during freeze and recovery: {meter.max_ms():.0f} ms over {meter.ticks} ticks; "
           f"first call {(called_at - restored_at).total_seconds():.1f} s after the restore")
+
+
+@pytest.mark.postgres
+@pytest.mark.allow_log_warnings("database unavailable", "database answers again", "keypad press of paddle")
+def test_keypad_presses_queued_behind_a_frozen_database_are_refused_not_recorded_later(auctioneer: Terminal, linked) -> None:  # type: ignore[no-untyped-def]
+    link, _cfg = linked
+    term = auctioneer
+    console = term.auction.screens["console"]  # type: ignore[union-attr]
+    cars = console.session_id
+    check_in_all(term.hall, cars)
+    console.select_lot(cars, "L-0002")
+    settle(console)
+    console.open_lot()
+    settle(console)
+    outcomes: list = []
+    keypads = KeypadBids(term.auction.service, lambda: console.session_id, outcomes, jobs=term.ctx.jobs,  # type: ignore[union-attr]
+                         db_state=term.ctx.db_state, refused=console.keypad_refused, start_within_s=3.0)
+    meter = StallMeter().start()
+    link.freeze()
+
+    def press(paddle: str) -> None:  # the receiver's thread: it hands the press over and reads on
+        t = threading.Thread(target=lambda: keypads.on_event(KeypadEvent(paddle, "BID", received_at=time.monotonic())))
+        t.start()
+        t.join(1.0)
+        assert not t.is_alive()  # the receiver never waits on the database
+
+    press("03")  # the watch has not seen the freeze yet: this one starts, and waits on the database
+    press("04")  # queued behind it on the keypad lane
+    held = time.monotonic() + 4.0  # longer than start_within_s
+    wait_until(lambda: time.monotonic() > held)
+    link.restore()
+    wait_until(lambda: "竞价器 04 号应价未记录" in console.message.text(), 15.0)
+    wait_until(lambda: term.ctx.db_state().ok, 8.0)
+    settle(console)
+    meter.stop()
+    with term.hall.reading() as s:
+        bids = [e.payload["paddle_no"] for e in entries_after(s, 0, 10_000) if e.kind == "auction.bid"]
+    assert "04" not in bids  # pressed during the freeze: refused, never recorded after it
+    assert keypads.not_recorded >= 1
+    assert meter.max_ms() < 250, meter.longest()
