@@ -557,8 +557,13 @@
         <translation>Sign the record and close</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="702"/>
-        <location filename="../../ui/opening/console.py" line="703"/>
+        <location filename="../../ui/opening/console.py" line="667"/>
+        <source>正在办理，请稍候……</source>
+        <translation>Working on it, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="707"/>
+        <location filename="../../ui/opening/console.py" line="708"/>
         <source>正在生成并签署开标记录…</source>
         <translation>Generating and signing the record…</translation>
     </message>
@@ -608,112 +613,112 @@
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="675"/>
+        <location filename="../../ui/opening/console.py" line="680"/>
         <source>开标记录已签署，开标结束</source>
         <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="724"/>
+        <location filename="../../ui/opening/console.py" line="729"/>
         <source>正在请求交易平台解密…（最长等待 15 秒）</source>
         <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="736"/>
+        <location filename="../../ui/opening/console.py" line="741"/>
         <source>交易平台已开始解密</source>
         <translation>The platform has started decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="771"/>
+        <location filename="../../ui/opening/console.py" line="776"/>
         <source>已确认：%1</source>
         <translation>Confirmed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="780"/>
+        <location filename="../../ui/opening/console.py" line="785"/>
         <source>今日开标</source>
         <translation>Today&apos;s openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>递交时间</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>唱标价格</source>
         <translation>Price read</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="782"/>
+        <location filename="../../ui/opening/console.py" line="787"/>
         <source>确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="785"/>
+        <location filename="../../ui/opening/console.py" line="790"/>
         <source>迟到</source>
         <translation>Late</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="785"/>
+        <location filename="../../ui/opening/console.py" line="790"/>
         <source>弃标</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="785"/>
+        <location filename="../../ui/opening/console.py" line="790"/>
         <source>其他（原因栏填写）</source>
         <translation>Other (give the reason)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="786"/>
+        <location filename="../../ui/opening/console.py" line="791"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="792"/>
         <source>提出人</source>
         <translation>Raised by</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="788"/>
+        <location filename="../../ui/opening/console.py" line="793"/>
         <source>主持人</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="788"/>
+        <location filename="../../ui/opening/console.py" line="793"/>
         <source>记录人</source>
         <translation>Recorder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="788"/>
+        <location filename="../../ui/opening/console.py" line="793"/>
         <source>监督人</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="791"/>
+        <location filename="../../ui/opening/console.py" line="796"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="793"/>
+        <location filename="../../ui/opening/console.py" line="798"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>

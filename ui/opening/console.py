@@ -661,11 +661,16 @@ class OpeningConsole(Retranslatable, QWidget):
         self.message.setText("")
         form = self._form()
         sid, stage = self.view.session_id, self.view.stage
-        return self.act.run(key, lambda: fn(form), lambda o: self._acted(key, sid, stage, o))
+        if not self.act.run(key, lambda: fn(form), lambda o: self._acted(key, sid, stage, o)):
+            return False
+        if self.act.pending == key:  # still running (a database that answers at once has already answered)
+            self._note(self.tr("正在办理，请稍候……"))
+        return True
 
     def _acted(self, key: str, sid: str, stage: str, outcome: JobOutcome) -> None:
         """An act's outcome (main thread): its words, then the view it left (or a reload)."""
         self._gen += 1
+        self.message.setText("")
         if outcome.ok:
             if stage in ("attendance", "decrypting"):
                 self.quorum_short = False
