@@ -140,11 +140,19 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             grab(big_window, str(out / f), (1920, 1080))
             shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
 
+        def settle() -> None:
+            """The console's act (work lane) and view load (read lane) are back (issue 21)."""
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and (con.act.pending is not None or con.loader.inflight):
+                pump(0.02)
+
         def click(key: str) -> None:
+            settle()
             if key not in con.action_buttons:
                 raise RuntimeError(f"opening tour: no {key!r} button at {con.view.stage if con.view else None}: {con.message.text()}")
             con.action_buttons[key].click()
             pump(0.1)
+            settle()
 
         def signed(sid: str) -> None:
             """Signing runs on the job runner: wait for the record."""
