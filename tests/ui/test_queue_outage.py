@@ -191,3 +191,56 @@ def test_f1_twice_into_a_frozen_database_calls_at_most_once_and_serves_nothing(q
         link.close()
         for h in (chall, khall, bhall):
             h.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.allow_log_warnings(*OUTAGE_WARNINGS)
+def test_a_refusing_database_is_said_at_the_counter_and_kiosk_and_they_recover_without_restart(qapp, qtbot, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: with PostgreSQL refusing, the counter kept a stale ticket and the kiosk an empty page, silently."""
+    ensure_qapp()
+    cfg = seeded(load_config(data_dir=tmp_path / "hall", db_url=pg_url, environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"}))
+    u = make_url(pg_url)
+    link = FaultyLink(u.host or "127.0.0.1", u.port or 5432)
+    via = u.set(host="127.0.0.1", port=link.port).render_as_string(hide_password=False)
+    cfg = dataclasses.replace(cfg, database=dataclasses.replace(cfg.database, url=via))
+    nine = dt.datetime.combine(dt.datetime.now(BEIJING).date(), dt.time(9, 0), BEIJING)
+    ccfg = dataclasses.replace(cfg, queue=dataclasses.replace(cfg.queue, counter_no="1"))
+    hall = Hall.open(ccfg, clock=FixedClock(nine))
+    seed_demo_queue(hall)
+    q = HallQueue(hall)
+    q.issue("A")
+    counter = build_terminal(ccfg, "counter", follow=False, devices=False, sync=False, hall=hall)
+    kiosk = build_terminal(ccfg, "kiosk", follow=False, devices=False, sync=False, hall=hall)
+    try:
+        login(counter.window.page, "clerk", "333333")
+        tab = counter.window.page.work.widget(0)
+        page = kiosk.window.page
+        page.open_flow("ticket")
+        flow = page.flows["ticket"]
+        wait_until(lambda: not tab.busy and not flow.busy and bool(flow.buttons))
+        before = head(hall)
+
+        link.refuse()  # the server is shut down: connections reset, new ones refused
+        t0 = time.perf_counter()
+        tab.call_next()
+        flow.take("deposit")
+        assert time.perf_counter() - t0 < 0.1  # the presses did not wait
+        wait_until(lambda: not tab.busy and not flow.busy, timeout=20)
+        said = "数据库暂不可用，本次操作未完成"
+        assert said in tab.message.text() and tab.current.text() == "—"  # said, not a stale ticket
+        assert said in flow.message.text() and flow.currentWidget() is flow.choose
+        assert tab.btn_next.isEnabled()  # the clerk may try again
+
+        link.restore()
+        wait_until(lambda: counter.window.outage.isHidden(), timeout=10)
+        assert queue_entries(hall, before) == []  # nothing happened while refused
+        tab.call_next()  # the same terminal, no restart
+        wait_until(lambda: not tab.busy, timeout=10)
+        assert tab.current.text() == "A001" and tab.message.text() == ""
+        assert [k for k, _p in queue_entries(hall, before)] == ["ticket.called"]
+    finally:
+        link.restore()
+        for t in (kiosk, counter):
+            t.stop()
+        link.close()
+        hall.close()
