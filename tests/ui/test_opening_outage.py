@@ -162,6 +162,27 @@ def test_a_frozen_database_mid_opening_stalls_no_screen_and_replays_nothing(qapp
         # the console goes on as before
         click(con, "publish" if not published else "attendance")
         assert con.act.pending is None and not con.message.text().startswith("未执行")
+
+        # a server that refuses (stopped): the act fails at once, is said, and is not done later
+        stage = con.view.stage
+        nxt = next(k for k in ("attendance", "quorum") if k in con.action_buttons)
+        link.refuse()
+        t1 = time.perf_counter()
+        con.action_buttons[nxt].click()
+        settle(con)
+        assert time.perf_counter() - t1 < 6  # within the connect timeout, never a hang
+        assert "数据库暂不可用" in con.message.text() and con.view.stage == stage, con.message.text()
+        assert nxt in con.action_buttons and con.action_buttons[nxt].isEnabled()  # free to press again
+        link.restore()
+        wait_until(lambda: host.window.outage.isHidden(), timeout=10)
+        settle(con)
+        with hall.reading() as s:
+            after = s.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind.like("opening.%")))
+        time.sleep(0.5)  # nothing pressed during the refusal is carried out after it
+        wait_until(lambda: True)
+        with hall.reading() as s:
+            assert s.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind.like("opening.%"))) == after
+        assert con.view.stage == stage
     finally:
         meter.stop()
         link.restore()
