@@ -14,6 +14,13 @@ A 矿业权 lot with too few eligible bidders says so and can only wait or be te
 
 Nothing here decides a rule: every action calls ``kiosk.auction.AuctionService``, which takes the
 journal lock, validates and journals. The reserve is typed into a password field and never shown.
+
+The UI thread never waits on the database (issue 21): every action runs as an :class:`ui.jobs.Act`
+on the work lane (the action buttons are off until it ends; a press while one is pending, or while
+the database is down, is refused at once and never carried out later), and the sessions, lots and
+the lot shown load through :class:`ui.jobs.Refresher` on the read lane. Time is fair: the timer's
+calls wait while the console cannot write (an act pending ``HOLD_GRACE_S`` or more, the database
+down) and then a full ``call_seconds``; the countdown says it is paused.
 """
 
 from __future__ import annotations
