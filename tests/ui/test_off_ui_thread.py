@@ -89,3 +89,28 @@ def test_reserve_with_two_pins_returns_at_once_and_answers_later(demo_cfg: Confi
         assert "已录入" in console.message.text()
         assert job_s >= 0.05 and returned < job_s / 2, (returned, job_s)  # two scrypt checks were not waited for
         assert meter.max_ms() < job_s * 1000, meter.longest()
+
+
+def test_a_floor_bid_runs_on_the_work_lane_and_a_second_press_waits_for_it(demo_cfg: Config) -> None:
+    from kiosk.auction.demo import check_in_all
+
+    with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
+        console = term.auction.screens["console"]  # type: ignore[union-attr]
+        cars = console.session_id
+        check_in_all(term.hall, cars)
+        console.select_lot(cars, "L-0002")
+        settle(console)
+        console.open_lot()
+        settle(console)
+        console.paddle.setText("03")
+        t0 = time.perf_counter()
+        console.submit_bid()
+        returned = time.perf_counter() - t0
+        assert console.act.pending == "bid" and not console.b_bid.isEnabled()  # off until the outcome is back
+        console.submit_bid()  # Enter again while the first is on its way: refused, not queued
+        settle(console)
+        bids = [(lane, s) for lane, key, s in term.ctx.jobs.finished if key == "bid"]
+        assert [lane for lane, _s in bids] == ["work"]  # one bid, on the work lane
+        assert returned < 0.05, returned
+        assert "出价已收到" in console.message.text() and console.b_bid.isEnabled()
+        assert term.auction.service.lot(cars, "L-0002").leading_paddle == "03"  # type: ignore[union-attr]
