@@ -229,7 +229,7 @@ class AuctionBoard(BoardView):
             self.calls.setText(self.tr("%1 · 即将落槌").replace("%1", done))
         elif not self.ctx.db_state().ok and not v.stage_phase:
             self.calls.setText(self.tr("%1 · 计时暂停").replace("%1", done))
-        elif left is not None:
+        elif left is not None and left > 0:  # at 0 the console's call is on its way (or held by it): no "0 秒后"
             nxt = call_name(v.call_no + 1)
             self.calls.setText(self.tr("%1 · %2 秒后%3").replace("%1", done).replace("%2", str(int(left + 0.999))).replace("%3", nxt))
         else:
