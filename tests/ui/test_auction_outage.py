@@ -177,3 +177,54 @@ def test_keypad_presses_queued_behind_a_frozen_database_are_refused_not_recorded
     assert "04" not in bids  # pressed during the freeze: refused, never recorded after it
     assert keypads.not_recorded >= 1
     assert meter.max_ms() < 250, meter.longest()
+
+
+@pytest.mark.allow_log_warnings("database unavailable", "database answers again")
+def test_a_board_says_its_countdown_is_paused_and_drops_a_stale_received(qapp, demo_cfg: Config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A standalone audience screen whose database stops answering (its own watch sees a server that
+    accepts and never answers): the clock ticks on, the countdown says paused, "出价已收到" goes."""
+    import socket
+
+    from hallkiosk.app import build_terminal, ensure_qapp
+    from kiosk.db.engine import make_engine
+    from kiosk.db.health import DbProbe
+
+    ensure_qapp()
+    cfg = dataclasses.replace(demo_cfg, ui=dataclasses.replace(demo_cfg.ui, board_mode="auction"),
+                              auction=dataclasses.replace(demo_cfg.auction, call_seconds=30))
+    term = build_terminal(cfg, "board", follow=True, devices=False, sync=False, housekeeping=False)
+    silent = socket.socket()
+    try:
+        board = term.auction.screens["board"]  # type: ignore[union-attr]
+        term.window.page.show_view("auction")
+        svc = term.auction.service  # type: ignore[union-attr]
+        land = svc.auction_sessions()[1].session_id
+        check_in_all(term.hall, land)
+        lot = svc.lots(land)[0].lot_code
+        svc.open_lot(land, lot, actor="auctioneer")
+        svc.bid(land, lot, "01", "16500")
+        wait_until(lambda: "出价已收到" in board.received.text() and board.settled())
+        assert "秒后第一次报价" in board.calls.text()
+        watch = term.ctx.db_state.__self__  # type: ignore[attr-defined]  # the terminal's DbWatch
+        real = watch.probe
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        frozen = make_engine(f"postgresql://hall@127.0.0.1:{silent.getsockname()[1]}/hall", connect_timeout_s=30)
+        meter = StallMeter().start()
+        watch.probe = DbProbe(frozen, deadline_s=0.5)
+        wait_until(lambda: not term.window.outage.isHidden(), 8.0)
+        wait_until(lambda: "计时暂停" in board.calls.text())
+        assert board.received.text() == "" and "16,500" in board.price.text()  # the last price stays, marked by the banner
+        shown = board.clock.text()
+        wait_until(lambda: board.clock.text() != shown, 3.0)  # the clock ticks on
+        grab(term.window, str(tmp_path / "board-outage-1920x1080.png"), LANDSCAPE)
+        watch.probe = real
+        wait_until(lambda: term.window.outage.isHidden(), 8.0)
+        wait_until(lambda: "秒后第一次报价" in board.calls.text())
+        meter.stop()
+        frozen.dispose()
+        assert meter.max_ms() < 250, meter.longest()
+    finally:
+        silent.close()
+        term.stop()
+        term.window.deleteLater()
