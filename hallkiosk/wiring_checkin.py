@@ -82,6 +82,12 @@ def build_face_matcher(cfg: CheckinConfig) -> tuple[FaceMatcher | None, str]:
 # --- printing -----------------------------------------------------------------------------------------
 
 
+def _warm_up_preview() -> None:
+    """Import the slip renderer now: its first import takes up to ~0.6 s and would otherwise land on
+    the printer's lane mid-check-in while the UI thread waits for the GIL."""
+    import devices.printer.preview  # noqa: F401
+
+
 def slip_png(slip: Slip, width_mm: int = 80) -> bytes:
     """The slip rendered as the printer would print it (PNG)."""
     import io
@@ -201,6 +207,7 @@ def attach(term: Any) -> CheckinWiring:
     matcher, note = build_face_matcher(cfg.checkin)
     service = CheckinService(hall, face_matcher=matcher, face_match_note=note or "未配置人脸比对引擎")
     station = CheckinStation(term.ctx.jobs, term.ctx.bridge.call)
+    _warm_up_preview()
     width = cfg.devices.printer_width_mm
     station.render_preview = lambda slip: slip_png(slip, width)
     registry = term.monitor.registry if term.monitor is not None else None
