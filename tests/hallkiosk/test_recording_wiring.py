@@ -153,8 +153,8 @@ def test_kill_mid_segment_loses_at_most_the_open_segment(tmp_path: Path) -> None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if (data / "hall.db").exists():
-                hall = hall or Hall.open(load_config(data_dir=data, environ=dict(ENV)), migrate=False)
-                try:
+                try:  # the child may still be migrating: its tables may not be there yet
+                    hall = hall or Hall.open(load_config(data_dir=data, environ=dict(ENV)), migrate=False)
                     if len(_segments(hall)) >= 2:
                         break
                 except Exception:  # noqa: BLE001 - the child is still migrating
