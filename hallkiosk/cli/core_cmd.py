@@ -155,13 +155,9 @@ def _journal_stats(args: argparse.Namespace) -> int:
 
 
 def _operator_add(args: argparse.Namespace) -> int:
-    if args.pin_stdin:
-        pin = sys.stdin.readline().strip()
-    else:
-        pin = getpass.getpass("PIN: ")
-        if getpass.getpass("PIN again: ") != pin:
-            print("两次输入的 PIN 不一致 PINs differ", file=sys.stderr)
-            return 1
+    pin = _read_pin(args, twice=True)
+    if pin is None:
+        return 1
     hall = _open_hall(args)
     try:
         with hall.unit() as s:
