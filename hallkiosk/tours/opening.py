@@ -182,20 +182,28 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                     return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
                                   id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
 
+                def settled() -> None:
+                    """The card's lookup and the objection run as acts on the job runner: wait for them."""
+                    deadline = time.monotonic() + 20
+                    pump(0.05)
+                    while flow.act.pending is not None and time.monotonic() < deadline:
+                        pump(0.05)
+
                 kshot("0-home")
                 home.open_flow("objection")
                 kshot("1-card")
                 kiosk.ctx.bridge.post_card_event(CardEvent("card", card(absent)))
-                pump(0.3)
+                settled()
                 kshot("2-refused")
                 flow.finish()
                 home.open_flow("objection")
                 kiosk.ctx.bridge.post_card_event(CardEvent("card", card(reg)))
-                pump(0.3)
+                settled()
                 kshot("3-category")
                 flow.pick("reading")
                 kshot("4-confirm")
                 flow.confirm_ok.click()
+                settled()
                 kshot("5-receipt")
                 if flow.receipt_no is None:
                     raise RuntimeError("opening tour: the kiosk objection was not accepted")
