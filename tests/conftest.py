@@ -96,3 +96,37 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+#: End-to-end runs that take 5 s or more each on 2 cores (measured with ``--durations``): several
+#: processes, a real sandbox platform, a killed child, a frozen database through the faulty link, a
+#: whole key rotation. They run in ``make test-slow`` (and CI runs both), so that ``make test``
+#: stays under 4 minutes; each is still a whole test, nothing in it is shortened.
+LONG_END_TO_END = (
+    "tests/hallkiosk/test_recording_wiring.py::test_kill_mid_segment_loses_at_most_the_open_segment",
+    "tests/ui/test_auction_outage.py::",
+    "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",
+    "tests/sync/test_sync_cli.py::test_platform_sandbox_process_with_sync_commands",
+    "tests/sync/test_sync_cli.py::test_push_killed_mid_batch_loses_nothing_and_duplicates_nothing",
+    "tests/kiosk/test_keys.py::test_rotation_moves_every_row_and_file_while_lookups_and_check_ins_go_on",
+    "tests/kiosk/test_keys_cli.py::",
+    "tests/kiosk/test_retention_clock.py::test_cli_refuses_with_exit_1_and_confirm_clock_purges",
+    "tests/hallkiosk/test_opening_wiring.py::test_decryption_through_the_sandbox_platform",
+    "tests/kiosk/test_queue_race.py::",
+    "tests/kiosk/test_retention.py::test_cli_plan_and_purge",
+    "tests/hallkiosk/test_file_modes.py::test_a_secret_readable_by_others_refuses_to_start_with_the_fix",
+    "tests/sync/test_sync_outage.py::test_outage_of_a_day_then_everything_delivered_once_in_order",
+    "tests/ui/test_queue_outage.py::",
+    "tests/hallkiosk/test_queue_cli_wiring.py::test_cli_issue_against_an_unreachable_database_fails_in_time_with_exit_10",
+    "tests/kiosk/test_auction.py::test_two_consoles_can_never_both_hammer_",
+    "tests/kiosk/test_auction.py::test_flood_from_two_processes_never_reorders_or_loses_a_bid_",
+    "tests/hallkiosk/test_opening_wiring.py::test_cli_status_and_record",
+    "tests/kiosk/test_retention_names.py::test_cli_json_counts_names",
+    "tests/ui/test_opening_outage.py::",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(LONG_END_TO_END):
+            item.add_marker(pytest.mark.slow)
