@@ -17,7 +17,7 @@ from typing import Any
 
 from hallkiosk.threads import Threads
 from ui.bridge import QtBridge
-from ui.jobs import WORK, JobOutcome, OnDone, run_guarded
+from ui.jobs import WORK, OnDone, run_guarded
 
 Job = tuple[str, Callable[[], Any], OnDone | None]
 
@@ -60,8 +60,3 @@ class JobRunner:
             if on_done is not None:
                 self.bridge.call(on_done, outcome)
 
-
-def deliver_now(on_done: OnDone | None, outcome: JobOutcome) -> None:
-    """For code paths that already know the outcome (nothing configured): same shape, no thread."""
-    if on_done is not None:
-        on_done(outcome)
