@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.config import ROLES, describe
 from kiosk.operators import ROLES as OPERATOR_ROLES
 from kiosk.operators import AccessError
+
+T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -154,19 +158,38 @@ def _journal_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_hall(args: argparse.Namespace, act: Callable[[Any], T]) -> T | None:
+    """Open the hall, run ``act(hall)``, close it. A refusal (AccessError) is said in both languages
+    on stderr and gives None, so every operator command answers it the same way."""
+    hall = _open_hall(args)
+    try:
+        return act(hall)
+    except AccessError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return None
+    finally:
+        hall.close()
+
+
+def _in_unit(hall: Any, act: Callable[[Any], Any]) -> bool:
+    """``act(session)`` in one unit of work; True once committed."""
+    with hall.unit() as s:
+        act(s)
+    return True
+
+
 def _operator_add(args: argparse.Namespace) -> int:
     pin = _read_pin(args, twice=True)
     if pin is None:
         return 1
-    hall = _open_hall(args)
-    try:
+
+    def add(hall: Any) -> Any:
         with hall.unit() as s:
-            info = hall.operators.add(s, args.username, args.name, args.role, pin)
-    except AccessError as exc:
-        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+            return hall.operators.add(s, args.username, args.name, args.role, pin)
+
+    info = _with_hall(args, add)
+    if info is None:
         return 1
-    finally:
-        hall.close()
     print(f"已添加 added operator {info.username} ({info.role})")
     return 0
 
@@ -202,15 +225,8 @@ def _operator_set_pin(args: argparse.Namespace) -> int:
     pin = _read_pin(args, twice=True)
     if pin is None:
         return 1
-    hall = _open_hall(args)
-    try:
-        with hall.unit() as s:
-            hall.operators.set_pin(s, args.username, pin)
-    except AccessError as exc:
-        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+    if _with_hall(args, lambda hall: _in_unit(hall, lambda s: hall.operators.set_pin(s, args.username, pin))) is None:
         return 1
-    finally:
-        hall.close()
     print(f"已更换 PIN changed for {args.username}")
     return 0
 
@@ -219,27 +235,15 @@ def _operator_clear_delay(args: argparse.Namespace) -> int:
     pin = _read_pin(args, twice=False)
     if pin is None:
         return 1
-    hall = _open_hall(args)
-    try:
-        cleared = hall.clear_pin_delay(args.by, pin, operator=args.username, terminal=args.exit_pin)
-    except AccessError as exc:
-        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+    cleared = _with_hall(args, lambda hall: hall.clear_pin_delay(args.by, pin, operator=args.username, terminal=args.exit_pin))
+    if cleared is None:
         return 1
-    finally:
-        hall.close()
     print(f"已解除等待 wait cleared for {args.username or args.exit_pin} ({cleared} wrong PINs)")
     return 0
 
 
 def _operator_disable(args: argparse.Namespace) -> int:
-    hall = _open_hall(args)
-    try:
-        with hall.unit() as s:
-            hall.operators.disable(s, args.username, reason=args.reason)
-    except AccessError as exc:
-        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+    if _with_hall(args, lambda hall: _in_unit(hall, lambda s: hall.operators.disable(s, args.username, reason=args.reason))) is None:
         return 1
-    finally:
-        hall.close()
     print(f"已停用 disabled {args.username}")
     return 0
