@@ -10,13 +10,19 @@ real: each test has its own database.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
+import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from hallkiosk.demo import seed_demo
+from kiosk.clock import FixedClock
 from kiosk.config import Config, load_config
+from kiosk.hall import Hall
+from kiosk.timeutil import BEIJING
 
 _TEMPLATES: dict[tuple[str, str], Path] = {}
 
@@ -52,3 +58,16 @@ def seeded_dir(dest: Path) -> Path:
     """A seeded data dir at ``dest`` (for tests that build their own configuration from it)."""
     seeded(load_config(data_dir=dest, environ={}))
     return dest
+
+
+@contextlib.contextmanager
+def seeded_hall_at(tmp_path: Path, at: dt.time = dt.time(8, 50)) -> Iterator[Hall]:
+    """The seeded demo hall in ``tmp_path/hall``, its clock fixed at ``at`` (Beijing) today."""
+    cfg = load_config(data_dir=tmp_path / "hall", environ={})
+    seeded(cfg)
+    today = dt.datetime.now(BEIJING).date()
+    h = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, at, BEIJING)))
+    try:
+        yield h
+    finally:
+        h.close()

@@ -8,7 +8,6 @@ The journal rows themselves are read back (every column of every row), not the s
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,11 @@ from sqlalchemy import select
 
 from kiosk.checkin import CheckinService, FaceCapture
 from kiosk.checkin.service import UNREGISTERED_REFUSAL_KIND
-from kiosk.clock import FixedClock
-from kiosk.config import load_config
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import IdCard
-from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
-from tests.helpers.seeded import seeded
+from tests.helpers.seeded import seeded_hall_at
 
 JPEG = b"\xff\xd8\xff\xe0a-face-photo-for-the-minimisation-test\xff\xd9"
 
@@ -36,12 +32,8 @@ def _card(i: int, *, valid_until: str = "长期") -> IdCard:
 
 @pytest.fixture
 def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
-    cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seeded(cfg)
-    today = dt.datetime.now(BEIJING).date()
-    h = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
-    yield h
-    h.close()
+    with seeded_hall_at(tmp_path) as h:
+        yield h
 
 
 def _rows(hall: Hall) -> list[JournalEntry]:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from kiosk import keys
 from kiosk.checkin import CheckinService, FaceCapture
-from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.db.models import Blob, PfRepresentative
 from kiosk.db.models_checkin import Checkin
@@ -21,7 +20,7 @@ from kiosk.journal import entries_after
 from kiosk.ports import IdCard
 from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
-from tests.helpers.seeded import seeded
+from tests.helpers.seeded import seeded, seeded_hall_at
 
 JPEG = b"\xff\xd8\xff\xe0a-face-photo-for-the-retention-test\xff\xd9"
 
@@ -34,12 +33,8 @@ def _card(i: int) -> IdCard:
 
 @pytest.fixture
 def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
-    cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seeded(cfg)
-    today = dt.datetime.now(BEIJING).date()
-    h = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
-    yield h
-    h.close()
+    with seeded_hall_at(tmp_path) as h:
+        yield h
 
 
 def _purged(hall: Hall) -> list:

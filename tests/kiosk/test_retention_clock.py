@@ -24,16 +24,15 @@ from sqlalchemy import select
 
 from hallkiosk.app import pii_retention_loop
 from kiosk.checkin import CheckinService, FaceCapture
-from kiosk.clock import FixedClock, PlatformClock
+from kiosk.clock import PlatformClock
 from kiosk.config import load_config
 from kiosk.db.models import Blob, PfRepresentative, PlatformTrust, RetentionClock
 from kiosk.hall import Hall
 from kiosk.journal import entries_after
 from kiosk.ports import IdCard
 from kiosk.retention import CONFIRMED_KIND, REFUSED_KIND, ClockMovedError
-from kiosk.timeutil import BEIJING
 from sync.sandbox.seed import person
-from tests.helpers.seeded import seeded
+from tests.helpers.seeded import seeded, seeded_hall_at
 
 JPEG = b"\xff\xd8\xff\xe0a-face-photo-for-the-clock-test\xff\xd9"
 DAYS_400 = 400 * 86400.0
@@ -67,12 +66,8 @@ def _ciphertexts(hall: Hall) -> int:
 
 @pytest.fixture
 def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
-    cfg = load_config(data_dir=tmp_path / "hall", environ={})
-    seeded(cfg)
-    today = dt.datetime.now(BEIJING).date()
-    h = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
-    yield h
-    h.close()
+    with seeded_hall_at(tmp_path) as h:
+        yield h
 
 
 @pytest.mark.allow_log_warnings(r"clock move of \+34560000 s since the last purge confirmed by admin")
