@@ -33,7 +33,8 @@ from kiosk.db.models import (
     PfRepresentative,
     PfSession,
 )
-from kiosk.pii import PiiVault, normalise_id
+from kiosk.db.models_staffing import PfSessionStaff
+from kiosk.pii import PiiVault, mask_id_number, normalise_id
 from kiosk.timeutil import parse_rfc3339
 
 FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results")
@@ -42,6 +43,7 @@ FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results
 CTX_REPRESENTATIVE = b"pf_representatives.id_number"
 CTX_BIDDER = b"pf_registrations.bidder_code"
 CTX_BLACKLIST = b"pf_blacklist.body_code"
+CTX_STAFF = b"pf_session_staff.id_number"
 
 
 class FeedError(ValueError):
@@ -204,10 +206,11 @@ def _upsert_session(session: Session, key: str, version: int, data: dict[str, An
             title=str(data.get("title") or ""),
             trade_type=str(data.get("trade_type") or "QT"),
             quorum=data.get("quorum"),
-            data=copy.deepcopy(data),
+            data=_kept_session_data(data),
         )
     )
     session.flush()
+    _add_staff(session, session_id, data, vault)
     for position, lot in enumerate(data.get("lots") or []):
         session.add(
             PfLot(
@@ -255,11 +258,41 @@ def _delete_if_newer(session: Session, parent: Any, child: Any, id_name: str, ke
 
 
 def _delete_session_rows(session: Session, key: str, session_id: str | None = None) -> int:
+    ids = set(session.scalars(select(PfSession.session_id).where(PfSession.feed_key == key)))
+    if session_id:
+        ids.add(session_id)
+    if ids:
+        session.execute(delete(PfSessionStaff).where(PfSessionStaff.session_id.in_(ids)))
     return _delete_family(session, PfSession, PfLot, "session_id", key, session_id)
 
 
 def _delete_session(session: Session, key: str, version: int) -> int:
-    return _delete_if_newer(session, PfSession, PfLot, "session_id", key, version)
+    old = session.scalar(select(PfSession).where(PfSession.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    return _delete_session_rows(session, key)
+
+
+def _kept_session_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The session record as stored in ``pf_sessions.data``: the staff's ID numbers are left out
+    (they live in ``pf_session_staff`` as HMAC + ciphertext only; DESIGN §4)."""
+    kept = copy.deepcopy(data)
+    for person in kept.get("staff") or []:
+        if isinstance(person, dict) and person.get("id_number"):
+            person["id_number"] = mask_id_number(str(person["id_number"]))
+    return kept
+
+
+def _add_staff(session: Session, session_id: str, data: dict[str, Any], vault: PiiVault) -> None:
+    for person in data.get("staff") or []:
+        id_number = normalise_id(str(person.get("id_number") or ""))
+        if not id_number:
+            continue  # validated upstream (sync/feeds.py); nobody can be matched without one
+        session.add(PfSessionStaff(
+            session_id=session_id, role=str(person["role"]), name=str(person.get("name") or ""),
+            org=str(person.get("org") or ""), id_hmac=vault.lookup_hmac(id_number),
+            id_enc=vault.encrypt(id_number, context=CTX_STAFF),
+        ))
 
 
 # registrations

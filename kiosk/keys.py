@@ -52,13 +52,14 @@ from sqlalchemy.orm import Session
 
 from kiosk.blobstore import BlobPathError, resolve
 from kiosk.db.engine import read_only_session, session_factory
-from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative
+from kiosk.db.models import Blob, Operator, PfBlacklist, PfRegistration, PfRepresentative
 from kiosk.db.models_auction import AuctionLot
 from kiosk.db.models_checkin import Checkin
 from kiosk.db.models_keys import HallKey, HallKeyWrap
 from kiosk.db.models_queue import QTicket
+from kiosk.db.models_staffing import PfSessionStaff, SessionRole
 from kiosk.errors import HallError
-from kiosk.feeds import CTX_BIDDER, CTX_BLACKLIST, CTX_REPRESENTATIVE
+from kiosk.feeds import CTX_BIDDER, CTX_BLACKLIST, CTX_REPRESENTATIVE, CTX_STAFF
 from kiosk.pii import (
     KEY_BYTES,
     LEGACY_KID,
@@ -335,6 +336,10 @@ COLUMNS = (
     Column("auction_lots.reserve_enc", AuctionLot, "reserve_enc", "enc"),
     Column("checkins.person_hmac", Checkin, "person_hmac", "hmac"),
     Column("q_tickets.person_hmac", QTicket, "person_hmac", "hmac"),
+    Column("pf_session_staff.id_hmac", PfSessionStaff, "id_hmac", "hmac"),
+    Column("pf_session_staff.id_enc", PfSessionStaff, "id_enc", "enc"),
+    Column("session_roles.person_hmac", SessionRole, "person_hmac", "hmac"),
+    Column("operators.person_hmac", Operator, "person_hmac", "hmac"),
 )
 
 
@@ -434,10 +439,12 @@ _PLAIN = (
     (PfRepresentative, "id", "id_hmac", "id_enc", lambda _r: CTX_REPRESENTATIVE),
     (PfRegistration, "registration_id", "bidder_code_hmac", "bidder_code_enc", lambda _r: CTX_BIDDER),
     (PfBlacklist, "blacklist_code", "body_code_hmac", "body_code_enc", lambda _r: CTX_BLACKLIST),
+    (PfSessionStaff, "id", "id_hmac", "id_enc", lambda _r: CTX_STAFF),
     (AuctionLot, ("session_id", "lot_code"), None, "reserve_enc",
      lambda r: f"auction-reserve/{r.session_id}/{r.lot_code}".encode()),
 )
-_HMAC_ONLY = ((Checkin, "id", "person_hmac"), (QTicket, "id", "person_hmac"))
+_HMAC_ONLY = ((Checkin, "id", "person_hmac"), (QTicket, "id", "person_hmac"), (SessionRole, "id", "person_hmac"),
+              (Operator, "id", "person_hmac"))
 
 
 def _pk(model: Any, pk: str | tuple[str, ...], row: Any) -> dict[str, Any]:

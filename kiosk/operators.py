@@ -165,6 +165,23 @@ class OperatorService:
         self.journal.append(session, "operator.pin_changed", {"operator": username, "by": by})
         return OperatorInfo.of(op, guard)
 
+    def link_card(self, session: Session, username: str, person_hmac: str | None, *, by: str = "cli") -> OperatorInfo:
+        """Bind an account to its holder's ID card (the hall's lookup HMAC of the number), or unbind it.
+
+        A card bound to an account takes a session role only with that account's PIN as well
+        (kiosk.staffing); a card is bound to one account at most. Journalled (without the HMAC).
+        """
+        op = self._get(session, username)
+        if person_hmac is not None:
+            other = session.scalar(select(Operator).where(Operator.person_hmac == person_hmac, Operator.id != op.id))
+            if other is not None:
+                raise AccessError("card-taken", f"此身份证已绑定账号 {other.username}",
+                                  f"this ID card is bound to account {other.username!r} already")
+        op.person_hmac = person_hmac
+        self.journal.append(session, "operator.card_linked" if person_hmac else "operator.card_unlinked",
+                            {"operator": username, "by": by})
+        return OperatorInfo.of(op)
+
     def disable(self, session: Session, username: str, *, by: str = "cli", reason: str = "") -> OperatorInfo:
         op = self._get(session, username)
         op.disabled = True

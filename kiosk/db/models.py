@@ -93,6 +93,9 @@ class Operator(Base):
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: lookup HMAC of the operator's own ID number (``operator link-card``): a card that matches it
+    #: takes a session role only with this account's PIN too (issue 15 must 1)
+    person_hmac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class PinGuard(Base):
@@ -370,4 +373,4 @@ class RetentionClock(Base):
 
 # Each capability keeps its tables in its own module; importing them here registers them on
 # Base.metadata for Alembic and the models-vs-migrations test.
-from kiosk.db import models_auction, models_checkin, models_keys, models_opening, models_queue, models_recording  # noqa: E402,F401,I001
+from kiosk.db import models_auction, models_checkin, models_keys, models_opening, models_queue, models_recording, models_staffing  # noqa: E402,F401,I001

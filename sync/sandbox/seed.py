@@ -111,6 +111,26 @@ PEOPLE: list[tuple[str, str, str]] = [
 ]
 
 
+#: The sessions' appointed staff (platform-api §7.1 ``staff``): name, region, birth date, organisation.
+STAFF_PEOPLE: list[tuple[str, str, str, str]] = [
+    ("韩志刚", "150102", "19750312", "内蒙古正信招标代理有限公司"),  # 0 host (the agency runs its opening)
+    ("白雪", "150103", "19880621", "内蒙古正信招标代理有限公司"),  # 1 recorder
+    ("田建华", "150104", "19700915", "呼和浩特市住房和城乡建设局"),  # 2 supervisor (行政监督部门)
+    ("赵晓东", "150105", "19860203", "呼和浩特市公共资源交易中心"),  # 3 witness (the centre's 见证人)
+    ("郝建军", "150121", "19730408", "呼和浩特市赛罕区住房和城乡建设局"),  # 4 tenderer's representative
+    ("李振华", "150102", "19720515", "内蒙古诚信拍卖有限责任公司"),  # 5 auctioneer (拍卖师)
+    ("孙立新", "150103", "19690825", "呼和浩特市国有资产监督管理委员会"),  # 6 supervisor of the auctions
+    ("周海燕", "150104", "19810630", "内蒙古公采招标咨询有限公司"),  # 7 host of the procurement opening
+    ("钱明", "150105", "19780222", "呼和浩特市财政局"),  # 8 supervisor of the procurement opening
+]
+
+
+def staff_person(i: int, role: str) -> dict[str, str]:
+    """One ``staff`` entry: staff person ``i`` appointed as ``role``."""
+    name, region, birth, org = STAFF_PEOPLE[i]
+    return {"role": role, "name": name, "id_number": id_number(region, birth, 51 + 2 * i), "org": org}
+
+
 def company(i: int) -> dict[str, str]:
     """The bidder object of company ``i``."""
     name, region, org = COMPANIES[i]
@@ -147,6 +167,9 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             "BID_SECTION_CODE": f"E1501000001000{ymd[2:6]}001001", "BID_SECTION_NAME": "第一标段",
             "TENDERER_NAME": "呼和浩特市赛罕区住房和城乡建设局", "TENDER_AGENCY_NAME": "内蒙古正信招标代理有限公司",
             "CONTROL_PRICE": "12500000.00", "PRICE_UNIT": "0", "quorum": 3,
+            "deemed_accept_absent": False, "deposit_required": True, "remote": False,
+            "staff": [staff_person(0, "host"), staff_person(1, "recorder"), staff_person(2, "supervisor"),
+                      staff_person(3, "witness"), staff_person(4, "tenderer_rep")],
         },
         {
             "session_id": sid[1], "kind": "bid_opening", "room_code": "KB-01", "room_name": "第一开标室",
@@ -155,6 +178,10 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             "BID_SECTION_CODE": f"ZFCG-150100-{ymd}-0042-01", "BID_SECTION_NAME": "第1包：彩色多普勒超声诊断仪",
             "TENDERER_NAME": "呼和浩特市第二医院", "TENDER_AGENCY_NAME": "内蒙古公采招标咨询有限公司",
             "CONTROL_PRICE": "386.50", "PRICE_UNIT": "1", "quorum": 3,
+            # 政府采购: an absent supplier is deemed to accept the record (财政部令第87号 §42); no
+            # recorder appointed: a hall account stands in, with its reason journalled
+            "deemed_accept_absent": True, "deposit_required": False, "remote": False,
+            "staff": [staff_person(7, "host"), staff_person(8, "supervisor"), staff_person(3, "witness")],
         },
         {
             "session_id": sid[2], "kind": "bid_opening", "room_code": "KB-03", "room_name": "第三开标室",
@@ -163,10 +190,15 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             "BID_SECTION_CODE": f"E1501000001000{ymd[2:6]}007001", "BID_SECTION_NAME": "第一标段",
             "TENDERER_NAME": "呼和浩特市林业和草原局", "TENDER_AGENCY_NAME": "内蒙古正信招标代理有限公司",
             "CONTROL_PRICE": "4870000.00", "PRICE_UNIT": "0", "quorum": 3,
+            "deemed_accept_absent": False, "deposit_required": True, "remote": False,
+            "staff": [staff_person(0, "host"), staff_person(1, "recorder"), staff_person(2, "supervisor")],
         },
         {
             "session_id": sid[3], "kind": "auction", "room_code": "PM-01", "room_name": "拍卖大厅",
             "starts_at": _t(today, 14, 0), "title": "呼和浩特市市直机关公务用车拍卖会", "trade_type": "GYCQ",
+            "auctioneer_licence": "1501019700123", "seller_name": "呼和浩特市机关事务服务中心",
+            "auction_house": "内蒙古诚信拍卖有限责任公司",
+            "staff": [staff_person(5, "auctioneer"), staff_person(6, "supervisor"), staff_person(3, "witness")],
             "lots": [
                 {"lot_code": "L-0001", "title": "蒙A·2C351 2015款大众帕萨特轿车", "start_price": "32000.00",
                  "increment": "1000.00", "price_unit": "0", "deposit": "10000.00", "has_reserve": True,
@@ -183,11 +215,16 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             "session_id": sid[4], "kind": "listing_auction", "room_code": "PM-01", "room_name": "拍卖大厅",
             "starts_at": _t(today, 15, 30), "title": "呼和浩特市国有建设用地使用权挂牌出让（期满现场竞价）",
             "trade_type": "TDSYQ",
+            # the land authority sells directly (国土资源部令第39号): 出让人, no 拍卖企业
+            "auctioneer_licence": "1501019700123", "seller_name": "呼和浩特市自然资源局", "auction_house": None,
+            "staff": [staff_person(5, "auctioneer"), staff_person(2, "supervisor"), staff_person(3, "witness")],
             "lots": [
                 {"lot_code": f"HS-{today.year}-031", "title": "赛罕区金桥开发区北侧地块（住宅用地，38,214.6㎡）",
                  "start_price": "15600.00", "increment": "100.00", "price_unit": "1", "deposit": "3120.00",
                  "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None,
-                 "listing_top_bid": "16200.00", "listing_top_paddle": "07"},
+                 "listing_top_bid": "16200.00", "listing_top_paddle": "07",
+                 # the 出让公告 decides between bidders at the cap: a lottery (摇号) among them
+                 "after_cap": {"method": "lottery", "start": None, "step": None, "unit": None}},
             ],
         },
     ]
