@@ -31,6 +31,7 @@ class FaceCountError(HallError):
             super().__init__("several_faces", f"照片中有 {count} 张人脸{what}，只能有一张",
                              f"{count} faces in the image {which}, exactly one is needed".strip())
         self.count = count
+        self.which = which  #: which image ("photo", "reference"), "" when not said
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Cameras: OpenCV capture (index, file, stream), the synthetic demo camera, face detection.
+"""Cameras: OpenCV capture (index, file, stream), the synthetic demo camera, face detection, face engines.
 
-See :mod:`devices.camera.capture`, :mod:`devices.camera.synthetic` and :mod:`devices.camera.faces`
-(docs/devices.md §4).
+See :mod:`devices.camera.capture`, :mod:`devices.camera.synthetic`, :mod:`devices.camera.faces`,
+:mod:`devices.camera.dlib_faces` and :mod:`devices.camera.sface_engine` (docs/devices.md §4).
 """
 
 from devices.camera.capture import (
@@ -13,6 +13,7 @@ from devices.camera.capture import (
     OpenCVCamera,
     open_camera,
 )
+from devices.camera.dlib_faces import DlibFaceEngine
 from devices.camera.faces import (
     FaceAssessment,
     FaceBox,
@@ -25,12 +26,14 @@ from devices.camera.faces import (
     YuNetFaceDetector,
     assess_face,
 )
+from devices.camera.sface_engine import LazyFaceEngine, SFaceEngine
 from devices.camera.synthetic import SyntheticCamera
 
 __all__ = [
     "Camera",
     "CameraBase",
     "CameraError",
+    "DlibFaceEngine",
     "EndOfStream",
     "FaceAssessment",
     "FaceBox",
@@ -39,7 +42,9 @@ __all__ = [
     "FacePolicy",
     "Frame",
     "HaarFaceDetector",
+    "LazyFaceEngine",
     "OpenCVCamera",
+    "SFaceEngine",
     "SFaceMatcher",
     "SyntheticCamera",
     "Verdict",

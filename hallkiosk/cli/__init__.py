@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "hallkiosk.cli.auction_cmd",  # auction …
     "hallkiosk.cli.pii_cmd",  # pii plan|purge
     "hallkiosk.cli.keys_cmd",  # keys status|add-terminal|rotate
+    "hallkiosk.cli.faces_cmd",  # faces compare
 )
 
 

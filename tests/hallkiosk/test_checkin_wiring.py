@@ -152,15 +152,27 @@ def test_idle_reset_wipes_personal_data(tmp_path: Path, sims, seeded: Path) -> N
 
 @pytest.mark.allow_log_warnings(r"face match models not usable")
 def test_face_matcher_not_configured_and_broken_models(tmp_path: Path) -> None:
-    assert build_face_matcher(CheckinConfig())[0] is None
+    assert build_face_matcher(CheckinConfig(face_engine="none"))[0] is None
+    assert build_face_matcher(CheckinConfig(face_engine="sface"))[0] is None
+    m, note = build_face_matcher(CheckinConfig(face_engine="vendor-x"))
+    assert m is None and "vendor-x" in note
     empty = tmp_path / "models"
     empty.mkdir()
-    m, note = build_face_matcher(CheckinConfig(face_model_dir=str(empty)))
+    m, note = build_face_matcher(CheckinConfig(face_engine="sface", face_model_dir=str(empty)))
     assert m is None and "缺少" in note
     (empty / "face_detection_yunet_2023mar.onnx").write_bytes(b"not onnx")
     (empty / "face_recognition_sface_2021dec.onnx").write_bytes(b"not onnx")
-    m, note = build_face_matcher(CheckinConfig(face_model_dir=str(empty)))
+    m, note = build_face_matcher(CheckinConfig(face_engine="sface", face_model_dir=str(empty)))
     assert m is None and "无法加载" in note
+
+
+def test_dlib_is_the_default_engine_and_loads_only_when_used() -> None:
+    m, note = build_face_matcher(CheckinConfig())
+    assert m is not None and note == ""
+    assert m.name == "dlib-resnet" and m.threshold == 0.6
+    assert not m.loaded  # type: ignore[attr-defined]  # a LazyFaceEngine: nothing loaded while a terminal is built
+    m2, _ = build_face_matcher(CheckinConfig(face_match_threshold=0.5))
+    assert m2 is not None and m2.threshold == 0.5
 
 
 # --- attendance across processes -------------------------------------------------------------------
