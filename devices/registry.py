@@ -1,7 +1,8 @@
 """One registry of the configured devices: builds drivers from URLs and reports their status.
 
 :meth:`DeviceRegistry.from_config` takes :class:`kiosk.config.DevicesConfig` and builds a driver
-for every configured URL: :class:`~devices.idcard.driver.SamIdReader`,
+for every configured URL: :class:`~devices.idcard.driver.SamIdReader` (or, for an ``sdk://`` URL,
+:class:`~devices.idcard.sdk.SdkIdReader`, the vendor-SDK reader),
 :class:`~devices.scanner.LineScanner`, :class:`~devices.keypads.KeypadReceiver`, the ESC/POS
 printer (``devices.printer.driver.EscPosPrinter``) and the camera (``devices.camera.open_camera``).
 The printer and camera modules are imported lazily and guarded, so a missing or broken optional
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.idcard.driver import SamIdReader
+from devices.idcard.sdk import SdkIdReader, is_sdk_url
 from devices.keypads import KeypadReceiver
 from devices.scanner import LineScanner
 from devices.urls import PortError, close_quietly, open_url
@@ -44,7 +46,7 @@ class DeviceRegistry:
     """The devices of this terminal, built from the configuration."""
 
     config: DevicesConfig
-    id_reader: SamIdReader | None = None
+    id_reader: SamIdReader | SdkIdReader | None = None
     scanner: LineScanner | None = None
     keypads: KeypadReceiver | None = None
     printer: Any = None  #: devices.printer.driver.EscPosPrinter
@@ -56,7 +58,7 @@ class DeviceRegistry:
         """Build a driver for every configured URL (nothing is opened yet)."""
         reg = cls(config)
         if config.id_reader:
-            reg.id_reader = SamIdReader(config.id_reader)
+            reg.id_reader = reg._build("id_reader", lambda: id_reader_for(config.id_reader))
         if config.scanner:
             reg.scanner = LineScanner(config.scanner)
         if config.keypads:
@@ -118,6 +120,11 @@ class DeviceRegistry:
             return DeviceStatus(name, url, DeviceState.ERROR, f"状态查询失败：{exc}", f"status query failed: {exc}")
 
 
+def id_reader_for(url: str) -> SamIdReader | SdkIdReader:
+    """The ID card driver for a URL: the vendor SDK for ``sdk://…``, else the serial SAM protocol."""
+    return SdkIdReader(url) if is_sdk_url(url) else SamIdReader(url)
+
+
 def _printer(url: str, width_mm: int) -> Any:
     module = importlib.import_module("devices.printer.driver")
     return module.EscPosPrinter(url, width_mm)
@@ -145,7 +152,9 @@ def _printer_status(printer: Any, url: str, probe: bool) -> DeviceStatus:
     return DeviceStatus("printer", url, DeviceState.ONLINE, f"纸张 {st.paper.value}", f"paper {st.paper.value}")
 
 
-def _probe_id_reader(reader: SamIdReader, url: str, timeout: float) -> DeviceStatus:
+def _probe_id_reader(reader: SamIdReader | SdkIdReader, url: str, timeout: float) -> DeviceStatus:
+    if isinstance(reader, SdkIdReader):
+        return reader.probe()
     probe = SamIdReader(url, baudrate=reader.baudrate, response_timeout=timeout)
     try:
         port = probe._open()

@@ -30,6 +30,10 @@ _OPEN_ERRORS: tuple[type[BaseException], ...] = (*PORT_ERRORS, ValueError)
 
 URL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://", "hwgrep://", "alt://")
 
+#: The ID card reader through its vendor's C SDK (devices/idcard/sdk.py, docs/devices.md §1.8):
+#: ``sdk:///opt/vendor/libtermb.so?port=1001``. Not a serial port: :func:`open_url` refuses it.
+SDK_SCHEME = "sdk://"
+
 
 class PortError(DeviceError):
     """The port cannot be opened, or vanished while in use (unplugged, server gone)."""
@@ -68,6 +72,8 @@ def open_url(
     """
     if not url or not url.strip():
         raise PortError(url, "no URL configured")
+    if url.strip().lower().startswith(SDK_SCHEME):
+        raise PortError(url, "an sdk:// reader is driven by its vendor library, not a serial port")
     try:
         return serial.serial_for_url(
             url.strip(),

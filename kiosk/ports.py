@@ -65,6 +65,9 @@ class IdCard:
 
     Dates are ``YYYY-MM-DD`` strings; ``valid_until`` may be ``"长期"``. Members a card type
     does not carry are None. ``photo`` is the raw 1024-byte WLT block (decoding is a vendor plug-in).
+    ``photo_image`` is the chip photo decoded by a vendor SDK (a BMP the face engine can read,
+    docs/devices.md §1.8), empty when no decoder ran; like ``photo`` it stays out of ``repr`` and
+    ``to_json``.
     """
 
     card_type: CardType
@@ -83,6 +86,7 @@ class IdCard:
     nationality: str | None = None
     photo: bytes = b""
     fingerprint: bytes = b""
+    photo_image: bytes = b""
 
     @property
     def photo_sha256(self) -> str | None:

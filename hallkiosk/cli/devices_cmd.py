@@ -2,7 +2,9 @@
 
 * ``devices list`` — configured devices, their state, and the serial ports present;
 * ``devices read-id --port URL [--timeout S] [--json]`` — wait for an ID card and print it
-  (the number masked unless ``--json``, which prints exactly ``IdCard.to_json()``);
+  (the number masked unless ``--json``, which prints exactly ``IdCard.to_json()``); ``--device`` is
+  the same option, and an ``sdk:///…/libtermb.so?port=1001`` URL reads through the vendor SDK
+  (docs/devices.md §1.8);
 * ``devices scan --port URL [--count N] [--timeout S]`` — print codes from a scanner;
 * ``devices print-test --port URL [--preview out.png] [--width 58|80]`` — the printer test slip;
 * ``devices simulate KIND [--listen socket://127.0.0.1:PORT | --pty] [--card FILE.json]`` — run a
@@ -72,6 +74,7 @@ def _print_card(card: IdCard) -> None:
         ("签发机关 authority", card.authority),
         ("有效期 valid", f"{card.valid_from} – {card.valid_until}"),
         ("照片 photo", f"{len(card.photo)} B WLT" if card.photo else None),
+        ("解码照片 decoded photo", f"{len(card.photo_image)} B BMP" if card.photo_image else None),
     ]
     for label, value in rows:
         if value:
@@ -80,12 +83,19 @@ def _print_card(card: IdCard) -> None:
 
 def _cmd_read_id(args: argparse.Namespace) -> int:
     from devices.idcard.driver import SamIdReader
+    from devices.idcard.sdk import SdkIdReader, is_sdk_url
 
-    reader = SamIdReader(args.port, baudrate=args.baud, with_fingerprint=args.fingerprint)
     try:
+        reader: SamIdReader | SdkIdReader = (
+            SdkIdReader(args.port) if is_sdk_url(args.port)
+            else SamIdReader(args.port, baudrate=args.baud, with_fingerprint=args.fingerprint)
+        )
         card = reader.read_once(args.timeout)
     except DeviceError as exc:
         return _fail(exc)
+    photo_error = getattr(reader, "photo_error", None)
+    if photo_error is not None:
+        print(f"注意 note [{photo_error.code}]: {photo_error.zh} / {photo_error.en}", file=sys.stderr)
     if args.json:
         print_json(card.to_json())
     else:
@@ -193,7 +203,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_cmd_list)
 
     p = dsub.add_parser("read-id", parents=[common], help="wait for an ID card and print it")
-    p.add_argument("--port", required=True, metavar="URL", help="/dev/ttyUSB0, COM3, socket://host:port …")
+    p.add_argument("--port", "--device", dest="port", required=True, metavar="URL",
+                   help="/dev/ttyUSB0, COM3, socket://host:port …, or sdk:///path/libtermb.so?port=1001")
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait (default 10)")
     p.add_argument("--json", action="store_true", help="print IdCard.to_json() (unmasked: personal data)")
     p.add_argument("--baud", type=int, default=115200)
