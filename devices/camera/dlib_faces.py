@@ -49,6 +49,11 @@ NOSE_DEPTH_OVER_IOD = 0.32
 #: test photos scored 0.59 and more; the patch on the astronaut's suit scored 0.002 (0.12 upsampled).
 MIN_DETECTION_SCORE = 0.3
 
+#: ``head_pose`` looks for the face in frames wider than this scaled down to this width first (a
+#: face close to the kiosk's camera is still well over 80 px there), and in the full frame only when
+#: that finds none: ~4× faster on a 1280×720 frame. The landmarks are always placed at full size.
+POSE_DETECT_WIDTH = 640
+
 LANDMARKS_FILE = "shape_predictor_5_face_landmarks.dat"
 DESCRIPTOR_FILE = "dlib_face_recognition_resnet_model_v1.dat"
 
@@ -142,6 +147,7 @@ class DlibFaceEngine:
             self._net = dlib.face_recognition_model_v1(str(paths[DESCRIPTOR_FILE]))
         except RuntimeError as exc:
             raise FaceModelError("face-model-invalid", folder, "dlib cannot load the model files") from exc
+        self._dlib = dlib
         self._lock = threading.Lock()
         self.threshold = float(threshold)
         self.num_jitters = num_jitters
@@ -215,11 +221,20 @@ class DlibFaceEngine:
 
     def _landmarks(self, image_bgr: np.ndarray) -> tuple[float, list[tuple[float, float]]] | None:
         rgb = _rgb(image_bgr)
-        faces = self._faces(rgb)
+        h, w = rgb.shape[:2]
+        faces: Any = []
+        if w > POSE_DETECT_WIDTH:  # a camera frame: look for the face at a smaller scale first
+            scale = POSE_DETECT_WIDTH / w
+            small = cv2.resize(rgb, (POSE_DETECT_WIDTH, round(h * scale)), interpolation=cv2.INTER_AREA)
+            faces = [self._dlib.rectangle(round(r.left() / scale), round(r.top() / scale),
+                                          round(r.right() / scale), round(r.bottom() / scale))
+                     for r in self._faces(small)]
+        if not faces:
+            faces = self._faces(rgb)
         if len(faces) != 1:
             return None
         box = faces[0]
-        shape = self._shapes(rgb, box)
+        shape = self._shapes(rgb, box)  # landmarks at full resolution
         points = [(float(shape.part(i).x), float(shape.part(i).y)) for i in range(shape.num_parts)]
         return float(box.width() * box.height()), points
 

@@ -137,3 +137,19 @@ def test_yaw_from_landmarks_geometry() -> None:
     assert yaw_from_landmarks(tilted) == pytest.approx(45.0)
     with pytest.raises(ValueError):
         yaw_from_landmarks(eyes)
+
+
+def test_a_720p_camera_frame_reads_the_same_pose_as_the_photo(engine: DlibFaceEngine) -> None:
+    img = image("lacamoire_2")  # 640×423, face ~130 px: found in the frame scaled to 640 wide
+    frame = np.full((720, 1280, 3), 128, np.uint8)
+    frame[100:100 + img.shape[0], 300:300 + img.shape[1]] = img
+    alone, in_frame = engine.head_pose(img), engine.head_pose(frame)
+    assert alone is not None and in_frame is not None
+    assert abs(in_frame.yaw_deg - alone.yaw_deg) < 3
+    share = img.shape[0] * img.shape[1] / (720 * 1280)
+    # HOG boxes come in the pyramid's steps (~20 % apart in size), so the area agrees only roughly
+    assert in_frame.face_fraction == pytest.approx(alone.face_fraction * share, rel=0.5)
+    small = cv2.resize(img, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # face ~65 px: the full frame is searched
+    frame[:] = 128
+    frame[300:300 + small.shape[0], 500:500 + small.shape[1]] = small
+    assert engine.head_pose(frame) is not None
