@@ -20,11 +20,15 @@ ReferenceKind = Literal["chip", "platform", "none"]
 REFERENCE_ZH = {"chip": "身份证芯片照片", "platform": "平台登记照片", "none": "无参考照片"}
 
 
+#: the images of a comparison, as messages name them
+WHICH_ZH = {"photo": "现场照片", "reference": "参考照片"}
+
+
 class FaceCountError(HallError):
     """An image has no face or several: nothing can be compared. ``count`` is how many were found."""
 
     def __init__(self, count: int, which: str = "") -> None:
-        what = f"（{which}）" if which else ""
+        what = f"（{WHICH_ZH.get(which, which)}）" if which else ""
         if count == 0:
             super().__init__("no_face", f"照片中未检测到人脸{what}", f"no face found in the image {which}".strip())
         else:

@@ -50,8 +50,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     try:
         result = engine.compare(images[0], images[1])
     except FaceCountError as exc:
-        which = args.reference if exc.which == "reference" else args.photo
-        return _fail(f"{exc.zh}：{which}", f"{exc.en}: {which}")
+        name = args.reference if exc.which == "reference" else args.photo
+        if exc.count == 0:
+            return _fail(f"图片中未检测到人脸：{name}", f"no face found in {name}")
+        return _fail(f"图片中有 {exc.count} 张人脸，只能有一张：{name}", f"{exc.count} faces in {name}, exactly one is needed")
     except ValueError:
         return _fail("图片无法解码（须为 JPEG、PNG 或 BMP）", "an image cannot be decoded (JPEG, PNG or BMP expected)")
     if args.json:
