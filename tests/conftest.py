@@ -126,6 +126,7 @@ LONG_END_TO_END = (
     "tests/ui/test_outage_banner.py::",
     "tests/ui/test_shell.py::test_wrong_pins_make_the_login_and_the_exit_pin_wait",
     "tests/hallkiosk/test_newcomer_failures.py::test_a_terminal_started_without_its_database_says_so_and_waits",
+    "tests/devices/test_idcard_sdk.py::test_a_kiosk_with_an_sdk_reader_gets_the_card_on_its_ui_thread",
 )
 
 
