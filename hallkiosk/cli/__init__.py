@@ -79,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _secure_files(args)
         return int(args.func(args) or 0)
-    except SystemExit:
+    except SystemExit as exc:  # a command's refusal (hallkiosk/cli/auth.py) ends it with its status
+        if isinstance(exc.code, int):
+            return exc.code
         raise
     except BaseException as exc:  # Ctrl-C too: a plain line, not a traceback
         from hallkiosk.failures import report

@@ -69,6 +69,17 @@ def role_holder(hall: Hall, args: argparse.Namespace, session_id: str, role: str
         raise _refuse(exc.zh, exc.en) from exc
 
 
+def account(hall: Hall, username: str | None, roles: tuple[str, ...]) -> OperatorInfo:
+    """A hall account's PIN (stdin's first line) for a counter act (a clerk's confirmation), or exit 1."""
+    if not username:
+        raise _refuse("须以本厅账号执行（--operator，PIN 从标准输入读取）", "name your hall account (--operator, PIN on stdin)")
+    pin = read_pin()
+    try:
+        return hall.login(username, pin, roles=roles)
+    except AccessError as exc:
+        raise _refuse(exc.zh, exc.en) from exc
+
+
 def admin(hall: Hall, username: str | None) -> OperatorInfo:
     """An admin's PIN (stdin) for a hall-wide act, or exit 1."""
     if not username:

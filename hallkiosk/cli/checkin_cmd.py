@@ -2,12 +2,13 @@
 
     hall-kiosk checkin list --session S-20261127-001 [--json]
     hall-kiosk checkin search 内蒙古蒙兴 [--json]
-    echo 150121198001010011 | hall-kiosk checkin manual --session S-… --registration R-… \\
+    printf '333333\n150121198001010011\n' | hall-kiosk checkin manual --session S-… --registration R-… \\
         --name 张伟 --reason 读卡器故障 --operator clerk [--override window_closed] --id-number-stdin
-    hall-kiosk checkin confirm CHECKIN_ID --operator clerk
+    echo 333333 | hall-kiosk checkin confirm CHECKIN_ID --operator clerk
 
-The document number of a manual check-in is read from stdin, never from the command line (where
-``ps`` and the shell history would keep it). Exit codes: 0 done, 1 refused, 2 bad input.
+A clerk's act names the clerk's account, whose PIN is stdin's first line (issue 15: no bare
+``--operator``). The document number of a manual check-in is the next line, never on the command
+line (where ``ps`` and the shell history would keep it). Exit codes: 0 done, 1 refused, 2 bad input.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hallkiosk.cli.auth import account
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.checkin import OVERRIDABLE, CheckinError, CheckinService
 from kiosk.hall import Hall
 from kiosk.timeutil import beijing
+
+CLERK_ROLES = ("clerk",)  #: and an admin, as at the counter's login
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -36,14 +40,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--registration", required=True, metavar="ID")
     p.add_argument("--name", required=True, help="the person's name as registered")
     p.add_argument("--reason", required=True, help="why by hand: reader broken, passport holder, …")
-    p.add_argument("--operator", required=True, help="the clerk's username")
+    p.add_argument("--operator", required=True, help="the clerk's username; their PIN is stdin's first line")
     p.add_argument("--override", action="append", default=[], choices=sorted(OVERRIDABLE), help="pass over this refusal")
-    p.add_argument("--id-number-stdin", action="store_true", required=True, help="read the document number from stdin")
+    p.add_argument("--id-number-stdin", action="store_true", required=True,
+                   help="read the document number from stdin (the line after the clerk's PIN)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_manual)
     p = ci.add_parser("confirm", parents=[common], help="confirm a check-in flagged for a clerk (no face photo)")
     p.add_argument("checkin_id", type=int)
-    p.add_argument("--operator", required=True)
+    p.add_argument("--operator", required=True, help="the clerk's username; their PIN is read from stdin")
     p.add_argument("--note", default="")
     p.set_defaults(func=_confirm)
 
@@ -94,14 +99,12 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _manual(args: argparse.Namespace) -> int:
-    number = sys.stdin.readline().strip()
-    if not number:
-        print("缺少证件号码（从标准输入读取）no document number on stdin", file=sys.stderr)
-        return 2
     hall = Hall.open(config_from_args(args))
     try:
-        if args.operator not in {o.username for o in hall.list_operators() if not o.disabled}:
-            print(f"没有这个操作员 unknown operator: {args.operator}", file=sys.stderr)
+        account(hall, args.operator, CLERK_ROLES)  # the clerk's PIN, stdin's first line; exits 1 when refused
+        number = sys.stdin.readline().strip()
+        if not number:
+            print("缺少证件号码（标准输入第二行）no document number on stdin's second line", file=sys.stderr)
             return 2
         out = CheckinService(hall).manual_check_in(
             operator=args.operator, session_id=args.session, registration_id=args.registration, person_name=args.name,
@@ -131,6 +134,7 @@ def _manual(args: argparse.Namespace) -> int:
 def _confirm(args: argparse.Namespace) -> int:
     hall = Hall.open(config_from_args(args))
     try:
+        account(hall, args.operator, CLERK_ROLES)  # the clerk's PIN from stdin; exits 1 when refused
         info = CheckinService(hall).confirm(args.checkin_id, operator=args.operator, note=args.note)
     except CheckinError as exc:
         print(f"{exc.zh} / {exc.en}", file=sys.stderr)

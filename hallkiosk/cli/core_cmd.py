@@ -1,4 +1,10 @@
-"""Core sub-commands: run, demo, config check, db upgrade, journal verify|stats, operator add|list|disable|set-pin|clear-delay."""
+"""Core sub-commands: run, demo, config check, db upgrade, journal verify|stats, operator add|list|disable|set-pin|link-card|clear-delay.
+
+Every operator change names who makes it (``--by``, an admin; ``set-pin`` may be the operator
+themselves) and proves it with that person's PIN — stdin's first line with ``--pin-stdin``, asked
+for otherwise; a new PIN follows on the next line (issue 15 must 1). The one exception is the hall's
+first admin, added while no admin exists.
+"""
 
 from __future__ import annotations
 
@@ -54,19 +60,33 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("username")
     p.add_argument("--name", required=True, help="display name, e.g. 王主持")
     p.add_argument("--role", required=True, choices=OPERATOR_ROLES)
-    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.add_argument("--by", metavar="ADMIN", help="the admin who adds it (not needed for the hall's first admin)")
+    p.add_argument("--pin-stdin", action="store_true", help="read --by's PIN, then the new PIN, from standard input")
     p.set_defaults(func=_operator_add)
     p = op.add_parser("list", parents=[common], help="list operators")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_operator_list)
-    p = op.add_parser("disable", parents=[common], help="disable an operator")
+    p = op.add_parser("disable", parents=[common], help="disable an operator (an admin, with their PIN)")
     p.add_argument("username")
     p.add_argument("--reason", default="")
+    p.add_argument("--by", required=True, metavar="ADMIN")
+    p.add_argument("--pin-stdin", action="store_true", help="read --by's PIN from standard input")
     p.set_defaults(func=_operator_disable)
     p = op.add_parser("set-pin", parents=[common], help="give an operator a new PIN (6-12 digits; asked for, or --pin-stdin)")
     p.add_argument("username")
-    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.add_argument("--by", metavar="USERNAME", help="an admin; without it the operator's own current PIN")
+    p.add_argument("--pin-stdin", action="store_true", help="read --by's (or the current) PIN, then the new PIN, from stdin")
     p.set_defaults(func=_operator_set_pin)
+    p = op.add_parser("link-card", parents=[common],
+                      help="bind an account to its holder's ID card: that card then takes a session role only with this PIN")
+    p.add_argument("username")
+    p.add_argument("--by", required=True, metavar="ADMIN")
+    p.add_argument("--pin-stdin", action="store_true", help="read --by's PIN (then, with --id-number-stdin, the number) from stdin")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--card", action="store_true", help="read the card on the configured reader ([devices] id_reader)")
+    how.add_argument("--id-number-stdin", action="store_true", help="the ID number on stdin, after the PIN")
+    how.add_argument("--unlink", action="store_true", help="remove the binding")
+    p.set_defaults(func=_operator_link_card)
     p = op.add_parser("clear-delay", parents=[common],
                       help="clear the wait after wrong PINs (an admin, or another operator of the same role, proves it with their PIN)")
     who = p.add_mutually_exclusive_group(required=True)
@@ -179,19 +199,34 @@ def _in_unit(hall: Any, act: Callable[[Any], Any]) -> bool:
 
 
 def _operator_add(args: argparse.Namespace) -> int:
-    pin = _read_pin(args, twice=True)
-    if pin is None:
-        return 1
-
     def add(hall: Any) -> Any:
+        first = not any(o.role == "admin" and not o.disabled for o in hall.list_operators())
+        if first and args.role != "admin":
+            raise AccessError("first-admin", "本厅还没有管理员：请先添加管理员（--role admin）",
+                              "the hall has no admin yet: add one first (--role admin)")
+        by = "bootstrap" if first else _by_admin(hall, args)
+        pin = _read_pin(args, twice=True)
+        if pin is None:
+            return None
         with hall.unit() as s:
-            return hall.operators.add(s, args.username, args.name, args.role, pin)
+            return hall.operators.add(s, args.username, args.name, args.role, pin, by=by)
 
     info = _with_hall(args, add)
     if info is None:
         return 1
     print(f"已添加 added operator {info.username} ({info.role})")
     return 0
+
+
+def _by_admin(hall: Any, args: argparse.Namespace) -> str:
+    """``--by``'s PIN (stdin's first line or asked for), checked as an admin's; raises AccessError."""
+    if not args.by:
+        raise AccessError("by-required", "须由管理员执行（--by 管理员账号）", "an admin must do this (--by ADMIN)")
+    pin = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass(f"PIN of {args.by}: ")
+    info = hall.login(args.by, pin, roles=("admin",))
+    if info.role != "admin":
+        raise AccessError("role", "须由管理员执行", "an admin must do this")
+    return str(info.username)
 
 
 def _operator_list(args: argparse.Namespace) -> int:
@@ -222,12 +257,42 @@ def _read_pin(args: argparse.Namespace, *, twice: bool) -> str | None:
 
 
 def _operator_set_pin(args: argparse.Namespace) -> int:
-    pin = _read_pin(args, twice=True)
-    if pin is None:
-        return 1
-    if _with_hall(args, lambda hall: _in_unit(hall, lambda s: hall.operators.set_pin(s, args.username, pin))) is None:
+    def set_pin(hall: Any) -> Any:
+        if args.by and args.by != args.username:
+            by = _by_admin(hall, args)
+        else:  # the operator's own current PIN
+            current = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass("current PIN: ")
+            by = hall.login(args.username, current).username
+        pin = _read_pin(args, twice=True)
+        if pin is None:
+            return None
+        return _in_unit(hall, lambda s: hall.operators.set_pin(s, args.username, pin, by=by))
+
+    if _with_hall(args, set_pin) is None:
         return 1
     print(f"已更换 PIN changed for {args.username}")
+    return 0
+
+
+def _operator_link_card(args: argparse.Namespace) -> int:
+    def link(hall: Any) -> Any:
+        by = _by_admin(hall, args)
+        if args.unlink:
+            person = None
+        elif args.card:
+            from hallkiosk.cli.auth import read_card
+
+            person = hall.vault.lookup_hmac(read_card(hall).id_number)
+        else:
+            number = sys.stdin.readline().strip()
+            if not number:
+                raise AccessError("no-number", "缺少身份证号码（标准输入）", "no ID number on stdin")
+            person = hall.vault.lookup_hmac(number)
+        return _in_unit(hall, lambda s: hall.operators.link_card(s, args.username, person, by=by))
+
+    if _with_hall(args, link) is None:
+        return 1
+    print(f"已{'解除绑定' if args.unlink else '绑定身份证'} {'unlinked' if args.unlink else 'card linked'}: {args.username}")
     return 0
 
 
@@ -243,7 +308,11 @@ def _operator_clear_delay(args: argparse.Namespace) -> int:
 
 
 def _operator_disable(args: argparse.Namespace) -> int:
-    if _with_hall(args, lambda hall: _in_unit(hall, lambda s: hall.operators.disable(s, args.username, reason=args.reason))) is None:
+    def disable(hall: Any) -> Any:
+        by = _by_admin(hall, args)
+        return _in_unit(hall, lambda s: hall.operators.disable(s, args.username, by=by, reason=args.reason))
+
+    if _with_hall(args, disable) is None:
         return 1
     print(f"已停用 disabled {args.username}")
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 
+from hallkiosk.cli.auth import admin
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
 from kiosk.retention import ClockMovedError, PurgePlan
@@ -26,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     for name, helptext in (("plan", "what would be purged"), ("purge", "purge personal data past its retention")):
         q = sub.add_parser(name, parents=[common], help=helptext)
         q.add_argument("--json", action="store_true")
-        q.add_argument("--operator", default="admin-cli", help="who ran the purge (journalled)")
         if name == "purge":
+            q.add_argument("--by", required=True, metavar="ADMIN",
+                           help="the admin who purges (journalled); their PIN is read from stdin")
             q.add_argument("--confirm-clock", action="store_true",
                            help="the clock moved since the last purge and an operator checked it: purge anyway")
         q.set_defaults(func=cmd_plan if name == "plan" else cmd_purge)
@@ -70,7 +72,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
     hall = Hall.open(cfg)
     try:
         try:
-            done = hall.purge_personal_data(operator=args.operator, confirm_clock=args.confirm_clock)
+            who = admin(hall, args.by)  # the admin's PIN from stdin; exits 1 when refused (issue 15 must 1)
+            done = hall.purge_personal_data(operator=who.username, confirm_clock=args.confirm_clock)
         except ClockMovedError as exc:
             if args.json:
                 print_json({"purged": False, "refused": exc.code, "clock_moved_s": round(exc.moved_s),

@@ -25,12 +25,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from hallkiosk.cli.auth import admin
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
 from kiosk.recording import ReasonRequired, Recordings, verify_export
 from kiosk.timeutil import BEIJING, beijing, parse_rfc3339, rfc3339
-
-ADMIN_ROLES = ("admin", "supervisor")
 
 
 def _time(text: str) -> dt.datetime:
@@ -73,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         a = sub.add_parser(action, parents=[common], help=f"{action} recording by hand (admins, with a reason)")
         a.add_argument("--room", required=True)
         a.add_argument("--reason", required=True)
-        a.add_argument("--operator", required=True, help="an admin's user name")
+        a.add_argument("--operator", required=True, help="an admin's user name; the PIN is read from stdin")
         a.add_argument("--session")
         a.set_defaults(func=cmd_request, action=action)
 
@@ -82,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     h.add_argument("--from", dest="from_", required=True, type=_time)
     h.add_argument("--to", required=True, type=_time)
     h.add_argument("--reason", required=True)
-    h.add_argument("--operator", required=True)
+    h.add_argument("--operator", required=True, help="an admin's user name; the PIN is read from stdin")
     h.add_argument("--session")
     h.set_defaults(func=cmd_hold)
 
@@ -172,16 +171,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         hall.close()
 
 
-def _admin(hall: Hall, username: str) -> bool:
-    return any(o.username == username and o.role in ADMIN_ROLES and not o.disabled for o in hall.list_operators())
-
-
 def cmd_request(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
-        if not _admin(hall, args.operator):
-            print(f"不是有效的管理员 not an active admin: {args.operator}", file=sys.stderr)
-            return 2
+        admin(hall, args.operator)  # the admin's PIN from stdin; exits 1 when refused
         try:
             seq = rec.request(args.room, args.action, args.reason, args.operator, args.session)
         except ReasonRequired:
@@ -196,9 +189,7 @@ def cmd_request(args: argparse.Namespace) -> int:
 def cmd_hold(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
-        if not _admin(hall, args.operator):
-            print(f"不是有效的管理员 not an active admin: {args.operator}", file=sys.stderr)
-            return 2
+        admin(hall, args.operator)
         h = rec.add_hold(args.room, args.from_, args.to, args.reason, args.operator, args.session)
         print(f"已保全 hold {h.id}: {args.room} {beijing(h.from_at):%Y-%m-%d %H:%M:%S} → {beijing(h.to_at):%H:%M:%S}")
         return 0

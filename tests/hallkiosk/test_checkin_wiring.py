@@ -255,11 +255,13 @@ def test_cli_list_and_manual(tmp_path: Path, seeded: Path, capsys: pytest.Captur
             "--reason", "读卡器故障", "--operator", "clerk", "--id-number-stdin", "--json", "--data-dir", str(d),
             "--override", "window_not_open", "--override", "window_closed"]
     monkeypatch.setattr(sys, "stdin", io.StringIO(person(0)["id_number"] + "\n"))
+    assert main(args) == 1  # no clerk's PIN first (issue 15): refused, nothing recorded
+    monkeypatch.setattr(sys, "stdin", io.StringIO("333333\n" + person(0)["id_number"] + "\n"))
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["accepted"] and out["checkins"][0]["checkin_no"] == 1
-    monkeypatch.setattr(sys, "stdin", io.StringIO(person(0)["id_number"] + "\n"))
-    assert main([*args[:11], "nobody", *args[12:]]) == 2
+    monkeypatch.setattr(sys, "stdin", io.StringIO("333333\n" + person(0)["id_number"] + "\n"))
+    assert main([*args[:11], "nobody", *args[12:]]) == 1  # an unknown account: refused like a wrong PIN
     assert main(["checkin", "list", "--session", reg["session_id"], "--json", "--data-dir", str(d)]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["present"] == 1 and listed["rows"][0]["person"] == "张*" and listed["rows"][0]["method"] == "manual"

@@ -32,23 +32,25 @@ def test_operator_and_journal_commands_end_to_end(tmp_path: Path, capsys: pytest
         return code, out, err
 
     assert run("db", "upgrade", "--data-dir", d)[0] == 0
-    code, _, err = run("operator", "add", "host1", "--name", "王主持", "--role", "host", "--pin-stdin", "--data-dir", d,
-                       stdin="246810\n")
+    code, _, err = run("operator", "add", "admin", "--name", "管理员", "--role", "admin", "--pin-stdin", "--data-dir", d,
+                       stdin="135790\n")
     assert code == 0, err
-    code, _, err = run("operator", "add", "host1", "--name", "X", "--role", "host", "--pin-stdin", "--data-dir", d,
-                       stdin="246810\n")
+    code, _, err = run("operator", "add", "admin", "--name", "X", "--role", "host", "--by", "admin", "--pin-stdin",
+                       "--data-dir", d, stdin="135790\n246810\n")
     assert code == 1 and "exists" in err
-    assert [o["username"] for o in json.loads(run("operator", "list", "--json", "--data-dir", d)[1])] == ["host1"]
-    assert run("operator", "disable", "host1", "--reason", "离职", "--data-dir", d)[0] == 0
+    assert [o["username"] for o in json.loads(run("operator", "list", "--json", "--data-dir", d)[1])] == ["admin"]
+    assert run("operator", "disable", "admin", "--reason", "离职", "--by", "admin", "--pin-stdin", "--data-dir", d,
+               stdin="135790\n")[0] == 0
     stats = json.loads(run("journal", "stats", "--json", "--data-dir", d)[1])
     assert set(stats) == {"journal_id", "count", "last_seq", "last_hash"}
-    assert stats["count"] == stats["last_seq"] == 2 and len(stats["last_hash"]) == 64
+    # operator.added, operator.login (the admin's PIN for the refused add), operator.login, operator.disabled
+    assert stats["count"] == stats["last_seq"] == 4 and len(stats["last_hash"]) == 64
     code, out, _ = run("journal", "verify", "--data-dir", d)
     assert code == 0 and "intact" in out
     with sqlite3.connect(tmp_path / "hall.db") as conn:
-        conn.execute("UPDATE journal SET payload = replace(payload, '离职', '退休') WHERE seq = 2")
+        conn.execute("UPDATE journal SET payload = replace(payload, '离职', '退休') WHERE seq = 4")
     bad = hk("journal", "verify", "--data-dir", d)  # the real process: its exit code and stderr
-    assert bad.returncode == 1 and "seq 2" in bad.stderr
+    assert bad.returncode == 1 and "seq 4" in bad.stderr
 
 
 def test_config_check_names_the_unknown_key(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

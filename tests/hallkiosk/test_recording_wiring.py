@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import signal
@@ -102,7 +103,7 @@ def test_session_entries_start_recording_become_markers_and_close_stops(tmp_path
     hall.close()
 
 
-def test_admin_starts_and_stops_by_hand_with_a_reason(tmp_path: Path) -> None:
+def test_admin_starts_and_stops_by_hand_with_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hall = _hall(tmp_path)
     with hall.unit() as s:
         hall.operators.add(s, "admin", "系统管理员", "admin", "123456", by="test")
@@ -115,14 +116,20 @@ def test_admin_starts_and_stops_by_hand_with_a_reason(tmp_path: Path) -> None:
         common = ["--data-dir", str(tmp_path / "data")]
         os.environ.update(ENV)
         try:
-            assert main(["recording", "start", *common, "--room", "KB-03", "--reason", "", "--operator", "admin"]) == 2
-            assert main(["recording", "start", *common, "--room", "KB-03", "--reason", "调试", "--operator", "clerk"]) == 2
-            assert main(["recording", "start", *common, "--room", "KB-03", "--reason", "开标前检查设备", "--operator", "admin"]) == 0
+            def start(reason: str, operator: str, pin: str) -> int:
+                monkeypatch.setattr(sys, "stdin", io.StringIO(pin + "\n"))
+                return main(["recording", "start", *common, "--room", "KB-03", "--reason", reason, "--operator", operator])
+
+            assert start("", "admin", "123456") == 2
+            assert start("调试", "clerk", "333333") == 1  # not an admin: refused (issue 15: no bare --operator)
+            assert start("开标前检查设备", "admin", "000000") == 1  # a wrong PIN
+            assert start("开标前检查设备", "admin", "123456") == 0
             deadline = time.monotonic() + 5
             while not rec.recording and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert rec.recording and rec.manual
             time.sleep(1.3)
+            monkeypatch.setattr(sys, "stdin", io.StringIO("123456\n"))
             assert main(["recording", "stop", *common, "--room", "KB-03", "--reason", "检查完毕", "--operator", "admin"]) == 0
             deadline = time.monotonic() + 5
             while rec.recording and time.monotonic() < deadline:

@@ -174,22 +174,30 @@ def test_loop_logs_the_refusal_and_goes_on(hall: Hall, caplog: pytest.LogCapture
 def test_cli_refuses_with_exit_1_and_confirm_clock_purges(hall: Hall) -> None:
     """``pii purge`` from the command line purges on the stored offset (the terminals' clock), guarded."""
     env = {**os.environ}
-    base = [sys.executable, "-m", "hallkiosk", "pii", "purge", "--data-dir", str(hall.config.data_dir), "--json"]
-    first = subprocess.run(base, capture_output=True, text=True, timeout=120, env=env)
+    where = ["--data-dir", str(hall.config.data_dir), "--json"]
+    base = [sys.executable, "-m", "hallkiosk", "pii", "purge", "--by", "admin", *where]
+
+    def run(args: list[str], pin: str = "123456") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, input=pin + "\n", capture_output=True, text=True, timeout=120, env=env)
+
+    no_pin = run(base, pin="")  # issue 15: a purge names an admin who proves it with their PIN
+    assert no_pin.returncode == 1 and "PIN" in no_pin.stderr
+    assert run([*base[:5], "--by", "clerk", *where], pin="333333").returncode == 1  # not an admin
+    first = run(base)
     assert first.returncode == 0 and json.loads(first.stdout)["representatives"] == 0
     reps = _ciphertexts(hall)
     _store_offset(hall, DAYS_400)
-    refused = subprocess.run(base, capture_output=True, text=True, timeout=120, env=env)
+    refused = run(base)
     assert refused.returncode == 1, refused.stderr
     out = json.loads(refused.stdout)
     assert out["purged"] is False and out["refused"] == "clock-moved" and out["clock_moved_s"] == 34_560_000
     assert _ciphertexts(hall) == reps
-    plan = subprocess.run([*base[:4], "plan", *base[5:]], capture_output=True, text=True, timeout=120, env=env)
+    plan = run([*base[:4], "plan", *where])
     assert plan.returncode == 0 and json.loads(plan.stdout)["clock_refused"] is True
     assert json.loads(plan.stdout)["clock_moved_s"] == 34_560_000
-    text = subprocess.run(base[:-1], capture_output=True, text=True, timeout=120, env=env)
+    text = run(base[:-1])
     assert text.returncode == 1 and "时钟移动了 +400 d 0 h" in text.stdout and "--confirm-clock" in text.stdout
-    done = subprocess.run([*base, "--confirm-clock"], capture_output=True, text=True, timeout=120, env=env)
+    done = run([*base, "--confirm-clock"])
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["representatives"] == reps > 0  # 400 days on: the demo's sessions are past
     assert _ciphertexts(hall) == 0
