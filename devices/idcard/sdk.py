@@ -235,8 +235,10 @@ def load_library(name: str) -> ctypes.CDLL:
             return lib
         if os.sep in name and not os.path.exists(name):
             raise SdkError("library-missing", name)
+        # The Windows SDKs (termb.dll, sdtapi.dll) export __stdcall functions: WinDLL there.
+        loader = getattr(ctypes, "WinDLL", ctypes.CDLL) if os.name == "nt" else ctypes.CDLL
         try:
-            lib = ctypes.CDLL(name)
+            lib = loader(name)
         except OSError as exc:
             reason = str(exc) or type(exc).__name__
             kind = "library-missing" if os.sep not in name and "cannot open shared object" in reason else "library-load-failed"
