@@ -194,6 +194,8 @@ def parse_sdk_url(url: str) -> SdkUrl:
     if parts.scheme.lower() != "sdk":
         raise SdkError("sdk-url", f"not an sdk:// URL: {url}")
     library = urllib.parse.unquote(parts.netloc + parts.path)
+    if len(library) > 3 and library[0] == "/" and library[2] == ":" and library[1].isalpha():
+        library = library[1:]  # sdk:///C:/vendor/termb.dll on Windows
     if not library or library.endswith("/"):
         raise SdkError("sdk-url", f"no library in {url}")
     query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
@@ -587,12 +589,13 @@ class SdkIdReader:
         with self._lock:
             if self._family is None or self.port is None:
                 raise SdkError("port-not-open", "not opened")
-            got = self._family.read(self.port)
+            try:
+                got = self._family.read(self.port)
+            except (ctypes.ArgumentError, OSError, ValueError) as exc:  # Windows turns an access violation into OSError
+                raise SdkError("sdk-unknown", f"{type(exc).__name__}: {exc}") from None
         if got is None:
             return None
         self.photo_error = got.photo_error
-        if got.photo_error is not None:
-            log.warning("ID reader %s: %s", self.url, got.photo_error.en)
         card = got.card
         log.info("ID card read (SDK %s): %s %s", self.flavor, mask_name(card.name), mask_id_number(card.id_number))
         return card

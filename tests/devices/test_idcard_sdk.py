@@ -153,6 +153,7 @@ def test_sdk_urls_parse_and_bad_ones_say_why() -> None:
     u = parse_sdk_url("sdk:///opt/v/libsdtapi.so?flavor=sdtapi&wlt=/opt/v/libwltrs.so")
     assert u.ports == tuple(range(1001, 1017)) and u.flavor == "sdtapi" and u.decoder == "/opt/v/libwltrs.so"
     assert parse_sdk_url("sdk://libtermb.so?port=3").library == "libtermb.so"  # the loader's search path
+    assert parse_sdk_url("sdk:///C:/vendor/termb.dll").library == "C:/vendor/termb.dll"
     assert is_sdk_url(" SDK:///x.so") and not is_sdk_url("/dev/ttyUSB0")
     for bad, why in (("sdk:///x.so?port=usb", "port"), ("sdk:///x.so?flavor=cvr", "flavor"),
                      ("sdk:///x.so?baud=9600", "baud"), ("sdk://", "no library")):
