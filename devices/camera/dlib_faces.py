@@ -49,10 +49,11 @@ NOSE_DEPTH_OVER_IOD = 0.32
 #: test photos scored 0.59 and more; the patch on the astronaut's suit scored 0.002 (0.12 upsampled).
 MIN_DETECTION_SCORE = 0.3
 
-#: ``head_pose`` looks for the face in frames wider than this scaled down to this width first (a
-#: face close to the kiosk's camera is still well over 80 px there), and in the full frame only when
-#: that finds none: ~4× faster on a 1280×720 frame. The landmarks are always placed at full size.
-POSE_DETECT_WIDTH = 640
+#: Faces are looked for in images wider than this scaled down to this width first (a face close to
+#: the kiosk's camera is still well over 80 px there), and in the full image only when that finds
+#: none: ~4× faster on a 1280×720 frame. So a much smaller second face (a bystander far behind) is
+#: not counted when a large one is found. Landmarks and descriptors always use the full image.
+DETECT_WIDTH = 640
 
 LANDMARKS_FILE = "shape_predictor_5_face_landmarks.dat"
 DESCRIPTOR_FILE = "dlib_face_recognition_resnet_model_v1.dat"
@@ -211,9 +212,23 @@ class DlibFaceEngine:
         boxes, _scores, _kinds = self._detector.run(rgb, upsample, MIN_DETECTION_SCORE)
         return boxes
 
+    def _detect(self, rgb: np.ndarray) -> Any:
+        """Faces in full-size pixels: in a frame wider than ``DETECT_WIDTH`` looked for at that width
+        first, and in the full frame only when that finds none."""
+        h, w = rgb.shape[:2]
+        if w > DETECT_WIDTH:
+            scale = DETECT_WIDTH / w
+            small = cv2.resize(rgb, (DETECT_WIDTH, round(h * scale)), interpolation=cv2.INTER_AREA)
+            found = [self._dlib.rectangle(round(r.left() / scale), round(r.top() / scale),
+                                          round(r.right() / scale), round(r.bottom() / scale))
+                     for r in self._faces(small)]
+            if found:
+                return found
+        return self._faces(rgb)
+
     def _descriptor(self, image_bgr: np.ndarray, which: str) -> np.ndarray:
         rgb = _rgb(image_bgr)
-        faces = self._faces(rgb)
+        faces = self._detect(rgb)
         if len(faces) != 1:
             raise FaceCountError(len(faces), which)
         shape = self._shapes(rgb, faces[0])
@@ -221,16 +236,7 @@ class DlibFaceEngine:
 
     def _landmarks(self, image_bgr: np.ndarray) -> tuple[float, list[tuple[float, float]]] | None:
         rgb = _rgb(image_bgr)
-        h, w = rgb.shape[:2]
-        faces: Any = []
-        if w > POSE_DETECT_WIDTH:  # a camera frame: look for the face at a smaller scale first
-            scale = POSE_DETECT_WIDTH / w
-            small = cv2.resize(rgb, (POSE_DETECT_WIDTH, round(h * scale)), interpolation=cv2.INTER_AREA)
-            faces = [self._dlib.rectangle(round(r.left() / scale), round(r.top() / scale),
-                                          round(r.right() / scale), round(r.bottom() / scale))
-                     for r in self._faces(small)]
-        if not faces:
-            faces = self._faces(rgb)
+        faces = self._detect(rgb)
         if len(faces) != 1:
             return None
         box = faces[0]
