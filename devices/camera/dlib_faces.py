@@ -34,7 +34,7 @@ from devices.camera.faces import FaceModelError
 from kiosk.faces import FaceComparison, FaceCountError, HeadPose
 
 #: The default distance threshold: the descriptor's published operating point (0.6, dlib's
-#: ``dnn_face_recognition_ex.cpp``), which on this repository's labelled photos lies between the
+#: ``python_examples/face_recognition.py``), which on this repository's labelled photos lies between the
 #: largest genuine distance (0.53) and the smallest impostor distance (0.67) (``bench/bench_faces.py``).
 DEFAULT_THRESHOLD = 0.6
 #: Images whose shorter side is below this are upsampled once before detection (a chip photo is
@@ -46,7 +46,7 @@ UPSAMPLE_BELOW = 360
 #: into degrees. An approximation: it varies between faces by perhaps ±30 %, so yaw in degrees is too.
 NOSE_DEPTH_OVER_IOD = 0.32
 #: A detection counts as a face only above this HOG score (dlib's default is 0). Real faces in the
-#: test photos scored 0.59 and more; the patch on the astronaut's suit scored 0.002 (0.12 upsampled).
+#: test photos scored 0.59 and more; a spot on the astronaut's suit scored 0.002 (0.12 upsampled).
 MIN_DETECTION_SCORE = 0.3
 
 #: Faces are looked for in images wider than this scaled down to this width first (a face close to
