@@ -35,7 +35,7 @@ from kiosk.faces import FaceComparison, FaceCountError, HeadPose
 
 #: The default distance threshold: the descriptor's published operating point (0.6, dlib's
 #: ``python_examples/face_recognition.py``), which on this repository's labelled photos lies between the
-#: largest genuine distance (0.53) and the smallest impostor distance (0.67) (``bench/bench_faces.py``).
+#: largest genuine distance (0.54) and the smallest impostor distance (0.68) (``bench/bench_faces.py``).
 DEFAULT_THRESHOLD = 0.6
 #: Images whose shorter side is below this are upsampled once before detection (a chip photo is
 #: 102×126 px, a thumbnail ~240 px): HOG's window is 80×80 px, so a face smaller than that is missed.
