@@ -93,6 +93,7 @@ class RoomRecorder:
         self._stop_at: float | None = None
         self._session_rooms: dict[str, str | None] = {}
         self.disk_alarm: tuple[str, str] | None = None
+        self.mic_alarm: tuple[str, str] | None = None  #: sound required here but no microphone configured
         self.segments_registered = 0
 
     @classmethod
@@ -125,7 +126,8 @@ class RoomRecorder:
                          c.stats.written, c.stats.queue_drops + c.camera.dropped, c.stats.segments, c.stats.last_error)
             for c in self.cameras
         )
-        return RecorderStatus(self.room_code, self.recording, self.session_id, self.manual, cams, self.disk_alarm)
+        return RecorderStatus(self.room_code, self.recording, self.session_id, self.manual, cams, self.disk_alarm,
+                              self.mic_alarm)
 
     # --- start / stop -----------------------------------------------------------------------------
 
@@ -145,9 +147,34 @@ class RoomRecorder:
             with self.hall.unit() as s:
                 cat.journal_started(s, self.hall.journal, room_code=self.room_code, session_id=session_id, reason=reason,
                                     operator=operator, cameras=[c.camera_name for c in self.cameras])
+                self._apply_microphone(s, session_id)
             for c in self.cameras:
                 c.start(session_id or "")
             log.info("recording started in %s (%s)", self.room_code, reason)
+
+    def _apply_microphone(self, s: Any, session_id: str | None) -> None:
+        """Sound on by default in opening and auction rooms (G87 §39); off only by an admin's order.
+
+        The first camera carries the microphone; the order takes effect from its next segment. A room
+        that must record sound but has no microphone configured is journalled
+        (``recording.microphone_missing``) and raised on the recorder's status.
+        """
+        on, _reason = cat.microphone_on(s, self.room_code)
+        if self.cameras:
+            self.cameras[0].audio = self.audio if on else None
+        if on and self.audio is None and cat.microphone_required(s, self.room_code):
+            self.mic_alarm = ("本室须录音但未配置麦克风（[recording] microphone）",
+                              "this room must record sound but no microphone is configured ([recording] microphone)")
+            self.hall.journal.append(s, "recording.microphone_missing", {"room_code": self.room_code, "session_id": session_id})
+        else:
+            self.mic_alarm = None
+
+    def set_microphone(self, on: bool) -> None:
+        """Apply an admin's microphone order now (from the next segment)."""
+        with self._lock:
+            if self.cameras:
+                self.cameras[0].audio = self.audio if on else None
+            log.info("microphone %s in %s", "on" if on else "off", self.room_code)
 
     def stop(self, reason: str, operator: str | None = None) -> None:
         with self._lock:
@@ -233,6 +260,8 @@ class RoomRecorder:
                 self.start(action.session_id, f"手动：{action.reason}", action.operator, manual=True)
             elif action.kind == "stop":
                 self.stop(f"手动：{action.reason}", action.operator)
+            elif action.kind in ("mic_on", "mic_off"):
+                self.set_microphone(action.kind == "mic_on")
             else:
                 with self.hall.unit() as s:
                     cat.add_marker(s, room_code=self.room_code, session_id=action.session_id,

@@ -9,6 +9,8 @@
 * ``recording start|stop --room R --reason … --operator NAME`` — an admin's manual start or stop
   (journalled ``recording.requested``; the room's recorder carries it out and journals
   ``recording.started``/``stopped`` with the reason and operator).
+* ``recording microphone on|off --room R --reason … --operator ADMIN`` — sound is recorded by default in
+  opening and auction rooms (财政部令第87号 §39); turning it off takes an admin's PIN and a reason, journalled.
 * ``recording hold --room R --from T --to T --reason … --operator NAME`` — a dispute hold.
 * ``recording retention [--apply] [--json]`` — what retention and the quota would delete (or do it).
 * ``recording run [--seconds N] [--start REASON]`` — a dedicated recorder in the foreground:
@@ -75,6 +77,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         a.add_argument("--operator", required=True, help="an admin's user name; the PIN is read from stdin")
         a.add_argument("--session")
         a.set_defaults(func=cmd_request, action=action)
+
+    m = sub.add_parser("microphone", parents=[common],
+                       help="turn a room's microphone off (an admin, with a reason) or back on; on by default")
+    m.add_argument("state", choices=("on", "off"))
+    m.add_argument("--room", required=True)
+    m.add_argument("--reason", default="")
+    m.add_argument("--operator", required=True, help="an admin's user name; the PIN is read from stdin")
+    m.set_defaults(func=cmd_microphone)
 
     h = sub.add_parser("hold", parents=[common], help="dispute hold: retention keeps this span")
     h.add_argument("--room", required=True)
@@ -181,6 +191,21 @@ def cmd_request(args: argparse.Namespace) -> int:
             print(f"{ReasonRequired.zh} {ReasonRequired.en}", file=sys.stderr)
             return 2
         print(f"已请求 requested {args.action} in {args.room} (journal seq {seq})")
+        return 0
+    finally:
+        hall.close()
+
+
+def cmd_microphone(args: argparse.Namespace) -> int:
+    hall, rec = _open(args)
+    try:
+        who = admin(hall, args.operator)
+        try:
+            seq = rec.set_microphone(args.room, args.state == "on", args.reason, who.username)
+        except ReasonRequired:
+            print("关闭麦克风必须填写原因 / turning the microphone off needs a reason", file=sys.stderr)
+            return 2
+        print(f"已{'开启' if args.state == 'on' else '关闭'}麦克风 microphone {args.state} in {args.room} (journal seq {seq})")
         return 0
     finally:
         hall.close()

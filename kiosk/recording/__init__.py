@@ -50,6 +50,7 @@ class RecorderStatus:
     manual: bool
     cameras: tuple[CameraStatus, ...]
     disk_alarm: tuple[str, str] | None
+    mic_alarm: tuple[str, str] | None = None  #: the room must record sound and has no microphone
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,18 @@ class Recordings:
         with self.hall.unit() as s:
             return cat.request(s, self.hall.journal, room_code=room_code, action=action, reason=reason,
                                operator=operator, session_id=session_id)
+
+    def set_microphone(self, room_code: str, on: bool, reason: str, operator: str) -> int:
+        """An admin's order for the room's microphone (off needs a reason; journalled); applied by the
+        room's recorder from its next segment (G87 §39: opening and auction rooms record sound by default)."""
+        with self.hall.unit() as s:
+            return cat.microphone_order(s, self.hall.journal, room_code=room_code, on=on, reason=reason, operator=operator)
+
+    def microphone(self, room_code: str) -> tuple[bool, bool, str]:
+        """(sound required in this room, microphone ordered on, the off order's reason)."""
+        with self.hall.reading() as s:
+            on, reason = cat.microphone_on(s, room_code)
+            return cat.microphone_required(s, room_code), on, reason
 
     def add_hold(self, room_code: str, from_at: dt.datetime, to_at: dt.datetime, reason: str, operator: str,
                  session_id: str | None = None) -> HoldInfo:

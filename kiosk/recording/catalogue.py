@@ -36,7 +36,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.blobstore import BlobPathError, resolve, stored_path
-from kiosk.db.models import Blob, JournalEntry, PfSession
+from kiosk.db.models import Blob, JournalEntry, PfSession, Room
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
 from kiosk.journal import Journal, take_head
 from kiosk.recording.manifest import FORMAT, MANIFEST
@@ -306,6 +306,39 @@ def journal_stopped(s: Session, journal: Journal, *, room_code: str, session_id:
     return journal.append(s, "recording.stopped", {
         "room_code": room_code, "session_id": session_id, "reason": reason, "operator": operator,
     }).seq
+
+
+#: Rooms whose recordings must carry sound: 政府采购货物和服务招标投标管理办法 (财政部令第87号) §39 asks
+#: for 录音录像 of the opening that is 清晰可辨; the auction hall records its calls the same way.
+MIC_REQUIRED_KINDS = frozenset({"opening", "auction"})
+
+
+def microphone_order(s: Session, journal: Journal, *, room_code: str, on: bool, reason: str, operator: str) -> int:
+    """An admin turns the room's microphone off (with a reason) or back on (``recording.microphone``)."""
+    if not on and not reason.strip():
+        raise ReasonRequired(ReasonRequired.en)
+    return journal.append(s, "recording.microphone", {
+        "room_code": room_code, "on": on, "reason": reason.strip(), "operator": operator,
+    }).seq
+
+
+def microphone_on(s: Session, room_code: str) -> tuple[bool, str]:
+    """Whether the room records sound now: on unless the latest ``recording.microphone`` order of the
+    room turned it off; (state, that order's reason)."""
+    rows = s.execute(
+        select(JournalEntry.payload).where(JournalEntry.kind == "recording.microphone").order_by(JournalEntry.seq.desc())
+        .limit(200)
+    ).scalars()
+    for payload in rows:
+        data = json.loads(payload)
+        if data.get("room_code") == room_code:
+            return bool(data.get("on")), str(data.get("reason") or "")
+    return True, ""
+
+
+def microphone_required(s: Session, room_code: str) -> bool:
+    room = s.get(Room, room_code)
+    return room is not None and room.kind in MIC_REQUIRED_KINDS
 
 
 class ReasonRequired(ValueError):

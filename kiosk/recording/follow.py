@@ -25,7 +25,7 @@ class Action:
 
     Attributes:
         kind: ``marker`` (with start if needed), ``close`` (marker, then stop after grace),
-            ``start`` / ``stop`` (manual), or ``ignore``.
+            ``start`` / ``stop`` (manual), ``mic_on`` / ``mic_off`` (an admin's microphone order), or ``ignore``.
     """
 
     kind: str
@@ -69,6 +69,11 @@ def classify(kind: str, payload: dict[str, Any], room_code: str, session_room: s
         room_code: the recorder's room.
         session_room: the room of ``payload["session_id"]`` (looked up by the caller), or None.
     """
+    if kind == "recording.microphone":  # an admin's order for this room's microphone (G87 §39)
+        if payload.get("room_code") != room_code:
+            return Action("ignore")
+        return Action("mic_on" if payload.get("on") else "mic_off", None, reason=str(payload.get("reason", "")),
+                      operator=str(payload.get("operator", "")))
     if kind == "recording.requested":
         if payload.get("room_code") != room_code:
             return Action("ignore")

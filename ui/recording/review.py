@@ -396,7 +396,7 @@ class ReviewTab(Retranslatable, QWidget):
     def _tick(self) -> None:
         st = self.status() if self.status is not None else None
         disk = self.recordings.disk()
-        alarm = (st.disk_alarm if st is not None else None) or disk.alarm()
+        alarm = (st.disk_alarm or st.mic_alarm if st is not None else None) or disk.alarm()
         self.alarm.setVisible(alarm is not None)
         if alarm is not None:
             self.alarm.setText(bilingual(self.ctx, *alarm))
