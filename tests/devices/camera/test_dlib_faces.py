@@ -11,6 +11,7 @@ import pytest
 
 from devices.camera.dlib_faces import DlibFaceEngine, shared, yaw_from_landmarks
 from devices.camera.faces import FaceModelError
+from devices.camera.sface_engine import LazyFaceEngine
 from devices.camera.turn_warps import turn_head
 from kiosk.faces import FaceCountError, FaceEngine
 
@@ -153,3 +154,26 @@ def test_a_720p_camera_frame_reads_the_same_pose_as_the_photo(engine: DlibFaceEn
     frame[:] = 128
     frame[300:300 + small.shape[0], 500:500 + small.shape[1]] = small
     assert engine.head_pose(frame) is not None
+
+
+def test_a_lazy_engine_loads_once_on_first_use_and_keeps_a_load_failure(engine: DlibFaceEngine) -> None:
+    builds: list[int] = []
+
+    def build() -> DlibFaceEngine:
+        builds.append(1)
+        return engine
+
+    lazy = LazyFaceEngine("dlib-resnet", 0.6, build)
+    assert not lazy.loaded and builds == []
+    assert lazy.head_pose(image("cat")) is None and lazy.loaded
+    assert lazy.head_pose(image("cat")) is None and lazy.load() is engine and len(builds) == 1
+
+    def broken() -> DlibFaceEngine:
+        builds.append(1)
+        raise FaceModelError("face-model-invalid", "x.dat", "dlib cannot load the model files")
+
+    bad = LazyFaceEngine("dlib-resnet", 0.6, broken)
+    for _ in range(2):
+        with pytest.raises(FaceModelError):
+            bad.compare(photo("obama_1"), photo("obama_4"))
+    assert len(builds) == 2 and not bad.loaded  # the broken load was tried once, its error kept
