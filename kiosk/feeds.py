@@ -339,10 +339,18 @@ def _upsert_registration(session: Session, key: str, version: int, data: dict[st
                 name=str(rep.get("name") or ""),
                 id_hmac=vault.lookup_hmac(str(id_number)),
                 id_enc=vault.encrypt(normalise_id(str(id_number)), context=CTX_REPRESENTATIVE),
+                photo_sha256=_sha256_or_none(rep.get("photo_sha256")),
             )
         )
     session.flush()
     return 1
+
+
+def _sha256_or_none(value: Any) -> str | None:
+    """A representative's ``photo_sha256`` (docs/platform-api.md §7.1) if it is 64 hex digits, else None."""
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower()):
+        return value.lower()
+    return None
 
 
 def _delete_registration_rows(session: Session, key: str, registration_id: str | None = None) -> int:

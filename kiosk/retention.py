@@ -5,7 +5,10 @@ What is personal here, and what purging does to it:
 * **face photos** taken at check-in (``faces/YYYYMMDD/<sha256>.hkenc``, a ``Blob`` each, named in
   ``checkins.face_sha256``): the encrypted file is overwritten and deleted and its ``Blob`` row
   removed, so the uploader no longer offers it; the SHA-256 stays in the check-in row and in the
-  journal entry that named it.
+  journal entry that named it. Every file under ``faces/`` is on this clock, whether a check-in
+  still names it or not (a revoked check-in's photo), and so are the **reference photos** the
+  platform holds of representatives (``faces/YYYYMMDD/ref-<sha256>.hkenc``, issue 16), counted
+  apart as ``references``.
 * **representatives' ID numbers** (``pf_representatives.id_enc``) of sessions that started before
   the cut-off: the ciphertext is emptied; the lookup HMAC stays.
 * **natural-person bidders' ID numbers** (``pf_registrations.bidder_code_enc``) of those sessions,
@@ -52,10 +55,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.blobstore import BlobPathError, resolve
+from kiosk.checkin.references import REFERENCE_PREFIX
 from kiosk.clock import Clock, PlatformClock
 from kiosk.db.models import (
     Blob,
@@ -88,19 +92,20 @@ class PurgePlan:
     representative_names: int = 0  #: representatives' full names cut to the masked form
     checkin_names: int = 0  #: check-ins' full names cut to the masked form
     files_missing: list[str] = field(default_factory=list)  #: SHA-256 of face files the shredder did not find here
+    references: list[str] = field(default_factory=list)  #: SHA-256 of the platform's reference photos cached here
     #: a plan only: the refusal a purge run now would meet (the clock moved since this terminal's last purge)
     clock_refusal: ClockMovedError | None = field(default=None, compare=False)
 
     @property
     def total(self) -> int:
-        return (len(self.faces) + self.representatives + self.bidder_codes + self.blacklist_codes
+        return (len(self.faces) + len(self.references) + self.representatives + self.bidder_codes + self.blacklist_codes
                 + self.representative_names + self.checkin_names)
 
     def as_dict(self) -> dict[str, Any]:
         return {"cutoff": rfc3339(self.cutoff), "faces": len(self.faces), "faces_not_uploaded": self.faces_not_uploaded,
                 "representatives": self.representatives, "bidder_codes": self.bidder_codes,
                 "blacklist_codes": self.blacklist_codes, "representative_names": self.representative_names,
-                "checkin_names": self.checkin_names}
+                "checkin_names": self.checkin_names, "references": len(self.references)}
 
 
 def cutoff_for(now: dt.datetime, days: int) -> dt.datetime:
@@ -112,8 +117,16 @@ def _old_sessions(cutoff: dt.datetime) -> Select[Any]:
 
 
 def _face_blobs(s: Session, cutoff: dt.datetime) -> list[Blob]:
+    """Every face file past the cut-off: check-in photos (named by a check-in, or under ``faces/`` — a
+    revoked check-in's photo is no longer named) and the platform's reference photos cached there."""
     faces = select(Checkin.face_sha256).where(Checkin.face_sha256.is_not(None))
-    return list(s.scalars(select(Blob).where(Blob.sha256.in_(faces), Blob.created_at < cutoff).order_by(Blob.created_at)))
+    return list(s.scalars(select(Blob).where(or_(Blob.sha256.in_(faces), Blob.path.like("faces/%")),
+                                             Blob.created_at < cutoff).order_by(Blob.created_at)))
+
+
+def _is_reference(blob: Blob) -> bool:
+    """A reference photo fetched from the platform (``kiosk.checkin.references``: ``faces/<day>/ref-<sha>.hkenc``)."""
+    return blob.path.rsplit("/", 1)[-1].startswith(REFERENCE_PREFIX)
 
 
 def _rep_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
@@ -153,8 +166,10 @@ def _count(s: Session, model: Any, where: Any) -> int:
 def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob]]:
     cutoff = cutoff_for(now, days)
     blobs = _face_blobs(s, cutoff)
+    photos = [b for b in blobs if not _is_reference(b)]
     return PurgePlan(
-        cutoff=cutoff, faces=[b.sha256 for b in blobs], faces_not_uploaded=sum(1 for b in blobs if b.uploaded_at is None),
+        cutoff=cutoff, faces=[b.sha256 for b in photos], faces_not_uploaded=sum(1 for b in photos if b.uploaded_at is None),
+        references=[b.sha256 for b in blobs if _is_reference(b)],
         representatives=_count(s, PfRepresentative, _rep_filter(cutoff)),
         bidder_codes=_count(s, PfRegistration, _reg_filter(cutoff)),
         blacklist_codes=_count(s, PfBlacklist, _blacklist_filter(cutoff)),

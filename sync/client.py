@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import ipaddress
 import json
 import logging
@@ -505,6 +506,21 @@ class PlatformClient:
             "PUT", f"/blobs/{sha256}", body=data, content_type="application/octet-stream", ok=(200, 201)
         )
         return response.status_code == 201
+
+    def get_blob(self, sha256: str) -> bytes | None:
+        """``GET /blobs/{sha256}`` (§7.2): a file the platform holds for this journal (a reference photo),
+        checked against its SHA-256; None when the platform has none for us (404).
+
+        Raises:
+            UnexpectedResponse: ``blob-mismatch``: the bytes do not hash to ``sha256`` (not to be used).
+        """
+        response = self.request("GET", f"/blobs/{quote(sha256, safe='')}", ok=(200, 404))
+        if response.status_code == 404:
+            return None
+        data = response.content
+        if hashlib.sha256(data).hexdigest() != sha256.lower():
+            raise UnexpectedResponse("blob-mismatch", 200, f"GET /blobs/{sha256[:12]}…: the bytes do not hash to the name")
+        return data
 
     def missing_blobs(self) -> list[str]:
         """``GET /blobs/missing``: files that records of this journal name and the platform lacks."""

@@ -31,6 +31,7 @@ from sync.client import PlatformClient
 from sync.errors import PlatformError
 from sync.pull import Puller
 from sync.push import Backoff, Outcome, Pusher, backlog
+from sync.references import ReferenceFetcher
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ class SyncWorker:
         self.pusher = Pusher(engine, client, journal_id, backoff=backoff)
         self.puller = Puller(engine, client, vault, retries=1, backoff=backoff)  # the loop retries later
         self.blobs = BlobUploader(engine, client, vault, data_dir=data_dir, backoff=backoff)
+        #: reference photos of today's registrations, fetched after each pull (issue 16; needs the data dir)
+        self.references = ReferenceFetcher(engine, client, vault, data_dir) if data_dir is not None else None
         self._blobs_wait_s: float | None = None  # what the last file run asked to wait, if it stopped early
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -190,6 +193,11 @@ class SyncWorker:
             return False
         if not report.ok:
             self._set(online=False, error="; ".join(f"{f}: {e}" for f, e in report.errors.items()))
+        elif self.references is not None:
+            try:
+                self.references.fetch_due()
+            except Exception:  # noqa: BLE001 - a photo must not stop the sync
+                log.exception("reference photos not fetched")
         return report.ok
 
     def sync_blobs(self) -> bool:

@@ -5,11 +5,13 @@
 * :mod:`kiosk.checkin.views` — the frozen DTOs screens, the opening and the CLI receive;
 * :mod:`kiosk.checkin.service` — ``CheckinService(hall)``, one unit of work per method, and
   :func:`checked_in` for other capabilities' own transactions;
-* :mod:`kiosk.checkin.slip` — the printed check-in slip.
+* :mod:`kiosk.checkin.slip` — the printed check-in slip;
+* :mod:`kiosk.checkin.liveness` — the head-turn liveness check, pure;
+* :mod:`kiosk.checkin.references` — the platform's reference photos, fetched ahead and cached encrypted.
 """
 
-from kiosk.checkin.rules import OVERRIDABLE, REFUSALS, CheckinError, Refusal
-from kiosk.checkin.service import CheckinService, FaceMatcher, checked_in
+from kiosk.checkin.rules import OVERRIDABLE, REFUSALS, CheckinError, FaceCheck, Refusal
+from kiosk.checkin.service import CheckinService, checked_in
 from kiosk.checkin.slip import checkin_slip
 from kiosk.checkin.views import (
     Attendance,
@@ -24,6 +26,6 @@ from kiosk.checkin.views import (
 
 __all__ = [
     "OVERRIDABLE", "REFUSALS", "Attendance", "CheckedIn", "CheckinError", "CheckinInfo", "CheckinOutcome",
-    "CheckinService", "Evaluation", "FaceCapture", "FaceMatcher", "Refusal", "RegistrationView", "SessionOption",
+    "CheckinService", "Evaluation", "FaceCapture", "FaceCheck", "Refusal", "RegistrationView", "SessionOption",
     "checked_in", "checkin_slip",
 ]

@@ -14,9 +14,17 @@ today, ``checkin.refused_unregistered`` with the code and a count only, no name 
    the kiosk cannot vouch for it, a clerk confirms (请到窗口办理);
 7. per session: ``window_not_open`` / ``window_closed`` (``[checkin]`` window around the start;
    auctions close at the start), ``banned`` (active ``market_ban`` of the bidder or the person),
-   ``several_bidders`` (one person for competing bidders of one opening: 视为串通投标),
+   ``several_paddles`` (auctions: one person for several bidders in one lot),
    ``deposit`` (auctions: ``paid`` or ``guarantee``), ``other_representative`` (the
-   registration was checked in by someone else). Already checked in by this person → the
+   registration was checked in by someone else).
+
+   At a bid opening a market ban and one person for several competing bidders (``several_bidders``,
+   REG 40: 视为串通投标) do **not** refuse (legal review D6): the bid stands and its validity is the
+   evaluation committee's (REG 51); the tenderer must let every bidder attend (TBL 35). The
+   representative is admitted and the finding is a *flag* (:data:`FLAGGED_AT_OPENING`,
+   ``Decision.flags``) that the opening shows to the host and the supervisor with its evidence and
+   prints in the record. At an auction a ban still refuses, and so does one person for several
+   paddles in one lot (拍卖法 / 39号令: competing bidders need their own representatives). Already checked in by this person → the
    option is ``already`` (show it, offer a reprint), never a second check-in; the database's
    unique (session_id, registration_id) enforces that across terminals too.
 
@@ -34,6 +42,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from kiosk.errors import HallError
+from kiosk.faces import REFERENCE_ZH, FaceComparison, MatchResult, ReferenceKind
 from kiosk.idnumbers import card_expired, id_number_problem
 from kiosk.pii import mask_name
 from kiosk.ports import IdCard
@@ -48,7 +57,7 @@ CARD_TYPES_ZH = {
     "foreign_2023": "外国人永久居留身份证",
 }
 SUPPORTED_CARD_TYPES = tuple(CARD_TYPES_ZH)
-CHECKIN_KINDS = ("checkin.recorded", "checkin.details", "checkin.reprinted", "checkin.confirmed")
+CHECKIN_KINDS = ("checkin.recorded", "checkin.details", "checkin.reprinted", "checkin.confirmed", "checkin.revoked")
 #: a slip's QR code is this prefix and the check-in's opaque token
 TOKEN_PREFIX = "HK-CI:"
 
@@ -81,6 +90,9 @@ REFUSALS: dict[str, tuple[str, str, str, str]] = {
                "如有异议请向交易监管部门申请", "Appeal to the supervising authority"),
     "several_bidders": ("您同时是多家投标人的授权代表", "You represent several competing bidders",
                         "同一人不得代理多家投标人，请到服务窗口办理", "One person may not represent competing bidders; go to a window"),
+    "several_paddles": ("您同时是同一标的多家竞买人的代表", "You represent several bidders for the same lot",
+                        "同一标的的竞买人须各自派代表，一人不得持多个号牌，请到服务窗口办理",
+                        "Each bidder for a lot needs its own representative: one person may not hold several paddles; go to a window"),
     "deposit": ("竞买保证金未到账", "Deposit not received",
                 "请到服务窗口核实保证金", "Please check your deposit at a service window"),
     "other_representative": ("该单位已由其他代表签到", "This bidder has already been checked in by another representative",
@@ -95,8 +107,12 @@ OVERRIDABLE = frozenset({"card_type", "id_invalid", "card_expired", "stale_black
 #: whole-attempt refusals journalled against a session of today the person is registered for (if any)
 PLACED_REFUSALS = frozenset({"qr_mismatch", "stale_blacklist", "card_expired", "id_invalid", "card_type"})
 
+#: findings that refuse at an auction but only flag at a bid opening (D6: admitted, shown to host and supervisor)
+FLAGGED_AT_OPENING = frozenset({"banned", "several_bidders"})
+
 #: which of several per-session refusals to show first
-_PRIORITY = ("banned", "several_bidders", "deposit", "other_representative", "window_closed", "window_not_open")
+_PRIORITY = ("banned", "several_bidders", "several_paddles", "deposit", "other_representative", "window_closed",
+             "window_not_open")
 
 
 @dataclass(frozen=True)
@@ -246,12 +262,15 @@ class Decision:
         registration_ids: the registrations the option covers (a check-in would record these).
         refusal: why not, for ``refused``.
         with_mine: whether the option shows this person's own existing check-ins.
+        flags: at a bid opening, findings that admit but must be shown to host and supervisor
+            (``banned``, ``several_bidders``; D6).
     """
 
     status: str
     registration_ids: tuple[str, ...]
     refusal: Refusal | None = None
     with_mine: bool = True
+    flags: tuple[Refusal, ...] = ()
 
 
 def bidder_names(regs: Sequence[RegistrationFacts]) -> tuple[str, ...]:
@@ -270,8 +289,11 @@ def decide_session(
 ) -> Decision:
     """Check 7 for one session: may this person check in for their registrations ``regs`` (sorted) now?
 
+    At a bid opening a ban or one person for several bidders is a flag, not a refusal (D6); at an
+    auction a ban refuses, and so does one person for several bidders in one lot (``several_paddles``).
+
     Args:
-        kind: the session's kind (auctions check deposits and allow several bidders per person).
+        kind: the session's kind (auctions check deposits and paddles per lot).
         regs: the person's registrations in the session, in :func:`sorted_registrations` order.
         checked: the existing check-ins of those registrations, by registration id.
         person_hmac: this person (compared with ``checked``).
@@ -280,10 +302,31 @@ def decide_session(
     """
     all_ids = tuple(r.registration_id for r in regs)
     mine_ids = tuple(rid for rid, c in checked.items() if c.person_hmac == person_hmac)
+    auction = kind in AUCTION_KINDS
+    flags: list[Refusal] = []
     if bans:
-        return Decision("refused", all_ids, Refusal("banned", "；".join(bans)))
-    if kind not in AUCTION_KINDS and len({r.bidder_code or r.bidder_name for r in regs}) > 1:
-        return Decision("refused", all_ids, Refusal("several_bidders", "、".join(bidder_names(regs))))
+        if auction:
+            return Decision("refused", all_ids, Refusal("banned", "；".join(bans)))
+        flags.append(Refusal("banned", "；".join(bans)))
+    if not auction and len({r.bidder_code or r.bidder_name for r in regs}) > 1:
+        flags.append(Refusal("several_bidders", "、".join(bidder_names(regs))))
+    if auction:
+        by_lot: dict[str, list[RegistrationFacts]] = {}
+        for r in regs:
+            by_lot.setdefault(r.lot_code or "", []).append(r)
+        for lot, in_lot in by_lot.items():
+            if len({r.bidder_code or r.bidder_name for r in in_lot}) > 1:
+                return Decision("refused", all_ids, Refusal(
+                    "several_paddles", f"标的 {lot or '—'}：{'、'.join(bidder_names(in_lot))}"))
+    decision = _decide_rest(kind, regs, checked, person_hmac, mine_ids, now, opens, closes)
+    return Decision(decision.status, decision.registration_ids, decision.refusal, decision.with_mine, tuple(flags))
+
+
+def _decide_rest(
+    kind: str, regs: Sequence[RegistrationFacts], checked: Mapping[str, CheckedBy], person_hmac: str,
+    mine_ids: tuple[str, ...], now: dt.datetime, opens: dt.datetime, closes: dt.datetime,
+) -> Decision:
+    """Check 7 after bans and representation: who checked in already, deposits, the window."""
     pending = [r for r in regs if r.registration_id not in checked]
     others = [r for r in regs if r.registration_id in checked and checked[r.registration_id].person_hmac != person_hmac]
     if not pending:
@@ -324,10 +367,53 @@ def next_paddle(used: Iterable[str]) -> str:
     return f"{n:02d}"
 
 
-def face_match_verdict(score: float, threshold: float, engine: str) -> tuple[str, str]:
-    """A face match's recorded score (3 decimals) and its note (一致 at or above ``threshold``)."""
-    verdict = "一致" if score >= threshold else "不一致"
-    return f"{score:.3f}", f"{engine} 比对{verdict}（阈值 {threshold:g}）"
+@dataclass(frozen=True)
+class FaceCheck:
+    """What 人证核验 decided for a check-in (issue 16 must 4): the verdict, what it rested on, and why.
+
+    ``result`` is ``match`` / ``no_match`` / ``not_done``; ``reference`` which photo the live one was
+    compared with (``chip`` / ``platform`` / ``none``); ``liveness`` ``passed`` / ``failed`` /
+    ``not_done``; ``score`` and ``threshold`` in the engine's own measure (a distance for dlib); ``note``
+    says it in Chinese for the record. Only a ``match`` lets the kiosk admit alone.
+    """
+
+    result: MatchResult
+    reference: ReferenceKind = "none"
+    liveness: str = "not_done"
+    score: float | None = None
+    threshold: float | None = None
+    engine: str = ""
+    note: str = ""
+
+    @property
+    def score_text(self) -> str | None:
+        return None if self.score is None else f"{self.score:.3f}"
+
+
+def face_verdict(comparison: FaceComparison, reference: ReferenceKind, liveness: str = "passed") -> FaceCheck:
+    """The check of a comparison the engine made: its verdict, score and threshold, and a note naming the reference."""
+    verdict = "一致" if comparison.match else "不一致"
+    note = f"{comparison.engine} 与{REFERENCE_ZH[reference]}比对{verdict}（{comparison.score:.3f}，阈值 {comparison.threshold:g}）"
+    return FaceCheck(comparison.result, reference, liveness, comparison.score, comparison.threshold, comparison.engine, note)
+
+
+def face_not_done(why: str, reference: ReferenceKind = "none", liveness: str = "not_done", engine: str = "") -> FaceCheck:
+    """A check that compared nothing, and why (``未比对：…``)."""
+    return FaceCheck("not_done", reference, liveness, engine=engine, note=why)
+
+
+def needs_clerk(check: FaceCheck, *, face_needs_clerk: bool, face_required: bool, manual: bool) -> bool:
+    """Whether a clerk must still confirm who this was (issue 16 must 4).
+
+    A ``no_match`` always does (it never admits silently, whatever ``face_required``); with
+    ``[checkin] face_required`` so does every check that compared nothing (no photo, no engine, no
+    reference, liveness failed). A clerk's own check-in (``manual``) is the confirmation.
+    """
+    if manual:
+        return False
+    if check.result == "no_match":
+        return True
+    return face_required and (face_needs_clerk or check.result != "match")
 
 
 def shown_bidder_name(name: str, code_type: str | None) -> str:

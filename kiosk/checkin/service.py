@@ -31,21 +31,22 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.blobstore import stored_path
-from kiosk.checkin import rules
+from kiosk.checkin import references, rules
 from kiosk.checkin.rules import (
     CARD_TYPES_ZH,
     PLACED_REFUSALS,
     CheckedBy,
     CheckinError,
+    FaceCheck,
     Refusal,
     check_manual,
     day_bounds,
@@ -68,6 +69,7 @@ from kiosk.checkin.views import (
 from kiosk.context import HallContext
 from kiosk.db.models import Blob, PfBlacklist, PfRegistration, PfRepresentative, PfSession
 from kiosk.db.models_checkin import Checkin, CheckinPaddle
+from kiosk.faces import FaceCountError, FaceEngine
 from kiosk.feeds import (
     RegistrationMatch,
     active_bans,
@@ -98,46 +100,27 @@ def checked_in(session: Session, session_id: str) -> dict[str, CheckedIn]:
     return {c.registration_id: CheckedIn(c.registration_id, mask_name(c.person_name), c.person_id_hmac) for c in rows}
 
 
-class FaceMatcher(Protocol):
-    """An optional face-match engine (YuNet + SFace, or a vendor plug-in)."""
-
-    name: str
-
-    def similarity(self, photo_jpeg: bytes, reference: bytes) -> float:
-        """Cosine similarity of the faces in two images; raises on an image without a face."""
-        ...
-
-
-ReferencePhoto = Callable[[str, str], bytes | None]  #: (registration_id, person_hmac) → a reference photo
-
-
-def _no_reference(_registration_id: str, _person_hmac: str) -> bytes | None:
-    return None  # the platform's v1 supplies no reference photos (docs/platform-api.md §7.1)
-
-
 class CheckinService:
     """Check-in's units of work over the hall (:class:`kiosk.context.HallContext`).
 
     Args:
         hall: the hall (engine, journal, vault, clock, config).
-        face_matcher: an optional face-match engine; None records that no match was done.
-        face_match_note: why there is no engine (shown and recorded), e.g. "models missing".
-        reference_photo: where reference photos come from (none in the platform's v1, docs/platform-api.md §7.1).
+        face_engine: the face engine (``kiosk.faces.FaceEngine``, loaded once by the composition root);
+            None records that no comparison was done, and why (``face_engine_note``).
+        face_engine_note: why there is no engine (shown and recorded), e.g. "models missing".
     """
 
     def __init__(
         self,
         hall: HallContext,
         *,
-        face_matcher: FaceMatcher | None = None,
-        face_match_note: str = "未配置人脸比对引擎",
-        reference_photo: ReferencePhoto = _no_reference,
+        face_engine: FaceEngine | None = None,
+        face_engine_note: str = "未配置人脸比对引擎",
     ) -> None:
         self.hall = hall
         self.cfg = hall.config.checkin
-        self.face_matcher = face_matcher
-        self.face_match_note = face_match_note
-        self.reference_photo = reference_photo
+        self.face_engine = face_engine
+        self.face_engine_note = face_engine_note
 
     # --- windows ----------------------------------------------------------------------------
 
@@ -245,6 +228,7 @@ class CheckinService:
             starts_at=sess.starts_at, opens_at=opens, closes_at=closes, bidder_names=rules.bidder_names(regs),
             registration_ids=decision.registration_ids, status=decision.status, refusal=decision.refusal,
             existing=mine if decision.with_mine else (), lots=tuple(r.lot_code for r in regs if r.lot_code),
+            flags=decision.flags,
         )
 
     def _journal_evaluation(self, s: Session, ev: Evaluation, name: str, id_number: str, method: str) -> tuple[int, ...]:
@@ -301,11 +285,12 @@ class CheckinService:
         "already checked in", never as a second check-in.
         """
         method = "qrcode+idcard" if checkin_code else "idcard"
+        check = self.check_face(card, session_id, face)  # before the writer transaction: the engine takes ~0.3 s
         try:
             with self.hall.unit() as s:
                 take_head(s)  # check-in and paddle numbers: one authority across terminals
                 ev = self._evaluate(s, card, checkin_code=checkin_code)
-                return self._record(s, ev, card.name, card.id_number, session_id, method, face)
+                return self._record(s, ev, card.name, card.id_number, session_id, method, face, check)
         except IntegrityError:
             log.info("check-in raced with another terminal; reporting it as already done")
             with self.hall.unit() as s:
@@ -314,9 +299,45 @@ class CheckinService:
                 done = opt.existing if opt else ()
                 return CheckinOutcome(done, None if done else Refusal("other_representative"), None, ())
 
+    def check_face(self, card: IdCard, session_id: str, face: FaceCapture) -> FaceCheck:
+        """人证核验 of a card holder's photo for a session, outside any writer transaction (issue 16 must 4).
+
+        The reference, in order of trust: the card's chip photo (``IdCard.photo_image``), else the
+        platform's photo of this person as a representative in the session (cached by the sync
+        worker: ``kiosk.checkin.references``), else none. Nothing is compared without a photo, an
+        engine, a passed liveness check and a reference; an engine that fails says so and never
+        stops the check-in. Only a reading session is opened, so other terminals write meanwhile.
+        """
+        chip = card.photo_image or None
+        if face.jpeg is None:
+            return rules.face_not_done("无照片，未比对", liveness=face.liveness)
+        if self.face_engine is None:
+            return rules.face_not_done(f"未比对：{self.face_engine_note}", liveness=face.liveness)
+        engine = self.face_engine
+        if face.liveness != "passed":
+            why = "活体检测未通过" if face.liveness == "failed" else "未做活体检测"
+            return rules.face_not_done(f"未比对：{why}", liveness=face.liveness, engine=engine.name)
+        platform = None
+        if chip is None:
+            with self.hall.reading() as s:
+                regs = s.scalars(select(PfRegistration.registration_id).where(PfRegistration.session_id == session_id)).all()
+                platform = references.platform_reference(s, self.hall.vault, Path(self.hall.config.data_dir), regs,
+                                                         card.id_number)
+        kind, reference = references.reference_for(chip, platform)
+        if reference is None:
+            return rules.face_not_done("未比对：无参考照片（芯片照片未解码，平台未提供）", liveness=face.liveness, engine=engine.name)
+        try:
+            comparison = engine.compare(face.jpeg, reference)
+        except FaceCountError as exc:
+            return rules.face_not_done(f"比对失败：{exc.zh}", kind, face.liveness, engine.name)
+        except Exception as exc:  # noqa: BLE001 - an engine failure must not stop a check-in
+            log.warning("face match failed: %s", type(exc).__name__)
+            return rules.face_not_done(f"比对失败：{type(exc).__name__}", kind, face.liveness, engine.name)
+        return rules.face_verdict(comparison, kind, face.liveness)
+
     def _record(
         self, s: Session, ev: Evaluation, name: str, id_number: str, session_id: str, method: str, face: FaceCapture,
-        *, operator: str | None = None, reason: str | None = None, overrides: frozenset[str] = frozenset(),
+        check: FaceCheck, *, operator: str | None = None, reason: str | None = None, overrides: frozenset[str] = frozenset(),
         used_extra: frozenset[str] = frozenset(),
     ) -> CheckinOutcome:
         if ev.refusal is not None and not overridden(ev.refusal, overrides):
@@ -338,8 +359,8 @@ class CheckinService:
         used = overrides_used(overrides, (ev.refusal, opt.refusal), used_extra)
         now = self.hall.clock.now()
         face_sha = self._store_face(s, face.jpeg, now) if face.jpeg else None
-        match_score, match_note = self._face_match(face.jpeg, opt.registration_ids[0], self.hall.vault.lookup_hmac(id_number))
-        needs = face.needs_clerk and self.cfg.face_required
+        needs = rules.needs_clerk(check, face_needs_clerk=face.needs_clerk, face_required=self.cfg.face_required,
+                                  manual=operator is not None)
         paddle = self._paddle(s, opt, id_number, now) if opt.is_auction else None
         next_no = (s.scalar(select(func.max(Checkin.checkin_no)).where(Checkin.session_id == session_id)) or 0) + 1
         infos, seqs = [], []
@@ -360,8 +381,9 @@ class CheckinService:
                 session_id=session_id, registration_id=rid, checkin_no=next_no + i, paddle_no=paddle,
                 token=secrets.token_urlsafe(18), person_name=name, person_hmac=self.hall.vault.lookup_hmac(id_number),
                 person_id_hmac=pid, bidder_name=reg.bidder_name, bidder_key=self._bidder_key(reg),
-                method=method, face_sha256=face_sha, face_status=face.status, face_match=match_note,
-                face_match_score=match_score, needs_confirmation=needs, operator=operator, reason=reason,
+                method=method, face_sha256=face_sha, face_status=face.status, face_match=check.note[:200],
+                face_match_score=check.score_text, face_result=check.result, face_reference=check.reference,
+                liveness=check.liveness, needs_confirmation=needs, operator=operator, reason=reason,
                 overrides=",".join(used), terminal_id=self.hall.config.site.terminal_id, journal_seq=entry.seq,
                 reprints=0, checked_in_at=now,
             )
@@ -369,17 +391,21 @@ class CheckinService:
             s.flush()
             details: dict[str, Any] = {
                 "session_id": session_id, "registration_id": rid, "checkin_no": row.checkin_no,
-                "face": face.status, "face_match": match_note,
+                "face": face.status, "face_match": check.result, "face_reference": check.reference,
+                "liveness": check.liveness, "face_note": check.note,
             }
-            if match_score is not None:
-                details["face_match_score"] = match_score
+            if check.score is not None:
+                details.update(face_match_score=f"{check.score:.4f}", face_match_threshold=f"{check.threshold or 0:.4f}",
+                               face_engine=check.engine)  # decimal strings: records carry no floats
             if needs:
                 details["needs_clerk_confirmation"] = True
+            if opt.flags:  # D6: admitted at an opening, the finding kept as evidence for host, supervisor, committee
+                details["flags"] = [f.reason for f in opt.flags]
             if operator:
                 details.update(operator=operator, reason=reason or "", overrides=used)
             seqs.append(self.hall.journal.append(s, "checkin.details", details).seq)
             infos.append(self._info(s, row))
-        return CheckinOutcome(tuple(infos), None, self.slip(tuple(infos)), tuple(seqs))
+        return CheckinOutcome(tuple(infos), None, self.slip(tuple(infos)), tuple(seqs), check)
 
     @staticmethod
     def _bidder_key(reg: PfRegistration) -> str:
@@ -409,21 +435,6 @@ class CheckinService:
                        encrypted=True, created_at=now))
             s.flush()
         return sha
-
-    def _face_match(self, jpeg: bytes | None, registration_id: str, person_hmac: str) -> tuple[str | None, str]:
-        if jpeg is None:
-            return None, "无照片，未比对"
-        if self.face_matcher is None:
-            return None, f"未比对：{self.face_match_note}"
-        reference = self.reference_photo(registration_id, person_hmac)
-        if reference is None:
-            return None, "未比对：平台未提供参考照片"
-        try:
-            score = self.face_matcher.similarity(jpeg, reference)
-        except Exception as exc:  # noqa: BLE001 - an engine failure must not stop a check-in
-            log.warning("face match failed: %s", type(exc).__name__)
-            return None, f"比对失败：{type(exc).__name__}"
-        return rules.face_match_verdict(score, self.cfg.face_match_threshold, self.face_matcher.name)
 
     # --- the clerk ------------------------------------------------------------------------------
 
@@ -456,7 +467,7 @@ class CheckinService:
             if stale is not None and "stale_blacklist" in wanted:
                 used.add("stale_blacklist")
             return self._record(s, ev, card.name, card.id_number, session_id, "manual", face or FaceCapture(None, "manual"),
-                                operator=operator, reason=reason.strip(), overrides=wanted, used_extra=frozenset(used))
+                                rules.face_not_done("人工签到：工作人员当面核对身份"), operator=operator, reason=reason.strip(), overrides=wanted, used_extra=frozenset(used))
 
     def preview_manual(self, *, registration_id: str, person_name: str, id_number: str) -> Evaluation:
         """What a manual check-in would meet (refusals and whether they may be overridden); journals nothing."""
@@ -497,7 +508,8 @@ class CheckinService:
             return out
 
     def pending_confirmations(self) -> list[CheckinInfo]:
-        """Check-ins a clerk must still confirm (no face photo), oldest first."""
+        """Check-ins a clerk must still confirm (no face match: no photo, no reference, liveness failed, or a
+        no_match), oldest first."""
         with self.hall.reading() as s:
             rows = s.scalars(select(Checkin).where(Checkin.needs_confirmation.is_(True), Checkin.confirmed_by.is_(None))
                              .order_by(Checkin.checked_in_at)).all()
@@ -517,6 +529,29 @@ class CheckinService:
                     "operator": operator, "note": note, "confirmed_at": rfc3339(row.confirmed_at),
                 })
             return self._info(s, row)
+
+    def revoke(self, checkin_id: int, *, operator: str, reason: str) -> None:
+        """A clerk refuses a flagged check-in (人证不符: the face did not match and the person is not who the card says).
+
+        The check-in row goes (the registration is free for its real representative; a paddle stays the
+        bidder's), its photo stays on the faces' retention clock, and ``checkin.revoked`` names the
+        operator and the reason; the earlier ``checkin.recorded`` stays in the chain.
+
+        Raises:
+            CheckinError: no reason, no operator, or no such check-in.
+        """
+        check_manual(operator, reason)
+        with self.hall.unit() as s:
+            take_head(s)
+            row = s.get(Checkin, checkin_id)
+            if row is None:
+                raise CheckinError("没有这条签到记录", "no such check-in")
+            self.hall.journal.append(s, "checkin.revoked", {
+                "session_id": row.session_id, "registration_id": row.registration_id, "checkin_no": row.checkin_no,
+                "person_id_hmac": row.person_id_hmac, "operator": operator, "reason": reason.strip(),
+                "face_match": row.face_result, "revoked_at": rfc3339(self.hall.clock.now()),
+            })
+            s.delete(row)
 
     def reprint(self, checkin_id: int, *, by: str = "kiosk") -> tuple[CheckinInfo, Slip]:
         """The slip again (journalled as ``checkin.reprinted``); never a new check-in."""
@@ -586,6 +621,7 @@ class CheckinService:
             person_name_masked=mask_name(c.person_name), checkin_no=c.checkin_no, paddle_no=c.paddle_no, token=c.token,
             method=c.method, checked_in_at=c.checked_in_at, face_status=c.face_status,
             needs_confirmation=c.needs_confirmation, confirmed_by=c.confirmed_by, operator=c.operator,
+            face_result=c.face_result, face_reference=c.face_reference,
         )
 
     def slip(self, infos: tuple[CheckinInfo, ...], *, reprint: bool = False) -> Slip:

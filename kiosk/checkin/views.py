@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kiosk.checkin.rules import AUCTION_KINDS, TOKEN_PREFIX, Refusal, most_relevant
+from kiosk.checkin.rules import AUCTION_KINDS, TOKEN_PREFIX, FaceCheck, Refusal, most_relevant
 from kiosk.ports import Slip
 
 
@@ -35,6 +35,8 @@ class CheckinInfo:
     needs_confirmation: bool
     confirmed_by: str | None
     operator: str | None
+    face_result: str = "not_done"  #: match, no_match, not_done (kiosk.checkin.rules.FaceCheck)
+    face_reference: str = "none"  #: chip, platform, none
 
     @property
     def checkin_no_text(self) -> str:
@@ -62,6 +64,8 @@ class SessionOption:
     refusal: Refusal | None = None
     existing: tuple[CheckinInfo, ...] = ()
     lots: tuple[str, ...] = ()
+    #: at a bid opening: a ban or one person for several bidders, admitted and flagged to host and supervisor (D6)
+    flags: tuple[Refusal, ...] = ()
 
     @property
     def is_auction(self) -> bool:
@@ -107,10 +111,13 @@ class FaceCapture:
         jpeg: the captured photo (plain JPEG bytes), or None.
         status: ``captured``, ``camera_missing``, ``timeout`` (no good face in time), ``declined``
             (no consent) or ``manual`` (a clerk saw the person).
+        liveness: the head-turn check (``kiosk.checkin.liveness``): ``passed``, ``failed`` (twice) or
+            ``not_done`` (no engine to read the pose); a face is compared only after ``passed``.
     """
 
     jpeg: bytes | None
     status: str
+    liveness: str = "not_done"
 
     @property
     def needs_clerk(self) -> bool:
@@ -125,6 +132,12 @@ class CheckinOutcome:
     refusal: Refusal | None
     slip: Slip | None
     journal_seqs: tuple[int, ...]
+    face: FaceCheck | None = None  #: what 人证核验 decided (None when nothing was recorded)
+
+    @property
+    def needs_clerk(self) -> bool:
+        """Recorded, but a clerk must still confirm who this was (the kiosk sends the person to the counter)."""
+        return any(i.needs_confirmation and not i.confirmed_by for i in self.accepted)
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,9 @@ class PfRepresentative(Base):
     name: Mapped[str] = mapped_column(String(100))
     id_hmac: Mapped[str] = mapped_column(String(64), index=True)
     id_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    #: the platform's reference photo of this person (docs/platform-api.md §7.1), fetched ahead of the
+    #: session by the sync worker and cached encrypted as a ``Blob`` (kiosk/checkin/references.py)
+    photo_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class PfBlacklist(Base):

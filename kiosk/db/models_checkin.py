@@ -37,6 +37,11 @@ class Checkin(Base):
     face_status: Mapped[str] = mapped_column(String(16))  #: captured, camera_missing, timeout, declined, manual
     face_match: Mapped[str] = mapped_column(String(200), default="")  #: what face matching did, or why not
     face_match_score: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: the face comparison's verdict: match, no_match, not_done (kiosk.faces.MatchResult)
+    face_result: Mapped[str] = mapped_column(String(16), default="not_done")
+    #: which reference it used: chip, platform, none (kiosk.faces.ReferenceKind)
+    face_reference: Mapped[str] = mapped_column(String(16), default="none")
+    liveness: Mapped[str] = mapped_column(String(16), default="not_done")  #: passed, failed, not_done
     needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
     confirmed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

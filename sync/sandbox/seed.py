@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from kiosk.timeutil import BEIJING
@@ -131,6 +132,20 @@ def staff_person(i: int, role: str) -> dict[str, str]:
     return {"role": role, "name": name, "id_number": id_number(region, birth, 51 + 2 * i), "org": org}
 
 
+#: Reference photos the platform holds for some representatives (platform-api §7.1 ``photo_sha256``,
+#: served at ``GET /blobs/{sha256}``, §7.2): person index → file under assets/demo/faces
+#: (assets/demo/README.md). Person 0's is the demo visitor's own face (a match at the kiosk), person
+#: 6's someone else's (a no-match: the clerk decides).
+REFERENCE_PHOTOS = {0: "reference-obama2.jpg", 6: "reference-biden.jpg"}
+FACES_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo" / "faces"
+
+
+def reference_photo(i: int) -> bytes | None:
+    """The platform's reference photo of person ``i`` (JPEG bytes), None when it holds none."""
+    name = REFERENCE_PHOTOS.get(i)
+    return (FACES_DIR / name).read_bytes() if name else None
+
+
 def company(i: int) -> dict[str, str]:
     """The bidder object of company ``i``."""
     name, region, org = COMPANIES[i]
@@ -140,7 +155,11 @@ def company(i: int) -> dict[str, str]:
 def person(i: int) -> dict[str, str]:
     """A representative object (name and a valid ID number) of person ``i``."""
     name, region, birth = PEOPLE[i]
-    return {"name": name, "id_number": id_number(region, birth, 11 + 2 * i)}
+    rep = {"name": name, "id_number": id_number(region, birth, 11 + 2 * i)}
+    photo = reference_photo(i)
+    if photo is not None:
+        rep["photo_sha256"] = hashlib.sha256(photo).hexdigest()
+    return rep
 
 
 def demo_day(today: dt.date) -> dict[str, Any]:
@@ -316,7 +335,10 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             result(sid[1], s2[3], "ok", "349.60", "1", "30"),
         ],
     }
-    return {"sessions": sessions, "registrations": regs, "blacklist": blacklist, "bid_plans": bid_plans}
+    # the platform's files for GET /blobs/{sha256}: sha256 → file name in FACES_DIR (the day stays plain JSON)
+    photos = {hashlib.sha256((FACES_DIR / name).read_bytes()).hexdigest(): name for name in REFERENCE_PHOTOS.values()}
+    return {"sessions": sessions, "registrations": regs, "blacklist": blacklist, "bid_plans": bid_plans,
+            "photos": photos}
 
 
 FEED_KEY = {"sessions": "session_id", "registrations": "registration_id", "blacklist": "BLACKLIST_CODE"}

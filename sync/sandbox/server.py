@@ -292,6 +292,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._records(body, journal_id)
         elif method == "GET" and segs == ["blobs", "missing"]:
             self._json(200, {"sha256": store.missing_blobs(journal_id)})
+        elif method == "GET" and len(segs) == 2 and segs[0] == "blobs":
+            data = store.reference(segs[1])  # §7.2: reference photos of this hall's registrations
+            if data is None:
+                raise StoreError(404, "not-found", "no such file for this journal")
+            self._send(200, data, "image/jpeg")
         elif method in ("HEAD", "PUT") and len(segs) == 2 and segs[0] == "blobs":
             sha = segs[1].lower()
             if method == "HEAD":

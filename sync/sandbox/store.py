@@ -23,7 +23,7 @@ from typing import Any
 from kiosk.canonical import envelope_hash, payload_hash
 from kiosk.records import InvalidRecord, validate
 from kiosk.timeutil import BEIJING, parse_rfc3339
-from sync.sandbox.seed import FEED_KEY, bid_result_key
+from sync.sandbox.seed import FACES_DIR, FEED_KEY, bid_result_key
 
 GENESIS = "0" * 64
 FEEDS = ("sessions", "registrations", "blacklist", "bid_results")
@@ -255,6 +255,25 @@ class SandboxStore:
                             (sha256, len(data), time.time()))
         return True
 
+    def put_reference(self, data: bytes) -> str:
+        """Hold a reference photo for download (``GET /blobs/{sha256}``, platform-api §7.2); returns its SHA-256."""
+        sha = hashlib.sha256(data).hexdigest()
+        folder = self.data_dir / "references"
+        folder.mkdir(exist_ok=True)
+        (folder / sha).write_bytes(data)
+        return sha
+
+    def reference(self, sha256: str) -> bytes | None:
+        """A reference photo's bytes as stored (None when the platform holds none under that name).
+
+        Only reference photos are served for download; the files halls upload are not.
+        """
+        name = sha256.lower()
+        if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
+            return None
+        path = self.data_dir / "references" / name
+        return path.read_bytes() if path.is_file() else None
+
     def missing_blobs(self, journal_id: str) -> list[str]:
         """Files named by this journal's records that were not received."""
         with self.lock:
@@ -291,6 +310,8 @@ class SandboxStore:
         for feed, key_name in FEED_KEY.items():
             for data in day.get(feed, []):
                 self.put(feed, str(data[key_name]), data)
+        for name in day.get("photos", {}).values():  # reference photos (seed.FACES_DIR)
+            self.put_reference((FACES_DIR / name).read_bytes())
         with self.lock:
             for session_id, results in day.get("bid_plans", {}).items():
                 for idx, result in enumerate(results):

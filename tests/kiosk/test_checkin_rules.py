@@ -14,6 +14,7 @@ import pytest
 
 from kiosk.checkin import CheckinError, CheckinInfo, Evaluation, Refusal, SessionOption, checkin_slip, rules
 from kiosk.checkin.rules import CheckedBy
+from kiosk.faces import FaceComparison
 from kiosk.idnumbers import check_char
 from kiosk.ports import IdCard, Qr, Text
 from kiosk.timeutil import BEIJING
@@ -159,8 +160,26 @@ def test_masking_choices_and_the_face_verdict() -> None:
     assert rules.shown_bidder_name("甲建设有限公司", "USCC") == "甲建设有限公司"
     assert rules.shown_bidder_name("王小明", "RIC") == "王*明"
     assert rules.token_of(" HK-CI:abc \n") == "abc" and rules.token_of("abc") == "abc"
-    assert rules.face_match_verdict(0.5, 0.5, "SFace") == ("0.500", "SFace 比对一致（阈值 0.5）")
-    assert rules.face_match_verdict(0.4994, 0.5, "SFace") == ("0.499", "SFace 比对不一致（阈值 0.5）")
+    same = rules.face_verdict(FaceComparison(0.41237, 0.6, True, "dlib"), "platform")
+    assert (same.result, same.reference, same.score_text) == ("match", "platform", "0.412")
+    assert same.note == "dlib 与平台登记照片比对一致（0.412，阈值 0.6）"
+    other = rules.face_verdict(FaceComparison(0.8, 0.6, False, "dlib"), "chip")
+    assert other.result == "no_match" and "身份证芯片照片比对不一致" in other.note
+
+
+def test_who_must_still_confirm_a_face_check() -> None:
+    """A no_match always goes to the clerk; a check that compared nothing does when a face is required; a clerk's own
+    check-in never waits for itself (issue 16 must 4)."""
+    match = rules.face_verdict(FaceComparison(0.4, 0.6, True, "dlib"), "chip")
+    no_match = rules.face_verdict(FaceComparison(0.9, 0.6, False, "dlib"), "chip")
+    none = rules.face_not_done("未比对：无参考照片")
+    assert not rules.needs_clerk(match, face_needs_clerk=False, face_required=True, manual=False)
+    assert rules.needs_clerk(no_match, face_needs_clerk=False, face_required=True, manual=False)
+    assert rules.needs_clerk(no_match, face_needs_clerk=False, face_required=False, manual=False)
+    assert rules.needs_clerk(none, face_needs_clerk=False, face_required=True, manual=False)
+    assert not rules.needs_clerk(none, face_needs_clerk=False, face_required=False, manual=False)
+    assert rules.needs_clerk(match, face_needs_clerk=True, face_required=True, manual=False)
+    assert not rules.needs_clerk(no_match, face_needs_clerk=True, face_required=True, manual=True)
 
 
 def test_the_slip_of_an_auction_shows_the_paddle_and_a_reprint_says_so() -> None:
