@@ -234,13 +234,16 @@ def cmd_retention(args: argparse.Namespace) -> int:
         doc = {"delete": list(plan.delete), "deleted": len(done), "total_bytes": plan.total_bytes,
                "bytes_after": plan.bytes_after, "pending_upload_bytes": plan.pending_upload_bytes,
                "held_bytes": plan.held_bytes, "over_quota": plan.over_quota, "free_bytes": disk.free_bytes,
-               "alarm": alarm[1] if alarm else None}
+               "alarm": alarm[1] if alarm else None, "by_age": plan.by_age}
         if args.json:
             print_json(doc)
         else:
             print(f"{'deleted' if args.apply else 'would delete'} {len(plan.delete)} segments; "
                   f"{plan.bytes_after / 1e6:.1f} MB after; not uploaded {plan.pending_upload_bytes / 1e6:.1f} MB; "
-                  f"held {plan.held_bytes / 1e6:.1f} MB" + (f"\nALARM: {doc['alarm']}" if doc["alarm"] else ""))
+                  f"held {plan.held_bytes / 1e6:.1f} MB" + (f"\nALARM: {doc['alarm']}" if doc["alarm"] else "")
+                  + ("" if plan.by_age else "\n时钟自上次清除以来移动过，未按保留期删除任何录像；核实时钟后用 pii purge --confirm-clock 确认"
+                     " / the clock moved since the last purge: nothing deleted for its age; check the clock, then confirm"
+                     " with pii purge --confirm-clock"))
         return 3 if plan.over_quota else 0
     finally:
         hall.close()

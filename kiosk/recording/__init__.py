@@ -10,10 +10,15 @@ exports and their verification in :mod:`kiosk.recording.manifest`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
+
+from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall, SessionInfo
 from kiosk.recording import catalogue as cat
 from kiosk.recording.catalogue import ExportResult, HoldInfo, MarkerInfo, ReasonRequired, SegmentInfo
@@ -189,15 +194,42 @@ class Recordings:
         return int(self.cfg.quota_gb * GB)
 
     def plan_retention(self, now: dt.datetime | None = None) -> RetentionPlan:
+        """What :meth:`apply_retention` would delete now, on the same guarded clock (reads only)."""
+        from kiosk import retention
+
         with self.hall.reading() as s:
-            return cat.plan(s, now=now or self.hall.clock.now(), default_days=self.cfg.retention_days,
-                            quota_bytes=self.quota_bytes())
+            reading = retention.read_clock(s, self.hall.clock, self.hall.journal.journal_id, now)
+            moved = retention.clock_moved(s, self.hall.journal, reading, self.hall.config.platform.max_clock_step_s)
+            return cat.plan(s, now=reading.now, default_days=self.cfg.retention_days, quota_bytes=self.quota_bytes(),
+                            by_age=moved is None)
 
     def apply_retention(self, now: dt.datetime | None = None) -> tuple[RetentionPlan, list[SegmentInfo]]:
+        """Delete what retention and the quota allow. The age rule runs on the same guarded clock as the
+        personal-data purge (``kiosk/retention.py``): if the clock moved by more than
+        ``[platform] max_clock_step_s`` since the last purge, or a clock alarm is up, no segment is
+        deleted for its age (the quota still applies) and ``recording.retention_clock_refused`` is
+        journalled once per offset, until an operator confirms the clock (``pii purge --confirm-clock``)."""
+        from kiosk import retention
+
         with self.hall.unit() as s:
-            return cat.apply_retention(s, self.hall.journal, now=now or self.hall.clock.now(),
-                                       default_days=self.cfg.retention_days, quota_bytes=self.quota_bytes(),
-                                       data_dir=self.hall.config.data_dir)
+            reading = retention.read_clock(s, self.hall.clock, self.hall.journal.journal_id, now)
+            moved = retention.clock_moved(s, self.hall.journal, reading, self.hall.config.platform.max_clock_step_s)
+            if moved is not None:
+                self._refuse_age(s, moved)
+            p, done = cat.apply_retention(s, self.hall.journal, now=reading.now, default_days=self.cfg.retention_days,
+                                          quota_bytes=self.quota_bytes(), data_dir=self.hall.config.data_dir,
+                                          by_age=moved is None)
+            if moved is None and any(p.reasons[d.id] == "age" for d in done):
+                retention.record_clock(s, self.hall.journal, reading)
+            return p, done
+
+    def _refuse_age(self, s: Any, moved: Any) -> None:
+        last = s.execute(select(JournalEntry.payload).where(JournalEntry.kind == "recording.retention_clock_refused")
+                         .order_by(JournalEntry.seq.desc()).limit(1)).scalar()
+        if last is not None and abs(json.loads(last).get("moved_s", 0) - round(moved.moved_s)) <= moved.bound_s:
+            return  # the same move, already journalled
+        self.hall.journal.append(s, "recording.retention_clock_refused", {
+            "moved_s": round(moved.moved_s), "bound_s": round(moved.bound_s), "clock_alarm": moved.alarm is not None})
 
     def disk(self) -> DiskState:
         """Free disk under the data dir and the recordings' size against the quota."""

@@ -419,7 +419,7 @@ def set_room_retention(s: Session, journal: Journal, room_code: str, days: int, 
     journal.append(s, "recording.policy", {"room_code": room_code, "retention_days": days, "operator": operator})
 
 
-def plan(s: Session, *, now: dt.datetime, default_days: int, quota_bytes: int | None) -> RetentionPlan:
+def plan(s: Session, *, now: dt.datetime, default_days: int, quota_bytes: int | None, by_age: bool = True) -> RetentionPlan:
     rows = s.execute(
         select(RecSegment, Blob.uploaded_at).outerjoin(Blob, Blob.sha256 == RecSegment.sha256)
         .where(RecSegment.deleted_at.is_(None))
@@ -427,11 +427,12 @@ def plan(s: Session, *, now: dt.datetime, default_days: int, quota_bytes: int | 
     facts = [SegmentFacts(r.id, r.room_code, r.started_at, r.ended_at, r.bytes, up is not None) for r, up in rows]
     room_days = {p.room_code: p.retention_days for p in s.scalars(select(RecRoomPolicy))}
     spans = [HoldSpan(h.room_code, h.from_at, h.to_at) for h in s.scalars(select(RecHold).where(RecHold.released_at.is_(None)))]
-    return plan_retention(facts, now=now, default_days=default_days, room_days=room_days, quota_bytes=quota_bytes, holds=spans)
+    return plan_retention(facts, now=now, default_days=default_days, room_days=room_days, quota_bytes=quota_bytes,
+                          holds=spans, by_age=by_age)
 
 
 def apply_retention(s: Session, journal: Journal, *, now: dt.datetime, default_days: int,
-                    quota_bytes: int | None, data_dir: Path) -> tuple[RetentionPlan, list[SegmentInfo]]:
+                    quota_bytes: int | None, data_dir: Path, by_age: bool = True) -> tuple[RetentionPlan, list[SegmentInfo]]:
     """Delete what the pure plan allows: the files, their blob rows; the segment rows stay, marked deleted.
 
     Files are found under ``data_dir`` (the running terminal's): a copy of a data dir deletes its own
@@ -439,7 +440,7 @@ def apply_retention(s: Session, journal: Journal, *, now: dt.datetime, default_d
     lists the deleted segments' SHA-256s.
     """
     take_head(s)
-    p = plan(s, now=now, default_days=default_days, quota_bytes=quota_bytes)
+    p = plan(s, now=now, default_days=default_days, quota_bytes=quota_bytes, by_age=by_age)
     done: list[SegmentInfo] = []
     for seg_id in p.delete:
         row = s.get(RecSegment, seg_id)

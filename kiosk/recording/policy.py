@@ -7,7 +7,9 @@ which segments may go, so every rule is tested on its own. The rules:
    or the quota: the platform's copy is the evidence of last resort.
 2. A segment that overlaps a **dispute hold** of its room (争议保全) is never deleted.
 3. Otherwise a segment older than its room's retention (``rec_room_policy``, else
-   ``[recording] retention_days``) is deleted.
+   ``[recording] retention_days``) is deleted — unless the hall's clock moved since the last purge
+   by more than ``[platform] max_clock_step_s`` and nobody confirmed it (``kiosk/retention.py``):
+   then no segment goes for its age (issue 20: a wrong clock must not make evidence "old").
 4. Then, while the recordings still exceed the quota, the oldest deletable segments go first.
    If the quota cannot be met with what may be deleted, the plan says so (``over_quota``): the
    admin tab and the log raise an alarm.
@@ -48,6 +50,7 @@ class RetentionPlan:
     pending_upload_bytes: int  #: kept because not uploaded
     held_bytes: int  #: kept because of a hold
     over_quota: bool  #: still over the quota after the plan
+    by_age: bool = True  #: False: the clock moved since the last purge, nothing went for its age
 
 
 def held(seg: SegmentFacts, holds: Iterable[HoldSpan]) -> bool:
@@ -63,8 +66,10 @@ def plan_retention(
     room_days: Mapping[str, int] | None = None,
     quota_bytes: int | None = None,
     holds: Iterable[HoldSpan] = (),
+    by_age: bool = True,
 ) -> RetentionPlan:
-    """Which segments to delete now (see the module rules)."""
+    """Which segments to delete now (see the module rules). ``by_age=False``: rule 3 is left out
+    (the clock moved since the last purge and nobody confirmed it); the quota still applies."""
     room_days = room_days or {}
     holds = list(holds)
     segs = sorted(segments, key=lambda s: (s.started_at, s.id))
@@ -75,7 +80,7 @@ def plan_retention(
     reasons: dict[int, str] = {}
     for s in deletable:
         days = room_days.get(s.room_code, default_days)
-        if s.ended_at < now - dt.timedelta(days=days):
+        if by_age and s.ended_at < now - dt.timedelta(days=days):
             reasons[s.id] = "age"
     remaining = total - sum(s.bytes for s in deletable if s.id in reasons)
     if quota_bytes is not None:
@@ -89,7 +94,7 @@ def plan_retention(
     return RetentionPlan(
         delete=tuple(order), reasons=reasons, total_bytes=total, bytes_after=remaining,
         pending_upload_bytes=pending, held_bytes=held_bytes,
-        over_quota=quota_bytes is not None and remaining > quota_bytes,
+        over_quota=quota_bytes is not None and remaining > quota_bytes, by_age=by_age,
     )
 
 

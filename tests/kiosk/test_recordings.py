@@ -212,3 +212,26 @@ def test_quota_enforced_on_the_catalogue_oldest_uploaded_first(tmp_path: Path) -
         assert Path(segs[3].path).exists()  # never the one not uploaded
     finally:
         h.close()
+
+
+@pytest.mark.allow_log_warnings(r"clock move of \+34560000 s since the last purge confirmed by admin")
+def test_a_clock_that_jumped_deletes_no_recording_for_its_age_until_someone_confirms_it(hall: Hall) -> None:
+    """Issue 20: recording retention runs on the same guarded clock as the personal-data purge."""
+    from kiosk.db.models import JournalEntry, PlatformTrust
+
+    old = T0 - dt.timedelta(days=10)  # 10 days old: kept for 90 days
+    a = fake_segment(hall, 0, start=old)
+    _mark_uploaded(hall, a.sha256)
+    with hall.unit() as s:  # the sync client learnt a platform clock 400 days ahead (sync/trust.py stores it)
+        s.add(PlatformTrust(journal_id=hall.journal.journal_id, key_state="verified", clock_offset_s=400 * 86400.0))
+    rec = Recordings(hall)
+    later = T0 + dt.timedelta(days=400)
+    for _ in range(2):
+        plan, done = rec.apply_retention(now=later)
+        assert done == [] and plan.delete == ()
+    with hall.reading() as s:
+        refusals = s.scalars(select(JournalEntry).where(JournalEntry.kind == "recording.retention_clock_refused")).all()
+        assert len(refusals) == 1  # once per offset, not once per retention pass
+    hall.purge_personal_data(now=later, operator="admin", confirm_clock=True)  # an operator checked the clock
+    plan, done = rec.apply_retention(now=later)
+    assert [d.id for d in done] == [a.id] and plan.reasons[a.id] == "age"
