@@ -74,18 +74,23 @@ def test_stale_blacklist_never_synced_or_older_than_the_limit() -> None:
     assert late is not None and late.code == "stale_blacklist" and "上限 24 小时" in late.detail
 
 
-def test_one_person_for_competing_bidders_of_an_opening_is_refused_but_not_at_an_auction() -> None:
+def test_one_person_for_competing_bidders_of_an_opening_is_admitted_and_flagged_at_an_auction_lot_refused() -> None:
+    """D6: at an opening the committee judges (REG 40, 51); at an auction one person, one paddle per lot."""
     regs = [Reg("R-1", "L1", "甲公司", "C-A"), Reg("R-2", "L2", "乙公司", "C-B")]
     d = decide("opening", regs)
-    assert d.status == "refused" and d.refusal == Refusal("several_bidders", "甲公司、乙公司")
+    assert d.status == "eligible" and d.refusal is None and d.flags == (Refusal("several_bidders", "甲公司、乙公司"),)
     assert d.registration_ids == ("R-1", "R-2")
-    assert decide("auction", regs).status == "eligible"
+    assert decide("auction", regs).status == "eligible"  # different lots
+    d = decide("auction", [Reg("R-1", "L1", "甲公司", "C-A"), Reg("R-2", "L1", "乙公司", "C-B")])
+    assert d.status == "refused" and d.refusal == Refusal("several_paddles", "标的 L1：甲公司、乙公司")
 
 
-def test_a_ban_refuses_before_anything_else_and_keeps_my_check_ins_shown() -> None:
+def test_a_ban_refuses_before_anything_else_at_an_auction_and_is_a_flag_at_an_opening() -> None:
     mine = {"R-1": CheckedBy("me", "王小明", START)}
-    d = decide("opening", [Reg("R-1"), Reg("R-2")], mine, bans=("甲公司：失信，至 长期",))
+    d = decide("auction", [Reg("R-1"), Reg("R-2")], mine, bans=("甲公司：失信，至 长期",))
     assert (d.status, d.refusal, d.with_mine) == ("refused", Refusal("banned", "甲公司：失信，至 长期"), True)
+    d = decide("opening", [Reg("R-1"), Reg("R-2")], mine, bans=("甲公司：失信，至 长期",))
+    assert (d.status, d.refusal, d.flags) == ("eligible", None, (Refusal("banned", "甲公司：失信，至 长期"),))
 
 
 def test_already_checked_in_by_me_is_already_never_a_second_check_in() -> None:
