@@ -201,6 +201,22 @@ class Hall:
                 error = exc
         raise error
 
+    def change_own_pin(self, username: str, old_pin: str, new_pin: str) -> OperatorInfo:
+        """An operator replaces their own PIN (the old one checked again, as a login); journalled.
+
+        Raises:
+            AccessError: the old PIN is wrong (``wrong-pin``, ``wait``) or the new one is too short.
+        """
+        error: AccessError | None = None
+        with self.unit() as s:
+            try:
+                self.operators.login(s, username, old_pin)
+            except AccessError as exc:
+                error = exc
+            if error is None:
+                return self.operators.set_pin(s, username, new_pin, by=username)
+        raise error
+
     def list_operators(self) -> list[OperatorInfo]:
         with self.reading() as s:
             return self.operators.list(s)

@@ -72,6 +72,11 @@ class PinPad(QWidget):
 class LoginPanel(Retranslatable, QWidget):
     """Operator login: username and PIN with a touch PIN pad; wrong PINs and lockouts explained.
 
+    Two more things happen here (issue 20 must 6): an operator whose PIN is shorter than 6 digits is
+    asked to set a new one right after logging in (or to do it later: the flag stays); and an
+    operator made to wait after wrong PINs can have the wait cleared on the spot by an admin or a
+    colleague of the same role with their own PIN (:class:`ClearDelayDialog`), journalled.
+
     Signals:
         loggedIn(object): the ``OperatorInfo`` of the operator who logged in.
     """
@@ -82,59 +87,100 @@ class LoginPanel(Retranslatable, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.roles = roles
+        self._changing: tuple[OperatorInfo, str] | None = None  #: logged in, PIN to change (and the old PIN)
+        self._waiting_user = ""  #: the username told to wait after wrong PINs
         self.title = QLabel(objectName="h2")
         self.user = QLineEdit()
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
+        self.pin2 = QLineEdit()  #: the new PIN again (change mode only)
+        self.pin2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin2.setMaxLength(12)
         self.message = QLabel(objectName="error")
         self.message.setWordWrap(True)
         self.button = QPushButton(objectName="primary")
         self.button.clicked.connect(self.submit)
+        self.later = QPushButton()  #: change mode: keep the short PIN for now
+        self.later.clicked.connect(self._skip_change)
+        self.clear_wait = QPushButton()  #: after wrong PINs: a colleague or an admin clears the wait
+        self.clear_wait.clicked.connect(self._ask_clear)
         self.user.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self.submit)
-        pad = PinPad(self.pin)
-        pad.submitted.connect(self.submit)
+        self.pin2.returnPressed.connect(self.submit)
+        self.pad = PinPad(self.pin)
+        self.pad.submitted.connect(self._pad_submit)
 
         form = QVBoxLayout()
         form.setSpacing(14)
         form.addWidget(self.title)
         self.user_label = QLabel()
         self.pin_label = QLabel()
+        self.pin2_label = QLabel()
         form.addWidget(self.user_label)
         form.addWidget(self.user)
         form.addWidget(self.pin_label)
         form.addWidget(self.pin)
+        form.addWidget(self.pin2_label)
+        form.addWidget(self.pin2)
         form.addWidget(self.button)
+        form.addWidget(self.later)
         form.addWidget(self.message)
+        form.addWidget(self.clear_wait)
         form.addStretch(1)
         box = QHBoxLayout(self)
         box.addStretch(1)
         box.addLayout(form, 3)
         box.addSpacing(40)
         pad_box = QVBoxLayout()
-        pad_box.addWidget(pad)
+        pad_box.addWidget(self.pad)
         pad_box.addStretch(1)
         box.addLayout(pad_box, 2)
         box.addStretch(1)
+        self._show_mode()
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("工作人员登录"))
+        changing = self._changing is not None
+        self.title.setText(self.tr("请设置新的 PIN 码") if changing else self.tr("工作人员登录"))
         self.user_label.setText(self.tr("用户名"))
-        self.pin_label.setText(self.tr("PIN 码"))
+        self.pin_label.setText(self.tr("新 PIN 码（6–12 位数字）") if changing else self.tr("PIN 码"))
+        self.pin2_label.setText(self.tr("再次输入新 PIN 码"))
         self.user.setPlaceholderText(self.tr("请输入用户名"))
-        self.pin.setPlaceholderText(self.tr("请输入 PIN 码"))
-        self.button.setText(self.tr("登录"))
+        self.pin.setPlaceholderText(self.tr("请输入新 PIN 码") if changing else self.tr("请输入 PIN 码"))
+        self.pin2.setPlaceholderText(self.tr("请再次输入"))
+        self.button.setText(self.tr("更换 PIN 码") if changing else self.tr("登录"))
+        self.later.setText(self.tr("稍后更换"))
+        self.clear_wait.setText(self.tr("请管理员或同岗位人员解除等待"))
+
+    def _show_mode(self) -> None:
+        changing = self._changing is not None
+        login_only: tuple[QWidget, ...] = (self.user_label, self.user)
+        change_only: tuple[QWidget, ...] = (self.pin2_label, self.pin2, self.later)
+        for w in login_only:
+            w.setVisible(not changing)
+        for w in change_only:
+            w.setVisible(changing)
+        self.clear_wait.setVisible(not changing and bool(self._waiting_user))
 
     @property
     def checking(self) -> bool:
         """A PIN is being checked (off the UI thread): the button waits for the answer."""
         return not self.button.isEnabled()
 
+    def _pad_submit(self) -> None:
+        if self._changing is not None and self.pad.target is self.pin and self.pin.text() and not self.pin2.text():
+            self.pad.target = self.pin2  # the pad's ✓ moves to the second field first
+            self.pin2.setFocus()
+            return
+        self.submit()
+
     def submit(self) -> None:
         if self.checking:
             return  # one check at a time: a second press waits for the first answer
+        if self._changing is not None:
+            self._submit_change()
+            return
         username, pin = self.user.text().strip(), self.pin.text()
         self.pin.clear()
         if not username or not pin:
@@ -143,17 +189,129 @@ class LoginPanel(Retranslatable, QWidget):
         self.button.setEnabled(False)
         self.message.setText(self.tr("正在验证…"))
         hall, roles = self.ctx.hall, self.roles
-        self.ctx.jobs.run("login", lambda: hall.login(username, pin, roles=roles), self._answered, lane=PIN)
+        self.ctx.jobs.run("login", lambda: (hall.login(username, pin, roles=roles), pin), self._answered, lane=PIN)
 
     def _answered(self, outcome: JobOutcome) -> None:
         self.button.setEnabled(True)
         if not outcome.ok:
+            self._waiting_user = self.user.text().strip() if outcome.code == "wait" else ""
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+            self._show_mode()
+            return
+        info, pin = outcome.value
+        self._waiting_user = ""
+        self.message.clear()
+        if info.pin_change_due:  # an older PIN of 4 or 5 digits: ask for a new one now
+            self._changing = (info, pin)
+            self.pad.target = self.pin
+            self.message.setText(bilingual(self.ctx, "您的 PIN 码少于 6 位，请更换为 6–12 位数字",
+                                           "your PIN has fewer than 6 digits: please change it to 6-12 digits"))
+            self._show_mode()
+            self.retranslate()
+            self.pin.setFocus()
+            return
+        self._enter(info)
+
+    def _submit_change(self) -> None:
+        assert self._changing is not None
+        info, old = self._changing
+        new, again = self.pin.text(), self.pin2.text()
+        self.pin.clear()
+        self.pin2.clear()
+        self.pad.target = self.pin
+        if new != again or not new:
+            self.message.setText(bilingual(self.ctx, "两次输入的新 PIN 码不一致", "the two new PINs differ"))
+            return
+        self.button.setEnabled(False)
+        self.message.setText(self.tr("正在验证…"))
+        hall = self.ctx.hall
+        self.ctx.jobs.run("change-pin", lambda: hall.change_own_pin(info.username, old, new), self._changed, lane=PIN)
+
+    def _changed(self, outcome: JobOutcome) -> None:
+        self.button.setEnabled(True)
+        if not outcome.ok:
             self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
             return
-        info: OperatorInfo = outcome.value
+        self._enter(outcome.value)
+
+    def _skip_change(self) -> None:
+        if self._changing is not None and not self.checking:
+            self._enter(self._changing[0])
+
+    def _enter(self, info: OperatorInfo) -> None:
+        self._changing = None
+        self.pin.clear()
+        self.pin2.clear()
         self.message.clear()
         self.user.clear()
+        self._show_mode()
+        self.retranslate()
         self.loggedIn.emit(info)
+
+    def _ask_clear(self) -> None:
+        dialog = ClearDelayDialog(self.ctx, self._waiting_user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._cleared)
+        dialog.open()
+
+    def _cleared(self) -> None:
+        self._waiting_user = ""
+        self._show_mode()
+        self.message.setText(bilingual(self.ctx, "等待已解除，请重新登录", "the wait is cleared: log in again"))
+
+
+class ClearDelayDialog(Retranslatable, QDialog):
+    """Clears an operator's wait after wrong PINs: an admin, or a colleague of the same role (or the
+    session's supervisor), enters their own username and PIN (``Hall.clear_pin_delay``, journalled)."""
+
+    def __init__(self, ctx: UiContext, operator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.operator = operator
+        self.setModal(True)
+        self.label = QLabel(objectName="h2")
+        self.label.setWordWrap(True)
+        self.user = QLineEdit()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
+        self.message = QLabel(objectName="error")
+        self.message.setWordWrap(True)
+        pad = PinPad(self.pin)
+        pad.submitted.connect(self.check)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.user)
+        lay.addWidget(self.pin)
+        lay.addWidget(self.message)
+        lay.addWidget(pad)
+        lay.addWidget(self.cancel)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("解除等待"))
+        self.label.setText(self.tr("为 %1 解除等待：管理员或同岗位人员输入本人用户名和 PIN 码").replace("%1", self.operator))
+        self.user.setPlaceholderText(self.tr("您的用户名"))
+        self.pin.setPlaceholderText(self.tr("您的 PIN 码"))
+        self.cancel.setText(self.tr("取消"))
+
+    def check(self) -> None:
+        by, pin = self.user.text().strip(), self.pin.text()
+        self.pin.clear()
+        if not by or not pin or not self.cancel.isEnabled():
+            return
+        self.cancel.setEnabled(False)
+        hall, operator = self.ctx.hall, self.operator
+        self.ctx.jobs.run("clear-delay", lambda: hall.clear_pin_delay(by, pin, operator=operator), self._answered, lane=PIN)
+
+    def _answered(self, outcome: JobOutcome) -> None:
+        self.cancel.setEnabled(True)
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+            return
+        self.accept()
 
 
 class AdminPinDialog(Retranslatable, QDialog):
