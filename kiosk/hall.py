@@ -41,6 +41,7 @@ from kiosk.journal import (
 )
 from kiosk.keys import open_vault
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
+from kiosk.outage import check_act_deadline
 from kiosk.pii import PiiVault, person_id_hmac
 from kiosk.retention import PurgePlan
 from kiosk.timeutil import BEIJING
@@ -156,9 +157,11 @@ class Hall:
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back on error."""
+        """One transaction: commits on success, rolls back on error — and rolls back a screen's act whose
+        statements finished after the act's deadline (:func:`kiosk.outage.check_act_deadline`)."""
         with self._sessions.begin() as s:
             yield s
+            check_act_deadline()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:

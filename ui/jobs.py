@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QTimer
 
 from kiosk.errors import HallError
-from kiosk.outage import database_error
+from kiosk.outage import act_deadline, database_error
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +112,19 @@ class Act:
     ``run`` disables the screen's act buttons until the act's outcome is back, so a second press
     (F1 twice into a frozen database) is refused at once, not queued. An act that could not *start*
     within ``start_within_s`` — the lane was stuck on a database that did not answer — is dropped
-    with :class:`ActNotStarted` instead of running minutes later against a hall that moved on.
-    The outcome goes to ``on_done`` on the main thread, always.
+    with :class:`ActNotStarted` instead of running minutes later against a hall that moved on. One
+    that started but whose transaction reached its commit only ``finish_within_s`` after that (the
+    database froze mid-act and answered again later) is rolled back (:class:`kiosk.outage.ActTooLate`),
+    so it is not done after the screen gave up on it. The outcome goes to ``on_done`` on the main
+    thread, always.
     """
 
-    def __init__(self, jobs: Jobs, buttons: Callable[[], list[Any]] | None = None, *, start_within_s: float = 5.0) -> None:
+    def __init__(self, jobs: Jobs, buttons: Callable[[], list[Any]] | None = None, *, start_within_s: float = 5.0,
+                 finish_within_s: float = 10.0) -> None:
         self.jobs = jobs
         self.buttons = buttons or (lambda: [])
         self.start_within_s = start_within_s
+        self.finish_within_s = finish_within_s
         self.pending: str | None = None  #: the key of the act in flight
 
     def run(self, key: str, fn: Callable[[], Any], on_done: OnDone) -> bool:
@@ -131,13 +136,14 @@ class Act:
         for b in enabled:
             b.setEnabled(False)
         asked = time.monotonic()
-        limit = self.start_within_s
+        limit, finish = self.start_within_s, self.finish_within_s
 
         def act() -> Any:
-            waited = time.monotonic() - asked
-            if waited > limit:
-                raise ActNotStarted(waited)
-            return fn()
+            started = time.monotonic()
+            if started - asked > limit:
+                raise ActNotStarted(started - asked)
+            with act_deadline(started + finish):
+                return fn()
 
         def done(outcome: JobOutcome) -> None:
             self.pending = None

@@ -61,6 +61,43 @@ def test_an_act_that_could_not_start_in_time_is_dropped_never_done_late(runner: 
     assert outcomes[0].code == "not-started" and "未执行" in outcomes[0].zh
 
 
+def test_an_act_whose_transaction_reaches_its_commit_too_late_is_rolled_back(runner: JobRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: the database froze after the act's first statement and answered again 0.5 s past the
+    act's deadline: the act is rolled back and the screen says so, instead of committing late."""
+    from kiosk.config import load_config
+    from kiosk.hall import Hall
+
+    hall = Hall.open(load_config(data_dir=tmp_path, environ={}))
+    try:
+        before = hall.journal_stats()["count"]
+        act = Act(runner, finish_within_s=0.3)
+        outcomes: list[JobOutcome] = []
+
+        def call_next() -> str:
+            with hall.unit() as s:
+                hall.journal.append(s, "queue.called", {"ticket": "A048"})
+                time.sleep(0.8)  # the database froze here and came back
+            return "A048"
+
+        act.run("call", call_next, outcomes.append)
+        wait_until(lambda: bool(outcomes))
+        assert outcomes[0].code == "too-late" and "已撤销" in outcomes[0].zh
+        assert hall.journal_stats()["count"] == before  # nothing committed
+        in_time: list[JobOutcome] = []
+        Act(runner, finish_within_s=5).run("call", lambda: _quick(hall), in_time.append)
+        wait_until(lambda: bool(in_time))
+        assert in_time[0].ok and hall.journal_stats()["count"] == before + 1  # an act in time commits
+        assert hall.verify_journal().ok
+    finally:
+        hall.close()
+
+
+def _quick(hall) -> str:  # type: ignore[no-untyped-def]
+    with hall.unit() as s:
+        hall.journal.append(s, "queue.called", {"ticket": "A049"})
+    return "A049"
+
+
 def test_refresh_requests_fold_into_one_more_load(runner: JobRunner) -> None:
     gate = threading.Event()
     loads: list[int] = []
