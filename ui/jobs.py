@@ -120,7 +120,7 @@ class Act:
     """
 
     def __init__(self, jobs: Jobs, buttons: Callable[[], list[Any]] | None = None, *, start_within_s: float = 5.0,
-                 finish_within_s: float = 10.0) -> None:
+                 finish_within_s: float = 15.0) -> None:
         self.jobs = jobs
         self.buttons = buttons or (lambda: [])
         self.start_within_s = start_within_s
