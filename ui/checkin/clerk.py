@@ -79,6 +79,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.station = station
         self.operator = operator
         self.results: list[RegistrationView] = []
+        self.pending_infos: dict[int, CheckinInfo] = {}
         self.print_job = 0
         self._query = ""  # what the next search looks for
         self._keep_result = False
@@ -157,7 +158,17 @@ class ManualCheckinTab(Retranslatable, QWidget):
         prow.addWidget(self.pending, 2)
         prow.addWidget(self.confirm_btn)
         lay.addLayout(prow)
-        self.act = Act(ctx.jobs, lambda: [self.check_btn, self.submit_btn, self.reprint_btn, self.confirm_btn])
+        rrow = QHBoxLayout()
+        self.revoke_reason = QLineEdit()
+        self.revoke_reason.setMinimumHeight(52)
+        self.revoke_btn = QPushButton(objectName="danger")
+        self.revoke_btn.setMinimumHeight(56)
+        self.revoke_btn.clicked.connect(self.revoke)
+        rrow.addWidget(self.revoke_reason, 2)
+        rrow.addWidget(self.revoke_btn)
+        lay.addLayout(rrow)
+        self.act = Act(ctx.jobs, lambda: [self.check_btn, self.submit_btn, self.reprint_btn, self.confirm_btn,
+                                          self.revoke_btn])
         self.searcher = Refresher(ctx.jobs, "checkin-search", lambda: self.service.search(self._query), self._searched,
                                   self._load_failed)
         self.pending_loader = Refresher(ctx.jobs, "checkin-pending", self.service.pending_confirmations, self._pending_loaded)
@@ -318,20 +329,59 @@ class ManualCheckinTab(Retranslatable, QWidget):
         """Load the check-ins waiting for a clerk's confirmation (read lane)."""
         self.pending_loader.request()
 
+    def _why(self, p: CheckinInfo) -> str:
+        """Why a check-in waits for the clerk, in a few words."""
+        if p.face_result == "no_match":
+            return self.tr("人脸比对不一致")
+        if p.face_status in ("camera_missing", "timeout"):
+            return self.tr("无人脸照片")
+        return self.tr("未完成人脸比对")
+
     def _pending_loaded(self, pending: list[CheckinInfo]) -> None:
         self.pending.clear()
+        self.pending_infos = {p.checkin_id: p for p in pending}
         for p in pending:
-            self.pending.addItem(f"{p.checkin_no_text} {p.person_name_masked} · {p.bidder_name} · {beijing(p.checked_in_at):%H:%M}",
-                                 p.checkin_id)
+            self.pending.addItem(f"{p.checkin_no_text} {p.person_name_masked} · {p.bidder_name} · {beijing(p.checked_in_at):%H:%M}"
+                                 f" · {self._why(p)}", p.checkin_id)
         self.confirm_btn.setEnabled(self.pending.count() > 0)
+        self.revoke_btn.setEnabled(self.pending.count() > 0)
 
     def confirm(self) -> None:
+        """The clerk saw the person and the document: the check-in stands (a no_match's slip is printed now,
+        the kiosk did not print one)."""
         cid = self.pending.currentData()
         op = self.operator()
         if cid is None or op is None:
             return
         service, note = self.service, self.tr("窗口当面核对身份")
-        self._acting("confirm", lambda: service.confirm(int(cid), operator=op, note=note), lambda _info: self.refresh_pending())
+        first_print = self.pending_infos.get(int(cid)) is not None and self.pending_infos[int(cid)].face_result == "no_match"
+
+        def confirmed(info: object) -> None:
+            self.refresh_pending()
+            if first_print and isinstance(info, CheckinInfo):
+                self.print_job = self.station.print_slip(service.slip((info,)))
+                self._say(self.tr("已确认签到，正在打印签到单……"))
+
+        self._acting("confirm", lambda: service.confirm(int(cid), operator=op, note=note), confirmed)
+
+    def revoke(self) -> None:
+        """人证不符: the clerk refuses the flagged check-in, with a reason (journalled; the registration is free again)."""
+        cid = self.pending.currentData()
+        op = self.operator()
+        reason = self.revoke_reason.text().strip()
+        if cid is None or op is None:
+            return
+        if not reason:
+            self._say(self.tr("撤销签到必须填写原因"), error=True)
+            return
+        service = self.service
+
+        def revoked(_none: object) -> None:
+            self.revoke_reason.clear()
+            self.refresh_pending()
+            self._say(self.tr("已撤销该签到"))
+
+        self._acting("revoke", lambda: service.revoke(int(cid), operator=op, reason=reason), revoked)
 
     def retranslate(self) -> None:
         self.query.setPlaceholderText(self.tr("单位名称、统一社会信用代码、代表姓名或证件号码"))
@@ -353,5 +403,7 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.check_btn.setText(self.tr("核验"))
         self.submit_btn.setText(self.tr("人工签到"))
         self.reprint_btn.setText(self.tr("补打签到单"))
-        self.pending_title.setText(self.tr("待确认（无人脸照片）"))
+        self.pending_title.setText(self.tr("待确认（人证核验未通过或未完成）"))
         self.confirm_btn.setText(self.tr("已当面核对，确认"))
+        self.revoke_reason.setPlaceholderText(self.tr("人证不符时填写撤销原因"))
+        self.revoke_btn.setText(self.tr("人证不符，撤销签到"))

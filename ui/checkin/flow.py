@@ -1,4 +1,13 @@
-"""The kiosk's check-in flow: card (or QR, then card) → checks → consent → face → confirm → slip.
+"""The kiosk's check-in flow: card (or QR, then card) → checks → consent → face → head turn → confirm → slip.
+
+人证核验 (issue 16): the consent page is about biometrics only (PIPL §28–29: a separate consent for
+sensitive personal information, with a no-face alternative — the clerk at a window). After the
+photo the person is asked to turn their head to a side chosen at random (请向左转头 / 请向右转头),
+with a countdown; the pose of each camera frame is read off the UI thread (the camera loop) and
+:func:`kiosk.checkin.liveness.decide` judges the try. Two failed tries send the photo on with
+``liveness=failed`` — it is then not compared and a clerk confirms. The face comparison runs in the
+check-in act (work lane), before its writer transaction. A ``no_match`` is recorded as needing the
+clerk and the person is sent to the counter (the ``counter`` page; no slip is printed).
 
 Every page that waits shows a progress bar running down to its timeout; the idle watcher's
 ``reset()`` (60 s without a touch) wipes the card, the photo and every name from the screens.
@@ -13,7 +22,10 @@ arrives after the flow was left (idle timeout) changes no screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QRectF, Qt
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -33,7 +45,10 @@ from kiosk.checkin import (
     FaceCapture,
     Refusal,
     SessionOption,
+    liveness,
 )
+from kiosk.checkin.liveness import LivenessPolicy, LivenessResult, Sample
+from kiosk.faces import REFERENCE_ZH
 from kiosk.ports import CardEvent, IdCard, Slip
 from kiosk.timeutil import beijing
 from ui.checkin.station import CheckinStation, FaceUpdate, PrintResult
@@ -42,8 +57,8 @@ from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow, bilingual
 
 #: seconds each page waits before giving up
-TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 45, "face": 30, "confirm": 45,
-            "print": 20, "done": 25}
+TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 60, "face": 30, "turn": 25,
+            "confirm": 45, "print": 20, "done": 25, "counter": 30}
 
 
 def kind_label(kind: str) -> str:
@@ -102,6 +117,19 @@ class KioskCheckinFlow(KioskFlow):
         self.print_job = 0
         self.print_result: PrintResult | None = None
         self.last_face: FaceUpdate | None = None
+        self.photo: bytes | None = None  # the photo taken, while the head turn is checked
+        self.direction: str = "left"
+        self.attempt = 0
+        self.turn_started = 0.0
+        self.samples: list[Sample] = []
+        self.turn_result: LivenessResult | None = None
+        #: picks the side to turn to (random; a demo or a test may fix it)
+        self.choose_direction: Callable[[], str] = liveness.choose_direction
+        cfg = service.cfg
+        self.policy = LivenessPolicy(turn_deg=cfg.liveness_turn_deg, seconds=cfg.liveness_seconds)
+        self.turn_timer = QTimer(self)
+        self.turn_timer.setInterval(250)
+        self.turn_timer.timeout.connect(self._turn_tick)
         self.timing = QElapsedTimer()
         self.visit = 0  # bumped by every reset: an act's outcome for an earlier visit changes nothing
         self._build()
@@ -147,8 +175,9 @@ class KioskCheckinFlow(KioskFlow):
 
         p = self._page("consent")
         self.consent_who = p.label("checkinLead")
-        self.consent_session = p.label("h2")
+        self.consent_session = p.label("muted")
         self.consent_text = p.label("")
+        self.consent_choice = p.label("h2")
         p.body.addStretch(1)
         self.consent_yes = p.button()
         self.consent_yes.clicked.connect(self.start_face)
@@ -161,6 +190,26 @@ class KioskCheckinFlow(KioskFlow):
         self.face_message = p.label("checkinLead")
         self.face_cancel = p.button("secondary")
         self.face_cancel.clicked.connect(self.finish)
+
+        p = self._page("turn")
+        self.turn_view = FaceView()
+        p.body.addWidget(self.turn_view, 1)
+        self.turn_prompt = p.label("checkinTurn")
+        self.turn_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.turn_count = p.label("h2")
+        self.turn_count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.turn_note = p.label("muted")
+        self.turn_cancel = p.button("secondary")
+        self.turn_cancel.clicked.connect(self.finish)
+
+        p = self._page("counter")
+        p.title.setObjectName("checkinRefused")
+        self.counter_what = p.label("checkinLead")
+        self.counter_detail = p.label("muted")
+        self.counter_todo = p.label("h2")
+        p.body.addStretch(1)
+        self.counter_home = p.button()
+        self.counter_home.clicked.connect(self.finish)
 
         p = self._page("confirm")
         self.confirm_who = p.label("checkinLead")
@@ -211,6 +260,8 @@ class KioskCheckinFlow(KioskFlow):
             self.station.stop_face()
             self.face = FaceCapture(None, "timeout")
             self.show_page("confirm")
+        elif name == "turn":
+            self._turn_over(LivenessResult("failed", "timeout"))
         elif name == "print" or (name == "done" and self.print_result is None and self.print_job):
             self.on_printed(PrintResult(self.print_job, False, 0, "打印超时", "printing timed out",
                                         self.station.render_preview(self.outcome.slip) if self.outcome and self.outcome.slip else None))
@@ -262,11 +313,17 @@ class KioskCheckinFlow(KioskFlow):
         self.print_job = 0
         self.print_result = None
         self.last_face = None
+        self.photo = None
+        self.attempt = 0
+        self.samples = []
+        self.turn_result = None
+        self.turn_timer.stop()
         self.face_view.update_frame(None, False, (0.25, 0.05, 0.5, 0.9))
+        self.turn_view.update_frame(None, False, (0.25, 0.05, 0.5, 0.9))
         self.done_slip.clear()
         self.done_scroll.hide()
         for lab in self.findChildren(QLabel):
-            if lab is not self.face_view and lab is not self.done_slip:
+            if lab not in (self.face_view, self.turn_view, self.done_slip):
                 lab.clear()
         self._first_page()
 
@@ -325,9 +382,10 @@ class KioskCheckinFlow(KioskFlow):
         self.show_page("consent")
 
     def decline(self) -> None:
+        """No consent to the face check: nothing is taken or recorded; the clerk checks the person in."""
         self.refusal = None
-        self.message = ("您未同意采集人脸照片，请到服务窗口由工作人员人工签到",
-                        "You did not agree to a face photo: a clerk at a service window will check you in")
+        self.message = ("您未同意人脸核验。请到服务窗口，由工作人员当面核对身份证件后为您签到",
+                        "You did not agree to the face check: a clerk at a service window will check your ID and check you in")
         self.show_page("refusal")
 
     def start_face(self) -> None:
@@ -335,6 +393,9 @@ class KioskCheckinFlow(KioskFlow):
         self.station.start_face()
 
     def on_face(self, update: FaceUpdate) -> None:
+        if self._active("turn"):
+            self._on_turn_frame(update)
+            return
         if not self._active("face"):
             return
         self.last_face = update
@@ -346,9 +407,70 @@ class KioskCheckinFlow(KioskFlow):
         self.face_view.update_frame(update.image, update.ok, update.guide)
         self.face_message.setText(bilingual(self.ctx, update.message_zh, update.message_en))
         if update.captured_jpeg:
+            if not self.station.liveness_available:
+                self.station.stop_face()  # no engine to read the pose: no liveness, no comparison
+                self.face = FaceCapture(update.captured_jpeg, "captured", liveness="not_done")
+                self.show_page("confirm")
+                return
+            self.photo = update.captured_jpeg
+            self.attempt = 0
+            self._start_turn()
+
+    # --- the head turn (liveness) ------------------------------------------------------------------
+
+    def _start_turn(self) -> None:
+        self.attempt += 1
+        self.direction = self.choose_direction()
+        self.samples = []
+        self.turn_started = time.monotonic()
+        if self.last_face is not None:  # the last view until the first frame of the try arrives
+            self.turn_view.update_frame(self.last_face.image, True, self.last_face.guide)
+        self.show_page("turn")
+        self.turn_timer.start()
+
+    def _on_turn_frame(self, update: FaceUpdate) -> None:
+        if update.camera_missing:
+            self._turn_over(LivenessResult("failed", "face_lost"))
+            return
+        if update.image is not None:
+            self.turn_view.update_frame(update.image, update.pose is not None, update.guide)
+        if not update.posing or update.t < self.turn_started:
+            return  # a frame taken before the prompt showed
+        self.samples.append(Sample(update.t, update.pose))
+        self._judge(update.t)
+
+    def _turn_tick(self) -> None:
+        if not self._active("turn"):
+            self.turn_timer.stop()
+            return
+        self._judge(time.monotonic())
+        if self._active("turn"):
+            self.turn_count.setText(self._countdown_text())
+
+    def _judge(self, now: float) -> None:
+        got = liveness.decide(self.samples, self.direction, self.policy, started=self.turn_started,  # type: ignore[arg-type]
+                              now=now)
+        if got.verdict != "undecided":
+            self._turn_over(got)
+
+    def _turn_over(self, got: LivenessResult) -> None:
+        self.turn_timer.stop()
+        self.turn_result = got
+        if got.verdict == "passed":
             self.station.stop_face()
-            self.face = FaceCapture(update.captured_jpeg, "captured")
+            self.face = FaceCapture(self.photo, "captured", liveness="passed")
             self.show_page("confirm")
+        elif self.attempt < liveness.ATTEMPTS:
+            self._start_turn()
+        else:
+            self.station.stop_face()
+            self.face = FaceCapture(self.photo, "captured", liveness="failed")
+            self.show_page("confirm")
+
+    def _countdown_text(self) -> str:
+        left = liveness.seconds_left(time.monotonic(), self.turn_started, self.policy)
+        return self.tr("%1 秒").replace("%1", str(left)) + " · " + self.tr("第 %1 次，共 %2 次").replace(
+            "%1", str(self.attempt)).replace("%2", str(liveness.ATTEMPTS))
 
     def confirm(self) -> None:
         if self.card is None or self.option is None:
@@ -366,6 +488,9 @@ class KioskCheckinFlow(KioskFlow):
         if out.refusal is not None:
             self.refusal = out.refusal
             self.show_page("refusal")
+            return
+        if out.face is not None and out.face.result == "no_match" and out.needs_clerk:
+            self.show_page("counter")  # never admitted by the kiosk: no slip, the clerk decides
             return
         self.print_result = None
         self.print_job = self.station.print_slip(out.slip) if out.slip else 0
@@ -444,20 +569,41 @@ class KioskCheckinFlow(KioskFlow):
         self.already_reprint.setText(self.tr("重新打印签到单"))
         self.already_home.setText(self.tr("返回首页"))
 
-        p["consent"].title.setText(self.tr("人脸采集告知"))
+        p["consent"].title.setText(self.tr("人脸识别核验：单独告知与同意"))
         if self.option is not None and ev is not None:
             self.consent_who.setText(self.tr("%1（%2），您好").replace("%1", ev.person_name_masked).replace("%2", ev.id_masked))
             self.consent_session.setText(self._session_line(self.option))
         self.consent_text.setText(self.tr(
-            "为核验到场人员身份，本机将拍摄您的面部照片一张，作为签到凭证。照片加密保存，仅用于本次交易的身份核验与存档，"
-            "按规定期限保存后删除，不用于其他用途。如不同意，请到服务窗口由工作人员人工核验。"))
-        self.consent_yes.setText(self.tr("同意并开始拍照"))
-        self.consent_no.setText(self.tr("不同意"))
+            "为核验您是否为身份证持证人本人，本机将拍摄您的面部照片，请您按提示转头以确认真人在场，"
+            "并将照片与身份证芯片照片或交易平台登记的照片比对。人脸信息属于敏感个人信息，仅用于本次签到的身份核验："
+            "照片加密保存，保存期满后删除；只记录比对分值，不保存人脸特征数据，不用于其他用途。"))
+        self.consent_choice.setText(self.tr("您可以不同意：请到服务窗口，由工作人员当面核对证件后签到，不影响您参加交易。"))
+        self.consent_yes.setText(self.tr("同意，开始人脸核验"))
+        self.consent_no.setText(self.tr("不同意，到窗口办理"))
 
         p["face"].title.setText(self.tr("请正对摄像头，将面部置于框内"))
         if self.last_face is None:
             self.face_message.setText(self.tr("正在打开摄像头……"))
         self.face_cancel.setText(self.tr("取消"))
+
+        zh, en = liveness.PROMPTS.get(self.direction, liveness.PROMPTS["left"])
+        p["turn"].title.setText(self.tr("活体检测：请按提示转头"))
+        arrow = "←" if self.direction == "left" else "→"
+        self.turn_prompt.setText(f"{arrow} {bilingual(self.ctx, zh, en)}")
+        self.turn_count.setText(self._countdown_text() if self.attempt else "")
+        failed = self.turn_result if self.attempt > 1 and self.turn_result is not None else None
+        self.turn_note.setText(bilingual(self.ctx, failed.zh, failed.en) + " · " + self.tr("请再试一次。") if failed
+                               else self.tr("转头后保持约 1 秒，面部保持在画面内。"))
+        self.turn_cancel.setText(self.tr("取消"))
+
+        p["counter"].title.setText(self.tr("人脸比对未通过"))
+        self.counter_what.setText(bilingual(self.ctx, "现场人像与参考照片不一致，本机不能为您完成签到",
+                                            "Your face does not match the reference photo: the kiosk cannot check you in"))
+        if out_first := (self.outcome.accepted[0] if self.outcome is not None and self.outcome.accepted else None):
+            self.counter_detail.setText(self._session_line(out_first) + "\n" + self.tr("签到记录已保存，等待工作人员核验。"))
+        self.counter_todo.setText(bilingual(self.ctx, "请到服务窗口，由工作人员核验身份后为您确认签到",
+                                            "Please go to a service window: a clerk will check your identity and confirm"))
+        self.counter_home.setText(self.tr("返回首页"))
 
         p["confirm"].title.setText(self.tr("请确认签到信息"))
         if ev is not None and self.option is not None:
@@ -468,7 +614,11 @@ class KioskCheckinFlow(KioskFlow):
                 bidder += " · " + self.tr("标的 %1").replace("%1", "、".join(self.option.lots))
             self.confirm_bidder.setText(self.tr("代表单位：%1").replace("%1", bidder))
         if self.face is not None:
-            if self.face.status == "captured":
+            if self.face.status == "captured" and self.face.liveness == "failed":
+                self.confirm_face.setText(self.tr("活体检测未通过：签到后请到服务窗口由工作人员确认身份。"))
+            elif self.face.status == "captured" and self.face.liveness == "passed":
+                self.confirm_face.setText(self.tr("人脸照片已采集，活体检测通过；确认后与参考照片比对。"))
+            elif self.face.status == "captured":
                 self.confirm_face.setText(self.tr("人脸照片已采集。"))
             elif self.face.status == "camera_missing":
                 self.confirm_face.setText(self.tr("摄像头不可用：签到后请到服务窗口由工作人员确认身份。"))
@@ -489,6 +639,12 @@ class KioskCheckinFlow(KioskFlow):
             self.done_no.setText(self.tr("签到号 %1 · %2").replace("%1", "、".join(i.checkin_no_text for i in out.accepted))
                                  .replace("%2", first.person_name_masked))
             self.done_session.setText(self._session_line(first))
+            if out.face is not None and out.face.result == "match":
+                self.done_session.setText(self._session_line(first) + "\n" + self.tr("人证核验通过：与%1一致").replace(
+                    "%1", REFERENCE_ZH[out.face.reference]))
+            if out.needs_clerk:
+                self.done_session.setText(self._session_line(first) + "\n" + self.tr(
+                    "人证核验未完成（%1）：请到服务窗口由工作人员确认身份。").replace("%1", out.face.note if out.face else ""))
             printed = self.print_result
             if printed is None:
                 self.done_print.setText(self.tr("正在打印签到单，请稍候……"))

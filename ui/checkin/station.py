@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from kiosk.faces import HeadPose
 from kiosk.ports import Slip
 from ui.jobs import SLIP_PRINTER, InlineJobs, JobOutcome, Jobs, later
 
@@ -53,6 +54,10 @@ class FaceUpdate:
         captured_jpeg: set once: the photo taken (plain JPEG).
         camera_missing: no camera, or it failed: the check-in goes on without a photo.
         guide: the guide frame as (x, y, w, h) fractions of the image.
+        pose: after the photo, the face's pose in this frame for the liveness check (None: not
+            exactly one face), read by the face engine on the camera's thread.
+        posing: this frame is a liveness frame (``pose`` was asked for).
+        t: when the frame was taken (``time.monotonic()``).
     """
 
     image: QImage | None
@@ -62,6 +67,9 @@ class FaceUpdate:
     captured_jpeg: bytes | None = None
     camera_missing: bool = False
     guide: tuple[float, float, float, float] = (0.25, 0.05, 0.5, 0.9)
+    pose: HeadPose | None = None
+    posing: bool = False
+    t: float = 0.0
 
 
 def _no_preview(_slip: Slip) -> bytes | None:
@@ -87,6 +95,8 @@ class CheckinStation(QObject):
         self.post: Callable[..., None] = post if post is not None else later
         self._job = 0
         self.camera_configured = False
+        #: the camera loop reads head poses after the photo (a face engine is loaded): liveness can be checked
+        self.liveness_available = False
         #: (job_id, slip) → PrintResult, run on the slip printer's lane (set by the root; None: no printer)
         self.print_one: Callable[[int, Slip], PrintResult] | None = None
         #: renders a slip to PNG bytes (the screen's copy when printing fails)

@@ -1,0 +1,125 @@
+"""人证核验 on the screens (issue 16): consent declined → the clerk and nothing recorded; the clerk's list says
+why a check-in waits, confirms a no_match with its first slip, or revokes it with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from kiosk.checkin import FaceCapture
+from kiosk.clock import FixedClock
+from kiosk.config import Config, load_config
+from kiosk.faces import FaceComparison, HeadPose
+from kiosk.hall import Hall
+from kiosk.ports import CardEvent, IdCard
+from kiosk.timeutil import BEIJING
+from sync.sandbox.seed import person
+from tests.helpers.screens import clipped_texts, login, wait_until
+from tests.helpers.seeded import seeded_dir
+
+
+class Stranger:
+    """A face engine for which every pair is two different people (the boundary, over fixed images)."""
+
+    name = "fixed"
+    threshold = 0.6
+
+    def compare(self, photo: bytes, reference: bytes) -> FaceComparison:
+        return FaceComparison(0.9, 0.6, False, self.name)
+
+    def head_pose(self, frame_bgr: object) -> HeadPose | None:
+        return None
+
+
+def card(i: int) -> IdCard:
+    p = person(i)
+    return IdCard("resident", p["name"], "男", "1980-01-01", p["id_number"], "2015-01-01", "长期", photo_image=b"BM chip")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_dir(tmp_path_factory.mktemp("faces-ui-seeded") / "hall")
+
+
+@pytest.fixture
+def make(qapp, tmp_path: Path, seeded: Path) -> Iterator[Callable[..., Terminal]]:
+    ensure_qapp()
+    shutil.copytree(seeded, tmp_path / "hall")
+    cfg: Config = load_config(data_dir=tmp_path / "hall", environ={})
+    made: list[Terminal] = []
+
+    def build(role: str) -> Terminal:
+        today = dt.datetime.now(BEIJING).date()
+        hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(8, 50), BEIJING)))
+        term = build_terminal(cfg, role, follow=False, devices=False, sync=False, hall=hall)
+        term.window.resize(1920, 1080)
+        term.window.show()
+        made.append(term)
+        return term
+
+    yield build
+    for term in made:
+        term.stop()
+        term.window.deleteLater()
+
+
+def test_consent_declined_sends_to_the_clerk_and_records_nothing(make) -> None:
+    term = make("kiosk")
+    assert term.checkin is not None
+    flow = term.checkin.screens["flow"]
+    started: list[bool] = []
+    flow.station.start_face = lambda: started.append(True)
+    before = term.hall.recent_entries(50)
+    term.window.page.open_flow("checkin")
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+    wait_until(lambda: flow.currentWidget().name == "consent")
+    assert "敏感个人信息" in flow.consent_text.text() and "不同意" in flow.consent_choice.text()
+    assert clipped_texts(flow.currentWidget()) == []
+    flow.consent_no.click()
+    QApplication.processEvents()
+    assert flow.currentWidget().name == "refusal" and "服务窗口" in flow.refusal_what.text()
+    assert started == [] and flow.face is None
+    after = term.hall.recent_entries(50)
+    assert [e.seq for e in after] == [e.seq for e in before]  # not a photo, not a record
+
+
+def test_the_clerk_sees_why_confirms_a_no_match_with_its_slip_or_revokes(make) -> None:
+    counter = make("counter")
+    assert counter.checkin is not None
+    svc = counter.checkin.service
+    svc.face_engine = Stranger()
+    jpeg = b"\xff\xd8\xff live \xff\xd9"
+    for i in (0, 3):
+        sid = svc.evaluate(card(i)).eligible[0].session_id
+        out = svc.check_in(card(i), sid, face=FaceCapture(jpeg, "captured", liveness="passed"))
+        assert out.needs_clerk and out.face is not None and out.face.reference == "chip"
+    gate = counter.window.page
+    login(gate, "clerk", "333333")
+    tab = counter.checkin.screens["clerk"]
+    gate.work.setCurrentWidget(tab)
+    tab.refresh_pending()
+    wait_until(lambda: tab.pending.count() == 2)
+    assert "人脸比对不一致" in tab.pending.itemText(0)
+    assert clipped_texts(tab) == []
+    tab.revoke_btn.click()  # no reason: refused
+    wait_until(lambda: tab.act.pending is None)
+    assert "原因" in tab.result.text() and tab.pending.count() == 2
+    tab.revoke_reason.setText("人证不符，持他人证件")
+    tab.revoke_btn.click()
+    wait_until(lambda: tab.pending.count() == 1)
+    assert any(e.kind == "checkin.revoked" for e in counter.hall.recent_entries(10))
+    printed: list[object] = []
+    def print_slip(slip: object) -> int:
+        printed.append(slip)
+        return 1
+
+    tab.station.print_slip = print_slip
+    tab.confirm_btn.click()
+    wait_until(lambda: tab.pending.count() == 0 and bool(printed))
+    assert svc.pending_confirmations() == [] and "打印" in tab.result.text()
