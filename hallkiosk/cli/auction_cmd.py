@@ -2,18 +2,23 @@
 
     hall-kiosk auction lots --session S [--json]
     hall-kiosk auction status --session S --lot L [--json]
-    hall-kiosk auction open --session S --lot L --operator auctioneer [--no-jump] [--grid]
-        [--stage lottery|area|self_hold|average] [--stage-start N --stage-step N] [--stage-upper A]
-    hall-kiosk auction stage-bid --session S --lot L --paddle 03 [--value 1200] [--json]   (area m², share %, sealed bid)
-    hall-kiosk auction sealed --session S --lot L --operator auctioneer start|close   (平均价 one-time bids)
-    hall-kiosk auction bid --session S --lot L --paddle 03 [--amount 33000] [--source floor|keypad] [--json]
-    hall-kiosk auction call --session S --lot L --operator auctioneer
-    hall-kiosk auction hammer --session S --lot L --operator auctioneer [--json]
-    hall-kiosk auction terminate --session S --lot L --operator auctioneer --reason "…"
+    hall-kiosk auction open --session S --lot L ACTOR [--no-jump] [--grid] [--stage METHOD]   (confirms the lot's after_cap)
+    hall-kiosk auction stage-bid --session S --lot L --paddle 03 [--value 1200] ACTOR [--json]   (area m², share %, sealed bid)
+    hall-kiosk auction sealed --session S --lot L ACTOR start|close   (平均价 one-time bids)
+    hall-kiosk auction bid --session S --lot L --paddle 03 [--amount 33000] [--source floor|keypad] ACTOR [--json]
+    hall-kiosk auction call|hammer --session S --lot L ACTOR [--json]
+    hall-kiosk auction terminate --session S --lot L ACTOR --reason "…"
+    hall-kiosk auction lottery --session S --lot L ACTOR candidates|draw
+    hall-kiosk auction lottery --session S --lot L ACTOR --as supervisor|auctioneer entropy --digits 4711
+    hall-kiosk auction verify-lottery --session S --lot L     (0: the journal's lottery recomputes; 1: names what differs)
+    hall-kiosk auction settle --session S --lot L ACTOR signed|refused [--reason "…"]   (the buyer's deposit, D10)
     hall-kiosk auction deposits --session S [--json]
 
+ACTOR is how the auctioneer (or, for the lottery's digits, the supervisor) takes their session role,
+as at the console (hallkiosk/cli/auth.py): ``--card`` (the ID card on the configured reader) and/or
+``--operator NAME`` with the PIN on the first line of stdin; ``--operator`` alone is refused.
 The reserve is never entered here (it needs the auctioneer's and a supervisor's PIN at the console)
-and never printed. Exit codes: 0 done, 1 refused by the rules (bid rejected, action not allowed), 2 bad input.
+and never printed. Exit codes: 0 done, 1 refused by the rules or the role check, 2 bad input.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ import argparse
 import sys
 from typing import Any
 
+from hallkiosk.cli.auth import add_actor_args, role_holder
 from hallkiosk.cli.common import config_from_args, print_json
-from kiosk.auction import AuctionError, AuctionService, LotView
+from kiosk.auction import AuctionError, AuctionService, LotView, verify_lottery
 from kiosk.hall import Hall
+from kiosk.operators import AccessError
+from kiosk.staffing import RoleHolder
 from kiosk.timeutil import rfc3339
 
 
@@ -36,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         p.add_argument("--session", required=True, metavar="ID")
         p.add_argument("--lot", required=True, metavar="CODE")
         if operator:
-            p.add_argument("--operator", required=True)
+            add_actor_args(p)
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
         return p
@@ -50,26 +58,32 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--no-jump", action="store_true", help="forbid jump bids (跳价)")
     p.add_argument("--grid", action="store_true", help="amounts on the increment grid only")
     p.add_argument("--stage", choices=("lottery", "area", "self_hold", "average"),
-                   help="capped lots: the stage after the cap (default [auction] cap_stage)")
-    p.add_argument("--stage-start", help="area (m²) / self_hold (%%): the first value")
-    p.add_argument("--stage-step", help="area (m²) / self_hold (%%): the step")
-    p.add_argument("--stage-upper", help="average: the valid band's upper end (money)")
-    p = lot_parser("stage-bid", "a bid of the stage after the cap (validated and journalled)", _stage_bid)
+                   help="capped lots: the method after the cap you read out (must be the lot's after_cap)")
+    p = lot_parser("stage-bid", "a bid of the stage after the cap (validated and journalled)", _stage_bid, operator=True)
     p.add_argument("--paddle", required=True)
     p.add_argument("--value", help="area m² / share %% (default: the next one), or the one-time bid")
-    p.add_argument("--operator", default="cli")
     p = lot_parser("sealed", "平均价: start the one-time bids, or close the entry and reveal", _sealed, operator=True)
     p.add_argument("action", choices=("start", "close"))
-    p = lot_parser("bid", "one bid (validated and journalled, accepted or rejected)", _bid)
+    p = lot_parser("bid", "one bid (validated and journalled, accepted or rejected)", _bid, operator=True)
     p.add_argument("--paddle", required=True)
     p.add_argument("--amount", help="default: the next amount")
     p.add_argument("--source", choices=("floor", "keypad"), default="floor")
-    p.add_argument("--operator", default="cli")
     lot_parser("call", "the next call (第一次/第二次/第三次)", _call, operator=True)
     lot_parser("hammer", "落槌: sold or unsold (after the third call)", _hammer, operator=True)
     p = lot_parser("terminate", "终止 a lot with a reason", _terminate, operator=True)
     p.add_argument("--reason", required=True)
-    p = au.add_parser("deposits", parents=[common], help="the deposit ledger (convert / refund)")
+    p = lot_parser("lottery", "摇号 among the bidders at the cap: candidates → each one's digits → draw", _lottery,
+                   operator=True)
+    p.add_argument("step", choices=("candidates", "entropy", "draw"))
+    p.add_argument("--as", dest="as_role", choices=("auctioneer", "supervisor"), default="auctioneer",
+                   help="entropy: whose digits (the supervisor enters theirs in their own role)")
+    p.add_argument("--digits", help="entropy: 4–12 digits")
+    lot_parser("verify-lottery", "recompute the lot's lottery from the journal (exit 1 naming what differs)", _verify)
+    p = lot_parser("settle", "the buyer signed the 成交确认书, or refused (悔拍: the deposit is forfeited)", _settle,
+                   operator=True)
+    p.add_argument("outcome", choices=("signed", "refused"))
+    p.add_argument("--reason", default="")
+    p = au.add_parser("deposits", parents=[common], help="the deposit ledger (held / convert / release / refund / forfeited)")
     p.add_argument("--session", required=True, metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_deposits)
@@ -93,15 +107,26 @@ def _lot_dict(v: LotView) -> dict[str, Any]:
     }
 
 
+_ACTOR: dict[int, RoleHolder] = {}
+
+
 def _run(args: argparse.Namespace, action: Any) -> int:
     hall = Hall.open(config_from_args(args))
     try:
+        if hasattr(args, "role_reason"):  # an act: take the session role first, as the console does
+            role = getattr(args, "as_role", None) or "auctioneer"
+            _ACTOR[id(args)] = role_holder(hall, args, args.session, role)
         return action(AuctionService(hall))
-    except AuctionError as exc:
+    except (AuctionError, AccessError) as exc:
         print(f"{exc.zh} ({exc.en})", file=sys.stderr)
-        return 2 if exc.code in ("no_lot", "bad_amount", "reason_required") else 1
+        return 2 if exc.code in ("no_lot", "bad_amount", "reason_required", "bad_entropy") else 1
     finally:
+        _ACTOR.pop(id(args), None)
         hall.close()
+
+
+def _who(args: argparse.Namespace) -> RoleHolder:
+    return _ACTOR[id(args)]
 
 
 def _show(args: argparse.Namespace, v: LotView) -> None:
@@ -138,9 +163,8 @@ def _status(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        _show(args, a.open_lot(args.session, args.lot, actor=args.operator, jump_bids=not args.no_jump, on_grid=args.grid,
-                               stage=args.stage, stage_start=args.stage_start, stage_step=args.stage_step,
-                               stage_upper=args.stage_upper))
+        _show(args, a.open_lot(args.session, args.lot, actor=_who(args), jump_bids=not args.no_jump, on_grid=args.grid,
+                               stage=args.stage))
         return 0
 
     return _run(args, go)
@@ -148,7 +172,7 @@ def _open(args: argparse.Namespace) -> int:
 
 def _bid(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        r = a.bid(args.session, args.lot, args.paddle, args.amount, source=args.source, actor=args.operator)
+        r = a.bid(args.session, args.lot, args.paddle, args.amount, source=args.source, actor=_who(args))
         if args.json:
             print_json({"seq": r.seq, "accepted": r.accepted, "reason": r.reason, "amount": r.amount,
                         "leading_paddle": r.lot.leading_paddle, "current_price": r.lot.current_price})
@@ -162,7 +186,7 @@ def _bid(args: argparse.Namespace) -> int:
 
 def _stage_bid(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        r = a.stage_bid(args.session, args.lot, args.paddle, args.value, source="floor", actor=args.operator)
+        r = a.stage_bid(args.session, args.lot, args.paddle, args.value, source="floor", actor=_who(args))
         if args.json:
             print_json({"seq": r.seq, "accepted": r.accepted, "reason": r.reason, "value": r.amount,
                         "stage": r.lot.stage, "stage_leader": r.lot.stage_leader, "stage_value": r.lot.stage_value})
@@ -177,7 +201,7 @@ def _stage_bid(args: argparse.Namespace) -> int:
 def _sealed(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
         act = a.start_sealed if args.action == "start" else a.close_sealed
-        _show(args, act(args.session, args.lot, actor=args.operator))
+        _show(args, act(args.session, args.lot, actor=_who(args)))
         return 0
 
     return _run(args, go)
@@ -185,7 +209,7 @@ def _sealed(args: argparse.Namespace) -> int:
 
 def _call(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        _show(args, a.call(args.session, args.lot, actor=args.operator))
+        _show(args, a.call(args.session, args.lot, actor=_who(args)))
         return 0
 
     return _run(args, go)
@@ -203,7 +227,7 @@ def _result(args: argparse.Namespace, r: Any) -> None:
 
 def _hammer(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        _result(args, a.hammer(args.session, args.lot, actor=args.operator))
+        _result(args, a.hammer(args.session, args.lot, actor=_who(args)))
         return 0
 
     return _run(args, go)
@@ -211,7 +235,48 @@ def _hammer(args: argparse.Namespace) -> int:
 
 def _terminate(args: argparse.Namespace) -> int:
     def go(a: AuctionService) -> int:
-        _result(args, a.terminate(args.session, args.lot, actor=args.operator, reason=args.reason))
+        _result(args, a.terminate(args.session, args.lot, actor=_who(args), reason=args.reason))
+        return 0
+
+    return _run(args, go)
+
+
+def _lottery(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        if args.step == "candidates":
+            v = a.lottery_candidates(args.session, args.lot, actor=_who(args))
+            print(f"摇号候选人 candidates: {'、'.join(v.lottery_candidates)}")
+        elif args.step == "entropy":
+            v = a.lottery_entropy(args.session, args.lot, args.digits or "", actor=_who(args))
+            print(f"已录入 entered: {'、'.join(v.lottery_entropy)}"
+                  + (f" · 种子 SHA-256 seed commitment: {v.lottery_commitment}" if v.lottery_commitment else ""))
+        else:
+            v = a.lottery_run(args.session, args.lot, actor=_who(args))
+            print(f"中签 winner: {v.lottery_winner} · 种子 seed: {v.lottery_seed}")
+        return 0
+
+    return _run(args, go)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        diffs = verify_lottery(a.lottery_entries(args.session, args.lot))
+        if diffs:
+            for d in diffs:
+                print(d, file=sys.stderr)
+            return 1
+        print("摇号可复算，结果一致 / the lottery recomputes from the journal: commitment, seed, candidates and winner agree")
+        return 0
+
+    return _run(args, go)
+
+
+def _settle(args: argparse.Namespace) -> int:
+    def go(a: AuctionService) -> int:
+        rows = a.settle_deposit(args.session, args.lot, signed=args.outcome == "signed", actor=_who(args), reason=args.reason)
+        for r in rows:
+            if r["lot_code"] == args.lot:
+                print(f"{r['lot_code']} {r['registration_id']} {r['paddle_no'] or '—'} {r['amount']} {r['effect']}")
         return 0
 
     return _run(args, go)

@@ -9,9 +9,11 @@ from kiosk.auction.rules import (
     average_price_result,
     is_stage_bid,
     lottery_draw,
+    lottery_seed,
     parse_min_bidders,
     replay,
     stage_value_text,
+    verify_lottery,
 )
 from kiosk.auction.service import AuctionService
 from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView, StageBidView
@@ -19,5 +21,6 @@ from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView,
 __all__ = [
     "REASONS", "AuctionError", "AuctionService", "BidOutcome", "Bidder", "BidView", "LotResult", "LotView",
     "ReplayState", "STAGES", "StageBidView", "average_price_result", "is_stage_bid", "lottery_draw",
+    "lottery_seed", "verify_lottery",
     "parse_min_bidders", "replay", "stage_value_text",
 ]

@@ -67,7 +67,9 @@ def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> d
 #: platform's seed does not send it). Guide price 14,976 万元; cap = +25 % = 18,720 万元.
 STAGE_LOT: dict[str, Any] = {"lot_code": "TD-DEMO-07", "title": "回民区公主府片区地块（住宅用地，26,480.0㎡，限地价+竞配建）",
              "start_price": "15600.00", "increment": "200.00", "price_unit": "1", "deposit": "3000.00",
-             "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None}
+             "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None,
+             # the 出让公告 decides between bidders at the cap (platform-api §7.1): 竞配建 from 1,000 m² in 100 m² steps
+             "after_cap": {"method": "area", "start": "1000", "step": "100", "unit": "m2"}}
 STAGE_BIDDERS = (("内蒙古北疆置业有限公司", "91150100MA0STAGE01"), ("呼和浩特城发房地产开发有限公司", "91150100MA0STAGE02"),
                  ("内蒙古青城安居建设有限公司", "91150100MA0STAGE03"))
 
@@ -92,17 +94,25 @@ def add_bidders(hall: Any, session_id: str, lot_code: str | None, bidders: tuple
 def seed_stage_lot(hall: Any, starts_at: Any) -> tuple[str, str]:
     """A land auction session with one capped lot (竞配建 demo) and three company bidders; (session_id, lot_code)."""
     from kiosk.db.models import PfLot, PfSession
+    from kiosk.db.models_staffing import PfSessionStaff
 
     session_id = f"S-{starts_at:%Y%m%d}-DEMO7"
     with hall.unit() as s:
         if s.get(PfSession, session_id) is None:
             data = {"session_id": session_id, "kind": "auction", "room_code": "PM-01", "room_name": "拍卖大厅",
                     "starts_at": rfc3339(starts_at), "title": "呼和浩特市国有建设用地使用权拍卖出让会（限地价）",
-                    "trade_type": "TDSYQ", "lots": [STAGE_LOT]}
+                    "trade_type": "TDSYQ", "lots": [STAGE_LOT], "auctioneer_licence": "1501019700123",
+                    "seller_name": "呼和浩特市自然资源局", "auction_house": None}
             s.add(PfSession(session_id=session_id, feed_key=f"local:{session_id}", version=0, kind="auction",
                             room_code="PM-01", room_name="拍卖大厅", starts_at=starts_at, title=data["title"],
                             trade_type="TDSYQ", quorum=None, data=data))
             s.flush()
-            s.add(PfLot(session_id=session_id, position=1, **STAGE_LOT))
+            s.add(PfLot(session_id=session_id, position=1, **{k: v for k, v in STAGE_LOT.items() if k != "after_cap"}))
+            # the same appointees as the day's land auction (auctioneer, supervisor, witness), if the feed holds one
+            land = s.scalars(select(PfSession.session_id).where(PfSession.trade_type == "TDSYQ",
+                                                                PfSession.session_id != session_id)).first()
+            for st in s.scalars(select(PfSessionStaff).where(PfSessionStaff.session_id == land)).all() if land else []:
+                s.add(PfSessionStaff(session_id=session_id, role=st.role, name=st.name, org=st.org, id_hmac=st.id_hmac,
+                                     id_enc=st.id_enc))
     add_bidders(hall, session_id, STAGE_LOT["lot_code"], STAGE_BIDDERS)
     return session_id, STAGE_LOT["lot_code"]

@@ -43,7 +43,47 @@ class Docs:
     stage_bids: list[Any] = field(default_factory=list)  #: StageBidView, every stage bid
 
     def who(self, username: str | None) -> str:
-        return self.names.get(username or "", username or "")
+        """A journal ``actor`` as the record names it: a hall account's display name, or the masked name of a
+        session role (``auctioneer:李*华`` → ``李*华``)."""
+        name = username or ""
+        if name in self.names:
+            return self.names[name]
+        role, sep, masked = name.partition(":")
+        return masked if sep and role.isidentifier() else name
+
+    def _data(self, key: str) -> str:
+        data = getattr(self.session, "data", None) or {}
+        value = data.get(key)
+        return str(value).strip() if value else ""
+
+    @property
+    def is_land(self) -> bool:
+        """国有建设用地使用权 (国土资源部令第39号): 出让人 and 竞得人, not 委托人 and 买受人."""
+        return (getattr(self.session, "trade_type", "") or "").upper() == "TDSYQ"
+
+    @property
+    def auctioneer(self) -> str:
+        """D9: 拍卖师 with the 执业证号 the platform gives (``auctioneer_licence``)."""
+        licence = self._data("auctioneer_licence")
+        return f"{self.who(self.actor)}（拍卖师执业证号 {licence}）" if licence else f"{self.who(self.actor)}（执业证号未提供）"
+
+    @property
+    def buyer_title(self) -> str:
+        return "竞得人" if self.is_land else "买受人"
+
+    def parties(self) -> list[list[str]]:
+        """D9: the parties the law names for the trade type (拍卖法 §10–11, 39号令 §20–21)."""
+        house, seller = self._data("auction_house"), self._data("seller_name")
+        rows = []
+        if self.is_land:
+            rows.append(["出让人", seller or "（平台未提供）"])
+            if house:
+                rows.append(["拍卖人", f"{house}（受出让人委托）"])
+        else:
+            rows.append(["拍卖人", house or "（平台未提供拍卖企业）"])
+            rows.append(["委托人", seller or "（平台未提供）"])
+        rows.append(["交易场所", self.site])
+        return rows
 
 
 def _t(when: dt.datetime) -> str:
@@ -89,21 +129,21 @@ def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
     story: list[Any] = [Paragraph("成交确认书", st.title),
                         Paragraph(f"编号：{lot.session_id}-{lot.lot_code}", st.small), Spacer(1, 4 * mm)]
     rows = [
-        ["拍卖人", d.site],
+        *d.parties(),
         ["拍卖会", f"{title}（{lot.session_id}）"],
-        ["买受人", d.buyer_name or ""],
-        ["买受人代码", d.buyer_code or "—"],
+        [d.buyer_title, d.buyer_name or ""],
+        [f"{d.buyer_title}代码", d.buyer_code or "—"],
         ["竞买号牌", d.state.buyer_paddle or ""],
         ["拍卖标的", f"{lot.lot_code}　{lot.title}"],
         ["成交价（小写）", _m(d, price)],
         ["成交价（大写）", to_capitals(price, lot.price_unit) if price else ""],
         ["成交时间", _t(d.hammer_at)],
         ["成交地点", d.place],
-        ["拍卖师", d.who(d.actor)],
+        ["拍卖师", d.auctioneer],
     ]
     ls = d.state
     if lot.cap_price:
-        rows.insert(6, ["最高限价", f"{_m(d, lot.cap_price)}（{to_capitals(lot.cap_price, lot.price_unit)}）"])
+        rows.insert(len(d.parties()) + 4, ["最高限价", f"{_m(d, lot.cap_price)}（{to_capitals(lot.cap_price, lot.price_unit)}）"])
     if ls.stage == "area" and ls.stage_value is not None:
         rows.append(["竞得配建面积", f"{_sv(d, ls.stage_value, 'm2')}（以最高限价成交，竞配建确定）"])
     elif ls.stage == "self_hold" and ls.stage_value is not None:
@@ -112,17 +152,21 @@ def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
         mean = json.loads(ls.stage_result or "{}").get("mean")
         rows.append(["确定方式", f"一次报价·平均价：中选报价 {_m(d, ls.stage_value)}，有效报价算术平均值 {_m(d, mean)}"])
     if ls.lottery_seed:
-        rows.append(["确定方式", f"达到最高限价，摇号确定（随机种子 {ls.lottery_seed}）"])
+        rows.append(["确定方式", f"达到最高限价，摇号确定；种子 {ls.lottery_seed}（可由日志复算，hall-kiosk auction verify-lottery）"])
     story.append(grid_table(rows, [40 * mm, 134 * mm], header_rows=0))
+    b = d.buyer_title
+    seller = "出让人" if d.is_land else "拍卖人"
     story += [
         Spacer(1, 5 * mm),
-        Paragraph("一、买受人于上述时间、地点以上述价格竞得上述标的，拍卖人当场落槌确认成交（《中华人民共和国拍卖法》第五十一条）。", st.body),
-        Paragraph("二、买受人所交竞买保证金自成交时起转作定金（或价款的一部分）；其他竞买人的保证金于五个工作日内不计利息退还。", st.body),
-        Paragraph("三、买受人应于本确认书签订之日起五个工作日内，到拍卖人处签订成交合同（出让合同）并按约定支付价款；"
-                  "买受人拒绝签署本确认书或逾期不签订合同的，不影响成交的效力，竞买保证金不予退还。", st.body),
-        Paragraph(f"四、合同签订地点：{d.site}；本确认书一式三份，拍卖人、买受人、委托人各执一份。", st.body),
+        Paragraph(f"一、{b}于上述时间、地点以上述价格竞得上述标的，拍卖师当场落槌确认成交"
+                  f"（{'《招标拍卖挂牌出让国有建设用地使用权规定》第二十条' if d.is_land else '《中华人民共和国拍卖法》第五十一条'}）。", st.body),
+        Paragraph(f"二、{b}的竞买保证金在本确认书签署前继续冻结；签署后，现金保证金转作价款的一部分，"
+                  "以电子保函提交的解除保函责任、不转作价款。其他竞买人的保证金于五个工作日内不计利息退还，保函解除。", st.body),
+        Paragraph(f"三、{b}应于本确认书签订之日起五个工作日内签订成交合同（出让合同）并按约定支付价款；"
+                  f"{b}拒绝签署本确认书（悔拍）的，不影响成交的效力，竞买保证金不予退还（记为没收，注明情况）。", st.body),
+        Paragraph(f"四、合同签订地点：{d.site}；本确认书一式三份，{seller}、{b}、交易场所各执一份。", st.body),
         Spacer(1, 10 * mm),
-        grid_table([["拍卖人（盖章）：", "买受人（签字/盖章）："], ["拍卖师签字：", "签署日期："]], [87 * mm, 87 * mm], header_rows=0),
+        grid_table([[f"{seller}（盖章）：", f"{b}（签字/盖章）："], ["拍卖师签字：", "签署日期："]], [87 * mm, 87 * mm], header_rows=0),
     ]
     return build_pdf(story, title=f"成交确认书 {lot.lot_code}", footer=f"{d.site} · 成交确认书 {lot.session_id}/{lot.lot_code}")
 
@@ -136,6 +180,8 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
                         Paragraph(f"{title}　{lot.session_id}　地点：{d.place}", st.small), Spacer(1, 3 * mm)]
     reserve_line = (f"有保留价（底价）；落槌后揭示：{_m(d, d.reserve)}" if lot.has_reserve else "本标的无保留价（底价），已于竞价前宣布")
     story.append(grid_table([
+        *d.parties(),
+        ["拍卖师", d.auctioneer],
         ["标的", f"{lot.lot_code}　{lot.title}"],
         ["起拍价", f"{_m(d, lot.start_price)}（{to_capitals(lot.start_price, lot.price_unit)}）"],
         ["加价幅度", _m(d, lot.increment)],
@@ -180,8 +226,16 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
             res = (f"中选 {pl['winner']} 号 {_m(d, pl['winning_bid'])}" if pl.get("winner") else "无有效报价")
             items.append((seq, [str(seq), _ts(at), f"揭晓一次报价（有效 {len(valid)} 份）", "", f"均值 {_m(d, pl['mean'])}"
                                 if pl.get("mean") else "", res]))
+        elif kind == "auction.lottery_candidates":
+            items.append((seq, [str(seq), _ts(at), "确认摇号候选人", "、".join(pl["candidates"]), "",
+                                f"随机数承诺 {pl['csprng_sha256'][:16]}…"]))
+        elif kind == "auction.lottery_entropy":
+            items.append((seq, [str(seq), _ts(at), f"{'监督人' if pl['role'] == 'supervisor' else '拍卖师'}录入随机数字",
+                                "", pl["digits"], d.who(pl["actor"])]))
+        elif kind == "auction.lottery_commit":
+            items.append((seq, [str(seq), _ts(at), "公布种子 SHA-256（抽签前）", "", "", pl["seed_sha256"][:32] + "…"]))
         elif kind == "auction.lottery":
-            items.append((seq, [str(seq), _ts(at), "限价摇号", "、".join(pl["candidates"]), "",
+            items.append((seq, [str(seq), _ts(at), "限价摇号·抽签并公开种子", "、".join(pl["candidates"]), "",
                                 f"中签 {pl['winner']}；种子 {pl['seed']}"]))
         elif kind == "auction.terminated":
             items.append((seq, [str(seq), _ts(at), "终止", "", "", pl["reason"]]))
@@ -203,6 +257,6 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
         outcome += "：" + CLOSE_REASONS.get(reason, reason)
     story.append(Paragraph(f"落槌/终止时间：{_t(d.hammer_at)}。{outcome}。", st.body))
     story += [Spacer(1, 10 * mm),
-              grid_table([[f"拍卖师：{d.who(d.actor)}", "记录人：", "买受人：" if result == "sold" else "监督人："]],
+              grid_table([[f"拍卖师：{d.who(d.actor)}", "记录人：", f"{d.buyer_title}：" if result == "sold" else "监督人："]],
                          [58 * mm, 58 * mm, 58 * mm], header_rows=0)]
     return build_pdf(story, title=f"拍卖笔录 {lot.lot_code}", footer=f"{d.site} · 拍卖笔录 {lot.session_id}/{lot.lot_code}")

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,6 +59,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
+from kiosk.canonical import canonical
 from kiosk.config import ConfigError
 from kiosk.errors import HallError
 from kiosk.money import (
@@ -343,6 +345,8 @@ def check_bid(terms: LotTerms, floor: LotFloor, paddle: str, amount: str | None,
     cap = parse_optional_money(terms.cap_price)
     capped = split_paddles(floor.capped_paddles)
     if capped:
+        if floor.stage == "lottery" and floor.stage_phase:
+            return "stage_closed", value  # the lottery's candidates are fixed
         if floor.stage in (None, "lottery"):
             if paddle in capped:
                 return "already_capped", value
@@ -460,6 +464,29 @@ def stage_params(cap_price: str | None, default_stage: str, stage: str | None, s
     return {"kind": kind, "start": quantity_text(a), "step": quantity_text(b)}
 
 
+def after_cap_params(cap_price: str | None, after_cap: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """D7: the stage after the cap as the platform's lot gives it (``after_cap``, platform-api §7.1), checked.
+
+    ``{"kind": …, …}``; None for a lot without a cap. The auctioneer never chooses it: a capped lot
+    without ``after_cap`` cannot be opened (only terminated with a reason). 平均价 needs the band's upper
+    end, which §7.1 has no member for: it is read from ``after_cap.upper`` when the platform sends one.
+    """
+    if not cap_price:
+        return None
+    if not after_cap or not after_cap.get("method"):
+        raise AuctionError("no_after_cap",
+                           "本标的设有最高限价，但出让公告（平台数据）未给出达到限价后的竞价方式：不能开拍，只能注明理由终止",
+                           "this lot has a price cap but the platform's lot data gives no method after the cap: "
+                           "it cannot be opened, only terminated with a reason")
+    kind = str(after_cap["method"])
+    try:
+        return stage_params(cap_price, kind, kind, after_cap.get("start"), after_cap.get("step"), after_cap.get("upper"))
+    except AuctionError as exc:
+        raise AuctionError("bad_after_cap", f"平台数据中的限价后竞价方式不完整（{exc.zh}）：不能开拍，只能注明理由终止",
+                           f"the platform's method after the cap is incomplete ({exc.en}): the lot cannot be opened, "
+                           "only terminated with a reason") from exc
+
+
 def stage_statement(cap_price: str, price_unit: str, stage: str | None, params: Mapping[str, str]) -> str:
     """What the auctioneer announces at opening about the stage after the cap."""
     cap = format_money(cap_price, price_unit)
@@ -473,7 +500,8 @@ def stage_statement(cap_price: str, price_unit: str, stage: str | None, params: 
         return (f"达到最高限价 {cap} 后停止举牌，在最高限价应价的竞买人各提交一次书面报价，"
                 f"有效区间 {cap} 至 {format_money(params['upper'], price_unit)}，相同报价无效，"
                 "最接近有效报价算术平均值者竞得，距离相同的较低者竞得")
-    return f"达到最高限价 {cap} 后，在最高限价应价的竞买人摇号确定竞得人"
+    return (f"达到最高限价 {cap} 后，在最高限价应价的竞买人摇号确定竞得人：确认候选人，拍卖师和监督人各录入随机数字，"
+            "先公布种子的 SHA-256，再当场抽签并公开种子，任何人可据此复算")
 
 
 def average_price_result(entered: dict[str, Decimal], candidates: list[str], cap: Decimal,
@@ -505,9 +533,69 @@ def average_price_result(entered: dict[str, Decimal], candidates: list[str], cap
 
 
 def lottery_draw(seed_hex: str, candidates: list[str]) -> str:
-    """The drawn paddle: SHA-256(seed ‖ candidates) mod n — anyone can re-draw from the recorded seed."""
-    digest = hashlib.sha256((seed_hex + "|" + ",".join(candidates)).encode("ascii")).digest()
-    return candidates[int.from_bytes(digest, "big") % len(candidates)]
+    """The drawn paddle (docs/rules/auction.md §2.5): HMAC-SHA256(key = the seed's 32 bytes, message = the
+    canonical JSON of the candidate list) read as a big-endian integer, mod n — anyone can re-draw it."""
+    mac = hmac.new(bytes.fromhex(seed_hex), canonical(list(candidates)), hashlib.sha256).digest()
+    return candidates[int.from_bytes(mac, "big") % len(candidates)]
+
+
+#: who enters a lottery's entropy (a few digits each): both, before the seed is committed
+LOTTERY_ENTROPY_ROLES = ("auctioneer", "supervisor")
+LOTTERY_METHOD = "seed=sha256(jcs({auctioneer,csprng,supervisor})); winner=candidates[hmac_sha256(seed, jcs(candidates)) mod n]"
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def lottery_seed(entropy: Mapping[str, str], csprng_hex: str) -> str:
+    """The seed: SHA-256 over the RFC 8785 JSON ``{"auctioneer": digits, "csprng": hex, "supervisor": digits}``."""
+    return hashlib.sha256(canonical({**{r: entropy[r] for r in LOTTERY_ENTROPY_ROLES}, "csprng": csprng_hex})).hexdigest()
+
+
+def need_entropy_digits(digits: str) -> str:
+    text = (digits or "").strip()
+    if not (4 <= len(text) <= 12 and text.isascii() and text.isdigit()):
+        raise AuctionError("bad_entropy", "请输入 4–12 位数字", "enter 4 to 12 digits")
+    return text
+
+
+def verify_lottery(entries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """Recompute a lot's lottery from its journal entries ``(kind, payload)`` in seq order.
+
+    Returns what differs (empty when the commitment, the seed, the candidates and the winner agree):
+    each item names the member, Chinese first.
+    """
+    by: dict[str, list[Mapping[str, Any]]] = {}
+    for kind, pl in entries:
+        by.setdefault(kind, []).append(pl)
+    need = ("auction.lottery_candidates", "auction.lottery_commit", "auction.lottery")
+    missing = [k for k in need if k not in by]
+    if missing:
+        return [f"日志中缺少 {k} / the journal has no {k}" for k in missing]
+    cand, commit, draw = by["auction.lottery_candidates"][-1], by["auction.lottery_commit"][-1], by["auction.lottery"][-1]
+    out: list[str] = []
+    candidates = list(cand["candidates"])
+    if list(draw.get("candidates") or []) != candidates:
+        out.append("候选人名单与确认的不同 / candidates: the draw's list differs from the confirmed list")
+    if sha256_hex(str(draw.get("csprng", ""))) != cand.get("csprng_sha256"):
+        out.append("随机数与事先承诺的不符 / csprng: its SHA-256 differs from the commitment made with the candidates")
+    entropy = {pl["role"]: str(pl["digits"]) for pl in by.get("auction.lottery_entropy", [])}
+    if set(entropy) != set(LOTTERY_ENTROPY_ROLES):
+        out.append("缺少拍卖师或监督人的随机数字 / entropy: the auctioneer's or the supervisor's digits are missing")
+        return out
+    seed = lottery_seed(entropy, str(draw.get("csprng", "")))
+    if draw.get("seed") != seed:
+        out.append("种子与各方随机数重算结果不同 / seed: differs from the one recomputed from the entropy and the csprng")
+    if sha256_hex(str(draw.get("seed", ""))) != commit.get("seed_sha256"):
+        out.append("种子与事先承诺的 SHA-256 不符 / seed: its SHA-256 differs from the committed seed_sha256")
+    if candidates and lottery_draw(seed, candidates) != draw.get("winner"):
+        out.append(f"中签号牌应为 {lottery_draw(seed, candidates)} / winner: the recomputed winner is "
+                   f"{lottery_draw(seed, candidates)}, the journal says {draw.get('winner')}")
+    for res in by.get("auction.result", []):
+        if res.get("result") == "sold" and res.get("paddle_no") != draw.get("winner"):
+            out.append("成交号牌不是中签号牌 / result: the buyer is not the drawn paddle")
+    return out
 
 
 # --- replay: the lot's state from the journal alone ------------------------------------------------

@@ -13,6 +13,7 @@ closed). The rules themselves, and the fold ``replay`` shares with this service,
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import secrets
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session
 from kiosk.auction.rules import (
     CLOSED,
     DEPOSIT_OK,
+    LOTTERY_ENTROPY_ROLES,
+    LOTTERY_METHOD,
     STAGES,
     VALUE_STAGES,
     AuctionError,
@@ -36,20 +39,23 @@ from kiosk.auction.rules import (
     KeypadDebounce,
     Price,
     StageLead,
+    after_cap_params,
     average_price_result,
     check_bid,
     check_stage_bid,
     is_stage_bid,
     lottery_draw,
+    lottery_seed,
+    need_entropy_digits,
     next_amount,
     opening_amount,
     parse_min_bidders,
     price_after,
     price_of,
+    sha256_hex,
     split_paddles,
     stage_lead_after,
     stage_next,
-    stage_params,
     stage_statement,
     stage_value_of,
     too_few,
@@ -65,10 +71,31 @@ from kiosk.journal import take_head
 from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_money, quantity_text
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
+from kiosk.staffing import RoleHolder, current
 from kiosk.timeutil import rfc3339
 
 if TYPE_CHECKING:
     from kiosk.hall import SessionInfo
+
+
+#: the session role every auction act is done in (the supervisor watches and operates nothing)
+AUCTIONEER = ("auctioneer",)
+
+
+def acting(s: Session, actor: RoleHolder, session_id: str, roles: tuple[str, ...] = AUCTIONEER) -> str:
+    """Inside an act's transaction: ``actor`` holds one of ``roles`` in the session now; the journal's ``actor``."""
+    current(s, actor, session_id, roles)
+    return actor.username
+
+
+def after_cap_of(s: Session, p: PfLot) -> dict[str, Any] | None:
+    """The lot's ``after_cap`` as the platform sent it (platform-api §7.1, kept in ``pf_sessions.data``)."""
+    ps = s.get(PfSession, p.session_id)
+    for lot in ((ps.data or {}).get("lots") or []) if ps is not None else []:
+        if isinstance(lot, dict) and lot.get("lot_code") == p.lot_code:
+            after = lot.get("after_cap")
+            return dict(after) if isinstance(after, dict) else None
+    return None
 
 
 @dataclass
@@ -162,17 +189,18 @@ class AuctionService:
             })
             return self._view(s, p, row, bids=False)
 
-    def open_lot(self, session_id: str, lot_code: str, *, actor: str, jump_bids: bool | None = None,
-                 on_grid: bool = False, stage: str | None = None, stage_start: str | None = None,
-                 stage_step: str | None = None, stage_upper: str | None = None) -> LotView:
-        """Announce and open a lot (start, increment, rules; "no reserve" where there is none).
+    def open_lot(self, session_id: str, lot_code: str, *, actor: RoleHolder, jump_bids: bool | None = None,
+                 on_grid: bool = False, stage: str | None = None) -> LotView:
+        """The auctioneer announces and opens a lot (start, increment, rules; "no reserve" where there is none).
 
-        A lot with a price cap also gets its stage after the cap (``stage``, default ``[auction]
-        cap_stage``): ``area``/``self_hold`` need ``stage_start`` and ``stage_step``, ``average``
-        needs ``stage_upper`` (the top of the valid band, above the cap).
+        A lot with a price cap takes its stage after the cap from the platform's ``after_cap`` (D7,
+        platform-api §7.1): the auctioneer confirms it, never chooses it. ``stage``, when given, is
+        the method the auctioneer read out; one that differs from the lot's is refused. A capped lot
+        without ``after_cap`` cannot be opened (only terminated with a reason).
         """
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "pending":
@@ -182,7 +210,10 @@ class AuctionService:
                 raise AuctionError("other_open", f"标的 {other} 尚未落槌", f"lot {other} is still open")
             if p.has_reserve and row.reserve_enc is None:
                 raise AuctionError("reserve_missing", "请先由拍卖师和监督人录入密封底价", "enter the sealed reserve first (auctioneer + supervisor)")
-            params = stage_params(p.cap_price, self.cap_stage, stage, stage_start, stage_step, stage_upper)
+            params = after_cap_params(p.cap_price, after_cap_of(s, p))
+            if stage and (params is None or params["kind"] != stage):
+                raise AuctionError("after_cap_differs", "限价后的竞价方式以出让公告（平台数据）为准，拍卖师只能确认，不能另选",
+                                   "the stage after the cap is the one the platform's lot data gives: the auctioneer confirms it, never chooses")
             trade, need = self._minimum(s, session_id)
             eligible = self._eligible_paddles(s, session_id, lot_code)
             if len(eligible) < need:
@@ -194,14 +225,14 @@ class AuctionService:
                 row.stage_params = json.dumps(params, sort_keys=True)
             row.jump_bids = self.default_jump if jump_bids is None else jump_bids
             row.on_grid = on_grid
-            row.opened_by, row.opened_at, row.last_activity_at = actor, now, now
+            row.opened_by, row.opened_at, row.last_activity_at = who, now, now
             row.call_no = 0
             row.version += 1
             payload = {
                 "session_id": session_id, "lot_code": lot_code, "title": p.title, "start_price": p.start_price,
                 "increment": p.increment, "price_unit": p.price_unit, "has_reserve": bool(p.has_reserve),
                 "cap_price": p.cap_price, "jump_bids": row.jump_bids, "on_grid": on_grid,
-                "bidders": len(eligible), "actor": actor, "at": rfc3339(now),
+                "bidders": len(eligible), "actor": who, "at": rfc3339(now),
             }
             if not p.has_reserve:
                 payload["statement"] = "本标的无保留价"
@@ -209,6 +240,7 @@ class AuctionService:
                 payload.update(trade_type=trade, min_bidders=need)
             if row.stage is not None:
                 payload["stage"] = {"kind": row.stage, **json.loads(row.stage_params or "{}")}
+                payload["stage_from"] = "platform"  # D7: the lot's after_cap, confirmed by the auctioneer
                 assert p.cap_price  # a lot has a stage only under a cap (stage_params)
                 payload["stage_statement"] = stage_statement(p.cap_price, p.price_unit or "0", row.stage,
                                                              json.loads(row.stage_params or "{}"))
@@ -222,8 +254,9 @@ class AuctionService:
             return self._view(s, p, row, bids=True)
 
     def bid(self, session_id: str, lot_code: str, paddle_no: str, amount: str | None = None, *,
-            source: str = "floor", actor: str = "") -> BidOutcome:
-        """Validate and journal one bid (accepted or rejected with its reason). ``amount`` None = next amount.
+            source: str = "floor", actor: RoleHolder) -> BidOutcome:
+        """The auctioneer enters one bid for a paddle (validated and journalled, accepted or rejected with its
+        reason). ``amount`` None = next amount. A bidder's own keypad press is :meth:`keypad`, not a role's act.
 
         The outcome carries the lot's view after the bid (the console shows it), built once the
         bid has committed, outside the journal lock.
@@ -262,7 +295,7 @@ class AuctionService:
                 amount = decimal_text(value / 10000) if p.price_unit == "1" else decimal_text(value)
             bidder = self._bidder_facts(s, p, paddle_no)
             s.expunge(p)
-        return self._bid(p, paddle_no, amount, "keypad", "keypad", bidder, view=False)
+        return self._bid(p, paddle_no, amount, "keypad", None, bidder, view=False)
 
     @staticmethod
     def _open_terms(s: Session, session_ids: list[str]) -> PfLot | None:
@@ -275,7 +308,7 @@ class AuctionService:
         found = {sid: p for sid, p in rows}
         return next((found[sid] for sid in session_ids if sid in found), None)
 
-    def _bid(self, p: PfLot, paddle_no: str, amount: str | None, source: str, actor: str,
+    def _bid(self, p: PfLot, paddle_no: str, amount: str | None, source: str, actor: RoleHolder | None,
              bidder: BidderFacts, *, view: bool) -> BidOutcome:
         """Under the journal lock only the lot's row, the check, the entry and the commit.
 
@@ -286,11 +319,12 @@ class AuctionService:
         """
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, p.session_id) if actor is not None else "keypad"
             row = self._row(s, p)
             now = self.hall.clock.now()
             if source == "keypad" and amount is None and row.stage in VALUE_STAGES \
                     and is_stage_bid(row.stage, row.stage_phase, split_paddles(row.capped_paddles), paddle_no):
-                done = self._stage_bid(s, p, row, paddle_no, None, source, actor)  # BID at the cap = the next area/share
+                done = self._stage_bid(s, p, row, paddle_no, None, source, who)  # BID at the cap = the next area/share
             else:
                 if not (bidder.checked_in and bidder.registered and bidder.deposit_ok and not bidder.too_few_bidders):
                     bidder = self._bidder_facts(s, p, paddle_no)
@@ -319,7 +353,7 @@ class AuctionService:
     # --- the stage after the cap (docs/rules/auction.md §2.3) ----------------------------------------
 
     def stage_bid(self, session_id: str, lot_code: str, paddle_no: str, value: str | None = None, *,
-                  source: str = "floor", actor: str = "") -> BidOutcome:
+                  source: str = "floor", actor: RoleHolder) -> BidOutcome:
         """One bid of the lot's stage after the cap: an area (m²), a percentage, or a sealed one-time bid.
 
         Validated and journalled as ``auction.stage_bid`` (accepted or refused with its reason). ``value``
@@ -330,8 +364,9 @@ class AuctionService:
             r.expunge(p)
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             row = self._row(s, p)
-            done = self._stage_bid(s, p, row, paddle_no.strip(), value, source, actor)
+            done = self._stage_bid(s, p, row, paddle_no.strip(), value, source, who)
         return BidOutcome(*done, self._outcome_view(p, row, True))
 
     def _stage_bid(self, s: Session, p: PfLot, row: AuctionLot, paddle_no: str, value: str | None, source: str,
@@ -370,10 +405,11 @@ class AuctionService:
             row.version += 1
         return reason is None, reason, e.seq, text
 
-    def start_sealed(self, session_id: str, lot_code: str, *, actor: str) -> LotView:
+    def start_sealed(self, session_id: str, lot_code: str, *, actor: RoleHolder) -> LotView:
         """平均价: open bidding stops; the capped paddles (fixed now) each hand in one written bid."""
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open" or row.stage != "average" or row.stage_phase is not None:
@@ -388,18 +424,19 @@ class AuctionService:
             row.version += 1
             self.hall.journal.append(s, "auction.stage", {
                 "session_id": session_id, "lot_code": lot_code, "stage": "average", "phase": "sealed",
-                "candidates": capped, "actor": actor, "at": rfc3339(now)})
+                "candidates": capped, "actor": who, "at": rfc3339(now)})
             return self._view(s, p, row, bids=True)
 
-    def close_sealed(self, session_id: str, lot_code: str, *, actor: str) -> LotView:
+    def close_sealed(self, session_id: str, lot_code: str, *, actor: RoleHolder) -> LotView:
         """平均价: close the entry (a bidder who handed in nothing has no bid) and reveal."""
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open" or row.stage_phase != "sealed":
                 raise AuctionError("stage_closed", "没有进行中的一次报价", "no sealed bids are being entered")
-            self._reveal(s, p, row, self.hall.clock.now(), actor)
+            self._reveal(s, p, row, self.hall.clock.now(), who)
             row.version += 1
             return self._view(s, p, row, bids=True)
 
@@ -423,17 +460,131 @@ class AuctionService:
             AuctionStageBid.accepted.is_(True)).order_by(AuctionStageBid.journal_seq)).all()
         return {b.paddle_no: Decimal(b.value) for b in rows}
 
+    # --- the lottery among the bidders at the cap (D8, docs/rules/auction.md §2.5) ------------------
+
+    @staticmethod
+    def _lottery_ctx(session_id: str, lot_code: str) -> bytes:
+        return f"auction-lottery/{session_id}/{lot_code}".encode()
+
+    def _lottery_row(self, s: Session, session_id: str, lot_code: str, phases: tuple[str | None, ...]) -> tuple[PfLot, AuctionLot]:
+        p = self._pf(s, session_id, lot_code)
+        row = self._row(s, p)
+        if row.state != "open" or row.stage != "lottery" or len(split_paddles(row.capped_paddles)) < 2:
+            raise AuctionError("no_lottery", "本标的现在不摇号（须为限价+摇号标的，且至少两名竞买人在最高限价）",
+                               "no lottery now: the lot must be a cap + lottery lot with at least two bidders at the cap")
+        if row.stage_phase not in phases:
+            raise AuctionError("lottery_step", "摇号步骤顺序不对：确认候选人 → 录入随机数字 → 抽签",
+                               "the lottery's steps come in order: confirm the candidates → enter the digits → draw")
+        return p, row
+
+    def lottery_candidates(self, session_id: str, lot_code: str, *, actor: RoleHolder) -> LotView:
+        """The auctioneer confirms the candidates (every paddle at the cap, after three calls) in the room.
+
+        The hall's CSPRNG part of the seed is drawn now, kept encrypted, and only its SHA-256 is
+        journalled (``auction.lottery_candidates``): it is fixed before anyone enters digits.
+        """
+        with self.hall.unit() as s:
+            take_head(s)
+            who = acting(s, actor, session_id)
+            p, row = self._lottery_row(s, session_id, lot_code, (None,))
+            if row.call_no < 3:
+                raise AuctionError("calls_missing", "须三次报价无人再以最高限价应价后，方可确认摇号候选人",
+                                   "three calls with nobody else joining at the cap come before the candidates are confirmed")
+            candidates = split_paddles(row.capped_paddles)
+            csprng = secrets.token_hex(32)
+            now = self.hall.clock.now()
+            enc = self.hall.vault.encrypt(csprng, context=self._lottery_ctx(session_id, lot_code))
+            row.stage_phase, row.stage_paddles = "lottery", ",".join(candidates)
+            row.stage_result = json.dumps({"csprng_enc": base64.b64encode(enc).decode("ascii"), "entropy": {}})
+            row.version += 1
+            self.hall.journal.append(s, "auction.lottery_candidates", {
+                "session_id": session_id, "lot_code": lot_code, "candidates": candidates,
+                "csprng_sha256": sha256_hex(csprng), "actor": who, "at": rfc3339(now)})
+            return self._view(s, p, row, bids=True)
+
+    def lottery_entropy(self, session_id: str, lot_code: str, digits: str, *, actor: RoleHolder) -> LotView:
+        """The auctioneer or the supervisor enters their digits (once each; the one thing a supervisor enters).
+
+        When both are in, the seed is derived and committed: ``auction.lottery_commit`` journals its
+        SHA-256 before the draw.
+        """
+        text = need_entropy_digits(digits)
+        with self.hall.unit() as s:
+            take_head(s)
+            who = acting(s, actor, session_id, LOTTERY_ENTROPY_ROLES)
+            p, row = self._lottery_row(s, session_id, lot_code, ("lottery",))
+            state = json.loads(row.stage_result or "{}")
+            entropy: dict[str, str] = state.setdefault("entropy", {})
+            if actor.role in entropy:
+                raise AuctionError("entropy_given", "您已录入过随机数字", "you have entered your digits already")
+            entropy[actor.role] = text
+            now = self.hall.clock.now()
+            self.hall.journal.append(s, "auction.lottery_entropy", {
+                "session_id": session_id, "lot_code": lot_code, "role": actor.role, "digits": text, "actor": who,
+                "at": rfc3339(now)})
+            if set(entropy) >= set(LOTTERY_ENTROPY_ROLES):
+                csprng = self.hall.vault.decrypt_str(base64.b64decode(state["csprng_enc"]),
+                                                     context=self._lottery_ctx(session_id, lot_code))
+                seed = lottery_seed(entropy, csprng)
+                state["seed_sha256"] = sha256_hex(seed)
+                row.stage_phase = "committed"
+                self.hall.journal.append(s, "auction.lottery_commit", {
+                    "session_id": session_id, "lot_code": lot_code, "candidates": split_paddles(row.stage_paddles),
+                    "seed_sha256": state["seed_sha256"], "method": LOTTERY_METHOD, "at": rfc3339(now)})
+            row.stage_result = json.dumps(state)
+            row.version += 1
+            return self._view(s, p, row, bids=True)
+
+    def lottery_run(self, session_id: str, lot_code: str, *, actor: RoleHolder) -> LotView:
+        """The auctioneer draws: the winner is computed from the committed seed, and the seed and the CSPRNG
+        part are revealed (``auction.lottery``) so anyone can recompute it (``auction verify-lottery``)."""
+        with self.hall.unit() as s:
+            take_head(s)
+            who = acting(s, actor, session_id)
+            p, row = self._lottery_row(s, session_id, lot_code, ("committed",))
+            state = json.loads(row.stage_result or "{}")
+            csprng = self.hall.vault.decrypt_str(base64.b64decode(state["csprng_enc"]),
+                                                 context=self._lottery_ctx(session_id, lot_code))
+            seed = lottery_seed(state["entropy"], csprng)
+            candidates = split_paddles(row.stage_paddles)
+            winner = lottery_draw(seed, candidates)
+            now = self.hall.clock.now()
+            row.stage_phase, row.stage_leader, row.lottery_seed = "drawn", winner, seed
+            row.stage_result = json.dumps({"entropy": state["entropy"], "seed_sha256": state.get("seed_sha256"),
+                                           "csprng": csprng, "seed": seed, "winner": winner})
+            row.version += 1
+            self.hall.journal.append(s, "auction.lottery", {
+                "session_id": session_id, "lot_code": lot_code, "candidates": candidates, "entropy": state["entropy"],
+                "csprng": csprng, "seed": seed, "seed_sha256": sha256_hex(seed), "method": LOTTERY_METHOD,
+                "winner": winner, "actor": who, "at": rfc3339(now)})
+            return self._view(s, p, row, bids=True)
+
+    def lottery_entries(self, session_id: str, lot_code: str) -> list[tuple[str, dict[str, Any]]]:
+        """The lot's lottery and result entries ``(kind, payload)`` in journal order (``verify-lottery``)."""
+        kinds = ("auction.lottery_candidates", "auction.lottery_entropy", "auction.lottery_commit", "auction.lottery",
+                 "auction.result")
+        with self.hall.reading() as s:
+            rows = s.execute(select(JournalEntry.kind, JournalEntry.payload).where(JournalEntry.kind.in_(kinds))
+                             .order_by(JournalEntry.seq)).all()
+        out = []
+        for kind, body in rows:
+            pl = json.loads(body)
+            if pl.get("session_id") == session_id and pl.get("lot_code") == lot_code:
+                out.append((kind, pl))
+        return out
+
     def _minimum(self, s: Session, session_id: str) -> tuple[str, int]:
         sess = s.get(PfSession, session_id)
         trade = (sess.trade_type if sess is not None else "") or ""
         return trade, self.min_bidders.get(trade.upper(), 1)
 
-    def correct(self, session_id: str, lot_code: str, bid_seq: int, *, actor: str, reason: str) -> LotView:
+    def correct(self, session_id: str, lot_code: str, bid_seq: int, *, actor: RoleHolder, reason: str) -> LotView:
         """A clerk's correction of a wrongly entered bid (拍卖法 §36: never a withdrawal) — before the hammer only."""
-        if not reason.strip() or not actor:
+        if not reason.strip():
             raise AuctionError("reason_required", "更正须注明操作员和理由", "a correction needs an operator and a reason")
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
@@ -449,9 +600,9 @@ class AuctionService:
             now = self.hall.clock.now()
             e = self.hall.journal.append(s, "auction.bid_corrected", {
                 "session_id": session_id, "lot_code": lot_code, "bid_seq": bid_seq, "paddle_no": b.paddle_no,
-                "amount": b.amount, "actor": actor, "reason": reason, "at": rfc3339(now),
+                "amount": b.amount, "actor": who, "reason": reason, "at": rfc3339(now),
             })
-            b.corrected_seq, b.corrected_by, b.corrected_reason = e.seq, actor, reason
+            b.corrected_seq, b.corrected_by, b.corrected_reason = e.seq, who, reason
             s.flush()
             self._recompute(s, p, row)
             row.call_no = 0
@@ -459,13 +610,14 @@ class AuctionService:
             row.version += 1
             return self._view(s, p, row, bids=True)
 
-    def change_increment(self, session_id: str, lot_code: str, increment: str, *, actor: str) -> LotView:
+    def change_increment(self, session_id: str, lot_code: str, increment: str, *, actor: RoleHolder) -> LotView:
         """The auctioneer may change the step during bidding (39号令 §16)."""
         value = parse_money(increment)
         if value <= 0:
             raise AuctionError("bad_amount", "加价幅度无效", "invalid increment")
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state not in ("pending", "open"):
@@ -473,21 +625,24 @@ class AuctionService:
             row.increment = decimal_text(value)
             row.version += 1
             self.hall.journal.append(s, "auction.increment_changed", {
-                "session_id": session_id, "lot_code": lot_code, "increment": row.increment, "actor": actor,
+                "session_id": session_id, "lot_code": lot_code, "increment": row.increment, "actor": who,
                 "at": rfc3339(self.hall.clock.now()),
             })
             return self._view(s, p, row, bids=True)
 
-    def call(self, session_id: str, lot_code: str, *, actor: str, expect_version: int | None = None) -> LotView:
+    def call(self, session_id: str, lot_code: str, *, actor: RoleHolder, expect_version: int | None = None) -> LotView:
         """The next call (第一次/第二次/第三次), at least ``call_seconds`` after the last bid or call."""
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
                 raise AuctionError("lot_not_open", "标的未开拍或已落槌", "the lot is not open")
             if expect_version is not None and row.version != expect_version:
                 raise AuctionError("changed", "有新的应价，报价重新计时", "a new bid arrived: the calls restart")
+            if row.stage_phase and row.stage == "lottery":
+                raise AuctionError("lottery_on", "摇号进行中，不再报价计次", "the lottery is under way: no calls")
             if row.stage_phase:
                 raise AuctionError("sealed_entry", "一次报价阶段不再报价计次", "no calls in the sealed-bid stage")
             if row.call_no >= 3:
@@ -501,7 +656,7 @@ class AuctionService:
             row.last_activity_at = now
             row.version += 1
             payload = {"session_id": session_id, "lot_code": lot_code, "call_no": row.call_no,
-                       "price": row.current_price, "paddle_no": row.leading_paddle, "actor": actor, "at": rfc3339(now)}
+                       "price": row.current_price, "paddle_no": row.leading_paddle, "actor": who, "at": rfc3339(now)}
             if row.stage in ("area", "self_hold") and row.stage_leader is not None:
                 # in the stage the call names the best area/share and who holds it (several when tied at 100 %)
                 payload.update(paddle_no=row.stage_leader, stage_value=row.stage_value, unit=STAGES[row.stage][2],
@@ -509,10 +664,11 @@ class AuctionService:
             self.hall.journal.append(s, "auction.call", payload)
             return self._view(s, p, row, bids=True)
 
-    def hammer(self, session_id: str, lot_code: str, *, actor: str, place: str = "") -> LotResult:
-        """落槌 after the third call: sold (≥ reserve; lottery among capped bidders) or unsold (流拍)."""
+    def hammer(self, session_id: str, lot_code: str, *, actor: RoleHolder, place: str = "") -> LotResult:
+        """落槌 after the third call: sold (≥ reserve; to the drawn paddle after a lottery) or unsold (流拍)."""
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state != "open":
@@ -546,35 +702,35 @@ class AuctionService:
                 elif len(capped) > 1:
                     raise AuctionError("sealed_missing", "多名竞买人在最高限价：请开始一次报价", "several bidders at the cap: start the sealed one-time bids")
             elif len(capped) > 1:
-                seed = secrets.token_hex(32)
-                winner = lottery_draw(seed, capped)
-                self.hall.journal.append(s, "auction.lottery", {
-                    "session_id": session_id, "lot_code": lot_code, "candidates": capped, "seed": seed,
-                    "method": "sha256(seed|candidates) mod n", "winner": winner, "at": rfc3339(now),
-                })
+                if row.stage_phase != "drawn" or not row.stage_leader:
+                    raise AuctionError("lottery_needed", "多名竞买人在最高限价：须先摇号（确认候选人、拍卖师和监督人录入随机数字、抽签）",
+                                       "several bidders at the cap: hold the lottery first (confirm the candidates, "
+                                       "the auctioneer's and the supervisor's digits, the draw)")
+                winner, seed = row.stage_leader, row.lottery_seed
             if price is None or winner is None:
                 result, reason = "unsold", "no_bids"
             elif reserve is not None and price < reserve:
                 result, reason = "unsold", "below_reserve"
             else:
                 result, reason = "sold", None
-            return self._close(s, p, row, result, now, actor=actor, place=place, reason=reason,
+            return self._close(s, p, row, result, now, actor=who, place=place, reason=reason,
                                price=decimal_text(price) if result == "sold" and price is not None else None,
                                paddle=winner if result == "sold" else None, seed=seed)
 
-    def terminate(self, session_id: str, lot_code: str, *, actor: str, reason: str, place: str = "") -> LotResult:
+    def terminate(self, session_id: str, lot_code: str, *, actor: RoleHolder, reason: str, place: str = "") -> LotResult:
         """终止 a lot with a reason (e.g. a fault, or an order of the consignor)."""
         if not reason.strip():
             raise AuctionError("reason_required", "终止须注明理由", "termination needs a reason")
         with self.hall.unit() as s:
             take_head(s)
+            who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
             if row.state in CLOSED:
                 raise AuctionError("lot_not_open", "该标的已结束", "the lot is closed")
-            return self._close(s, p, row, "terminated", self.hall.clock.now(), actor=actor, place=place, reason=reason)
+            return self._close(s, p, row, "terminated", self.hall.clock.now(), actor=who, place=place, reason=reason)
 
-    def due_call(self, session_id: str, lot_code: str, *, actor: str) -> LotView | None:
+    def due_call(self, session_id: str, lot_code: str, *, actor: RoleHolder) -> LotView | None:
         """Make the next call if its time has come (the console's timer); None when not due."""
         v = self.lot(session_id, lot_code, last_bids=0)
         left = v.seconds_to_next_call(self.hall.clock.now())
@@ -641,6 +797,8 @@ class AuctionService:
         return str(path)
 
     def _deposits(self, s: Session, p: PfLot, winner: str | None, now: dt.datetime) -> None:
+        """D10 at the close: the buyer's deposit is ``held`` until the 成交确认书 is signed; the others' cash
+        deposits are refunded and their 电子保函 released."""
         paddles = self._paddle_map(s, p.session_id)
         paddle_of = {rid: pad for pad, rids in paddles.items() for rid in rids}
         regs = s.scalars(select(PfRegistration).where(
@@ -649,15 +807,55 @@ class AuctionService:
         won = False
         for r in regs:
             pad = paddle_of.get(r.registration_id)
-            effect = "convert" if winner is not None and pad == winner and not won else "refund"
-            won = won or effect == "convert"
-            amount = r.deposit_amount or p.deposit or "0"
-            e = self.hall.journal.append(s, "auction.deposit", {
-                "session_id": p.session_id, "lot_code": p.lot_code, "registration_id": r.registration_id,
-                "paddle_no": pad, "amount": amount, "effect": effect, "at": rfc3339(now),
-            })
-            s.add(AuctionDeposit(session_id=p.session_id, lot_code=p.lot_code, registration_id=r.registration_id,
-                                 paddle_no=pad, amount=amount, effect=effect, at=now, journal_seq=e.seq))
+            if winner is not None and pad == winner and not won:
+                won, effect = True, "held"
+            else:
+                effect = "release" if r.deposit_status == "guarantee" else "refund"
+            self._deposit_entry(s, p, r, pad, effect, now)
+
+    def _deposit_entry(self, s: Session, p: PfLot, r: PfRegistration, pad: str | None, effect: str, now: dt.datetime,
+                       reason: str | None = None) -> None:
+        amount = r.deposit_amount or p.deposit or "0"
+        payload: dict[str, Any] = {"session_id": p.session_id, "lot_code": p.lot_code, "registration_id": r.registration_id,
+                                   "paddle_no": pad, "amount": amount, "form": r.deposit_status, "effect": effect,
+                                   "at": rfc3339(now)}
+        if reason:
+            payload["reason"] = reason
+        e = self.hall.journal.append(s, "auction.deposit", payload)
+        s.add(AuctionDeposit(session_id=p.session_id, lot_code=p.lot_code, registration_id=r.registration_id,
+                             paddle_no=pad, amount=amount, effect=effect, at=now, journal_seq=e.seq))
+
+    def settle_deposit(self, session_id: str, lot_code: str, *, signed: bool, actor: RoleHolder,
+                       reason: str = "") -> list[dict[str, Any]]:
+        """D10 after the hammer: the buyer signed the 成交确认书 (``signed``: a cash deposit is ``convert``-ed
+        into the price, a 电子保函 ``release``-d — never converted) or refused to sign (悔拍: the held deposit is
+        ``forfeited``, with the reason). Journalled as ``auction.confirmation_signed`` / ``auction.default``
+        and one ``auction.deposit`` per registration."""
+        if not signed and not reason.strip():
+            raise AuctionError("reason_required", "悔拍须注明情况", "a refusal to sign needs a reason")
+        with self.hall.unit() as s:
+            take_head(s)
+            who = acting(s, actor, session_id)
+            p = self._pf(s, session_id, lot_code)
+            row = self._row(s, p)
+            held = s.scalars(select(AuctionDeposit).where(
+                AuctionDeposit.session_id == session_id, AuctionDeposit.lot_code == lot_code).order_by(AuctionDeposit.id)).all()
+            open_held = [d for d in held if d.effect == "held"
+                         and not any(x.registration_id == d.registration_id and x.id > d.id for x in held)]
+            if row.state != "sold" or not open_held:
+                raise AuctionError("nothing_held", "本标的没有待处理的竞得人保证金", "no buyer's deposit is held for this lot")
+            now = self.hall.clock.now()
+            self.hall.journal.append(s, "auction.confirmation_signed" if signed else "auction.default", {
+                "session_id": session_id, "lot_code": lot_code, "paddle_no": row.buyer_paddle,
+                "confirmation_sha256": row.confirmation_sha256, "actor": who, "at": rfc3339(now),
+                **({} if signed else {"reason": reason.strip()})})
+            for d in open_held:
+                r = s.get(PfRegistration, d.registration_id)
+                assert r is not None
+                effect = ("release" if r.deposit_status == "guarantee" else "convert") if signed else "forfeited"
+                self._deposit_entry(s, p, r, d.paddle_no, effect, now, None if signed else reason.strip())
+            row.version += 1
+        return self.deposit_ledger(session_id)
 
     def deposit_ledger(self, session_id: str) -> list[dict[str, Any]]:
         with self.hall.reading() as s:
@@ -805,6 +1003,7 @@ class AuctionService:
         rows = s.execute(select(JournalEntry.seq, JournalEntry.kind, JournalEntry.payload, JournalEntry.occurred_at).where(
             JournalEntry.kind.in_(("auction.lot_opened", "auction.call", "auction.increment_changed", "auction.bid_corrected",
                                    "auction.reserve_entered", "auction.lottery", "auction.terminated", "auction.stage",
+                                   "auction.lottery_candidates", "auction.lottery_entropy", "auction.lottery_commit",
                                    "auction.stage_reveal"))).order_by(JournalEntry.seq)).all()
         out = []
         for seq, kind, body, at in rows:
@@ -845,8 +1044,11 @@ class AuctionService:
         if need > 1 and state in ("pending", "open"):
             out["eligible_bidders"] = len(self._eligible_paddles(s, p.session_id, p.lot_code))
         if row is None or row.stage is None:
-            if p.cap_price and state == "pending":
-                out["stage"] = self.cap_stage  # the default the console proposes
+            after = after_cap_of(s, p) if p.cap_price and state == "pending" else None
+            if after and after.get("method") in STAGES:
+                # D7: read-only from the platform's lot; the console shows it, the auctioneer confirms it
+                out.update(stage=after["method"], stage_start=after.get("start"), stage_step=after.get("step"),
+                           stage_upper=after.get("upper"))
             return out
         params = json.loads(row.stage_params or "{}")
         nxt = stage_next(row) if state == "open" else None
@@ -856,10 +1058,16 @@ class AuctionService:
                    stage_value=row.stage_value, stage_leader=row.stage_leader,
                    stage_tied=tuple(split_paddles(row.stage_paddles)) if row.stage != "average" else (),
                    stage_next=quantity_text(nxt) if nxt is not None else None)
+        if row.stage == "lottery" and row.stage_phase:
+            lot_state = json.loads(row.stage_result or "{}")
+            out.update(lottery_candidates=tuple(split_paddles(row.stage_paddles)),
+                       lottery_entropy=tuple(sorted(lot_state.get("entropy", {}))),
+                       lottery_commitment=lot_state.get("seed_sha256"), lottery_seed=row.lottery_seed,
+                       lottery_winner=row.stage_leader if row.stage_phase == "drawn" else None)
         if row.stage == "average" and row.stage_phase:
             out["sealed_candidates"] = tuple(split_paddles(row.stage_paddles))
             out["sealed_in"] = tuple(sorted(self._sealed_in(s, p)))
-        if row.stage_result:
+        if row.stage_result and row.stage == "average":
             res = json.loads(row.stage_result)
             out["stage_mean"] = res.get("mean")
             out["stage_revealed"] = tuple((b["paddle_no"], b["value"], b["valid"], b["reason"]) for b in res["bids"])

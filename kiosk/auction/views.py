@@ -105,6 +105,13 @@ class LotView:
     stage_mean: str | None = None
     stage_revealed: tuple[tuple[str, str | None, bool, str | None], ...] = ()  #: (paddle, value, valid, reason)
     stage_bids: tuple[StageBidView, ...] = ()
+    #: the lottery (D8): phase in stage_phase (lottery → committed → drawn); the digits' roles, the seed's
+    #: SHA-256 once committed, the seed and the winner once drawn
+    lottery_candidates: tuple[str, ...] = ()
+    lottery_entropy: tuple[str, ...] = ()
+    lottery_commitment: str | None = None
+    lottery_seed: str | None = None
+    lottery_winner: str | None = None
 
     @property
     def stage_unit(self) -> str:

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from devices.idcard.simulator import IdReaderSimulator
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from hallkiosk.cli import main
 from hallkiosk.demo import _login
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.hall import Hall
+from tests.helpers.auction_roles import staff_card
 from tests.helpers.screens import wait_until
 from tests.helpers.seeded import seeded
 
@@ -47,11 +49,21 @@ def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int, housekeeping: bo
             term.big_screen.deleteLater()
 
 
+@pytest.fixture(name="staff_reader")
+def staff_reader_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[IdReaderSimulator]:
+    """The terminal's configured ID reader (a simulator): the CLI's ``--card`` reads whatever card lies on it."""
+    with IdReaderSimulator(baud=None) as sim:
+        monkeypatch.setenv("HALL_KIOSK__DEVICES__ID_READER", sim.url)
+        yield sim
+
+
 def auction_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                kind: str) -> tuple[str, Callable[..., tuple[int, str]]]:
+                kind: str, reader: IdReaderSimulator | None = None) -> tuple[str, Callable[..., tuple[int, str]]]:
     """A seeded demo hall whose first ``kind`` session has every bidder checked in; calls without delay.
 
-    Returns the session id and ``run(*args) → (exit code, stdout)`` for ``hall-kiosk auction …``.
+    With ``reader`` (:func:`staff_reader`), the session's appointed auctioneer's ID card lies on it, so
+    acts pass ``--card``. Returns the session id and ``run(*args) → (exit code, stdout)`` for
+    ``hall-kiosk auction …``.
     """
     cfg = load_config(data_dir=tmp_path, environ={})
     seeded(cfg)
@@ -60,6 +72,8 @@ def auction_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch:
     try:
         sid = next(s.session_id for s in hall.sessions_on(kinds=(kind,)))
         check_in_all(hall, sid)
+        if reader is not None:
+            reader.place_card(staff_card(hall, sid, "auctioneer"))
     finally:
         hall.close()
 

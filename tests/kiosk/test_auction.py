@@ -27,6 +27,7 @@ from kiosk.hall import Hall
 from kiosk.journal import entries_after
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING
+from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.pdf import pdf_text
 from tests.helpers.seeded import seeded
 
@@ -63,7 +64,7 @@ def setup(hall: Hall) -> tuple[AuctionService, str, str]:
 def calls(a: AuctionService, sid: str, lot: str) -> None:
     for _ in range(3):
         a.hall.clock.advance(a.call_seconds)  # type: ignore[attr-defined]
-        a.call(sid, lot, actor="auctioneer")
+        a.call(sid, lot, actor=auc(a, sid))
 
 
 def entries(hall: Hall, kind: str) -> list:
@@ -77,7 +78,7 @@ def entries(hall: Hall, kind: str) -> list:
 def test_rule_s28_reserve_entered_by_auctioneer_and_supervisor_kept_encrypted_and_sealed(hall: Hall) -> None:
     a, cars, _ = setup(hall)
     with pytest.raises(AuctionError, match="reserve"):
-        a.open_lot(cars, "L-0001", actor="auctioneer")  # a lot with a reserve cannot open without it
+        a.open_lot(cars, "L-0001", actor=auc(a, cars))  # a lot with a reserve cannot open without it
     with pytest.raises(AuctionError) as same:
         a.enter_reserve(cars, "L-0001", "40000", auctioneer=AUCTIONEER, supervisor=AUCTIONEER)
     assert same.value.code == "same_person"
@@ -94,10 +95,10 @@ def test_rule_s28_reserve_entered_by_auctioneer_and_supervisor_kept_encrypted_an
     assert entry.payload["auctioneer"] == "auctioneer" and entry.payload["supervisor"] == "supervisor"
     with pytest.raises(AuctionError):
         a.revealed_reserve(cars, "L-0001")  # sealed until the lot closes
-    a.open_lot(cars, "L-0001", actor="auctioneer")
-    a.bid(cars, "L-0001", "01")
+    a.open_lot(cars, "L-0001", actor=auc(a, cars))
+    a.bid(cars, "L-0001", "01", actor=auc(a, cars))
     calls(a, cars, "L-0001")
-    r = a.hammer(cars, "L-0001", actor="auctioneer")
+    r = a.hammer(cars, "L-0001", actor=auc(a, cars))
     assert r.result == "unsold" and a.revealed_reserve(cars, "L-0001") == "40123.00"
     with hall.reading() as s:
         assert "40123" not in " ".join(s.scalars(select(JournalEntry.payload)).all())
@@ -105,7 +106,7 @@ def test_rule_s28_reserve_entered_by_auctioneer_and_supervisor_kept_encrypted_an
 
 def test_rule_s50_no_reserve_announced_before_bidding(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    v = a.open_lot(cars, "L-0002", actor="auctioneer")
+    v = a.open_lot(cars, "L-0002", actor=auc(a, cars))
     assert v.no_reserve_statement == "本标的无保留价（底价）"
     (opened,) = entries(hall, "auction.lot_opened")
     assert opened.payload["has_reserve"] is False and opened.payload["statement"] == "本标的无保留价"
@@ -119,11 +120,11 @@ def test_rule_s50_below_reserve_unsold_at_or_above_sold(tmp_path: Path) -> None:
         try:
             a, cars, _ = setup(hall)
             a.enter_reserve(cars, "L-0001", reserve, auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
-            a.open_lot(cars, "L-0001", actor="auctioneer")
-            assert a.bid(cars, "L-0001", "01").accepted
-            assert a.bid(cars, "L-0001", "02").amount == top
+            a.open_lot(cars, "L-0001", actor=auc(a, cars))
+            assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
+            assert a.bid(cars, "L-0001", "02", actor=auc(a, cars)).amount == top
             calls(a, cars, "L-0001")
-            r = a.hammer(cars, "L-0001", actor="auctioneer")
+            r = a.hammer(cars, "L-0001", actor=auc(a, cars))
             assert r.result == result
             if result == "unsold":
                 assert r.reason == "below_reserve" and r.paddle_no is None and r.confirmation_sha256 is None
@@ -138,26 +139,26 @@ def test_rule_s50_below_reserve_unsold_at_or_above_sold(tmp_path: Path) -> None:
 
 def test_rule_s36_bid_never_withdrawn_correction_is_new_entry_with_reason_before_hammer_only(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.open_lot(cars, "L-0002", actor="auctioneer")
+    a.open_lot(cars, "L-0002", actor=auc(a, cars))
     check_in_all(hall, cars)
-    first = a.bid(cars, "L-0003", "01")  # lot not open: rejected and journalled
+    first = a.bid(cars, "L-0003", "01", actor=auc(a, cars))  # lot not open: rejected and journalled
     assert not first.accepted and first.reason == "lot_not_open"
-    ok = a.bid(cars, "L-0002", "03")
+    ok = a.bid(cars, "L-0002", "03", actor=auc(a, cars))
     assert ok.accepted
     with pytest.raises(AuctionError):
-        a.correct(cars, "L-0002", ok.seq, actor="auctioneer", reason=" ")
-    v = a.correct(cars, "L-0002", ok.seq, actor="auctioneer", reason="号牌录错，应为 03 号的误录")
+        a.correct(cars, "L-0002", ok.seq, actor=auc(a, cars), reason=" ")
+    v = a.correct(cars, "L-0002", ok.seq, actor=auc(a, cars), reason="号牌录错，应为 03 号的误录")
     assert v.current_price is None and v.leading_paddle is None
     bids = entries(hall, "auction.bid")
     assert [b.seq for b in bids].count(ok.seq) == 1  # the bid itself stays in the journal
     (corr,) = entries(hall, "auction.bid_corrected")
-    assert corr.payload["bid_seq"] == ok.seq and corr.payload["actor"] == "auctioneer" and corr.payload["reason"]
-    again = a.bid(cars, "L-0002", "03")
+    assert corr.payload["bid_seq"] == ok.seq and corr.payload["actor"] == "auctioneer:李*华" and corr.payload["reason"]
+    again = a.bid(cars, "L-0002", "03", actor=auc(a, cars))
     assert again.accepted and again.amount == "28000.00"
     calls(a, cars, "L-0002")
-    a.hammer(cars, "L-0002", actor="auctioneer")
+    a.hammer(cars, "L-0002", actor=auc(a, cars))
     with pytest.raises(AuctionError):
-        a.correct(cars, "L-0002", again.seq, actor="auctioneer", reason="too late")
+        a.correct(cars, "L-0002", again.seq, actor=auc(a, cars), reason="too late")
 
 
 # --- bidders: checked in, registered, deposit, win limit ----------------------------------------------
@@ -170,11 +171,11 @@ def test_rule_bidders_are_checked_in_registered_paddles_with_deposit(hall: Hall)
         unpaid = s.scalar(select(PfRegistration.registration_id).where(
             PfRegistration.session_id == cars, PfRegistration.deposit_status == "unpaid"))
     paddles = check_in_all(hall, cars)
-    a.open_lot(cars, "L-0002", actor="auctioneer")
-    assert a.bid(cars, "L-0002", "99").reason == "not_checked_in"
-    assert a.bid(cars, "L-0002", "01").reason == "not_registered"  # 01 registered for L-0001/L-0003 only
-    assert a.bid(cars, "L-0002", paddles[unpaid]).reason == "no_deposit"
-    assert a.bid(cars, "L-0002", "03").accepted
+    a.open_lot(cars, "L-0002", actor=auc(a, cars))
+    assert a.bid(cars, "L-0002", "99", actor=auc(a, cars)).reason == "not_checked_in"
+    assert a.bid(cars, "L-0002", "01", actor=auc(a, cars)).reason == "not_registered"  # 01 registered for L-0001/L-0003 only
+    assert a.bid(cars, "L-0002", paddles[unpaid], actor=auc(a, cars)).reason == "no_deposit"
+    assert a.bid(cars, "L-0002", "03", actor=auc(a, cars)).accepted
     eligible = {b.paddle_no: b.eligible for b in a.bidders(cars, "L-0002")}
     assert eligible == {"03": True, paddles[unpaid]: False}
     rejected = [e for e in entries(hall, "auction.bid") if not e.payload["accepted"]]
@@ -184,12 +185,12 @@ def test_rule_bidders_are_checked_in_registered_paddles_with_deposit(hall: Hall)
 def test_rule_max_wins_per_paddle(hall: Hall) -> None:
     a, cars, _ = setup(hall)
     a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
-    a.open_lot(cars, "L-0001", actor="auctioneer")
-    assert a.bid(cars, "L-0001", "01").accepted
+    a.open_lot(cars, "L-0001", actor=auc(a, cars))
+    assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
     calls(a, cars, "L-0001")
-    assert a.hammer(cars, "L-0001", actor="auctioneer").paddle_no == "01"
-    a.open_lot(cars, "L-0003", actor="auctioneer")
-    assert a.bid(cars, "L-0003", "01").reason == "max_wins"  # one car per paddle (max_wins_per_paddle 1)
+    assert a.hammer(cars, "L-0001", actor=auc(a, cars)).paddle_no == "01"
+    a.open_lot(cars, "L-0003", actor=auc(a, cars))
+    assert a.bid(cars, "L-0003", "01", actor=auc(a, cars)).reason == "max_wins"  # one car per paddle (max_wins_per_paddle 1)
 
 
 # --- amounts: minimum, grid, jump bids, cap, increment changes -----------------------------------------
@@ -197,24 +198,24 @@ def test_rule_max_wins_per_paddle(hall: Hall) -> None:
 
 def test_rule_amount_at_least_current_plus_increment_grid_jump_and_step_change(hall: Hall) -> None:
     a, cars, land = setup(hall)
-    a.open_lot(cars, "L-0002", actor="auctioneer", jump_bids=False)
-    assert a.bid(cars, "L-0002", "03", "27000").reason == "below_minimum"  # below the start
-    assert a.bid(cars, "L-0002", "03", "28000").accepted  # first bid at the start
+    a.open_lot(cars, "L-0002", actor=auc(a, cars), jump_bids=False)
+    assert a.bid(cars, "L-0002", "03", "27000", actor=auc(a, cars)).reason == "below_minimum"  # below the start
+    assert a.bid(cars, "L-0002", "03", "28000", actor=auc(a, cars)).accepted  # first bid at the start
     # paddle 03 is the only one eligible for L-0002: use the land lot for two bidders
-    a.open_lot(land, a.lots(land)[0].lot_code, actor="auctioneer", on_grid=True)
+    a.open_lot(land, a.lots(land)[0].lot_code, actor=auc(a, land), on_grid=True)
     lot = a.open_lot_of(land)
     assert lot is not None
     v = a.lot(land, lot)
     assert v.current_price == "16200.00" and v.next_amount == "16300.00"  # listing top + one step
-    assert a.bid(land, lot, "01", "16250").reason == "below_minimum"
-    assert a.bid(land, lot, "01", "16350").reason == "off_grid"
-    assert a.bid(land, lot, "01", "16500").accepted  # a jump on the grid is allowed here
-    assert a.bid(land, lot, "01", "16600").reason == "already_leading"
-    a.change_increment(land, lot, "200", actor="auctioneer")
+    assert a.bid(land, lot, "01", "16250", actor=auc(a, land)).reason == "below_minimum"
+    assert a.bid(land, lot, "01", "16350", actor=auc(a, land)).reason == "off_grid"
+    assert a.bid(land, lot, "01", "16500", actor=auc(a, land)).accepted  # a jump on the grid is allowed here
+    assert a.bid(land, lot, "01", "16600", actor=auc(a, land)).reason == "already_leading"
+    a.change_increment(land, lot, "200", actor=auc(a, land))
     assert a.lot(land, lot).next_amount == "16700.00"
-    assert a.bid(land, lot, "02", "16600").reason == "below_minimum"
-    assert a.bid(land, lot, "02").amount == "16700.00"
-    assert a.bid(land, lot, "01", "18800").reason == "above_cap"
+    assert a.bid(land, lot, "02", "16600", actor=auc(a, land)).reason == "below_minimum"
+    assert a.bid(land, lot, "02", actor=auc(a, land)).amount == "16700.00"
+    assert a.bid(land, lot, "01", "18800", actor=auc(a, land)).reason == "above_cap"
     (chg,) = entries(hall, "auction.increment_changed")
     assert chg.payload["increment"] == "200.00"
 
@@ -222,10 +223,10 @@ def test_rule_amount_at_least_current_plus_increment_grid_jump_and_step_change(h
 def test_rule_jump_bids_forbidden_per_lot(hall: Hall) -> None:
     a, cars, _ = setup(hall)
     a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
-    a.open_lot(cars, "L-0001", actor="auctioneer", jump_bids=False)
-    assert a.bid(cars, "L-0001", "01").accepted
-    assert a.bid(cars, "L-0001", "02", "35000").reason == "jump_bid"
-    assert a.bid(cars, "L-0001", "02", "33000").accepted
+    a.open_lot(cars, "L-0001", actor=auc(a, cars), jump_bids=False)
+    assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
+    assert a.bid(cars, "L-0001", "02", "35000", actor=auc(a, cars)).reason == "jump_bid"
+    assert a.bid(cars, "L-0001", "02", "33000", actor=auc(a, cars)).accepted
 
 
 # --- calls and hammer ------------------------------------------------------------------------------
@@ -233,46 +234,46 @@ def test_rule_jump_bids_forbidden_per_lot(hall: Hall) -> None:
 
 def test_rule_three_calls_timer_reset_by_valid_bid_hammer_only_after_third(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.open_lot(cars, "L-0002", actor="auctioneer")
-    a.bid(cars, "L-0002", "03")
+    a.open_lot(cars, "L-0002", actor=auc(a, cars))
+    a.bid(cars, "L-0002", "03", actor=auc(a, cars))
     with pytest.raises(AuctionError) as early:
-        a.call(cars, "L-0002", actor="auctioneer")
+        a.call(cars, "L-0002", actor=auc(a, cars))
     assert early.value.code == "too_early"
     hall.clock.advance(a.call_seconds)  # type: ignore[attr-defined]
-    assert a.due_call(cars, "L-0002", actor="auctioneer").call_no == 1  # type: ignore[union-attr]
+    assert a.due_call(cars, "L-0002", actor=auc(a, cars)).call_no == 1  # type: ignore[union-attr]
     hall.clock.advance(a.call_seconds)  # type: ignore[attr-defined]
-    assert a.call(cars, "L-0002", actor="auctioneer").call_no == 2
+    assert a.call(cars, "L-0002", actor=auc(a, cars)).call_no == 2
     with pytest.raises(AuctionError) as missing:
-        a.hammer(cars, "L-0002", actor="auctioneer")
+        a.hammer(cars, "L-0002", actor=auc(a, cars))
     assert missing.value.code == "calls_missing"
-    assert a.bid(cars, "L-0002", "99").accepted is False
+    assert a.bid(cars, "L-0002", "99", actor=auc(a, cars)).accepted is False
     assert a.lot(cars, "L-0002").call_no == 2  # a rejected bid does not reset the calls
     check_in_all(hall, cars)
     # a valid bid resets the calls (here by the leading paddle's rival: none eligible, so correct + rebid)
     v = a.lot(cars, "L-0002")
-    a.correct(cars, "L-0002", v.bids[0].seq, actor="auctioneer", reason="演示：误录")
+    a.correct(cars, "L-0002", v.bids[0].seq, actor=auc(a, cars), reason="演示：误录")
     assert a.lot(cars, "L-0002").call_no == 0
-    assert a.bid(cars, "L-0002", "03").accepted
+    assert a.bid(cars, "L-0002", "03", actor=auc(a, cars)).accepted
     calls(a, cars, "L-0002")
     with pytest.raises(AuctionError):
-        a.call(cars, "L-0002", actor="auctioneer")
-    r = a.hammer(cars, "L-0002", actor="auctioneer")
+        a.call(cars, "L-0002", actor=auc(a, cars))
+    r = a.hammer(cars, "L-0002", actor=auc(a, cars))
     assert r.result == "sold" and r.paddle_no == "03"
     assert [e.payload["call_no"] for e in entries(hall, "auction.call")] == [1, 2, 1, 2, 3]
 
 
 def test_rule_terminate_with_reason(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.open_lot(cars, "L-0003", actor="auctioneer")
+    a.open_lot(cars, "L-0003", actor=auc(a, cars))
     with pytest.raises(AuctionError):
-        a.terminate(cars, "L-0003", actor="auctioneer", reason="")
-    r = a.terminate(cars, "L-0003", actor="auctioneer", reason="委托人撤回拍卖标的")
+        a.terminate(cars, "L-0003", actor=auc(a, cars), reason="")
+    r = a.terminate(cars, "L-0003", actor=auc(a, cars), reason="委托人撤回拍卖标的")
     assert r.result == "terminated"
     (t,) = entries(hall, "auction.terminated")
     assert t.payload["reason"] == "委托人撤回拍卖标的"
     (res,) = entries(hall, "auction.result")
     assert set(res.payload) == {"session_id", "lot_code", "result", "hammer_at"} and res.payload["result"] == "terminated"
-    assert a.bid(cars, "L-0003", "01").reason == "lot_not_open"
+    assert a.bid(cars, "L-0003", "01", actor=auc(a, cars)).reason == "lot_not_open"
 
 
 # --- §2.2 listing auction, §2.3 cap → lottery ------------------------------------------------------
@@ -281,37 +282,35 @@ def test_rule_terminate_with_reason(hall: Hall) -> None:
 def test_rule_listing_starts_at_top_bid_plus_step_and_goes_to_listing_bidder_if_nobody_continues(hall: Hall) -> None:
     a, _, land = setup(hall)
     lot = a.lots(land)[0].lot_code
-    v = a.open_lot(land, lot, actor="auctioneer")
+    v = a.open_lot(land, lot, actor=auc(a, land))
     assert (v.current_price, v.leading_paddle, v.next_amount) == ("16200.00", "07", "16300.00")
     (b,) = entries(hall, "auction.bid")
     assert b.payload["source"] == "listing" and b.payload["accepted"] is True
     calls(a, land, lot)
-    r = a.hammer(land, lot, actor="auctioneer")
+    r = a.hammer(land, lot, actor=auc(a, land))
     assert (r.result, r.paddle_no, r.hammer_price) == ("sold", "07", "16200.00")
 
 
-def test_rule_cap_then_lottery_among_capped_bidders_csprng_seed_recorded(hall: Hall) -> None:
+def test_rule_cap_then_lottery_candidates_join_at_the_cap_and_the_hammer_waits_for_the_lottery(hall: Hall) -> None:
     a, _, land = setup(hall)
     lot = a.lots(land)[0].lot_code
-    a.open_lot(land, lot, actor="auctioneer")
-    assert a.bid(land, lot, "01", "18000").accepted
-    assert a.bid(land, lot, "02", "18720").accepted  # reaches the cap
+    a.open_lot(land, lot, actor=auc(a, land))
+    assert a.bid(land, lot, "01", "18000", actor=auc(a, land)).accepted
+    assert a.bid(land, lot, "02", "18720", actor=auc(a, land)).accepted  # reaches the cap
     v = a.lot(land, lot)
     assert v.capped_paddles == ("02",) and v.next_amount == "18720.00"
-    assert a.bid(land, lot, "02", "18720").reason == "already_capped"
-    assert a.bid(land, lot, "01", "18820").reason == "above_cap"
-    assert a.bid(land, lot, "01").accepted  # joins at the cap
+    assert a.bid(land, lot, "02", "18720", actor=auc(a, land)).reason == "already_capped"
+    assert a.bid(land, lot, "01", "18820", actor=auc(a, land)).reason == "above_cap"
+    assert a.bid(land, lot, "01", actor=auc(a, land)).accepted  # joins at the cap
     assert a.lot(land, lot).capped_paddles == ("02", "01")
     calls(a, land, lot)
-    r = a.hammer(land, lot, actor="auctioneer")
-    (draw,) = entries(hall, "auction.lottery")
-    assert draw.payload["candidates"] == ["02", "01"] and len(draw.payload["seed"]) == 64
-    assert lottery_draw(draw.payload["seed"], ["02", "01"]) == draw.payload["winner"] == r.paddle_no
-    assert r.hammer_price == "18720.00" and r.lottery_seed == draw.payload["seed"]
-    # the draw is uniform enough: over many seeds both candidates win
+    with pytest.raises(AuctionError) as e:
+        a.hammer(land, lot, actor=auc(a, land))  # D8: no silent draw inside the hammer
+    assert e.value.code == "lottery_needed" and entries(hall, "auction.lottery") == []
+    # the lottery's own steps are tested in tests/kiosk/test_auction_lottery.py
     import secrets
 
-    assert {lottery_draw(secrets.token_hex(32), ["02", "01"]) for _ in range(64)} == {"01", "02"}
+    assert {lottery_draw(secrets.token_hex(32), ["02", "01"]) for _ in range(64)} == {"01", "02"}  # both can win
 
 
 # --- records, documents, deposits, personal data ------------------------------------------------------
@@ -319,11 +318,11 @@ def test_rule_cap_then_lottery_among_capped_bidders_csprng_seed_recorded(hall: H
 
 def test_journal_payloads_exactly_platform_section4(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.open_lot(cars, "L-0002", actor="auctioneer")
-    a.bid(cars, "L-0002", "03")
-    a.bid(cars, "L-0002", "01")
+    a.open_lot(cars, "L-0002", actor=auc(a, cars))
+    a.bid(cars, "L-0002", "03", actor=auc(a, cars))
+    a.bid(cars, "L-0002", "01", actor=auc(a, cars))
     calls(a, cars, "L-0002")
-    a.hammer(cars, "L-0002", actor="auctioneer")
+    a.hammer(cars, "L-0002", actor=auc(a, cars))
     ok, bad = entries(hall, "auction.bid")
     assert set(ok.payload) == {"session_id", "lot_code", "paddle_no", "amount", "source", "accepted", "at"}
     assert set(bad.payload) == set(ok.payload) | {"reason"}
@@ -345,12 +344,12 @@ def test_journal_payloads_exactly_platform_section4(hall: Hall) -> None:
 def test_documents_confirmation_and_record_pdf_text_and_blobs(hall: Hall) -> None:
     a, cars, _ = setup(hall)
     a.enter_reserve(cars, "L-0001", "33000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
-    a.open_lot(cars, "L-0001", actor="auctioneer")
-    a.bid(cars, "L-0001", "01")
-    a.bid(cars, "L-0001", "03")  # rejected: not registered
-    a.bid(cars, "L-0001", "02", "34000")
+    a.open_lot(cars, "L-0001", actor=auc(a, cars))
+    a.bid(cars, "L-0001", "01", actor=auc(a, cars))
+    a.bid(cars, "L-0001", "03", actor=auc(a, cars))  # rejected: not registered
+    a.bid(cars, "L-0001", "02", "34000", actor=auc(a, cars))
     calls(a, cars, "L-0001")
-    r = a.hammer(cars, "L-0001", actor="auctioneer")
+    r = a.hammer(cars, "L-0001", actor=auc(a, cars))
     assert r.result == "sold" and r.confirmation_path and r.record_path
 
     conf = pdf_text(r.confirmation_path)
@@ -370,16 +369,16 @@ def test_documents_confirmation_and_record_pdf_text_and_blobs(hall: Hall) -> Non
     assert blobs[res.payload["confirmation_sha256"]] == blobs[recd.payload["record_sha256"]] == "application/pdf"
 
 
-def test_deposit_ledger_winner_converts_others_refund(hall: Hall) -> None:
+def test_deposit_ledger_winner_held_until_signed_others_refund(hall: Hall) -> None:
     a, cars, _ = setup(hall)
     a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
-    a.open_lot(cars, "L-0001", actor="auctioneer")
-    a.bid(cars, "L-0001", "01")
-    a.bid(cars, "L-0001", "02")
+    a.open_lot(cars, "L-0001", actor=auc(a, cars))
+    a.bid(cars, "L-0001", "01", actor=auc(a, cars))
+    a.bid(cars, "L-0001", "02", actor=auc(a, cars))
     calls(a, cars, "L-0001")
-    a.hammer(cars, "L-0001", actor="auctioneer")
+    a.hammer(cars, "L-0001", actor=auc(a, cars))
     ledger = {(r["paddle_no"], r["effect"]) for r in a.deposit_ledger(cars)}
-    assert ledger == {("02", "convert"), ("01", "refund")}
+    assert ledger == {("02", "held"), ("01", "refund")}  # D10: the buyer's is held until the 确认书 is signed
     assert {(e.payload["paddle_no"], e.payload["effect"]) for e in entries(hall, "auction.deposit")} == ledger
 
 
@@ -387,10 +386,10 @@ def test_no_id_number_in_database_files(tmp_path: Path) -> None:
     hall = open_hall(tmp_path)
     try:
         a, cars, _ = setup(hall)
-        a.open_lot(cars, "L-0002", actor="auctioneer")
-        a.bid(cars, "L-0002", "03")
+        a.open_lot(cars, "L-0002", actor=auc(a, cars))
+        a.bid(cars, "L-0002", "03", actor=auc(a, cars))
         calls(a, cars, "L-0002")
-        a.hammer(cars, "L-0002", actor="auctioneer")
+        a.hammer(cars, "L-0002", actor=auc(a, cars))
         with hall.reading() as s:
             reg = s.scalar(select(PfRegistration).where(PfRegistration.session_id == cars, PfRegistration.lot_code == "L-0002",
                                                         PfRegistration.deposit_status == "paid"))
@@ -409,14 +408,14 @@ def test_restart_mid_lot_restores_exact_state_db_and_journal_agree(tmp_path: Pat
     hall = open_hall(tmp_path)
     a, _, land = setup(hall)
     lot = a.lots(land)[0].lot_code
-    a.open_lot(land, lot, actor="auctioneer")
-    a.bid(land, lot, "01")
-    b = a.bid(land, lot, "02", "16600")
-    a.change_increment(land, lot, "200", actor="auctioneer")
-    a.correct(land, lot, b.seq, actor="auctioneer", reason="误录")
-    a.bid(land, lot, "02")
+    a.open_lot(land, lot, actor=auc(a, land))
+    a.bid(land, lot, "01", actor=auc(a, land))
+    b = a.bid(land, lot, "02", "16600", actor=auc(a, land))
+    a.change_increment(land, lot, "200", actor=auc(a, land))
+    a.correct(land, lot, b.seq, actor=auc(a, land), reason="误录")
+    a.bid(land, lot, "02", actor=auc(a, land))
     hall.clock.advance(a.call_seconds)  # type: ignore[attr-defined]
-    a.call(land, lot, actor="auctioneer")
+    a.call(land, lot, actor=auc(a, land))
     before = a.lot(land, lot)
     hall.close()
     again = Hall.open(hall.config, clock=hall.clock)
@@ -440,6 +439,7 @@ RACER = textwrap.dedent(
     from kiosk.config import load_config
     from kiosk.hall import Hall
     from kiosk.auction import AuctionService, AuctionError
+    from tests.helpers.auction_roles import take_auctioneer as auc
     data_dir, db, mode, sid, lot, paddle, n = sys.argv[1:8]
     hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ={}), migrate=False)
     a = AuctionService(hall)
@@ -448,12 +448,12 @@ RACER = textwrap.dedent(
     out = []
     if mode == "hammer":
         try:
-            out.append(a.hammer(sid, lot, actor="console-" + paddle).result)
+            out.append(a.hammer(sid, lot, actor=auc(a, sid)).result)  # each console's auctioneer
         except AuctionError as exc:
             out.append(exc.code)
     else:
         for _ in range(int(n)):
-            r = a.bid(sid, lot, paddle, source="keypad")
+            r = a.bid(sid, lot, paddle, source="keypad", actor=auc(a, sid))
             out.append([r.seq, r.accepted, r.amount])
     hall.close()
     print(json.dumps(out), flush=True)
@@ -484,15 +484,15 @@ def _two_consoles(tmp_path: Path, db: str) -> None:
     hall = open_hall(tmp_path, db or None)
     try:
         a, cars, _ = setup(hall)
-        a.open_lot(cars, "L-0002", actor="auctioneer")
-        a.bid(cars, "L-0002", "03")
+        a.open_lot(cars, "L-0002", actor=auc(a, cars))
+        a.bid(cars, "L-0002", "03", actor=auc(a, cars))
         hall.clock.advance(0)  # type: ignore[attr-defined]
         for i in range(3):
             with hall.unit() as s:  # the calls as if made call_seconds apart
                 row = s.get(AuctionLot, (cars, "L-0002"))
                 assert row is not None
                 row.last_activity_at = hall.clock.now() - dt.timedelta(seconds=a.call_seconds + 1)
-            a.call(cars, "L-0002", actor="auctioneer")
+            a.call(cars, "L-0002", actor=auc(a, cars))
             del i
     finally:
         hall.close()
@@ -520,7 +520,7 @@ def _flood(tmp_path: Path, db: str) -> None:
     try:
         a, _, land = setup(hall)
         lot = a.lots(land)[0].lot_code
-        a.open_lot(land, lot, actor="auctioneer")
+        a.open_lot(land, lot, actor=auc(a, land))
     finally:
         hall.close()
     outs = _race(tmp_path, db, "bid", land, lot, ["01", "02"], n=25)

@@ -21,6 +21,7 @@ from kiosk.config import load_config
 from kiosk.hall import Hall
 from kiosk.ports import KeypadEvent
 from kiosk.timeutil import BEIJING
+from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.seeded import seeded
 
 
@@ -39,7 +40,7 @@ def open_cars_lot(hall: Hall) -> tuple[AuctionService, str, str]:
     ss = {s.kind: s.session_id for s in a.auction_sessions()}
     check_in_all(hall, ss["auction"])
     a.enter_reserve(ss["auction"], "L-0001", "30000", auctioneer=("auctioneer", "222222"), supervisor=("supervisor", "444444"))
-    a.open_lot(ss["auction"], "L-0001", actor="auctioneer")  # paddles 01 and 02 are eligible
+    a.open_lot(ss["auction"], "L-0001", actor=auc(a, ss["auction"]))  # paddles 01 and 02 are eligible
     return a, ss["auction"], ss["listing_auction"]
 
 
@@ -76,13 +77,15 @@ def tables(unit: list[str]) -> set[str]:
 def test_under_the_lock_a_bid_touches_only_the_lot_the_journal_and_its_bid(hall: Hall) -> None:
     a, cars, _land = open_cars_lot(hall)
     seen = Statements(hall)
-    floor = a.bid(cars, "L-0001", "01", source="floor", actor="auctioneer")
+    floor = a.bid(cars, "L-0001", "01", source="floor", actor=auc(a, cars))
     keypad = a.keypad(cars, KeypadEvent(paddle_no="02", key="BID"))
     assert floor.accepted and keypad is not None and keypad.accepted
     assert len(seen.units) == 2  # one unit of work each; their reads were made before it
-    for unit in seen.units:
-        # no platform data (terms, session, registrations) and no view is read while the hall waits
-        assert tables(unit) == {"journal_head", "auction_lots", "journal", "auction_bids"}, unit
+    floor_unit, keypad_unit = seen.units
+    # no platform data (terms, session, registrations) and no view is read while the hall waits; the floor
+    # bid, entered by the auctioneer, also checks that role's row (kiosk.staffing.current), by its key
+    assert tables(floor_unit) == {"journal_head", "session_roles", "auction_lots", "journal", "auction_bids"}, floor_unit
+    assert tables(keypad_unit) == {"journal_head", "auction_lots", "journal", "auction_bids"}, keypad_unit
     # the floor's view is built after the commit, from the lot as the bid left it
     assert isinstance(floor.lot_after, LotView)
     assert floor.lot.current_price == floor.amount and floor.lot.leading_paddle == "01"
@@ -113,7 +116,7 @@ def test_facts_that_would_refuse_a_bid_are_read_again_under_the_lock(hall: Hall)
         p = a._pf(s, cars, "L-0001")
         s.expunge(p)
     stale = BidderFacts(checked_in=False, registered=False, deposit_ok=False)
-    out = a._bid(p, "01", None, "floor", "auctioneer", stale, view=True)
+    out = a._bid(p, "01", None, "floor", auc(a, cars), stale, view=True)
     assert out.accepted and out.reason is None
-    refused = a._bid(p, "99", None, "floor", "auctioneer", stale, view=False)  # and a paddle nobody checked in
+    refused = a._bid(p, "99", None, "floor", auc(a, cars), stale, view=False)  # and a paddle nobody checked in
     assert not refused.accepted and refused.reason == "not_checked_in"

@@ -15,18 +15,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.auction import AuctionError, AuctionService, LotView, StageBidView
 from kiosk.money import format_money, to_capitals
+from kiosk.pii import mask_name
+from kiosk.staffing import ROLE_ZH, RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.context import UiContext
 from ui.jobs import JobOutcome
 
 LAST_BIDS = 4
+#: the live draw on the audience screen: the candidates roll this long, then the drawn paddle stays
+DRAW_ROLL_S = 4.0
+DRAW_STEP_MS = 90
+
+
+def roles_text(holders: list[RoleHolder]) -> str:
+    """Who holds which role of the session now, names masked (a screen in the room)."""
+    order = ("auctioneer", "supervisor", "witness", "notary", "recorder", "host")
+    shown = sorted(holders, key=lambda h: order.index(h.role) if h.role in order else 99)
+    return "　".join(f"{ROLE_ZH.get(h.role, h.role)} {mask_name(h.name)}" for h in shown)
 
 
 def call_name(n: int) -> str:
@@ -99,7 +111,16 @@ class AuctionBoard(BoardView):
         self._flash_until = 0.0
         #: seconds the console holds its next call after a pause (the auctioneer's big screen; None elsewhere)
         self.call_hold: Callable[[], float] | None = None
+        self.holders: list[RoleHolder] = []
+        self._drawn_shown: set[tuple[str, str]] = set()  #: lots whose draw has rolled on this screen
+        self._roll: tuple[tuple[str, str], float, int] | None = None  #: (lot, until, step) while the draw rolls
+        self.roll_timer = QTimer(self)
+        self.roll_timer.setInterval(DRAW_STEP_MS)
+        self.roll_timer.timeout.connect(self._roll_step)
         lay = self.content
+        self.roles_line = QLabel(objectName="boardMuted")
+        self.roles_line.setWordWrap(True)
+        lay.addWidget(self.roles_line)
         self.lot = QLabel(objectName="auctionBoardLot")
         self.lot.setWordWrap(True)
         lay.addWidget(self.lot)
@@ -147,7 +168,8 @@ class AuctionBoard(BoardView):
         if not mine:
             return
         for e in mine:
-            if e.kind in ("auction.lot_opened", "auction.bid", "auction.stage_bid", "auction.result", "auction.call") \
+            if e.kind in ("auction.lot_opened", "auction.bid", "auction.stage_bid", "auction.result", "auction.call",
+                          "auction.lottery_candidates", "auction.lottery_commit", "auction.lottery") \
                     and e.payload.get("lot_code"):
                 self.session_id, self.lot_code = e.payload["session_id"], e.payload["lot_code"]
         self._asked_seq = max(self._asked_seq, max(e.seq for e in mine))
@@ -164,7 +186,7 @@ class AuctionBoard(BoardView):
         return not self.refresher.inflight
 
     def load(self) -> tuple[str | None, str | None, LotView | None, int]:
-        """(read lane) the lot followed, or the room's open one when none is yet."""
+        """(read lane) the lot followed, or the room's open one when none is yet, and who holds the session's roles."""
         seq, sid, code = self._asked_seq, self.session_id, self.lot_code
         if sid is None:
             sid, code = self._pick()
@@ -172,6 +194,7 @@ class AuctionBoard(BoardView):
             view = self.service.lot(sid, code, last_bids=LAST_BIDS) if sid and code else None
         except AuctionError:
             view = None
+        self._loaded_holders = StaffingService(self.ctx.hall).holders(sid) if sid else []
         return sid, code, view, seq
 
     def _pick(self) -> tuple[str | None, str | None]:
@@ -189,6 +212,7 @@ class AuctionBoard(BoardView):
         elif (sid, code) != (self.session_id, self.lot_code):
             return  # another lot is followed now: its load comes next
         self.view = view
+        self.holders = list(getattr(self, "_loaded_holders", []))
         self._render()
         self.last_render_ms = time.monotonic() * 1000.0
         self.rendered_seq = max(self.rendered_seq, seq)
@@ -253,6 +277,7 @@ class AuctionBoard(BoardView):
     def _render(self) -> None:
         self._clear()
         v = self.view
+        self.roles_line.setText(roles_text(self.holders) if v is not None else "")
         if v is None:
             self.title.setText(self.tr("拍卖大厅"))
             self.lot.setText(self.tr("拍卖会即将开始，请竞买人凭号牌入座"))
@@ -268,8 +293,8 @@ class AuctionBoard(BoardView):
                  self.tr("加价幅度 %1").replace("%1", format_money(v.increment, v.price_unit))]
         if v.cap_price:
             rules.append(self.tr("最高限价 %1").replace("%1", format_money(v.cap_price, v.price_unit)))
-            if v.stage and v.state != "pending":
-                rules.append(self.tr("限价后%1").replace("%1", stage_name(v.stage)))
+            if v.stage:  # D7: the 出让公告's method, from the platform's lot data
+                rules.append(self.tr("限价后%1（出让公告）").replace("%1", stage_name(v.stage)))
         rules.append(self.tr("本标的设有保留价") if v.has_reserve else self.tr("本标的无保留价"))
         self.rules.setText("　·　".join(rules))
         if v.state in ("sold",):
@@ -291,9 +316,11 @@ class AuctionBoard(BoardView):
         self.price.setText(format_money(amount, v.price_unit) if amount else "—")
         self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
         self._fit_price()
-        if v.capped_paddles and v.state == "open":
+        if v.stage == "lottery" and v.stage_phase and v.state in ("open", "sold"):
+            self._render_lottery(v)
+        elif v.capped_paddles and v.state == "open":
             if v.stage in (None, "lottery"):
-                self.leading.setText(self.tr("已达最高限价：%1 号 · 落槌时摇号").replace("%1", "、".join(v.capped_paddles)))
+                self.leading.setText(self.tr("已达最高限价：%1 号 · 三次报价后摇号").replace("%1", "、".join(v.capped_paddles)))
             else:
                 self.price_caption.setText(self.tr("已达最高限价"))
                 self.leading.setText(stage_status(v, "\n"))
@@ -341,6 +368,67 @@ class AuctionBoard(BoardView):
         self.grid.setColumnStretch(2, 1)
         self.note.setText(self.tr("应价一经确认不得撤回 · 三次报价无人应价即落槌 · 时间以交易平台时钟为准"))
         self.tick()
+
+    # --- the lottery (D8): candidates → commitment → live draw → reveal ------------------------------
+
+    def _render_lottery(self, v: LotView) -> None:
+        key = (v.session_id, v.lot_code)
+        cands = "、".join(v.lottery_candidates)
+        if v.stage_phase == "lottery":
+            self.price_caption.setText(self.tr("限价摇号 · 候选号牌已确认"))
+            self.price.setText(cands)
+            given = "、".join(ROLE_ZH.get(r, r) for r in v.lottery_entropy) or self.tr("尚无")
+            self.capitals.setText(self.tr("拍卖师和监督人各录入一组随机数字（已录入：%1）").replace("%1", given))
+            self.leading.setText(self.tr("候选人 %1 号").replace("%1", cands))
+        elif v.stage_phase == "committed":
+            self.price_caption.setText(self.tr("限价摇号 · 种子已承诺（抽签前公布）"))
+            self.price.setText(cands)
+            c = v.lottery_commitment or ""
+            self.capitals.setText(self.tr("种子 SHA-256：") + f"\n{c[:32]}\n{c[32:]}")
+            self.leading.setText(self.tr("即将抽签：候选人 %1 号").replace("%1", cands))
+        else:  # drawn (the lot may be sold by now)
+            if key not in self._drawn_shown and self._roll is None and v.state == "open":
+                self._roll = (key, time.monotonic() + DRAW_ROLL_S, 0)
+                self.roll_timer.start()
+            if self._roll is not None and self._roll[0] == key:
+                self._roll_frame(v)
+                return
+            self.price_caption.setText(self.tr("限价摇号 · 中签号牌"))
+            self.price.setText(self.tr("%1 号").replace("%1", v.lottery_winner or v.buyer_paddle or ""))
+            seed = v.lottery_seed or ""
+            self.capitals.setText(self.tr("公开种子：") + f"\n{seed[:32]}\n{seed[32:]}\n"
+                                  + self.tr("SHA-256 与抽签前公布的承诺一致，任何人可据日志复算"))
+            self.leading.setText(self.tr("候选人 %1 号").replace("%1", cands))
+        self._fit_price()
+
+    def _roll_frame(self, v: LotView) -> None:
+        assert self._roll is not None
+        _key, _until, step = self._roll
+        cands = v.lottery_candidates or ("—",)
+        self.price_caption.setText(self.tr("限价摇号 · 正在抽签"))
+        self.price.setText(self.tr("%1 号").replace("%1", cands[step % len(cands)]))
+        c = v.lottery_commitment or ""
+        self.capitals.setText(self.tr("种子 SHA-256：") + f"\n{c[:32]}\n{c[32:]}")
+        self.leading.setText(self.tr("候选人 %1 号").replace("%1", "、".join(cands)))
+        self._fit_price()
+
+    def _roll_step(self) -> None:
+        if self._roll is None:
+            self.roll_timer.stop()
+            return
+        key, until, step = self._roll
+        if time.monotonic() >= until or self.view is None or (self.view.session_id, self.view.lot_code) != key:
+            self.roll_timer.stop()
+            self._roll = None
+            self._drawn_shown.add(key)
+            self._render()
+            return
+        self._roll = (key, until, step + 1)
+        self._roll_frame(self.view)
+
+    def rolling(self) -> bool:
+        """The live draw is rolling on this screen."""
+        return self._roll is not None
 
     def _fit_price(self) -> None:
         """The price as large as the width allows (150 px at most): 万元 amounts are long on a portrait screen."""

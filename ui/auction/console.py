@@ -58,7 +58,9 @@ from kiosk.auction import (
 )
 from kiosk.hall import SessionInfo
 from kiosk.money import format_money, to_capitals
+from kiosk.operators import AccessError
 from kiosk.ports import DbState
+from kiosk.staffing import RoleHolder
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
@@ -86,14 +88,25 @@ def source_name(source: str) -> str:
     }.get(source, source)
 
 
+def _need(holder: RoleHolder | None) -> RoleHolder:
+    """(on the lane) the act's role holder, or the refusal the console says."""
+    if holder is None:
+        raise AccessError("no_role", "请拍卖师先在读卡器上放置身份证，登记本场拍卖师角色",
+                          "the auctioneer signs in to this session with their ID card first")
+    return holder
+
+
 class AuctionConsole(Retranslatable, QWidget):
     """The ``拍卖`` tab of the auctioneer role."""
 
-    def __init__(self, ctx: UiContext, service: AuctionService, who: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, service: AuctionService, account: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
-        self.who = who
+        self.account = account  #: the hall account logged in here (its PIN enters the sealed reserve)
+        #: (session, role) → who holds that role through this console (kiosk.staffing; taken by ID card)
+        self.holders: dict[tuple[str, str], RoleHolder] = {}
         self.session_id: str | None = None
         self.lot_code: str | None = None
         self.view: LotView | None = None
@@ -319,6 +332,18 @@ class AuctionConsole(Retranslatable, QWidget):
     @staticmethod
     def tab_title() -> str:
         return QCoreApplication.translate("AuctionConsole", "拍卖")
+
+    # --- session roles: every act is the auctioneer's, checked again by the core -------------------
+
+    def sign_in(self, holder: RoleHolder) -> None:
+        """A role taken (by ID card) for one of this console's sessions: acts of that session are done in it."""
+        self.holders[(holder.session_id, holder.role)] = holder
+        if self.view is not None:
+            self._render()
+
+    def actor(self, role: str = "auctioneer") -> RoleHolder | None:
+        """Who holds ``role`` of the session shown, through this console (None: nobody signed in)."""
+        return self.holders.get((self.session_id or "", role))
 
     # --- data: loaded on the job runner's read lane, shown here ----------------------------------
 
@@ -600,7 +625,7 @@ class AuctionConsole(Retranslatable, QWidget):
             return
         amount = self.amount.text().strip() or None
         v = self.view
-        service, actor, sid, code = self.service, self.who(), v.session_id, v.lot_code
+        service, actor, sid, code = self.service, self.actor(), v.session_id, v.lot_code
         if self._stage_entry(paddle):
             def staged(r: Any) -> None:
                 if r.accepted:
@@ -614,7 +639,7 @@ class AuctionConsole(Retranslatable, QWidget):
                     self._fail(AuctionError(r.reason or "", f"报价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
 
             # the outcome's view is built before it comes back (its ``lot`` is read lazily otherwise)
-            if self._run("stage-bid", lambda: _with_lot(service.stage_bid(sid, code, paddle, amount, source="floor", actor=actor)), staged):
+            if self._run("stage-bid", lambda: _with_lot(service.stage_bid(sid, code, paddle, amount, source="floor", actor=_need(actor))), staged):
                 self._target = self.paddle
             return
 
@@ -626,7 +651,7 @@ class AuctionConsole(Retranslatable, QWidget):
             else:
                 self._fail(AuctionError(r.reason or "", f"应价无效：{r.reason_zh}", f"bid refused: {r.reason_en}"))
 
-        if self._run("bid", lambda: service.bid(sid, code, paddle, amount, source="floor", actor=actor), bid):
+        if self._run("bid", lambda: service.bid(sid, code, paddle, amount, source="floor", actor=_need(actor)), bid):
             self._target = self.paddle
 
     def _cleared(self, paddle: str) -> None:
@@ -643,22 +668,33 @@ class AuctionConsole(Retranslatable, QWidget):
     def start_sealed(self) -> None:
         if self.view is None:
             return
-        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
-        self._run("start-sealed", lambda: self.service.start_sealed(sid, code, actor=actor),
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
+        self._run("start-sealed", lambda: self.service.start_sealed(sid, code, actor=_need(actor)),
                   lambda _v: self._ok("停止举牌：请逐个录入限价号牌的一次书面报价", "open bidding stopped: enter each capped paddle's one-time written bid"))
 
     def close_sealed(self) -> None:
         if self.view is None:
             return
-        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
-        self._run("close-sealed", lambda: self.service.close_sealed(sid, code, actor=actor),
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
+        self._run("close-sealed", lambda: self.service.close_sealed(sid, code, actor=_need(actor)),
                   lambda _v: self._ok("一次报价已揭晓", "the one-time bids are revealed"))
 
     def _stage_fields(self) -> None:
-        code = self.stage_combo.currentData()
         v = self.view
         show = v is not None and v.state == "pending" and bool(v.cap_price)
         self.stage_box.setVisible(show)
+        # D7: read-only — the 出让公告's method (platform-api §7.1 after_cap); the auctioneer confirms it by opening
+        if v is not None:
+            i = self.stage_combo.findData(v.stage)
+            self.stage_combo.blockSignals(True)
+            self.stage_combo.setCurrentIndex(i)
+            self.stage_combo.blockSignals(False)
+            self.stage_start.setText(v.stage_start or "")
+            self.stage_step.setText(v.stage_step or "")
+            self.stage_upper.setText(v.stage_upper or "")
+        for w in (self.stage_combo, self.stage_start, self.stage_step, self.stage_upper):
+            w.setEnabled(False)
+        code = v.stage if v is not None else None
         for w in (self.stage_start, self.stage_step, self.l_stage_start, self.l_stage_step):
             w.setVisible(show and code in ("area", "self_hold"))
         for w in (self.stage_upper, self.l_stage_upper):
@@ -676,7 +712,7 @@ class AuctionConsole(Retranslatable, QWidget):
         if self.view is None or not self.b_reserve.isEnabled():
             return
         service, sid, lot, reserve = self.service, self.view.session_id, self.view.lot_code, self.reserve.text()
-        auctioneer = (self.who(), self.my_pin.text())
+        auctioneer = (self.account(), self.my_pin.text())
         supervisor = (self.sup_user.text().strip(), self.sup_pin.text())
         for w in (self.reserve, self.my_pin, self.sup_pin):
             w.clear()  # PINs and the secret price never stay on screen
@@ -695,29 +731,26 @@ class AuctionConsole(Retranslatable, QWidget):
     def open_lot(self) -> None:
         if self.view is None:
             return
-        v, actor = self.view, self.who()
-        staged = bool(v.cap_price)
+        v, actor = self.view, self.actor()
+        # D7: the stage after the cap is the lot's (the platform's after_cap), shown read-only; opening confirms it
         terms: dict[str, Any] = dict(jump_bids=self.jump.isChecked(), on_grid=self.grid_rule.isChecked(),
-                     stage=self.stage_combo.currentData() if staged else None,
-                     stage_start=self.stage_start.text().strip() or None if staged else None,
-                     stage_step=self.stage_step.text().strip() or None if staged else None,
-                     stage_upper=self.stage_upper.text().strip() or None if staged else None)
-        self._run("open", lambda: self.service.open_lot(v.session_id, v.lot_code, actor=actor, **terms),
+                                     stage=v.stage if v.cap_price else None)
+        self._run("open", lambda: self.service.open_lot(v.session_id, v.lot_code, actor=_need(actor), **terms),
                   lambda _v: self._ok("已宣布开拍", "the lot is open"), relabel=True)
 
     def call(self) -> None:
         if self.view is None:
             return
-        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
-        self._run("call", lambda: self.service.call(sid, code, actor=actor), lambda _v: None)
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
+        self._run("call", lambda: self.service.call(sid, code, actor=_need(actor)), lambda _v: None)
 
     def _auto_call(self) -> None:
         """The timer's call: made only if still due when read on the lane, and never after a slow read
         (a database that stalled meanwhile: the bidders could not bid either)."""
         v = self.view
-        if v is None:
-            return
-        service, sid, code, version, actor = self.service, v.session_id, v.lot_code, v.version, self.who()
+        if v is None or self.actor() is None:
+            return  # nobody holds the auctioneer's role here: the timer calls nothing
+        service, sid, code, version, actor = self.service, v.session_id, v.lot_code, v.version, self.actor()
         clock = self.ctx.hall.clock
 
         def due() -> LotView | None:
@@ -730,7 +763,7 @@ class AuctionConsole(Retranslatable, QWidget):
             if left is None or left > 0 or now.version != version:
                 return None  # a bid or another console's call came first: nothing is due
             try:
-                return service.call(sid, code, actor=actor, expect_version=version)
+                return service.call(sid, code, actor=_need(actor), expect_version=version)
             except AuctionError:
                 return None
 
@@ -739,7 +772,7 @@ class AuctionConsole(Retranslatable, QWidget):
     def hammer(self) -> None:
         if self.view is None:
             return
-        sid, code, actor = self.view.session_id, self.view.lot_code, self.who()
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
 
         def done(r: Any) -> None:
             if r.result == "sold":
@@ -747,18 +780,18 @@ class AuctionConsole(Retranslatable, QWidget):
             else:
                 self._ok("流拍（不成交），拍卖笔录已生成", "unsold; the auction record was created")
 
-        self._run("hammer", lambda: self.service.hammer(sid, code, actor=actor), done, relabel=True)
+        self._run("hammer", lambda: self.service.hammer(sid, code, actor=_need(actor)), done, relabel=True)
 
     def terminate(self) -> None:
         if self.view is None:
             return
-        sid, code, actor, reason = self.view.session_id, self.view.lot_code, self.who(), self.reason.text()
+        sid, code, actor, reason = self.view.session_id, self.view.lot_code, self.actor(), self.reason.text()
 
         def done(_v: Any) -> None:
             self._ok("该标的已终止", "the lot was terminated")
             self.reason.clear()
 
-        self._run("terminate", lambda: self.service.terminate(sid, code, actor=actor, reason=reason), done, relabel=True)
+        self._run("terminate", lambda: self.service.terminate(sid, code, actor=_need(actor), reason=reason), done, relabel=True)
 
     def correct_last(self) -> None:
         v = self.view
@@ -768,22 +801,22 @@ class AuctionConsole(Retranslatable, QWidget):
         if last is None:
             self._fail(AuctionError("no_bid", "没有可更正的应价", "no bid to correct"))
             return
-        sid, code, actor, reason, seq = v.session_id, v.lot_code, self.who(), self.reason.text(), last.seq
+        sid, code, actor, reason, seq = v.session_id, v.lot_code, self.actor(), self.reason.text(), last.seq
 
         def done(_v: Any) -> None:
             self._ok(f"已更正第 {seq} 号应价（记录保留）", f"bid {seq} corrected (kept in the record)")
             self.reason.clear()
 
-        self._run("correct", lambda: self.service.correct(sid, code, seq, actor=actor, reason=reason), done)
+        self._run("correct", lambda: self.service.correct(sid, code, seq, actor=_need(actor), reason=reason), done)
 
     def change_step(self) -> None:
         if self.view is None:
             return
-        sid, code, actor, step = self.view.session_id, self.view.lot_code, self.who(), self.step.text()
+        sid, code, actor, step = self.view.session_id, self.view.lot_code, self.actor(), self.step.text()
 
         def change() -> LotView:
             try:
-                return self.service.change_increment(sid, code, step, actor=actor)
+                return self.service.change_increment(sid, code, step, actor=_need(actor))
             except ValueError as exc:  # not a number: said like a refusal
                 raise AuctionError("bad_amount", str(exc), str(exc)) from exc
 
@@ -885,7 +918,7 @@ class AuctionConsole(Retranslatable, QWidget):
         if v.state == "pending" and v.cap_price and self._stage_for != (v.session_id, v.lot_code):
             self._stage_for = (v.session_id, v.lot_code)
             self.stage_combo.blockSignals(True)
-            self.stage_combo.setCurrentIndex(max(0, self.stage_combo.findData(v.stage or self.service.cap_stage)))
+            self.stage_combo.setCurrentIndex(self.stage_combo.findData(v.stage))
             self.stage_combo.blockSignals(False)
         self.state.setText(state_name(v.state))
         self.state.setProperty("state", v.state)
@@ -897,9 +930,8 @@ class AuctionConsole(Retranslatable, QWidget):
         if v.deposit:
             rules.append(self.tr("保证金 %1").replace("%1", format_money(v.deposit, v.price_unit)))
         if v.cap_price:
-            stage = v.stage if v.state != "pending" else self.stage_combo.currentData()
-            rules.append(self.tr("最高限价 %1 · 限价后：%2").replace("%1", format_money(v.cap_price, v.price_unit))
-                         .replace("%2", stage_name(stage)))
+            rules.append(self.tr("最高限价 %1 · 限价后：%2（出让公告）").replace("%1", format_money(v.cap_price, v.price_unit))
+                         .replace("%2", stage_name(v.stage) if v.stage else self.tr("未规定：只能注明理由终止")))
             if v.stage in ("area", "self_hold") and v.state != "pending":
                 rules.append(self.tr("起始 %1，增幅 %2").replace("%1", v.stage_text(v.stage_start)).replace("%2", v.stage_text(v.stage_step)))
             elif v.stage == "average" and v.state != "pending":
@@ -1032,7 +1064,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.reason.setPlaceholderText(self.tr("更正或终止的理由（必填）"))
         self.b_correct.setText(self.tr("更正最后应价"))
         self.b_terminate.setText(self.tr("终止本标的"))
-        self.l_stage.setText(self.tr("限价后竞价"))
+        self.l_stage.setText(self.tr("限价后竞价（出让公告规定，只读）"))
         self.stage_upper.setPlaceholderText(self.tr("例：指导价 +50%"))
         self.b_sealed.setText(self.tr("停止举牌，开始一次报价"))
         self.b_print_conf.setText(self.tr("打印成交确认书"))
