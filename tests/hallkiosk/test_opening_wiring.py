@@ -25,6 +25,7 @@ from sync.sandbox import SandboxServer
 from sync.sandbox.seed import demo_day
 from tests.helpers.checkin import record_checkin
 from tests.helpers.pdf import pdf_text
+from tests.helpers.roles import take_roles
 from tests.helpers.seeded import seeded
 
 JID = "NM-HHHT-HALL8"
@@ -56,7 +57,7 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
             puller.pull_all()
             svc = OpeningService(hall)
             assert svc.view(S2).starts_at == start.replace(microsecond=0)
-            host = hall.login("host", "111111")
+            host = take_roles(hall, S2, ("host",))["host"]  # the appointed host's ID card
             for r in DAY["registrations"]:
                 if r["session_id"] == S2:
                     checkin(hall, r)
@@ -97,7 +98,7 @@ def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path:
     try:
         assert term.opening.loop is None and term.opening.screens["console"].decrypt is None
         with pytest.raises(OpeningError) as e:
-            term.opening.service.start_decryption(S2, term.hall.login("host", "111111"), starter=None)
+            term.opening.service.start_decryption(S2, take_roles(term.hall, S2, ("host",))["host"], starter=None)
         assert e.value.code in ("no-platform", "stage")
     finally:
         term.stop()
@@ -109,9 +110,10 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
 from kiosk.opening import OpeningService
+from tests.helpers.roles import take_roles
 cfg = load_config(data_dir=sys.argv[1], environ={})
 hall = Hall.open(cfg, clock=FixedClock(dt.datetime.fromisoformat(sys.argv[3])))
-host = hall.login("host", "111111")
+host = take_roles(hall, sys.argv[2], ("host",))["host"]
 svc = OpeningService(hall)
 for line in sys.stdin:
     step = line.strip()

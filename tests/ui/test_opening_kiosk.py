@@ -18,6 +18,7 @@ from kiosk.config import load_config
 from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent
+from tests.helpers.roles import sign_in_on_panel
 from tests.helpers.screens import clipped_texts, login, wait_until
 from tests.helpers.seeded import seeded
 from tests.kiosk.test_opening import publish_results
@@ -44,6 +45,8 @@ def room(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     page.work.setCurrentWidget(con)
     con.select_session(S2)
     settle(con)
+    sign_in_on_panel(con.signin, host.ctx.bridge, hall, S2, ("host", "recorder"))  # the staff's cards (tests/helpers/roles.py)
+    settle(con)
     yield host, kiosk
     for t in (kiosk, host):
         t.stop()
@@ -64,7 +67,7 @@ def to_reading(host) -> None:  # type: ignore[no-untyped-def]
     click(con, "absent")
     click(con, "quorum")
     click(con, "control_price")
-    host.opening.service.start_decryption(S2, con.operator(), starter=lambda sid: None)  # the platform's part
+    host.opening.service.start_decryption(S2, con.signin.holder("host"), starter=lambda sid: None)  # the platform's part
     publish_results(hall, S2)
     host.opening.service.refresh_decryption(S2)
     con.refresh_view()
@@ -207,9 +210,8 @@ def test_signing_runs_off_the_ui_thread_and_a_double_click_signs_once(room, qtbo
     con.reason.setText("有效投标人不足3家")
     click(con, "suspend")
     assert con.view.stage == "signing"
-    for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
-        con.sign_users[i].setText(u)
-        con.sign_pins[i].setText(p)
+    sign_in_on_panel(con.signin, host.ctx.bridge, hall, S2, ("host", "recorder", "supervisor"), confirm=True)
+    con.refresh_view()
     settle(con)
     t0 = time.perf_counter()
     con.action_buttons["sign"].click()

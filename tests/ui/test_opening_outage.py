@@ -29,6 +29,7 @@ from kiosk.db.models_checkin import Checkin
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent
 from tests.helpers.faulty_link import FaultyLink
+from tests.helpers.roles import sign_in_on_panel
 from tests.helpers.screens import login, wait_until
 from tests.helpers.seeded import seeded
 from tests.ui.test_opening_screens import REGS2, S2, START2, card_of, click, settle
@@ -61,6 +62,8 @@ def test_a_frozen_database_mid_opening_stalls_no_screen_and_replays_nothing(qapp
         con = host.opening.screens["console"]
         host.window.page.work.setCurrentWidget(con)
         con.select_session(S2)
+        settle(con)
+        sign_in_on_panel(con.signin, host.ctx.bridge, hall, S2, ("host",))  # the appointed host's card
         settle(con)
         click(con, "announce")
         hall.clock.set(START2)

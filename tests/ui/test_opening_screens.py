@@ -18,6 +18,8 @@ from kiosk.ports import CardEvent, IdCard
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day
 from tests.helpers.checkin import record_checkin
+from tests.helpers.roles import card_of as staff_card_of
+from tests.helpers.roles import sign_in_on_panel
 from tests.helpers.screens import clipped_texts, login, wait_until
 from tests.helpers.seeded import seeded
 
@@ -42,6 +44,9 @@ def host(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     con = term.opening.screens["console"]
     page.work.setCurrentWidget(con)
     con.select_session(S2)
+    settle(con)
+    # the appointed host signs in by ID card; the clerk's account stands in as recorder (none appointed)
+    sign_in_on_panel(con.signin, term.ctx.bridge, hall, S2, ("host", "recorder"))
     settle(con)
     yield term
     term.stop()
@@ -139,16 +144,17 @@ def test_console_runs_a_whole_opening_and_the_big_screen_follows(host, qtbot, tm
     qtbot.waitUntil(lambda: all(b.confirmation for b in con.view.bidders), timeout=3000)
     assert REGS2[0]["representatives"][0]["id_number"] not in con.message.text()
     click(con, "finish_confirmation")
-    for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "000000"))):
-        con.sign_users[i].setText(u)
-        con.sign_pins[i].setText(p)
-    click(con, "sign")
-    assert all(not p.text() for p in con.sign_pins)  # PINs never stay on screen
-    qtbot.waitUntil(lambda: not con.signing, timeout=5000)  # signed off the UI thread
-    assert "签字失败" in con.message.text() and con.view.stage == "signing"
-    for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
-        con.sign_users[i].setText(u)
-        con.sign_pins[i].setText(p)
+    # signing: each signer confirms on the role panel by card (the clerk by PIN); the supervisor signs in as they sign
+    sign_in_on_panel(con.signin, term.ctx.bridge, hall, S2, ("host", "recorder"), confirm=True)
+    assert not con.action_buttons["sign"].isEnabled()  # the supervisor has not signed yet
+    con.signin.arm("supervisor")  # the host's card offered as the supervisor's: refused, said in both languages
+    term.ctx.bridge.post_card_event(CardEvent("card", staff_card_of(hall, S2, "host")))
+    qtbot.waitUntil(lambda: "不是平台为本场指定的监督人" in con.signin.message.text(), timeout=3000)
+    assert "not the supervisor the platform appointed" in con.signin.message.text()
+    assert "supervisor" not in con.signin.confirmed
+    sign_in_on_panel(con.signin, term.ctx.bridge, hall, S2, ("supervisor",), confirm=True)
+    con.refresh_view()
+    settle(con)
     click(con, "sign")
     qtbot.waitUntil(lambda: con.view.stage == "closed", timeout=5000)
     assert con.view.record_sha256 in con.hint.text()
@@ -173,7 +179,7 @@ def test_quorum_failure_needs_a_reason_at_the_console(host) -> None:  # type: ig
     for row, b in enumerate(con.view.bidders):
         if b.attendance == "absent":
             con.table.selectRow(row)
-            con.absence.setCurrentIndex(1)  # 弃标
+            con.absence.setCurrentIndex(0)  # 迟到 (弃标 needs the bidder's written withdrawal first, REG 35)
             click(con, "absent")
     click(con, "quorum")
     assert "少于 3 家" in con.message.text()

@@ -4,7 +4,8 @@ Dark board theme, text ≥ 40 px: the session and its stage, the countdown to th
 the platform clock, the decryption progress, the bidder being read (唱标) in very large type with
 the price in figures and in 大写, the bidder list with statuses, a short quorum (waiting for the
 host's decision, then the decision and its reason) and the objections raised on the spot (open
-and answered). It follows the journal: a
+and answered), and who holds each session role (masked names: 开标人/主持人, 记录人, 监标人/监督人,
+见证人, 招标人代表; a hall account standing in says so). It follows the journal: a
 console action in any process reaches it through the follower (~50 ms) and it redraws at once.
 What it shows is loaded on the ``read`` lane (``load``; :class:`ui.board_view.BoardView`), never on
 the UI thread: while the database does not answer the board keeps its clock and its last view.
@@ -18,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from kiosk.opening import OpeningError, OpeningService, OpeningView
+from kiosk.pii import mask_name
+from kiosk.staffing import RECORD_TITLES, RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.context import UiContext
@@ -25,6 +28,20 @@ from ui.opening.console import attendance_name, decrypt_name, stage_name
 from ui.sessions_view import countdown_text
 
 MAX_ROWS = 8
+ROLE_ORDER = ("host", "recorder", "supervisor", "witness", "tenderer_rep", "notary")
+#: one load: (session shown, its view, the candidate session checked, the role holders)
+Loaded = tuple[str | None, OpeningView | None, str | None, tuple[RoleHolder, ...]]
+
+
+def roles_line(holders: tuple[RoleHolder, ...]) -> str:
+    """开标人/主持人 周*燕 · 记录人 赵*口（代行）· …: who holds each role, names masked."""
+    titles = RECORD_TITLES["bid_opening"]
+    parts = []
+    for role in ROLE_ORDER:
+        names = [mask_name(h.name) + ("" if h.appointed else "（代行）") for h in holders if h.role == role]
+        if names:
+            parts.append(f"{titles[role]} {'、'.join(names)}")
+    return " · ".join(parts)
 
 
 def _short(text: str, n: int) -> str:
@@ -37,8 +54,10 @@ class OpeningBoard(BoardView):
     def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, margins=(48, 28, 48, 28), spacing=14, wrap_title=True, refresh_ms=0)
         self.service = service
+        self.staffing = StaffingService(ctx.hall)
         self.session_id: str | None = None
         self.view: OpeningView | None = None
+        self.holders: tuple[RoleHolder, ...] = ()
         self.room = ctx.hall.config.site.room_code or None
         self._candidate: str | None = None  # a session another entry named, checked (its room) by the next load
         self._pinned: str | None = None  # the session asked for by ``show_session``
@@ -51,6 +70,11 @@ class OpeningBoard(BoardView):
         mid.addWidget(self.stage)
         mid.addWidget(self.section, 1, Qt.AlignmentFlag.AlignBottom)
         lay.addLayout(mid)
+        self.roles = QLabel(objectName="boardMuted")
+        self.roles.setWordWrap(True)
+        self.roles.setMinimumWidth(1)
+        self.roles.hide()
+        lay.addWidget(self.roles)
         lay.addWidget(self.countdown)
         self.progress = QProgressBar(objectName="openingBoardProgress")
         self.progress.setMinimumHeight(56)
@@ -82,7 +106,7 @@ class OpeningBoard(BoardView):
         self.retranslate()
 
     def on_entries(self, entries: list) -> None:
-        mine = [e for e in entries if e.kind.startswith("opening.") or e.kind == "checkin.recorded"]
+        mine = [e for e in entries if e.kind.startswith(("opening.", "staff.role_")) or e.kind == "checkin.recorded"]
         if not mine:
             return
         for e in mine:
@@ -92,8 +116,9 @@ class OpeningBoard(BoardView):
         if self.session_id is None or self._candidate is not None or any(e.payload.get("session_id") == self.session_id for e in mine):
             self.refresh()
 
-    def load(self) -> tuple[str | None, OpeningView | None, str | None]:
-        """Read lane: the session to show (asked for, newly active in this room, or the latest) and its view."""
+    def load(self) -> Loaded:
+        """Read lane: the session to show (asked for, newly active in this room, or the latest), its view
+        and its role holders."""
         sid, candidate = self._pinned or self.session_id, self._candidate
         if candidate and candidate != sid:
             try:
@@ -101,16 +126,21 @@ class OpeningBoard(BoardView):
             except OpeningError:
                 v = None
             if v is not None and (self.room is None or v.room_code == self.room):
-                return candidate, v, candidate
+                return candidate, v, candidate, tuple(self.staffing.holders(candidate))
         if sid is None:
             sid = self.service.latest_session(self.room)
         try:
-            return sid, (self.service.view(sid) if sid else None), candidate
+            v = self.service.view(sid) if sid else None
         except OpeningError:
-            return sid, None, candidate
+            return sid, None, candidate, ()
+        return sid, v, candidate, tuple(self.staffing.holders(sid)) if sid else ()
 
-    def draw(self, view: tuple[str | None, OpeningView | None, str | None]) -> None:
-        sid, v, checked = view
+    def draw(self, view: Loaded) -> None:
+        sid, v, checked, holders = view
+        if holders != self.holders:
+            self.holders = holders
+            self.roles.setText(roles_line(holders))
+            self.roles.setVisible(bool(holders))
         if self._candidate == checked:
             self._candidate = None  # shown, or in another room
         if self._pinned == sid:

@@ -15,6 +15,15 @@ into a frozen database is refused, an act that could not start within 5 s is dro
 store) is one of those acts; asking the platform to decrypt runs on the ``platform`` lane. The
 sessions and the view load through one :class:`~ui.jobs.Refresher` on the ``read`` lane (journal
 entries, picking a session, the database answering again).
+
+Roles (issue 15, docs/rules/staffing.md): every act names a session role, and the core checks it.
+The role panel (:class:`ui.staffing.signin.RoleSignIn`) at the top of the action panel shows who
+holds each role (masked names) and takes a role by the appointee's ID card on this console's reader;
+until the 开标人/主持人 has signed in, the console asks for their card and offers no act. The stage
+buttons call the service with the host's holding, absences and refusals with the recorder's (or the
+host's); a refusal shows the core's words. At signing, each signer confirms on the panel by placing
+their card again (a standing-in account: its PIN), and the record is signed with those confirmations.
+A card on the reader goes to the panel while it waits for one, otherwise to the bidders' confirmation.
 """
 
 from __future__ import annotations
@@ -29,7 +38,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,32 +54,44 @@ from PySide6.QtWidgets import (
 
 from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, Signer
 from kiosk.operators import OperatorInfo
+from kiosk.staffing import RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.jobs import PLATFORM, READ, WORK, Act, ActNotStarted, JobOutcome, Refresher
 from ui.printing import PrintOutcome
 from ui.sessions_view import countdown_text
+from ui.staffing.signin import RoleSignIn
 from ui.widgets import Retranslatable, bilingual
 
 SHOWN_STAGES = STAGES[1:]
+#: the roles signed in at the host console, in the order the record names them
+CONSOLE_ROLES = ("host", "recorder", "supervisor", "witness", "tenderer_rep")
+#: who signs the record always; a witness and a 招标人代表 who hold a role sign too
+SIGN_ALWAYS = ("host", "recorder", "supervisor")
 
 
 @dataclass(frozen=True)
 class Form:
     """What the host entered when pressing a button, read on the main thread for the act's lane."""
 
-    op: OperatorInfo | None
+    op: RoleHolder | None  #: the 开标人/主持人 signed in at this console
     reason: str = ""
     answer: str = ""
     objector: str = ""
     objection: str = ""
     absence: int = 0
     selected: str | None = None  # the registration of the table's selected row
+    recorder: RoleHolder | None = None  #: the 记录人 signed in at this console
 
-    def operator(self) -> OperatorInfo:
+    def operator(self) -> RoleHolder:
+        """The host's holding (the core checks it again)."""
         if self.op is None:
-            raise OpeningError("login", "请先登录", "log in first")
+            raise OpeningError("no_role", "请开标人/主持人先在读卡器上放置身份证登记", "the host signs in with their ID card first")
         return self.op
+
+    def clerk(self) -> RoleHolder:
+        """Who records absences and refusals: the recorder, else the host."""
+        return self.recorder or self.operator()
 
     def bidder(self) -> str:
         if self.selected is None:
@@ -174,11 +194,13 @@ class OpeningConsole(Retranslatable, QWidget):
         service: the opening rules.
         decrypt: asks the platform to start decrypting ``(session_id, operator)``; a blocking call that
             raises a HallError when refused, run on the ``platform`` lane. None when stand-alone.
-        operator: the logged-in operator (the LoginGate's).
+        operator: the logged-in hall account (the LoginGate's): it opens the console; acts are the roles'.
+        staffing: the session roles (default: over ``ctx.hall``).
     """
 
     def __init__(self, ctx: UiContext, service: OpeningService, decrypt: Callable[[str, object], None] | None,
-                 operator: Callable[[], OperatorInfo | None], parent: QWidget | None = None) -> None:
+                 operator: Callable[[], OperatorInfo | None], parent: QWidget | None = None,
+                 staffing: StaffingService | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
@@ -248,6 +270,10 @@ class OpeningConsole(Retranslatable, QWidget):
         pl = QVBoxLayout(panel)
         pl.setContentsMargins(16, 12, 16, 12)
         pl.setSpacing(10)
+        self.signin = RoleSignIn(ctx, staffing or StaffingService(ctx.hall), CONSOLE_ROLES, listen=False)
+        self.signin.taken.connect(lambda _h: self._render())
+        self.signin.changed.connect(lambda _hs: self._render())
+        pl.addWidget(self.signin)
         self.stage_title = QLabel(objectName="h2")
         self.stage_title.setWordWrap(True)
         self.hint = QLabel(objectName="muted")
@@ -264,24 +290,6 @@ class OpeningConsole(Retranslatable, QWidget):
         self.answer = QLineEdit()
         for w in (self.absence, self.objector, self.objection, self.answer):
             pl.addWidget(w)
-        self.sign_box = QWidget()
-        sg = QGridLayout(self.sign_box)
-        sg.setContentsMargins(0, 0, 0, 0)
-        self.sign_labels: list[QLabel] = []
-        self.sign_users: list[QLineEdit] = []
-        self.sign_pins: list[QLineEdit] = []
-        for row in range(3):
-            lab = QLabel()
-            user = QLineEdit()
-            pin = QLineEdit()
-            pin.setEchoMode(QLineEdit.EchoMode.Password)
-            self.sign_labels.append(lab)
-            self.sign_users.append(user)
-            self.sign_pins.append(pin)
-            sg.addWidget(lab, row, 0)
-            sg.addWidget(user, row, 1)
-            sg.addWidget(pin, row, 2)
-        pl.addWidget(self.sign_box)
         self.buttons_box = QWidget()
         self.buttons = QVBoxLayout(self.buttons_box)
         self.buttons.setContentsMargins(0, 0, 0, 0)
@@ -406,6 +414,8 @@ class OpeningConsole(Retranslatable, QWidget):
         sid = self.current_session()
         if any((e.kind.startswith("opening.") or e.kind == "checkin.recorded") and e.payload.get("session_id") == sid for e in entries):
             self.refresh_view()
+        if any(e.kind.startswith("staff.role_") and e.payload.get("session_id") == sid for e in entries):
+            self.signin.reload()  # a role taken or handed over at another console
 
     # --- rendering ------------------------------------------------------------------------------------
 
@@ -424,11 +434,14 @@ class OpeningConsole(Retranslatable, QWidget):
         acting = self.act.pending is not None  # the pressed act's buttons stay as they are (disabled) until it ends
         if not acting:
             self._clear_buttons()
+        if v is not None and v.session_id != self.signin.session_id:
+            self.signin.set_session(v.session_id)
         if v is None:
+            self.signin.set_session(None)
             self.stage_title.setText(self.tr("今日本开标室没有开标安排"))
             self.hint.setText(self.tr("开标安排来自交易平台；请在管理界面查看同步状态。"))
             self.table.setRowCount(0)
-            for w in (self.reason, self.absence, self.objector, self.objection, self.answer, self.sign_box):
+            for w in (self.reason, self.absence, self.objector, self.objection, self.answer):
                 w.hide()
             return
         self.strip.show_stage(v.stage)
@@ -519,7 +532,7 @@ class OpeningConsole(Retranslatable, QWidget):
         st = v.stage
         self.stage_title.setText(self.tr("当前阶段：%1").replace("%1", stage_name(st)) if v.outcome is None or st == "closed"
                                  else self.tr("当前阶段：%1（%2）").replace("%1", stage_name(st)).replace("%2", self._outcome(v.outcome)))
-        for w in (self.absence, self.objector, self.objection, self.answer, self.sign_box):
+        for w in (self.absence, self.objector, self.objection, self.answer):
             w.hide()
         self.reason.setVisible(st not in ("scheduled", "closed"))
         hints = {
@@ -532,7 +545,7 @@ class OpeningConsole(Retranslatable, QWidget):
             "reading": self.tr("按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。"),
             "objections": self.tr("投标人对开标有异议的，当场提出，主持人当场答复并记录。"),
             "confirmation": self.tr("请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。"),
-            "signing": self.tr("主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。"),
+            "signing": self.tr("开标人/主持人、记录人、监标人/监督人（及在场的见证人、招标人代表）依次点“签字确认”并在读卡器上放置本人身份证（本厅账号代行者输入 PIN），全部确认后签署开标记录。"),
             "closed": self.tr("开标结束，开标记录已生成并登记，随日志上传交易平台。"),
         }
         hint = hints.get(st, "")
@@ -540,6 +553,12 @@ class OpeningConsole(Retranslatable, QWidget):
             hint += "\nSHA-256 " + v.record_sha256
         self.hint.setText(hint)
         self.reason.setPlaceholderText(self.tr("原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）"))
+        self.signin.set_purpose("confirm" if st == "signing" else "take")
+        if st != "closed" and self.signin.holder("host") is None:
+            self.hint.setText(self.tr("开标人/主持人须先在本机读卡器上放置本人身份证登记角色，之后才能进行开标操作。") + "\n" + hint)
+            if self.signin.armed is None and self.signin.ready:
+                self.signin.arm("host")
+            return
         if v.paused:
             self._button("resume", self.tr("恢复开标"), lambda f: s.resume(sid, f.operator(), f.reason))
             return
@@ -588,11 +607,12 @@ class OpeningConsole(Retranslatable, QWidget):
             self._button("refuse", self.tr("记录选中投标人拒绝确认"), lambda f: self._record_refusal(sid, f), kind="secondary")
             self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda f: s.finish_confirmation(sid, f.operator()))
         elif st == "signing":
-            self.sign_box.show()
-            op = self.operator()
-            if op is not None and not self.sign_users[0].text():
-                self.sign_users[0].setText(op.username)
+            missing = self.signers_missing()
+            if missing:
+                self.hint.setText(hint + "\n" + self.tr("尚待签字确认：%1").replace("%1", "、".join(
+                    self.signin.role_labels[r].text().split("\n")[0] for r in missing)))
             self._button("sign", self.tr("签署开标记录并结束开标"), self._sign, local=True)
+            self.action_buttons["sign"].setEnabled(not missing)
         elif st == "closed" and v.record_sha256:
             self._button("print", self.tr("打印开标记录表"), self._print_record, kind="secondary", local=True)
         if st not in ("scheduled", "closed", "signing"):
@@ -635,8 +655,14 @@ class OpeningConsole(Retranslatable, QWidget):
         v = self.view
         row = self.table.currentRow()
         selected = v.bidders[row].registration_id if v is not None and 0 <= row < len(v.bidders) else None
-        return Form(self.operator(), self.reason.text(), self.answer.text(), self.objector.currentText(),
-                    self.objection.text(), self.absence.currentIndex(), selected)
+        return Form(self.signin.holder("host"), self.reason.text(), self.answer.text(), self.objector.currentText(),
+                    self.objection.text(), self.absence.currentIndex(), selected, self.signin.holder("recorder"))
+
+    def signers_missing(self) -> list[str]:
+        """Roles still to confirm before the record can be signed (host, recorder, supervisor; witness and
+        招标人代表 when held). The core checks the same again."""
+        need = [*SIGN_ALWAYS, *(r for r in ("witness", "tenderer_rep") if self.signin.holder(r) is not None)]
+        return [r for r in need if r not in self.signin.confirmed]
 
     def _sid(self) -> str:
         """The shown session (the actions show only with one)."""
@@ -646,13 +672,13 @@ class OpeningConsole(Retranslatable, QWidget):
 
     def _record_absence(self, sid: str, f: Form) -> object:
         codes = ("late", "abandoned", "other")
-        return self.service.record_absence(sid, f.operator(), f.bidder(), codes[f.absence], f.reason)
+        return self.service.record_absence(sid, f.clerk(), f.bidder(), codes[f.absence], f.reason)
 
     def _raise_objection(self, sid: str, f: Form) -> object:
         return self.service.raise_objection(sid, f.operator(), f.objector, f.objection)
 
     def _record_refusal(self, sid: str, f: Form) -> object:
-        return self.service.record_refusal(sid, f.operator(), f.bidder(), f.reason)
+        return self.service.record_refusal(sid, f.clerk(), f.bidder(), f.reason)
 
     def _run(self, key: str, fn: Callable[[Form], object]) -> bool:
         """Start the act ``key``: ``fn(form)`` on the work lane; False while another act is pending."""
@@ -698,21 +724,20 @@ class OpeningConsole(Retranslatable, QWidget):
         """Sign on the work lane (PDF, hashing, blob store): the act ``sign``, its outcome back in ``_acted``."""
         if self.act.pending is not None or self.view is None:
             return  # a second click while the first is being signed
-        signers = [Signer(u.text().strip(), p.text()) for u, p in zip(self.sign_users, self.sign_pins, strict=True)]
-        for p in self.sign_pins:
-            p.clear()  # PINs never stay on screen
+        signers = [Signer(c.role, c.card, c.username, c.pin) for c in self.signin.confirmed.values()]
+        self.signin.clear_confirmations()  # cards and PINs are not kept: a refused signing confirms again
         sid = self.view.session_id
         service = self.service
-        if self._run("sign", lambda _f: service.sign_and_close(sid, *signers)):
+        if self._run("sign", lambda _f: service.sign_and_close(sid, signers)):
             self.action_buttons["sign"].setText(self.tr("正在生成并签署开标记录…"))
             self._note(self.tr("正在生成并签署开标记录…"))
 
     def _start_decrypt(self) -> None:
         if self.busy or self.view is None:
             return
-        sid, op = self.view.session_id, self.operator()
+        sid, op = self.view.session_id, self.signin.holder("host")
         if op is None:
-            self._show_error(OpeningError("login", "请先登录", "log in first"))
+            self._show_error(OpeningError("no_role", "请开标人/主持人先在读卡器上放置身份证登记", "the host signs in with their ID card first"))
             return
         service, decrypt = self.service, self.decrypt
 
@@ -758,6 +783,8 @@ class OpeningConsole(Retranslatable, QWidget):
     def _on_card(self, event) -> None:
         """A representative confirms the record with their card (work lane, in the order placed; a card
         that could not be recorded within 5 s is dropped and said, never recorded late)."""
+        if self.signin.offer_card(event):
+            return  # a staff member's card for the role panel
         v = self.view
         if v is None or v.stage != "confirmation" or getattr(event, "kind", "") != "card" or event.card is None:
             return
@@ -790,12 +817,6 @@ class OpeningConsole(Retranslatable, QWidget):
         self.absence.addItems([self.tr("迟到"), self.tr("弃标"), self.tr("其他（原因栏填写）")])
         self.objection.setPlaceholderText(self.tr("异议内容"))
         self.objector.setPlaceholderText(self.tr("提出人"))
-        for lab, text in zip(self.sign_labels, (self.tr("主持人"), self.tr("记录人"), self.tr("监督人")), strict=True):
-            lab.setText(text)
-        for u in self.sign_users:
-            u.setPlaceholderText(self.tr("用户名"))
-        for p in self.sign_pins:
-            p.setPlaceholderText(self.tr("PIN"))
         if self.view is not None:
             self._render()
 
