@@ -28,3 +28,14 @@ class DatabaseUnavailable(HallError):
         )
         self.detail = detail  #: the driver's error class, for the log (never its text: it may quote data)
 
+
+class StorageFull(DatabaseUnavailable):
+    """The database's disk (or its size limit) is full: nothing more can be written until space is freed."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        HallError.__init__(
+            self, "storage-full",
+            "存储空间已满，本次操作未完成；请联系管理员清理磁盘，已办理的记录不会丢失",
+            "the database's disk is full: this was not done; ask an admin to free space (nothing recorded is lost)",
+        )

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from kiosk.errors import DatabaseUnavailable, HallError
+from kiosk.errors import DatabaseUnavailable, HallError, StorageFull
 
 
 def database_error(exc: BaseException) -> DatabaseUnavailable | None:
@@ -28,8 +28,16 @@ def database_error(exc: BaseException) -> DatabaseUnavailable | None:
         return exc
     if isinstance(exc, (OperationalError, PoolTimeout)) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
         orig = getattr(exc, "orig", None)
-        return DatabaseUnavailable(type(orig).__name__ if orig is not None else type(exc).__name__)
+        name = type(orig).__name__ if orig is not None else type(exc).__name__
+        return StorageFull(name) if _disk_full(orig) else DatabaseUnavailable(name)
     return None
+
+
+def _disk_full(orig: object) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full") or PostgreSQL's SQLSTATE 53100 (disk_full)."""
+    if getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL":
+        return True
+    return getattr(orig, "sqlstate", None) == "53100"
 
 
 # --- a deadline for a person's act (issue 21: "an act inside its transaction when the database froze") ---
