@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     v = sub.add_parser("verify", parents=[common], help="check an exported clip folder")
     v.add_argument("dir", metavar="DIR")
     v.add_argument("--decode", action="store_true", help="also decode every file (slow)")
+    v.add_argument("--against-journal", action="store_true",
+                   help="also hold each file's entry against this hall's journal and the platform's signed receipts")
+    v.add_argument("--platform-key", metavar="FILE", help="the platform's public key (default: [platform] public_key_file)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_verify)
 
@@ -118,15 +121,47 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 decode_problems.append(f"{f.name}: does not start with a key frame")
     if decode_problems:
         check.fail(decode_problems[0].split(":")[0], "does not start with a key frame")
+    anchor = _anchor(args) if args.against_journal and check.ok else None
+    ok = check.ok and (anchor is None or anchor.ok)
     if args.json:
-        print_json({"ok": check.ok, "files": check.files, "bad_file": check.bad_file, "problems": check.problems})
-    elif check.ok:
-        print(f"录像完整 intact: {check.files} files, hashes and chain verified")
-    else:
+        doc: dict[str, Any] = {"ok": ok, "files": check.files, "bad_file": check.bad_file, "problems": check.problems}
+        if anchor is not None:
+            doc["journal"] = {"ok": anchor.ok, "matched": anchor.matched, "receipted": anchor.receipted,
+                              "receipt_seq": anchor.receipt_seq, "signed": anchor.signed, "problems": anchor.problems}
+        print_json(doc)
+    elif not check.ok:
         print(f"录像校验失败 FAILED: {check.bad_file}", file=sys.stderr)
         for p in check.problems:
             print(f"  {p}", file=sys.stderr)
-    return 0 if check.ok else 1
+    else:
+        print(f"录像完整 intact: {check.files} files, hashes and chain verified")
+        if anchor is not None and anchor.ok:
+            signed = "平台签名已验证 signatures verified" if anchor.signed else "未配置平台公钥，仅比对哈希 no platform key: hashes only"
+            print(f"与本厅日志一致 matches this hall's journal: {anchor.matched} entries; "
+                  f"平台回执覆盖 receipted by the platform: {anchor.receipted}/{check.files} (up to seq {anchor.receipt_seq}; {signed})")
+        elif anchor is not None:
+            print("与本厅日志或平台回执不符 does NOT match this hall's journal or the platform's receipts:", file=sys.stderr)
+            for p in anchor.problems:
+                print(f"  {p}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _anchor(args: argparse.Namespace) -> Any:
+    from kiosk.recording.manifest import check_against_journal
+    from sync.client import PlatformKeyError, read_public_key
+
+    hall = Hall.open(config_from_args(args))
+    try:
+        path = args.platform_key or hall.config.platform.public_key_file
+        try:
+            key = read_public_key(path) if path else None
+        except PlatformKeyError as exc:
+            print(f"平台公钥不可用 platform key unusable: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        with hall.reading() as s:
+            return check_against_journal(Path(args.dir), s, hall.journal.journal_id, key)
+    finally:
+        hall.close()
 
 
 def _open(args: argparse.Namespace) -> tuple[Hall, Recordings]:

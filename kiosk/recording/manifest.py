@@ -108,3 +108,62 @@ def verify_export(directory: Path) -> ExportCheck:
                 check.fail(name, "chain broken: previous segment's SHA-256 differs")
         last_by_camera[item["camera"]] = item
     return check
+
+
+@dataclass
+class JournalAnchor:
+    """An export's entries held against the hall's journal and the platform's receipts (issue 20 item 3).
+
+    ``verify_export`` proves an export agrees with itself; someone who replaced a segment and
+    recomputed every hash in the manifest passes it. This check does not: each file's entry must be
+    the very entry of the hall's journal at that seq, the journal's chain must hold, and the stored
+    receipts — signed by the platform's key — must agree with the journal. An entry at or below the
+    highest receipted seq was acknowledged by the platform, so nobody in the hall can have changed it
+    since; entries above it are reported as not yet receipted.
+    """
+
+    ok: bool = True
+    matched: int = 0  #: files whose entry is the journal's own
+    receipted: int = 0  #: of those, at or below the highest receipted seq (with a verified signature)
+    receipt_seq: int | None = None
+    signed: bool = False  #: the receipts' signatures were checked against the platform key
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, problem: str) -> None:
+        self.ok = False
+        self.problems.append(problem)
+
+
+def check_against_journal(directory: Path, session: Any, journal_id: str, key: Any) -> JournalAnchor:
+    """Hold an export's entries against ``session``'s journal and receipts (``key``: the platform's public key or None)."""
+    from sqlalchemy import select
+
+    from kiosk import receipts
+    from kiosk.db.models import JournalEntry
+    from kiosk.journal import verify
+
+    out = JournalAnchor()
+    manifest = read_manifest(Path(directory))
+    if manifest.get("journal_id") != journal_id:
+        out.fail(f"the export is of journal {manifest.get('journal_id')!r}, this hall's is {journal_id!r}")
+        return out
+    chain = verify(session)
+    if not chain.ok:
+        out.fail(f"the hall's journal chain breaks at seq {chain.first_bad_seq}: {chain.problem}")
+    rc = receipts.check(session, journal_id, key)
+    out.signed = rc.checked_signatures
+    if not rc.ok:
+        out.fail(f"the platform's receipts disagree with the journal at seq {rc.first_bad_seq}")
+    top = rc.receipt_seq if rc.ok and chain.ok else None
+    out.receipt_seq = top
+    for item in manifest.get("files", []):
+        entry = item.get("entry") or {}
+        seq = entry.get("seq")
+        row = session.scalar(select(JournalEntry).where(JournalEntry.seq == seq)) if isinstance(seq, int) else None
+        if row is None or row.hash != entry.get("hash"):
+            out.fail(f"{item.get('file')}: journal seq {seq} is not the hall's entry")
+            continue
+        out.matched += 1
+        if top is not None and isinstance(seq, int) and seq <= top:
+            out.receipted += 1
+    return out

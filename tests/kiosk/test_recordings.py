@@ -235,3 +235,67 @@ def test_a_clock_that_jumped_deletes_no_recording_for_its_age_until_someone_conf
     hall.purge_personal_data(now=later, operator="admin", confirm_clock=True)  # an operator checked the clock
     plan, done = rec.apply_retention(now=later)
     assert [d.id for d in done] == [a.id] and plan.reasons[a.id] == "age"
+
+
+def test_an_insider_who_replaces_a_segment_and_rechains_the_journal_is_caught_by_the_receipt(hall: Hall, tmp_path: Path) -> None:
+    """Issue 20 item 3: ``recording verify`` proved only that an export agrees with itself. Held against the
+    hall's journal and the platform's signed receipt, a segment replaced together with its catalogue row,
+    its journal entry and a re-chained journal no longer passes."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk import receipts
+    from kiosk.canonical import canonical, envelope_hash, payload_hash
+    from kiosk.db.models import JournalEntry, JournalHead
+    from kiosk.db.models_recording import RecSegment
+    from kiosk.recording.manifest import check_against_journal
+
+    segs = [fake_segment(hall, i) for i in range(3)]
+    key = Ed25519PrivateKey.generate()
+    with hall.unit() as s:  # the platform acknowledged everything so far (sync/push.py stores this)
+        last = s.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()).limit(1))
+        r = receipts.sign_receipt({"journal_id": hall.journal.journal_id, "seq": last.seq, "hash": last.hash,
+                                   "received_at": "2026-11-27T09:40:00+08:00", "keyid": "ggzy-2026"}, key)
+        receipts.store(s, r, verified=True)
+    out = tmp_path / "clip"
+    Recordings(hall).export_clip("KB-03", T0, T0 + dt.timedelta(minutes=3), out)
+    with hall.reading() as s:
+        honest = check_against_journal(out, s, hall.journal.journal_id, key.public_key())
+    assert honest.ok and honest.matched == honest.receipted == 3 and honest.signed, honest.problems
+
+    # the insider: new bytes for segment 2, its row, its entry's payload, and every hash after it
+    victim = segs[1]
+    forged = b"forged video"
+    Path(victim.path).write_bytes(forged)
+    new_sha = hashlib.sha256(forged).hexdigest()
+    with hall.unit() as s:
+        row = s.get(RecSegment, victim.id)
+        row.sha256, row.bytes = new_sha, len(forged)
+        s.get(RecSegment, segs[2].id).prev_sha256 = new_sha  # the next segment's link, too
+        prev = s.get(JournalEntry, victim.journal_seq - 1).hash
+        top = s.scalar(select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).limit(1))
+        for seq in range(victim.journal_seq, top + 1):
+            e = s.get(JournalEntry, seq)
+            payload = json.loads(e.payload)
+            if seq == victim.journal_seq:
+                payload.update(sha256=new_sha, bytes=len(forged))
+            elif seq == segs[2].journal_seq:
+                payload["prev_segment_sha256"] = new_sha
+            env = {"record_key": e.record_key, "journal_id": hall.journal.journal_id, "seq": seq, "terminal_id": e.terminal_id,
+                   "kind": e.kind, "occurred_at": e.occurred_at, "payload": payload, "payload_hash": payload_hash(payload),
+                   "prev_hash": prev}
+            e.payload, e.payload_hash, e.prev_hash = canonical(payload).decode(), env["payload_hash"], prev
+            e.hash = prev = envelope_hash(env)
+        s.get(JournalHead, 1).last_hash = prev
+    assert hall.verify_journal().ok  # the chain alone is fooled
+    forged_out = tmp_path / "forged"
+    Recordings(hall).export_clip("KB-03", T0, T0 + dt.timedelta(minutes=3), forged_out)
+    assert verify_export(forged_out).ok  # and so is the export's own check
+    with hall.reading() as s:
+        caught = check_against_journal(forged_out, s, hall.journal.journal_id, key.public_key())
+    assert not caught.ok and caught.receipted == 0
+    assert any("receipts disagree with the journal" in p for p in caught.problems)
+    from hallkiosk.cli import main
+
+    where = ["--data-dir", str(hall.config.data_dir)]
+    assert main(["recording", "verify", str(forged_out), "--against-journal", *where]) == 1
+    assert main(["recording", "verify", str(forged_out), *where]) == 0  # without it: self-consistent only
