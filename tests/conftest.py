@@ -128,6 +128,10 @@ LONG_END_TO_END = (
     "tests/ui/test_shell.py::test_wrong_pins_make_the_login_and_the_exit_pin_wait",
     "tests/hallkiosk/test_newcomer_failures.py::test_a_terminal_started_without_its_database_says_so_and_waits",
     "tests/devices/test_idcard_sdk.py::test_a_kiosk_with_an_sdk_reader_gets_the_card_on_its_ui_thread",
+    # the auction CLI end to end: a dozen or more commands, each opening the hall and reading the auctioneer's card
+    "tests/hallkiosk/test_auction_cli.py::test_auction_cli_end_to_end",
+    "tests/hallkiosk/test_auction_cli.py::test_auction_cli_lottery_and_verify_lottery",
+    "tests/hallkiosk/test_auction_stage_cli.py::",
 )
 
 

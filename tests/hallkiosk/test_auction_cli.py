@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from devices.idcard.simulator import IdReaderSimulator
 from hallkiosk.cli import main
 from kiosk.config import load_config
+from kiosk.db.models import JournalEntry
 from kiosk.hall import Hall
 from kiosk.ports import IdCard
 from tests.helpers.auction import auction_cli, staff_reader_fixture  # noqa: F401  (the staff_reader fixture)
@@ -87,6 +90,27 @@ def test_auction_cli_lottery_and_verify_lottery(tmp_path: Path, capsys: pytest.C
     assert code == 0 and "中签" in out
     code, out = run("verify-lottery", *base)
     assert code == 0 and "一致" in out
+    for member, value, named in (("seed", "0" * 64, "seed"), ("candidates", ["01", "02", "03"], "candidates"),
+                                 ("winner", "99", "winner")):
+        honest = tamper(tmp_path, "auction.lottery", member, value)  # someone edits the journal's draw
+        code, err = run_err(tmp_path, capsys, "verify-lottery", *base)
+        assert code == 1 and named in err, (member, err)
+        tamper(tmp_path, "auction.lottery", member, honest)
+    assert run("verify-lottery", *base)[0] == 0
+
+
+def tamper(data_dir: Path, kind: str, member: str, value: Any) -> Any:
+    """Rewrite one member of the journal entry of ``kind`` in place (what verify-lottery must catch); the old value."""
+    hall = Hall.open(load_config(data_dir=data_dir, environ={}))
+    try:
+        with hall.unit() as s:
+            e = s.scalars(select(JournalEntry).where(JournalEntry.kind == kind)).one()
+            pl = json.loads(e.payload)
+            old, pl[member] = pl[member], value
+            e.payload = json.dumps(pl, ensure_ascii=False)
+        return old
+    finally:
+        hall.close()
 
 
 def staff_card_of(data_dir: Path, sid: str, role: str) -> IdCard:
