@@ -4,7 +4,8 @@
 
 * on a kiosk, the "开标异议" tile (``ui.opening.objection.KioskObjectionFlow``): a checked-in
   bidder's representative raises an objection with their ID card (the reader's card events come
-  through the bridge, as for check-in); the console and the big screen see it through the journal;
+  through the bridge, as for check-in) and gets a printed 异议回执 (through the check-in's slip
+  station and its ``slip-printer`` lane); the console and the big screen see it through the journal;
 * on a host console, the "开标" tab (``ui.opening.console.OpeningConsole``); its slow calls
   (signing the record: PDF, SHA-256, blob store; asking the platform to decrypt) run on the
   terminal's job runner;
@@ -122,7 +123,8 @@ def attach(term: Any) -> OpeningWiring:
     if role == "kiosk":
         from ui.opening.objection import KioskObjectionFlow
 
-        flow = KioskObjectionFlow(term.ctx, service)
+        checkin = getattr(term, "checkin", None)  # wired before us: its station prints the 异议回执 on the slip printer
+        flow = KioskObjectionFlow(term.ctx, service, station=getattr(checkin, "station", None))
         term.window.page.register_flow("objection", flow)
         screens["objection"] = flow
     if role in ("host", "board"):

@@ -1,11 +1,16 @@
 """The kiosk's objection flow (开标异议): card → (which bidder) → what about → confirm → receipt.
 
-A bidder's representative who checked in to an opening now at 唱标 or 异议 places their ID card,
+A bidder's representative who checked in to an opening now under way (any stage from the
+discipline to the signing: REG 44 covers the whole 开标现场, legal review D2) places their ID card,
 picks what the objection is about (the category alone is a complete objection; a short text is
-optional, so a kiosk without a keyboard works), confirms, and gets a receipt with the
-objection's number. The rules service checks who may object and journals it; the host's console
-and the big screen follow the journal. Every page runs down to a timeout; ``reset()`` (the
-kiosk's idle timeout, or the end of the flow) wipes the card and every name from the screens.
+optional, so a kiosk without a keyboard works), confirms, and gets the objection's number on the
+screen and a printed 异议回执 (``kiosk/opening/slip.py``: REG 60 makes the on-site objection the
+precondition of a complaint, so the bidder needs proof of it). The slip goes to the kiosk's slip
+printer through the check-in's :class:`~ui.checkin.station.CheckinStation` (its ``slip-printer``
+lane); when it cannot be printed the screen says why and shows the slip. The rules service checks
+who may object and journals it; the host's console and the big screen follow the journal. Every
+page runs down to a timeout; ``reset()`` (the kiosk's idle timeout, or the end of the flow) wipes
+the card and every name from the screens.
 
 The UI thread never waits on the database (issue 21): looking the card up and submitting are
 :class:`~ui.jobs.Act` s on the ``work`` lane (buttons disabled, another card not taken while one
@@ -16,11 +21,13 @@ flow was left changes no screen.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QWidget,
 )
@@ -32,7 +39,9 @@ from kiosk.opening import (
     OpeningError,
     OpeningService,
 )
-from kiosk.ports import CardEvent, IdCard
+from kiosk.opening.slip import objection_receipt, receipt_number
+from kiosk.ports import CardEvent, IdCard, Slip
+from ui.checkin.station import CheckinStation, PrintResult
 from ui.context import UiContext
 from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow, bilingual
@@ -54,13 +63,26 @@ def category_name(key: str) -> str:
 
 
 class KioskObjectionFlow(KioskFlow):
-    """The ``objection`` tile of the kiosk (``done`` → home, personal data already wiped)."""
+    """The ``objection`` tile of the kiosk (``done`` → home, personal data already wiped).
+
+    Args:
+        ctx: the terminal's UI context.
+        service: the opening's rules service.
+        station: the kiosk's slip printing (the check-in's station, wired by the composition root);
+            None: one without a printer (the receipt is then said not printed).
+        parent: the Qt parent.
+    """
 
     TIMEOUTS = TIMEOUTS
 
-    def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, service: OpeningService, parent: QWidget | None = None, *,
+                 station: CheckinStation | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = service
+        self.station = station if station is not None else CheckinStation(ctx.jobs, ctx.bridge.call)
+        self.receipt_session = ""
+        self.print_job = 0
+        self.print_result: PrintResult | None = None
         self.card: IdCard | None = None
         self.targets: list[ObjectionTarget] = []
         self.target: ObjectionTarget | None = None
@@ -71,6 +93,7 @@ class KioskObjectionFlow(KioskFlow):
         self._build()
         self.act = Act(ctx.jobs, lambda: [self.card_cancel, self.confirm_ok, self.confirm_back, self.confirm_cancel])
         ctx.bridge.cardEvent.connect(self.on_card_event)
+        self.station.printed.connect(self.on_printed)
         self.retranslate()
         self.setCurrentWidget(self.pages["card"])
 
@@ -138,9 +161,19 @@ class KioskObjectionFlow(KioskFlow):
         self.receipt_no_label.setMinimumHeight(180)
         self.receipt_no_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         p.body.addWidget(self.receipt_no_label)
+        self.receipt_number = p.label("h2")
         self.receipt_what = p.label("checkinLead")
         self.receipt_who = p.label("h2")
+        self.receipt_print = p.label("h2")
         self.receipt_next = p.label("muted")
+        self.receipt_slip = QLabel(objectName="checkinSlip")  # the slip on screen when it could not be printed
+        self.receipt_slip.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.receipt_scroll = QScrollArea()
+        self.receipt_scroll.setWidget(self.receipt_slip)
+        self.receipt_scroll.setWidgetResizable(True)
+        self.receipt_scroll.setMinimumSize(460, 120)
+        self.receipt_scroll.hide()
+        p.body.addWidget(self.receipt_scroll, 3)
         p.body.addStretch(1)
         self.receipt_home = p.button()
         self.receipt_home.clicked.connect(self.finish)
@@ -155,8 +188,13 @@ class KioskObjectionFlow(KioskFlow):
         self.target = None
         self.category = None
         self.receipt_no = None
+        self.receipt_session = ""
+        self.print_job = 0
+        self.print_result = None
         self.error = None
         self.confirm_text.clear()
+        self.receipt_slip.clear()
+        self.receipt_scroll.hide()
         for lab in self.findChildren(QLabel):
             lab.clear()
         self._first_page()
@@ -234,6 +272,12 @@ class KioskObjectionFlow(KioskFlow):
             return  # one objection per touch
         service, t, number, category = self.service, self.target, self.card.id_number, self.category
         text, terminal = self.confirm_text.text(), self.ctx.hall.config.site.terminal_id
+        site = self.ctx.hall.config.site.name
+
+        def raise_and_receipt() -> tuple[int, Slip]:  # on the work lane: the objection, then its 异议回执
+            view, no = service.raise_objection_at_kiosk(t.session_id, t.registration_id, number, category, text,
+                                                       terminal_id=terminal)
+            return no, objection_receipt(view, no, site, terminal_id=terminal)
 
         def duplicate(outcome: JobOutcome) -> bool:
             if outcome.code != "duplicate":
@@ -241,14 +285,29 @@ class KioskObjectionFlow(KioskFlow):
             self.confirm_error.setText(bilingual(self.ctx, outcome.zh, outcome.en))
             return True
 
-        self._acting("objection", lambda: service.raise_objection_at_kiosk(
-            t.session_id, t.registration_id, number, category, text, terminal_id=terminal),
-            lambda got: self._submitted(got[1]), duplicate)
+        self._acting("objection", raise_and_receipt, lambda got: self._submitted(got[0], got[1]), duplicate)
 
-    def _submitted(self, no: int) -> None:
+    def _submitted(self, no: int, slip: Slip) -> None:
         self.card = None  # the card is not needed any more
         self.receipt_no = no
+        self.receipt_session = self.target.session_id if self.target is not None else ""
+        self.print_result = None
+        self.receipt_slip.clear()
+        self.receipt_scroll.hide()
+        self.print_job = self.station.print_slip(slip)
         self.show_page("receipt")
+
+    def on_printed(self, result: PrintResult) -> None:
+        """The 异议回执's print job ended: say so; when it failed, say why and show the slip instead."""
+        if result.job_id != self.print_job or not self.print_job:
+            return  # another flow's slip, or a visit already left
+        self.print_result = result
+        if not result.ok and result.preview_png:
+            pix = QPixmap()
+            pix.loadFromData(result.preview_png)
+            self.receipt_slip.setPixmap(pix.scaledToWidth(min(pix.width(), 420), Qt.TransformationMode.SmoothTransformation))
+            self.receipt_scroll.show()
+        self.retranslate()
 
     # --- text -------------------------------------------------------------------------------------
 
@@ -257,7 +316,7 @@ class KioskObjectionFlow(KioskFlow):
         p = self.pages
         p["card"].title.setText(self.tr("开标异议"))
         self.card_hint.setText(self.tr("请将身份证放在读卡器上"))
-        self.card_rule.setText(self.tr("已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。"))
+        self.card_rule.setText(self.tr("已签到的投标人代表可在开标过程中当场提出异议，主持人当场答复并记录；提交后打印异议回执。"))
         self.card_cancel.setText(self.tr("返回"))
         p["refusal"].title.setText(self.tr("不能提出异议"))
         if self.error is not None:
@@ -290,7 +349,16 @@ class KioskObjectionFlow(KioskFlow):
         p["receipt"].title.setText(self.tr("异议已提交，主持人将当场答复"))
         if self.receipt_no is not None and t is not None:
             self.receipt_no_label.setText(self.tr("第 %1 号").replace("%1", str(self.receipt_no)))
+            self.receipt_number.setText(self.tr("回执编号：%1").replace("%1", receipt_number(self.receipt_session, self.receipt_no)))
             self.receipt_what.setText(category_name(self.category or ""))
             self.receipt_who.setText(t.bidder_name)
+            r = self.print_result
+            if r is None:
+                self.receipt_print.setText(self.tr("正在打印异议回执…"))
+            elif r.ok:
+                self.receipt_print.setText(self.tr("异议回执已打印，请取走并妥善保管"))
+            else:
+                self.receipt_print.setText(self.tr("异议回执未能打印：%1。异议已记录在案，下方为回执内容，可拍照留存。").replace(
+                    "%1", bilingual(self.ctx, r.error_zh, r.error_en)))
             self.receipt_next.setText(self.tr("请回到开标室，异议编号为第 %1 号；答复将记入开标记录。").replace("%1", str(self.receipt_no)))
         self.receipt_home.setText(self.tr("完成"))
