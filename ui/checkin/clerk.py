@@ -341,8 +341,8 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.pending.clear()
         self.pending_infos = {p.checkin_id: p for p in pending}
         for p in pending:
-            self.pending.addItem(f"{p.checkin_no_text} {p.person_name_masked} · {p.bidder_name} · {beijing(p.checked_in_at):%H:%M}"
-                                 f" · {self._why(p)}", p.checkin_id)
+            self.pending.addItem(f"{self._why(p)} · {p.checkin_no_text} {p.person_name_masked} · {p.bidder_name}"
+                                 f" · {beijing(p.checked_in_at):%H:%M}", p.checkin_id)
         self.confirm_btn.setEnabled(self.pending.count() > 0)
         self.revoke_btn.setEnabled(self.pending.count() > 0)
 
