@@ -68,3 +68,14 @@ def test_a_tampered_reference_is_refused_and_not_kept(
     with session_factory(hall.engine)() as s:
         assert s.scalars(select(Blob)).all() == []
     assert not (tmp_path / "hall" / "faces").exists()
+
+
+def test_the_sync_worker_fetches_them_after_a_pull(sandbox: SandboxServer, client: PlatformClient, hall: HallDb,
+                                                     tmp_path: Path) -> None:
+    from sync.worker import SyncWorker
+
+    worker = SyncWorker(hall.engine, client, hall.vault, "NM-HHHT-HALL1", data_dir=tmp_path / "hall")
+    assert worker.pull_once()
+    with session_factory(hall.engine)() as s:
+        held = {b.sha256 for b in s.scalars(select(Blob))}
+    assert held == {hashlib.sha256(reference_photo(i) or b"").hexdigest() for i in REFERENCE_PHOTOS}
