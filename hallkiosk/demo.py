@@ -74,7 +74,7 @@ def seed_demo(cfg: Config) -> dict[str, int]:
                 today = hall.clock.now().astimezone(BEIJING).date()
                 day = demo_day(today)
                 now = hall.clock.now()
-                for feed in ("sessions", "registrations", "blacklist"):
+                for feed in ("sessions", "registrations", "blacklist", "experts", "evaluations"):
                     items = [
                         {"op": "upsert", "key": rec[FEED_KEY[feed]], "version": i + 1, "data": rec}
                         for i, rec in enumerate(day[feed])

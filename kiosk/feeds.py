@@ -33,17 +33,22 @@ from kiosk.db.models import (
     PfRepresentative,
     PfSession,
 )
+from kiosk.db.models_experts import PfEvaluation, PfEvaluationStaff, PfExpert
 from kiosk.db.models_staffing import PfSessionStaff
 from kiosk.pii import PiiVault, mask_id_number, normalise_id
 from kiosk.timeutil import parse_rfc3339
 
-FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results")
+FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results", "experts", "evaluations")
 
 #: associated data bound to each kind of ciphertext, so one cannot be swapped for another
 CTX_REPRESENTATIVE = b"pf_representatives.id_number"
 CTX_BIDDER = b"pf_registrations.bidder_code"
 CTX_BLACKLIST = b"pf_blacklist.body_code"
 CTX_STAFF = b"pf_session_staff.id_number"
+CTX_EXPERT_NAME = b"pf_experts.name"
+CTX_EXPERT_ID = b"pf_experts.id_number"
+CTX_EXPERT_MOBILE = b"pf_experts.mobile"
+CTX_EVALUATION_STAFF = b"pf_evaluation_staff.id_number"
 
 
 class FeedError(ValueError):
@@ -125,6 +130,11 @@ def relist(session: Session, feed: str) -> None:
         session.execute(delete(PfRegistration))
     elif feed == "blacklist":
         session.execute(delete(PfBlacklist))
+    elif feed == "experts":
+        session.execute(delete(PfExpert))
+    elif feed == "evaluations":
+        session.execute(delete(PfEvaluationStaff))
+        session.execute(delete(PfEvaluation))
     else:
         session.execute(delete(PfBidResult))
     state = _state(session, feed)
@@ -157,7 +167,7 @@ def feed_counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
     tables = {"sessions": PfSession, "registrations": PfRegistration, "blacklist": PfBlacklist,
-              "bid_results": PfBidResult}
+              "bid_results": PfBidResult, "experts": PfExpert, "evaluations": PfEvaluation}
     return {feed: int(session.scalar(select(func.count()).select_from(model)) or 0) for feed, model in tables.items()}
 
 
@@ -446,17 +456,102 @@ def _delete_bid_result(session: Session, key: str, version: int) -> int:
     return 1
 
 
+# experts and evaluations (platform-api §7.3; issue 17): name, ID number and mobile of an expert
+# only as ciphertext (ID number and mobile also as lookup HMAC), never in clear.
+
+
+def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfExpert).where(PfExpert.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    expert_id = str(_req(data, "expert_id", "experts"))
+    session.execute(delete(PfExpert).where(or_(PfExpert.feed_key == key, PfExpert.expert_id == expert_id)))
+    employer = data.get("employer") or {}
+    id_number = normalise_id(str(data.get("id_number") or ""))
+    mobile = "".join(ch for ch in str(data.get("mobile") or "") if ch.isdigit())
+    name = str(data.get("name") or "")
+    session.add(PfExpert(
+        expert_id=expert_id, feed_key=key, version=version,
+        name_enc=vault.encrypt(name, context=CTX_EXPERT_NAME) if name else None,
+        id_hmac=vault.lookup_hmac(id_number) if id_number else None,
+        id_enc=vault.encrypt(id_number, context=CTX_EXPERT_ID) if id_number else None,
+        mobile_hmac=vault.lookup_hmac(mobile) if mobile else None,
+        mobile_enc=vault.encrypt(mobile, context=CTX_EXPERT_MOBILE) if mobile else None,
+        photo_sha256=_sha256_or_none(data.get("photo_sha256")),
+        specialties=[str(x) for x in data.get("specialties") or []],
+        title=str(data.get("title") or ""),
+        employer_code=normalise_id(str(employer.get("code"))) if employer.get("code") else None,
+        employer_name=str(employer.get("name") or ""),
+        region=str(data.get("region") or ""), status=str(_req(data, "status", "experts")),
+        declared_conflicts=[normalise_id(str(x)) for x in data.get("declared_conflicts") or []],
+        seen_at=dt.datetime.now(dt.UTC),
+    ))
+    session.flush()
+    return 1
+
+
+def _delete_expert(session: Session, key: str, version: int) -> int:
+    old = session.scalar(select(PfExpert).where(PfExpert.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    session.delete(old)
+    session.flush()
+    return 1
+
+
+def _upsert_evaluation(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfEvaluation).where(PfEvaluation.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    evaluation_id = str(_req(data, "evaluation_id", "evaluations"))
+    _delete_family(session, PfEvaluation, PfEvaluationStaff, "evaluation_id", key, evaluation_id)
+    hours = data.get("expected_hours")
+    session.add(PfEvaluation(
+        evaluation_id=evaluation_id, feed_key=key, version=version,
+        session_ids=[str(x) for x in data.get("session_ids") or []],
+        room_code=str(data.get("room_code") or ""), room_name=str(data.get("room_name") or ""),
+        starts_at=_time(_req(data, "starts_at", "evaluations")),
+        expected_hours=None if hours is None else str(hours),
+        trade_type=str(data.get("trade_type") or ""), budget=data.get("budget"),
+        members_total=int(_req(data, "members_total", "evaluations")), owner_reps=int(data.get("owner_reps") or 0),
+        draws=[{"specialty": str(d["specialty"]), "count": int(d["count"]), "reserves": int(d.get("reserves") or 0)}
+               for d in data.get("draws") or []],
+        draw_not_before=_time(data.get("draw_not_before")), region=str(data.get("region") or ""),
+        avoid_codes=[normalise_id(str(x)) for x in data.get("avoid_codes") or []],
+    ))
+    session.flush()
+    for person in data.get("staff") or []:  # optional, the shape of sessions.staff (§7.1)
+        id_number = normalise_id(str(person.get("id_number") or "")) if isinstance(person, dict) else ""
+        if not id_number or not person.get("role"):
+            continue
+        session.add(PfEvaluationStaff(
+            evaluation_id=evaluation_id, role=str(person["role"]), name=str(person.get("name") or ""),
+            org=str(person.get("org") or ""), id_hmac=vault.lookup_hmac(id_number),
+            id_enc=vault.encrypt(id_number, context=CTX_EVALUATION_STAFF),
+        ))
+    session.flush()
+    return 1
+
+
+def _delete_evaluation(session: Session, key: str, version: int) -> int:
+    return _delete_if_newer(session, PfEvaluation, PfEvaluationStaff, "evaluation_id", key, version)
+
+
 _UPSERT = {
     "sessions": _upsert_session,
     "registrations": _upsert_registration,
     "blacklist": _upsert_blacklist,
     "bid_results": _upsert_bid_result,
+    "experts": _upsert_expert,
+    "evaluations": _upsert_evaluation,
 }
 _DELETE = {
     "sessions": _delete_session,
     "registrations": _delete_registration,
     "blacklist": _delete_blacklist,
     "bid_results": _delete_bid_result,
+    "experts": _delete_expert,
+    "evaluations": _delete_evaluation,
 }
 
 

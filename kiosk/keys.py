@@ -55,11 +55,21 @@ from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import Blob, Operator, PfBlacklist, PfRegistration, PfRepresentative
 from kiosk.db.models_auction import AuctionLot
 from kiosk.db.models_checkin import Checkin
+from kiosk.db.models_experts import ExpertDraw, PfEvaluationStaff, PfExpert
 from kiosk.db.models_keys import HallKey, HallKeyWrap
 from kiosk.db.models_queue import QTicket
 from kiosk.db.models_staffing import PfSessionStaff, SessionRole
 from kiosk.errors import HallError
-from kiosk.feeds import CTX_BIDDER, CTX_BLACKLIST, CTX_REPRESENTATIVE, CTX_STAFF
+from kiosk.feeds import (
+    CTX_BIDDER,
+    CTX_BLACKLIST,
+    CTX_EVALUATION_STAFF,
+    CTX_EXPERT_ID,
+    CTX_EXPERT_MOBILE,
+    CTX_EXPERT_NAME,
+    CTX_REPRESENTATIVE,
+    CTX_STAFF,
+)
 from kiosk.pii import (
     KEY_BYTES,
     LEGACY_KID,
@@ -340,6 +350,14 @@ COLUMNS = (
     Column("pf_session_staff.id_enc", PfSessionStaff, "id_enc", "enc"),
     Column("session_roles.person_hmac", SessionRole, "person_hmac", "hmac"),
     Column("operators.person_hmac", Operator, "person_hmac", "hmac"),
+    Column("pf_experts.id_hmac", PfExpert, "id_hmac", "hmac"),
+    Column("pf_experts.id_enc", PfExpert, "id_enc", "enc"),
+    Column("pf_experts.mobile_hmac", PfExpert, "mobile_hmac", "hmac"),
+    Column("pf_experts.mobile_enc", PfExpert, "mobile_enc", "enc"),
+    Column("pf_experts.name_enc", PfExpert, "name_enc", "enc"),
+    Column("pf_evaluation_staff.id_hmac", PfEvaluationStaff, "id_hmac", "hmac"),
+    Column("pf_evaluation_staff.id_enc", PfEvaluationStaff, "id_enc", "enc"),
+    Column("expert_draws.seed_enc", ExpertDraw, "seed_enc", "enc"),
 )
 
 
@@ -440,6 +458,11 @@ _PLAIN = (
     (PfRegistration, "registration_id", "bidder_code_hmac", "bidder_code_enc", lambda _r: CTX_BIDDER),
     (PfBlacklist, "blacklist_code", "body_code_hmac", "body_code_enc", lambda _r: CTX_BLACKLIST),
     (PfSessionStaff, "id", "id_hmac", "id_enc", lambda _r: CTX_STAFF),
+    (PfExpert, "expert_id", "id_hmac", "id_enc", lambda _r: CTX_EXPERT_ID),
+    (PfExpert, "expert_id", "mobile_hmac", "mobile_enc", lambda _r: CTX_EXPERT_MOBILE),
+    (PfExpert, "expert_id", None, "name_enc", lambda _r: CTX_EXPERT_NAME),
+    (PfEvaluationStaff, "id", "id_hmac", "id_enc", lambda _r: CTX_EVALUATION_STAFF),
+    (ExpertDraw, "id", None, "seed_enc", lambda _r: b"expert_draws.seed"),
     (AuctionLot, ("session_id", "lot_code"), None, "reserve_enc",
      lambda r: f"auction-reserve/{r.session_id}/{r.lot_code}".encode()),
 )

@@ -32,7 +32,7 @@ from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import PfBidResult
 from kiosk.pii import PiiVault
 from sync.client import FeedPage, PlatformClient
-from sync.errors import CursorExpired, PlatformError
+from sync.errors import CursorExpired, NotFound, PlatformError
 from sync.feeds import FeedItem, FeedItemError, validate_item
 from sync.push import Backoff
 
@@ -51,6 +51,7 @@ class FeedResult:
     relisted: bool = False
     dead_lettered: int = 0  #: items not applied (malformed, or failed to apply), kept in feed_dead_letters
     error: str | None = None
+    absent: bool = False  #: the platform has no such feed (``404``: a v1 platform and the v1.1 feeds, §7)
 
 
 @dataclass
@@ -137,6 +138,10 @@ class Puller:
         for feed in names:
             try:
                 report.feeds[feed] = self.pull_feed(feed)
+            except NotFound:
+                # §7: a platform without this feed (v1 and the v1.1 feeds) answers 404; not an error
+                log.info("the platform has no %s feed", feed)
+                report.feeds[feed] = FeedResult(feed, absent=True)
             except PlatformError as exc:
                 log.warning("pulling %s failed: %s", feed, exc)
                 report.feeds[feed] = FeedResult(feed, error=f"{type(exc).__name__} {exc}")

@@ -377,3 +377,4 @@ class RetentionClock(Base):
 # Each capability keeps its tables in its own module; importing them here registers them on
 # Base.metadata for Alembic and the models-vs-migrations test.
 from kiosk.db import models_auction, models_checkin, models_keys, models_opening, models_queue, models_recording, models_staffing  # noqa: E402,F401,I001
+from kiosk.db import models_experts  # noqa: E402,F401

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.context import HallContext
 from kiosk.db.models import Operator, PfSession
+from kiosk.db.models_experts import PfEvaluation, PfEvaluationStaff
 from kiosk.db.models_staffing import PfSessionStaff, SessionRole
 from kiosk.operators import AccessError
 from kiosk.pii import normalise_id
@@ -68,7 +69,10 @@ class StaffingService:
         with self.hall.reading() as s:
             held = {h.person_hmac for h in active_holders(s, session_id) if h.person_hmac}
             rows = s.scalars(select(PfSessionStaff).where(PfSessionStaff.session_id == session_id).order_by(PfSessionStaff.id))
-            return [Appointee(r.role, r.name, r.org, r.id_hmac in held) for r in rows]
+            out = [Appointee(r.role, r.name, r.org, r.id_hmac in held) for r in rows]
+            ev = s.scalars(select(PfEvaluationStaff).where(PfEvaluationStaff.evaluation_id == session_id)
+                           .order_by(PfEvaluationStaff.id))
+            return out + [Appointee(r.role, r.name, r.org, r.id_hmac in held) for r in ev]
 
     # --- taking and releasing -----------------------------------------------------------------------
 
@@ -78,6 +82,9 @@ class StaffingService:
     ) -> RoleHolder:
         """Take ``role`` in ``session_id`` by ID card (+ PIN when the card's person has a hall account),
         or by hall account with a reason where the platform appointed nobody to the role.
+
+        ``session_id`` may also name an evaluation sitting (``pf_evaluations``, the expert draw): its
+        appointees are the evaluation record's ``staff``; without any, hall accounts stand in.
 
         Taking the role one already holds returns that holding (a console restarted, a CLI command).
         A refusal is journalled (``staff.role_refused``) and raised.
@@ -107,13 +114,18 @@ class StaffingService:
     def _take(self, s: Session, session_id: str, role: str, card: IdCard | None, username: str | None,
               pin: str | None, reason: str | None) -> RoleHolder:
         ps = s.get(PfSession, session_id)
-        if ps is None:
+        appointed: list[PfSessionStaff] | list[PfEvaluationStaff]
+        if ps is not None:
+            appointed = list(s.scalars(select(PfSessionStaff).where(PfSessionStaff.session_id == session_id,
+                                                                    PfSessionStaff.role == role)))
+        elif s.get(PfEvaluation, session_id) is not None:  # an evaluation sitting's roles (the expert draw)
+            appointed = list(s.scalars(select(PfEvaluationStaff).where(PfEvaluationStaff.evaluation_id == session_id,
+                                                                       PfEvaluationStaff.role == role)))
+        else:
             raise AccessError("unknown_session", f"场次不存在：{session_id}", f"no such session: {session_id}")
         vault = self.hall.vault
         id_number = normalise_id(card.id_number) if card is not None and card.id_number else ""
         hmacs = vault.lookup_hmacs(id_number) if id_number else ()
-        appointed = list(s.scalars(select(PfSessionStaff).where(PfSessionStaff.session_id == session_id,
-                                                                PfSessionStaff.role == role)))
         operator: str | None = None
         if appointed:
             if not hmacs:

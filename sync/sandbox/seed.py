@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.timeutil import BEIJING
+from sync.sandbox import seed_experts
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -337,11 +338,17 @@ def demo_day(today: dt.date) -> dict[str, Any]:
     }
     # the platform's files for GET /blobs/{sha256}: sha256 → file name in FACES_DIR (the day stays plain JSON)
     photos = {hashlib.sha256((FACES_DIR / name).read_bytes()).hexdigest(): name for name in REFERENCE_PHOTOS.values()}
+    # the evaluation area (issue 17): the region's experts and this afternoon's sitting for sid[0]
+    experts = seed_experts.demo_experts(today, bidder_code=company(0)["code"], ric=id_number, uscc=uscc)
+    evaluations = [seed_experts.demo_evaluation(
+        today, session_id=sid[0], at=_t,
+        staff=[staff_person(3, "witness"), staff_person(4, "tenderer_rep"), staff_person(2, "supervisor")])]
     return {"sessions": sessions, "registrations": regs, "blacklist": blacklist, "bid_plans": bid_plans,
-            "photos": photos}
+            "photos": photos, "experts": experts, "evaluations": evaluations}
 
 
-FEED_KEY = {"sessions": "session_id", "registrations": "registration_id", "blacklist": "BLACKLIST_CODE"}
+FEED_KEY = {"sessions": "session_id", "registrations": "registration_id", "blacklist": "BLACKLIST_CODE",
+            "experts": "expert_id", "evaluations": "evaluation_id"}
 
 
 def bid_result_key(result: dict[str, Any]) -> str:
