@@ -1,0 +1,114 @@
+"""The legal review's opening findings as the host console and the big screen show them (ui/opening/legal.py).
+
+A banned entity's representative and one person for two bidders check in to session 1 (工程建设,
+bid bond required) through the real check-in service; the flags reach the console's box with the
+evidence and the big screen's box without it, in both orientations, with no clipped text. The
+notices of D1 and the words of D4/D5 come from views the opening's own rules fold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from hallkiosk.app import ensure_qapp, grab
+from kiosk.checkin import CheckinService, FaceCapture
+from kiosk.feeds import apply_page
+from kiosk.hall import Hall
+from kiosk.opening import OpeningService, OpeningView
+from kiosk.opening import rules as opening_rules
+from kiosk.opening.rules import Progress, SessionFacts
+from kiosk.pii import mask_name
+from kiosk.timeutil import BEIJING, rfc3339
+from sync.sandbox.seed import company, person
+from tests.helpers.screens import clipped_texts
+from tests.kiosk.test_opening import S1, TODAY, open_hall
+from tests.kiosk.test_opening_legal import JPEG, card
+from ui.opening.legal import (
+    AdmissionFlags,
+    committee_notice,
+    confirmation_name,
+    deposit_text,
+    quorum_notice,
+    reading_deposit_html,
+)
+
+SIZES = ((1920, 1080), (1080, 1920))
+
+
+@pytest.fixture
+def flagged(tmp_path: Path) -> Iterator[Hall]:
+    """Session 1 at 09:20 with two flagged check-ins: the banned entity's representative, and one person for two bidders."""
+    hall = open_hall(tmp_path, at=dt.datetime.combine(TODAY, dt.time(9, 20), BEIJING))
+    extra = {"registration_id": "R-EXTRA-1", "session_id": S1, "lot_code": None, "bidder": company(9),
+             "representatives": [person(0)], "deposit": {"status": "unpaid", "amount": "250000.00", "received_at": None},
+             "checkin_code": "extra-1", "bid_submitted_at": rfc3339(dt.datetime.combine(TODAY, dt.time(7, 30), BEIJING))}
+    with hall.unit() as s:
+        apply_page(s, "registrations", [{"op": "upsert", "key": "R-EXTRA-1", "version": 5000, "data": extra}], None, None,
+                   hall.vault, caught_up=True, now=hall.clock.now())
+    svc = CheckinService(hall)
+    for i in (4, 0):
+        assert svc.check_in(card(i), S1, face=FaceCapture(JPEG, "captured")).accepted
+    yield hall
+    hall.close()
+
+
+def test_flags_on_the_console_with_evidence_and_on_the_big_screen_without(flagged: Hall, tmp_path: Path) -> None:
+    ensure_qapp()
+    v = OpeningService(flagged).view(S1)
+    assert {f.code for f in v.flags} == {"banned", "several_bidders"}
+    console, board = QWidget(), QWidget()
+    console.setObjectName("openingConsole")
+    board.setObjectName("board")
+    boxes = {"console": AdmissionFlags(evidence=True, parent=console), "board": AdmissionFlags(evidence=False, board=True, parent=board)}
+    for name, root in (("console", console), ("board", board)):
+        lay = QVBoxLayout(root)
+        lay.addWidget(boxes[name])
+        lay.addStretch(1)
+        boxes[name].show_view(v)
+    ban = next(f for f in v.flags if f.code == "banned")
+    shown = boxes["console"].text()
+    assert "签到核验提示" in shown and ban.evidence.split("：")[0] in shown and mask_name(person(0)["name"]) in shown
+    assert "市场禁入" in boxes["board"].text() and ban.evidence.split("：")[0] not in boxes["board"].text()
+    assert mask_name(person(0)["name"]) not in boxes["board"].text()
+    for text in (shown, boxes["board"].text()):
+        assert person(0)["name"] not in text and person(0)["id_number"] not in text and person(4)["id_number"] not in text
+    for name, root in (("console", console), ("board", board)):
+        for w, h in SIZES:
+            grab(root, str(tmp_path / f"flags-{name}-{w}x{h}.png"), (w, h))
+            assert clipped_texts(root) == [], (name, w, h)
+    boxes["console"].show_view(None)
+    assert boxes["console"].isHidden()
+
+
+def test_notices_and_words_of_d1_d4_d5() -> None:
+    ensure_qapp()
+    start = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    facts = SessionFacts("S-1", "某工程", "K1", "第一开标室", start, 3, {"deposit_required": True})
+    snap = [{"registration_id": f"R-{i}", "name": f"投标人{i}", "org_code": "", "submitted_at": None,
+             "deposit": {"status": s}} for i, s in enumerate(("paid", "guarantee", "unpaid"), start=1)]
+    w = {"R-3": {"kind": "withdrawn", "reference": "W-1", "received_at": "2026-12-06"}}
+
+    def fold(progress: Progress, data: dict) -> OpeningView:
+        return opening_rules.fold_view(facts, progress, data, snap, [], {}, start)
+
+    v = fold(Progress(stage="attendance"), {"withdrawals": w, "quorum_short": {"phase": "attendance", "valid": 2, "quorum": 3}})
+    assert quorum_notice(v) == "投标人少于 3 个（现有 2 个）：依法不得开标，等待主持人确认"
+    v = fold(Progress(stage="signing", outcome="failed_quorum"), {"withdrawals": w, "quorum_decision": {
+        "phase": "attendance", "valid": 2, "quorum": 3, "decision": "failed", "reason": "依法重新招标"}})
+    assert (quorum_notice(v) or "").startswith("投标人少于 3 个（现有 2 个）：不得开标，依法重新招标")
+    assert "招标失败" not in (quorum_notice(v) or "")
+    v = fold(Progress(stage="reading"), {"valid_short": {"phase": "decryption", "valid": 1, "quorum": 3, "for_committee": True}})
+    assert committee_notice(v) == "解密后有效投标 1 家，少于 3 家：开标继续，提请评标委员会依法评审"
+    assert [deposit_text(v, b) for b in v.bidders] == [
+        "投标保证金：已递交", "投标保证金：电子保函", "投标保证金：未递交"]
+    assert "未递交" in reading_deposit_html(v, v.bidders[2])
+    facts2 = SessionFacts("S-2", "某采购", "K1", "第一开标室", start, 3, {"deposit_required": False})
+    v2 = opening_rules.fold_view(facts2, Progress(stage="confirmation"), {"confirmations": {
+        "R-1": {"status": "absent"}, "R-2": {"status": "deemed"}}}, snap, [], {}, start)
+    assert deposit_text(v2, v2.bidders[0]) == "" and reading_deposit_html(v2, v2.bidders[0]) == ""
+    assert [confirmation_name(b) for b in v2.bidders] == ["未到场", "未到场，视同认可", "—"]
