@@ -123,3 +123,60 @@ def test_the_clerk_sees_why_confirms_a_no_match_with_its_slip_or_revokes(make) -
     tab.confirm_btn.click()
     wait_until(lambda: tab.pending.count() == 0 and bool(printed))
     assert svc.pending_confirmations() == [] and "打印" in tab.result.text()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_face_pages_fit_both_orientations(make, lang: str, tmp_path: Path) -> None:
+    """Consent, the head-turn prompt and the no-match page, in both languages, at 1920×1080 and 1080×1920:
+    nothing clipped, nothing taller than the screen (frames come as the camera loop posts them)."""
+    import os
+    import time
+
+    from PySide6.QtGui import QImage
+
+    from hallkiosk.app import grab
+    from ui.checkin.station import FaceUpdate
+
+    term = make("kiosk")
+    assert term.checkin is not None
+    term.ctx.languages.set(lang)
+    flow = term.checkin.screens["flow"]
+    flow.service.face_engine = Stranger()
+    flow.station.liveness_available = True
+    frame = QImage(640, 360, QImage.Format.Format_RGB888)
+    frame.fill(0x808080)
+    flow.station.start_face = lambda: flow.station.post_face(FaceUpdate(frame, True, captured_jpeg=b"\xff\xd8\xff x \xff\xd9"))
+    flow.choose_direction = lambda: "right"
+    shots = os.environ.get("HALL_KIOSK_SHOTS", "")
+
+    def fits(name: str) -> None:
+        for w, h in ((1920, 1080), (1080, 1920)):
+            if shots:
+                grab(term.window, str(Path(shots) / f"checkin-face-page-{name}-{w}x{h}-{lang}.png"), (w, h))
+            term.window.resize(w, h)
+            QApplication.processEvents()
+            page = flow.currentWidget()
+            room = h - term.window.header.height() - term.window.statusBar().height()
+            assert page.minimumSizeHint().height() <= room, (name, w, h)
+            assert clipped_texts(page) == [], (name, w, h, lang)
+
+    try:
+        term.window.page.open_flow("checkin")
+        term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
+        wait_until(lambda: flow.currentWidget().name == "consent")
+        fits("consent")
+        flow.consent_yes.click()
+        wait_until(lambda: flow.currentWidget().name == "turn")
+        assert ("请向右转头" if lang == "zh_CN" else "Turn your head to the right") in flow.turn_prompt.text()
+        for i, yaw in enumerate((0.0, 1.0, -1.0, -8.0, -20.0)):
+            flow.station.post_face(FaceUpdate(frame, True, pose=HeadPose(yaw, 0.1), posing=True, t=time.monotonic() + i * 0.01))
+            QApplication.processEvents()
+            if i == 2:
+                fits("turn")
+        wait_until(lambda: flow.currentWidget().name == "confirm")
+        assert flow.face is not None and flow.face.liveness == "passed"
+        flow.confirm_ok.click()
+        wait_until(lambda: flow.currentWidget().name == "counter")
+        fits("no-match")
+    finally:
+        term.ctx.languages.set("zh_CN")

@@ -56,6 +56,10 @@ from ui.context import UiContext
 from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow, bilingual
 
+#: the reference a match was made with, for the English screen (kiosk.faces.REFERENCE_ZH in Chinese)
+REFERENCE_EN = {"chip": "photo on your ID card's chip", "platform": "photo you registered with the platform",
+                "none": "(no reference)"}
+
 #: seconds each page waits before giving up
 TIMEOUTS = {"card": 60, "refusal": 20, "choose": 45, "already": 30, "consent": 60, "face": 30, "turn": 25,
             "confirm": 45, "print": 20, "done": 25, "counter": 30}
@@ -640,11 +644,13 @@ class KioskCheckinFlow(KioskFlow):
                                  .replace("%2", first.person_name_masked))
             self.done_session.setText(self._session_line(first))
             if out.face is not None and out.face.result == "match":
-                self.done_session.setText(self._session_line(first) + "\n" + self.tr("人证核验通过：与%1一致").replace(
-                    "%1", REFERENCE_ZH[out.face.reference]))
+                ref = out.face.reference
+                self.done_session.setText(self._session_line(first) + "\n" + bilingual(
+                    self.ctx, f"人证核验通过：与{REFERENCE_ZH[ref]}一致", f"Identity verified: your face matches the {REFERENCE_EN[ref]}"))
             if out.needs_clerk:
-                self.done_session.setText(self._session_line(first) + "\n" + self.tr(
-                    "人证核验未完成（%1）：请到服务窗口由工作人员确认身份。").replace("%1", out.face.note if out.face else ""))
+                self.done_session.setText(self._session_line(first) + "\n" + bilingual(
+                    self.ctx, f"人证核验未完成（{out.face.note if out.face else ''}）：请到服务窗口由工作人员确认身份。",
+                    "Identity check not completed: a clerk at a service window will confirm who you are."))
             printed = self.print_result
             if printed is None:
                 self.done_print.setText(self.tr("正在打印签到单，请稍候……"))
