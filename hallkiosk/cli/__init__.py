@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "hallkiosk.cli.pii_cmd",  # pii plan|purge
     "hallkiosk.cli.keys_cmd",  # keys status|add-terminal|rotate
     "hallkiosk.cli.faces_cmd",  # faces compare
+    "hallkiosk.cli.experts_cmd",  # experts list|pool|verify-draw
 )
 
 

@@ -282,3 +282,20 @@ def test_key_rotation_moves_the_experts_and_the_open_seed_and_lookups_still_find
         assert row.mobile_hmac == hall.vault.lookup_hmac(e["mobile"])
     svc.draw(EV, who, beacon=None)  # the seed decrypts under the new key
     assert svc.verify_draw(EV).ok
+
+
+def test_retention_empties_old_evaluation_staff_and_long_retired_experts_only(hall: Hall) -> None:
+    from kiosk.experts.retention import plan_expert_pii, purge_expert_pii
+
+    retired = dict(EXPERTS["EX-150000-01011"], status="retired")
+    upsert(hall, "experts", retired["expert_id"], retired)
+    now = hall.clock.now()
+    with hall.unit() as s:
+        assert plan_expert_pii(s, now - dt.timedelta(days=1)) == {"evaluation_staff": 0, "experts": 0}
+        assert purge_expert_pii(s, now + dt.timedelta(days=200)) == {"evaluation_staff": 3, "experts": 2}
+    with hall.reading() as s:
+        gone = s.get(PfExpert, "EX-150000-01011")
+        kept = s.get(PfExpert, "EX-150000-01012")
+        assert gone is not None and gone.name_enc is None and gone.mobile_enc is None and gone.mobile_hmac
+        assert kept is not None and kept.name_enc
+        assert plan_expert_pii(s, now + dt.timedelta(days=200)) == {"evaluation_staff": 0, "experts": 0}

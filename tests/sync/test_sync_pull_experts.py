@@ -12,7 +12,7 @@ from sync.pull import Puller
 from sync.sandbox import store as sandbox_store
 
 
-def test_experts_and_evaluations_are_pulled_and_stored_encrypted(sandbox, hall, client) -> None:  # type: ignore[no-untyped-def]
+def test_experts_and_evaluations_are_pulled_and_stored_encrypted(sandbox, hall, client) -> None:
     report = Puller(hall.engine, client, hall.vault, page_limit=50).pull_all(("experts", "evaluations"))
     assert report.ok, report.errors
     assert report.feeds["experts"].items == 30 and report.feeds["evaluations"].items == 1
@@ -29,7 +29,7 @@ def test_experts_and_evaluations_are_pulled_and_stored_encrypted(sandbox, hall, 
 
 
 def test_a_v1_platform_without_the_feeds_answers_404_and_that_is_no_error(
-        sandbox, hall, client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        sandbox, hall, client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox_store, "FEEDS", ("sessions", "registrations", "blacklist", "bid_results"))
     report = Puller(hall.engine, client, hall.vault, page_limit=50).pull_all()
     assert report.ok and report.errors == {}
