@@ -551,127 +551,132 @@
         <translation>face not compared</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="356"/>
+        <location filename="../../ui/checkin/clerk.py" line="359"/>
+        <source>人脸比对不一致：确认前请填写核验说明</source>
+        <translation>Face does not match: write what you checked before confirming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checkin/clerk.py" line="361"/>
         <source>窗口当面核对身份</source>
         <translation>Identity checked in person at the window</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="363"/>
+        <location filename="../../ui/checkin/clerk.py" line="368"/>
         <source>已确认签到，正在打印签到单……</source>
         <translation>Check-in confirmed, printing the slip…</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="375"/>
+        <location filename="../../ui/checkin/clerk.py" line="380"/>
         <source>撤销签到必须填写原因</source>
         <translation>Give a reason to revoke the check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="382"/>
+        <location filename="../../ui/checkin/clerk.py" line="387"/>
         <source>已撤销该签到</source>
         <translation>Check-in revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="387"/>
+        <location filename="../../ui/checkin/clerk.py" line="392"/>
         <source>单位名称、统一社会信用代码、代表姓名或证件号码</source>
         <translation>Company name, credit code, representative&apos;s name or document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="388"/>
+        <location filename="../../ui/checkin/clerk.py" line="393"/>
         <source>查找</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="389"/>
+        <location filename="../../ui/checkin/clerk.py" line="394"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="389"/>
+        <location filename="../../ui/checkin/clerk.py" line="394"/>
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="389"/>
+        <location filename="../../ui/checkin/clerk.py" line="394"/>
         <source>投标人/竞买人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="389"/>
+        <location filename="../../ui/checkin/clerk.py" line="394"/>
         <source>授权代表</source>
         <translation>Representatives</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="390"/>
+        <location filename="../../ui/checkin/clerk.py" line="395"/>
         <source>保证金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="390"/>
+        <location filename="../../ui/checkin/clerk.py" line="395"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="391"/>
+        <location filename="../../ui/checkin/clerk.py" line="396"/>
         <source>到场人姓名</source>
         <translation>Name of the person present</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="392"/>
+        <location filename="../../ui/checkin/clerk.py" line="397"/>
         <source>证件号码</source>
         <translation>Document number</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="393"/>
+        <location filename="../../ui/checkin/clerk.py" line="398"/>
         <source>人工签到原因</source>
         <translation>Reason for manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="394"/>
+        <location filename="../../ui/checkin/clerk.py" line="399"/>
         <source>与报名登记一致</source>
         <translation>As registered</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="395"/>
+        <location filename="../../ui/checkin/clerk.py" line="400"/>
         <source>身份证或护照号码（仅用于核对，不保存明文）</source>
         <translation>ID card or passport number (only compared, never stored in clear)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="402"/>
+        <location filename="../../ui/checkin/clerk.py" line="407"/>
         <source>越权办理：%1</source>
         <translation>Override: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="403"/>
+        <location filename="../../ui/checkin/clerk.py" line="408"/>
         <source>核验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="404"/>
+        <location filename="../../ui/checkin/clerk.py" line="409"/>
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="405"/>
+        <location filename="../../ui/checkin/clerk.py" line="410"/>
         <source>补打签到单</source>
         <translation>Reprint slip</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="406"/>
+        <location filename="../../ui/checkin/clerk.py" line="411"/>
         <source>待确认（人证核验未通过或未完成）</source>
         <translation>To confirm (face check failed or not done)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="408"/>
-        <source>人证不符时填写撤销原因</source>
-        <translation>Reason, when the person is not the card holder</translation>
+        <location filename="../../ui/checkin/clerk.py" line="413"/>
+        <source>核验说明或撤销原因（人脸比对不一致时必填）</source>
+        <translation>What you checked, or why you revoke (required when the face does not match)</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="409"/>
+        <location filename="../../ui/checkin/clerk.py" line="414"/>
         <source>人证不符，撤销签到</source>
         <translation>Not the card holder: revoke</translation>
     </message>
     <message>
-        <location filename="../../ui/checkin/clerk.py" line="407"/>
+        <location filename="../../ui/checkin/clerk.py" line="412"/>
         <source>已当面核对，确认</source>
         <translation>Checked in person — confirm</translation>
     </message>

@@ -120,8 +120,14 @@ def test_the_clerk_sees_why_confirms_a_no_match_with_its_slip_or_revokes(make) -
         return 1
 
     tab.station.print_slip = print_slip
+    tab.confirm_btn.click()  # a no_match: not without the clerk's note
+    wait_until(lambda: tab.act.pending is None)
+    assert "核验说明" in tab.result.text() and tab.pending.count() == 1 and not printed
+    tab.revoke_reason.setText("核对身份证原件及本人，系本人（照片为十年前所摄）")
     tab.confirm_btn.click()
     wait_until(lambda: tab.pending.count() == 0 and bool(printed))
+    confirmed = [e for e in counter.hall.recent_entries(10) if e.kind == "checkin.confirmed"]
+    assert confirmed[0].payload["note"].startswith("核对身份证原件")
     assert svc.pending_confirmations() == [] and "打印" in tab.result.text()
 
 

@@ -347,16 +347,21 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.revoke_btn.setEnabled(self.pending.count() > 0)
 
     def confirm(self) -> None:
-        """The clerk saw the person and the document: the check-in stands (a no_match's slip is printed now,
-        the kiosk did not print one)."""
+        """The clerk saw the person and the document: the check-in stands, with the clerk's note (required
+        for a no_match, whose slip is printed now: the kiosk did not print one)."""
         cid = self.pending.currentData()
         op = self.operator()
         if cid is None or op is None:
             return
-        service, note = self.service, self.tr("窗口当面核对身份")
         first_print = self.pending_infos.get(int(cid)) is not None and self.pending_infos[int(cid)].face_result == "no_match"
+        written = self.revoke_reason.text().strip()
+        if first_print and not written:  # the face did not match: the clerk says what they checked
+            self._say(self.tr("人脸比对不一致：确认前请填写核验说明"), error=True)
+            return
+        service, note = self.service, written or self.tr("窗口当面核对身份")
 
         def confirmed(info: object) -> None:
+            self.revoke_reason.clear()
             self.refresh_pending()
             if first_print and isinstance(info, CheckinInfo):
                 self.print_job = self.station.print_slip(service.slip((info,)))
@@ -405,5 +410,5 @@ class ManualCheckinTab(Retranslatable, QWidget):
         self.reprint_btn.setText(self.tr("补打签到单"))
         self.pending_title.setText(self.tr("待确认（人证核验未通过或未完成）"))
         self.confirm_btn.setText(self.tr("已当面核对，确认"))
-        self.revoke_reason.setPlaceholderText(self.tr("人证不符时填写撤销原因"))
+        self.revoke_reason.setPlaceholderText(self.tr("核验说明或撤销原因（人脸比对不一致时必填）"))
         self.revoke_btn.setText(self.tr("人证不符，撤销签到"))
