@@ -285,7 +285,7 @@ class CheckinService:
         "already checked in", never as a second check-in.
         """
         method = "qrcode+idcard" if checkin_code else "idcard"
-        check = self.check_face(card, session_id, face)  # before the writer transaction: the engine takes ~0.3 s
+        check = self.check_face(card, session_id, face)  # before the writer transaction: the engine takes ~0.5 s
         try:
             with self.hall.unit() as s:
                 take_head(s)  # check-in and paddle numbers: one authority across terminals
