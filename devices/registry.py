@@ -9,6 +9,12 @@ The printer and camera modules are imported lazily and guarded, so a missing or 
 module makes that one device ERROR, not the registry fail. The registry starts no threads: the
 composition root runs the drivers' ``run`` loops.
 
+The evaluation area's devices (issue 17) are built too when ``[devices]`` names them — ``modem``
+(:class:`~devices.sms.modem.GsmModem`), ``door`` and ``lockers`` (one
+:class:`~devices.access.controller.AccessController` for both, ``access``) — and listed after the
+others by :meth:`DeviceRegistry.names` only when configured, so a terminal without them shows
+nothing new.
+
 :meth:`DeviceRegistry.statuses` gives one :class:`kiosk.ports.DeviceStatus` per device: the state
 a running driver last reported, or, with ``probe=True``, a short active check (SAM status for
 the ID reader, opening the port for the line devices, DLE EOT for the printer).
@@ -32,12 +38,17 @@ from kiosk.ports import DeviceError, DeviceState, DeviceStatus
 log = logging.getLogger(__name__)
 
 DEVICE_NAMES = ("id_reader", "scanner", "printer", "keypads", "camera")
+#: the evaluation area's devices: in :meth:`DeviceRegistry.names` only when configured
+EVALUATION_DEVICE_NAMES = ("modem", "door", "lockers")
 LABELS = {
     "id_reader": ("身份证阅读器", "ID card reader"),
     "scanner": ("扫码器", "code scanner"),
     "printer": ("小票打印机", "receipt printer"),
     "keypads": ("竞价器", "bidder keypads"),
     "camera": ("摄像头", "camera"),
+    "modem": ("短信猫", "SMS modem"),
+    "door": ("评标区门禁", "evaluation area door"),
+    "lockers": ("手机柜", "phone lockers"),
 }
 
 
@@ -51,6 +62,8 @@ class DeviceRegistry:
     keypads: KeypadReceiver | None = None
     printer: Any = None  #: devices.printer.driver.EscPosPrinter
     camera: Any = None  #: devices.camera.CameraBase
+    modem: Any = None  #: devices.sms.modem.GsmModem
+    access: Any = None  #: devices.access.controller.AccessController (the door and the lockers)
     build_errors: dict[str, DeviceError] = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +80,15 @@ class DeviceRegistry:
             reg.printer = reg._build("printer", lambda: _printer(config.printer, config.printer_width_mm))
         if config.camera:
             reg.camera = reg._build("camera", lambda: _camera(config.camera))
+        if reg.url_of("modem"):
+            reg.modem = reg._build("modem", lambda: _modem(reg.url_of("modem")))
+        if reg.url_of("door") or reg.url_of("lockers"):
+            reg.access = reg._build("access", lambda: _access(reg.url_of("door"), reg.url_of("lockers")))
+            if "access" in reg.build_errors:
+                err = reg.build_errors.pop("access")
+                for name in ("door", "lockers"):
+                    if reg.url_of(name):
+                        reg.build_errors[name] = err
         return reg
 
     def _build(self, name: str, make: Any) -> Any:
@@ -83,11 +105,15 @@ class DeviceRegistry:
         return None
 
     def url_of(self, name: str) -> str:
-        return str(getattr(self.config, name, ""))
+        return str(getattr(self.config, name, "") or "")
+
+    def names(self) -> tuple[str, ...]:
+        """The devices this terminal shows: the fixed five, then the evaluation area's configured ones."""
+        return DEVICE_NAMES + tuple(n for n in EVALUATION_DEVICE_NAMES if self.url_of(n))
 
     def statuses(self, *, probe: bool = False, timeout: float = 0.5) -> list[DeviceStatus]:
         """One status per device, in a fixed order (see module doc)."""
-        return [self.status(name, probe=probe, timeout=timeout) for name in DEVICE_NAMES]
+        return [self.status(name, probe=probe, timeout=timeout) for name in self.names()]
 
     def status(self, name: str, *, probe: bool = False, timeout: float = 0.5) -> DeviceStatus:
         """The status of one device (``id_reader``, ``scanner``, ``printer``, ``keypads``, ``camera``)."""
@@ -98,8 +124,10 @@ class DeviceRegistry:
         if name in self.build_errors:
             err = self.build_errors[name]
             return DeviceStatus(name, url, DeviceState.ERROR, err.zh, err.en)
-        driver = getattr(self, name)
+        driver = self.access if name in ("door", "lockers") else getattr(self, name)
         try:
+            if name in EVALUATION_DEVICE_NAMES:
+                return _evaluation_status(name, driver, url, probe, timeout)
             if name == "printer":
                 return _printer_status(driver, url, probe)
             if name == "camera":
@@ -133,6 +161,40 @@ def _printer(url: str, width_mm: int) -> Any:
 def _camera(url: str) -> Any:
     module = importlib.import_module("devices.camera")
     return module.open_camera(url)
+
+
+def _modem(url: str) -> Any:
+    module = importlib.import_module("devices.sms.modem")
+    return module.GsmModem(url)
+
+
+def _access(door_url: str, lockers_url: str) -> Any:
+    module = importlib.import_module("devices.access.controller")
+    return module.AccessController(door_url, lockers_url)
+
+
+def _evaluation_status(name: str, driver: Any, url: str, probe: bool, timeout: float) -> DeviceStatus:
+    """The modem's or the door/lockers' state: what its running loop last saw, or a short probe."""
+    zh, en = LABELS[name]
+    state = getattr(driver, "state", DeviceState.UNKNOWN)
+    if state != DeviceState.UNKNOWN or not probe:
+        last = getattr(driver, "last_error", None)
+        if state == DeviceState.ONLINE or last is None:
+            return DeviceStatus(name, url, state, zh, en)
+        return DeviceStatus(name, url, state, last.zh, last.en)
+    if name == "modem":
+        module = importlib.import_module("devices.sms.modem")
+        err = module.probe(url, timeout=timeout)
+    else:
+        err = None
+        events = driver.tick()  # one round on the line: relays off, inputs read
+        lost = [e for e in events if e.kind == "link-lost"]
+        if lost:
+            err = lost[0].error
+        driver.close()
+    if err is None:
+        return DeviceStatus(name, url, DeviceState.ONLINE, zh, en)
+    return DeviceStatus(name, url, DeviceState.OFFLINE, err.zh, err.en)
 
 
 def _printer_status(printer: Any, url: str, probe: bool) -> DeviceStatus:

@@ -408,3 +408,27 @@ def _error_for(line: str, command: str) -> ModemError:
             return errors.cms_error(int(value)) if line.startswith("+CMS") else errors.cme_error(int(value))
         return ModemError("modem", f"短信猫报错：{value[:40]}", f"the modem reported: {value[:40]}")
     return errors.plain_error(command if len(command) < 20 else "PDU")
+
+
+def probe(url: str, *, baudrate: int = 115200, timeout: float = 0.5) -> ModemError | None:
+    """Open ``url`` and ask ``AT``: None when the modem answers ``OK``, else what went wrong.
+
+    Only for a modem whose :meth:`GsmModem.run` is not holding the port (``devices list``).
+    """
+    modem = GsmModem(url, baudrate=baudrate, command_timeout=timeout)
+    try:
+        port = open_url(url, baudrate=baudrate, timeout=0.05)
+    except PortError as exc:
+        return errors.offline(f"{url} ({exc.reason})")
+    try:
+        modem._write(port, b"\x1b\r")
+        time.sleep(0.05)
+        modem._drain(port)
+        modem._command(port, "AT")
+        return None
+    except ModemError as exc:
+        return exc
+    except PortError as exc:
+        return errors.offline(f"{url} ({exc.reason})")
+    finally:
+        close_quietly(port)

@@ -175,3 +175,23 @@ def test_bad_configuration() -> None:
     with pytest.raises(DeviceError) as info:
         c.open_locker(1)
     assert info.value.code == "no-locker"
+
+
+def test_the_registry_builds_one_controller_for_door_and_lockers(sim: AccessSimulator) -> None:
+    from dataclasses import dataclass
+
+    from devices.registry import DeviceRegistry
+    from kiosk.config import DevicesConfig
+
+    @dataclass(frozen=True)
+    class EvaluationDevices(DevicesConfig):
+        door: str = ""
+        lockers: str = ""
+
+    reg = DeviceRegistry.from_config(EvaluationDevices(door=sim.door_url, lockers=sim.lockers_url))
+    assert isinstance(reg.access, AccessController) and reg.names()[-2:] == ("door", "lockers")
+    by = {s.name: s for s in reg.statuses(probe=True)}
+    assert by["door"].state == DeviceState.ONLINE and by["lockers"].state == DeviceState.ONLINE
+    bad = DeviceRegistry.from_config(EvaluationDevices(door="modbus-tcp://nohost"))
+    st = bad.status("door")
+    assert st.state == DeviceState.ERROR and "bad door/locker URL" in st.detail_en

@@ -6,14 +6,17 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 import serial
 
+from devices.registry import DeviceRegistry
 from devices.sms.errors import ModemError, cms_error
 from devices.sms.modem import GsmModem
 from devices.sms.pdu import PduError, encode_submit
 from devices.sms.simulator import ModemSimulator
+from kiosk.config import DevicesConfig
 from kiosk.ports import DeviceState, SmsPort, SmsReply
 
 SCRIPT = {
@@ -225,3 +228,23 @@ def test_unplugged_and_back(modem: GsmModem, sim: ModemSimulator) -> None:
     assert modem.wait_online(3.0)
     assert modem.send("13904710002", "1")
     assert DeviceState.OFFLINE in states or DeviceState.RECONNECTING in states
+
+
+@dataclass(frozen=True)
+class EvaluationDevices(DevicesConfig):
+    """``[devices]`` with the evaluation area's keys (until kiosk/config.py declares them)."""
+
+    modem: str = ""
+    door: str = ""
+    lockers: str = ""
+
+
+def test_the_registry_builds_and_probes_the_modem(sim: ModemSimulator) -> None:
+    reg = DeviceRegistry.from_config(EvaluationDevices(modem=sim.url))
+    assert isinstance(reg.modem, GsmModem) and reg.names()[-1] == "modem"
+    st = reg.status("modem", probe=True)
+    assert st.state == DeviceState.ONLINE and st.detail_en == "SMS modem"
+    sim.mute = True
+    st = reg.status("modem", probe=True, timeout=0.2)
+    assert st.state == DeviceState.OFFLINE and "did not answer" in st.detail_en
+    assert "modem" not in DeviceRegistry.from_config(DevicesConfig()).names()
