@@ -112,3 +112,34 @@ def test_notices_and_words_of_d1_d4_d5() -> None:
         "R-1": {"status": "absent"}, "R-2": {"status": "deemed"}}}, snap, [], {}, start)
     assert deposit_text(v2, v2.bidders[0]) == "" and reading_deposit_html(v2, v2.bidders[0]) == ""
     assert [confirmation_name(b) for b in v2.bidders] == ["未到场", "未到场，视同认可", "—"]
+
+
+def test_withdrawal_fields_feed_the_core_act(tmp_path: Path) -> None:
+    """The console's fields for a written withdrawal (REG 35) give record_withdrawal what it needs; the core
+    refuses a missing reference with its own words."""
+    from kiosk.opening import OpeningError
+    from tests.kiosk.test_opening import REGS2, S2, op, to_attendance
+    from ui.opening.legal import WithdrawalFields
+
+    ensure_qapp()
+    hall = open_hall(tmp_path)
+    try:
+        svc = OpeningService(hall)
+        host = op(hall, "host")
+        to_attendance(hall, svc, host)
+        fields = WithdrawalFields()
+        rid = REGS2[3]["registration_id"]
+        with pytest.raises(OpeningError) as e:
+            svc.record_withdrawal(S2, host, rid, *fields.values())
+        assert e.value.code == "withdrawal-reference"
+        fields.kind.setCurrentIndex(1)
+        fields.reference.setText("撤销函 2026-07")
+        fields.received_at.setText("2026-12-07 09:40")
+        assert fields.values() == ("revoked", "撤销函 2026-07", "2026-12-07 09:40")
+        b = svc.record_withdrawal(S2, host, rid, *fields.values()).bidder(rid)
+        assert b.withdrawn and "撤销函 2026-07" in b.withdrawal_zh
+        for w, h in SIZES:
+            grab(fields, str(tmp_path / f"withdrawal-{w}x{h}.png"), (w // 2, 80))
+            assert clipped_texts(fields) == []
+    finally:
+        hall.close()

@@ -16,7 +16,10 @@ here touches the database or waits:
 * :func:`deposit_text` / :func:`reading_deposit_html` — the bid bond as 唱标 reads it where the
   session requires one (D4);
 * :func:`confirmation_name` — 已确认 / 拒绝确认 / 未到场，视同认可 / 未到场 (D5: deemed only where the
-  session says so).
+  session says so);
+* :class:`WithdrawalFields` — the bidder's written 撤回/撤销 (REG 35, D1): kind, the notice's reference
+  and when it was received, for the console's act ``service.record_withdrawal(sid, holder, rid,
+  *fields.values())`` (弃标 as an absence reason is refused without it).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 from html import escape as esc
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from kiosk.opening import BidderView, OpeningView
 
@@ -117,3 +120,43 @@ class AdmissionFlags(QLabel):
             lines.append(esc(line))
         self.setText("<br>".join(lines))
         self.show()
+
+
+class WithdrawalFields(QFrame):
+    """The fields of a bidder's written withdrawal (REG 35): 撤回 (before the deadline) or 撤销 (after it),
+    the notice's number (or the platform's withdrawal record) and when it was received.
+
+    The core checks them again (``kiosk.opening.rules.check_withdrawal``) and says what is missing.
+    """
+
+    KINDS = ("withdrawn", "revoked")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="openingPanel")
+        lay = QHBoxLayout(self)
+        self.kind = QComboBox()
+        self.reference = QLineEdit()
+        self.received_at = QLineEdit()
+        self.reference.setMaxLength(100)
+        self.received_at.setMaxLength(40)
+        lay.addWidget(self.kind)
+        lay.addWidget(self.reference, 2)
+        lay.addWidget(self.received_at, 1)
+        self.retranslate()
+
+    def values(self) -> tuple[str, str, str]:
+        """(kind, reference, received_at) as ``OpeningService.record_withdrawal`` takes them."""
+        return self.KINDS[max(0, self.kind.currentIndex())], self.reference.text(), self.received_at.text()
+
+    def clear(self) -> None:
+        self.reference.clear()
+        self.received_at.clear()
+
+    def retranslate(self) -> None:
+        i = self.kind.currentIndex()
+        self.kind.clear()
+        self.kind.addItems([QCoreApplication.translate("OpeningLegal", "书面撤回（截止前）"),
+                            QCoreApplication.translate("OpeningLegal", "书面撤销（截止后）")])
+        self.kind.setCurrentIndex(max(0, i))
+        self.reference.setPlaceholderText(QCoreApplication.translate("OpeningLegal", "书面通知编号或平台撤回记录号"))
+        self.received_at.setPlaceholderText(QCoreApplication.translate("OpeningLegal", "收到时间，如 2026-12-06 16:00"))
