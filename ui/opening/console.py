@@ -386,8 +386,10 @@ class OpeningConsole(Retranslatable, QWidget):
             for x in got.sessions:
                 self.sessions.addItem(f"{beijing(x.starts_at):%H:%M}  {x.room_name}  {x.title}")
                 self.session_ids.append(x.session_id)
-            if got.session_id in self.session_ids:
-                self.sessions.setCurrentIndex(self.session_ids.index(got.session_id))
+            # the session asked for since this load started (select_session) wins over the one it loaded
+            shown = self._want if self._want in self.session_ids else got.session_id
+            if shown in self.session_ids:
+                self.sessions.setCurrentIndex(self.session_ids.index(shown))
             self.sessions.blockSignals(False)
         if self._want is None or self._want not in self.session_ids:
             self._want = got.session_id
