@@ -74,19 +74,26 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     kiosk with their ID card, another objection is entered at the console) and one that fails its
     quorum (第三开标室: the big screen shows the wait for the host's decision, then the decision),
     against the demo's sandbox platform; screenshots of every stage on the console, the big screen
-    and the kiosk, and the record's PDF pages."""
+    and the kiosk, and the record's PDF pages.
+
+    The session's staff take their roles on the console's role panel by placing their ID cards on
+    the console's reader — an ID reader simulator run in-process, so the tour places the cards of
+    the people the platform appointed (``sync.sandbox.seed.STAFF_PEOPLE``); where it appointed no
+    recorder the clerk's hall account stands in with a reason. At signing each signer places their
+    card again."""
     import datetime as dt
     from pathlib import Path
 
     from PySide6.QtWidgets import QApplication
 
+    from devices.idcard.simulator import IdReaderSimulator
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.demo import _login
     from hallkiosk.pdfpages import render_pages
     from kiosk.checkin import CheckinError, CheckinService
     from kiosk.ports import CardEvent, IdCard
     from kiosk.timeutil import BEIJING
-    from sync.sandbox.seed import demo_day
+    from sync.sandbox.seed import STAFF_PEOPLE, demo_day, staff_person
 
     out = Path(out)
     shots: list[dict] = []
@@ -103,8 +110,11 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     reschedule_on_sandbox(cfg.platform.url, full, start, token=token, today=today)
     reschedule_on_sandbox(cfg.platform.url, failing, start, token=token, today=today)
     _sandbox_decrypt_pace(cfg.platform.url, 1.0, token)  # one bid a second, so the progress is visible
+    reader = IdReaderSimulator(baud=115200)  # the host console's own reader: the tour places the staff's cards
+    reader.start()
     host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
-                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5))
+                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5),
+                                   devices=dataclasses.replace(cfg.devices, id_reader=reader.url))
     term = build_terminal(host_cfg, "host", follow=True, big_screen=True)
     try:
         wiring = term.opening
@@ -161,6 +171,54 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                 pump(0.05)
             if svc.view(sid).stage != "closed":
                 raise RuntimeError(f"opening tour: {sid} not signed: {con.message.text()}")
+
+        names = [p[0] for p in STAFF_PEOPLE]
+        last_card = [""]
+
+        def staff_card(sid: str, role: str) -> IdCard | None:
+            """The ID card of whoever the platform appointed to ``role`` in ``sid`` (None: nobody)."""
+            entry = next((x for s in day["sessions"] if s["session_id"] == sid for x in s.get("staff", ()) if x["role"] == role), None)
+            if entry is None:
+                return None
+            p = staff_person(names.index(entry["name"]), role)
+            n = p["id_number"]
+            return IdCard("resident", p["name"], "男" if int(n[16]) % 2 else "女", f"{n[6:10]}-{n[10:12]}-{n[12:14]}", n,
+                          "2018-03-01", "长期", nation="汉", address="内蒙古自治区呼和浩特市示例路1号", authority="呼和浩特市公安局")
+
+        def roles(sid: str, wanted: tuple[str, ...], *, confirm: bool = False, shoot_first: str = "") -> None:
+            """Each role on the console's panel: the appointee's card on the reader (or the clerk's account)."""
+            panel = con.signin
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not (
+                    con.view is not None and con.view.session_id == sid and not con.loader.inflight
+                    and panel.ready and panel.session_id == sid):
+                pump(0.05)
+            for role in wanted:
+                card = staff_card(sid, role)
+                panel.arm(role)
+                if card is not None:
+                    reader.remove_card()
+                    pump(1.2 if card.id_number == last_card[0] else 0.6)  # the reader reports a card after it saw none
+                    last_card[0] = card.id_number
+                    if shoot_first:
+                        shot(shoot_first, portrait=True)
+                        shoot_first = ""
+                    log.info("tour: %s card for %s; console %s, panel %s armed %s", role, sid, con.current_session(),
+                             panel.session_id, panel.armed)
+                    reader.place_card(card)
+                else:
+                    panel.user.setText("clerk")
+                    panel.reason.setText("平台未指定本场记录人，由交易中心窗口工作人员代行")
+                    panel.pin.setText("333333")
+                    panel.submit_pin()
+                deadline = time.monotonic() + 15
+                while time.monotonic() < deadline and not (
+                        (role in panel.confirmed) if confirm else (panel.holder(role) is not None and not panel.busy)):
+                    pump(0.05)
+                if not ((role in panel.confirmed) if confirm else panel.holder(role) is not None):
+                    raise RuntimeError(f"opening tour: {role} not signed in at {sid} (console shows {con.current_session()}, "
+                                       f"panel {panel.session_id}): {panel.message.text()}")
+            reader.remove_card()
 
         def kiosk_objection(reg: dict, absent: dict) -> None:
             """The kiosk's 开标异议 tile: an absent bidder is refused; a present one objects (category only)."""
@@ -222,6 +280,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
 
         # --- the full opening (第一开标室) ---
         con.select_session(full)
+        # the staff take their roles by ID card before any act (the console asks for the host's first)
+        roles(full, ("host", "recorder", "supervisor", "witness"), shoot_first="0-signin-host")
         shot("1-scheduled", portrait=True)
         click("announce")
         checkin = CheckinService(hall)
@@ -287,9 +347,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             con._on_card(CardEvent("card", card))
         shot("9-confirmation")
         click("finish_confirmation")
-        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
-            con.sign_users[i].setText(u)
-            con.sign_pins[i].setText(p)
+        roles(full, ("host", "recorder", "supervisor", "witness"), confirm=True)  # each signer's card again
         shot("10-signing")
         click("sign")
         signed(full)
@@ -297,6 +355,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         record_pngs(full, "full")
         # --- a quorum failure (第三开标室) ---
         con.select_session(failing)
+        roles(failing, ("host", "recorder", "supervisor", "witness", "tenderer_rep"))
         click("announce")
         click("publish")
         r0 = next(r for r in day["registrations"] if r["session_id"] == failing)
@@ -307,19 +366,26 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         except CheckinError as exc:
             log.info("demo check-in refused: %s", exc)
         click("attendance")
-        absent = [row for row, b in enumerate(svc.view(failing).bidders) if b.attendance == "absent"]
-        for n, row in enumerate(absent):
-            con.table.selectRow(row)
-            con.absence.setCurrentIndex(0 if n == 0 else 1)  # one late, the others abandoned (弃标)
-            click("absent")
+        # bidders leave the count only by a written 撤销 (REG 35): two notices received, so fewer than 3 remain
+        bidders = svc.view(failing).bidders
+        host = con.signin.holder("host")
+        assert host is not None
+        gone = [b for b in bidders if b.attendance == "absent"][: max(0, len(bidders) - 2)]
+        for i, b in enumerate(gone):
+            svc.record_withdrawal(failing, host, b.registration_id, "revoked", f"撤销函第{i + 1}号", hall.clock.now())
+        con.refresh_view()
+        settle()
+        for row, b in enumerate(svc.view(failing).bidders):
+            if b.attendance == "absent" and not b.absent_reason:
+                con.table.selectRow(row)
+                con.absence.setCurrentIndex(0)  # 迟到
+                click("absent")
         click("quorum")
         con.reason.setText("有效投标人不足3家，依法不得开标，招标人应重新招标")
         shot("12-quorum-short", portrait=True)
         click("failed")
         shot("12b-quorum-decided", portrait=True)
-        for i, (u, p) in enumerate((("host", "111111"), ("clerk", "333333"), ("supervisor", "444444"))):
-            con.sign_users[i].setText(u)
-            con.sign_pins[i].setText(p)
+        roles(failing, ("host", "recorder", "supervisor", "witness", "tenderer_rep"), confirm=True)
         click("sign")
         signed(failing)
         shot("13-failed-closed")
@@ -328,4 +394,5 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
         term.stop()
+        reader.stop()
     return shots
