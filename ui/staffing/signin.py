@@ -400,7 +400,8 @@ class RoleSignIn(Retranslatable, QFrame):
             btn = self.take_buttons[role]
             if self.purpose == "confirm":
                 btn.setText(self.tr("已确认") if role in self.confirmed else self.tr("签字确认"))
-                btn.setEnabled(role not in self.confirmed and not self.busy)  # one not signed in yet signs in by signing
+                can = bool(held) or role in self.appointed or bool(FALLBACK_ACCOUNT_ROLE.get(role))
+                btn.setEnabled(can and role not in self.confirmed and not self.busy)  # one not signed in yet signs in by signing
             else:
                 fallback = role not in self.appointed
                 btn.setText(self.tr("换人登记") if held else (self.tr("账号代行") if fallback else self.tr("刷卡登记")))
