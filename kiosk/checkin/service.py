@@ -23,6 +23,13 @@ reprints are ``checkin.reprinted``, a clerk's confirmation ``checkin.confirmed``
 Every check-in takes the journal head first (:func:`kiosk.journal.take_head`: ``FOR UPDATE`` on
 PostgreSQL; SQLite's writer lock), so check-in numbers and paddle numbers have one authority
 across processes.
+
+人证核验 (issue 16, docs/rules/checkin.md): :meth:`CheckinService.check_face` compares the photo with
+the card's chip photo or the platform's cached reference photo (:mod:`kiosk.checkin.references`)
+through the face engine port (:mod:`kiosk.faces`) **before** the writer transaction opens, and
+:meth:`CheckinService.check_in` records its verdict (``match`` / ``no_match`` / ``not_done``), the
+reference, the score and threshold; anything but a ``match`` waits for a clerk
+(:func:`kiosk.checkin.rules.needs_clerk`), who confirms or :meth:`CheckinService.revoke` s it.
 """
 
 from __future__ import annotations
