@@ -420,3 +420,72 @@ def step_of(kind: str, code: str) -> Step:
         if st.code == code:
             return st
     raise HallError("step", f"见证清单中没有此步骤：{code}", f"no such step in the witness checklist: {code}")
+
+
+# --- the wall's room states --------------------------------------------------------------------------
+
+
+def _yuan(amount: object) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    return f"¥{value:,.0f}" if value == value.to_integral_value() else f"¥{value:,.2f}"
+
+
+def session_stage(kind: str, entries: Sequence[Entry]) -> tuple[str, str, str]:
+    """What a tile says of a session from its own entries (in journal order): (stage line, the host's
+    standing pause reason, the supervisor's standing pause reason).
+
+    开标：唱标 3/7 — 拍卖：第 2 次 ¥1,230,000 竞买号 18.
+    """
+    paused = ""
+    sup = ""
+    if kind in OPENING_KINDS:
+        stage, bidders, read = "", 0, 0
+        for e in entries:
+            if e.kind == "opening.stage":
+                stage = str(e.payload.get("stage", ""))
+                if stage == "bidders":
+                    bidders = len(e.payload.get("bidders") or ())
+            elif e.kind == "opening.reading":
+                read += 1
+            elif e.kind == "opening.pause":
+                paused = str(e.payload.get("reason", ""))
+            elif e.kind == "opening.resume":
+                paused = ""
+            elif e.kind == "supervision.order" and e.payload.get("order") in ("pause", "resume"):
+                sup = str(e.payload.get("reason", "")) if e.payload.get("order") == "pause" else ""
+        text = STAGE_ZH.get(stage, stage) if stage else "未开始"
+        if stage == "reading" and bidders:
+            text += f" {read}/{bidders}"
+        return f"开标：{text}", paused, sup
+    if kind in AUCTION_KINDS:
+        lot, price, paddle, call, closed = "", "", "", 0, ""
+        for e in entries:
+            p = e.payload
+            if e.kind == "auction.lot_opened":
+                lot, price, paddle, call, closed = str(p.get("lot_code", "")), str(p.get("start_price", "") or ""), "", 0, ""
+            elif e.kind == "auction.bid" and p.get("accepted"):
+                price, paddle, call = str(p.get("amount", "")), str(p.get("paddle_no", "")), 0
+            elif e.kind == "auction.call":
+                call = int(p.get("call_no", 0) or 0)
+            elif e.kind == "auction.result":
+                closed = {"sold": "成交", "unsold": "流拍", "terminated": "中止"}.get(str(p.get("result")), "")
+            elif e.kind == "supervision.order" and p.get("order") in ("pause", "resume"):
+                sup = str(p.get("reason", "")) if p.get("order") == "pause" else ""
+        if not lot:
+            return "拍卖：未开拍", "", sup
+        parts = [f"拍卖：{lot}"]
+        if closed:
+            parts.append(closed)
+        elif call:
+            parts.append(f"第 {call} 次")
+        if price:
+            parts.append(_yuan(price))
+        if paddle:
+            parts.append(f"竞买号 {paddle}")
+        return " ".join(parts), "", sup
+    return "", "", sup

@@ -26,7 +26,7 @@ from kiosk.errors import HallError
 from kiosk.journal import Entry, JournalFollower, take_head
 from kiosk.staffing import RoleHolder, current
 from kiosk.supervision import rules
-from kiosk.supervision.views import Alert, Order, RaisedAlert, Scheduled, WitnessNote
+from kiosk.supervision.views import Alert, Order, RaisedAlert, RoomState, Scheduled, WitnessNote
 from kiosk.timeutil import BEIJING, parse_rfc3339, rfc3339
 
 log = logging.getLogger(__name__)
@@ -236,6 +236,15 @@ class SupervisionService:
         with self.hall.reading() as s:
             return orders_of(s, session_id)
 
+    def room_states(self) -> list[RoomState]:
+        """Every room's tile state now (one read)."""
+        now = self.hall.clock.now()
+        day = self.hall.sessions_on()
+        sched = [Scheduled(x.session_id, x.kind, x.room_code, x.starts_at) for x in day]
+        entries = self.entries_of_day()
+        with self.hall.reading() as s:
+            return room_states(s, entries, sched, now, {x.session_id: x.title for x in day})
+
     def standing_pause(self, session_id: str) -> Order | None:
         with self.hall.reading() as s:
             return paused_by_supervisor(s, session_id)
@@ -277,6 +286,51 @@ class SupervisionService:
         """The session's witness notes for its record (见证记录)."""
         with self.hall.reading() as s:
             return witness_notes(s, session_id)
+
+
+def room_states(s: Session, entries: Sequence[Entry], day: Sequence[Scheduled], now: dt.datetime,
+                titles: dict[str, str] | None = None) -> list[RoomState]:
+    """Each room's live state for the wall, from the day's entries and the session roles held now.
+
+    A room shows its live session, else its next session today, else its last one. Names are masked.
+    """
+    from kiosk.db.models import Room
+    from kiosk.pii import mask_name
+    from kiosk.staffing import ROLE_ZH, active_holders
+
+    rooms = {r.code: r.name for r in s.scalars(select(Room).order_by(Room.code))}
+    for x in day:
+        rooms.setdefault(x.room_code, x.room_code)
+    live = rules.live_sessions(entries)
+    by_session: dict[str, list[Entry]] = {}
+    recording: dict[str, bool] = {}
+    mic: dict[str, bool] = {}
+    for e in entries:
+        sid = e.payload.get("session_id")
+        if isinstance(sid, str):
+            by_session.setdefault(sid, []).append(e)
+        room = str(e.payload.get("room_code") or "")
+        if e.kind == "recording.started":
+            recording[room] = True
+        elif e.kind == "recording.stopped":
+            recording[room] = False
+        elif e.kind == "recording.microphone":
+            mic[room] = bool(e.payload.get("on"))
+    out = []
+    for code in sorted(rooms):
+        mine = [x for x in day if x.room_code == code]
+        pick = next((x for x in mine if x.session_id in live), None) or \
+            next((x for x in mine if x.starts_at >= now - dt.timedelta(hours=1) and x.session_id not in live), None) or \
+            (mine[-1] if mine else None)
+        if pick is None:
+            out.append(RoomState(code, room_name=rooms[code], recording=recording.get(code), microphone=mic.get(code, True)))
+            continue
+        stage, host_pause, sup_pause = rules.session_stage(pick.kind, by_session.get(pick.session_id, []))
+        people = tuple(f"{ROLE_ZH.get(h.role, h.role)} {mask_name(h.name)}" for h in active_holders(s, pick.session_id))
+        out.append(RoomState(code, pick.session_id, pick.kind, (titles or {}).get(pick.session_id, ""), stage, people,
+                             recording.get(code), mic.get(code, True), sup_pause or host_pause, bool(sup_pause),
+                             room_name=rooms[code], live=pick.session_id in live))
+    return out
 
 
 class Watch:

@@ -106,3 +106,5 @@ class RoomState:
     microphone: bool = True
     paused: str = ""  #: the reason of a standing pause ("" = none)
     supervisor_pause: bool = False
+    room_name: str = ""
+    live: bool = False

@@ -168,3 +168,19 @@ def test_the_witness_notes_each_step_of_the_checklist_and_the_record_reads_them(
     ps = payloads(hall, "witness.note")
     assert all({"room_code", "session_id", "step", "text", "witness", "at"} <= set(p) for p in ps)
     assert ps[1]["room_code"] == "KB-03" and ps[1]["irregular"] is True
+
+
+def test_the_wall_reads_each_rooms_session_stage_and_masked_staff(hall: Hall) -> None:
+    staff = take_roles(hall, S1, ("host", "supervisor"))
+    opening = OpeningService(hall)
+    opening.announce(S1, staff["host"])
+    hall.clock.set(START1)  # type: ignore[attr-defined]
+    opening.publish_bidders(S1, staff["host"])
+    SupervisionService(hall).order(staff["supervisor"], "KB-03", S1, "pause", "核查投诉")
+    states = {r.room_code: r for r in SupervisionService(hall).room_states()}
+    kb3 = states["KB-03"]
+    assert kb3.session_id == S1 and kb3.live and kb3.stage == f"开标：{STAGE_ZH['bidders']}"
+    assert kb3.paused == "核查投诉" and kb3.supervisor_pause
+    assert any(p.startswith("主持人 ") and "*" in p for p in kb3.people)
+    assert staff["host"].name not in repr(states)
+    assert "PM-01" in states and not states["PM-01"].live

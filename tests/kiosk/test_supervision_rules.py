@@ -217,3 +217,25 @@ def test_the_checklists_follow_each_session_kind() -> None:
     assert [s.code for s in rules.checklist("auction")][:2] == ["checkin", "reserve"]
     assert "draw" in [s.code for s in rules.checklist("evaluation")]
     assert all(s.zh and s.en for k in ("bid_opening", "auction", "evaluation") for s in rules.checklist(k))
+
+
+def test_a_tile_says_the_reading_count_and_the_auctions_call_price_and_paddle() -> None:
+    log = Log()
+    log.add("opening.stage", {"session_id": "S-1", "actor": "host", "stage": "bidders", "stage_zh": "公布投标人",
+                              "bidders": [f"R-{i}" for i in range(7)]}, m(0))
+    log.stage("S-1", "decrypting", m(5))
+    log.stage("S-1", "reading", m(9))
+    for i in range(3):
+        log.add("opening.reading", {"session_id": "S-1", "actor": "host", "registration_id": f"R-{i}", "order": i + 1}, m(10 + i))
+    assert rules.session_stage("bid_opening", log.entries) == ("开标：唱标 3/7", "", "")
+    log.add("supervision.order", {"room_code": "KB-03", "session_id": "S-1", "order": "pause", "reason": "核查",
+                                  "supervisor": "supervisor:赵*东"}, m(14))
+    assert rules.session_stage("bid_opening", log.entries)[2] == "核查"
+    auction = Log()
+    auction.lot_opened(m(0))
+    auction.bid("18", "1230000.00", m(1))
+    auction.call(1, m(1.2))
+    auction.call(2, m(1.4))
+    assert rules.session_stage("auction", auction.entries)[0] == "拍卖：L1 第 2 次 ¥1,230,000 竞买号 18"
+    auction.bid("7", "1240000.00", m(1.5))
+    assert rules.session_stage("auction", auction.entries)[0] == "拍卖：L1 ¥1,240,000 竞买号 7"
