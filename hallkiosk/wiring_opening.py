@@ -8,7 +8,10 @@
   station and its ``slip-printer`` lane); the console and the big screen see it through the journal;
 * on a host console, the "开标" tab (``ui.opening.console.OpeningConsole``); its slow calls
   (signing the record: PDF, SHA-256, blob store; asking the platform to decrypt) run on the
-  terminal's job runner;
+  terminal's job runner. Its role panel (``ui.staffing.signin.RoleSignIn``) takes the session's
+  roles (``kiosk.staffing.StaffingService`` over this hall) by the ID cards the terminal's reader
+  reports through the bridge — the configured reader, or in the demo its simulator — so every act
+  names the appointed person who holds the role (docs/rules/staffing.md);
 * on a host console with a big screen, the ``opening`` view there (shown at once); on a board,
   the ``opening`` view (shown when ``[ui] board_mode = "opening"``);
 * when a platform is configured, the console's decryption request (``POST /sessions/{id}/decrypt``
@@ -30,6 +33,7 @@ from typing import Any
 
 from kiosk.clock import PlatformClock
 from kiosk.opening import OpeningError, OpeningService
+from kiosk.staffing import StaffingService
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +121,8 @@ def attach(term: Any) -> OpeningWiring:
         from ui.opening.console import OpeningConsole, tab_title
 
         page = term.window.page
-        console = OpeningConsole(term.ctx, service, loop.start_one if loop is not None else None, lambda: page.operator)
+        console = OpeningConsole(term.ctx, service, loop.start_one if loop is not None else None, lambda: page.operator,
+                                 staffing=StaffingService(hall))
         page.work.add_tab(console, tab_title)
         screens["console"] = console
     if role == "kiosk":
