@@ -88,7 +88,8 @@ class AccessController:
         self.clock = clock
         self.state = DeviceState.UNKNOWN
         self.last_error: DeviceError | None = None
-        self.door_state: DoorState = "unknown"  #: until the first relock at start
+        #: "unknown" until the first relock at start ("locked" stands for "no door" on a bank alone)
+        self.door_state: DoorState = "unknown" if self.door is not None else "locked"
         self.lockers = [LockerState(i + 1) for i in range(self.bank.count if self.bank else 0)]
         self._relock_at: float | None = None
         self._relock_due_since: float | None = None
@@ -134,6 +135,12 @@ class AccessController:
             st = self.lockers[number - 1]
             st.released_at, st.seen_open, st.alerted, st.jam_reported = now, False, False, False
             self._emit(AccessEvent("locker-opened", locker=number, door=self.door_state))
+
+    @property
+    def busy(self) -> bool:
+        """A relay is on that the controller will switch off (a door hold, a locker pulse)."""
+        with self._lock:
+            return bool(self._coils_off) or self._relock_at is not None
 
     def locker(self, number: int) -> LockerState:
         """The last known state of locker ``number``."""

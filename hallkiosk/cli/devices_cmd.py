@@ -8,7 +8,9 @@
 * ``devices scan --port URL [--count N] [--timeout S]`` — print codes from a scanner;
 * ``devices print-test --port URL [--preview out.png] [--width 58|80]`` — the printer test slip;
 * ``devices simulate KIND [--listen socket://127.0.0.1:PORT | --pty] [--card FILE.json]`` — run a
-  simulator (id-reader, scanner, keypads, printer) in the foreground until Ctrl-C;
+  simulator (id-reader, scanner, keypads, printer, modem, access) in the foreground until Ctrl-C;
+* ``devices sms-send``, ``devices door open``, ``devices locker open|status`` — the evaluation
+  area's modem, door and lockers (``hallkiosk/cli/devices_eval.py``);
 * ``validate id-number X [--json]`` / ``validate uscc X [--json]`` — exit 0 valid, 1 invalid.
 
 Errors print one line in Chinese and English on stderr and exit non-zero.
@@ -157,6 +159,14 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             print(f"卡片文件错误 card file error: {exc}", file=sys.stderr)
             return 2
         sim = IdReaderSimulator(listen, card=card, baud=args.baud or None)
+    elif kind in ("modem", "access"):
+        from hallkiosk.cli.devices_eval import make_simulator
+
+        try:
+            sim = make_simulator(kind, args)
+        except (OSError, ValueError) as exc:
+            print(f"模拟器参数错误 simulator option error: {exc}", file=sys.stderr)
+            return 2
     elif kind == "scanner":
         from devices.scanner import ScannerSimulator
 
@@ -169,6 +179,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     with sim:
         url = sim.pty_path if kind == "printer" and args.pty else sim.url  # type: ignore[union-attr]  # printer's
         print(f"模拟器运行中 simulator {kind} listening: {url}", flush=True)
+        if kind == "access":
+            from hallkiosk.cli.devices_eval import describe
+
+            for line in describe(sim):
+                print(line, flush=True)
         print("Ctrl-C 结束 / Ctrl-C to stop", flush=True)
         try:
             deadline = time.monotonic() + args.duration if args.duration else None
@@ -226,7 +241,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_cmd_print_test)
 
     p = dsub.add_parser("simulate", parents=[common], help="run a device simulator until Ctrl-C")
-    p.add_argument("kind", choices=("id-reader", "scanner", "keypads", "printer"))
+    p.add_argument("kind", choices=("id-reader", "scanner", "keypads", "printer", "modem", "access"))
     where = p.add_mutually_exclusive_group()
     where.add_argument("--listen", default="socket://127.0.0.1:0", metavar="socket://127.0.0.1:PORT")
     where.add_argument("--pty", action="store_true", help="serve a pseudo-terminal (POSIX)")
@@ -234,8 +249,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--card", metavar="FILE.json", help="id-reader: the card to present (IdCard.to_json() fields)")
     p.add_argument("--baud", type=int, default=115200, help="output pacing in bit/s (0 = none)")
     p.add_argument("--preview-dir", metavar="DIR", help="printer: write job previews here")
+    p.add_argument("--script", metavar="FILE.json", help='modem: replies per number, {"139…": {"reply": "1", "after_s": 2}}')
+    p.add_argument("--lockers", type=int, default=12, help="access: lockers in the bank (default 12)")
     p.add_argument("--duration", type=float, default=0.0, help=argparse.SUPPRESS)  # for tests
     p.set_defaults(func=_cmd_simulate)
+
+    from hallkiosk.cli import devices_eval
+
+    devices_eval.register(dsub, common)
 
     val = subparsers.add_parser("validate", parents=[common], help="校验身份证号码/统一社会信用代码 check numbers")
     vsub = val.add_subparsers(dest="validate_command", metavar="WHAT")
