@@ -34,6 +34,11 @@ URL_SCHEMES = ("socket://", "rfc2217://", "loop://", "spy://", "hwgrep://", "alt
 #: ``sdk:///opt/vendor/libtermb.so?port=1001``. Not a serial port: :func:`open_url` refuses it.
 SDK_SCHEME = "sdk://"
 
+#: The door relay and phone lockers on a Modbus line (devices/access/modbus.py, docs/devices.md §11):
+#: ``modbus-rtu:///dev/ttyUSB1?unit=1``, ``modbus-rtu+socket://host:port``, ``modbus-tcp://host:port``.
+#: pymodbus opens those lines itself: :func:`open_url` refuses them.
+MODBUS_SCHEMES = ("modbus-rtu://", "modbus-rtu+socket://", "modbus-tcp://")
+
 
 class PortError(DeviceError):
     """The port cannot be opened, or vanished while in use (unplugged, server gone)."""
@@ -74,6 +79,8 @@ def open_url(
         raise PortError(url, "no URL configured")
     if url.strip().lower().startswith(SDK_SCHEME):
         raise PortError(url, "an sdk:// reader is driven by its vendor library, not a serial port")
+    if url.strip().lower().startswith(MODBUS_SCHEMES):
+        raise PortError(url, "a modbus-… URL names a Modbus device (door relay, lockers), opened by its controller")
     try:
         return serial.serial_for_url(
             url.strip(),

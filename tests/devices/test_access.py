@@ -195,3 +195,11 @@ def test_the_registry_builds_one_controller_for_door_and_lockers(sim: AccessSimu
     bad = DeviceRegistry.from_config(EvaluationDevices(door="modbus-tcp://nohost"))
     st = bad.status("door")
     assert st.state == DeviceState.ERROR and "bad door/locker URL" in st.detail_en
+
+
+def test_open_url_refuses_a_modbus_url() -> None:
+    from devices.urls import PortError, open_url
+
+    with pytest.raises(PortError) as info:
+        open_url("modbus-rtu:///dev/ttyUSB1?unit=1")
+    assert "Modbus" in info.value.en
