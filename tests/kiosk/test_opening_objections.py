@@ -47,14 +47,12 @@ def to_reading(hall: Hall, svc: OpeningService) -> None:
     svc.read_next(S2, host)
 
 
-def test_kiosk_objection_refused_when_no_opening_is_at_an_objection_stage(hall: Hall) -> None:
+def test_kiosk_objection_refused_when_no_opening_is_under_way(hall: Hall) -> None:
     svc = OpeningService(hall)
-    host = op(hall, "host")
-    check_in(hall, S2, REGS2[0])
-    to_attendance(hall, svc, host)  # attendance: too early for objections
+    check_in(hall, S2, REGS2[0])  # scheduled: the opening has not begun (from the discipline on, REG 44: D2)
     with pytest.raises(OpeningError) as e:
         svc.objection_targets(idn(REGS2[0]))
-    assert e.value.code == "no-open-opening" and "唱标" in e.value.zh
+    assert e.value.code == "no-open-opening" and "正在进行" in e.value.zh
 
 
 def test_kiosk_objection_refused_for_strangers_and_for_bidders_not_checked_in(hall: Hall) -> None:
@@ -123,6 +121,5 @@ def test_kiosk_objection_category_alone_journalled_without_id_number_and_must_be
     answers = [p for k, p in kinds(hall) if k == "opening.answer"]
     assert [a["source"] for a in answers] == ["kiosk", "kiosk"]
     assert svc.close_objections(S2, host).stage == "confirmation"
-    with pytest.raises(OpeningError) as e:  # after the objection stage: no more kiosk objections
-        svc.objection_targets(idn(reg))
-    assert e.value.code == "no-open-opening"
+    # the whole 开标现场 takes objections (REG 44; D2): still at the confirmation stage
+    assert [t.stage for t in svc.objection_targets(idn(reg))] == ["confirmation"]

@@ -19,15 +19,19 @@ def view(progress: Progress, data: dict, present: dict[str, str], now: dt.dateti
 
 
 def test_fold_view_bidders_attendance_and_absence() -> None:
-    v = view(Progress(stage="attendance"), {"absent": {"R-3": "弃标"}}, {"R-1": "张*", "R-2": "李*四"})
+    v = view(Progress(stage="attendance"), {"absent": {"R-3": "迟到"}, "withdrawals": {"R-4": {"kind": "withdrawn", "reference": "W-1",
+                                                                                        "received_at": "2026-12-06 16:00"}}},
+             {"R-1": "张*", "R-2": "李*四"})
     assert [b.attendance for b in v.bidders] == ["present", "present", "absent", "absent"]
     assert [b.person_name for b in v.bidders] == ["张*", "李*四", "", ""]
-    assert v.bidders[2].absent_reason == "弃标" and not v.bidders[2].valid and v.valid_count == 3
+    assert v.bidders[2].absent_reason == "迟到" and v.bidders[2].valid  # absence alone never drops a bid (D1)
+    assert v.bidders[3].absent_reason == "弃标（书面撤回投标文件）" and not v.bidders[3].valid
+    assert v.valid_count == 3 and v.bidder_count == 3
     assert v.stage == "attendance" and v.control_price == "1000000.00" and v.seconds_to_start == 0
 
 
 def test_quorum_check_is_journalled_as_opening_quorum_when_short() -> None:
-    data = {"absent": {"R-3": "弃标", "R-4": "弃标"}}
+    data = {"withdrawals": {r: {"kind": "withdrawn", "reference": f"W-{r}", "received_at": "2026-12-06"} for r in ("R-3", "R-4")}}
     v = view(Progress(stage="attendance"), data, {"R-1": "张*", "R-2": "李*四"})
     out = rules.advance_checked(v, data, "attendance", "control_price", "attendance")
     assert out == Journalled("opening.quorum", {"phase": "attendance", "valid": 2, "quorum": 3, "short": True})
