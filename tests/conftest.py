@@ -124,6 +124,7 @@ LONG_END_TO_END = (
     "tests/kiosk/test_retention_names.py::test_cli_json_counts_names",
     "tests/ui/test_opening_outage.py::",
     "tests/hallkiosk/test_checkin_faces_e2e.py::",  # 人证核验 with the real dlib engine and a head-turn camera: 13 s and 4 s
+    "tests/kiosk/test_checkin_faces.py::test_the_face_work_runs_outside_the_writer_transaction_postgres",  # seeds a PG hall: ~5 s
     "tests/ui/test_outage_banner.py::",
     "tests/ui/test_shell.py::test_wrong_pins_make_the_login_and_the_exit_pin_wait",
     "tests/hallkiosk/test_newcomer_failures.py::test_a_terminal_started_without_its_database_says_so_and_waits",

@@ -181,6 +181,22 @@ def test_an_engine_failure_or_a_photo_without_a_face_does_not_stop_the_checkin(h
 def test_the_face_work_runs_outside_the_writer_transaction(hall: Hall) -> None:
     """While the engine compares, another connection takes the journal head and appends: it would wait
     for (and time out on) the check-in's writer lock if the comparison ran inside it."""
+    _outside_the_writer_transaction(hall)
+
+
+@pytest.mark.postgres
+def test_the_face_work_runs_outside_the_writer_transaction_postgres(tmp_path: Path, pg_url: str) -> None:
+    """The same on PostgreSQL, where the head is a row lock (``FOR UPDATE``)."""
+    cfg = load_config(data_dir=tmp_path / "hall", db_url=pg_url, environ={})
+    seeded(cfg)
+    hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(dt.datetime.now(BEIJING).date(), dt.time(8, 50), BEIJING)))
+    try:
+        _outside_the_writer_transaction(hall)
+    finally:
+        hall.close()
+
+
+def _outside_the_writer_transaction(hall: Hall) -> None:
     cache_platform_photo(hall)
     wrote: list[int] = []
 
