@@ -47,6 +47,7 @@ class Exclusions:
     employer: int = 0
     conflict: int = 0
     busy: int = 0
+    drawn: int = 0  #: drawn already for this sitting (a further round draws from the others)
 
 
 def region_prefix(region: str) -> str:
@@ -58,15 +59,17 @@ def region_prefix(region: str) -> str:
 
 
 def eligible_pools(experts: Iterable[ExpertFacts], specialties: Sequence[str], region: str,
-                   avoid_codes: Collection[str], busy: Collection[str]) -> tuple[dict[str, list[str]], Exclusions]:
+                   avoid_codes: Collection[str], busy: Collection[str],
+                   drawn: Collection[str] = ()) -> tuple[dict[str, list[str]], Exclusions]:
     """The eligible expert ids per specialty (sorted), and the counts of those left out.
 
     ``avoid_codes``: organisation codes whose employees may not sit (the evaluation's and the
-    bidders'); ``busy``: experts drawn (and not released) for a sitting that overlaps this one.
+    bidders'); ``busy``: experts drawn (and not released) for a sitting that overlaps this one;
+    ``drawn``: experts this sitting's earlier rounds drew already.
     """
     prefix = region_prefix(region) if region else ""
     pools: dict[str, list[str]] = {sp: [] for sp in specialties}
-    counts = {"inactive": 0, "barred": 0, "employer": 0, "conflict": 0, "busy": 0}
+    counts = {"inactive": 0, "barred": 0, "employer": 0, "conflict": 0, "busy": 0, "drawn": 0}
     avoid = set(avoid_codes)
     for e in experts:
         mine = [sp for sp in specialties if sp in e.specialties]
@@ -81,6 +84,8 @@ def eligible_pools(experts: Iterable[ExpertFacts], specialties: Sequence[str], r
             why = "employer"
         elif avoid.intersection(e.declared_conflicts):
             why = "conflict"
+        elif e.expert_id in drawn:
+            why = "drawn"
         elif e.expert_id in busy:
             why = "busy"
         if why:

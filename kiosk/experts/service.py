@@ -122,9 +122,9 @@ class ExpertsService:
         facts = [rules.ExpertFacts(e.expert_id, tuple(e.specialties), e.region, e.status, e.employer_code,
                                    tuple(e.declared_conflicts), barred=bool(e.id_hmac and e.id_hmac in barred))
                  for e in s.scalars(select(PfExpert))]
-        pools, ex = rules.eligible_pools(facts, specialties, ev.region, avoid, busy | drawn_here)
+        pools, ex = rules.eligible_pools(facts, specialties, ev.region, avoid, busy, drawn_here)
         excluded = {"inactive": ex.inactive, "barred": ex.barred, "employer": ex.employer, "conflict": ex.conflict,
-                    "busy": ex.busy}
+                    "busy": ex.busy, "drawn": ex.drawn}
         return pools, excluded, drawn_here
 
     def picks(self, evaluation_id: str) -> list[PickView]:
@@ -190,6 +190,13 @@ class ExpertsService:
                              seed_enc=self.hall.vault.encrypt(seed.hex(), context=b"expert_draws.seed"),
                              commit_seq=entry.seq, committed_at=now))
         return CommitView(evaluation_id, rnd, payload["pool_sha256"], len(union), payload["seed_commitment"], entry.seq)
+
+    def open_round(self, evaluation_id: str) -> CommitView | None:
+        """The round committed and not yet drawn (a console restarted between the two acts), or None."""
+        with self.hall.reading() as s:
+            d = s.scalar(select(ExpertDraw).where(ExpertDraw.evaluation_id == evaluation_id, ExpertDraw.state == "committed"))
+            return None if d is None else CommitView(evaluation_id, d.round, d.pool_sha256, d.pool_size,
+                                                     d.seed_commitment, d.commit_seq)
 
     def beacon(self, evaluation_id: str) -> tuple[str, int] | None:
         """The platform's receipt signature for the open round's commitment, with the receipted seq (None yet)."""

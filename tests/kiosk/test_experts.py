@@ -107,7 +107,8 @@ def test_rule_the_pool_leaves_out_the_suspended_barred_employed_conflicted_and_o
                                          "valid_from": (TODAY - dt.timedelta(days=3)).isoformat()})
     svc = ExpertsService(hall)
     view = svc.pool(EV)
-    assert view.excluded == {"inactive": 1, "barred": 1, "employer": 1, "conflict": 1, "busy": 0}
+    assert view.excluded == {"inactive": 1, "barred": 1, "employer": 1, "conflict": 1, "busy": 0,
+                            "drawn": 0}
     full_draw(hall, svc)
     committed, _ = drawn(hall)
     union = {i for ids in committed["pools"].values() for i in ids}

@@ -34,6 +34,7 @@ CONSOLE_ROLES = {
     "host": ("host", "supervisor"),
     "auctioneer": ("auctioneer", "supervisor"),
     "admin": ("admin", "supervisor"),
+    "extraction": ("clerk", "supervisor"),  #: the 专家抽取室; the draw's roles are then taken by card
 }
 
 
@@ -305,6 +306,8 @@ def console_for(ctx: UiContext) -> LoginGate:
         admin = AdminWork(ctx)
         admin.gate = LoginGate(ctx, admin, CONSOLE_ROLES[ctx.role])
         return admin.gate
+    if ctx.role == "extraction":  # the draw's tab is added by hallkiosk/wiring_experts.py
+        return LoginGate(ctx, TabHost(), CONSOLE_ROLES[ctx.role])
     if ctx.role == "host":
         title = lambda: QCoreApplication.translate("SessionsWork", "今日开标")  # noqa: E731
         sessions = SessionsWork(ctx, ("bid_opening",), title)
