@@ -649,7 +649,7 @@ class KioskCheckinFlow(KioskFlow):
                     self.ctx, f"人证核验通过：与{REFERENCE_ZH[ref]}一致", f"Identity verified: your face matches the {REFERENCE_EN[ref]}"))
             if out.needs_clerk:
                 self.done_session.setText(self._session_line(first) + "\n" + bilingual(
-                    self.ctx, f"人证核验未完成（{out.face.note if out.face else ''}）：请到服务窗口由工作人员确认身份。",
+                    self.ctx, f"人证核验未完成 · {out.face.note if out.face else ''} · 请到服务窗口由工作人员确认身份",
                     "Identity check not completed: a clerk at a service window will confirm who you are."))
             printed = self.print_result
             if printed is None:
