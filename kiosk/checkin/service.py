@@ -407,7 +407,7 @@ class CheckinService:
             if needs:
                 details["needs_clerk_confirmation"] = True
             if opt.flags:  # D6: admitted at an opening, the finding kept as evidence for host, supervisor, committee
-                details["flags"] = [f.reason for f in opt.flags]
+                details["flags"] = [f"{f.code}: {f.detail}" for f in opt.flags]  # admitted: not the refusal's words
             if operator:
                 details.update(operator=operator, reason=reason or "", overrides=used)
             seqs.append(self.hall.journal.append(s, "checkin.details", details).seq)
