@@ -60,7 +60,8 @@ class ModemSimulator(PortSimulator):
     Args:
         listen: ``socket://127.0.0.1:PORT``, ``pty`` or ``pty:/path/link``.
         script: replies per number (module doc).
-        baud: output pacing in bit/s (None = unpaced).
+        baud: line speed in bit/s, both ways: output is paced at it and input is taken only after
+            its wire time (None = unpaced).
         send_delay: seconds between the PDU and ``+CMGS`` (the network's time).
     """
 
@@ -100,6 +101,8 @@ class ModemSimulator(PortSimulator):
             self._cmgs_len = None
 
     def _on_data(self, data: bytes) -> None:
+        if self._port.baud:  # the driver's bytes take their wire time to arrive, as on a real line
+            time.sleep(len(data) * 10 / self._port.baud)
         with self._lock:
             if self.mute:
                 return
