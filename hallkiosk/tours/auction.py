@@ -17,7 +17,14 @@ from kiosk.config import Config
 
 
 def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
-    """Three car lots and the land lot, screenshots of console and audience screen, and the PDFs."""
+    """Three car lots and the land lot, screenshots of console and audience screen, and the PDFs.
+
+    Every act is the appointed auctioneer's (issue 15): the tour presents the ID cards of the people
+    the platform appointed (``sync.sandbox.seed.STAFF_PEOPLE``) and the roles are taken as the console
+    takes them (``StaffingService.take_role``). The land lot from the listing reaches its cap with two
+    bidders, and its ``after_cap`` says 摇号: the candidates are confirmed, the auctioneer and the
+    supervisor each enter digits, the seed's SHA-256 is shown before the draw, the draw rolls on the
+    audience screen, then the seed is revealed."""
     import datetime as dt
 
     from PySide6.QtWidgets import QApplication
@@ -28,7 +35,10 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     from kiosk.auction.demo import check_in_all, seed_stage_lot
     from kiosk.clock import FixedClock
     from kiosk.hall import Hall
+    from kiosk.ports import IdCard
+    from kiosk.staffing import RoleHolder, StaffingService
     from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import STAFF_PEOPLE, demo_day, staff_person
     from ui.theme import LANDSCAPE, PORTRAIT
 
     ensure_qapp(headless=True)
@@ -72,6 +82,30 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             return shots
         check_in_all(hall, cars)
         check_in_all(hall, land)
+        day = {s["session_id"]: s for s in demo_day(today)["sessions"]}
+        names = [p[0] for p in STAFF_PEOPLE]
+        staffing = StaffingService(hall)
+
+        def card(sid: str, role: str) -> IdCard:
+            """The ID card of whoever the platform appointed to ``role`` in ``sid`` (the demo's staff)."""
+            entry = next(x for x in day[sid].get("staff", ()) if x["role"] == role)
+            p = staff_person(names.index(entry["name"]), role)
+            n = p["id_number"]
+            return IdCard("resident", p["name"], "男" if int(n[16]) % 2 else "女", f"{n[6:10]}-{n[10:12]}-{n[12:14]}", n,
+                          "2018-03-01", "长期", nation="汉", address="内蒙古自治区呼和浩特市示例路1号", authority="呼和浩特市公安局")
+
+        held: dict[tuple[str, str], RoleHolder] = {}
+
+        def take(sid: str, role: str = "auctioneer") -> RoleHolder:
+            """``role`` of ``sid`` taken by its appointee's card, and shown on the console."""
+            if (sid, role) not in held:
+                held[(sid, role)] = staffing.take_role(sid, role, card=card(sid, role))
+                console.sign_in(held[(sid, role)])
+            return held[(sid, role)]
+
+        au = take(cars)
+        take(cars, "supervisor")
+        take(cars, "witness")
 
         def settle() -> None:
             """The console's acts and loads, and the big screen's, run on the job runner: wait for them."""
@@ -81,7 +115,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         def calls(sid: str, lot: str) -> None:
             for _ in range(3):
                 clock.advance(svc.call_seconds)
-                svc.call(sid, lot, actor="auctioneer")
+                svc.call(sid, lot, actor=take(sid))
 
         def done(sid: str, lot: str) -> bool:
             return svc.lot(sid, lot, last_bids=0).state != "pending"
@@ -95,22 +129,22 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         if not done(cars, "L-0001"):
             svc.enter_reserve(cars, "L-0001", "36000", auctioneer=("auctioneer", pins["auctioneer"]),
                               supervisor=("supervisor", pins["supervisor"]))
-            svc.open_lot(cars, "L-0001", actor="auctioneer")
+            svc.open_lot(cars, "L-0001", actor=au)
             ok, _ = paddles(cars, "L-0001")
             for i in range(4):
-                svc.bid(cars, "L-0001", ok[i % len(ok)], actor="auctioneer")
+                svc.bid(cars, "L-0001", ok[i % len(ok)], actor=au)
             other = next(b.paddle_no for b in svc.bidders(cars, "L-0002"))
-            svc.bid(cars, "L-0001", other, actor="auctioneer")  # not registered for this lot: refused
+            svc.bid(cars, "L-0001", other, actor=au)  # not registered for this lot: refused
             console.select_lot(cars, "L-0001")
             settle()
             pump(0.1)
             shot(term.window, "console-bidding")
             shot(big, "screen-bidding")
             calls(cars, "L-0001")
-            svc.hammer(cars, "L-0001", actor="auctioneer")
+            svc.hammer(cars, "L-0001", actor=au)
         # lot 2: keypad bids from the simulator (paddle 03 alone; 04 has no deposit)
         if not done(cars, "L-0002"):
-            svc.open_lot(cars, "L-0002", actor="auctioneer")
+            svc.open_lot(cars, "L-0002", actor=au)
             console.select_lot(cars, "L-0002")
             settle()
             sim.port.wait_connected(5.0)
@@ -120,7 +154,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             pump(5.0, lambda: len(wiring.keypad_outcomes) >= 2)
             pump(0.1)
             calls(cars, "L-0002")
-            svc.hammer(cars, "L-0002", actor="auctioneer")
+            svc.hammer(cars, "L-0002", actor=au)
             console.refresh()
             big.page.currentWidget().refresh()
             settle()
@@ -128,57 +162,81 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             shot(big, "screen-sold", (PORTRAIT,))
         # lot 3: floor bids, sold
         if not done(cars, "L-0003"):
-            svc.open_lot(cars, "L-0003", actor="auctioneer")
-            svc.bid(cars, "L-0003", paddles(cars, "L-0003")[0][0], actor="auctioneer")
+            svc.open_lot(cars, "L-0003", actor=au)
+            svc.bid(cars, "L-0003", paddles(cars, "L-0003")[0][0], actor=au)
             calls(cars, "L-0003")
-            r = svc.hammer(cars, "L-0003", actor="auctioneer")
+            r = svc.hammer(cars, "L-0003", actor=au)
             del r
         # the land lot from the listing: continued on the floor up to the cap → lottery
         lot = svc.lots(land)[0].lot_code
+        au = take(land)
+        sup = take(land, "supervisor")
+        take(land, "witness")
         if not done(land, lot):
-            svc.open_lot(land, lot, actor="auctioneer")
+            console.select_lot(land, lot)
+            settle()
+            shot(term.window, "console-after-cap", (LANDSCAPE,))  # D7: the method after the cap, read-only
+            svc.open_lot(land, lot, actor=au, stage="lottery")
             console.select_lot(land, lot)
             settle()
             pump(0.1)
             p1, p2 = paddles(land, lot)[0][:2]
-            svc.bid(land, lot, p1, "16500", actor="auctioneer")
-            svc.change_increment(land, lot, "200", actor="auctioneer")
-            svc.bid(land, lot, p2, actor="auctioneer")
-            svc.bid(land, lot, p1, "18720", actor="auctioneer")
-            svc.bid(land, lot, p2, actor="auctioneer")
+            svc.bid(land, lot, p1, "16500", actor=au)
+            svc.change_increment(land, lot, "200", actor=au)
+            svc.bid(land, lot, p2, actor=au)
+            svc.bid(land, lot, p1, "18720", actor=au)
+            svc.bid(land, lot, p2, actor=au)
             console.select_lot(land, lot)
             settle()
             pump(0.1)
             shot(term.window, "console-cap", (LANDSCAPE,))
             shot(big, "screen-cap", (LANDSCAPE,))
             calls(land, lot)
-            svc.hammer(land, lot, actor="auctioneer")
+            # D8: the lottery, its own witnessed step
+            svc.lottery_candidates(land, lot, actor=au)
+            svc.lottery_entropy(land, lot, "4711", actor=sup)
+            svc.lottery_entropy(land, lot, "0815", actor=au)
+            console.select_lot(land, lot)
+            big.page.currentWidget().show_lot(land, lot)
+            settle()
+            pump(0.2)
+            shot(term.window, "console-lottery-commit", (LANDSCAPE,))
+            shot(big, "screen-lottery-commit")
+            svc.lottery_run(land, lot, actor=au)
+            board = big.page.currentWidget()
+            board.refresh()
+            pump(3.0, lambda: getattr(board, "rolling", lambda: False)())
+            pump(0.6)
+            shot(big, "screen-lottery-draw")
+            pump(6.0, lambda: not board.rolling())
+            pump(0.2)
+            shot(big, "screen-lottery-reveal")
+            svc.hammer(land, lot, actor=au)
+            svc.settle_deposit(land, lot, signed=True, actor=au)  # D10: the 确认书 signed → the deposit converted
         # a land lot with a cap and 竞配建 after it: price bids stop at the cap, the 配建 area decides
         stage_sid, stage_lot = seed_stage_lot(hall, dt.datetime.combine(today, dt.time(16, 30), BEIJING))
         check_in_all(hall, stage_sid)
+        day[stage_sid] = day[land]  # its appointees are the land auction's (kiosk.auction.demo.seed_stage_lot)
+        au = take(stage_sid)
         console.load_sessions()
         settle()
         if not done(stage_sid, stage_lot):
             console.select_lot(stage_sid, stage_lot)
             settle()
-            i = console.stage_combo.findData("area")
-            console.stage_combo.setCurrentIndex(i)
-            console.stage_start.setText("1000")
-            console.stage_step.setText("100")
-            pump(0.1)
+            pump(0.1)  # the lot's after_cap (竞配建 from 1,000 m² by 100 m²) is shown read-only
             shot(term.window, "console-stage-choice", (LANDSCAPE,))
             console.open_lot()
             settle()
             p1, p2, p3 = paddles(stage_sid, stage_lot)[0][:3]
-            svc.bid(stage_sid, stage_lot, p1, "18000", actor="auctioneer")
-            svc.bid(stage_sid, stage_lot, p2, "18720", actor="auctioneer")  # the cap
-            svc.bid(stage_sid, stage_lot, p1, "18820", actor="auctioneer")  # refused: 已达最高限价
-            svc.bid(stage_sid, stage_lot, p3, "18720", actor="auctioneer")  # accepts the cap
-            svc.stage_bid(stage_sid, stage_lot, p2, actor="auctioneer")  # 1,000 m²
-            svc.stage_bid(stage_sid, stage_lot, p3, "1100", actor="auctioneer")
-            svc.stage_bid(stage_sid, stage_lot, p2, "1200", actor="auctioneer")
+            svc.bid(stage_sid, stage_lot, p1, "18000", actor=au)
+            svc.bid(stage_sid, stage_lot, p2, "18720", actor=au)  # the cap
+            svc.bid(stage_sid, stage_lot, p1, "18820", actor=au)  # refused: 已达最高限价
+            svc.bid(stage_sid, stage_lot, p3, "18720", actor=au)  # accepts the cap
+            svc.stage_bid(stage_sid, stage_lot, p2, actor=au)  # 1,000 m²
+            svc.stage_bid(stage_sid, stage_lot, p3, "1100", actor=au)
+            svc.stage_bid(stage_sid, stage_lot, p2, "1200", actor=au)
             clock.advance(svc.call_seconds)
-            svc.call(stage_sid, stage_lot, actor="auctioneer")
+            svc.call(stage_sid, stage_lot, actor=au)
             console.select_lot(stage_sid, stage_lot)
             settle()
             pump(0.2)
@@ -186,8 +244,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             shot(big, "screen-area")
             while svc.lot(stage_sid, stage_lot, last_bids=0).call_no < 3:
                 clock.advance(svc.call_seconds)
-                svc.call(stage_sid, stage_lot, actor="auctioneer")
-            svc.hammer(stage_sid, stage_lot, actor="auctioneer")
+                svc.call(stage_sid, stage_lot, actor=au)
+            svc.hammer(stage_sid, stage_lot, actor=au)
             console.refresh()
             big.page.currentWidget().refresh()
             settle()

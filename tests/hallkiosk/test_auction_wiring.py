@@ -22,6 +22,7 @@ from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.journal import entries_after
+from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.seeded import seeded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def test_keypad_flood_through_driver_every_press_one_bid_in_order(qapp, qtbot, c
         land = svc.auction_sessions()[1].session_id
         check_in_all(term.hall, land)
         lot = svc.lots(land)[0].lot_code
-        svc.open_lot(land, lot, actor="auctioneer")
+        svc.open_lot(land, lot, actor=auc(svc, land))
         term.auction.screens["console"].select_lot(land, lot)
         assert sim.port.wait_connected(5.0)
         sent = sim.burst(40, rate_hz=50.0, paddles=("01", "02", "09"))
@@ -85,7 +86,7 @@ def test_keypad_repeats_within_min_interval_are_one_press(qapp, qtbot, cfg: Conf
         svc: AuctionService = term.auction.service
         cars = svc.auction_sessions()[0].session_id
         check_in_all(term.hall, cars)
-        svc.open_lot(cars, "L-0002", actor="auctioneer")
+        svc.open_lot(cars, "L-0002", actor=auc(svc, cars))
         assert sim.port.wait_connected(5.0)
         sim.press("03")
         sim.press("03")  # a second press within 300 ms: the same press
@@ -103,6 +104,7 @@ CHILD = textwrap.dedent(
     from kiosk.config import load_config
     from kiosk.hall import Hall
     from kiosk.auction import AuctionService
+    from tests.helpers.auction_roles import take_auctioneer
     data_dir, sid, lot, n = sys.argv[1:5]
     hall = Hall.open(load_config(data_dir=data_dir, environ={}), migrate=False)
     a = AuctionService(hall)
@@ -110,7 +112,7 @@ CHILD = textwrap.dedent(
     sys.stdin.readline()
     out = []
     for i in range(int(n)):
-        r = a.bid(sid, lot, ("01", "02")[i % 2], source="floor", actor="other-console")
+        r = a.bid(sid, lot, ("01", "02")[i % 2], source="floor", actor=take_auctioneer(a, sid))  # the other console's auctioneer: the same appointee
         out.append([r.seq, time.monotonic()])
         time.sleep(0.12)
     hall.close()
@@ -133,7 +135,7 @@ def test_audience_screen_follows_bids_of_another_process_within_150ms(qapp, qtbo
         land = svc.auction_sessions()[1].session_id
         check_in_all(term.hall, land)
         lot = svc.lots(land)[0].lot_code
-        svc.open_lot(land, lot, actor="auctioneer")
+        svc.open_lot(land, lot, actor=auc(svc, land))
         qtbot.waitUntil(lambda: board.lot_code == lot and board.settled(), timeout=3000)
         seen: dict[int, float] = {}
         bids: list[int] = []

@@ -17,7 +17,7 @@ from hallkiosk.demo import _login
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config, load_config
 from kiosk.hall import Hall
-from tests.helpers.auction_roles import staff_card
+from tests.helpers.auction_roles import staff_card, take_auctioneer
 from tests.helpers.screens import wait_until
 from tests.helpers.seeded import seeded
 
@@ -32,6 +32,13 @@ def settle_term(term: Terminal, timeout: float = 10.0) -> None:
     settle(*term.auction.screens.values(), timeout=timeout)  # type: ignore[union-attr]
 
 
+def sign_in_auctioneer(term: Terminal) -> None:
+    """The appointed auctioneer of every auction session of the day takes the role on this console (by card)."""
+    console = term.auction.screens["console"]  # type: ignore[union-attr]
+    for sess in term.auction.service.auction_sessions():  # type: ignore[union-attr]
+        console.sign_in(take_auctioneer(term.hall, sess.session_id))
+
+
 @contextmanager
 def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int, housekeeping: bool = True) -> Iterator[Terminal]:
     """An auctioneer console (logged in) with its audience screen, following the journal."""
@@ -39,6 +46,7 @@ def auctioneer_terminal(demo_cfg: Config, *, call_seconds: int, housekeeping: bo
     cfg = dataclasses.replace(demo_cfg, auction=dataclasses.replace(demo_cfg.auction, call_seconds=call_seconds))
     term = build_terminal(cfg, "auctioneer", follow=True, devices=False, sync=False, big_screen=True, housekeeping=housekeeping)
     _login(term, "auctioneer")
+    sign_in_auctioneer(term)
     settle_term(term)
     try:
         yield term

@@ -28,6 +28,7 @@ from kiosk.journal import entries_after
 from kiosk.ports import KeypadEvent
 from kiosk.timeutil import parse_rfc3339
 from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.faulty_link import FaultyLink
 from tests.helpers.screens import clipped_texts, wait_until
 from tests.helpers.seeded import seeded
@@ -201,8 +202,8 @@ def test_a_board_says_its_countdown_is_paused_and_drops_a_stale_received(qapp, d
         land = svc.auction_sessions()[1].session_id
         check_in_all(term.hall, land)
         lot = svc.lots(land)[0].lot_code
-        svc.open_lot(land, lot, actor="auctioneer")
-        svc.bid(land, lot, "01", "16500")
+        svc.open_lot(land, lot, actor=auc(svc, land))
+        svc.bid(land, lot, "01", "16500", actor=auc(svc, land))
         wait_until(lambda: "出价已收到" in board.received.text() and board.settled())
         assert "秒后第一次报价" in board.calls.text()
         watch = term.ctx.db_state.__self__  # type: ignore[attr-defined]  # the terminal's DbWatch

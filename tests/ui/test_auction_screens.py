@@ -15,6 +15,7 @@ from kiosk.auction import AuctionService
 from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
 from tests.helpers.auction import auctioneer_terminal, settle, settle_term
+from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.screens import clipped_texts, wait_until
 from ui.theme import LANDSCAPE, PORTRAIT
 
@@ -83,10 +84,10 @@ def test_audience_screen_received_leading_sold_apart_and_layout(auctioneer: Term
     _, land = [s.session_id for s in svc.auction_sessions()]
     check_in_all(auctioneer.hall, land)
     lot = svc.lots(land)[0].lot_code
-    svc.open_lot(land, lot, actor="auctioneer")
+    svc.open_lot(land, lot, actor=auc(svc, land))
     console.select_lot(land, lot)
     settle(console, board)
-    svc.bid(land, lot, "01", "16500")
+    svc.bid(land, lot, "01", "16500", actor=auc(svc, land))
     pump(qtbot, lambda: "16,500" in board.price.text())
     assert board.price_caption.text() == "当前最高应价" and "当前最高 01 号" == board.leading.text()
     assert "出价已收到：01 号" in board.received.text() and "成交" not in board.title.text()
@@ -101,7 +102,7 @@ def test_audience_screen_received_leading_sold_apart_and_layout(auctioneer: Term
     # the console calls by itself every call_seconds (1 s here) without a bid: 第一次/第二次/第三次
     pump(qtbot, lambda: svc.lot(land, lot, last_bids=0).call_no >= 3, 6000)
     assert "第三次报价" in board.calls.text() or "第三次报价" in console.calls.text()
-    svc.hammer(land, lot, actor="auctioneer")
+    svc.hammer(land, lot, actor=auc(svc, land))
     pump(qtbot, lambda: "成交" in board.title.text())
     assert board.price_caption.text().startswith("成交") and "买受人号牌 01" == board.leading.text()
     assert board.received.text() == ""
@@ -128,11 +129,11 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
         console.select_lot(land, lot)
         settle(console)
         assert console.b_print_conf.isHidden() and console.b_print_rec.isHidden()  # nothing to print yet
-        svc.open_lot(land, lot, actor="auctioneer")
-        svc.bid(land, lot, "01", "16500")
+        svc.open_lot(land, lot, actor=auc(svc, land))
+        svc.bid(land, lot, "01", "16500", actor=auc(svc, land))
         for _ in range(3):
-            svc.call(land, lot, actor="auctioneer")
-        result = svc.hammer(land, lot, actor="auctioneer")
+            svc.call(land, lot, actor=auc(svc, land))
+        result = svc.hammer(land, lot, actor=auc(svc, land))
         console.select_lot(land, lot)
         settle(console)
         assert not console.b_print_conf.isHidden() and not console.b_print_rec.isHidden()

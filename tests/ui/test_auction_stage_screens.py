@@ -14,6 +14,7 @@ from kiosk.auction.demo import add_bidders, check_in_all
 from kiosk.config import Config
 from kiosk.db.models import PfSession
 from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction_roles import set_after_cap
 from tests.helpers.screens import clipped_texts
 from ui.theme import LANDSCAPE, PORTRAIT
 
@@ -41,21 +42,20 @@ def floor(console, paddle: str, amount: str = "") -> None:  # type: ignore[no-un
     settle(console)
 
 
-def test_console_area_stage_chosen_at_opening_bids_routed_and_audience_screen_shows_it(auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_console_area_stage_read_only_from_the_lot_bids_routed_and_audience_screen_shows_it(auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     svc, land, lot = land_lot(auctioneer)
     console = auctioneer.auction.screens["console"]
     board = auctioneer.auction.screens["big_screen"]
     console.select_lot(land, lot)
     settle(console)
-    assert console.stage_box.isVisibleTo(console) and console.stage_combo.currentData() == "lottery"  # [auction] cap_stage
-    console.stage_combo.setCurrentIndex(console.stage_combo.findData("area"))
-    assert console.stage_start.isVisibleTo(console) and not console.stage_upper.isVisibleTo(console)
-    assert "竞配建" in console.rules.text()
-    console.open_lot()  # start/step missing: refused, still pending
+    assert console.stage_box.isVisibleTo(console) and console.stage_combo.currentData() == "lottery"  # the lot's after_cap
+    assert not console.stage_combo.isEnabled()  # D7: read-only, the auctioneer never chooses it
+    set_after_cap(svc, land, lot, {"method": "area", "start": "1000", "step": "100", "unit": "m2"})  # the feed says 竞配建
+    console.refresh()
     settle(console)
-    assert "起始面积" in console.message.text() and svc.lot(land, lot).state == "pending"
-    console.stage_start.setText("1000")
-    console.stage_step.setText("100")
+    assert console.stage_combo.currentData() == "area" and console.stage_start.text() == "1000"
+    assert console.stage_start.isVisibleTo(console) and not console.stage_start.isEnabled()
+    assert "竞配建" in console.rules.text()
     console.open_lot()
     settle(console)
     v = svc.lot(land, lot)
@@ -92,9 +92,10 @@ def test_sealed_one_time_bids_never_on_a_screen_before_the_reveal(auctioneer: Te
     board = auctioneer.auction.screens["big_screen"]
     console.select_lot(land, lot)
     settle(console)
-    console.stage_combo.setCurrentIndex(console.stage_combo.findData("average"))
+    set_after_cap(svc, land, lot, {"method": "average", "upper": "22464"})
+    console.refresh()
+    settle(console)
     assert console.stage_upper.isVisibleTo(console) and not console.stage_start.isVisibleTo(console)
-    console.stage_upper.setText("22464")
     console.open_lot()
     settle(console)
     floor(console, "01", "18720")

@@ -12,6 +12,7 @@ is taken down.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 
@@ -89,7 +90,7 @@ def stage_status(v: LotView, sep: str = " · ") -> str:
             return head + " · " + QCoreApplication.translate("AuctionBoard", "一次报价揭晓：平均值 %1 · 最接近 %2 号 %3").replace("%1", v.money(v.stage_mean)) \
                 .replace("%2", v.stage_leader).replace("%3", v.money(v.stage_value))
         return head + " · " + QCoreApplication.translate("AuctionBoard", "停止举牌，待一次报价（%1 个号牌在限价）").replace("%1", str(len(v.capped_paddles)))
-    return head + " · " + QCoreApplication.translate("AuctionBoard", "落槌时摇号")
+    return head + " · " + QCoreApplication.translate("AuctionBoard", "三次报价后摇号")
 
 
 class AuctionBoard(BoardView):
@@ -112,15 +113,15 @@ class AuctionBoard(BoardView):
         #: seconds the console holds its next call after a pause (the auctioneer's big screen; None elsewhere)
         self.call_hold: Callable[[], float] | None = None
         self.holders: list[RoleHolder] = []
+        self._loaded_holders: list[RoleHolder] = []
+        self._holders_for: str | None = None
+        self._holders_stale = True
         self._drawn_shown: set[tuple[str, str]] = set()  #: lots whose draw has rolled on this screen
         self._roll: tuple[tuple[str, str], float, int] | None = None  #: (lot, until, step) while the draw rolls
         self.roll_timer = QTimer(self)
         self.roll_timer.setInterval(DRAW_STEP_MS)
         self.roll_timer.timeout.connect(self._roll_step)
         lay = self.content
-        self.roles_line = QLabel(objectName="boardMuted")
-        self.roles_line.setWordWrap(True)
-        lay.addWidget(self.roles_line)
         self.lot = QLabel(objectName="auctionBoardLot")
         self.lot.setWordWrap(True)
         lay.addWidget(self.lot)
@@ -164,6 +165,9 @@ class AuctionBoard(BoardView):
     # --- following -------------------------------------------------------------------------------
 
     def on_entries(self, entries: list) -> None:
+        if any(e.kind.startswith("staff.") for e in entries):
+            self._holders_stale = True  # someone took or released a role: read the holders again
+            self.refresh()
         mine = [e for e in entries if e.kind.startswith("auction.")]
         if not mine:
             return
@@ -194,7 +198,10 @@ class AuctionBoard(BoardView):
             view = self.service.lot(sid, code, last_bids=LAST_BIDS) if sid and code else None
         except AuctionError:
             view = None
-        self._loaded_holders = StaffingService(self.ctx.hall).holders(sid) if sid else []
+        if sid != self._holders_for or self._holders_stale:  # roles change rarely: read them only then
+            self._holders_stale = False
+            self._loaded_holders = StaffingService(self.ctx.hall).holders(sid) if sid else []
+            self._holders_for = sid
         return sid, code, view, seq
 
     def _pick(self) -> tuple[str | None, str | None]:
@@ -212,7 +219,7 @@ class AuctionBoard(BoardView):
         elif (sid, code) != (self.session_id, self.lot_code):
             return  # another lot is followed now: its load comes next
         self.view = view
-        self.holders = list(getattr(self, "_loaded_holders", []))
+        self.holders = list(self._loaded_holders)
         self._render()
         self.last_render_ms = time.monotonic() * 1000.0
         self.rendered_seq = max(self.rendered_seq, seq)
@@ -249,7 +256,9 @@ class AuctionBoard(BoardView):
         if left is not None and self.call_hold is not None:
             left = max(left, self.call_hold())
         done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
-        if v.call_no >= 3:
+        if v.stage == "lottery" and v.stage_phase:
+            self.calls.setText(self.tr("摇号中") if v.stage_phase != "drawn" else self.tr("摇号完毕 · 即将落槌"))
+        elif v.call_no >= 3:
             self.calls.setText(self.tr("%1 · 即将落槌").replace("%1", done))
         elif not self.ctx.db_state().ok and not v.stage_phase:
             self.calls.setText(self.tr("%1 · 计时暂停").replace("%1", done))
@@ -277,7 +286,6 @@ class AuctionBoard(BoardView):
     def _render(self) -> None:
         self._clear()
         v = self.view
-        self.roles_line.setText(roles_text(self.holders) if v is not None else "")
         if v is None:
             self.title.setText(self.tr("拍卖大厅"))
             self.lot.setText(self.tr("拍卖会即将开始，请竞买人凭号牌入座"))
@@ -287,14 +295,18 @@ class AuctionBoard(BoardView):
             self.note.setText(self.tr("时间以交易平台时钟为准"))
             self.tick()
             return
-        self.title.setText(self.tr("拍卖大厅 · %1").replace("%1", state_name(v.state)))
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        roles = roles_text(self.holders)  # who holds the session's roles, masked, after the title (one line less)
+        self.title.setText(html.escape(self.tr("拍卖大厅 · %1").replace("%1", state_name(v.state)))
+                           + (f'<span style="font-size: 24px; font-weight: normal; color: #b8c4d6;">　　{html.escape(roles)}</span>'
+                              if roles else ""))
         self.lot.setText(f"{v.lot_code}　{v.title}")
         rules = [self.tr("起拍价 %1").replace("%1", format_money(v.start_price, v.price_unit)),
                  self.tr("加价幅度 %1").replace("%1", format_money(v.increment, v.price_unit))]
         if v.cap_price:
             rules.append(self.tr("最高限价 %1").replace("%1", format_money(v.cap_price, v.price_unit)))
             if v.stage:  # D7: the 出让公告's method, from the platform's lot data
-                rules.append(self.tr("限价后%1（出让公告）").replace("%1", stage_name(v.stage)))
+                rules.append(self.tr("限价后：%1（出让公告）").replace("%1", stage_name(v.stage)))
         rules.append(self.tr("本标的设有保留价") if v.has_reserve else self.tr("本标的无保留价"))
         self.rules.setText("　·　".join(rules))
         if v.state in ("sold",):
@@ -316,7 +328,9 @@ class AuctionBoard(BoardView):
         self.price.setText(format_money(amount, v.price_unit) if amount else "—")
         self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
         self._fit_price()
-        if v.stage == "lottery" and v.stage_phase and v.state in ("open", "sold"):
+        lottery = v.stage == "lottery" and bool(v.stage_phase) and v.state in ("open", "sold")
+        self.grid_host.setVisible(not lottery)  # the lottery's lines take the room of the last bids
+        if lottery:
             self._render_lottery(v)
         elif v.capped_paddles and v.state == "open":
             if v.stage in (None, "lottery"):
@@ -349,7 +363,7 @@ class AuctionBoard(BoardView):
         heads = (self.tr("时间"), self.tr("号牌"), self.tr("应价"), "")
         for col, h in enumerate(heads):
             self.grid.addWidget(QLabel(h, objectName="auctionBoardHead"), 0, col)
-        rows = LAST_BIDS if self.height() > self.width() else LAST_BIDS - 1
+        rows = LAST_BIDS if self.height() > self.width() else LAST_BIDS - (2 if v.capped_paddles else 1)
         valid = [b for _s, b in sorted([(b.seq, b) for b in v.bids if b.accepted] + [(b.seq, b) for b in v.stage_bids if b.accepted],
                                        key=lambda x: x[0])][-rows:][::-1]
         for r, b in enumerate(valid, start=1):
@@ -384,7 +398,7 @@ class AuctionBoard(BoardView):
             self.price_caption.setText(self.tr("限价摇号 · 种子已承诺（抽签前公布）"))
             self.price.setText(cands)
             c = v.lottery_commitment or ""
-            self.capitals.setText(self.tr("种子 SHA-256：") + f"\n{c[:32]}\n{c[32:]}")
+            self.capitals.setText(self.tr("种子 SHA-256：") + self._hex(c))
             self.leading.setText(self.tr("即将抽签：候选人 %1 号").replace("%1", cands))
         else:  # drawn (the lot may be sold by now)
             if key not in self._drawn_shown and self._roll is None and v.state == "open":
@@ -396,10 +410,14 @@ class AuctionBoard(BoardView):
             self.price_caption.setText(self.tr("限价摇号 · 中签号牌"))
             self.price.setText(self.tr("%1 号").replace("%1", v.lottery_winner or v.buyer_paddle or ""))
             seed = v.lottery_seed or ""
-            self.capitals.setText(self.tr("公开种子：") + f"\n{seed[:32]}\n{seed[32:]}\n"
-                                  + self.tr("SHA-256 与抽签前公布的承诺一致，任何人可据日志复算"))
+            self.capitals.setText(self.tr("公开种子：") + self._hex(seed) + "\n"
+                                  + self.tr("其 SHA-256 即抽签前公布的承诺，任何人可据日志复算"))
             self.leading.setText(self.tr("候选人 %1 号").replace("%1", cands))
         self._fit_price()
+
+    def _hex(self, digest: str) -> str:
+        """A 64-digit hex value: one line on a landscape screen, two on a portrait one."""
+        return digest if self.width() >= self.height() else f"\n{digest[:32]}\n{digest[32:]}"
 
     def _roll_frame(self, v: LotView) -> None:
         assert self._roll is not None
@@ -408,7 +426,7 @@ class AuctionBoard(BoardView):
         self.price_caption.setText(self.tr("限价摇号 · 正在抽签"))
         self.price.setText(self.tr("%1 号").replace("%1", cands[step % len(cands)]))
         c = v.lottery_commitment or ""
-        self.capitals.setText(self.tr("种子 SHA-256：") + f"\n{c[:32]}\n{c[32:]}")
+        self.capitals.setText(self.tr("种子 SHA-256：") + self._hex(c))
         self.leading.setText(self.tr("候选人 %1 号").replace("%1", "、".join(cands)))
         self._fit_price()
 
@@ -441,6 +459,10 @@ class AuctionBoard(BoardView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        if portrait != getattr(self, "_portrait", None):
+            self._portrait = portrait
+            self._render()  # the last bids' rows and a seed's lines depend on the orientation
         self._fit_price()
 
     def retranslate(self) -> None:

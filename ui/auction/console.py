@@ -153,6 +153,10 @@ class AuctionConsole(Retranslatable, QWidget):
         top.setStretchFactor(self.lot_box, 3)
         top.addWidget(self.state)
         root.addLayout(top)
+        #: who holds the session's roles through this console (masked names: a screen in the room)
+        self.roles_label = QLabel(objectName="auctionRoles")
+        self.roles_label.setWordWrap(True)
+        root.addWidget(self.roles_label)
         self.body = QGridLayout()
         self.body.setSpacing(12)
         root.addLayout(self.body, 1)
@@ -307,6 +311,30 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_print_rec.clicked.connect(lambda: self.print_document("record"))
         acts.addWidget(self.b_print_conf, 8, 0)
         acts.addWidget(self.b_print_rec, 8, 1)
+        # the lottery among the bidders at the cap (D8): candidates → the auctioneer's and the supervisor's
+        # digits (the seed's SHA-256 is committed when both are in) → the draw, each an act of its role
+        self.lottery_box = QFrame(objectName="auctionLottery")
+        lg = QGridLayout(self.lottery_box)
+        lg.setContentsMargins(0, 0, 0, 0)
+        self.l_lottery = QLabel(objectName="auctionLeading")
+        self.l_lottery.setWordWrap(True)
+        self.digits = QLineEdit()
+        self.digits.setMaxLength(12)
+        self.b_candidates = QPushButton()
+        self.b_candidates.clicked.connect(self.lottery_candidates)
+        self.b_digits_auc = QPushButton()
+        self.b_digits_auc.clicked.connect(lambda: self.lottery_entropy("auctioneer"))
+        self.b_digits_sup = QPushButton()
+        self.b_digits_sup.clicked.connect(lambda: self.lottery_entropy("supervisor"))
+        self.b_draw = QPushButton(objectName="primary")
+        self.b_draw.clicked.connect(self.lottery_draw)
+        lg.addWidget(self.l_lottery, 0, 0, 1, 2)
+        lg.addWidget(self.b_candidates, 1, 0, 1, 2)
+        lg.addWidget(self.digits, 2, 0, 1, 2)
+        lg.addWidget(self.b_digits_auc, 3, 0)
+        lg.addWidget(self.b_digits_sup, 3, 1)
+        lg.addWidget(self.b_draw, 4, 0, 1, 2)
+        acts.addWidget(self.lottery_box, 9, 0, 1, 2)
         rl.addLayout(acts)
         self.table = QTableWidget(0, 4)
         self.table.verticalHeader().setVisible(False)
@@ -338,8 +366,7 @@ class AuctionConsole(Retranslatable, QWidget):
     def sign_in(self, holder: RoleHolder) -> None:
         """A role taken (by ID card) for one of this console's sessions: acts of that session are done in it."""
         self.holders[(holder.session_id, holder.role)] = holder
-        if self.view is not None:
-            self._render()
+        self._render()
 
     def actor(self, role: str = "auctioneer") -> RoleHolder | None:
         """Who holds ``role`` of the session shown, through this console (None: nobody signed in)."""
@@ -537,7 +564,7 @@ class AuctionConsole(Retranslatable, QWidget):
 
     def _act_buttons(self) -> list[QPushButton]:
         return [self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step,
-                self.b_sealed, self.b_reveal]
+                self.b_sealed, self.b_reveal, self.b_candidates, self.b_digits_auc, self.b_digits_sup, self.b_draw]
 
     def _run(self, key: str, fn: Callable[[], Any], done: Callable[[Any], None], *, relabel: bool = False) -> bool:
         """Start an act; its value goes to ``done`` (main thread), a refusal or fault to the message line.
@@ -809,6 +836,79 @@ class AuctionConsole(Retranslatable, QWidget):
 
         self._run("correct", lambda: self.service.correct(sid, code, seq, actor=_need(actor), reason=reason), done)
 
+    def lottery_candidates(self) -> None:
+        if self.view is None:
+            return
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
+        self._run("lottery-candidates", lambda: self.service.lottery_candidates(sid, code, actor=_need(actor)),
+                  lambda v: self._ok(f"摇号候选人已确认：{'、'.join(v.lottery_candidates)} 号",
+                                     f"lottery candidates confirmed: {', '.join(v.lottery_candidates)}"))
+
+    def lottery_entropy(self, role: str) -> None:
+        """The auctioneer's or the supervisor's digits, each entered in their own role (the supervisor signs in here)."""
+        if self.view is None:
+            return
+        sid, code, digits, holder = self.view.session_id, self.view.lot_code, self.digits.text(), self.actor(role)
+        self.digits.clear()  # typed by the person, not kept on screen
+
+        def need() -> RoleHolder:
+            if holder is None:
+                raise AccessError("no_role", f"请{'监督人' if role == 'supervisor' else '拍卖师'}先刷身份证登记本场角色",
+                                  f"the {role} signs in to this session with their ID card first")
+            return holder
+
+        def done(v: LotView) -> None:
+            if v.lottery_commitment:
+                self._ok(f"种子已承诺：SHA-256 {v.lottery_commitment[:16]}…（已在大屏公布）",
+                         f"seed committed: SHA-256 {v.lottery_commitment[:16]}… (shown on the big screen)")
+            else:
+                self._ok("随机数字已录入", "digits entered")
+
+        self._run("lottery-entropy", lambda: self.service.lottery_entropy(sid, code, digits, actor=need()), done)
+
+    def lottery_draw(self) -> None:
+        if self.view is None:
+            return
+        sid, code, actor = self.view.session_id, self.view.lot_code, self.actor()
+        self._run("lottery-draw", lambda: self.service.lottery_run(sid, code, actor=_need(actor)),
+                  lambda v: self._ok(f"抽签完成：中签 {v.lottery_winner} 号，种子已公开，请落槌",
+                                     f"drawn: paddle {v.lottery_winner}; the seed is revealed — drop the hammer"))
+
+    def _render_lottery(self, v: LotView) -> None:
+        show = v.state == "open" and v.stage == "lottery" and len(v.capped_paddles) >= 2
+        self.lottery_box.setVisible(show)
+        if not show:
+            return
+        phase = v.stage_phase
+        if phase is None:
+            self.l_lottery.setText(self.tr("限价摇号：%1 号在最高限价；三次报价后确认候选人").replace("%1", "、".join(v.capped_paddles)))
+        elif phase == "lottery":
+            given = "、".join({"auctioneer": self.tr("拍卖师"), "supervisor": self.tr("监督人")}.get(r, r) for r in v.lottery_entropy)
+            self.l_lottery.setText(self.tr("候选人 %1 号 · 请拍卖师和监督人各录入 4–12 位数字（已录入：%2）")
+                                   .replace("%1", "、".join(v.lottery_candidates)).replace("%2", given or self.tr("无")))
+        elif phase == "committed":
+            self.l_lottery.setText(self.tr("种子已承诺 SHA-256 %1… · 请抽签").replace("%1", (v.lottery_commitment or "")[:16]))
+        else:
+            self.l_lottery.setText(self.tr("中签 %1 号 · 种子 %2… 已公开 · 请落槌").replace("%1", v.lottery_winner or "")
+                                   .replace("%2", (v.lottery_seed or "")[:16]))
+        self.b_candidates.setEnabled(phase is None and v.call_no >= 3)
+        self.digits.setEnabled(phase == "lottery")
+        self.b_digits_auc.setEnabled(phase == "lottery" and "auctioneer" not in v.lottery_entropy)
+        self.b_digits_sup.setEnabled(phase == "lottery" and "supervisor" not in v.lottery_entropy)
+        self.b_draw.setEnabled(phase == "committed")
+
+    def _render_roles(self) -> None:
+        from kiosk.pii import mask_name
+        from kiosk.staffing import ROLE_ZH
+
+        sid = self.session_id or ""
+        held = [h for (s, _r), h in sorted(self.holders.items()) if s == sid]
+        if not held:
+            self.roles_label.setText(self.tr("本场角色：拍卖师尚未刷身份证登记（请在读卡器上放置身份证）"))
+        else:
+            self.roles_label.setText(self.tr("本场角色：") + "　".join(f"{ROLE_ZH.get(h.role, h.role)} {mask_name(h.name)}"
+                                                                   for h in held))
+
     def change_step(self) -> None:
         if self.view is None:
             return
@@ -895,7 +995,8 @@ class AuctionConsole(Retranslatable, QWidget):
         left = self.seconds_to_next_call()
         done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
         if v.call_no >= 3:
-            self.calls.setText(self.tr("%1 · 无人应价，请落槌").replace("%1", done))
+            lottery = v.stage == "lottery" and len(v.capped_paddles) > 1 and v.stage_phase != "drawn"
+            self.calls.setText((self.tr("%1 · 请摇号") if lottery else self.tr("%1 · 无人应价，请落槌")).replace("%1", done))
         elif self.paused() and not v.stage_phase:
             self.calls.setText(self.tr("%1 · 计时暂停：数据库未响应，恢复后重新计时").replace("%1", done))
         elif left is not None:
@@ -904,7 +1005,9 @@ class AuctionConsole(Retranslatable, QWidget):
 
     def _render(self) -> None:
         v = self.view
+        self._render_roles()
         if v is None:
+            self.lottery_box.hide()
             self.title.setText(self.tr("今日暂无拍卖会") if self._sessions_loaded else self.tr("正在读取拍卖会…"))
             for w in (self.rules, self.price_caption, self.price, self.capitals, self.leading, self.next_amount, self.calls, self.state):
                 w.setText("")
@@ -971,7 +1074,7 @@ class AuctionConsole(Retranslatable, QWidget):
         self.capitals.setText(to_capitals(amount, v.price_unit) if amount else "")
         if v.capped_paddles and v.state == "open":
             if v.stage in (None, "lottery"):
-                self.leading.setText(self.tr("已达限价：%1 号（落槌时摇号）").replace("%1", "、".join(v.capped_paddles)))
+                self.leading.setText(self.tr("已达限价：%1 号（三次报价后摇号）").replace("%1", "、".join(v.capped_paddles)))
             else:
                 self.leading.setText(self.tr("在最高限价：%1 号").replace("%1", "、".join(v.capped_paddles)))
         self.stage_line.setText(stage_status(v))
@@ -998,7 +1101,9 @@ class AuctionConsole(Retranslatable, QWidget):
         is_open = v.state == "open"
         self.b_bid.setEnabled(is_open and not (v.stage == "average" and v.stage_phase == "revealed"))
         self.b_call.setEnabled(is_open and v.call_no < 3 and not v.stage_phase)
-        self.b_hammer.setEnabled(is_open and (v.call_no >= 3 or v.stage_phase == "revealed") and v.stage_phase != "sealed")
+        self.b_hammer.setEnabled(is_open and (v.call_no >= 3 or v.stage_phase == "revealed") and v.stage_phase != "sealed"
+                                 and (v.stage != "lottery" or len(v.capped_paddles) < 2 or v.stage_phase == "drawn"))
+        self._render_lottery(v)
         average = is_open and v.stage == "average"
         self.b_sealed.setVisible(average)
         self.b_reveal.setVisible(average)
@@ -1068,6 +1173,11 @@ class AuctionConsole(Retranslatable, QWidget):
         self.stage_upper.setPlaceholderText(self.tr("例：指导价 +50%"))
         self.b_sealed.setText(self.tr("停止举牌，开始一次报价"))
         self.b_print_conf.setText(self.tr("打印成交确认书"))
+        self.b_candidates.setText(self.tr("确认摇号候选人"))
+        self.digits.setPlaceholderText(self.tr("随机数字（4–12 位，本人输入）"))
+        self.b_digits_auc.setText(self.tr("拍卖师录入"))
+        self.b_digits_sup.setText(self.tr("监督人录入"))
+        self.b_draw.setText(self.tr("抽签（公开种子）"))
         self.b_print_rec.setText(self.tr("打印拍卖笔录"))
         self.b_reveal.setText(self.tr("结束录入并揭晓"))
         for i in range(self.stage_combo.count()):

@@ -1,0 +1,77 @@
+"""The lottery (D8) and the roles on the real console and audience screen (offscreen Qt): the candidates
+confirmed, each role's digits, the seed's SHA-256 shown before the draw, the draw rolling, then the seed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hallkiosk.app import Terminal, grab
+from kiosk.config import Config
+from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction_roles import take_auctioneer, take_role
+from tests.helpers.screens import clipped_texts
+from tests.ui.test_auction_stage_screens import floor, land_lot
+from ui.theme import LANDSCAPE, PORTRAIT
+
+
+@pytest.fixture
+def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
+    with auctioneer_terminal(demo_cfg, call_seconds=0) as term:
+        yield term
+
+
+def test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal(
+        auctioneer: Terminal, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ui.auction.board.DRAW_ROLL_S", 1.0)  # the hall's roll is 4 s; the test needs only to see it
+    svc, land, lot = land_lot(auctioneer)
+    console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
+    board = auctioneer.auction.screens["big_screen"]  # type: ignore[union-attr]
+    console.select_lot(land, lot)
+    settle(console)
+    assert "拍卖师 李*华" in console.roles_label.text() and "李振华" not in console.roles_label.text()
+    assert console.stage_combo.currentData() == "lottery" and not console.stage_combo.isEnabled()  # D7: read-only
+    console.open_lot()
+    settle(console)
+    floor(console, "02", "18720")
+    floor(console, "01")  # joins at the cap
+    for _ in range(3):
+        svc.call(land, lot, actor=take_auctioneer(svc, land))
+    console.refresh()
+    settle(console)
+    assert console.lottery_box.isVisibleTo(console) and console.b_candidates.isEnabled()
+    assert not console.b_hammer.isEnabled()  # no hammer before the draw
+    console.lottery_candidates()
+    settle(console)
+    console.digits.setText("0815")
+    console.lottery_entropy("auctioneer")
+    settle(console)
+    console.digits.setText("4711")
+    console.lottery_entropy("supervisor")  # the supervisor has not signed in here
+    settle(console)
+    assert "监督人先刷身份证" in console.message.text()
+    console.sign_in(take_role(auctioneer.hall, land, "supervisor"))
+    console.digits.setText("4711")
+    console.lottery_entropy("supervisor")
+    settle(console)
+    commitment = svc.lot(land, lot).lottery_commitment
+    assert commitment and "种子已承诺" in console.message.text()
+    qtbot.waitUntil(lambda: commitment in board.capitals.text().replace("\n", ""), timeout=3000)
+    assert "监督人 田*华" in board.title.text() and "种子已承诺" in board.price_caption.text()
+    for w, h in (LANDSCAPE, PORTRAIT):
+        grab(auctioneer.big_screen, str(tmp_path / f"lottery-commit-{w}x{h}.png"), (w, h))
+        assert clipped_texts(board) == []
+    console.lottery_draw()
+    settle(console)
+    v = svc.lot(land, lot)
+    assert v.lottery_winner in ("01", "02") and v.lottery_seed
+    qtbot.waitUntil(board.rolling, timeout=3000)  # the draw rolls live on the audience screen
+    assert "正在抽签" in board.price_caption.text() and v.lottery_seed not in board.capitals.text().replace("\n", "")
+    qtbot.waitUntil(lambda: not board.rolling(), timeout=8000)
+    assert f"{v.lottery_winner} 号" == board.price.text() and v.lottery_seed in board.capitals.text().replace("\n", "")
+    for w, h in (LANDSCAPE, PORTRAIT):
+        grab(auctioneer.big_screen, str(tmp_path / f"lottery-reveal-{w}x{h}.png"), (w, h))
+        assert clipped_texts(board) == []
+    assert console.b_hammer.isEnabled()
