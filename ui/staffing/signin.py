@@ -58,7 +58,8 @@ QFrame#roleSignIn QLabel#rolePrompt { font-size: 24px; font-weight: bold; color:
                                      border-radius: 8px; padding: 10px; }
 QFrame#roleSignIn QLabel#roleMessage { font-size: 18px; font-weight: bold; color: #b00020; }
 QFrame#roleSignIn QLabel#roleMessage[ok="true"] { color: #1b7f3b; }
-QFrame#roleSignIn QPushButton#roleTake { font-size: 18px; padding: 2px 12px; background: #ffffff; color: #0b4f9c;
+QFrame#roleSignIn QPushButton#roleTake { min-height: 40px; max-height: 44px; font-size: 18px; padding: 2px 12px;
+                                         background: #ffffff; color: #0b4f9c;
                                          border: 2px solid #0b4f9c; border-radius: 8px; }
 QFrame#roleSignIn QPushButton#roleTake:disabled { color: #8a96a6; border-color: #c9d6e8; }
 QFrame#roleSignIn QPushButton#roleTake[armed="true"] { background: #0b4f9c; color: #ffffff; }
