@@ -113,10 +113,12 @@ def test_cli_plan_and_purge(hall: Hall) -> None:
     plan = json.loads(subprocess.run(run, capture_output=True, text=True, check=True, timeout=120, env=env).stdout)
     assert plan["retention_days"] == 0 and plan["purged"] is False and plan["faces"] == 0
     past = plan["representatives"]  # the demo's sessions that started before now
-    run[4] = "purge"
-    done = json.loads(subprocess.run(run, capture_output=True, text=True, check=True, timeout=120, env=env).stdout)
+    run[4:5] = ["purge", "--by", "admin"]  # an admin's PIN on stdin (issue 15: no act without a person)
+    done = json.loads(subprocess.run(run, input="123456\n", capture_output=True, text=True, check=True, timeout=120,
+                                     env=env).stdout)
     assert done["purged"] is True and done["representatives"] == past
-    again = json.loads(subprocess.run(run, capture_output=True, text=True, check=True, timeout=120, env=env).stdout)
+    again = json.loads(subprocess.run(run, input="123456\n", capture_output=True, text=True, check=True, timeout=120,
+                                      env=env).stdout)
     assert again["representatives"] == 0
     assert len(_purged(hall)) == (1 if past else 0)
 

@@ -85,8 +85,9 @@ def test_cli_json_counts_names(hall: Hall) -> None:
     run = [sys.executable, "-m", "hallkiosk", "pii", "plan", "--data-dir", str(hall.config.data_dir), "--json"]
     plan = json.loads(subprocess.run(run, capture_output=True, text=True, check=True, timeout=120, env=env).stdout)
     assert plan["representative_names"] == plan["representatives"] and plan["checkin_names"] == 0
-    run[4] = "purge"
-    done = json.loads(subprocess.run(run, capture_output=True, text=True, check=True, timeout=120, env=env).stdout)
+    run[4:5] = ["purge", "--by", "admin"]  # an admin's PIN on stdin (issue 15: no act without a person)
+    done = json.loads(subprocess.run(run, input="123456\n", capture_output=True, text=True, check=True, timeout=120,
+                                     env=env).stdout)
     assert done["purged"] is True and done["representative_names"] == plan["representative_names"]
     masked = sum(1 for n in _names(hall)[0] if "*" in n)
     assert masked == done["representative_names"] and len(reps) > masked  # tomorrow's sessions keep theirs
