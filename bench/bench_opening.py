@@ -1,5 +1,6 @@
 """Opening: one whole opening (4 bidders) on SQLite — ms per console action (p50/p95/max), the
-record PDF's build time and size, and the signing (3 PIN checks + PDF + blob + journal) time.
+record PDF's build time and size, and the signing (host and supervisor by card again, the recorder's
+standing-in account by PIN, + PDF + blob + journal) time. The roles are taken by the appointees' cards.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ def run(out: dict[str, Any]) -> None:
     from kiosk.feeds import apply_page
     from kiosk.hall import Hall
     from kiosk.opening import OpeningService, Signer
+    from kiosk.ports import IdCard
+    from kiosk.staffing import StaffingService
     from kiosk.timeutil import BEIJING, rfc3339
-    from sync.sandbox.seed import bid_result_key, demo_day
+    from sync.sandbox.seed import bid_result_key, demo_day, staff_person
+
+    def card(i: int, role: str) -> IdCard:
+        p = staff_person(i, role)
+        return IdCard(card_type="resident", name=p["name"], gender="男", birth_date="1980-01-01",
+                      id_number=p["id_number"], valid_from="2020-01-01", valid_until="长期")
 
     today = dt.datetime.now(BEIJING).date()
     day = demo_day(today)
@@ -34,7 +42,10 @@ def run(out: dict[str, Any]) -> None:
         clock = FixedClock(start - dt.timedelta(minutes=5))
         hall = Hall.open(cfg, clock=clock)
         try:
-            host = hall.login("host", "111111")
+            staff = StaffingService(hall)  # session 2 appoints host 7, supervisor 8 and no recorder
+            host = staff.take_role(sid, "host", card=card(7, "host"))
+            staff.take_role(sid, "supervisor", card=card(8, "supervisor"))
+            staff.take_role(sid, "recorder", username="clerk", pin="333333", reason="平台未指定记录人")
             for no, r in enumerate(regs, 1):  # as check-in records it: the entry and its row
                 rep = r["representatives"][0]
                 with hall.unit() as s:
@@ -80,7 +91,8 @@ def run(out: dict[str, Any]) -> None:
             pdf, _sha = svc.record_pdf(sid)
             pdf_ms = (time.perf_counter() - t0) * 1000
             t0 = time.perf_counter()
-            res = svc.sign_and_close(sid, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+            res = svc.sign_and_close(sid, [Signer("host", card(7, "host")), Signer("recorder", username="clerk", pin="333333"),
+                                           Signer("supervisor", card(8, "supervisor"))])
             sign_ms = (time.perf_counter() - t0) * 1000
         finally:
             hall.close()
