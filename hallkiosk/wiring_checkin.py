@@ -16,13 +16,13 @@ import dataclasses
 import logging
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QImage
 
-from kiosk.checkin import CheckinService, FaceMatcher
+from kiosk.checkin import CheckinService
 from kiosk.config import CheckinConfig, Config
+from kiosk.faces import FaceEngine
 from kiosk.ports import DeviceError, Slip
 from ui.checkin.station import CheckinStation, FaceUpdate, PrintResult
 
@@ -36,47 +36,12 @@ FACE_FPS = 6.0
 # --- face matching (optional) -----------------------------------------------------------------------
 
 
-class OnnxFaceMatcher:
-    """YuNet finds the faces, SFace compares them (operator-supplied ONNX files)."""
+def build_face_matcher(cfg: CheckinConfig) -> tuple[FaceEngine | None, str]:
+    """The face engine of ``[checkin] face_engine``, or None and why there is none
+    (:func:`hallkiosk.face_engines.build_face_engine`, which the CLI uses without Qt)."""
+    from hallkiosk.face_engines import build_face_engine
 
-    name = "SFace"
-
-    def __init__(self, yunet: Path, sface: Path, threshold: float) -> None:
-        from devices.camera.faces import SFaceMatcher, YuNetFaceDetector
-
-        self.detector = YuNetFaceDetector(yunet)
-        self.matcher = SFaceMatcher(sface, threshold=threshold)
-
-    def similarity(self, photo_jpeg: bytes, reference: bytes) -> float:
-        import cv2
-        import numpy as np
-
-        feats = []
-        for data in (photo_jpeg, reference):
-            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-            if image is None:
-                raise ValueError("not an image")
-            faces = self.detector.detect(image)
-            if not faces:
-                raise ValueError("no face")
-            feats.append(self.matcher.feature(image, faces[0]))
-        return self.matcher.similarity(feats[0], feats[1])
-
-
-def build_face_matcher(cfg: CheckinConfig) -> tuple[FaceMatcher | None, str]:
-    """The face-match engine of ``[checkin] face_model_dir``, or None and why there is none."""
-    if not cfg.face_model_dir:
-        return None, "未配置人脸比对模型（[checkin] face_model_dir）"
-    folder = Path(cfg.face_model_dir)
-    yunet = sorted(folder.glob("*yunet*.onnx"))
-    sface = sorted(folder.glob("*sface*.onnx"))
-    if not yunet or not sface:
-        return None, f"模型目录中缺少 YuNet/SFace 文件：{folder}"
-    try:
-        return OnnxFaceMatcher(yunet[-1], sface[-1], cfg.face_match_threshold), ""
-    except DeviceError as exc:
-        log.warning("face match models not usable: %s", exc.en)
-        return None, f"人脸比对模型无法加载：{exc.zh}"
+    return build_face_engine(cfg)
 
 
 # --- printing -----------------------------------------------------------------------------------------
@@ -129,13 +94,26 @@ def to_qimage(bgr: Any, width: int = 640) -> QImage:
 
 
 class FaceLoop:
-    """Runs the camera only while the face screen is open: assess frames, post the view, capture."""
+    """Runs the camera only while the face screen is open: assess frames, post the view, capture.
 
-    def __init__(self, camera: Any, station: CheckinStation) -> None:
+    With a face engine, after the photo the loop goes on reading the head pose of each frame
+    (``FaceEngine.head_pose``, ~40 ms a frame on this thread, never the UI's) for the liveness check
+    (issue 16 must 3), until the screen stops it.
+    """
+
+    def __init__(self, camera: Any, station: CheckinStation, engine: FaceEngine | None = None) -> None:
         self.camera = camera
         self.station = station
+        self.engine = engine
         self.active = threading.Event()
         self._detector: Any = None
+
+    def _pose(self, image: Any) -> Any:
+        try:
+            return self.engine.head_pose(image) if self.engine is not None else None
+        except Exception as exc:  # noqa: BLE001 - a pose that cannot be read is a frame without a face
+            log.info("head pose not read: %s", type(exc).__name__)
+            return None
 
     def start(self) -> None:
         self.active.set()
@@ -163,9 +141,16 @@ class FaceLoop:
                     if self._detector is None:
                         self._detector = HaarFaceDetector()
                     good = 0
+                    posing = False
                     while self.active.is_set() and not stop.is_set():
                         t0 = time.monotonic()
                         frame = self.camera.read()
+                        if posing:
+                            pose = self._pose(frame.image)
+                            self.station.post_face(FaceUpdate(to_qimage(frame.image), pose is not None, guide=GUIDE,
+                                                              pose=pose, posing=True, t=frame.t_mono))
+                            stop.wait(max(0.0, 1 / FACE_FPS - (time.monotonic() - t0)))
+                            continue
                         a = assess_face(frame, self._detector, policy)
                         good = good + 1 if a.ok else 0
                         jpeg = None
@@ -174,7 +159,10 @@ class FaceLoop:
 
                             ok, buf = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
                             jpeg = bytes(buf) if ok else None
-                            self.active.clear()
+                            if self.engine is None:
+                                self.active.clear()
+                            else:
+                                posing = True  # the head turn comes next
                         self.station.post_face(FaceUpdate(to_qimage(frame.image), a.ok, a.message_zh, a.message_en, jpeg, guide=GUIDE))
                         stop.wait(max(0.0, 1 / FACE_FPS - (time.monotonic() - t0)))
                 except DeviceError as exc:
@@ -205,7 +193,7 @@ def attach(term: Any) -> CheckinWiring:
     hall = term.hall
     cfg: Config = hall.config
     matcher, note = build_face_matcher(cfg.checkin)
-    service = CheckinService(hall, face_matcher=matcher, face_match_note=note or "未配置人脸比对引擎")
+    service = CheckinService(hall, face_engine=matcher, face_engine_note=note or "未配置人脸比对引擎")
     station = CheckinStation(term.ctx.jobs, term.ctx.bridge.call)
     _warm_up_preview()
     width = cfg.devices.printer_width_mm
@@ -217,8 +205,9 @@ def attach(term: Any) -> CheckinWiring:
     if printer is not None:
         station.print_one = lambda job_id, slip: print_one(printer, width, job_id, slip)
     if camera is not None:
-        fl = FaceLoop(camera, station)
+        fl = FaceLoop(camera, station, matcher)
         station.camera_configured = True
+        station.liveness_available = matcher is not None
         station.start_face = fl.start
         station.stop_face = fl.stop
         term.threads.start("checkin-camera", fl.run)

@@ -126,8 +126,12 @@ class CheckinConfig:
     opening_window_before_min: int = 120
     opening_window_after_min: int = 30
     face_required: bool = True  #: without a camera a clerk confirms instead
-    face_model_dir: str = ""  #: YuNet/SFace ONNX files supplied by the operator
-    face_match_threshold: float = 0.363  #: SFace cosine similarity threshold
+    face_engine: str = "dlib"  #: dlib (the wheels' ResNet), sface (ONNX files in face_model_dir) or none
+    face_model_dir: str = ""  #: YuNet/SFace ONNX files supplied by the operator (face_engine = "sface")
+    #: in the engine's measure; 0 = its default: dlib 0.6 (distance, at most), sface 0.363 (cosine, at least)
+    face_match_threshold: float = 0.0
+    liveness_turn_deg: float = 15.0  #: head turn (yaw change, degrees) the liveness check asks for
+    liveness_seconds: float = 8.0  #: time for the turn, per try (two tries, then the clerk)
 
 
 @dataclass(frozen=True)
