@@ -17,6 +17,10 @@ def build_page(ctx: UiContext) -> QWidget:
         from ui.roles.board import BoardPage
 
         return BoardPage(ctx)
+    if ctx.role == "supervisor":  # the wall is put in by hallkiosk/wiring_supervision.py
+        from ui.supervision.wall import WallPage
+
+        return WallPage(ctx)
     from ui.roles.consoles import console_for
 
     return console_for(ctx)

@@ -1,0 +1,141 @@
+"""Wiring of the supervision room (role ``supervisor``): the wall, its cameras, the alert watch.
+
+* The wall (:class:`ui.supervision.wall.SupervisionWall`) is the role's page.
+* One camera loop per room of ``[supervision] cameras`` (``"KB-03=rtsp://…,PM-01=synthetic"``): frames
+  are shrunk to ≤ 320×180 and converted to RGB on the camera's thread, at most ``tile_fps`` a second,
+  and at most one frame per room is ever waiting for the UI thread (a slow UI drops frames, it never
+  queues them).
+* One :class:`kiosk.supervision.Watch` on a thread runs the alert rules over the journal and
+  journals new findings; the wall hears of them through the bridge and sounds them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kiosk.supervision import RaisedAlert, SupervisionService, Watch
+
+log = logging.getLogger(__name__)
+
+TILE_W, TILE_H = 320, 180
+#: a tile's synthetic camera is made at tile size (the demo and the bench: no big frames to shrink)
+SYNTHETIC_TILE = f"synthetic?width={TILE_W}&height={TILE_H}&fps=10&faces=1"
+
+
+def parse_cameras(text: str) -> dict[str, str]:
+    """``"KB-03=rtsp://…,PM-01=synthetic"`` → ``{"KB-03": "rtsp://…", "PM-01": "synthetic"}``."""
+    out: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if "=" not in part:
+            continue
+        room, url = part.split("=", 1)
+        if room.strip() and url.strip():
+            out[room.strip()] = url.strip()
+    return out
+
+
+def tile_url(url: str, fps: int) -> str:
+    """A bare ``synthetic`` camera is made at tile size and rate; other URLs are opened as they are."""
+    if url == "synthetic":
+        return f"synthetic?width={TILE_W}&height={TILE_H}&fps={min(10, max(1, fps))}&faces=1"
+    return url
+
+
+def shrink(image: np.ndarray) -> tuple[bytes, int, int]:
+    """BGR frame → RGB bytes of at most 320×180 (aspect kept), on the calling (camera) thread."""
+    import cv2
+
+    h, w = image.shape[:2]
+    scale = min(TILE_W / w, TILE_H / h, 1.0)
+    if scale < 1.0:
+        image = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    return rgb.tobytes(), rgb.shape[1], rgb.shape[0]
+
+
+@dataclass
+class TileFeed:
+    """Frames of one room's camera to one tile: throttled, shrunk, one in flight."""
+
+    room_code: str
+    post: Callable[[Callable[..., None], bytes, int, int], None]  #: the bridge's call (thread-safe)
+    sink: Callable[[bytes, int, int], None]  #: the tile (main thread)
+    fps: int = 10
+    delivered: int = 0
+    dropped: int = 0
+    _last: float = 0.0
+    _pending: threading.Event = field(default_factory=threading.Event)
+
+    def on_frame(self, frame: Any) -> None:
+        """Camera thread."""
+        now = time.monotonic()
+        if now - self._last < 1.0 / max(1, min(10, self.fps)) * 0.95:
+            return
+        if self._pending.is_set():  # the UI has not drawn the last one yet: drop, never queue
+            self.dropped += 1
+            return
+        self._last = now
+        rgb, w, h = shrink(frame.image)
+        self._pending.set()
+        self.post(self._deliver, rgb, w, h)
+
+    def _deliver(self, rgb: bytes, w: int, h: int) -> None:
+        """Main thread."""
+        self._pending.clear()
+        self.delivered += 1
+        self.sink(rgb, w, h)
+
+
+@dataclass
+class SupervisionWiring:
+    service: SupervisionService
+    watch: Watch
+    wall: Any = None
+    feeds: dict[str, TileFeed] = field(default_factory=dict)
+    sounded: list[RaisedAlert] = field(default_factory=list)
+
+
+def attach(term: Any) -> SupervisionWiring | None:
+    if term.ctx.role != "supervisor":
+        return None
+    from devices.camera.capture import open_camera
+    from kiosk.staffing import StaffingService
+    from ui.supervision.wall import SupervisionWall
+
+    hall = term.hall
+    cfg = hall.config.supervision
+    service = SupervisionService(hall, cfg)
+    watch = Watch(service)
+    wiring = SupervisionWiring(service, watch)
+
+    def sound(a: RaisedAlert) -> None:
+        wiring.sounded.append(a)
+        log.info("supervision alert: %s in %s", a.alert.rule, a.alert.room_code)
+        try:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.beep()  # no sound card: nothing is heard, and nothing fails
+        except Exception:  # noqa: BLE001 - a missing audio stack must not stop the wall
+            pass
+
+    wall = SupervisionWall(term.ctx, service, StaffingService(hall), sound=sound)
+    term.window.page.set_wall(wall)
+    wiring.wall = wall
+    bridge = term.ctx.bridge
+    for room, url in parse_cameras(cfg.cameras).items():
+        feed = TileFeed(room, bridge.call, wall.frame_sink(room), cfg.tile_fps)
+        wiring.feeds[room] = feed
+        cam = open_camera(tile_url(url, cfg.tile_fps), name=f"wall-{room}")
+        term.threads.start(f"wall-camera-{room}", lambda stop, c=cam, f=feed: c.run(stop, f.on_frame))
+    follower = hall.follower()
+    term.threads.start("supervision-watch",
+                       lambda stop: watch.run(stop, follower, lambda _raised: bridge.call(wall.alerts_loader.request)))
+    term.supervision = wiring
+    return wiring

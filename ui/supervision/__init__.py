@@ -1,0 +1,1 @@
+"""The supervision room's screens: the wall (role ``supervisor``)."""

@@ -1,0 +1,482 @@
+"""The supervision room's wall (监督大屏, role ``supervisor``): a tile per room, alerts, orders.
+
+Each tile shows the room's camera (frames decoded and shrunk to ≤ 320×180 off the UI thread by the
+wiring, handed over through the bridge: :meth:`SupervisionWall.frame_sink`) and over it the room's
+live state from the journal (:meth:`kiosk.supervision.SupervisionService.room_states`, read on the
+``read`` lane). A tile opens to a full view. The alert list sounds a port (``sound``) for each new
+alert; the supervisor acknowledges one with a note. A supervisor operates nothing: the only acts here
+are acknowledging and ordering a pause or its resume, after signing in to the session's supervisor
+role by ID card (:class:`ui.staffing.signin.RoleSignIn`); every act runs through :class:`ui.jobs.Act`.
+
+Signals:
+    alertsShown(object): the alerts just drawn (newest first), for tests and the tour.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.staffing import RoleHolder, StaffingService
+from kiosk.supervision import RaisedAlert, RoomState, SupervisionService
+from kiosk.timeutil import beijing
+from ui.context import UiContext
+from ui.jobs import Act, JobOutcome, Refresher
+from ui.staffing.signin import RoleSignIn
+from ui.widgets import Retranslatable
+
+log = logging.getLogger(__name__)
+
+STYLE = """
+QWidget#wall { background: #0f1720; }
+QLabel#wallTitle { color: #e8eef5; font-size: 26px; font-weight: bold; }
+QLabel#wallClock { color: #9fb3c8; font-size: 22px; }
+QFrame#tile { background: #18222d; border: 2px solid #2c3e50; border-radius: 8px; }
+QFrame#tile[alert="true"] { border: 3px solid #e74c3c; }
+QFrame#tile[live="true"] { border-color: #2e86de; }
+QLabel#tileVideo { background: #000000; color: #5d6d7e; font-size: 14px; }
+QLabel#tileRoom { color: #ffffff; font-size: 17px; font-weight: bold; background: rgba(0,0,0,150); padding: 2px 6px; }
+QLabel#tileInfo { color: #e8eef5; font-size: 14px; background: rgba(0,0,0,160); padding: 3px 6px; }
+QLabel#tilePause { color: #ffffff; font-size: 15px; font-weight: bold; background: #c0392b; padding: 3px 6px; }
+QLabel#tileRec { color: #ffffff; font-size: 13px; font-weight: bold; padding: 2px 6px; background: #7f8c8d; }
+QLabel#tileRec[on="true"] { background: #c0392b; }
+QFrame#side { background: #ffffff; border-radius: 8px; }
+QFrame#side QLabel#h3 { font-size: 18px; font-weight: bold; color: #1b2430; }
+QFrame#side QLabel#sideMessage { font-size: 15px; color: #b00020; }
+QFrame#side QLabel#sideMessage[ok="true"] { color: #1b7f3b; }
+QListWidget#alerts { font-size: 15px; }
+QPushButton#wallButton { font-size: 16px; min-height: 40px; padding: 4px 12px; }
+"""
+
+TILE_W, TILE_H = 320, 180  #: the most a tile's frame may be (the wiring shrinks frames to fit)
+
+
+def _say(key: str) -> str:
+    return QCoreApplication.translate("SupervisionWall", key)
+
+
+class Tile(QFrame):
+    """One room: its camera, and over it the session, stage, people and recording state.
+
+    Signals:
+        opened(str): the room code, when the tile is clicked.
+    """
+
+    opened = Signal(str)
+
+    def __init__(self, room_code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.room_code = room_code
+        self.setObjectName("tile")
+        self.frames = 0  #: frames drawn (tests, bench)
+        self._image: QImage | None = None
+        grid = QGridLayout(self)
+        grid.setContentsMargins(2, 2, 2, 2)
+        self.video = QLabel(_say("无视频信号"), objectName="tileVideo")
+        self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.video.setMinimumSize(160, 90)
+        self.video.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        grid.addWidget(self.video, 0, 0)
+        over = QVBoxLayout()
+        over.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        self.room = QLabel(room_code, objectName="tileRoom")
+        self.rec = QLabel("", objectName="tileRec")
+        top.addWidget(self.room)
+        top.addStretch(1)
+        top.addWidget(self.rec)
+        over.addLayout(top)
+        self.pause = QLabel("", objectName="tilePause")
+        self.pause.setWordWrap(True)
+        self.pause.hide()
+        over.addWidget(self.pause)
+        over.addStretch(1)
+        self.info = QLabel("", objectName="tileInfo")
+        self.info.setWordWrap(True)
+        over.addWidget(self.info)
+        grid.addLayout(over, 0, 0)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_state(self, st: RoomState, alerting: bool) -> None:
+        self.room.setText(f"{st.room_name or st.room_code}（{st.room_code}）" if st.room_name and st.room_name != st.room_code
+                          else st.room_code)
+        if st.recording is None:
+            self.rec.setText(_say("录像 —"))
+        else:
+            self.rec.setText(_say("● 录像中") if st.recording else _say("录像已停"))
+        self.rec.setProperty("on", bool(st.recording))
+        lines = []
+        if st.session_id:
+            lines.append(f"{st.session_id} {st.title}".strip())
+            lines.append(st.stage)
+        else:
+            lines.append(_say("今日无场次"))
+        if st.people:
+            lines.append("  ".join(st.people))
+        if not st.microphone:
+            lines.append(_say("麦克风已关闭"))
+        self.info.setText("\n".join(x for x in lines if x))
+        if st.paused:
+            who = _say("监督人暂停") if st.supervisor_pause else _say("主持人暂停")
+            self.pause.setText(f"{who}：{st.paused}")
+            self.pause.show()
+        else:
+            self.pause.hide()
+        for prop, value in (("alert", alerting), ("live", st.live)):
+            self.setProperty(prop, value)
+        for w in (self, self.rec):
+            w.style().unpolish(w)
+            w.style().polish(w)
+
+    def set_frame(self, rgb: bytes, width: int, height: int) -> None:
+        """Main thread: draw one frame (RGB888, already at tile size)."""
+        self._image = QImage(rgb, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+        self.frames += 1
+        self._show_image()
+
+    def _show_image(self) -> None:
+        if self._image is None:
+            return
+        size = self.video.size()
+        pm = QPixmap.fromImage(self._image)
+        if pm.width() != size.width() or pm.height() != size.height():
+            pm = pm.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
+        self.video.setPixmap(pm)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(event)
+        self._show_image()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.opened.emit(self.room_code)
+        super().mouseReleaseEvent(event)
+
+
+def alert_line(a: RaisedAlert) -> str:
+    at = beijing(a.raised_at).strftime("%H:%M:%S")
+    state = _say("已确认") if a.acked else _say("未确认")
+    return f"[{state}] {at} {a.alert.room_code}  {a.alert.zh}\n{a.alert.en}"
+
+
+class SupervisionWall(Retranslatable, QWidget):
+    """The wall: tiles (or one room's full view), the alerts and the session's orders.
+
+    Args:
+        ctx: the terminal's UI context.
+        service: alerts, orders and room states.
+        staffing: for the supervisor's sign-in by ID card.
+        sound: called once per new alert (a port: a chime, speech, or a log line in tests).
+        refresh_ms: the slow timer (journal entries also ask for a load).
+    """
+
+    alertsShown = Signal(object)
+
+    def __init__(self, ctx: UiContext, service: SupervisionService, staffing: StaffingService, *,
+                 sound: Callable[[RaisedAlert], None] | None = None, refresh_ms: int = 5000,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.sound = sound or self._log_sound
+        self.setObjectName("wall")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self.tiles: dict[str, Tile] = {}
+        self.states: dict[str, RoomState] = {}
+        self.alerts: list[RaisedAlert] = []
+        self.heard: set[int] = set()  #: alert seqs already sounded
+        self._first_alerts = True
+        self.full_room: str | None = None
+        self.selected_room: str | None = None
+        root = self.root = QHBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        left = QVBoxLayout()
+        head = QHBoxLayout()
+        self.title = QLabel("", objectName="wallTitle")
+        self.clock = QLabel("", objectName="wallClock")
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.clock)
+        left.addLayout(head)
+        self.stack = QStackedWidget()
+        self.grid_page = QWidget()
+        self.grid = QGridLayout(self.grid_page)
+        self.grid.setSpacing(8)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.full_page = QWidget()
+        full = QVBoxLayout(self.full_page)
+        full.setContentsMargins(0, 0, 0, 0)
+        self.back = QPushButton("", objectName="wallButton")
+        self.back.clicked.connect(self.show_grid)
+        self.full_tile = Tile("")
+        full.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        full.addWidget(self.full_tile, 1)
+        self.stack.addWidget(self.grid_page)
+        self.stack.addWidget(self.full_page)
+        left.addWidget(self.stack, 1)
+        root.addLayout(left, 3)
+        side = self.side = QFrame(objectName="side")
+        side.setMinimumWidth(580)
+        side.setMaximumWidth(640)
+        col = QVBoxLayout(side)
+        self.alerts_title = QLabel("", objectName="h3")
+        col.addWidget(self.alerts_title)
+        self.alert_list = QListWidget(objectName="alerts")
+        self.alert_list.setWordWrap(True)
+        col.addWidget(self.alert_list, 2)
+        self.note = QLineEdit()
+        col.addWidget(self.note)
+        self.ack = QPushButton("", objectName="wallButton")
+        self.ack.clicked.connect(self.acknowledge)
+        col.addWidget(self.ack)
+        self.session_title = QLabel("", objectName="h3")
+        self.session_title.setWordWrap(True)
+        col.addWidget(self.session_title)
+        self.signin = RoleSignIn(ctx, staffing, ("supervisor",))
+        self.signin.changed.connect(lambda _holders: self._show_session())
+        col.addWidget(self.signin)
+        self.reason = QLineEdit()
+        col.addWidget(self.reason)
+        orders = QHBoxLayout()
+        self.pause_btn = QPushButton("", objectName="wallButton")
+        self.resume_btn = QPushButton("", objectName="wallButton")
+        self.pause_btn.clicked.connect(lambda: self.order("pause"))
+        self.resume_btn.clicked.connect(lambda: self.order("resume"))
+        orders.addWidget(self.pause_btn)
+        orders.addWidget(self.resume_btn)
+        col.addLayout(orders)
+        self.message = QLabel("", objectName="sideMessage")
+        self.message.setWordWrap(True)
+        col.addWidget(self.message)
+        col.addStretch(1)
+        root.addWidget(side, 1)
+        self.act = Act(ctx.jobs, lambda: [self.ack, self.pause_btn, self.resume_btn])
+        self.rooms_loader = Refresher(ctx.jobs, "supervision-rooms", service.room_states, self._draw_rooms)
+        self.alerts_loader = Refresher(ctx.jobs, "supervision-alerts", lambda: service.alerts(limit=100), self._draw_alerts)
+        self._soon = QTimer(self, singleShot=True, interval=150)  # a burst of entries: one load
+        self._soon.timeout.connect(self.refresh)
+        ctx.bridge.journalEntries.connect(lambda _entries: self._soon.start())
+        self.timer = QTimer(self, interval=refresh_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.tick_timer = QTimer(self, interval=1000)
+        self.tick_timer.timeout.connect(self._tick)
+        self.tick_timer.start()
+        self.retranslate()
+        self.refresh()
+
+    # --- loading and drawing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.rooms_loader.request()
+        self.alerts_loader.request()
+
+    def _tick(self) -> None:
+        self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%Y-%m-%d %H:%M:%S"))
+
+    def ensure_tiles(self, rooms: list[str]) -> None:
+        """Tiles for ``rooms`` (laid out as a near-square grid; portrait: two columns)."""
+        if list(self.tiles) == rooms:
+            return
+        for t in self.tiles.values():
+            t.setParent(None)
+            t.deleteLater()
+        self.tiles = {}
+        for code in rooms:
+            tile = Tile(code)
+            tile.opened.connect(self.open_room)
+            self.tiles[code] = tile
+        self._layout_tiles()
+        if self.selected_room is None and rooms:
+            self.select_room(rooms[0])
+
+    def _layout_tiles(self) -> None:
+        """A near-square grid (portrait: two columns); the side panel right, or below in portrait."""
+        portrait = self.height() > self.width()
+        self.root.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.side.setMaximumWidth(16777215 if portrait else 640)
+        self.side.setMaximumHeight(self.height() * 2 // 5 if portrait else 16777215)
+        n = len(self.tiles)
+        cols = 2 if portrait and n > 1 else max(1, math.ceil(math.sqrt(n)))
+        for i, tile in enumerate(self.tiles.values()):
+            self.grid.removeWidget(tile)
+            self.grid.addWidget(tile, i // cols, i % cols)
+        self._portrait = portrait
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(event)
+        if getattr(self, "_portrait", None) != (self.height() > self.width()):
+            self._layout_tiles()
+
+    def _draw_rooms(self, states: list[RoomState]) -> None:
+        self.ensure_tiles([s.room_code for s in states])
+        self.states = {s.room_code: s for s in states}
+        alerting = {a.alert.room_code for a in self.alerts if not a.acked}
+        for s in states:
+            self.tiles[s.room_code].set_state(s, s.room_code in alerting)
+        if self.full_room in self.states:
+            self.full_tile.set_state(self.states[self.full_room], self.full_room in alerting)
+        self._show_session()
+
+    def _draw_alerts(self, alerts: list[RaisedAlert]) -> None:
+        fresh = [a for a in alerts if a.seq not in self.heard and not a.acked]
+        self.heard.update(a.seq for a in alerts)
+        if not self._first_alerts:  # what was raised before the wall opened is listed, not sounded
+            for a in reversed(fresh):
+                self.sound(a)
+        self._first_alerts = False
+        self.alerts = alerts
+        keep = self.selected_alert()
+        self.alert_list.clear()
+        for a in alerts:
+            item = QListWidgetItem(alert_line(a))
+            item.setData(Qt.ItemDataRole.UserRole, a.seq)
+            if not a.acked:
+                item.setForeground(Qt.GlobalColor.darkRed)
+            self.alert_list.addItem(item)
+            if keep == a.seq:
+                self.alert_list.setCurrentItem(item)
+        if self.alert_list.currentItem() is None:
+            first_open = next((i for i, a in enumerate(alerts) if not a.acked), None)
+            if first_open is not None:
+                self.alert_list.setCurrentRow(first_open)
+        self.alertsShown.emit(alerts)
+
+    @staticmethod
+    def _log_sound(a: RaisedAlert) -> None:
+        log.info("supervision alert sounded: %s %s", a.alert.rule, a.alert.room_code)
+
+    # --- the full view ------------------------------------------------------------------------------
+
+    def open_room(self, room_code: str) -> None:
+        self.full_room = room_code
+        self.full_tile.room_code = room_code
+        self.full_tile._image = None
+        self.full_tile.video.clear()
+        self.full_tile.video.setText(_say("无视频信号"))
+        if room_code in self.states:
+            self.full_tile.set_state(self.states[room_code], False)
+        self.stack.setCurrentWidget(self.full_page)
+        self.select_room(room_code)
+
+    def show_grid(self) -> None:
+        self.full_room = None
+        self.stack.setCurrentWidget(self.grid_page)
+
+    def frame_sink(self, room_code: str) -> Callable[[bytes, int, int], None]:
+        """Main thread: where the wiring's frames of ``room_code`` go (the tile, and the full view when open)."""
+        def sink(rgb: bytes, width: int, height: int) -> None:
+            tile = self.tiles.get(room_code)
+            if tile is not None and self.stack.currentWidget() is self.grid_page:
+                tile.set_frame(rgb, width, height)
+            if self.full_room == room_code:
+                self.full_tile.set_frame(rgb, width, height)
+        return sink
+
+    # --- the session and its orders -----------------------------------------------------------------
+
+    def select_room(self, room_code: str) -> None:
+        self.selected_room = room_code
+        self._show_session()
+
+    def _show_session(self) -> None:
+        st = self.states.get(self.selected_room or "")
+        sid = st.session_id if st is not None else None
+        if self.signin.session_id != sid:
+            self.signin.kind = st.kind if st is not None and st.kind else "bid_opening"
+            self.signin.set_session(sid)
+        if st is None or sid is None:
+            self.session_title.setText(_say("所选会议室今日无场次"))
+        else:
+            self.session_title.setText(f"{st.room_code} · {sid}\n{st.stage}")
+        held = self.supervisor()
+        self.pause_btn.setEnabled(held is not None and sid is not None and not (st and st.supervisor_pause))
+        self.resume_btn.setEnabled(held is not None and sid is not None and bool(st and st.supervisor_pause))
+        self.ack.setEnabled(held is not None)
+
+    def supervisor(self) -> RoleHolder | None:
+        return self.signin.holder("supervisor")
+
+    def selected_alert(self) -> int | None:
+        item = self.alert_list.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _said(self, outcome: JobOutcome, ok_text: str) -> None:
+        if outcome.ok:
+            self.message.setText(ok_text)
+            self.message.setProperty("ok", True)
+        else:
+            self.message.setText(f"{outcome.zh}\n{outcome.en}")
+            self.message.setProperty("ok", False)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.refresh()
+
+    def acknowledge(self) -> None:
+        seq, holder, note = self.selected_alert(), self.supervisor(), self.note.text()
+        if seq is None or holder is None:
+            self._said(JobOutcome("supervision-ack", False, code="none", zh=_say("请先选择预警，并以监督人身份刷身份证登记"),
+                                  en="select an alert and sign in as the supervisor first"), "")
+            return
+        def done(o: JobOutcome) -> None:
+            if o.ok:
+                self.note.clear()
+            self._said(o, _say("预警已确认 / alert acknowledged"))
+        self.act.run("supervision-ack", lambda: self.service.acknowledge(seq, note, holder), done)
+
+    def order(self, what: str) -> None:
+        st = self.states.get(self.selected_room or "")
+        holder, reason = self.supervisor(), self.reason.text()
+        if st is None or st.session_id is None or holder is None:
+            return
+        sid, room = st.session_id, st.room_code
+        def done(o: JobOutcome) -> None:
+            if o.ok:
+                self.reason.clear()
+            self._said(o, _say("暂停指令已下达 / pause ordered") if what == "pause" else _say("恢复指令已下达 / resume ordered"))
+        self.act.run(f"supervision-{what}", lambda: self.service.order(holder, room, sid, what, reason), done)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("行政监督室 · 各会议室实时画面  Supervision wall"))
+        self.back.setText(self.tr("← 返回全部画面 / All rooms"))
+        self.alerts_title.setText(self.tr("预警 Alerts"))
+        self.note.setPlaceholderText(self.tr("处理说明（确认预警必填） / note"))
+        self.ack.setText(self.tr("确认所选预警 / Acknowledge"))
+        self.reason.setPlaceholderText(self.tr("指令原因（必填） / reason"))
+        self.pause_btn.setText(self.tr("下令暂停 / Pause"))
+        self.resume_btn.setText(self.tr("下令恢复 / Resume"))
+        self._tick()
+
+
+class WallPage(QStackedWidget):
+    """The ``supervisor`` role's page: a word while the wiring builds the wall, then the wall."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.wall: SupervisionWall | None = None
+        self.addWidget(QLabel(_say("正在连接各会议室……"), alignment=Qt.AlignmentFlag.AlignCenter))
+
+    def set_wall(self, wall: SupervisionWall) -> None:
+        self.wall = wall
+        self.addWidget(wall)
+        self.setCurrentWidget(wall)
