@@ -97,11 +97,11 @@ class AccessSimulator:
     def start(self) -> Self:
         if self._thread is not None:
             return self
-        warn_if_exposed("access (Modbus)", self.host, self.port_no)
         if self.port_no == 0:
             with socket.socket() as s:  # a free port, so power_back() reopens the same one
                 s.bind((self.host, 0))
                 self.port_no = s.getsockname()[1]
+        warn_if_exposed("access (Modbus)", self.host, self.port_no)
         self._ready.clear()
         self._thread = threading.Thread(target=self._serve, name=f"sim-modbus-{self.port_no}", daemon=True)
         self._thread.start()

@@ -203,3 +203,18 @@ def test_open_url_refuses_a_modbus_url() -> None:
     with pytest.raises(PortError) as info:
         open_url("modbus-rtu:///dev/ttyUSB1?unit=1")
     assert "Modbus" in info.value.en
+
+
+@pytest.mark.allow_log_warnings(r"simulators have no authentication")
+def test_the_simulator_warns_once_beyond_loopback(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="devices.simport"):
+        with AccessSimulator("modbus-tcp://127.0.0.1:0", lockers=1):
+            pass
+        assert not caplog.records
+        with AccessSimulator("modbus-tcp://0.0.0.0:0", lockers=1) as sim:
+            sim.power_cut()
+            sim.power_back()
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "access (Modbus)" in lines[0] and "0.0.0.0" in lines[0]
