@@ -4,16 +4,14 @@ The picture is one portrait (``assets/demo/faces/visitor-obama.jpg``, see ``asse
 in a 16:9 frame. For ``still_frames`` frames the face looks straight at the camera (with a little
 sensor noise, so no two frames are equal); then the head "turns" towards ``direction()`` — asked at
 every :meth:`open`, so a demo can follow the side the kiosk asked for — by up to ``max_deg`` over
-``turn_frames`` frames, and holds. A turn is made by warping the flat photo: the nose region is
-moved sideways by a Gaussian displacement field, as a nose moves across a turning face while the
-eyes stay nearly put. It is not a 3-D rotation, but a landmark-based yaw (nose against the eyes'
+``turn_frames`` frames, and holds. A turn is made by warping the flat photo (:func:`devices.camera.turn_warps.shift_nose`):
+the nose region is moved sideways, as a nose moves across a turning face while the eyes stay nearly put. It is not a 3-D rotation, but a landmark-based yaw (nose against the eyes'
 midpoint, ``kiosk.faces.HeadPose``) reads it as one. ``direction() == "none"`` keeps the face still:
 a printed photo held up to the kiosk.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,24 +19,13 @@ import cv2
 import numpy as np
 
 from devices.camera.capture import CameraBase, CameraError
+from devices.camera.turn_warps import shift_nose
 
 VISITOR_JPG = Path(__file__).resolve().parents[2] / "assets" / "demo" / "faces" / "visitor-obama.jpg"
 #: the visitor portrait's nose (x, y) and the distance between its eyes' centres, in its pixels
 #: (dlib's 5-point landmarks of that file, measured once)
 VISITOR_NOSE = (235.0, 170.0)
 VISITOR_EYE_DISTANCE = 71.0
-
-
-def turned(image: np.ndarray, yaw_deg: float, nose: tuple[float, float], eye_distance: float) -> np.ndarray:
-    """``image`` with the face's nose moved as by a head turn of ``yaw_deg`` (positive: the person's own
-    left, the nose moving to the image's right)."""
-    h, w = image.shape[:2]
-    nx, ny = nose
-    shift = eye_distance * math.sin(math.radians(yaw_deg))
-    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    field = np.exp(-(((xs - nx) / (0.45 * eye_distance)) ** 2 + ((ys - ny) / eye_distance) ** 2) / 2)
-    return cv2.remap(image, (xs - shift * field).astype(np.float32), ys, cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_REPLICATE)
 
 
 class HeadTurnCamera(CameraBase):
@@ -81,7 +68,7 @@ class HeadTurnCamera(CameraBase):
         return self._sign * self.max_deg * done
 
     def render(self, index: int) -> np.ndarray:
-        face = turned(self._face, self.yaw_at(index), self._nose, self._eyes) if self.yaw_at(index) else self._face
+        face = shift_nose(self._face, self.yaw_at(index), self._nose, self._eyes) if self.yaw_at(index) else self._face
         frame = np.full((self.height, self.width, 3), (70, 62, 55), np.uint8)
         x0 = (self.width - face.shape[1]) // 2
         frame[:, x0:x0 + face.shape[1]] = face

@@ -6,6 +6,7 @@ video of a real head turn is available:
 - :func:`turn_head` wraps the face round a vertical cylinder and rotates it: the nose moves against
   the eyes as on a real turning head, but less (a cylinder has no nose sticking out), so a yaw
   estimator reports less than the cylinder's angle (measured in ``bench/bench_faces.py``).
+- :func:`shift_nose` moves only the nose region sideways (the demo camera's turn).
 - :func:`tilt_print` turns the whole photo as a flat sheet (a perspective warp), which is what
   happens when someone turns a printed photo or a phone in front of the camera. Geometrically the
   nose hardly moves against the eyes; but dlib's 5-point model places its landmarks from the
@@ -46,6 +47,20 @@ def turn_head(image: np.ndarray, axis_x: float, radius: float, yaw_deg: float) -
     map_x = np.tile(src.astype(np.float32), (h, 1))
     map_y = np.tile(np.arange(h, dtype=np.float32)[:, None], (1, w))
     return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def shift_nose(image: np.ndarray, yaw_deg: float, nose: tuple[float, float], eye_distance: float) -> np.ndarray:
+    """``image`` with the nose region moved sideways by a Gaussian displacement field, as a nose moves
+    across a turning face while the eyes stay nearly put (positive: the person's own left, the nose
+    moving to the image's right). Not a 3-D rotation, but a landmark-based yaw reads it as one; the
+    demo's :class:`devices.camera.headturn.HeadTurnCamera` plays it."""
+    h, w = image.shape[:2]
+    nx, ny = nose
+    shift = eye_distance * math.sin(math.radians(yaw_deg))
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    field = np.exp(-(((xs - nx) / (0.45 * eye_distance)) ** 2 + ((ys - ny) / eye_distance) ** 2) / 2)
+    return cv2.remap(image, (xs - shift * field).astype(np.float32), ys, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
 
 
 def tilt_print(image: np.ndarray, yaw_deg: float, focal: float | None = None) -> np.ndarray:
