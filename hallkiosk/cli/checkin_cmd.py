@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = ci.add_parser("confirm", parents=[common], help="confirm a check-in flagged for a clerk (no face photo)")
     p.add_argument("checkin_id", type=int)
     p.add_argument("--operator", required=True, help="the clerk's username; their PIN is read from stdin")
-    p.add_argument("--note", default="")
+    p.add_argument("--note", default="", help="what the clerk checked (required when the face did not match)")
     p.set_defaults(func=_confirm)
 
 

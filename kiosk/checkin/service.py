@@ -523,11 +523,18 @@ class CheckinService:
             return [self._info(s, r) for r in rows]
 
     def confirm(self, checkin_id: int, *, operator: str, note: str = "") -> CheckinInfo:
-        """A clerk confirms a flagged check-in (saw the person and the document)."""
+        """A clerk confirms a flagged check-in (saw the person and the document).
+
+        Raises:
+            CheckinError: no such check-in, or a ``no_match`` confirmed without a note (the clerk
+                says what they checked: the core refuses it, not only the screen).
+        """
         with self.hall.unit() as s:
             row = s.get(Checkin, checkin_id)
             if row is None:
                 raise CheckinError("没有这条签到记录", "no such check-in")
+            if row.face_result == "no_match" and not note.strip():
+                raise CheckinError("人脸比对不一致：确认须写明核验情况", "the face did not match: a confirmation needs a note of what was checked")
             if row.confirmed_by is None:
                 row.confirmed_by = operator
                 row.confirmed_at = self.hall.clock.now()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import retention
-from kiosk.checkin import CheckinService, FaceCapture
+from kiosk.checkin import CheckinError, CheckinService, FaceCapture
 from kiosk.checkin.references import ReferenceMismatch, due_references, store_reference
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
@@ -142,6 +142,8 @@ def test_a_no_match_is_never_admitted_silently(hall: Hall) -> None:
     assert out.face is not None and out.face.result == "no_match" and out.needs_clerk and info.needs_confirmation
     assert [p.checkin_id for p in svc.pending_confirmations()] == [info.checkin_id]
     assert details(hall)[0]["needs_clerk_confirmation"] is True and details(hall)[0]["face_match"] == "no_match"
+    with pytest.raises(CheckinError):  # a no_match is confirmed only with a note of what the clerk checked
+        svc.confirm(info.checkin_id, operator="clerk", note="  ")
     # the clerk refuses: the check-in is revoked (journalled), the registration is free for its real representative
     svc.revoke(info.checkin_id, operator="clerk", reason="人证不符，本人未到场")
     assert svc.pending_confirmations() == [] and svc.find_checkin(sid, info.registration_id) is None
