@@ -234,6 +234,13 @@ class GsmModem:
                 job.done.set()
 
     def _send_job(self, port: serial.Serial, job: _Job) -> None:
+        # a late answer to an earlier, timed-out command must not be taken for this one's
+        try:
+            waiting = port.in_waiting
+        except PORT_ERRORS as exc:
+            raise PortError(self.url, str(exc) or type(exc).__name__) from exc
+        if waiting:
+            self._pending += [line for line in self._read_lines(port) if line != PROMPT]
         self._reference = (self._reference + 1) & 0xFF
         parts = encode_submit(job.number, job.text, reference=self._reference)
         for part in parts:
