@@ -375,6 +375,9 @@ class GsmModem:
                     continue  # the echo, before ATE0 took effect
                 elif line == _FINAL_OK:
                     self._silent = 0
+                    if prompt and any(ln.startswith("+CMGS:") for ln in lines):
+                        lines = []  # the late end of a send that timed out: keep waiting for our prompt
+                        continue
                     return lines
                 elif line == "ERROR" or line.startswith(("+CMS ERROR:", "+CME ERROR:")):
                     self._silent = 0

@@ -248,3 +248,16 @@ def test_the_registry_builds_and_probes_the_modem(sim: ModemSimulator) -> None:
     st = reg.status("modem", probe=True, timeout=0.2)
     assert st.state == DeviceState.OFFLINE and "did not answer" in st.detail_en
     assert "modem" not in DeviceRegistry.from_config(DevicesConfig()).names()
+
+
+@pytest.mark.allow_log_warnings(r"modem .*did not answer")
+def test_a_late_answer_is_not_taken_for_the_next_send(modem: GsmModem, sim: ModemSimulator) -> None:
+    sim.send_delay = 1.0  # the "network" takes longer than the deadline
+    with pytest.raises(ModemError) as info:
+        modem.send("13904710002", "first", timeout=0.5)
+    assert info.value.code == "no-answer"
+    sim.send_delay = 0.0
+    ref = modem.send("13904710002", "second")
+    sent = sim.wait_sent(2)
+    assert [s.text for s in sent] == ["first", "second"]
+    assert ref == str(sent[1].refs[0])
