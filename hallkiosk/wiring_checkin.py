@@ -211,6 +211,9 @@ def attach(term: Any) -> CheckinWiring:
         station.start_face = fl.start
         station.stop_face = fl.stop
         term.threads.start("checkin-camera", fl.run)
+        load = getattr(matcher, "load", None)
+        if callable(load):  # the models (1-3 s) load now on a lane of their own, not in a visitor's head-turn window
+            term.ctx.jobs.run("face-engine-load", load, lane="face")
     screens: dict[str, Any] = {}
     role = term.ctx.role
     page = term.window.page
