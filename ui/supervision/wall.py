@@ -112,8 +112,8 @@ class Tile(QFrame):
         over.addStretch(1)
         self.info = QLabel("", objectName="tileInfo")
         self.info.setWordWrap(True)
-        for label in (self.room, self.info, self.pause):  # a tile is as narrow as the wall needs: text wraps or elides
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        for label in (self.room, self.info, self.pause):  # a tile's texts never make the wall wider than its screen
+            label.setMinimumWidth(1)
         over.addWidget(self.info)
         grid.addLayout(over, 0, 0)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
