@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -100,7 +100,9 @@ def role_words(role: str, kind: str) -> str:
 
 def holder_text(h: RoleHolder) -> str:
     """A holder on screen: masked name, organisation, how they signed in."""
-    how = {"card": "身份证", "card+pin": "身份证+PIN"}.get(h.method, "本厅账号代行")
+    how = {"card": QCoreApplication.translate("RoleSignIn", "身份证"),
+           "card+pin": QCoreApplication.translate("RoleSignIn", "身份证+PIN")}.get(
+        h.method, QCoreApplication.translate("RoleSignIn", "本厅账号代行"))
     org = f"（{h.org}）" if h.org else ""
     return f"{mask_name(h.name)}{org} · {how}"
 
