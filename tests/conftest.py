@@ -133,6 +133,7 @@ LONG_END_TO_END = (
     "tests/hallkiosk/test_auction_cli.py::test_auction_cli_end_to_end",
     "tests/hallkiosk/test_auction_cli.py::test_auction_cli_lottery_and_verify_lottery",
     "tests/hallkiosk/test_auction_stage_cli.py::",
+    "tests/ui/test_auction_lottery_screens.py::test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal",
 )
 
 

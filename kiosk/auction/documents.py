@@ -162,9 +162,10 @@ def confirmation_pdf(d: Docs) -> tuple[bytes, str]:
                   f"（{'《招标拍卖挂牌出让国有建设用地使用权规定》第二十条' if d.is_land else '《中华人民共和国拍卖法》第五十一条'}）。", st.body),
         Paragraph(f"二、{b}的竞买保证金在本确认书签署前继续冻结；签署后，现金保证金转作价款的一部分，"
                   "以电子保函提交的解除保函责任、不转作价款。其他竞买人的保证金于五个工作日内不计利息退还，保函解除。", st.body),
-        Paragraph(f"三、{b}应于本确认书签订之日起五个工作日内签订成交合同（出让合同）并按约定支付价款；"
+        Paragraph(f"三、{b}应于本确认书签订之日起五个工作日内签订{'出让合同' if d.is_land else '成交合同'}并按约定支付价款；"
                   f"{b}拒绝签署本确认书（悔拍）的，不影响成交的效力，竞买保证金不予退还（记为没收，注明情况）。", st.body),
-        Paragraph(f"四、合同签订地点：{d.site}；本确认书一式三份，{seller}、{b}、交易场所各执一份。", st.body),
+        Paragraph(f"四、合同签订地点：{d.site}；本确认书一式三份，{seller}、{b}、{'交易场所' if d.is_land else '委托人'}各执一份。",
+                  st.body),
         Spacer(1, 10 * mm),
         grid_table([[f"{seller}（盖章）：", f"{b}（签字/盖章）："], ["拍卖师签字：", "签署日期："]], [87 * mm, 87 * mm], header_rows=0),
     ]

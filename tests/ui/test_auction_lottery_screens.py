@@ -10,8 +10,10 @@ import pytest
 
 from hallkiosk.app import Terminal, grab
 from kiosk.config import Config
+from kiosk.ports import CardEvent, IdCard
+from sync.sandbox.seed import person
 from tests.helpers.auction import auctioneer_terminal, settle
-from tests.helpers.auction_roles import take_auctioneer, take_role
+from tests.helpers.auction_roles import staff_card, take_auctioneer, take_role
 from tests.helpers.screens import clipped_texts
 from tests.ui.test_auction_stage_screens import floor, land_lot
 from ui.theme import LANDSCAPE, PORTRAIT
@@ -75,3 +77,28 @@ def test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal(
         grab(auctioneer.big_screen, str(tmp_path / f"lottery-reveal-{w}x{h}.png"), (w, h))
         assert clipped_texts(board) == []
     assert console.b_hammer.isEnabled()
+
+
+def test_console_takes_a_role_by_the_appointees_card_and_refuses_anyone_else(
+        auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    svc, land, lot = land_lot(auctioneer)
+    console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
+    console.select_lot(land, lot)
+    settle(console)
+    panel = console.signin
+    qtbot.waitUntil(lambda: panel.ready and panel.session_id == land, timeout=5000)
+    panel.arm("supervisor")
+    assert "请 监督人 在读卡器上放置身份证" in panel.prompt.text()
+    bidder = IdCard("resident", "张小三", "男", "1980-01-01", person(0)["id_number"], "2015-06-01", "长期")
+    auctioneer.ctx.bridge.post_card_event(CardEvent("card", bidder))  # a bidder's card, as the reader reports it
+    qtbot.waitUntil(lambda: "不是平台为本场指定的监督人" in panel.message.text(), timeout=5000)
+    assert console.actor("supervisor") is None
+    panel.arm("supervisor")
+    auctioneer.ctx.bridge.post_card_event(CardEvent("card", staff_card(auctioneer.hall, land, "supervisor")))
+    qtbot.waitUntil(lambda: console.actor("supervisor") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: "田*华" in panel.holder_labels["supervisor"].text(), timeout=5000)  # masked on screen
+    assert "田建华" not in panel.holder_labels["supervisor"].text()
+    qtbot.waitUntil(lambda: "监督人 田*华" in console.roles_label.text(), timeout=3000)
+    for w, h in (LANDSCAPE, PORTRAIT):
+        grab(auctioneer.window, str(tmp_path / f"console-roles-{w}x{h}.png"), (w, h))
+        assert clipped_texts(panel) == []

@@ -60,12 +60,13 @@ from kiosk.hall import SessionInfo
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
 from kiosk.ports import DbState
-from kiosk.staffing import RoleHolder
+from kiosk.staffing import RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
 from ui.jobs import PIN, READ, Act, JobOutcome, Refresher
 from ui.printing import PrintOutcome
+from ui.staffing.signin import RoleSignIn
 from ui.widgets import Retranslatable, bilingual
 
 #: a pause of the console shorter than this (an act of a few ms) leaves the call timer alone
@@ -86,6 +87,10 @@ def source_name(source: str) -> str:
         "keypad": QCoreApplication.translate("AuctionConsole", "竞价器"),
         "listing": QCoreApplication.translate("AuctionConsole", "挂牌"),
     }.get(source, source)
+
+
+#: the roles the auction console signs in: the 拍卖师 acts; the supervisor enters only lottery digits; the witness watches
+AUCTION_ROLES = ("auctioneer", "supervisor", "witness")
 
 
 def _need(holder: RoleHolder | None) -> RoleHolder:
@@ -186,6 +191,11 @@ class AuctionConsole(Retranslatable, QWidget):
             ll.addWidget(w)
         ll.addStretch(1)
         ll.addWidget(self.message)
+        # the session's roles, taken by the appointees' ID cards on this terminal's reader (ui.staffing.signin)
+        self.signin = RoleSignIn(ctx, StaffingService(ctx.hall), AUCTION_ROLES, kind="auction")
+        self.signin.taken.connect(self.sign_in)
+        self.signin.changed.connect(lambda _hs: self._render_roles())
+        ll.addWidget(self.signin)
         self.left = left
         # --- bid entry
         mid = QFrame(objectName="auctionPanel")
@@ -369,8 +379,12 @@ class AuctionConsole(Retranslatable, QWidget):
         self._render()
 
     def actor(self, role: str = "auctioneer") -> RoleHolder | None:
-        """Who holds ``role`` of the session shown, through this console (None: nobody signed in)."""
-        return self.holders.get((self.session_id or "", role))
+        """Who holds ``role`` of the session shown: taken through this console, else as the role panel
+        last read it (None: nobody signed in). The core checks the holding again in each act."""
+        mine = self.holders.get((self.session_id or "", role))
+        if mine is not None:
+            return mine
+        return self.signin.holder(role) if self.signin.session_id == self.session_id else None
 
     # --- data: loaded on the job runner's read lane, shown here ----------------------------------
 
@@ -474,6 +488,8 @@ class AuctionConsole(Retranslatable, QWidget):
             self._lot_chosen(j)
 
     def _on_entries(self, entries: list) -> None:
+        if any(e.kind.startswith("staff.") and e.payload.get("session_id") == self.session_id for e in entries):
+            self.signin.reload()  # a role taken, handed over or released (here or at another console)
         if any(e.kind.startswith("auction.") and e.payload.get("session_id") == self.session_id for e in entries):
             self.refresh()
             if any(e.kind in ("auction.lot_opened", "auction.result") for e in entries):
@@ -902,7 +918,14 @@ class AuctionConsole(Retranslatable, QWidget):
         from kiosk.staffing import ROLE_ZH
 
         sid = self.session_id or ""
-        held = [h for (s, _r), h in sorted(self.holders.items()) if s == sid]
+        if self.signin.session_id != self.session_id:
+            self.signin.set_session(self.session_id)
+        mine = {r: h for (s, r), h in self.holders.items() if s == sid}
+        panel = {h.role: h for h in reversed(self.signin.holders)} if self.signin.session_id == sid else {}
+        held = [h for r in AUCTION_ROLES if (h := mine.get(r) or panel.get(r)) is not None]
+        if self.view is not None and self.view.state in ("pending", "open") and "auctioneer" not in mine \
+                and "auctioneer" not in panel and self.signin.ready and self.signin.armed is None:
+            self.signin.arm("auctioneer")  # 请 拍卖师 在读卡器上放置身份证
         if not held:
             self.roles_label.setText(self.tr("本场角色：拍卖师尚未刷身份证登记（请在读卡器上放置身份证）"))
         else:
