@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -38,6 +38,8 @@ def role_title(role: str) -> str:
         "host": QCoreApplication.translate("Roles", "开标主持台"),
         "auctioneer": QCoreApplication.translate("Roles", "拍卖师控制台"),
         "admin": QCoreApplication.translate("Roles", "系统管理"),
+        "extraction": QCoreApplication.translate("Roles", "专家抽取室"),
+        "supervisor": QCoreApplication.translate("Roles", "行政监督室"),
     }[role]
 
 
@@ -173,13 +175,31 @@ class StatusBarItems(Retranslatable, QWidget):
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
         shown = [s for s in statuses if s.state != DeviceState.NOT_CONFIGURED]
         if not shown:
-            self.devices.setText(self.tr("设备：未配置"))
+            self._devices_full = self._devices_short = self.tr("设备：未配置")
             self.devices.setProperty("state", "not_configured")
         else:
             parts = [f"{device_name(s.name)}·{state_text(s.state)}" for s in shown]
-            self.devices.setText("  ".join(parts))
+            self._devices_full = "  ".join(parts)
+            bad = [p for s, p in zip(shown, parts, strict=True) if s.state != DeviceState.ONLINE]
+            # a narrow (portrait) window: the devices that need attention by name, the rest counted
+            self._devices_short = "  ".join(bad) if bad else self.tr("设备：%1 台正常").replace("%1", str(len(shown)))
             self.devices.setProperty("state", worst_state(shown))
+        self.devices.setToolTip(self._devices_full)
+        self._fit_devices()
         self.devices.style().polish(self.devices)
+
+    def _fit_devices(self) -> None:
+        """The full device list when it fits beside the other items, else the short form (never clipped)."""
+        full = getattr(self, "_devices_full", "")
+        others = sum(w.sizeHint().width() for w in (self.database, self.sync, self.platform_key, self.journal, self.clock)
+                     if w.isVisibleTo(self))
+        room = self.width() - others - self.lay.spacing() * 6
+        fits = self.devices.fontMetrics().horizontalAdvance(full) <= room
+        self.devices.setText(full if fits else getattr(self, "_devices_short", full))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_devices()
 
     def show_sync(self, status: SyncStatus | None) -> None:
         if status is None:
