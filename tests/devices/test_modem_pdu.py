@@ -129,7 +129,7 @@ _VALID = bytes.fromhex(encode_deliver("+8613904710000", "请回复1或2", dt.dat
                                       concat=Concat(9, 2, 1)))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), max_size=6),
        st.integers(0, len(_VALID)))
 def test_fuzz_mutated_valid_pdus(flips: list[tuple[int, int]], cut: int) -> None:
