@@ -240,6 +240,11 @@ def test_draws_scheme_is_uniform_and_its_inputs_unambiguous() -> None:
     from kiosk import draws
 
     assert draws.pool_sha256(["b", "a", "a"]) == draws.pool_sha256(["a", "b"])
+    import hashlib
+
+    from kiosk.canonical import canonical
+    for ids in (["EX-150000-01234", "EX-1:a/b.c"], ["专家\"1", "x"], []):  # the fast path and the general one agree
+        assert draws.pool_sha256(ids) == hashlib.sha256(canonical(sorted(set(ids)))).hexdigest()
     r = b"\x01" * 32
     assert draws.hall_seed(r, "ab", "c") != draws.hall_seed(r, "a", "bc")
     counts = {str(i): 0 for i in range(10)}
