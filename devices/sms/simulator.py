@@ -12,8 +12,9 @@ Replies are scripted per number (``script``)::
 
 — once a whole message (all its parts) to a scripted number has been sent, the reply is stored
 as an SMS-DELIVER after ``after_s`` seconds and announced with ``+CMTI: "SM",<index>``; ``null``
-(or a number not in the script) never answers. Numbers match on their last 11 digits, so
-``+8613904710000`` and ``13904710000`` are the same phone.
+(or a number not in the script) never answers; the key ``"*"`` is the rule for every number not
+listed. Numbers match on their last 11 digits, so ``+8613904710000`` and ``13904710000`` are the
+same phone.
 
 Faults: ``mute`` (reads, never answers), ``fail_next`` (the next ``AT+CMGS`` ends in
 ``+CMS ERROR: <n>``, e.g. 331 no network), ``send_delay`` (seconds the "network" takes a part),
@@ -69,7 +70,9 @@ class ModemSimulator(PortSimulator):
                  baud: int | None = 115200, send_delay: float = 0.0) -> None:
         self._port = SimulatedPort(listen, on_data=self._on_data, baud=baud, on_connect=self._on_connect, what="modem")
         self._lock = threading.RLock()
-        self.script: dict[str, dict[str, Any] | None] = {phone_key(k): v for k, v in (script or {}).items()}
+        self.script: dict[str, dict[str, Any] | None] = {
+            (k if k == "*" else phone_key(k)): v for k, v in (script or {}).items()
+        }
         self.send_delay = send_delay
         self.mute = False
         self.fail_next: int | None = None
@@ -226,7 +229,8 @@ class ModemSimulator(PortSimulator):
                             tuple(m for _, m in ordered))
         self.sent.append(whole)
         self._sent_cond.notify_all()
-        rule = self.script.get(phone_key(whole.number))
+        phone = phone_key(whole.number)
+        rule = self.script[phone] if phone in self.script else self.script.get("*")
         if rule and rule.get("reply") is not None:
             self.inject(whole.number, str(rule["reply"]), after_s=float(rule.get("after_s", 0.5)))
 

@@ -262,3 +262,23 @@ def test_a_late_answer_is_not_taken_for_the_next_send(modem: GsmModem, sim: Mode
     sent = sim.wait_sent(2)
     assert [s.text for s in sent] == ["first", "second"]
     assert ref == str(sent[1].refs[0])
+
+
+def test_a_default_rule_answers_for_numbers_not_listed() -> None:
+    script = {"*": {"reply": "1", "after_s": 0}, "13904710005": None, "13904710003": {"reply": "2", "after_s": 0}}
+    with ModemSimulator(script=script, baud=None) as sim:
+        modem = GsmModem(sim.url, command_timeout=0.5)
+        stop = threading.Event()
+        t = threading.Thread(target=modem.run, args=(stop,), daemon=True)
+        t.start()
+        try:
+            assert modem.wait_online(3)
+            for n in ("13904710001", "13904710003", "13904710005"):
+                modem.send(n, "请回复")
+            got = wait_replies(modem, 2)
+            time.sleep(0.2)
+            got += modem.replies()
+        finally:
+            stop.set()
+            t.join(5)
+    assert sorted((r.number, r.text) for r in got) == [("13904710001", "1"), ("13904710003", "2")]
