@@ -9,8 +9,11 @@ with RTU framing (``modbus-rtu+socket://``, the default: the driver runs its RTU
   locker is shut, discrete inputs 100…100+N-1 are 1 while something is inside.
 
 The devices' registers live in this object; pymodbus's datastore reads them through its ``action``
-hook on every request. A released locker's door springs open (its "closed" input goes 0); tests and
-the demo shut it with :meth:`close_locker`. Faults: :meth:`jam` (a locker that does not open),
+hook on every request. A released locker's door springs open (its "closed" input goes 0); tests shut
+it with :meth:`close_locker`, ``auto_close_s`` shuts every released locker that many seconds later
+(with a phone inside), and another process (the demo tour) shuts one with :func:`shut_by_hand` —
+a simulator-only back door: writing 1 (a phone inside) or 2 (empty) to holding register N-1 of the
+bank shuts locker N (a real bank has no such register). Faults: :meth:`jam` (a locker that does not open),
 :meth:`power_cut` (the line goes silent and, like a fail-safe lock without power, the door is
 free) and :meth:`power_back`. ``hall-kiosk devices simulate access`` runs it standalone.
 """
@@ -31,6 +34,7 @@ from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import SimData, SimDevice
 from pymodbus.simulator.simutils import DataType, SimUtils
 
+from devices.access.modbus import line_for, parse_url
 from devices.simport import warn_if_exposed
 
 log = logging.getLogger(__name__)
@@ -47,10 +51,11 @@ class AccessSimulator:
         lockers: how many lockers the bank has.
         door_unit: the door relay's unit id.
         bank_unit: the locker bank's unit id.
+        auto_close_s: shut every released locker (a phone inside) after this many seconds.
     """
 
     def __init__(self, listen: str = "modbus-rtu+socket://127.0.0.1:0", *, lockers: int = 12,
-                 door_unit: int = 1, bank_unit: int = 2) -> None:
+                 door_unit: int = 1, bank_unit: int = 2, auto_close_s: float | None = None) -> None:
         scheme, _, rest = listen.partition("://")
         if scheme not in ("modbus-rtu+socket", "modbus-tcp"):
             raise ValueError(f"listen must be modbus-rtu+socket://HOST:PORT or modbus-tcp://HOST:PORT, not {listen!r}")
@@ -61,6 +66,7 @@ class AccessSimulator:
         self.count = lockers
         self.door_unit = door_unit
         self.bank_unit = bank_unit
+        self.auto_close_s = auto_close_s
         self._lock = threading.Lock()
         self.door_coil = False
         self.locker_coils = [False] * lockers
@@ -180,7 +186,17 @@ class AccessSimulator:
                             self.releases.append(n + 1)
                             if n + 1 not in self.jammed:
                                 self.closed[n] = False  # the door springs open
+                                if self.auto_close_s is not None:
+                                    asyncio.get_running_loop().call_later(self.auto_close_s, self.close_locker, n + 1)
                         self.locker_coils[n] = bool(v)
+            if fc in (3, 6, 16):  # the simulator's back door (module doc): 1 shut with a phone, 2 shut empty
+                for i, v in enumerate(values or []):
+                    n = address + i
+                    if 0 <= n < self.count and v in (1, 2):
+                        self.closed[n] = True
+                        self.occupied[n] = v == 1
+                registers[:] = [0] * len(registers)
+                return None
             if fc == 2:
                 bits = [False] * BITS
                 bits[: self.count] = self.closed
@@ -234,6 +250,16 @@ def _blocks() -> tuple[list[SimData], list[SimData], list[SimData], list[SimData
     return (
         [SimData(0, count=regs, datatype=DataType.BITS)],
         [SimData(0, count=regs, datatype=DataType.BITS)],
-        [SimData(0, count=1, datatype=DataType.REGISTERS)],
+        [SimData(0, count=BITS, datatype=DataType.REGISTERS)],
         [SimData(0, count=1, datatype=DataType.REGISTERS)],
     )
+
+
+def shut_by_hand(lockers_url: str, number: int, *, occupied: bool = True) -> None:
+    """Shut locker ``number`` of a simulator in another process, through its back door (module doc).
+
+    Raises:
+        ModbusLinkError: the simulator does not answer.
+    """
+    spec = parse_url(lockers_url)
+    line_for(spec).call(spec.url, lambda c: c.write_register(number - 1, 1 if occupied else 2, device_id=spec.unit))

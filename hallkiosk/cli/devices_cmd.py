@@ -251,6 +251,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--preview-dir", metavar="DIR", help="printer: write job previews here")
     p.add_argument("--script", metavar="FILE.json", help='modem: replies per number, {"139…": {"reply": "1", "after_s": 2}}')
     p.add_argument("--lockers", type=int, default=12, help="access: lockers in the bank (default 12)")
+    p.add_argument("--auto-close", type=float, metavar="S", help="access: a released locker shuts itself S seconds later")
     p.add_argument("--duration", type=float, default=0.0, help=argparse.SUPPRESS)  # for tests
     p.set_defaults(func=_cmd_simulate)
 

@@ -202,7 +202,7 @@ def make_simulator(kind: str, args: argparse.Namespace) -> ModemSimulator | Acce
     listen = args.listen
     if listen.startswith("socket://"):
         listen = "modbus-rtu+socket://" + listen.removeprefix("socket://")
-    return AccessSimulator(listen, lockers=args.lockers)
+    return AccessSimulator(listen, lockers=args.lockers, auto_close_s=getattr(args, "auto_close", None))
 
 
 def describe(sim: Any) -> list[str]:

@@ -218,3 +218,19 @@ def test_the_simulator_warns_once_beyond_loopback(caplog: pytest.LogCaptureFixtu
             sim.power_back()
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1 and "access (Modbus)" in lines[0] and "0.0.0.0" in lines[0]
+
+
+def test_lockers_shut_by_themselves_or_from_another_process(sim: AccessSimulator, ctl: AccessController) -> None:
+    from devices.access.simulator import shut_by_hand
+
+    ctl.open_locker(1)
+    ticks_until(ctl, "locker-opened")
+    time.sleep(0.05)
+    ctl.tick()
+    shut_by_hand(sim.lockers_url, 1, occupied=False)  # what the demo tour does to a simulator process
+    closed = ticks_until(ctl, "locker-closed")
+    assert next(e for e in closed if e.kind == "locker-closed").occupied is False
+    sim.auto_close_s = 0.2
+    ctl.open_locker(2)
+    closed = ticks_until(ctl, "locker-closed")
+    assert next(e for e in closed if e.kind == "locker-closed").locker == 2 and sim.occupied[1] is True
