@@ -456,7 +456,7 @@ def _delete_bid_result(session: Session, key: str, version: int) -> int:
     return 1
 
 
-# experts and evaluations (platform-api §7.3; issue 17): name, ID number and mobile of an expert
+# experts and evaluations (docs/platform-api.md §7.3; issue 17): name, ID number and mobile of an expert
 # only as ciphertext (ID number and mobile also as lookup HMAC), never in clear.
 
 

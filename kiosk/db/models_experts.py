@@ -1,6 +1,6 @@
 """Tables of the evaluation area's expert draw (issue 17; docs/rules/expert-area.md).
 
-``pf_experts`` and ``pf_evaluations`` are the platform's v1.1 feeds (platform-api §7.3). An expert's
+``pf_experts`` and ``pf_evaluations`` are the platform's v1.1 feeds (docs/platform-api.md §7.3). An expert's
 ID number and mobile are personal data and their name is confidential until the result (招标投标法
 §38): all three are kept only as ciphertext (plus the lookup HMAC of the ID number and mobile,
 to match a card or a reply), never in clear. ``pf_evaluation_staff`` is an evaluation record's

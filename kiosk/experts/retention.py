@@ -9,7 +9,7 @@ on its own. In the caller's transaction:
   their name, ID number and mobile ciphertexts emptied (an ``active`` expert's data is what the
   pool is for, and the platform removes an expert it no longer lists with a tombstone).
 
-Draw records hold expert ids only (platform-api §7.4), never personal data, and stay.
+Draw records hold expert ids only (docs/platform-api.md §7.4), never personal data, and stay.
 """
 
 from __future__ import annotations

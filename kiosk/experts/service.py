@@ -11,7 +11,7 @@ A draw is two acts with a wait between them:
    (:meth:`beacon`). If none arrives within ``[experts] beacon_wait_seconds`` the draw proceeds
    and the record says none was used.
 3. :meth:`draw` — the selection is computed from (pools, seed, beacon) by ``kiosk.draws`` and
-   journalled as ``expert.draw`` (platform-api §7.4, expert ids only) with the seed revealed.
+   journalled as ``expert.draw`` (docs/platform-api.md §7.4, expert ids only) with the seed revealed.
 
 Calling (:meth:`call`, :meth:`collect`, :meth:`expire`, :meth:`answer`): invitations by SMS through
 a :class:`kiosk.ports.SmsPort`, replies 1/2 → ``expert.response``; a decline or no answer is

@@ -1,7 +1,7 @@
 """Recomputing an expert draw from the journal alone (``hall-kiosk experts verify-draw``).
 
 For every round of an evaluation's draw, the ``expert.draw_committed`` entry carries the pools per
-specialty, the plan and the seed's commitment; the ``expert.draw`` entry (platform-api §7.4)
+specialty, the plan and the seed's commitment; the ``expert.draw`` entry (docs/platform-api.md §7.4)
 carries the revealed seed, the beacon mixed in and the selection. A round verifies when
 SHA-256(seed) is the commitment, the pools hash to ``pool_sha256`` and have ``pool_size`` ids,
 and ``kiosk.draws.select_lines`` over (pools, plan, key(seed, beacon)), excluding the experts of

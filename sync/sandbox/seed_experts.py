@@ -1,4 +1,4 @@
-"""The demo day's evaluation experts and one evaluation sitting (platform-api §7.3; issue 17).
+"""The demo day's evaluation experts and one evaluation sitting (docs/platform-api.md §7.3; issue 17).
 
 Thirty experts of the region's pool in two specialties (A080101 市政道路 and A080102 桥梁, codes
 in the style of the 评标专家专业分类标准), among them one suspended, one employed by a bidder of the

@@ -1,4 +1,4 @@
-"""The v1.1 feeds of the evaluation area (platform-api §7.3) over HTTP: stored with personal data only
+"""The v1.1 feeds of the evaluation area (docs/platform-api.md §7.3) over HTTP: stored with personal data only
 encrypted, and a v1 platform that has no such feed (404) is not an error."""
 
 from __future__ import annotations

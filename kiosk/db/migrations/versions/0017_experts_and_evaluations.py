@@ -1,6 +1,6 @@
 """the evaluation area's expert draw (issue 17): the experts and evaluations feeds, draws and picks
 
-``pf_experts``: the platform's experts feed (platform-api §7.3) with name, ID number and mobile only
+``pf_experts``: the platform's experts feed (docs/platform-api.md §7.3) with name, ID number and mobile only
 as ciphertext (ID number and mobile also as lookup HMAC). ``pf_evaluations`` and
 ``pf_evaluation_staff``: sittings of evaluation committees and who the record appoints to run the
 draw. ``expert_draws``: one round of a verifiable draw (commitment, encrypted seed, beacon);
