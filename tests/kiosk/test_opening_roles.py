@@ -7,11 +7,13 @@ combination is called on ``OpeningService`` directly, with a real holding taken 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kiosk.db.models_opening import OpeningState
 from kiosk.hall import Hall
 from kiosk.opening import OpeningError, OpeningService
 from kiosk.operators import AccessError
@@ -118,6 +120,9 @@ def test_a_held_witness_signs_and_the_record_names_everyone_in_their_role(hall: 
     """Signing: a witness who holds a role must sign; the record titles each person (RECORD_TITLES)."""
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
+    with hall.reading() as s:  # until the record is signed the opening's state keeps holdings and masked names only
+        state = json.dumps(s.get(OpeningState, S2).data, ensure_ascii=False)
+    assert "周*燕" in state and "周海燕" not in state
     held = take_roles(hall, S2, ("host", "recorder", "supervisor", "witness"))
     sig = signers(hall, S2, held)
     with pytest.raises(OpeningError) as e:
