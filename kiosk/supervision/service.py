@@ -354,7 +354,8 @@ class Watch:
         self.entries = self.service.entries_of_day(self._day)
 
     def feed(self, entries: Sequence[Entry]) -> None:
-        self.entries.extend(e for e in entries if e.kind.startswith(rules.WATCHED_PREFIXES))
+        last = self.entries[-1].seq if self.entries else 0  # a follower started before load() repeats a few
+        self.entries.extend(e for e in entries if e.seq > last and e.kind.startswith(rules.WATCHED_PREFIXES))
 
     def schedule(self) -> list[Scheduled]:
         now = self.service.hall.clock.now()
@@ -373,17 +374,25 @@ class Watch:
         return self.service.raise_alerts(found)
 
     def run(self, stop: threading.Event, follower: JournalFollower, on_raised: Callable[[list[RaisedAlert]], None],
-            *, interval: float = 1.0) -> None:
-        """Follow the journal and check the rules at least every ``interval`` seconds until ``stop``."""
+            *, interval: float = 1.0, poll_s: float = 0.05) -> None:
+        """Follow the journal until ``stop``: the rules run as soon as new entries arrive (polled every
+        ``poll_s``: a one-row read of the head) and at least every ``interval`` seconds for the clock's rules."""
+        import time
+
         if self._day is None:
             self.load()
+        last = 0.0
         while not stop.is_set():
             try:
-                self.feed(follower.poll())
-                raised = self.check()
+                fresh = follower.poll()
+                self.feed(fresh)
+                raised = []
+                if fresh or time.monotonic() - last >= interval:
+                    last = time.monotonic()
+                    raised = self.check()
             except Exception:  # noqa: BLE001 - a passing database error: the next turn tries again
                 log.warning("supervision watch: a turn failed; trying again", exc_info=True)
                 raised = []
             if raised:
                 on_raised(raised)
-            stop.wait(interval)
+            stop.wait(poll_s)

@@ -89,6 +89,7 @@ class Tile(QFrame):
         self.setObjectName("tile")
         self.frames = 0  #: frames drawn (tests, bench)
         self._image: QImage | None = None
+        self._shown: tuple[RoomState, bool] | None = None
         grid = QGridLayout(self)
         grid.setContentsMargins(2, 2, 2, 2)
         self.video = QLabel(_say("无视频信号"), objectName="tileVideo")
@@ -119,6 +120,9 @@ class Tile(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_state(self, st: RoomState, alerting: bool) -> None:
+        if self._shown == (st, alerting):  # a journal entry elsewhere: nothing to redraw (restyling is not free)
+            return
+        self._shown = (st, alerting)
         self.room.setText(f"{st.room_name or st.room_code}（{st.room_code}）" if st.room_name and st.room_name != st.room_code
                           else st.room_code)
         if st.recording is None:
@@ -345,7 +349,10 @@ class SupervisionWall(Retranslatable, QWidget):
             for a in reversed(fresh):
                 self.sound(a)
         self._first_alerts = False
+        same = [(a.seq, a.acked) for a in alerts] == [(a.seq, a.acked) for a in self.alerts]
         self.alerts = alerts
+        if same and self.alert_list.count() == len(alerts):
+            return
         keep = self.selected_alert()
         self.alert_list.clear()
         for a in alerts:
@@ -372,6 +379,7 @@ class SupervisionWall(Retranslatable, QWidget):
         self.full_room = room_code
         self.full_tile.room_code = room_code
         self.full_tile._image = None
+        self.full_tile._shown = None
         self.full_tile.video.clear()
         self.full_tile.video.setText(_say("无视频信号"))
         if room_code in self.states:
