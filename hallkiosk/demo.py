@@ -39,7 +39,7 @@ from hallkiosk.failures import (
     secure_files,
 )
 from hallkiosk.logs import setup_logging
-from kiosk.config import ROLES, Config, load_config
+from kiosk.config import ROLES, Config, DevicesConfig, load_config
 from kiosk.db.models import PfSession, Room
 from kiosk.feeds import apply_page
 from kiosk.hall import Hall
@@ -96,6 +96,10 @@ def seed_demo(cfg: Config) -> dict[str, int]:
 
 DEMO_JOURNAL = "NM-HHHT-DEMO"
 SIMULATORS = (("id_reader", "id-reader"), ("printer", "printer"), ("scanner", "scanner"), ("keypads", "keypads"))
+#: The evaluation area's modem replies (docs/devices.md §10.5): every invited expert accepts after 2 s
+#: unless the tour's script names their number ("2" declines, null never answers).
+DEMO_SMS_SCRIPT: dict[str, Any] = {"*": {"reply": "1", "after_s": 2}}
+EVALUATION_DEVICE_KEYS = ("modem", "door", "lockers")
 
 
 def _free_port() -> int:
@@ -161,6 +165,26 @@ def _start_on_free_port(args: Callable[[int], list[str]], what: str, procs: list
     )
 
 
+def _evaluation_simulators(hk: list[str], data: Path, procs: list[subprocess.Popen[bytes]]) -> dict[str, str]:
+    """Start the modem and door/locker simulators; their ``[devices]`` URLs (none before the keys exist)."""
+    if not set(EVALUATION_DEVICE_KEYS) <= {f.name for f in dataclasses.fields(DevicesConfig)}:
+        return {}
+    script = data / "sms-script.json"
+    script.write_text(json.dumps(DEMO_SMS_SCRIPT), encoding="utf-8")
+    modem = _start_on_free_port(
+        lambda p: [*hk, "devices", "simulate", "modem", "--listen", f"socket://127.0.0.1:{p}", "--script", str(script)],
+        "modem 模拟器 simulator", procs)
+    access = _start_on_free_port(
+        lambda p: [*hk, "devices", "simulate", "access", "--listen", f"socket://127.0.0.1:{p}", "--lockers", "12"],
+        "access 模拟器 simulator", procs)
+    line = f"modbus-rtu+socket://127.0.0.1:{access}"
+    return {
+        "modem": f"socket://127.0.0.1:{modem}",
+        "door": f"{line}?unit=1&coil=0",
+        "lockers": f"{line}?unit=2&count=12&coil=0&closed=0&occupied=100",
+    }
+
+
 @contextlib.contextmanager
 def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
     """Run the sandbox platform and the device simulators as separate processes.
@@ -192,6 +216,7 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
 
             p = _start_on_free_port(simulator, f"{kind} 模拟器 simulator", procs)
             urls[key] = f"socket://127.0.0.1:{p}"
+        evaluation = _evaluation_simulators(hk, data, procs)  # once [devices] declares their keys
         toml = data / "demo.toml"
         toml.write_text(
             "# Written by `hall-kiosk demo`: the demo hall's platform sandbox and device simulators.\n"
@@ -199,7 +224,8 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
             f'[platform]\nurl = "{urls["platform"]}"\njournal_id = "{DEMO_JOURNAL}"\nsecret_file = "{secret}"\n'
             f'public_key_file = "{public_key}"\n'
             f'[devices]\nid_reader = "{urls["id_reader"]}"\nprinter = "{urls["printer"]}"\n'
-            f'scanner = "{urls["scanner"]}"\nkeypads = "{urls["keypads"]}"\n',
+            f'scanner = "{urls["scanner"]}"\nkeypads = "{urls["keypads"]}"\n'
+            + "".join(f'{key} = "{url}"\n' for key, url in evaluation.items()),
             encoding="utf-8",
         )
         yield load_config(toml, db_url=cfg.database.url or None)

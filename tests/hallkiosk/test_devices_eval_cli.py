@@ -104,3 +104,47 @@ def test_simulate_runs_the_simulators(kind: str, tmp_path: Path, capsys: pytest.
     else:
         assert re.search(r"door: modbus-rtu\+socket://127\.0\.0\.1:\d+\?unit=1", out)
         assert "count=6" in out
+
+
+@pytest.mark.slow  # starts two simulator processes
+def test_the_demo_starts_the_evaluation_simulators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from devices.access.controller import AccessController
+    from devices.sms.modem import GsmModem
+    from hallkiosk import demo
+
+    procs: list[subprocess.Popen[bytes]] = []
+    hk = [sys.executable, "-m", "hallkiosk"]
+    if "modem" not in demo.DevicesConfig.__dataclass_fields__:  # before kiosk/config.py declares the keys
+        assert demo._evaluation_simulators(hk, tmp_path, procs) == {} and procs == []
+    monkeypatch.setattr(demo, "EVALUATION_DEVICE_KEYS", ())  # as once kiosk/config.py declares modem, door, lockers
+    try:
+        urls = demo._evaluation_simulators(hk, tmp_path, procs)
+        modem = GsmModem(urls["modem"], command_timeout=2)
+        stop = threading.Event()
+        t = threading.Thread(target=modem.run, args=(stop,), daemon=True)
+        t.start()
+        try:
+            assert modem.wait_online(10)
+            modem.send("13904710007", "请回复1接受")
+            deadline = time.monotonic() + 10
+            replies: list[object] = []
+            while not replies and time.monotonic() < deadline:
+                replies = list(modem.replies())
+                time.sleep(0.1)
+            assert [getattr(r, "text", None) for r in replies] == ["1"]  # DEMO_SMS_SCRIPT's "*" rule
+        finally:
+            stop.set()
+            t.join(5)
+        ctl = AccessController(urls["door"], urls["lockers"])
+        assert ctl.tick() == []
+        ctl.open_door(0.1)
+        assert [e.kind for e in ctl.tick()] == ["door-opened"]
+        ctl.close()
+        forget_line(parse_url(urls["door"]))
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
