@@ -78,19 +78,23 @@ def parse_url(url: str) -> ModbusUrl:
     Raises:
         DeviceError: ``bad-url`` — unknown scheme, no address, a malformed or out-of-range value.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        hostname, port = parts.hostname, parts.port
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    except ValueError as exc:  # "Invalid IPv6 URL", a port out of range or not a number
+        raise url_error(url, str(exc)) from None
     if parts.scheme not in SCHEMES:
         raise url_error(url, f"scheme must be one of {', '.join(SCHEMES)}")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     known = {"unit", "baud", "parity", "timeout", "coil", "count", "closed", "occupied"}
     if unknown := set(query) - known:
         raise url_error(url, f"unknown key {sorted(unknown)[0]!r}")
     if parts.scheme == "modbus-rtu":
         target = parts.netloc + parts.path if parts.netloc else parts.path
     else:
-        if not parts.hostname or parts.port is None:
+        if not hostname or port is None:
             raise url_error(url, "host:port needed")
-        target = f"socket://{parts.hostname}:{parts.port}" if parts.scheme == "modbus-rtu+socket" else f"{parts.hostname}:{parts.port}"
+        target = f"socket://{hostname}:{port}" if parts.scheme == "modbus-rtu+socket" else f"{hostname}:{port}"
     if not target:
         raise url_error(url, "no port")
     try:

@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devices.access.controller import AccessController
 from devices.access.modbus import ModbusLinkError, forget_line, parse_url
@@ -234,3 +236,13 @@ def test_lockers_shut_by_themselves_or_from_another_process(sim: AccessSimulator
     ctl.open_locker(2)
     closed = ticks_until(ctl, "locker-closed")
     assert next(e for e in closed if e.kind == "locker-closed").locker == 2 and sim.occupied[1] is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_fuzz_parse_url_raises_only_device_errors(text: str) -> None:
+    for url in (text, "modbus-rtu://" + text, "modbus-tcp://h:1?" + text):
+        try:
+            parse_url(url)
+        except DeviceError:
+            pass

@@ -140,3 +140,14 @@ def test_fuzz_mutated_valid_pdus(flips: list[tuple[int, int]], cut: int) -> None
         decode_deliver(data[:cut].hex())
     except PduError:
         pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=60), max_size=8))
+def test_fuzz_the_modem_line_reader(chunks: list[bytes]) -> None:
+    from devices.sms.modem import PROMPT, _LineReader
+
+    reader = _LineReader()
+    for chunk in chunks:
+        for line in reader.feed(chunk):
+            assert line == PROMPT or (line and "\r" not in line and "\n" not in line)
