@@ -282,3 +282,15 @@ def test_a_default_rule_answers_for_numbers_not_listed() -> None:
             stop.set()
             t.join(5)
     assert sorted((r.number, r.text) for r in got) == [("13904710001", "1"), ("13904710003", "2")]
+
+
+@pytest.mark.allow_log_warnings(r"unreadable indication")
+def test_noise_from_the_modem_does_not_stop_the_driver(modem: GsmModem, sim: ModemSimulator) -> None:
+    import random
+
+    rng = random.Random(17)
+    sim.send_raw(bytes(rng.randrange(256) for _ in range(300)) + b'\r\n+CMTI: "SM",x\r\n+CMTI:\r\n> \r\nOK\r\n')
+    time.sleep(0.2)
+    assert modem.state == DeviceState.ONLINE
+    assert modem.send("13904710002", "still here")
+    assert sim.wait_sent(1)[-1].text == "still here"
