@@ -57,7 +57,7 @@ DEMO_OPERATORS = (
     ("clerk", "赵窗口", "clerk", "333333"),
     ("supervisor", "孙监督", "supervisor", "444444"),
 )
-LOGIN_AS = {"admin": "admin", "host": "host", "auctioneer": "auctioneer", "counter": "clerk"}
+LOGIN_AS = {"admin": "admin", "host": "host", "auctioneer": "auctioneer", "counter": "clerk", "extraction": "clerk"}
 ROOMS = (("KB-03", "第三开标室", "opening"), ("KB-01", "第一开标室", "opening"), ("PM-01", "拍卖大厅", "auction"), ("FW-01", "交易服务大厅", "service"))
 
 

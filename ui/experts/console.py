@@ -66,7 +66,7 @@ QPushButton#primary:disabled { background: #c9d6e8; color: #5b6b80; border-color
 """
 
 STATUS_ZH = {"waiting": "候补", "selected": "待通知", "called": "已通知，待答复", "accepted": "接受",
-             "declined": "拒绝", "none": "未答复", "replaced": "已替补"}
+             "declined": "拒绝", "none": "未答复", "replaced": "已更换"}
 STATUS_EN = {"waiting": "reserve", "selected": "to call", "called": "called", "accepted": "accepted",
              "declined": "declined", "none": "no answer", "replaced": "replaced"}
 
@@ -323,8 +323,10 @@ class ExtractionConsole(Retranslatable, QWidget):
                                 .replace("%1", str(open_round.round)).replace("%2", str(open_round.pool_size))
                                 .replace("%3", open_round.pool_sha256).replace("%4", open_round.seed_commitment))
         elif self.last:
-            self.hashes.setText(self.tr("第 %1 轮已抽取 · 种子已公开 seed：%2")
-                                .replace("%1", str(self.last.get("round", ""))).replace("%2", str(self.last.get("seed", ""))))
+            beacon = self.tr("已混入平台回执") if self.last.get("beacon") else self.tr("未使用平台回执")
+            self.hashes.setText(self.tr("第 %1 轮已抽取 · %3 · 种子已公开 seed：%2")
+                                .replace("%1", str(self.last.get("round", ""))).replace("%2", str(self.last.get("seed", "")))
+                                .replace("%3", beacon))
         elif not drawn:
             self.hashes.setText(self.tr("尚未承诺。三方到场后，由招标人/代理机构代表和监督人员各自输入随机字符。"))
         self._render_beacon()
@@ -431,7 +433,7 @@ class ExtractionConsole(Retranslatable, QWidget):
         def done(outcome: JobOutcome) -> None:
             if outcome.ok:
                 view, check = outcome.value
-                self.last = {"round": view.round, "seed": view.seed, "ok": check.ok}
+                self.last = {"round": view.round, "seed": view.seed, "ok": check.ok, "beacon": view.beacon is not None}
                 self.commit_started = None
                 text = (self.tr("抽取完成，日志复核一致。Drawn; the journal recomputes it.") if check.ok
                         else self.tr("抽取完成，但复核不一致：%1").replace("%1", check.message()))
