@@ -50,8 +50,8 @@ log = logging.getLogger(__name__)
 
 #: picks that are out of the committee (their place goes to a reserve or a new round)
 OUT = ("declined", "none", "replaced")
-#: picks that hold an expert's time (for the overlap rule)
-HOLDING = ("selected", "called", "accepted")
+#: picks that hold an expert's time (for the overlap rule): a reserve may still be called
+HOLDING = ("waiting", "selected", "called", "accepted")
 
 
 def _evaluation(s: Session, evaluation_id: str) -> PfEvaluation:

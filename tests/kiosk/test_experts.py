@@ -305,3 +305,19 @@ def test_retention_empties_old_evaluation_staff_and_long_retired_experts_only(ha
         assert gone is not None and gone.name_enc is None and gone.mobile_enc is None and gone.mobile_hmac
         assert kept is not None and kept.name_enc
         assert plan_expert_pii(s, now + dt.timedelta(days=200)) == {"evaluation_staff": 0, "experts": 0}
+
+
+def test_rule_an_expert_drawn_for_an_overlapping_sitting_is_busy_but_not_for_one_the_next_day(hall: Hall) -> None:
+    svc = ExpertsService(hall)
+    _who, view = full_draw(hall, svc)
+    drawn_ids = {p.expert_id for p in view.picks}
+    base = DAY["evaluations"][0]
+    starts = dt.datetime.fromisoformat(base["starts_at"])
+    for key, delta, busy in (("EV-OVERLAP", dt.timedelta(hours=2), 7), ("EV-NEXTDAY", dt.timedelta(days=1), 0)):
+        upsert(hall, "evaluations", key, dict(base, evaluation_id=key, starts_at=(starts + delta).isoformat()))
+        assert svc.pool(key).excluded["busy"] == busy
+    # experts who declined are free again for the overlapping sitting
+    who = roles(hall)
+    svc.answer(EV, view.picks[0].expert_id, "decline", who["witness"])
+    assert svc.pool("EV-OVERLAP").excluded["busy"] == 6
+    assert drawn_ids
