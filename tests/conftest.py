@@ -104,6 +104,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
 #: stays under 4 minutes; each is still a whole test, nothing in it is shortened.
 LONG_END_TO_END = (
     "tests/hallkiosk/test_experts_tour.py::",  # the expert draw's tour: sandbox platform, modem simulator, ~13-17 s
+    "tests/kiosk/test_experts_pg.py::",  # seeds a PostgreSQL hall: ~6 s
     "tests/hallkiosk/test_recording_wiring.py::test_kill_mid_segment_loses_at_most_the_open_segment",
     "tests/ui/test_auction_outage.py::",
     "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",
