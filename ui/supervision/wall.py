@@ -46,26 +46,34 @@ from ui.widgets import Retranslatable
 
 log = logging.getLogger(__name__)
 
-STYLE = """
-QWidget#wall { background: #0f1720; }
-QLabel#wallTitle { color: #e8eef5; font-size: 26px; font-weight: bold; }
-QLabel#wallClock { color: #9fb3c8; font-size: 22px; }
-QFrame#tile { background: #18222d; border: 2px solid #2c3e50; border-radius: 8px; }
-QFrame#tile[alert="true"] { border: 3px solid #e74c3c; }
-QFrame#tile[live="true"] { border-color: #2e86de; }
-QLabel#tileVideo { background: #000000; color: #5d6d7e; font-size: 14px; }
-QLabel#tileRoom { color: #ffffff; font-size: 17px; font-weight: bold; background: rgba(0,0,0,150); padding: 2px 6px; }
-QLabel#tileInfo { color: #e8eef5; font-size: 14px; background: rgba(0,0,0,160); padding: 3px 6px; }
-QLabel#tilePause { color: #ffffff; font-size: 15px; font-weight: bold; background: #c0392b; padding: 3px 6px; }
-QLabel#tileRec { color: #ffffff; font-size: 13px; font-weight: bold; padding: 2px 6px; background: #7f8c8d; }
-QLabel#tileRec[on="true"] { background: #c0392b; }
-QFrame#side { background: #ffffff; border-radius: 8px; }
-QFrame#side QLabel#h3 { font-size: 18px; font-weight: bold; color: #1b2430; }
-QFrame#side QLabel#sideMessage { font-size: 15px; color: #b00020; }
-QFrame#side QLabel#sideMessage[ok="true"] { color: #1b7f3b; }
-QListWidget#alerts { font-size: 15px; }
-QPushButton#wallButton { font-size: 16px; min-height: 40px; padding: 4px 12px; }
+STYLE_TEMPLATE = """
+QWidget#wall {{ background: #0f1720; }}
+QLabel#wallTitle {{ color: #e8eef5; font-size: {px26}px; font-weight: bold; }}
+QLabel#wallClock {{ color: #9fb3c8; font-size: {px22}px; }}
+QFrame#tile {{ background: #18222d; border: 2px solid #2c3e50; border-radius: 8px; }}
+QFrame#tile[alert="true"] {{ border: 3px solid #e74c3c; }}
+QFrame#tile[live="true"] {{ border-color: #2e86de; }}
+QLabel#tileVideo {{ background: #000000; color: #5d6d7e; font-size: {px14}px; }}
+QLabel#tileRoom {{ color: #ffffff; font-size: {px17}px; font-weight: bold; background: rgba(0,0,0,150); padding: 2px 6px; }}
+QLabel#tileInfo {{ color: #e8eef5; font-size: {px14}px; background: rgba(0,0,0,160); padding: 3px 6px; }}
+QLabel#tilePause {{ color: #ffffff; font-size: {px15}px; font-weight: bold; background: #c0392b; padding: 3px 6px; }}
+QLabel#tileRec {{ color: #ffffff; font-size: {px13}px; font-weight: bold; padding: 2px 6px; background: #7f8c8d; }}
+QLabel#tileRec[on="true"] {{ background: #c0392b; }}
+QFrame#side {{ background: #ffffff; border-radius: 8px; }}
+QFrame#side QLabel#h3 {{ font-size: {px18}px; font-weight: bold; color: #1b2430; }}
+QFrame#side QLabel#sideMessage {{ font-size: {px15}px; color: #b00020; }}
+QFrame#side QLabel#sideMessage[ok="true"] {{ color: #1b7f3b; }}
+QListWidget#alerts {{ font-size: {px15}px; }}
+QPushButton#wallButton {{ font-size: {px16}px; min-height: {px40}px; padding: 4px 12px; }}
 """
+
+
+def wall_style(scale: float = 1.0) -> str:
+    """The wall's style sheet, its text sized for the screen (a 3840×2160 wall: twice the 1080p sizes)."""
+    return STYLE_TEMPLATE.format(**{f"px{n}": round(n * scale) for n in (13, 14, 15, 16, 17, 18, 22, 26, 40,)})
+
+
+STYLE = wall_style()
 
 TILE_W, TILE_H = 320, 180  #: the most a tile's frame may be (the wiring shrinks frames to fit)
 
@@ -206,6 +214,7 @@ class SupervisionWall(Retranslatable, QWidget):
         self.setObjectName("wall")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
+        self._scale = 1.0
         self.tiles: dict[str, Tile] = {}
         self.states: dict[str, RoomState] = {}
         self.alerts: list[RaisedAlert] = []
@@ -331,6 +340,10 @@ class SupervisionWall(Retranslatable, QWidget):
         super().resizeEvent(event)
         if getattr(self, "_portrait", None) != (self.height() > self.width()):
             self._layout_tiles()
+        scale = max(1.0, min(self.width() / 1900, self.height() / 1000))  # the wall's own size, not the screen's
+        if abs(scale - self._scale) > 0.05:
+            self._scale = scale
+            self.setStyleSheet(wall_style(scale))
 
     def _draw_rooms(self, states: list[RoomState]) -> None:
         self.ensure_tiles([s.room_code for s in states])
