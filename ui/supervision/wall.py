@@ -78,10 +78,6 @@ STYLE = wall_style()
 TILE_W, TILE_H = 320, 180  #: the most a tile's frame may be (the wiring shrinks frames to fit)
 
 
-def _say(key: str) -> str:
-    return QCoreApplication.translate("SupervisionWall", key)
-
-
 class Tile(QFrame):
     """One room: its camera, and over it the session, stage, people and recording state.
 
@@ -100,7 +96,7 @@ class Tile(QFrame):
         self._shown: tuple[RoomState, bool] | None = None
         grid = QGridLayout(self)
         grid.setContentsMargins(2, 2, 2, 2)
-        self.video = QLabel(_say("无视频信号"), objectName="tileVideo")
+        self.video = QLabel(QCoreApplication.translate("SupervisionWall", "无视频信号"), objectName="tileVideo")
         self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.video.setMinimumSize(160, 90)
         self.video.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -134,23 +130,23 @@ class Tile(QFrame):
         self.room.setText(f"{st.room_name or st.room_code}（{st.room_code}）" if st.room_name and st.room_name != st.room_code
                           else st.room_code)
         if st.recording is None:
-            self.rec.setText(_say("录像 —"))
+            self.rec.setText(QCoreApplication.translate("SupervisionWall", "录像 —"))
         else:
-            self.rec.setText(_say("● 录像中") if st.recording else _say("录像已停"))
+            self.rec.setText(QCoreApplication.translate("SupervisionWall", "● 录像中") if st.recording else QCoreApplication.translate("SupervisionWall", "录像已停"))
         self.rec.setProperty("on", bool(st.recording))
         lines = []
         if st.session_id:
             lines.append(f"{st.session_id} {st.title}".strip())
             lines.append(st.stage)
         else:
-            lines.append(_say("今日无场次"))
+            lines.append(QCoreApplication.translate("SupervisionWall", "今日无场次"))
         if st.people:
             lines.append("  ".join(st.people))
         if not st.microphone:
-            lines.append(_say("麦克风已关闭"))
+            lines.append(QCoreApplication.translate("SupervisionWall", "麦克风已关闭"))
         self.info.setText("\n".join(x for x in lines if x))
         if st.paused:
-            who = _say("监督人暂停") if st.supervisor_pause else _say("主持人暂停")
+            who = QCoreApplication.translate("SupervisionWall", "监督人暂停") if st.supervisor_pause else QCoreApplication.translate("SupervisionWall", "主持人暂停")
             self.pause.setText(f"{who}：{st.paused}")
             self.pause.show()
         else:
@@ -187,7 +183,7 @@ class Tile(QFrame):
 
 def alert_line(a: RaisedAlert) -> str:
     at = beijing(a.raised_at).strftime("%H:%M:%S")
-    state = _say("已确认") if a.acked else _say("未确认")
+    state = QCoreApplication.translate("SupervisionWall", "已确认") if a.acked else QCoreApplication.translate("SupervisionWall", "未确认")
     return f"[{state}] {at} {a.alert.room_code}  {a.alert.zh}\n{a.alert.en}"
 
 
@@ -394,7 +390,7 @@ class SupervisionWall(Retranslatable, QWidget):
         self.full_tile._image = None
         self.full_tile._shown = None
         self.full_tile.video.clear()
-        self.full_tile.video.setText(_say("无视频信号"))
+        self.full_tile.video.setText(QCoreApplication.translate("SupervisionWall", "无视频信号"))
         if room_code in self.states:
             self.full_tile.set_state(self.states[room_code], False)
         self.stack.setCurrentWidget(self.full_page)
@@ -427,7 +423,7 @@ class SupervisionWall(Retranslatable, QWidget):
             self.signin.kind = st.kind if st is not None and st.kind else "bid_opening"
             self.signin.set_session(sid)
         if st is None or sid is None:
-            self.session_title.setText(_say("所选会议室今日无场次"))
+            self.session_title.setText(QCoreApplication.translate("SupervisionWall", "所选会议室今日无场次"))
         else:
             self.session_title.setText(f"{st.room_code} · {sid}\n{st.stage}")
         held = self.supervisor()
@@ -456,13 +452,13 @@ class SupervisionWall(Retranslatable, QWidget):
     def acknowledge(self) -> None:
         seq, holder, note = self.selected_alert(), self.supervisor(), self.note.text()
         if seq is None or holder is None:
-            self._said(JobOutcome("supervision-ack", False, code="none", zh=_say("请先选择预警，并以监督人身份刷身份证登记"),
+            self._said(JobOutcome("supervision-ack", False, code="none", zh=QCoreApplication.translate("SupervisionWall", "请先选择预警，并以监督人身份刷身份证登记"),
                                   en="select an alert and sign in as the supervisor first"), "")
             return
         def done(o: JobOutcome) -> None:
             if o.ok:
                 self.note.clear()
-            self._said(o, _say("预警已确认 / alert acknowledged"))
+            self._said(o, QCoreApplication.translate("SupervisionWall", "预警已确认 / alert acknowledged"))
         self.act.run("supervision-ack", lambda: self.service.acknowledge(seq, note, holder), done)
 
     def order(self, what: str) -> None:
@@ -474,7 +470,7 @@ class SupervisionWall(Retranslatable, QWidget):
         def done(o: JobOutcome) -> None:
             if o.ok:
                 self.reason.clear()
-            self._said(o, _say("暂停指令已下达 / pause ordered") if what == "pause" else _say("恢复指令已下达 / resume ordered"))
+            self._said(o, QCoreApplication.translate("SupervisionWall", "暂停指令已下达 / pause ordered") if what == "pause" else QCoreApplication.translate("SupervisionWall", "恢复指令已下达 / resume ordered"))
         self.act.run(f"supervision-{what}", lambda: self.service.order(holder, room, sid, what, reason), done)
 
     def retranslate(self) -> None:
@@ -496,7 +492,7 @@ class WallPage(QStackedWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.wall: SupervisionWall | None = None
-        self.addWidget(QLabel(_say("正在连接各会议室……"), alignment=Qt.AlignmentFlag.AlignCenter))
+        self.addWidget(QLabel(QCoreApplication.translate("SupervisionWall", "正在连接各会议室……"), alignment=Qt.AlignmentFlag.AlignCenter))
 
     def set_wall(self, wall: SupervisionWall) -> None:
         self.wall = wall
