@@ -180,8 +180,8 @@ def _evaluation_simulators(hk: list[str], data: Path, procs: list[subprocess.Pop
     line = f"modbus-rtu+socket://127.0.0.1:{access}"
     return {
         "modem": f"socket://127.0.0.1:{modem}",
-        "door": f"{line}?unit=1&coil=0",
-        "lockers": f"{line}?unit=2&count=12&coil=0&closed=0&occupied=100",
+        "door": f"{line}?unit=1&coil=0&baud=115200",
+        "lockers": f"{line}?unit=2&count=12&coil=0&closed=0&occupied=100&baud=115200",
     }
 
 

@@ -92,11 +92,13 @@ class AccessSimulator:
 
     @property
     def door_url(self) -> str:
-        return f"{self.url}?unit={self.door_unit}&coil=0&timeout=0.3"
+        """The door relay's URL (115200: pymodbus's RTU client paces itself by the baud, even on a socket)."""
+        return f"{self.url}?unit={self.door_unit}&coil=0&timeout=0.3&baud=115200"
 
     @property
     def lockers_url(self) -> str:
-        return f"{self.url}?unit={self.bank_unit}&count={self.count}&coil=0&closed=0&occupied={OCCUPIED_BASE}&timeout=0.3"
+        return (f"{self.url}?unit={self.bank_unit}&count={self.count}&coil=0&closed=0&occupied={OCCUPIED_BASE}"
+                "&timeout=0.3&baud=115200")
 
     # --- lifecycle ----------------------------------------------------------------------------
 
