@@ -48,3 +48,18 @@ def test_one_frame_in_flight_and_at_most_tile_fps() -> None:
     feed._last -= 0.1
     feed.on_frame(frame())
     assert len(posted) == 2
+
+
+def test_a_tile_whose_camera_stops_says_the_signal_is_lost(qapp) -> None:
+    from ui.supervision.wall import LOST_AFTER_S, Tile
+
+    tile = Tile("KB-03")
+    tile.check_signal(time.monotonic())
+    assert not tile.lost and "无视频信号" in tile.video.text()  # never had a camera: no alarm
+    tile.set_frame(bytes(320 * 180 * 3), 320, 180)
+    tile.check_signal(time.monotonic() + LOST_AFTER_S - 0.5)
+    assert not tile.lost
+    tile.check_signal(time.monotonic() + LOST_AFTER_S + 0.5)
+    assert tile.lost and "信号中断" in tile.video.text()
+    tile.set_frame(bytes(320 * 180 * 3), 320, 180)
+    assert not tile.lost

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -75,7 +76,8 @@ def wall_style(scale: float = 1.0) -> str:
 
 STYLE = wall_style()
 
-TILE_W, TILE_H = 320, 180  #: the most a tile's frame may be (the wiring shrinks frames to fit)
+TILE_W, TILE_H = 320, 180
+LOST_AFTER_S = 3.0  #: no frame for this long after frames came: the tile says the signal is lost  #: the most a tile's frame may be (the wiring shrinks frames to fit)
 
 
 class Tile(QFrame):
@@ -94,6 +96,8 @@ class Tile(QFrame):
         self.frames = 0  #: frames drawn (tests, bench)
         self._image: QImage | None = None
         self._shown: tuple[RoomState, bool] | None = None
+        self.last_frame = 0.0
+        self.lost = False  #: frames came, then stopped for LOST_AFTER_S
         grid = QGridLayout(self)
         grid.setContentsMargins(2, 2, 2, 2)
         self.video = QLabel(QCoreApplication.translate("SupervisionWall", "无视频信号"), objectName="tileVideo")
@@ -161,7 +165,17 @@ class Tile(QFrame):
         """Main thread: draw one frame (RGB888, already at tile size)."""
         self._image = QImage(rgb, width, height, width * 3, QImage.Format.Format_RGB888).copy()
         self.frames += 1
+        self.last_frame = time.monotonic()
+        self.lost = False
         self._show_image()
+
+    def check_signal(self, now: float) -> None:
+        """Once a second: a camera that sent frames and stopped says so (信号中断) instead of freezing."""
+        if self.frames and not self.lost and now - self.last_frame > LOST_AFTER_S:
+            self.lost = True
+            self._image = None
+            self.video.clear()
+            self.video.setText(QCoreApplication.translate("SupervisionWall", "视频信号中断 / signal lost"))
 
     def _show_image(self) -> None:
         if self._image is None:
@@ -302,6 +316,9 @@ class SupervisionWall(Retranslatable, QWidget):
 
     def _tick(self) -> None:
         self.clock.setText(beijing(self.ctx.hall.clock.now()).strftime("%Y-%m-%d %H:%M:%S"))
+        now = time.monotonic()
+        for tile in (*self.tiles.values(), self.full_tile):
+            tile.check_signal(now)
 
     def ensure_tiles(self, rooms: list[str]) -> None:
         """Tiles for ``rooms`` (laid out as a near-square grid; portrait: two columns)."""
@@ -389,6 +406,7 @@ class SupervisionWall(Retranslatable, QWidget):
         self.full_tile.room_code = room_code
         self.full_tile._image = None
         self.full_tile._shown = None
+        self.full_tile.last_frame, self.full_tile.lost = time.monotonic(), False
         self.full_tile.video.clear()
         self.full_tile.video.setText(QCoreApplication.translate("SupervisionWall", "无视频信号"))
         if room_code in self.states:
@@ -406,6 +424,8 @@ class SupervisionWall(Retranslatable, QWidget):
             tile = self.tiles.get(room_code)
             if tile is not None and self.stack.currentWidget() is self.grid_page:
                 tile.set_frame(rgb, width, height)
+            elif tile is not None:  # hidden behind the full view: not drawn, but the camera is alive
+                tile.last_frame = time.monotonic()
             if self.full_room == room_code:
                 self.full_tile.set_frame(rgb, width, height)
         return sink
