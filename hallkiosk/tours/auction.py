@@ -19,9 +19,9 @@ from kiosk.config import Config
 def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     """Three car lots and the land lot, screenshots of console and audience screen, and the PDFs.
 
-    Every act is the appointed auctioneer's (issue 15): the tour presents the ID cards of the people
-    the platform appointed (``sync.sandbox.seed.STAFF_PEOPLE``) and the roles are taken as the console
-    takes them (``StaffingService.take_role``). The land lot from the listing reaches its cap with two
+    Every act is the appointed auctioneer's (issue 15): the console's role panel asks for each card and
+    the tour places the ID cards of the people the platform appointed (``sync.sandbox.seed.STAFF_PEOPLE``)
+    on the console's own reader (an ID reader simulator run in-process). The land lot from the listing reaches its cap with two
     bidders, and its ``after_cap`` says 摇号: the candidates are confirmed, the auctioneer and the
     supervisor each enter digits, the seed's SHA-256 is shown before the draw, the draw rolls on the
     audience screen, then the seed is revealed."""
@@ -29,6 +29,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
 
     from PySide6.QtWidgets import QApplication
 
+    from devices.idcard.simulator import IdReaderSimulator
     from devices.keypads import KeypadSimulator
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.demo import DEMO_OPERATORS, _login
@@ -36,7 +37,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     from kiosk.clock import FixedClock
     from kiosk.hall import Hall
     from kiosk.ports import IdCard
-    from kiosk.staffing import RoleHolder, StaffingService
+    from kiosk.staffing import RoleHolder
     from kiosk.timeutil import BEIJING
     from sync.sandbox.seed import STAFF_PEOPLE, demo_day, staff_person
     from ui.theme import LANDSCAPE, PORTRAIT
@@ -46,8 +47,10 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     shots: list[dict[str, str]] = []
     pins = {u: p for u, _n, _r, p in DEMO_OPERATORS}
     sim = KeypadSimulator().start()  # our own base station, so the tour is independent of the demo's
+    reader = IdReaderSimulator(baud=115200)  # the console's own ID reader: the tour places the staff's cards on it
+    reader.start()
     cfg = dataclasses.replace(
-        cfg, devices=dataclasses.replace(cfg.devices, keypads=sim.url),
+        cfg, devices=dataclasses.replace(cfg.devices, keypads=sim.url, id_reader=reader.url),
         site=dataclasses.replace(cfg.site, terminal_id="AUCTION-DEMO", room_code="PM-01"),
         auction=dataclasses.replace(cfg.auction, call_seconds=1, keypad_min_interval_ms=0),
     )
@@ -84,7 +87,6 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         check_in_all(hall, land)
         day = {s["session_id"]: s for s in demo_day(today)["sessions"]}
         names = [p[0] for p in STAFF_PEOPLE]
-        staffing = StaffingService(hall)
 
         def card(sid: str, role: str) -> IdCard:
             """The ID card of whoever the platform appointed to ``role`` in ``sid`` (the demo's staff)."""
@@ -95,17 +97,37 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
                           "2018-03-01", "长期", nation="汉", address="内蒙古自治区呼和浩特市示例路1号", authority="呼和浩特市公安局")
 
         held: dict[tuple[str, str], RoleHolder] = {}
+        panel = console.signin
 
-        def take(sid: str, role: str = "auctioneer") -> RoleHolder:
-            """``role`` of ``sid`` taken by its appointee's card, and shown on the console."""
-            if (sid, role) not in held:
-                held[(sid, role)] = staffing.take_role(sid, role, card=card(sid, role))
-                console.sign_in(held[(sid, role)])
-            return held[(sid, role)]
+        def take(sid: str, role: str = "auctioneer", lot: str | None = None, shoot: str = "") -> RoleHolder:
+            """``role`` of ``sid`` taken on the console's role panel by its appointee's card on the reader."""
+            if (sid, role) in held:
+                return held[(sid, role)]
+            if lot is None:
+                lot = svc.lots(sid)[0].lot_code
+            console.select_lot(sid, lot)
+            pump(15.0, lambda: console.session_id == sid and panel.ready and panel.session_id == sid)
+            if not (console.session_id == sid and panel.session_id == sid):
+                raise RuntimeError(f"auction tour: the console does not show {sid}")
+            panel.arm(role)  # 请 <角色> 在读卡器上放置身份证
+            reader.remove_card()
+            pump(0.6)  # the reader reports a card after it saw none
+            if shoot:
+                shot(term.window, shoot)
+            reader.place_card(card(sid, role))
+            pump(15.0, lambda: console.holders.get((sid, role)) is not None)
+            h = console.holders.get((sid, role))
+            if h is None:
+                raise RuntimeError(f"auction tour: {role} not signed in at {sid}: {panel.message.text()}")
+            held[(sid, role)] = h
+            reader.remove_card()
+            return h
 
-        au = take(cars)
+        au = take(cars, shoot="console-signin")  # the prompt for the auctioneer's card, before it is placed
         take(cars, "supervisor")
         take(cars, "witness")
+        pump(10.0, console.settled)
+        shot(term.window, "console-roles", (LANDSCAPE,))
 
         def settle() -> None:
             """The console's acts and loads, and the big screen's, run on the job runner: wait for them."""
@@ -169,9 +191,9 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
             del r
         # the land lot from the listing: continued on the floor up to the cap → lottery
         lot = svc.lots(land)[0].lot_code
-        au = take(land)
-        sup = take(land, "supervisor")
-        take(land, "witness")
+        au = take(land, lot=lot)
+        sup = take(land, "supervisor", lot=lot)
+        take(land, "witness", lot=lot)
         if not done(land, lot):
             console.select_lot(land, lot)
             settle()
@@ -217,9 +239,9 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         stage_sid, stage_lot = seed_stage_lot(hall, dt.datetime.combine(today, dt.time(16, 30), BEIJING))
         check_in_all(hall, stage_sid)
         day[stage_sid] = day[land]  # its appointees are the land auction's (kiosk.auction.demo.seed_stage_lot)
-        au = take(stage_sid)
         console.load_sessions()
         settle()
+        au = take(stage_sid, lot=stage_lot)
         if not done(stage_sid, stage_lot):
             console.select_lot(stage_sid, stage_lot)
             settle()
@@ -259,4 +281,5 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         term.stop()
         hall.close()
         sim.stop()
+        reader.stop()
     return shots
