@@ -44,16 +44,17 @@ def run(out: dict[str, Any]) -> None:
 
     today = dt.datetime.now(BEIJING).date()
     day = demo_day(today)
-    ev = dict(day["evaluations"][0], evaluation_id="EV-BENCH-1", draws=[
+    ev: dict[str, Any] = dict(day["evaluations"][0], evaluation_id="EV-BENCH-1", draws=[
         {"specialty": "S1", "count": 5, "reserves": 3}, {"specialty": "S2", "count": 3, "reserves": 2},
         {"specialty": "S3", "count": 2, "reserves": 1}, {"specialty": "S4", "count": 1, "reserves": 1}])
     avoid = [uscc("150100", f"MA0W{i:04d}") for i in range(20)]
     ev["avoid_codes"] = avoid
-    experts, bans = [], []
+    experts: list[dict[str, Any]] = []
+    bans: list[dict[str, Any]] = []
     for i in range(N_EXPERTS):
         specs = [f"S{1 + i % 4}"] + ([f"S{1 + (i + 1) % 4}"] if i % 5 == 0 else [])
         number = id_number("150102", f"19{60 + i % 30:02d}0{1 + i % 9}1{i % 10}", i % 997)
-        e = {"expert_id": f"EX-B-{i:06d}", "name": f"专家{i}", "id_number": number, "mobile": f"139{i:08d}",
+        e: dict[str, Any] = {"expert_id": f"EX-B-{i:06d}", "name": f"专家{i}", "id_number": number, "mobile": f"139{i:08d}",
              "specialties": specs, "title": "高级工程师", "region": "150102", "status": "suspended" if i % 20 == 7 else "active",
              "employer": {"name": "某单位", "code": avoid[i % 20] if i % 50 == 3 else uscc("150100", f"MA1E{i % 9999:04d}")},
              "declared_conflicts": [avoid[i % 20]] if i % 50 == 11 else []}
@@ -73,7 +74,7 @@ def run(out: dict[str, Any]) -> None:
                 apply_page(s, "blacklist", [{"op": "upsert", "key": b["BLACKLIST_CODE"], "version": 50_000 + k, "data": b}
                                             for k, b in enumerate(bans)], None, None, hall.vault)
                 # one sitting per round, in rooms and hours apart so that no round makes another's experts busy
-                evs = [dict(ev, evaluation_id=f"EV-BENCH-{k:02d}", room_code=f"PB-{k:02d}",
+                evs: list[dict[str, Any]] = [dict(ev, evaluation_id=f"EV-BENCH-{k:02d}", room_code=f"PB-{k:02d}",
                             starts_at=rfc3339(dt.datetime.combine(today + dt.timedelta(days=k), dt.time(14, 0), BEIJING)))
                        for k in range(ROUNDS)]
                 apply_page(s, "evaluations", [{"op": "upsert", "key": e["evaluation_id"], "version": 90_000 + k, "data": e}
@@ -83,8 +84,8 @@ def run(out: dict[str, Any]) -> None:
             svc = ExpertsService(hall)
             pool_ms, draw_ms, pure_ms = [], [], []
             view = None
-            for e in evs:
-                eid = e["evaluation_id"]
+            for ev_k in evs:
+                eid = str(ev_k["evaluation_id"])
                 who = {}
                 for role, i in (("witness", 3), ("tenderer_rep", 4), ("supervisor", 2)):
                     p = staff_person(i, role)
@@ -99,14 +100,14 @@ def run(out: dict[str, Any]) -> None:
                 svc.draw(eid, who, beacon=None)
                 draw_ms.append((time.perf_counter() - t) * 1000)
             assert view is not None
-            pools = {f"S{k}": [e["expert_id"] for e in experts if f"S{k}" in e["specialties"]] for k in range(1, 5)}
+            pools = {f"S{k}": [str(x["expert_id"]) for x in experts if f"S{k}" in x["specialties"]] for k in range(1, 5)}
             lines = [draws.Line(d["specialty"], d["count"], d["reserves"]) for d in ev["draws"]]
             for k in range(ROUNDS):
                 t = time.perf_counter()
                 draws.select_lines(pools, lines, draws.draw_key(bytes([k]) * 32, ""))
                 pure_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            checks = [svc.verify_draw(e["evaluation_id"]) for e in evs]
+            checks = [svc.verify_draw(str(x["evaluation_id"])) for x in evs]
             out["verify_one_draw_ms"] = round((time.perf_counter() - t) * 1000 / len(evs), 1)
             out["verified"] = all(c.ok and c.rounds == 1 for c in checks)
         finally:
