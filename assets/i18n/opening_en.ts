@@ -4,105 +4,129 @@
 <context>
     <name>KioskObjectionFlow</name>
     <message>
-        <location filename="../../ui/opening/objection.py" line="256"/>
-        <location filename="../../ui/opening/objection.py" line="258"/>
+        <location filename="../../ui/opening/objection.py" line="315"/>
+        <location filename="../../ui/opening/objection.py" line="317"/>
         <source>开标异议</source>
         <translation>Opening objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="259"/>
+        <location filename="../../ui/opening/objection.py" line="318"/>
         <source>请将身份证放在读卡器上</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="260"/>
         <source>已签到的投标人代表可在唱标和异议阶段当场提出异议，主持人当场答复并记录。</source>
-        <translation>Representatives of bidders who have checked in may object on the spot while bids are read and during objections; the host answers on the spot and it is recorded.</translation>
+        <translation type="vanished">Representatives of bidders who have checked in may object on the spot while bids are read and during objections; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="261"/>
+        <location filename="../../ui/opening/objection.py" line="319"/>
+        <source>已签到的投标人代表可在开标过程中当场提出异议，主持人当场答复并记录；提交后打印异议回执。</source>
+        <translation>Representatives of bidders who have checked in may object on the spot at any time during the opening; the host answers on the spot and it is recorded. A receipt is printed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/objection.py" line="320"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="262"/>
+        <location filename="../../ui/opening/objection.py" line="321"/>
         <source>不能提出异议</source>
         <translation>No objection possible</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="265"/>
+        <location filename="../../ui/opening/objection.py" line="324"/>
         <source>如有疑问，请向现场工作人员或主持人提出。</source>
         <translation>If in doubt, ask the staff or the host in the room.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="266"/>
+        <location filename="../../ui/opening/objection.py" line="325"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="267"/>
+        <location filename="../../ui/opening/objection.py" line="326"/>
         <source>请选择您代表的投标人</source>
         <translation>Choose the bidder you represent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="268"/>
+        <location filename="../../ui/opening/objection.py" line="327"/>
         <source>您在以下开标中签到为投标人代表</source>
         <translation>You checked in as a representative in these openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="269"/>
-        <location filename="../../ui/opening/objection.py" line="281"/>
-        <location filename="../../ui/opening/objection.py" line="289"/>
+        <location filename="../../ui/opening/objection.py" line="328"/>
+        <location filename="../../ui/opening/objection.py" line="340"/>
+        <location filename="../../ui/opening/objection.py" line="348"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="271"/>
+        <location filename="../../ui/opening/objection.py" line="330"/>
         <source>您对哪方面有异议？</source>
         <translation>What is your objection about?</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="282"/>
+        <location filename="../../ui/opening/objection.py" line="341"/>
         <source>请确认提交异议</source>
         <translation>Confirm your objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="285"/>
+        <location filename="../../ui/opening/objection.py" line="344"/>
         <source>补充说明（可不填，最多 %1 字）</source>
         <translation>Details (optional, at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="286"/>
+        <location filename="../../ui/opening/objection.py" line="345"/>
         <source>可不填：只选类别即可提交</source>
         <translation>Optional: the category alone is enough</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="287"/>
+        <location filename="../../ui/opening/objection.py" line="346"/>
         <source>提交异议</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="288"/>
+        <location filename="../../ui/opening/objection.py" line="347"/>
         <source>重选类别</source>
         <translation>Change category</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="290"/>
+        <location filename="../../ui/opening/objection.py" line="349"/>
         <source>异议已提交，主持人将当场答复</source>
         <translation>Objection submitted; the host will answer it on the spot</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="292"/>
+        <location filename="../../ui/opening/objection.py" line="351"/>
         <source>第 %1 号</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="295"/>
+        <location filename="../../ui/opening/objection.py" line="352"/>
+        <source>回执编号：%1</source>
+        <translation>Receipt no.: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/objection.py" line="357"/>
+        <source>正在打印异议回执…</source>
+        <translation>Printing the objection receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/objection.py" line="359"/>
+        <source>异议回执已打印，请取走并妥善保管</source>
+        <translation>The objection receipt is printed: please take it and keep it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/objection.py" line="361"/>
+        <source>异议回执未能打印：%1。异议已记录在案，下方为回执内容，可拍照留存。</source>
+        <translation>The objection receipt could not be printed: %1. The objection is on record; the receipt is shown below, you may photograph it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/objection.py" line="363"/>
         <source>请回到开标室，异议编号为第 %1 号；答复将记入开标记录。</source>
         <translation>Please return to the opening room. Your objection is No. %1; the answer goes into the opening record.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="296"/>
+        <location filename="../../ui/opening/objection.py" line="364"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -110,117 +134,118 @@
 <context>
     <name>Opening</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="94"/>
+        <location filename="../../ui/opening/console.py" line="114"/>
         <source>开标</source>
+        <extracomment>the roles signed in at the host console, in the order the record names them who signs the record always; a witness and a 招标人代表 who hold a role sign too the 开标人/主持人 signed in at this console the 记录人 signed in at this console</extracomment>
         <translation>Bid opening</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="99"/>
+        <location filename="../../ui/opening/console.py" line="119"/>
         <source>待开标</source>
         <translation>Scheduled</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="100"/>
+        <location filename="../../ui/opening/console.py" line="120"/>
         <source>宣布纪律</source>
         <translation>Discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="101"/>
+        <location filename="../../ui/opening/console.py" line="121"/>
         <source>公布投标人</source>
         <translation>Bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="102"/>
+        <location filename="../../ui/opening/console.py" line="122"/>
         <source>签到点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="103"/>
+        <location filename="../../ui/opening/console.py" line="123"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="104"/>
+        <location filename="../../ui/opening/console.py" line="124"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="105"/>
+        <location filename="../../ui/opening/console.py" line="125"/>
         <source>唱标</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="106"/>
+        <location filename="../../ui/opening/console.py" line="126"/>
         <source>异议</source>
         <translation>Objections</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="107"/>
+        <location filename="../../ui/opening/console.py" line="127"/>
         <source>投标人确认</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="108"/>
+        <location filename="../../ui/opening/console.py" line="128"/>
         <source>记录签字</source>
         <translation>Signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="109"/>
+        <location filename="../../ui/opening/console.py" line="129"/>
         <source>结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="116"/>
+        <location filename="../../ui/opening/console.py" line="136"/>
         <source>未解密</source>
         <translation>Not decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="117"/>
+        <location filename="../../ui/opening/console.py" line="137"/>
         <source>解密中</source>
         <translation>Decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="118"/>
+        <location filename="../../ui/opening/console.py" line="138"/>
         <source>解密成功</source>
         <translation>Decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="119"/>
+        <location filename="../../ui/opening/console.py" line="139"/>
         <source>失败（视为撤销）</source>
         <translation>Failed (deemed revoked)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="120"/>
+        <location filename="../../ui/opening/console.py" line="140"/>
         <source>失败（视为撤回）</source>
         <translation>Failed (deemed withdrawn)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="126"/>
+        <location filename="../../ui/opening/console.py" line="146"/>
         <source>已签到</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="128"/>
+        <location filename="../../ui/opening/console.py" line="148"/>
         <source>缺席：</source>
         <translation>Absent: </translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="129"/>
+        <location filename="../../ui/opening/console.py" line="149"/>
         <source>未签到</source>
         <translation>Not checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="135"/>
+        <location filename="../../ui/opening/console.py" line="155"/>
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="136"/>
+        <location filename="../../ui/opening/console.py" line="156"/>
         <source>拒绝确认</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="137"/>
+        <location filename="../../ui/opening/console.py" line="157"/>
         <source>视同认可</source>
         <translation>Deemed accepted</translation>
     </message>
@@ -228,118 +253,119 @@
 <context>
     <name>OpeningBoard</name>
     <message>
-        <location filename="../../ui/opening/board.py" line="132"/>
+        <location filename="../../ui/opening/board.py" line="162"/>
         <source>开标时间 %1 · %2</source>
+        <extracomment>one load: (session shown, its view, the candidate session checked, the role holders)</extracomment>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="159"/>
+        <location filename="../../ui/opening/board.py" line="189"/>
         <source>开标室</source>
         <translation>Opening room</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="160"/>
+        <location filename="../../ui/opening/board.py" line="190"/>
         <source>今日暂无开标</source>
         <translation>No opening today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="170"/>
+        <location filename="../../ui/opening/board.py" line="200"/>
         <source>投标人不足，招标失败</source>
         <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="170"/>
-        <location filename="../../ui/opening/board.py" line="234"/>
+        <location filename="../../ui/opening/board.py" line="200"/>
+        <location filename="../../ui/opening/board.py" line="264"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="172"/>
+        <location filename="../../ui/opening/board.py" line="202"/>
         <source>暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="179"/>
+        <location filename="../../ui/opening/board.py" line="209"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="185"/>
+        <location filename="../../ui/opening/board.py" line="215"/>
         <source>工期 %1 天</source>
         <translation>Duration %1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="186"/>
+        <location filename="../../ui/opening/board.py" line="216"/>
         <source>质量 %1</source>
         <translation>Quality %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="205"/>
+        <location filename="../../ui/opening/board.py" line="235"/>
         <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
         <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="231"/>
+        <location filename="../../ui/opening/board.py" line="261"/>
         <source>有效投标人不足 %1 家（现有 %2 家），等待主持人决定</source>
         <translation>Fewer than %1 valid bidders (%2): waiting for the host to decide</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="234"/>
+        <location filename="../../ui/opening/board.py" line="264"/>
         <source>招标失败</source>
         <translation>Tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="235"/>
+        <location filename="../../ui/opening/board.py" line="265"/>
         <source>有效投标人不足 %1 家（现有 %2 家）：%3</source>
         <translation>Fewer than %1 valid bidders (%2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="237"/>
+        <location filename="../../ui/opening/board.py" line="267"/>
         <source>原因：%1</source>
         <translation>Reason: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="245"/>
+        <location filename="../../ui/opening/board.py" line="275"/>
         <source>现场异议 %1 条 · 待答复 %2 条</source>
         <translation>Objections: %1 · awaiting answer: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="255"/>
+        <location filename="../../ui/opening/board.py" line="285"/>
         <source>已答复：%1</source>
         <translation>Answered: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="255"/>
+        <location filename="../../ui/opening/board.py" line="285"/>
         <source>待主持人答复</source>
         <translation>awaiting the host&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="266"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="266"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="266"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="266"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="266"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>投标报价</source>
         <translation>Bid price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="220"/>
+        <location filename="../../ui/opening/board.py" line="250"/>
         <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
         <translation>%1 bidders · %2 valid · times by the platform clock</translation>
     </message>
@@ -347,407 +373,535 @@
 <context>
     <name>OpeningConsole</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="418"/>
+        <location filename="../../ui/opening/console.py" line="430"/>
         <source>开标时间 %1 · %2</source>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="428"/>
+        <location filename="../../ui/opening/console.py" line="443"/>
         <source>今日本开标室没有开标安排</source>
         <translation>No opening in this room today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="429"/>
+        <location filename="../../ui/opening/console.py" line="444"/>
         <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
         <translation>Openings come from the platform; check the sync status in the admin console.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="436"/>
+        <location filename="../../ui/opening/console.py" line="451"/>
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="443"/>
+        <location filename="../../ui/opening/console.py" line="458"/>
         <source>控制价 %1</source>
         <translation>Control price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="447"/>
+        <location filename="../../ui/opening/console.py" line="462"/>
         <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
         <translation>%1 bidders, %2 valid, legal minimum %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="455"/>
+        <location filename="../../ui/opening/console.py" line="470"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="467"/>
+        <location filename="../../ui/opening/console.py" line="482"/>
         <source>投标人在自助终端提出</source>
         <translation>raised by the bidder at a kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="467"/>
+        <location filename="../../ui/opening/console.py" line="482"/>
         <source>主持人录入</source>
         <translation>entered by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="468"/>
+        <location filename="../../ui/opening/console.py" line="483"/>
         <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
         <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="520"/>
+        <location filename="../../ui/opening/console.py" line="535"/>
         <source>当前阶段：%1</source>
         <translation>Stage: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="521"/>
+        <location filename="../../ui/opening/console.py" line="536"/>
         <source>当前阶段：%1（%2）</source>
         <translation>Stage: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="526"/>
+        <location filename="../../ui/opening/console.py" line="541"/>
         <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
         <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="527"/>
+        <location filename="../../ui/opening/console.py" line="542"/>
         <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
         <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="528"/>
+        <location filename="../../ui/opening/console.py" line="543"/>
         <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
         <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="529"/>
+        <location filename="../../ui/opening/console.py" line="544"/>
         <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
         <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="530"/>
+        <location filename="../../ui/opening/console.py" line="545"/>
         <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
         <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="531"/>
+        <location filename="../../ui/opening/console.py" line="546"/>
         <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
         <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="532"/>
+        <location filename="../../ui/opening/console.py" line="547"/>
         <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
         <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="533"/>
+        <location filename="../../ui/opening/console.py" line="548"/>
         <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
         <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="534"/>
+        <location filename="../../ui/opening/console.py" line="549"/>
         <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。</source>
         <translation>Present representatives confirm the record by placing their ID card on this reader; for a refusal, select the bidder and give the reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="535"/>
         <source>主持人、记录人、监督人分别输入用户名和 PIN 签署开标记录。</source>
-        <translation>Host, recorder and supervisor each sign the record with username and PIN.</translation>
+        <translation type="vanished">Host, recorder and supervisor each sign the record with username and PIN.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="536"/>
+        <location filename="../../ui/opening/console.py" line="551"/>
         <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
         <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="542"/>
+        <location filename="../../ui/opening/console.py" line="557"/>
         <source>原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）</source>
         <translation>Reason (required to pause, resume, fail, absence, refusal…)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="544"/>
+        <location filename="../../ui/opening/console.py" line="565"/>
         <source>恢复开标</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="547"/>
+        <location filename="../../ui/opening/console.py" line="568"/>
         <source>宣布开标纪律</source>
         <translation>Announce the discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="549"/>
+        <location filename="../../ui/opening/console.py" line="570"/>
         <source>公布投标人名单</source>
         <translation>Publish the bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="551"/>
+        <location filename="../../ui/opening/console.py" line="572"/>
         <source>开始点名签到</source>
         <translation>Start the roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="554"/>
+        <location filename="../../ui/opening/console.py" line="575"/>
         <source>记录选中投标人缺席</source>
         <translation>Record the selected bidder as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="558"/>
+        <location filename="../../ui/opening/console.py" line="579"/>
         <source>点名结束，检查投标人数量</source>
         <translation>Close roll call, check quorum</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="561"/>
+        <location filename="../../ui/opening/console.py" line="582"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="563"/>
+        <location filename="../../ui/opening/console.py" line="584"/>
         <source>开始解密</source>
         <translation>Start decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="568"/>
+        <location filename="../../ui/opening/console.py" line="589"/>
         <source>解密完成，进入唱标</source>
         <translation>Decryption done: read the bids</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="573"/>
+        <location filename="../../ui/opening/console.py" line="594"/>
         <source>唱标：第 %1 家 %2</source>
         <translation>Read bid %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="576"/>
+        <location filename="../../ui/opening/console.py" line="597"/>
         <source>唱标结束</source>
         <translation>Reading done</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="579"/>
+        <location filename="../../ui/opening/console.py" line="600"/>
         <source>记录异议</source>
         <translation>Record the objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="583"/>
+        <location filename="../../ui/opening/console.py" line="604"/>
         <source>对第 %1 条异议的当场答复</source>
         <translation>Answer to objection %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="584"/>
+        <location filename="../../ui/opening/console.py" line="605"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="586"/>
+        <location filename="../../ui/opening/console.py" line="607"/>
         <source>异议处理完毕，进入确认</source>
         <translation>Objections done: confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="588"/>
+        <location filename="../../ui/opening/console.py" line="609"/>
         <source>记录选中投标人拒绝确认</source>
         <translation>Record a refusal by the selected bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="589"/>
+        <location filename="../../ui/opening/console.py" line="610"/>
         <source>确认完毕，进入签字</source>
         <translation>Confirmation done: signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="595"/>
+        <location filename="../../ui/opening/console.py" line="616"/>
         <source>签署开标记录并结束开标</source>
         <translation>Sign the record and close</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="667"/>
+        <location filename="../../ui/opening/console.py" line="695"/>
         <source>正在办理，请稍候……</source>
         <translation>Working on it, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="707"/>
-        <location filename="../../ui/opening/console.py" line="708"/>
+        <location filename="../../ui/opening/console.py" line="734"/>
+        <location filename="../../ui/opening/console.py" line="735"/>
         <source>正在生成并签署开标记录…</source>
         <translation>Generating and signing the record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="597"/>
+        <location filename="../../ui/opening/console.py" line="619"/>
         <source>打印开标记录表</source>
         <translation>Print the opening record</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="599"/>
+        <location filename="../../ui/opening/console.py" line="550"/>
+        <source>开标人/主持人、记录人、监标人/监督人（及在场的见证人、招标人代表）依次点“签字确认”并在读卡器上放置本人身份证（本厅账号代行者输入 PIN），全部确认后签署开标记录。</source>
+        <translation>The host, the recorder and the supervisor (and a witness and the tenderer's representative who are present) each press “Confirm signature” and place their own ID card on the reader (an account standing in enters its PIN); once all have confirmed, sign the record.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="560"/>
+        <source>开标人/主持人须先在本机读卡器上放置本人身份证登记角色，之后才能进行开标操作。</source>
+        <translation>The host first signs in by placing their own ID card on this console's reader; only then can the opening proceed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="614"/>
+        <source>尚待签字确认：%1</source>
+        <translation>Still to confirm their signature: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/console.py" line="621"/>
         <source>暂停（须填原因）</source>
         <translation>Pause (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="601"/>
+        <location filename="../../ui/opening/console.py" line="623"/>
         <source>回退一步（须填原因）</source>
         <translation>One step back (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="609"/>
+        <location filename="../../ui/opening/console.py" line="631"/>
         <source>正在打印开标记录表…</source>
         <translation>Printing the opening record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="625"/>
+        <location filename="../../ui/opening/console.py" line="647"/>
         <source>投标人不足：招标失败</source>
         <translation>Too few bidders: tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="626"/>
+        <location filename="../../ui/opening/console.py" line="648"/>
         <source>投标人不足：中止开标</source>
         <translation>Too few bidders: suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="629"/>
+        <location filename="../../ui/opening/console.py" line="651"/>
         <source>开标完成</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="629"/>
+        <location filename="../../ui/opening/console.py" line="651"/>
         <source>招标失败</source>
         <translation>Tender failed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="629"/>
+        <location filename="../../ui/opening/console.py" line="651"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="680"/>
+        <location filename="../../ui/opening/console.py" line="708"/>
         <source>开标记录已签署，开标结束</source>
         <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="729"/>
+        <location filename="../../ui/opening/console.py" line="756"/>
         <source>正在请求交易平台解密…（最长等待 15 秒）</source>
         <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="741"/>
+        <location filename="../../ui/opening/console.py" line="768"/>
         <source>交易平台已开始解密</source>
         <translation>The platform has started decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="776"/>
+        <location filename="../../ui/opening/console.py" line="805"/>
         <source>已确认：%1</source>
         <translation>Confirmed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="785"/>
+        <location filename="../../ui/opening/console.py" line="814"/>
         <source>今日开标</source>
         <translation>Today&apos;s openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>递交时间</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>唱标价格</source>
         <translation>Price read</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="787"/>
+        <location filename="../../ui/opening/console.py" line="816"/>
         <source>确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="790"/>
+        <location filename="../../ui/opening/console.py" line="819"/>
         <source>迟到</source>
         <translation>Late</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="790"/>
+        <location filename="../../ui/opening/console.py" line="819"/>
         <source>弃标</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="790"/>
+        <location filename="../../ui/opening/console.py" line="819"/>
         <source>其他（原因栏填写）</source>
         <translation>Other (give the reason)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="791"/>
+        <location filename="../../ui/opening/console.py" line="820"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="792"/>
+        <location filename="../../ui/opening/console.py" line="821"/>
         <source>提出人</source>
         <translation>Raised by</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="793"/>
         <source>主持人</source>
-        <translation>Host</translation>
+        <translation type="vanished">Host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="793"/>
         <source>记录人</source>
-        <translation>Recorder</translation>
+        <translation type="vanished">Recorder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="793"/>
         <source>监督人</source>
-        <translation>Supervisor</translation>
+        <translation type="vanished">Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="796"/>
         <source>用户名</source>
-        <translation>Username</translation>
+        <translation type="vanished">Username</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="798"/>
         <source>PIN</source>
-        <translation>PIN</translation>
+        <translation type="vanished">PIN</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningLegal</name>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="40"/>
+        <source>投标人少于 %1 个（现有 %2 个）：依法不得开标，等待主持人确认</source>
+        <translation>Fewer than %1 bidders (%2): the bids may not be opened (REG 44); waiting for the host to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="43"/>
+        <source>投标人少于 %1 个（现有 %2 个）：不得开标，依法重新招标</source>
+        <translation>Fewer than %1 bidders (%2): not opened; the tender is to be repeated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="44"/>
+        <location filename="../../ui/opening/legal.py" line="46"/>
+        <source>原因：%1</source>
+        <translation>Reason: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="46"/>
+        <source>开标中止</source>
+        <translation>Opening suspended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="55"/>
+        <source>解密后有效投标 %1 家，少于 %2 家：开标继续，提请评标委员会依法评审</source>
+        <translation>%1 valid bids after decryption, fewer than %2: the opening goes on; the evaluation committee decides</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="61"/>
+        <source>已递交</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="61"/>
+        <source>电子保函</source>
+        <translation>Electronic guarantee</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="61"/>
+        <source>未递交</source>
+        <translation>Not submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="61"/>
+        <source>已退还</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="62"/>
+        <source>已没收</source>
+        <translation>Forfeited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="62"/>
+        <source>无记录</source>
+        <translation>No record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="70"/>
+        <source>投标保证金：%1</source>
+        <translation>Bid bond: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="82"/>
+        <source>已确认</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="82"/>
+        <source>拒绝确认</source>
+        <translation>Refused to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="82"/>
+        <source>未到场，视同认可</source>
+        <translation>Absent, deemed to accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="82"/>
+        <source>未到场</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="87"/>
+        <source>信用黑名单：市场禁入</source>
+        <translation>Credit blacklist: market ban</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="87"/>
+        <source>同一人代理多家投标人</source>
+        <translation>One person represents several bidders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="114"/>
+        <source>签到核验提示（已准予入场，投标是否有效由评标委员会依法认定）</source>
+        <translation>Check-in findings (admitted; whether the bid is valid is for the evaluation committee)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="158"/>
+        <source>书面撤回（截止前）</source>
+        <translation>Withdrawn in writing (before the deadline)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="159"/>
+        <source>书面撤销（截止后）</source>
+        <translation>Revoked in writing (after the deadline)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="161"/>
+        <source>书面通知编号或平台撤回记录号</source>
+        <translation>Number of the written notice or of the platform's withdrawal record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/opening/legal.py" line="162"/>
+        <source>收到时间，如 2026-12-06 16:00</source>
+        <translation>Received at, e.g. 2026-12-06 16:00</translation>
     </message>
 </context>
 <context>
     <name>OpeningObjection</name>
     <message>
-        <location filename="../../ui/opening/objection.py" line="48"/>
+        <location filename="../../ui/opening/objection.py" line="57"/>
         <source>对投标人名单有异议</source>
         <extracomment>seconds each page waits before going home</extracomment>
         <translation>The list of bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="49"/>
+        <location filename="../../ui/opening/objection.py" line="58"/>
         <source>对解密结果有异议</source>
         <translation>The decryption results</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="50"/>
+        <location filename="../../ui/opening/objection.py" line="59"/>
         <source>对唱标内容有异议</source>
         <translation>What was read out</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="51"/>
+        <location filename="../../ui/opening/objection.py" line="60"/>
         <source>对开标程序有异议</source>
         <translation>The opening procedure</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/objection.py" line="52"/>
+        <location filename="../../ui/opening/objection.py" line="61"/>
         <source>其他异议</source>
         <translation>Something else</translation>
     </message>

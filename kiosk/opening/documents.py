@@ -3,8 +3,13 @@
 Header: project and section codes and names, tenderer, agency, control price, time and place,
 compere. A row per bidder (order, name, submission time, attendance, decryption, price in figures
 and 大写, duration, quality, other items). 备注: exclusions with their reasons (late bids,
-absences, failed decryptions with their legal wording, quorum decisions). Objections with the
-answers given on the spot. Bidder confirmations. Signature block: host, recorder, supervisor.
+absences, written withdrawals with their references, failed decryptions with their legal wording,
+不得开标, too few valid bids for the committee). 投标保证金递交情况 where the session requires a
+deposit (D4); absent bidders as 视同认可 only where the session says so, else 未到场 (D5); what
+check-in found about the representatives (a market ban, one agent for several bidders) with its
+evidence, for the evaluation committee (D6). Objections with the
+answers given on the spot. Bidder confirmations. Signature block: each person in their session role (host, 唱标人, recorder, supervisor, witness,
+招标人代表), named as the platform appointed them.
 """
 
 from __future__ import annotations
@@ -18,11 +23,16 @@ from reportlab.platypus import Paragraph, Spacer
 from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
 from kiosk.opening.rules import LEGAL_WORDING, opening_address
-from kiosk.opening.views import OUTCOME_ZH, STAGE_ZH, OpeningView
+from kiosk.opening.views import CONFIRMATION_ZH, OUTCOME_ZH, STAGE_ZH, OpeningView
+from kiosk.staffing.rules import RECORD_TITLES
 from kiosk.timeutil import beijing, beijing_text
 
 ATTEND_ZH = {"present": "到场", "absent": "未到场"}
-CONF_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "视同认可", "": "—"}
+#: the signature block: each role as the record titles it (kiosk.staffing.RECORD_TITLES), the 唱标人 after the host
+SIGN_TITLES = (("host", RECORD_TITLES["bid_opening"]["host"]), ("reader", "唱标人"),
+               *((r, RECORD_TITLES["bid_opening"][r]) for r in ("recorder", "supervisor", "witness", "tenderer_rep", "notary")))
+SIGN_ALWAYS = ("host", "recorder", "supervisor")
+CONF_ZH = CONFIRMATION_ZH
 
 
 def _t(when: dt.datetime | None) -> str:
@@ -47,22 +57,27 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
     story.append(grid_table(head, [32 * mm, 100 * mm, 28 * mm, 100 * mm], header_rows=0))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("投标人及唱标内容（按投标文件递交顺序）", st.heading))
-    rows: list[list[object]] = [["序号", "投标人名称", "递交时间", "签到", "解密", "投标总价", "大写", "工期（日历天）", "质量", "其他", "确认"]]
+    deposit = v.deposit_required  # 投标保证金递交情况 is read and recorded where the session requires a deposit (D4)
+    head_row = ["序号", "投标人名称", "递交时间", "签到", "解密", "投标总价", "大写", "工期（日历天）", "质量"]
+    rows: list[list[object]] = [[*head_row, *(["投标保证金"] if deposit else []), "其他", "确认"]]
     for b in v.bidders:
         extra = "；".join(f"{k}：{val}" for k, val in sorted(b.extra.items()))
+        decrypt = "已撤回/撤销" if b.withdrawn else b.decrypt_zh
         rows.append([
-            str(b.order), f"{b.name}<br/>{b.org_code}", _t(b.submitted_at), ATTEND_ZH[b.attendance], b.decrypt_zh,
-            b.price_text or "—", b.capitals or "—", b.time_limit or "—", b.quality or "—", extra or "—",
-            CONF_ZH.get(b.confirmation, b.confirmation),
+            str(b.order), f"{b.name}<br/>{b.org_code}", _t(b.submitted_at), ATTEND_ZH[b.attendance], decrypt,
+            b.price_text or "—", b.capitals or "—", b.time_limit or "—", b.quality or "—",
+            *([b.deposit_zh] if deposit else []), extra or "—", CONF_ZH.get(b.confirmation, b.confirmation),
         ])
-    widths = [10, 50, 24, 14, 20, 28, 42, 17, 14, 25, 16]
+    widths = ([10, 46, 22, 16, 18, 24, 32, 15, 12, 30, 20, 18] if deposit else [10, 48, 24, 16, 20, 28, 40, 17, 14, 25, 20])
     story.append(grid_table(rows, [w * mm for w in widths]))
     story.append(Paragraph("备注：排除及未解密情况", st.heading))
     notes: list[str] = []
     for late in v.late:
         notes.append(f"{late['name']}：{late.get('reason', '逾期送达，不予受理')}")
     for b in v.bidders:
-        if b.attendance == "absent":
+        if b.withdrawn:
+            notes.append(f"{b.name}：{b.withdrawal_zh}，不予解密和计数（《招标投标法实施条例》第三十五条）")
+        if b.attendance == "absent" and not b.withdrawn:  # a withdrawn bidder's absence is its withdrawal, said above
             notes.append(f"{b.name}：未签到（{b.absent_reason or '未记录原因'}）")
         if b.decrypt_status in LEGAL_WORDING:
             notes.append(f"{b.name}：{b.decrypt_zh}，{LEGAL_WORDING[b.decrypt_status]}")
@@ -70,15 +85,39 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
             notes.append(f"{b.name}：拒绝确认开标记录，理由：{b.confirmation_note}")
     if v.quorum_decision:
         q = v.quorum_decision
-        what = "招标失败" if q.get("decision") == "failed" else "中止开标"
-        notes.append(f"有效投标人 {q.get('valid')} 家，少于 {q.get('quorum')} 家，主持人决定{what}，理由：{q.get('reason')}")
+        if q.get("decision") == "failed":
+            notes.append(f"投标截止时投标人 {q.get('valid')} 个，少于 {q.get('quorum')} 个，依法不得开标，招标人应当重新招标"
+                         f"（《招标投标法实施条例》第四十四条）；主持人记录的理由：{q.get('reason')}")
+        else:  # a record made before D1, when a short quorum could be "suspended"
+            notes.append(f"有效投标人 {q.get('valid')} 家，少于 {q.get('quorum')} 家，主持人决定中止开标，理由：{q.get('reason')}")
+    if v.valid_short:
+        vs = v.valid_short
+        notes.append(f"解密后有效投标 {vs.get('valid')} 家，少于 {vs.get('quorum')} 家：开标依法完成，是否因有效投标不足而缺乏竞争，"
+                     "提请评标委员会依法评审（《评标委员会和评标方法暂行规定》第二十七条）")
+    absent = [b for b in v.bidders if b.confirmation in ("deemed", "absent")]
+    if absent:
+        if v.deemed_accept_absent:
+            notes.append("未到场的投标人视同认可开标结果（本场次适用，见《政府采购货物和服务招标投标管理办法》第四十二条）："
+                         + "、".join(b.name for b in absent))
+        else:
+            notes.append("未到场的投标人未确认开标记录，不视为认可（本场次不适用“未到场视同认可”）：" + "、".join(b.name for b in absent))
     for n in notes or ["无"]:
         story.append(Paragraph(n, st.body))
+    story.append(Paragraph("签到核验提示（已准予入场，供评标委员会依法认定）", st.heading))
+    if v.flags:
+        frows: list[list[object]] = [["投标人", "情形", "证据"]]
+        for f in v.flags:
+            frows.append([f.bidder_name, f.zh, f.evidence])
+        story.append(grid_table(frows, [w * mm for w in (60, 90, 110)]))
+    else:
+        story.append(Paragraph("无", st.body))
     story.append(Paragraph("现场异议及答复", st.heading))
     if v.objections:
         orows: list[list[object]] = [["序号", "提出人", "异议内容", "提出时间", "答复", "答复人"]]
         for o in v.objections:
-            orows.append([str(o.no), o.by, o.content, o.raised_at[:19].replace("T", " "), o.answer or "未答复", o.answered_by or "—"])
+            who = f"{o.by}<br/>{o.person_name}" if o.person_name else o.by
+            orows.append([str(o.no), who, o.content, _t(dt.datetime.fromisoformat(o.raised_at)), o.answer or "未答复",
+                          o.answered_by or "—"])
         story.append(grid_table(orows, [w * mm for w in (12, 40, 80, 32, 80, 20)]))
     else:
         story.append(Paragraph("无", st.body))
@@ -86,10 +125,11 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
         story.append(Paragraph("各阶段用时", st.heading))
         story.append(Paragraph("；".join(f"{STAGE_ZH.get(k, k)} {int(sec // 60)} 分 {int(sec % 60)} 秒" for k, sec in v.durations.items()), st.small))
     story.append(Spacer(1, 6 * mm))
-    sig = [["开标主持人", signatures.get("host") or "", "记录人", signatures.get("recorder") or "",
-            "监标人/监督人员", signatures.get("supervisor") or ""]]
-    story.append(grid_table(sig, [w * mm for w in (28, 50, 22, 50, 32, 50)], header_rows=0))
+    story.append(Paragraph("开标现场人员签字", st.heading))
+    sig = [[title, signatures.get(role) or ""] for role, title in SIGN_TITLES if role in signatures or role in SIGN_ALWAYS]
+    story.append(grid_table(sig, [w * mm for w in (40, 220)], header_rows=0))
     story.append(Paragraph(f"招标人：{sess.get('TENDERER_NAME', '')}　　招标代理：{sess.get('TENDER_AGENCY_NAME', '')}　　"
                            f"日期：{beijing(v.now).strftime('%Y-%m-%d')}", st.body))
-    story.append(Paragraph("签字方式：工作人员以个人 PIN 在开标主持终端签署；投标人代表以居民身份证在读卡器上确认。", st.small))
+    story.append(Paragraph("签字方式：以上人员均为交易平台为本场指定的人员，在开标主持终端以本人居民身份证确认签字（持本厅账号者另输入个人 PIN）；"
+                           "平台未指定而由本厅账号代行的，注明原因。投标人代表以居民身份证在读卡器上确认。", st.small))
     return build_pdf(story, title=f"开标记录表 {v.session_id}", footer=f"开标记录表 · {v.session_id}", pagesize=landscape(A4))

@@ -6,9 +6,15 @@ Stages, in order (no skipping, and no going back once decryption has started)::
     → control_price (控制价/标底) → decrypting (解密) → reading (唱标) → objections (异议)
     → confirmation (投标人确认) → signing (记录签字) → closed
 
-A short quorum (after attendance, and again after decryption) stops the machine until the host
-decides ``failed`` (招标失败 → outcome ``failed_quorum``) or ``suspend`` (暂停/中止 → ``suspended``)
-with a reason; either goes straight to ``signing`` so the record of what happened is still made.
+Fewer than 3 bidders at the roll call (bids received by the deadline, less those withdrawn in
+writing) means 不得开标 (REG 44): the machine stops until the host records it with a reason
+(outcome ``failed_quorum``, 依法重新招标), and goes straight to ``signing`` so the record of what
+happened is still made; there is no other outcome (D1). After decryption too few *valid* bids does
+not stop the opening: it goes on, and the record flags it for the evaluation committee. A bidder
+leaves the count only by its written 撤回/撤销 (REG 35), recorded with its reference
+(:func:`record_withdrawal`), never by the host's word. Objections are taken throughout the opening
+(:data:`OBJECTION_STAGES`, D2); whether an absent bidder is deemed to accept the record is the
+session's own ``deemed_accept_absent`` (D5); 唱标 reads the 投标保证金 where ``deposit_required`` (D4).
 
 Everything here is a pure function: no I/O, no clock, no database. :func:`fold_view` turns the
 opening's saved progress (``opening_state``), the bidder snapshot, who is checked in and the time
@@ -26,7 +32,15 @@ from typing import Any
 
 from kiosk.errors import HallError
 from kiosk.money import to_capitals
-from kiosk.opening.views import ABSENT_REASONS, STAGE_ZH, BidderView, Objection, OpeningView
+from kiosk.opening.views import (
+    ABSENT_REASONS,
+    STAGE_ZH,
+    WITHDRAWAL_ZH,
+    AdmissionFlag,
+    BidderView,
+    Objection,
+    OpeningView,
+)
 from kiosk.timeutil import rfc3339
 
 STAGES = (
@@ -38,8 +52,12 @@ LEGAL_WORDING = {
     "failed_bidder": "因投标人原因投标文件未解密，视为撤销其投标文件",
     "failed_other": "因投标人之外的原因投标文件未解密，视为撤回其投标文件，投标人有权要求责任方赔偿因此遭受的直接损失",
 }
-#: the stages in which a bidder may raise an objection on the spot (at the console or at a kiosk)
-OBJECTION_STAGES = ("reading", "objections")
+#: the stages in which a bidder may raise an objection on the spot (at the console or at a kiosk): the
+#: whole 开标现场, from the discipline to the signing (REG 44; legal review D2)
+OBJECTION_STAGES = ("announced", "bidders", "attendance", "control_price", "decrypting", "reading", "objections",
+                    "confirmation", "signing")
+#: the stages in which a bidder's written withdrawal (REG 35) may be recorded: before decryption
+WITHDRAWAL_STAGES = ("bidders", "attendance", "control_price")
 #: what a kiosk objection is about (zh, en); the category alone is a complete objection
 OBJECTION_CATEGORIES = {
     "bidders": ("对投标人名单有异议", "the list of bidders"),
@@ -50,8 +68,9 @@ OBJECTION_CATEGORIES = {
 }
 OBJECTION_TEXT_MAX = 200
 ANNOUNCE_BEFORE = dt.timedelta(minutes=30)  #: the discipline may be announced this long before the start
-HOST_ROLES = ("host", "supervisor")
-RECORDER_ROLES = ("clerk", "host", "supervisor")
+#: session roles (kiosk.staffing) that run the opening; the supervisor watches and operates nothing (管办分离)
+HOST_ROLES = ("host",)
+RECORDER_ROLES = ("recorder", "host")
 SIGNER_ZH = {"host": "主持人", "recorder": "记录人", "supervisor": "监督人"}
 
 
@@ -60,7 +79,7 @@ class OpeningError(HallError):
 
 
 class QuorumShort(OpeningError):
-    """Fewer valid bids than the quorum: the host must decide failed or suspend, with a reason."""
+    """Fewer bidders than the quorum at the roll call: 不得开标; the host records it with a reason (REG 44)."""
 
 
 def err(code: str, zh: str, en: str) -> OpeningError:
@@ -106,6 +125,7 @@ class SessionFacts:
 def fold_view(
     facts: SessionFacts, progress: Progress, data: Mapping[str, Any], snapshot: Sequence[Mapping[str, Any]],
     late: Sequence[dict[str, Any]], present: Mapping[str, str], now: dt.datetime,
+    flags: Mapping[str, Sequence[AdmissionFlag]] | None = None,
 ) -> OpeningView:
     """The opening as it stands.
 
@@ -117,25 +137,33 @@ def fold_view(
         late: the bids received after the deadline.
         present: registration id → masked name of the representative checked in for it.
         now: the hall's (platform-corrected) time.
+        flags: registration id → what check-in found about its representative (D6).
     """
     decrypt = data.get("decrypt", {})
     absent = data.get("absent", {})
     conf = data.get("confirmations", {})
     reading_index = int(data.get("reading_index", 0))
+    withdrawals = data.get("withdrawals", {})
+    flags = flags or {}
     bidders = []
     for i, b in enumerate(snapshot):
         rid = b["registration_id"]
         here = rid in present
         d = decrypt.get(rid, {})
         c = conf.get(rid, {})
+        w = withdrawals.get(rid)
+        reason = absent.get(rid, "") or (f"{ABSENT_REASONS['abandoned']}（{WITHDRAWAL_ZH[w['kind']]}）" if w else "")
+        dep = b.get("deposit") or {}
         bidders.append(BidderView(
             order=i + 1, registration_id=rid, name=b["name"], org_code=b["org_code"],
             submitted_at=dt.datetime.fromisoformat(b["submitted_at"]) if b.get("submitted_at") else None,
             attendance="present" if here else "absent", person_name=present.get(rid, ""),
-            absent_reason="" if here else absent.get(rid, ""),
+            absent_reason="" if here else reason,
             decrypt_status=d.get("status", ""), price=d.get("price"), price_unit=d.get("price_unit"),
             time_limit=d.get("time_limit"), quality=d.get("quality"), extra=dict(d.get("extra") or {}),
             read=i < reading_index, confirmation=c.get("status", ""), confirmation_note=c.get("note", ""),
+            deposit_status=str(dep.get("status") or ""), withdrawal=dict(w) if w else None,
+            flags=tuple(flags.get(rid, ())) if here else (),
         ))
     return OpeningView(
         session_id=facts.session_id, title=facts.title, room_code=facts.room_code, room_name=facts.room_name,
@@ -145,8 +173,72 @@ def fold_view(
         control_price_published=bool(data.get("control_price_published")),
         quorum_decision=data.get("quorum_decision"), quorum_short=data.get("quorum_short"), durations=dict(data.get("durations", {})),
         signatures=dict(data.get("signatures", {})), record_sha256=progress.record_sha256,
-        decrypt_started_at=progress.decrypt_started_at, now=now,
+        decrypt_started_at=progress.decrypt_started_at, now=now, valid_short=data.get("valid_short"),
     )
+
+
+# --- what check-in found about the representatives present (D6) ------------------------------------
+
+
+@dataclass(frozen=True)
+class PresentRep:
+    """One check-in of the opening as the admission flags need it (no ID number: a person key only)."""
+
+    registration_id: str
+    bidder_name: str
+    bidder_key: str  #: the bidder's USCC, or an HMAC of a natural person's ID number
+    person_key: str  #: the person's HMAC (who checked in)
+    person_name: str  #: masked
+    checkin_no: int
+
+
+@dataclass(frozen=True)
+class BanFact:
+    """An active market ban that touches a check-in: the bidder's own, or the representative's."""
+
+    registration_id: str
+    blacklist_code: str
+    body_name: str  #: masked for a person
+    record_reason: str
+    valid_from: str | None
+    valid_until: str | None
+    on_person: bool  #: the representative is banned, not the bidder
+
+
+def admission_flags(present: Sequence[PresentRep], bans: Sequence[BanFact]) -> dict[str, tuple[AdmissionFlag, ...]]:
+    """The flags of an opening's check-ins (D6): a market ban, one person for several bidders.
+
+    At an opening neither keeps a representative out (the bid stands; its validity is for the
+    evaluation committee, REG 51); both are shown to the host and the supervisor with the evidence
+    and printed in the record. Returns registration id → its flags, in check-in order.
+    """
+    out: dict[str, list[AdmissionFlag]] = {}
+    names = {p.registration_id: p.bidder_name for p in present}
+    for b in bans:
+        if b.registration_id not in names:
+            continue
+        whose = f"授权代表本人（{b.body_name}）" if b.on_person else b.body_name
+        period = f"{b.valid_from or '—'} 至 {b.valid_until or '长期'}"
+        out.setdefault(b.registration_id, []).append(AdmissionFlag(
+            "banned", b.registration_id, names[b.registration_id],
+            "信用黑名单：市场禁入（已准予入场，投标是否有效由评标委员会认定）",
+            "credit blacklist: market ban (admitted; the bid's validity is for the evaluation committee)",
+            f"{b.blacklist_code}：{whose}，{b.record_reason}，有效期 {period}"))
+    by_person: dict[str, list[PresentRep]] = {}
+    for p in present:
+        by_person.setdefault(p.person_key, []).append(p)
+    for reps in by_person.values():
+        if len({r.bidder_key for r in reps}) < 2:
+            continue
+        bidders = "、".join(dict.fromkeys(r.bidder_name for r in reps))
+        nos = "、".join(str(r.checkin_no) for r in sorted(reps, key=lambda r: r.checkin_no))
+        for r in reps:
+            out.setdefault(r.registration_id, []).append(AdmissionFlag(
+                "several_bidders", r.registration_id, r.bidder_name,
+                "同一人代理多家投标人（《招标投标法实施条例》第四十条：视为串通投标的情形，由评标委员会认定）",
+                "one person represents several bidders (REG 40: deemed collusion; for the evaluation committee)",
+                f"{r.person_name} 同时为 {bidders} 签到（签到号 {nos}）"))
+    return {rid: tuple(flags) for rid, flags in out.items()}
 
 
 # --- checks shared by the acts -----------------------------------------------------------------------
@@ -245,16 +337,61 @@ def absence_text(code: str, note: str) -> str:
 
 
 def record_absence(v: OpeningView, data: dict[str, Any], registration_id: str, code: str, text: str) -> dict[str, Any]:
+    """An absent bidder's reason. 弃标 only with the bidder's written withdrawal recorded first (REG 35, D1)."""
     need_stage(v, "attendance")
     b = find_bidder(v, registration_id)
     if b.attendance == "present":
         raise err("present", "该投标人已签到，不能记录缺席", "this bidder has checked in")
+    if code == "abandoned" and not b.withdrawn:
+        raise err("withdrawal-needed",
+                  "弃标须有投标人书面撤回或撤销投标文件的通知（《招标投标法实施条例》第三十五条）：请先登记该通知的编号和收到时间；"
+                  "否则请记录为迟到或其他，其投标文件照常解密和唱标",
+                  "a bidder is dropped only on its written withdrawal (REG 35): record the notice's reference and time "
+                  "first; otherwise record it as late or other, and its bid is decrypted and read as usual")
     data.setdefault("absent", {})[registration_id] = text
     return {"registration_id": registration_id, "absence": code, "reason": text}
 
 
+def check_withdrawal(kind: str, reference: str, received_at: str) -> tuple[str, str]:
+    """A written withdrawal's kind and its reference (the notice's number, or the platform's record), both required."""
+    if kind not in WITHDRAWAL_ZH:
+        raise err("withdrawal-kind", "只能登记书面撤回（截止前）或书面撤销（截止后）",
+                  "a withdrawal is either withdrawn (before the deadline) or revoked (after it)")
+    ref = " ".join((reference or "").split())
+    if not ref:
+        raise err("withdrawal-reference", "请填写书面通知的编号（或交易平台的撤回记录编号）",
+                  "enter the written notice's number (or the platform's withdrawal record)")
+    when = (received_at or "").strip()
+    if not when:
+        raise err("withdrawal-time", "请填写收到书面通知的时间", "enter when the written notice was received")
+    return ref, when
+
+
+def record_withdrawal(v: OpeningView, data: dict[str, Any], registration_id: str, kind: str, reference: str,
+                      received_at: str, by: str) -> dict[str, Any]:
+    """Record a bidder's written 撤回/撤销 (REG 35) with its reference: the bid leaves the count, is not decrypted.
+
+    Returns the ``opening.withdrawal`` payload body (the reference and time, never a person's ID).
+    """
+    need_stage(v, *WITHDRAWAL_STAGES)
+    b = find_bidder(v, registration_id)
+    if b.withdrawn:
+        raise err("withdrawn", "该投标人的书面撤回/撤销已登记", "this bidder's withdrawal is already recorded")
+    ref, when = check_withdrawal(kind, reference, received_at)
+    data.setdefault("withdrawals", {})[registration_id] = {
+        "kind": kind, "reference": ref, "received_at": when, "recorded_by": by, "at": rfc3339(v.now)}
+    return {"registration_id": registration_id, "BIDDER_NAME": b.name, "withdrawal": kind, "reference": ref,
+            "received_at": when, "legal_basis": "《招标投标法实施条例》第三十五条"}
+
+
 def advance_checked(v: OpeningView, data: dict[str, Any], stage: str, to: str, phase: str) -> dict[str, Any] | Journalled:
-    """Leave ``stage`` for ``to`` if the quorum holds; short → ``opening.quorum`` journalled, no stage change."""
+    """Leave ``stage`` for ``to``; after attendance only if 3 bidders or more remain (REG 44).
+
+    At the roll call, fewer bidders than the quorum (bids received by the deadline less those withdrawn
+    in writing; absence does not count against a bid) → ``opening.quorum`` journalled, no stage change:
+    不得开标. After decryption, too few *valid* bids does not stop the opening (D1): it goes on to
+    唱标 and ``data["valid_short"]`` flags it for the evaluation committee.
+    """
     need_stage(v, stage)
     if stage == "attendance":
         missing = [b.name for b in v.bidders if b.attendance == "absent" and not b.absent_reason]
@@ -266,31 +403,44 @@ def advance_checked(v: OpeningView, data: dict[str, Any], stage: str, to: str, p
         if done < total:
             raise err("decrypting", f"解密尚未完成（{done}/{total}），全部解密完成后才能唱标",
                       "decryption is not finished: bids are read only after all are decrypted")
-    if v.valid_count < v.quorum:
-        data["quorum_short"] = {"phase": phase, "valid": v.valid_count, "quorum": v.quorum}
-        return Journalled("opening.quorum", {"phase": phase, "valid": v.valid_count, "quorum": v.quorum, "short": True})
+    if stage == "decrypting":
+        counted = {"phase": phase, "valid": v.valid_count, "quorum": v.quorum}
+        if v.valid_count < v.quorum:
+            data["valid_short"] = {**counted, "for_committee": True}
+            return {"stage": to, "valid_short": data["valid_short"]}
+        data.pop("valid_short", None)
+        return {"stage": to, "quorum_ok": counted}
+    if v.bidder_count < v.quorum:
+        data["quorum_short"] = {"phase": phase, "valid": v.bidder_count, "quorum": v.quorum}
+        return Journalled("opening.quorum", {"phase": phase, "valid": v.bidder_count, "quorum": v.quorum, "short": True})
     data.pop("quorum_short", None)
-    return {"stage": to, "quorum_ok": {"phase": phase, "valid": v.valid_count, "quorum": v.quorum}}
+    return {"stage": to, "quorum_ok": {"phase": phase, "valid": v.bidder_count, "quorum": v.quorum}}
 
 
 def quorum_short_error(v: OpeningView) -> QuorumShort:
-    return QuorumShort("quorum", f"有效投标人 {v.valid_count} 家，少于 {v.quorum} 家：请选择招标失败或中止，并填写原因",
-                       f"{v.valid_count} valid bids, fewer than {v.quorum}: choose failed or suspend, with a reason")
+    return QuorumShort("quorum", f"投标人 {v.bidder_count} 个，少于 {v.quorum} 个：依法不得开标，招标人应当重新招标"
+                       "（《招标投标法实施条例》第四十四条）。请填写原因并确认不得开标",
+                       f"{v.bidder_count} bidders, fewer than {v.quorum}: the bids may not be opened and the tender must be "
+                       "repeated (REG 44). Enter a reason and confirm")
 
 
 def check_decision(decision: str) -> None:
-    if decision not in ("failed", "suspend"):
-        raise err("decision", "只能选择招标失败或中止", "decision must be failed or suspend")
+    """The only lawful decision on a short roll call is ``failed`` (不得开标, 重新招标); never ``suspend`` (D1)."""
+    if decision != "failed":
+        raise err("decision", "投标人少于3个的，依法不得开标、应当重新招标（《招标投标法实施条例》第四十四条），不能中止后继续",
+                  "with fewer than 3 bidders the bids may not be opened and the tender is repeated (REG 44): "
+                  "suspending to carry on later is not an outcome")
 
 
 def decide_quorum(data: dict[str, Any], decision: str, reason: str, by: str) -> dict[str, Any]:
-    """The host's decision on a short quorum; the payload's ``outcome`` is the opening's new outcome."""
+    """The host records 不得开标 on a short roll call; the payload's ``outcome`` is ``failed_quorum``."""
+    check_decision(decision)
     q = data.get("quorum_short")
-    if not q:
-        raise err("quorum-ok", "有效投标人数量满足要求，无需作出流标决定", "the quorum is met: nothing to decide")
-    outcome = "failed_quorum" if decision == "failed" else "suspended"
+    if not q or q.get("phase") != "attendance":
+        raise err("quorum-ok", "投标人数量满足要求，无需作出不得开标的决定", "the quorum is met: nothing to decide")
     data["quorum_decision"] = {**q, "decision": decision, "reason": reason, "by": by}
-    return {"stage": "signing", "decision": decision, "outcome": outcome, "quorum": q}
+    return {"stage": "signing", "decision": decision, "outcome": "failed_quorum", "quorum": q,
+            "legal_basis": "《招标投标法实施条例》第四十四条"}
 
 
 def publish_control_price(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
@@ -311,7 +461,7 @@ def start_decryption_check(v: OpeningView, has_platform: bool) -> None:
 
 
 def start_decryption(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
-    data["decrypt"] = {b.registration_id: {"status": "pending"} for b in v.bidders}
+    data["decrypt"] = {b.registration_id: {"status": "pending"} for b in v.bidders if not b.withdrawn}
     return {"stage": "decrypting"}
 
 
@@ -342,7 +492,12 @@ def read_next(v: OpeningView, data: dict[str, Any]) -> dict[str, Any]:
     data["reading_index"] = i + 1
     out: dict[str, Any] = {"registration_id": b.registration_id, "order": b.order, "BIDDER_NAME": b.name,
                            "decrypt_status": b.decrypt_status}
-    if b.price:
+    if v.deposit_required:  # 投标保证金递交情况 (标准施工招标文件 5.2; D4)
+        out["deposit"] = b.deposit_status or "none"
+        out["deposit_zh"] = b.deposit_zh
+    if b.withdrawn:
+        out["withdrawal"] = b.withdrawal_zh
+    elif b.price:
         out.update({"BID_PRICE": b.price, "PRICE_UNIT": b.price_unit or "0", "capitals": b.capitals,
                     "TIME_LIMIT": b.time_limit, "QUALITY": b.quality, "extra": b.extra})
     elif b.decrypt_status in LEGAL_WORDING:
@@ -389,7 +544,7 @@ def raise_kiosk_objection(v: OpeningView, data: dict[str, Any], *, checked_in: b
     no = len(objs) + 1
     objs.append({"no": no, "by": bidder_name, "content": content, "raised_at": rfc3339(v.now), "answer": "",
                  "answered_by": "", "answered_at": "", "source": "kiosk", "category": category,
-                 "registration_id": registration_id})
+                 "registration_id": registration_id, "person_name": person_name})
     return {"no": no, "by": bidder_name, "content": content, "source": "kiosk", "category": category,
             "registration_id": registration_id, "person_name": person_name}
 
@@ -405,16 +560,27 @@ def answer_objection(v: OpeningView, data: dict[str, Any], no: int, answer: str,
     raise err("no-objection", "没有这条异议", "no such objection")
 
 
-def close_objections(v: OpeningView, data: dict[str, Any], *, answer_required: bool, absent_deemed_accept: bool) -> dict[str, Any]:
-    need_stage(v, "objections")
+def need_answered(v: OpeningView, answer_required: bool = True) -> None:
     if answer_required and any(not o.answer for o in v.objections):
         raise err("unanswered", "还有异议未答复：异议须当场答复并记录", "answer every objection on the spot first")
+
+
+def close_objections(v: OpeningView, data: dict[str, Any], *, answer_required: bool) -> dict[str, Any]:
+    """Leave 异议 for 投标人确认; absent bidders are deemed to accept only where the session says so (D5).
+
+    With the session's ``deemed_accept_absent`` (政府采购: G87 art. 42) an absent bidder is
+    ``deemed`` to accept the record; otherwise it is recorded as ``absent`` (未到场), which is not an
+    acceptance. A bidder that withdrew in writing is neither.
+    """
+    need_stage(v, "objections")
+    need_answered(v, answer_required)
     conf = data.setdefault("confirmations", {})
-    if absent_deemed_accept:
-        for b in v.bidders:
-            if b.attendance == "absent":
-                conf[b.registration_id] = {"status": "deemed", "note": "未到场，视同认可开标结果"}
-    return {"stage": "confirmation"}
+    deemed = v.deemed_accept_absent
+    for b in v.bidders:
+        if b.attendance == "absent" and not b.withdrawn:
+            conf[b.registration_id] = ({"status": "deemed", "note": "未到场，视同认可开标结果"} if deemed
+                                       else {"status": "absent", "note": "未到场，未确认开标记录"})
+    return {"stage": "confirmation", "absent_deemed_accept": deemed}
 
 
 def confirm_by_card(v: OpeningView, data: dict[str, Any], registration_id: str | None, person_id_hmac: str) -> dict[str, Any]:
@@ -433,8 +599,9 @@ def record_refusal(v: OpeningView, data: dict[str, Any], registration_id: str, r
     return {"registration_id": registration_id, "result": "refused"}
 
 
-def finish_confirmation(v: OpeningView) -> dict[str, Any]:
+def finish_confirmation(v: OpeningView, *, answer_required: bool = True) -> dict[str, Any]:
     need_stage(v, "confirmation")
+    need_answered(v, answer_required)  # an objection may be raised in this stage too (D2)
     waiting = [b.name for b in v.bidders if b.attendance == "present" and not b.confirmation]
     if waiting:
         raise err("unconfirmed", "以下到场投标人尚未确认或记录拒绝：" + "、".join(waiting),
@@ -480,6 +647,7 @@ def sign_check(v: OpeningView) -> None:
     need_stage(v, "signing")
     if v.paused:
         raise err("paused", "开标已暂停，请先恢复", "paused: resume first")
+    need_answered(v)  # an objection raised while signing is answered before the record is signed (D2)
 
 
 def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> dict[str, Any]:
@@ -493,7 +661,8 @@ def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> di
         "bidders": [
             {"registration_id": b.registration_id, "BIDDER_NAME": b.name, "BIDDER_ORG_CODE": b.org_code,
              "attendance": b.attendance, "decrypt_status": b.decrypt_status or "not_decrypted",
-             "BID_PRICE": b.price if b.decrypt_status == "ok" else None}
+             "BID_PRICE": b.price if b.decrypt_status == "ok" else None,
+             "confirmation": b.confirmation or "none"}
             for b in v.bidders
         ],
         "outcome": v.outcome or "opened",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -29,25 +29,32 @@ from kiosk.blobstore import stored_path
 from kiosk.checkin import checked_in
 from kiosk.db.models import Blob, JournalEntry, PfBidResult, PfRegistration, PfSession
 from kiosk.db.models_opening import OpeningState
+from kiosk.db.models_staffing import SessionRole
 from kiosk.opening import rules
 from kiosk.opening.rules import (
     HOST_ROLES,
     OBJECTION_STAGES,
     RECORDER_ROLES,
-    SIGNER_ZH,
     Journalled,
     Progress,
     SessionFacts,
     err,
 )
-from kiosk.opening.views import ObjectionTarget, OpeningView, RecordResult, Signer
-from kiosk.operators import AccessError, OperatorInfo
-from kiosk.timeutil import rfc3339
+from kiosk.opening.views import AdmissionFlag, ObjectionTarget, OpeningView, RecordResult, Signer
+from kiosk.operators import AccessError
+from kiosk.pii import mask_name
+from kiosk.ports import Slip
+from kiosk.staffing import RECORD_TITLES, RoleHolder, StaffingService, current
+from kiosk.timeutil import beijing, rfc3339
 
 if TYPE_CHECKING:
     from kiosk.context import HallContext
     from kiosk.hall import SessionInfo
 
+#: who signs the 开标记录表 always, and who signs when they hold a role in the session
+SIGN_REQUIRED = ("host", "recorder", "supervisor")
+SIGN_WHEN_HELD = ("witness", "tenderer_rep", "notary")
+READER_TITLE = "唱标人"
 #: an act's check-and-change: (session, locked state row, working copy of its data, view) → payload
 Change = Callable[[Session, OpeningState, dict[str, Any], OpeningView], "dict[str, Any] | Journalled"]
 
@@ -127,7 +134,8 @@ class OpeningService:
         else:
             late = list(data.get("late", ()))
         facts = SessionFacts(ps.session_id, ps.title, ps.room_code, ps.room_name, ps.starts_at, int(ps.quorum or 3), dict(ps.data))
-        return rules.fold_view(facts, self._progress(st), data, snapshot, late, present, now)
+        flags = self._admission_flags(s, session_id, snapshot, now)
+        return rules.fold_view(facts, self._progress(st), data, snapshot, late, present, now, flags)
 
     @staticmethod
     def _progress(st: OpeningState | None) -> Progress:
@@ -139,26 +147,32 @@ class OpeningService:
     @staticmethod
     def _snap(r: PfRegistration) -> dict[str, Any]:
         return {"registration_id": r.registration_id, "name": r.bidder_name, "org_code": r.bidder_code or "",
-                "submitted_at": r.bid_submitted_at.isoformat() if r.bid_submitted_at else None}
+                "submitted_at": r.bid_submitted_at.isoformat() if r.bid_submitted_at else None,
+                "deposit": {"status": r.deposit_status or "", "amount": r.deposit_amount or ""}}
 
     # --- the unit of work of one action ---------------------------------------------------------
 
     def _act(
-        self, session_id: str, actor: OperatorInfo | str, kind: str, change: Change,
+        self, session_id: str, actor: RoleHolder | str, kind: str, change: Change,
         *, roles: tuple[str, ...] | None = HOST_ROLES, allow_paused: bool = False, reason: str | None = None,
         after: Callable[[Session], None] | None = None,
     ) -> OpeningView:
         """Lock the state, check the actor and pause, run ``change``, journal, save — one transaction.
 
+        ``roles``: the session roles that may act (:mod:`kiosk.staffing`); the actor must hold one of
+        them in this session *now*, checked inside the transaction (``kiosk.staffing.current``: a role
+        released or handed over since it was taken, another session's role or another role raise
+        AccessError). None: an act of no session role (a bidder's card at a kiosk or on the reader).
+
         ``change`` returns the payload of a ``kind`` entry, or a :class:`~kiosk.opening.rules.Journalled`
         of another kind (a short quorum); ``after`` appends what follows it in the same transaction
         (the ``opening.record`` after the closing stage).
         """
-        name = actor.username if isinstance(actor, OperatorInfo) else str(actor)
-        if roles is not None:
-            rules.need_role(actor.role if isinstance(actor, OperatorInfo) else None, roles)
+        name = actor.username if isinstance(actor, RoleHolder) else str(actor)
         with self.hall.unit() as s:
             self._session(s, session_id)
+            if roles is not None:
+                current(s, actor if isinstance(actor, RoleHolder) else None, session_id, roles)  # type: ignore[arg-type]
             st = s.execute(select(OpeningState).where(OpeningState.session_id == session_id).with_for_update()).scalar_one_or_none()
             now = self.hall.clock.now()
             if st is None:
@@ -191,11 +205,13 @@ class OpeningService:
 
     # --- the stages -----------------------------------------------------------------------------
 
-    def announce(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def announce(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """纪律宣布: from 30 minutes before the start (platform clock)."""
-        return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.announce(v, data, actor.display_name))
+        # the state keeps the host's masked name only (the record names them from the staffing table at signing)
+        return self._act(session_id, actor, "opening.stage",
+                         lambda s, st, data, v: rules.announce(v, data, mask_name(actor.display_name)))
 
-    def publish_bidders(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def publish_bidders(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """公布投标人: only at or after the deadline (= starts_at), bids received before it, in submission order."""
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
             rules.publish_bidders_check(v)
@@ -203,20 +219,21 @@ class OpeningService:
             return rules.publish_bidders(data, [self._snap(r) for r in on_time], [self._snap(r) for r in late])
         return self._act(session_id, actor, "opening.stage", change)
 
-    def open_attendance(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def open_attendance(self, session_id: str, actor: RoleHolder) -> OpeningView:
         return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.open_attendance(v))
 
-    def record_absence(self, session_id: str, actor: OperatorInfo, registration_id: str, code: str, note: str = "") -> OpeningView:
+    def record_absence(self, session_id: str, actor: RoleHolder, registration_id: str, code: str, note: str = "") -> OpeningView:
         """An absent bidder's reason: late (迟到), abandoned (弃标) or other (其他, with text)."""
         text = rules.absence_text(code, note)
         return self._act(session_id, actor, "opening.absence",
-                         lambda s, st, data, v: rules.record_absence(v, data, registration_id, code, text))
+                         lambda s, st, data, v: rules.record_absence(v, data, registration_id, code, text),
+                         roles=RECORDER_ROLES)
 
-    def confirm_attendance(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def confirm_attendance(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """Close the roll call and check the quorum; short → QuorumShort (journalled), host decides."""
         return self._advance_checked(session_id, actor, "attendance", "control_price", "attendance")
 
-    def _advance_checked(self, session_id: str, actor: OperatorInfo, stage: str, to: str, phase: str) -> OpeningView:
+    def _advance_checked(self, session_id: str, actor: RoleHolder, stage: str, to: str, phase: str) -> OpeningView:
         short: list[OpeningView] = []
 
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any] | Journalled:
@@ -231,8 +248,8 @@ class OpeningService:
             raise rules.quorum_short_error(short[0])
         return view
 
-    def decide_quorum(self, session_id: str, actor: OperatorInfo, decision: str, reason: str) -> OpeningView:
-        """The host's decision on a short quorum: ``failed`` (招标失败) or ``suspend`` (中止); reason mandatory."""
+    def decide_quorum(self, session_id: str, actor: RoleHolder, decision: str, reason: str) -> OpeningView:
+        """The host records 不得开标 on a short roll call (REG 44): ``failed`` only, reason mandatory (D1)."""
         reason = rules.need_reason(reason)
         rules.check_decision(decision)
 
@@ -242,11 +259,11 @@ class OpeningService:
             return payload
         return self._act(session_id, actor, "opening.stage", change, reason=reason)
 
-    def publish_control_price(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def publish_control_price(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """公布控制价/标底 (REG 50: a 标底 must be published at the opening)."""
         return self._act(session_id, actor, "opening.control_price", lambda s, st, data, v: rules.publish_control_price(v, data))
 
-    def start_decryption(self, session_id: str, actor: OperatorInfo, starter: Callable[[str], None] | None) -> OpeningView:
+    def start_decryption(self, session_id: str, actor: RoleHolder, starter: Callable[[str], None] | None) -> OpeningView:
         """Ask the platform to decrypt (``starter`` = the platform's POST) — never before ``starts_at``.
 
         Raises OpeningError ``no-platform`` when stand-alone, ``too-early`` before the start on the
@@ -285,18 +302,24 @@ class OpeningService:
             s.flush()
             return self._view(s, session_id, st)
 
-    def finish_decryption(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def finish_decryption(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """All decrypted → quorum checked again → 唱标."""
         return self._advance_checked(session_id, actor, "decrypting", "reading", "decryption")
 
-    def read_next(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def read_next(self, session_id: str, actor: RoleHolder) -> OpeningView:
         """唱标: the next bidder in submission order (price in figures and 大写, other items)."""
-        return self._act(session_id, actor, "opening.reading", lambda s, st, data, v: rules.read_next(v, data))
+        def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
+            payload = rules.read_next(v, data)
+            readers = data.setdefault("readers", [])  # the record's 唱标人: the holdings (session_roles ids) that read;
+            if actor.id not in readers:                # names stay in the staffing table, resolved at signing
+                readers.append(actor.id)
+            return payload
+        return self._act(session_id, actor, "opening.reading", change)
 
-    def finish_reading(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def finish_reading(self, session_id: str, actor: RoleHolder) -> OpeningView:
         return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.finish_reading(v))
 
-    def raise_objection(self, session_id: str, actor: OperatorInfo, by: str, content: str) -> OpeningView:
+    def raise_objection(self, session_id: str, actor: RoleHolder, by: str, content: str) -> OpeningView:
         """An objection raised on the spot (by a bidder, entered at the console)."""
         content = rules.need_reason(content)
         by = rules.need_reason(by)
@@ -308,8 +331,8 @@ class OpeningService:
         """Where the holder of this ID card may raise an objection now.
 
         They must be a representative (or the natural-person bidder) of a bidder published in an
-        opening that is now in an objection stage (唱标 or 异议), and have checked in to it in
-        person. Raises OpeningError with the reason otherwise (``no-open-opening``,
+        opening now under way (any stage of the 开标现场, ``OBJECTION_STAGES``: REG 44, D2), and have
+        checked in to it in person. Raises OpeningError with the reason otherwise (``no-open-opening``,
         ``not-representative``, ``not-checked-in``, ``paused``).
         """
         from kiosk.feeds import registrations_for_person
@@ -318,8 +341,8 @@ class OpeningService:
         with self.hall.reading() as s:
             open_ids = list(s.scalars(select(OpeningState.session_id).where(OpeningState.stage.in_(OBJECTION_STAGES))))
             if not open_ids:
-                raise err("no-open-opening", "目前没有正在唱标或异议阶段的开标，现在不能提出开标异议；如有疑问请咨询工作人员",
-                          "no bid opening is at the reading or objection stage now: objections cannot be raised at the moment")
+                raise err("no-open-opening", "目前没有正在进行的开标，现在不能提出开标异议；如有疑问请咨询工作人员",
+                          "no bid opening is under way now: objections cannot be raised at the moment")
             matches = [m for m in registrations_for_person(s, self.hall.vault, id_number) if m.session_id in open_ids]
             out: list[ObjectionTarget] = []
             paused = False
@@ -371,15 +394,16 @@ class OpeningService:
         view = self._act(session_id, f"kiosk:{terminal_id}" if terminal_id else "kiosk", "opening.objection", change, roles=None)
         return view, holder[0]
 
-    def answer_objection(self, session_id: str, actor: OperatorInfo, no: int, answer: str) -> OpeningView:
+    def answer_objection(self, session_id: str, actor: RoleHolder, no: int, answer: str) -> OpeningView:
         """The answer given on the spot, recorded (REG 44)."""
         answer = rules.need_reason(answer)
         return self._act(session_id, actor, "opening.answer",
                          lambda s, st, data, v: rules.answer_objection(v, data, no, answer, actor.username))
 
-    def close_objections(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def close_objections(self, session_id: str, actor: RoleHolder) -> OpeningView:
+        """异议 → 投标人确认; absent bidders deemed to accept only where the session's ``deemed_accept_absent`` (D5)."""
         return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.close_objections(
-            v, data, answer_required=self.cfg.objection_answer_required, absent_deemed_accept=self.cfg.absent_deemed_accept))
+            v, data, answer_required=self.cfg.objection_answer_required))
 
     def confirm_by_card(self, session_id: str, person_id_hmac: str) -> OpeningView:
         """A present bidder's representative confirms by placing their ID card on the console's reader."""
@@ -390,23 +414,23 @@ class OpeningService:
             return rules.confirm_by_card(v, data, rid, person_id_hmac)
         return self._act(session_id, "idcard", "opening.confirmation", change, roles=None)
 
-    def record_refusal(self, session_id: str, actor: OperatorInfo, registration_id: str, reason: str) -> OpeningView:
+    def record_refusal(self, session_id: str, actor: RoleHolder, registration_id: str, reason: str) -> OpeningView:
         """A clerk records that a present bidder refuses to confirm, and why."""
         reason = rules.need_reason(reason)
         return self._act(session_id, actor, "opening.confirmation",
                          lambda s, st, data, v: rules.record_refusal(v, data, registration_id, reason),
                          roles=RECORDER_ROLES, reason=reason)
 
-    def finish_confirmation(self, session_id: str, actor: OperatorInfo) -> OpeningView:
+    def finish_confirmation(self, session_id: str, actor: RoleHolder) -> OpeningView:
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
-            payload = rules.finish_confirmation(v)
+            payload = rules.finish_confirmation(v, answer_required=self.cfg.objection_answer_required)
             st.outcome = st.outcome or "opened"
             return payload
         return self._act(session_id, actor, "opening.stage", change)
 
     # --- pause, resume, going back ----------------------------------------------------------------
 
-    def pause(self, session_id: str, actor: OperatorInfo, reason: str) -> OpeningView:
+    def pause(self, session_id: str, actor: RoleHolder, reason: str) -> OpeningView:
         reason = rules.need_reason(reason)
 
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
@@ -416,7 +440,7 @@ class OpeningService:
             return payload
         return self._act(session_id, actor, "opening.pause", change, reason=reason)
 
-    def resume(self, session_id: str, actor: OperatorInfo, reason: str) -> OpeningView:
+    def resume(self, session_id: str, actor: RoleHolder, reason: str) -> OpeningView:
         reason = rules.need_reason(reason)
 
         def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
@@ -426,7 +450,7 @@ class OpeningService:
             return payload
         return self._act(session_id, actor, "opening.resume", change, allow_paused=True, reason=reason)
 
-    def go_back(self, session_id: str, actor: OperatorInfo, reason: str) -> OpeningView:
+    def go_back(self, session_id: str, actor: RoleHolder, reason: str) -> OpeningView:
         """One stage back with a reason — only before decryption has started."""
         reason = rules.need_reason(reason)
         return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.go_back(v), reason=reason)
@@ -440,28 +464,57 @@ class OpeningService:
         v = self.view(session_id)
         return build_record(v, signatures if signatures is not None else v.signatures, self.hall.config.site.name)
 
-    def sign_and_close(self, session_id: str, host: Signer, recorder: Signer, supervisor: Signer) -> RecordResult:
-        """Host, recorder and supervisor sign with their PINs (three different operators) → record, blob, close."""
-        rules.check_signers((host.username, recorder.username, supervisor.username))
-        ops: dict[str, OperatorInfo] = {}
-        for key, signer, roles in (("host", host, ("host",)), ("recorder", recorder, RECORDER_ROLES), ("supervisor", supervisor, ("supervisor",))):
+    def sign_and_close(self, session_id: str, signers: Sequence[Signer]) -> RecordResult:
+        """Each signer confirms their role again, then record, blob, close (docs/rules/staffing.md §3).
+
+        The host, the recorder and the supervisor always sign; a witness, a 招标人代表 (or a 公证员)
+        who holds a role in this session now signs too (``SIGN_WHEN_HELD``). Each signature is a fresh
+        :meth:`StaffingService.take_role` with the signer's card (+ PIN where bound to a hall account),
+        or a hall account's PIN where it stood in (its reason carried over): taking the role one holds
+        returns that holding, so the confirmation proves the same person is at the console. One person
+        holds one role, so the signers are different people; each is checked again inside the closing
+        transaction. The record names each in their role (``RECORD_TITLES``), and the host who read the
+        bids as 唱标人.
+
+        Raises:
+            OpeningError: ``sign`` (a signer's confirmation refused: the role named, the reason given),
+                ``signers`` (a required role did not sign), the stage's own refusals.
+            AccessError: a signer's role released or handed over before the record closed.
+        """
+        staffing = StaffingService(self.hall)
+        held = staffing.holders(session_id)
+        by_role: dict[str, RoleHolder] = {}
+        for sg in signers:
+            title = RECORD_TITLES["bid_opening"].get(sg.role, sg.role)
+            before = next((h for h in held if h.role == sg.role and h.reason), None)
             try:
-                ops[key] = self.hall.login(signer.username, signer.pin, roles=roles)
+                by_role[sg.role] = staffing.take_role(session_id, sg.role, card=sg.card, username=sg.username, pin=sg.pin,
+                                                      reason=before.reason if before is not None else None)
             except AccessError as exc:
-                raise err("pin", f"{SIGNER_ZH[key]}签字失败：{exc.zh}", f"{key} signature failed: {exc.en}") from exc
+                raise err("sign", f"{title}签字确认未通过：{exc.zh}", f"the {sg.role} could not sign: {exc.en}") from exc
+        missing = [r for r in SIGN_REQUIRED if r not in by_role]
+        missing += [r for r in SIGN_WHEN_HELD if r not in by_role and any(h.role == r for h in held)]
+        if missing:
+            raise err("signers", "开标记录尚缺以下人员签字：" + "、".join(RECORD_TITLES["bid_opening"].get(r, r) for r in missing),
+                      "the record still needs the signature of: " + ", ".join(missing))
+        people = {h.person_hmac or f"account:{h.operator}" for h in by_role.values()}
+        if len(people) != len(by_role):
+            raise err("signers", "签字人须为不同的人：同一人不能以两个角色签字", "each signer must be a different person")
         v = self.view(session_id)
         rules.sign_check(v)
-        sigs = {k: o.display_name for k, o in ops.items()}
+        sigs, staff = self._signatures(session_id, by_role)
         pdf, sha = self.record_pdf(session_id, sigs)
         folder = self.hall.config.data_dir / "opening"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{session_id}-{sha[:12]}.pdf"
         path.write_bytes(pdf)
-        payload = self.record_payload(v, sha, compere=sigs["host"])
+        payload = self.record_payload(v, sha, compere=by_role["host"].display_name, staff=staff)
         holder: list[RecordResult] = []
 
         def change(s: Session, st: OpeningState, data: dict[str, Any], v2: OpeningView) -> dict[str, Any]:
             rules.need_stage(v2, "signing")
+            for h in by_role.values():  # every signer still holds the role they signed in
+                current(s, h, session_id, (h.role,))
             if s.get(Blob, sha) is None:
                 s.add(Blob(sha256=sha, path=stored_path(self.hall.config.data_dir, path), size=len(pdf),
                            media_type="application/pdf", encrypted=False,
@@ -469,19 +522,112 @@ class OpeningService:
             data["signatures"] = sigs
             st.record_sha256 = sha
             holder.append(RecordResult(sha, path, len(pdf), payload))
-            return {"stage": "closed", "record_sha256": sha, "signed_by": {k: o.username for k, o in ops.items()}}
+            return {"stage": "closed", "record_sha256": sha, "signed_by": {k: h.username for k, h in by_role.items()}}
 
         def record_entry(s: Session) -> None:  # the opening.record follows the closing stage
             self.hall.journal.append(s, "opening.record", payload)
-        self._act(session_id, ops["host"], "opening.stage", change, roles=None, after=record_entry)
+        self._act(session_id, by_role["host"], "opening.stage", change, roles=("host",), after=record_entry)
         return holder[0]
 
-    def record_payload(self, v: OpeningView, sha: str, compere: str | None = None) -> dict[str, Any]:
-        """The ``opening.record`` payload exactly per docs/platform-api.md §4."""
-        return rules.record_payload(v, sha, compere or v.signatures.get("host") or self._compere(v.session_id),
-                                    self.hall.config.site.name)
+    def _signatures(self, session_id: str, by_role: dict[str, RoleHolder]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """(role → the name the record prints in that role, the ``staff`` member of ``opening.record``).
+
+        An appointee is named as appointed; a hall account that stood in says so, with its reason.
+        ``reader`` (唱标人) is whoever held the host role when the bids were read.
+        """
+        titles = RECORD_TITLES["bid_opening"]
+        sigs: dict[str, str] = {}
+        staff: list[dict[str, Any]] = []
+        for role in (*SIGN_REQUIRED[:1], "reader", *SIGN_REQUIRED[1:], *SIGN_WHEN_HELD):
+            if role == "reader":
+                with self.hall.reading() as s:
+                    st = s.get(OpeningState, session_id)
+                    ids = (st.data or {}).get("readers", []) if st is not None else []
+                    rows = [s.get(SessionRole, int(i)) for i in ids]
+                    readers = list(dict.fromkeys(r.name for r in rows if r is not None))
+                if readers:
+                    sigs["reader"] = "、".join(readers)
+                    staff.append({"role": "reader", "title": READER_TITLE, "name": sigs["reader"]})
+                continue
+            h = by_role.get(role)
+            if h is None:
+                continue
+            text = h.display_name if h.appointed else f"{h.display_name}（平台未指定，本厅账号代行，原因：{h.reason or ''}）"
+            sigs[role] = text
+            entry: dict[str, Any] = {"role": role, "title": titles.get(role, role), "name": h.display_name,
+                                     "org": h.org, "appointed": h.appointed, "method": h.method}
+            if not h.appointed:
+                entry["reason"] = h.reason or ""
+            staff.append(entry)
+        return sigs, staff
+
+    def record_payload(self, v: OpeningView, sha: str, compere: str | None = None,
+                       staff: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The ``opening.record`` payload per platform-api §4, plus ``staff``: each person in their role."""
+        payload = rules.record_payload(v, sha, compere or v.signatures.get("host") or self._compere(v.session_id),
+                                       self.hall.config.site.name)
+        if staff:
+            payload["staff"] = staff
+        return payload
 
     def _compere(self, session_id: str) -> str:
         with self.hall.reading() as s:
             st = s.get(OpeningState, session_id)
             return str((st.data or {}).get("compere", "")) if st else ""
+
+    # --- the legal review's findings D1, D2, D6 (docs/rules/opening.md §4) ----------------------------
+
+    def record_withdrawal(self, session_id: str, actor: RoleHolder, registration_id: str, kind: str, reference: str,
+                          received_at: str | dt.datetime) -> OpeningView:
+        """A bidder's written 撤回 (``withdrawn``, before the deadline) or 撤销 (``revoked``, after it), REG 35 (D1).
+
+        The only way a bidder leaves the count: the notice's reference (its number, or the
+        platform's withdrawal record) and when it was received are required and journalled
+        (``opening.withdrawal``); the bid is then neither decrypted nor counted, and an absent
+        bidder's absence reads 弃标 with the notice. Before decryption only (``WITHDRAWAL_STAGES``).
+        """
+        when = rfc3339(received_at) if isinstance(received_at, dt.datetime) else received_at
+        ref, when = rules.check_withdrawal(kind, reference, when)
+        return self._act(session_id, actor, "opening.withdrawal", lambda s, st, data, v: rules.record_withdrawal(
+            v, data, registration_id, kind, ref, when, actor.username))
+
+    def objection_receipt(self, session_id: str, no: int, *, terminal_id: str = "") -> Slip:
+        """The 异议回执 of objection ``no`` (REG 60: the proof that the bidder objected, and when), D2."""
+        from kiosk.opening.slip import objection_receipt
+
+        return objection_receipt(self.view(session_id), no, self.hall.config.site.name, terminal_id=terminal_id)
+
+    def _admission_flags(self, s: Session, session_id: str, snapshot: Sequence[Any],
+                         now: dt.datetime) -> dict[str, tuple[AdmissionFlag, ...]]:
+        """What check-in found about the representatives present (D6), from the check-in table and the blacklist."""
+        from sqlalchemy import or_
+
+        from kiosk.db.models import PfBlacklist
+        from kiosk.db.models_checkin import Checkin
+        from kiosk.pii import mask_name
+
+        rows = s.scalars(select(Checkin).where(Checkin.session_id == session_id).order_by(Checkin.checkin_no)).all()
+        if not rows:
+            return {}
+        present = [rules.PresentRep(c.registration_id, c.bidder_name, c.bidder_key, c.person_id_hmac,
+                                    mask_name(c.person_name), c.checkin_no) for c in rows]
+        regs = {r.registration_id: r for r in s.scalars(select(PfRegistration).where(
+            PfRegistration.registration_id.in_([c.registration_id for c in rows])))}
+        codes = {r.bidder_code for r in regs.values() if r.bidder_code}
+        hmacs = {r.bidder_code_hmac for r in regs.values() if r.bidder_code_hmac} | {c.person_hmac for c in rows}
+        day = beijing(now).date().isoformat()
+        bans: list[rules.BanFact] = []
+        for b in s.scalars(select(PfBlacklist).where(or_(PfBlacklist.body_code.in_(codes), PfBlacklist.body_code_hmac.in_(hmacs)))
+                           .order_by(PfBlacklist.blacklist_code)):
+            if b.confined_action != "market_ban" or (b.valid_from and day < b.valid_from) or (b.valid_until and day > b.valid_until):
+                continue
+            for c in rows:
+                reg = regs.get(c.registration_id)
+                on_bidder = reg is not None and ((b.body_code is not None and b.body_code == reg.bidder_code)
+                                                 or (b.body_code_hmac is not None and b.body_code_hmac == reg.bidder_code_hmac))
+                on_person = b.body_code_hmac is not None and b.body_code_hmac == c.person_hmac
+                if on_bidder or on_person:
+                    name = b.body_name if b.body_type == "entity" else mask_name(b.body_name)
+                    bans.append(rules.BanFact(c.registration_id, b.blacklist_code, name, b.record_reason, b.valid_from,
+                                              b.valid_until, on_person and not on_bidder))
+        return rules.admission_flags(present, bans)

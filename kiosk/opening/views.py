@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.money import format_money, to_capitals
+
+if TYPE_CHECKING:
+    from kiosk.ports import IdCard
 
 STAGE_ZH = {
     "scheduled": "待开标", "announced": "宣布开标纪律", "bidders": "公布投标人", "attendance": "签到与缺席",
@@ -24,7 +27,42 @@ STAGE_EN = {
 }
 DECRYPT_ZH = {"pending": "解密中", "ok": "解密成功", "failed_bidder": "解密失败（撤销）", "failed_other": "解密失败（撤回）", "": "未解密"}
 ABSENT_REASONS = {"late": "迟到", "abandoned": "弃标", "other": "其他"}
-OUTCOME_ZH = {"opened": "开标完成", "failed_quorum": "投标人不足，招标失败", "suspended": "开标中止"}
+#: the outcome of an opening; ``failed_quorum`` is REG 44's 不得开标 (``suspended`` is kept for records made before D1)
+OUTCOME_ZH = {"opened": "开标完成", "failed_quorum": "投标人少于3个，不得开标，依法重新招标", "suspended": "开标中止"}
+#: a bidder's written withdrawal (REG 35): 撤回 before the deadline, 撤销 after it
+WITHDRAWAL_ZH = {"withdrawn": "书面撤回投标文件", "revoked": "书面撤销投标文件"}
+#: 投标保证金递交情况 as 唱标 reads it (the registration's ``deposit.status``, docs/platform-api.md §2)
+DEPOSIT_ZH = {"paid": "已递交", "guarantee": "电子保函", "unpaid": "未递交", "refunded": "已退还",
+              "forfeited": "已没收", "": "无记录"}
+#: how a bidder stands after the confirmation stage (D5: ``deemed`` only where the session says so)
+CONFIRMATION_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "未到场，视同认可", "absent": "未到场", "": "—"}
+
+
+@dataclass(frozen=True)
+class AdmissionFlag:
+    """Something check-in found about a present representative that the host and supervisor must see (D6).
+
+    At an opening a market ban or one person for several bidders does not keep anyone out: the
+    representative is admitted and the bid is the committee's to judge (REG 51); the flag carries the
+    evidence (the blacklist entry, the other bidders and the check-ins) into the console, the big
+    screen and the record.
+
+    Attributes:
+        code: ``banned`` (an active market ban of the bidder or the person) or ``several_bidders``.
+        registration_id: the flagged bidder's registration.
+        bidder_name: its name.
+        zh: what was found, in Chinese (for the record and the screens).
+        en: the same in English.
+        evidence: the evidence in Chinese: the blacklist code, reason and validity, or the other
+            bidders and the masked name of the one person who checked in for them.
+    """
+
+    code: str
+    registration_id: str
+    bidder_name: str
+    zh: str
+    en: str
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -44,8 +82,29 @@ class BidderView:
     quality: str | None
     extra: dict[str, Any]
     read: bool
-    confirmation: str  #: "", confirmed, refused, deemed
+    confirmation: str  #: "", confirmed, refused, deemed, absent
     confirmation_note: str
+    deposit_status: str = ""  #: the registration's deposit: paid, guarantee, unpaid, refunded, forfeited ("" no record)
+    #: the bidder's written withdrawal (REG 35): {kind: withdrawn|revoked, reference, received_at, recorded_by, at}
+    withdrawal: dict[str, Any] | None = None
+    flags: tuple[AdmissionFlag, ...] = ()  #: what check-in found (D6), for host and supervisor
+
+    @property
+    def deposit_zh(self) -> str:
+        """投标保证金递交情况 as read out (已递交 / 电子保函 / 未递交 …)."""
+        return DEPOSIT_ZH.get(self.deposit_status, self.deposit_status)
+
+    @property
+    def withdrawal_zh(self) -> str:
+        """The written withdrawal as the record states it ("" when none)."""
+        w = self.withdrawal
+        if not w:
+            return ""
+        return f"{WITHDRAWAL_ZH.get(w.get('kind', ''), '书面撤回/撤销')}（{w.get('reference', '')}，{w.get('received_at', '')}）"
+
+    @property
+    def confirmation_zh(self) -> str:
+        return CONFIRMATION_ZH.get(self.confirmation, self.confirmation)
 
     @property
     def price_text(self) -> str:
@@ -60,9 +119,17 @@ class BidderView:
         return DECRYPT_ZH.get(self.decrypt_status, self.decrypt_status)
 
     @property
+    def withdrawn(self) -> bool:
+        """The bidder withdrew (撤回) or revoked (撤销) its bid in writing, recorded with its reference (REG 35)."""
+        return bool(self.withdrawal)
+
+    @property
     def valid(self) -> bool:
-        """Still in the running: not abandoned, and decrypted (or not yet decrypted)."""
-        return self.absent_reason != ABSENT_REASONS["abandoned"] and self.decrypt_status not in ("failed_bidder", "failed_other")
+        """Still in the running: not withdrawn in writing, and decrypted (or not yet decrypted).
+
+        Absence alone never drops a bid (D1): only the bidder's written withdrawal does.
+        """
+        return not self.withdrawn and self.decrypt_status not in ("failed_bidder", "failed_other")
 
 
 @dataclass(frozen=True)
@@ -77,6 +144,7 @@ class Objection:
     source: str = "console"  #: console (entered by the host) or kiosk (raised by the bidder with their ID card)
     category: str = ""  #: a key of OBJECTION_CATEGORIES ("" for the console's free text)
     registration_id: str = ""  #: the objecting bidder's registration (kiosk objections)
+    person_name: str = ""  #: the masked name of who raised it at a kiosk (for the 异议回执; never the ID number)
 
 
 @dataclass(frozen=True)
@@ -119,6 +187,9 @@ class OpeningView:
     record_sha256: str | None
     decrypt_started_at: dt.datetime | None
     now: dt.datetime
+    #: after decryption, fewer valid bids than the quorum: {valid, quorum} — the opening goes on and
+    #: the record flags it for the evaluation committee (D1; 评标委员会和评标方法暂行规定 art. 27)
+    valid_short: dict[str, Any] | None = None
 
     @property
     def stage_zh(self) -> str:
@@ -141,9 +212,34 @@ class OpeningView:
         return sum(1 for b in self.bidders if b.valid)
 
     @property
+    def bidder_count(self) -> int:
+        """Bidders at the deadline (REG 44): bids received in time, less those withdrawn in writing."""
+        return sum(1 for b in self.bidders if not b.withdrawn)
+
+    @property
+    def deposit_required(self) -> bool:
+        """Whether 唱标 reads each bidder's 投标保证金递交情况 (the session's ``deposit_required``, §7.1)."""
+        return bool(self.session.get("deposit_required"))
+
+    @property
+    def deemed_accept_absent(self) -> bool:
+        """Whether an absent bidder is deemed to accept the record (the session's ``deemed_accept_absent``, §7.1; D5)."""
+        return bool(self.session.get("deemed_accept_absent"))
+
+    @property
+    def flags(self) -> tuple[AdmissionFlag, ...]:
+        """Every admission flag of the present bidders (D6), in bidder order."""
+        return tuple(f for b in self.bidders for f in b.flags)
+
+    @property
     def awaiting_quorum_decision(self) -> bool:
-        """The quorum was found short and the host has not yet decided failed or suspend."""
-        return bool(self.quorum_short) and not self.quorum_decision and self.stage in ("attendance", "decrypting")
+        """Fewer than 3 bidders at the roll call and the host has not yet recorded 不得开标 (D1: only after attendance)."""
+        return bool(self.quorum_short) and not self.quorum_decision and self.stage == "attendance"
+
+    @property
+    def objection_open(self) -> bool:
+        """Whether objections are taken now: anywhere in the 开标现场, from the discipline to the signing (D2, REG 44)."""
+        return self.stage not in ("scheduled", "closed")
 
     @property
     def open_objections(self) -> tuple[Objection, ...]:
@@ -151,8 +247,10 @@ class OpeningView:
 
     @property
     def decrypt_progress(self) -> tuple[int, int]:
-        done = sum(1 for b in self.bidders if b.decrypt_status in ("ok", "failed_bidder", "failed_other"))
-        return done, len(self.bidders)
+        """(decrypted or failed, bids to decrypt): a bid withdrawn in writing is not decrypted."""
+        bids = [b for b in self.bidders if not b.withdrawn]
+        done = sum(1 for b in bids if b.decrypt_status in ("ok", "failed_bidder", "failed_other"))
+        return done, len(bids)
 
     @property
     def current_reading(self) -> BidderView | None:
@@ -167,10 +265,14 @@ class OpeningView:
 
 @dataclass(frozen=True)
 class Signer:
-    """One co-signature of the record: a username and the PIN typed at the console."""
+    """One signature of the record: the signer's role, confirmed again at signing by their ID card on
+    the reader (+ the PIN of a hall account bound to it), or, for a hall account standing in where the
+    platform appointed nobody, the account's username and PIN (``StaffingService.take_role``)."""
 
-    username: str
-    pin: str
+    role: str
+    card: IdCard | None = None
+    username: str | None = None
+    pin: str | None = None
 
 
 @dataclass(frozen=True)

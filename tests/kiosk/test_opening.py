@@ -19,13 +19,15 @@ from kiosk.config import load_config
 from kiosk.db.models import Blob, JournalEntry
 from kiosk.feeds import apply_page
 from kiosk.hall import Hall
-from kiosk.opening import LEGAL_WORDING, OpeningError, OpeningService, QuorumShort, Signer
+from kiosk.opening import LEGAL_WORDING, OpeningError, OpeningService, QuorumShort, RecordResult, Signer
+from kiosk.operators import AccessError
 from kiosk.pii import mask_name
 from kiosk.records import validate
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import bid_result_key, demo_day, person
 from tests.helpers.checkin import record_checkin
 from tests.helpers.pdf import pdf_text
+from tests.helpers.roles import card_of, signers, take_roles
 from tests.helpers.seeded import seeded
 
 TODAY = dt.datetime.now(BEIJING).date()
@@ -49,9 +51,17 @@ def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
     h.close()
 
 
-def op(hall: Hall, username: str):  # type: ignore[no-untyped-def]
-    pins = {"host": "111111", "clerk": "333333", "supervisor": "444444", "admin": "123456"}
-    return hall.login(username, pins[username])
+def op(hall: Hall, role: str):  # type: ignore[no-untyped-def]
+    """The holder of a session-2 role, taken by the appointee's ID card (tests/helpers/roles.py); ``clerk``:
+    the recorder, whom the platform did not appoint for session 2, so the clerk's account stands in."""
+    role = {"clerk": "recorder"}.get(role, role)
+    return take_roles(hall, S2, (role,))[role]
+
+
+def sign(hall: Hall, svc: OpeningService | None = None) -> RecordResult:
+    """Host, recorder and supervisor sign: the appointees' cards again, the clerk's PIN for the recorder."""
+    held = take_roles(hall, S2, ("host", "recorder", "supervisor"))
+    return (svc or OpeningService(hall)).sign_and_close(S2, signers(hall, S2, held))
 
 
 def check_in(hall: Hall, session_id: str, reg: dict, i: int = 0) -> str:
@@ -187,9 +197,9 @@ def test_rule_publish_bidders_only_after_deadline_and_announce_not_too_early(hal
 
 
 def test_rule_host_role_required(hall: Hall) -> None:
-    """§2 pre 2: the host (tenderer/agent) runs the opening; a clerk cannot."""
+    """§2 pre 2: the host (tenderer/agent) runs the opening; the recorder (a clerk standing in) cannot."""
     svc = OpeningService(hall)
-    with pytest.raises(OpeningError) as e:
+    with pytest.raises(AccessError) as e:
         svc.announce(S2, op(hall, "clerk"))
     assert e.value.code == "role"
 
@@ -248,13 +258,13 @@ def test_rule_attendance_live_from_checkins_and_absent_need_reason(hall: Hall) -
 
 
 def test_rule_quorum_short_after_attendance_needs_decision_with_reason(hall: Hall) -> None:
-    """Step 2: fewer than the quorum → no opening; the host decides failed or suspend, with a reason."""
+    """Step 2: fewer than 3 bidders (less written withdrawals) → 不得开标, recorded by the host with a reason (D1)."""
     svc = OpeningService(hall)
     host = op(hall, "host")
     check_in(hall, S2, REGS2[0])
     to_attendance(hall, svc, host)
     for r in REGS2[1:]:
-        svc.record_absence(S2, host, r["registration_id"], "abandoned")
+        svc.record_withdrawal(S2, host, r["registration_id"], "withdrawn", f"撤回函 {r['registration_id']}", "2026-12-06 16:00")
     with pytest.raises(QuorumShort):
         svc.confirm_attendance(S2, host)
     assert svc.view(S2).stage == "attendance"
@@ -343,10 +353,9 @@ def test_rule_quorum_checked_again_after_decryption(tmp_path: Path) -> None:
         with h.unit() as s:
             apply_page(s, "bid_results", items, None, rfc3339(h.clock.now()), h.vault, caught_up=True, now=h.clock.now())
         svc.refresh_decryption(S2)
-        with pytest.raises(QuorumShort):
-            svc.finish_decryption(S2, host)
-        v = svc.decide_quorum(S2, host, "suspend", "解密失败过多，报监督部门后另行安排")
-        assert v.outcome == "suspended" and v.stage == "signing"
+        # D1: too few valid bids after decryption is the committee's call: the opening goes on, flagged
+        v = svc.finish_decryption(S2, host)
+        assert v.stage == "reading" and v.valid_short == {"phase": "decryption", "valid": 1, "quorum": 3, "for_committee": True}
     finally:
         h.close()
 
@@ -429,20 +438,27 @@ def test_rule_bidder_confirmation_by_card_refusal_and_absent_deemed(hall: Hall) 
 
 
 def test_rule_record_signed_by_three_distinct_operators(hall: Hall) -> None:
-    """Step 8: the record is signed by host, recorder and supervisor (PINs); then the opening is closed."""
+    """Step 8: host, recorder and supervisor sign, each confirming their role again (card, or the standing-in
+    account's PIN); a wrong card, a wrong PIN or a missing signer is refused; then the opening is closed."""
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
-    with pytest.raises(OpeningError, match="signers"):
-        svc.sign_and_close(S2, Signer("host", "111111"), Signer("host", "111111"), Signer("supervisor", "444444"))
-    with pytest.raises(OpeningError, match="pin"):
-        svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "000000"), Signer("supervisor", "444444"))
-    with pytest.raises(OpeningError, match="pin"):  # a clerk cannot sign as supervisor
-        svc.sign_and_close(S2, Signer("host", "111111"), Signer("supervisor", "444444"), Signer("clerk", "333333"))
+    held = take_roles(hall, S2, ("host", "recorder", "supervisor"))
+    sig = {x.role: x for x in signers(hall, S2, held)}
+    with pytest.raises(OpeningError) as e:  # no supervisor's signature
+        svc.sign_and_close(S2, [sig["host"], sig["recorder"]])
+    assert e.value.code == "signers" and "监标人/监督人" in e.value.zh
+    with pytest.raises(OpeningError) as e:  # the recorder's account with a wrong PIN
+        svc.sign_and_close(S2, [sig["host"], Signer("recorder", username="clerk", pin="000000"), sig["supervisor"]])
+    assert e.value.code == "sign" and "记录人" in e.value.zh
+    with pytest.raises(OpeningError) as e:  # the host's card presented as the supervisor's
+        svc.sign_and_close(S2, [sig["host"], sig["recorder"], Signer("supervisor", card=card_of(hall, S2, "host"))])
+    assert e.value.code == "sign" and "监标人/监督人" in e.value.zh
     assert svc.view(S2).stage == "signing"
-    res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    res = svc.sign_and_close(S2, list(sig.values()))
     v = svc.view(S2)
     assert v.stage == "closed" and v.record_sha256 == res.sha256
-    assert v.signatures == {"host": "王主持", "recorder": "赵窗口", "supervisor": "孙监督"}
+    assert v.signatures == {"host": "周海燕", "reader": "周海燕", "supervisor": "钱明",
+                            "recorder": "赵窗口（平台未指定，本厅账号代行，原因：平台未指定本场记录人，由窗口工作人员代行）"}
     with hall.reading() as s:
         blob = s.get(Blob, res.sha256)
         assert blob is not None and blob.media_type == "application/pdf" and blob.size == res.path.stat().st_size
@@ -455,19 +471,24 @@ def test_rule_opening_record_payload_exact(hall: Hall) -> None:
     """opening.record exactly per docs/platform-api.md §4."""
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
-    res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    res = sign(hall, svc)
     rec = [p for k, p in kinds(hall) if k == "opening.record"]
     assert len(rec) == 1
     p = rec[0]
     validate("opening.record", p)
-    assert set(p) == {"session_id", "BID_SECTION_CODE", "BID_OPENING_TIME", "BID_OPENING_ADDRESS", "OPEN_COMPERE", "bidders", "outcome", "record_sha256"}
-    assert p["record_sha256"] == res.sha256 and p["outcome"] == "opened" and p["OPEN_COMPERE"] == "王主持"
+    assert set(p) == {"session_id", "BID_SECTION_CODE", "BID_OPENING_TIME", "BID_OPENING_ADDRESS", "OPEN_COMPERE", "bidders", "outcome",
+                      "record_sha256", "staff"}
+    assert p["record_sha256"] == res.sha256 and p["outcome"] == "opened" and p["OPEN_COMPERE"] == "周海燕"
+    assert [(x["title"], x["name"], x.get("appointed")) for x in p["staff"]] == [
+        ("开标人/主持人", "周海燕", True), ("唱标人", "周海燕", None), ("记录人", "赵窗口", False), ("监标人/监督人", "钱明", True)]
+    assert p["staff"][2]["reason"] == "平台未指定本场记录人，由窗口工作人员代行"
     assert p["BID_SECTION_CODE"] == DAY["sessions"][1]["BID_SECTION_CODE"]
     assert p["BID_OPENING_TIME"] == rfc3339(START2) and "第一开标室" in p["BID_OPENING_ADDRESS"]
     by = {b["registration_id"]: b for b in p["bidders"]}
     assert set(by) == {r["registration_id"] for r in REGS2}
     for b in p["bidders"]:
-        assert set(b) == {"registration_id", "BIDDER_NAME", "BIDDER_ORG_CODE", "attendance", "decrypt_status", "BID_PRICE"}
+        assert set(b) == {"registration_id", "BIDDER_NAME", "BIDDER_ORG_CODE", "attendance", "decrypt_status", "BID_PRICE",
+                          "confirmation"}
     assert by[REGS2[1]["registration_id"]]["BID_PRICE"] is None and by[REGS2[1]["registration_id"]]["decrypt_status"] == "failed_other"
     assert by[REGS2[0]["registration_id"]]["BID_PRICE"] == "352.80"
     assert by[REGS2[3]["registration_id"]]["attendance"] == "absent"
@@ -476,7 +497,7 @@ def test_rule_opening_record_payload_exact(hall: Hall) -> None:
 def test_rule_record_pdf_text_has_bidders_and_capitals(hall: Hall, tmp_path: Path) -> None:
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
-    res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    res = sign(hall, svc)
     text = pdf_text(res.path)
     flat = "".join(text.split())
     for r in REGS2:
@@ -484,7 +505,9 @@ def test_rule_record_pdf_text_has_bidders_and_capitals(hall: Hall, tmp_path: Pat
     assert "叁佰伍拾贰万捌仟元整" in flat and "叁佰肆拾玖万陆仟元整" in flat
     assert "视为撤回" in flat and "迟到" in flat
     assert "以开标一览表为准" not in flat and "工期属评标内容" in flat
-    assert "王主持" in flat and "赵窗口" in flat and "孙监督" in flat
+    for title, name in (("开标人/主持人", "周海燕"), ("唱标人", "周海燕"), ("记录人", "赵窗口"), ("监标人/监督人", "钱明")):
+        assert title + name in flat
+    assert "本厅账号代行" in flat
 
 
 def test_rule_no_going_back_after_decryption_started(hall: Hall) -> None:
@@ -529,7 +552,7 @@ def test_rule_pause_resume_with_reason_and_durations(hall: Hall) -> None:
     assert v.durations["announced"] > 0
     pause = [p for k, p in kinds(hall) if k == "opening.pause"][0]
     resume = [p for k, p in kinds(hall) if k == "opening.resume"][0]
-    assert pause["actor"] == "host" and pause["reason"] == "投影仪故障" and pause["at"]
+    assert pause["actor"] == host.username == "host:周*燕" and pause["reason"] == "投影仪故障" and pause["at"]
     assert resume["reason"] == "设备已恢复" and resume["paused_seconds"] == 120
     stage_secs = (dt.datetime.fromisoformat(kinds(hall)[-1][1]["at"]) - dt.datetime.fromisoformat(kinds(hall)[0][1]["at"])).total_seconds()
     assert v.durations["announced"] == stage_secs - 120.0
@@ -559,7 +582,7 @@ def test_state_restored_after_restart(tmp_path: Path) -> None:
         assert after.stage == "signing" and after.outcome == "opened"
         assert after.bidders == before.bidders and after.objections == before.objections
         assert after.durations == before.durations and after.reading_index == 4
-        res = OpeningService(h2).sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+        res = sign(h2)
         assert OpeningService(h2).view(S2).record_sha256 == res.sha256
     finally:
         h2.close()
@@ -569,7 +592,7 @@ def test_no_id_number_in_db_or_journal(tmp_path: Path) -> None:
     h = open_hall(tmp_path)
     svc = OpeningService(h)
     run_to_signing(h, svc)
-    res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    res = sign(h, svc)
     h.close()
     ids = [rep["id_number"] for r in REGS2 for rep in r["representatives"]]
     blobs = [p.read_bytes() for p in (h.config.data_dir).glob("hall.db*")] + [res.path.read_bytes()]
@@ -584,7 +607,7 @@ def test_opening_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     try:
         svc = OpeningService(h)
         run_to_signing(h, svc)
-        res = svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+        res = sign(h, svc)
         assert svc.view(S2).stage == "closed" and res.sha256
         assert h.verify_journal().ok
     finally:
@@ -597,7 +620,7 @@ def test_recording_markers_for_every_stage(hall: Hall) -> None:
 
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
-    svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    sign(hall, svc)
     entries = kinds(hall)
     actions = [(k, classify(k, p, "KB-01", "KB-01")) for k, p in entries]
     stages = [a for k, a in actions if k == "opening.stage"]
@@ -611,11 +634,11 @@ def test_rule_signed_record_is_immutable(hall: Hall) -> None:
     """Invariant: once signed, nothing changes the opening (a correction would be a new record)."""
     svc = OpeningService(hall)
     run_to_signing(hall, svc)
-    svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))
+    sign(hall, svc)
     host = op(hall, "host")
     for call in (lambda: svc.raise_objection(S2, host, "某人", "补充异议"), lambda: svc.pause(S2, host, "x"),
                  lambda: svc.go_back(S2, host, "x"), lambda: svc.record_refusal(S2, host, REGS2[0]["registration_id"], "x"),
-                 lambda: svc.sign_and_close(S2, Signer("host", "111111"), Signer("clerk", "333333"), Signer("supervisor", "444444"))):
+                 lambda: sign(hall, svc)):
         with pytest.raises(OpeningError):
             call()
     assert len([k for k, _ in kinds(hall) if k == "opening.record"]) == 1

@@ -39,3 +39,18 @@ def terminal(qapp, demo_cfg: Config) -> Iterator[Callable[..., Terminal]]:  # ty
     for term in made:
         term.stop()
         term.window.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first() -> Iterator[None]:
+    """Every UI test starts, and leaves the application, in Chinese: the language is the application's
+    (ui/i18n.py), so a test that switched to English would otherwise change the next test's words."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.i18n import Languages
+
+    if QCoreApplication.instance() is not None:
+        Languages().set("zh_CN")
+    yield
+    if QCoreApplication.instance() is not None:
+        Languages().set("zh_CN")

@@ -176,13 +176,14 @@ def test_quorum_failure_needs_a_reason_at_the_console(host) -> None:  # type: ig
     hall.clock.set(START2)
     click(con, "publish")
     click(con, "attendance")
-    for row, b in enumerate(con.view.bidders):
+    for b in con.view.bidders:  # 弃标 only on the bidders' written withdrawals, recorded with their references (REG 35)
         if b.attendance == "absent":
-            con.table.selectRow(row)
-            con.absence.setCurrentIndex(0)  # 迟到 (弃标 needs the bidder's written withdrawal first, REG 35)
-            click(con, "absent")
+            term.opening.service.record_withdrawal(S2, con.signin.holder("host"), b.registration_id, "withdrawn",
+                                                   f"撤回函 {b.registration_id}", "2026-12-06 16:00")
+    con.refresh_view()
+    settle(con)
     click(con, "quorum")
-    assert "少于 3 家" in con.message.text()
+    assert "少于 3 个" in con.message.text() and "不得开标" in con.message.text()
     click(con, "failed")
     assert "请填写原因" in con.message.text() and con.view.stage == "attendance"
     con.reason.setText("有效投标人不足3家，重新招标")
