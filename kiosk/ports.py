@@ -278,3 +278,73 @@ class DbState:
 
 
 UNKNOWN_OK = DbState(True)
+
+
+# --- SMS (the expert draw's calls, issue 17) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsReply:
+    """A text message received: the sender's number (digits, as the network gives it), text, time (UTC)."""
+
+    number: str
+    text: str
+    at: dt.datetime
+
+
+@runtime_checkable
+class SmsPort(Protocol):
+    """A GSM/4G modem (or its simulator) that sends texts and hands over the replies it received.
+
+    ``send`` returns the network's message reference (``+CMGS: <mr>``) as text and raises
+    ``DeviceError`` when the modem refuses (``+CMS ERROR``). ``replies`` returns, and forgets, the
+    messages received since the last call (``+CMTI`` → ``AT+CMGR`` → ``AT+CMGD``). Both block on
+    the serial line: call them from a worker thread, never the UI thread. Personal data: numbers
+    and texts are never logged.
+    """
+
+    def send(self, number: str, text: str) -> str: ...
+
+    def replies(self) -> list[SmsReply]: ...
+
+
+# --- door relay and phone lockers (the evaluation area, issue 17) -----------------------------
+
+AccessEventKind = Literal[
+    "door-opened",  #: the relay released the door for ``seconds``
+    "door-relocked",  #: the relay is off again (``seconds`` late when it could not be switched off in time)
+    "door-unconfirmed",  #: the door was released and the relay could not be switched back: journal it
+    "locker-opened",  #: locker ``locker`` was released
+    "locker-closed",  #: its door closed again after ``seconds``; ``occupied`` when the hardware reports it
+    "locker-alert",  #: still open ``seconds`` after it was released (30 s by default)
+    "locker-jammed",  #: released, but its door never reported open
+    "link-lost",  #: the Modbus line does not answer (power cut, cable); ``door`` says what is known
+    "link-restored",  #: it answers again (the door relay was switched off first)
+]
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """What the door relay and the locker bank report (``devices/access``, docs/devices.md §11).
+
+    Every event where the door may be unlocked without an act of ours — ``door-unconfirmed``, and a
+    ``link-lost`` with ``door`` ``"unlocked"`` or ``"unknown"`` — must be journalled by the caller.
+    """
+
+    kind: AccessEventKind
+    locker: int | None = None  #: 1-based locker number
+    seconds: float | None = None
+    occupied: bool | None = None
+    door: Literal["locked", "unlocked", "unknown"] = "locked"  #: the door as the driver knows it afterwards
+    error: DeviceError | None = None
+
+
+@runtime_checkable
+class AccessControl(Protocol):
+    """The evaluation area's door relay and phone lockers. Calls block on the bus: job lanes only."""
+
+    def open_door(self, hold_s: float = 5.0) -> None: ...
+
+    def open_locker(self, number: int) -> None: ...
+
+    def run(self, stop: threading.Event, on_event: Callable[[AccessEvent], None]) -> None: ...
