@@ -88,6 +88,25 @@ def test_the_wall_shows_rooms_sounds_an_alert_and_the_supervisor_acknowledges_an
     wall.resume_btn.click()
     wait_until(lambda: not tile.pause.isVisibleTo(tile))
     assert [o["order"] for o in orders(hall)] == ["pause", "resume"]
+    # the witness's mode: the session's checklist, a step seen, an irregularity needs its text
+    panel = wall.witness
+    wall.tabs.setCurrentWidget(panel)
+    wait_until(lambda: panel.signin.ready and not panel.signin.busy and panel.steps.count() > 0)
+    panel.signin.arm("witness")
+    t.ctx.bridge.post_card_event(CardEvent("card", card_of(hall, S1, "witness")))
+    wait_until(lambda: panel.seen.isEnabled())
+    panel.steps.setCurrentRow(0)
+    panel.seen.click()
+    wait_until(lambda: any(n.step == "announced" for n in panel.notes))
+    assert panel.steps.item(0).text().startswith("✔")
+    panel.steps.setCurrentRow(1)
+    panel.irregular.click()
+    wait_until(lambda: "不能为空" in panel.message.text())
+    panel.text.setText("公布投标人时未展示递交时间")
+    panel.irregular.click()
+    wait_until(lambda: any(n.irregular for n in panel.notes))
+    grab(t.window, str((SHOTS or tmp_path) / "supervision-witness-1920x1080.png"), (1920, 1080))
+    assert "⚠" in panel.steps.item(1).text() and [n.step for n in panel.notes] == ["announced", "bidders"]
     # a tile opens to the full view, and back
     tile.opened.emit("KB-03")
     assert wall.stack.currentWidget() is wall.full_page

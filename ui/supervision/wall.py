@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.staffing import RoleHolder, StaffingService
-from kiosk.supervision import RaisedAlert, RoomState, SupervisionService
+from kiosk.supervision import RaisedAlert, RoomState, SupervisionService, WitnessNote, checklist
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.jobs import Act, JobOutcome, Refresher
@@ -77,6 +78,7 @@ def wall_style(scale: float = 1.0) -> str:
 STYLE = wall_style()
 
 TILE_W, TILE_H = 320, 180
+SEEN_TEXT = "已见证，无异常"  #: a tick without words: the record is in Chinese whatever the screen's language
 LOST_AFTER_S = 3.0  #: no frame for this long after frames came: the tile says the signal is lost  #: the most a tile's frame may be (the wiring shrinks frames to fit)
 
 
@@ -201,6 +203,110 @@ def alert_line(a: RaisedAlert) -> str:
     return f"[{state}] {at} {a.alert.room_code}  {a.alert.zh}\n{a.alert.en}"
 
 
+class WitnessPanel(Retranslatable, QWidget):
+    """The witness's mode of the wall (见证): the selected session's checklist, each step ticked as seen
+    or noted as an irregularity (``witness.note``), after the session's witness signs in by ID card."""
+
+    def __init__(self, ctx: UiContext, service: SupervisionService, staffing: StaffingService,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.state: RoomState | None = None
+        self.notes: list[WitnessNote] = []
+        col = QVBoxLayout(self)
+        self.heading = QLabel("", objectName="h3")
+        self.heading.setWordWrap(True)
+        col.addWidget(self.heading)
+        self.signin = RoleSignIn(ctx, staffing, ("witness",))
+        self.signin.changed.connect(lambda _h: self._enable())
+        col.addWidget(self.signin)
+        self.steps = QListWidget(objectName="alerts")
+        col.addWidget(self.steps, 2)
+        self.text = QLineEdit()
+        col.addWidget(self.text)
+        row = QHBoxLayout()
+        self.seen = QPushButton("", objectName="wallButton")
+        self.irregular = QPushButton("", objectName="wallButton")
+        self.seen.clicked.connect(lambda: self.note(False))
+        self.irregular.clicked.connect(lambda: self.note(True))
+        row.addWidget(self.seen)
+        row.addWidget(self.irregular)
+        col.addLayout(row)
+        self.message = QLabel("", objectName="sideMessage")
+        self.message.setWordWrap(True)
+        col.addWidget(self.message)
+        self.act = Act(ctx.jobs, lambda: [self.seen, self.irregular])
+        self.loader = Refresher(ctx.jobs, "witness-notes", self._load, self._draw)
+        self.retranslate()
+
+    def _load(self) -> list[WitnessNote]:
+        sid = self.state.session_id if self.state is not None else None
+        return self.service.notes(sid) if sid else []
+
+    def show_session(self, st: RoomState | None) -> None:
+        sid = st.session_id if st is not None else None
+        if (self.state.session_id if self.state is not None else None) == sid:
+            self.state = st
+            return
+        self.state = st
+        if sid is not None and st is not None:
+            self.signin.kind = st.kind or "bid_opening"
+        self.signin.set_session(sid)
+        self.heading.setText(f"{st.room_code} · {sid}" if st is not None and sid else
+                             QCoreApplication.translate("SupervisionWall", "所选会议室今日无场次"))
+        self.loader.request()
+
+    def _draw(self, notes: list[WitnessNote]) -> None:
+        self.notes = notes
+        keep = self.steps.currentRow()
+        self.steps.clear()
+        kind = self.state.kind if self.state is not None else ""
+        for st in checklist(kind) if self.state is not None and self.state.session_id else ():
+            mine = [n for n in notes if n.step == st.code]
+            mark = "✔" if any(not n.irregular for n in mine) else "　"
+            flag = "  ⚠" if any(n.irregular for n in mine) else ""
+            last = f"\n    {mine[-1].text}" if mine else ""
+            item = QListWidgetItem(f"{mark} {st.zh} / {st.en}{flag}{last}")
+            item.setData(Qt.ItemDataRole.UserRole, st.code)
+            self.steps.addItem(item)
+        if 0 <= keep < self.steps.count():
+            self.steps.setCurrentRow(keep)
+        self._enable()
+
+    def _enable(self) -> None:
+        ok = self.signin.holder("witness") is not None and self.steps.count() > 0
+        self.seen.setEnabled(ok)
+        self.irregular.setEnabled(ok)
+
+    def note(self, irregular: bool) -> None:
+        item = self.steps.currentItem()
+        holder = self.signin.holder("witness")
+        st = self.state
+        if item is None or holder is None or st is None or st.session_id is None:
+            self.message.setText(QCoreApplication.translate("SupervisionWall", "请先选择步骤，并以见证人身份刷身份证登记"))
+            return
+        step, sid = str(item.data(Qt.ItemDataRole.UserRole)), st.session_id
+        text = self.text.text().strip() or ("" if irregular else SEEN_TEXT)
+
+        def done(o: JobOutcome) -> None:
+            if o.ok:
+                self.text.clear()
+                self.message.setText(QCoreApplication.translate("SupervisionWall", "见证记录已保存 / note saved"))
+            else:
+                self.message.setText(f"{o.zh}\n{o.en}")
+            self.message.setProperty("ok", o.ok)
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
+            self.loader.request()
+        self.act.run("witness-note", lambda: self.service.note(holder, sid, step, text, irregular=irregular), done)
+
+    def retranslate(self) -> None:
+        self.text.setPlaceholderText(self.tr("见证说明（记录异常时必填） / note"))
+        self.seen.setText(self.tr("已见证 / Seen"))
+        self.irregular.setText(self.tr("记录异常 / Irregularity"))
+
+
 class SupervisionWall(Retranslatable, QWidget):
     """The wall: tiles (or one room's full view), the alerts and the session's orders.
 
@@ -261,7 +367,13 @@ class SupervisionWall(Retranslatable, QWidget):
         left.addWidget(self.stack, 1)
         root.addLayout(left, 2)
         side = self.side = QFrame(objectName="side")
-        col = QVBoxLayout(side)
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(4, 4, 4, 4)
+        self.tabs = QTabWidget()
+        side_lay.addWidget(self.tabs)
+        sup = QWidget()
+        col = QVBoxLayout(sup)
+        self.tabs.addTab(sup, "")
         self.alerts_title = QLabel("", objectName="h3")
         col.addWidget(self.alerts_title)
         self.alert_list = QListWidget(objectName="alerts")
@@ -292,6 +404,8 @@ class SupervisionWall(Retranslatable, QWidget):
         self.message.setWordWrap(True)
         col.addWidget(self.message)
         col.addStretch(1)
+        self.witness = WitnessPanel(ctx, service, staffing)
+        self.tabs.addTab(self.witness, "")
         root.addWidget(side, 1)
         self.act = Act(ctx.jobs, lambda: [self.ack, self.pause_btn, self.resume_btn])
         self.rooms_loader = Refresher(ctx.jobs, "supervision-rooms", service.room_states, self._draw_rooms)
@@ -442,6 +556,7 @@ class SupervisionWall(Retranslatable, QWidget):
         if self.signin.session_id != sid:
             self.signin.kind = st.kind if st is not None and st.kind else "bid_opening"
             self.signin.set_session(sid)
+        self.witness.show_session(st if st is not None and sid is not None else None)
         if st is None or sid is None:
             self.session_title.setText(QCoreApplication.translate("SupervisionWall", "所选会议室今日无场次"))
         else:
@@ -494,6 +609,8 @@ class SupervisionWall(Retranslatable, QWidget):
         self.act.run(f"supervision-{what}", lambda: self.service.order(holder, room, sid, what, reason), done)
 
     def retranslate(self) -> None:
+        self.tabs.setTabText(0, self.tr("监督 Supervision"))
+        self.tabs.setTabText(1, self.tr("见证 Witness"))
         self.title.setText(self.tr("行政监督室 · 各会议室实时画面  Supervision wall"))
         self.back.setText(self.tr("← 返回全部画面 / All rooms"))
         self.alerts_title.setText(self.tr("预警 Alerts"))
