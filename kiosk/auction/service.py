@@ -838,10 +838,7 @@ class AuctionService:
             who = acting(s, actor, session_id)
             p = self._pf(s, session_id, lot_code)
             row = self._row(s, p)
-            held = s.scalars(select(AuctionDeposit).where(
-                AuctionDeposit.session_id == session_id, AuctionDeposit.lot_code == lot_code).order_by(AuctionDeposit.id)).all()
-            open_held = [d for d in held if d.effect == "held"
-                         and not any(x.registration_id == d.registration_id and x.id > d.id for x in held)]
+            open_held = self._held(s, session_id, lot_code)
             if row.state != "sold" or not open_held:
                 raise AuctionError("nothing_held", "本标的没有待处理的竞得人保证金", "no buyer's deposit is held for this lot")
             now = self.hall.clock.now()
@@ -856,6 +853,14 @@ class AuctionService:
                 self._deposit_entry(s, p, r, d.paddle_no, effect, now, None if signed else reason.strip())
             row.version += 1
         return self.deposit_ledger(session_id)
+
+    @staticmethod
+    def _held(s: Session, session_id: str, lot_code: str) -> list[AuctionDeposit]:
+        """The lot's deposits whose last entry is ``held`` (the buyer's, until the 确认书 is settled)."""
+        rows = s.scalars(select(AuctionDeposit).where(
+            AuctionDeposit.session_id == session_id, AuctionDeposit.lot_code == lot_code).order_by(AuctionDeposit.id)).all()
+        return [d for d in rows if d.effect == "held"
+                and not any(x.registration_id == d.registration_id and x.id > d.id for x in rows)]
 
     def deposit_ledger(self, session_id: str) -> list[dict[str, Any]]:
         with self.hall.reading() as s:
@@ -1034,6 +1039,7 @@ class AuctionService:
             closed_at=row.closed_at if row else None, version=row.version if row else 0,
             bids=tuple(self._bids(s, p.session_id, p.lot_code, last_bids)) if bids and last_bids else (),
             confirmation_sha256=row.confirmation_sha256 if row else None, record_sha256=row.record_sha256 if row else None,
+            deposit_held=state == "sold" and bool(self._held(s, p.session_id, p.lot_code)),
             **self._stage_view(s, p, row, state, bids=bids, last_bids=last_bids),
         )
 

@@ -112,6 +112,8 @@ class LotView:
     lottery_commitment: str | None = None
     lottery_seed: str | None = None
     lottery_winner: str | None = None
+    #: D10: a sold lot whose buyer's deposit is still held (the 成交确认书 not yet signed, nor refused)
+    deposit_held: bool = False
 
     @property
     def stage_unit(self) -> str:

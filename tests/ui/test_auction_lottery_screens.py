@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hallkiosk.app import Terminal, grab
+from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
 from kiosk.ports import CardEvent, IdCard
 from sync.sandbox.seed import person
@@ -102,3 +103,27 @@ def test_console_takes_a_role_by_the_appointees_card_and_refuses_anyone_else(
     for w, h in (LANDSCAPE, PORTRAIT):
         grab(auctioneer.window, str(tmp_path / f"console-roles-{w}x{h}.png"), (w, h))
         assert clipped_texts(panel) == []
+
+
+def test_console_settles_the_buyers_held_deposit_signed_or_refused(auctioneer: Terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    svc = auctioneer.auction.service  # type: ignore[union-attr]
+    console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
+    cars = [s.session_id for s in svc.auction_sessions() if s.kind == "auction"][0]
+    check_in_all(auctioneer.hall, cars)
+    au = take_auctioneer(svc, cars)
+    svc.open_lot(cars, "L-0003", actor=au)
+    svc.bid(cars, "L-0003", "01", actor=au)
+    for _ in range(3):
+        svc.call(cars, "L-0003", actor=au)
+    svc.hammer(cars, "L-0003", actor=au)
+    console.select_lot(cars, "L-0003")
+    settle(console)
+    assert console.b_signed.isVisibleTo(console) and console.b_refused.isVisibleTo(console)
+    console.settle_deposit(False)  # 悔拍 without a reason: refused
+    settle(console)
+    assert "悔拍须注明情况" in console.message.text()
+    console.reason.setText("竞得人当场拒绝签署")
+    console.settle_deposit(False)
+    settle(console)
+    qtbot.waitUntil(lambda: not console.b_signed.isVisibleTo(console), timeout=3000)
+    assert [r["effect"] for r in svc.deposit_ledger(cars) if r["lot_code"] == "L-0003"] == ["held", "forfeited"]

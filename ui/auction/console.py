@@ -321,6 +321,13 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_print_rec.clicked.connect(lambda: self.print_document("record"))
         acts.addWidget(self.b_print_conf, 8, 0)
         acts.addWidget(self.b_print_rec, 8, 1)
+        # D10: the buyer's deposit is held until the 成交确认书 is signed; refusing (悔拍) forfeits it, with the reason
+        self.b_signed = QPushButton(objectName="secondary")
+        self.b_signed.clicked.connect(lambda: self.settle_deposit(True))
+        self.b_refused = QPushButton(objectName="danger")
+        self.b_refused.clicked.connect(lambda: self.settle_deposit(False))
+        acts.addWidget(self.b_signed, 10, 0)
+        acts.addWidget(self.b_refused, 10, 1)
         # the lottery among the bidders at the cap (D8): candidates → the auctioneer's and the supervisor's
         # digits (the seed's SHA-256 is committed when both are in) → the draw, each an act of its role
         self.lottery_box = QFrame(objectName="auctionLottery")
@@ -580,7 +587,8 @@ class AuctionConsole(Retranslatable, QWidget):
 
     def _act_buttons(self) -> list[QPushButton]:
         return [self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step,
-                self.b_sealed, self.b_reveal, self.b_candidates, self.b_digits_auc, self.b_digits_sup, self.b_draw]
+                self.b_sealed, self.b_reveal, self.b_candidates, self.b_digits_auc, self.b_digits_sup, self.b_draw,
+                self.b_signed, self.b_refused]
 
     def _run(self, key: str, fn: Callable[[], Any], done: Callable[[Any], None], *, relabel: bool = False) -> bool:
         """Start an act; its value goes to ``done`` (main thread), a refusal or fault to the message line.
@@ -890,6 +898,21 @@ class AuctionConsole(Retranslatable, QWidget):
                   lambda v: self._ok(f"抽签完成：中签 {v.lottery_winner} 号，种子已公开，请落槌",
                                      f"drawn: paddle {v.lottery_winner}; the seed is revealed — drop the hammer"))
 
+    def settle_deposit(self, signed: bool) -> None:
+        if self.view is None:
+            return
+        sid, code, actor, reason = self.view.session_id, self.view.lot_code, self.actor(), self.reason.text()
+
+        def done(_rows: Any) -> None:
+            self.reason.clear()
+            if signed:
+                self._ok("成交确认书已签署：现金保证金转作价款，电子保函解除", "confirmation signed: the cash deposit goes to the price, a guarantee is released")
+            else:
+                self._ok("竞得人拒签（悔拍）：保证金不予退还，已记录理由", "the buyer refused to sign: the deposit is forfeited, the reason recorded")
+            self.refresh()
+
+        self._run("settle", lambda: self.service.settle_deposit(sid, code, signed=signed, actor=_need(actor), reason=reason), done)
+
     def _render_lottery(self, v: LotView) -> None:
         show = v.state == "open" and v.stage == "lottery" and len(v.capped_paddles) >= 2
         self.lottery_box.setVisible(show)
@@ -1038,7 +1061,8 @@ class AuctionConsole(Retranslatable, QWidget):
             for b in (self.b_bid, self.b_open, self.b_call, self.b_hammer, self.b_correct, self.b_terminate, self.b_step):
                 b.setEnabled(False)
             self.reserve_box.hide()
-            for w in (self.stage_box, self.b_sealed, self.b_reveal, self.stage_line, self.b_print_conf, self.b_print_rec):
+            for w in (self.stage_box, self.b_sealed, self.b_reveal, self.stage_line, self.b_print_conf, self.b_print_rec,
+                      self.b_signed, self.b_refused):
                 w.hide()
             return
         if v.state == "pending" and v.cap_price and self._stage_for != (v.session_id, v.lot_code):
@@ -1136,6 +1160,8 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_correct.setEnabled(is_open)
         self.b_print_conf.setVisible(v.confirmation_sha256 is not None)
         self.b_print_rec.setVisible(v.record_sha256 is not None)
+        for b in (self.b_signed, self.b_refused):
+            b.setVisible(v.deposit_held)
         self.b_terminate.setEnabled(v.state in ("pending", "open"))
         self.b_step.setEnabled(v.state in ("pending", "open"))
         self.b_open.setEnabled(v.state == "pending" and (v.reserve_entered or not v.has_reserve) and not v.too_few_bidders)
@@ -1197,6 +1223,8 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_sealed.setText(self.tr("停止举牌，开始一次报价"))
         self.b_print_conf.setText(self.tr("打印成交确认书"))
         self.b_candidates.setText(self.tr("确认摇号候选人"))
+        self.b_signed.setText(self.tr("确认书已签署"))
+        self.b_refused.setText(self.tr("竞得人拒签（悔拍）"))
         self.digits.setPlaceholderText(self.tr("随机数字（4–12 位，本人输入）"))
         self.b_digits_auc.setText(self.tr("拍卖师录入"))
         self.b_digits_sup.setText(self.tr("监督人录入"))
