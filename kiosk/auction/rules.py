@@ -23,11 +23,13 @@ test named after it in ``tests/kiosk/test_auction.py`` and ``tests/kiosk/test_au
 * ``listing_auction``: the listing's top 报价 is the opening bid (source ``listing``); the next
   bid is top + one increment; nobody continues → the listing's top bidder buys.
 * price cap (§2.3): at the cap further bidders may only join at the cap (one price bid at the cap
-  each); what follows is the lot's **stage**, chosen by the auctioneer at opening (default
-  ``[auction] cap_stage``), announced and journalled in ``auction.lot_opened`` and fixed from then on:
+  each); what follows is the lot's **stage**, the 出让公告's (D7): read-only from the platform's
+  ``after_cap`` (:func:`after_cap_params`), confirmed by the auctioneer at opening, announced and
+  journalled in ``auction.lot_opened`` and fixed from then on:
 
-  - ``lottery`` 限价+摇号: at the hammer a lottery among the capped bidders (CSPRNG seed from
-    ``secrets``, recorded, draw verifiable: :func:`lottery_draw`);
+  - ``lottery`` 限价+摇号: after the third call a witnessed lottery among the capped bidders (D8):
+    candidates, the auctioneer's and the supervisor's digits plus a CSPRNG part committed before the
+    draw, the seed revealed after it (:func:`lottery_seed`, :func:`lottery_draw`, :func:`verify_lottery`);
   - ``area`` 竞配建: price bids are refused (已达最高限价); the capped bidders bid the 配建 floor area
     (m², own start and step entered at opening); the largest area wins at the cap price after three
     calls; every valid area bid resets the calls;

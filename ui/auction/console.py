@@ -5,8 +5,11 @@ Middle: bid entry — paddle and amount fields with a big numeric pad (Enter = �
 the next increment unless typed). Right: the actions (sealed reserve with a supervisor, open,
 call, hammer, terminate, correct, change step) and the last bids with their outcome.
 
-A lot with a price cap gets its stage after the cap chosen here before opening (摇号, 竞配建 with
-start/step in m², 竞自持 with start/step in %, 平均价 with the band's upper end). At the cap the same
+A lot with a price cap shows its stage after the cap read-only, as the platform's lot gives it
+(``after_cap``: 摇号, 竞配建 with start/step in m², 竞自持 with start/step in %, 平均价 with the band's
+upper end); opening the lot confirms it. 摇号 is its own witnessed step (candidates, the auctioneer's
+and the supervisor's digits, the draw). Every act is done in a session role taken on the role panel
+(``ui.staffing.signin``) by the appointee's ID card; the core checks it again. At the cap the same
 entry takes the stage's bids: a paddle already at the cap enters an area/share (blank = the next
 one), any other paddle accepts the cap price; for 平均价 the auctioneer starts the one-time bids,
 types each paddle's written bid (never shown until all are in) and may close the entry early.
