@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from devices.registry import DEVICE_NAMES, DeviceRegistry
+from devices.registry import DeviceRegistry
 from hallkiosk.threads import Threads
 from kiosk.config import DevicesConfig
 from kiosk.ports import CardEvent, DeviceStatus
@@ -49,14 +49,15 @@ class DeviceMonitor:
             return list(self._statuses)
 
     def refresh(self) -> list[DeviceStatus]:
-        probed = {name: self.registry.status(name, probe=True) for name in DEVICE_NAMES if name not in self.running}
+        names = self.registry.names()  # the fixed five, then the evaluation area's configured devices
+        probed = {name: self.registry.status(name, probe=True) for name in names if name not in self.running}
         with self._lock:
             # Running devices are read now, under the lock, so a slow probe above can never
             # overwrite a state their loop reported meanwhile (update() takes the same lock).
             # A device may have been marked running while we probed: its loop's state wins.
             fresh = [
                 probed[n] if n in probed and n not in self.running else self.registry.status(n, probe=False)
-                for n in DEVICE_NAMES
+                for n in names
             ]
             changed = fresh != self._statuses
             self._statuses = fresh

@@ -50,6 +50,9 @@ def device_name(key: str) -> str:
         "printer": QCoreApplication.translate("Devices", "打印机"),
         "keypads": QCoreApplication.translate("Devices", "竞价器"),
         "camera": QCoreApplication.translate("Devices", "摄像头"),
+        "modem": QCoreApplication.translate("Devices", "短信猫"),
+        "door": QCoreApplication.translate("Devices", "门禁"),
+        "lockers": QCoreApplication.translate("Devices", "手机柜"),
     }.get(key, key)
 
 
@@ -191,6 +194,9 @@ class StatusBarItems(Retranslatable, QWidget):
     def _fit_devices(self) -> None:
         """The full device list when it fits beside the other items, else the short form (never clipped)."""
         full = getattr(self, "_devices_full", "")
+        if not self.isVisible():  # not laid out yet: its width means nothing
+            self.devices.setText(full)
+            return
         others = sum(w.sizeHint().width() for w in (self.database, self.sync, self.platform_key, self.journal, self.clock)
                      if w.isVisibleTo(self))
         room = self.width() - others - self.lay.spacing() * 6
