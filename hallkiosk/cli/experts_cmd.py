@@ -87,7 +87,7 @@ def _verify(args: argparse.Namespace) -> int:
         hall.close()
     if args.json:
         print_json({"evaluation_id": args.evaluation_id, "ok": check.ok, "rounds": check.rounds,
-                    "problems": list(check.problems)})
+                    "problems": list(check.problems), "notes": list(check.notes)})
     else:
         print(check.message(), file=sys.stdout if check.ok else sys.stderr)
     return 0 if check.ok else 1

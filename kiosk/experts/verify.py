@@ -22,16 +22,20 @@ class DrawCheck:
     ok: bool
     rounds: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)  #: per round: which beacon was mixed in
 
     def message(self) -> str:
+        tail = ("\n" + "\n".join(self.notes)) if self.notes else ""
         if self.ok:
-            return f"抽取可复核，结果一致 draw verified: {self.rounds} round(s), commitment, pool and seed give the journalled selection"
-        return "抽取复核不一致 draw does not verify: " + "; ".join(self.problems)
+            return (f"抽取可复核，结果一致 draw verified: {self.rounds} round(s), commitment, pool and seed give the "
+                    f"journalled selection{tail}")
+        return "抽取复核不一致 draw does not verify: " + "; ".join(self.problems) + tail
 
 
 def verify(committed: Sequence[Mapping[str, Any]], drawn: Sequence[Mapping[str, Any]]) -> DrawCheck:
     """Check each round's ``expert.draw`` against its ``expert.draw_committed`` (payloads, in journal order)."""
     problems: list[str] = []
+    notes: list[str] = []
     if not drawn:
         return DrawCheck(False, 0, ("no expert.draw in the journal for this evaluation",))
     by_round = {int(c.get("round", 1)): c for c in committed}
@@ -68,4 +72,9 @@ def verify(committed: Sequence[Mapping[str, Any]], drawn: Sequence[Mapping[str, 
             first = next((k for k, (a, b) in enumerate(zip(want, got, strict=False)) if a != b), min(len(want), len(got)))
             problems.append(f"{where}: the selection differs from the recomputed one at position {first + 1}")
         earlier.update(str(s.get("expert_id")) for s in d.get("selected") or [])
-    return DrawCheck(not problems, len(drawn), tuple(problems))
+        if d.get("beacon"):
+            notes.append(f"{where}: 已混入平台回执 the platform's receipt of seq {d.get('beacon_seq')} was mixed in")
+        else:
+            notes.append(f"{where}: 未使用平台回执 no platform receipt was mixed in (the hall could have known the "
+                         f"result when it committed)")
+    return DrawCheck(not problems, len(drawn), tuple(problems), tuple(notes))

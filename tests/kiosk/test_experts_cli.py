@@ -51,7 +51,7 @@ def test_verify_draw_passes_on_the_journal_and_fails_naming_a_changed_member_or_
         svc.commit(EV, who, {"tenderer_rep": "abc123xyz", "supervisor": "qwerty77"})
         svc.draw(EV, who, beacon=None)
         code, out, _err = run(capsys, "experts", "verify-draw", EV, *d)
-        assert code == 0 and "draw verified: 1 round" in out
+        assert code == 0 and "draw verified: 1 round" in out and "no platform receipt was mixed in" in out
         code, out, _ = run(capsys, "experts", "pool", EV, "--json", *d)
         assert code == 0 and json.loads(out)["pool_size"] == 26 - 7  # the drawn are not in the pool again
         _tamper(hall, "expert.draw_committed", lambda p: p["pools"]["A080101"].__setitem__(0, "EX-150000-01004"))
