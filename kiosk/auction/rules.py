@@ -51,8 +51,6 @@ test named after it in ``tests/kiosk/test_auction.py`` and ``tests/kiosk/test_au
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,7 +59,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from kiosk.canonical import canonical
+from kiosk import draws
 from kiosk.config import ConfigError
 from kiosk.errors import HallError
 from kiosk.money import (
@@ -534,25 +532,32 @@ def average_price_result(entered: dict[str, Decimal], candidates: list[str], cap
     return out, mean_text, (pad, decimal_text(v))
 
 
-def lottery_draw(seed_hex: str, candidates: list[str]) -> str:
-    """The drawn paddle (docs/rules/auction.md §2.5): HMAC-SHA256(key = the seed's 32 bytes, message = the
-    canonical JSON of the candidate list) read as a big-endian integer, mod n — anyone can re-draw it."""
-    mac = hmac.new(bytes.fromhex(seed_hex), canonical(list(candidates)), hashlib.sha256).digest()
-    return candidates[int.from_bytes(mac, "big") % len(candidates)]
+def lottery_draw(seed_hex: str, candidates: list[str], label: str = "") -> str:
+    """The drawn paddle (docs/rules/auction.md §2.6): the first of the candidates in the draw order of
+    ``kiosk.draws`` (the expert draw's scheme: key = SHA-256(domain ‖ seed ‖ beacon), no beacon here;
+    each paddle ranked by HMAC-SHA256(key, label ‖ "\n" ‖ paddle)) — anyone can re-draw it."""
+    return draws.select(candidates, draws.draw_key(draws.seed_from_hex(seed_hex), ""), 1, label)[0]
+
+
+def lottery_label(session_id: str, lot_code: str) -> str:
+    """The draw's label: the lot it decides (so one seed never ranks two lots alike)."""
+    return f"auction/{session_id}/{lot_code}"
 
 
 #: who enters a lottery's entropy (a few digits each): both, before the seed is committed
 LOTTERY_ENTROPY_ROLES = ("auctioneer", "supervisor")
-LOTTERY_METHOD = "seed=sha256(jcs({auctioneer,csprng,supervisor})); winner=candidates[hmac_sha256(seed, jcs(candidates)) mod n]"
+LOTTERY_METHOD = f"{draws.SCHEME}: seed=hall_seed(csprng, auctioneer digits, supervisor digits); winner=select(candidates, 1)"
 
 
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+def sha256_hex(hex_value: str) -> str:
+    """SHA-256 (hex) of the bytes a hex value stands for: a seed's or the CSPRNG part's commitment."""
+    return draws.commitment(bytes.fromhex(hex_value))
 
 
 def lottery_seed(entropy: Mapping[str, str], csprng_hex: str) -> str:
-    """The seed: SHA-256 over the RFC 8785 JSON ``{"auctioneer": digits, "csprng": hex, "supervisor": digits}``."""
-    return hashlib.sha256(canonical({**{r: entropy[r] for r in LOTTERY_ENTROPY_ROLES}, "csprng": csprng_hex})).hexdigest()
+    """The seed (hex): ``kiosk.draws.hall_seed`` of the CSPRNG's 32 bytes, then the auctioneer's digits,
+    then the supervisor's (each length-prefixed under the scheme's domain)."""
+    return draws.hall_seed(bytes.fromhex(csprng_hex), *(entropy[r] for r in LOTTERY_ENTROPY_ROLES)).hex()
 
 
 def need_entropy_digits(digits: str) -> str:
@@ -560,6 +565,13 @@ def need_entropy_digits(digits: str) -> str:
     if not (4 <= len(text) <= 12 and text.isascii() and text.isdigit()):
         raise AuctionError("bad_entropy", "请输入 4–12 位数字", "enter 4 to 12 digits")
     return text
+
+
+def _commitment_of(hex_value: Any) -> str | None:
+    try:
+        return sha256_hex(str(hex_value or ""))
+    except ValueError:
+        return None
 
 
 def verify_lottery(entries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
@@ -580,20 +592,25 @@ def verify_lottery(entries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str
     candidates = list(cand["candidates"])
     if list(draw.get("candidates") or []) != candidates:
         out.append("候选人名单与确认的不同 / candidates: the draw's list differs from the confirmed list")
-    if sha256_hex(str(draw.get("csprng", ""))) != cand.get("csprng_sha256"):
+    if _commitment_of(draw.get("csprng")) != cand.get("csprng_sha256"):
         out.append("随机数与事先承诺的不符 / csprng: its SHA-256 differs from the commitment made with the candidates")
     entropy = {pl["role"]: str(pl["digits"]) for pl in by.get("auction.lottery_entropy", [])}
     if set(entropy) != set(LOTTERY_ENTROPY_ROLES):
         out.append("缺少拍卖师或监督人的随机数字 / entropy: the auctioneer's or the supervisor's digits are missing")
         return out
-    seed = lottery_seed(entropy, str(draw.get("csprng", "")))
+    try:
+        seed = lottery_seed(entropy, str(draw.get("csprng", "")))
+        bytes.fromhex(str(draw.get("seed", "")))
+    except ValueError:
+        return [*out, "种子或随机数不是十六进制 / seed or csprng: not hexadecimal"]
+    label = lottery_label(str(cand.get("session_id", "")), str(cand.get("lot_code", "")))
     if draw.get("seed") != seed:
         out.append("种子与各方随机数重算结果不同 / seed: differs from the one recomputed from the entropy and the csprng")
-    if sha256_hex(str(draw.get("seed", ""))) != commit.get("seed_sha256"):
+    if _commitment_of(draw.get("seed")) != commit.get("seed_sha256"):
         out.append("种子与事先承诺的 SHA-256 不符 / seed: its SHA-256 differs from the committed seed_sha256")
-    if candidates and lottery_draw(seed, candidates) != draw.get("winner"):
-        out.append(f"中签号牌应为 {lottery_draw(seed, candidates)} / winner: the recomputed winner is "
-                   f"{lottery_draw(seed, candidates)}, the journal says {draw.get('winner')}")
+    if candidates and lottery_draw(seed, candidates, label) != draw.get("winner"):
+        won = lottery_draw(seed, candidates, label)
+        out.append(f"中签号牌应为 {won} / winner: the recomputed winner is {won}, the journal says {draw.get('winner')}")
     for res in by.get("auction.result", []):
         if res.get("result") == "sold" and res.get("paddle_no") != draw.get("winner"):
             out.append("成交号牌不是中签号牌 / result: the buyer is not the drawn paddle")

@@ -45,6 +45,7 @@ from kiosk.auction.rules import (
     check_stage_bid,
     is_stage_bid,
     lottery_draw,
+    lottery_label,
     lottery_seed,
     need_entropy_digits,
     next_amount,
@@ -547,7 +548,7 @@ class AuctionService:
                                                  context=self._lottery_ctx(session_id, lot_code))
             seed = lottery_seed(state["entropy"], csprng)
             candidates = split_paddles(row.stage_paddles)
-            winner = lottery_draw(seed, candidates)
+            winner = lottery_draw(seed, candidates, lottery_label(session_id, lot_code))
             now = self.hall.clock.now()
             row.stage_phase, row.stage_leader, row.lottery_seed = "drawn", winner, seed
             row.stage_result = json.dumps({"entropy": state["entropy"], "seed_sha256": state.get("seed_sha256"),

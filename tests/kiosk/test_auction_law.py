@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.auction import AuctionError, AuctionService, lottery_draw, lottery_seed, verify_lottery
+from kiosk.auction.rules import sha256_hex
 from kiosk.db.models import PfRegistration
 from kiosk.hall import Hall
 from kiosk.operators import AccessError
@@ -58,6 +59,10 @@ def test_a_released_auctioneer_can_no_longer_act(hall: Hall) -> None:  # noqa: F
 
 # --- D8: the lottery, a witnessed step whose winner anyone can recompute ------------------------------------
 
+#: docs/rules/auction.md §2.6's worked example: (seed, seed_sha256, winner)
+WORKED = ("ce90591dec45f974e317421e504ed73cb06e433f47af69a4f781e91e1bd5af87",
+          "bbaf7553a1d223506e4103c3a790495269d652e5eb85524eed5f055c93eb7619", "02")
+
 
 def at_cap(h: Hall) -> tuple[AuctionService, str, str]:
     a, _, land = setup(h)
@@ -99,7 +104,7 @@ def test_rule_d8_lottery_candidates_entropy_commitment_draw_reveal(hall: Hall) -
     (cand,), (draw,) = entries(hall, "auction.lottery_candidates"), entries(hall, "auction.lottery")
     assert cand.seq < commit.seq < draw.seq  # candidates and the CSPRNG's commitment, then the seed's, then the draw
     seed = lottery_seed({"auctioneer": "0815", "supervisor": "4711"}, draw.payload["csprng"])
-    assert draw.payload["seed"] == seed == v.lottery_seed and v.lottery_winner == lottery_draw(seed, ["02", "01"])
+    assert draw.payload["seed"] == seed == v.lottery_seed and v.lottery_winner == lottery_draw(seed, ["02", "01"], f"auction/{land}/{lot}")
     r = a.hammer(land, lot, actor=auc(a, land))
     assert (r.result, r.paddle_no, r.hammer_price, r.lottery_seed) == ("sold", v.lottery_winner, "18720.00", seed)
     assert verify_lottery(a.lottery_entries(land, lot)) == []
@@ -132,6 +137,20 @@ def test_rule_d8_verify_lottery_names_a_tampered_seed_candidate_list_or_winner(h
     assert any("winner" in d and other in d or "winner" in d for d in tampered("auction.lottery", lambda pl: pl.update(winner=other)))
     assert any("csprng" in d for d in tampered("auction.lottery", lambda pl: pl.update(csprng="1" * 64)))
     assert any("recomputed from the entropy" in d for d in tampered("auction.lottery_entropy", lambda pl: pl.update(digits="0000")))
+    assert any("hexadecimal" in d for d in tampered("auction.lottery", lambda pl: pl.update(seed="not hex")))
+
+
+def test_rule_d8_the_scheme_is_the_expert_draws_worked_example() -> None:
+    """The worked example of docs/rules/auction.md §2.6, recomputed with kiosk.draws directly."""
+    from kiosk import draws
+
+    csprng = "ab" * 32
+    seed = lottery_seed({"auctioneer": "0815", "supervisor": "4711"}, csprng)
+    assert seed == draws.hall_seed(bytes.fromhex(csprng), "0815", "4711").hex()
+    assert draws.commitment(bytes.fromhex(seed)) == sha256_hex(seed)
+    label = "auction/S-1/L-1"
+    assert lottery_draw(seed, ["02", "01"], label) == draws.rank(["02", "01"], draws.draw_key(bytes.fromhex(seed), ""), label)[0]
+    assert (seed, sha256_hex(seed), lottery_draw(seed, ["02", "01"], label)) == WORKED
 
 
 # --- D9: the parties the law names --------------------------------------------------------------------------
