@@ -52,9 +52,14 @@ class ExpertsWiring:
     console: Any
 
 
-def modem_for(cfg: Any) -> Any:
-    """The configured GSM modem (not yet running), or None."""
-    url = getattr(cfg.devices, "modem", "") or ""
+def modem_for(term: Any) -> Any:
+    """The configured GSM modem (not yet running), or None: the device registry's own when the terminal
+    built its devices (so the status bar shows the modem this loop runs), else one built from the URL."""
+    monitor = getattr(term, "monitor", None)
+    registry = getattr(monitor, "registry", None)
+    if registry is not None:
+        return getattr(registry, "modem", None)
+    url = getattr(term.hall.config.devices, "modem", "") or ""
     if not url:
         return None
     from devices.sms.modem import GsmModem
@@ -66,7 +71,7 @@ def attach(term: Any) -> ExpertsWiring | None:
     if term.ctx.role != "extraction":
         return None
     hall = term.hall
-    modem = modem_for(hall.config)
+    modem = modem_for(term)
     service = ExpertsService(hall, sms=modem)
     loop = None
     if modem is not None:
