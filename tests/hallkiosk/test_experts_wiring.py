@@ -13,7 +13,7 @@ from tests.helpers.screens import wait_until
 from tests.helpers.seeded import seeded
 
 
-def test_the_extraction_terminal_runs_the_configured_modem(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_extraction_terminal_runs_the_configured_modem(qapp, tmp_path: Path) -> None:
     ensure_qapp()
     cfg = seeded(load_config(data_dir=tmp_path / "hall", environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"}))
     with ModemSimulator(baud=None) as sim:
