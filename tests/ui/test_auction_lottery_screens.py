@@ -21,13 +21,13 @@ from ui.theme import LANDSCAPE, PORTRAIT
 
 
 @pytest.fixture
-def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
+def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:
     with auctioneer_terminal(demo_cfg, call_seconds=0) as term:
         yield term
 
 
 def test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal(
-        auctioneer: Terminal, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        auctioneer: Terminal, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.auction.board.DRAW_ROLL_S", 1.0)  # the hall's roll is 4 s; the test needs only to see it
     svc, land, lot = land_lot(auctioneer)
     console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
@@ -64,6 +64,7 @@ def test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal(
     qtbot.waitUntil(lambda: commitment in board.capitals.text().replace("\n", ""), timeout=3000)
     assert "监督人 田*华" in board.title.text() and "种子已承诺" in board.price_caption.text()
     for w, h in (LANDSCAPE, PORTRAIT):
+        assert auctioneer.big_screen is not None
         grab(auctioneer.big_screen, str(tmp_path / f"lottery-commit-{w}x{h}.png"), (w, h))
         assert clipped_texts(board) == []
     console.lottery_draw()
@@ -75,13 +76,14 @@ def test_console_and_audience_screen_show_roles_commitment_live_draw_and_reveal(
     qtbot.waitUntil(lambda: not board.rolling(), timeout=8000)
     assert f"{v.lottery_winner} 号" == board.price.text() and v.lottery_seed in board.capitals.text().replace("\n", "")
     for w, h in (LANDSCAPE, PORTRAIT):
+        assert auctioneer.big_screen is not None
         grab(auctioneer.big_screen, str(tmp_path / f"lottery-reveal-{w}x{h}.png"), (w, h))
         assert clipped_texts(board) == []
     assert console.b_hammer.isEnabled()
 
 
 def test_console_takes_a_role_by_the_appointees_card_and_refuses_anyone_else(
-        auctioneer: Terminal, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        auctioneer: Terminal, qtbot, tmp_path: Path) -> None:
     svc, land, lot = land_lot(auctioneer)
     console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
     console.select_lot(land, lot)
@@ -105,7 +107,7 @@ def test_console_takes_a_role_by_the_appointees_card_and_refuses_anyone_else(
         assert clipped_texts(panel) == []
 
 
-def test_console_settles_the_buyers_held_deposit_signed_or_refused(auctioneer: Terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_console_settles_the_buyers_held_deposit_signed_or_refused(auctioneer: Terminal, qtbot) -> None:
     svc = auctioneer.auction.service  # type: ignore[union-attr]
     console = auctioneer.auction.screens["console"]  # type: ignore[union-attr]
     cars = [s.session_id for s in svc.auction_sessions() if s.kind == "auction"][0]
