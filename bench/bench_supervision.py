@@ -9,10 +9,10 @@ alert watch, the journal follower) over a fresh hall with 16 rooms. Measured ove
 * frames drawn per tile per second and frames dropped (a tile keeps one frame in flight);
 * CPU of the whole process per tile (the synthetic camera *renders* its scene on its thread, so
   this is an upper bound of what decoding a real sub-stream would cost);
-* alert raised → shown on the wall: an ``auction.bid_corrected`` entry is appended on another
-  thread (its own unit of work, as another terminal's would be); the time until the wall has drawn
-  the alert the watch raised for it (p50/p95 of ``alerts`` tries). Same process, through the
-  journal: the watch follows it as it would from another process (SQLite: 50 ms polls).
+* alert raised → shown on the wall: another process (``--write``, its own ``Hall`` on the same
+  database, as another terminal) commits an ``auction.bid_corrected`` entry; the time from that
+  commit until the wall has drawn the alert its watch raised for it (p50/p95 of ``alerts`` tries;
+  wall clocks of one machine; SQLite: the watch polls the head every 50 ms).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import dataclasses
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -46,7 +48,6 @@ def bench(seconds: float = SECONDS, rooms: int = ROOMS, alerts: int = 10) -> dic
     from kiosk.config import load_config
     from kiosk.db.models import Room
     from kiosk.hall import Hall
-    from kiosk.timeutil import rfc3339
     from ui.stall import StallMeter
 
     ensure_qapp(headless=True)
@@ -83,20 +84,18 @@ def bench(seconds: float = SECONDS, rooms: int = ROOMS, alerts: int = 10) -> dic
             QApplication.processEvents()
             time.sleep(0.001)
         shown: dict[str, float] = {}
-        wall.alertsShown.connect(lambda al: [shown.setdefault(a.alert.key, time.monotonic()) for a in al])
+        wall.alertsShown.connect(lambda al: [shown.setdefault(a.alert.key, time.time()) for a in al])
         sent: dict[str, float] = {}
-        stop = threading.Event()
+        gap = seconds / (alerts + 1)
+        child = subprocess.Popen(  # another terminal: its own process and Hall on the same database
+            [sys.executable, "-m", "bench.bench_supervision", "--write", str(cfg.data_dir), str(alerts), str(gap)],
+            stdout=subprocess.PIPE, text=True)
 
-        def writer() -> None:  # another terminal's corrected bids, one every seconds/alerts
-            gap = seconds / (alerts + 1)
-            for i in range(alerts):
-                if stop.wait(gap):
-                    return
-                with hall.unit() as s:
-                    e = hall.journal.append(s, "auction.bid_corrected", {
-                        "session_id": "S-BENCH", "lot_code": "L1", "bid_seq": i + 1, "paddle_no": "18",
-                        "amount": "1000000.00", "actor": "bench", "reason": "bench", "at": rfc3339(hall.clock.now())})
-                sent[f"bid_corrected:{e.seq}"] = time.monotonic()
+        def reader() -> None:
+            assert child.stdout is not None
+            for line in child.stdout:
+                key, at = line.split()
+                sent[key] = float(at)
 
         frames0 = {r: f.delivered for r, f in feeds.items()}
         drops0 = {r: f.dropped for r, f in feeds.items()}
@@ -105,7 +104,7 @@ def bench(seconds: float = SECONDS, rooms: int = ROOMS, alerts: int = 10) -> dic
         meter = StallMeter().start()
         last[0] = clock.nsecsElapsed()  # the warm-up is not a late tick
         timer.start()
-        w = threading.Thread(target=writer, name="bench-writer")
+        w = threading.Thread(target=reader, name="bench-reader")
         w.start()
         end = t0 + seconds
         while time.monotonic() < end:
@@ -113,17 +112,22 @@ def bench(seconds: float = SECONDS, rooms: int = ROOMS, alerts: int = 10) -> dic
             time.sleep(0.001)
         timer.stop()
         meter.stop()
-        stop.set()
-        w.join()
+        frames1 = {r: f.delivered for r, f in feeds.items()}
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        wall_s = time.monotonic() - t0
+        limit = time.monotonic() + 30
+        while child.poll() is None and time.monotonic() < limit:  # the UI keeps running while the writer finishes
+            QApplication.processEvents()
+            time.sleep(0.005)
+        w.join(5)
         settle = time.monotonic() + 2.0
         while time.monotonic() < settle and not set(sent) <= set(shown):
             QApplication.processEvents()
             time.sleep(0.005)
-        wall_s = time.monotonic() - t0
-        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
         cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-        fps = [(f.delivered - frames0[r]) / seconds for r, f in feeds.items()]
+        fps = [(frames1[r] - frames0[r]) / wall_s for r in feeds]
         latency = [(shown[k] - t) * 1000 for k, t in sent.items() if k in shown]
+        log_latency = [round(x) for x in latency]
         term.stop()
         return {
             "rooms": rooms, "seconds": seconds,
@@ -134,8 +138,28 @@ def bench(seconds: float = SECONDS, rooms: int = ROOMS, alerts: int = 10) -> dic
             "frames_dropped": sum(f.dropped - drops0[r] for r, f in feeds.items()),
             "cpu_share_of_one_core_total": round(cpu_s / wall_s, 3),
             "cpu_share_of_one_core_per_tile": round(cpu_s / wall_s / rooms, 4),
-            "alert_to_wall_ms": {"n": len(latency), "of": len(sent), "p50": _pct(latency, 0.5), "p95": _pct(latency, 0.95)},
+            "alert_to_wall_ms": {"n": len(latency), "of": len(sent), "p50": _pct(latency, 0.5), "p95": _pct(latency, 0.95),
+                                 "each": log_latency},
         }
+
+
+def write(data_dir: str, alerts: int, gap: float) -> None:
+    """The other terminal: append ``alerts`` corrected bids ``gap`` s apart; print each alert key and the wall-clock commit time."""
+    from kiosk.config import load_config
+    from kiosk.hall import Hall
+    from kiosk.timeutil import rfc3339
+
+    hall = Hall.open(load_config(data_dir=Path(data_dir), environ={}))
+    try:
+        for i in range(alerts):
+            time.sleep(gap)
+            with hall.unit() as s:
+                e = hall.journal.append(s, "auction.bid_corrected", {
+                    "session_id": "S-BENCH", "lot_code": "L1", "bid_seq": i + 1, "paddle_no": "18", "amount": "1000000.00",
+                    "actor": "bench", "reason": "bench", "at": rfc3339(hall.clock.now())})
+            print(f"bid_corrected:{e.seq} {time.time()}", flush=True)
+    finally:
+        hall.close()
 
 
 def run(out: dict[str, Any]) -> None:
@@ -149,5 +173,9 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=SECONDS)
     ap.add_argument("--rooms", type=int, default=ROOMS)
+    ap.add_argument("--write", nargs=3, metavar=("DATA_DIR", "N", "GAP"), help="(internal) the other terminal's writes")
     a = ap.parse_args()
+    if a.write:
+        write(a.write[0], int(a.write[1]), float(a.write[2]))
+        raise SystemExit(0)
     print(json.dumps(bench(a.seconds, a.rooms), ensure_ascii=False, indent=2))

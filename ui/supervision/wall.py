@@ -18,6 +18,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPixmap
@@ -78,8 +79,24 @@ def wall_style(scale: float = 1.0) -> str:
 STYLE = wall_style()
 
 TILE_W, TILE_H = 320, 180
+ALERTS_LANE = "supervision-alerts"  #: a job-runner lane (one thread) of the wall's own for reading alerts
 SEEN_TEXT = "已见证，无异常"  #: a tick without words: the record is in Chinese whatever the screen's language
 LOST_AFTER_S = 3.0  #: no frame for this long after frames came: the tile says the signal is lost  #: the most a tile's frame may be (the wiring shrinks frames to fit)
+
+
+class LaneRefresher(Refresher):
+    """A :class:`ui.jobs.Refresher` on a lane of its own: the alerts never wait behind the rooms' heavier load."""
+
+    def __init__(self, *args: Any, lane: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lane = lane
+
+    def request(self) -> None:
+        if self.inflight:
+            self._again = True
+            return
+        self.inflight = True
+        self.jobs.run(self.key, self.load, self._done, lane=self.lane)
 
 
 class Tile(QFrame):
@@ -409,7 +426,8 @@ class SupervisionWall(Retranslatable, QWidget):
         root.addWidget(side, 1)
         self.act = Act(ctx.jobs, lambda: [self.ack, self.pause_btn, self.resume_btn])
         self.rooms_loader = Refresher(ctx.jobs, "supervision-rooms", service.room_states, self._draw_rooms)
-        self.alerts_loader = Refresher(ctx.jobs, "supervision-alerts", lambda: service.alerts(limit=100), self._draw_alerts)
+        self.alerts_loader = LaneRefresher(ctx.jobs, "supervision-alerts", lambda: service.alerts(limit=100), self._draw_alerts,
+                                           lane=ALERTS_LANE)
         self._soon = QTimer(self, singleShot=True, interval=150)  # a burst of entries: one load
         self._soon.timeout.connect(self.refresh)
         ctx.bridge.journalEntries.connect(lambda _entries: self._soon.start())
