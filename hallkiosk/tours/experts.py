@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,12 +45,11 @@ def _wait(done: Any, timeout: float) -> bool:
 
 
 def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
-    from devices.sms.modem import GsmModem
     from devices.sms.simulator import ModemSimulator, phone_key
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.cli import main as cli
     from hallkiosk.demo import _login
-    from hallkiosk.wiring_experts import SMS_LANE, AnswerLoop
+    from hallkiosk.wiring_experts import AnswerLoop
     from kiosk.experts import rules
     from kiosk.ports import CardEvent
     from kiosk.timeutil import BEIJING
@@ -60,13 +58,10 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
 
     ensure_qapp(headless=True)
     shots: list[dict[str, str]] = []
-    ecfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="EXTRACTION-DEMO"))
+    sim = ModemSimulator(baud=115200).start()  # the 短信猫, on a simulated 115200 line
+    ecfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="EXTRACTION-DEMO"),
+                               devices=dataclasses.replace(cfg.devices, modem=sim.url))
     term = build_terminal(ecfg, "extraction", follow=True)
-    sim = ModemSimulator(baud=115200).start()
-    modem = GsmModem(sim.url, send_timeout=10)
-    stop = threading.Event()
-    line = threading.Thread(target=modem.run, args=(stop,), name="sms-modem-demo", daemon=True)
-    line.start()
 
     def shot(screen: str) -> None:
         for w, h in (LANDSCAPE, PORTRAIT):
@@ -77,10 +72,8 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     try:
         wiring = term.experts  # type: ignore[attr-defined]
         console, svc = wiring.console, wiring.service
-        modem.wait_online(10)
-        svc.sms = modem  # the demo hall's config names no modem: the simulator's is plugged in here
-        console.sms_lane = SMS_LANE
-        loop = AnswerLoop(svc, poll_s=0.2)
+        wiring.modem.wait_online(10)  # the terminal runs it (hallkiosk/wiring_experts.py)
+        loop = AnswerLoop(svc, poll_s=0.2)  # the terminal's own loop runs too; this one just does not wait for it
         _login(term, "clerk")
         console.refresh()
         _wait(lambda: console.loaded is not None and console.signin.ready, 15)
@@ -141,8 +134,6 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         (out / "experts-verify-draw.txt").write_text(text, encoding="utf-8")
         shots.append({"role": "extraction", "screen": f"verify-draw exit {code}", "file": "experts-verify-draw.txt"})
     finally:
-        stop.set()
-        line.join(5)
-        sim.stop()
         term.stop()
+        sim.stop()
     return shots

@@ -313,7 +313,8 @@ class ExpertsService:
                 if expert is None:
                     continue
                 pick = s.scalar(select(ExpertPick).where(ExpertPick.expert_id == expert.expert_id,
-                                                         ExpertPick.status == "called").order_by(ExpertPick.id.desc()).limit(1))
+                                                         ExpertPick.status == "called").order_by(ExpertPick.id.desc()).limit(1)
+                                .with_for_update())  # two terminals' answer loops never record one reply twice
                 if pick is None:
                     continue
                 self._answer(s, pick, answer, "sms", reply.at)
@@ -326,7 +327,8 @@ class ExpertsService:
         now = self.hall.clock.now()
         n = 0
         with self.hall.unit() as s:
-            for pick in s.scalars(select(ExpertPick).where(ExpertPick.status == "called").order_by(ExpertPick.id)):
+            for pick in s.scalars(select(ExpertPick).where(ExpertPick.status == "called").order_by(ExpertPick.id)
+                                  .with_for_update()):
                 if pick.called_at is not None and now >= rules.answer_due(pick.called_at, minutes):
                     self._answer(s, pick, "none", "sms", now)
                     n += 1
@@ -340,7 +342,7 @@ class ExpertsService:
             current(s, holder, evaluation_id, ("witness",))
             pick = s.scalar(select(ExpertPick).where(ExpertPick.evaluation_id == evaluation_id,
                                                      ExpertPick.expert_id == expert_id,
-                                                     ExpertPick.status.in_(("selected", "called"))))
+                                                     ExpertPick.status.in_(("selected", "called"))).with_for_update())
             if pick is None:
                 raise HallError("not_waiting", "该专家没有待答复的邀请", "this expert has no invitation waiting for an answer")
             self._answer(s, pick, answer, "manual", self.hall.clock.now())
