@@ -1,7 +1,7 @@
 """The demo tour of the supervision room (``hall-kiosk demo``): scripted, headless, screenshots.
 
 Not production wiring: ``hallkiosk/wiring_supervision.py`` builds the wall; this drives it. The tour
-uses a hall of its own (the demo day seeded into ``<out>/supervision-hall`` on a fixed clock), so its
+uses a hall of its own (the demo day seeded into a temporary directory, on a fixed clock), so its
 alerts do not depend on the hour the demo runs: six rooms (two opening rooms, the auction hall, the
 second evaluation room, the service hall, the expert-draw room), each with a synthetic camera;
 the 10:00 opening is under way, the 09:30 one late. Three alerts are raised (the late opening, a
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -72,8 +74,9 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     ensure_qapp(headless=True)
     shots: list[dict[str, str]] = []
     rooms = ("KB-03", "KB-01", "PM-01", "FW-01") + tuple(r[0] for r in EXTRA_ROOMS)
+    home = Path(tempfile.mkdtemp(prefix="supervision-tour-"))  # a hall of its own, deleted at the end
     scfg = dataclasses.replace(
-        cfg, data_dir=out / "supervision-hall",
+        cfg, data_dir=home / "hall",
         database=dataclasses.replace(cfg.database, url=""),
         site=dataclasses.replace(cfg.site, terminal_id="SUPERVISION-DEMO", room_code=""),
         platform=dataclasses.replace(cfg.platform, url=""),
@@ -166,6 +169,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         shots.append({"role": "supervisor", "screen": "witness-notes", "file": "supervision-notes.txt"})
     finally:
         term.stop()
+        shutil.rmtree(home, ignore_errors=True)
     return shots
 
 

@@ -149,7 +149,9 @@ class SupervisionService:
 
     @staticmethod
     def _alert_keys(s: Session) -> set[str]:
-        rows = s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == ALERT_KIND))
+        # the latest alerts only: a key names a session, an entry's seq or a day, so an old one never recurs
+        rows = s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == ALERT_KIND)
+                         .order_by(JournalEntry.seq.desc()).limit(5000))
         return {str(json.loads(b)["alert_key"]) for b in rows}
 
     def alerts(self, *, open_only: bool = False, limit: int = 500) -> list[RaisedAlert]:
@@ -157,8 +159,9 @@ class SupervisionService:
         with self.hall.reading() as s:
             rows = s.execute(select(JournalEntry.seq, JournalEntry.payload).where(JournalEntry.kind == ALERT_KIND)
                              .order_by(JournalEntry.seq.desc()).limit(limit)).all()
+            oldest = min((r[0] for r in rows), default=0)  # an acknowledgement comes after its alert
             acks = {int(p["alert_seq"]): p for p in (json.loads(b) for b in s.scalars(
-                select(JournalEntry.payload).where(JournalEntry.kind == ACK_KIND)))}
+                select(JournalEntry.payload).where(JournalEntry.kind == ACK_KIND, JournalEntry.seq > oldest)))}
         out = []
         for seq, body in rows:
             p = json.loads(body)
@@ -188,7 +191,7 @@ class SupervisionService:
             row = s.get(JournalEntry, alert_seq)
             if row is None or row.kind != ALERT_KIND:
                 raise HallError("no_alert", "没有此预警", "no such alert")
-            for body in s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == ACK_KIND)):
+            for body in s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == ACK_KIND, JournalEntry.seq > alert_seq)):
                 if int(json.loads(body)["alert_seq"]) == alert_seq:
                     raise HallError("acked", "此预警已确认", "this alert was acknowledged already")
             p = json.loads(row.payload)
