@@ -2,7 +2,8 @@
 
 * The wall (:class:`ui.supervision.wall.SupervisionWall`) is the role's page.
 * One camera loop per room of ``[supervision] cameras`` (``"KB-03=rtsp://…,PM-01=synthetic"``): frames
-  are shrunk to ≤ 320×180 and converted to RGB on the camera's thread, at most ``tile_fps`` a second,
+  are shrunk to ≤ 320×180 (≤ 1280×720 for the room open in the full view) and converted to RGB on the
+  camera's thread, at most ``tile_fps`` a second,
   and at most one frame per room is ever waiting for the UI thread (a slow UI drops frames, it never
   queues them).
 * One :class:`kiosk.supervision.Watch` on a thread runs the alert rules over the journal and
@@ -25,6 +26,7 @@ from kiosk.supervision import RaisedAlert, SupervisionService, Watch
 log = logging.getLogger(__name__)
 
 TILE_W, TILE_H = 320, 180
+FULL_BOX = (1280, 720)  #: the one room open in the full view gets its frames this large (a sub-stream's own size at most)
 #: a tile's synthetic camera is made at tile size (the demo and the bench: no big frames to shrink)
 SYNTHETIC_TILE = f"synthetic?width={TILE_W}&height={TILE_H}&fps=10&faces=1"
 
@@ -48,12 +50,12 @@ def tile_url(url: str, fps: int) -> str:
     return url
 
 
-def shrink(image: np.ndarray) -> tuple[bytes, int, int]:
-    """BGR frame → RGB bytes of at most 320×180 (aspect kept), on the calling (camera) thread."""
+def shrink(image: np.ndarray, box: tuple[int, int] = (TILE_W, TILE_H)) -> tuple[bytes, int, int]:
+    """BGR frame → RGB bytes of at most ``box`` (320×180; aspect kept, never enlarged), on the camera's thread."""
     import cv2
 
     h, w = image.shape[:2]
-    scale = min(TILE_W / w, TILE_H / h, 1.0)
+    scale = min(box[0] / w, box[1] / h, 1.0)
     if scale < 1.0:
         image = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
@@ -68,6 +70,7 @@ class TileFeed:
     post: Callable[[Callable[..., None], bytes, int, int], None]  #: the bridge's call (thread-safe)
     sink: Callable[[bytes, int, int], None]  #: the tile (main thread)
     fps: int = 10
+    full: Callable[[], bool] = lambda: False  #: the room is open in the full view: frames up to FULL_BOX
     delivered: int = 0
     dropped: int = 0
     _last: float = 0.0
@@ -82,7 +85,7 @@ class TileFeed:
             self.dropped += 1
             return
         self._last = now
-        rgb, w, h = shrink(frame.image)
+        rgb, w, h = shrink(frame.image, FULL_BOX if self.full() else (TILE_W, TILE_H))
         self._pending.set()
         self.post(self._deliver, rgb, w, h)
 
@@ -100,6 +103,11 @@ class SupervisionWiring:
     wall: Any = None
     feeds: dict[str, TileFeed] = field(default_factory=dict)
     sounded: list[RaisedAlert] = field(default_factory=list)
+
+
+def _is_full(wall: Any, room: str) -> Callable[[], bool]:
+    """Camera thread: whether ``room`` is open in the wall's full view (a str read across threads: no lock needed)."""
+    return lambda: bool(wall.full_room == room)
 
 
 def attach(term: Any) -> SupervisionWiring | None:
@@ -130,7 +138,7 @@ def attach(term: Any) -> SupervisionWiring | None:
     wiring.wall = wall
     bridge = term.ctx.bridge
     for room, url in parse_cameras(cfg.cameras).items():
-        feed = TileFeed(room, bridge.call, wall.frame_sink(room), cfg.tile_fps)
+        feed = TileFeed(room, bridge.call, wall.frame_sink(room), cfg.tile_fps, full=_is_full(wall, room))
         wiring.feeds[room] = feed
         cam = open_camera(tile_url(url, cfg.tile_fps), name=f"wall-{room}")
         term.threads.start(f"wall-camera-{room}", lambda stop, c=cam, f=feed: c.run(stop, f.on_frame))

@@ -63,3 +63,15 @@ def test_a_tile_whose_camera_stops_says_the_signal_is_lost(qapp) -> None:
     assert tile.lost and "信号中断" in tile.video.text()
     tile.set_frame(bytes(320 * 180 * 3), 320, 180)
     assert not tile.lost
+
+
+def test_the_room_open_in_the_full_view_gets_larger_frames() -> None:
+    posted: list[Any] = []
+    full = [False]
+    feed = TileFeed("KB-03", lambda fn, *a: posted.append(a), lambda rgb, w, h: None, fps=10, full=lambda: full[0])
+    feed.on_frame(frame())
+    full[0] = True
+    feed._pending.clear()
+    feed._last -= 1.0
+    feed.on_frame(frame())
+    assert [a[1:] for a in posted] == [(320, 180), (1280, 720)]
