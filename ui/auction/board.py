@@ -352,14 +352,14 @@ class AuctionBoard(BoardView):
         merged = sorted([(b.seq, b) for b in v.bids if b.accepted and not b.corrected]
                         + [(b.seq, b) for b in v.stage_bids if b.accepted], key=lambda x: x[0])
         last = merged[-1][1] if merged else None
-        if self._flash_until and last is not None and v.state == "open":
+        if self._flash_until and last is not None and v.state == "open" and not lottery:
             if hasattr(last, "amount"):
                 shown = format_money(last.amount, v.price_unit)
             else:
                 shown = self.tr("一次报价（密封）") if last.value is None else v.stage_text(last.value)
             self._set_received(self.tr("出价已收到：%1 号 %2").replace("%1", last.paddle_no).replace("%2", shown))
-        elif v.state != "open" or not self._flash_until:
-            self._set_received("")
+        elif v.state != "open" or not self._flash_until or lottery:
+            self._set_received("")  # during the lottery the last bid is old news
         heads = (self.tr("时间"), self.tr("号牌"), self.tr("应价"), "")
         for col, h in enumerate(heads):
             self.grid.addWidget(QLabel(h, objectName="auctionBoardHead"), 0, col)

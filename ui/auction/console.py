@@ -62,8 +62,9 @@ from kiosk.auction import (
 from kiosk.hall import SessionInfo
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
+from kiosk.pii import mask_name
 from kiosk.ports import DbState
-from kiosk.staffing import RoleHolder, StaffingService
+from kiosk.staffing import ROLE_ZH, RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
@@ -940,9 +941,6 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_draw.setEnabled(phase == "committed")
 
     def _render_roles(self) -> None:
-        from kiosk.pii import mask_name
-        from kiosk.staffing import ROLE_ZH
-
         sid = self.session_id or ""
         if self.signin.session_id != self.session_id:
             self.signin.set_session(self.session_id)
