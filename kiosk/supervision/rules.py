@@ -26,7 +26,7 @@ ORDERS = ("pause", "resume", "note")
 OPENING_KINDS = ("bid_opening",)
 AUCTION_KINDS = ("auction", "listing_auction")
 #: journal kinds the rules read (the watch keeps only these)
-WATCHED_PREFIXES = ("opening.", "auction.", "recording.", "checkin.", "staff.", "supervision.")
+WATCHED_PREFIXES = ("opening.", "auction.", "recording.", "checkin.", "staff.", "supervision.", "operator.login_failed")
 
 # --- reading entries ---------------------------------------------------------------------------------
 
@@ -335,8 +335,39 @@ def auction_irregularities(entries: Sequence[Entry], sessions: Sequence[Schedule
     return out
 
 
+def access_attempts(entries: Sequence[Entry], sessions: Sequence[Scheduled], now: dt.datetime,
+                    cfg: SupervisionConfig) -> list[Alert]:
+    """An operator's failed PINs (``operator.login_failed`` with ``failures`` reaching ``pin_failures``:
+    the count the PIN guard keeps per account, or per terminal for its exit and admin PINs), once per
+    account or terminal a day; a session role attempted by someone the platform did not appoint
+    (``staff.role_refused`` ``not_appointed``), each."""
+    by_id = {s.session_id: s for s in sessions}
+    out = []
+    done: set[str] = set()
+    for e in entries:
+        p = e.payload
+        if e.kind == "operator.login_failed" and p.get("reason") in ("wrong-pin", "unknown", "admin-pin"):
+            failures = p.get("failures")
+            if not isinstance(failures, int) or failures < cfg.pin_failures:
+                continue
+            who = str(p.get("operator") or f"terminal:{p.get('terminal', '')}")
+            key = f"pins:{who}:{when(e).astimezone(BEIJING).date().isoformat()}"
+            if key in done:
+                continue
+            done.add(key)
+            out.append(Alert(key, "pins", "", None, f"账号 {who} 连续 {failures} 次 PIN 码错误",
+                             f"{who}: {failures} wrong PINs in a row", when(e), (e.seq,)))
+        elif e.kind == "staff.role_refused" and p.get("code") == "not_appointed":
+            sid = _sid(e)
+            role = str(p.get("role", ""))
+            out.append(Alert(f"not_appointed:{e.seq}", "not_appointed", _room_of(by_id, sid, p), sid,
+                             f"非指定人员试图登记本场角色（{role}）", f"someone not appointed tried to take the {role} role",
+                             when(e), (e.seq,)))
+    return out
+
+
 RULES: tuple[Rule, ...] = (opening_not_started, decryption_stuck, paused_too_long, recording_trouble, repeated_refusals,
-                           flagged_admissions, auction_irregularities)
+                           flagged_admissions, auction_irregularities, access_attempts)
 
 
 def evaluate(entries: Sequence[Entry], sessions: Sequence[Scheduled], now: dt.datetime,

@@ -239,3 +239,18 @@ def test_a_tile_says_the_reading_count_and_the_auctions_call_price_and_paddle() 
     assert rules.session_stage("auction", auction.entries)[0] == "拍卖：L1 第 2 次 ¥1,230,000 竞买号 18"
     auction.bid("7", "1240000.00", m(1.5))
     assert rules.session_stage("auction", auction.entries)[0] == "拍卖：L1 ¥1,240,000 竞买号 7"
+
+
+def test_failed_pins_reaching_the_threshold_and_a_role_tried_by_someone_not_appointed_are_raised() -> None:
+    log = Log()
+    for n in (1, 2):  # kiosk.operators: each wrong PIN journals the guard's running count
+        log.add("operator.login_failed", {"operator": "host", "reason": "wrong-pin", "failures": n, "delay_s": 0}, m(n), stamp="")
+    log.add("operator.login_failed", {"operator": "host", "reason": "wait"}, m(2.5), stamp="")  # a wait is no new try
+    assert log.rules_now(rules.access_attempts, m(3)) == []
+    log.add("operator.login_failed", {"operator": "host", "reason": "wrong-pin", "failures": 3, "delay_s": 1}, m(3), stamp="")
+    log.add("operator.login_failed", {"operator": "host", "reason": "wrong-pin", "failures": 4, "delay_s": 2}, m(4), stamp="")
+    assert log.rules_now(rules.access_attempts, m(5)) == ["pins:host:2026-12-07"]
+    r = log.add("staff.role_refused", {"session_id": "S-1", "role": "host", "code": "not_appointed", "person_id_hmac": "h"}, m(6))
+    log.add("staff.role_refused", {"session_id": "S-1", "role": "host", "code": "pin_required", "person_id_hmac": "h"}, m(7))
+    assert log.rules_now(rules.access_attempts, m(8)) == [f"not_appointed:{r.seq}", "pins:host:2026-12-07"]
+    assert {a.room_code for a in rules.access_attempts(log.entries, DAY, m(8), CFG) if a.rule == "not_appointed"} == {"KB-03"}

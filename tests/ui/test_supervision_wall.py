@@ -63,6 +63,7 @@ def test_the_wall_shows_rooms_sounds_an_alert_and_the_supervisor_acknowledges_an
     wait_until(lambda: any(a.alert.rule == "opening_late" for a in wall.alerts))
     wait_until(lambda: len(wiring.sounded) == 1)
     assert wiring.sounded[0].alert.session_id == S1 and not wall.ack.isEnabled()  # nobody signed in yet
+    wait_until(lambda: tile.property("alert") is True)  # the room's tile is marked while its alert is open
     # the session's supervisor signs in by card
     wall.select_room("KB-03")
     wait_until(lambda: wall.signin.ready and not wall.signin.busy)
@@ -74,6 +75,7 @@ def test_the_wall_shows_rooms_sounds_an_alert_and_the_supervisor_acknowledges_an
     wall.note.setText("已联系主持人：投标人代表在途")
     wall.ack.click()
     wait_until(lambda: wall.alerts and all(a.acked for a in wall.alerts))
+    wait_until(lambda: tile.property("alert") is False)
     # a pause needs a reason, then stands on the tile until the resume
     wall.pause_btn.click()
     wait_until(lambda: "原因" in wall.message.text())

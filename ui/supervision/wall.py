@@ -54,8 +54,8 @@ QWidget#wall {{ background: #0f1720; }}
 QLabel#wallTitle {{ color: #e8eef5; font-size: {px26}px; font-weight: bold; }}
 QLabel#wallClock {{ color: #9fb3c8; font-size: {px22}px; }}
 QFrame#tile {{ background: #18222d; border: 2px solid #2c3e50; border-radius: 8px; }}
-QFrame#tile[alert="true"] {{ border: 3px solid #e74c3c; }}
 QFrame#tile[live="true"] {{ border-color: #2e86de; }}
+QFrame#tile[alert="true"] {{ border: 3px solid #e74c3c; }}
 QLabel#tileVideo {{ background: #000000; color: #5d6d7e; font-size: {px14}px; }}
 QLabel#tileRoom {{ color: #ffffff; font-size: {px17}px; font-weight: bold; background: rgba(0,0,0,150); padding: 2px 6px; }}
 QLabel#tileInfo {{ color: #e8eef5; font-size: {px14}px; background: rgba(0,0,0,160); padding: 3px 6px; }}
@@ -493,12 +493,17 @@ class SupervisionWall(Retranslatable, QWidget):
     def _draw_rooms(self, states: list[RoomState]) -> None:
         self.ensure_tiles([s.room_code for s in states])
         self.states = {s.room_code: s for s in states}
+        self._paint_tiles()
+        self._show_session()
+
+    def _paint_tiles(self) -> None:
+        """Each tile's state and whether its room has an open alert (a tile redraws only what changed)."""
         alerting = {a.alert.room_code for a in self.alerts if not a.acked}
-        for s in states:
-            self.tiles[s.room_code].set_state(s, s.room_code in alerting)
+        for s in self.states.values():
+            if s.room_code in self.tiles:
+                self.tiles[s.room_code].set_state(s, s.room_code in alerting)
         if self.full_room in self.states:
             self.full_tile.set_state(self.states[self.full_room], self.full_room in alerting)
-        self._show_session()
 
     def _draw_alerts(self, alerts: list[RaisedAlert]) -> None:
         fresh = [a for a in alerts if a.seq not in self.heard and not a.acked]
@@ -511,6 +516,7 @@ class SupervisionWall(Retranslatable, QWidget):
         self.alerts = alerts
         if same and self.alert_list.count() == len(alerts):
             return
+        self._paint_tiles()
         keep = self.selected_alert()
         self.alert_list.clear()
         for a in alerts:
