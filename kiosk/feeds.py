@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import (
@@ -461,16 +461,19 @@ def _delete_bid_result(session: Session, key: str, version: int) -> int:
 
 
 def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
-    old = session.scalar(select(PfExpert).where(PfExpert.feed_key == key))
-    if old is not None and not _newer(old.version, version):
+    # Core statements, not ORM objects: a region's pool is tens of thousands of experts, listed whole
+    # on a first start (about half the time per expert of the ORM's select-object/add/flush)
+    old_version = session.scalar(select(PfExpert.version).where(PfExpert.feed_key == key))
+    if old_version is not None and not _newer(old_version, version):
         return 0
     expert_id = str(_req(data, "expert_id", "experts"))
-    session.execute(delete(PfExpert).where(or_(PfExpert.feed_key == key, PfExpert.expert_id == expert_id)))
+    session.execute(delete(PfExpert).where(or_(PfExpert.feed_key == key, PfExpert.expert_id == expert_id))
+                    .execution_options(synchronize_session=False))
     employer = data.get("employer") or {}
     id_number = normalise_id(str(data.get("id_number") or ""))
     mobile = "".join(ch for ch in str(data.get("mobile") or "") if ch.isdigit())
     name = str(data.get("name") or "")
-    session.add(PfExpert(
+    session.execute(insert(PfExpert).values(
         expert_id=expert_id, feed_key=key, version=version,
         name_enc=vault.encrypt(name, context=CTX_EXPERT_NAME) if name else None,
         id_hmac=vault.lookup_hmac(id_number) if id_number else None,
@@ -486,7 +489,6 @@ def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any
         declared_conflicts=[normalise_id(str(x)) for x in data.get("declared_conflicts") or []],
         seen_at=dt.datetime.now(dt.UTC),
     ))
-    session.flush()
     return 1
 
 
