@@ -26,7 +26,8 @@ ORDERS = ("pause", "resume", "note")
 OPENING_KINDS = ("bid_opening",)
 AUCTION_KINDS = ("auction", "listing_auction")
 #: journal kinds the rules read (the watch keeps only these)
-WATCHED_PREFIXES = ("opening.", "auction.", "recording.", "checkin.", "staff.", "supervision.", "operator.login_failed")
+WATCHED_PREFIXES = ("opening.", "auction.", "recording.", "checkin.", "staff.", "supervision.", "operator.login_failed",
+                    "expert.")
 
 # --- reading entries ---------------------------------------------------------------------------------
 
@@ -519,4 +520,12 @@ def session_stage(kind: str, entries: Sequence[Entry]) -> tuple[str, str, str]:
         if paddle:
             parts.append(f"竞买号 {paddle}")
         return " ".join(parts), "", sup
+    if kind == "evaluation":  # an evaluation sitting (评标): the draw and the experts admitted at the door
+        drawn = any(e.kind == "expert.draw" for e in entries)
+        admitted = {str(e.payload.get("expert_id")) for e in entries
+                    if e.kind == "expert.signin" and e.payload.get("result") == "admitted"}
+        out = "评标：" + ("已抽取专家" if drawn else "未抽取专家")
+        if admitted:
+            out += f"，已签到 {len(admitted)} 人"
+        return out, "", sup
     return "", "", sup

@@ -106,8 +106,24 @@ class SupervisionService:
     # --- the day ------------------------------------------------------------------------------------
 
     def schedule(self, day: dt.date | None = None) -> list[Scheduled]:
-        """The sessions of ``day`` (today on the hall clock) as the rules need them."""
-        return [Scheduled(x.session_id, x.kind, x.room_code, x.starts_at) for x in self.hall.sessions_on(day)]
+        """The sessions of ``day`` (today on the hall clock) as the rules need them, and the day's
+        evaluation sittings (kind ``evaluation``, in their 评标室)."""
+        out = [Scheduled(x.session_id, x.kind, x.room_code, x.starts_at) for x in self.hall.sessions_on(day)]
+        return out + [x for x, _title in self._evaluations(day)]
+
+    def _evaluations(self, day: dt.date | None) -> list[tuple[Scheduled, str]]:
+        try:
+            from kiosk.db.models_experts import PfEvaluation
+        except ImportError:  # pragma: no cover - a build without the expert area
+            return []
+        day = day or self.hall.clock.now().astimezone(BEIJING).date()
+        start = dt.datetime.combine(day, dt.time(0), BEIJING)
+        with self.hall.reading() as s:
+            rows = s.scalars(select(PfEvaluation).where(PfEvaluation.starts_at >= start,
+                                                        PfEvaluation.starts_at < start + dt.timedelta(days=1))
+                             .order_by(PfEvaluation.starts_at)).all()
+            return [(Scheduled(r.evaluation_id, "evaluation", r.room_code, r.starts_at),
+                     f"评标委员会 {r.members_total} 人") for r in rows]
 
     def entries_of_day(self, day: dt.date | None = None, limit: int = 50000) -> list[Entry]:
         """Today's entries of the kinds the rules read (the watch's starting point)."""
@@ -243,10 +259,12 @@ class SupervisionService:
         """Every room's tile state now (one read)."""
         now = self.hall.clock.now()
         day = self.hall.sessions_on()
-        sched = [Scheduled(x.session_id, x.kind, x.room_code, x.starts_at) for x in day]
+        evaluations = self._evaluations(None)
+        sched = [Scheduled(x.session_id, x.kind, x.room_code, x.starts_at) for x in day] + [x for x, _ in evaluations]
+        titles = {x.session_id: x.title for x in day} | {x.session_id: title for x, title in evaluations}
         entries = self.entries_of_day()
         with self.hall.reading() as s:
-            return room_states(s, entries, sched, now, {x.session_id: x.title for x in day})
+            return room_states(s, entries, sched, now, titles)
 
     def standing_pause(self, session_id: str) -> Order | None:
         with self.hall.reading() as s:
@@ -309,7 +327,7 @@ def room_states(s: Session, entries: Sequence[Entry], day: Sequence[Scheduled], 
     recording: dict[str, bool] = {}
     mic: dict[str, bool] = {}
     for e in entries:
-        sid = e.payload.get("session_id")
+        sid = e.payload.get("session_id") or e.payload.get("evaluation_id")
         if isinstance(sid, str):
             by_session.setdefault(sid, []).append(e)
         room = str(e.payload.get("room_code") or "")

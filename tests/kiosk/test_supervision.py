@@ -184,3 +184,12 @@ def test_the_wall_reads_each_rooms_session_stage_and_masked_staff(hall: Hall) ->
     assert any(p.startswith("主持人 ") and "*" in p for p in kb3.people)
     assert staff["host"].name not in repr(states)
     assert "PM-01" in states and not states["PM-01"].live
+
+
+def test_the_days_evaluation_sitting_has_a_tile_in_its_room(hall: Hall) -> None:
+    ev = DAY["evaluations"][0]
+    svc = SupervisionService(hall)
+    assert any(x.session_id == ev["evaluation_id"] and x.kind == "evaluation" for x in svc.schedule())
+    states = {r.room_code: r for r in svc.room_states()}
+    room = states[ev["room_code"]]
+    assert room.session_id == ev["evaluation_id"] and room.stage == "评标：未抽取专家" and "评标委员会" in room.title

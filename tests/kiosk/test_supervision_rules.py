@@ -254,3 +254,13 @@ def test_failed_pins_reaching_the_threshold_and_a_role_tried_by_someone_not_appo
     log.add("staff.role_refused", {"session_id": "S-1", "role": "host", "code": "pin_required", "person_id_hmac": "h"}, m(7))
     assert log.rules_now(rules.access_attempts, m(8)) == [f"not_appointed:{r.seq}", "pins:host:2026-12-07"]
     assert {a.room_code for a in rules.access_attempts(log.entries, DAY, m(8), CFG) if a.rule == "not_appointed"} == {"KB-03"}
+
+
+def test_an_evaluation_tile_says_the_draw_and_the_experts_admitted() -> None:
+    log = Log()
+    assert rules.session_stage("evaluation", log.entries)[0] == "评标：未抽取专家"
+    log.add("expert.draw", {"evaluation_id": "EV-1", "pool_size": 40, "selected": []}, m(0))
+    for x, result in (("E1", "admitted"), ("E2", "admitted"), ("E2", "admitted"), ("E3", "refused")):
+        log.add("expert.signin", {"evaluation_id": "EV-1", "expert_id": x, "person_id_hmac": "h", "face_match": "match",
+                                  "result": result}, m(1))
+    assert rules.session_stage("evaluation", log.entries)[0] == "评标：已抽取专家，已签到 2 人"
