@@ -257,7 +257,8 @@ class AuctionBoard(BoardView):
             left = max(left, self.call_hold())
         done = call_name(v.call_no) if v.call_no else self.tr("等待应价")
         if v.stage == "lottery" and v.stage_phase:
-            self.calls.setText(self.tr("摇号中") if v.stage_phase != "drawn" else self.tr("摇号完毕 · 即将落槌"))
+            done_drawing = v.stage_phase == "drawn" and self._roll is None
+            self.calls.setText(self.tr("摇号完毕 · 即将落槌") if done_drawing else self.tr("摇号中"))
         elif v.call_no >= 3:
             self.calls.setText(self.tr("%1 · 即将落槌").replace("%1", done))
         elif not self.ctx.db_state().ok and not v.stage_phase:
