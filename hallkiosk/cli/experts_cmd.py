@@ -80,9 +80,15 @@ def _pool(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    hall = Hall.open(config_from_args(args))
+    cfg = config_from_args(args)
+    key = None
+    if cfg.platform.public_key_file:  # the beacons' receipts are then checked against the platform's key
+        from sync.client import read_public_key
+
+        key = read_public_key(cfg.platform.public_key_file)
+    hall = Hall.open(cfg)
     try:
-        check = ExpertsService(hall).verify_draw(args.evaluation_id)
+        check = ExpertsService(hall).verify_draw(args.evaluation_id, key)
     finally:
         hall.close()
     if args.json:

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
-from kiosk import draws
+from kiosk import draws, receipts
 from kiosk.context import HallContext
 from kiosk.db.models import JournalEntry, PfBlacklist, PfRegistration, Receipt
 from kiosk.db.models_experts import ExpertDraw, ExpertPick, PfEvaluation, PfExpert
@@ -227,6 +227,8 @@ class ExpertsService:
             earlier = set(s.scalars(select(ExpertPick.expert_id).where(ExpertPick.evaluation_id == evaluation_id)))
             lines = [draws.Line(p["specialty"], p["count"], p["reserves"]) for p in committed["plan"]]
             beacon_value = beacon[0] if beacon else ""
+            receipt_row = None if beacon is None else s.scalar(select(Receipt).where(
+                Receipt.seq == beacon[1], Receipt.sig == beacon[0]).limit(1))
             chosen = draws.select_lines(committed["pools"], lines, draws.draw_key(seed, beacon_value), exclude=earlier)
             now = self.hall.clock.now()
             payload: dict[str, Any] = {
@@ -234,6 +236,8 @@ class ExpertsService:
                 "pool_sha256": d.pool_sha256, "pool_size": d.pool_size, "seed_commitment": d.seed_commitment,
                 "seed": seed.hex(), "beacon": beacon_value or None, "beacon_seq": beacon[1] if beacon else None,
                 "beacon_source": "platform_receipt" if beacon else "none",
+                # the whole receipt, so anyone with the platform's public key can check the beacon was its signature
+                "beacon_receipt": receipts.as_dict(receipt_row) if receipt_row is not None else None,
                 "commit_seq": d.commit_seq,
                 "selected": [{"expert_id": p.id, "specialty": p.label, "order": p.order, "reserve": p.reserve}
                              for p in chosen],
@@ -384,10 +388,11 @@ class ExpertsService:
 
     # --- verification -------------------------------------------------------------------------------
 
-    def verify_draw(self, evaluation_id: str) -> DrawCheck:
-        """Recompute every round from the journal alone (``hall-kiosk experts verify-draw``)."""
+    def verify_draw(self, evaluation_id: str, platform_key: Any = None) -> DrawCheck:
+        """Recompute every round from the journal alone (``hall-kiosk experts verify-draw``); with the
+        platform's public key (an ``Ed25519PublicKey``) each beacon's receipt signature is checked too."""
         with self.hall.reading() as s:
-            return verify_in(s, evaluation_id)
+            return verify_in(s, evaluation_id, platform_key)
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
@@ -400,8 +405,6 @@ def _strings(raw: Any) -> tuple[str, ...]:
 
 
 def _payload(s: Session, seq: int) -> dict[str, Any]:
-    import json
-
     row = s.get(JournalEntry, seq)
     if row is None:
         raise HallError("journal", f"日志缺少第 {seq} 条", f"journal entry {seq} is missing")
@@ -409,10 +412,10 @@ def _payload(s: Session, seq: int) -> dict[str, Any]:
     return out
 
 
-def verify_in(s: Session, evaluation_id: str) -> DrawCheck:
-    """:func:`kiosk.experts.verify.verify` over the journal entries of one evaluation."""
-    import json
-
+def verify_in(s: Session, evaluation_id: str, platform_key: Any = None) -> DrawCheck:
+    """:func:`kiosk.experts.verify.verify` over the journal entries of one evaluation, and each round's
+    beacon against its receipt: the receipt acknowledges the commitment (its ``seq`` is at or after it,
+    its ``hash`` is the journal's at that ``seq``) and, with the platform's key, is signed by it."""
     committed: list[dict[str, Any]] = []
     drawn: list[dict[str, Any]] = []
     for row in s.scalars(select(JournalEntry).where(JournalEntry.kind.in_(("expert.draw_committed", "expert.draw")))
@@ -421,4 +424,24 @@ def verify_in(s: Session, evaluation_id: str) -> DrawCheck:
         if p.get("evaluation_id") != evaluation_id:
             continue
         (committed if row.kind == "expert.draw_committed" else drawn).append(p)
-    return verify(committed, drawn)
+    check = verify(committed, drawn)
+    problems, notes = list(check.problems), list(check.notes)
+    for d in drawn:
+        where = f"round {d.get('round', 1)}"
+        receipt = d.get("beacon_receipt")
+        if not d.get("beacon"):
+            continue
+        if not isinstance(receipt, dict) or receipt.get("sig") != d.get("beacon"):
+            problems.append(f"{where}: the beacon is not the signature of the receipt journalled with it")
+            continue
+        seq = int(receipt.get("seq") or 0)
+        entry = s.get(JournalEntry, seq)
+        if seq < int(d.get("commit_seq") or 0) or entry is None or entry.hash != receipt.get("hash"):
+            problems.append(f"{where}: the beacon's receipt does not acknowledge this journal after the commitment")
+        elif platform_key is None:
+            notes.append(f"{where}: 回执签名未校验（未配置平台公钥） the receipt's signature was not checked: no platform key")
+        elif not receipts.verify_receipt(receipt, platform_key):
+            problems.append(f"{where}: the beacon's receipt is not signed by the platform key")
+        else:
+            notes.append(f"{where}: 回执签名有效 the receipt is signed by the platform key")
+    return DrawCheck(not problems, check.rounds, tuple(problems), tuple(notes))

@@ -47,6 +47,7 @@ def test_the_tour_draws_with_the_platforms_receipt_replaces_and_verifies(tmp_pat
             hall.close()
         draw = next(p for k, p in rows if k == "expert.draw")
         assert draw["beacon_source"] == "platform_receipt" and draw["beacon_seq"] >= draw["commit_seq"]
+        assert draw["beacon_receipt"]["sig"] == draw["beacon"]  # checkable by anyone with the platform key
         answers = [(p["channel"], p["answer"]) for k, p in rows if k == "expert.response"]
         assert ("sms", "decline") in answers and ("manual", "none") in answers
         assert [p["source"] for k, p in rows if k == "expert.replacement"] == ["reserve", "reserve"]

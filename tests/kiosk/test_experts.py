@@ -16,7 +16,7 @@ from sqlalchemy import select
 from kiosk import feeds
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
-from kiosk.db.models import JournalEntry, Receipt
+from kiosk.db.models import JournalEntry
 from kiosk.db.models_experts import PfExpert
 from kiosk.errors import HallError
 from kiosk.experts import verify as verify_mod
@@ -176,20 +176,32 @@ def test_the_draw_recomputes_from_the_journal_and_any_change_fails_it(hall: Hall
 
 
 def test_the_platform_receipt_of_the_commitment_is_mixed_in(hall: Hall) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk import receipts
+
     svc = ExpertsService(hall)
     who = roles(hall)
     c = svc.commit(EV, who, ENTROPY, random_bytes=b"\x07" * 32)
     assert svc.beacon(EV) is None
+    platform = Ed25519PrivateKey.generate()
     with hall.unit() as s:  # the receipt the sync worker stores when the platform acknowledges the commitment
-        s.add(Receipt(journal_id=hall.config.platform.journal_id or "x", seq=c.commit_seq, hash="ab" * 32,
-                      received_at=rfc3339(hall.clock.now()), keyid="k", sig="c2lnbmF0dXJl", verified=True,
-                      stored_at=hall.clock.now()))
+        entry = s.get(JournalEntry, c.commit_seq)
+        assert entry is not None
+        signed = receipts.sign_receipt({"journal_id": entry.journal_id, "seq": entry.seq, "hash": entry.hash,
+                                        "received_at": rfc3339(hall.clock.now()), "keyid": "k"}, platform)
+        receipts.store(s, signed, verified=True)
     beacon = svc.beacon(EV)
-    assert beacon == ("c2lnbmF0dXJl", c.commit_seq)
+    assert beacon == (signed["sig"], c.commit_seq)
     svc.draw(EV, who, beacon=beacon)
     _committed, draw = drawn(hall)
-    assert draw["beacon"] == "c2lnbmF0dXJl" and draw["beacon_source"] == "platform_receipt"
-    assert svc.verify_draw(EV).ok
+    assert draw["beacon"] == signed["sig"] and draw["beacon_source"] == "platform_receipt"
+    assert draw["beacon_receipt"] == signed
+    check = svc.verify_draw(EV, platform.public_key())
+    assert check.ok and "signed by the platform key" in check.message()
+    assert "not checked" in svc.verify_draw(EV).message()
+    other = svc.verify_draw(EV, Ed25519PrivateKey.generate().public_key())  # a receipt the platform never signed
+    assert not other.ok and "not signed by the platform key" in other.message()
 
 
 def test_declines_and_silence_are_replaced_from_reserves_in_draw_order_then_by_a_new_round(
