@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from hallkiosk.wiring_checkin import CheckinWiring
     from hallkiosk.wiring_opening import OpeningWiring
     from hallkiosk.wiring_recording import RoomRecorder
+    from hallkiosk.wiring_supervision import SupervisionWiring
     from ui.recording.review import ReviewTab
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Terminal:
     auction: AuctionWiring | None = None
     recorder: RoomRecorder | None = None
     recording_tab: ReviewTab | None = None
+    supervision: SupervisionWiring | None = None  #: the supervisor's wall
 
     def stop(self) -> None:
         """Join every thread, then destroy the windows and close the database.
@@ -142,6 +144,8 @@ CAPABILITY_MODULES = (
     "hallkiosk.wiring_recording",
     "hallkiosk.wiring_opening",
     "hallkiosk.wiring_auction",
+    "hallkiosk.wiring_experts",
+    "hallkiosk.wiring_supervision",
 )
 
 

@@ -24,6 +24,8 @@ def role_help(role: str) -> str:
         "host": QCoreApplication.translate("Launcher", "开标主持：签到、唱标、记录"),
         "auctioneer": QCoreApplication.translate("Launcher", "拍卖师：出价、叫价、落槌"),
         "admin": QCoreApplication.translate("Launcher", "设备、同步、日志校验、操作员"),
+        "extraction": QCoreApplication.translate("Launcher", "专家抽取：可验证随机抽取、短信通知"),
+        "supervisor": QCoreApplication.translate("Launcher", "监督大屏：各会议室实时画面、预警、暂停指令"),
     }[role]
 
 

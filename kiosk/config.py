@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 ENV_PREFIX = "HALL_KIOSK__"
-ROLES = ("kiosk", "counter", "board", "host", "auctioneer", "admin")
+ROLES = ("kiosk", "counter", "board", "host", "auctioneer", "admin", "extraction", "supervisor")
 
 
 class ConfigError(ValueError):
@@ -91,6 +91,9 @@ class DevicesConfig:
     keypads: str = ""
     camera: str = ""  #: index ("0"), file path or stream URL; "synthetic" for the demo camera
     document_printer: str = ""  #: A4 office printer for records: cups://QUEUE, cups:// or dir:///folder
+    modem: str = ""  #: GSM/4G modem for calling experts by SMS (AT, PDU mode): /dev/ttyUSB2, socket://host:port
+    door: str = ""  #: the evaluation area's door relay: modbus-rtu:///dev/ttyUSB1?unit=1&coil=0, modbus-rtu+socket://…
+    lockers: str = ""  #: the phone lockers' bank: modbus-rtu:///dev/ttyUSB1?unit=2 (coil i opens locker i)
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,9 @@ class OpeningConfig:
     """Bid opening (开标)."""
 
     decrypt_poll_seconds: float = 2.0  #: how often bid_results are polled while decrypting
-    absent_deemed_accept: bool = True  #: absent bidders are deemed to accept the record (where the rules say so)
+    #: no longer read (legal review D5: the session's own deemed_accept_absent decides); kept so that an older
+    #: hall.toml that sets it still loads
+    absent_deemed_accept: bool = True
     objection_answer_required: bool = True
 
 
@@ -180,6 +185,30 @@ class AuctionConfig:
 
 
 @dataclass(frozen=True)
+class ExpertsConfig:
+    """The expert draw (专家抽取, issue 17)."""
+
+    answer_minutes: int = 30  #: an invited expert who has not answered by SMS in this time counts as no answer
+    beacon_wait_seconds: float = 20.0  #: how long the draw waits for the platform's receipt of its commitment
+
+
+@dataclass(frozen=True)
+class SupervisionConfig:
+    """The supervision room (行政监督室, issue 18): the wall's cameras and the alert rules' thresholds."""
+
+    cameras: str = ""  #: the wall's cameras per room: "KB-03=rtsp://…,PM-01=synthetic" (opened at ≤ 320×180)
+    tile_fps: int = 10  #: frames per second per tile (at most 10)
+    opening_late_minutes: int = 5  #: an opening not started this long after its starts_at
+    decrypt_stuck_minutes: int = 10  #: decryption pending longer than this
+    paused_minutes: int = 15  #: a stage held paused longer than this
+    refusals_per_day: int = 3  #: one person refused this often in a day
+    bid_flood_count: int = 8  #: this many bids from one paddle on one lot …
+    bid_flood_seconds: int = 30  #: … within this many seconds
+    hammer_after_call_seconds: float = 2.0  #: a hammer sooner than this after the third call began
+    pin_failures: int = 3  #: wrong PINs in a row on one account (or one terminal's exit/admin PIN)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration, as resolved from defaults, file and environment."""
 
@@ -196,6 +225,8 @@ class Config:
     recording: RecordingConfig = field(default_factory=RecordingConfig)
     opening: OpeningConfig = field(default_factory=OpeningConfig)
     auction: AuctionConfig = field(default_factory=AuctionConfig)
+    experts: ExpertsConfig = field(default_factory=ExpertsConfig)
+    supervision: SupervisionConfig = field(default_factory=SupervisionConfig)
     source: str = "<defaults>"  #: where the configuration came from, for messages
 
     @property
@@ -227,6 +258,8 @@ SECTIONS: dict[str, type] = {
     "recording": RecordingConfig,
     "opening": OpeningConfig,
     "auction": AuctionConfig,
+    "experts": ExpertsConfig,
+    "supervision": SupervisionConfig,
 }
 
 

@@ -45,6 +45,7 @@ from kiosk.operators import AccessError
 from kiosk.pii import mask_name
 from kiosk.ports import Slip
 from kiosk.staffing import RECORD_TITLES, RoleHolder, StaffingService, current
+from kiosk.supervision.service import paused_by_supervisor
 from kiosk.timeutil import beijing, rfc3339
 
 if TYPE_CHECKING:
@@ -57,6 +58,11 @@ SIGN_WHEN_HELD = ("witness", "tenderer_rep", "notary")
 READER_TITLE = "唱标人"
 #: an act's check-and-change: (session, locked state row, working copy of its data, view) → payload
 Change = Callable[[Session, OpeningState, dict[str, Any], OpeningView], "dict[str, Any] | Journalled"]
+
+
+#: Acts a supervisor's pause does not stop: objections are taken and answered whatever happens
+#: (实施条例 §44), and the host may still record that the opening itself is paused.
+SUPERVISED_FREE = frozenset({"opening.objection", "opening.answer", "opening.pause"})
 
 
 class OpeningService:
@@ -173,6 +179,8 @@ class OpeningService:
             self._session(s, session_id)
             if roles is not None:
                 current(s, actor if isinstance(actor, RoleHolder) else None, session_id, roles)  # type: ignore[arg-type]
+                if kind not in SUPERVISED_FREE and (order := paused_by_supervisor(s, session_id)) is not None:
+                    raise err("supervised", order.zh, order.en)  # the supervisor's pause (REG 62): no step until resumed
             st = s.execute(select(OpeningState).where(OpeningState.session_id == session_id).with_for_update()).scalar_one_or_none()
             now = self.hall.clock.now()
             if st is None:

@@ -193,3 +193,21 @@ def test_the_days_evaluation_sitting_has_a_tile_in_its_room(hall: Hall) -> None:
     states = {r.room_code: r for r in svc.room_states()}
     room = states[ev["room_code"]]
     assert room.session_id == ev["evaluation_id"] and room.stage == "评标：未抽取专家" and "评标委员会" in room.title
+
+
+def test_a_supervisors_pause_stops_the_hosts_next_step_until_resumed_but_never_an_objection(hall: Hall) -> None:
+    """REG 62: the supervisor orders a pause; the opening's core refuses the host's next step while it stands
+    (not only the console), objections are still taken and answered (实施条例 §44), and resume lets the host go on."""
+    staff = take_roles(hall, S1, ("host", "supervisor"))
+    svc, opening = SupervisionService(hall), OpeningService(hall)
+    opening.announce(S1, staff["host"])
+    svc.order(staff["supervisor"], "KB-03", S1, "pause", "开标室秩序混乱，暂停核查")
+    with pytest.raises(HallError) as e:
+        opening.publish_bidders(S1, staff["host"])
+    assert e.value.code == "supervised" and "暂停" in e.value.zh
+    view = opening.raise_objection(S1, staff["host"], "投标人甲", "对开标程序有异议")
+    no = view.objections[-1].no
+    opening.answer_objection(S1, staff["host"], no, "已记录，暂停期间核查后答复")
+    svc.order(staff["supervisor"], "KB-03", S1, "resume", "核查完毕")
+    hall.clock.advance(25 * 60)  # type: ignore[attr-defined]  # past the deadline: bidders may be published
+    opening.publish_bidders(S1, staff["host"])
