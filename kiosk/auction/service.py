@@ -73,6 +73,7 @@ from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_mo
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
 from kiosk.staffing import RoleHolder, current
+from kiosk.supervision.service import paused_by_supervisor
 from kiosk.timeutil import rfc3339
 
 if TYPE_CHECKING:
@@ -84,9 +85,18 @@ AUCTIONEER = ("auctioneer",)
 
 
 def acting(s: Session, actor: RoleHolder, session_id: str, roles: tuple[str, ...] = AUCTIONEER) -> str:
-    """Inside an act's transaction: ``actor`` holds one of ``roles`` in the session now; the journal's ``actor``."""
+    """Inside an act's transaction: ``actor`` holds one of ``roles`` in the session now, and no supervisor's
+    pause stands over it; the journal's ``actor``."""
     current(s, actor, session_id, roles)
+    not_supervised(s, session_id)
     return actor.username
+
+
+def not_supervised(s: Session, session_id: str) -> None:
+    """A supervisor's pause (REG 62, ``supervision.order``) stops every step of the auction, a keypad's bid too."""
+    order = paused_by_supervisor(s, session_id)
+    if order is not None:
+        raise AuctionError("supervised", order.zh, order.en)
 
 
 def after_cap_of(s: Session, p: PfLot) -> dict[str, Any] | None:
@@ -320,7 +330,11 @@ class AuctionService:
         """
         with self.hall.unit() as s:
             take_head(s)
-            who = acting(s, actor, p.session_id) if actor is not None else "keypad"
+            if actor is not None:
+                who = acting(s, actor, p.session_id)
+            else:
+                not_supervised(s, p.session_id)
+                who = "keypad"
             row = self._row(s, p)
             now = self.hall.clock.now()
             if source == "keypad" and amount is None and row.stage in VALUE_STAGES \

@@ -47,6 +47,25 @@ def test_only_the_auctioneer_acts_the_supervisor_and_the_witness_operate_nothing
     assert out is not None and out.accepted
 
 
+def test_a_supervisors_pause_stops_the_auctioneer_and_the_keypads_until_resumed(hall: Hall) -> None:  # noqa: F811
+    """REG 62: while a supervisor's pause stands, no call, no hammer and no keypad bid; resume lets the lot go on."""
+    from kiosk.supervision import SupervisionService
+
+    a, cars, _ = setup(hall)
+    sup = take_role(hall, cars, "supervisor")
+    a.open_lot(cars, "L-0002", actor=auc(a, cars))
+    SupervisionService(hall).order(sup, "PM-01", cars, "pause", "竞买人反映号牌被冒用，暂停核查")
+    with pytest.raises(AuctionError) as e:
+        a.call(cars, "L-0002", actor=auc(a, cars))
+    assert e.value.code == "supervised"
+    with pytest.raises(AuctionError):
+        a.keypad(cars, KeypadEvent(paddle_no="03", key="BID"))
+    assert entries(hall, "auction.bid") == []
+    SupervisionService(hall).order(sup, "PM-01", cars, "resume", "核查完毕")
+    out = a.keypad(cars, KeypadEvent(paddle_no="03", key="BID"))
+    assert out is not None and out.accepted
+
+
 def test_a_released_auctioneer_can_no_longer_act(hall: Hall) -> None:  # noqa: F811
     a, cars, _ = setup(hall)
     holder = take_role(hall, cars, "auctioneer")
