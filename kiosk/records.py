@@ -72,6 +72,13 @@ def _bidders(v: Any) -> bool:
     return True
 
 
+def _selected(v: Any) -> bool:
+    """``expert.draw``'s ``selected``: objects with ``expert_id`` (str), ``specialty`` (str), ``order`` (int), ``reserve`` (bool)."""
+    return isinstance(v, list) and all(
+        isinstance(x, dict) and _str(x.get("expert_id")) and _str(x.get("specialty")) and _int(x.get("order"))
+        and _bool(x.get("reserve")) for x in v)
+
+
 _OPENING_BIDDER: dict[str, Check] = {
     "registration_id": _str,
     "BIDDER_NAME": _str,
@@ -148,12 +155,55 @@ REQUIRED: dict[str, dict[str, Check]] = {
         "sha256": _str,
         "prev_segment_sha256": _str_or_null,
     },
+    # --- v1.1 (platform-api §7.4) ---
+    "expert.draw": {
+        "evaluation_id": _str,
+        "pool_sha256": _str,
+        "pool_size": _int,
+        "seed_commitment": _str,
+        "seed": _str,
+        "selected": _selected,
+        "at": _time,
+    },
+    "expert.response": {
+        "evaluation_id": _str,
+        "expert_id": _str,
+        "channel": _one_of("sms", "voice", "manual"),
+        "answer": _one_of("accept", "decline", "none"),
+        "at": _time,
+    },
+    "expert.signin": {
+        "evaluation_id": _str,
+        "expert_id": _str,
+        "person_id_hmac": _str,
+        "face_match": _one_of("match", "no_match", "not_done"),
+        "result": _one_of("admitted", "refused"),
+        "at": _time,
+    },
+    "expert.signout": {"evaluation_id": _str, "expert_id": _str, "at": _time},
+    "supervision.order": {
+        "room_code": _str,
+        "session_id": _str_or_null,
+        "order": _one_of("pause", "resume", "note"),
+        "reason": _str,
+        "supervisor": _str,
+        "at": _time,
+    },
+    "witness.note": {
+        "room_code": _str,
+        "session_id": _str_or_null,
+        "step": _str,
+        "text": _str,
+        "witness": _str,
+        "at": _time,
+    },
 }
 
 #: members required only in some cases: (kind, condition member, condition value) → members
 CONDITIONAL: dict[tuple[str, str, Any], dict[str, Check]] = {
     ("checkin.recorded", "result", "refused"): {"refusal_reason": _str},
     ("auction.bid", "accepted", False): {"reason": _str},
+    ("expert.signin", "result", "refused"): {"refusal_reason": _str},
     ("auction.result", "result", "sold"): {
         "hammer_price": _money,
         "paddle_no": _str,

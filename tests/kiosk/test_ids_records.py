@@ -39,3 +39,24 @@ def test_auction_and_kinds() -> None:
     with pytest.raises(InvalidRecord, match="kind"):
         validate("Auction.Bid", {})
     validate("custom.kind_ok", {"anything": [1, "x"]})
+
+
+def test_v1_1_record_kinds_are_validated_as_platform_api_7_4_says() -> None:
+    at = "2026-12-08T09:00:00+08:00"
+    draw = {"evaluation_id": "EV-1", "pool_sha256": "a" * 64, "pool_size": 12, "seed_commitment": "b" * 64,
+            "seed": "c" * 64, "selected": [{"expert_id": "EX-1", "specialty": "A080101", "order": 1, "reserve": False}],
+            "at": at}
+    validate("expert.draw", draw)
+    with pytest.raises(InvalidRecord):
+        validate("expert.draw", {**draw, "selected": [{"expert_id": "EX-1", "specialty": "A080101", "order": "1", "reserve": False}]})
+    with pytest.raises(InvalidRecord):
+        validate("expert.response", {"evaluation_id": "EV-1", "expert_id": "EX-1", "channel": "email", "answer": "accept", "at": at})
+    with pytest.raises(InvalidRecord):  # a refused sign-in says why
+        validate("expert.signin", {"evaluation_id": "EV-1", "expert_id": "EX-1", "person_id_hmac": "h", "face_match": "no_match",
+                                   "result": "refused", "at": at})
+    validate("supervision.order", {"room_code": "KB-03", "session_id": None, "order": "pause", "reason": "核查",
+                                   "supervisor": "supervisor:田*华", "at": at})
+    with pytest.raises(InvalidRecord):
+        validate("supervision.order", {"room_code": "KB-03", "session_id": "S-1", "order": "stop", "reason": "x",
+                                       "supervisor": "s", "at": at})
+    validate("witness.note", {"room_code": "KB-03", "session_id": "S-1", "step": "reading", "text": "已见", "witness": "w", "at": at})
