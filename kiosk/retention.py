@@ -71,7 +71,9 @@ from kiosk.db.models import (
     RetentionClock,
 )
 from kiosk.db.models_checkin import Checkin
+from kiosk.db.models_staffing import PfSessionStaff
 from kiosk.errors import HallError
+from kiosk.experts.retention import plan_expert_pii, purge_expert_pii
 from kiosk.journal import take_head
 from kiosk.pii import mask_name
 from kiosk.timeutil import beijing, rfc3339, utcnow
@@ -93,19 +95,23 @@ class PurgePlan:
     checkin_names: int = 0  #: check-ins' full names cut to the masked form
     files_missing: list[str] = field(default_factory=list)  #: SHA-256 of face files the shredder did not find here
     references: list[str] = field(default_factory=list)  #: SHA-256 of the platform's reference photos cached here
+    session_staff: int = 0  #: appointees' ID numbers of past sessions (pf_session_staff: ciphertext emptied)
+    evaluation_staff: int = 0  #: the same for past evaluation sittings (kiosk.experts.retention)
+    experts: int = 0  #: experts no longer active and not seen in the feed since the cut-off (kiosk.experts.retention)
     #: a plan only: the refusal a purge run now would meet (the clock moved since this terminal's last purge)
     clock_refusal: ClockMovedError | None = field(default=None, compare=False)
 
     @property
     def total(self) -> int:
         return (len(self.faces) + len(self.references) + self.representatives + self.bidder_codes + self.blacklist_codes
-                + self.representative_names + self.checkin_names)
+                + self.representative_names + self.checkin_names + self.session_staff + self.evaluation_staff + self.experts)
 
     def as_dict(self) -> dict[str, Any]:
         return {"cutoff": rfc3339(self.cutoff), "faces": len(self.faces), "faces_not_uploaded": self.faces_not_uploaded,
                 "representatives": self.representatives, "bidder_codes": self.bidder_codes,
                 "blacklist_codes": self.blacklist_codes, "representative_names": self.representative_names,
-                "checkin_names": self.checkin_names, "references": len(self.references)}
+                "checkin_names": self.checkin_names, "references": len(self.references),
+                "session_staff": self.session_staff, "evaluation_staff": self.evaluation_staff, "experts": self.experts}
 
 
 def cutoff_for(now: dt.datetime, days: int) -> dt.datetime:
@@ -132,6 +138,10 @@ def _is_reference(blob: Blob) -> bool:
 def _rep_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
     regs = select(PfRegistration.registration_id).where(PfRegistration.session_id.in_(_old_sessions(cutoff)))
     return and_(PfRepresentative.registration_id.in_(regs), PfRepresentative.id_enc != b"")
+
+
+def _staff_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
+    return and_(PfSessionStaff.session_id.in_(_old_sessions(cutoff)), PfSessionStaff.id_enc != b"")
 
 
 def _reg_filter(cutoff: dt.datetime) -> ColumnElement[bool]:
@@ -165,6 +175,7 @@ def _count(s: Session, model: Any, where: Any) -> int:
 
 def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob]]:
     cutoff = cutoff_for(now, days)
+    experts = plan_expert_pii(s, cutoff)
     blobs = _face_blobs(s, cutoff)
     photos = [b for b in blobs if not _is_reference(b)]
     return PurgePlan(
@@ -174,6 +185,8 @@ def _plan(s: Session, now: dt.datetime, days: int) -> tuple[PurgePlan, list[Blob
         bidder_codes=_count(s, PfRegistration, _reg_filter(cutoff)),
         blacklist_codes=_count(s, PfBlacklist, _blacklist_filter(cutoff)),
         representative_names=len(_rep_names(s, cutoff)), checkin_names=len(_checkin_names(s, cutoff)),
+        session_staff=_count(s, PfSessionStaff, _staff_filter(cutoff)), evaluation_staff=experts["evaluation_staff"],
+        experts=experts["experts"],
     ), blobs
 
 
@@ -351,6 +364,8 @@ def purge(s: Session, journal: Any, now: dt.datetime, days: int, *, data_dir: Pa
               .execution_options(synchronize_session=False))
     s.execute(update(PfBlacklist).where(_blacklist_filter(cutoff)).values(body_code_enc=None)
               .execution_options(synchronize_session=False))
+    s.execute(update(PfSessionStaff).where(_staff_filter(cutoff)).values(id_enc=b"").execution_options(synchronize_session=False))
+    purge_expert_pii(s, cutoff)
     for model, key, names in ((PfRepresentative, "name", _rep_names(s, cutoff)),
                               (Checkin, "person_name", _checkin_names(s, cutoff))):
         if names:

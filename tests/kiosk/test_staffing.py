@@ -138,3 +138,12 @@ def test_a_handed_over_role_can_no_longer_act_and_taking_it_again_is_a_re_sign_i
             current(s, second, S2, ("host",))
         assert e.value.code == "role"
     assert kinds(hall)[-2:] == ["staff.role_released", "staff.role_taken"]
+
+
+def test_the_appointees_id_numbers_are_purged_on_the_retention_clock(hall: Hall) -> None:
+    later = hall.clock.now() + dt.timedelta(days=hall.config.security.pii_retention_days + 2)
+    plan = hall.pii_purge_plan(later)
+    done = hall.purge_personal_data(later, operator="admin", confirm_clock=True)
+    assert done.session_staff == plan.session_staff == 5 + 3 + 3 + 3 + 3  # every appointment of the demo's five sessions
+    with hall.reading() as s:
+        assert all(r == b"" for r in s.scalars(select(PfSessionStaff.id_enc)))
