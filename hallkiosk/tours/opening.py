@@ -70,9 +70,11 @@ def _sandbox_decrypt_pace(platform_url: str, step_s: float, token: str) -> None:
 
 
 def tour(cfg: Any, out: Any) -> list[dict]:
-    """One full opening (第一开标室: 4 bidders, one decryption failure → 撤回; a bidder objects at a
-    kiosk with their ID card, another objection is entered at the console) and one that fails its
-    quorum (第三开标室: the big screen shows the wait for the host's decision, then the decision),
+    """One full opening (第三开标室, 工程建设, bid bond required: 5 bidders, one withdraws in writing at the
+    console, the banned entity's representative is admitted and flagged, one decryption failure → 撤销,
+    the bid bond read out with every bid; a bidder objects at a kiosk with their ID card, another
+    objection is entered at the console) and one that fails its quorum (第一开标室: two written
+    withdrawals leave 2 bidders; the big screen shows 不得开标 waiting for the host, then the decision),
     against the demo's sandbox platform; screenshots of every stage on the console, the big screen
     and the kiosk, and the record's PDF pages.
 
@@ -102,7 +104,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     ensure_qapp(headless=True)
     today = dt.datetime.now(BEIJING).date()
     day = demo_day(today)
-    full, failing = day["sessions"][1]["session_id"], day["sessions"][0]["session_id"]
+    # the full opening requires a bid bond and has a banned bidder (D4, D6); the short one has no recorder appointed
+    full, failing = day["sessions"][0]["session_id"], day["sessions"][1]["session_id"]
     start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
     from sync.sandbox.server import read_admin_token
 
@@ -272,13 +275,25 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             while time.monotonic() < deadline and not con.alert.isVisibleTo(con):
                 pump(0.05)  # the console follows the journal
 
+        def withdraw(sid: str, registration_id: str, kind: int, reference: str) -> None:
+            """A bidder's written 撤回/撤销 (REG 35) recorded at the console with its notice's number and time."""
+            settle()
+            row = next(i for i, b in enumerate(svc.view(sid).bidders) if b.registration_id == registration_id)
+            con.table.selectRow(row)
+            con.withdrawal.kind.setCurrentIndex(kind)
+            con.withdrawal.reference.setText(reference)
+            con.withdrawal.received_at.setText(f"{hall.clock.now().astimezone(BEIJING):%Y-%m-%d %H:%M}")
+            click("withdrawal")
+            if not svc.view(sid).bidder(registration_id).withdrawn:
+                raise RuntimeError(f"opening tour: withdrawal of {registration_id} not recorded: {con.message.text()}")
+
         def record_pngs(sid: str, tag: str) -> None:
             v = svc.view(sid)
             pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
             for png in render_pages(pdf, out / f"opening-record-{tag}", dpi=80):
                 shots.append({"role": "host", "screen": f"开标记录表 {tag}", "file": png.name, "lang": "zh_CN"})
 
-        # --- the full opening (第一开标室) ---
+        # --- the full opening (第三开标室) ---
         con.select_session(full)
         # the staff take their roles by ID card before any act (the console asks for the host's first)
         roles(full, ("host", "recorder", "supervisor", "witness"), shoot_first="0-signin-host")
@@ -286,7 +301,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         click("announce")
         checkin = CheckinService(hall)
         regs = [r for r in day["registrations"] if r["session_id"] == full]
-        for r in regs[:3]:
+        for r in regs[:4]:  # the fourth is the banned entity's representative: admitted and flagged (REG 51, D6)
             rep = r["representatives"][0]
             try:
                 checkin.manual_check_in(operator="clerk", session_id=full, registration_id=r["registration_id"],
@@ -299,8 +314,9 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         click("publish")
         shot("3-bidders")
         click("attendance")
+        withdraw(full, regs[4]["registration_id"], 1, "撤销函〔2026〕第3号")  # after the deadline: 撤销 (REG 35)
         for row, b in enumerate(svc.view(full).bidders):
-            if b.attendance == "absent":
+            if b.attendance == "absent" and not b.absent_reason:
                 con.table.selectRow(row)
                 con.absence.setCurrentIndex(0)
                 click("absent")
@@ -329,7 +345,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                 shot(f"7-reading-{i + 1}", portrait=i == 0)
         click("finish_reading")
         # a bidder's representative objects at a kiosk with their ID card; the console and the big screen see it
-        kiosk_objection(regs[0], regs[3])
+        kiosk_objection(regs[0], regs[4])
         shot("8-kiosk-objection", portrait=True)
         con.answer.setText("唱标内容以开标一览表为准，大写与小写已当场核对一致；已记录在案")
         click("answer")
@@ -340,7 +356,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         shot("8-objections", portrait=True)
         click("answer")
         click("close_objections")
-        for r in regs[:3]:
+        for r in regs[:4]:
             rep = r["representatives"][0]
             card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
                           id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
@@ -353,9 +369,9 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         signed(full)
         shot("11-closed", portrait=True)
         record_pngs(full, "full")
-        # --- a quorum failure (第三开标室) ---
+        # --- a quorum failure (第一开标室) ---
         con.select_session(failing)
-        roles(failing, ("host", "recorder", "supervisor", "witness", "tenderer_rep"))
+        roles(failing, ("host", "recorder", "supervisor", "witness"))
         click("announce")
         click("publish")
         r0 = next(r for r in day["registrations"] if r["session_id"] == failing)
@@ -366,15 +382,12 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         except CheckinError as exc:
             log.info("demo check-in refused: %s", exc)
         click("attendance")
-        # bidders leave the count only by a written 撤销 (REG 35): two notices received, so fewer than 3 remain
+        # bidders leave the count only by a written 撤销 (REG 35), recorded at the console: two notices received,
+        # so fewer than 3 remain
         bidders = svc.view(failing).bidders
-        host = con.signin.holder("host")
-        assert host is not None
         gone = [b for b in bidders if b.attendance == "absent"][: max(0, len(bidders) - 2)]
         for i, b in enumerate(gone):
-            svc.record_withdrawal(failing, host, b.registration_id, "revoked", f"撤销函第{i + 1}号", hall.clock.now())
-        con.refresh_view()
-        settle()
+            withdraw(failing, b.registration_id, 1, f"撤销函第{i + 1}号")
         for row, b in enumerate(svc.view(failing).bidders):
             if b.attendance == "absent" and not b.absent_reason:
                 con.table.selectRow(row)
@@ -385,7 +398,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         shot("12-quorum-short", portrait=True)
         click("failed")
         shot("12b-quorum-decided", portrait=True)
-        roles(failing, ("host", "recorder", "supervisor", "witness", "tenderer_rep"), confirm=True)
+        roles(failing, ("host", "recorder", "supervisor", "witness"), confirm=True)
         click("sign")
         signed(failing)
         shot("13-failed-closed")

@@ -189,14 +189,19 @@ def test_big_screen_shows_short_quorum_waiting_then_the_decision(room, qtbot, tm
     assert not big.notice.isVisibleTo(big)
     click(con, "quorum")
     qtbot.waitUntil(lambda: big.notice.isVisibleTo(big), timeout=3000)
-    assert "有效投标人不足 3 家（现有 1 家），等待主持人决定" in big.notice.text()
+    assert big.notice.text() == "投标人少于 3 个（现有 1 个）：依法不得开标，等待主持人确认"  # REG 44, D1: no 招标失败/中止
+    assert con.legal.isVisibleTo(con) and con.legal.text() == big.notice.text()
+    assert set(con.action_buttons) >= {"failed"} and "suspend" not in con.action_buttons  # the core refuses suspend
     for w, h in ((1920, 1080), (1080, 1920)):
         grab(host.big_screen, str(tmp_path / f"quorum-{w}.png"), (w, h))
         assert clipped_texts(big) == []
     con.reason.setText("有效投标人不足3家，依法重新招标")
     click(con, "failed")
-    qtbot.waitUntil(lambda: "招标失败" in big.notice.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "不得开标，依法重新招标" in big.notice.text(), timeout=3000)
+    assert big.notice.text().startswith("投标人少于 3 个（现有 1 个）：不得开标，依法重新招标")
     assert "等待" not in big.notice.text() and "有效投标人不足3家，依法重新招标" in big.notice.text()
+    assert "招标失败" not in big.notice.text() + big.stage.text() + con.stage_title.text()
+    assert "不得开标" in big.stage.text() and "不得开标" in con.legal.text()
     for w, h in ((1920, 1080), (1080, 1920)):
         grab(host.big_screen, str(tmp_path / f"decided-{w}.png"), (w, h))
         assert clipped_texts(big) == []
@@ -239,3 +244,65 @@ def test_signing_runs_off_the_ui_thread_and_a_double_click_signs_once(room, qtbo
     with hall.reading() as s:
         records = s.scalars(select(JournalEntry.kind).where(JournalEntry.kind == "opening.record")).all()
     assert len(records) == 1 and con.view.outcome == "failed_quorum"
+
+
+def test_an_objection_raised_in_confirmation_is_answered_at_the_console_and_the_opening_finishes(room, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """REG 44, D2: a bidder objects at a kiosk while the bidders confirm; the console offers the answer in
+    that stage, the confirmation cannot finish until it is answered, and then the opening finishes. An
+    objection entered at the console while the record is signed holds the signing the same way."""
+    host, kiosk = room
+    con = host.opening.screens["console"]
+    big = host.opening.screens["big_screen"]
+    hall = host.hall
+    to_reading(host)
+    for _ in REGS2[1:]:
+        click(con, "read")
+    click(con, "finish_reading")
+    assert {"objection", "close_objections"} <= set(con.action_buttons) and "answer" not in con.action_buttons
+    click(con, "close_objections")
+    assert con.view.stage == "confirmation" and "objection" in con.action_buttons and con.objection.isVisibleTo(con)
+    for r in REGS2[:3]:
+        host.ctx.bridge.post_card_event(CardEvent("card", card_of(r)))
+    qtbot.waitUntil(lambda: sum(b.confirmation == "confirmed" for b in con.view.bidders) == 3, timeout=3000)
+    # the bidder of the first bid objects at the kiosk with their ID card during the confirmation
+    home = kiosk.window.page
+    flow = kiosk.opening.screens["objection"]
+    home.open_flow("objection")
+    grab(kiosk.window, str(tmp_path / "kiosk-card.png"), (1920, 1080))  # the kiosk's window on its screen
+    kiosk.ctx.bridge.post_card_event(CardEvent("card", card_of(REGS2[0])))
+    wait_until(lambda: flow.act.pending is None and flow.currentWidget() is not flow.pages.get("card"))
+    assert flow.currentWidget() is flow.pages["category"], (flow.currentWidget(), flow.refusal_what.text())
+    flow.category_buttons["procedure"].click()
+    flow.confirm_ok.click()
+    wait_until(lambda: flow.act.pending is None)
+    assert flow.currentWidget() is flow.pages["receipt"] and flow.receipt_no == 1
+    qtbot.waitUntil(lambda: "answer" in con.action_buttons and con.alert.isVisibleTo(con), timeout=3000)
+    assert con.view.stage == "confirmation" and "自助终端" in con.alert.text() and con.answer.isVisibleTo(con)
+    qtbot.waitUntil(lambda: big.objections.isVisibleTo(big) and "待主持人答复" in big.objections.text(), timeout=3000)
+    click(con, "finish_confirmation")
+    assert "异议未答复" in con.message.text() and con.view.stage == "confirmation"  # the core holds the stage
+    con.answer.setText("开标程序符合招标文件规定，已当场说明并记录")
+    click(con, "answer")
+    assert not con.alert.isVisibleTo(con) and "answer" not in con.action_buttons
+    qtbot.waitUntil(lambda: "已答复" in big.objections.text(), timeout=3000)
+    for w, h in ((1920, 1080), (1080, 1920)):
+        grab(host.window, str(tmp_path / f"confirmation-console-{w}.png"), (w, h))
+        assert clipped_texts(con) == []
+        grab(host.big_screen, str(tmp_path / f"confirmation-big-{w}.png"), (w, h))
+        assert clipped_texts(big) == []
+    click(con, "finish_confirmation")
+    assert con.view.stage == "signing"
+    # an objection entered at the console while the record is signed: the signing waits for its answer
+    sign_in_on_panel(con.signin, host.ctx.bridge, hall, S2, ("host", "recorder", "supervisor"), confirm=True)
+    con.refresh_view()
+    settle(con)
+    assert con.action_buttons["sign"].isEnabled()
+    con.objection.setText("请当场宣读开标记录的备注内容")
+    click(con, "objection")
+    assert con.view.open_objections and not con.action_buttons["sign"].isEnabled() and "有异议尚未答复" in con.hint.text()
+    con.answer.setText("已当场宣读备注内容")
+    click(con, "answer")
+    assert not con.view.open_objections and con.action_buttons["sign"].isEnabled()
+    click(con, "sign")
+    qtbot.waitUntil(lambda: con.view.stage == "closed" and not con.signing, timeout=10000)
+    assert con.view.outcome == "opened" and all(o.answer for o in con.view.objections) and len(con.view.objections) == 2

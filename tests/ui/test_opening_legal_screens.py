@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from hallkiosk.app import ensure_qapp, grab
 from kiosk.checkin import CheckinService, FaceCapture
@@ -32,6 +32,7 @@ from ui.opening.legal import (
     AdmissionFlags,
     committee_notice,
     confirmation_name,
+    deposit_name,
     deposit_text,
     quorum_notice,
     reading_deposit_html,
@@ -143,3 +144,101 @@ def test_withdrawal_fields_feed_the_core_act(tmp_path: Path) -> None:
             assert clipped_texts(fields) == []
     finally:
         hall.close()
+
+
+def test_the_host_console_and_its_big_screen_show_the_flags_the_withdrawal_and_the_bid_bond(flagged: Hall, tmp_path: Path) -> None:
+    """Session 1 on a host terminal with its big screen: the flagged admissions (D6) on the console with the
+    evidence and on the big screen without; a written 撤销 (REG 35) and the bid bond (D4) on the bidder rows;
+    唱标 on the big screen reads the bid bond; the confirmation column says 未到场 (D5)."""
+    import dataclasses
+
+    from hallkiosk.app import build_terminal
+    from tests.helpers.roles import take_roles
+    from tests.helpers.screens import login, wait_until
+    from tests.kiosk.test_opening import DAY, publish_results
+
+    ensure_qapp()
+    hall = flagged
+    cfg = dataclasses.replace(hall.config, site=dataclasses.replace(hall.config.site, room_code="KB-03"))
+    term = build_terminal(cfg, "host", follow=True, devices=False, sync=False, big_screen=True, hall=hall)
+    try:
+        login(term.window.page, "host", "111111")
+        con, big = term.opening.screens["console"], term.opening.screens["big_screen"]
+        term.window.page.work.setCurrentWidget(con)
+        svc = term.opening.service
+        held = take_roles(hall, S1, ("host", "recorder"))
+        host, recorder = held["host"], held["recorder"]
+
+        def show() -> None:
+            con.select_session(S1)
+            con.refresh_view()
+            big.show_session(S1)
+            wait_until(lambda: not con.loader.inflight and con.view is not None and con.view.session_id == S1
+                       and not big.refresher.inflight and big.view is not None and big.view == con.view)
+
+        svc.announce(S1, host)
+        hall.clock.set(dt.datetime.combine(TODAY, dt.time(9, 30), BEIJING))
+        svc.publish_bidders(S1, host)
+        svc.open_attendance(S1, host)
+        v = svc.view(S1)
+        planned = {r["registration_id"] for r in DAY["bid_plans"][S1]}
+        gone = [b for b in v.bidders if b.registration_id not in planned]  # the bids the platform will not decrypt
+        for i, b in enumerate(gone):
+            svc.record_withdrawal(S1, host, b.registration_id, "revoked", f"撤销函第{i + 1}号", "2026-12-07 09:31")
+        show()
+        ban = next(f for f in con.view.flags if f.code == "banned")
+        assert con.flags.isVisibleTo(con) and ban.evidence.split("：")[0] in con.flags.text()
+        assert big.flags.isVisibleTo(big) and "市场禁入" in big.flags.text() and ban.evidence.split("：")[0] not in big.flags.text()
+        assert mask_name(person(0)["name"]) in con.flags.text() and mask_name(person(0)["name"]) not in big.flags.text()
+        row = next(i for i, b in enumerate(con.view.bidders) if b.withdrawn)
+        w = con.view.bidders[row]
+        assert w.withdrawal_zh in con.table.item(row, 1).text() and "投标保证金：" in con.table.item(row, 1).text()
+        assert "弃标" in con.table.item(row, 3).text() or w.attendance == "present"
+        for size in SIZES:
+            grab(term.window, str(tmp_path / f"console-flags-{size[0]}x{size[1]}.png"), size)
+            assert clipped_texts(con) == [], size
+            grab(term.big_screen, str(tmp_path / f"big-flags-{size[0]}x{size[1]}.png"), size)
+            assert clipped_texts(big) == [], size
+            rows = [lab for lab in big.grid_host.findChildren(QLabel) if lab.isVisibleTo(big)]
+            need = [lab.heightForWidth(lab.width()) if lab.wordWrap() else lab.sizeHint().height() for lab in rows]
+            assert rows and all(lab.height() >= n for lab, n in zip(rows, need, strict=True)), size  # no row squeezed
+        # the landscape wall pages a list longer than it has room for under the flags, and says so
+        grab(term.big_screen, str(tmp_path / "big-flags-page-1.png"), SIZES[0])
+        if big._pages > 1:
+            assert "名单第 1/" in big.note.text()
+            big._next_page()
+            grab(term.big_screen, str(tmp_path / "big-flags-page-2.png"), SIZES[0])
+            assert "名单第 2/" in big.note.text()
+        for b in svc.view(S1).bidders:
+            if b.attendance == "absent" and not b.absent_reason:
+                svc.record_absence(S1, recorder, b.registration_id, "late")
+        svc.confirm_attendance(S1, host)
+        svc.publish_control_price(S1, host)
+        svc.start_decryption(S1, host, starter=lambda _sid: None)
+        publish_results(hall, S1)
+        svc.refresh_decryption(S1)
+        svc.finish_decryption(S1, host)
+        svc.read_next(S1, host)
+        show()
+        cur = con.view.current_reading
+        assert cur is not None and big.reading.isVisibleTo(big)
+        assert "投标保证金：" + deposit_name(cur.deposit_status) in big.reading.text() and cur.deposit_status in ("paid", "guarantee")
+        assert not big.flags.isVisibleTo(big)  # while a bid is read the reading box has the room
+        from PySide6.QtGui import QImage
+
+        for size in SIZES:  # a two-line title, the price, its capitals, the items and the bid bond fit the wall
+            grab(term.big_screen, str(tmp_path / f"big-reading-{size[0]}x{size[1]}.png"), size)
+            assert clipped_texts(big) == [], size
+            img = QImage(str(tmp_path / f"big-reading-{size[0]}x{size[1]}.png"))
+            assert (img.width(), img.height()) == size
+            assert big.reading.height() >= big.reading.heightForWidth(big.reading.width()), size  # nothing cut off
+        while svc.view(S1).reading_index < len(svc.view(S1).bidders):
+            svc.read_next(S1, host)
+        svc.finish_reading(S1, host)
+        svc.close_objections(S1, host)
+        show()
+        absent = [i for i, b in enumerate(con.view.bidders) if b.attendance == "absent" and not b.withdrawn]
+        for i in absent:  # this session does not deem an absent bidder to accept (D5)
+            assert con.table.item(i, 6).text() == "未到场"
+    finally:
+        term.stop()

@@ -176,19 +176,34 @@ def test_quorum_failure_needs_a_reason_at_the_console(host) -> None:  # type: ig
     hall.clock.set(START2)
     click(con, "publish")
     click(con, "attendance")
-    for b in con.view.bidders:  # 弃标 only on the bidders' written withdrawals, recorded with their references (REG 35)
-        if b.attendance == "absent":
-            term.opening.service.record_withdrawal(S2, con.signin.holder("host"), b.registration_id, "withdrawn",
-                                                   f"撤回函 {b.registration_id}", "2026-12-06 16:00")
-    con.refresh_view()
-    settle(con)
+    # 弃标 is no absence reason: only the bidders' written withdrawals, recorded with their references (REG 35, D1)
+    assert [con.absence.itemText(i) for i in range(con.absence.count())] == ["迟到", "其他（原因栏填写）"]
+    assert con.withdrawal.isVisibleTo(con) and "withdrawal" in con.action_buttons
+    absent = [i for i, b in enumerate(con.view.bidders) if b.attendance == "absent"]
+    con.table.selectRow(absent[0])
+    click(con, "withdrawal")  # no reference: the core's own words
+    assert "书面通知的编号" in con.message.text() and not con.view.bidders[absent[0]].withdrawn
+    for n, row in enumerate(absent):
+        con.table.selectRow(row)
+        con.withdrawal.kind.setCurrentIndex(n % 2)
+        con.withdrawal.reference.setText(f"撤回函 {n + 1}")
+        con.withdrawal.received_at.setText("2026-12-06 16:00")
+        click(con, "withdrawal")
+        assert con.view.bidders[row].withdrawn, con.message.text()
+        assert con.withdrawal.reference.text() == ""  # cleared for the next notice
+    b = con.view.bidders[absent[0]]
+    assert b.withdrawal_zh and b.withdrawal_zh in con.table.item(absent[0], 1).text()
+    assert "弃标" in con.table.item(absent[0], 3).text()  # its absence reads 弃标 with the notice
     click(con, "quorum")
     assert "少于 3 个" in con.message.text() and "不得开标" in con.message.text()
     click(con, "failed")
     assert "请填写原因" in con.message.text() and con.view.stage == "attendance"
+    assert set(con.action_buttons) & {"failed", "suspend"} == {"failed"}  # 不得开标 is the only outcome (D1)
+    assert con.legal.text() == "投标人少于 3 个（现有 1 个）：依法不得开标，等待主持人确认"
     con.reason.setText("有效投标人不足3家，重新招标")
     click(con, "failed")
     assert con.view.stage == "signing" and con.view.outcome == "failed_quorum"
+    assert "不得开标，依法重新招标" in con.stage_title.text() and "招标失败" not in con.stage_title.text()
 
 
 def test_pause_blocks_and_resume_needs_reason(host) -> None:  # type: ignore[no-untyped-def]

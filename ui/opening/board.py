@@ -9,25 +9,39 @@ and answered), and who holds each session role (masked names: 开标人/主持�
 console action in any process reaches it through the follower (~50 ms) and it redraws at once.
 What it shows is loaded on the ``read`` lane (``load``; :class:`ui.board_view.BoardView`), never on
 the UI thread: while the database does not answer the board keeps its clock and its last view.
+
+The legal review's findings (issue 15, ``ui/opening/legal.py``): a short roll call reads 不得开标 (waiting
+for the host, then 依法重新招标 and the reason), too few valid bids after decryption is flagged for the
+evaluation committee (D1); objections show at every stage of the opening (D2); the reading box reads the
+bid bond where the session requires one (D4); the admission flags name the bidder and what check-in
+found, never the evidence or the person (D6); a bidder that withdrew in writing shows its notice.
 """
 
 from __future__ import annotations
 
 from html import escape as esc
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from kiosk.opening import OpeningError, OpeningService, OpeningView
+from kiosk.opening import OBJECTION_STAGES, OpeningError, OpeningService, OpeningView
 from kiosk.pii import mask_name
 from kiosk.staffing import RECORD_TITLES, RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.board_view import BoardView
 from ui.context import UiContext
 from ui.opening.console import attendance_name, decrypt_name, stage_name
+from ui.opening.legal import (
+    AdmissionFlags,
+    committee_notice,
+    deposit_text,
+    quorum_notice,
+    reading_deposit_html,
+)
 from ui.sessions_view import countdown_text
 
 MAX_ROWS = 8
+PAGE_MS = 6000  #: a bidder list longer than the wall has room for shows a page at a time, this long each
 ROLE_ORDER = ("host", "recorder", "supervisor", "witness", "tenderer_rep", "notary")
 #: one load: (session shown, its view, the candidate session checked, the role holders)
 Loaded = tuple[str | None, OpeningView | None, str | None, tuple[RoleHolder, ...]]
@@ -96,6 +110,9 @@ class OpeningBoard(BoardView):
         self.objections.setMinimumWidth(1)
         self.objections.hide()
         lay.addWidget(self.objections)
+        # the admission flags (D6): which bidder and what check-in found, without the evidence or the person
+        self.flags = AdmissionFlags(evidence=False, board=True)
+        lay.addWidget(self.flags)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -103,6 +120,12 @@ class OpeningBoard(BoardView):
         self.grid.setVerticalSpacing(6)
         lay.addWidget(self.grid_host)
         self.note = self.footer
+        self._page = 0  # the page of the bidder list shown (landscape, when it does not fit under the rest)
+        self._pages = 1
+        self._budget: int | None = None  # the bidder rows that fit, as last drawn
+        self.pager = QTimer(self)
+        self.pager.timeout.connect(self._next_page)
+        self.pager.start(PAGE_MS)
         self.retranslate()
 
     def on_entries(self, entries: list) -> None:
@@ -192,12 +215,13 @@ class OpeningBoard(BoardView):
             self.reading.hide()
             self.notice.hide()
             self.objections.hide()
+            self.flags.show_view(None)
             self.note.setText("")
             return
         self.title.setText(v.title)
         stage = stage_name(v.stage)
-        if v.outcome in ("failed_quorum", "suspended"):
-            stage += " · " + (self.tr("投标人不足，招标失败") if v.outcome == "failed_quorum" else self.tr("开标中止"))
+        if v.outcome in ("failed_quorum", "suspended"):  # "suspended": a record made before D1
+            stage += " · " + (self.tr("不得开标") if v.outcome == "failed_quorum" else self.tr("开标中止"))
         if v.paused:
             stage = self.tr("暂停：%1").replace("%1", v.pause_reason)
         self.stage.setText(stage)
@@ -211,9 +235,10 @@ class OpeningBoard(BoardView):
         if cur is not None:
             if cur.price:
                 extra = "　".join(f"{k}：{val}" for k, val in sorted(cur.extra.items()))
+                # the bid bond is read with the other items, on their line (D4): the box must fit a 2-line title
                 items = "　".join(x for x in (
                     self.tr("工期 %1 天").replace("%1", cur.time_limit) if cur.time_limit else "",
-                    self.tr("质量 %1").replace("%1", cur.quality) if cur.quality else "", extra) if x)
+                    self.tr("质量 %1").replace("%1", cur.quality) if cur.quality else "", extra, deposit_text(v, cur)) if x)
                 self.reading.setText(
                     f'<div style="font-size:48px">{cur.order}. {esc(cur.name)}</div>'
                     f'<div style="font-size:80px">{esc(cur.price_text)}</div>'
@@ -223,13 +248,17 @@ class OpeningBoard(BoardView):
             else:
                 self.reading.setText(
                     f'<div style="font-size:48px">{cur.order}. {esc(cur.name)}</div>'
-                    f'<div style="font-size:60px">{esc(decrypt_name(cur.decrypt_status))}</div>'
+                    # a bid withdrawn in writing is read as its notice (REG 35), never as "not decrypted"
+                    f'<div style="font-size:{40 if cur.withdrawn else 60}px">'
+                    f'{esc(cur.withdrawal_zh if cur.withdrawn else decrypt_name(cur.decrypt_status))}</div>'
+                    + reading_deposit_html(v, cur)  # the bid bond, read out where the session requires one (D4)
                 )
             self.reading.show()
         else:
             self.reading.hide()
         self._render_quorum(v)
         self._render_objections(v)
+        self.flags.show_view(v if cur is None else None)  # while a bid is read the reading box has the room
         if v.stage in ("scheduled", "announced"):
             # The list is public only once the deadline has passed (bids may still arrive before it).
             self.note.setText(self.tr("投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准"))
@@ -239,37 +268,31 @@ class OpeningBoard(BoardView):
             for r, b in enumerate(rows):
                 status = " · ".join(x for x in (attendance_name(b).split(" ")[0], decrypt_name(b.decrypt_status),
                                                  b.price_text if (b.read and b.price) else "") if x)
+                if b.withdrawn:  # a written 撤回/撤销 (REG 35): the notice itself is read out in the reading box
+                    status = " · ".join(x for x in (attendance_name(b).split(" ")[0].split("（")[0], self._withdrawn(b)) if x)
                 lab = QLabel(f"{b.order}. {b.name}\n　　{status}", objectName="openingBoardRow")
                 lab.setWordWrap(True)
                 lab.setMinimumSize(1, 1)  # never forces the window larger while it switches orientation
                 self.grid.addWidget(lab, r, 0, 1, 5)
             self._portrait = True
+            self._pages, self._budget = 1, None
         else:
             self._portrait = False
             self._grid_rows(v, cur)
         note = (self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
                 .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+        if self._pages > 1 and not self._portrait:
+            note = self.tr("名单第 %1/%2 页").replace("%1", str(self._page + 1)).replace("%2", str(self._pages)) + " · " + note
         if v.objections and v.stage == "reading":
             note = self._objection_head(v) + " · " + note
         self.note.setText(note)
 
     def _render_quorum(self, v: OpeningView) -> None:
-        """A short quorum: the room sees that the host must decide, then the decision and its reason."""
-        q = v.quorum_short or {}
-        d = v.quorum_decision
-        if v.awaiting_quorum_decision:
-            text = self.tr("有效投标人不足 %1 家（现有 %2 家），等待主持人决定").replace("%1", str(q.get("quorum", v.quorum))).replace(
-                "%2", str(q.get("valid", v.valid_count)))
-        elif d:
-            outcome = self.tr("招标失败") if d.get("decision") == "failed" else self.tr("开标中止")
-            text = (self.tr("有效投标人不足 %1 家（现有 %2 家）：%3").replace("%1", str(d.get("quorum", v.quorum)))
-                    .replace("%2", str(d.get("valid", ""))).replace("%3", outcome)
-                    + "\n" + self.tr("原因：%1").replace("%1", str(d.get("reason", ""))))
-        else:
-            self.notice.hide()
-            return
+        """A short roll call: the room sees 不得开标 waiting for the host, then the decision and its reason
+        (REG 44, D1); after decryption, too few valid bids goes on and is flagged for the committee."""
+        text = "\n".join(n for n in (quorum_notice(v), committee_notice(v)) if n)
         self.notice.setText(text)
-        self.notice.show()
+        self.notice.setVisible(bool(text))
 
     def _objection_head(self, v: OpeningView) -> str:
         return self.tr("现场异议 %1 条 · 待答复 %2 条").replace("%1", str(len(v.objections))).replace("%2", str(len(v.open_objections)))
@@ -277,7 +300,7 @@ class OpeningBoard(BoardView):
     def _render_objections(self, v: OpeningView) -> None:
         """Objections raised on the spot, open and answered (the newest few); while bids are read the
         big reading box has the room, and the count goes into the note line instead."""
-        if not v.objections or v.stage not in ("objections", "confirmation"):
+        if not v.objections or v.stage not in OBJECTION_STAGES or v.stage == "reading":
             self.objections.hide()
             return
         lines = [f"<b>{esc(self._objection_head(v))}</b>"]
@@ -289,19 +312,57 @@ class OpeningBoard(BoardView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if self.view is not None and getattr(self, "_portrait", None) != (self.height() > self.width()):
+        if self.view is not None and (getattr(self, "_portrait", None) != (self.height() > self.width())
+                                      or (not self._portrait and self._budget != self._row_budget())):
             self._render()
+
+    def _next_page(self) -> None:
+        if self._pages > 1 and self.view is not None:
+            self._page += 1
+            self._render()
+
+    def _row_budget(self) -> int:
+        """How many bidder rows fit (landscape) under everything else the board shows now: the board's height
+        less the other parts' heights at its width, in rows of the list's line height (at least 2)."""
+        width = max(1, self.width() - self.frame.contentsMargins().left() - self.frame.contentsMargins().right())
+        used = self.frame.contentsMargins().top() + self.frame.contentsMargins().bottom()
+        items = [self.frame.itemAt(i) for i in range(self.frame.count())] + [self.content.itemAt(i) for i in range(self.content.count())]
+        for item in items:
+            if item is None or item.layout() is self.content or item.widget() is self.grid_host or item.spacerItem() is not None:
+                continue
+            if item.isEmpty():  # a hidden widget
+                continue
+            used += (item.heightForWidth(width) if item.hasHeightForWidth() else item.sizeHint().height()) + self.frame.spacing()
+        probe = QLabel("序", self, objectName="openingBoardRow")
+        probe.ensurePolished()
+        row = probe.sizeHint().height() + self.grid.verticalSpacing()
+        probe.deleteLater()
+        return max(2, (self.height() - used) // max(1, row) - 1)  # less the heading row
+    def _withdrawn(self, b) -> str:
+        """A bid withdrawn in writing (REG 35), short for the list: it is not decrypted."""
+        kind = (b.withdrawal or {}).get("kind")
+        return self.tr("已书面撤销") if kind == "revoked" else self.tr("已书面撤回")
 
     def _grid_rows(self, v: OpeningView, cur) -> None:
         heads = (self.tr("序号"), self.tr("投标人"), self.tr("签到"), self.tr("解密"), self.tr("投标报价"))
         for col, h in enumerate(heads):
             self._cell(h, 0, col, "openingBoardHead")
-        rows = v.bidders[:MAX_ROWS] if cur is None else v.bidders[max(0, cur.order - 2):][:3]
+        # while a bid is read: the one read before it and itself (the reading box has the room: a two-line
+        # title, the price, its capitals, and the items with the bid bond must fit 1080 lines)
+        if cur is not None:
+            rows = v.bidders[max(0, cur.order - 2):][:2]
+            self._pages, self._budget = 1, None
+        else:
+            self._budget = budget = min(MAX_ROWS, self._row_budget())
+            self._pages = -(-len(v.bidders) // budget)
+            self._page %= max(1, self._pages)
+            rows = v.bidders[self._page * budget:][:budget]
         for r, b in enumerate(rows, start=1):
             self._cell(str(b.order), r, 0)
             self._cell(b.name, r, 1)
-            self._cell(attendance_name(b).split(" ")[0], r, 2)
-            self._cell(decrypt_name(b.decrypt_status), r, 3)
+            # a withdrawn bidder's absence reads 弃标 (its notice is in the next column and in the reading box)
+            self._cell(attendance_name(b).split(" ")[0].split("（")[0], r, 2)
+            self._cell(self._withdrawn(b) if b.withdrawn else decrypt_name(b.decrypt_status), r, 3)
             self._cell(b.price_text if (b.read and b.price) else "", r, 4)
         self.grid.setColumnStretch(1, 1)
 

@@ -24,6 +24,14 @@ buttons call the service with the host's holding, absences and refusals with the
 host's); a refusal shows the core's words. At signing, each signer confirms on the panel by placing
 their card again (a standing-in account: its PIN), and the record is signed with those confirmations.
 A card on the reader goes to the panel while it waits for one, otherwise to the bidders' confirmation.
+
+The legal review's findings (issue 15, ``ui/opening/legal.py``): objections are entered and answered at
+every stage of ``OBJECTION_STAGES`` (D2); a short roll call has one outcome, 不得开标 with a reason, shown
+as :func:`~ui.opening.legal.quorum_notice` (D1), and too few valid bids after decryption as
+:func:`~ui.opening.legal.committee_notice`; a bidder's written 撤回/撤销 is recorded with
+:class:`~ui.opening.legal.WithdrawalFields` before decryption (弃标 is not an absence reason); the
+admission flags show with their evidence (D6); each bidder's row has its bid bond where required (D4)
+and its confirmation as the record states it (D5).
 """
 
 from __future__ import annotations
@@ -52,12 +60,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.opening import STAGES, OpeningError, OpeningService, OpeningView, Signer
+from kiosk.opening import OBJECTION_STAGES, STAGES, OpeningError, OpeningService, OpeningView, Signer
+from kiosk.opening.rules import WITHDRAWAL_STAGES
 from kiosk.operators import OperatorInfo
 from kiosk.staffing import RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.jobs import PLATFORM, READ, WORK, Act, ActNotStarted, JobOutcome, Refresher
+from ui.opening.legal import (
+    AdmissionFlags,
+    WithdrawalFields,
+    committee_notice,
+    confirmation_name,
+    deposit_text,
+    quorum_notice,
+)
 from ui.printing import PrintOutcome
 from ui.sessions_view import countdown_text
 from ui.staffing.signin import RoleSignIn
@@ -68,6 +85,9 @@ SHOWN_STAGES = STAGES[1:]
 CONSOLE_ROLES = ("host", "recorder", "supervisor", "witness", "tenderer_rep")
 #: who signs the record always; a witness and a 招标人代表 who hold a role sign too
 SIGN_ALWAYS = ("host", "recorder", "supervisor")
+#: the absence reasons the console offers: 弃标 is not one of them — a bidder leaves the count only by its
+#: written withdrawal (REG 35, D1), recorded with the withdrawal fields, after which its absence reads 弃标
+ABSENCE_CODES = ("late", "other")
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,7 @@ class Form:
     absence: int = 0
     selected: str | None = None  # the registration of the table's selected row
     recorder: RoleHolder | None = None  #: the 记录人 signed in at this console
+    withdrawal: tuple[str, str, str] = ("withdrawn", "", "")  #: (kind, reference, received_at) of a written withdrawal
 
     def operator(self) -> RoleHolder:
         """The host's holding (the core checks it again)."""
@@ -147,15 +168,6 @@ def attendance_name(b) -> str:
     if b.absent_reason:
         return QCoreApplication.translate("Opening", "缺席：") + b.absent_reason
     return QCoreApplication.translate("Opening", "未签到")
-
-
-def confirmation_name(status: str) -> str:
-    return {
-        "": "",
-        "confirmed": QCoreApplication.translate("Opening", "已确认"),
-        "refused": QCoreApplication.translate("Opening", "拒绝确认"),
-        "deemed": QCoreApplication.translate("Opening", "视同认可"),
-    }.get(status, status)
 
 
 class StageStrip(QWidget):
@@ -244,6 +256,14 @@ class OpeningConsole(Retranslatable, QWidget):
         self.alert.setWordWrap(True)
         self.alert.hide()
         root.addWidget(self.alert)
+        # a short roll call (不得开标, D1) or too few valid bids for the committee (D1), and the admission flags (D6)
+        self.legal = QLabel(objectName="openingAlert")
+        self.legal.setWordWrap(True)
+        self.legal.setMinimumSize(1, 1)
+        self.legal.hide()
+        root.addWidget(self.legal)
+        self.flags = AdmissionFlags(evidence=True)
+        root.addWidget(self.flags)
         self.body = body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.setSpacing(16)
         left = QVBoxLayout()
@@ -288,7 +308,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.objector.setEditable(True)
         self.objection = QLineEdit()
         self.answer = QLineEdit()
-        for w in (self.absence, self.objector, self.objection, self.answer):
+        self.withdrawal = WithdrawalFields()
+        for w in (self.absence, self.withdrawal, self.objector, self.objection, self.answer):
             pl.addWidget(w)
         self.buttons_box = QWidget()
         self.buttons = QVBoxLayout(self.buttons_box)
@@ -326,6 +347,7 @@ class OpeningConsole(Retranslatable, QWidget):
         self.body.setStretch(0, 2 if portrait else 3)
         self.body.setStretch(1, 3 if portrait else 2)
         super().resizeEvent(event)
+        QTimer.singleShot(0, self.table, self.table.resizeRowsToContents)  # the wrapped names' rows, once the columns have their widths
 
     # --- data ---------------------------------------------------------------------------------------
 
@@ -443,13 +465,18 @@ class OpeningConsole(Retranslatable, QWidget):
             self.stage_title.setText(self.tr("今日本开标室没有开标安排"))
             self.hint.setText(self.tr("开标安排来自交易平台；请在管理界面查看同步状态。"))
             self.table.setRowCount(0)
-            for w in (self.reason, self.absence, self.objector, self.objection, self.answer):
+            for w in (self.reason, self.absence, self.withdrawal, self.objector, self.objection, self.answer, self.legal):
                 w.hide()
+            self.flags.show_view(None)
             return
         self.strip.show_stage(v.stage)
         self.banner.setVisible(v.paused)
         self.banner.setText(self.tr("已暂停：%1").replace("%1", v.pause_reason))
         self._render_alert(v)
+        notices = [n for n in (quorum_notice(v), committee_notice(v)) if n]
+        self.legal.setText("\n".join(notices))
+        self.legal.setVisible(bool(notices))
+        self.flags.show_view(v)
         cp = v.control_price
         cp_text = ""
         if cp:
@@ -493,11 +520,14 @@ class OpeningConsole(Retranslatable, QWidget):
         self.table.setRowCount(len(v.bidders))
         current = v.current_reading.registration_id if v.stage == "reading" and v.current_reading else None
         for row, b in enumerate(v.bidders):
+            # the bidder's bid bond where the session requires one (D4); a written withdrawal with its notice (REG 35)
+            name = "\n".join(x for x in (b.name, deposit_text(v, b), b.withdrawal_zh) if x)
+            confirmation = confirmation_name(b) if b.confirmation or v.stage in ("confirmation", "signing", "closed") else ""
             cells = [
-                str(b.order), b.name, f"{beijing(b.submitted_at):%m-%d %H:%M:%S}" if b.submitted_at else "",
+                str(b.order), name, f"{beijing(b.submitted_at):%m-%d %H:%M:%S}" if b.submitted_at else "",
                 attendance_name(b), decrypt_name(b.decrypt_status),
                 (b.price_text + "\n" + b.capitals) if (b.read and b.price) else ("—" if b.read else ""),
-                confirmation_name(b.confirmation) + (f"（{b.confirmation_note}）" if b.confirmation == "refused" else ""),
+                confirmation + (f"（{b.confirmation_note}）" if b.confirmation == "refused" else ""),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -534,7 +564,7 @@ class OpeningConsole(Retranslatable, QWidget):
         st = v.stage
         self.stage_title.setText(self.tr("当前阶段：%1").replace("%1", stage_name(st)) if v.outcome is None or st == "closed"
                                  else self.tr("当前阶段：%1（%2）").replace("%1", stage_name(st)).replace("%2", self._outcome(v.outcome)))
-        for w in (self.absence, self.objector, self.objection, self.answer):
+        for w in (self.absence, self.withdrawal, self.objector, self.objection, self.answer):
             w.hide()
         self.reason.setVisible(st not in ("scheduled", "closed"))
         hints = {
@@ -554,7 +584,7 @@ class OpeningConsole(Retranslatable, QWidget):
         if st == "closed" and v.record_sha256:
             hint += "\nSHA-256 " + v.record_sha256
         self.hint.setText(hint)
-        self.reason.setPlaceholderText(self.tr("原因/说明（暂停、恢复、流标、缺席、拒绝确认等须填写）"))
+        self.reason.setPlaceholderText(self.tr("原因/说明（暂停、恢复、不得开标、缺席、拒绝确认等须填写）"))
         self.signin.set_purpose("confirm" if st == "signing" else "take")
         if st != "closed" and self.signin.holder("host") is None:
             self.hint.setText(self.tr("开标人/主持人须先在本机读卡器上放置本人身份证登记角色，之后才能进行开标操作。") + "\n" + hint)
@@ -573,7 +603,7 @@ class OpeningConsole(Retranslatable, QWidget):
         elif st == "attendance":
             self.absence.show()
             self._button("absent", self.tr("记录选中投标人缺席"), lambda f: self._record_absence(sid, f), kind="secondary")
-            if self.quorum_short:
+            if self.quorum_short or v.awaiting_quorum_decision:
                 self._quorum_buttons(sid)
             else:
                 self._button("quorum", self.tr("点名结束，检查投标人数量"), lambda f: s.confirm_attendance(sid, f.operator()))
@@ -583,28 +613,17 @@ class OpeningConsole(Retranslatable, QWidget):
             else:
                 self._button("decrypt", self.tr("开始解密"), self._start_decrypt, local=True)
         elif st == "decrypting":
-            if self.quorum_short:
-                self._quorum_buttons(sid)
+            # too few valid bids after decryption does not stop the opening: the committee judges it (D1)
+            self._button("finish_decrypt", self.tr("解密完成，进入唱标"), lambda f: s.finish_decryption(sid, f.operator()))
+        elif st == "reading":
+            if v.reading_index < len(v.bidders):
+                nxt = v.bidders[v.reading_index]
+                self._button("read", self.tr("唱标：第 %1 家 %2").replace("%1", str(nxt.order)).replace("%2", nxt.name),
+                             lambda f: s.read_next(sid, f.operator()))
             else:
-                self._button("finish_decrypt", self.tr("解密完成，进入唱标"), lambda f: s.finish_decryption(sid, f.operator()))
-        elif st in ("reading", "objections"):
-            if st == "reading":
-                if v.reading_index < len(v.bidders):
-                    nxt = v.bidders[v.reading_index]
-                    self._button("read", self.tr("唱标：第 %1 家 %2").replace("%1", str(nxt.order)).replace("%2", nxt.name),
-                                 lambda f: s.read_next(sid, f.operator()))
-                else:
-                    self._button("finish_reading", self.tr("唱标结束"), lambda f: s.finish_reading(sid, f.operator()))
-            self.objector.show()
-            self.objection.show()
-            self._button("objection", self.tr("记录异议"), lambda f: self._raise_objection(sid, f), kind="secondary")
-            open_ones = [o for o in v.objections if not o.answer]
-            if open_ones:
-                self.answer.show()
-                self.answer.setPlaceholderText(self.tr("对第 %1 条异议的当场答复").replace("%1", str(open_ones[0].no)))
-                self._button("answer", self.tr("记录答复"), lambda f, no=open_ones[0].no: s.answer_objection(sid, f.operator(), no, f.answer), kind="secondary")
-            if st == "objections":
-                self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda f: s.close_objections(sid, f.operator()))
+                self._button("finish_reading", self.tr("唱标结束"), lambda f: s.finish_reading(sid, f.operator()))
+        elif st == "objections":
+            self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda f: s.close_objections(sid, f.operator()))
         elif st == "confirmation":
             self._button("refuse", self.tr("记录选中投标人拒绝确认"), lambda f: self._record_refusal(sid, f), kind="secondary")
             self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda f: s.finish_confirmation(sid, f.operator()))
@@ -613,10 +632,30 @@ class OpeningConsole(Retranslatable, QWidget):
             if missing:
                 self.hint.setText(hint + "\n" + self.tr("尚待签字确认：%1").replace("%1", "、".join(
                     self.signin.role_labels[r].text().split("\n")[0] for r in missing)))
+            if v.open_objections:  # the core refuses to sign over an unanswered objection; confirmations are kept
+                self.hint.setText(self.hint.text() + "\n" + self.tr("有异议尚未答复：答复后才能签署开标记录。"))
             self._button("sign", self.tr("签署开标记录并结束开标"), self._sign, local=True)
-            self.action_buttons["sign"].setEnabled(not missing)
+            self.action_buttons["sign"].setEnabled(not missing and not v.open_objections)
         elif st == "closed" and v.record_sha256:
             self._button("print", self.tr("打印开标记录表"), self._print_record, kind="secondary", local=True)
+        if st in WITHDRAWAL_STAGES and not v.decrypt_started_at:
+            # a bidder leaves the count only by its written 撤回/撤销, recorded with its notice (REG 35, D1)
+            self.withdrawal.show()
+            self.hint.setText(self.hint.text() + "\n" + self.tr("投标人书面撤回或撤销投标文件的：选中该投标人，填写通知编号和收到时间后登记（弃标须有书面通知）。"))
+            self._button("withdrawal", self.tr("登记选中投标人的书面撤回/撤销"), lambda f: self._record_withdrawal(sid, f),
+                         kind="secondary")
+        if st in OBJECTION_STAGES:
+            # objections are taken at every stage of the opening and answered on the spot (REG 44, D2); the
+            # core refuses to close the objections, the confirmation or the signing while one is unanswered
+            self.objector.show()
+            self.objection.show()
+            self._button("objection", self.tr("记录异议"), lambda f: self._raise_objection(sid, f), kind="secondary")
+            open_ones = v.open_objections
+            if open_ones:
+                self.answer.show()
+                self.answer.setPlaceholderText(self.tr("对第 %1 条异议的当场答复").replace("%1", str(open_ones[0].no)))
+                self._button("answer", self.tr("记录答复"), lambda f, no=open_ones[0].no: s.answer_objection(sid, f.operator(), no, f.answer),
+                             kind="secondary")
         if st not in ("scheduled", "closed", "signing"):
             self._button("pause", self.tr("暂停（须填原因）"), lambda f: s.pause(sid, f.operator(), f.reason), kind="secondary")
         if st in ("announced", "bidders", "attendance", "control_price") and not v.decrypt_started_at:
@@ -644,11 +683,15 @@ class OpeningConsole(Retranslatable, QWidget):
         self._set_message(bilingual(self.ctx, outcome.zh, outcome.en), ok=outcome.ok)
 
     def _quorum_buttons(self, sid: str) -> None:
-        self._button("failed", self.tr("投标人不足：招标失败"), lambda f: self.service.decide_quorum(sid, f.operator(), "failed", f.reason), kind="danger")
-        self._button("suspend", self.tr("投标人不足：中止开标"), lambda f: self.service.decide_quorum(sid, f.operator(), "suspend", f.reason), kind="danger")
+        """A short roll call has one outcome, 不得开标 with a reason (REG 44, D1): the core refuses any other."""
+        quorum = str(self.view.quorum if self.view is not None else 3)
+        self._button("failed", self.tr("投标人少于 %1 个：不得开标（须填原因）").replace("%1", quorum),
+                     lambda f: self.service.decide_quorum(sid, f.operator(), "failed", f.reason), kind="danger")
 
     def _outcome(self, outcome: str) -> str:
-        return {"opened": self.tr("开标完成"), "failed_quorum": self.tr("招标失败"), "suspended": self.tr("开标中止")}.get(outcome, outcome)
+        # "suspended" only on records made before D1, when a short quorum could still be suspended
+        return {"opened": self.tr("开标完成"), "failed_quorum": self.tr("不得开标，依法重新招标"),
+                "suspended": self.tr("开标中止")}.get(outcome, outcome)
 
     # --- actions --------------------------------------------------------------------------------------
 
@@ -658,7 +701,8 @@ class OpeningConsole(Retranslatable, QWidget):
         row = self.table.currentRow()
         selected = v.bidders[row].registration_id if v is not None and 0 <= row < len(v.bidders) else None
         return Form(self.signin.holder("host"), self.reason.text(), self.answer.text(), self.objector.currentText(),
-                    self.objection.text(), self.absence.currentIndex(), selected, self.signin.holder("recorder"))
+                    self.objection.text(), max(0, self.absence.currentIndex()), selected, self.signin.holder("recorder"),
+                    self.withdrawal.values())
 
     def signers_missing(self) -> list[str]:
         """Roles still to confirm before the record can be signed (host, recorder, supervisor; witness and
@@ -673,8 +717,11 @@ class OpeningConsole(Retranslatable, QWidget):
         return self.view.session_id
 
     def _record_absence(self, sid: str, f: Form) -> object:
-        codes = ("late", "abandoned", "other")
-        return self.service.record_absence(sid, f.clerk(), f.bidder(), codes[f.absence], f.reason)
+        return self.service.record_absence(sid, f.clerk(), f.bidder(), ABSENCE_CODES[f.absence], f.reason)
+
+    def _record_withdrawal(self, sid: str, f: Form) -> object:
+        kind, reference, received_at = f.withdrawal
+        return self.service.record_withdrawal(sid, f.operator(), f.bidder(), kind, reference, received_at)
 
     def _raise_objection(self, sid: str, f: Form) -> object:
         return self.service.raise_objection(sid, f.operator(), f.objector, f.objection)
@@ -704,6 +751,8 @@ class OpeningConsole(Retranslatable, QWidget):
                 self.quorum_short = False
             if key == "objection":
                 self.objection.clear()
+            elif key == "withdrawal":
+                self.withdrawal.clear()
             elif key == "sign":
                 self._note(self.tr("开标记录已签署，开标结束"))
         else:
@@ -816,7 +865,8 @@ class OpeningConsole(Retranslatable, QWidget):
             self.tr("序号"), self.tr("投标人"), self.tr("递交时间"), self.tr("签到"), self.tr("解密"), self.tr("唱标价格"), self.tr("确认"),
         ])
         self.absence.clear()
-        self.absence.addItems([self.tr("迟到"), self.tr("弃标"), self.tr("其他（原因栏填写）")])
+        self.absence.addItems([self.tr("迟到"), self.tr("其他（原因栏填写）")])  # ABSENCE_CODES: no 弃标 (D1)
+        self.withdrawal.retranslate()
         self.objection.setPlaceholderText(self.tr("异议内容"))
         self.objector.setPlaceholderText(self.tr("提出人"))
         if self.view is not None:
