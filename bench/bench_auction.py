@@ -34,6 +34,7 @@ BIDDER = textwrap.dedent(
     from kiosk.config import load_config
     from kiosk.hall import Hall
     from kiosk.auction import AuctionService
+    from kiosk.ports import KeypadEvent
     data_dir, sid, lot, rate, seconds = sys.argv[1:6]
     hall = Hall.open(load_config(data_dir=data_dir, environ={}), migrate=False)
     a = AuctionService(hall)
@@ -49,7 +50,7 @@ BIDDER = textwrap.dedent(
         if d > 0:
             time.sleep(d)
         start = time.monotonic()
-        r = a.bid(sid, lot, ("01", "02")[i % 2], source="keypad", actor="bench")
+        r = a.keypad(sid, KeypadEvent(paddle_no=("01", "02")[i % 2], key="BID"))  # a bidder's press: no role
         out.append([r.seq, start, time.monotonic(), r.accepted])
     hall.close()
     print(json.dumps(out), flush=True)
@@ -62,6 +63,17 @@ def _pct(values: list[float], p: float) -> float:
         return float("nan")
     v = sorted(values)
     return round(v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))], 1)
+
+
+def _auctioneer(hall: Hall, sid: str) -> Any:
+    """The session's appointed 拍卖师 takes the role by placing their ID card (kiosk.staffing)."""
+    from kiosk.ports import IdCard
+    from kiosk.staffing import StaffingService
+    from sync.sandbox.seed import staff_person
+
+    p = staff_person(5, "auctioneer")
+    card = IdCard("resident", p["name"], "男", "1972-05-15", p["id_number"], "2020-01-01", "长期")
+    return StaffingService(hall).take_role(sid, "auctioneer", card=card)
 
 
 def run(out: dict[str, Any]) -> None:
@@ -77,7 +89,7 @@ def run(out: dict[str, Any]) -> None:
         check_in_all(hall, sid)
         lot = "L-0001"
         a.enter_reserve(sid, lot, "40000", auctioneer=("auctioneer", "222222"), supervisor=("supervisor", "444444"))
-        a.open_lot(sid, lot, actor="auctioneer")
+        a.open_lot(sid, lot, actor=_auctioneer(hall, sid))
         follower = hall.follower(kinds=("auction.bid",))
         seen: dict[int, float] = {}
         stop = threading.Event()

@@ -54,6 +54,7 @@ from kiosk.db.models import JournalEntry, PfLot, PfSession
 from kiosk.hall import Hall
 from kiosk.journal import Entry
 from kiosk.queue import CounterInfo, QueueService, ServiceInfo
+from kiosk.staffing import StaffingService
 from kiosk.timeutil import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +177,12 @@ def _setup(data_dir: Path, db: str) -> Hall:
     add_bidders(hall, SESSION, LOT, tuple((f"压测竞买人{i}有限公司", f"91150100MABENCH{i:03d}") for i in range(1, 5)),
                 amount="10.00")
     check_in_all(hall, SESSION)
-    AuctionService(hall).open_lot(SESSION, LOT, actor="bench")
+    # the bench's own session appoints nobody: a hall auctioneer account stands in, with its reason (kiosk.staffing)
+    with hall.unit() as s:
+        hall.operators.add(s, "benchauc", "压测拍卖师", "auctioneer", "246810", by="bench")
+    holder = StaffingService(hall).take_role(SESSION, "auctioneer", username="benchauc", pin="246810",
+                                             reason="压测：平台未指定拍卖师")
+    AuctionService(hall).open_lot(SESSION, LOT, actor=holder)
     return hall
 
 
