@@ -4,17 +4,17 @@
 <context>
     <name>AdminPinDialog</name>
     <message>
-        <location filename="../../ui/widgets.py" line="183"/>
+        <location filename="../../ui/widgets.py" line="341"/>
         <source>管理员验证</source>
         <translation>Administrator check</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="184"/>
+        <location filename="../../ui/widgets.py" line="342"/>
         <source>退出全屏需要管理员 PIN 码</source>
         <translation>Leaving full screen needs an administrator PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="185"/>
+        <location filename="../../ui/widgets.py" line="343"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -22,7 +22,7 @@
 <context>
     <name>AdminWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="210"/>
+        <location filename="../../ui/roles/consoles.py" line="211"/>
         <source>日志编号 %1 · 共 %2 条 · 最新序号 %3
 最新哈希 %4</source>
         <extracomment>set by console_for; who is logged in</extracomment>
@@ -30,12 +30,12 @@
 Last hash %4</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="226"/>
+        <location filename="../../ui/roles/consoles.py" line="227"/>
         <source>未配置交易平台：本终端单机运行，记录保存在本地日志中，配置平台后自动补传。</source>
         <translation>No trading platform configured: this terminal runs stand-alone; records stay in the local journal and are sent once a platform is configured.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="229"/>
+        <location filename="../../ui/roles/consoles.py" line="230"/>
         <source>在线：%1
 待传记录：%2
 已送达序号：%3
@@ -48,194 +48,237 @@ Alarm: %4
 Last error: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="230"/>
+        <location filename="../../ui/roles/consoles.py" line="231"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="230"/>
+        <location filename="../../ui/roles/consoles.py" line="231"/>
         <source>否</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="238"/>
+        <location filename="../../ui/roles/consoles.py" line="239"/>
         <source>停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="238"/>
+        <location filename="../../ui/roles/consoles.py" line="239"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="247"/>
+        <location filename="../../ui/roles/consoles.py" line="248"/>
         <source>个人信息（身份证号、人脸照片）保留 %1 天，到期后各终端每 6 小时自动清除，只保留哈希。
 现已到期待清除：人脸照片 %2 张（其中未上传 %3 张），代理人身份证号 %4 条，自然人投标人证件号 %5 条，过期黑名单证件号 %6 条。</source>
         <translation>Personal data (ID numbers, face photos) is kept %1 days; after that every terminal purges it automatically every 6 hours and only hashes remain.
 Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, %5 natural-person bidders&apos; ID numbers, %6 expired blacklist ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="255"/>
+        <location filename="../../ui/roles/consoles.py" line="256"/>
         <source>尚未清除过。</source>
         <translation>Never purged yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="259"/>
+        <location filename="../../ui/roles/consoles.py" line="260"/>
         <source>上次清除：%1（日志第 %2 条）：人脸照片 %3 张，身份证号 %4 条。</source>
         <translation>Last purge: %1 (journal entry %2): %3 face photos, %4 ID numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="272"/>
+        <location filename="../../ui/roles/consoles.py" line="273"/>
         <source>已清除 %1 项个人信息，已记入日志。</source>
         <translation>Purged %1 items of personal data; recorded in the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="278"/>
+        <location filename="../../ui/roles/consoles.py" line="279"/>
         <source>日志完整：%1 条，哈希链校验通过。</source>
         <translation>Journal intact: %1 entries, hash chain verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="282"/>
+        <location filename="../../ui/roles/consoles.py" line="283"/>
         <source>日志被篡改：第 %1 条起校验失败（%2）</source>
         <translation>Journal tampered with: check fails from entry %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="289"/>
+        <location filename="../../ui/roles/consoles.py" line="290"/>
         <source>日志</source>
         <translation>Journal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="290"/>
-        <location filename="../../ui/roles/consoles.py" line="297"/>
+        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="291"/>
+        <location filename="../../ui/roles/consoles.py" line="292"/>
         <source>平台同步</source>
         <translation>Platform sync</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="292"/>
+        <location filename="../../ui/roles/consoles.py" line="293"/>
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="293"/>
+        <location filename="../../ui/roles/consoles.py" line="294"/>
         <source>个人信息保留</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="294"/>
+        <location filename="../../ui/roles/consoles.py" line="295"/>
         <source>立即清除到期个人信息</source>
         <translation>Purge due personal data now</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="295"/>
+        <location filename="../../ui/roles/consoles.py" line="296"/>
         <source>校验日志哈希链</source>
         <translation>Verify the journal hash chain</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="296"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>序号</source>
         <translation>Seq</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="296"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="296"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="296"/>
+        <location filename="../../ui/roles/consoles.py" line="297"/>
         <source>终端</source>
         <translation>Terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="297"/>
+        <location filename="../../ui/roles/consoles.py" line="298"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="297"/>
         <location filename="../../ui/roles/consoles.py" line="298"/>
+        <location filename="../../ui/roles/consoles.py" line="299"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="298"/>
+        <location filename="../../ui/roles/consoles.py" line="299"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="298"/>
+        <location filename="../../ui/roles/consoles.py" line="299"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="298"/>
+        <location filename="../../ui/roles/consoles.py" line="299"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
 </context>
 <context>
+    <name>ClearDelayDialog</name>
+    <message>
+        <location filename="../../ui/widgets.py" line="294"/>
+        <source>解除等待</source>
+        <translation>Clear the wait</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="295"/>
+        <source>为 %1 解除等待：管理员或同岗位人员输入本人用户名和 PIN 码</source>
+        <translation>Clear the wait for %1: an admin or a colleague of the same role enters their own username and PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="296"/>
+        <source>您的用户名</source>
+        <translation>Your username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="297"/>
+        <source>您的 PIN 码</source>
+        <translation>Your PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="298"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Devices</name>
     <message>
-        <location filename="../../ui/shell.py" line="46"/>
+        <location filename="../../ui/shell.py" line="48"/>
         <source>身份证阅读器</source>
         <translation>ID card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="47"/>
+        <location filename="../../ui/shell.py" line="49"/>
         <source>扫码器</source>
         <translation>Code scanner</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="48"/>
+        <location filename="../../ui/shell.py" line="50"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="49"/>
+        <location filename="../../ui/shell.py" line="51"/>
         <source>竞价器</source>
         <translation>Bidder keypads</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="50"/>
+        <location filename="../../ui/shell.py" line="52"/>
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="56"/>
+        <location filename="../../ui/shell.py" line="53"/>
+        <source>短信猫</source>
+        <translation>SMS modem</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="54"/>
+        <source>门禁</source>
+        <translation>Door</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="55"/>
+        <source>手机柜</source>
+        <translation>Phone lockers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="61"/>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="57"/>
+        <location filename="../../ui/shell.py" line="62"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="58"/>
+        <location filename="../../ui/shell.py" line="63"/>
         <source>重连中</source>
         <translation>Reconnecting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="59"/>
+        <location filename="../../ui/shell.py" line="64"/>
         <source>故障</source>
         <translation>Fault</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="60"/>
+        <location filename="../../ui/shell.py" line="65"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="61"/>
+        <location filename="../../ui/shell.py" line="66"/>
         <source>未配置</source>
         <translation>Not configured</translation>
     </message>
@@ -281,12 +324,12 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="251"/>
+        <location filename="../../ui/shell.py" line="277"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="254"/>
+        <location filename="../../ui/shell.py" line="280"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -387,12 +430,22 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
         <translation>Devices, sync, journal check, operators</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="41"/>
+        <location filename="../../hallkiosk/launcher.py" line="27"/>
+        <source>专家抽取：可验证随机抽取、短信通知</source>
+        <translation>Expert draw: verifiable random draw, SMS invitations</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/launcher.py" line="28"/>
+        <source>监督大屏：各会议室实时画面、预警、暂停指令</source>
+        <translation>Supervision wall: every room live, alerts, pause orders</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/launcher.py" line="43"/>
         <source>选择终端角色</source>
         <translation>Choose a terminal role</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="42"/>
+        <location filename="../../hallkiosk/launcher.py" line="44"/>
         <source>每个角色以独立进程启动，共用同一数据目录：%1</source>
         <translation>Each role starts as its own process on the same data dir: %1</translation>
     </message>
@@ -400,42 +453,84 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>LoginPanel</name>
     <message>
-        <location filename="../../ui/widgets.py" line="123"/>
+        <location filename="../../ui/widgets.py" line="145"/>
         <source>工作人员登录</source>
         <translation>Staff login</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="124"/>
+        <location filename="../../ui/widgets.py" line="145"/>
+        <source>请设置新的 PIN 码</source>
+        <extracomment>logged in, PIN to change (and the old PIN) the username told to wait after wrong PINs the new PIN again (change mode only) change mode: keep the short PIN for now after wrong PINs: a colleague or an admin clears the wait</extracomment>
+        <translation>Please set a new PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="146"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="125"/>
+        <location filename="../../ui/widgets.py" line="147"/>
         <source>PIN 码</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="126"/>
+        <location filename="../../ui/widgets.py" line="147"/>
+        <source>新 PIN 码（6–12 位数字）</source>
+        <translation>New PIN (6–12 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="148"/>
+        <source>再次输入新 PIN 码</source>
+        <translation>New PIN again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="149"/>
         <source>请输入用户名</source>
         <translation>Enter your username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="127"/>
+        <location filename="../../ui/widgets.py" line="150"/>
         <source>请输入 PIN 码</source>
         <translation>Enter your PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="128"/>
+        <location filename="../../ui/widgets.py" line="150"/>
+        <source>请输入新 PIN 码</source>
+        <translation>Enter the new PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="151"/>
+        <source>请再次输入</source>
+        <translation>Enter it again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="152"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="141"/>
+        <location filename="../../ui/widgets.py" line="152"/>
+        <source>更换 PIN 码</source>
+        <translation>Change PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="153"/>
+        <source>稍后更换</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="154"/>
+        <source>请管理员或同岗位人员解除等待</source>
+        <translation>Ask an admin or a colleague of the same role to clear the wait</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="187"/>
         <source>请输入用户名和 PIN 码</source>
         <translation>Enter your username and PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="144"/>
+        <location filename="../../ui/widgets.py" line="190"/>
+        <location filename="../../ui/widgets.py" line="226"/>
         <source>正在验证…</source>
         <translation>Checking…</translation>
     </message>
@@ -443,18 +538,18 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>RoleWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="311"/>
+        <location filename="../../ui/shell.py" line="337"/>
         <source>暂停服务：系统正在恢复连接，请稍候或到服务窗口办理。</source>
         <extracomment>the role&apos;s page; what it offers differs by role (reset, logout, open_flow, work …), so it is duck-typed</extracomment>
         <translation>Service paused: reconnecting. Please wait, or go to a service counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="313"/>
+        <location filename="../../ui/shell.py" line="339"/>
         <source>数据连接中断，以下内容可能不是最新。</source>
         <translation>Data link interrupted: what is shown may be out of date.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="315"/>
+        <location filename="../../ui/shell.py" line="341"/>
         <source>数据库连接中断，正在自动重试。已办理的记录不会丢失；恢复前本机的操作不会执行。</source>
         <translation>Database unavailable, retrying. Nothing recorded is lost; acts on this terminal are not carried out until it returns.</translation>
     </message>
@@ -490,6 +585,16 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
         <location filename="../../ui/shell.py" line="40"/>
         <source>系统管理</source>
         <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="41"/>
+        <source>专家抽取室</source>
+        <translation>Expert draw room</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="42"/>
+        <source>行政监督室</source>
+        <translation>Supervision room</translation>
     </message>
 </context>
 <context>
@@ -548,17 +653,17 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>SessionsBoard</name>
     <message>
-        <location filename="../../ui/roles/board.py" line="86"/>
+        <location filename="../../ui/roles/board.py" line="99"/>
         <source>今日暂无开标、拍卖安排</source>
         <translation>No openings or auctions today</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/board.py" line="96"/>
+        <location filename="../../ui/roles/board.py" line="109"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/board.py" line="97"/>
+        <location filename="../../ui/roles/board.py" line="110"/>
         <source>请提前到场签到。开标、拍卖全过程录音录像。</source>
         <translation>Please check in early. Openings and auctions are recorded on video throughout.</translation>
     </message>
@@ -566,27 +671,28 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>SessionsWork</name>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="131"/>
+        <location filename="../../ui/roles/consoles.py" line="132"/>
         <source>今日本场地没有安排。数据来自交易平台，请在管理界面查看同步状态。</source>
+        <extracomment>the 专家抽取室; the draw&apos;s roles are then taken by card</extracomment>
         <translation>Nothing scheduled here today. Sessions come from the trading platform; check the sync state in Administration.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="133"/>
+        <location filename="../../ui/roles/consoles.py" line="134"/>
         <source>时间以交易平台时钟为准。</source>
         <translation>Times follow the trading platform&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="309"/>
+        <location filename="../../ui/roles/consoles.py" line="312"/>
         <source>今日开标</source>
         <translation>Today&apos;s bid openings</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="312"/>
+        <location filename="../../ui/roles/consoles.py" line="315"/>
         <source>今日拍卖会</source>
         <translation>Today&apos;s auctions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/consoles.py" line="315"/>
+        <location filename="../../ui/roles/consoles.py" line="318"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
@@ -594,53 +700,58 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="133"/>
-        <location filename="../../ui/shell.py" line="155"/>
+        <location filename="../../ui/shell.py" line="138"/>
+        <location filename="../../ui/shell.py" line="160"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="166"/>
+        <location filename="../../ui/shell.py" line="171"/>
         <source>数据库：正常</source>
         <translation>Database: OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="169"/>
+        <location filename="../../ui/shell.py" line="174"/>
         <source>数据库：不可用</source>
         <translation>Database: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="176"/>
+        <location filename="../../ui/shell.py" line="181"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="186"/>
+        <location filename="../../ui/shell.py" line="188"/>
+        <source>设备：%1 台正常</source>
+        <translation>Devices: %1 working</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="212"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="189"/>
+        <location filename="../../ui/shell.py" line="215"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="192"/>
+        <location filename="../../ui/shell.py" line="218"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="195"/>
+        <location filename="../../ui/shell.py" line="221"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="204"/>
+        <location filename="../../ui/shell.py" line="230"/>
         <source>平台签名验证失败</source>
         <translation>Platform signature failing</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="207"/>
+        <location filename="../../ui/shell.py" line="233"/>
         <source>未验证平台签名</source>
         <translation>Platform answers not verified</translation>
     </message>

@@ -4,198 +4,198 @@
 <context>
     <name>ReviewTab</name>
     <message>
-        <location filename="../../ui/recording/review.py" line="226"/>
-        <location filename="../../ui/recording/review.py" line="427"/>
+        <location filename="../../ui/recording/review.py" line="223"/>
+        <location filename="../../ui/recording/review.py" line="424"/>
         <source>录像回放</source>
         <translation>Recordings</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="246"/>
+        <location filename="../../ui/recording/review.py" line="243"/>
         <source>无法播放：%1。文件可能已按保存期限删除，或已损坏。</source>
         <translation>Cannot play: %1. The file may have been removed by retention, or is damaged.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="268"/>
+        <location filename="../../ui/recording/review.py" line="265"/>
         <source>无场次（手动录像）</source>
         <translation>No session (manual recording)</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="270"/>
+        <location filename="../../ui/recording/review.py" line="267"/>
         <source>%1 个片段 · %2 MB · %3 个标记</source>
         <translation>%1 segments · %2 MB · %3 markers</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="274"/>
+        <location filename="../../ui/recording/review.py" line="271"/>
         <source>本场地还没有录像。场次开始（开标、拍卖）时自动录像，也可以填写原因后手动开始。</source>
         <translation>No recordings in this room yet. Recording starts with a session (opening, auction), or by hand with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="307"/>
+        <location filename="../../ui/recording/review.py" line="304"/>
         <source>录像中断</source>
         <translation>Gap</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="307"/>
+        <location filename="../../ui/recording/review.py" line="304"/>
         <source>片段丢失</source>
         <translation>Segment lost</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="308"/>
+        <location filename="../../ui/recording/review.py" line="305"/>
         <source>出价</source>
         <translation>Bid</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="308"/>
+        <location filename="../../ui/recording/review.py" line="305"/>
         <source>落槌/结果</source>
         <translation>Hammer/result</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="309"/>
+        <location filename="../../ui/recording/review.py" line="306"/>
         <source>开标环节</source>
         <translation>Opening stage</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="309"/>
+        <location filename="../../ui/recording/review.py" line="306"/>
         <source>异议</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="324"/>
+        <location filename="../../ui/recording/review.py" line="321"/>
         <source>该时刻没有录像（可能正处于中断期间）。</source>
         <translation>Nothing was recorded at that moment (perhaps during a gap).</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="328"/>
+        <location filename="../../ui/recording/review.py" line="325"/>
         <source>%1 第 %2 段 · %3–%4 · SHA-256 %5… · 日志序号 %6 · %7</source>
         <translation>%1 segment %2 · %3–%4 · SHA-256 %5… · journal seq %6 · %7</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="332"/>
+        <location filename="../../ui/recording/review.py" line="329"/>
         <source>已上传</source>
         <translation>uploaded</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="332"/>
+        <location filename="../../ui/recording/review.py" line="329"/>
         <source>待上传</source>
         <translation>not yet uploaded</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="349"/>
+        <location filename="../../ui/recording/review.py" line="346"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="349"/>
+        <location filename="../../ui/recording/review.py" line="346"/>
         <source>播放</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="360"/>
+        <location filename="../../ui/recording/review.py" line="357"/>
         <source>该时间段没有录像，请调整起止时间。</source>
         <translation>No recording in that range: change the start or end time.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="363"/>
+        <location filename="../../ui/recording/review.py" line="360"/>
         <source>导出失败：%1。请检查磁盘空间。</source>
         <translation>Export failed: %1. Check the free disk space.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="369"/>
+        <location filename="../../ui/recording/review.py" line="366"/>
         <source>已导出 %1 个文件（%2 MB）到 %3，校验%4。</source>
         <translation>Exported %1 files (%2 MB) to %3; verification %4.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="371"/>
+        <location filename="../../ui/recording/review.py" line="368"/>
         <source>通过</source>
         <translation>passed</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="371"/>
+        <location filename="../../ui/recording/review.py" line="368"/>
         <source>失败</source>
         <translation>FAILED</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="390"/>
+        <location filename="../../ui/recording/review.py" line="387"/>
         <source>已请求开始录像：%1</source>
         <translation>Start of recording requested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="390"/>
+        <location filename="../../ui/recording/review.py" line="387"/>
         <source>已请求停止录像：%1</source>
         <translation>Stop of recording requested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="407"/>
+        <location filename="../../ui/recording/review.py" line="404"/>
         <source>本终端不录像（未配置摄像头）· 磁盘剩余 %1 GB</source>
         <translation>This terminal does not record (no cameras configured) · %1 GB free</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="410"/>
+        <location filename="../../ui/recording/review.py" line="407"/>
         <source> 丢帧 %1</source>
         <translation> %1 dropped</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="413"/>
+        <location filename="../../ui/recording/review.py" line="410"/>
         <source>● 录像中 %1</source>
         <translation>● Recording %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="413"/>
+        <location filename="../../ui/recording/review.py" line="410"/>
         <source>（手动）</source>
         <translation>(manual)</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="413"/>
+        <location filename="../../ui/recording/review.py" line="410"/>
         <source>未在录像</source>
         <translation>Not recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="414"/>
+        <location filename="../../ui/recording/review.py" line="411"/>
         <source>磁盘剩余 %1 GB</source>
         <translation>%1 GB free</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="428"/>
+        <location filename="../../ui/recording/review.py" line="425"/>
         <source>场地</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="429"/>
+        <location filename="../../ui/recording/review.py" line="426"/>
         <source>手动开始/停止录像的原因（必填）</source>
         <translation>Reason for starting/stopping by hand (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="430"/>
+        <location filename="../../ui/recording/review.py" line="427"/>
         <source>开始录像</source>
         <translation>Start recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="431"/>
+        <location filename="../../ui/recording/review.py" line="428"/>
         <source>停止录像</source>
         <translation>Stop recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="432"/>
+        <location filename="../../ui/recording/review.py" line="429"/>
         <source>从标记处播放</source>
         <translation>Play from marker</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="433"/>
+        <location filename="../../ui/recording/review.py" line="430"/>
         <source>导出片段</source>
         <translation>Export clip</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="434"/>
+        <location filename="../../ui/recording/review.py" line="431"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="434"/>
+        <location filename="../../ui/recording/review.py" line="431"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="434"/>
+        <location filename="../../ui/recording/review.py" line="431"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
