@@ -48,6 +48,7 @@ from devices.idcard.status import (
     is_success,
 )
 from devices.idcard.text import PHOTO_LEN, TEXT_LEN, parse_text
+from devices.idcard.tracking import CardTracker
 from devices.urls import PORT_ERRORS, PortError, close_quietly, open_url
 from kiosk.pii import mask_id_number, mask_name
 from kiosk.ports import CardEvent, DeviceError, DeviceState, IdCard
@@ -218,31 +219,10 @@ class SamIdReader:
     def run(self, stop: threading.Event, on_event: Callable[[CardEvent], None]) -> None:
         """Poll until ``stop`` is set, reporting cards, removals, errors and state (see module doc)."""
         port: serial.Serial | None = None
-        current: IdCard | None = None
-        last_seen = 0.0
-        absent = 0
         silent = 0
-        reported: str | None = None  # code of the last error reported since the last good poll
         faults = 0  # polls in a row that ended in a fault
-
-        def set_state(state: DeviceState) -> None:
-            if state != self.state:
-                self.state = state
-                on_event(CardEvent("state", state=state))
-
-        def report(err: DeviceError) -> None:
-            nonlocal reported
-            self.last_error = err
-            if err.code != reported:
-                reported = err.code
-                log.warning("ID reader %s: %s", self.url, err.en)
-                on_event(CardEvent("error", error=err))
-
-        def lose_card() -> None:
-            nonlocal current
-            if current is not None:
-                current = None
-                on_event(CardEvent("removed"))
+        t = CardTracker(self, on_event, removal_polls=self.removal_polls, debounce_s=self.debounce_s)
+        set_state, report, lose_card = t.set_state, t.report, t.lose_card
 
         try:
             while not stop.is_set():
@@ -289,20 +269,8 @@ class SamIdReader:
                 else:
                     silent = 0
                     faults = 0
-                    reported = None
-                    set_state(DeviceState.ONLINE)
-                    if card is None:
-                        absent += 1
-                        if absent >= self.removal_polls and time.monotonic() - last_seen >= self.debounce_s:
-                            lose_card()
-                    else:
-                        absent = 0
-                        last_seen = time.monotonic()
+                    if t.polled(card):
                         wait = self.present_interval  # read; re-read only to see a swap or a removal
-                        if current is None or current.id_number != card.id_number:
-                            lose_card()
-                            current = card
-                            on_event(CardEvent("card", card=card))
                 if faults >= 2:  # a fault (a card moved, a module error) is retried at once, then backed off
                     wait = self.present_interval
                 stop.wait(wait)

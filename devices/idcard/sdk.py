@@ -46,6 +46,7 @@ from typing import Any
 
 from devices.idcard.status import STATUS_TABLE, ReadTimeoutError
 from devices.idcard.text import LONG_TERM, NATIONS, PHOTO_LEN, TEXT_LEN, gender_name, nation_name, parse_text
+from devices.idcard.tracking import CardTracker
 from devices.urls import SDK_SCHEME as SCHEME
 from kiosk.pii import mask_id_number, mask_name
 from kiosk.ports import CardEvent, DeviceError, DeviceState, DeviceStatus, IdCard
@@ -640,30 +641,9 @@ class SdkIdReader:
         at that pace too (it may be installed meanwhile). A photo that cannot be decoded is reported
         as an error just before its card.
         """
-        current: IdCard | None = None
-        last_seen = 0.0
-        absent = 0
         faults = 0
-        reported: str | None = None
-
-        def set_state(state: DeviceState) -> None:
-            if state != self.state:
-                self.state = state
-                on_event(CardEvent("state", state=state))
-
-        def report(err: DeviceError) -> None:
-            nonlocal reported
-            self.last_error = err
-            if err.code != reported:
-                reported = err.code
-                log.warning("ID reader %s: %s", self.url, err.en)
-                on_event(CardEvent("error", error=err))
-
-        def lose_card() -> None:
-            nonlocal current
-            if current is not None:
-                current = None
-                on_event(CardEvent("removed"))
+        t = CardTracker(self, on_event, removal_polls=self.removal_polls, debounce_s=self.debounce_s)
+        set_state, report, lose_card = t.set_state, t.report, t.lose_card
 
         try:
             while not stop.is_set():
@@ -694,27 +674,18 @@ class SdkIdReader:
                         continue
                 else:
                     faults = 0
-                    reported = None
-                    set_state(DeviceState.ONLINE)
-                    if card is None:
-                        absent += 1
-                        if absent >= self.removal_polls and time.monotonic() - last_seen >= self.debounce_s:
-                            lose_card()
-                    else:
-                        absent = 0
-                        last_seen = time.monotonic()
+                    if t.polled(card, before_new=self._report_photo_error(report)):
                         wait = self.present_interval
-                        if current is None or current.id_number != card.id_number:
-                            lose_card()
-                            current = card
-                            if self.photo_error is not None:
-                                report(self.photo_error)
-                            on_event(CardEvent("card", card=card))
                 if faults >= 2:
                     wait = self.present_interval
                 stop.wait(wait)
         finally:
             self.close()
+
+    def _report_photo_error(self, report: Callable[[DeviceError], None]) -> Callable[[], None] | None:
+        """What to say just before a new card whose photo the SDK could not decode (None: nothing)."""
+        err = self.photo_error
+        return None if err is None else (lambda: report(err))
 
     # --- status and photo -----------------------------------------------------------------------
 
