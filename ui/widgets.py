@@ -260,18 +260,19 @@ class LoginPanel(Retranslatable, QWidget):
         self.message.setText(bilingual(self.ctx, "等待已解除，请重新登录", "the wait is cleared: log in again"))
 
 
-class ClearDelayDialog(Retranslatable, QDialog):
-    """Clears an operator's wait after wrong PINs: an admin, or a colleague of the same role (or the
-    session's supervisor), enters their own username and PIN (``Hall.clear_pin_delay``, journalled)."""
+class PinDialog(Retranslatable, QDialog):
+    """A modal PIN check on the PIN lane (never on the UI thread): a title, an optional username, the
+    PIN with a touch pad, the core's refusal in words, Cancel. ``accepted`` only when the check passes.
+    Subclasses give the texts (``retranslate``) and the check (``job``)."""
 
-    def __init__(self, ctx: UiContext, operator: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, with_user: bool = False) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.operator = operator
         self.setModal(True)
         self.label = QLabel(objectName="h2")
         self.label.setWordWrap(True)
         self.user = QLineEdit()
+        self.user.setVisible(with_user)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
@@ -282,13 +283,38 @@ class ClearDelayDialog(Retranslatable, QDialog):
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.label)
-        lay.addWidget(self.user)
-        lay.addWidget(self.pin)
-        lay.addWidget(self.message)
-        lay.addWidget(pad)
-        lay.addWidget(self.cancel)
+        for w in (self.label, self.user, self.pin, self.message, pad, self.cancel):
+            lay.addWidget(w)
         self.retranslate()
+
+    def job(self, user: str, pin: str) -> tuple[str, Callable[[], object]] | None:
+        """The job's key and the check to run, or None when the input is not complete."""
+        raise NotImplementedError
+
+    def check(self) -> None:
+        user, pin = self.user.text().strip(), self.pin.text()
+        self.pin.clear()
+        work = self.job(user, pin) if pin and self.cancel.isEnabled() else None
+        if work is None:
+            return
+        self.cancel.setEnabled(False)  # until the answer: the PIN is checked off the UI thread
+        self.ctx.jobs.run(work[0], work[1], self._answered, lane=PIN)
+
+    def _answered(self, outcome: JobOutcome) -> None:
+        self.cancel.setEnabled(True)
+        if not outcome.ok:
+            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+            return
+        self.accept()
+
+
+class ClearDelayDialog(PinDialog):
+    """Clears an operator's wait after wrong PINs: an admin, or a colleague of the same role (or the
+    session's supervisor), enters their own username and PIN (``Hall.clear_pin_delay``, journalled)."""
+
+    def __init__(self, ctx: UiContext, operator: str, parent: QWidget | None = None) -> None:
+        self.operator = operator
+        super().__init__(ctx, parent, with_user=True)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("解除等待"))
@@ -297,66 +323,24 @@ class ClearDelayDialog(Retranslatable, QDialog):
         self.pin.setPlaceholderText(self.tr("您的 PIN 码"))
         self.cancel.setText(self.tr("取消"))
 
-    def check(self) -> None:
-        by, pin = self.user.text().strip(), self.pin.text()
-        self.pin.clear()
-        if not by or not pin or not self.cancel.isEnabled():
-            return
-        self.cancel.setEnabled(False)
+    def job(self, user: str, pin: str) -> tuple[str, Callable[[], object]] | None:
+        if not user:
+            return None
         hall, operator = self.ctx.hall, self.operator
-        self.ctx.jobs.run("clear-delay", lambda: hall.clear_pin_delay(by, pin, operator=operator), self._answered, lane=PIN)
-
-    def _answered(self, outcome: JobOutcome) -> None:
-        self.cancel.setEnabled(True)
-        if not outcome.ok:
-            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
-            return
-        self.accept()
+        return "clear-delay", lambda: hall.clear_pin_delay(user, pin, operator=operator)
 
 
-class AdminPinDialog(Retranslatable, QDialog):
+class AdminPinDialog(PinDialog):
     """Asks for an admin PIN (leaving a kiosk's full screen). ``accepted`` only with a right PIN."""
-
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setModal(True)
-        self.label = QLabel(objectName="h2")
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel(objectName="error")
-        pad = PinPad(self.pin)
-        pad.submitted.connect(self.check)
-        self.cancel = QPushButton()
-        self.cancel.clicked.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.label)
-        lay.addWidget(self.pin)
-        lay.addWidget(self.message)
-        lay.addWidget(pad)
-        lay.addWidget(self.cancel)
-        self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("管理员验证"))
         self.label.setText(self.tr("退出全屏需要管理员 PIN 码"))
         self.cancel.setText(self.tr("取消"))
 
-    def check(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
-        if not pin or not self.cancel.isEnabled():
-            return
-        self.cancel.setEnabled(False)  # until the answer: the PIN is checked off the UI thread
+    def job(self, user: str, pin: str) -> tuple[str, Callable[[], object]] | None:
         hall = self.ctx.hall
-        self.ctx.jobs.run("exit-pin", lambda: hall.check_admin_pin(pin), self._answered, lane=PIN)
-
-    def _answered(self, outcome: JobOutcome) -> None:
-        self.cancel.setEnabled(True)
-        if not outcome.ok:
-            self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
-            return
-        self.accept()
+        return "exit-pin", lambda: hall.check_admin_pin(pin)
 
 
 class KioskPage(QWidget):
