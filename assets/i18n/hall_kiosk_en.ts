@@ -4,17 +4,17 @@
 <context>
     <name>AdminPinDialog</name>
     <message>
-        <location filename="../../ui/widgets.py" line="341"/>
+        <location filename="../../ui/widgets.py" line="337"/>
         <source>管理员验证</source>
         <translation>Administrator check</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="342"/>
+        <location filename="../../ui/widgets.py" line="338"/>
         <source>退出全屏需要管理员 PIN 码</source>
         <translation>Leaving full screen needs an administrator PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="343"/>
+        <location filename="../../ui/widgets.py" line="339"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -185,27 +185,27 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>ClearDelayDialog</name>
     <message>
-        <location filename="../../ui/widgets.py" line="294"/>
+        <location filename="../../ui/widgets.py" line="320"/>
         <source>解除等待</source>
         <translation>Clear the wait</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="295"/>
+        <location filename="../../ui/widgets.py" line="321"/>
         <source>为 %1 解除等待：管理员或同岗位人员输入本人用户名和 PIN 码</source>
         <translation>Clear the wait for %1: an admin or a colleague of the same role enters their own username and PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="296"/>
+        <location filename="../../ui/widgets.py" line="322"/>
         <source>您的用户名</source>
         <translation>Your username</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="297"/>
+        <location filename="../../ui/widgets.py" line="323"/>
         <source>您的 PIN 码</source>
         <translation>Your PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="298"/>
+        <location filename="../../ui/widgets.py" line="324"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
