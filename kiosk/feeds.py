@@ -285,7 +285,7 @@ def _delete_session(session: Session, key: str, version: int) -> int:
 
 def _kept_session_data(data: dict[str, Any]) -> dict[str, Any]:
     """The session record as stored in ``pf_sessions.data``: the staff's ID numbers are left out
-    (they live in ``pf_session_staff`` as HMAC + ciphertext only; DESIGN §4)."""
+    (they live in ``pf_session_staff`` as HMAC + ciphertext only; docs/architecture.md §4)."""
     kept = copy.deepcopy(data)
     for person in kept.get("staff") or []:
         if isinstance(person, dict) and person.get("id_number"):

@@ -155,7 +155,7 @@ REQUIRED: dict[str, dict[str, Check]] = {
         "sha256": _str,
         "prev_segment_sha256": _str_or_null,
     },
-    # --- v1.1 (platform-api §7.4) ---
+    # --- v1.1 (docs/platform-api.md §7.4) ---
     "expert.draw": {
         "evaluation_id": _str,
         "pool_sha256": _str,

@@ -68,7 +68,7 @@ def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> d
 STAGE_LOT: dict[str, Any] = {"lot_code": "TD-DEMO-07", "title": "回民区公主府片区地块（住宅用地，26,480.0㎡，限地价+竞配建）",
              "start_price": "15600.00", "increment": "200.00", "price_unit": "1", "deposit": "3000.00",
              "has_reserve": False, "cap_price": "18720.00", "max_wins_per_paddle": None,
-             # the 出让公告 decides between bidders at the cap (platform-api §7.1): 竞配建 from 1,000 m² in 100 m² steps
+             # the 出让公告 decides between bidders at the cap (docs/platform-api.md §7.1): 竞配建 from 1,000 m² in 100 m² steps
              "after_cap": {"method": "area", "start": "1000", "step": "100", "unit": "m2"}}
 STAGE_BIDDERS = (("内蒙古北疆置业有限公司", "91150100MA0STAGE01"), ("呼和浩特城发房地产开发有限公司", "91150100MA0STAGE02"),
                  ("内蒙古青城安居建设有限公司", "91150100MA0STAGE03"))

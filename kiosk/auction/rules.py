@@ -465,7 +465,7 @@ def stage_params(cap_price: str | None, default_stage: str, stage: str | None, s
 
 
 def after_cap_params(cap_price: str | None, after_cap: Mapping[str, Any] | None) -> dict[str, str] | None:
-    """D7: the stage after the cap as the platform's lot gives it (``after_cap``, platform-api §7.1), checked.
+    """D7: the stage after the cap as the platform's lot gives it (``after_cap``, docs/platform-api.md §7.1), checked.
 
     ``{"kind": …, …}``; None for a lot without a cap. The auctioneer never chooses it: a capped lot
     without ``after_cap`` cannot be opened (only terminated with a reason). 平均价 needs the band's upper

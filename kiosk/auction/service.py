@@ -100,7 +100,7 @@ def not_supervised(s: Session, session_id: str) -> None:
 
 
 def after_cap_of(s: Session, p: PfLot) -> dict[str, Any] | None:
-    """The lot's ``after_cap`` as the platform sent it (platform-api §7.1, kept in ``pf_sessions.data``)."""
+    """The lot's ``after_cap`` as the platform sent it (docs/platform-api.md §7.1, kept in ``pf_sessions.data``)."""
     ps = s.get(PfSession, p.session_id)
     for lot in ((ps.data or {}).get("lots") or []) if ps is not None else []:
         if isinstance(lot, dict) and lot.get("lot_code") == p.lot_code:
@@ -205,7 +205,7 @@ class AuctionService:
         """The auctioneer announces and opens a lot (start, increment, rules; "no reserve" where there is none).
 
         A lot with a price cap takes its stage after the cap from the platform's ``after_cap`` (D7,
-        platform-api §7.1): the auctioneer confirms it, never chooses it. ``stage``, when given, is
+        docs/platform-api.md §7.1): the auctioneer confirms it, never chooses it. ``stage``, when given, is
         the method the auctioneer read out; one that differs from the lot's is refused. A capped lot
         without ``after_cap`` cannot be opened (only terminated with a reason).
         """

@@ -1,6 +1,6 @@
 """Tables of the staffing capability: who the platform appointed to a session, and who holds a role now.
 
-``pf_session_staff`` is the ``staff`` member of the platform's ``sessions`` feed (platform-api §7.1),
+``pf_session_staff`` is the ``staff`` member of the platform's ``sessions`` feed (docs/platform-api.md §7.1),
 kept apart from ``pf_sessions.data`` so that the appointees' ID numbers are stored only as the
 hall's lookup HMAC (to match a card) and ciphertext (to re-key), never in clear. ``session_roles``
 holds one row per role taken in a session; a row is released (``released_at``), never deleted, so

@@ -571,7 +571,7 @@ class OpeningService:
 
     def record_payload(self, v: OpeningView, sha: str, compere: str | None = None,
                        staff: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The ``opening.record`` payload per platform-api §4, plus ``staff``: each person in their role."""
+        """The ``opening.record`` payload per docs/platform-api.md §4, plus ``staff``: each person in their role."""
         payload = rules.record_payload(v, sha, compere or v.signatures.get("host") or self._compere(v.session_id),
                                        self.hall.config.site.name)
         if staff:

@@ -1,6 +1,6 @@
 """Who may act in a session, as the law draws it (issue 15 must 1; docs/rules/staffing.md).
 
-The platform appoints each session's staff (platform-api §7.1 ``sessions.staff``): the 招标人's or
+The platform appoints each session's staff (docs/platform-api.md §7.1 ``sessions.staff``): the 招标人's or
 agency's host who runs an opening (招标投标法 §35), the 行政监督部门's supervisor, the centre's
 witness, the 拍卖师. Whoever takes a role on a console places their resident ID card and is matched
 against that list; a person who also has a hall account (``operator link-card``) enters that

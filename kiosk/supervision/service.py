@@ -2,7 +2,7 @@
 
 Journal kinds: ``supervision.alert`` (a rule's finding, once per key), ``supervision.ack`` (the
 supervisor's acknowledgement with a note), ``supervision.order`` and ``witness.note`` exactly as
-platform-api §7.4. A supervisor operates nothing: their only acts are orders, acknowledgements and
+docs/platform-api.md §7.4. A supervisor operates nothing: their only acts are orders, acknowledgements and
 signatures. :func:`paused_by_supervisor` is what the opening and auction services ask before each
 step, inside their own transaction.
 """

@@ -48,7 +48,7 @@ class RaisedAlert:
 
 @dataclass(frozen=True)
 class Order:
-    """A supervision order (``supervision.order``, platform-api §7.4)."""
+    """A supervision order (``supervision.order``, docs/platform-api.md §7.4)."""
 
     seq: int
     room_code: str

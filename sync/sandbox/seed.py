@@ -113,7 +113,7 @@ PEOPLE: list[tuple[str, str, str]] = [
 ]
 
 
-#: The sessions' appointed staff (platform-api §7.1 ``staff``): name, region, birth date, organisation.
+#: The sessions' appointed staff (docs/platform-api.md §7.1 ``staff``): name, region, birth date, organisation.
 STAFF_PEOPLE: list[tuple[str, str, str, str]] = [
     ("韩志刚", "150102", "19750312", "内蒙古正信招标代理有限公司"),  # 0 host (the agency runs its opening)
     ("白雪", "150103", "19880621", "内蒙古正信招标代理有限公司"),  # 1 recorder
@@ -133,7 +133,7 @@ def staff_person(i: int, role: str) -> dict[str, str]:
     return {"role": role, "name": name, "id_number": id_number(region, birth, 51 + 2 * i), "org": org}
 
 
-#: Reference photos the platform holds for some representatives (platform-api §7.1 ``photo_sha256``,
+#: Reference photos the platform holds for some representatives (docs/platform-api.md §7.1 ``photo_sha256``,
 #: served at ``GET /blobs/{sha256}``, §7.2): person index → file under assets/demo/faces
 #: (assets/demo/README.md). Person 0's is the demo visitor's own face (a match at the kiosk), person
 #: 6's someone else's (a no-match: the clerk decides).

@@ -256,7 +256,7 @@ class SandboxStore:
         return True
 
     def put_reference(self, data: bytes) -> str:
-        """Hold a reference photo for download (``GET /blobs/{sha256}``, platform-api §7.2); returns its SHA-256."""
+        """Hold a reference photo for download (``GET /blobs/{sha256}``, docs/platform-api.md §7.2); returns its SHA-256."""
         sha = hashlib.sha256(data).hexdigest()
         folder = self.data_dir / "references"
         folder.mkdir(exist_ok=True)

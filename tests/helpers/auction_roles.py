@@ -3,7 +3,7 @@
 ``take_auctioneer(hall, sid)`` places the card of the person the platform appointed as the session's
 拍卖师 (its ID number is read back from ``pf_session_staff`` with the hall's vault, the way a reader
 would present the card); taking the role again returns the same holding. ``set_after_cap`` stands in
-for a platform feed that changes a lot's ``after_cap`` (platform-api §7.1).
+for a platform feed that changes a lot's ``after_cap`` (docs/platform-api.md §7.1).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The supervision service (docs/rules/supervision.md): alerts journalled once and acknowledged with a
-note, the supervisor's pause/resume orders exactly as platform-api §7.4, the witness's notes per
+note, the supervisor's pause/resume orders exactly as docs/platform-api.md §7.4, the witness's notes per
 checklist, all over a real hall with roles taken by the appointees' cards and a real opening."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reference photos from the platform (issue 16 must 2; platform-api §7.1–7.2) against the real sandbox.
+"""Reference photos from the platform (issue 16 must 2; docs/platform-api.md §7.1–7.2) against the real sandbox.
 
 The registrations feed names a photo per representative; ``GET /blobs/{sha256}`` serves it; the client
 checks the hash, the fetcher caches it encrypted ahead of the session. A body that does not hash to

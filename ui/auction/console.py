@@ -738,7 +738,7 @@ class AuctionConsole(Retranslatable, QWidget):
         v = self.view
         show = v is not None and v.state == "pending" and bool(v.cap_price)
         self.stage_box.setVisible(show)
-        # D7: read-only — the 出让公告's method (platform-api §7.1 after_cap); the auctioneer confirms it by opening
+        # D7: read-only — the 出让公告's method (docs/platform-api.md §7.1 after_cap); the auctioneer confirms it by opening
         if v is not None:
             i = self.stage_combo.findData(v.stage)
             self.stage_combo.blockSignals(True)

@@ -1,6 +1,6 @@
 """who the platform appointed to each session, and who holds each role now (issue 15 must 1)
 
-``pf_session_staff``: the sessions feed's ``staff`` member (platform-api §7.1), ID numbers only as
+``pf_session_staff``: the sessions feed's ``staff`` member (docs/platform-api.md §7.1), ID numbers only as
 lookup HMAC + ciphertext. ``session_roles``: the roles taken in a session, by card (and PIN for a
 hall account) or, where the platform named nobody, by a hall account with a journalled reason.
 Sessions already stored keep their staff only in ``pf_sessions.data`` until the feed sends them

@@ -1,6 +1,6 @@
 """人证核验 (issue 16): the platform's reference photo of a representative, and what a check-in's face check did
 
-``pf_representatives.photo_sha256``: the registrations feed's reference photo (platform-api §7.1),
+``pf_representatives.photo_sha256``: the registrations feed's reference photo (docs/platform-api.md §7.1),
 fetched ahead of the session and cached encrypted as a blob (kiosk/checkin/references.py).
 ``checkins.face_result`` (match, no_match, not_done), ``face_reference`` (chip, platform, none) and
 ``liveness`` (passed, failed, not_done): the decision and what it rested on. Earlier check-ins were
