@@ -131,7 +131,7 @@ def test_every_sample_record_is_accepted(feed: str, db) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("feed", sorted(VALIDATORS))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(item=json_values)
 def test_arbitrary_json_items_raise_only_the_typed_error(feed: str, item: Any) -> None:
     try:
@@ -141,7 +141,7 @@ def test_arbitrary_json_items_raise_only_the_typed_error(feed: str, item: Any) -
 
 
 @pytest.mark.parametrize("feed", sorted(VALIDATORS))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=json_values | st.dictionaries(st.text(max_size=20), json_values, max_size=8))
 def test_arbitrary_records_raise_only_the_typed_error(feed: str, data: Any) -> None:
     try:
@@ -151,7 +151,7 @@ def test_arbitrary_records_raise_only_the_typed_error(feed: str, data: Any) -> N
 
 
 @pytest.mark.parametrize("feed", sorted(VALIDATORS))
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_records_are_refused_by_name_or_applied(feed: str, data: st.DataObject, db) -> None:  # type: ignore[no-untyped-def]
     """A valid record with members dropped or replaced (by any JSON, or nearly-right strings)."""
