@@ -281,7 +281,8 @@ def test_demo_left_half_made_by_an_interrupted_run_starts_afresh_and_ctrl_c_is_p
             time.sleep(0.1)
         assert (data / DEMO_SEEDED).exists(), proc.poll()
         services = children(proc.pid)
-        assert len(services) == 5  # the sandbox platform and four device simulators
+        # the sandbox platform, four device simulators, and the evaluation area's modem and door/locker simulators
+        assert len(services) == 7
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
@@ -312,7 +313,7 @@ def test_demo_killed_hard_leaves_no_service_running(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert (data / "demo.toml").exists(), proc.poll()  # written once every service listens
         services = children(proc.pid)
-        assert len(services) == 5
+        assert len(services) == 7
     finally:
         proc.kill()
         proc.wait()
