@@ -61,8 +61,12 @@ LOGIN_AS = {"admin": "admin", "host": "host", "auctioneer": "auctioneer", "count
 ROOMS = (("KB-03", "第三开标室", "opening"), ("KB-01", "第一开标室", "opening"), ("PM-01", "拍卖大厅", "auction"), ("FW-01", "交易服务大厅", "service"))
 
 
-def seed_demo(cfg: Config) -> dict[str, int]:
-    """Seed rooms, the demo day's feeds and the demo operators into ``cfg``'s database (once)."""
+def seed_demo(cfg: Config, *, today: dt.date | None = None) -> dict[str, int]:
+    """Seed rooms, the demo day's feeds and the demo operators into ``cfg``'s database (once).
+
+    ``today``: the demo day (default: today on the hall clock, Beijing time); the tests pin it for a
+    whole run, so a run that crosses midnight in Beijing (16:00 UTC) seeds the day its modules expect.
+    """
     hall = Hall.open(cfg)
     counts: dict[str, int] = {}
     try:
@@ -71,7 +75,7 @@ def seed_demo(cfg: Config) -> dict[str, int]:
                 for code, name, kind in ROOMS:
                     if s.get(Room, code) is None:
                         s.add(Room(code=code, name=name, kind=kind))
-                today = hall.clock.now().astimezone(BEIJING).date()
+                today = today or hall.clock.now().astimezone(BEIJING).date()
                 day = demo_day(today)
                 now = hall.clock.now()
                 for feed in ("sessions", "registrations", "blacklist", "experts", "evaluations"):

@@ -25,6 +25,9 @@ from kiosk.hall import Hall
 from kiosk.timeutil import BEIJING
 
 _TEMPLATES: dict[tuple[str, str], Path] = {}
+#: The demo day of the whole run, taken when the tests are collected (as the test modules take their
+#: TODAY): a run that crosses midnight in Beijing (16:00 UTC) still seeds the day its modules expect.
+TEST_DAY = dt.datetime.now(BEIJING).date()
 
 
 def _template(cfg: Config) -> Path:
@@ -35,7 +38,7 @@ def _template(cfg: Config) -> Path:
         base = load_config(data_dir=tpl, environ={})
         seed_demo(dataclasses.replace(
             base, platform=dataclasses.replace(base.platform, journal_id=key[0]),
-            site=dataclasses.replace(base.site, terminal_id=key[1])))
+            site=dataclasses.replace(base.site, terminal_id=key[1])), today=TEST_DAY)
         atexit.register(shutil.rmtree, tpl.parent, True)
         _TEMPLATES[key] = tpl
     return _TEMPLATES[key]
@@ -44,11 +47,11 @@ def _template(cfg: Config) -> Path:
 def seeded(cfg: Config) -> Config:
     """Seed ``cfg``'s hall as ``seed_demo`` would (copied from the per-process template on SQLite)."""
     if cfg.database.url:  # PostgreSQL, or a SQLite file outside the data dir
-        seed_demo(cfg)
+        seed_demo(cfg, today=TEST_DAY)
         return cfg
     dest = Path(cfg.data_dir)
     if dest.exists() and any(dest.iterdir()):
-        seed_demo(cfg)  # a data dir with content of its own: seed into it, as the demo does
+        seed_demo(cfg, today=TEST_DAY)  # a data dir with content of its own: seed into it, as the demo does
         return cfg
     shutil.copytree(_template(cfg), dest, dirs_exist_ok=True)
     return cfg
