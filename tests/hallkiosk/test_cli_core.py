@@ -75,12 +75,15 @@ def test_headless_demo_writes_every_screenshot_and_a_verified_report(tmp_path: P
     assert report["journal"]["verified"] is True
     roles = {s["role"] for s in report["screenshots"]}
     assert roles == set(ROLES)  # every role, the expert draw's console and the supervisor's wall included
-    kinds = {"png": 0, "pdf": 0}
+    kinds = {"png": 0, "pdf": 0, "txt": 0}
     for shot in report["screenshots"]:
         data = (out / shot["file"]).read_bytes()
         if shot["file"].endswith(".pdf"):  # the documents the tours produced (records, confirmations)
             assert data.startswith(b"%PDF")
             kinds["pdf"] += 1
+        elif shot["file"].endswith(".txt"):  # a command's output the tour keeps (experts verify-draw)
+            assert data.startswith(b"$ hall-kiosk ") and b"\n" in data, shot["file"]
+            kinds["txt"] += 1
         else:
             assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, shot["file"]
             kinds["png"] += 1

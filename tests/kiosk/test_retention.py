@@ -120,7 +120,8 @@ def test_cli_plan_and_purge(hall: Hall) -> None:
     again = json.loads(subprocess.run(run, input="123456\n", capture_output=True, text=True, check=True, timeout=120,
                                       env=env).stdout)
     assert again["representatives"] == 0
-    assert len(_purged(hall)) == (1 if past else 0)
+    due = past + plan["session_staff"] + plan["evaluation_staff"] + plan["experts"]  # appointees' and experts' data too
+    assert len(_purged(hall)) == (1 if due else 0)
 
 
 @pytest.mark.postgres
