@@ -23,6 +23,8 @@ from ui.theme import LANDSCAPE, PORTRAIT
 @pytest.fixture
 def auctioneer(qapp, demo_cfg: Config) -> Iterator[Terminal]:
     with auctioneer_terminal(demo_cfg, call_seconds=0) as term:
+        # the tests make the calls themselves: the console's own timer (due at once with 0 s) would race them
+        term.auction.screens["console"].auto.setChecked(False)  # type: ignore[union-attr]
         yield term
 
 
