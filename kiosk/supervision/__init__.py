@@ -4,6 +4,7 @@ See :mod:`kiosk.supervision.rules` (pure), :mod:`kiosk.supervision.service` (uni
 docs/rules/supervision.md.
 """
 
+from kiosk.supervision.replay import Clip, Moment, Replay
 from kiosk.supervision.rules import AUCTION_STEPS, DRAW_STEPS, ORDERS, RULES, checklist, evaluate
 from kiosk.supervision.service import (
     SupervisionService,
@@ -15,7 +16,7 @@ from kiosk.supervision.service import (
 from kiosk.supervision.views import Alert, Order, RaisedAlert, RoomState, Scheduled, Step, WitnessNote
 
 __all__ = [
-    "AUCTION_STEPS", "DRAW_STEPS", "ORDERS", "RULES", "Alert", "Order", "RaisedAlert", "RoomState", "Scheduled", "Step",
+    "AUCTION_STEPS", "DRAW_STEPS", "ORDERS", "RULES", "Alert", "Clip", "Moment", "Replay", "Order", "RaisedAlert", "RoomState", "Scheduled", "Step",
     "SupervisionService", "Watch", "WitnessNote", "checklist", "evaluate", "orders_of", "paused_by_supervisor",
     "witness_notes",
 ]

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -25,6 +26,7 @@ from kiosk.db.models import JournalEntry, PfSession
 from kiosk.errors import HallError
 from kiosk.journal import Entry, JournalFollower, take_head
 from kiosk.staffing import RoleHolder, current
+from kiosk.supervision import replay as replay_rules
 from kiosk.supervision import rules
 from kiosk.supervision.views import Alert, Order, RaisedAlert, RoomState, Scheduled, WitnessNote
 from kiosk.timeutil import BEIJING, parse_rfc3339, rfc3339
@@ -35,6 +37,7 @@ ALERT_KIND = "supervision.alert"
 ACK_KIND = "supervision.ack"
 ORDER_KIND = "supervision.order"
 NOTE_KIND = "witness.note"
+REPLAY_ALERT_LAG_MIN = 30  #: entries read past the replay window: an alert journalled up to this late about a moment in it
 
 #: §7.4's required members (checked here before the journal's own validation knows the kinds)
 ORDER_MEMBERS = ("room_code", "session_id", "order", "reason", "supervisor", "at")
@@ -293,6 +296,88 @@ class SupervisionService:
             _check(NOTE_KIND, payload, NOTE_MEMBERS)
             e = self.hall.journal.append(s, NOTE_KIND, payload)
             return WitnessNote(e.seq, room, session_id, st.code, st.zh, body, irregular, holder.username, now)
+
+    # --- replay (must 5) ----------------------------------------------------------------------------
+
+    def replay_rooms(self) -> list[str]:
+        """Rooms that can be replayed: the site's rooms and every room with recordings."""
+        from kiosk.db.models import Room
+        from kiosk.recording import catalogue as cat
+
+        with self.hall.reading() as s:
+            return sorted(set(s.scalars(select(Room.code))) | set(cat.rooms(s)))
+
+    def replay(self, room_code: str, at: dt.datetime, *, before_s: float | None = None,
+               after_s: float | None = None) -> replay_rules.Replay:
+        """``room_code`` around ``at``: the segments recorded then (every camera, through the recording
+        catalogue) and the room's journal entries within the window, in time order (one read)."""
+        from kiosk.recording import catalogue as cat
+
+        before_s = replay_rules.WINDOW_BEFORE_S if before_s is None else before_s
+        after_s = replay_rules.WINDOW_AFTER_S if after_s is None else after_s
+        lo, hi = at - dt.timedelta(seconds=before_s), at + dt.timedelta(seconds=after_s)
+        with self.hall.reading() as s:
+            segs = cat.segments(s, data_dir=self.hall.config.data_dir, room_code=room_code, since=lo, until=hi,
+                                include_deleted=False)
+            # an alert is journalled after the moment it is about (its ``since``): read a little past the window
+            rows = s.scalars(select(JournalEntry).where(
+                JournalEntry.occurred_at >= rfc3339(lo),
+                JournalEntry.occurred_at <= rfc3339(hi + dt.timedelta(minutes=REPLAY_ALERT_LAG_MIN)),
+            ).order_by(JournalEntry.seq)).all()
+            entries = [Entry.from_row(r) for r in rows]
+            sids = {str(v) for e in entries for k in ("session_id", "evaluation_id")
+                    if isinstance(v := e.payload.get(k), str) and not e.payload.get("room_code")}
+            rooms = self._session_rooms(s, sids)
+        clips = tuple(replay_rules.Clip(x.camera, x.path, x.started_at, x.ended_at, x.session_id, x.segment_no)
+                      for x in segs)
+        moments = replay_rules.around(replay_rules.moments_of(entries, room_code, rooms), at, before_s, after_s)
+        return replay_rules.Replay(room_code, at, clips, tuple(moments))
+
+    @staticmethod
+    def _session_rooms(s: Session, sids: set[str]) -> dict[str, str]:
+        if not sids:
+            return {}
+        out = {sid: room for sid, room in s.execute(select(PfSession.session_id, PfSession.room_code)
+                                                   .where(PfSession.session_id.in_(sids)))}
+        try:
+            from kiosk.db.models_experts import PfEvaluation
+        except ImportError:  # pragma: no cover - the expert area not installed
+            return out
+        rest = sids - set(out)
+        if rest:
+            out |= {eid: room for eid, room in s.execute(select(PfEvaluation.evaluation_id, PfEvaluation.room_code)
+                                                        .where(PfEvaluation.evaluation_id.in_(rest)))}
+        return out
+
+    def moment_of(self, seq: int) -> tuple[str, dt.datetime] | None:
+        """Where and when to replay the journal entry ``seq`` (an alert, a bid, a witness note …):
+        its room and its moment (an alert's ``since``); None when it belongs to no room."""
+        with self.hall.reading() as s:
+            row = s.get(JournalEntry, seq)
+            if row is None:
+                return None
+            e = Entry.from_row(row)
+            sids = {str(v) for k in ("session_id", "evaluation_id") if isinstance(v := e.payload.get(k), str)}
+            room = replay_rules.room_of(e.kind, e.payload, self._session_rooms(s, sids))
+        return (room, replay_rules.moment_at(e.kind, e.payload, e.occurred_at)) if room else None
+
+    @staticmethod
+    def replay_export(directory: Path, at: dt.datetime | None = None) -> replay_rules.Replay:
+        """An exported folder (``hall-kiosk recording export``) replayed from its ``manifest.json``.
+
+        Raises:
+            HallError: ``export`` — no readable manifest of that format in the folder.
+        """
+        from kiosk.recording.manifest import FORMAT, read_manifest
+
+        try:
+            manifest = read_manifest(Path(directory))
+        except (OSError, ValueError) as exc:
+            raise HallError("export", f"无法读取导出目录的清单（{type(exc).__name__}）",
+                            f"cannot read the export's manifest ({type(exc).__name__})") from exc
+        if manifest.get("format") != FORMAT:
+            raise HallError("export", "不是本系统导出的录像目录", "not a recording export of this system")
+        return replay_rules.from_manifest(manifest, Path(directory), at)
 
     @staticmethod
     def _evaluation_room(s: Session, evaluation_id: str) -> str:
