@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph, Spacer
 from kiosk.auction.rules import REASONS, stage_value_text
 from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
+from kiosk.supervision.witness_record import witness_story
 from kiosk.timeutil import beijing, parse_rfc3339
 
 SOURCES = {"floor": "现场举牌", "keypad": "竞价器", "listing": "挂牌报价"}
@@ -41,6 +42,7 @@ class Docs:
     events: list[tuple[int, str, dict[str, Any], str]]
     names: dict[str, str] = field(default_factory=dict)  #: operator username → display name
     stage_bids: list[Any] = field(default_factory=list)  #: StageBidView, every stage bid
+    witness_notes: list[Any] = field(default_factory=list)  #: WitnessNote, the session's 见证记录 so far
 
     def who(self, username: str | None) -> str:
         """A journal ``actor`` as the record names it: a hall account's display name, or the masked name of a
@@ -260,4 +262,5 @@ def record_pdf(d: Docs, *, result: str, reason: str | None) -> tuple[bytes, str]
     story += [Spacer(1, 10 * mm),
               grid_table([[f"拍卖师：{d.who(d.actor)}", "记录人：", f"{d.buyer_title}：" if result == "sold" else "监督人："]],
                          [58 * mm, 58 * mm, 58 * mm], header_rows=0)]
+    story += witness_story(d.witness_notes, session_id=lot.session_id, title=title)  # 见证记录 (issue 18), when noted
     return build_pdf(story, title=f"拍卖笔录 {lot.lot_code}", footer=f"{d.site} · 拍卖笔录 {lot.session_id}/{lot.lot_code}")

@@ -73,7 +73,7 @@ from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_mo
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
 from kiosk.staffing import RoleHolder, current
-from kiosk.supervision.service import paused_by_supervisor
+from kiosk.supervision.service import paused_by_supervisor, witness_notes
 from kiosk.timeutil import rfc3339
 
 if TYPE_CHECKING:
@@ -780,6 +780,7 @@ class AuctionService:
             bids=self._bids(s, p.session_id, p.lot_code, None), events=self._lot_events(s, p.session_id, p.lot_code),
             names={u: n for u, n in s.execute(select(Operator.username, Operator.display_name))},
             stage_bids=self._stage_bid_views(s, p.session_id, p.lot_code, row),
+            witness_notes=witness_notes(s, p.session_id),
         )
         out_dir = self.hall.config.data_dir / "auction" / p.session_id
         conf_sha = conf_path = None
