@@ -53,7 +53,7 @@ def test_w4_the_auction_record_ends_with_the_witness_notes_page(tmp_path: Path) 
         last = "".join(text.split("\f")[-1].split())  # the page's text without the wrapping of its cells
         assert text.count("\f") == pages(r.record_path) - 1 >= 1
         assert last.startswith("见证记录"), last[:80]
-        for want in ("宣布拍卖规则并开拍", "规则<完整>&清楚", "其他", "异常", "第2号竞买人离场未签退",
+        for want in ("宣布拍卖规则", "规则<完整>&清楚", "其他情况", "异常", "第2号竞买人离场未签退",
                      "共2条见证记录，其中记录异常1条", "见证人（签字）"):
             assert want in last, want
         assert "赵晓东" not in text and "赵*东" in last  # the witness masked, as the journal names them
