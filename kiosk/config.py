@@ -167,6 +167,13 @@ class OpeningConfig:
     #: hall.toml that sets it still loads
     absent_deemed_accept: bool = True
     objection_answer_required: bool = True
+    #: 不见面开标 (issue 19, docs/rules/opening.md §5): how often remote_events are polled while a remote
+    #: opening is live (2–5 s), how fresh they must be for a step that needs online input, and how long
+    #: the objections stage and an online bidder's confirmation wait at least
+    remote_poll_seconds: float = 3.0
+    remote_stale_seconds: float = 15.0
+    remote_objection_window_seconds: float = 60.0
+    remote_confirm_window_seconds: float = 300.0
 
 
 @dataclass(frozen=True)

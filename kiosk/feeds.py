@@ -34,11 +34,13 @@ from kiosk.db.models import (
     PfSession,
 )
 from kiosk.db.models_experts import PfEvaluation, PfEvaluationStaff, PfExpert
+from kiosk.db.models_opening import PfRemoteEvent
 from kiosk.db.models_staffing import PfSessionStaff
-from kiosk.pii import PiiVault, mask_id_number, normalise_id
+from kiosk.pii import PiiVault, mask_id_number, mask_name, normalise_id
 from kiosk.timeutil import parse_rfc3339
 
-FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results", "experts", "evaluations")
+FEEDS: tuple[str, ...] = ("sessions", "registrations", "blacklist", "bid_results", "experts", "evaluations",
+                          "remote_events")
 
 #: associated data bound to each kind of ciphertext, so one cannot be swapped for another
 CTX_REPRESENTATIVE = b"pf_representatives.id_number"
@@ -135,6 +137,8 @@ def relist(session: Session, feed: str) -> None:
     elif feed == "evaluations":
         session.execute(delete(PfEvaluationStaff))
         session.execute(delete(PfEvaluation))
+    elif feed == "remote_events":
+        session.execute(delete(PfRemoteEvent))
     else:
         session.execute(delete(PfBidResult))
     state = _state(session, feed)
@@ -167,7 +171,8 @@ def feed_counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
     tables = {"sessions": PfSession, "registrations": PfRegistration, "blacklist": PfBlacklist,
-              "bid_results": PfBidResult, "experts": PfExpert, "evaluations": PfEvaluation}
+              "bid_results": PfBidResult, "experts": PfExpert, "evaluations": PfEvaluation,
+              "remote_events": PfRemoteEvent}
     return {feed: int(session.scalar(select(func.count()).select_from(model)) or 0) for feed, model in tables.items()}
 
 
@@ -456,6 +461,43 @@ def _delete_bid_result(session: Session, key: str, version: int) -> int:
     return 1
 
 
+# remote events (docs/platform-api.md §7.3; issue 19): the person's name kept masked only
+
+
+def _upsert_remote_event(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    old = session.scalar(select(PfRemoteEvent).where(PfRemoteEvent.feed_key == key))
+    if old is not None and not _newer(old.version, version):
+        return 0
+    event_id = str(_req(data, "event_id", "remote_events"))
+    at = _time(_req(data, "at", "remote_events"))
+    assert at is not None
+    received = old.received_at if old is not None else None
+    session.execute(delete(PfRemoteEvent).where(or_(PfRemoteEvent.feed_key == key, PfRemoteEvent.event_id == event_id)))
+    session.flush()
+
+    def text(name: str) -> str | None:
+        value = data.get(name)
+        return str(value) if value is not None else None
+
+    session.add(PfRemoteEvent(
+        event_id=event_id, feed_key=key, version=version, session_id=str(_req(data, "session_id", "remote_events")),
+        registration_id=text("registration_id"), type=str(_req(data, "type", "remote_events")), at=at,
+        person_name_masked=mask_name(str(data.get("person_name") or "")), ca_serial=text("ca_serial"),
+        category=text("category"), text=text("text"), decision=text("decision"),
+        signature_sha256=text("signature_sha256"), received_at=received or dt.datetime.now(dt.UTC)))
+    session.flush()
+    return 1
+
+
+def _delete_remote_event(session: Session, key: str, version: int) -> int:
+    old = session.scalar(select(PfRemoteEvent).where(PfRemoteEvent.feed_key == key))
+    if old is None or not _newer(old.version, version):
+        return 0
+    session.delete(old)
+    session.flush()
+    return 1
+
+
 # experts and evaluations (docs/platform-api.md §7.3; issue 17): name, ID number and mobile of an expert
 # only as ciphertext (ID number and mobile also as lookup HMAC), never in clear.
 
@@ -546,6 +588,7 @@ _UPSERT = {
     "bid_results": _upsert_bid_result,
     "experts": _upsert_expert,
     "evaluations": _upsert_evaluation,
+    "remote_events": _upsert_remote_event,
 }
 _DELETE = {
     "sessions": _delete_session,
@@ -554,6 +597,7 @@ _DELETE = {
     "bid_results": _delete_bid_result,
     "experts": _delete_expert,
     "evaluations": _delete_evaluation,
+    "remote_events": _delete_remote_event,
 }
 
 

@@ -8,7 +8,9 @@ absences, written withdrawals with their references, failed decryptions with the
 deposit (D4); absent bidders as 视同认可 only where the session says so, else 未到场 (D5); what
 check-in found about the representatives (a market ban, one agent for several bidders) with its
 evidence, for the evaluation committee (D6). Objections with the
-answers given on the spot. Bidder confirmations. Signature block: each person in their session role (host, 唱标人, recorder, supervisor, witness,
+answers given on the spot, each with where it was raised (现场 or 在线). Bidder confirmations. In a remote
+opening (不见面开标, issue 19) a table of the bidders that attended online: who signed in, the CA
+certificate's serial, when, and their confirmation with its signature hash. Signature block: each person in their session role (host, 唱标人, recorder, supervisor, witness,
 招标人代表), named as the platform appointed them.
 """
 
@@ -27,7 +29,8 @@ from kiosk.opening.views import CONFIRMATION_ZH, OUTCOME_ZH, STAGE_ZH, OpeningVi
 from kiosk.staffing.rules import RECORD_TITLES
 from kiosk.timeutil import beijing, beijing_text
 
-ATTEND_ZH = {"present": "到场", "absent": "未到场"}
+ATTEND_ZH = {"present": "现场", "online": "在线", "absent": "未到"}
+SOURCE_ZH = {"console": "现场（主持人登记）", "kiosk": "现场（自助终端）", "online": "在线"}
 #: the signature block: each role as the record titles it (kiosk.staffing.RECORD_TITLES), the 唱标人 after the host
 SIGN_TITLES = (("host", RECORD_TITLES["bid_opening"]["host"]), ("reader", "唱标人"),
                *((r, RECORD_TITLES["bid_opening"][r]) for r in ("recorder", "supervisor", "witness", "tenderer_rep", "notary")))
@@ -37,6 +40,29 @@ CONF_ZH = CONFIRMATION_ZH
 
 def _t(when: dt.datetime | None) -> str:
     return beijing_text(when) or "—"
+
+
+def _online_part(v: OpeningView) -> list:
+    """不见面开标: the bidders that attended online, with the evidence the platform sent (§7.3)."""
+    st = styles()
+    c = v.attendance_counts
+    out: list = [Paragraph(f"在线参加开标情况（不见面开标：现场 {c['present']} 家，在线 {c['online']} 家，未到 {c['absent']} 家）",
+                           st.heading)]
+    online = [b for b in v.bidders if b.attendance == "online"]
+    if not online:
+        out.append(Paragraph("无投标人在线签到", st.body))
+        return out
+    rows: list[list[object]] = [["投标人", "在线签到人", "CA 证书序列号", "在线签到时间", "确认结果", "签章哈希（SHA-256）"]]
+    for b in online:
+        at = _t(dt.datetime.fromisoformat(b.online_at)) if b.online_at else "—"
+        sig = b.confirmation_signature
+        # the hash in four groups of 16, so a line breaks between groups, never inside one
+        rows.append([b.name, b.person_name or "—", b.ca_serial or "—", at, CONF_ZH.get(b.confirmation, b.confirmation),
+                     " ".join(sig[i:i + 16] for i in range(0, len(sig), 16)) if sig else "—"])
+    out.append(grid_table(rows, [w * mm for w in (50, 20, 50, 30, 22, 88)]))
+    out.append(Paragraph("在线签到、异议和确认由交易平台以投标人数字证书（CA）签名后送达本厅（交易平台接口 §7.3），"
+                         "本表据此记录；在线异议与现场异议同列一表、统一编号，答复同步至交易平台。", st.small))
+    return out
 
 
 def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> tuple[bytes, str]:
@@ -83,6 +109,8 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
             notes.append(f"{b.name}：{b.decrypt_zh}，{LEGAL_WORDING[b.decrypt_status]}")
         if b.confirmation == "refused":
             notes.append(f"{b.name}：拒绝确认开标记录，理由：{b.confirmation_note}")
+        if b.confirmation == "no_answer":
+            notes.append(f"{b.name}：在线参加开标，在规定时间内未确认开标记录（不视为认可）")
     if v.quorum_decision:
         q = v.quorum_decision
         if q.get("decision") == "failed":
@@ -103,6 +131,8 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
             notes.append("未到场的投标人未确认开标记录，不视为认可（本场次不适用“未到场视同认可”）：" + "、".join(b.name for b in absent))
     for n in notes or ["无"]:
         story.append(Paragraph(n, st.body))
+    if v.remote:
+        story.extend(_online_part(v))
     story.append(Paragraph("签到核验提示（已准予入场，供评标委员会依法认定）", st.heading))
     if v.flags:
         frows: list[list[object]] = [["投标人", "情形", "证据"]]
@@ -113,12 +143,13 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
         story.append(Paragraph("无", st.body))
     story.append(Paragraph("现场异议及答复", st.heading))
     if v.objections:
-        orows: list[list[object]] = [["序号", "提出人", "异议内容", "提出时间", "答复", "答复人"]]
+        orows: list[list[object]] = [["序号", "提出人", "来源", "异议内容", "提出时间", "答复", "答复人"]]
         for o in v.objections:
             who = f"{o.by}<br/>{o.person_name}" if o.person_name else o.by
-            orows.append([str(o.no), who, o.content, _t(dt.datetime.fromisoformat(o.raised_at)), o.answer or "未答复",
+            where = SOURCE_ZH.get(o.source, o.source) + (f"<br/>CA {o.ca_serial}" if o.ca_serial else "")
+            orows.append([str(o.no), who, where, o.content, _t(dt.datetime.fromisoformat(o.raised_at)), o.answer or "未答复",
                           o.answered_by or "—"])
-        story.append(grid_table(orows, [w * mm for w in (12, 40, 80, 32, 80, 20)]))
+        story.append(grid_table(orows, [w * mm for w in (12, 40, 30, 66, 30, 64, 20)]))
     else:
         story.append(Paragraph("无", st.body))
     if v.durations:

@@ -125,7 +125,7 @@ class SessionFacts:
 def fold_view(
     facts: SessionFacts, progress: Progress, data: Mapping[str, Any], snapshot: Sequence[Mapping[str, Any]],
     late: Sequence[dict[str, Any]], present: Mapping[str, str], now: dt.datetime,
-    flags: Mapping[str, Sequence[AdmissionFlag]] | None = None,
+    flags: Mapping[str, Sequence[AdmissionFlag]] | None = None, remote_synced_at: dt.datetime | None = None,
 ) -> OpeningView:
     """The opening as it stands.
 
@@ -138,9 +138,11 @@ def fold_view(
         present: registration id → masked name of the representative checked in for it.
         now: the hall's (platform-corrected) time.
         flags: registration id → what check-in found about its representative (D6).
+        remote_synced_at: when the platform's ``remote_events`` were last caught up (a remote opening).
     """
     decrypt = data.get("decrypt", {})
     absent = data.get("absent", {})
+    online = data.get("online", {})
     conf = data.get("confirmations", {})
     reading_index = int(data.get("reading_index", 0))
     withdrawals = data.get("withdrawals", {})
@@ -149,6 +151,7 @@ def fold_view(
     for i, b in enumerate(snapshot):
         rid = b["registration_id"]
         here = rid in present
+        web = None if here else online.get(rid)
         d = decrypt.get(rid, {})
         c = conf.get(rid, {})
         w = withdrawals.get(rid)
@@ -157,13 +160,16 @@ def fold_view(
         bidders.append(BidderView(
             order=i + 1, registration_id=rid, name=b["name"], org_code=b["org_code"],
             submitted_at=dt.datetime.fromisoformat(b["submitted_at"]) if b.get("submitted_at") else None,
-            attendance="present" if here else "absent", person_name=present.get(rid, ""),
-            absent_reason="" if here else reason,
+            attendance="present" if here else "online" if web else "absent",
+            person_name=present.get(rid, "") or (web or {}).get("person_name", ""),
+            absent_reason="" if here or web else reason,
             decrypt_status=d.get("status", ""), price=d.get("price"), price_unit=d.get("price_unit"),
             time_limit=d.get("time_limit"), quality=d.get("quality"), extra=dict(d.get("extra") or {}),
             read=i < reading_index, confirmation=c.get("status", ""), confirmation_note=c.get("note", ""),
             deposit_status=str(dep.get("status") or ""), withdrawal=dict(w) if w else None,
             flags=tuple(flags.get(rid, ())) if here else (),
+            ca_serial=str((web or {}).get("ca_serial", "")), online_at=str((web or {}).get("at", "")),
+            confirmation_source=str(c.get("source", "")), confirmation_signature=str(c.get("signature_sha256", "")),
         ))
     return OpeningView(
         session_id=facts.session_id, title=facts.title, room_code=facts.room_code, room_name=facts.room_name,
@@ -174,6 +180,7 @@ def fold_view(
         quorum_decision=data.get("quorum_decision"), quorum_short=data.get("quorum_short"), durations=dict(data.get("durations", {})),
         signatures=dict(data.get("signatures", {})), record_sha256=progress.record_sha256,
         decrypt_started_at=progress.decrypt_started_at, now=now, valid_short=data.get("valid_short"),
+        remote_synced_at=remote_synced_at,
     )
 
 
@@ -342,6 +349,8 @@ def record_absence(v: OpeningView, data: dict[str, Any], registration_id: str, c
     b = find_bidder(v, registration_id)
     if b.attendance == "present":
         raise err("present", "该投标人已签到，不能记录缺席", "this bidder has checked in")
+    if b.attendance == "online":
+        raise err("online", "该投标人已在线签到参加开标，不能记录缺席", "this bidder has signed in online")
     if code == "abandoned" and not b.withdrawn:
         raise err("withdrawal-needed",
                   "弃标须有投标人书面撤回或撤销投标文件的通知（《招标投标法实施条例》第三十五条）：请先登记该通知的编号和收到时间；"
@@ -556,7 +565,10 @@ def answer_objection(v: OpeningView, data: dict[str, Any], no: int, answer: str,
             if o["answer"]:
                 raise err("answered", "该异议已答复，答复不能修改", "already answered")
             o.update(answer=answer, answered_by=by, answered_at=rfc3339(v.now))
-            return {"no": no, "answer": answer, "source": o.get("source", "console"), "by": o["by"]}
+            out = {"no": no, "answer": answer, "source": o.get("source", "console"), "by": o["by"]}
+            if o.get("event_id"):  # an online objection: the platform shows this answer to the bidder (issue 19)
+                out.update(registration_id=o.get("registration_id", ""), event_id=o["event_id"])
+            return out
     raise err("no-objection", "没有这条异议", "no such objection")
 
 
@@ -588,7 +600,7 @@ def confirm_by_card(v: OpeningView, data: dict[str, Any], registration_id: str |
     need_stage(v, "confirmation")
     if registration_id is None or registration_id not in {b.registration_id for b in v.bidders}:
         raise err("not-present", "此证件不是本场已签到的投标人代表", "this card is not a checked-in representative of this opening")
-    data.setdefault("confirmations", {})[registration_id] = {"status": "confirmed", "note": "刷身份证确认"}
+    data.setdefault("confirmations", {})[registration_id] = {"status": "confirmed", "note": "刷身份证确认", "source": "card"}
     return {"registration_id": registration_id, "result": "confirmed", "person_id_hmac": person_id_hmac}
 
 
@@ -606,6 +618,10 @@ def finish_confirmation(v: OpeningView, *, answer_required: bool = True) -> dict
     if waiting:
         raise err("unconfirmed", "以下到场投标人尚未确认或记录拒绝：" + "、".join(waiting),
                   "every present bidder must confirm or have a refusal recorded")
+    online = [b.name for b in v.bidders if b.attendance == "online" and not b.confirmation]
+    if online:  # their answer comes through the platform (issue 19): wait, or record no answer after the window
+        raise err("online-unconfirmed", "等待在线投标人确认：" + "、".join(online) + "（超过确认时限未答复的，可记录为在线未确认）",
+                  "waiting for online bidders to confirm (after the window, record no answer)")
     return {"stage": "signing"}
 
 
@@ -659,15 +675,28 @@ def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> di
         "BID_OPENING_ADDRESS": opening_address(v, site_name),
         "OPEN_COMPERE": compere,
         "bidders": [
-            {"registration_id": b.registration_id, "BIDDER_NAME": b.name, "BIDDER_ORG_CODE": b.org_code,
-             "attendance": b.attendance, "decrypt_status": b.decrypt_status or "not_decrypted",
-             "BID_PRICE": b.price if b.decrypt_status == "ok" else None,
-             "confirmation": b.confirmation or "none"}
+            _record_bidder(b)
             for b in v.bidders
         ],
         "outcome": v.outcome or "opened",
         "record_sha256": sha,
     }
+
+
+def _record_bidder(b: BidderView) -> dict[str, Any]:
+    """One bidder of ``opening.record``: ``attendance`` keeps §4's values (an online bidder attended:
+    ``present``), ``attended`` says how (``onsite``/``online``) with the CA serial and the signature hash."""
+    out: dict[str, Any] = {"registration_id": b.registration_id, "BIDDER_NAME": b.name, "BIDDER_ORG_CODE": b.org_code,
+                           "attendance": "present" if b.attends else "absent", "decrypt_status": b.decrypt_status or "not_decrypted",
+                           "BID_PRICE": b.price if b.decrypt_status == "ok" else None,
+                           "confirmation": b.confirmation or "none"}
+    if b.attends:
+        out["attended"] = "online" if b.attendance == "online" else "onsite"
+    if b.attendance == "online":
+        out["ca_serial"] = b.ca_serial
+    if b.confirmation_source == "online":
+        out["confirmation_signature_sha256"] = b.confirmation_signature
+    return out
 
 
 def opening_address(v: OpeningView, site_name: str) -> str:

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.blobstore import stored_path
 from kiosk.checkin import checked_in
-from kiosk.db.models import Blob, JournalEntry, PfBidResult, PfRegistration, PfSession
-from kiosk.db.models_opening import OpeningState
+from kiosk.db.models import Blob, FeedState, JournalEntry, PfBidResult, PfRegistration, PfSession
+from kiosk.db.models_opening import OpeningState, PfRemoteEvent
 from kiosk.db.models_staffing import SessionRole
-from kiosk.opening import rules
+from kiosk.opening import remote, rules
 from kiosk.opening.rules import (
     HOST_ROLES,
     OBJECTION_STAGES,
@@ -75,6 +75,9 @@ class OpeningService:
     def __init__(self, hall: HallContext) -> None:
         self.hall = hall
         self.cfg = hall.config.opening
+        self.remote_policy = remote.RemotePolicy(
+            stale_s=self.cfg.remote_stale_seconds, objection_window_s=self.cfg.remote_objection_window_seconds,
+            confirm_window_s=self.cfg.remote_confirm_window_seconds)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -141,7 +144,23 @@ class OpeningService:
             late = list(data.get("late", ()))
         facts = SessionFacts(ps.session_id, ps.title, ps.room_code, ps.room_name, ps.starts_at, int(ps.quorum or 3), dict(ps.data))
         flags = self._admission_flags(s, session_id, snapshot, now)
-        return rules.fold_view(facts, self._progress(st), data, snapshot, late, present, now, flags)
+        synced = self._remote_synced_at(s) if (ps.data or {}).get("remote") else None
+        return rules.fold_view(facts, self._progress(st), data, snapshot, late, present, now, flags, synced)
+
+    def _view_of(self, s: Session, session_id: str, st: OpeningState, data: dict[str, Any]) -> OpeningView:
+        """The view with ``data`` (a working copy not yet saved) in place of the row's."""
+        saved = st.data
+        st.data = data
+        try:
+            return self._view(s, session_id, st)
+        finally:
+            st.data = saved
+
+    @staticmethod
+    def _remote_synced_at(s: Session) -> dt.datetime | None:
+        """When ``remote_events`` were last caught up, by any terminal of the hall (the feed's state row)."""
+        fs = s.get(FeedState, "remote_events")
+        return fs.synced_at if fs is not None else None
 
     @staticmethod
     def _progress(st: OpeningState | None) -> Progress:
@@ -409,9 +428,15 @@ class OpeningService:
                          lambda s, st, data, v: rules.answer_objection(v, data, no, answer, actor.username))
 
     def close_objections(self, session_id: str, actor: RoleHolder) -> OpeningView:
-        """异议 → 投标人确认; absent bidders deemed to accept only where the session's ``deemed_accept_absent`` (D5)."""
-        return self._act(session_id, actor, "opening.stage", lambda s, st, data, v: rules.close_objections(
-            v, data, answer_required=self.cfg.objection_answer_required))
+        """异议 → 投标人确认; absent bidders deemed to accept only where the session's ``deemed_accept_absent`` (D5).
+
+        In a remote opening (issue 19) only with the platform's online events caught up a moment ago
+        and the objection window over: an online objection still on its way is never shut out.
+        """
+        def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
+            remote.check_objections_may_close(v, data, self._remote_synced_at(s), self.remote_policy)
+            return rules.close_objections(v, data, answer_required=self.cfg.objection_answer_required)
+        return self._act(session_id, actor, "opening.stage", change)
 
     def confirm_by_card(self, session_id: str, person_id_hmac: str) -> OpeningView:
         """A present bidder's representative confirms by placing their ID card on the console's reader."""
@@ -435,6 +460,88 @@ class OpeningService:
             st.outcome = st.outcome or "opened"
             return payload
         return self._act(session_id, actor, "opening.stage", change)
+
+    # --- 不见面开标: the online participants (issue 19, kiosk/opening/remote.py) ---------------------------
+
+    def live_remote_sessions(self) -> list[str]:
+        """Remote openings of today that online participants may act in now: from an hour before the
+        start until the record is signed (the poll loop asks ``remote_events`` every few seconds for them)."""
+        now = self.hall.clock.now()
+        out = []
+        with self.hall.reading() as s:
+            for x in self.openings_today():
+                ps = s.get(PfSession, x.session_id)
+                if ps is None or not (ps.data or {}).get("remote"):
+                    continue
+                st = s.get(OpeningState, x.session_id)
+                if st is not None and st.stage == "closed":
+                    continue
+                if st is None and now < ps.starts_at - dt.timedelta(hours=1):
+                    continue
+                out.append(x.session_id)
+        return out
+
+    def take_remote_events(self, session_id: str) -> int:
+        """Take the platform's new online events of this opening into it, each exactly once; returns how many.
+
+        Each event is taken (journalled as the act it is: ``opening.online_signin``, ``opening.objection``
+        or ``opening.confirmation`` with ``source`` ``online``), refused (``opening.online_refused`` with the
+        reason, so the platform can tell the bidder) or left for a later pass (the opening paused, or not yet
+        at the stage that takes it). Events are taken in the platform's order (``at``, then ``event_id``).
+        """
+        with self.hall.reading() as s:
+            ps = s.get(PfSession, session_id)
+            if ps is None or not (ps.data or {}).get("remote"):
+                return 0
+            st = s.get(OpeningState, session_id)
+            seen = set(((st.data or {}) if st is not None else {}).get("remote_seen", ()))
+            rows = s.scalars(select(PfRemoteEvent).where(PfRemoteEvent.session_id == session_id)
+                             .order_by(PfRemoteEvent.at, PfRemoteEvent.event_id)).all()
+            events = [remote.RemoteEvent(r.event_id, r.session_id, r.registration_id, r.type, r.at, r.person_name_masked,
+                                         r.ca_serial, r.category, r.text, r.decision, r.signature_sha256)
+                      for r in rows if r.event_id not in seen]
+        if not events:
+            return 0
+        with self.hall.unit() as s:
+            self._session(s, session_id)
+            st = s.execute(select(OpeningState).where(OpeningState.session_id == session_id).with_for_update()).scalar_one_or_none()
+            now = self.hall.clock.now()
+            if st is None:
+                st = OpeningState(session_id=session_id, stage="scheduled", paused=False, version=0, data={},
+                                  stage_started_at=now, updated_at=now)
+                s.add(st)
+            data = json.loads(json.dumps(st.data or {}))
+            seen = set(data.get("remote_seen", ()))
+            done = 0
+            for e in events:
+                if e.event_id in seen:
+                    continue  # another terminal took it meanwhile
+                v = self._view_of(s, session_id, st, data)
+                outcome = remote.take_event(v, data, e)
+                if outcome is remote.DEFER:
+                    continue
+                if isinstance(outcome, remote.Taken):
+                    kind, body = outcome.kind, outcome.payload
+                else:
+                    kind = "opening.online_refused"
+                    body = {"event_id": e.event_id, "registration_id": e.registration_id, "type": e.type, **outcome.payload}
+                data.setdefault("remote_seen", []).append(e.event_id)
+                seen.add(e.event_id)
+                self.hall.journal.append(s, kind, rules.stage_payload(kind, session_id, "platform", body, now, None))
+                done += 1
+            if done:
+                st.data = json.loads(json.dumps(data))  # a new object: the JSON column sees the change
+                st.version = (st.version or 0) + 1
+                st.updated_at = now
+            s.flush()
+            return done
+
+    def record_online_no_answer(self, session_id: str, actor: RoleHolder, registration_id: str) -> OpeningView:
+        """An online bidder did not confirm within the window, the platform reachable: 在线未确认 (not deemed)."""
+        def change(s: Session, st: OpeningState, data: dict[str, Any], v: OpeningView) -> dict[str, Any]:
+            return remote.record_no_answer(v, data, registration_id, self._remote_synced_at(s), self.remote_policy,
+                                           actor.username)
+        return self._act(session_id, actor, "opening.confirmation", change, roles=RECORDER_ROLES)
 
     # --- pause, resume, going back ----------------------------------------------------------------
 

@@ -35,7 +35,10 @@ WITHDRAWAL_ZH = {"withdrawn": "书面撤回投标文件", "revoked": "书面撤�
 DEPOSIT_ZH = {"paid": "已递交", "guarantee": "电子保函", "unpaid": "未递交", "refunded": "已退还",
               "forfeited": "已没收", "": "无记录"}
 #: how a bidder stands after the confirmation stage (D5: ``deemed`` only where the session says so)
-CONFIRMATION_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "未到场，视同认可", "absent": "未到场", "": "—"}
+CONFIRMATION_ZH = {"confirmed": "已确认", "refused": "拒绝确认", "deemed": "未到场，视同认可", "absent": "未到场",
+                   "no_answer": "在线未确认", "": "—"}
+#: how a bidder attends (issue 19): 现场 (checked in at the kiosk), 在线 (signed in online with its CA certificate), 未到
+ATTENDANCE_ZH = {"present": "现场", "online": "在线", "absent": "未到"}
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ class BidderView:
     name: str
     org_code: str
     submitted_at: dt.datetime | None
-    attendance: str  #: present, absent
-    person_name: str  #: masked name of the representative checked in ("" when absent)
+    attendance: str  #: present (checked in at the kiosk), online (signed in online, issue 19), absent
+    person_name: str  #: masked name of the representative checked in or signed in online ("" when absent)
     absent_reason: str  #: 迟到 / 弃标 / 其他：… ("" when present or not recorded)
     decrypt_status: str  #: "" before decryption, pending, ok, failed_bidder, failed_other
     price: str | None
@@ -88,6 +91,20 @@ class BidderView:
     #: the bidder's written withdrawal (REG 35): {kind: withdrawn|revoked, reference, received_at, recorded_by, at}
     withdrawal: dict[str, Any] | None = None
     flags: tuple[AdmissionFlag, ...] = ()  #: what check-in found (D6), for host and supervisor
+    ca_serial: str = ""  #: an online bidder's CA certificate serial (remote_events signin)
+    online_at: str = ""  #: when it signed in online (the platform's time)
+    confirmation_source: str = ""  #: "card", "online" or "" (recorded by a clerk, deemed, absent)
+    confirmation_signature: str = ""  #: an online confirmation's signature_sha256
+
+    @property
+    def attendance_zh(self) -> str:
+        """现场 / 在线 / 未到."""
+        return ATTENDANCE_ZH.get(self.attendance, self.attendance)
+
+    @property
+    def attends(self) -> bool:
+        """In the room or online: counts as attending (EBM §29), never deemed to accept."""
+        return self.attendance in ("present", "online")
 
     @property
     def deposit_zh(self) -> str:
@@ -145,6 +162,12 @@ class Objection:
     category: str = ""  #: a key of OBJECTION_CATEGORIES ("" for the console's free text)
     registration_id: str = ""  #: the objecting bidder's registration (kiosk objections)
     person_name: str = ""  #: the masked name of who raised it at a kiosk (for the 异议回执; never the ID number)
+    ca_serial: str = ""  #: an online objection's CA certificate serial (source ``online``, issue 19)
+    event_id: str = ""  #: the platform's remote event it came from
+
+    @property
+    def source_zh(self) -> str:
+        return {"console": "现场（主持人登记）", "kiosk": "现场（自助终端）", "online": "在线"}.get(self.source, self.source)
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,29 @@ class OpeningView:
     #: after decryption, fewer valid bids than the quorum: {valid, quorum} — the opening goes on and
     #: the record flags it for the evaluation committee (D1; 评标委员会和评标方法暂行规定 art. 27)
     valid_short: dict[str, Any] | None = None
+    #: a remote opening (issue 19): when the platform's remote_events were last caught up (None: never)
+    remote_synced_at: dt.datetime | None = None
+
+    @property
+    def remote(self) -> bool:
+        """Bidders may attend online (the session's ``remote``, §7.1; 不见面开标)."""
+        return bool(self.session.get("remote"))
+
+    @property
+    def remote_age_s(self) -> float | None:
+        """Seconds since the platform's online events were last caught up (None: never)."""
+        if self.remote_synced_at is None:
+            return None
+        return max(0.0, (self.now - self.remote_synced_at).total_seconds())
+
+    @property
+    def attendance_counts(self) -> dict[str, int]:
+        """{present, online, absent}: how the bidders not withdrawn attend."""
+        out = {"present": 0, "online": 0, "absent": 0}
+        for b in self.bidders:
+            if not b.withdrawn:
+                out[b.attendance] = out.get(b.attendance, 0) + 1
+        return out
 
     @property
     def stage_zh(self) -> str:

@@ -89,6 +89,12 @@ COMPANIES: list[tuple[str, str, str]] = [
     ("内蒙古金桥置业有限公司", "150105", "MA0QNL26"),
     ("内蒙古北辰汽车贸易有限公司", "150102", "MA0P8HJ3"),
     ("内蒙古远航工程咨询有限公司", "150104", "06285739"),  # expired blacklist entry
+    # the remote opening's bidders (不见面开标, issue 19)
+    ("内蒙古天宇信息技术有限公司", "150100", "MA0T3X8B"),
+    ("呼和浩特市恒信电子科技有限公司", "150102", "MA0U5K2C"),
+    ("内蒙古智联网络工程有限公司", "150105", "MA0W7Q4D"),
+    ("包头市华瑞系统集成有限公司", "150200", "MA0X9R6E"),
+    ("鄂尔多斯市云端数据服务有限公司", "150600", "MA0Y1T8F"),
 ]
 
 PEOPLE: list[tuple[str, str, str]] = [
@@ -110,6 +116,12 @@ PEOPLE: list[tuple[str, str, str]] = [
     ("马俊", "150105", "19910620"),
     ("苏和", "150121", "19770410"),  # blacklisted person
     ("高峰", "150102", "19840227"),
+    # the remote opening's representatives: 18 and 19 come to the hall, 20 and 21 attend online
+    ("郭亮", "150102", "19870709"),
+    ("娜仁", "150104", "19940221"),
+    ("冯涛", "150121", "19810516"),
+    ("宝音", "150105", "19760102"),
+    ("许诺", "150103", "19920930"),
 ]
 
 
@@ -178,7 +190,7 @@ def demo_day(today: dt.date) -> dict[str, Any]:
     ymd = today.strftime("%Y%m%d")
     yesterday = today - dt.timedelta(days=1)
     tomorrow = today + dt.timedelta(days=1)
-    sid = [f"S-{ymd}-{n:03d}" for n in range(1, 6)]
+    sid = [f"S-{ymd}-{n:03d}" for n in range(1, 7)]
     sessions: list[dict[str, Any]] = [
         {
             "session_id": sid[0], "kind": "bid_opening", "room_code": "KB-03", "room_name": "第三开标室",
@@ -247,6 +259,19 @@ def demo_day(today: dt.date) -> dict[str, Any]:
                  "after_cap": {"method": "lottery", "start": None, "step": None, "unit": None}},
             ],
         },
+        {
+            # 不见面开标 (issue 19): bidders may attend online; 政府采购, so a supplier that neither came nor
+            # signed in online is deemed to accept the record (财政部令第87号 §42)
+            "session_id": sid[5], "kind": "bid_opening", "room_code": "KB-02", "room_name": "第二开标室",
+            "starts_at": _t(today, 11, 0), "title": "呼和浩特市政务服务中心信息化系统升级采购项目",
+            "trade_type": "ZFCG", "TENDER_PROJECT_CODE": f"ZFCG-150100-{ymd}-0057",
+            "BID_SECTION_CODE": f"ZFCG-150100-{ymd}-0057-01", "BID_SECTION_NAME": "第1包：政务服务系统升级",
+            "TENDERER_NAME": "呼和浩特市政务服务局", "TENDER_AGENCY_NAME": "内蒙古公采招标咨询有限公司",
+            "CONTROL_PRICE": "268.00", "PRICE_UNIT": "1", "quorum": 3,
+            "deemed_accept_absent": True, "deposit_required": False, "remote": True,
+            "staff": [staff_person(7, "host"), staff_person(1, "recorder"), staff_person(8, "supervisor"),
+                      staff_person(3, "witness")],
+        },
     ]
 
     regs: list[dict[str, Any]] = []
@@ -295,6 +320,8 @@ def demo_day(today: dt.date) -> dict[str, Any]:
     lot = sessions[4]["lots"][0]["lot_code"]
     reg(sid[4], company(11), [13], paid("31200000.00", yesterday - dt.timedelta(days=10)), None, lot)
     reg(sid[4], company(10), [11], paid("31200000.00", yesterday - dt.timedelta(days=8)), None, lot)
+    # the remote opening: companies 14..18, representatives 18..22 (REMOTE_PLAN says who attends how)
+    s6 = [reg(sid[5], company(14 + i), [18 + i], None, _t(yesterday, 9 + 2 * i, 15 + 7 * i)) for i in range(5)]
 
     banned = company(3)
     blacklist = [
@@ -336,6 +363,8 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             result(sid[1], s2[3], "ok", "349.60", "1", "30"),
         ],
     }
+    bid_plans[sid[5]] = [result(sid[5], rid, "ok", price, "1", "60")
+                         for rid, price in zip(s6, ("251.60", "262.35", "248.90", "259.00", "266.80"), strict=True)]
     # the platform's files for GET /blobs/{sha256}: sha256 → file name in FACES_DIR (the day stays plain JSON)
     photos = {hashlib.sha256((FACES_DIR / name).read_bytes()).hexdigest(): name for name in REFERENCE_PHOTOS.values()}
     # the evaluation area (issue 17): the region's experts and this afternoon's sitting for sid[0]
@@ -347,8 +376,30 @@ def demo_day(today: dt.date) -> dict[str, Any]:
             "photos": photos, "experts": experts, "evaluations": evaluations}
 
 
+#: the remote opening (issue 19): how each of its five bidders' representatives attends, in registration order
+REMOTE_PLAN = ("hall", "hall", "online", "online", "absent")
+
+
+def remote_event(reg: dict[str, Any], event_no: int, kind: str, at: dt.datetime, **members: Any) -> dict[str, Any]:
+    """One ``remote_events`` record (docs/platform-api.md §7.3) of registration ``reg``'s representative.
+
+    ``kind`` is ``signin``, ``objection`` or ``confirmation``; ``members`` add ``category``/``text``
+    or ``decision`` (a confirmation's ``signature_sha256`` is made here when not given). The CA
+    serial is the bidder's certificate's, stable per bidder.
+    """
+    rep = reg["representatives"][0]
+    cert = hashlib.sha256(f"CA/{reg['bidder']['code']}".encode()).hexdigest()[:20].upper()
+    out: dict[str, Any] = {
+        "event_id": f"RE-{event_no:06d}", "session_id": reg["session_id"], "registration_id": reg["registration_id"],
+        "type": kind, "at": at.isoformat(timespec="seconds"), "person_name": rep["name"], "ca_serial": cert,
+        "category": None, "text": None, "decision": None, "signature_sha256": None, **members}
+    if kind == "confirmation" and not out["signature_sha256"]:
+        out["signature_sha256"] = hashlib.sha256(f"{cert}/{out['event_id']}/{out['decision']}".encode()).hexdigest()
+    return out
+
+
 FEED_KEY = {"sessions": "session_id", "registrations": "registration_id", "blacklist": "BLACKLIST_CODE",
-            "experts": "expert_id", "evaluations": "evaluation_id"}
+            "experts": "expert_id", "evaluations": "evaluation_id", "remote_events": "event_id"}
 
 
 def bid_result_key(result: dict[str, Any]) -> str:

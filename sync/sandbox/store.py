@@ -26,7 +26,7 @@ from kiosk.timeutil import BEIJING, parse_rfc3339
 from sync.sandbox.seed import FACES_DIR, FEED_KEY, bid_result_key
 
 GENESIS = "0" * 64
-FEEDS = ("sessions", "registrations", "blacklist", "bid_results", "experts", "evaluations")
+FEEDS = ("sessions", "registrations", "blacklist", "bid_results", "experts", "evaluations", "remote_events")
 NONCE_WINDOW_S = 600
 ENVELOPE_MEMBERS: dict[str, type | tuple[type, ...]] = {
     "record_key": str, "journal_id": str, "seq": int, "terminal_id": str, "kind": str, "occurred_at": str,
