@@ -6,6 +6,9 @@
   camera's thread, at most ``tile_fps`` a second,
   and at most one frame per room is ever waiting for the UI thread (a slow UI drops frames, it never
   queues them).
+* Replay (:class:`ui.supervision.replay.ReplayScreen`, opened from the wall): one
+  ``devices.recording.SegmentPlayer`` decoding on a thread of its own, its frames handed to the
+  screen through the bridge (only the latest one waits).
 * One :class:`kiosk.supervision.Watch` on a thread runs the alert rules over the journal and
   journals new findings; the wall hears of them through the bridge and sounds them.
 """
@@ -26,6 +29,7 @@ from kiosk.supervision import RaisedAlert, SupervisionService, Watch
 log = logging.getLogger(__name__)
 
 TILE_W, TILE_H = 320, 180
+REPLAY_MAX_WIDTH = 1280  #: replayed frames wider than this are scaled down on the player's thread
 FULL_BOX = (1280, 720)  #: the one room open in the full view gets its frames this large (a sub-stream's own size at most)
 #: a tile's synthetic camera is made at tile size (the demo and the bench: no big frames to shrink)
 SYNTHETIC_TILE = f"synthetic?width={TILE_W}&height={TILE_H}&fps=10&faces=1"
@@ -103,6 +107,8 @@ class SupervisionWiring:
     wall: Any = None
     feeds: dict[str, TileFeed] = field(default_factory=dict)
     sounded: list[RaisedAlert] = field(default_factory=list)
+    replay: Any = None  #: ui.supervision.replay.ReplayScreen
+    player: Any = None  #: devices.recording.SegmentPlayer (its own thread)
 
 
 def _is_full(wall: Any, room: str) -> Callable[[], bool]:
@@ -114,7 +120,9 @@ def attach(term: Any) -> SupervisionWiring | None:
     if term.ctx.role != "supervisor":
         return None
     from devices.camera.capture import open_camera
+    from devices.recording import SegmentPlayer
     from kiosk.staffing import StaffingService
+    from ui.supervision.replay import ReplayScreen
     from ui.supervision.wall import SupervisionWall
 
     hall = term.hall
@@ -136,6 +144,13 @@ def attach(term: Any) -> SupervisionWiring | None:
     wall = SupervisionWall(term.ctx, service, StaffingService(hall), sound=sound)
     term.window.page.set_wall(wall)
     wiring.wall = wall
+    # replay (must 5): one player decoding on a thread of its own; the screen gets its frames through the bridge
+    replay = ReplayScreen(term.ctx, service)
+    player = SegmentPlayer(on_frame=replay.post_frame, on_error=replay.post_error, max_width=REPLAY_MAX_WIDTH)
+    replay.set_player(player)
+    term.window.page.set_replay(replay)
+    term.threads.start("supervision-replay-player", player.run)
+    wiring.replay, wiring.player = replay, player
     bridge = term.ctx.bridge
     for room, url in parse_cameras(cfg.cameras).items():
         feed = TileFeed(room, bridge.call, wall.frame_sink(room), cfg.tile_fps, full=_is_full(wall, room))

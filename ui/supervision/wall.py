@@ -10,10 +10,14 @@ role by ID card (:class:`ui.staffing.signin.RoleSignIn`); every act runs through
 
 Signals:
     alertsShown(object): the alerts just drawn (newest first), for tests and the tour.
+    replayRequested(str, object): replay a room at a moment (``ui/supervision/replay.py``; the
+        composition root connects it): from the selected alert, the open room's last two minutes,
+        or the witness's selected step.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
@@ -45,6 +49,7 @@ from kiosk.timeutil import beijing
 from ui.context import UiContext
 from ui.jobs import Act, JobOutcome, Refresher
 from ui.staffing.signin import RoleSignIn
+from ui.supervision.replay import ReplayScreen
 from ui.widgets import Retranslatable
 
 log = logging.getLogger(__name__)
@@ -81,6 +86,7 @@ STYLE = wall_style()
 TILE_W, TILE_H = 320, 180
 ALERTS_LANE = "supervision-alerts"  #: a job-runner lane (one thread) of the wall's own for reading alerts
 SEEN_TEXT = "已见证，无异常"  #: a tick without words: the record is in Chinese whatever the screen's language
+REPLAY_BACK_MIN = 2  #: the full view's replay starts this many minutes ago
 LOST_AFTER_S = 3.0  #: no frame for this long after frames came: the tile says the signal is lost  #: the most a tile's frame may be (the wiring shrinks frames to fit)
 
 
@@ -224,6 +230,9 @@ class WitnessPanel(Retranslatable, QWidget):
     """The witness's mode of the wall (见证): the selected session's checklist, each step ticked as seen
     or noted as an irregularity (``witness.note``), after the session's witness signs in by ID card."""
 
+    #: (room code, moment): replay the selected step's latest note
+    replayRequested = Signal(str, object)
+
     def __init__(self, ctx: UiContext, service: SupervisionService, staffing: StaffingService,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -247,8 +256,11 @@ class WitnessPanel(Retranslatable, QWidget):
         self.irregular = QPushButton("", objectName="wallButton")
         self.seen.clicked.connect(lambda: self.note(False))
         self.irregular.clicked.connect(lambda: self.note(True))
+        self.replay = QPushButton("", objectName="wallButton")
+        self.replay.clicked.connect(self.replay_step)
         row.addWidget(self.seen)
         row.addWidget(self.irregular)
+        row.addWidget(self.replay)
         col.addLayout(row)
         self.message = QLabel("", objectName="sideMessage")
         self.message.setWordWrap(True)
@@ -318,7 +330,18 @@ class WitnessPanel(Retranslatable, QWidget):
             self.loader.request()
         self.act.run("witness-note", lambda: self.service.note(holder, sid, step, text, irregular=irregular), done)
 
+    def replay_step(self) -> None:
+        """Replay the moment of the selected step's latest note (nothing when the step has none)."""
+        item = self.steps.currentItem()
+        step = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        mine = [n for n in self.notes if n.step == step]
+        if mine:
+            self.replayRequested.emit(mine[-1].room_code, mine[-1].at)
+        else:
+            self.message.setText(QCoreApplication.translate("SupervisionWall", "此步骤尚无见证记录 / no note on this step yet"))
+
     def retranslate(self) -> None:
+        self.replay.setText(self.tr("回放 / Replay"))
         self.text.setPlaceholderText(self.tr("见证说明（记录异常时必填） / note"))
         self.seen.setText(self.tr("已见证 / Seen"))
         self.irregular.setText(self.tr("记录异常 / Irregularity"))
@@ -336,6 +359,8 @@ class SupervisionWall(Retranslatable, QWidget):
     """
 
     alertsShown = Signal(object)
+    #: (room code, moment): replay that room at that moment (an alert's, the full view's, a witness note's)
+    replayRequested = Signal(str, object)
 
     def __init__(self, ctx: UiContext, service: SupervisionService, staffing: StaffingService, *,
                  sound: Callable[[RaisedAlert], None] | None = None, refresh_ms: int = 5000,
@@ -377,7 +402,13 @@ class SupervisionWall(Retranslatable, QWidget):
         self.back = QPushButton("", objectName="wallButton")
         self.back.clicked.connect(self.show_grid)
         self.full_tile = Tile("")
-        full.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.replay_room = QPushButton("", objectName="wallButton")
+        self.replay_room.clicked.connect(self.replay_full_room)
+        full_bar = QHBoxLayout()
+        full_bar.addWidget(self.back)
+        full_bar.addWidget(self.replay_room)
+        full_bar.addStretch(1)
+        full.addLayout(full_bar)
         full.addWidget(self.full_tile, 1)
         self.stack.addWidget(self.grid_page)
         self.stack.addWidget(self.full_page)
@@ -400,7 +431,12 @@ class SupervisionWall(Retranslatable, QWidget):
         col.addWidget(self.note)
         self.ack = QPushButton("", objectName="wallButton")
         self.ack.clicked.connect(self.acknowledge)
-        col.addWidget(self.ack)
+        self.replay_alert = QPushButton("", objectName="wallButton")
+        self.replay_alert.clicked.connect(self.replay_selected_alert)
+        ack_row = QHBoxLayout()
+        ack_row.addWidget(self.ack, 3)
+        ack_row.addWidget(self.replay_alert, 2)
+        col.addLayout(ack_row)
         self.session_title = QLabel("", objectName="h3")
         self.session_title.setWordWrap(True)
         col.addWidget(self.session_title)
@@ -422,6 +458,7 @@ class SupervisionWall(Retranslatable, QWidget):
         col.addWidget(self.message)
         col.addStretch(1)
         self.witness = WitnessPanel(ctx, service, staffing)
+        self.witness.replayRequested.connect(self.replayRequested)
         self.tabs.addTab(self.witness, "")
         root.addWidget(side, 1)
         self.act = Act(ctx.jobs, lambda: [self.ack, self.pause_btn, self.resume_btn])
@@ -593,6 +630,20 @@ class SupervisionWall(Retranslatable, QWidget):
     def supervisor(self) -> RoleHolder | None:
         return self.signin.holder("supervisor")
 
+    # --- replay (must 5) ----------------------------------------------------------------------------
+
+    def replay_selected_alert(self) -> None:
+        """Replay the selected alert's room from the moment it is about (its ``since``)."""
+        seq = self.selected_alert()
+        a = next((x for x in self.alerts if x.seq == seq), None)
+        if a is not None and a.alert.room_code:
+            self.replayRequested.emit(a.alert.room_code, a.alert.since)
+
+    def replay_full_room(self) -> None:
+        """Replay the room open in the full view from two minutes ago."""
+        if self.full_room:
+            self.replayRequested.emit(self.full_room, self.ctx.hall.clock.now() - dt.timedelta(minutes=REPLAY_BACK_MIN))
+
     def selected_alert(self) -> int | None:
         item = self.alert_list.currentItem()
         return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
@@ -640,6 +691,8 @@ class SupervisionWall(Retranslatable, QWidget):
         self.alerts_title.setText(self.tr("预警 Alerts"))
         self.note.setPlaceholderText(self.tr("处理说明（确认预警必填） / note"))
         self.ack.setText(self.tr("确认所选预警 / Acknowledge"))
+        self.replay_alert.setText(self.tr("回放此刻 / Replay"))
+        self.replay_room.setText(self.tr("回放最近两分钟 / Replay last 2 min"))
         self.reason.setPlaceholderText(self.tr("指令原因（必填） / reason"))
         self.pause_btn.setText(self.tr("下令暂停 / Pause"))
         self.resume_btn.setText(self.tr("下令恢复 / Resume"))
@@ -653,9 +706,25 @@ class WallPage(QStackedWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.wall: SupervisionWall | None = None
+        self.replay: ReplayScreen | None = None
         self.addWidget(QLabel(QCoreApplication.translate("SupervisionWall", "正在连接各会议室……"), alignment=Qt.AlignmentFlag.AlignCenter))
 
     def set_wall(self, wall: SupervisionWall) -> None:
         self.wall = wall
         self.addWidget(wall)
         self.setCurrentWidget(wall)
+
+    def set_replay(self, screen: ReplayScreen) -> None:
+        """The replay screen: the wall's jumps open it at their moment; its back button returns to the wall."""
+        self.replay = screen
+        self.addWidget(screen)
+        screen.closed.connect(lambda: self.setCurrentWidget(self.wall) if self.wall is not None else None)
+        if self.wall is not None:
+            self.wall.replayRequested.connect(self.open_replay)
+
+    def open_replay(self, room_code: str, at: object) -> None:
+        if self.replay is None or not isinstance(at, dt.datetime):
+            return
+        self.replay.load_rooms()
+        self.replay.show_moment(room_code, at)
+        self.setCurrentWidget(self.replay)

@@ -1,0 +1,138 @@
+"""The replay screen (issue 18 must 5, docs/rules/supervision.md §6 RS1–RS3): a room's video beside its
+entries, the cursor following the video and a click seeking it, playing on across segments, an export
+replayed from its manifest, and the wall's jump from an alert — real H.264 segments, the real
+``SegmentPlayer`` decoding on its own thread, a real hall; both orientations, nothing clipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devices.recording import SegmentPlayer
+from hallkiosk.app import ensure_qapp
+from hallkiosk.jobs import JobRunner
+from hallkiosk.threads import Threads
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
+from kiosk.hall import Hall
+from kiosk.recording import Recordings
+from kiosk.staffing import StaffingService
+from kiosk.supervision import Alert, SupervisionService
+from kiosk.timeutil import BEIJING
+from tests.helpers.replay import add_segment, level_of
+from tests.helpers.screens import clipped_texts, wait_until
+from tests.helpers.seeded import seeded
+from ui.bridge import QtBridge
+from ui.context import UiContext
+from ui.i18n import Languages
+from ui.supervision.replay import ReplayScreen
+from ui.supervision.wall import SupervisionWall, WallPage
+
+T0 = dt.datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
+SHOTS = Path(os.environ.get("HALL_KIOSK_SHOTS", "")) if os.environ.get("HALL_KIOSK_SHOTS") else None
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    ensure_qapp()
+    hall = Hall.open(seeded(load_config(data_dir=tmp_path / "hall", environ={})), clock=FixedClock(T0 + dt.timedelta(minutes=5)))
+    threads = Threads()
+    bridge = QtBridge()
+    ctx = UiContext(hall=hall, bridge=bridge, languages=Languages(), role="supervisor", jobs=JobRunner(threads, bridge))
+    svc = SupervisionService(hall)
+    a = add_segment(hall, "KB-03", T0, 3)
+    b = add_segment(hall, "KB-03", T0 + dt.timedelta(seconds=3), 3, first_second=3)
+    (alert,) = svc.raise_alerts([Alert("k", "microphone", "KB-03", None, "麦克风已关闭", "microphone off",
+                                       T0 + dt.timedelta(seconds=3, milliseconds=200))])
+    screen = ReplayScreen(ctx, svc)
+    player = SegmentPlayer(on_frame=screen.post_frame, on_error=screen.post_error)
+    screen.set_player(player)
+    threads.start("replay-player", player.run)
+    yield {"hall": hall, "ctx": ctx, "svc": svc, "screen": screen, "segs": (a, b), "alert": alert, "tmp": tmp_path}
+    threads.stop()
+    screen.deleteLater()
+    hall.close()
+
+
+def settle(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    wait_until(lambda: time.monotonic() > end)
+
+
+def grey(screen: ReplayScreen) -> int:
+    img = screen._image
+    assert img is not None
+    return int(img.pixelColor(5, 5).red())
+
+
+def near(value: int, want: int) -> bool:
+    return abs(value - want) <= 8
+
+
+def test_rs1_the_video_plays_the_moment_and_the_cursor_follows_and_a_click_seeks(env: dict[str, Any]) -> None:
+    screen: ReplayScreen = env["screen"]
+    screen.resize(1920, 1080)
+    screen.show()
+    screen.show_moment("KB-03", T0 + dt.timedelta(seconds=2, milliseconds=500))
+    wait_until(lambda: screen.replay is not None and screen.frames_shown > 0)
+    assert near(grey(screen), level_of(2))  # second 2 of the first segment
+    assert screen.moments.count() == 1 and "麦克风已关闭" in screen.moments.item(0).text()
+    assert screen.moments.currentRow() == -1  # the video is before the alert's moment
+    wait_until(lambda: screen.shown_at is not None and screen.shown_at >= T0 + dt.timedelta(seconds=3, milliseconds=300), 8)
+    assert screen.clip is not None and screen.clip.path == env["segs"][1].path  # played on into the next segment
+    assert screen.moments.currentRow() == 0  # the cursor followed the video past the alert
+    screen.toggle_play()  # pause, then a click on the entry seeks there
+    assert not screen.playing
+    screen.step(-10)  # before the recording: the first segment from its start
+    wait_until(lambda: screen.shown_at is not None and screen.shown_at < T0 + dt.timedelta(seconds=1))
+    wait_until(lambda: near(grey(screen), level_of(0)))
+    assert screen.moments.currentRow() == -1
+    screen._moment_clicked(screen.moments.item(0))
+    wait_until(lambda: near(grey(screen), level_of(3)))
+    assert screen.shown_at is not None and abs((screen.shown_at - (T0 + dt.timedelta(seconds=3.2))).total_seconds()) < 0.2
+    assert screen.moments.currentRow() == 0
+    for w, h in ((1920, 1080), (1080, 1920)):
+        screen.resize(w, h)
+        settle(0.2)
+        assert clipped_texts(screen) == [], (w, h)
+        if SHOTS:
+            screen.grab().save(str(SHOTS / f"supervision-replay-{w}x{h}.png"))
+
+
+def test_rs2_an_export_replays_from_its_manifest_and_a_wrong_folder_is_said(env: dict[str, Any]) -> None:
+    screen: ReplayScreen = env["screen"]
+    out = env["tmp"] / "export"
+    Recordings(env["hall"]).export_clip("KB-03", T0, T0 + dt.timedelta(seconds=6), out)
+    screen.show_export(env["tmp"] / "nothing-here")
+    wait_until(lambda: "清单" in screen.message.text())
+    screen.export_dir.setText(str(out))
+    screen.export_btn.click()
+    wait_until(lambda: screen.replay is not None and screen.replay.source == str(out) and screen.frames_shown > 0)
+    assert screen.clip is not None and Path(screen.clip.path).parent == out
+    assert near(grey(screen), level_of(0)) and "导出目录" in screen.moments_title.text()
+
+
+def test_rs3_the_walls_alert_opens_the_replay_at_the_alerts_moment_and_back(env: dict[str, Any]) -> None:
+    ctx: UiContext = env["ctx"]
+    page = WallPage(ctx)
+    wall = SupervisionWall(ctx, env["svc"], StaffingService(env["hall"]), refresh_ms=60_000)
+    page.set_wall(wall)
+    page.set_replay(env["screen"])
+    page.resize(1920, 1080)
+    page.show()
+    wait_until(lambda: len(wall.alerts) == 1 and wall.selected_alert() == env["alert"].seq)
+    assert wall.replay_alert.isEnabled()  # replay needs no session role: it operates nothing
+    wall.replay_alert.click()
+    assert page.currentWidget() is env["screen"]
+    wait_until(lambda: env["screen"].frames_shown > 0 and env["screen"].replay is not None)
+    assert env["screen"].replay.at == T0 + dt.timedelta(seconds=3, milliseconds=200)  # the alert's since
+    assert env["screen"].room.currentText() == "KB-03"
+    env["screen"].back.click()
+    assert page.currentWidget() is wall and not env["screen"].playing
+    page.deleteLater()
