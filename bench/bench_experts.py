@@ -44,7 +44,7 @@ def run(out: dict[str, Any]) -> None:
 
     today = dt.datetime.now(BEIJING).date()
     day = demo_day(today)
-    ev: dict[str, Any] = dict(day["evaluations"][0], evaluation_id="EV-BENCH-1", draws=[
+    ev: dict[str, Any] = dict(day["evaluations"][0], evaluation_id="EV-BENCH-1", members_total=13, owner_reps=2, draws=[
         {"specialty": "S1", "count": 5, "reserves": 3}, {"specialty": "S2", "count": 3, "reserves": 2},
         {"specialty": "S3", "count": 2, "reserves": 1}, {"specialty": "S4", "count": 1, "reserves": 1}])
     avoid = [uscc("150100", f"MA0W{i:04d}") for i in range(20)]

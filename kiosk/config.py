@@ -61,6 +61,8 @@ class KioskConfig:
 
     idle_timeout_seconds: int = 60  #: back to the home screen, personal data wiped
     fullscreen: bool = False
+    #: "hall" (the tiles: check-in, tickets, …) or "evaluation_area": the evaluation area's door (专家签到, issue 17)
+    mode: str = "hall"
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,10 @@ class ExpertsConfig:
 
     answer_minutes: int = 30  #: an invited expert who has not answered by SMS in this time counts as no answer
     beacon_wait_seconds: float = 20.0  #: how long the draw waits for the platform's receipt of its commitment
+    signin_before_minutes: int = 120  #: the door admits a member this long before the sitting starts …
+    signin_late_minutes: int = 60  #: … until this long after it started (later: a clerk decides)
+    door_hold_seconds: float = 5.0  #: how long the door stays released after an admission or a sign-out
+    door_rooms: str = ""  #: the rooms this door leads to ("PB-01,PB-02"); "" = every evaluation room
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from kiosk.checkin.references import ReferenceMismatch, due_references, store_reference
 from kiosk.db.engine import read_only_session, session_factory
+from kiosk.experts.signin import due_expert_references
 from kiosk.pii import PiiVault
 from sync.client import PlatformClient
 from sync.errors import PlatformError
@@ -68,7 +69,8 @@ class ReferenceFetcher:
         report = ReferenceReport()
         now = self.now()
         with read_only_session(self.engine) as s:
-            due = due_references(s, now)[:limit]
+            # the representatives' photos, then the drawn experts' for the evaluation area's door (issue 17)
+            due = list(dict.fromkeys(due_references(s, now) + due_expert_references(s, now)))[:limit]
         for sha in due:
             try:
                 data = self.client.get_blob(sha)

@@ -193,3 +193,41 @@ def answer_of(text: str) -> str | None:
 
 def answer_due(called_at: dt.datetime, minutes: int) -> dt.datetime:
     return called_at + dt.timedelta(minutes=minutes)
+
+
+# --- the committee's composition (TBL 37; G87 47) -----------------------------------------------------
+
+#: 政府采购: a budget of at least this (yuan) needs a committee of 7 or more (G87 47)
+G87_LARGE_BUDGET = 10_000_000
+G87_LARGE_MEMBERS = 7
+
+
+def check_committee(members_total: int, owner_reps: int, draws: Sequence[Mapping[str, object]],
+                    trade_type: str, budget: str | None) -> None:
+    """Refuse a draw plan whose committee the law does not allow.
+
+    * TBL 37: the committee has an odd number of members, at least 5, and the technical and economic
+      experts are at least two thirds of them (the tenderer's representatives, ``owner_reps``, are the rest);
+    * the plan draws exactly the experts the committee lacks (``members_total`` − ``owner_reps``);
+    * G87 47 (政府采购, ``ZFCG``): at least 7 members when the budget is 10 million yuan or more.
+    """
+    experts = sum(int(str(d.get("count") or 0)) for d in draws)
+    if members_total < 5 or members_total % 2 == 0:
+        raise HallError("committee_size", f"评标委员会须为 5 人以上单数（招标投标法第三十七条），本场为 {members_total} 人",
+                        f"the committee must have an odd number of members, at least 5 (TBL 37): {members_total}")
+    if experts * 3 < members_total * 2:
+        raise HallError("committee_experts", f"技术、经济等方面的专家不得少于成员总数的三分之二（招标投标法第三十七条）："
+                                             f"{members_total} 人中专家仅 {experts} 人",
+                        f"experts must be at least two thirds of the members (TBL 37): {experts} of {members_total}")
+    if experts + owner_reps != members_total:
+        raise HallError("committee_plan", f"抽取方案专家 {experts} 人加招标人代表 {owner_reps} 人不等于委员会 {members_total} 人",
+                        f"the plan's {experts} experts and {owner_reps} representatives do not make the {members_total} members")
+    if trade_type.upper() == "ZFCG" and budget:
+        from kiosk.money import try_parse_money
+
+        amount = try_parse_money(budget)
+        if amount is not None and amount >= G87_LARGE_BUDGET and members_total < G87_LARGE_MEMBERS:
+            raise HallError("committee_g87", f"政府采购预算 1000 万元以上的，评标委员会须为 7 人以上单数"
+                                             f"（财政部令第87号第四十七条），本场为 {members_total} 人",
+                            f"a procurement budget of 10 million yuan or more needs a committee of 7 or more "
+                            f"(G87 47): {members_total}")

@@ -177,6 +177,8 @@ class ExpertsService:
                 plan = ev.draws
             if plan is None:
                 raise HallError("plan", "补抽须给出专业和人数", "a further round needs its plan")
+            if rnd == 1:  # the committee the first round composes (later rounds fill its places)
+                rules.check_committee(ev.members_total, ev.owner_reps, plan, ev.trade_type, ev.budget)
             pools, _excluded, _drawn = self._pools(s, ev)
             rules.need_pools(rules.check_lines(pools, plan))
             union = {i for ids in pools.values() for i in ids}

@@ -75,3 +75,60 @@ class DrawView:
     seed: str
     beacon: str | None
     picks: tuple[PickView, ...]
+
+
+# --- the evaluation area's door (issue 17 must 3–5) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoorVisitor:
+    """Who a card at the door is, before anything is recorded (no name: the screen shows the card's own, masked).
+
+    ``kind``: ``expert``, ``staff`` or ``unknown``; ``inside``: already signed in (the card then signs out).
+    """
+
+    kind: str
+    evaluation_id: str | None
+    room_name: str
+    starts_at: dt.datetime | None
+    refusal: str | None  #: a code of kiosk.experts.door.REFUSALS, or None: may pass once the face matches
+    zh: str = ""
+    en: str = ""
+    inside: bool = False
+    locker: int | None = None
+    role: str = ""  #: a staff member's role
+    pending: bool = False  #: a face that did not match waits for a clerk
+
+
+@dataclass(frozen=True)
+class DoorOutcome:
+    """What the door did: ``admitted``, ``refused``, ``pending`` (a clerk decides), ``signed_out``."""
+
+    result: str
+    zh: str
+    en: str
+    evaluation_id: str | None = None
+    room_name: str = ""
+    locker: int | None = None
+    door_opened: bool = False
+    device_zh: str = ""  #: the door or locker did not answer: what the screen says (the act stays recorded)
+    device_en: str = ""
+    face_match: str = "not_done"
+    refusal: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  #: where the time went (record, locker, door)
+
+
+@dataclass(frozen=True)
+class RoomCount:
+    """One sitting on the room's board: counts only, never a name (TBL 37)."""
+
+    evaluation_id: str
+    room_code: str
+    room_name: str
+    starts_at: dt.datetime
+    members_total: int
+    members_in: int  #: experts and the tenderer's representatives signed in now
+    staff_in: int
+    signed_out: int
+    waiting: int  #: at the door, waiting for a clerk
+    recording: bool

@@ -367,8 +367,41 @@ def access_attempts(entries: Sequence[Entry], sessions: Sequence[Scheduled], now
     return out
 
 
+def evaluation_area(entries: Sequence[Entry], sessions: Sequence[Scheduled], now: dt.datetime,
+                    cfg: SupervisionConfig) -> list[Alert]:
+    """The evaluation area's door (issue 17 must 4; docs/rules/expert-area.md §5), each entry once, no name: a
+    phone locker left open past its alert time (``expert.access`` ``locker-alert``, 30 s); the door possibly
+    unlocked without an act (``door-unconfirmed``, or ``link-lost`` with the door ``unlocked``/``unknown``: a
+    power cut frees a fail-safe lock); the door relocked a second or more late (held open); a committee member
+    at the door of another room (``expert.signin`` refused ``wrong_room``)."""
+    out = []
+    for e in entries:
+        p = e.payload
+        if e.kind == "expert.access":
+            rooms = p.get("rooms") or []
+            room = str(rooms[0]) if isinstance(rooms, list) and rooms else ""
+            event, ms = p.get("event"), p.get("ms")
+            secs = f"{ms / 1000:.0f}" if isinstance(ms, int) else "?"
+            if event == "locker-alert":
+                out.append(Alert(f"locker_open:{e.seq}", "locker_open", room, None,
+                                 f"{p.get('locker')} 号手机柜打开后 {secs} 秒未关闭",
+                                 f"phone locker {p.get('locker')} left open for {secs} s", when(e), (e.seq,)))
+            elif event == "door-unconfirmed" or (event == "link-lost" and p.get("door") in ("unlocked", "unknown")):
+                out.append(Alert(f"door_unlocked:{e.seq}", "door_unlocked", room, None,
+                                 "评标区门禁失去联系，门可能未锁", "the evaluation area's door relay is unreachable: "
+                                 "the door may be unlocked", when(e), (e.seq,)))
+            elif event == "door-relocked" and isinstance(ms, int) and ms >= 1000:
+                out.append(Alert(f"door_held:{e.seq}", "door_held", room, None, f"评标区门禁迟 {secs} 秒才重新上锁",
+                                 f"the evaluation area's door relocked {secs} s late", when(e), (e.seq,)))
+        elif e.kind == "expert.signin" and p.get("refusal_reason") == "wrong_room":
+            out.append(Alert(f"wrong_room:{e.seq}", "wrong_room", str(p.get("door_room") or ""), None,
+                             "评标专家到错误的评标室门口签到", "an evaluation expert tried the door of another room",
+                             when(e), (e.seq,)))
+    return out
+
+
 RULES: tuple[Rule, ...] = (opening_not_started, decryption_stuck, paused_too_long, recording_trouble, repeated_refusals,
-                           flagged_admissions, auction_irregularities, access_attempts)
+                           flagged_admissions, auction_irregularities, access_attempts, evaluation_area)
 
 
 def evaluate(entries: Sequence[Entry], sessions: Sequence[Scheduled], now: dt.datetime,

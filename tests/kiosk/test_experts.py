@@ -121,7 +121,8 @@ def test_rule_the_pool_leaves_out_the_suspended_barred_employed_conflicted_and_o
 def test_rule_no_draw_when_a_specialty_pool_is_short_or_before_draw_not_before(hall: Hall) -> None:
     svc = ExpertsService(hall)
     who = roles(hall)
-    ev = dict(DAY["evaluations"][0], draws=[{"specialty": "A080102", "count": 12, "reserves": 2}])
+    ev = dict(DAY["evaluations"][0], draws=[{"specialty": "A080102", "count": 12, "reserves": 2}],
+              members_total=13, owner_reps=1)  # a lawful committee (TBL 37), with more bridge experts than the pool holds
     upsert(hall, "evaluations", EV, ev)
     assert not svc.pool(EV).can_draw
     with pytest.raises(HallError) as e:
