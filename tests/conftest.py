@@ -105,6 +105,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
 LONG_END_TO_END = (
     "tests/hallkiosk/test_experts_tour.py::",  # the expert draw's tour: sandbox platform, modem simulator, ~13-17 s
     "tests/kiosk/test_experts_pg.py::",  # seeds a PostgreSQL hall: ~6 s
+    "tests/kiosk/test_supervision_pg.py::",  # seeds a PostgreSQL hall, a second process orders 20 times: ~20 s
     "tests/hallkiosk/test_recording_wiring.py::test_kill_mid_segment_loses_at_most_the_open_segment",
     "tests/ui/test_auction_outage.py::",
     "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",
