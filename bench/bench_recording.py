@@ -12,6 +12,8 @@ Measures, over ``seconds`` of recording (default 60; the issue's 5-minute figure
   and records how late each tick fires (p50/p99/max);
 * MB per minute of recording and the segment count; the catalogue (journal, hash chain, blobs)
   runs as in the app.
+
+:func:`bench_seal` (``--seal``) measures what sealing a segment at rest costs against writing it in clear.
 """
 
 from __future__ import annotations
@@ -120,8 +122,74 @@ def bench(seconds: float = SECONDS, *, width: int = 1280, height: int = 720, fps
             hall.close()
 
 
+def bench_seal(seconds: int = 10, *, width: int = 1280, height: int = 720, fps: int = 25, rounds: int = 5) -> dict[str, Any]:
+    """What sealing a segment at rest costs (issue 20 item 9), on a real H.264 segment.
+
+    Encodes ``seconds`` of the synthetic 720p camera into memory once (as the recorder does), then,
+    ``rounds`` times each and best of: writing those bytes to disk in clear (write + fsync, what the
+    recorder did before) against sealing them (``kiosk.sealed``: AES-GCM chunks under the hall's data
+    key, write + fsync), and unsealing them for playback or export. The ratio is seal ÷ write; the
+    encode time of the same segment puts both in proportion.
+    """
+    import hashlib
+
+    from devices.camera import SyntheticCamera
+    from devices.recording import PyAVEncoder
+    from kiosk import sealed
+    from kiosk.pii import PiiVault
+
+    vault = PiiVault(os.urandom(32))
+    cam = SyntheticCamera(width, height, fps, realtime=False)
+    frames: list[Any] = []
+    cam.open()
+    try:
+        while len(frames) < seconds * fps:
+            frames.append(cam.read().image)
+    finally:
+        cam.close()
+    with tempfile.TemporaryDirectory() as d:
+        enc = PyAVEncoder(vault=vault)
+        t0 = time.perf_counter()
+        enc.open(Path(d) / "seg.partial.mp4", width, height, fps, None)
+        for i, img in enumerate(frames):
+            enc.write_video(img, i)
+        enc.close()
+        encode_s = time.perf_counter() - t0
+        data = sealed.read_file(Path(d) / "seg.partial.mp4", vault)
+
+        def write_plain() -> None:
+            with open(Path(d) / "plain.mp4", "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+
+        def best(fn: Any) -> float:
+            times = []
+            for _ in range(rounds):
+                t = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t)
+            return min(times)
+
+        plain_s = best(write_plain)
+        seal_s = best(lambda: sealed.write_sealed(vault, data, Path(d) / "sealed.mp4"))
+        unseal_s = best(lambda: sealed.read_file(Path(d) / "sealed.mp4", vault))
+        hash_s = best(lambda: hashlib.sha256(data).hexdigest())
+        size = (Path(d) / "sealed.mp4").stat().st_size
+    mb = len(data) / 1e6
+    return {
+        "segment_seconds": seconds, "size": f"{width}x{height}", "fps": fps, "mb": round(mb, 2),
+        "encode_s": round(encode_s, 3), "write_plain_s": round(plain_s, 4), "seal_and_write_s": round(seal_s, 4),
+        "seal_over_write_ratio": round(seal_s / plain_s, 2) if plain_s else None,
+        "seal_share_of_encode": round(seal_s / encode_s, 4), "unseal_s": round(unseal_s, 4), "sha256_s": round(hash_s, 4),
+        "seal_mb_per_s": round(mb / seal_s, 1), "unseal_mb_per_s": round(mb / unseal_s, 1),
+        "overhead_bytes": size - len(data),
+    }
+
+
 def run(out: dict[str, Any]) -> None:
     out["recording_2cams_720p25_audio"] = bench()
+    out["recording_seal_10s_720p25"] = bench_seal()
 
 
 if __name__ == "__main__":
@@ -129,5 +197,9 @@ if __name__ == "__main__":
     p.add_argument("--seconds", type=float, default=SECONDS)
     p.add_argument("--preset", default="ultrafast")
     p.add_argument("--segment-seconds", type=int, default=60)
+    p.add_argument("--seal", action="store_true", help="only the sealing bench (a segment of --segment-seconds)")
     a = p.parse_args()
-    print(json.dumps(bench(a.seconds, preset=a.preset, segment_seconds=a.segment_seconds), indent=1))
+    if a.seal:
+        print(json.dumps(bench_seal(a.segment_seconds), indent=1))
+    else:
+        print(json.dumps(bench(a.seconds, preset=a.preset, segment_seconds=a.segment_seconds), indent=1))

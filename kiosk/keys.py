@@ -50,6 +50,7 @@ from sqlalchemy import Engine, bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from kiosk import sealed
 from kiosk.blobstore import BlobPathError, resolve
 from kiosk.db.engine import read_only_session, session_factory
 from kiosk.db.models import Blob, Operator, PfBlacklist, PfRegistration, PfRepresentative
@@ -412,8 +413,8 @@ def _local_files(s: Session, data_dir: Path) -> Iterable[tuple[Blob, Path]]:
 
 def _file_kid(path: Path) -> str | None:
     with path.open("rb") as fh:
-        head = fh.read(4 + 255)
-    return kid_of_ciphertext(head)
+        head = fh.read(512)
+    return sealed.kid_of(head) if sealed.is_sealed(head) else kid_of_ciphertext(head)
 
 
 def status(engine: Engine, data_dir: Path | None = None) -> list[KeyInfo]:
@@ -641,13 +642,15 @@ def _files(hall: HallContext, engine: Engine, vault: PiiVault, new_kid: str, rep
     for sha, path in found:
         if _file_kid(path) == new_kid:
             continue
-        data = vault.decrypt(path.read_bytes(), context=FACE_CONTEXT)
+        raw = path.read_bytes()
+        data = vault.decrypt(raw, context=FACE_CONTEXT)  # a sealed segment (kiosk.sealed) too
         if hashlib.sha256(data).hexdigest() != sha:
             continue  # not what the row names: leave it for verify to find
         tmp = path.with_name(path.name + ".rekey")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(vault.encrypt_with(new_kid, data, context=FACE_CONTEXT))
+            fh.write(sealed.seal(vault, data, kid=new_kid) if sealed.is_sealed(raw)
+                     else vault.encrypt_with(new_kid, data, context=FACE_CONTEXT))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

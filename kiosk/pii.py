@@ -215,12 +215,16 @@ class PiiVault:
         return _FORMAT2 + bytes([len(tag)]) + tag + nonce + body
 
     def decrypt(self, blob: bytes, *, context: bytes = b"") -> bytes:
-        """Decrypt under the key the ciphertext names.
+        """Decrypt under the key the ciphertext names (a sealed file, ``kiosk.sealed``, chunk by chunk).
 
         Raises:
             UnknownKeyId: this terminal does not hold that key (``kiosk.keys`` explains what to do).
             ValueError: not a Hall Kiosk ciphertext; ``cryptography``'s ``InvalidTag`` when it was altered.
         """
+        if blob.startswith(b"HKREC1\n"):  # a sealed file (kiosk.sealed: a segment in chunks), whole
+            from kiosk import sealed
+
+            return sealed.unseal(self, blob)
         kid = kid_of_ciphertext(blob)
         if kid is None:
             raise ValueError("not a Hall Kiosk ciphertext")

@@ -21,9 +21,13 @@ from devices.recording.segments import (
     ClosedSegment,
     Recovered,
     closed_files,
+    installed_vault,
+    media_source,
     parse_name,
     recover,
+    segment_digest,
     sha256_file,
+    use_vault,
 )
 
 __all__ = [
@@ -41,10 +45,14 @@ __all__ = [
     "SegmentPlayer",
     "SyntheticAudio",
     "closed_files",
+    "installed_vault",
     "make_encoder",
+    "media_source",
     "open_audio",
     "parse_name",
     "probe",
     "recover",
+    "segment_digest",
     "sha256_file",
+    "use_vault",
 ]

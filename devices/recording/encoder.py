@@ -11,16 +11,32 @@ player opens any segment on its own. Video timestamps are frame numbers (time ba
 recorder gives each frame its pts from the camera's frame numbers, so dropped frames leave a hole in
 time (the previous picture is held), never a shift. Audio is AAC (mono, float planar) fed through an
 ``AudioFifo`` in the codec's 1024-sample frames.
+
+**Encrypted at rest** (issue 20 item 9): given the hall's ``vault``, an encoder seals the segment
+(:mod:`kiosk.sealed`, AES-GCM chunks under the hall's data key) when it closes. PyAV muxes into
+memory, so no clear picture of the open segment is ever on disk: the file at ``path`` stays an
+empty placeholder (touched every second, so a kill's lost span is known) until the sealed segment
+is written over it. OpenCV can only write to a path: its open segment is in clear on disk until it
+closes (the fallback's limit, docs/rules/recording.md). After ``close``, ``digest`` is the SHA-256
+and size of the **plaintext** MP4 — what the journal names and an export carries.
 """
 
 from __future__ import annotations
 
 import fractions
+import hashlib
+import io
 import logging
+import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+from kiosk import sealed
+
+if TYPE_CHECKING:
+    from kiosk.pii import PiiVault
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +68,24 @@ class SegmentEncoder(Protocol):
         ...
 
 
-class PyAVEncoder:
+class _Sealing:
+    """What both encoders share: the vault, and the plaintext's digest once a segment is sealed."""
+
+    vault: PiiVault | None = None
+    digest: tuple[str, int] | None = None  #: (SHA-256, size) of the plaintext, set by ``close`` when sealed
+    sealed: bool = False
+
+    def _seal(self, data: bytes, path: Path) -> None:
+        assert self.vault is not None
+        try:
+            sealed.write_sealed(self.vault, data, path)
+        except OSError as exc:
+            raise EncoderError(f"cannot write {path.name}: {exc}") from exc
+        self.digest = (hashlib.sha256(data).hexdigest(), len(data))
+        self.sealed = True
+
+
+class PyAVEncoder(_Sealing):
     """libx264 + AAC in MP4 through PyAV (GPL FFmpeg, see the module note).
 
     Args:
@@ -63,8 +96,13 @@ class PyAVEncoder:
 
     name = "pyav"
 
-    def __init__(self, preset: str = "ultrafast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000) -> None:
+    def __init__(self, preset: str = "ultrafast", crf: int = 26, threads: int = 0, audio_bitrate: int = 48000,
+                 *, vault: PiiVault | None = None) -> None:
         self.preset, self.crf, self.threads, self.audio_bitrate = preset, crf, threads, audio_bitrate
+        self.vault = vault
+        self._buffer: io.BytesIO | None = None
+        self._path: Path | None = None
+        self._frames = 0
         # PyAV's container, streams and FIFO while a segment is open (av is imported only then)
         self._container: Any = None
         self._video: Any = None
@@ -77,8 +115,14 @@ class PyAVEncoder:
     def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
         import av
 
+        self.digest, self.sealed, self._path, self._frames = None, False, Path(path), 0
         try:
-            container = av.open(str(path), mode="w", format="mp4")
+            if self.vault is not None:  # mux into memory; the placeholder marks the open segment on disk
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+                self._buffer = io.BytesIO()
+                container = av.open(self._buffer, mode="w", format="mp4")
+            else:
+                container = av.open(str(path), mode="w", format="mp4")
         except Exception as exc:  # noqa: BLE001 - disk full, permissions
             raise EncoderError(f"cannot create {path.name}: {exc}") from exc
         gop = str(max(1, fps * 2))  # a key frame every 2 s: seeking to a marker decodes ≤ 2 s
@@ -113,6 +157,9 @@ class PyAVEncoder:
             self._first = False
         for packet in self._video.encode(frame):
             self._container.mux(packet)
+        self._frames += 1
+        if self._buffer is not None and self._path is not None and self._frames % self._fps == 0:
+            os.utime(self._path)  # the placeholder's time: how far a kill's lost segment reached
 
     def write_audio(self, samples: np.ndarray) -> None:
         import av
@@ -145,9 +192,12 @@ class PyAVEncoder:
         finally:
             self._container.close()
             self._container = self._video = self._audio = self._fifo = None
+        if self._buffer is not None and self._path is not None:
+            data, self._buffer = self._buffer.getvalue(), None
+            self._seal(data, self._path)
 
 
-class OpenCVEncoder:
+class OpenCVEncoder(_Sealing):
     """The fallback: OpenCV ``VideoWriter`` with ``mp4v`` in MP4 (no audio; docs/devices.md §4).
 
     Dropped frames are filled by repeating the previous picture, since a ``VideoWriter`` has no
@@ -156,7 +206,9 @@ class OpenCVEncoder:
 
     name = "opencv"
 
-    def __init__(self) -> None:
+    def __init__(self, *, vault: PiiVault | None = None) -> None:
+        self.vault = vault
+        self._path: Path | None = None
         self._writer: Any = None  # a cv2.VideoWriter while a segment is open
         self._next = 0
         self._last: np.ndarray | None = None
@@ -169,6 +221,7 @@ class OpenCVEncoder:
         if not writer.isOpened():
             raise EncoderError(f"OpenCV cannot write {path.name} (mp4v)")
         self._writer, self._next, self._last = writer, 0, None
+        self._path, self.digest, self.sealed = Path(path), None, False
 
     def write_video(self, image: np.ndarray, pts: int) -> None:
         while self._last is not None and self._next < pts:
@@ -185,25 +238,31 @@ class OpenCVEncoder:
         if self._writer is not None:
             self._writer.release()
             self._writer = None
+            if self.vault is not None and self._path is not None:
+                self._seal(self._path.read_bytes(), self._path)
 
 
-def make_encoder(name: str, *, preset: str = "ultrafast", crf: int = 26, threads: int = 0) -> SegmentEncoder:
-    """The configured encoder: ``pyav`` (H.264/AAC) or ``opencv`` (mp4v)."""
+def make_encoder(name: str, *, preset: str = "ultrafast", crf: int = 26, threads: int = 0,
+                 vault: PiiVault | None = None) -> SegmentEncoder:
+    """The configured encoder: ``pyav`` (H.264/AAC) or ``opencv`` (mp4v); sealing segments when given ``vault``."""
     if name == "pyav":
-        return PyAVEncoder(preset, crf, threads)
+        return PyAVEncoder(preset, crf, threads, vault=vault)
     if name == "opencv":
-        return OpenCVEncoder()
+        return OpenCVEncoder(vault=vault)
     raise ValueError(f"unknown encoder {name!r}: pyav or opencv")
 
 
-def probe(path: Path) -> dict[str, object]:
+def probe(path: Path, vault: PiiVault | None = None) -> dict[str, object]:
     """What a player would see (an ffprobe in PyAV): streams, codecs, duration, frames, key frame at t=0.
 
-    Decodes every video frame, so use it on short files (tests, ``recording verify --decode``).
+    Decodes every video frame, so use it on short files (tests, ``recording verify --decode``). A
+    sealed segment is decrypted in memory (``vault``, or the one the composition root installed).
     """
     import av
 
-    with av.open(str(path)) as c:
+    from devices.recording.segments import media_source
+
+    with av.open(media_source(Path(path), vault), mode="r") as c:
         info: dict[str, object] = {
             "format": c.format.name,
             "duration_s": (c.duration or 0) / 1_000_000,

@@ -4,7 +4,8 @@ PySide6-Essentials has no QtMultimedia, so the review tab shows frames that this
 :meth:`SegmentPlayer.run` is the loop (a thread of ``hallkiosk.wiring_recording``); the UI calls
 :meth:`open`, :meth:`play`, :meth:`pause` and :meth:`seek` from the main thread, and every decoded
 frame goes to ``on_frame(rgb, position_s, duration_s)`` — the UI's thread-safe post method —
-paced to real time while playing. Seeking jumps to the key frame before the target (at most 2 s
+paced to real time while playing. A sealed segment (encrypted at rest, ``kiosk.sealed``) is
+decrypted into memory and decoded from there: no clear copy is written to disk. Seeking jumps to the key frame before the target (at most 2 s
 before, see ``encoder.py``) and decodes forward to it.
 """
 
@@ -15,8 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from devices.recording.segments import media_source
+
+if TYPE_CHECKING:
+    from kiosk.pii import PiiVault
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +35,8 @@ class SegmentPlayer:
         on_frame: called on the player thread with (RGB image, position s, duration s).
         on_error: called with a short message when a file cannot be played.
         max_width: frames wider than this are scaled down for display.
+        vault: decrypts sealed segments (in memory); default: the vault the composition root
+            installed (``devices.recording.segments.use_vault``). Plain MP4 files need none.
     """
 
     def __init__(
@@ -35,7 +44,9 @@ class SegmentPlayer:
         on_frame: Callable[[np.ndarray, float, float], None],
         on_error: Callable[[str], None] | None = None,
         max_width: int = 960,
+        vault: PiiVault | None = None,
     ) -> None:
+        self.vault = vault
         self.on_frame = on_frame
         self.on_error = on_error or (lambda msg: None)
         self.max_width = max_width
@@ -96,7 +107,7 @@ class SegmentPlayer:
                         container.close()
                         container = None
                     try:
-                        container = av.open(str(request[0]))
+                        container = av.open(media_source(request[0], self.vault), mode="r")
                     except Exception as exc:  # noqa: BLE001 - missing or damaged file
                         self.on_error(f"{request[0].name}: {type(exc).__name__}")
                         continue

@@ -335,7 +335,7 @@ class CameraRecorder:
         closed = finish(
             seg.partial, self.camera_name, seg.started_at, ended,
             frames=seg.frames, first_index=seg.first_index, last_index=seg.last_index,
-            has_audio=seg.encoder.has_audio,
+            has_audio=seg.encoder.has_audio, digest=getattr(seg.encoder, "digest", None),
         )
         self.stats.segments += 1
         with self._lock:

@@ -7,17 +7,30 @@ catalogue row never committed). While a segment is written it is ``<start ms>_<c
 flushed, fsync'ed file is renamed to ``.mp4``. A kill therefore loses at most the open segment,
 and :func:`recover` finds its ``.partial`` on the next start, moves it to ``quarantine/`` and
 reports the gap it leaves.
+
+Segments written with the hall's key are **sealed** (``kiosk.sealed``: AES-GCM chunks under the
+hall's data key, issue 20 item 9) under the same names; older plain MP4 files are read as they are.
+:func:`media_source` gives a player or prober what PyAV opens: the path of a plain file, or the
+decrypted bytes of a sealed one in memory (never a clear copy on disk). The composition root
+installs the hall's vault once (:func:`use_vault`) for the players that are not handed one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk import sealed
+
+if TYPE_CHECKING:
+    from kiosk.pii import PiiVault
 
 log = logging.getLogger(__name__)
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -46,6 +59,7 @@ class ClosedSegment:
         bytes: file size.
         sha256: hex SHA-256 of the file.
         has_audio: whether the file has an audio stream.
+        encrypted: the file is sealed (``kiosk.sealed``); ``sha256`` and ``bytes`` are then the plaintext's.
     """
 
     path: Path
@@ -58,6 +72,41 @@ class ClosedSegment:
     bytes: int
     sha256: str
     has_audio: bool
+    encrypted: bool = False
+
+
+_VAULT: list[PiiVault] = []  # the vault the composition root installed (use_vault), at most one
+
+
+def use_vault(vault: PiiVault | None) -> None:
+    """Install the hall's vault for players and probes that are not handed one (None removes it)."""
+    _VAULT[:] = [vault] if vault is not None else []
+
+
+def installed_vault() -> PiiVault | None:
+    return _VAULT[0] if _VAULT else None
+
+
+def media_source(path: Path, vault: PiiVault | None = None) -> str | io.BytesIO:
+    """What ``av.open`` should open: a plain file's path, or a sealed file decrypted into memory.
+
+    Raises:
+        kiosk.sealed.SealedFileError: sealed, and no key or the wrong one at hand, or altered.
+    """
+    path = Path(path)
+    if not sealed.file_is_sealed(path):
+        return str(path)
+    return io.BytesIO(sealed.read_file(path, vault or installed_vault()))
+
+
+def segment_digest(path: Path, vault: PiiVault | None = None) -> tuple[str, int, bool]:
+    """(SHA-256, size, sealed) of a segment's plaintext: what the catalogue and the journal name."""
+    path = Path(path)
+    if sealed.file_is_sealed(path):
+        digest, size = sealed.digest(path, vault or installed_vault())
+        return digest, size, True
+    digest, size = sha256_file(path)
+    return digest, size, False
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -90,8 +139,12 @@ def parse_name(name: str) -> tuple[str, float, float] | None:
     return m.group(2), int(m.group(3)) / 1000, int(m.group(4)) / 1000
 
 
-def finish(partial: Path, camera: str, started_at: float, ended_at: float, **facts: object) -> ClosedSegment:
-    """fsync the closed ``partial`` file, rename it to its final name and hash it."""
+def finish(partial: Path, camera: str, started_at: float, ended_at: float, *,
+           digest: tuple[str, int] | None = None, **facts: object) -> ClosedSegment:
+    """fsync the closed ``partial`` file, rename it to its final name and hash it.
+
+    ``digest``: the plaintext's (SHA-256, size) when the encoder sealed the file (it is then not re-read).
+    """
     fd = os.open(partial, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -107,9 +160,10 @@ def finish(partial: Path, camera: str, started_at: float, ended_at: float, **fac
             os.close(dfd)
     except OSError:
         pass
-    digest, size = sha256_file(final)
+    sha, size = digest if digest is not None else sha256_file(final)
     return ClosedSegment(
-        path=final, camera=camera, started_at=started_at, ended_at=ended_at, bytes=size, sha256=digest, **facts  # type: ignore[arg-type]  # facts: the remaining ClosedSegment fields
+        path=final, camera=camera, started_at=started_at, ended_at=ended_at, bytes=size, sha256=sha,
+        encrypted=digest is not None, **facts  # type: ignore[arg-type]  # facts: the remaining ClosedSegment fields
     )
 
 
