@@ -675,7 +675,7 @@ def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> di
         "BID_OPENING_ADDRESS": opening_address(v, site_name),
         "OPEN_COMPERE": compere,
         "bidders": [
-            _record_bidder(b)
+            _record_bidder(b, remote=v.remote)
             for b in v.bidders
         ],
         "outcome": v.outcome or "opened",
@@ -683,13 +683,16 @@ def record_payload(v: OpeningView, sha: str, compere: str, site_name: str) -> di
     }
 
 
-def _record_bidder(b: BidderView) -> dict[str, Any]:
+def _record_bidder(b: BidderView, *, remote: bool) -> dict[str, Any]:
     """One bidder of ``opening.record``: ``attendance`` keeps §4's values (an online bidder attended:
-    ``present``), ``attended`` says how (``onsite``/``online``) with the CA serial and the signature hash."""
+    ``present``); in a remote opening ``attended`` says how (``onsite``/``online``), with the CA serial and
+    the online confirmation's signature hash."""
     out: dict[str, Any] = {"registration_id": b.registration_id, "BIDDER_NAME": b.name, "BIDDER_ORG_CODE": b.org_code,
                            "attendance": "present" if b.attends else "absent", "decrypt_status": b.decrypt_status or "not_decrypted",
                            "BID_PRICE": b.price if b.decrypt_status == "ok" else None,
                            "confirmation": b.confirmation or "none"}
+    if not remote:
+        return out
     if b.attends:
         out["attended"] = "online" if b.attendance == "online" else "onsite"
     if b.attendance == "online":

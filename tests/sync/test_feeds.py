@@ -49,7 +49,7 @@ def test_apply_page_stores_data_cursor_and_no_id_number_in_clear(hall) -> None: 
     day = demo_day(TODAY)
     _load(hall, day)
     with read_only_session(hall.engine) as s:
-        assert s.scalar(select(func.count()).select_from(PfSession)) == 5
+        assert s.scalar(select(func.count()).select_from(PfSession)) == len(day["sessions"]) == 6
         assert s.scalar(select(func.count()).select_from(PfLot)) == 4
         assert s.scalar(select(func.count()).select_from(PfRegistration)) == len(day["registrations"])
         assert s.get(FeedState, "registrations").cursor == "c-registrations"
@@ -139,5 +139,5 @@ def test_tombstones_versions_and_relist(hall) -> None:  # type: ignore[no-untype
         assert s.scalar(select(func.count()).select_from(PfRepresentative)) == 0
         st = s.get(FeedState, "registrations")
         assert st.cursor is None and st.relists == 1
-        assert s.scalar(select(func.count()).select_from(PfSession)) == 4  # other feeds untouched
+        assert s.scalar(select(func.count()).select_from(PfSession)) == 5  # other feeds untouched
     assert json.dumps(day)  # the demo day is plain JSON

@@ -27,10 +27,10 @@ def test_pull_all_feeds_with_paging_and_tombstones(sandbox, hall, client) -> Non
     puller = Puller(hall.engine, client, hall.vault, page_limit=3)
     report = puller.pull_all()
     assert report.ok, report.errors
-    assert report.feeds["registrations"].pages == 7  # 20 records, 3 a page
-    assert _count(hall, PfSession) == 5 and _count(hall, PfRegistration) == 20 and _count(hall, PfBlacklist) == 3
+    assert report.feeds["registrations"].pages == 9  # 25 records, 3 a page
+    assert _count(hall, PfSession) == 6 and _count(hall, PfRegistration) == 25 and _count(hall, PfBlacklist) == 3
     gets = sandbox.stats.requests["GET /feeds/registrations"]
-    assert gets == 7
+    assert gets == 9
     # changes on the platform: a withdrawn blacklist entry, a cancelled session, an amended registration
     store = sandbox.store
     store.delete("blacklist", store.feed_page("blacklist", None, 1, "")["items"][0]["key"])
@@ -42,7 +42,7 @@ def test_pull_all_feeds_with_paging_and_tombstones(sandbox, hall, client) -> Non
     report = puller.pull_all()
     assert report.ok and not any(r.relisted for r in report.feeds.values())
     assert report.feeds["blacklist"].items == 1 and report.feeds["sessions"].items == 1
-    assert _count(hall, PfBlacklist) == 2 and _count(hall, PfSession) == 4
+    assert _count(hall, PfBlacklist) == 2 and _count(hall, PfSession) == 5
     with read_only_session(hall.engine) as s:
         assert s.get(PfSession, sid) is None
         assert s.get(PfRegistration, "R-88231").deposit_status == "refunded"
@@ -57,7 +57,7 @@ def test_pull_all_feeds_with_paging_and_tombstones(sandbox, hall, client) -> Non
 @pytest.mark.allow_log_warnings(r"forgot our registrations cursor")
 def test_cursor_expired_in_the_middle_of_a_pull_lists_again(sandbox, hall, client) -> None:  # type: ignore[no-untyped-def]
     puller = Puller(hall.engine, client, hall.vault, page_limit=2)
-    assert puller.pull_feed("registrations").items == 20
+    assert puller.pull_feed("registrations").items == 25
     # 30 more registrations arrive; the platform forgets cursors after 3 pages of the catch-up
     base = sandbox.store.current("registrations", "R-88231")
     for i in range(30):
@@ -70,14 +70,14 @@ def test_cursor_expired_in_the_middle_of_a_pull_lists_again(sandbox, hall, clien
     assert sandbox.stats.answers[410] == 1
     with read_only_session(hall.engine) as s:
         ids = set(s.scalars(select(PfRegistration.registration_id)))
-        assert len(ids) == 49 and "R-88232" not in ids and "R-90029" in ids
+        assert len(ids) == 54 and "R-88232" not in ids and "R-90029" in ids
         state = s.get(FeedState, "registrations")
         assert state.relists == 1 and state.cursor
     # and the new cursor works: an incremental pull sees only what is new
     sandbox.store.delete("registrations", "R-90000")
     again = puller.pull_feed("registrations")
     assert not again.relisted and again.items == 1
-    assert _count(hall, PfRegistration) == 48
+    assert _count(hall, PfRegistration) == 53
 
 
 @pytest.mark.allow_log_warnings(r"our clock is off")
@@ -122,5 +122,5 @@ def test_pull_rides_out_server_errors(sandbox, hall, client) -> None:  # type: i
                     backoff=Backoff(base_s=0.01, cap_s=0.02, rng=random.Random(5)), sleep=waits.append)
     report = puller.pull_all()
     assert report.ok, report.errors
-    assert _count(hall, PfRegistration) == 20 and _count(hall, PfSession) == 5
+    assert _count(hall, PfRegistration) == 25 and _count(hall, PfSession) == 6
     assert waits and sum(sandbox.stats.answers[c] for c in (500, 502, 504)) == len(waits)
