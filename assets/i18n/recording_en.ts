@@ -5,7 +5,7 @@
     <name>ReviewTab</name>
     <message>
         <location filename="../../ui/recording/review.py" line="223"/>
-        <location filename="../../ui/recording/review.py" line="424"/>
+        <location filename="../../ui/recording/review.py" line="430"/>
         <source>录像回放</source>
         <translation>Recordings</translation>
     </message>
@@ -100,102 +100,117 @@
         <translation>Export failed: %1. Check the free disk space.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="366"/>
+        <location filename="../../ui/recording/review.py" line="363"/>
+        <source>导出失败：录像文件无法解密或与目录记录不符（%1）。</source>
+        <translation>Export failed: a recording file does not decrypt or does not match its catalogue entry (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording/review.py" line="369"/>
+        <source>其中 %1 个文件尚无平台回执覆盖，同步后可再导出。</source>
+        <translation> %1 of them not yet covered by a platform receipt: export again after the next sync.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording/review.py" line="370"/>
+        <source>每个文件都有平台回执覆盖。</source>
+        <translation> Every file is covered by a platform receipt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording/review.py" line="372"/>
         <source>已导出 %1 个文件（%2 MB）到 %3，校验%4。</source>
         <translation>Exported %1 files (%2 MB) to %3; verification %4.</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="368"/>
+        <location filename="../../ui/recording/review.py" line="374"/>
         <source>通过</source>
         <translation>passed</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="368"/>
+        <location filename="../../ui/recording/review.py" line="374"/>
         <source>失败</source>
         <translation>FAILED</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="387"/>
+        <location filename="../../ui/recording/review.py" line="393"/>
         <source>已请求开始录像：%1</source>
         <translation>Start of recording requested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="387"/>
+        <location filename="../../ui/recording/review.py" line="393"/>
         <source>已请求停止录像：%1</source>
         <translation>Stop of recording requested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="404"/>
+        <location filename="../../ui/recording/review.py" line="410"/>
         <source>本终端不录像（未配置摄像头）· 磁盘剩余 %1 GB</source>
         <translation>This terminal does not record (no cameras configured) · %1 GB free</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="407"/>
+        <location filename="../../ui/recording/review.py" line="413"/>
         <source> 丢帧 %1</source>
         <translation> %1 dropped</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="410"/>
+        <location filename="../../ui/recording/review.py" line="416"/>
         <source>● 录像中 %1</source>
         <translation>● Recording %1</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="410"/>
+        <location filename="../../ui/recording/review.py" line="416"/>
         <source>（手动）</source>
         <translation>(manual)</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="410"/>
+        <location filename="../../ui/recording/review.py" line="416"/>
         <source>未在录像</source>
         <translation>Not recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="411"/>
+        <location filename="../../ui/recording/review.py" line="417"/>
         <source>磁盘剩余 %1 GB</source>
         <translation>%1 GB free</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="425"/>
+        <location filename="../../ui/recording/review.py" line="431"/>
         <source>场地</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="426"/>
+        <location filename="../../ui/recording/review.py" line="432"/>
         <source>手动开始/停止录像的原因（必填）</source>
         <translation>Reason for starting/stopping by hand (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="427"/>
+        <location filename="../../ui/recording/review.py" line="433"/>
         <source>开始录像</source>
         <translation>Start recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="428"/>
+        <location filename="../../ui/recording/review.py" line="434"/>
         <source>停止录像</source>
         <translation>Stop recording</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="429"/>
+        <location filename="../../ui/recording/review.py" line="435"/>
         <source>从标记处播放</source>
         <translation>Play from marker</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="430"/>
+        <location filename="../../ui/recording/review.py" line="436"/>
         <source>导出片段</source>
         <translation>Export clip</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="431"/>
+        <location filename="../../ui/recording/review.py" line="437"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="431"/>
+        <location filename="../../ui/recording/review.py" line="437"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/recording/review.py" line="431"/>
+        <location filename="../../ui/recording/review.py" line="437"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>

@@ -3,7 +3,10 @@
     hall-kiosk opening list [--json]                       today's openings and their stages
     hall-kiosk opening status --session S-20261127-001 [--json]
     hall-kiosk opening record --session S-… --out record.pdf   (the 开标记录表 as it stands;
-                                                               the signed one when closed)
+                                                               the signed one when closed, with
+                                                               record.pdf.receipts.json beside it:
+                                                               hall-kiosk recording verify record.pdf
+                                                               --platform-key-file KEY checks it offline)
 
 Exit codes: 0 done, 2 no such opening / bad input.
 """
@@ -11,11 +14,13 @@ Exit codes: 0 done, 2 no such opening / bad input.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from hallkiosk.cli.common import config_from_args, print_json
+from kiosk import receipts
 from kiosk.hall import Hall
 from kiosk.opening import STAGE_ZH, OpeningError, OpeningService
 from kiosk.timeutil import beijing, rfc3339
@@ -93,8 +98,11 @@ def _record(args: argparse.Namespace) -> int:
         signed = None
         if v.record_sha256:
             signed = next((hall.config.data_dir / "opening").glob(f"{v.session_id}-{v.record_sha256[:12]}.pdf"), None)
+        carried = None
         if signed is not None:
             data, sha = signed.read_bytes(), v.record_sha256
+            with hall.reading() as s:  # the platform's receipts that cover it, for an offline check (issue 20)
+                carried = receipts.document_bundle(s, hall.journal.journal_id, str(sha), args.out.name)
         else:
             data, sha = svc.record_pdf(args.session)
     except OpeningError as exc:
@@ -104,4 +112,9 @@ def _record(args: argparse.Namespace) -> int:
         hall.close()
     args.out.write_bytes(data)
     print(f"{args.out}  sha256 {sha}  {'signed' if signed else 'draft (not signed)'}")
+    if carried is not None:
+        beside = args.out.with_name(args.out.name + ".receipts.json")
+        beside.write_text(json.dumps(carried, ensure_ascii=False, indent=1), "utf-8")
+        note = "尚无平台回执覆盖 not yet covered by a platform receipt" if carried["uncovered_seqs"] else "平台回执 receipts"
+        print(f"{beside}  ({note}; check: hall-kiosk recording verify {args.out} --platform-key-file KEY)")
     return 0

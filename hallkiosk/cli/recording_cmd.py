@@ -1,11 +1,16 @@
 """``hall-kiosk recording …``: the recording catalogue and recorder from the shell.
 
-* ``recording verify DIR [--decode]`` — check an exported clip (manifest, SHA-256s, sizes, journal
-  entry hashes, chain per camera); exit 0 intact, 1 naming the first bad file. ``--decode`` also
-  opens every file as a player would (streams, key frame at 0).
+* ``recording verify DIR [--decode] [--platform-key-file KEY]`` — check an exported clip (manifest,
+  SHA-256s, sizes, journal entry hashes, chain per camera); exit 0 intact, 1 naming the first bad file.
+  With the platform's public key it also checks, offline, the receipts the export carries
+  (``receipts.json``): a file a receipt covers that was replaced and re-chained fails; files no receipt
+  covers yet are listed. ``--decode`` also opens every file as a player would (streams, key frame at 0).
+  Given a FILE instead (a document exported as a file, ``opening record --out``), it checks the file
+  against the journal entry and receipts in ``FILE.receipts.json`` beside it.
 * ``recording list [--room R] [--json]`` — segments per room and session, with markers.
-* ``recording export --room R --from T --to T --out DIR`` — whole segments covering the range plus
-  ``manifest.json`` (times: RFC 3339, or ``YYYY-MM-DD HH:MM[:SS]`` in Beijing time).
+* ``recording export --room R --from T --to T --out DIR`` — whole segments covering the range (plain
+  MP4, decrypted from the sealed store) plus ``manifest.json`` and ``receipts.json`` (times: RFC 3339,
+  or ``YYYY-MM-DD HH:MM[:SS]`` in Beijing time).
 * ``recording start|stop --room R --reason … --operator NAME`` — an admin's manual start or stop
   (journalled ``recording.requested``; the room's recorder carries it out and journals
   ``recording.started``/``stopped`` with the reason and operator).
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import signal
 import sys
 import threading
@@ -51,12 +57,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser("recording", parents=[common], help="recordings: verify, list, export, start/stop, run")
     sub = p.add_subparsers(dest="recording_command", metavar="ACTION", required=True)
 
-    v = sub.add_parser("verify", parents=[common], help="check an exported clip folder")
-    v.add_argument("dir", metavar="DIR")
+    v = sub.add_parser("verify", parents=[common],
+                       help="check an exported clip folder, or a document file with FILE.receipts.json beside it")
+    v.add_argument("dir", metavar="DIR|FILE")
     v.add_argument("--decode", action="store_true", help="also decode every file (slow)")
     v.add_argument("--against-journal", action="store_true",
                    help="also hold each file's entry against this hall's journal and the platform's signed receipts")
-    v.add_argument("--platform-key", metavar="FILE", help="the platform's public key (default: [platform] public_key_file)")
+    v.add_argument("--platform-key-file", "--platform-key", dest="platform_key", metavar="FILE",
+                   help="the platform's public key: check the export's receipts offline (default: [platform] public_key_file)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_verify)
 
@@ -109,8 +117,28 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     run.set_defaults(func=cmd_run)
 
 
+def _platform_key(args: argparse.Namespace) -> Any:
+    """The platform's public key from ``--platform-key-file`` or the config; None when neither names one."""
+    from sync.client import PlatformKeyError, read_public_key
+
+    path = args.platform_key
+    if not path:
+        try:
+            path = config_from_args(args).platform.public_key_file
+        except SystemExit:
+            path = None
+    try:
+        return read_public_key(path) if path else None
+    except PlatformKeyError as exc:
+        print(f"平台公钥不可用 platform key unusable: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    check = verify_export(Path(args.dir))
+    key = _platform_key(args)
+    if Path(args.dir).is_file():
+        return _verify_document(Path(args.dir), key, args.json)
+    check = verify_export(Path(args.dir), key)
     decode_problems: list[str] = []
     if args.decode and check.ok:
         from devices.recording import probe
@@ -124,7 +152,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     anchor = _anchor(args) if args.against_journal and check.ok else None
     ok = check.ok and (anchor is None or anchor.ok)
     if args.json:
-        doc: dict[str, Any] = {"ok": ok, "files": check.files, "bad_file": check.bad_file, "problems": check.problems}
+        doc: dict[str, Any] = {"ok": ok, "files": check.files, "bad_file": check.bad_file, "problems": check.problems,
+                               "receipts": {"checked": check.signed, "covered": check.covered,
+                                            "uncovered": check.uncovered, "receipt_seqs": check.receipt_seqs}}
         if anchor is not None:
             doc["journal"] = {"ok": anchor.ok, "matched": anchor.matched, "receipted": anchor.receipted,
                               "receipt_seq": anchor.receipt_seq, "signed": anchor.signed, "problems": anchor.problems}
@@ -135,6 +165,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
     else:
         print(f"录像完整 intact: {check.files} files, hashes and chain verified")
+        _print_coverage(check)
         if anchor is not None and anchor.ok:
             signed = "平台签名已验证 signatures verified" if anchor.signed else "未配置平台公钥，仅比对哈希 no platform key: hashes only"
             print(f"与本厅日志一致 matches this hall's journal: {anchor.matched} entries; "
@@ -144,6 +175,47 @@ def cmd_verify(args: argparse.Namespace) -> int:
             for p in anchor.problems:
                 print(f"  {p}", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _verify_document(path: Path, key: Any, as_json: bool) -> int:
+    """A document exported as a file (``opening record --out``) with ``<file>.receipts.json`` beside it."""
+    from kiosk import receipts
+
+    beside = path.with_name(path.name + ".receipts.json")
+    try:
+        doc = json.loads(beside.read_text("utf-8")) if beside.is_file() else None
+    except (OSError, ValueError):
+        doc = None
+    res = receipts.check_document(path.read_bytes(), path.name, doc, key)
+    if as_json:
+        print_json({"ok": res.ok, "covered": res.covered, "signed": res.signed, "receipt_seq": res.receipt_seq,
+                    "problems": res.problems})
+    elif not res.ok:
+        print(f"文件校验失败 FAILED: {path.name}", file=sys.stderr)
+        for p in res.problems:
+            print(f"  {p}", file=sys.stderr)
+    elif not res.signed:
+        print(f"与日志记录一致 matches its journal entry: {path.name}; 未核对平台回执 platform receipts NOT checked "
+              "(no platform key: --platform-key-file)")
+    elif res.covered:
+        print(f"文件完整 intact and covered by the platform's signed receipt (seq {res.receipt_seq}): {path.name}")
+    else:
+        print(f"与日志记录一致 matches its journal entry, but 尚无回执覆盖 NOT covered by any receipt yet: {path.name}")
+    return 0 if res.ok else 1
+
+
+def _print_coverage(check: Any) -> None:
+    if not check.signed:
+        print("未核对平台回执 platform receipts NOT checked: no platform key (--platform-key-file); "
+              "this proves only that the export agrees with itself")
+        return
+    print(f"平台回执覆盖 covered by the platform's signed receipts: {len(check.covered)}/{check.files} files"
+          + (f" (receipts up to seq {max(check.receipt_seqs)})" if check.receipt_seqs else ""))
+    if check.uncovered:
+        print(f"尚无回执覆盖 NOT covered by any receipt yet ({len(check.uncovered)} files: their entries came after "
+              "the last receipt the export carries; export again once the platform has acknowledged them):")
+        for name in check.uncovered:
+            print(f"  {name}")
 
 
 def _anchor(args: argparse.Namespace) -> Any:
@@ -210,7 +282,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"没有录像 no recording in {args.room} between {beijing(args.from_):%H:%M:%S} and {beijing(args.to):%H:%M:%S}",
                   file=sys.stderr)
             return 1
+        except ValueError as exc:  # a stored segment that does not decrypt or does not match its catalogue row
+            print(f"导出失败 export failed: {getattr(exc, 'zh', '')} {exc}", file=sys.stderr)
+            return 1
         print(f"已导出 exported {res.files} files ({res.bytes / 1e6:.1f} MB), {res.markers} markers → {res.directory}")
+        if res.uncovered:
+            print(f"其中 {res.uncovered} 个文件尚无平台回执 {res.uncovered} file(s) not yet covered by a platform receipt "
+                  "(receipts.json says which; export again after the next sync to cover them)")
         return 0
     finally:
         hall.close()

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+from devices.recording import media_source
 from hallkiosk.wiring_recording import RoomRecorder
 from kiosk.config import Config
 from kiosk.hall import Hall
@@ -63,7 +64,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
                 cat.add_marker(s, room_code=room, session_id=None, at=segs[0].started_at + dt.timedelta(seconds=1),
                                kind="opening.stage", label="stage: 唱标（演示）")
         if segs:
-            with av.open(segs[0].path) as c:
+            with av.open(media_source(Path(segs[0].path), hall.vault), mode="r") as c:  # sealed at rest: decrypted in memory
                 frame = next(c.decode(video=0))
                 path = out / "recording-frame-overlay.png"
                 frame.to_image().save(path)

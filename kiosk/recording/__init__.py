@@ -188,7 +188,7 @@ class Recordings:
         with self.hall.reading() as s:
             return cat.export_clip(s, room_code=room_code, from_at=from_at, to_at=to_at, out_dir=out_dir,
                                    journal_id=self.hall.journal.journal_id, data_dir=self.hall.config.data_dir,
-                                   cameras=cameras)
+                                   cameras=cameras, vault=self.hall.vault)
 
     def quota_bytes(self) -> int:
         return int(self.cfg.quota_gb * GB)

@@ -21,27 +21,44 @@ that touches a file takes the running terminal's ``data_dir`` and resolves the s
 it, so retention or an export run in a copy of a data dir works on the copy's files and never
 reaches the original's; a stored path that is absolute or climbs out with ``..`` is refused (not
 deleted, not exported). :class:`SegmentInfo` carries the resolved path ("" when refused).
+
+Segments are **sealed** at rest (``kiosk.sealed``, issue 20 item 9): their ``sha256`` and ``bytes``
+are the plaintext MP4's, so the chain, the journal and an export (plaintext) all name the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kiosk import receipts, sealed
 from kiosk.blobstore import BlobPathError, resolve, stored_path
 from kiosk.db.models import Blob, JournalEntry, PfSession, Room
 from kiosk.db.models_recording import RecCursor, RecHold, RecMarker, RecRoomPolicy, RecSegment
 from kiosk.journal import Journal, take_head
-from kiosk.recording.manifest import FORMAT, MANIFEST
+from kiosk.recording.manifest import FORMAT, MANIFEST, RECEIPTS
 from kiosk.recording.policy import HoldSpan, RetentionPlan, SegmentFacts, plan_retention
 from kiosk.timeutil import rfc3339, utcnow
+
+if TYPE_CHECKING:
+    from kiosk.pii import PiiVault
+
+
+class SegmentMismatch(ValueError):
+    """A stored segment whose plaintext is not what its catalogue row (and journal entry) names."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name}: the stored segment does not hash to its catalogued SHA-256")
+        self.zh = f"{name}：存储的录像片段与目录记录的 SHA-256 不符"
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,7 @@ class ExportResult:
     files: int
     bytes: int
     markers: int
+    uncovered: int = 0  #: files whose entries no platform receipt covers yet (receipts.json)
 
 
 def segment_file(data_dir: Path, stored: str) -> Path | None:
@@ -148,10 +166,13 @@ def register_segment(
     size: int,
     sha256: str,
     data_dir: Path,
+    encrypted: bool = False,
 ) -> SegmentInfo:
     """Catalogue a closed segment: chain link, ``recording.segment`` entry, blob for upload.
 
     ``path`` lies under ``data_dir``; the segment row and the blob name it relative to it (``kiosk.blobstore``).
+    ``encrypted``: the file is sealed (``kiosk.sealed``); ``size`` and ``sha256`` are then its plaintext's,
+    and the blob is marked encrypted (the upload decrypts it, as it does faces).
 
     Idempotent by SHA-256 (a file registered twice, e.g. by recovery, returns the first row).
     """
@@ -185,7 +206,7 @@ def register_segment(
     )
     s.add(row)
     if s.get(Blob, sha256) is None:
-        s.add(Blob(sha256=sha256, path=relative, size=size, media_type="video/mp4", encrypted=False,
+        s.add(Blob(sha256=sha256, path=relative, size=size, media_type="video/mp4", encrypted=encrypted,
                    created_at=now))
     s.flush()
     return _segment_info(row, False, data_dir)
@@ -468,12 +489,19 @@ def stored_bytes(s: Session) -> int:
 
 
 def export_clip(s: Session, *, room_code: str, from_at: dt.datetime, to_at: dt.datetime, out_dir: Path,
-                journal_id: str, data_dir: Path, cameras: list[str] | None = None) -> ExportResult:
-    """Copy the whole segments overlapping [from, to) and write ``manifest.json`` (see manifest.py).
+                journal_id: str, data_dir: Path, cameras: list[str] | None = None,
+                vault: PiiVault | None = None) -> ExportResult:
+    """Write the whole segments overlapping [from, to) as plain MP4, ``manifest.json`` and ``receipts.json``.
+
+    A sealed segment (encrypted at rest) is decrypted with ``vault`` into the export: what a court
+    plays, and what the journal's SHA-256 names (checked here; a mismatch stops the export).
+    ``receipts.json`` carries the platform's receipts covering the files' entries (manifest.py).
 
     Raises:
         LookupError: no recording in that range.
         BlobPathError: a segment's stored path leaves the data dir.
+        SegmentMismatch: a stored segment is not the one its catalogue row and journal entry name.
+        kiosk.sealed.SealedFileError: a sealed segment that does not decrypt here.
     """
     segs = [x for x in segments(s, data_dir=data_dir, room_code=room_code, since=from_at, until=to_at,
                                 include_deleted=False)
@@ -489,13 +517,17 @@ def export_clip(s: Session, *, room_code: str, from_at: dt.datetime, to_at: dt.d
             raise BlobPathError("录像文件路径不在数据目录内", "a segment's file path is not inside the data dir")
         src = Path(x.path)
         name = f"{x.camera}_{x.segment_no:06d}_{src.name}"
-        shutil.copy2(src, out_dir / name)
+        if sealed.file_is_sealed(src):
+            data = sealed.read_file(src, vault)
+            if hashlib.sha256(data).hexdigest() != x.sha256:
+                raise SegmentMismatch(src.name)
+            fd = os.open(out_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        else:
+            shutil.copy2(src, out_dir / name)
         e = entries[x.journal_seq]
-        envelope = {
-            "record_key": e.record_key, "journal_id": e.journal_id, "seq": e.seq, "terminal_id": e.terminal_id,
-            "kind": e.kind, "occurred_at": e.occurred_at, "payload": json.loads(e.payload),
-            "payload_hash": e.payload_hash, "prev_hash": e.prev_hash, "hash": e.hash,
-        }
+        envelope = receipts.envelope(e)
         files.append({
             "file": name, "camera": x.camera, "segment_no": x.segment_no, "session_id": x.session_id,
             "started_at": rfc3339(x.started_at), "ended_at": rfc3339(x.ended_at), "bytes": x.bytes, "sha256": x.sha256,
@@ -509,7 +541,11 @@ def export_clip(s: Session, *, room_code: str, from_at: dt.datetime, to_at: dt.d
                      "session_id": m.session_id} for m in marks],
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-    return ExportResult(out_dir, len(files), sum(x.bytes for x in segs), len(marks))
+    carried = receipts.bundle(s, journal_id, seqs)
+    (out_dir / RECEIPTS).write_text(json.dumps(carried, ensure_ascii=False, indent=1), "utf-8")
+    late = set(carried["uncovered_seqs"])
+    return ExportResult(out_dir, len(files), sum(x.bytes for x in segs), len(marks),
+                        sum(1 for x in segs if x.journal_seq in late))
 
 
 def epoch_to_utc(t: float) -> dt.datetime:

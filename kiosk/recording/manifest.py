@@ -13,6 +13,17 @@ entry (docs/platform-api.md §3: the envelope whose ``payload`` names the file's
 chain per camera: each segment's ``prev_segment_sha256`` is the SHA-256 of the segment before it.
 It names the first file that fails. (Checking the entries against the hall's own journal, or the
 platform's, proves they were not rewritten together with the files: ``--against-journal``.)
+
+**Receipts, offline** (issue 20 must 2): an export also carries ``receipts.json``
+(``kiosk.receipts.bundle``): the platform's signed receipts that cover its files' entries and the
+journal entries linking each to its receipt. Given the platform's public key,
+:func:`verify_export` hashes forward from each file's entry to its receipt: a file replaced and
+re-chained (its SHA-256, its entry and every later hash recomputed) no longer ends in the hash the
+platform signed, and fails. Files whose entries came after the last receipt are listed as not
+covered yet (``ExportCheck.uncovered``): self-consistent, but nothing outside the hall vouches for them.
+The segment files of an export are the **plaintext** MP4 (decrypted from the hall's sealed
+segments, ``kiosk.sealed``): a court plays them with any player, and their SHA-256 is the one the
+journal, the manifest and the receipts name.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from kiosk.canonical import envelope_hash, payload_hash
 
 FORMAT = "hall-kiosk-recording-export/1"
 MANIFEST = "manifest.json"
+RECEIPTS = "receipts.json"
 
 
 @dataclass
@@ -35,6 +47,10 @@ class ExportCheck:
     files: int = 0
     bad_file: str | None = None
     problems: list[str] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)  #: files a platform receipt covers (signature checked if ``signed``)
+    uncovered: list[str] = field(default_factory=list)  #: files no receipt in the export covers yet
+    signed: bool = False  #: receipts were checked against the platform's public key
+    receipt_seqs: list[int] = field(default_factory=list)
 
     def fail(self, file: str | None, problem: str) -> None:
         if self.ok and file:
@@ -57,8 +73,21 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return json.loads((Path(directory) / MANIFEST).read_text("utf-8"))
 
 
-def verify_export(directory: Path) -> ExportCheck:
-    """Check an exported clip folder (see the module docstring)."""
+def read_receipts(directory: Path) -> dict[str, Any] | None:
+    path = Path(directory) / RECEIPTS
+    if not path.is_file():
+        return None
+    value = json.loads(path.read_text("utf-8"))
+    return value if isinstance(value, dict) else None
+
+
+def verify_export(directory: Path, platform_key: Any = None) -> ExportCheck:
+    """Check an exported clip folder (see the module docstring), offline.
+
+    ``platform_key`` (an Ed25519 public key): also check ``receipts.json`` — the receipts' signatures
+    and the chain from every file's entry to its receipt. Without it the receipts are not looked at
+    (``signed`` False, every file ``uncovered``).
+    """
     check = ExportCheck()
     directory = Path(directory)
     try:
@@ -107,7 +136,31 @@ def verify_export(directory: Path) -> ExportCheck:
             elif item.get("prev_segment_sha256") != prev["sha256"]:
                 check.fail(name, "chain broken: previous segment's SHA-256 differs")
         last_by_camera[item["camera"]] = item
+    _receipts(check, directory, manifest, files, platform_key)
     return check
+
+
+def _receipts(check: ExportCheck, directory: Path, manifest: dict[str, Any], files: list[dict[str, Any]],
+              key: Any) -> None:
+    from kiosk.receipts import check_bundle
+
+    wanted = [(f["file"], f["entry"]["seq"], f["entry"].get("hash", "")) for f in files
+              if isinstance(f.get("entry"), dict) and isinstance(f["entry"].get("seq"), int)]
+    if key is None:
+        check.uncovered = [w[0] for w in wanted]
+        return
+    try:
+        doc = read_receipts(directory)
+    except (OSError, ValueError) as exc:
+        check.fail(RECEIPTS, f"unreadable receipts ({type(exc).__name__})")
+        return
+    cov = check_bundle(doc, str(manifest.get("journal_id")), wanted, key)
+    check.signed, check.receipt_seqs = True, cov.receipt_seqs
+    check.covered, check.uncovered = cov.covered, cov.uncovered
+    for problem in cov.problems:
+        check.fail(RECEIPTS, problem)
+    for name, why in cov.failed:
+        check.fail(name, f"not what the platform acknowledged: {why}")
 
 
 @dataclass

@@ -358,14 +358,20 @@ class ReviewTab(Retranslatable, QWidget):
         except OSError as exc:
             self.export_result.setObjectName("error")
             self.export_result.setText(self.tr("导出失败：%1。请检查磁盘空间。").replace("%1", type(exc).__name__))
+        except ValueError as exc:  # a sealed segment that does not decrypt here, or not the catalogued one
+            self.export_result.setObjectName("error")
+            self.export_result.setText(self.tr("导出失败：录像文件无法解密或与目录记录不符（%1）。")
+                                       .replace("%1", type(exc).__name__))
         else:
             check = verify_export(out)
             self.last_export = out
             self.export_result.setObjectName("" if check.ok else "error")
+            covered = (self.tr("其中 %1 个文件尚无平台回执覆盖，同步后可再导出。").replace("%1", str(res.uncovered))
+                       if res.uncovered else self.tr("每个文件都有平台回执覆盖。"))
             self.export_result.setText(
                 self.tr("已导出 %1 个文件（%2 MB）到 %3，校验%4。")
                 .replace("%1", str(res.files)).replace("%2", f"{res.bytes / 1e6:.1f}").replace("%3", str(out))
-                .replace("%4", self.tr("通过") if check.ok else self.tr("失败"))
+                .replace("%4", self.tr("通过") if check.ok else self.tr("失败")) + covered
             )
         self.export_result.style().polish(self.export_result)
 
