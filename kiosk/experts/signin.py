@@ -173,7 +173,8 @@ class SigninService:
             name, at = sit(ev_id)
             zh, en = door.refusal_text(code, detail) if code else ("", "")
             pending = bool(ev_id and expert.expert_id in state.of(ev_id).pending) if ev_id else False
-            return DoorVisitor("expert", ev_id, name, at, code, zh, en, pending=pending), expert, person
+            return DoorVisitor("expert", ev_id, name, at, code, zh, en, pending=pending,
+                               who=expert.expert_id if pending else ""), expert, person
         if staff:
             for row in staff:
                 held = state.sittings.get(row.evaluation_id)
@@ -300,7 +301,8 @@ class SigninService:
                 self.hall.journal.append(s, kind, {**payload, "result": "refused", "refusal_reason": code,
                                                    "pending": pending})
                 return DoorOutcome("pending" if pending else "refused", zh, en, ev_id, visitor.room_name,
-                                   face_match=face["face_match"], refusal=code)
+                                   face_match=face["face_match"], refusal=code,
+                                   who=str(who.get("expert_id", "")) if pending else "")
             locker = self._locker_for(state, kind, visitor.role)
             self.hall.journal.append(s, kind, {**payload, "result": "admitted", "room_code": sittings[ev_id].room_code,
                                                **({"locker": locker} if locker is not None else {})})

@@ -98,6 +98,7 @@ class DoorVisitor:
     locker: int | None = None
     role: str = ""  #: a staff member's role
     pending: bool = False  #: a face that did not match waits for a clerk
+    who: str = ""  #: the expert id a clerk's decision names (never shown)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class DoorOutcome:
     face_match: str = "not_done"
     refusal: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)  #: where the time went (record, locker, door)
+    who: str = ""  #: pending: the expert id the clerk's decision names (never shown)
 
 
 @dataclass(frozen=True)

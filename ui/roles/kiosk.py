@@ -110,6 +110,15 @@ class KioskHome(Retranslatable, QStackedWidget):
         widget.done.connect(done)  # type: ignore[attr-defined]  # a flow has done and reset() (see above)
         self.retranslate()
 
+    def use_home(self, widget: QWidget) -> None:
+        """Make ``widget`` this terminal's home instead of the tiles (``[kiosk] mode = "evaluation_area"``:
+        the evaluation area's door). The idle timeout resets it like a flow (it needs ``reset()``)."""
+        self.flows["home"] = widget
+        self.addWidget(widget)
+        self._fit_pages()
+        self.home = widget
+        self.setCurrentWidget(widget)
+
     def open_flow(self, key: str) -> None:
         if key in self.flows:
             self.setCurrentWidget(self.flows[key])
