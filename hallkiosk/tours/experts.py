@@ -44,7 +44,10 @@ def _wait(done: Any, timeout: float) -> bool:
     return True
 
 
-def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
+def tour(cfg: Config, out: Path, *, platform_dir: Path | None = None) -> list[dict[str, str]]:
+    """The draw at the extraction console, then the door scene (:func:`door_scene`) when the demo runs the
+    door/locker simulator. ``platform_dir``: the sandbox platform's directory (its admin token), by default
+    ``<data_dir>/platform`` as the demo runs it."""
     from devices.sms.simulator import ModemSimulator, phone_key
     from hallkiosk.app import build_terminal, ensure_qapp, grab
     from hallkiosk.cli import main as cli
@@ -133,7 +136,153 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         text = f"$ hall-kiosk experts verify-draw {console.evaluation_id}\n{buf_out.getvalue()}{buf_err.getvalue()}exit {code}\n"
         (out / "experts-verify-draw.txt").write_text(text, encoding="utf-8")
         shots.append({"role": "extraction", "screen": f"verify-draw exit {code}", "file": "experts-verify-draw.txt"})
+        evaluation_id = console.evaluation_id
+        accepted = [p.expert_id for p in svc.picks(evaluation_id) if p.status == "accepted"]
     finally:
         term.stop()
         sim.stop()
+    if cfg.platform.url and cfg.devices.lockers:
+        shots += door_scene(cfg, out, evaluation_id, accepted, experts, platform_dir or cfg.data_dir / "platform")
+    return shots
+
+
+# --- the evaluation area's door (must 3–6) ---------------------------------------------------------------
+
+
+def _expert_card(e: dict[str, Any], chip: bytes) -> Any:
+    from kiosk.ports import IdCard
+
+    n = e["id_number"]
+    return IdCard(card_type="resident", name=e["name"], gender="男", birth_date=n[6:14], id_number=n,
+                  valid_from="2020-01-01", valid_until="长期", photo_image=chip)
+
+
+def _move_sitting_to_now(cfg: Config, evaluation_id: str, platform_dir: Path) -> None:
+    """The platform is the authority for the sitting's time: the demo asks the sandbox to publish it again
+    starting a few minutes from now (as the opening tour does for two openings)."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import demo_day
+    from sync.sandbox.server import ADMIN_TOKEN_HEADER, read_admin_token
+
+    now = dt.datetime.now(BEIJING)
+    start = now + dt.timedelta(minutes=10)
+    if start.date() != now.date():  # the door admits on the sitting's own day: just started, then
+        start = now - dt.timedelta(minutes=1)
+    ev = dict(next(e for e in demo_day(now.date())["evaluations"] if e["evaluation_id"] == evaluation_id),
+              starts_at=start.replace(microsecond=0).isoformat())
+    parts = urlsplit(cfg.platform.url)
+    token = read_admin_token(platform_dir)
+    requests.post(f"{parts.scheme}://{parts.netloc}/_sandbox/feeds", headers={ADMIN_TOKEN_HEADER: token},
+                  json={"feed": "evaluations", "key": evaluation_id, "data": ev}, timeout=5).raise_for_status()
+
+
+def door_scene(cfg: Config, out: Path, evaluation_id: str, accepted: list[str], experts: dict[str, Any],
+               platform_dir: Path) -> list[dict[str, str]]:
+    """Four accepted experts at the door kiosk (one face that does not match → the witness's card and
+    note), lockers released and shut again on the door/locker simulator, one sign-out, the room's board."""
+    import threading
+
+    import cv2
+    import numpy
+    from PySide6.QtGui import QImage
+
+    from devices.access.controller import AccessController
+    from devices.access.simulator import shut_by_hand
+    from hallkiosk.app import build_terminal, grab
+    from kiosk.ports import CardEvent
+    from sync.sandbox.seed import FACES_DIR
+    from ui.checkin.station import FaceUpdate
+    from ui.experts.board import EvaluationRoomBoard
+    from ui.theme import LANDSCAPE, PORTRAIT
+
+    shots: list[dict[str, str]] = []
+    _move_sitting_to_now(cfg, evaluation_id, platform_dir)
+    dcfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="DOOR-PB"),
+                               kiosk=dataclasses.replace(cfg.kiosk, mode="evaluation_area"))
+    term = build_terminal(dcfg, "kiosk", follow=True, devices=False)
+    access = AccessController(cfg.devices.door, cfg.devices.lockers)
+    stop = threading.Event()
+    try:
+        assert term.sync is not None
+        term.sync.puller.pull_feed("evaluations")  # the sitting's new time
+        door = term.door  # type: ignore[attr-defined]
+        svc, screen = door.service, door.screen
+        svc.access, svc.lockers = access, len(access.lockers)
+        loop = threading.Thread(target=access.run, args=(stop, svc.on_access_event), name="tour-access", daemon=True)
+        loop.start()
+        screen.station.start_face = lambda: None  # the tour hands the camera's photo over itself
+        live = (FACES_DIR / "visitor-obama.jpg").read_bytes()
+        frame = cv2.imdecode(numpy.frombuffer(live, "uint8"), cv2.IMREAD_COLOR)
+        assert frame is not None
+        rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+        view = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888).copy()
+        same, other = (FACES_DIR / "reference-obama2.jpg").read_bytes(), (FACES_DIR / "reference-biden.jpg").read_bytes()
+
+        def shot(screen_name: str, widget: Any = None) -> None:
+            for w, h in (LANDSCAPE, PORTRAIT):
+                path = out / f"door-{screen_name}-{w}x{h}.png"
+                grab(widget or term.window, str(path), (w, h))
+                shots.append({"role": "kiosk (evaluation_area)", "screen": screen_name, "file": path.name, "lang": "zh_CN"})
+
+        def on(page: str, timeout: float = 30) -> bool:
+            return _wait(lambda: screen.currentWidget() is screen.pages[page], timeout)
+
+        screen.load_rooms()
+        _wait(lambda: bool(screen.counts), 10)
+        shot("card")
+        for k, expert_id in enumerate(accepted[:4]):
+            chip = other if k == 2 else same  # the third one's face is not the card's: the witness decides
+            card = _expert_card(experts[expert_id], chip)
+            term.ctx.bridge.cardEvent.emit(CardEvent("card", card))
+            on("face")
+            screen.on_face(FaceUpdate(view, True, "请正视摄像头", "look at the camera"))
+            if k == 0:
+                shot("face")
+            screen.on_face(FaceUpdate(view, True, captured_jpeg=live))
+            _wait(lambda: screen.currentWidget() in (screen.pages["result"], screen.pages["pending"]), 60)
+            if screen.currentWidget() is screen.pages["pending"]:
+                shot("pending")
+                term.ctx.bridge.cardEvent.emit(CardEvent("card", _card(STAFF["witness"], "witness")))
+                on("clerk")
+                screen.note.setText("核对身份证与本人，面部特征一致（眼镜、发型不同），准许入场")
+                shot("clerk")
+                screen.admit_btn.click()
+                on("result")
+            if k == 0:
+                shot("admitted")
+            locker = screen.outcome.locker if screen.outcome is not None else None
+            if locker is not None:  # the expert puts the phone in and shuts the door
+                time.sleep(0.6)
+                shut_by_hand(cfg.devices.lockers, locker, occupied=True)
+            screen.finish()
+        # the end of the sitting for one of them: the card again, 签退, the locker opens for the phone
+        term.ctx.bridge.cardEvent.emit(CardEvent("card", _expert_card(experts[accepted[0]], same)))
+        on("inside")
+        shot("inside")
+        screen.signout_btn.click()
+        _wait(lambda: screen.outcome is not None and screen.outcome.result == "signed_out", 20)
+        shot("signed-out")
+        if screen.outcome is not None and screen.outcome.locker is not None:
+            time.sleep(0.6)
+            shut_by_hand(cfg.devices.lockers, screen.outcome.locker, occupied=False)
+        time.sleep(1.0)  # the locker's close is read and journalled
+        screen.finish()
+        board = EvaluationRoomBoard(term.ctx, svc)
+        _wait(lambda: bool(board.counts), 10)
+        shot("room-board", board)
+        board.deleteLater()
+        counts = svc.room_counts()
+        (out / "experts-door.txt").write_text(
+            "评标区入口 evaluation-area door\n" + "\n".join(
+                f"{c.room_name}: 已签到 {c.members_in}/{c.members_total}, 已签退 {c.signed_out}, 录像 {c.recording}"
+                for c in counts) + "\n", encoding="utf-8")
+        shots.append({"role": "kiosk (evaluation_area)", "screen": "door counts", "file": "experts-door.txt"})
+    finally:
+        stop.set()
+        term.stop()
     return shots
