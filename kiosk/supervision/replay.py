@@ -157,7 +157,8 @@ def describe(kind: str, p: Mapping[str, Any]) -> tuple[str, str]:
         return f"{zh}：{p.get('reason', '')}", f"supervisor's {p.get('order')}: {p.get('reason', '')}"
     if kind == "witness.note":
         mark = "见证异常" if p.get("irregular") else "见证"
-        return f"{mark}（{p.get('step', '')}）：{p.get('text', '')}", f"witness ({p.get('step', '')}): {p.get('text', '')}"
+        zh_step, en_step = _step_names().get(str(p.get("step")), (str(p.get("step", "")),) * 2)
+        return f"{mark}（{zh_step}）：{p.get('text', '')}", f"witness ({en_step}): {p.get('text', '')}"
     if kind == "auction.bid":
         ok = "有效" if p.get("accepted") else "拒绝"
         return (f"应价 {p.get('lot_code', '')} 号牌 {p.get('paddle_no', '')} {_money(p.get('amount'))}（{ok}）",
@@ -190,8 +191,23 @@ def describe(kind: str, p: Mapping[str, Any]) -> tuple[str, str]:
     if kind in ("recording.started", "recording.stopped"):
         return ("开始录像" if kind.endswith("started") else "停止录像"), kind.split(".")[1].replace("ed", "")
     if kind.startswith("staff."):
-        return f"人员登记：{p.get('role', '')}", f"staff: {p.get('role', '')}"
+        from kiosk.staffing import ROLE_ZH
+
+        act = {"staff.role_taken": "登记", "staff.role_released": "退出", "staff.role_refused": "被拒"}.get(kind, "")
+        role = str(p.get("role", ""))
+        return f"人员{act}：{ROLE_ZH.get(role, role)}", f"{kind.removeprefix('staff.')}: {role}"
     return kind, kind
+
+
+def _step_names() -> dict[str, tuple[str, str]]:
+    """Every checklist step's code → (zh, en), whatever the session kind (a note names its step by code)."""
+    # not at the top: rules imports kiosk.opening, which imports this package
+    from kiosk.supervision import rules
+
+    out: dict[str, tuple[str, str]] = {}
+    for kind in ("auction", "evaluation", "bid_opening"):  # the opening's last: its stage names win a shared code
+        out |= {st.code: (st.zh, st.en) for st in rules.checklist(kind)}
+    return out
 
 
 def moment_at(kind: str, payload: Mapping[str, Any], occurred_at: str) -> dt.datetime:

@@ -17,7 +17,7 @@ from kiosk.config import load_config
 from kiosk.errors import HallError
 from kiosk.hall import Hall
 from kiosk.recording import Recordings, verify_export
-from kiosk.supervision import Clip, Moment, SupervisionService
+from kiosk.supervision import AUCTION_STEPS, Clip, Moment, SupervisionService
 from kiosk.supervision import replay as rp
 from kiosk.timeutil import BEIJING, rfc3339
 from sync.sandbox.seed import demo_day
@@ -25,6 +25,7 @@ from tests.helpers.replay import add_segment
 from tests.helpers.roles import take_roles
 
 T = dt.datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
+AUCTION_STEPS_ZH = {st.code: st.zh for st in AUCTION_STEPS}
 
 
 def clip(camera: str, start_s: float, end_s: float) -> Clip:
@@ -99,7 +100,7 @@ def test_rp4_the_list_beside_the_video_is_the_rooms_entries_in_time_order_withou
     assert [(m.seq, (m.at - T).total_seconds()) for m in ms] == [(1, 5.0), (4, 10.0), (2, 20.0), (5, 30.0)]  # alert at its since
     assert "韩志刚" not in " ".join(m.zh + m.en for m in ms) and ms[0].zh == "签到核验：通过"
     assert ms[2].zh == "应价 L1 号牌 18 1,230,000.00 元（有效）" and ms[2].jumpable and not ms[0].jumpable
-    assert ms[1].zh == "预警：拍卖应价过于频繁" and ms[3].zh.startswith("见证（hammer）")
+    assert ms[1].zh == "预警：拍卖应价过于频繁" and ms[3].zh.startswith(f"见证（{AUCTION_STEPS_ZH['hammer']}）：已见证")
     assert [m.seq for m in rp.around(ms, T + dt.timedelta(seconds=15), before_s=6, after_s=6)] == [4, 2]
 
 

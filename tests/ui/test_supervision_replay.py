@@ -136,3 +136,31 @@ def test_rs3_the_walls_alert_opens_the_replay_at_the_alerts_moment_and_back(env:
     env["screen"].back.click()
     assert page.currentWidget() is wall and not env["screen"].playing
     page.deleteLater()
+
+
+def test_rs4_the_witness_jumps_from_a_step_to_its_latest_note(env: dict[str, Any]) -> None:
+    from kiosk.supervision import RoomState
+    from sync.sandbox.seed import demo_day
+    from tests.helpers.roles import take_roles
+    from tests.helpers.seeded import TEST_DAY
+    from ui.supervision.wall import WitnessPanel
+
+    hall: Hall = env["hall"]
+    s1 = demo_day(TEST_DAY)["sessions"][0]["session_id"]  # KB-03, 09:30
+    hall.clock.set(dt.datetime.combine(TEST_DAY, dt.time(9, 20), BEIJING))  # type: ignore[attr-defined]
+    witness = take_roles(hall, s1, ("witness",))["witness"]
+    env["svc"].note(witness, s1, "announced", "已见证")
+    hall.clock.advance(90)  # type: ignore[attr-defined]
+    last = env["svc"].note(witness, s1, "announced", "纪律宣读完毕")
+    panel = WitnessPanel(env["ctx"], env["svc"], StaffingService(hall))
+    asked: list[tuple[str, object]] = []
+    panel.replayRequested.connect(lambda room, at: asked.append((room, at)))
+    panel.show_session(RoomState("KB-03", s1, "bid_opening"))
+    wait_until(lambda: len(panel.notes) == 2 and panel.steps.count() > 1)
+    panel.steps.setCurrentRow(1)  # a step without a note: said, nothing replayed
+    panel.replay.click()
+    assert asked == [] and "尚无见证记录" in panel.message.text()
+    panel.steps.setCurrentRow(0)
+    panel.replay.click()
+    assert asked == [("KB-03", last.at)]
+    panel.deleteLater()

@@ -72,6 +72,9 @@ QFrame#side QLabel#h3 {{ font-size: {px18}px; font-weight: bold; color: #1b2430;
 QFrame#side QLabel#sideMessage {{ font-size: {px15}px; color: #b00020; }}
 QFrame#side QLabel#sideMessage[ok="true"] {{ color: #1b7f3b; }}
 QListWidget#alerts {{ font-size: {px15}px; }}
+QListWidget#steps {{ font-size: {px17}px; }}
+QListWidget#steps::item {{ padding: 7px 4px; border-bottom: 1px solid #e3e8ee; }}
+QListWidget#steps::item:selected {{ background: #2e86de; color: #ffffff; }}
 QPushButton#wallButton {{ font-size: {px16}px; min-height: {px40}px; padding: 4px 12px; }}
 """
 
@@ -247,7 +250,7 @@ class WitnessPanel(Retranslatable, QWidget):
         self.signin = RoleSignIn(ctx, staffing, ("witness",))
         self.signin.changed.connect(lambda _h: self._enable())
         col.addWidget(self.signin)
-        self.steps = QListWidget(objectName="alerts")
+        self.steps = QListWidget(objectName="steps")  # touch: each step a tall row
         col.addWidget(self.steps, 2)
         self.text = QLineEdit()
         col.addWidget(self.text)
@@ -433,10 +436,8 @@ class SupervisionWall(Retranslatable, QWidget):
         self.ack.clicked.connect(self.acknowledge)
         self.replay_alert = QPushButton("", objectName="wallButton")
         self.replay_alert.clicked.connect(self.replay_selected_alert)
-        ack_row = QHBoxLayout()
-        ack_row.addWidget(self.ack, 3)
-        ack_row.addWidget(self.replay_alert, 2)
-        col.addLayout(ack_row)
+        col.addWidget(self.ack)
+        col.addWidget(self.replay_alert)
         self.session_title = QLabel("", objectName="h3")
         self.session_title.setWordWrap(True)
         col.addWidget(self.session_title)
@@ -707,12 +708,25 @@ class WallPage(QStackedWidget):
         self.ctx = ctx
         self.wall: SupervisionWall | None = None
         self.replay: ReplayScreen | None = None
+        self.currentChanged.connect(self._size_by_current)
         self.addWidget(QLabel(QCoreApplication.translate("SupervisionWall", "正在连接各会议室……"), alignment=Qt.AlignmentFlag.AlignCenter))
 
     def set_wall(self, wall: SupervisionWall) -> None:
         self.wall = wall
         self.addWidget(wall)
         self.setCurrentWidget(wall)
+
+    def _size_by_current(self, _index: int) -> None:
+        """Only the page on show counts for the window's minimum size: a hidden wall laid out for a
+        portrait screen must not keep a landscape window tall (a QStackedWidget counts every page)."""
+        for i in range(self.count()):
+            page = self.widget(i)
+            if page is None:
+                continue
+            mine = page is self.currentWidget()
+            page.setSizePolicy(QSizePolicy.Policy.Preferred if mine else QSizePolicy.Policy.Ignored,
+                               QSizePolicy.Policy.Preferred if mine else QSizePolicy.Policy.Ignored)
+        self.updateGeometry()
 
     def set_replay(self, screen: ReplayScreen) -> None:
         """The replay screen: the wall's jumps open it at their moment; its back button returns to the wall."""
