@@ -7,6 +7,12 @@ entropy, the commitment goes to the sandbox platform and its signed receipt come
 the experts are drawn, and the invitations go out through the real modem driver to the modem
 simulator: one member declines by SMS, one cannot be reached (answer taken at the console), both are
 replaced from the reserves, who accept. ``experts verify-draw`` is run on the journal at the end.
+
+Then the door (:func:`door_scene`, when the demo runs the door/locker simulator): the sandbox moves the
+sitting to now, the four accepted experts place their cards at an ``evaluation_area`` kiosk and the real
+dlib engine compares the demo face with their chip photos (the third's is someone else's: the witness
+places their own card and writes a note), each shuts the locker given for the phone, one signs out and
+takes the phone back; the room's board shows the counts.
 """
 
 from __future__ import annotations
@@ -227,7 +233,7 @@ def door_scene(cfg: Config, out: Path, evaluation_id: str, accepted: list[str], 
             for w, h in (LANDSCAPE, PORTRAIT):
                 path = out / f"door-{screen_name}-{w}x{h}.png"
                 grab(widget or term.window, str(path), (w, h))
-                shots.append({"role": "kiosk (evaluation_area)", "screen": screen_name, "file": path.name, "lang": "zh_CN"})
+                shots.append({"role": "kiosk", "screen": f"evaluation-door {screen_name}", "file": path.name, "lang": "zh_CN"})
 
         def on(page: str, timeout: float = 30) -> bool:
             return _wait(lambda: screen.currentWidget() is screen.pages[page], timeout)
@@ -281,7 +287,7 @@ def door_scene(cfg: Config, out: Path, evaluation_id: str, accepted: list[str], 
             "评标区入口 evaluation-area door\n" + "\n".join(
                 f"{c.room_name}: 已签到 {c.members_in}/{c.members_total}, 已签退 {c.signed_out}, 录像 {c.recording}"
                 for c in counts) + "\n", encoding="utf-8")
-        shots.append({"role": "kiosk (evaluation_area)", "screen": "door counts", "file": "experts-door.txt"})
+        shots.append({"role": "kiosk", "screen": "evaluation-door counts", "file": "experts-door.txt"})
     finally:
         stop.set()
         term.stop()

@@ -71,8 +71,8 @@ def test_the_tour_draws_with_the_platforms_receipt_replaces_and_verifies(tmp_pat
         assert sorted(closed) == [1, 1, 2, 3, 4]  # shut on the phone, and again when it was taken back
         assert access.releases == [1, 2, 3, 4, 1]
         assert "已签到 3/5" in (out / "experts-door.txt").read_text(encoding="utf-8")
-        assert {"door-card", "door-face", "door-pending", "door-clerk", "door-admitted", "door-signed-out"} <= {
-            f"door-{s['screen']}" for s in shots}
+        assert {f"evaluation-door {x}" for x in ("card", "face", "pending", "clerk", "admitted", "signed-out")} <= {
+            s["screen"] for s in shots}
     finally:
         access.stop()
         server.stop()
