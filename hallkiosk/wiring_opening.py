@@ -21,6 +21,9 @@
   hall is decrypting, pulls ``bid_results``
   every ``[opening] decrypt_poll_seconds`` and takes them into the opening (journalled
   ``opening.decrypt``). Stand-alone, the console says that decryption needs the platform.
+* with a platform, a second loop (thread ``opening-remote``, :class:`RemoteLoop`) that polls
+  ``remote_events`` every few seconds while a remote opening (不见面开标) is live and takes the online
+  participants' sign-ins, objections and confirmations into it (issue 19).
 """
 
 from __future__ import annotations
@@ -84,11 +87,67 @@ class DecryptLoop:
             stop.wait(0.05)
 
 
+class RemoteLoop:
+    """不见面开标 (issue 19): while a remote opening of this hall is live, pull ``remote_events`` every
+    ``[opening] remote_poll_seconds`` (2–5 s, not the feeds' minute) and take the new ones into each
+    live opening (journalled; the consoles and boards learn them from the journal).
+
+    A failed poll is logged and tried again at the next interval; the console sees how fresh the
+    online events are from the feed's state (``OpeningView.remote_synced_at``) and the core makes the
+    steps that need online input wait while they are stale. Deferred events (a confirmation before
+    the confirmation stage) are offered again at every pass.
+    """
+
+    def __init__(self, service: OpeningService, puller: Any, poll_s: float) -> None:
+        self.service = service
+        self.puller = puller
+        self.poll_s = min(5.0, max(2.0, poll_s)) if poll_s > 0 else 3.0
+        self.polls = 0
+        self.failures = 0
+        self.last_error = ""
+
+    def poll_once(self) -> int:
+        """One pass: pull the feed (when a remote opening is live) and take its events; returns events taken."""
+        from sync.errors import NotFound, PlatformError
+
+        sids = self.service.live_remote_sessions()
+        if not sids:
+            return 0
+        try:
+            self.puller.pull_feed("remote_events")
+            self.polls += 1
+            self.last_error = ""
+        except NotFound:
+            self.failures += 1
+            self.last_error = "the platform has no remote_events feed (a v1 platform)"
+            log.warning("remote opening %s: %s", sids, self.last_error)
+        except PlatformError as exc:
+            self.failures += 1
+            self.last_error = f"{exc.code}"
+            log.info("remote_events poll failed: %s", exc)
+        taken = 0
+        for sid in sids:
+            taken += self.service.take_remote_events(sid)
+        return taken
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                self.poll_once()
+            except Exception as exc:  # the database stumbled: say so, try again at the next interval
+                self.failures += 1
+                self.last_error = type(exc).__name__
+                log.warning("remote events pass failed: %s", exc)
+            stop.wait(max(0.05, self.poll_s - (time.monotonic() - started)))
+
+
 @dataclasses.dataclass
 class OpeningWiring:
     service: OpeningService
     loop: DecryptLoop | None
     screens: dict[str, Any]
+    remote: RemoteLoop | None = None
 
 
 def build_puller(hall: Any) -> tuple[Any, Any] | None:
@@ -110,6 +169,7 @@ def attach(term: Any) -> OpeningWiring:
     service = OpeningService(hall)
     role = term.ctx.role
     loop = None
+    remote_loop: RemoteLoop | None = None
     screens: dict[str, Any] = {}
     if role == "host":
         built = build_puller(hall)
@@ -118,6 +178,11 @@ def attach(term: Any) -> OpeningWiring:
             loop = DecryptLoop(service, puller, hall.config.opening.decrypt_poll_seconds)
             term.threads.start("opening-decrypt", loop.run)
             term.threads.on_stop(client.close)
+            built_remote = build_puller(hall)  # its own client: the loops never share a connection
+            if built_remote is not None:
+                remote_loop = RemoteLoop(service, built_remote[0], hall.config.opening.remote_poll_seconds)
+                term.threads.start("opening-remote", remote_loop.run)
+                term.threads.on_stop(built_remote[1].close)
         from ui.opening.console import OpeningConsole, tab_title
 
         page = term.window.page
@@ -144,6 +209,6 @@ def attach(term: Any) -> OpeningWiring:
             term.big_screen.page.add_view("opening", big)
             term.big_screen.page.show_view("opening")
             screens["big_screen"] = big
-    wiring = OpeningWiring(service, loop, screens)
+    wiring = OpeningWiring(service, loop, screens, remote_loop)
     term.opening = wiring
     return wiring

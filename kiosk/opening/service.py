@@ -126,10 +126,12 @@ class OpeningService:
         late = [r for r in regs if r.bid_submitted_at is not None and r.bid_submitted_at > ps.starts_at]
         return on_time, late
 
-    def _view(self, s: Session, session_id: str, st: OpeningState | None = None) -> OpeningView:
+    def _view(self, s: Session, session_id: str, st: OpeningState | None = None,
+              working: dict[str, Any] | None = None) -> OpeningView:
+        """The view; ``working``: a working copy of the state's data not yet saved, in place of the row's."""
         ps = self._session(s, session_id)
         st = st or s.get(OpeningState, session_id)
-        data: dict[str, Any] = dict(st.data) if st is not None else {}
+        data: dict[str, Any] = dict(working) if working is not None else dict(st.data) if st is not None else {}
         now = self.hall.clock.now()
         present = {rid: c.person_name_masked for rid, c in checked_in(s, session_id).items()}
         if "bidders" in data:
@@ -146,15 +148,6 @@ class OpeningService:
         flags = self._admission_flags(s, session_id, snapshot, now)
         synced = self._remote_synced_at(s) if (ps.data or {}).get("remote") else None
         return rules.fold_view(facts, self._progress(st), data, snapshot, late, present, now, flags, synced)
-
-    def _view_of(self, s: Session, session_id: str, st: OpeningState, data: dict[str, Any]) -> OpeningView:
-        """The view with ``data`` (a working copy not yet saved) in place of the row's."""
-        saved = st.data
-        st.data = data
-        try:
-            return self._view(s, session_id, st)
-        finally:
-            st.data = saved
 
     @staticmethod
     def _remote_synced_at(s: Session) -> dt.datetime | None:
@@ -516,7 +509,7 @@ class OpeningService:
             for e in events:
                 if e.event_id in seen:
                     continue  # another terminal took it meanwhile
-                v = self._view_of(s, session_id, st, data)
+                v = self._view(s, session_id, st, working=data)
                 outcome = remote.take_event(v, data, e)
                 if outcome is remote.DEFER:
                     continue

@@ -281,6 +281,10 @@ class OpeningBoard(BoardView):
             self._grid_rows(v, cur)
         note = (self.tr("投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准")
                 .replace("%1", str(len(v.bidders))).replace("%2", str(v.valid_count)))
+        if v.remote:  # 不见面开标 (issue 19): how the bidders attend
+            c = v.attendance_counts
+            note = self.tr("现场 %1 · 在线 %2 · 未到 %3").replace("%1", str(c["present"])).replace(
+                "%2", str(c["online"])).replace("%3", str(c["absent"])) + " · " + note
         if self._pages > 1 and not self._portrait:
             note = self.tr("名单第 %1/%2 页").replace("%1", str(self._page + 1)).replace("%2", str(self._pages)) + " · " + note
         if v.objections and v.stage == "reading":
@@ -295,6 +299,10 @@ class OpeningBoard(BoardView):
         self.notice.setVisible(bool(text))
 
     def _objection_head(self, v: OpeningView) -> str:
+        if v.remote:  # on-site and online objections are one list (issue 19)
+            online = sum(1 for o in v.objections if o.source == "online")
+            return (self.tr("开标异议 %1 条（在线 %3 条） · 待答复 %2 条").replace("%1", str(len(v.objections)))
+                    .replace("%2", str(len(v.open_objections))).replace("%3", str(online)))
         return self.tr("现场异议 %1 条 · 待答复 %2 条").replace("%1", str(len(v.objections))).replace("%2", str(len(v.open_objections)))
 
     def _render_objections(self, v: OpeningView) -> None:
@@ -306,7 +314,8 @@ class OpeningBoard(BoardView):
         lines = [f"<b>{esc(self._objection_head(v))}</b>"]
         for o in v.objections[-3:]:
             state = (self.tr("已答复：%1").replace("%1", _short(o.answer, 40)) if o.answer else self.tr("待主持人答复"))
-            lines.append(esc(f"{o.no}. {o.by}：{_short(o.content, 30)} — {state}"))
+            where = self.tr("〔在线〕") if o.source == "online" else ""
+            lines.append(esc(f"{o.no}. {where}{o.by}：{_short(o.content, 30)} — {state}"))
         self.objections.setText("<br>".join(lines))
         self.objections.show()
 

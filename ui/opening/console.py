@@ -164,10 +164,12 @@ def decrypt_name(status: str) -> str:
 
 def attendance_name(b) -> str:
     if b.attendance == "present":
-        return QCoreApplication.translate("Opening", "已签到") + f" {b.person_name}"
+        return QCoreApplication.translate("Opening", "现场") + f" {b.person_name}"
+    if b.attendance == "online":  # signed in online with its CA certificate (不见面开标, issue 19)
+        return QCoreApplication.translate("Opening", "在线") + f" {b.person_name}（CA {b.ca_serial[:8]}…）"
     if b.absent_reason:
-        return QCoreApplication.translate("Opening", "缺席：") + b.absent_reason
-    return QCoreApplication.translate("Opening", "未签到")
+        return QCoreApplication.translate("Opening", "未到：") + b.absent_reason
+    return QCoreApplication.translate("Opening", "未到")
 
 
 class StageStrip(QWidget):
@@ -256,6 +258,12 @@ class OpeningConsole(Retranslatable, QWidget):
         self.alert.setWordWrap(True)
         self.alert.hide()
         root.addWidget(self.alert)
+        # a remote opening (不见面开标, issue 19): how the bidders attend and whether the platform's online events flow
+        self.remote = QLabel(objectName="openingRemote")
+        self.remote.setWordWrap(True)
+        self.remote.hide()
+        root.addWidget(self.remote)
+        self._remote_asked = 0.0
         # a short roll call (不得开标, D1) or too few valid bids for the committee (D1), and the admission flags (D6)
         self.legal = QLabel(objectName="openingAlert")
         self.legal.setWordWrap(True)
@@ -451,6 +459,34 @@ class OpeningConsole(Retranslatable, QWidget):
         now = self.ctx.hall.clock.now()
         self.countdown.setText(self.tr("开标时间 %1 · %2").replace("%1", f"{beijing(v.starts_at):%H:%M}")
                                .replace("%2", countdown_text(v.starts_at, now)))
+        self._render_remote(v, now)
+        if v.remote and v.stage != "closed" and time.monotonic() - self._remote_asked >= 3.0:
+            self._remote_asked = time.monotonic()
+            self.refresh_view()  # the poll's time moves without a journal entry: read it again every few seconds
+
+    def _render_remote(self, v: OpeningView, now: Any) -> None:
+        """不见面开标: 现场/在线/未到 counts and when the platform's online events last arrived (issue 19)."""
+        if not v.remote:
+            self.remote.hide()
+            return
+        c = v.attendance_counts
+        counts = self.tr("不见面开标 · 现场 %1 · 在线 %2 · 未到 %3").replace("%1", str(c["present"])).replace(
+            "%2", str(c["online"])).replace("%3", str(c["absent"]))
+        policy = self.service.remote_policy
+        if v.remote_synced_at is None:
+            state, ok = self.tr("尚未收到交易平台的在线事件"), False
+        else:
+            age = max(0, int((now - v.remote_synced_at).total_seconds()))
+            ok = age <= policy.stale_s
+            when = f"{beijing(v.remote_synced_at):%H:%M:%S}"
+            state = (self.tr("在线事件已同步 %1（%2 秒前）") if ok else
+                     self.tr("⚠ 无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复")
+                     ).replace("%1", when).replace("%2", str(age))
+        self.remote.setText(counts + " · " + state)
+        self.remote.setProperty("state", "ok" if ok else "down")
+        self.remote.style().unpolish(self.remote)
+        self.remote.style().polish(self.remote)
+        self.remote.show()
 
     def _render(self) -> None:
         v = self.view
@@ -506,7 +542,7 @@ class OpeningConsole(Retranslatable, QWidget):
             self.alert.setText("")
             return
         o = open_ones[0]
-        src = self.tr("投标人在自助终端提出") if o.source == "kiosk" else self.tr("主持人录入")
+        src = {"kiosk": self.tr("投标人在自助终端提出"), "online": self.tr("在线投标人提出")}.get(o.source, self.tr("主持人录入"))
         text = self.tr("异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5").replace("%1", str(len(open_ones))).replace(
             "%2", str(o.no)).replace("%3", src).replace("%4", o.by).replace("%5", o.content)
         self.alert.setText("⚠ " + text)
@@ -576,7 +612,7 @@ class OpeningConsole(Retranslatable, QWidget):
             "decrypting": self.tr("解密进行中，进度来自交易平台。全部解密完成后方可唱标。"),
             "reading": self.tr("按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。"),
             "objections": self.tr("投标人对开标有异议的，当场提出，主持人当场答复并记录。"),
-            "confirmation": self.tr("请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。"),
+            "confirmation": self.tr("请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。在线投标人通过交易平台签章确认。"),
             "signing": self.tr("开标人/主持人、记录人、监标人/监督人（及在场的见证人、招标人代表）依次点“签字确认”并在读卡器上放置本人身份证（本厅账号代行者输入 PIN），全部确认后签署开标记录。"),
             "closed": self.tr("开标结束，开标记录已生成并登记，随日志上传交易平台。"),
         }
@@ -626,6 +662,10 @@ class OpeningConsole(Retranslatable, QWidget):
             self._button("close_objections", self.tr("异议处理完毕，进入确认"), lambda f: s.close_objections(sid, f.operator()))
         elif st == "confirmation":
             self._button("refuse", self.tr("记录选中投标人拒绝确认"), lambda f: self._record_refusal(sid, f), kind="secondary")
+            if any(b.attendance == "online" and not b.confirmation for b in v.bidders):
+                # after the window, with the platform reachable: 在线未确认 (never deemed to accept)
+                self._button("no_answer", self.tr("记录选中在线投标人未确认"),
+                             lambda f: s.record_online_no_answer(sid, f.clerk(), f.bidder()), kind="secondary")
             self._button("finish_confirmation", self.tr("确认完毕，进入签字"), lambda f: s.finish_confirmation(sid, f.operator()))
         elif st == "signing":
             missing = self.signers_missing()

@@ -79,8 +79,10 @@ def reading_deposit_html(v: OpeningView, b: BidderView, px: int = 40) -> str:
 def confirmation_name(b: BidderView) -> str:
     """How the bidder stands on the record (D5)."""
     return {
-        "confirmed": QCoreApplication.translate("OpeningLegal", "已确认"), "refused": QCoreApplication.translate("OpeningLegal", "拒绝确认"), "deemed": QCoreApplication.translate("OpeningLegal", "未到场，视同认可"), "absent": QCoreApplication.translate("OpeningLegal", "未到场"), "": "—",
-    }.get(b.confirmation, b.confirmation)
+        "confirmed": QCoreApplication.translate("OpeningLegal", "已确认"), "refused": QCoreApplication.translate("OpeningLegal", "拒绝确认"), "deemed": QCoreApplication.translate("OpeningLegal", "未到场，视同认可"), "absent": QCoreApplication.translate("OpeningLegal", "未到场"),
+        "no_answer": QCoreApplication.translate("OpeningLegal", "在线未确认"), "": "—",
+    }.get(b.confirmation, b.confirmation) + (QCoreApplication.translate("OpeningLegal", "（在线签章）")
+                                             if b.confirmation_source == "online" and b.confirmation == "confirmed" else "")
 
 
 def flag_name(code: str) -> str:
