@@ -7,105 +7,105 @@
         <location filename="../../ui/supervision/replay.py" line="214"/>
         <source>请填写导出目录 / enter the export&apos;s folder</source>
         <extracomment>a job-runner lane of its own: a long read never holds the wall&apos;s loads a frame this close to the file&apos;s end is its last: play on into the next segment the instant the frame on screen shows</extracomment>
-        <translation>Enter the export's folder</translation>
+        <translation>Enter the export&apos;s folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="241"/>
+        <location filename="../../ui/supervision/replay.py" line="260"/>
         <source>导出目录</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="242"/>
+        <location filename="../../ui/supervision/replay.py" line="258"/>
         <source>前后 15 分钟的日志记录（点击跳转） / entries around, click to seek</source>
         <translation>Journal entries 15 min either side (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="243"/>
+        <location filename="../../ui/supervision/replay.py" line="260"/>
         <source>导出的标记（点击跳转） / the export&apos;s markers</source>
-        <translation>The export's markers (click to seek)</translation>
+        <translation>The export&apos;s markers (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="259"/>
+        <location filename="../../ui/supervision/replay.py" line="274"/>
         <source>此时刻之后没有录像 / no recording from this moment</source>
         <translation>No recording from this moment on</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="265"/>
+        <location filename="../../ui/supervision/replay.py" line="280"/>
         <source>此时刻没有录像，从下一段录像开始播放 / nothing recorded then: playing from the next recording</source>
         <translation>Nothing recorded then: playing from the next recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="268"/>
+        <location filename="../../ui/supervision/replay.py" line="283"/>
         <source>本终端没有播放器 / no player on this terminal</source>
         <translation>No player on this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="313"/>
+        <location filename="../../ui/supervision/replay.py" line="328"/>
         <source>无法播放录像文件</source>
         <translation>Cannot play the recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="359"/>
+        <location filename="../../ui/supervision/replay.py" line="374"/>
         <source>摄像机 {0} · 第 {1} 段</source>
         <translation>camera {0} · segment {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="389"/>
+        <location filename="../../ui/supervision/replay.py" line="404"/>
         <source>暂停 / Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="389"/>
+        <location filename="../../ui/supervision/replay.py" line="404"/>
         <source>播放 / Play</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="392"/>
+        <location filename="../../ui/supervision/replay.py" line="407"/>
         <source>录像回放 · 视频与日志同步  Replay: video beside the journal</source>
         <translation>Replay: the video beside the journal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="393"/>
+        <location filename="../../ui/supervision/replay.py" line="408"/>
         <source>← 返回监控墙 / Wall</source>
         <translation>← Back to the wall</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="394"/>
+        <location filename="../../ui/supervision/replay.py" line="409"/>
         <source>前往 / Go</source>
         <translation>Go</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="395"/>
+        <location filename="../../ui/supervision/replay.py" line="410"/>
         <source>导出目录 / export folder</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="396"/>
+        <location filename="../../ui/supervision/replay.py" line="411"/>
         <source>打开导出 / Open export</source>
         <translation>Open export</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="397"/>
+        <location filename="../../ui/supervision/replay.py" line="412"/>
         <source>◀ 10 秒</source>
         <translation>◀ 10 s</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="398"/>
+        <location filename="../../ui/supervision/replay.py" line="413"/>
         <source>10 秒 ▶</source>
         <translation>10 s ▶</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="399"/>
+        <location filename="../../ui/supervision/replay.py" line="414"/>
         <source>摄像机 / camera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="401"/>
+        <location filename="../../ui/supervision/replay.py" line="256"/>
         <source>日志记录（点击跳转） / entries, click to seek</source>
         <translation>Journal entries (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="403"/>
+        <location filename="../../ui/supervision/replay.py" line="419"/>
         <source>请选择会议室和时间 / pick a room and a time</source>
         <translation>Pick a room and a time</translation>
     </message>

@@ -116,6 +116,19 @@ def test_rs2_an_export_replays_from_its_manifest_and_a_wrong_folder_is_said(env:
     wait_until(lambda: screen.replay is not None and screen.replay.source == str(out) and screen.frames_shown > 0)
     assert screen.clip is not None and Path(screen.clip.path).parent == out
     assert near(grey(screen), level_of(0)) and "导出目录" in screen.moments_title.text()
+    env["ctx"].languages.set("en")  # the same screen in English: nothing clipped either way round
+    try:
+        wait_until(lambda: screen.go.text() == "Go")  # the language change arrives as an event
+        assert screen.play_btn.text() in ("Pause", "Play")
+        for w, h in ((1920, 1080), (1080, 1920)):
+            screen.resize(w, h)
+            screen.show()
+            settle(0.1)
+            assert clipped_texts(screen) == [], (w, h)
+            if SHOTS:
+                screen.grab().save(str(SHOTS / f"supervision-replay-en-{w}x{h}.png"))
+    finally:
+        env["ctx"].languages.set("zh_CN")
 
 
 def test_rs3_the_walls_alert_opens_the_replay_at_the_alerts_moment_and_back(env: dict[str, Any]) -> None:

@@ -223,13 +223,8 @@ class ReplayScreen(Retranslatable, QWidget):
         r: Replay = o.value
         self.replay = r
         self.clip = None
-        self._cursor = -2
-        self.moments.clear()
-        en = self.ctx.languages.current == "en"
-        for m in r.moments:
-            item = QListWidgetItem(("▶ " if m.jumpable else "　") + moment_line(m, en))
-            item.setData(Qt.ItemDataRole.UserRole, m.at.timestamp())
-            self.moments.addItem(item)
+        self._fill_moments()
+        self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(r.at.timestamp()), BEIJING_TZ))
         if self.room.findText(r.room_code) < 0:
             self.room.addItem(r.room_code)
         self.room.setCurrentText(r.room_code)
@@ -238,12 +233,32 @@ class ReplayScreen(Retranslatable, QWidget):
         self.cameras.addItems(list(r.cameras))
         self.cameras.blockSignals(False)
         self.camera = r.cameras[0] if r.cameras else None
-        src = QCoreApplication.translate("ReplayScreen", "导出目录") + f" {r.source}" if r.source != "hall" else ""
-        self.moments_title.setText(QCoreApplication.translate("ReplayScreen", "前后 15 分钟的日志记录（点击跳转） / entries around, click to seek")
-                                   if not src else f"{src}\n" + QCoreApplication.translate("ReplayScreen", "导出的标记（点击跳转） / the export's markers"))
+        self._title_moments()
         self.playing = True
         self.seek_to(r.at)
         self.loaded.emit(r)
+
+    def _fill_moments(self) -> None:
+        """The entries beside the video, in the screen's language (▶: an alert, a bid, an order, a note)."""
+        self._cursor = -2
+        self.moments.clear()
+        en = self.ctx.languages.current == "en"
+        for m in self.replay.moments if self.replay is not None else ():
+            item = QListWidgetItem(("▶ " if m.jumpable else "　") + moment_line(m, en))
+            item.setData(Qt.ItemDataRole.UserRole, m.at.timestamp())
+            self.moments.addItem(item)
+        if self.shown_at is not None:
+            self._follow(self.shown_at)
+
+    def _title_moments(self) -> None:
+        r = self.replay
+        if r is None:
+            self.moments_title.setText(self.tr("日志记录（点击跳转） / entries, click to seek"))
+        elif r.source == "hall":
+            self.moments_title.setText(self.tr("前后 15 分钟的日志记录（点击跳转） / entries around, click to seek"))
+        else:
+            folder, marks = self.tr("导出目录"), self.tr("导出的标记（点击跳转） / the export's markers")
+            self.moments_title.setText(f"{folder} {r.source}\n{marks}")
 
     # --- playing ------------------------------------------------------------------------------------
 
@@ -397,8 +412,11 @@ class ReplayScreen(Retranslatable, QWidget):
         self.back10.setText(self.tr("◀ 10 秒"))
         self.fwd10.setText(self.tr("10 秒 ▶"))
         self.cameras.setToolTip(self.tr("摄像机 / camera"))
-        if not self.moments_title.text():
-            self.moments_title.setText(self.tr("日志记录（点击跳转） / entries, click to seek"))
+        self._title_moments()
+        if self.replay is not None:
+            self._fill_moments()
+        if self.shown_at is not None:
+            self._show_status(self.shown_at)
         if self._image is None and not self.video.text():
             self.video.setText(self.tr("请选择会议室和时间 / pick a room and a time"))
         self._label_play()
