@@ -106,17 +106,21 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     day = demo_day(today)
     # the full opening requires a bid bond and has a banned bidder (D4, D6); the short one has no recorder appointed
     full, failing = day["sessions"][0]["session_id"], day["sessions"][1]["session_id"]
+    remote = day["sessions"][5]["session_id"]  # 不见面开标 (issue 19): 2 in the room, 2 online, 1 absent
     start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=25)).replace(microsecond=0)
     from sync.sandbox.server import read_admin_token
 
     token = read_admin_token(cfg.data_dir / "platform")  # the demo's sandbox runs on <data_dir>/platform
     reschedule_on_sandbox(cfg.platform.url, full, start, token=token, today=today)
     reschedule_on_sandbox(cfg.platform.url, failing, start, token=token, today=today)
+    reschedule_on_sandbox(cfg.platform.url, remote, start, token=token, today=today)
     _sandbox_decrypt_pace(cfg.platform.url, 1.0, token)  # one bid a second, so the progress is visible
     reader = IdReaderSimulator(baud=115200)  # the host console's own reader: the tour places the staff's cards
     reader.start()
     host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
-                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5),
+                                   # the remote opening's objection window is a minute in a hall; seconds in the tour
+                                   opening=dataclasses.replace(cfg.opening, decrypt_poll_seconds=0.5, remote_poll_seconds=2.0,
+                                                               remote_objection_window_seconds=4.0),
                                    devices=dataclasses.replace(cfg.devices, id_reader=reader.url))
     term = build_terminal(host_cfg, "host", follow=True, big_screen=True)
     try:
@@ -403,9 +407,109 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         signed(failing)
         shot("13-failed-closed")
         record_pngs(failing, "failed")
+        # --- 不见面开标 (第二开标室): two representatives in the room, two online through the platform, one absent ---
+        remote_tour(remote, day, cfg.platform.url, token, con=con, svc=svc, hall=hall, checkin=checkin, pump=pump,
+                    shot=shot, click=click, roles=roles, signed=signed, record_pngs=record_pngs)
         if term.sync is not None:
             term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
         term.stop()
         reader.stop()
     return shots
+
+
+def _post_remote_event(platform_url: str, token: str, event: dict[str, Any]) -> None:
+    """An online participant's act, as the platform publishes it (the sandbox's admin endpoint; demo only)."""
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from sync.sandbox.server import ADMIN_TOKEN_HEADER
+
+    parts = urlsplit(platform_url)
+    requests.post(f"{parts.scheme}://{parts.netloc}/_sandbox/feeds", headers={ADMIN_TOKEN_HEADER: token}, timeout=5,
+                  json={"feed": "remote_events", "key": event["event_id"], "data": event}).raise_for_status()
+
+
+def remote_tour(sid: str, day: dict[str, Any], platform_url: str, token: str, *, con: Any, svc: Any, hall: Any,
+                checkin: Any, pump: Any, shot: Any, click: Any, roles: Any, signed: Any, record_pngs: Any) -> None:
+    """The remote opening (issue 19): 2 representatives check in at the kiosk, 2 sign in online (the platform's
+    ``remote_events``, polled by the host's remote loop), 1 stays away; one online objection answered at the
+    console; online confirmations with their signature hashes; the record lists how each attended."""
+    import datetime as dt
+
+    from kiosk.checkin import CheckinError
+    from kiosk.ports import CardEvent, IdCard
+    from kiosk.timeutil import BEIJING
+    from sync.sandbox.seed import REMOTE_PLAN, remote_event
+
+    regs = [r for r in day["registrations"] if r["session_id"] == sid]
+    how = dict(zip((r["registration_id"] for r in regs), REMOTE_PLAN, strict=True))
+    online = [r for r in regs if how[r["registration_id"]] == "online"]
+    numbers = iter(range(1, 100))
+
+    def post(reg: dict[str, Any], kind: str, **members: Any) -> None:
+        _post_remote_event(platform_url, token, remote_event(reg, 19_000 + next(numbers), kind,
+                                                             dt.datetime.now(BEIJING), **members))
+
+    def until(what: str, done: Any, seconds: float = 20) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not done():
+            pump(0.1)
+        if not done():
+            raise RuntimeError(f"opening tour (remote): {what} did not happen: {con.message.text()}")
+
+    con.select_session(sid)
+    roles(sid, ("host", "recorder", "supervisor", "witness"))
+    for r in online:  # before the opening: the online representatives sign in with their CA certificates
+        post(r, "signin")
+    click("announce")
+    for r in regs:
+        if how[r["registration_id"]] == "hall":
+            rep = r["representatives"][0]
+            try:
+                checkin.manual_check_in(operator="clerk", session_id=sid, registration_id=r["registration_id"],
+                                        person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+            except CheckinError as exc:
+                log.info("demo check-in refused: %s", exc)
+    click("publish")
+    click("attendance")
+    until("two online sign-ins", lambda: svc.view(sid).attendance_counts["online"] == 2)
+    for row, b in enumerate(svc.view(sid).bidders):
+        if b.attendance == "absent" and not b.absent_reason:
+            con.table.selectRow(row)
+            con.absence.setCurrentIndex(0)
+            click("absent")
+    shot("R1-remote-attendance", portrait=True)
+    click("quorum")
+    click("control_price")
+    click("decrypt")
+    until("decryption", lambda: svc.view(sid).decrypt_progress[0] == len(regs), 40)
+    click("finish_decrypt")
+    for _ in regs:
+        click("read")
+    click("finish_reading")
+    post(online[0], "objection", category="price", text="第3家报价明显低于其他投标人，请核实是否低于成本")
+    until("the online objection", lambda: bool(svc.view(sid).open_objections))
+    shot("R2-remote-online-objection", portrait=True)
+    con.answer.setText("报价是否低于成本属评标内容，由评标委员会依法评审；已记录在案并同步至交易平台")
+    click("answer")
+    deadline = time.monotonic() + 30  # the online objection window (seconds in the tour): the console says how long
+    while svc.view(sid).stage == "objections" and time.monotonic() < deadline:
+        click("close_objections")
+        pump(0.5)
+    for r in regs:
+        if how[r["registration_id"]] == "hall":
+            rep = r["representatives"][0]
+            con._on_card(CardEvent("card", IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
+                                                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")))
+    for r in online:
+        post(r, "confirmation", decision="confirm")
+    until("the online confirmations", lambda: sum(b.confirmation == "confirmed" for b in svc.view(sid).bidders) == 4)
+    shot("R3-remote-confirmation", portrait=True)
+    click("finish_confirmation")
+    roles(sid, ("host", "recorder", "supervisor", "witness"), confirm=True)
+    click("sign")
+    signed(sid)
+    shot("R4-remote-closed")
+    record_pngs(sid, "remote")

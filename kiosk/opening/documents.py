@@ -59,7 +59,7 @@ def _online_part(v: OpeningView) -> list:
         # the hash in four groups of 16, so a line breaks between groups, never inside one
         rows.append([b.name, b.person_name or "—", b.ca_serial or "—", at, CONF_ZH.get(b.confirmation, b.confirmation),
                      " ".join(sig[i:i + 16] for i in range(0, len(sig), 16)) if sig else "—"])
-    out.append(grid_table(rows, [w * mm for w in (50, 20, 50, 30, 22, 88)]))
+    out.append(grid_table(rows, [w * mm for w in (48, 24, 48, 30, 22, 88)]))
     out.append(Paragraph("在线签到、异议和确认由交易平台以投标人数字证书（CA）签名后送达本厅（交易平台接口 §7.3），"
                          "本表据此记录；在线异议与现场异议同列一表、统一编号，答复同步至交易平台。", st.small))
     return out
@@ -141,7 +141,7 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
         story.append(grid_table(frows, [w * mm for w in (60, 90, 110)]))
     else:
         story.append(Paragraph("无", st.body))
-    story.append(Paragraph("现场异议及答复", st.heading))
+    story.append(Paragraph("开标异议及答复（现场与在线，统一编号）" if v.remote else "现场异议及答复", st.heading))
     if v.objections:
         orows: list[list[object]] = [["序号", "提出人", "来源", "异议内容", "提出时间", "答复", "答复人"]]
         for o in v.objections:
