@@ -233,6 +233,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         shots.append({"role": "supervisor", "screen": "witness-notes", "file": "supervision-notes.txt"})
         pdf, _sha = witness_pdf(seen, session_id=s2, title=day["sessions"][1].get("title", ""), site=scfg.site.name)
         (out / "supervision-witness-record.pdf").write_bytes(pdf)
+        shots.append({"role": "supervisor", "screen": "witness-record-pdf", "file": "supervision-witness-record.pdf"})
         (out / "supervision-witness-record.png").write_bytes(page_png(out / "supervision-witness-record.pdf", 1, 110))
         shots.append({"role": "supervisor", "screen": "witness-record", "file": "supervision-witness-record.png"})
     finally:
