@@ -213,8 +213,17 @@ class RoomRecorder:
     # --- recovery ---------------------------------------------------------------------------------
 
     def recover(self) -> dict[str, int]:
-        """After an unclean stop: quarantine partial files (``recording.lost``), register orphans."""
-        found = recover(self.root)
+        """After an unclean stop: salvage and quarantine partial files (``recording.lost`` for what is
+        gone), register orphans."""
+        found = recover(self.root, self.hall.vault)
+        for seg in found.salvaged:  # what a segment killed while recorded still held: a segment of its own
+            with self.hall.unit() as s:
+                cat.register_segment(
+                    s, self.hall.journal, room_code=self.room_code, camera=seg.camera, session_id=None, path=seg.path,
+                    started_at=cat.epoch_to_utc(seg.started_at), ended_at=cat.epoch_to_utc(seg.ended_at),
+                    frames=seg.frames, has_audio=seg.has_audio, size=seg.bytes, sha256=seg.sha256,
+                    data_dir=self.hall.config.data_dir, encrypted=True,
+                )
         for (_room_dir, start, end) in found.gaps:
             camera = "?"
             for c in self.cameras:
@@ -246,7 +255,7 @@ class RoomRecorder:
                     size=size, sha256=digest, data_dir=self.hall.config.data_dir, encrypted=encrypted,
                 )
             orphans += 1
-        return {"quarantined": len(found.quarantined), "orphans": orphans}
+        return {"quarantined": len(found.quarantined), "salvaged": len(found.salvaged), "orphans": orphans}
 
     # --- following the journal --------------------------------------------------------------------
 

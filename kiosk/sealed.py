@@ -14,6 +14,10 @@ to another place or another file, a chunk dropped, or a file cut short does not 
 (:class:`SealedFileError`). Plain files (segments written before sealing) are read as they are
 (:func:`read_file`), so nothing stored before has to be rewritten to stay playable.
 
+A segment is sealed **as it is recorded** (:class:`SealedWriter`: the muxer writes a fragmented MP4
+into it, a chunk is sealed and fsync'ed every second), so a kill leaves a sealed prefix that
+:func:`salvage` reads back — never a clear file, and never more lost than the last second or two.
+
 Pure: no database; ``devices`` may use it (import-linter).
 """
 
@@ -84,6 +88,60 @@ def write_sealed(vault: PiiVault, data: bytes, path: Path, *, kid: str | None = 
         os.fsync(fh.fileno())
 
 
+class SealedWriter:
+    """Seals a stream as it is written (a file-like object for a muxer: ``write`` and ``tell``, no ``seek``).
+
+    Bytes are sealed into a chunk whenever a whole :data:`CHUNK` has come, and on :meth:`flush_chunk`
+    (the encoder calls it every second), each chunk written and fsync'ed: a kill loses only what came
+    since the last chunk, and what was written is still a valid prefix (:func:`salvage`). :meth:`close`
+    seals the rest as the last chunk and returns the plaintext's (SHA-256, size).
+    """
+
+    def __init__(self, vault: PiiVault, path: Path, *, kid: str | None = None) -> None:
+        self.vault, self.kid = vault, kid or vault.current_kid
+        self.file_id = os.urandom(_ID_BYTES)
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(self._fd, MAGIC + self.file_id)
+        self._buffer = bytearray()
+        self._hash = hashlib.sha256()
+        self._size = 0
+        self._index = 0
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        self._hash.update(data)
+        self._size += len(data)
+        while len(self._buffer) >= CHUNK:
+            self._emit(bytes(self._buffer[:CHUNK]), last=False)
+            del self._buffer[:CHUNK]
+        return len(data)
+
+    def tell(self) -> int:
+        return self._size
+
+    def _emit(self, chunk: bytes, *, last: bool) -> None:
+        body = self.vault.encrypt_with(self.kid, chunk, context=_context(self.file_id, self._index, last))
+        record = len(body).to_bytes(4, "big") + body
+        view = memoryview(record)
+        while view:
+            view = view[os.write(self._fd, view):]
+        self._index += 1
+
+    def flush_chunk(self) -> None:
+        """Seal what has come since the last chunk (if anything) and make it durable."""
+        if self._buffer:
+            self._emit(bytes(self._buffer), last=False)
+            self._buffer.clear()
+            os.fsync(self._fd)
+
+    def close(self) -> tuple[str, int]:
+        self._emit(bytes(self._buffer), last=True)
+        self._buffer.clear()
+        os.fsync(self._fd)
+        os.close(self._fd)
+        return self._hash.hexdigest(), self._size
+
+
 def _records(blob: bytes) -> Iterator[bytes]:
     pos = HEADER_BYTES
     while pos < len(blob):
@@ -124,6 +182,37 @@ def unseal(vault: PiiVault, blob: bytes) -> bytes:
         except (InvalidTag, ValueError) as exc:
             raise SealedFileError(f"chunk {i} does not decrypt: altered, moved or the file was cut short") from exc
     return b"".join(out)
+
+
+def salvage(vault: PiiVault, blob: bytes) -> tuple[bytes, bool]:
+    """What can be read of a sealed file that may have been cut short (a kill while it was written).
+
+    Chunks are decrypted in order up to the first that is cut, damaged or missing; every chunk
+    returned is authentic and in its place (the file id and index are bound), so the result is a
+    true prefix of what was written. Returns (that prefix, whether the file was whole).
+    """
+    if not is_sealed(blob) or len(blob) < HEADER_BYTES:
+        return b"", False
+    file_id = blob[len(MAGIC):HEADER_BYTES]
+    out: list[bytes] = []
+    pos, i = HEADER_BYTES, 0
+    while pos + 4 <= len(blob):
+        n = int.from_bytes(blob[pos:pos + 4], "big")
+        if n > _MAX_RECORD or pos + 4 + n > len(blob):
+            break
+        record = blob[pos + 4:pos + 4 + n]
+        for last in (False, True):
+            try:
+                out.append(vault.decrypt(record, context=_context(file_id, i, last)))
+            except (InvalidTag, ValueError):
+                continue
+            if last:
+                return b"".join(out), pos + 4 + n == len(blob)
+            break
+        else:
+            break
+        pos, i = pos + 4 + n, i + 1
+    return b"".join(out), False
 
 
 def read_file(path: Path, vault: PiiVault | None) -> bytes:

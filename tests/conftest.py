@@ -113,7 +113,7 @@ LONG_END_TO_END = (
     "tests/kiosk/test_experts_pg.py::",  # seeds a PostgreSQL hall: ~6 s
     "tests/kiosk/test_supervision_pg.py::",  # seeds a PostgreSQL hall, a second process orders 20 times: ~20 s
     "tests/hallkiosk/test_recording_wiring.py::test_kill_mid_segment_loses_at_most_the_open_segment",
-    "tests/hallkiosk/test_recording_sealed_wiring.py::",  # records 2 s of the synthetic camera, ~3-4 s
+    "tests/hallkiosk/test_recording_sealed_wiring.py::",  # records 2 s (~3-4 s); a recorder process killed mid-segment (~15-20 s)
     "tests/hallkiosk/test_document_receipts.py::",  # a whole opening to its signed record, then three CLI runs: ~15-20 s
     "tests/ui/test_auction_outage.py::",
     "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",

@@ -13,21 +13,20 @@ time (the previous picture is held), never a shift. Audio is AAC (mono, float pl
 ``AudioFifo`` in the codec's 1024-sample frames.
 
 **Encrypted at rest** (issue 20 item 9): given the hall's ``vault``, an encoder seals the segment
-(:mod:`kiosk.sealed`, AES-GCM chunks under the hall's data key) when it closes. PyAV muxes into
-memory, so no clear picture of the open segment is ever on disk: the file at ``path`` stays an
-empty placeholder (touched every second, so a kill's lost span is known) until the sealed segment
-is written over it. OpenCV can only write to a path: its open segment is in clear on disk until it
-closes (the fallback's limit, docs/rules/recording.md). After ``close``, ``digest`` is the SHA-256
-and size of the **plaintext** MP4 — what the journal names and an export carries.
+(:mod:`kiosk.sealed`, AES-GCM chunks under the hall's data key). PyAV muxes a **fragmented** MP4
+(a fragment per 2-s GOP, ``movflags`` :data:`FRAGMENTED`) straight into a
+:class:`kiosk.sealed.SealedWriter`, which seals and fsyncs a chunk every second: no clear picture
+is ever on disk, and a kill leaves a sealed prefix of whole fragments that recovery plays back
+(``segments.recover``). OpenCV can only write to a path: its open segment is in clear on disk until
+it closes and is sealed in place (the fallback's limit, docs/rules/recording.md). After ``close``,
+``digest`` is the SHA-256 and size of the **plaintext** MP4 — what the journal names and an export carries.
 """
 
 from __future__ import annotations
 
 import fractions
 import hashlib
-import io
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,6 +38,10 @@ if TYPE_CHECKING:
     from kiosk.pii import PiiVault
 
 log = logging.getLogger(__name__)
+
+
+#: a fragment per key frame, the moov first and empty: the file is playable up to any fragment it was cut at
+FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
 
 
 class EncoderError(RuntimeError):
@@ -100,8 +103,7 @@ class PyAVEncoder(_Sealing):
                  *, vault: PiiVault | None = None) -> None:
         self.preset, self.crf, self.threads, self.audio_bitrate = preset, crf, threads, audio_bitrate
         self.vault = vault
-        self._buffer: io.BytesIO | None = None
-        self._path: Path | None = None
+        self._sink: sealed.SealedWriter | None = None
         self._frames = 0
         # PyAV's container, streams and FIFO while a segment is open (av is imported only then)
         self._container: Any = None
@@ -115,12 +117,11 @@ class PyAVEncoder(_Sealing):
     def open(self, path: Path, width: int, height: int, fps: int, sample_rate: int | None) -> None:
         import av
 
-        self.digest, self.sealed, self._path, self._frames = None, False, Path(path), 0
+        self.digest, self.sealed, self._frames = None, False, 0
         try:
-            if self.vault is not None:  # mux into memory; the placeholder marks the open segment on disk
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-                self._buffer = io.BytesIO()
-                container = av.open(self._buffer, mode="w", format="mp4")
+            if self.vault is not None:  # a fragmented MP4, sealed chunk by chunk as it is written
+                self._sink = sealed.SealedWriter(self.vault, Path(path))
+                container = av.open(self._sink, mode="w", format="mp4", options={"movflags": FRAGMENTED})
             else:
                 container = av.open(str(path), mode="w", format="mp4")
         except Exception as exc:  # noqa: BLE001 - disk full, permissions
@@ -158,8 +159,11 @@ class PyAVEncoder(_Sealing):
         for packet in self._video.encode(frame):
             self._container.mux(packet)
         self._frames += 1
-        if self._buffer is not None and self._path is not None and self._frames % self._fps == 0:
-            os.utime(self._path)  # the placeholder's time: how far a kill's lost segment reached
+        if self._sink is not None and self._frames % self._fps == 0:
+            try:  # every second: what the muxer wrote (the fragments before the last key frame) is sealed and durable
+                self._sink.flush_chunk()
+            except OSError as exc:
+                raise EncoderError(f"cannot write the segment: {exc}") from exc
 
     def write_audio(self, samples: np.ndarray) -> None:
         import av
@@ -192,9 +196,12 @@ class PyAVEncoder(_Sealing):
         finally:
             self._container.close()
             self._container = self._video = self._audio = self._fifo = None
-        if self._buffer is not None and self._path is not None:
-            data, self._buffer = self._buffer.getvalue(), None
-            self._seal(data, self._path)
+        if self._sink is not None:
+            sink, self._sink = self._sink, None
+            try:
+                self.digest, self.sealed = sink.close(), True
+            except OSError as exc:
+                raise EncoderError(f"cannot finish the segment: {exc}") from exc
 
 
 class OpenCVEncoder(_Sealing):

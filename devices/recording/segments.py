@@ -9,7 +9,10 @@ and :func:`recover` finds its ``.partial`` on the next start, moves it to ``quar
 reports the gap it leaves.
 
 Segments written with the hall's key are **sealed** (``kiosk.sealed``: AES-GCM chunks under the
-hall's data key, issue 20 item 9) under the same names; older plain MP4 files are read as they are.
+hall's data key, issue 20 item 9) under the same names, from their first byte (the ``.partial``
+too); older plain MP4 files are read as they are. Given the vault, :func:`recover` first
+**salvages** a sealed partial: its durable chunks, cut to the last whole MP4 fragment, become a
+closed segment of their own, so a kill loses a second or two rather than the open segment.
 :func:`media_source` gives a player or prober what PyAV opens: the path of a plain file, or the
 decrypted bytes of a sealed one in memory (never a clear copy on disk). The composition root
 installs the hall's vault once (:func:`use_vault`) for the players that are not handed one.
@@ -173,11 +176,17 @@ class Recovered:
 
     quarantined: tuple[Path, ...]  #: partial files moved aside (the lost open segments)
     gaps: tuple[tuple[str, float, float], ...]  #: (room dir, from, to) epoch s: the lost spans, best known
+    salvaged: tuple[ClosedSegment, ...] = ()  #: what a sealed partial still held, closed as a segment of its own
 
 
-def recover(root: Path) -> Recovered:
-    """Move every ``*.partial`` under ``root`` to ``root/quarantine/`` (never decoded or registered)."""
-    moved, gaps = [], []
+def recover(root: Path, vault: PiiVault | None = None) -> Recovered:
+    """Move every ``*.partial`` under ``root`` to ``root/quarantine/`` (kept as it was, never registered).
+
+    With the hall's ``vault``, a sealed partial (a segment killed while it was recorded) is first
+    salvaged: the whole fragments its durable chunks hold are sealed again as a closed segment of their
+    own, and the gap reported starts where they end.
+    """
+    moved, gaps, saved = [], [], []
     if not root.exists():
         return Recovered((), ())
     qdir = root / "quarantine"
@@ -187,13 +196,65 @@ def recover(root: Path) -> Recovered:
         qdir.mkdir(parents=True, exist_ok=True)
         target = qdir / f"{partial.parent.parent.name}_{partial.parent.name}_{partial.name}"
         st = partial.stat()
-        m = re.match(r"^(\d{13})_", partial.name)
+        m = re.match(r"^(\d{13})_(.+)" + re.escape(PARTIAL) + "$", partial.name)
         start = int(m.group(1)) / 1000 if m else st.st_mtime
+        rescued = _salvage(partial, m.group(2), start, vault) if m and vault is not None else None
         os.replace(partial, target)
         moved.append(target)
-        gaps.append((partial.parent.parent.name, start, st.st_mtime))
+        if rescued is not None:
+            saved.append(rescued)
+            log.warning("recording: %.1f s of unfinished segment %s salvaged", rescued.ended_at - start, partial.name)
+        gaps.append((partial.parent.parent.name, rescued.ended_at if rescued else start, max(st.st_mtime, start)))
         log.warning("recording: unfinished segment %s quarantined (the recorder stopped uncleanly)", partial.name)
-    return Recovered(tuple(moved), tuple(gaps))
+    return Recovered(tuple(moved), tuple(gaps), tuple(saved))
+
+
+def whole_fragments(data: bytes) -> int:
+    """The length of the longest prefix of a fragmented MP4 that ends on a whole top-level box after a ``mdat``."""
+    pos, end = 0, 0
+    while pos + 8 <= len(data):
+        size, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        if size == 1 and pos + 16 <= len(data):
+            size = int.from_bytes(data[pos + 8:pos + 16], "big")
+        if size < 8 or pos + size > len(data):
+            break
+        pos += size
+        if kind == b"mdat":
+            end = pos
+    return end
+
+
+def _salvage(partial: Path, camera: str, start: float, vault: PiiVault) -> ClosedSegment | None:
+    """The whole fragments of a sealed partial, sealed again under its final name; None if there are none."""
+    import av
+
+    try:
+        blob = partial.read_bytes()
+        if not sealed.is_sealed(blob):
+            return None
+        plain, _whole = sealed.salvage(vault, blob)
+        plain = plain[:whole_fragments(plain)]
+        if not plain:
+            return None
+        frames, last, has_audio, rate = 0, 0.0, False, 0.0
+        with av.open(io.BytesIO(plain), mode="r") as c:
+            has_audio = bool(c.streams.audio)
+            stream = c.streams.video[0]
+            rate = float(stream.average_rate or stream.guessed_rate or 0) or 25.0
+            for frame in c.decode(video=0):
+                frames += 1
+                last = float(frame.time or 0.0)
+    except Exception as exc:  # noqa: BLE001 - a damaged partial stays in the quarantine only
+        log.warning("recording: %s could not be salvaged: %s", partial.name, type(exc).__name__)
+        return None
+    if not frames:
+        return None
+    ended = start + last + 1 / rate
+    final = partial.parent / final_name(camera, start, ended)
+    sealed.write_sealed(vault, plain, final)
+    return ClosedSegment(path=final, camera=camera, started_at=start, ended_at=ended, frames=frames, first_index=0,
+                         last_index=frames - 1, bytes=len(plain), sha256=hashlib.sha256(plain).hexdigest(),
+                         has_audio=has_audio, encrypted=True)
 
 
 def partial_path(directory: Path, camera: str, started_at: float) -> Path:
