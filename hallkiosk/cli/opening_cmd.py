@@ -71,7 +71,8 @@ def _status(args: argparse.Namespace) -> int:
         hall.close()
     bidders = [{"order": b.order, "registration_id": b.registration_id, "name": b.name, "attendance": b.attendance,
                 "absent_reason": b.absent_reason, "decrypt_status": b.decrypt_status, "price": b.price if b.read else None,
-                "capitals": b.capitals if b.read else None, "confirmation": b.confirmation} for b in v.bidders]
+                "capitals": b.capitals if b.read else None, "confirmation": b.confirmation,
+                "ca_serial": b.ca_serial or None, "confirmation_source": b.confirmation_source or None} for b in v.bidders]
     doc = {
         "session_id": v.session_id, "title": v.title, "room": v.room_name, "starts_at": rfc3339(v.starts_at),
         "stage": v.stage, "paused": v.paused, "pause_reason": v.pause_reason, "outcome": v.outcome, "quorum": v.quorum,
@@ -79,12 +80,20 @@ def _status(args: argparse.Namespace) -> int:
         "durations": v.durations, "record_sha256": v.record_sha256,
         "bidders": bidders,
         "late": [b["registration_id"] for b in v.late],
-        "objections": [{"no": o.no, "by": o.by, "content": o.content, "answer": o.answer} for o in v.objections],
+        "objections": [{"no": o.no, "by": o.by, "content": o.content, "answer": o.answer, "source": o.source}
+                       for o in v.objections],
+        # 不见面开标 (issue 19): how the bidders attend, and how fresh the platform's online events are
+        "remote": v.remote, "attendance_counts": v.attendance_counts,
+        "remote_synced_at": rfc3339(v.remote_synced_at) if v.remote_synced_at else None,
     }
     if args.json:
         print_json(doc)
     else:
         print(f"{v.title}  {beijing(v.starts_at):%Y-%m-%d %H:%M}  {v.stage_zh}{'（暂停）' if v.paused else ''}")
+        if v.remote:
+            c = v.attendance_counts
+            age = f"{int(v.remote_age_s)} 秒前" if v.remote_age_s is not None else "从未"
+            print(f"不见面开标：现场 {c['present']} · 在线 {c['online']} · 未到 {c['absent']}；在线事件同步于 {age}")
         for b in bidders:
             print(f"{b['order']:>2} {b['name']}  {b['attendance']}  {b['decrypt_status'] or '-'}  {b['price'] or ''}")
     return 0

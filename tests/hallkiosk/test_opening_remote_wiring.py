@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from hallkiosk.tours.opening import reschedule_on_sandbox
@@ -56,6 +59,13 @@ def test_remote_loop_polls_the_platform_takes_each_event_once_and_notices_a_dead
         assert [b.attendance for b in v.bidders].count("online") == 2
         assert v.remote_synced_at is not None and (v.remote_age_s or 0) < 5
         synced = v.remote_synced_at
+        r = subprocess.run([sys.executable, "-m", "hallkiosk", "opening", "status", "--session", S6, "--json",
+                            "--data-dir", str(cfg.data_dir)], capture_output=True, text=True, timeout=60,
+                           cwd=str(Path(__file__).resolve().parents[2]))
+        assert r.returncode == 0, r.stderr
+        doc = json.loads(r.stdout)
+        assert doc["remote"] and doc["attendance_counts"] == {"present": 0, "online": 2, "absent": 3}
+        assert doc["remote_synced_at"] and [b["ca_serial"] is not None for b in doc["bidders"]].count(True) == 2
         server.stop()  # the platform goes away
         assert loop.poll_once() == 0
         assert loop.failures == 1 and loop.last_error
