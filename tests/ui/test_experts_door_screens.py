@@ -126,6 +126,17 @@ def test_a_refusal_is_said_in_both_languages_and_the_board_shows_counts_only(doo
     shown = texts(screen.pages["result"])
     assert "现在不是您的评标时间" in shown and "this is not the time of your sitting" in shown
     shoot(term, "refused")
+    term.ctx.languages.set("en")  # an English screen: the page's own words in English, the core's refusal in both
+    try:
+        QApplication.processEvents()
+        title, card_page = screen.pages["result"].title.text(), texts(screen.pages["card"])
+        for w, h in (LANDSCAPE, PORTRAIT):  # the door's own pages (the shell's status bar is not this screen's)
+            grab(term.window, str(SHOTS / f"door-refused-en-{w}x{h}.png"), (w, h))
+            assert clipped_texts(screen) == []
+    finally:
+        term.ctx.languages.set("zh_CN")
+        QApplication.processEvents()
+    assert title == "No entry" and "请将身份证" not in card_page, (title, card_page)
     board = EvaluationRoomBoard(term.ctx, svc)
     try:
         wait_until(lambda: bool(board.counts))

@@ -284,19 +284,24 @@ class DoorScreen(KioskFlow):
     def _who(self) -> str:
         return mask_name(self.card.name) if self.card is not None and self.card.name else ""
 
+    def _also(self, en: str, sep: str = "\n") -> str:
+        """The English beside the Chinese (a Chinese screen says both); nothing on an English screen."""
+        return "" if self.ctx.languages.current == "en" else sep + en
+
     def retranslate(self) -> None:  # noqa: C901 - one place for every text of the door
         p = self.pages
         p["card"].title.setText(self.tr("评标区入口 · 签到 / 签退"))
         self.card_lead.setText(self.tr("请将身份证放在读卡区"))
-        self.card_en.setText("Place your ID card on the reader")
+        self.card_en.setText(self._also("Place your ID card on the reader", ""))
+        self.card_en.setVisible(bool(self.card_en.text()))
         self.card_hint.setText(self.tr("评标专家、招标人代表和工作人员刷身份证并核验人脸后入场；离场时再刷身份证签退。"
-                                       "手机请存入分配的手机柜。") + "\n" +
-                               "Experts, the tenderer's representative and staff: ID card and face to enter; the card "
-                               "again to sign out. Phones go into the locker you are given.")
+                                       "手机请存入分配的手机柜。") +
+                               self._also("Experts, the tenderer's representative and staff: ID card and face to enter; "
+                                          "the card again to sign out. Phones go into the locker you are given."))
         self.rooms.setText(rooms_line(self.counts) if self.counts else self.tr("今日暂无评标安排"))
         self.card_note.setText(self.tr("如需帮助，请联系现场工作人员。"))
         p["checking"].title.setText(self.tr("正在核验，请稍候…"))
-        self.checking_text.setText(f"{self._who()}  Checking…")
+        self.checking_text.setText(f"{self._who()}  {self.tr('正在核验，请稍候…')}")
         p["face"].title.setText(self.tr("人证核验：请正视摄像头"))
         if not self.face_message.text():
             self.face_message.setText(self.tr("请摘下帽子和口罩，正对摄像头 / Look at the camera"))
@@ -304,9 +309,8 @@ class DoorScreen(KioskFlow):
         out = self.outcome
         if out is not None:
             titles = {"admitted": self.tr("请进"), "signed_out": self.tr("已签退"), "refused": self.tr("不能入场")}
-            p["result"].title.setText(titles.get(out.result, "") + {"admitted": " · Please enter",
-                                                                     "signed_out": " · Signed out",
-                                                                     "refused": " · No entry"}.get(out.result, ""))
+            p["result"].title.setText(titles.get(out.result, "") + self._also(
+                {"admitted": "Please enter", "signed_out": "Signed out", "refused": "No entry"}.get(out.result, ""), " · "))
             p["result"].title.setObjectName("checkinAccepted" if out.result != "refused" else "checkinRefused")
             p["result"].title.style().polish(p["result"].title)
             self.result_room.setText(out.room_name if out.result != "refused" else "")
@@ -316,12 +320,12 @@ class DoorScreen(KioskFlow):
             locker = ""
             if out.locker is not None and out.result == "admitted":
                 locker = self.tr("请将手机关机后放入 %1 号手机柜，关好柜门").replace("%1", str(out.locker)) + \
-                    f"\nPut your phone (switched off) into locker {out.locker} and shut it"
+                    self._also(f"Put your phone (switched off) into locker {out.locker} and shut it")
             elif out.locker is not None and out.result == "signed_out":
                 locker = self.tr("%1 号手机柜已打开，请取回手机").replace("%1", str(out.locker)) + \
-                    f"\nLocker {out.locker} is open: take your phone"
+                    self._also(f"Locker {out.locker} is open: take your phone")
             elif out.result == "admitted" and self.service.lockers > 0:
-                locker = self.tr("手机柜已满：请将手机交工作人员保管") + "\nNo locker free: hand your phone to the staff"
+                locker = self.tr("手机柜已满：请将手机交工作人员保管") + self._also("No locker free: hand your phone to the staff")
             self.result_locker.setText(locker)
             self.result_device.setText(f"{out.device_zh}\n{out.device_en}" if out.device_zh else "")
         self.result_done.setText(self.tr("完成"))
@@ -330,7 +334,7 @@ class DoorScreen(KioskFlow):
         if v is not None:
             where = v.room_name + (self.tr("，%1 号手机柜").replace("%1", str(v.locker)) if v.locker is not None else "")
             self.inside_text.setText(f"{self._who()}  {where}")
-            self.inside_en.setText(self.tr("离场请按「签退」") + " — press Sign out to leave")
+            self.inside_en.setText(self.tr("离场请按「签退」") + self._also("press Sign out to leave", " — "))
         self.signout_btn.setText(self.tr("签退 Sign out"))
         self.inside_cancel.setText(self.tr("取消"))
         p["pending"].title.setText(self.tr("请稍候，工作人员将为您核验"))
@@ -338,7 +342,7 @@ class DoorScreen(KioskFlow):
         if pend is not None:
             self.pending_zh.setText(f"{self._who()}  {pend.zh}".strip())
             self.pending_en.setText(pend.en or "Please wait: a staff member will check")
-        self.pending_todo.setText(self.tr("工作人员：请刷本人身份证进行核验") + " / Staff: place your own ID card")
+        self.pending_todo.setText(self.tr("工作人员：请刷本人身份证进行核验") + self._also("Staff: place your own ID card", " / "))
         p["clerk"].title.setText(self.tr("工作人员核验 · Staff check"))
         self.clerk_who.setText(self.tr("待核验：%1").replace("%1", self._who()) + (f"  {pend.room_name}" if pend else ""))
         self.note_label.setText(self.tr("核验情况（必填）Note of what you checked (required)"))
