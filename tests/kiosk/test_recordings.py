@@ -299,3 +299,15 @@ def test_an_insider_who_replaces_a_segment_and_rechains_the_journal_is_caught_by
     where = ["--data-dir", str(hall.config.data_dir)]
     assert main(["recording", "verify", str(forged_out), "--against-journal", *where]) == 1
     assert main(["recording", "verify", str(forged_out), *where]) == 0  # without it: self-consistent only
+    # the export carries its receipts: with the platform's key alone, offline, the forgery fails too
+    import base64
+
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    kf = tmp_path / "platform.pub"
+    kf.write_text(base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode())
+    offline = verify_export(forged_out, key.public_key())
+    assert not offline.ok and offline.bad_file is not None and "platform acknowledged" in " ".join(offline.problems)
+    assert main(["recording", "verify", str(forged_out), "--platform-key-file", str(kf),
+                 "--data-dir", str(tmp_path / "elsewhere")]) == 1
+    assert verify_export(out, key.public_key()).covered  # the honest export made before is covered
