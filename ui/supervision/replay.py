@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -49,7 +49,6 @@ from kiosk.supervision import replay as rp
 from kiosk.timeutil import BEIJING, beijing_text
 from ui.context import UiContext
 from ui.jobs import JobOutcome
-from ui.recording.review import VideoView
 from ui.widgets import Retranslatable
 
 BEIJING_TZ = QTimeZone(8 * 3600)
@@ -80,6 +79,47 @@ class Player(Protocol):
     def seek(self, at_s: float) -> None: ...
 
 
+class ReplayVideo(QLabel):
+    """The replayed frame. Frames arrive already scaled to :attr:`box` (done on the player's thread:
+    a QImage may be scaled on any thread, a pixmap only here), so playing costs the UI thread one
+    QImage → QPixmap conversion per frame; a resize rescales the last full frame once."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(320, 180)
+        self.box = (320, 180)  #: the label's size, read by the player's thread (a tuple: replaced whole)
+        self.image: QImage | None = None  #: the last frame at full size
+
+    def show_image(self, full: QImage, scaled: QImage | None) -> None:
+        self.image = full
+        fits = scaled is not None and (scaled.width() == self.width() or scaled.height() == self.height())
+        self.setPixmap(QPixmap.fromImage(scaled if fits and scaled is not None else self._fit(full)))
+
+    def forget(self, text: str) -> None:
+        self.image = None
+        self.clear()
+        self.setText(text)
+
+    def _fit(self, image: QImage) -> QImage:
+        return image.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.box = (self.width(), self.height())
+        if self.image is not None:
+            self.setPixmap(QPixmap.fromImage(self._fit(self.image)))
+
+
+def scaled_frame(rgb: np.ndarray, box: tuple[int, int]) -> tuple[QImage, QImage | None]:
+    """Any thread: the frame as a QImage and scaled to fit ``box`` (aspect kept)."""
+    h, w = rgb.shape[:2]
+    full = QImage(np.ascontiguousarray(rgb).data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    if box[0] <= 0 or box[1] <= 0:
+        return full, None
+    return full, full.scaled(box[0], box[1], Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
 def moment_line(m: Moment, lang_en: bool = False) -> str:
     return f"{beijing_text(m.at, '%H:%M:%S')}  {m.en if lang_en else m.zh}"
 
@@ -108,7 +148,7 @@ class ReplayScreen(Retranslatable, QWidget):
         self._cursor = -2
         self._image: QImage | None = None
         self._lock = threading.Lock()
-        self._slot: tuple[np.ndarray, float, float] | None = None
+        self._slot: tuple[QImage, QImage | None, float, float] | None = None
         self._posted = False
 
         root = QVBoxLayout(self)
@@ -141,7 +181,7 @@ class ReplayScreen(Retranslatable, QWidget):
         root.addLayout(pick)
         body = self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         video_col = QVBoxLayout()
-        self.video = VideoView()  # the admin review's frame view: it rescales itself when its size changes
+        self.video = ReplayVideo()
         self.video.setObjectName("replayVideo")
         self.video.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         video_col.addWidget(self.video, 1)
@@ -269,9 +309,8 @@ class ReplayScreen(Retranslatable, QWidget):
             return
         found = rp.locate(r.clips, at, self.camera)
         if found is None:
-            self.video.clear()
-            self._image = self.video._image = None
-            self.video.setText(QCoreApplication.translate("ReplayScreen", "此时刻之后没有录像 / no recording from this moment"))
+            self._image = None
+            self.video.forget(QCoreApplication.translate("ReplayScreen", "此时刻之后没有录像 / no recording from this moment"))
             self.shown_at = at
             self._follow(at)
             self._show_status(at)
@@ -316,9 +355,11 @@ class ReplayScreen(Retranslatable, QWidget):
     # --- frames (the player's thread → the UI thread) -----------------------------------------------
 
     def post_frame(self, rgb: np.ndarray, position_s: float, duration_s: float) -> None:
-        """Any thread: keep only the latest frame; hand it over unless a hand-over is pending."""
+        """Any thread: keep only the latest frame (scaled here, off the UI thread); hand it over unless a
+        hand-over is pending."""
+        full, scaled = scaled_frame(rgb, self.video.box)
         with self._lock:
-            self._slot = (rgb, position_s, duration_s)
+            self._slot = (full, scaled, position_s, duration_s)
             post = not self._posted
             self._posted = True
         if post:
@@ -333,9 +374,9 @@ class ReplayScreen(Retranslatable, QWidget):
         if slot is not None:
             self._show_frame(*slot)
 
-    def _show_frame(self, rgb: np.ndarray, position_s: float, duration_s: float) -> None:
-        self.video.show_frame(rgb)
-        self._image = self.video._image
+    def _show_frame(self, full: QImage, scaled: QImage | None, position_s: float, duration_s: float) -> None:
+        self.video.show_image(full, scaled)
+        self._image = full
         self.frames_shown += 1
         clip = self.clip
         if clip is None or self.replay is None:
