@@ -97,6 +97,7 @@ class RoomRecorder:
         self.disk_alarm: tuple[str, str] | None = None
         self.mic_alarm: tuple[str, str] | None = None  #: sound required here but no microphone configured
         self.segments_registered = 0
+        self._unsealable: set[str] = set()  #: plain segments that could not be sealed (not tried again)
 
     @classmethod
     def from_config(cls, hall: Hall) -> RoomRecorder:
@@ -297,9 +298,11 @@ class RoomRecorder:
         follower.interval = 0.1
         follower.run(stop, self.handle)
 
-    def housekeeping_loop(self, stop: threading.Event, *, retention_every: float = 600.0, disk_every: float = 30.0) -> None:
-        """Grace-period stops, the disk alarm and retention; a clean stop closes the recording."""
-        next_ret, next_disk = time.monotonic() + 5.0, 0.0
+    def housekeeping_loop(self, stop: threading.Event, *, retention_every: float = 600.0, disk_every: float = 30.0,
+                          seal_every: float = 60.0) -> None:
+        """Grace-period stops, the disk alarm, retention and sealing old plain segments; a clean stop
+        closes the recording."""
+        next_ret, next_disk, next_seal = time.monotonic() + 5.0, 0.0, time.monotonic() + 10.0
         while not stop.wait(0.2):
             now = time.monotonic()
             with self._lock:
@@ -312,6 +315,9 @@ class RoomRecorder:
             if now >= next_ret:
                 next_ret = now + retention_every
                 self.run_retention()
+            if now >= next_seal:
+                next_seal = now + seal_every
+                self.seal_old()
         if self.recording:
             self.stop("终端关闭")
 
@@ -331,6 +337,19 @@ class RoomRecorder:
         if plan.over_quota:
             log.error("recording: over quota and nothing more may be deleted (segments not uploaded or on hold)")
         return len(done)
+
+    def seal_old(self, limit: int = 10) -> int:
+        """Seal up to ``limit`` segments recorded before sealing (plain MP4) in this data dir, in place."""
+        try:
+            done, left = self.recordings.seal_plain(limit, self._unsealable)
+        except Exception:
+            log.exception("recording: sealing old segments failed")
+            return 0
+        if done:
+            log.info("recording: %d segment(s) from before sealing sealed at rest", done)
+        if left:
+            log.warning("recording: %d plain segment(s) not sealed: missing, or not the catalogued file", left)
+        return done
 
     # --- threads ----------------------------------------------------------------------------------
 

@@ -231,6 +231,35 @@ class Recordings:
         self.hall.journal.append(s, "recording.retention_clock_refused", {
             "moved_s": round(moved.moved_s), "bound_s": round(moved.bound_s), "clock_alarm": moved.alarm is not None})
 
+    def seal_plain(self, limit: int = 20, skip: set[str] | None = None) -> tuple[int, int]:
+        """Seal up to ``limit`` segments recorded before sealing (plain MP4) with the hall's key, in place.
+
+        Each is checked against its catalogued SHA-256 first (one that differs is left as it is, for
+        ``recording verify`` to find) and replaced atomically; their blobs are marked encrypted and
+        one ``recording.sealed`` entry lists them. Returns (sealed, left as they are); the SHA-256s
+        left are added to ``skip`` (not tried again by the caller's next pass).
+        """
+        with self.hall.reading() as s:
+            found = cat.plain_candidates(s, self.hall.config.data_dir, limit, skip)
+        done: list[str] = []
+        size = skipped = 0
+        for sha, path in found:
+            try:
+                ok = path.is_file() and cat.seal_file(self.hall.vault, path, sha)
+            except OSError:
+                ok = False
+            if ok:
+                done.append(sha)
+                size += path.stat().st_size
+            else:
+                skipped += 1
+                if skip is not None:
+                    skip.add(sha)
+        if done:
+            with self.hall.unit() as s:
+                cat.mark_sealed(s, self.hall.journal, done, size)
+        return len(done), skipped
+
     def disk(self) -> DiskState:
         """Free disk under the data dir and the recordings' size against the quota."""
         target = self.root if self.root.exists() else self.hall.config.data_dir

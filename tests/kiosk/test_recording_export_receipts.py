@@ -216,3 +216,27 @@ def test_a_key_rotation_reseals_recorded_segments_under_the_new_key_id(hall: Hal
     out = tmp_path / "after-rotation"
     Recordings(hall).export_clip("KB-03", T0, T0 + dt.timedelta(minutes=2), out)
     assert verify_export(out).ok
+
+
+def test_segments_recorded_before_sealing_are_sealed_in_place_and_still_verify(hall: Hall, tmp_path: Path) -> None:
+    from tests.kiosk.test_recordings import fake_segment
+
+    old = [fake_segment(hall, i, start=T0) for i in range(3)]  # plain files, blobs not encrypted
+    tampered = Path(old[2].path)
+    tampered.write_bytes(tampered.read_bytes() + b"!")  # not the catalogued file any more
+    skip: set[str] = set()
+    rec = Recordings(hall)
+    assert rec.seal_plain(10, skip) == (2, 1) and skip == {old[2].sha256}
+    for x in old[:2]:
+        raw = Path(x.path).read_bytes()
+        assert raw.startswith(sealed.MAGIC) and hashlib.sha256(sealed.unseal(hall.vault, raw)).hexdigest() == x.sha256
+    assert not tampered.read_bytes().startswith(sealed.MAGIC)  # left as it is, for verify to find
+    with hall.reading() as s:
+        assert [getattr(s.get(Blob, x.sha256), "encrypted", None) for x in old] == [True, True, False]
+    entry = next(e for e in hall.recent_entries(5) if e.kind == "recording.sealed")
+    assert entry.payload["segments"] == 2 and entry.payload["sha256"] == [old[0].sha256, old[1].sha256]
+    assert rec.seal_plain(10, skip) == (0, 0)  # nothing left to try
+    assert not list(Path(old[0].path).parent.glob("*.sealing"))
+    out = tmp_path / "clip"
+    rec.export_clip("KB-03", T0, T0 + dt.timedelta(seconds=119), out)
+    assert verify_export(out).ok and hall.verify_journal().ok
