@@ -208,7 +208,9 @@ def demo_services(cfg: Config, out: Path) -> Iterator[Config]:
         public_key = data / "platform.pub"
         port = _start_on_free_port(
             lambda port: [*hk, "platform-sandbox", "--port", str(port), "--seed", "demo", "--data-dir", str(data / "platform"),
-                          "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret), "--public-key-file", str(public_key)],
+                          "--journal-id", DEMO_JOURNAL, "--secret-file", str(secret), "--public-key-file", str(public_key),
+                          # the remote opening's online bidders act as the hall's records arrive (不见面开标, issue 19)
+                          "--faults", '{"online_bidders": true}'],
             "沙箱平台 sandbox platform", procs,
         )
         urls = {"platform": f"http://127.0.0.1:{port}/hall-api/v1"}

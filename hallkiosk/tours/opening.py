@@ -53,7 +53,8 @@ def reschedule_on_sandbox(platform_url: str, session_id: str, starts_at: Any, *,
     return session
 
 
-def _sandbox_decrypt_pace(platform_url: str, step_s: float, token: str) -> None:
+def _sandbox_faults(platform_url: str, token: str, **settings: Any) -> None:
+    """Set the sandbox platform's behaviour (its admin endpoint; demo and tests only)."""
     from urllib.parse import urlsplit
 
     import requests
@@ -62,7 +63,7 @@ def _sandbox_decrypt_pace(platform_url: str, step_s: float, token: str) -> None:
 
     parts = urlsplit(platform_url)
     with requests.Session() as http:
-        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json={"decrypt_step_s": step_s},
+        http.post(f"{parts.scheme}://{parts.netloc}/_sandbox/faults", json=settings,
                   headers={ADMIN_TOKEN_HEADER: token}, timeout=5).raise_for_status()
 
 
@@ -114,7 +115,9 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     reschedule_on_sandbox(cfg.platform.url, full, start, token=token, today=today)
     reschedule_on_sandbox(cfg.platform.url, failing, start, token=token, today=today)
     reschedule_on_sandbox(cfg.platform.url, remote, start, token=token, today=today)
-    _sandbox_decrypt_pace(cfg.platform.url, 1.0, token)  # one bid a second, so the progress is visible
+    # one bid a second, so the progress is visible; the remote opening's online bidders act on the platform
+    # as the hall's records reach it (sync/sandbox/online.py), as the demo's launcher has them
+    _sandbox_faults(cfg.platform.url, token, decrypt_step_s=1.0, online_bidders=True)
     reader = IdReaderSimulator(baud=115200)  # the host console's own reader: the tour places the staff's cards
     reader.start()
     host_cfg = dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="HOST-KB01"),
@@ -408,8 +411,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         shot("13-failed-closed")
         record_pngs(failing, "failed")
         # --- 不见面开标 (第二开标室): two representatives in the room, two online through the platform, one absent ---
-        remote_tour(remote, day, cfg.platform.url, token, con=con, svc=svc, hall=hall, checkin=checkin, pump=pump,
-                    shot=shot, click=click, roles=roles, signed=signed, record_pngs=record_pngs)
+        remote_tour(remote, day, con=con, svc=svc, checkin=checkin, pump=pump, shot=shot, click=click, roles=roles,
+                    signed=signed, record_pngs=record_pngs)
         if term.sync is not None:
             term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
@@ -418,39 +421,18 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     return shots
 
 
-def _post_remote_event(platform_url: str, token: str, event: dict[str, Any]) -> None:
-    """An online participant's act, as the platform publishes it (the sandbox's admin endpoint; demo only)."""
-    from urllib.parse import urlsplit
-
-    import requests
-
-    from sync.sandbox.server import ADMIN_TOKEN_HEADER
-
-    parts = urlsplit(platform_url)
-    requests.post(f"{parts.scheme}://{parts.netloc}/_sandbox/feeds", headers={ADMIN_TOKEN_HEADER: token}, timeout=5,
-                  json={"feed": "remote_events", "key": event["event_id"], "data": event}).raise_for_status()
-
-
-def remote_tour(sid: str, day: dict[str, Any], platform_url: str, token: str, *, con: Any, svc: Any, hall: Any,
-                checkin: Any, pump: Any, shot: Any, click: Any, roles: Any, signed: Any, record_pngs: Any) -> None:
-    """The remote opening (issue 19): 2 representatives check in at the kiosk, 2 sign in online (the platform's
-    ``remote_events``, polled by the host's remote loop), 1 stays away; one online objection answered at the
-    console; online confirmations with their signature hashes; the record lists how each attended."""
-    import datetime as dt
-
+def remote_tour(sid: str, day: dict[str, Any], *, con: Any, svc: Any, checkin: Any, pump: Any, shot: Any, click: Any,
+                roles: Any, signed: Any, record_pngs: Any) -> None:
+    """The remote opening (issue 19): 2 representatives check in at the kiosk, 2 sign in online, 1 stays away;
+    one online objection answered at the console; online confirmations with their signature hashes; the record
+    lists how each attended. The online bidders are the sandbox platform's (``sync/sandbox/online.py``): they
+    act on what the hall's records show them, and the host's remote loop brings their events in."""
     from kiosk.checkin import CheckinError
     from kiosk.ports import CardEvent, IdCard
-    from kiosk.timeutil import BEIJING
-    from sync.sandbox.seed import REMOTE_PLAN, remote_event
+    from sync.sandbox.seed import REMOTE_PLAN
 
     regs = [r for r in day["registrations"] if r["session_id"] == sid]
     how = dict(zip((r["registration_id"] for r in regs), REMOTE_PLAN, strict=True))
-    online = [r for r in regs if how[r["registration_id"]] == "online"]
-    numbers = iter(range(1, 100))
-
-    def post(reg: dict[str, Any], kind: str, **members: Any) -> None:
-        _post_remote_event(platform_url, token, remote_event(reg, 19_000 + next(numbers), kind,
-                                                             dt.datetime.now(BEIJING), **members))
 
     def until(what: str, done: Any, seconds: float = 20) -> None:
         deadline = time.monotonic() + seconds
@@ -461,9 +443,7 @@ def remote_tour(sid: str, day: dict[str, Any], platform_url: str, token: str, *,
 
     con.select_session(sid)
     roles(sid, ("host", "recorder", "supervisor", "witness"))
-    for r in online:  # before the opening: the online representatives sign in with their CA certificates
-        post(r, "signin")
-    click("announce")
+    click("announce")  # the online representatives see it on the platform and sign in with their CA certificates
     for r in regs:
         if how[r["registration_id"]] == "hall":
             rep = r["representatives"][0]
@@ -488,8 +468,7 @@ def remote_tour(sid: str, day: dict[str, Any], platform_url: str, token: str, *,
     click("finish_decrypt")
     for _ in regs:
         click("read")
-    click("finish_reading")
-    post(online[0], "objection", category="price", text="第3家报价明显低于其他投标人，请核实是否低于成本")
+    click("finish_reading")  # one of them objects online
     until("the online objection", lambda: bool(svc.view(sid).open_objections))
     shot("R2-remote-online-objection", portrait=True)
     con.answer.setText("报价是否低于成本属评标内容，由评标委员会依法评审；已记录在案并同步至交易平台")
@@ -503,8 +482,6 @@ def remote_tour(sid: str, day: dict[str, Any], platform_url: str, token: str, *,
             rep = r["representatives"][0]
             con._on_card(CardEvent("card", IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
                                                   id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")))
-    for r in online:
-        post(r, "confirmation", decision="confirm")
     until("the online confirmations", lambda: sum(b.confirmation == "confirmed" for b in svc.view(sid).bidders) == 4)
     shot("R3-remote-confirmation", portrait=True)
     click("finish_confirmation")

@@ -52,6 +52,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from kiosk.receipts import sign_receipt
 from kiosk.timeutil import BEIJING
+from sync.sandbox.online import OnlineBidders
 from sync.sandbox.seed import demo_day
 from sync.sandbox.store import SandboxStore, StoreError
 from sync.signing import SignatureError, public_key_b64, sign_response, verify_request
@@ -90,6 +91,8 @@ class Faults:
     seed: int | None = None  #: random seed for reproducible fault sequences
     forge_signature: bool = False  #: sign answers with a key that is not the platform's
     forge_digest: bool = False  #: send a Content-Digest that does not match the body
+    #: play the demo's online bidders of a remote opening from the hall's records (sync/sandbox/online.py)
+    online_bidders: bool = False
     throttle_until: float = 0.0  #: (derived) monotonic end of the 429 storm
 
     def public(self) -> dict[str, Any]:
@@ -343,6 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
         if len(records) > min(MAX_BATCH, sandbox.faults.max_batch or MAX_BATCH):
             raise StoreError(413, "too-many", "a batch is at most 500 records")
         verdicts, expected = sandbox.store.accept_records(journal_id, records)
+        if sandbox.faults.online_bidders:
+            sandbox.online.on_records(r for r, v in zip(records, verdicts, strict=False) if v.status == "accepted")
         sandbox.maybe_drop(self._target)
         answer: dict[str, Any] = {"results": [v.to_json() for v in verdicts], "next_expected_seq": expected}
         receipt = sandbox.receipt(journal_id)
@@ -460,6 +465,7 @@ class SandboxServer:
         self.admin_token = _write_admin_token(self.data_dir)  #: ``X-Sandbox-Token`` for ``/_sandbox/…``
         self.other_key = Ed25519PrivateKey.generate()  #: for the forge_signature fault
         self.faults = Faults()
+        self.online = OnlineBidders(self.store)
         self.rng = random.Random()
         self._lock = threading.Lock()
         self.stats = Stats()

@@ -78,9 +78,11 @@ def test_console_and_big_screen_show_online_bidders_objections_and_a_stale_link(
     hall.clock.advance(30)  # no poll for 30 s: the host sees it at the next tick, and the step waits
     con._tick()
     assert "无法连接交易平台" in con.remote.text() and con.remote.property("state") == "down"
-    svc.answer_objection(S6, holder, 1, "资质由评标委员会审查")
-    con.refresh_view()
+    con.answer.setText("资质由评标委员会审查")
+    con.action_buttons["answer"].click()
     settle(con)
+    assert svc.view(S6).objections[0].answer == "资质由评标委员会审查"
+    assert con.answer.text() == ""  # an answer given is never offered again for the next objection
     con.action_buttons["close_objections"].click()
     settle(con)
     wait_until(lambda: "无法连接交易平台" in con.message.text())

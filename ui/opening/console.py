@@ -366,6 +366,8 @@ class OpeningConsole(Retranslatable, QWidget):
         self.loader.request()
 
     def select_session(self, session_id: str) -> None:
+        if session_id != self.current_session():
+            self._clear_inputs()
         self._want = session_id
         if session_id not in self.session_ids:
             self._sessions_asked += 1
@@ -375,6 +377,12 @@ class OpeningConsole(Retranslatable, QWidget):
             self.sessions.blockSignals(False)
         self.loader.request()
 
+    def _clear_inputs(self) -> None:
+        """What the host typed for one session never carries over to another."""
+        for w in (self.reason, self.objection, self.answer):
+            w.clear()
+        self.withdrawal.clear()
+
     def current_session(self) -> str | None:
         i = self.sessions.currentIndex() if hasattr(self, "sessions") else -1
         return self.session_ids[i] if 0 <= i < len(self.session_ids) else None
@@ -382,6 +390,7 @@ class OpeningConsole(Retranslatable, QWidget):
     def _picked(self, _i: int) -> None:
         self.quorum_short = False
         self.message.setText("")
+        self._clear_inputs()
         self._want = self.current_session()
         self.refresh_view()
 
@@ -791,6 +800,8 @@ class OpeningConsole(Retranslatable, QWidget):
                 self.quorum_short = False
             if key == "objection":
                 self.objection.clear()
+            elif key == "answer":  # never offered again for the next objection
+                self.answer.clear()
             elif key == "withdrawal":
                 self.withdrawal.clear()
             elif key == "sign":
