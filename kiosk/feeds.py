@@ -502,21 +502,14 @@ def _delete_remote_event(session: Session, key: str, version: int) -> int:
 # only as ciphertext (ID number and mobile also as lookup HMAC), never in clear.
 
 
-def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
-    # Core statements, not ORM objects: a region's pool is tens of thousands of experts, listed whole
-    # on a first start (about half the time per expert of the ORM's select-object/add/flush)
-    old_version = session.scalar(select(PfExpert.version).where(PfExpert.feed_key == key))
-    if old_version is not None and not _newer(old_version, version):
-        return 0
-    expert_id = str(_req(data, "expert_id", "experts"))
-    session.execute(delete(PfExpert).where(or_(PfExpert.feed_key == key, PfExpert.expert_id == expert_id))
-                    .execution_options(synchronize_session=False))
+def _expert_row(key: str, version: int, data: dict[str, Any], vault: PiiVault) -> dict[str, Any]:
+    """One ``pf_experts`` row of a feed item: name, ID number and mobile only as ciphertext (+ lookup HMAC)."""
     employer = data.get("employer") or {}
     id_number = normalise_id(str(data.get("id_number") or ""))
     mobile = "".join(ch for ch in str(data.get("mobile") or "") if ch.isdigit())
     name = str(data.get("name") or "")
-    session.execute(insert(PfExpert).values(
-        expert_id=expert_id, feed_key=key, version=version,
+    return dict(
+        expert_id=str(_req(data, "expert_id", "experts")), feed_key=key, version=version,
         name_enc=vault.encrypt(name, context=CTX_EXPERT_NAME) if name else None,
         id_hmac=vault.lookup_hmac(id_number) if id_number else None,
         id_enc=vault.encrypt(id_number, context=CTX_EXPERT_ID) if id_number else None,
@@ -530,8 +523,50 @@ def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any
         region=str(data.get("region") or ""), status=str(_req(data, "status", "experts")),
         declared_conflicts=[normalise_id(str(x)) for x in data.get("declared_conflicts") or []],
         seen_at=dt.datetime.now(dt.UTC),
-    ))
+    )
+
+
+def _upsert_expert(session: Session, key: str, version: int, data: dict[str, Any], vault: PiiVault) -> int:
+    # Core statements, not ORM objects: a region's pool is tens of thousands of experts, listed whole
+    # on a first start (about half the time per expert of the ORM's select-object/add/flush)
+    old_version = session.scalar(select(PfExpert.version).where(PfExpert.feed_key == key))
+    if old_version is not None and not _newer(old_version, version):
+        return 0
+    row = _expert_row(key, version, data, vault)
+    session.execute(delete(PfExpert).where(or_(PfExpert.feed_key == key, PfExpert.expert_id == row["expert_id"]))
+                    .execution_options(synchronize_session=False))
+    session.execute(insert(PfExpert).values(**row))
     return 1
+
+
+EXPERTS_BULK_CHUNK = 500  #: keys per IN (…) of the bulk path (SQLite's and psycopg's parameter limits stay far)
+
+
+def upsert_experts(session: Session, items: Sequence[tuple[str, int, dict[str, Any]]], vault: PiiVault) -> int:
+    """A page of ``experts`` upserts at once (issue 17: a first listing of a region's pool): one read of
+    the held versions, one delete and one multi-row insert per chunk instead of three statements per
+    expert — the same rows and the same version rule as :func:`_upsert_expert`. Raises what the database
+    raises (two keys naming one ``expert_id``, …): the caller then applies the page item by item."""
+    keys = [k for k, _v, _d in items]
+    held: dict[str, int] = {}
+    for i in range(0, len(keys), EXPERTS_BULK_CHUNK):
+        chunk = keys[i:i + EXPERTS_BULK_CHUNK]
+        held.update((str(k), int(v)) for k, v in session.execute(
+            select(PfExpert.feed_key, PfExpert.version).where(PfExpert.feed_key.in_(chunk))).all())
+    rows: dict[str, dict[str, Any]] = {}
+    for key, version, data in items:
+        newest = rows[key]["version"] if key in rows else held.get(key)
+        if newest is not None and not _newer(newest, version):
+            continue
+        rows[key] = _expert_row(key, version, data, vault)
+    todo = list(rows.values())
+    for i in range(0, len(todo), EXPERTS_BULK_CHUNK):
+        part = todo[i:i + EXPERTS_BULK_CHUNK]
+        session.execute(delete(PfExpert).where(or_(PfExpert.feed_key.in_([r["feed_key"] for r in part]),
+                                                   PfExpert.expert_id.in_([r["expert_id"] for r in part])))
+                        .execution_options(synchronize_session=False))
+        session.execute(insert(PfExpert), part)
+    return len(todo)
 
 
 def _delete_expert(session: Session, key: str, version: int) -> int:
