@@ -146,7 +146,8 @@ def attach(term: Any) -> SupervisionWiring | None:
     wiring.wall = wall
     # replay (must 5): one player decoding on a thread of its own; the screen gets its frames through the bridge
     replay = ReplayScreen(term.ctx, service)
-    player = SegmentPlayer(on_frame=replay.post_frame, on_error=replay.post_error, max_width=REPLAY_MAX_WIDTH)
+    player = SegmentPlayer(on_frame=replay.post_frame, on_error=replay.post_error, max_width=REPLAY_MAX_WIDTH,
+                           vault=hall.vault)  # sealed segments are decrypted in memory with the hall's key
     replay.set_player(player)
     term.window.page.set_replay(replay)
     term.threads.start("supervision-replay-player", player.run)

@@ -43,11 +43,16 @@ def write_mp4(path: Path, seconds: int, first_second: int = 0, size: tuple[int, 
 
 
 def add_segment(hall: Hall, room: str, start: dt.datetime, seconds: int = 3, camera: str = "0",
-                session_id: str | None = None, first_second: int = 0) -> cat.SegmentInfo:
-    """Write and catalogue one segment of ``room`` from ``start``."""
+                session_id: str | None = None, first_second: int = 0, sealed: bool = False) -> cat.SegmentInfo:
+    """Write and catalogue one segment of ``room`` from ``start`` (``sealed``: stored as the recorder
+    stores it at rest, AES-GCM chunks under the hall's key, its digest the plaintext's)."""
     path = hall.config.data_dir / "recordings" / room / f"{camera}-{start:%H%M%S}.mp4"
     frames = write_mp4(path, seconds, first_second)
     data = path.read_bytes()
+    if sealed:
+        from kiosk.sealed import write_sealed
+
+        write_sealed(hall.vault, data, path)
     with hall.unit() as s:
         return cat.register_segment(
             s, hall.journal, room_code=room, camera=camera, session_id=session_id, path=path, started_at=start,

@@ -177,3 +177,23 @@ def test_rs4_the_witness_jumps_from_a_step_to_its_latest_note(env: dict[str, Any
     panel.replay.click()
     assert asked == [("KB-03", last.at)]
     panel.deleteLater()
+
+
+def test_rs5_a_segment_sealed_at_rest_replays_with_the_halls_key(env: dict[str, Any]) -> None:
+    hall: Hall = env["hall"]
+    seg = add_segment(hall, "KB-05", T0, 2, first_second=5, sealed=True)
+    from kiosk.sealed import file_is_sealed
+
+    assert file_is_sealed(Path(seg.path)) and b"ftyp" not in Path(seg.path).read_bytes()[:64]  # no clear MP4 on disk
+    screen = ReplayScreen(env["ctx"], env["svc"])
+    player = SegmentPlayer(on_frame=screen.post_frame, on_error=screen.post_error, vault=hall.vault)  # as the wiring does
+    screen.set_player(player)
+    threads = Threads()
+    threads.start("replay-sealed", player.run)
+    try:
+        screen.show_moment("KB-05", T0 + dt.timedelta(seconds=1, milliseconds=500))
+        wait_until(lambda: screen.frames_shown > 0 or bool(screen.message.text()))
+        assert screen.message.text() == "" and near(grey(screen), level_of(6))
+    finally:
+        threads.stop()
+        screen.deleteLater()
