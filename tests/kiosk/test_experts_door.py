@@ -370,3 +370,40 @@ def test_the_demo_sitting_is_a_lawful_committee() -> None:
     from kiosk.experts import rules
 
     rules.check_committee(ev["members_total"], ev["owner_reps"], ev["draws"], ev["trade_type"], ev["budget"])
+
+
+def test_rule_without_a_chip_photo_the_platforms_reference_photo_of_a_drawn_expert_is_fetched_ahead_and_compared(
+        hall: Hall) -> None:
+    """The experts feed's ``photo_sha256`` (docs/platform-api.md §7.3): due for the experts drawn for today's
+    sittings, kept encrypted once its bytes hash to its name, and the door's reference when the card's chip
+    photo was not decoded."""
+    import hashlib
+
+    from kiosk.checkin.references import ReferenceMismatch, store_reference
+    from kiosk.experts.signin import due_expert_references
+    from tests.kiosk.test_experts import upsert
+
+    members, _ = drawn_and_answered(hall)
+    photo = b"\xff\xd8\xff the platform's photo of the expert \xff\xd9"
+    sha = hashlib.sha256(photo).hexdigest()
+    upsert(hall, "experts", members[0], dict(EXPERTS[members[0]], photo_sha256=sha), version=5000)
+    upsert(hall, "experts", "EX-150000-01004", dict(EXPERTS["EX-150000-01004"], photo_sha256="ab" * 32), version=5001)
+    with hall.reading() as s:
+        assert due_expert_references(s, hall.clock.now()) == [sha]  # the drawn one only, not the whole pool
+    with hall.unit() as s, pytest.raises(ReferenceMismatch):
+        store_reference(s, hall.vault, Path(hall.config.data_dir), sha, photo + b"x", hall.clock.now())
+    with hall.unit() as s:
+        assert store_reference(s, hall.vault, Path(hall.config.data_dir), sha, photo, hall.clock.now())
+    with hall.reading() as s:
+        assert due_expert_references(s, hall.clock.now()) == []
+    seen: list[bytes] = []
+
+    class Recording(FixedFaces):
+        def compare(self, p: bytes, reference: bytes) -> FaceComparison:
+            seen.append(reference)
+            return super().compare(p, reference)
+
+    svc = SigninService(hall, face_engine=Recording())
+    check = svc.face_check(dataclasses.replace(expert_card(members[0]), photo_image=b""), LIVE)
+    assert seen == [photo] and check.reference == "platform"
+    assert photo not in b"".join(p.read_bytes() for p in Path(hall.config.data_dir).rglob("ref-*"))  # encrypted
