@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "hallkiosk.cli.keys_cmd",  # keys status|add-terminal|rotate
     "hallkiosk.cli.faces_cmd",  # faces compare
     "hallkiosk.cli.experts_cmd",  # experts list|pool|verify-draw
+    "hallkiosk.cli.supervision_cmd",  # supervision replay|notes|witness-record
 )
 
 
