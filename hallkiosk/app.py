@@ -241,7 +241,8 @@ def build_terminal(
     return term
 
 
-def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscreen: bool = False, lang: str | None = None) -> int:
+def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscreen: bool = False, lang: str | None = None,
+            demo: bool = False) -> int:
     """``hall-kiosk run``: the role's window, or the launcher without a role.
 
     Fails before Qt starts, with its own lines and exit code (:mod:`hallkiosk.failures`), where
@@ -284,7 +285,7 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
     if role is None:
         from hallkiosk.launcher import Launcher
 
-        launcher = Launcher(cfg)
+        launcher = Launcher(cfg, demo=demo)  # the demo's launcher gives each terminal its own ID reader
         launcher.show()
         return app.exec()
     fullscreen = fullscreen or (role == "kiosk" and cfg.kiosk.fullscreen)

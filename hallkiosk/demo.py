@@ -395,7 +395,7 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
             return 0 if report["journal"]["verified"] and report["platform"]["delivered_all"] else 1
         from hallkiosk.app import run_app
 
-        return run_app(demo_cfg, role=None)
+        return run_app(demo_cfg, role=None, demo=True)
 
 
 def _login(term, username: str, pin: str | None = None) -> None:

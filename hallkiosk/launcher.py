@@ -2,15 +2,18 @@
 
 Each tile starts that role as its own process on the same data dir, as separate terminals of a
 hall would run — so the journal follower carries events between them exactly as in production.
+In the demo (``make run``) each terminal also gets an ID reader simulator of its own and the
+launcher a panel that places any demo person's card on it (``hallkiosk/demo_cards.py``).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.config import ROLES, Config
 from ui.shell import role_title
@@ -32,7 +35,7 @@ def role_help(role: str) -> str:
 class Launcher(QWidget):
     """Tiles that start each role as a separate process."""
 
-    def __init__(self, cfg: Config, parent: QWidget | None = None) -> None:
+    def __init__(self, cfg: Config, parent: QWidget | None = None, *, demo: bool = False) -> None:
         super().__init__(parent)
         self.cfg = cfg
         self.setObjectName("page")
@@ -45,15 +48,48 @@ class Launcher(QWidget):
         sub.setWordWrap(True)
         lay.addWidget(title)
         lay.addWidget(sub)
-        grid = QGridLayout()
+        body = QWidget(objectName="page")  # scrolls when the screen is shorter than the tiles and the card panel
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        self.grid = grid = QGridLayout()
         grid.setSpacing(20)
-        for i, role in enumerate(ROLES):
+        self.tiles: list[QPushButton] = []
+        for role in ROLES:
             btn = QPushButton(f"{role_title(role)}\n{role_help(role)}", objectName="roleTile")
             btn.clicked.connect(lambda _=False, r=role: self.launch(r))
-            grid.addWidget(btn, i // 2, i % 2)
-        lay.addLayout(grid)
-        lay.addStretch(1)
-        self.resize(1280, 800)
+            self.tiles.append(btn)
+        self._columns = 0
+        self._lay_tiles(2)
+        inner.addLayout(grid)
+        self.readers = None
+        self.cards = None
+        if demo:
+            from hallkiosk.demo_cards import DemoCardPanel, DemoReaders
+
+            self.readers = DemoReaders(cfg.data_dir, self.children_procs)
+            self.cards = DemoCardPanel(self.readers)
+            inner.addWidget(self.cards)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        lay.addWidget(scroll, 1)
+        self.resize(1280, 900 if demo else 800)
+
+    def _lay_tiles(self, columns: int) -> None:
+        """Two columns of tiles on a wide window, one on a narrow (portrait) one."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for btn in self.tiles:
+            self.grid.removeWidget(btn)
+        for i, btn in enumerate(self.tiles):
+            self.grid.addWidget(btn, i // columns, i % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._lay_tiles(2 if event.size().width() >= 1200 else 1)
+        super().resizeEvent(event)
 
     def launch(self, role: str) -> None:
         args = [sys.executable, "-m", "hallkiosk", "run", "--role", role, "--data-dir", str(self.cfg.data_dir)]
@@ -61,4 +97,8 @@ class Launcher(QWidget):
             args += ["--config", self.cfg.source]
         if self.cfg.database.url:
             args += ["--db", self.cfg.database.url]
-        self.children_procs.append(subprocess.Popen(args))
+        env = None
+        if self.readers is not None and self.cards is not None:  # the demo: this terminal's own ID reader
+            env = {**os.environ, **self.readers.start(role, role_title(role))}
+            self.cards.refresh()
+        self.children_procs.append(subprocess.Popen(args, env=env))

@@ -107,6 +107,8 @@ LONG_END_TO_END = (
     "tests/kiosk/test_opening_remote.py::test_rule_online_confirmations_count_and_deemed_only_for_the_absent",
     "tests/ui/test_opening_remote_screens.py::",
     "tests/hallkiosk/test_opening_remote_wiring.py::",  # the sandbox platform over HTTP, stopped mid-test: ~7 s
+    # the demo launcher's reader simulator as a process, read by the real driver: ~6 s
+    "tests/hallkiosk/test_demo_cards.py::test_a_started_terminals_reader_is_a_simulator_process_following_the_panel",
     "tests/hallkiosk/test_experts_tour.py::",  # the expert draw's tour: sandbox platform, modem simulator, ~13-17 s
     # the evaluation area's door through the real terminal, Modbus lockers, both orientations and languages: ~4-9 s
     "tests/ui/test_experts_door_screens.py::",
@@ -119,6 +121,7 @@ LONG_END_TO_END = (
     "tests/kiosk/test_recordings.py::test_an_insider_who_replaces_a_segment_and_rechains_the_journal_is_caught_by_the_receipt",
     "tests/ui/test_auction_outage.py::",
     "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",
+    "tests/kiosk/test_write_path.py::test_a_keypad_bid_holds_the_head_for_three_round_trips_postgres",  # seeds an auction on PostgreSQL: ~3-5 s
     "tests/sync/test_sync_cli.py::test_platform_sandbox_process_with_sync_commands",
     "tests/sync/test_sync_cli.py::test_push_killed_mid_batch_loses_nothing_and_duplicates_nothing",
     "tests/kiosk/test_keys.py::test_rotation_moves_every_row_and_file_while_lookups_and_check_ins_go_on",

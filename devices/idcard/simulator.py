@@ -12,14 +12,18 @@ its output at the configured baud, and injects faults on command:
 * ``force_sw3`` — answer a command with a chosen SW3 (e.g. read → 41, status → 60);
 * :meth:`unplug` / :meth:`replug` — the device vanishes and comes back under the same URL.
 
+:class:`CardFile` lets another process choose the card (the demo launcher's card panel writes it).
+
 ``hall-kiosk devices simulate id-reader`` runs it standalone; tests use it as a context manager.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
+from pathlib import Path
 
 from devices.idcard import frames
 from devices.idcard.frames import FrameError, FrameReassembler
@@ -43,6 +47,53 @@ def demo_card() -> IdCard:
         valid_until="长期",
         photo=bytes(range(256)) * 4,
     )
+
+
+def card_from_json(data: dict[str, object]) -> IdCard:
+    """An :class:`IdCard` from ``IdCard.to_json()`` fields (unknown members ignored; no photo in JSON)."""
+    fields = set(IdCard.__dataclass_fields__) - {"photo", "fingerprint"}
+    return IdCard(**{k: v for k, v in data.items() if k in fields})  # type: ignore[arg-type]
+
+
+class CardFile:
+    """The card on a simulated reader, as a file says (the demo launcher's "place card" buttons).
+
+    The file holds ``IdCard.to_json()`` fields; absent, empty or ``{}`` means no card. :meth:`poll`
+    reads it only when its modification time or size changed, and returns the card when something
+    changed (``(True, card_or_None)``); a half-written or malformed file is ignored until it is whole
+    (writers replace it atomically).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._seen: tuple[int, int] | None = None
+
+    def poll(self) -> tuple[bool, IdCard | None]:
+        try:
+            st = self.path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stamp = (0, 0)
+        if stamp == self._seen:
+            return False, None
+        try:
+            text = self.path.read_text(encoding="utf-8").strip() if stamp != (0, 0) else ""
+            data = json.loads(text) if text else {}
+            card = card_from_json(data) if data else None
+        except (OSError, ValueError, TypeError):
+            return False, None  # not whole yet: look again at the next poll
+        self._seen = stamp
+        return True, card
+
+    def apply(self, sim: IdReaderSimulator) -> tuple[bool, IdCard | None]:
+        """Place or remove the file's card on ``sim`` when the file changed; returns :meth:`poll`'s answer."""
+        changed, card = self.poll()
+        if changed:
+            if card is None:
+                sim.remove_card()
+            else:
+                sim.place_card(card)
+        return changed, card
 
 
 class IdReaderSimulator(PortSimulator):

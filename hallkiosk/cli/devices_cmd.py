@@ -131,9 +131,9 @@ def _cmd_print_test(args: argparse.Namespace) -> int:
 
 
 def _load_card(path: str) -> IdCard:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    fields = set(IdCard.__dataclass_fields__) - {"photo", "fingerprint"}
-    return IdCard(**{k: v for k, v in data.items() if k in fields})
+    from devices.idcard.simulator import card_from_json
+
+    return card_from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -142,6 +142,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         listen = f"pty:{args.pty_link}" if args.pty_link else "pty"
     sim: object
     kind = args.kind
+    card_file = None
     if kind == "printer":
         try:
             from devices.printer.simulator import PrinterSimulator
@@ -154,11 +155,17 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         from devices.idcard.simulator import IdReaderSimulator, demo_card
 
         try:
-            card = _load_card(args.card) if args.card else demo_card()
+            # with --card-file the reader starts with the file's card (none when it says none), not the demo card
+            card = _load_card(args.card) if args.card else None if args.card_file else demo_card()
         except (OSError, ValueError, TypeError) as exc:
             print(f"卡片文件错误 card file error: {exc}", file=sys.stderr)
             return 2
         sim = IdReaderSimulator(listen, card=card, baud=args.baud or None)
+        if args.card_file:  # the card follows this file (the demo launcher's card panel writes it)
+            from devices.idcard.simulator import CardFile
+
+            card_file = CardFile(args.card_file)
+            card_file.apply(sim)
     elif kind in ("modem", "access"):
         from hallkiosk.cli.devices_eval import make_simulator
 
@@ -190,6 +197,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             while not stop.wait(0.2):
                 if deadline is not None and time.monotonic() >= deadline:
                     break
+                if card_file is not None:
+                    changed, placed = card_file.apply(sim)  # type: ignore[arg-type]
+                    if changed:
+                        print(f"读卡器上的证件 card on the reader: {mask_name(placed.name) if placed else '—'}", flush=True)
         except KeyboardInterrupt:
             pass
     return 0
@@ -247,6 +258,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     where.add_argument("--pty", action="store_true", help="serve a pseudo-terminal (POSIX)")
     p.add_argument("--pty-link", metavar="PATH", help="stable symlink to the pty")
     p.add_argument("--card", metavar="FILE.json", help="id-reader: the card to present (IdCard.to_json() fields)")
+    p.add_argument("--card-file", metavar="FILE.json",
+                   help="id-reader: the card on the reader follows this file (absent or {} = no card)")
     p.add_argument("--baud", type=int, default=115200, help="output pacing in bit/s (0 = none)")
     p.add_argument("--preview-dir", metavar="DIR", help="printer: write job previews here")
     p.add_argument("--script", metavar="FILE.json", help='modem: replies per number, {"139…": {"reply": "1", "after_s": 2}}')

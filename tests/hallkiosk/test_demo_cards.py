@@ -1,0 +1,90 @@
+"""The demo launcher's ID cards (hallkiosk/demo_cards.py): the panel places a demo person's card on a
+terminal's own reader simulator, which the real driver then reads; the people are the demo day's
+appointed staff and representatives, shown masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devices.idcard.driver import SamIdReader
+from devices.idcard.simulator import CardFile, IdReaderSimulator
+from hallkiosk.app import ensure_qapp, grab
+from hallkiosk.demo_cards import DemoCardPanel, DemoReaders, demo_people
+from sync.sandbox.seed import STAFF_PEOPLE, demo_day
+from tests.helpers.screens import clipped_texts
+from tests.helpers.seeded import TEST_DAY
+
+
+def test_the_people_are_the_days_staff_and_representatives_masked() -> None:
+    people = demo_people(TEST_DAY)
+    day = demo_day(TEST_DAY)
+    names = {p.card.name for p in people}
+    assert {s[0] for s in STAFF_PEOPLE} <= names
+    assert {rep["name"] for r in day["registrations"] for rep in r["representatives"]} <= names
+    host = next(p for p in people if p.card.name == "周海燕")  # the procurement and remote openings' host
+    assert "开标人/主持人（第一开标室" in host.label and "第二开标室" in host.label and "周海燕" not in host.label
+    assert all(len(p.card.id_number) == 18 for p in people)
+
+
+def test_the_panel_places_a_card_on_a_terminals_reader_and_the_driver_reads_it(qapp, tmp_path: Path) -> None:
+    ensure_qapp()
+    readers = DemoReaders(tmp_path, [])
+    path = tmp_path / "demo-cards" / "host-1.json"
+    path.parent.mkdir()
+    path.write_text("{}", encoding="utf-8")
+    readers.readers.append(("开标主持台 #1", path))  # as DemoReaders.start registers a started reader
+    panel = DemoCardPanel(readers, demo_people(TEST_DAY))
+    panel.refresh()
+    panel.person.setCurrentIndex(next(i for i, p in enumerate(panel.people) if p.card.name == "周海燕"))
+    with IdReaderSimulator() as sim:
+        follow = CardFile(path)
+        assert follow.apply(sim) == (True, None) and sim.card is None
+        panel.place()
+        changed, card = follow.apply(sim)
+        assert changed and card is not None and sim.card == card
+        read = SamIdReader(sim.url, baudrate=115200).read_once(5.0)
+        assert read.name == "周海燕" and read.id_number == card.id_number
+        assert "周*燕" in panel.status.text()
+        panel.remove()
+        assert follow.apply(sim) == (True, None) and sim.card is None
+        assert follow.apply(sim) == (False, None)  # unchanged file: nothing happens
+    grab(panel, str(tmp_path / "panel.png"), (1280, 300))
+    assert clipped_texts(panel) == []
+
+
+def test_the_demo_launcher_has_the_card_panel_and_fits_both_orientations(qapp, tmp_path: Path) -> None:
+    from hallkiosk.launcher import Launcher
+    from kiosk.config import load_config
+
+    ensure_qapp()
+    launcher = Launcher(load_config(data_dir=tmp_path / "hall", environ={}), demo=True)
+    assert launcher.cards is not None and not launcher.cards.place_button.isEnabled()  # no terminal started yet
+    assert "先启动一个终端" in launcher.cards.status.text()
+    for (w, h), columns in (((1920, 1080), 2), ((1080, 1920), 1)):
+        grab(launcher, str(tmp_path / f"launcher-{w}x{h}.png"), (w, h))
+        assert launcher._columns == columns and clipped_texts(launcher) == [], (w, h)
+    assert Launcher(load_config(data_dir=tmp_path / "hall2", environ={})).cards is None  # never outside the demo
+
+
+def test_a_started_terminals_reader_is_a_simulator_process_following_the_panel(tmp_path: Path) -> None:
+    procs: list = []
+    readers = DemoReaders(tmp_path, procs)
+    try:
+        env = readers.start("host", "开标主持台")
+        url = env["HALL_KIOSK__DEVICES__ID_READER"]
+        assert url.startswith("socket://127.0.0.1:") and readers.readers[0][0] == "开标主持台 #1"
+        host = next(p for p in demo_people(TEST_DAY) if p.card.name == "周海燕")
+        readers.place(readers.readers[0][1], host.card)
+        import time
+
+        deadline, read = time.monotonic() + 10, None
+        while read is None and time.monotonic() < deadline:  # the simulator looks at its file every 0.2 s
+            try:
+                read = SamIdReader(url, baudrate=115200).read_once(1.0)
+            except Exception:
+                time.sleep(0.2)
+        assert read is not None and read.id_number == host.card.id_number
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(5)
