@@ -38,3 +38,52 @@ def test_the_draw_on_postgres(tmp_path: Path, pg_url: str) -> None:
         assert svc.verify_draw(EV).ok
     finally:
         hall.close()
+
+
+@pytest.mark.postgres
+def test_two_door_terminals_on_postgres_never_give_one_locker_twice(tmp_path: Path, pg_url: str) -> None:
+    """Two doors of one hall (two halls open on one PostgreSQL database, as two terminals are) admit four
+    members at once: every act takes the journal head, so the lockers are four different ones and the
+    room's recording is asked for once."""
+    import json
+    import threading
+
+    from sqlalchemy import select
+
+    from kiosk.db.models import JournalEntry
+    from kiosk.experts.signin import SigninService
+    from tests.kiosk.test_experts_door import LIVE, FixedFaces, drawn_and_answered, expert_card
+
+    base = load_config(data_dir=tmp_path / "hall", environ={})
+    cfg = seeded(dataclasses.replace(base, database=dataclasses.replace(base.database, url=pg_url)))
+    at = FixedClock(dt.datetime.combine(TODAY, dt.time(9, 0), BEIJING))
+    hall = Hall.open(cfg, clock=at)
+    other = Hall.open(dataclasses.replace(cfg, site=dataclasses.replace(cfg.site, terminal_id="DOOR-2")), clock=at)
+    try:
+        members, _ = drawn_and_answered(hall)
+        at.set(dt.datetime.combine(TODAY, dt.time(14, 0), BEIJING))
+        doors = [SigninService(h, face_engine=FixedFaces(), lockers=8) for h in (hall, other)]
+        outcomes: list = []
+        errors: list = []
+
+        def go(svc: SigninService, eid: str) -> None:
+            try:
+                card = expert_card(eid)
+                outcomes.append(svc.sign_in(card, svc.face_check(card, LIVE)))
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=go, args=(doors[k % 2], eid)) for k, eid in enumerate(members)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert not errors and len(outcomes) == 4
+        assert sorted(o.locker for o in outcomes) == [1, 2, 3, 4]
+        with hall.reading() as s:
+            kinds = [(r.kind, json.loads(r.payload).get("action")) for r in s.scalars(
+                select(JournalEntry).where(JournalEntry.kind == "recording.requested"))]
+        assert kinds == [("recording.requested", "start")]
+    finally:
+        other.close()
+        hall.close()
