@@ -117,6 +117,8 @@ LONG_END_TO_END = (
     "tests/hallkiosk/test_recording_wiring.py::test_kill_mid_segment_loses_at_most_the_open_segment",
     "tests/hallkiosk/test_recording_sealed_wiring.py::",  # records 2 s (~3-4 s); a recorder process killed mid-segment (~15-20 s)
     "tests/hallkiosk/test_document_receipts.py::",  # a whole opening to its signed record, then three CLI runs: ~15-20 s
+    # recording verify as a court's expert runs it, offline: five CLI runs, ~3 s
+    "tests/kiosk/test_recording_export_receipts.py::test_recording_verify_checks_an_exports_receipts_offline",
     # an insider re-chains the journal: two exports and four verify runs of the CLI, ~3-4 s
     "tests/kiosk/test_recordings.py::test_an_insider_who_replaces_a_segment_and_rechains_the_journal_is_caught_by_the_receipt",
     "tests/ui/test_auction_outage.py::",
