@@ -1,18 +1,18 @@
 """The window every role runs in: header, status bar (devices, sync, clock), idle watcher, full screen.
 
 ``RoleWindow`` hosts one role page. On a kiosk in full screen, leaving it (Esc, close) needs an
-admin PIN. An ``IdleWatcher`` on the application resets the page after ``idle_timeout_seconds``
+admin PIN. An ``IdleWatcher`` on the window resets the page after ``idle_timeout_seconds``
 without input (the kiosk page wipes any personal data from its screens on reset).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QWindow
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -78,7 +78,16 @@ def worst_state(statuses: list[DeviceStatus]) -> str:
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` once after ``seconds`` without a key, mouse or touch event in the application."""
+    """Emits ``idle`` once after ``seconds`` without a key, mouse or touch event in the application's windows.
+
+    It watches the top-level windows (``QWindow``: its owner's, and each window that takes the focus,
+    a PIN dialog say), where every input event arrives before Qt hands it to a widget. A filter on
+    the ``QApplication`` would see every event of every widget as well — paints, layouts, polish,
+    enabled changes: thousands when a screen redraws — each one a call into Python that must take
+    the GIL from the worker threads. Right after the database returned (issue 21), when the
+    screens' reloads were running on those workers, that kept the UI thread from its event loop for
+    300–700 ms (``bench/bench_outages.py``, docs/outages.md).
+    """
 
     idle = Signal()
     _INPUT = {
@@ -92,21 +101,36 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, seconds) * 1000)
         self.timer.timeout.connect(self.idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._owner = parent if isinstance(parent, QWidget) else None
+        if self._owner is not None:  # its QWindow exists once it is shown: watch for that (its own events only)
+            self._owner.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self._watch)
+            for window in QGuiApplication.topLevelWindows():
+                self._watch(window)
         self.timer.start()
 
+    def _watch(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # installing it again only moves it to the front
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in self._INPUT:
+        kind = event.type()
+        if kind in self._INPUT:
             self.timer.start()
+        elif obj is self._owner and kind in (QEvent.Type.Show, QEvent.Type.WinIdChange) and self._owner is not None:
+            self._watch(self._owner.windowHandle())
         return False
 
     def stop(self) -> None:
         self.timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.focusWindowChanged.disconnect(self._watch)
+            for window in QGuiApplication.topLevelWindows():
+                window.removeEventFilter(self)
 
 
 class StatusBarItems(Retranslatable, QWidget):

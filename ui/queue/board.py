@@ -135,6 +135,12 @@ class QueueBoard(BoardView):
         return self.queue.board()
 
     def draw(self, view: BoardState) -> None:
+        if view == self.state:
+            # Unchanged (a reload when the database is back, the slow refresh): keep the labels. Each
+            # redraw builds and polishes every label again — over a thousand events on the UI thread,
+            # the longest part of its stall after an outage (issue 21; docs/outages.md).
+            self._paint_flash()  # a call just heard still lights its counter's row
+            return
         self.state = view
         self._draw()
 
