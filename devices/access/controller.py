@@ -18,7 +18,8 @@ is ``link-lost``, saying whether the door may be unlocked (``door`` ``unlocked``
 running or a relock failed, ``unknown`` after a power cut: a fail-safe lock opens without power)
 — the caller journals it. When the line answers again the door relay is switched off **before**
 anything else and ``link-restored`` reported; a relock that came late is ``door-relocked`` with how
-late. ``open_*`` calls block on the bus (≤ the URL's ``timeout``): call them from a job lane.
+late. The first contact after start switches the relay off too and reports ``door-relocked``: a
+terminal that lost power while the door was released says, when it is back, that it locked it. ``open_*`` calls block on the bus (≤ the URL's ``timeout``): call them from a job lane.
 """
 
 from __future__ import annotations
@@ -209,8 +210,8 @@ class AccessController:
             self.door_state = "locked"
             if late is not None:
                 self._emit(AccessEvent("door-relocked", seconds=round(late, 3), door="locked"))
-            elif was == "unknown" and self._link_ok is False:
-                self._emit(AccessEvent("door-relocked", door="locked"))
+            elif was == "unknown":  # after a loss, or at start: a terminal that died with the door released
+                self._emit(AccessEvent("door-relocked", door="locked"))  # (its own power cut) says it relocked it
         if self.bank is not None:
             bank = self.bank
             for coil in list(self._coils_off):

@@ -26,7 +26,8 @@ def sim() -> Iterator[AccessSimulator]:
 @pytest.fixture
 def ctl(sim: AccessSimulator) -> AccessController:
     c = AccessController(sim.door_url, sim.lockers_url, pulse_s=0.05, alert_s=0.5, jam_s=0.3, poll_s=0.02)
-    assert c.tick() == [] and c.state == DeviceState.ONLINE
+    assert [e.kind for e in c.tick()] == ["door-relocked"] and c.state == DeviceState.ONLINE  # locked at start
+    assert c.tick() == []
     return c
 
 
@@ -165,7 +166,9 @@ def test_run_loop_reports_through_its_callback(sim: AccessSimulator) -> None:
     finally:
         stop.set()
         t.join(5)
-    assert [e.kind for e in got] == ["locker-opened", "locker-closed"]
+    kinds = [e.kind for e in got]
+    assert kinds.count("door-relocked") == 1  # the relay switched off at the first contact (the run's first tick)
+    assert [k for k in kinds if k != "door-relocked"] == ["locker-opened", "locker-closed"]
 
 
 def test_bad_configuration() -> None:
@@ -252,7 +255,7 @@ def test_the_same_over_modbus_tcp() -> None:
     with AccessSimulator("modbus-tcp://127.0.0.1:0", lockers=3) as sim:
         ctl = AccessController(sim.door_url, sim.lockers_url, pulse_s=0.05, alert_s=5, poll_s=0.02)
         try:
-            assert ctl.tick() == []
+            assert [e.kind for e in ctl.tick()] == ["door-relocked"]
             ctl.open_door(0.1)
             ctl.open_locker(3)
             assert sim.door_coil and sim.releases == [3]
