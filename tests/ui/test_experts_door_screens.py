@@ -181,3 +181,26 @@ def test_the_door_compares_and_signs_in_beside_the_event_loop(door) -> None:
     [job_s] = [s for _lane, key, s in term.ctx.jobs.finished if key == "door-signin"]
     assert returned < 0.05 and job_s >= 0.8
     assert meter.ticks >= 40 and meter.max_ms() < 0.3 * job_s * 1000, meter.longest()
+
+
+def test_a_card_that_cannot_be_read_is_said_and_recorded_but_a_reader_fault_is_not(door) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from kiosk.db.models import JournalEntry
+    from kiosk.experts import door as door_rules
+    from kiosk.ports import DeviceError
+
+    term, _sim, _members = door
+    screen = term.door.screen
+    term.ctx.bridge.cardEvent.emit(CardEvent("error", error=DeviceError("offline", "读卡器不可用", "reader offline")))
+    QApplication.processEvents()
+    assert screen.currentWidget() is screen.pages["card"]
+    term.ctx.bridge.cardEvent.emit(CardEvent("error", error=DeviceError("bad-checksum", "读卡校验错误", "bad checksum")))
+    wait_until(lambda: screen.currentWidget() is screen.pages["result"])
+    assert "身份证无法读取" in texts(screen.pages["result"])
+    with term.hall.reading() as s:
+        rows = [json.loads(p) for p in s.scalars(select(JournalEntry.payload).where(
+            JournalEntry.kind == door_rules.REFUSED_UNKNOWN))]
+    assert [r["code"] for r in rows] == ["card_unreadable"] and "person_id_hmac" not in rows[0]

@@ -33,6 +33,8 @@ from ui.context import UiContext
 from ui.jobs import Act, JobOutcome
 from ui.widgets import KioskFlow
 
+#: reader faults (the reader itself, not a card on it): shown by the status bar, never recorded as a card
+READER_FAULTS = frozenset({"offline", "no-answer", "timeout", "not-configured", "driver-missing", "build-failed"})
 #: seconds each page waits before going back to the card page (the card page never times out)
 TIMEOUTS = {"card": 10**6, "checking": 20, "face": 25, "result": 12, "inside": 20, "pending": 180, "clerk": 90}
 
@@ -179,6 +181,8 @@ class DoorScreen(KioskFlow):
     def on_card_event(self, event: CardEvent) -> None:
         page = self.currentWidget()
         if event.kind == "error" and page is self.pages["card"]:
+            if event.error is not None and event.error.code in READER_FAULTS:
+                return
             self.act.run("door-unreadable", self.service.refuse_unreadable, self._done)
             return
         if event.kind != "card" or event.card is None:
