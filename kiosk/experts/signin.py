@@ -290,7 +290,7 @@ class SigninService:
             payload: dict[str, Any] = {**base, "evaluation_id": ev_id, **who, "person_id_hmac": person, **face}
             if visitor.refusal is not None:
                 if visitor.refusal == "wrong_room":  # which door they tried (the supervisors' alert names it)
-                    payload["door_room"] = ",".join(sorted(door.door_rooms(self._cfg.door_rooms)))
+                    payload["door_room"] = ",".join(self._door_rooms())
                 self.hall.journal.append(s, kind, {**payload, "result": "refused", "refusal_reason": visitor.refusal})
                 return DoorOutcome("refused", visitor.zh, visitor.en, visitor.evaluation_id, visitor.room_name,
                                    face_match=face["face_match"], refusal=visitor.refusal)
@@ -429,6 +429,12 @@ class SigninService:
         return dataclasses.replace(out, door_opened=opened, seconds=seconds, device_zh="门禁或手机柜未响应，请工作人员处理",
                                    device_en="the door or a locker did not answer: the staff will help")
 
+    def _door_rooms(self) -> list[str]:
+        """The rooms this door leads to (``[experts] door_rooms``, else the terminal's ``[site] room_code``)."""
+        rooms = sorted(door.door_rooms(self._cfg.door_rooms))
+        site = self.hall.config.site.room_code
+        return rooms or ([site] if site else [])
+
     def on_access_event(self, ev: AccessEvent) -> bool:
         """Journal an event of the door relay or the lockers when it matters (:data:`JOURNALLED_EVENTS`);
         True when journalled. Every event where the door may be unlocked without an act of ours is."""
@@ -436,7 +442,7 @@ class SigninService:
             return False
         payload: dict[str, Any] = {"event": ev.kind, "door": ev.door, "at": rfc3339(self.hall.clock.now()),
                                    "terminal_id": self.hall.config.site.terminal_id,
-                                   "rooms": sorted(door.door_rooms(self._cfg.door_rooms))}
+                                   "rooms": self._door_rooms()}
         if ev.locker is not None:
             payload["locker"] = ev.locker
         if ev.seconds is not None:
