@@ -17,6 +17,8 @@ certificate's serial, when, and their confirmation with its signature hash. Sign
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -27,7 +29,11 @@ from kiosk.money import format_money, to_capitals
 from kiosk.opening.rules import LEGAL_WORDING, opening_address
 from kiosk.opening.views import CONFIRMATION_ZH, OUTCOME_ZH, STAGE_ZH, OpeningView
 from kiosk.staffing.rules import RECORD_TITLES
+from kiosk.supervision.witness_record import witness_story
 from kiosk.timeutil import beijing, beijing_text
+
+if TYPE_CHECKING:
+    from kiosk.supervision.views import WitnessNote
 
 ATTEND_ZH = {"present": "现场", "online": "在线", "absent": "未到"}
 SOURCE_ZH = {"console": "现场（主持人登记）", "kiosk": "现场（自助终端）", "online": "在线"}
@@ -65,8 +71,10 @@ def _online_part(v: OpeningView) -> list:
     return out
 
 
-def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> tuple[bytes, str]:
-    """The record's PDF bytes and SHA-256 (deterministic for the same state)."""
+def build_record(v: OpeningView, signatures: dict[str, str], site_name: str,
+                 witness_notes: Sequence[WitnessNote] = ()) -> tuple[bytes, str]:
+    """The record's PDF bytes and SHA-256 (deterministic for the same state); the witness's notes
+    (见证记录, issue 18) end it on a page of their own when there are any."""
     st = styles()
     sess = v.session
     story: list = [Paragraph("开标记录表", st.title)]
@@ -163,4 +171,5 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str) -> 
                            f"日期：{beijing(v.now).strftime('%Y-%m-%d')}", st.body))
     story.append(Paragraph("签字方式：以上人员均为交易平台为本场指定的人员，在开标主持终端以本人居民身份证确认签字（持本厅账号者另输入个人 PIN）；"
                            "平台未指定而由本厅账号代行的，注明原因。投标人代表以居民身份证在读卡器上确认。", st.small))
+    story += witness_story(witness_notes, session_id=v.session_id, title=v.title, width_mm=261)  # 见证记录 (issue 18)
     return build_pdf(story, title=f"开标记录表 {v.session_id}", footer=f"开标记录表 · {v.session_id}", pagesize=landscape(A4))

@@ -569,8 +569,12 @@ class OpeningService:
         """The 开标记录表 as it stands (``signatures`` role → display name), and its SHA-256."""
         from kiosk.opening.documents import build_record
 
+        from kiosk.supervision.service import witness_notes
+
         v = self.view(session_id)
-        return build_record(v, signatures if signatures is not None else v.signatures, self.hall.config.site.name)
+        with self.hall.reading() as s:
+            notes = witness_notes(s, session_id)  # the witness's 见证记录 page (issue 18)
+        return build_record(v, signatures if signatures is not None else v.signatures, self.hall.config.site.name, notes)
 
     def sign_and_close(self, session_id: str, signers: Sequence[Signer]) -> RecordResult:
         """Each signer confirms their role again, then record, blob, close (docs/rules/staffing.md §3).

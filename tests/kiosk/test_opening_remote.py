@@ -259,3 +259,18 @@ def test_rule_no_answer_only_after_the_window_with_the_platform_reachable(hall: 
         svc.record_online_no_answer(S6, host, rid(HALL_REGS[0]))
     v = svc.record_online_no_answer(S6, host, quiet)
     assert v.bidder(quiet).confirmation == "no_answer" and v.bidder(quiet).confirmation_zh == "在线未确认"
+
+
+def test_the_witness_notes_end_the_opening_record_on_their_own_page(hall: Hall) -> None:
+    """Issue 18 must 4: the witness's notes (见证记录) are the last page of the 开标记录表."""
+    from kiosk.supervision import SupervisionService
+
+    svc = OpeningService(hall)
+    witness = take_roles(hall, S6, ("witness",))["witness"]
+    SupervisionService(hall).note(witness, S6, "announced", "在线投标人签到情况已核对，与平台一致")
+    pdf, _sha = svc.record_pdf(S6)
+    path = Path(hall.config.data_dir) / "draft.pdf"
+    path.write_bytes(pdf)
+    pages = pdf_text(path).split("\f")
+    last = "".join(pages[-1].split()) if len(pages) > 1 else "".join(pdf_text(path).split())
+    assert "见证记录" in last and "在线投标人签到情况已核对，与平台一致" in last
