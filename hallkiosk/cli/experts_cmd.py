@@ -5,6 +5,9 @@
     hall-kiosk experts verify-draw EVALUATION_ID [--json]
         recompute every round of the draw from the journal alone: exit 0 when the commitment, the
         pool hash and the seed give exactly the journalled selection, 1 naming what differs
+    hall-kiosk experts rooms [--date YYYY-MM-DD] [--json]
+        the evaluation rooms of a day at the door: members signed in of the committee, staff present,
+        signed out, waiting for a clerk, recording asked for (counts only, as the room's board)
 
 The draw itself is done only at the ``extraction`` console, by the roles present in person.
 Nothing here prints an expert's name or number.
@@ -35,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("evaluation_id", metavar="EVALUATION_ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_verify)
+    p = ex.add_parser("rooms", parents=[common], help="the evaluation rooms at the door: counts only")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the Beijing day (today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_rooms)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -97,3 +104,27 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         print(check.message(), file=sys.stdout if check.ok else sys.stderr)
     return 0 if check.ok else 1
+
+
+def _rooms(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kiosk.experts.signin import SigninService
+
+    day = dt.date.fromisoformat(args.date) if args.date else None
+    hall = Hall.open(config_from_args(args))
+    try:
+        rows = SigninService(hall).room_counts(day)
+    finally:
+        hall.close()
+    if args.json:
+        print_json([{"evaluation_id": c.evaluation_id, "room_code": c.room_code, "room": c.room_name,
+                     "starts_at": rfc3339(c.starts_at), "members_in": c.members_in, "members_total": c.members_total,
+                     "staff_in": c.staff_in, "signed_out": c.signed_out, "waiting": c.waiting, "recording": c.recording}
+                    for c in rows])
+    else:
+        for c in rows:
+            rec = "录像中 recording" if c.recording else "未录像 not recording"
+            print(f"{beijing(c.starts_at):%H:%M}  {c.room_name or c.room_code}  已签到 in {c.members_in}/{c.members_total}  "
+                  f"工作人员 staff {c.staff_in}  已签退 out {c.signed_out}  待核验 waiting {c.waiting}  {rec}")
+    return 0

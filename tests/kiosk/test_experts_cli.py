@@ -67,3 +67,26 @@ def test_verify_draw_passes_on_the_journal_and_fails_naming_a_changed_member_or_
         assert run(capsys, "experts", "verify-draw", "EV-NONE", *d)[0] == 1
     finally:
         hall.close()
+
+
+def test_rooms_shows_the_door_counts_and_no_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.experts.signin import SigninService
+    from tests.kiosk.test_experts_door import EXPERTS, LIVE, FixedFaces, drawn_and_answered, expert_card
+
+    cfg = seeded(load_config(data_dir=tmp_path / "hall", environ={}))
+    clock = FixedClock(dt.datetime.combine(TODAY, dt.time(9, 0), BEIJING))
+    hall = Hall.open(cfg, clock=clock)
+    try:
+        members, _ = drawn_and_answered(hall)
+        clock.set(dt.datetime.combine(TODAY, dt.time(14, 0), BEIJING))
+        svc = SigninService(hall, face_engine=FixedFaces())
+        for eid in members[:3]:
+            svc.sign_in(expert_card(eid), svc.face_check(expert_card(eid), LIVE))
+    finally:
+        hall.close()
+    code, out, _err = run(capsys, "experts", "rooms", "--date", TODAY.isoformat(), "--json", "--data-dir", str(cfg.data_dir))
+    [room] = json.loads(out)
+    assert code == 0 and (room["room_code"], room["members_in"], room["members_total"], room["recording"]) == ("PB-02", 3, 5, True)
+    code, out, _err = run(capsys, "experts", "rooms", "--date", TODAY.isoformat(), "--data-dir", str(cfg.data_dir))
+    assert code == 0 and "已签到 in 3/5" in out
+    assert not any(EXPERTS[e]["name"] in out or e in out for e in members)
