@@ -62,6 +62,7 @@ class QueueBoard(BoardView):
         self.content.addLayout(self.body, 1)
         self.notice = self.footer
         self._labels: list[QWidget] = []
+        self._shape: tuple[int, int] | None = None  #: (counters, services) of the labels up
         self._portrait: bool | None = None
         self.blink = QTimer(self)
         self.blink.timeout.connect(self._blink)
@@ -144,27 +145,54 @@ class QueueBoard(BoardView):
         self.state = view
         self._draw()
 
+    def _cells(self, st: BoardState) -> list[tuple[str, str | None]]:
+        """(text, counter) of every label of the grids, in the order ``_draw`` lays them out."""
+        cells: list[tuple[str, str | None]] = [(h, None) for h in (self.tr("窗口"), self.tr("当前号"), self.tr("最近叫号"))]
+        for c in st.counters:
+            cells += [(self.tr("%1号").replace("%1", c.counter_no), c.counter_no), (c.current or "—", c.counter_no),
+                      ("  ".join(c.recent) or "—", c.counter_no)]
+        cells.append((self.tr("等候人数"), None))
+        for _code, name, name_en, n in st.waiting:
+            cells += [(service_name(self.ctx, name, name_en), None), (self.tr("%1 人").replace("%1", str(n)), None)]
+        return cells
+
     def _draw(self) -> None:
         self._arrange()
         if self.state is None:
             return
+        st = self.state
+        cells = self._cells(st)
+        shape = (len(st.counters), len(st.waiting))
+        if shape == self._shape and len(cells) == len(self._labels):
+            # the same rows: new words in the labels already up (building them again — create, polish,
+            # lay out, delete — is the bulk of a redraw, issue 21)
+            for w, (text, counter) in zip(self._labels, cells, strict=True):
+                if isinstance(w, QLabel) and w.text() != text:
+                    w.setText(text)
+                if counter is not None and w.property("counter") != counter:
+                    w.setProperty("counter", counter)
+        else:
+            self._build(st, cells)
+            self._shape = shape
+        self._finish_draw(st)
+
+    def _build(self, st: BoardState, cells: list[tuple[str, str | None]]) -> None:
         for w in self._labels:
             w.deleteLater()
         self._labels = []
-        st = self.state
-        heads = (self.tr("窗口"), self.tr("当前号"), self.tr("最近叫号"))
-        for col, text in enumerate(heads):
-            h = QLabel(text, objectName="boardMuted")
+        texts = iter(cells)
+        for col in range(3):
+            h = QLabel(next(texts)[0], objectName="boardMuted")
             self.counters.addWidget(h, 0, col)
             self._labels.append(h)
         for row, c in enumerate(st.counters, start=1):
-            cells = [
-                QLabel(self.tr("%1号").replace("%1", c.counter_no), objectName="queueCounter"),
-                QLabel(c.current or "—", objectName="queueCurrent"),
-                QLabel("  ".join(c.recent) or "—", objectName="boardMuted"),
+            labels = [
+                QLabel(next(texts)[0], objectName="queueCounter"),
+                QLabel(next(texts)[0], objectName="queueCurrent"),
+                QLabel(next(texts)[0], objectName="boardMuted"),
             ]
-            cells[2].setWordWrap(True)
-            for col, lab in enumerate(cells):
+            labels[2].setWordWrap(True)
+            for col, lab in enumerate(labels):
                 lab.setProperty("counter", c.counter_no)
                 lab.setProperty("flash", False)
                 self.counters.addWidget(lab, row, col)
@@ -174,12 +202,12 @@ class QueueBoard(BoardView):
         for r in range(self.counters.rowCount()):
             self.counters.setRowStretch(r, 0)
         self.counters.setRowStretch(len(st.counters) + 1, 1)
-        wt = QLabel(self.tr("等候人数"), objectName="boardMuted")
+        wt = QLabel(next(texts)[0], objectName="boardMuted")
         self.waiting.addWidget(wt, 0, 0, 1, 2)
         self._labels.append(wt)
-        for row, (_code, name, name_en, n) in enumerate(st.waiting, start=1):
-            a = QLabel(service_name(self.ctx, name, name_en), objectName="boardRow")
-            b = QLabel(self.tr("%1 人").replace("%1", str(n)), objectName="boardRow")
+        for row in range(1, len(st.waiting) + 1):
+            a = QLabel(next(texts)[0], objectName="boardRow")
+            b = QLabel(next(texts)[0], objectName="boardRow")
             b.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.waiting.addWidget(a, row, 0)
             self.waiting.addWidget(b, row, 1)
@@ -187,6 +215,8 @@ class QueueBoard(BoardView):
         for r in range(self.waiting.rowCount()):
             self.waiting.setRowStretch(r, 0)
         self.waiting.setRowStretch(len(st.waiting) + 1, 1)
+
+    def _finish_draw(self, st: BoardState) -> None:
         if st.recent_calls:
             latest = st.recent_calls[0]
             text = call_display(latest.ticket_no, latest.counter_no)
