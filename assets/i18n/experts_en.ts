@@ -4,149 +4,169 @@
 <context>
     <name>DoorScreen</name>
     <message>
-        <location filename="../../ui/experts/door.py" line="297"/>
+        <location filename="../../ui/experts/door.py" line="310"/>
         <source>评标区入口 · 签到 / 签退</source>
         <extracomment>reader faults (the reader itself, not a card on it): shown by the status bar, never recorded as a card seconds each page waits before going back to the card page (the card page never times out)</extracomment>
         <translation>Evaluation area · sign in / sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="298"/>
+        <location filename="../../ui/experts/door.py" line="311"/>
         <source>请将身份证放在读卡区</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="301"/>
+        <location filename="../../ui/experts/door.py" line="314"/>
         <source>评标专家、招标人代表和工作人员刷身份证并核验人脸后入场；离场时再刷身份证签退。手机请存入分配的手机柜。</source>
         <translation>Experts, the tenderer&apos;s representative and staff enter with their ID card and face; the card again signs out. Phones go into the locker you are given.</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="305"/>
+        <location filename="../../ui/experts/door.py" line="318"/>
         <source>今日暂无评标安排</source>
         <translation>No evaluation today</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="306"/>
+        <location filename="../../ui/experts/door.py" line="319"/>
         <source>如需帮助，请联系现场工作人员。</source>
         <translation>For help, ask the staff on site.</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="307"/>
+        <location filename="../../ui/experts/door.py" line="320"/>
         <source>正在核验，请稍候…</source>
         <translation>Checking, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="309"/>
+        <location filename="../../ui/experts/door.py" line="322"/>
         <source>人证核验：请正视摄像头</source>
         <translation>Identity check: look at the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="311"/>
+        <location filename="../../ui/experts/door.py" line="324"/>
         <source>请摘下帽子和口罩，正对摄像头 / Look at the camera</source>
         <translation>Take off hat and mask, look at the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="312"/>
-        <location filename="../../ui/experts/door.py" line="343"/>
+        <location filename="../../ui/experts/door.py" line="325"/>
+        <location filename="../../ui/experts/door.py" line="356"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="315"/>
+        <location filename="../../ui/experts/door.py" line="328"/>
         <source>请进</source>
         <translation>Please enter</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="315"/>
+        <location filename="../../ui/experts/door.py" line="328"/>
         <source>已签退</source>
         <translation>Signed out</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="315"/>
+        <location filename="../../ui/experts/door.py" line="328"/>
         <source>不能入场</source>
         <translation>No entry</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="326"/>
+        <location filename="../../ui/experts/door.py" line="339"/>
         <source>请将手机关机后放入 %1 号手机柜，关好柜门</source>
         <translation>Switch off your phone, put it into locker %1 and shut it</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="329"/>
+        <location filename="../../ui/experts/door.py" line="342"/>
         <source>%1 号手机柜已打开，请取回手机</source>
         <translation>Locker %1 is open: take your phone</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="332"/>
+        <location filename="../../ui/experts/door.py" line="345"/>
         <source>手机柜已满：请将手机交工作人员保管</source>
         <translation>No locker free: hand your phone to the staff</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="335"/>
+        <location filename="../../ui/experts/door.py" line="348"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="337"/>
+        <location filename="../../ui/experts/door.py" line="350"/>
         <source>您已签到 · Signed in</source>
         <translation>Signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="339"/>
+        <location filename="../../ui/experts/door.py" line="352"/>
         <source>，%1 号手机柜</source>
         <translation>, locker %1</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="341"/>
+        <location filename="../../ui/experts/door.py" line="354"/>
         <source>离场请按「签退」</source>
         <translation>To leave, press Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="342"/>
+        <location filename="../../ui/experts/door.py" line="355"/>
         <source>签退 Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="344"/>
+        <location filename="../../ui/experts/door.py" line="357"/>
         <source>请稍候，工作人员将为您核验</source>
         <translation>Please wait: a staff member will check</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="349"/>
+        <location filename="../../ui/experts/door.py" line="362"/>
         <source>工作人员：请刷本人身份证进行核验</source>
         <translation>Staff: place your own ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="350"/>
+        <location filename="../../ui/experts/door.py" line="363"/>
         <source>工作人员核验 · Staff check</source>
         <translation>Staff check</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="351"/>
+        <location filename="../../ui/experts/door.py" line="364"/>
         <source>待核验：%1</source>
         <translation>To check: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="352"/>
+        <location filename="../../ui/experts/door.py" line="365"/>
         <source>核验情况（必填）Note of what you checked (required)</source>
         <translation>Note of what you checked (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="353"/>
+        <location filename="../../ui/experts/door.py" line="366"/>
         <source>如：核对身份证与本人，确认无误</source>
         <translation>e.g. compared the card with the person: correct</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="354"/>
+        <location filename="../../ui/experts/door.py" line="367"/>
+        <source>核对身份证与本人，面部特征一致，确认无误</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/experts/door.py" line="367"/>
+        <source>本人与身份证不符</source>
+        <translation>The person does not match the ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/experts/door.py" line="368"/>
+        <source>证件与本人一致</source>
+        <translation>Card and person match</translation>
+    </message>
+    <message>
+        <location filename="../../ui/experts/door.py" line="368"/>
+        <source>证件与本人不符</source>
+        <translation>Card and person do not match</translation>
+    </message>
+    <message>
+        <location filename="../../ui/experts/door.py" line="371"/>
         <source>如本人持有本厅账号，请输入 PIN / Your PIN if your card is linked to a hall account</source>
         <translation>Your PIN if your card is linked to a hall account</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="355"/>
+        <location filename="../../ui/experts/door.py" line="372"/>
         <source>准许入场 Admit</source>
         <translation>Admit</translation>
     </message>
     <message>
-        <location filename="../../ui/experts/door.py" line="356"/>
+        <location filename="../../ui/experts/door.py" line="373"/>
         <source>不予入场 Refuse</source>
         <translation>Refuse</translation>
     </message>

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from kiosk.experts.views import DoorOutcome, DoorVisitor, RoomCount
 from kiosk.pii import mask_name
@@ -127,7 +127,17 @@ class DoorScreen(KioskFlow):
         self.note_label = p.label("h2")
         self.note = QLineEdit(objectName="doorInput")
         self.note.setMinimumHeight(72)
+        self.note.textChanged.connect(self._note_edited)
         p.body.addWidget(self.note)
+        row = QHBoxLayout()  # a touch screen has no keyboard: the usual notes are one touch away
+        self.presets: list[QPushButton] = []
+        for _k in range(2):
+            b = QPushButton(objectName="secondary")
+            b.setMinimumHeight(72)
+            b.clicked.connect(lambda _=False, btn=b: self.note.setText(btn.property("note") or ""))
+            row.addWidget(b)
+            self.presets.append(b)
+        p.body.addLayout(row)
         self.pin_label = p.label("muted")
         self.pin = QLineEdit(objectName="doorInput")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -139,6 +149,9 @@ class DoorScreen(KioskFlow):
         self.admit_btn.clicked.connect(lambda: self.decide(True))
         self.refuse_btn = p.button("secondary")
         self.refuse_btn.clicked.connect(lambda: self.decide(False))
+
+    def _note_edited(self, _text: str) -> None:
+        self.clerk_error.clear()
 
     def _act_buttons(self) -> list[Any]:
         return [self.signout_btn, self.admit_btn, self.refuse_btn]
@@ -351,6 +364,10 @@ class DoorScreen(KioskFlow):
         self.clerk_who.setText(self.tr("待核验：%1").replace("%1", self._who()) + (f"  {pend.room_name}" if pend else ""))
         self.note_label.setText(self.tr("核验情况（必填）Note of what you checked (required)"))
         self.note.setPlaceholderText(self.tr("如：核对身份证与本人，确认无误"))
+        notes = (self.tr("核对身份证与本人，面部特征一致，确认无误"), self.tr("本人与身份证不符"))
+        for b, note, label in zip(self.presets, notes, (self.tr("证件与本人一致"), self.tr("证件与本人不符")), strict=True):
+            b.setText(label)
+            b.setProperty("note", note)
         self.pin_label.setText(self.tr("如本人持有本厅账号，请输入 PIN / Your PIN if your card is linked to a hall account"))
         self.admit_btn.setText(self.tr("准许入场 Admit"))
         self.refuse_btn.setText(self.tr("不予入场 Refuse"))
