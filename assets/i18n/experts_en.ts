@@ -138,7 +138,7 @@
     <message>
         <location filename="../../ui/experts/door.py" line="367"/>
         <source>核对身份证与本人，面部特征一致，确认无误</source>
-        <translation type="unfinished"></translation>
+        <translation>Compared the ID card with the person: the face matches, confirmed</translation>
     </message>
     <message>
         <location filename="../../ui/experts/door.py" line="367"/>
