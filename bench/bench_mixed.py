@@ -74,16 +74,27 @@ WORKER = textwrap.dedent(
     from sqlalchemy import event
     from sqlalchemy.orm import Session
     data_dir, db, role, arg, seconds = sys.argv[1:6]
-    hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ={}), migrate=False)
+    # keypads press flat out: no per-paddle repeat interval, so every press is a bid (a unit of work)
+    environ = {"HALL_KIOSK__AUCTION__KEYPAD_MIN_INTERVAL_MS": "0"} if role == "keypad" else {}
+    hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ=environ), migrate=False)
     bids = []
     # how long each unit holds the hall's authority: from the journal head's lock (PostgreSQL: the
     # FOR UPDATE statement returned; SQLite: BEGIN IMMEDIATE returned) to the end of the commit
-    held, since = [], [None]
+    # and how many round trips it made meanwhile (PostgreSQL: a statement, or a pipeline of them —
+    # kiosk.journal.write_staged — counts one; the commit counts one)
+    held, since, trips, piped = [], [None], [], [False]
     if hall.engine.dialect.name == "postgresql":
         @event.listens_for(hall.engine, "after_cursor_execute")
         def _locked(conn, cursor, statement, params, context, many):
             if since[0] is None and "FOR UPDATE" in statement and "journal_head" in statement:
                 since[0] = time.perf_counter()
+                trips.append(0)
+                piped[0] = False
+            elif since[0] is not None:
+                inpipe = getattr(conn.connection.driver_connection, "_pipeline", None) is not None
+                if not (inpipe and piped[0]):
+                    trips[-1] += 1
+                piped[0] = inpipe
     else:
         @event.listens_for(hall.engine, "begin")
         def _locked(conn):
@@ -94,6 +105,8 @@ WORKER = textwrap.dedent(
         if since[0] is not None:
             held.append(time.perf_counter() - since[0])
             since[0] = None
+            if trips:
+                trips[-1] += 1  # the commit
     event.listen(Session, "after_rollback", _released)
     if role == "append":
         def act(i):
@@ -123,10 +136,13 @@ WORKER = textwrap.dedent(
         service = AuctionService(hall)
         outcomes = []
         paddles = arg.split(",")
-        presses = KeypadBids(service, lambda: "S-BENCH-MIXED-AUCTION", outcomes, others=lambda: [])
+        class Lane:  # the keypad lane's work, run at once on this thread (no Qt here)
+            def run(self, key, fn, on_done=None, *, lane=None):
+                fn()
+        presses = KeypadBids(service, lambda: "S-BENCH-MIXED-AUCTION", outcomes, others=lambda: [], jobs=Lane())
         def act(i):
             last = outcomes[-1] if outcomes else None
-            presses.on_event(KeypadEvent(paddle_no=paddles[i % len(paddles)], key="BID"))
+            presses.on_event(KeypadEvent(paddle_no=paddles[i % len(paddles)], key="BID", received_at=time.monotonic()))
             committed = time.time()
             if outcomes and outcomes[-1] is not last:
                 bids.append([outcomes[-1].seq, committed])
@@ -134,6 +150,7 @@ WORKER = textwrap.dedent(
         act(i)
     bids.clear()
     held.clear()
+    trips.clear()
     print("ready", flush=True)
     sys.stdin.readline()
     start = time.monotonic()
@@ -146,7 +163,7 @@ WORKER = textwrap.dedent(
     took = time.monotonic() - start
     cpu = time.process_time() - cpu
     hall.close()
-    print(json.dumps({"acts": i, "seconds": took, "cpu_s": cpu, "bids": bids, "held": held}), flush=True)
+    print(json.dumps({"acts": i, "seconds": took, "cpu_s": cpu, "bids": bids, "held": held, "trips": trips}), flush=True)
     """
 )
 
@@ -155,15 +172,15 @@ MIXED = (("kiosk", "k1"), ("kiosk", "k2"), ("kiosk", "k3"), ("counter", "1"), ("
 BARE = (("append", "a1"), ("append", "a2"), ("append", "a3"), ("append", "a4"))
 
 
-def _setup(data_dir: Path, db: str) -> Hall:
-    """A hall with one queue service served by two counters (500 tickets waiting), and an auction
+def _setup(data_dir: Path, db: str, tickets: int = 500) -> Hall:
+    """A hall with one queue service served by two counters (``tickets`` waiting), and an auction
     session whose lot is open with four checked-in bidders."""
     hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ={}))
     q = QueueService(hall)
     q.save_service(ServiceInfo(SERVICE, "M", "压测", "Bench", 1, 99999, 99999, "00:00", "23:59"), "bench")
     for no in ("1", "2"):
         q.save_counter(CounterInfo(no, "", (SERVICE,), 1), "bench")
-    for _ in range(500):
+    for _ in range(tickets):
         q.issue("M")
     lot = {"lot_code": LOT, "title": "压测标的", "start_price": "100.00", "increment": "1.00", "price_unit": "0",
            "deposit": "10.00", "has_reserve": False, "cap_price": None, "max_wins_per_paddle": None}
@@ -233,12 +250,15 @@ def _lock(roles: tuple[tuple[str, str], ...], results: list[dict[str, Any]], too
     """How long the units held the journal head, per role; the share of the phase it was held
     (``busy``: 1.0 = the lock never rested, so the lock is what limits the hall); ``units_per_s_if_only_the_lock``:
     units / the time the lock was held (what the hall would reach if every terminal had its own CPU);
-    the CPU each process spent per act (this machine's cores are shared by every process of the run)."""
+    the CPU each process spent per act (this machine's cores are shared by every process of the run);
+    ``round_trips_under_lock``: per unit, from the lock to the commit included (PostgreSQL)."""
     per: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
+    trips: dict[str, list[int]] = {}
     for (role, _arg), r in zip(roles, results, strict=True):
         per.setdefault(role, []).extend(r["held"])
         cpu.setdefault(role, []).append(r["cpu_s"] / max(1, r["acts"]))
+        trips.setdefault(role, []).extend(r.get("trips") or [])
     every = [h for v in per.values() for h in v]
     return {
         "held_ms": {role: {"units": len(v), "p50": _pct(v, 0.5), "p95": _pct(v, 0.95),
@@ -246,6 +266,7 @@ def _lock(roles: tuple[tuple[str, str], ...], results: list[dict[str, Any]], too
         "busy": round(sum(every) / took, 3),
         "units_per_s_if_only_the_lock": round(len(every) / sum(every), 1) if every else None,
         "cpu_ms_per_act": {role: round(sum(v) / len(v) * 1000, 1) for role, v in cpu.items()},
+        "round_trips_under_lock": {role: round(sum(v) / len(v), 2) for role, v in trips.items() if v},
     }
 
 

@@ -38,6 +38,7 @@ from kiosk.journal import (
     last_seq,
     stats,
     verify,
+    write_staged,
 )
 from kiosk.keys import open_vault
 from kiosk.operators import AccessError, OperatorInfo, OperatorService
@@ -161,6 +162,7 @@ class Hall:
         statements finished after the act's deadline (:func:`kiosk.outage.check_act_deadline`)."""
         with self._sessions.begin() as s:
             yield s
+            write_staged(s)  # the act's writes (one round trip) before the deadline is checked, as when each flushed
             check_act_deadline()
 
     @contextlib.contextmanager

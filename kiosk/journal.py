@@ -8,7 +8,10 @@ of the payload, ``prev_hash``/``hash`` linking it to the entry before.
 Appending locks the journal head first (:func:`take_head`: ``SELECT … FOR UPDATE`` on PostgreSQL;
 on SQLite every write transaction already holds the single writer lock, see ``kiosk.db.engine``),
 so ``seq`` and the chain have one authority even with many processes writing; acts that decide
-something under that authority (a queue number, a bid) call :func:`take_head` themselves. Consumers:
+something under that authority (a queue number, a bid) call :func:`take_head` themselves. An
+appended entry is staged in the session and written with the act's rows and the head's move in one
+round trip (:func:`write_staged`, when the unit commits or runs its next statement), so the lock is
+held for the act's reads, that one write and the commit (docs/architecture.md "the write path"). Consumers:
 
 * ``verify`` walks the chain and names the first entry that was altered, removed or inserted;
 * the sync worker pushes ``entries_after(last_delivered_seq)`` in order (the outbox);
@@ -18,6 +21,7 @@ something under that authority (a queue number, a bid) call :func:`take_head` th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -27,11 +31,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Engine, Table, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Executable
 
 from kiosk.canonical import canonical, envelope_hash, payload_hash
 from kiosk.clock import Clock, SystemClock
@@ -195,6 +201,12 @@ class Journal:
     ) -> Entry:
         """Append one entry inside the caller's transaction; it commits with the caller's change.
 
+        Everything that does not depend on the head (validation, the payload's canonical form and
+        hash, the record key) is done before the head is taken; under it only ``seq`` and the links
+        are assigned. The entry is staged, not sent: :func:`write_staged` writes it with the act's
+        other changes and the head's move in one round trip, when the unit commits or before its
+        next statement (which therefore sees the entry). The returned entry is final.
+
         Raises:
             kiosk.records.InvalidRecord: the payload breaks docs/platform-api.md §4.
             JournalError: the journal was never initialised (``ensure_head``).
@@ -204,6 +216,8 @@ class Journal:
         body = canonical(payload).decode("utf-8")  # what does not depend on the head is done before it
         p_hash = payload_hash(payload)
         key = record_key or str(uuid7())
+        at = rfc3339(when)
+        as_stored = json.loads(body)
         head = take_head(session)
         if head.journal_id != self.journal_id:
             raise JournalError(f"journal id {self.journal_id!r} ≠ database journal {head.journal_id!r}")
@@ -214,46 +228,200 @@ class Journal:
             "seq": seq,
             "terminal_id": self.terminal_id,
             "kind": kind,
-            "occurred_at": rfc3339(when),
+            "occurred_at": at,
             "payload": payload,
             "payload_hash": p_hash,
             "prev_hash": head.last_hash,
         }
         digest = envelope_hash(envelope)
-        row = JournalEntry(
-            seq=seq,
-            record_key=envelope["record_key"],
-            journal_id=self.journal_id,
-            terminal_id=self.terminal_id,
-            kind=kind,
-            occurred_at=envelope["occurred_at"],
-            payload=body,
-            payload_hash=envelope["payload_hash"],
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        session.add(row)
-        session.flush()  # the entry, with whatever the caller changed before it
-        # the head moves in one statement, which on PostgreSQL also queues the NOTIFY followers wait
-        # for (sent when the unit commits): one round trip under the lock instead of two
-        move = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(last_seq=seq, last_hash=digest)
-        if session.get_bind().dialect.name == "postgresql":
-            move = move.returning(func.pg_notify(NOTIFY_CHANNEL, str(seq)))
-        session.execute(move).close()
-        set_committed_value(head, "last_seq", seq)  # the row in the session says what the database holds
+        entry = Entry(seq=seq, record_key=key, journal_id=self.journal_id, terminal_id=self.terminal_id, kind=kind,
+                      occurred_at=at, payload=as_stored, payload_hash=p_hash,
+                      prev_hash=head.last_hash, hash=digest)
+        _staged(session).append({
+            "seq": seq, "record_key": key, "journal_id": self.journal_id, "terminal_id": self.terminal_id, "kind": kind,
+            "occurred_at": at, "payload": body, "payload_hash": p_hash, "prev_hash": head.last_hash, "hash": digest})
+        set_committed_value(head, "last_seq", seq)  # the row in the session says what the database will hold
         set_committed_value(head, "last_hash", digest)
-        return Entry(
-            seq=seq,
-            record_key=row.record_key,
-            journal_id=self.journal_id,
-            terminal_id=self.terminal_id,
-            kind=kind,
-            occurred_at=row.occurred_at,
-            payload=json.loads(body),
-            payload_hash=row.payload_hash,
-            prev_hash=row.prev_hash,
-            hash=digest,
-        )
+        return entry
+
+
+# --- the unit's writes, sent once -------------------------------------------------------------------
+#
+# An act under the head reads what it must (each read is a round trip while every other writer of
+# the hall waits), decides, and changes rows and appends entries — which cost nothing until the unit
+# writes them: the entries are staged in the session, the ORM's changes are pending. They are
+# written together by ``write_staged`` (on PostgreSQL one psycopg pipeline: one round trip for all
+# the act's rows, its entries and the head's move), when the unit commits or when anything else is
+# executed in it first (a later read sees the unit's own writes, as with the ORM's autoflush).
+
+_ENTRY_TABLE = cast(Table, JournalEntry.__table__)
+_STAGED = "hall_journal_staged"  # session.info key: the entries appended and not yet written
+_WRITING = "hall_journal_writing"
+
+
+_LATER = "hall_journal_later"  # session.info key: statements to send with the staged entries
+
+
+def _staged(session: Session) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], session.info.setdefault(_STAGED, []))
+
+
+def write_later(session: Session, statement: Executable) -> None:
+    """Send a write whose outcome nobody reads (no key, no row count) with the unit's entries.
+
+    For an insert the ORM would send on its own to read back a key the database assigns (the
+    ``q_calls`` row of a call): with the entries it costs no round trip under the head. Written by
+    :func:`write_staged`, after the ORM's pending changes. An insert into a table whose key the
+    database assigns must not ask for it back: ``insert(table).inline()``.
+    """
+    session.info.setdefault(_LATER, []).append(statement)
+
+
+def write_staged(session: Session, *, pending: bool = True) -> None:
+    """Write the entries appended in this unit and not yet written, with the ORM's pending changes
+    and the head's move, together (one round trip on PostgreSQL). Nothing staged: nothing done.
+
+    On PostgreSQL the statements go in one pipeline, in this order: the entries, the new rows
+    (in the order of the tables' dependencies), the changed rows, the deleted rows, the head (which
+    also queues the ``pg_notify`` followers wait for, sent when the unit commits). Nothing is read
+    back, so the pending ORM changes are written as Core statements from their attribute history and
+    then marked written in the session. A database error is raised as SQLAlchemy's own
+    (``IntegrityError`` …) when the pipeline ends, and the unit rolls back as usual. Before a
+    statement run mid-unit (``pending=False``) the ORM's changes are left to its own autoflush (a
+    block under ``no_autoflush`` may hold a row not yet complete).
+    On SQLite (no round trip to save) the entries and the head are written and the ORM flushes its
+    changes as always.
+    """
+    rows = session.info.get(_STAGED) or []
+    later = session.info.get(_LATER) or []
+    if not (rows or later) or session.info.get(_WRITING):
+        return
+    session.info[_WRITING] = True
+    try:
+        head = take_head(session)  # held since the first append: returned as held
+        conn = session.connection()
+        if conn.dialect.name != "postgresql":  # the entries, then the ORM flushes its changes as always
+            if rows:
+                session.execute(insert(_ENTRY_TABLE), list(rows))
+                rows.clear()
+                session.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(
+                    last_seq=head.last_seq, last_hash=head.last_hash))
+            for statement in later:
+                session.execute(statement)
+            later.clear()
+            return
+        raw: Any = conn.connection.driver_connection
+        try:
+            with session.no_autoflush, _pipeline(raw):
+                for row in rows:
+                    session.execute(insert(_ENTRY_TABLE).values(**row))
+                if pending:
+                    _write_pending(session)
+                for statement in later:
+                    session.execute(statement)
+                later.clear()
+                if rows:
+                    rows.clear()
+                    session.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(
+                        last_seq=head.last_seq, last_hash=head.last_hash).returning(
+                        func.pg_notify(NOTIFY_CHANNEL, str(head.last_seq))))
+        except DBAPIError:
+            raise
+        except conn.dialect.loaded_dbapi.Error as exc:  # raised by the pipeline's sync, outside SQLAlchemy
+            if conn.dialect.is_disconnect(exc, raw, None):
+                conn.invalidate(exc)
+            raise DBAPIError.instance(None, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+    finally:
+        session.info.pop(_WRITING, None)
+
+
+@contextlib.contextmanager
+def _pipeline(raw: Any) -> Iterator[None]:
+    """psycopg's pipeline, ended quietly when a statement in it failed: that failure is the error to
+    raise (psycopg would log the aborted pipeline's own error as a warning on the way out)."""
+    pipeline = raw.pipeline()
+    pipeline.__enter__()
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            pipeline.__exit__(None, None, None)
+        raise
+    pipeline.__exit__(None, None, None)
+
+
+def _write_pending(session: Session) -> None:
+    """The ORM's pending changes as Core statements (inside the pipeline: no row count is read back),
+    then marked written: new rows become persistent, changed attributes committed, deleted rows gone.
+    A new row whose key the database assigns (autoincrement) is left to the ORM's flush, which reads
+    the key back (a caller may need it)."""
+    order = {t: i for i, t in enumerate(JournalEntry.metadata.sorted_tables)}
+    new = sorted(session.new, key=lambda o: order.get(inspect(o).mapper.local_table, 0))
+    for obj in new:
+        state = inspect(obj)
+        mapper = state.mapper
+        if any(state.dict.get(mapper.get_property_by_column(c).key) is None for c in mapper.primary_key):
+            continue  # the database assigns its key (autoincrement): the ORM's flush inserts it and learns the key
+        values = {p.columns[0].key: state.dict[p.key] for p in mapper.column_attrs if p.key in state.dict}
+        for p in mapper.column_attrs:  # the scalar defaults the ORM's INSERT would have set on the object
+            col = p.columns[0]
+            if p.key not in state.dict and col.default is not None and col.default.is_scalar:
+                values[col.key] = col.default.arg
+        session.execute(insert(mapper.local_table).values(**values))
+        session.expunge(obj)
+        for p in mapper.column_attrs:
+            if p.columns[0].key in values:
+                set_committed_value(obj, p.key, values[p.columns[0].key])
+        make_transient_to_detached(obj)
+        session.add(obj)  # persistent, as after the ORM's INSERT
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        mapper = state.mapper
+        changed = {}
+        for p in mapper.column_attrs:
+            hist = state.attrs[p.key].history
+            if hist.added and (not hist.deleted or hist.added[0] != hist.deleted[0]):
+                changed[p.key] = hist.added[0]
+        if not changed:
+            continue
+        key = state.identity
+        assert key is not None
+        session.execute(update(mapper.local_table).where(
+            *[c == v for c, v in zip(mapper.primary_key, key, strict=True)]).values(
+            **{mapper.get_property(k).columns[0].key: v for k, v in changed.items()}))
+        for k, v in changed.items():
+            set_committed_value(obj, k, v)
+    for obj in list(session.deleted):
+        state = inspect(obj)
+        mapper = state.mapper
+        key = state.identity
+        assert key is not None
+        session.execute(delete(mapper.local_table).where(
+            *[c == v for c, v in zip(mapper.primary_key, key, strict=True)]))
+        session.expunge(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    write_staged(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_before_statement(state: ORMExecuteState) -> None:
+    write_staged(state.session, pending=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _write_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    # a flush (explicit, or the ORM's autoflush) writes the staged entries with the changes first
+    write_staged(session)
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_staged(session: Session, *_: Any) -> None:
+    session.info.pop(_STAGED, None)
+    session.info.pop(_LATER, None)
 
 
 @dataclass(frozen=True)

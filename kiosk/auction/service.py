@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from kiosk.auction.rules import (
@@ -65,15 +65,15 @@ from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView,
 from kiosk.blobstore import stored_path
 from kiosk.config import ConfigError
 from kiosk.context import HallContext
-from kiosk.db.models import Blob, JournalEntry, Operator, PfLot, PfRegistration, PfSession
+from kiosk.db.models import Blob, JournalEntry, JournalHead, Operator, PfLot, PfRegistration, PfSession
 from kiosk.db.models_auction import AuctionBid, AuctionDeposit, AuctionLot, AuctionStageBid
 from kiosk.feeds import CTX_BIDDER
-from kiosk.journal import take_head
+from kiosk.journal import HEAD_ID, take_head
 from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_money, quantity_text
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
 from kiosk.staffing import RoleHolder, current
-from kiosk.supervision.service import paused_by_supervisor, witness_notes
+from kiosk.supervision.service import ORDER_KIND, Order, paused_by_supervisor, witness_notes
 from kiosk.timeutil import rfc3339
 
 if TYPE_CHECKING:
@@ -305,8 +305,10 @@ class AuctionService:
                 value = parse_money(event.amount)
                 amount = decimal_text(value / 10000) if p.price_unit == "1" else decimal_text(value)
             bidder = self._bidder_facts(s, p, paddle_no)
+            seen = s.scalar(select(JournalHead.last_seq).where(JournalHead.id == HEAD_ID)) or 0  # before the orders
+            paused = paused_by_supervisor(s, p.session_id)
             s.expunge(p)
-        return self._bid(p, paddle_no, amount, "keypad", None, bidder, view=False)
+        return self._bid(p, paddle_no, amount, "keypad", None, bidder, view=False, supervision=(seen, paused))
 
     @staticmethod
     def _open_terms(s: Session, session_ids: list[str]) -> PfLot | None:
@@ -320,22 +322,37 @@ class AuctionService:
         return next((found[sid] for sid in session_ids if sid in found), None)
 
     def _bid(self, p: PfLot, paddle_no: str, amount: str | None, source: str, actor: RoleHolder | None,
-             bidder: BidderFacts, *, view: bool) -> BidOutcome:
+             bidder: BidderFacts, *, view: bool, supervision: tuple[int, Order | None] | None = None) -> BidOutcome:
         """Under the journal lock only the lot's row, the check, the entry and the commit.
 
         ``p`` (the platform's terms of the lot) and ``bidder`` were read before the lock: only the
         platform feed changes the terms, never a writer of the hall. A check-in can only add a
         bidder, so facts that let the bid through stay true; facts that would refuse it are read
         again under the lock, so a check-in committed just before the bid always counts.
+        ``supervision`` (a keypad's bid): the journal's last ``seq`` and the supervisor's pause read
+        before the lock (the ``seq`` first); under it the lot's row comes with whether a
+        ``supervision.order`` was journalled since — only then are the orders read again.
         """
         with self.hall.unit() as s:
             take_head(s)
+            row = None
             if actor is not None:
                 who = acting(s, actor, p.session_id)
             else:
-                not_supervised(s, p.session_id)
                 who = "keypad"
-            row = self._row(s, p)
+                if supervision is None:
+                    not_supervised(s, p.session_id)
+                else:
+                    seen, paused = supervision
+                    newer = exists().where(JournalEntry.kind == ORDER_KIND, JournalEntry.seq > seen)
+                    found = s.execute(select(AuctionLot, newer).where(
+                        AuctionLot.session_id == p.session_id, AuctionLot.lot_code == p.lot_code)).one_or_none()
+                    row = found[0] if found is not None else None
+                    if found is None or found[1]:
+                        not_supervised(s, p.session_id)
+                    elif paused is not None:
+                        raise AuctionError("supervised", paused.zh, paused.en)
+            row = row or self._row(s, p)
             now = self.hall.clock.now()
             if source == "keypad" and amount is None and row.stage in VALUE_STAGES \
                     and is_stage_bid(row.stage, row.stage_phase, split_paddles(row.capped_paddles), paddle_no):

@@ -31,13 +31,13 @@ import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from kiosk.context import HallContext
 from kiosk.db.models_queue import QCall, QCounter, QDayNumber, QService, QTicket
 from kiosk.ids import uuid7
-from kiosk.journal import take_head
+from kiosk.journal import take_head, write_later
 from kiosk.ports import IdCard
 from kiosk.queue import rules
 from kiosk.queue.rules import OPEN_STATUSES, QueueError, business_date, codes
@@ -344,8 +344,7 @@ class QueueService:
             priority=bool(priority_reason), priority_reason=priority_reason, person_hmac=person_hmac, status="waiting",
             call_count=0, printed=False, terminal_id=self.terminal_id,
         )
-        s.add(ticket)
-        s.flush()
+        s.add(ticket)  # written with its entry when the unit commits (kiosk.journal.write_staged)
         payload: dict[str, Any] = {
             "ticket_id": ticket.id, "ticket_no": ticket.ticket_no, "service_code": svc.code,
             "issued_at": rfc3339(now), "business_date": day.isoformat(),
@@ -442,27 +441,37 @@ class QueueService:
             The called ticket, or None when nobody is waiting.
         """
         with self._act() as (s, now):
-            counter = self._counter(s, counter_no)
-            current = self._active(s, counter)
-            if current is not None:
-                if close_current is None:
-                    raise QueueError("busy", f"{current.ticket_no} 尚未办结，请先完成、过号或挂起",
-                                     f"{current.ticket_no} is still active: finish, miss or hold it first")
-                if close_current == "missed":
-                    self._miss(s, counter, current, now)
-                else:
-                    self._finish(s, counter, current, close_current, now, note)
+            # under the lock, two reads: the counter with its active ticket and that ticket's open call,
+            # then the next ticket; every write after them goes with the entries when the unit commits
+            counter, current, call = self._counter_active(s, counter_no)
+            if current is not None and close_current is None:
+                raise QueueError("busy", f"{current.ticket_no} 尚未办结，请先完成、过号或挂起",
+                                 f"{current.ticket_no} is still active: finish, miss or hold it first")
+            # the active ticket is not waiting, so closing it first or after does not change who is next
             t = self._pick(s, counter, business_date(now))
+            if current is not None:
+                if close_current == "missed":
+                    self._miss(s, counter, current, now, call=call)
+                else:
+                    self._finish(s, counter, current, cast(str, close_current), now, note, call=call)
             counter.clerk = clerk or counter.clerk
             if t is None:
                 return None
-            # the authority lock makes this safe already; the guarded update is a second line of defence
-            done = cast("CursorResult[Any]", s.execute(
-                update(QTicket).where(QTicket.id == t.id, QTicket.status == "waiting").values(status="called")))
-            if done.rowcount != 1:  # pragma: no cover - impossible under the authority lock
-                raise QueueError("busy", "该号已被其他窗口叫走，请重试", "another counter took this ticket; try again")
+            # the authority lock makes a second caller of the same ticket impossible: it was read
+            # waiting under the lock, and only a holder of the lock changes it
             self._call(s, counter, t, clerk, now, "next")
         return self._describe(t)
+
+    def _counter_active(self, s: Session, counter_no: str) -> tuple[QCounter, QTicket | None, QCall | None]:
+        """The counter, its active ticket and that ticket's open call (the latest), in one statement."""
+        c = aliased(QCall)
+        open_call = select(func.max(c.id)).where(c.ticket_id == QTicket.id, c.ended_at.is_(None)).correlate(QTicket).scalar_subquery()
+        row = s.execute(select(QCounter, QTicket, QCall).where(QCounter.counter_no == counter_no)
+                        .outerjoin(QTicket, QTicket.id == QCounter.current_ticket_id)
+                        .outerjoin(QCall, QCall.id == open_call)).one_or_none()
+        if row is None or not row[0].active:
+            raise QueueError("no-counter", f"{counter_no}号窗口未设置或已停用，请联系管理员", f"counter {counter_no} is not set up or disabled; ask the administrator")
+        return row[0], row[1], row[2]
 
     def _call(self, s: Session, counter: QCounter, t: QTicket, clerk: str, now: dt.datetime, kind: str) -> None:
         wait = rules.seconds_between(t.queue_at if t.call_count == 0 else (t.missed_at or t.queue_at), now)
@@ -472,10 +481,11 @@ class QueueService:
         t.first_called_at = t.first_called_at or now
         t.held_by = None
         counter.current_ticket_id = t.id
-        s.add(QCall(ticket_id=t.id, business_date=t.business_date, service_code=t.service_code, ticket_no=t.ticket_no,
-                    counter_no=counter.counter_no, clerk=clerk, kind=kind, called_at=now, call_count=t.call_count,
-                    wait_s=wait if kind == "next" else None, note=""))
-        s.flush()
+        # the call's row goes with the entries (its key is the database's and nobody reads it here)
+        write_later(s, insert(cast(Table, QCall.__table__)).inline().values(
+            ticket_id=t.id, business_date=t.business_date, service_code=t.service_code, ticket_no=t.ticket_no,
+            counter_no=counter.counter_no, clerk=clerk, kind=kind, called_at=now, call_count=t.call_count,
+            wait_s=wait if kind == "next" else None, note=""))
         self._called(s, t, counter.counter_no, clerk, now, kind)
 
     def _called(self, s: Session, t: QTicket, counter_no: str, clerk: str, now: dt.datetime, kind: str) -> None:
@@ -507,9 +517,12 @@ class QueueService:
     def _open_call(self, s: Session, t: QTicket) -> QCall | None:
         return s.scalar(select(QCall).where(QCall.ticket_id == t.id, QCall.ended_at.is_(None)).order_by(QCall.id.desc()).limit(1))
 
-    def _end_call(self, s: Session, t: QTicket, now: dt.datetime, outcome: str, note: str = "") -> None:
-        call = self._open_call(s, t)
-        if call is not None:
+    def _end_call(self, s: Session, t: QTicket, now: dt.datetime, outcome: str, note: str = "",
+                  call: QCall | None | bool = True) -> None:
+        """End the ticket's open call (``call``: already read with the ticket, or True to read it now)."""
+        if call is True:
+            call = self._open_call(s, t)
+        if isinstance(call, QCall):
             call.ended_at, call.outcome, call.note = now, outcome, note
 
     def _finished(self, s: Session, t: QTicket, counter_no: str, outcome: str, now: dt.datetime, **extra: Any) -> None:
@@ -527,11 +540,11 @@ class QueueService:
             self._finish(s, counter, t, outcome, now, note)
         return self._describe(t)
 
-    def _finish(self, s: Session, counter: QCounter, t: QTicket, outcome: str, now: dt.datetime, note: str = "") -> None:
-        self._end_call(s, t, now, outcome, note)
+    def _finish(self, s: Session, counter: QCounter, t: QTicket, outcome: str, now: dt.datetime, note: str = "",
+                call: QCall | None | bool = True) -> None:
+        self._end_call(s, t, now, outcome, note, call)
         t.status, t.outcome, t.finished_at = "done", outcome, now
         counter.current_ticket_id = None
-        s.flush()
         self._finished(s, t, counter.counter_no, outcome, now, note=note)
 
     def miss(self, counter_no: str) -> TicketInfo:
@@ -542,11 +555,10 @@ class QueueService:
             self._miss(s, counter, t, now)
         return self._describe(t)
 
-    def _miss(self, s: Session, counter: QCounter, t: QTicket, now: dt.datetime) -> None:
-        self._end_call(s, t, now, "missed")
+    def _miss(self, s: Session, counter: QCounter, t: QTicket, now: dt.datetime, call: QCall | None | bool = True) -> None:
+        self._end_call(s, t, now, "missed", call=call)
         t.status, t.outcome, t.missed_at = "missed", "missed", now
         counter.current_ticket_id = None
-        s.flush()
         self._finished(s, t, counter.counter_no, "missed", now)
 
     def reactivate(self, ticket_id: str, by: str = "") -> TicketInfo:
