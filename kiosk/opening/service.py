@@ -568,7 +568,6 @@ class OpeningService:
     def record_pdf(self, session_id: str, signatures: dict[str, str] | None = None) -> tuple[bytes, str]:
         """The 开标记录表 as it stands (``signatures`` role → display name), and its SHA-256."""
         from kiosk.opening.documents import build_record
-
         from kiosk.supervision.service import witness_notes
 
         v = self.view(session_id)
