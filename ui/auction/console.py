@@ -609,8 +609,10 @@ class AuctionConsole(Retranslatable, QWidget):
         return True
 
     def _acted(self, outcome: JobOutcome, done: Callable[[Any], None], relabel: bool) -> None:
-        if outcome.code in ("database", "not-started"):
-            self._down_seen = True  # the act met a database that did not answer: a full interval follows
+        if outcome.code in ("database", "not-started", "storage-full"):
+            # the act met a database that did not answer, or could not write (a full disk): a full
+            # interval follows, so the call that failed does not fire the moment writing works again
+            self._down_seen = True
         self._update_hold()
         if outcome.ok:
             done(outcome.value)
