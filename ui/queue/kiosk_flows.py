@@ -79,6 +79,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.message = QLabel(objectName="error")
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
+        self._act_said = False  #: the message is the outcome of the visitor's last tap (a reload keeps it)
         self.back = QPushButton()
         self.back.setMinimumHeight(88)
         self.back.clicked.connect(self.finish)
@@ -200,7 +201,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
                 self.tr("现在不在取号时间内，请在取号时间内再来。") if closed and len(closed) == len(services)
                 else self.tr("今日排队号已取完，若窗口空闲可直接到窗口办理。")
             )
-        else:
+        elif not self._act_said:  # the outcome of the visitor's last tap stays until the next tap or reset
             self.message.clear()
 
     def _card(self, event: CardEvent) -> None:
@@ -225,11 +226,15 @@ class TicketFlow(Retranslatable, QStackedWidget):
         """Take a ticket for ``code`` (an act on the work lane; a second touch meanwhile is refused)."""
         card, queue = self.card, self.queue
         if self.act.run("take-ticket", lambda: queue.issue(code, card), self._taken):
+            self._act_said = False
             self.message.setText(self.tr("正在出号，请稍候…"))
 
     def _taken(self, outcome: JobOutcome) -> None:
         if not outcome.ok:
+            # said until the next tap: the reload that follows must not wipe it (issue 21: with a full
+            # disk no banner says why, so this line is all the visitor reads)
             self.message.setText(bilingual(self.ctx, outcome.zh, outcome.en))
+            self._act_said = True
             self.refresh()
             return
         self.message.clear()
@@ -316,6 +321,7 @@ class TicketFlow(Retranslatable, QStackedWidget):
         self.back_timer.stop()
         self.print_timer.stop()
         self.message.clear()
+        self._act_said = False
         self.card_note.clear()
         self.r_number.clear()
         self.r_ahead.clear()
