@@ -43,7 +43,7 @@ def test_login_gate_wrong_pin_then_right(terminal) -> None:  # type: ignore[no-u
     login(term.window.page, "host", "111111")
     assert term.window.page.currentWidget() is term.window.page.work
     assert "王主持" in term.window.header.operator.text()
-    assert term.window.page.work.widget(0).table.rowCount() == 2  # the sessions tab: today's two openings
+    assert term.window.page.work.widget(0).table.rowCount() == 3  # the sessions tab: today's three openings (one remote)
     term.window.header.logout.click()
     assert term.window.page.currentWidget() is panel
     kinds = [e.kind for e in term.hall.recent_entries(5)]

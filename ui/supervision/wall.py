@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -505,6 +505,15 @@ class SupervisionWall(Retranslatable, QWidget):
         self._layout_tiles()
         if self.selected_room is None and rooms:
             self.select_room(rooms[0])
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """On a narrow (portrait) screen the side panel goes below the tiles: the wall's minimum width is its
+        widest part, not the landscape sum — else a window first shown at 1080 wide is held wider."""
+        hint = super().minimumSizeHint()
+        if self.root.direction() != QBoxLayout.Direction.LeftToRight:
+            return hint
+        side = self.side.minimumSizeHint().width()
+        return QSize(max(side, hint.width() - side - self.root.spacing()), hint.height())
 
     def _layout_tiles(self) -> None:
         """A near-square grid (portrait: two columns); the side panel right, or below in portrait."""
