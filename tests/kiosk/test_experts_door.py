@@ -240,6 +240,7 @@ def test_rule_a_face_that_does_not_match_waits_for_the_witness_who_decides_with_
     assert (no.result, no.refusal) == ("refused", "refused_by_staff") and sim.releases == [1]
 
 
+@pytest.mark.allow_log_warnings(r"access line lost")  # a 20 ms poll on a loaded machine may miss its 0.3 s answer
 def test_rule_sign_out_gives_the_phone_back_and_the_last_one_out_stops_the_recording(
         hall: Hall, sim: AccessSimulator, ctl: Running) -> None:
     members, _ = drawn_and_answered(hall)
