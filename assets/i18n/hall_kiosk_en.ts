@@ -211,6 +211,55 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
     </message>
 </context>
 <context>
+    <name>DemoCardPanel</name>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="117"/>
+        <source>演示用身份证 Demo ID cards</source>
+        <extracomment>masked name and what they are in the demo day (label, card file), in start order</extracomment>
+        <translation>Demo ID cards</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="118"/>
+        <source>从这里启动的每个终端都有自己的模拟读卡器；选择终端和人员，把证件放到读卡器上（如开标主持人登记角色、投标人代表签到）。</source>
+        <translation>Every terminal started here has a simulated ID reader of its own: pick a terminal and a person and place their card on it (e.g. the opening host taking the role, a representative checking in).</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="124"/>
+        <source>读卡器</source>
+        <translation>Reader</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="126"/>
+        <source>证件</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="140"/>
+        <source>放到读卡器上</source>
+        <translation>Place on the reader</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="141"/>
+        <source>拿走证件</source>
+        <translation>Take the card away</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="161"/>
+        <source>先启动一个终端。</source>
+        <translation>Start a terminal first.</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="172"/>
+        <source>已放到 %1 的读卡器上：%2</source>
+        <translation>Placed on the reader of %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="180"/>
+        <source>已从 %1 的读卡器上拿走证件</source>
+        <translation>Took the card off the reader of %1</translation>
+    </message>
+</context>
+<context>
     <name>Devices</name>
     <message>
         <location filename="../../ui/shell.py" line="48"/>
@@ -324,12 +373,12 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="277"/>
+        <location filename="../../ui/shell.py" line="301"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="280"/>
+        <location filename="../../ui/shell.py" line="304"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -337,62 +386,62 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>KioskHome</name>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="133"/>
+        <location filename="../../ui/roles/kiosk.py" line="142"/>
         <source>欢迎光临 · 请选择服务</source>
         <translation>Welcome · please choose a service</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="134"/>
+        <location filename="../../ui/roles/kiosk.py" line="143"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="134"/>
+        <location filename="../../ui/roles/kiosk.py" line="143"/>
         <source>取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="134"/>
+        <location filename="../../ui/roles/kiosk.py" line="143"/>
         <source>查询</source>
         <translation>Look up</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="134"/>
+        <location filename="../../ui/roles/kiosk.py" line="143"/>
         <source>开标异议</source>
         <translation>Opening objection</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="136"/>
+        <location filename="../../ui/roles/kiosk.py" line="145"/>
         <source>开标、拍卖到场签到（身份证或二维码）</source>
         <translation>Check in for an opening or auction (ID card or QR code)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="137"/>
+        <location filename="../../ui/roles/kiosk.py" line="146"/>
         <source>业务办理排队取号</source>
         <translation>Queue ticket for the service windows</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="138"/>
+        <location filename="../../ui/roles/kiosk.py" line="147"/>
         <source>查询我的排队号和签到</source>
         <translation>Find my ticket or check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="139"/>
+        <location filename="../../ui/roles/kiosk.py" line="148"/>
         <source>已签到的投标人代表当场提出开标异议（身份证）</source>
         <translation>Checked-in bidders&apos; representatives raise an objection to the opening (ID card)</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="145"/>
+        <location filename="../../ui/roles/kiosk.py" line="154"/>
         <source>本终端未开通此项服务</source>
         <translation>not offered at this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="146"/>
+        <location filename="../../ui/roles/kiosk.py" line="155"/>
         <source>今日交易安排</source>
         <translation>Today&apos;s sessions</translation>
     </message>
     <message>
-        <location filename="../../ui/roles/kiosk.py" line="147"/>
+        <location filename="../../ui/roles/kiosk.py" line="156"/>
         <source>如需帮助，请到服务窗口咨询。</source>
         <translation>Need help? Please ask at a service window.</translation>
     </message>
@@ -400,52 +449,52 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="21"/>
+        <location filename="../../hallkiosk/launcher.py" line="24"/>
         <source>自助签到、取号、查询（触摸屏）</source>
         <translation>Self-service check-in, tickets, look-up (touch)</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="22"/>
+        <location filename="../../hallkiosk/launcher.py" line="25"/>
         <source>窗口叫号、人工签到、补打</source>
         <translation>Call tickets, manual check-in, reprints</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="23"/>
+        <location filename="../../hallkiosk/launcher.py" line="26"/>
         <source>大厅大屏：叫号、开标、拍卖信息</source>
         <translation>Wall board: calls, openings, auctions</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="24"/>
+        <location filename="../../hallkiosk/launcher.py" line="27"/>
         <source>开标主持：签到、唱标、记录</source>
         <translation>Bid opening: attendance, reading of bids, record</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="25"/>
+        <location filename="../../hallkiosk/launcher.py" line="28"/>
         <source>拍卖师：出价、叫价、落槌</source>
         <translation>Auctioneer: bids, calls, hammer</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="26"/>
+        <location filename="../../hallkiosk/launcher.py" line="29"/>
         <source>设备、同步、日志校验、操作员</source>
         <translation>Devices, sync, journal check, operators</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="27"/>
+        <location filename="../../hallkiosk/launcher.py" line="30"/>
         <source>专家抽取：可验证随机抽取、短信通知</source>
         <translation>Expert draw: verifiable random draw, SMS invitations</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="28"/>
+        <location filename="../../hallkiosk/launcher.py" line="31"/>
         <source>监督大屏：各会议室实时画面、预警、暂停指令</source>
         <translation>Supervision wall: every room live, alerts, pause orders</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="43"/>
+        <location filename="../../hallkiosk/launcher.py" line="46"/>
         <source>选择终端角色</source>
         <translation>Choose a terminal role</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="44"/>
+        <location filename="../../hallkiosk/launcher.py" line="47"/>
         <source>每个角色以独立进程启动，共用同一数据目录：%1</source>
         <translation>Each role starts as its own process on the same data dir: %1</translation>
     </message>
@@ -538,18 +587,18 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>RoleWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="337"/>
+        <location filename="../../ui/shell.py" line="361"/>
         <source>暂停服务：系统正在恢复连接，请稍候或到服务窗口办理。</source>
         <extracomment>the role&apos;s page; what it offers differs by role (reset, logout, open_flow, work …), so it is duck-typed</extracomment>
         <translation>Service paused: reconnecting. Please wait, or go to a service counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="339"/>
+        <location filename="../../ui/shell.py" line="363"/>
         <source>数据连接中断，以下内容可能不是最新。</source>
         <translation>Data link interrupted: what is shown may be out of date.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="341"/>
+        <location filename="../../ui/shell.py" line="365"/>
         <source>数据库连接中断，正在自动重试。已办理的记录不会丢失；恢复前本机的操作不会执行。</source>
         <translation>Database unavailable, retrying. Nothing recorded is lost; acts on this terminal are not carried out until it returns.</translation>
     </message>
@@ -700,58 +749,58 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>StatusBarItems</name>
     <message>
-        <location filename="../../ui/shell.py" line="138"/>
-        <location filename="../../ui/shell.py" line="160"/>
+        <location filename="../../ui/shell.py" line="162"/>
+        <location filename="../../ui/shell.py" line="184"/>
         <source>日志 #%1</source>
         <translation>Journal #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="171"/>
+        <location filename="../../ui/shell.py" line="195"/>
         <source>数据库：正常</source>
         <translation>Database: OK</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="174"/>
+        <location filename="../../ui/shell.py" line="198"/>
         <source>数据库：不可用</source>
         <translation>Database: unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="181"/>
+        <location filename="../../ui/shell.py" line="205"/>
         <source>设备：未配置</source>
         <translation>Devices: not configured</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="188"/>
+        <location filename="../../ui/shell.py" line="212"/>
         <source>设备：%1 台正常</source>
         <translation>Devices: %1 working</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="212"/>
+        <location filename="../../ui/shell.py" line="236"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="215"/>
+        <location filename="../../ui/shell.py" line="239"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="218"/>
+        <location filename="../../ui/shell.py" line="242"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="221"/>
+        <location filename="../../ui/shell.py" line="245"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="230"/>
+        <location filename="../../ui/shell.py" line="254"/>
         <source>平台签名验证失败</source>
         <translation>Platform signature failing</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="233"/>
+        <location filename="../../ui/shell.py" line="257"/>
         <source>未验证平台签名</source>
         <translation>Platform answers not verified</translation>
     </message>

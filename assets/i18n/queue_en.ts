@@ -191,42 +191,42 @@
 <context>
     <name>LookupFlow</name>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="465"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="471"/>
         <source>没有找到这个号（只能查询今天的号）。请核对号码，或到服务窗口咨询。</source>
         <translation>No such ticket (only today&apos;s tickets). Check the number or ask at a counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="471"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="477"/>
         <source>前面还有 %1 人，预计等候约 %2 分钟</source>
         <translation>%1 ahead of you, about %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="473"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="479"/>
         <source>请到 %1 号窗口办理</source>
         <translation>Please go to counter %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="488"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="494"/>
         <source>查询排队进度</source>
         <translation>Check my place in the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="489"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="495"/>
         <source>请把号票上的二维码对准扫码口，或输入号码（如 A012）。</source>
         <translation>Hold the QR code on your ticket to the scanner, or type the number (e.g. A012).</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="490"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="496"/>
         <source>号码，如 A012</source>
         <translation>Number, e.g. A012</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="491"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="497"/>
         <source>查询</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="492"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="498"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -277,48 +277,48 @@
 <context>
     <name>QueueBoard</name>
     <message>
-        <location filename="../../ui/queue/board.py" line="149"/>
+        <location filename="../../ui/queue/board.py" line="150"/>
         <source>窗口</source>
-        <extracomment>counter → monotonic end of its flash monotonic time of the last refresh (latency measurement)</extracomment>
+        <extracomment>counter → monotonic end of its flash monotonic time of the last refresh (latency measurement) (counters, services) of the labels up</extracomment>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="149"/>
+        <location filename="../../ui/queue/board.py" line="150"/>
         <source>当前号</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="149"/>
+        <location filename="../../ui/queue/board.py" line="150"/>
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="156"/>
+        <location filename="../../ui/queue/board.py" line="152"/>
         <source>%1号</source>
         <translation>No. %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="171"/>
+        <location filename="../../ui/queue/board.py" line="154"/>
         <source>等候人数</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="176"/>
+        <location filename="../../ui/queue/board.py" line="156"/>
         <source>%1 人</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="190"/>
+        <location filename="../../ui/queue/board.py" line="226"/>
         <source>请留意叫号</source>
         <translation>Please watch for your number</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="196"/>
+        <location filename="../../ui/queue/board.py" line="232"/>
         <source>排队叫号</source>
         <translation>Queue calls</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/board.py" line="198"/>
+        <location filename="../../ui/queue/board.py" line="234"/>
         <source>请按号等候，过号请到窗口咨询。请保管好号票。</source>
         <translation>Please wait for your number; if you missed it, ask at a counter. Keep your ticket.</translation>
     </message>
@@ -528,123 +528,123 @@
 <context>
     <name>TicketFlow</name>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="183"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="184"/>
         <source>等候 %1 人 · 约 %2 分钟</source>
-        <extracomment>print(slip) → bytes written; raises DeviceError. Runs on the job runner&apos;s slip-printer lane. TicketInfo, for tests and the tour service code → its position in the grid</extracomment>
+        <extracomment>print(slip) → bytes written; raises DeviceError. Runs on the job runner&apos;s slip-printer lane. TicketInfo, for tests and the tour service code → its position in the grid the message is the outcome of the visitor&apos;s last tap (a reload keeps it)</extracomment>
         <translation>%1 waiting · about %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="185"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="186"/>
         <source>今日号已取完</source>
         <translation>No numbers left today</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="187"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="188"/>
         <source>取号时间 %1–%2</source>
         <translation>Tickets %1–%2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="196"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="197"/>
         <source>尚未设置办理业务，请到服务窗口咨询。</source>
         <translation>No services are set up; please ask at a counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="200"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="201"/>
         <source>现在不在取号时间内，请在取号时间内再来。</source>
         <translation>Tickets are not issued now; please come back during issuing hours.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="201"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="202"/>
         <source>今日排队号已取完，若窗口空闲可直接到窗口办理。</source>
         <translation>Today&apos;s numbers are used up; if a counter is free, go straight to it.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="217"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="218"/>
         <source>已读取身份证：%1</source>
         <translation>ID card read: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="219"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="220"/>
         <source>您可优先办理</source>
         <translation>you have priority</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="228"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="230"/>
         <source>正在出号，请稍候…</source>
         <translation>Issuing your ticket, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="248"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="253"/>
         <source>您的排队号（补打）</source>
         <translation>Your ticket (reprint)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="248"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="253"/>
         <source>您的排队号</source>
         <translation>Your ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="250"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="255"/>
         <source>优先</source>
         <translation>priority</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="252"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="257"/>
         <source>前面还有 %1 人，预计等候约 %2 分钟</source>
         <translation>%1 ahead of you, about %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="254"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="259"/>
         <source>取号时间 %1</source>
         <translation>Issued %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="256"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="261"/>
         <source>办理窗口 %1</source>
         <translation>Counters %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="257"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="262"/>
         <source>请留意大厅屏幕和语音叫号。</source>
         <translation>Watch the hall screen and listen for your number.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="266"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="271"/>
         <source>正在打印号票，请稍候…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="285"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="290"/>
         <source>号票未能打印：%1。请记下您的号码，或点“重新打印”；仍不行请到服务窗口。</source>
         <translation>The ticket could not be printed: %1. Note your number or press &quot;Print again&quot;; if that fails, ask at a counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="291"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="296"/>
         <source>请取走号票。</source>
         <translation>Please take your ticket.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="326"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="332"/>
         <source>请选择办理的业务</source>
         <translation>Choose a service</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="327"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="333"/>
         <source>点一下业务即出号票。可先在读卡区放身份证：同一业务一人一号，70岁以上优先。</source>
         <translation>Touch a service to get a ticket. You may place your ID card on the reader first: one ticket per person and service, priority from age 70.</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="328"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="334"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="329"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="335"/>
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../ui/queue/kiosk_flows.py" line="330"/>
+        <location filename="../../ui/queue/kiosk_flows.py" line="336"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>

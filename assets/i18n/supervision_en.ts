@@ -4,108 +4,108 @@
 <context>
     <name>ReplayScreen</name>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="214"/>
+        <location filename="../../ui/supervision/replay.py" line="254"/>
         <source>请填写导出目录 / enter the export&apos;s folder</source>
-        <extracomment>a job-runner lane of its own: a long read never holds the wall&apos;s loads a frame this close to the file&apos;s end is its last: play on into the next segment the instant the frame on screen shows</extracomment>
+        <extracomment>a job-runner lane of its own: a long read never holds the wall&apos;s loads a frame this close to the file&apos;s end is its last: play on into the next segment the label&apos;s size, read by the player&apos;s thread (a tuple: replaced whole) the last frame at full size the instant the frame on screen shows</extracomment>
         <translation>Enter the export&apos;s folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="260"/>
+        <location filename="../../ui/supervision/replay.py" line="300"/>
         <source>导出目录</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="258"/>
+        <location filename="../../ui/supervision/replay.py" line="298"/>
         <source>前后 15 分钟的日志记录（点击跳转） / entries around, click to seek</source>
         <translation>Journal entries 15 min either side (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="260"/>
+        <location filename="../../ui/supervision/replay.py" line="300"/>
         <source>导出的标记（点击跳转） / the export&apos;s markers</source>
         <translation>The export&apos;s markers (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="274"/>
+        <location filename="../../ui/supervision/replay.py" line="313"/>
         <source>此时刻之后没有录像 / no recording from this moment</source>
         <translation>No recording from this moment on</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="280"/>
+        <location filename="../../ui/supervision/replay.py" line="319"/>
         <source>此时刻没有录像，从下一段录像开始播放 / nothing recorded then: playing from the next recording</source>
         <translation>Nothing recorded then: playing from the next recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="283"/>
+        <location filename="../../ui/supervision/replay.py" line="322"/>
         <source>本终端没有播放器 / no player on this terminal</source>
         <translation>No player on this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="328"/>
+        <location filename="../../ui/supervision/replay.py" line="369"/>
         <source>无法播放录像文件</source>
         <translation>Cannot play the recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="374"/>
+        <location filename="../../ui/supervision/replay.py" line="415"/>
         <source>摄像机 {0} · 第 {1} 段</source>
         <translation>camera {0} · segment {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="404"/>
+        <location filename="../../ui/supervision/replay.py" line="445"/>
         <source>暂停 / Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="404"/>
+        <location filename="../../ui/supervision/replay.py" line="445"/>
         <source>播放 / Play</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="407"/>
+        <location filename="../../ui/supervision/replay.py" line="448"/>
         <source>录像回放 · 视频与日志同步  Replay: video beside the journal</source>
         <translation>Replay: the video beside the journal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="408"/>
+        <location filename="../../ui/supervision/replay.py" line="449"/>
         <source>← 返回监控墙 / Wall</source>
         <translation>← Back to the wall</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="409"/>
+        <location filename="../../ui/supervision/replay.py" line="450"/>
         <source>前往 / Go</source>
         <translation>Go</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="410"/>
+        <location filename="../../ui/supervision/replay.py" line="451"/>
         <source>导出目录 / export folder</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="411"/>
+        <location filename="../../ui/supervision/replay.py" line="452"/>
         <source>打开导出 / Open export</source>
         <translation>Open export</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="412"/>
+        <location filename="../../ui/supervision/replay.py" line="453"/>
         <source>◀ 10 秒</source>
         <translation>◀ 10 s</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="413"/>
+        <location filename="../../ui/supervision/replay.py" line="454"/>
         <source>10 秒 ▶</source>
         <translation>10 s ▶</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="414"/>
+        <location filename="../../ui/supervision/replay.py" line="455"/>
         <source>摄像机 / camera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="256"/>
+        <location filename="../../ui/supervision/replay.py" line="296"/>
         <source>日志记录（点击跳转） / entries, click to seek</source>
         <translation>Journal entries (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="419"/>
+        <location filename="../../ui/supervision/replay.py" line="462"/>
         <source>请选择会议室和时间 / pick a room and a time</source>
         <translation>Pick a room and a time</translation>
     </message>
@@ -114,7 +114,7 @@
     <name>SupervisionWall</name>
     <message>
         <location filename="../../ui/supervision/wall.py" line="131"/>
-        <location filename="../../ui/supervision/wall.py" line="587"/>
+        <location filename="../../ui/supervision/wall.py" line="596"/>
         <source>无视频信号</source>
         <extracomment>a job-runner lane (one thread) of the wall&apos;s own for reading alerts a tick without words: the record is in Chinese whatever the screen&apos;s language the full view&apos;s replay starts this many minutes ago no frame for this long after frames came: the tile says the signal is lost #: the most a tile&apos;s frame may be (the wiring shrinks frames to fit) frames drawn (tests, bench) frames came, then stopped for LOST_AFTER_S
 ----------
@@ -173,7 +173,7 @@
     </message>
     <message>
         <location filename="../../ui/supervision/wall.py" line="289"/>
-        <location filename="../../ui/supervision/wall.py" line="623"/>
+        <location filename="../../ui/supervision/wall.py" line="632"/>
         <source>所选会议室今日无场次</source>
         <extracomment>(room code, moment): replay the selected step&apos;s latest note</extracomment>
         <translation>The selected room has no session today</translation>
@@ -194,87 +194,87 @@
         <translation>No note on this step yet</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="666"/>
+        <location filename="../../ui/supervision/wall.py" line="675"/>
         <source>请先选择预警，并以监督人身份刷身份证登记</source>
         <translation>Select an alert and sign in as the supervisor with your ID card first</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="672"/>
+        <location filename="../../ui/supervision/wall.py" line="681"/>
         <source>预警已确认 / alert acknowledged</source>
         <translation>Alert acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="684"/>
+        <location filename="../../ui/supervision/wall.py" line="693"/>
         <source>暂停指令已下达 / pause ordered</source>
         <translation>Pause ordered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="684"/>
+        <location filename="../../ui/supervision/wall.py" line="693"/>
         <source>恢复指令已下达 / resume ordered</source>
         <translation>Resume ordered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="688"/>
+        <location filename="../../ui/supervision/wall.py" line="697"/>
         <source>监督 Supervision</source>
         <translation>Supervision</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="689"/>
+        <location filename="../../ui/supervision/wall.py" line="698"/>
         <source>见证 Witness</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="690"/>
+        <location filename="../../ui/supervision/wall.py" line="699"/>
         <source>行政监督室 · 各会议室实时画面  Supervision wall</source>
         <translation>Supervision room · every room live</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="691"/>
+        <location filename="../../ui/supervision/wall.py" line="700"/>
         <source>← 返回全部画面 / All rooms</source>
         <translation>← All rooms</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="692"/>
+        <location filename="../../ui/supervision/wall.py" line="701"/>
         <source>预警 Alerts</source>
         <translation>Alerts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="693"/>
+        <location filename="../../ui/supervision/wall.py" line="702"/>
         <source>处理说明（确认预警必填） / note</source>
         <translation>Note (required to acknowledge)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="694"/>
+        <location filename="../../ui/supervision/wall.py" line="703"/>
         <source>确认所选预警 / Acknowledge</source>
         <translation>Acknowledge the selected alert</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="695"/>
+        <location filename="../../ui/supervision/wall.py" line="704"/>
         <source>回放此刻 / Replay</source>
         <translation>Replay this moment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="696"/>
+        <location filename="../../ui/supervision/wall.py" line="705"/>
         <source>回放最近两分钟 / Replay last 2 min</source>
         <translation>Replay the last 2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="697"/>
+        <location filename="../../ui/supervision/wall.py" line="706"/>
         <source>指令原因（必填） / reason</source>
         <translation>Reason for the order (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="698"/>
+        <location filename="../../ui/supervision/wall.py" line="707"/>
         <source>下令暂停 / Pause</source>
         <translation>Order a pause</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="699"/>
+        <location filename="../../ui/supervision/wall.py" line="708"/>
         <source>下令恢复 / Resume</source>
         <translation>Order resume</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/wall.py" line="712"/>
+        <location filename="../../ui/supervision/wall.py" line="721"/>
         <source>正在连接各会议室……</source>
         <translation>Connecting to the rooms…</translation>
     </message>
