@@ -46,7 +46,7 @@ def _card(name: str, id_number: str) -> IdCard:
 
 
 def demo_people(today: dt.date | None = None) -> list[DemoPerson]:
-    """The demo day's people with cards: staff (by their appointments), representatives, a stranger."""
+    """The demo day's people with cards: staff (by their appointments), representatives, experts, a stranger."""
     from devices.idcard.simulator import demo_card
     from sync.sandbox.seed import demo_day
 
@@ -68,6 +68,8 @@ def demo_people(today: dt.date | None = None) -> list[DemoPerson]:
             if item not in what:
                 what.append(item)
     out += [DemoPerson(f"{mask_name(name)} — 代表 {'、'.join(what)}", _card(name, number)) for name, (number, what) in reps.items()]
+    for e in day.get("experts", ()):  # the evaluation area's door admits the experts drawn and accepted
+        out.append(DemoPerson(f"{mask_name(e['name'])} — 评标专家 {e['expert_id']}", _card(e["name"], e["id_number"])))
     stranger = demo_card()
     out.append(DemoPerson(f"{mask_name(stranger.name)} — 未登记任何场次", stranger))
     return out

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.config import ROLES, Config
@@ -58,6 +58,11 @@ class Launcher(QWidget):
             btn = QPushButton(f"{role_title(role)}\n{role_help(role)}", objectName="roleTile")
             btn.clicked.connect(lambda _=False, r=role: self.launch(r))
             self.tiles.append(btn)
+        # the evaluation area's door is a kiosk in its own mode ([kiosk] mode = "evaluation_area", issue 17)
+        door = QPushButton(self.tr("评标区门禁\n专家刷证、人脸核验、手机柜"), objectName="roleTile")
+        door.clicked.connect(lambda _=False: self.launch("kiosk", {"HALL_KIOSK__KIOSK__MODE": "evaluation_area"},
+                                                         self.tr("评标区门禁")))
+        self.tiles.append(door)
         self._columns = 0
         self._lay_tiles(2)
         inner.addLayout(grid)
@@ -73,12 +78,14 @@ class Launcher(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the tiles re-flow instead
         scroll.setWidget(body)
         lay.addWidget(scroll, 1)
         self.resize(1280, 900 if demo else 800)
 
     def _lay_tiles(self, columns: int) -> None:
-        """Two columns of tiles on a wide window, one on a narrow (portrait) one."""
+        """Three columns of tiles on a wide window (the demo's card panel stays in view), two, or one on a
+        narrow (portrait) one."""
         if columns == self._columns:
             return
         self._columns = columns
@@ -88,17 +95,18 @@ class Launcher(QWidget):
             self.grid.addWidget(btn, i // columns, i % columns)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self._lay_tiles(2 if event.size().width() >= 1200 else 1)
+        width = event.size().width()
+        self._lay_tiles(3 if width >= 1700 else 2 if width >= 1200 else 1)
         super().resizeEvent(event)
 
-    def launch(self, role: str) -> None:
+    def launch(self, role: str, extra_env: dict[str, str] | None = None, label: str | None = None) -> None:
         args = [sys.executable, "-m", "hallkiosk", "run", "--role", role, "--data-dir", str(self.cfg.data_dir)]
         if self.cfg.source != "<defaults>":
             args += ["--config", self.cfg.source]
         if self.cfg.database.url:
             args += ["--db", self.cfg.database.url]
-        env = None
+        env = {**os.environ, **extra_env} if extra_env else None
         if self.readers is not None and self.cards is not None:  # the demo: this terminal's own ID reader
-            env = {**os.environ, **self.readers.start(role, role_title(role))}
+            env = {**(env or os.environ), **self.readers.start(role, label or role_title(role))}
             self.cards.refresh()
         self.children_procs.append(subprocess.Popen(args, env=env))

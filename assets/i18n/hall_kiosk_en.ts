@@ -213,48 +213,48 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>DemoCardPanel</name>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="117"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="119"/>
         <source>演示用身份证 Demo ID cards</source>
         <extracomment>masked name and what they are in the demo day (label, card file), in start order</extracomment>
         <translation>Demo ID cards</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="118"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="120"/>
         <source>从这里启动的每个终端都有自己的模拟读卡器；选择终端和人员，把证件放到读卡器上（如开标主持人登记角色、投标人代表签到）。</source>
         <translation>Every terminal started here has a simulated ID reader of its own: pick a terminal and a person and place their card on it (e.g. the opening host taking the role, a representative checking in).</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="124"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="126"/>
         <source>读卡器</source>
         <translation>Reader</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="126"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="128"/>
         <source>证件</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="140"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="142"/>
         <source>放到读卡器上</source>
         <translation>Place on the reader</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="141"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="143"/>
         <source>拿走证件</source>
         <translation>Take the card away</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="161"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="163"/>
         <source>先启动一个终端。</source>
         <translation>Start a terminal first.</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="172"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="174"/>
         <source>已放到 %1 的读卡器上：%2</source>
         <translation>Placed on the reader of %1: %2</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="180"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="182"/>
         <source>已从 %1 的读卡器上拿走证件</source>
         <translation>Took the card off the reader of %1</translation>
     </message>
@@ -497,6 +497,18 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
         <location filename="../../hallkiosk/launcher.py" line="47"/>
         <source>每个角色以独立进程启动，共用同一数据目录：%1</source>
         <translation>Each role starts as its own process on the same data dir: %1</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/launcher.py" line="62"/>
+        <source>评标区门禁
+专家刷证、人脸核验、手机柜</source>
+        <translation>Evaluation-area door
+experts: ID card, face check, phone lockers</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/launcher.py" line="64"/>
+        <source>评标区门禁</source>
+        <translation>Evaluation-area door</translation>
     </message>
 </context>
 <context>

@@ -60,10 +60,27 @@ def test_the_demo_launcher_has_the_card_panel_and_fits_both_orientations(qapp, t
     launcher = Launcher(load_config(data_dir=tmp_path / "hall", environ={}), demo=True)
     assert launcher.cards is not None and not launcher.cards.place_button.isEnabled()  # no terminal started yet
     assert "先启动一个终端" in launcher.cards.status.text()
-    for (w, h), columns in (((1920, 1080), 2), ((1080, 1920), 1)):
+    for (w, h), columns in (((1920, 1080), 3), ((1080, 1920), 1)):
         grab(launcher, str(tmp_path / f"launcher-{w}x{h}.png"), (w, h))
         assert launcher._columns == columns and clipped_texts(launcher) == [], (w, h)
+        assert all(t.width() >= t.sizeHint().width() for t in launcher.tiles), (w, h)  # no tile narrower than its words
     assert Launcher(load_config(data_dir=tmp_path / "hall2", environ={})).cards is None  # never outside the demo
+
+
+def test_the_launchers_door_tile_starts_a_kiosk_in_the_evaluation_area_mode(qapp, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hallkiosk.launcher import Launcher
+    from kiosk.config import ROLES, load_config
+
+    ensure_qapp()
+    started: list[tuple[list[str], dict | None]] = []
+    monkeypatch.setattr("hallkiosk.launcher.subprocess.Popen", lambda args, env=None: started.append((args, env)))
+    launcher = Launcher(load_config(data_dir=tmp_path / "hall", environ={}))
+    assert len(launcher.tiles) == len(ROLES) + 1 and "评标区门禁" in launcher.tiles[-1].text()
+    launcher.tiles[-1].click()
+    args, env = started[-1]
+    assert args[args.index("--role") + 1] == "kiosk" and env is not None and env["HALL_KIOSK__KIOSK__MODE"] == "evaluation_area"
+    launcher.tiles[0].click()
+    assert started[-1][1] is None  # the other tiles: the terminal's own environment
 
 
 def test_a_started_terminals_reader_is_a_simulator_process_following_the_panel(tmp_path: Path) -> None:
