@@ -218,8 +218,8 @@ class StatusBarItems(Retranslatable, QWidget):
     def _fit_devices(self) -> None:
         """The full device list when it fits beside the other items, else the short form (never clipped)."""
         full = getattr(self, "_devices_full", "")
-        if not self.isVisible():  # not laid out yet: the short form, so that a long list never sets the
-            self.devices.setText(getattr(self, "_devices_short", full))  # window's first (minimum) width
+        if not self.isVisible():  # not laid out yet: its width means nothing
+            self.devices.setText(full)
             return
         others = sum(w.sizeHint().width() for w in (self.database, self.sync, self.platform_key, self.journal, self.clock)
                      if w.isVisibleTo(self))

@@ -615,8 +615,8 @@
     </message>
     <message>
         <location filename="../../ui/opening/console.py" line="492"/>
-        <source>⚠ 无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复</source>
-        <translation>⚠ Platform unreachable: no online events since %1 (%2 s). Closing objections and online confirmations wait until it is back</translation>
+        <source>无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复</source>
+        <translation>Platform unreachable: no online events since %1 (%2 s). Closing objections and online confirmations wait until it is back</translation>
     </message>
     <message>
         <location filename="../../ui/opening/console.py" line="554"/>

@@ -489,7 +489,7 @@ class OpeningConsole(Retranslatable, QWidget):
             ok = age <= policy.stale_s
             when = f"{beijing(v.remote_synced_at):%H:%M:%S}"
             state = (self.tr("在线事件已同步 %1（%2 秒前）") if ok else
-                     self.tr("⚠ 无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复")
+                     self.tr("无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复")
                      ).replace("%1", when).replace("%2", str(age))
         self.remote.setText(counts + " · " + state)
         self.remote.setProperty("state", "ok" if ok else "down")
