@@ -313,8 +313,8 @@ def write_staged(session: Session, *, pending: bool = True) -> None:
         raw: Any = conn.connection.driver_connection
         try:
             with session.no_autoflush, _pipeline(raw):
-                for row in rows:
-                    session.execute(insert(_ENTRY_TABLE).values(**row))
+                for row in rows:  # a parameter set, not .values(): the statement compiles once per process
+                    session.execute(_INSERT_ENTRY, row)
                 if pending:
                     _write_pending(session)
                 for statement in later:
@@ -350,12 +350,23 @@ def _pipeline(raw: Any) -> Iterator[None]:
     pipeline.__exit__(None, None, None)
 
 
+_INSERT_ENTRY = insert(_ENTRY_TABLE)
+_ORDER: dict[Any, int] = {}
+
+
+def _table_order() -> dict[Any, int]:
+    """Tables in the order of their foreign keys (computed once: sorting them costs ms, under the lock)."""
+    if not _ORDER:
+        _ORDER.update({t: i for i, t in enumerate(JournalEntry.metadata.sorted_tables)})
+    return _ORDER
+
+
 def _write_pending(session: Session) -> None:
     """The ORM's pending changes as Core statements (inside the pipeline: no row count is read back),
     then marked written: new rows become persistent, changed attributes committed, deleted rows gone.
     A new row whose key the database assigns (autoincrement) is left to the ORM's flush, which reads
     the key back (a caller may need it)."""
-    order = {t: i for i, t in enumerate(JournalEntry.metadata.sorted_tables)}
+    order = _table_order()
     new = sorted(session.new, key=lambda o: order.get(inspect(o).mapper.local_table, 0))
     for obj in new:
         state = inspect(obj)
@@ -367,7 +378,7 @@ def _write_pending(session: Session) -> None:
             col = p.columns[0]
             if p.key not in state.dict and col.default is not None and col.default.is_scalar:
                 values[col.key] = col.default.arg
-        session.execute(insert(mapper.local_table).values(**values))
+        session.execute(insert(mapper.local_table), values)
         session.expunge(obj)
         for p in mapper.column_attrs:
             if p.columns[0].key in values:
