@@ -23,6 +23,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PG_ENV = "HALL_KIOSK_TEST_PG_URL"
+# Every hall process writes under umask 077 (hallkiosk/cli, hallkiosk/app; kiosk/filemodes.py), and the CLI refuses a
+# hall.db others may read. Tests that make a hall in-process and then run the CLI on it did so under the test
+# process's umask: they passed only when an earlier test in the same process had already set 077.
+os.umask(0o077)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -343,10 +343,6 @@ def test_journal_verify_command_fails_a_rechained_journal_naming_the_entry(
             hall.append(1, start=n)
             pusher.push_batch()  # type: ignore[attr-defined]
     args = ["journal", "verify", "--data-dir", str(hall.path.parent), "--platform-key-file", str(key_file)]
-    # this fixture's database was made under the test process's umask; a hall makes it 0600 (kiosk/filemodes.py),
-    # and the CLI refuses one others may read (exit 16) — which only passed when an earlier test had set umask 077
-    for f in hall.path.parent.glob(hall.path.name + "*"):
-        f.chmod(0o600)
     assert main(args) == 0
     assert "平台回执一致 receipts agree: 5 receipt(s)" in capsys.readouterr().out
     _rechain_from(hall, 3)

@@ -69,7 +69,7 @@ def test_platform_sandbox_process_with_sync_commands(tmp_path: Path, hall) -> No
         doc = json.loads(status.stdout)
         assert doc["backlog"] == 0 and doc["last_delivered_seq"] == 250 and doc["dead_letters"] == 0
         assert doc["alarm"] is None
-        assert doc["feeds"]["sessions"]["count"] == 5 and doc["feeds"]["registrations"]["count"] == 20
+        assert doc["feeds"]["sessions"]["count"] == 6 and doc["feeds"]["registrations"]["count"] == 25
         assert doc["feeds"]["blacklist"]["age_s"] is not None
         admin = url.split("/hall-api")[0]
         with requests.Session() as http:
