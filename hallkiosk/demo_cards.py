@@ -162,6 +162,12 @@ class DemoCardPanel(QWidget):
             w.setEnabled(on)
         self.status.setText("" if on else self.tr("先启动一个终端。"))
 
+    def reader_started(self, error: str) -> None:
+        """A terminal's reader is up (the list grows), or it could not start (said here)."""
+        self.refresh()
+        if error:
+            self.status.setText(self.tr("模拟读卡器未能启动：%1").replace("%1", error))
+
     def _path(self) -> Path | None:
         i = self.reader.currentIndex()
         return self.readers.readers[i][1] if 0 <= i < len(self.readers.readers) else None

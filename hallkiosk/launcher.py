@@ -8,15 +8,19 @@ launcher a panel that places any demo person's card on it (``hallkiosk/demo_card
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import threading
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.config import ROLES, Config
 from ui.shell import role_title
+
+log = logging.getLogger(__name__)
 
 
 def role_help(role: str) -> str:
@@ -34,6 +38,9 @@ def role_help(role: str) -> str:
 
 class Launcher(QWidget):
     """Tiles that start each role as a separate process."""
+
+    #: a demo terminal's own ID reader started ("") or failed (why), from the thread that starts it
+    reader_started = Signal(str)
 
     def __init__(self, cfg: Config, parent: QWidget | None = None, *, demo: bool = False) -> None:
         super().__init__(parent)
@@ -73,6 +80,7 @@ class Launcher(QWidget):
 
             self.readers = DemoReaders(cfg.data_dir, self.children_procs)
             self.cards = DemoCardPanel(self.readers)
+            self.reader_started.connect(self.cards.reader_started)  # queued: emitted by the starting thread
             inner.addWidget(self.cards)
         inner.addStretch(1)
         scroll = QScrollArea()
@@ -106,7 +114,19 @@ class Launcher(QWidget):
         if self.cfg.database.url:
             args += ["--db", self.cfg.database.url]
         env = {**os.environ, **extra_env} if extra_env else None
-        if self.readers is not None and self.cards is not None:  # the demo: this terminal's own ID reader
-            env = {**(env or os.environ), **self.readers.start(role, label or role_title(role))}
-            self.cards.refresh()
-        self.children_procs.append(subprocess.Popen(args, env=env))
+        readers = self.readers
+        if readers is None:
+            self.children_procs.append(subprocess.Popen(args, env=env))
+            return
+
+        def start() -> None:  # the demo: this terminal's own ID reader first (it waits for its port: off the UI thread)
+            try:
+                reader_env = readers.start(role, label or role_title(role))
+            except Exception as exc:  # noqa: BLE001 - said on the panel; the launcher goes on
+                log.warning("demo ID reader for %s did not start: %s", role, exc)
+                self.reader_started.emit(str(exc))
+                return
+            self.children_procs.append(subprocess.Popen(args, env={**(env or os.environ), **reader_env}))
+            self.reader_started.emit("")
+
+        threading.Thread(target=start, name=f"demo-reader-{role}", daemon=True).start()

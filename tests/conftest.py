@@ -113,6 +113,7 @@ LONG_END_TO_END = (
     "tests/hallkiosk/test_opening_remote_wiring.py::",  # the sandbox platform over HTTP, stopped mid-test: ~7 s
     # the demo launcher's reader simulator as a process, read by the real driver: ~6 s
     "tests/hallkiosk/test_demo_cards.py::test_a_started_terminals_reader_is_a_simulator_process_following_the_panel",
+    "tests/hallkiosk/test_demo_cards.py::test_a_demo_tile_returns_at_once_and_the_terminal_starts_with_its_reader",
     "tests/hallkiosk/test_experts_tour.py::",  # the expert draw's tour: sandbox platform, modem simulator, ~13-17 s
     # the evaluation area's door through the real terminal, Modbus lockers, both orientations and languages: ~4-9 s
     "tests/ui/test_experts_door_screens.py::",

@@ -249,12 +249,17 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
         <translation>Start a terminal first.</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="174"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="169"/>
+        <source>模拟读卡器未能启动：%1</source>
+        <translation>The simulated ID reader did not start: %1</translation>
+    </message>
+    <message>
+        <location filename="../../hallkiosk/demo_cards.py" line="180"/>
         <source>已放到 %1 的读卡器上：%2</source>
         <translation>Placed on the reader of %1: %2</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/demo_cards.py" line="182"/>
+        <location filename="../../hallkiosk/demo_cards.py" line="188"/>
         <source>已从 %1 的读卡器上拿走证件</source>
         <translation>Took the card off the reader of %1</translation>
     </message>
@@ -449,64 +454,65 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="24"/>
+        <location filename="../../hallkiosk/launcher.py" line="28"/>
         <source>自助签到、取号、查询（触摸屏）</source>
         <translation>Self-service check-in, tickets, look-up (touch)</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="25"/>
+        <location filename="../../hallkiosk/launcher.py" line="29"/>
         <source>窗口叫号、人工签到、补打</source>
         <translation>Call tickets, manual check-in, reprints</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="26"/>
+        <location filename="../../hallkiosk/launcher.py" line="30"/>
         <source>大厅大屏：叫号、开标、拍卖信息</source>
         <translation>Wall board: calls, openings, auctions</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="27"/>
+        <location filename="../../hallkiosk/launcher.py" line="31"/>
         <source>开标主持：签到、唱标、记录</source>
         <translation>Bid opening: attendance, reading of bids, record</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="28"/>
+        <location filename="../../hallkiosk/launcher.py" line="32"/>
         <source>拍卖师：出价、叫价、落槌</source>
         <translation>Auctioneer: bids, calls, hammer</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="29"/>
+        <location filename="../../hallkiosk/launcher.py" line="33"/>
         <source>设备、同步、日志校验、操作员</source>
         <translation>Devices, sync, journal check, operators</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="30"/>
+        <location filename="../../hallkiosk/launcher.py" line="34"/>
         <source>专家抽取：可验证随机抽取、短信通知</source>
         <translation>Expert draw: verifiable random draw, SMS invitations</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="31"/>
+        <location filename="../../hallkiosk/launcher.py" line="35"/>
         <source>监督大屏：各会议室实时画面、预警、暂停指令</source>
         <translation>Supervision wall: every room live, alerts, pause orders</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="46"/>
+        <location filename="../../hallkiosk/launcher.py" line="53"/>
         <source>选择终端角色</source>
+        <extracomment>a demo terminal&apos;s own ID reader started (&quot;&quot;) or failed (why), from the thread that starts it</extracomment>
         <translation>Choose a terminal role</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="47"/>
+        <location filename="../../hallkiosk/launcher.py" line="54"/>
         <source>每个角色以独立进程启动，共用同一数据目录：%1</source>
         <translation>Each role starts as its own process on the same data dir: %1</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="62"/>
+        <location filename="../../hallkiosk/launcher.py" line="69"/>
         <source>评标区门禁
 专家刷证、人脸核验、手机柜</source>
         <translation>Evaluation-area door
 experts: ID card, face check, phone lockers</translation>
     </message>
     <message>
-        <location filename="../../hallkiosk/launcher.py" line="64"/>
+        <location filename="../../hallkiosk/launcher.py" line="71"/>
         <source>评标区门禁</source>
         <translation>Evaluation-area door</translation>
     </message>

@@ -105,3 +105,40 @@ def test_a_started_terminals_reader_is_a_simulator_process_following_the_panel(t
         for p in procs:
             p.terminate()
             p.wait(5)
+
+
+def test_a_demo_tile_returns_at_once_and_the_terminal_starts_with_its_reader(qapp, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The reader simulator waits for its port: that happens on a thread of its own, never on the UI thread."""
+    import subprocess
+    import sys
+    import time
+
+    from hallkiosk.launcher import Launcher
+    from kiosk.config import load_config
+
+    ensure_qapp()
+    real_popen = subprocess.Popen
+    roles: list[tuple[list[str], dict]] = []
+
+    def popen(args, env=None, **kw):  # type: ignore[no-untyped-def]
+        if "run" in args:  # the role's terminal (the outermost boundary); the reader simulator starts for real
+            roles.append((args, env))
+            return real_popen([sys.executable, "-c", "pass"])
+        return real_popen(args, env=env, **kw)
+
+    monkeypatch.setattr("hallkiosk.launcher.subprocess.Popen", popen)
+    monkeypatch.setattr("hallkiosk.demo.subprocess.Popen", popen)
+    launcher = Launcher(load_config(data_dir=tmp_path / "hall", environ={}), demo=True)
+    try:
+        t0 = time.perf_counter()
+        launcher.tiles[3].click()  # 开标主持台
+        assert time.perf_counter() - t0 < 0.2  # the click came back before the reader listened
+        qtbot.waitUntil(lambda: bool(roles) and launcher.cards is not None and launcher.cards.place_button.isEnabled(), timeout=15000)
+        args, env = roles[0]
+        assert args[args.index("--role") + 1] == "host"
+        assert env["HALL_KIOSK__DEVICES__ID_READER"].startswith("socket://127.0.0.1:")
+        assert launcher.cards.reader.currentText() == "开标主持台 #1"
+    finally:
+        for p in launcher.children_procs:
+            p.terminate()
+            p.wait(5)
