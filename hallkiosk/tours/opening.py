@@ -67,6 +67,15 @@ def _sandbox_faults(platform_url: str, token: str, **settings: Any) -> None:
                   headers={ADMIN_TOKEN_HEADER: token}, timeout=5).raise_for_status()
 
 
+def rep_card(reg: dict[str, Any]) -> Any:
+    """The ID card of registration ``reg``'s first representative (demo data)."""
+    from kiosk.ports import IdCard
+
+    rep = reg["representatives"][0]
+    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
+                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
+
+
 # --- the demo tour ----------------------------------------------------------------------------------------
 
 
@@ -245,11 +254,6 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                         grab(kiosk.window, str(out / f), (w, h))
                         shots.append({"role": "kiosk", "screen": f"opening objection {name}", "file": f, "lang": "zh_CN"})
 
-                def card(r: dict) -> IdCard:
-                    rep = r["representatives"][0]
-                    return IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
-                                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
-
                 def settled() -> None:
                     """The card's lookup and the objection run as acts on the job runner: wait for them."""
                     deadline = time.monotonic() + 20
@@ -260,12 +264,12 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                 kshot("0-home")
                 home.open_flow("objection")
                 kshot("1-card")
-                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(absent)))
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", rep_card(absent)))
                 settled()
                 kshot("2-refused")
                 flow.finish()
                 home.open_flow("objection")
-                kiosk.ctx.bridge.post_card_event(CardEvent("card", card(reg)))
+                kiosk.ctx.bridge.post_card_event(CardEvent("card", rep_card(reg)))
                 settled()
                 kshot("3-category")
                 flow.pick("reading")
@@ -294,6 +298,26 @@ def tour(cfg: Any, out: Any) -> list[dict]:
             if not svc.view(sid).bidder(registration_id).withdrawn:
                 raise RuntimeError(f"opening tour: withdrawal of {registration_id} not recorded: {con.message.text()}")
 
+        checkin = CheckinService(hall)
+
+        def check_in(sid: str, regs: list[dict]) -> None:
+            """The representatives' check-ins, as a clerk records them beside the reader."""
+            for r in regs:
+                rep = r["representatives"][0]
+                try:
+                    checkin.manual_check_in(operator="clerk", session_id=sid, registration_id=r["registration_id"],
+                                            person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
+                except CheckinError as exc:
+                    log.info("demo check-in refused: %s", exc)
+
+        def absences(sid: str) -> None:
+            """Every bidder neither checked in nor signed in online is recorded 迟到 at the console."""
+            for row, b in enumerate(svc.view(sid).bidders):
+                if b.attendance == "absent" and not b.absent_reason:
+                    con.table.selectRow(row)
+                    con.absence.setCurrentIndex(0)  # 迟到
+                    click("absent")
+
         def record_pngs(sid: str, tag: str) -> None:
             v = svc.view(sid)
             pdf = next((hall.config.data_dir / "opening").glob(f"{sid}-{(v.record_sha256 or '')[:12]}.pdf"))
@@ -306,15 +330,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         roles(full, ("host", "recorder", "supervisor", "witness"), shoot_first="0-signin-host")
         shot("1-scheduled", portrait=True)
         click("announce")
-        checkin = CheckinService(hall)
         regs = [r for r in day["registrations"] if r["session_id"] == full]
-        for r in regs[:4]:  # the fourth is the banned entity's representative: admitted and flagged (REG 51, D6)
-            rep = r["representatives"][0]
-            try:
-                checkin.manual_check_in(operator="clerk", session_id=full, registration_id=r["registration_id"],
-                                        person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
-            except CheckinError as exc:
-                log.info("demo check-in refused: %s", exc)
+        check_in(full, regs[:4])  # the fourth is the banned entity's representative: admitted and flagged (REG 51, D6)
         shot("2-announced")
         while hall.clock.now() < start:
             pump(0.2)
@@ -322,11 +339,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         shot("3-bidders")
         click("attendance")
         withdraw(full, regs[4]["registration_id"], 1, "撤销函〔2026〕第3号")  # after the deadline: 撤销 (REG 35)
-        for row, b in enumerate(svc.view(full).bidders):
-            if b.attendance == "absent" and not b.absent_reason:
-                con.table.selectRow(row)
-                con.absence.setCurrentIndex(0)
-                click("absent")
+        absences(full)
         shot("4-attendance", portrait=True)
         click("quorum")
         click("control_price")
@@ -364,10 +377,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         click("answer")
         click("close_objections")
         for r in regs[:4]:
-            rep = r["representatives"][0]
-            card = IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
-                          id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")
-            con._on_card(CardEvent("card", card))
+            con._on_card(CardEvent("card", rep_card(r)))
         shot("9-confirmation")
         click("finish_confirmation")
         roles(full, ("host", "recorder", "supervisor", "witness"), confirm=True)  # each signer's card again
@@ -381,13 +391,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         roles(failing, ("host", "recorder", "supervisor", "witness"))
         click("announce")
         click("publish")
-        r0 = next(r for r in day["registrations"] if r["session_id"] == failing)
-        rep = r0["representatives"][0]
-        try:
-            checkin.manual_check_in(operator="clerk", session_id=failing, registration_id=r0["registration_id"],
-                                    person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
-        except CheckinError as exc:
-            log.info("demo check-in refused: %s", exc)
+        check_in(failing, [next(r for r in day["registrations"] if r["session_id"] == failing)])
         click("attendance")
         # bidders leave the count only by a written 撤销 (REG 35), recorded at the console: two notices received,
         # so fewer than 3 remain
@@ -395,11 +399,7 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         gone = [b for b in bidders if b.attendance == "absent"][: max(0, len(bidders) - 2)]
         for i, b in enumerate(gone):
             withdraw(failing, b.registration_id, 1, f"撤销函第{i + 1}号")
-        for row, b in enumerate(svc.view(failing).bidders):
-            if b.attendance == "absent" and not b.absent_reason:
-                con.table.selectRow(row)
-                con.absence.setCurrentIndex(0)  # 迟到
-                click("absent")
+        absences(failing)
         click("quorum")
         con.reason.setText("有效投标人不足3家，依法不得开标，招标人应重新招标")
         shot("12-quorum-short", portrait=True)
@@ -411,8 +411,8 @@ def tour(cfg: Any, out: Any) -> list[dict]:
         shot("13-failed-closed")
         record_pngs(failing, "failed")
         # --- 不见面开标 (第二开标室): two representatives in the room, two online through the platform, one absent ---
-        remote_tour(remote, day, con=con, svc=svc, checkin=checkin, pump=pump, shot=shot, click=click, roles=roles,
-                    signed=signed, record_pngs=record_pngs)
+        remote_tour(remote, day, con=con, svc=svc, check_in=check_in, absences=absences, pump=pump, shot=shot,
+                    click=click, roles=roles, signed=signed, record_pngs=record_pngs)
         if term.sync is not None:
             term.sync.sync_blobs()  # the signed records go up now, not at the worker's next round
     finally:
@@ -421,14 +421,13 @@ def tour(cfg: Any, out: Any) -> list[dict]:
     return shots
 
 
-def remote_tour(sid: str, day: dict[str, Any], *, con: Any, svc: Any, checkin: Any, pump: Any, shot: Any, click: Any,
-                roles: Any, signed: Any, record_pngs: Any) -> None:
+def remote_tour(sid: str, day: dict[str, Any], *, con: Any, svc: Any, check_in: Any, absences: Any, pump: Any, shot: Any,
+                click: Any, roles: Any, signed: Any, record_pngs: Any) -> None:
     """The remote opening (issue 19): 2 representatives check in at the kiosk, 2 sign in online, 1 stays away;
     one online objection answered at the console; online confirmations with their signature hashes; the record
     lists how each attended. The online bidders are the sandbox platform's (``sync/sandbox/online.py``): they
     act on what the hall's records show them, and the host's remote loop brings their events in."""
-    from kiosk.checkin import CheckinError
-    from kiosk.ports import CardEvent, IdCard
+    from kiosk.ports import CardEvent
     from sync.sandbox.seed import REMOTE_PLAN
 
     regs = [r for r in day["registrations"] if r["session_id"] == sid]
@@ -444,22 +443,12 @@ def remote_tour(sid: str, day: dict[str, Any], *, con: Any, svc: Any, checkin: A
     con.select_session(sid)
     roles(sid, ("host", "recorder", "supervisor", "witness"))
     click("announce")  # the online representatives see it on the platform and sign in with their CA certificates
-    for r in regs:
-        if how[r["registration_id"]] == "hall":
-            rep = r["representatives"][0]
-            try:
-                checkin.manual_check_in(operator="clerk", session_id=sid, registration_id=r["registration_id"],
-                                        person_name=rep["name"], id_number=rep["id_number"], reason="演示：读卡器旁人工核验")
-            except CheckinError as exc:
-                log.info("demo check-in refused: %s", exc)
+    in_room = [r for r in regs if how[r["registration_id"]] == "hall"]
+    check_in(sid, in_room)
     click("publish")
     click("attendance")
     until("two online sign-ins", lambda: svc.view(sid).attendance_counts["online"] == 2)
-    for row, b in enumerate(svc.view(sid).bidders):
-        if b.attendance == "absent" and not b.absent_reason:
-            con.table.selectRow(row)
-            con.absence.setCurrentIndex(0)
-            click("absent")
+    absences(sid)
     shot("R1-remote-attendance", portrait=True)
     click("quorum")
     click("control_price")
@@ -477,11 +466,8 @@ def remote_tour(sid: str, day: dict[str, Any], *, con: Any, svc: Any, checkin: A
     while svc.view(sid).stage == "objections" and time.monotonic() < deadline:
         click("close_objections")
         pump(0.5)
-    for r in regs:
-        if how[r["registration_id"]] == "hall":
-            rep = r["representatives"][0]
-            con._on_card(CardEvent("card", IdCard(card_type="resident", name=rep["name"], gender="男", birth_date="1980-01-01",
-                                                  id_number=rep["id_number"], valid_from="2015-01-01", valid_until="长期")))
+    for r in in_room:
+        con._on_card(CardEvent("card", rep_card(r)))
     until("the online confirmations", lambda: sum(b.confirmation == "confirmed" for b in svc.view(sid).bidders) == 4)
     shot("R3-remote-confirmation", portrait=True)
     click("finish_confirmation")

@@ -493,6 +493,11 @@ class OpeningService:
             events = [remote.RemoteEvent(r.event_id, r.session_id, r.registration_id, r.type, r.at, r.person_name_masked,
                                          r.ca_serial, r.category, r.text, r.decision, r.signature_sha256)
                       for r in rows if r.event_id not in seen]
+            if events:  # a dry run on a copy: events that only wait (a confirmation before its stage) take no write lock
+                trial = json.loads(json.dumps(st.data or {})) if st is not None else {}
+                if all(remote.take_event(self._view(s, session_id, st, working=trial), trial, e) is remote.DEFER
+                       for e in events):
+                    return 0
         if not events:
             return 0
         with self.hall.unit() as s:
