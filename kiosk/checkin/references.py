@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -65,12 +67,19 @@ def store_reference(s: Session, vault: PiiVault, data_dir: Path, sha256: str, da
     sha256 = sha256.lower()
     if len(data) > MAX_REFERENCE_BYTES or hashlib.sha256(data).hexdigest() != sha256:
         raise ReferenceMismatch(f"reference photo {sha256[:12]}…: the bytes do not hash to the name the feed gave")
-    if s.get(Blob, sha256) is not None:
-        return False
+    # Encrypted and written before the session's first statement: on SQLite that statement takes the
+    # writer lock (BEGIN IMMEDIATE), which is the journal head there; under it only a rename and a row.
     folder = Path(data_dir) / "faces" / beijing(now).strftime("%Y%m%d")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{REFERENCE_PREFIX}{sha256}.hkenc"
-    path.write_bytes(vault.encrypt(data, context=FACE_CONTEXT))
+    part = folder / f"{REFERENCE_PREFIX}{sha256}.{secrets.token_hex(4)}.part.hkenc"
+    part.write_bytes(vault.encrypt(data, context=FACE_CONTEXT))
+    try:
+        if s.get(Blob, sha256) is not None:
+            return False
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
     s.add(Blob(sha256=sha256, path=stored_path(data_dir, path), size=len(data), media_type=_media_type(data),
                encrypted=True, uploaded_at=now, created_at=now))
     s.flush()

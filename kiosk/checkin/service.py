@@ -37,8 +37,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +97,17 @@ log = logging.getLogger(__name__)
 
 FACE_CONTEXT = b""  #: faces are encrypted without associated data: sync/blobs decrypts them so
 UNREGISTERED_REFUSAL_KIND = "checkin.refused_unregistered"  #: a refusal of someone with nothing today: no name, no HMAC
+
+
+@dataclass
+class SealedFace:
+    """A check-in photo already encrypted into ``part`` (beside its final name), waiting for its unit."""
+
+    sha256: str
+    size: int
+    part: Path
+    final: Path
+    placed: bool = False  #: renamed to ``final`` inside the unit
 
 
 def checked_in(session: Session, session_id: str) -> dict[str, CheckedIn]:
@@ -294,10 +308,11 @@ class CheckinService:
         method = "qrcode+idcard" if checkin_code else "idcard"
         check = self.check_face(card, session_id, face)  # before the writer transaction: the engine takes ~0.5 s
         try:
-            with self.hall.unit() as s:
-                take_head(s)  # check-in and paddle numbers: one authority across terminals
-                ev = self._evaluate(s, card, checkin_code=checkin_code)
-                return self._record(s, ev, card.name, card.id_number, session_id, method, face, check)
+            with self._sealed_face(face.jpeg) as sealed:  # encrypted and written before the head is taken
+                with self.hall.unit() as s:
+                    take_head(s)  # check-in and paddle numbers: one authority across terminals
+                    ev = self._evaluate(s, card, checkin_code=checkin_code)
+                    return self._record(s, ev, card.name, card.id_number, session_id, method, face, check, sealed=sealed)
         except IntegrityError:
             log.info("check-in raced with another terminal; reporting it as already done")
             with self.hall.unit() as s:
@@ -345,7 +360,7 @@ class CheckinService:
     def _record(
         self, s: Session, ev: Evaluation, name: str, id_number: str, session_id: str, method: str, face: FaceCapture,
         check: FaceCheck, *, operator: str | None = None, reason: str | None = None, overrides: frozenset[str] = frozenset(),
-        used_extra: frozenset[str] = frozenset(),
+        used_extra: frozenset[str] = frozenset(), sealed: SealedFace | None = None,
     ) -> CheckinOutcome:
         if ev.refusal is not None and not overridden(ev.refusal, overrides):
             seq = (self._refuse(s, session_id, None, name, self.hall.person_hmac(id_number), method, ev.refusal)
@@ -365,7 +380,7 @@ class CheckinService:
                 return CheckinOutcome((), opt.refusal, None, refused)
         used = overrides_used(overrides, (ev.refusal, opt.refusal), used_extra)
         now = self.hall.clock.now()
-        face_sha = self._store_face(s, face.jpeg, now) if face.jpeg else None
+        face_sha = self._register_face(s, sealed, now) if sealed is not None else None
         needs = rules.needs_clerk(check, face_needs_clerk=face.needs_clerk, face_required=self.cfg.face_required,
                                   manual=operator is not None)
         paddle = self._paddle(s, opt, id_number, now) if opt.is_auction else None
@@ -430,18 +445,45 @@ class CheckinService:
         s.flush()
         return paddle
 
-    def _store_face(self, s: Session, jpeg: bytes, now: dt.datetime) -> str:
-        """Encrypt the photo into the data dir and register it as a Blob (the sync worker uploads it)."""
+    @contextmanager
+    def _sealed_face(self, jpeg: bytes | None) -> Iterator[SealedFace | None]:
+        """The photo encrypted into a file of its own **before** the writer transaction (issue 16 must 4).
+
+        AES-GCM and the file write (a few ms for a 720p JPEG, more on a slow disk) never run while the
+        journal head is held: under it :meth:`_register_face` only renames the file into place and adds
+        its ``Blob`` row. A file the unit did not take (a refusal, a photo the hall holds already, a
+        rollback) is removed on the way out; a crash leaves a ``*.hkenc`` that no ``Blob`` names, which
+        retention's orphan sweep shreds (``kiosk.retention.sweep_orphan_faces``).
+        """
+        if not jpeg:
+            yield None
+            return
         sha = hashlib.sha256(jpeg).hexdigest()
-        if s.get(Blob, sha) is None:
-            folder = Path(self.hall.config.data_dir) / "faces" / beijing(now).strftime("%Y%m%d")
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{sha}.hkenc"
-            path.write_bytes(self.hall.vault.encrypt(jpeg, context=FACE_CONTEXT))
-            s.add(Blob(sha256=sha, path=stored_path(self.hall.config.data_dir, path), size=len(jpeg), media_type="image/jpeg",
-                       encrypted=True, created_at=now))
+        folder = Path(self.hall.config.data_dir) / "faces" / beijing(self.hall.clock.now()).strftime("%Y%m%d")
+        folder.mkdir(parents=True, exist_ok=True)
+        sealed = SealedFace(sha, len(jpeg), folder / f"{sha}.{secrets.token_hex(4)}.part.hkenc", folder / f"{sha}.hkenc")
+        sealed.part.write_bytes(self.hall.vault.encrypt(jpeg, context=FACE_CONTEXT))
+        try:
+            yield sealed
+        except BaseException:
+            if sealed.placed:  # renamed into place, but the unit that named it rolled back
+                with self.hall.reading() as s:
+                    if s.get(Blob, sha) is None:
+                        sealed.final.unlink(missing_ok=True)
+            raise
+        finally:
+            sealed.part.unlink(missing_ok=True)
+
+    def _register_face(self, s: Session, sealed: SealedFace, now: dt.datetime) -> str:
+        """Under the head: the sealed photo renamed into place and registered as a Blob (the sync worker
+        uploads it), unless the hall holds that photo already. No encryption here."""
+        if s.get(Blob, sealed.sha256) is None:
+            os.replace(sealed.part, sealed.final)
+            sealed.placed = True
+            s.add(Blob(sha256=sealed.sha256, path=stored_path(self.hall.config.data_dir, sealed.final), size=sealed.size,
+                       media_type="image/jpeg", encrypted=True, created_at=now))
             s.flush()
-        return sha
+        return sealed.sha256
 
     # --- the clerk ------------------------------------------------------------------------------
 
@@ -461,7 +503,8 @@ class CheckinService:
         wanted = frozenset(overrides)
         card = IdCard(card_type="resident", name=person_name.strip(), gender="未知", birth_date="", id_number=normalise_id(id_number),
                       valid_from="", valid_until="长期")
-        with self.hall.unit() as s:
+        face = face or FaceCapture(None, "manual")
+        with self._sealed_face(face.jpeg) as sealed, self.hall.unit() as s:  # a photo is sealed before the head
             take_head(s)
             ev = self._evaluate(s, card, for_registration=registration_id, skip_card=True, overrides=wanted)
             stale = self._stale_blacklist(s, self.hall.clock.now())
@@ -473,8 +516,9 @@ class CheckinService:
             used = {"id_invalid"} if problem is not None else set()
             if stale is not None and "stale_blacklist" in wanted:
                 used.add("stale_blacklist")
-            return self._record(s, ev, card.name, card.id_number, session_id, "manual", face or FaceCapture(None, "manual"),
-                                rules.face_not_done("人工签到：工作人员当面核对身份"), operator=operator, reason=reason.strip(), overrides=wanted, used_extra=frozenset(used))
+            return self._record(s, ev, card.name, card.id_number, session_id, "manual", face,
+                                rules.face_not_done("人工签到：工作人员当面核对身份"), operator=operator, reason=reason.strip(),
+                                overrides=wanted, used_extra=frozenset(used), sealed=sealed)
 
     def preview_manual(self, *, registration_id: str, person_name: str, id_number: str) -> Evaluation:
         """What a manual check-in would meet (refusals and whether they may be overridden); journals nothing."""

@@ -244,3 +244,78 @@ def test_reference_photos_are_due_hash_checked_encrypted_and_purged(hall: Hall) 
     assert not (Path(hall.config.data_dir) / blob.path).exists()
     with hall.reading() as s:
         assert s.get(Blob, sha) is None
+
+
+def _head_is_free(hall: Hall) -> bool:
+    """Another connection takes the journal head and appends within 3 s (False: the head is held)."""
+    wrote: list[int] = []
+
+    def write() -> None:
+        with hall.unit() as s:
+            take_head(s)
+            wrote.append(hall.journal.append(s, "test.probe", {"at": "while the photo was encrypted"}).seq)
+
+    t = threading.Thread(target=write)
+    t.start()
+    t.join(3.0)
+    return bool(wrote) and not t.is_alive()
+
+
+def test_the_photo_is_encrypted_before_the_journal_head_is_taken(hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lead's finding: check-in encrypted and wrote the face photo while holding the head (SQLite's
+    writer lock / PostgreSQL's head row). Now AES-GCM and the file write come first; under the head only
+    a rename and the Blob row. A refused check-in or a photo the hall holds already leaves no file."""
+    cache_platform_photo(hall)
+    free_when_encrypting: list[bool] = []
+    encrypt = hall.vault.encrypt
+
+    def watched(plaintext: str | bytes, *, context: bytes = b"") -> bytes:
+        if plaintext == LIVE:
+            free_when_encrypting.append(_head_is_free(hall))
+        return encrypt(plaintext, context=context)
+
+    monkeypatch.setattr(hall.vault, "encrypt", watched)
+    svc = CheckinService(hall, face_engine=FixedFaces({(LIVE, reference_photo(0) or b"")}))
+    sid = session_of(svc)
+    out = svc.check_in(card(0), sid, face=FaceCapture(LIVE, "captured", liveness="passed"))
+    assert free_when_encrypting == [True] and out.accepted
+    faces = Path(hall.config.data_dir) / "faces"
+    sha = hashlib.sha256(LIVE).hexdigest()
+    with hall.reading() as s:
+        blob = s.get(Blob, sha)
+        assert blob is not None and blob.encrypted and blob.path.endswith(f"{sha}.hkenc")
+        stored = (Path(hall.config.data_dir) / blob.path).read_bytes()
+    assert LIVE not in stored and encrypt.__self__.decrypt(stored) == LIVE  # type: ignore[attr-defined]
+    mine = sorted(p.name for p in faces.rglob("*.hkenc") if not p.name.startswith("ref-"))
+    assert mine == [f"{sha}.hkenc"]  # no .part file left
+    # the same photo again (already checked in): no second file; a card registered for nothing: no file at all
+    svc.check_in(card(0), sid, face=FaceCapture(LIVE, "captured", liveness="passed"))
+    stranger = IdCard("resident", "路人甲", "男", "1990-03-07", "110101199003074514", "2015-01-01", "长期")
+    other = b"\xff\xd8\xff a passer-by \xff\xd9"
+    refused = svc.check_in(stranger, sid, face=FaceCapture(other, "captured", liveness="passed"))
+    assert refused.refusal is not None and not refused.accepted
+    assert sorted(p.name for p in faces.rglob("*.hkenc") if not p.name.startswith("ref-")) == mine
+    assert free_when_encrypting == [True, True]  # the second was sealed too, and never under the head
+
+
+def test_a_reference_photo_is_encrypted_before_the_writer_lock(hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync worker's store_reference: on SQLite a unit's first statement takes the writer lock (the head
+    there), so the photo is encrypted and written before that statement; under it only a rename and a row."""
+    photo = reference_photo(0)
+    assert photo is not None
+    free: list[bool] = []
+    encrypt = hall.vault.encrypt
+
+    def watched(plaintext: str | bytes, *, context: bytes = b"") -> bytes:
+        free.append(_head_is_free(hall))
+        return encrypt(plaintext, context=context)
+
+    monkeypatch.setattr(hall.vault, "encrypt", watched)
+    sha = hashlib.sha256(photo).hexdigest()
+    with hall.unit() as s:
+        assert store_reference(s, hall.vault, hall.config.data_dir, sha, photo, hall.clock.now())
+    with hall.unit() as s:
+        assert not store_reference(s, hall.vault, hall.config.data_dir, sha, photo, hall.clock.now())  # held already
+    assert free == [True, True]
+    files = sorted(p.name for p in (Path(hall.config.data_dir) / "faces").rglob("*.hkenc"))
+    assert files == [f"ref-{sha}.hkenc"]
