@@ -140,7 +140,7 @@ def take_event(v: OpeningView, data: dict[str, Any], e: RemoteEvent) -> Taken | 
         objs.append({"no": no, "by": bidder.name, "content": content, "raised_at": rfc3339(e.at), "answer": "",
                      "answered_by": "", "answered_at": "", "source": "online", "category": category,
                      "registration_id": bidder.registration_id, "person_name": e.person_name,
-                     "ca_serial": e.ca_serial or "", "event_id": e.event_id})
+                     "ca_serial": e.ca_serial or "", "event_id": e.event_id, "stage": v.stage})
         return Taken("opening.objection", {**_base(e), "no": no, "by": bidder.name, "content": content,
                                            "source": "online", "category": category})
     # confirmation

@@ -527,7 +527,7 @@ def raise_objection(v: OpeningView, data: dict[str, Any], by: str, content: str)
     objs = data.setdefault("objections", [])
     no = len(objs) + 1
     objs.append({"no": no, "by": by, "content": content, "raised_at": rfc3339(v.now), "answer": "",
-                 "answered_by": "", "answered_at": "", "source": "console"})
+                 "answered_by": "", "answered_at": "", "source": "console", "stage": v.stage})
     return {"no": no, "by": by, "content": content, "source": "console"}
 
 
@@ -553,7 +553,7 @@ def raise_kiosk_objection(v: OpeningView, data: dict[str, Any], *, checked_in: b
     no = len(objs) + 1
     objs.append({"no": no, "by": bidder_name, "content": content, "raised_at": rfc3339(v.now), "answer": "",
                  "answered_by": "", "answered_at": "", "source": "kiosk", "category": category,
-                 "registration_id": registration_id, "person_name": person_name})
+                 "registration_id": registration_id, "person_name": person_name, "stage": v.stage})
     return {"no": no, "by": bidder_name, "content": content, "source": "kiosk", "category": category,
             "registration_id": registration_id, "person_name": person_name}
 

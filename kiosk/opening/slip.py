@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kiosk.opening.remote import REMOTE_CATEGORY_ZH  # an online objection's categories are the platform's
 from kiosk.opening.rules import OBJECTION_CATEGORIES, err
-from kiosk.opening.views import Objection, OpeningView
+from kiosk.opening.views import STAGE_ZH, Objection, OpeningView
 from kiosk.ports import Qr, Rule, Slip, SlipItem, Text
 from kiosk.timeutil import beijing
 
@@ -62,21 +63,27 @@ def objection_receipt(v: OpeningView, no: int, site_name: str, *, terminal_id: s
         Text(f"提出时间：{beijing(raised):%Y-%m-%d %H:%M:%S}"),
         Text(f"开标项目：{v.title}"),
         Text(f"开标地点：{v.room_name}"),
-        Text(f"开标阶段：{v.stage_zh}" if not o.answer else f"开标阶段：{v.stage_zh}（已答复）"),
+        # the stage it was raised in (REG 44: at the opening), not the stage the slip is (re)printed in
+        Text(f"提出阶段：{STAGE_ZH.get(o.stage, o.stage) if o.stage else v.stage_zh}" + ("（已答复）" if o.answer else "")),
         Text(f"投标人：{o.by}"),
     ]
     if o.person_name:
         items.append(Text(f"提出人：{o.person_name}"))
     if o.category:
-        category = OBJECTION_CATEGORIES.get(o.category, (o.category,))[0]
+        names = REMOTE_CATEGORY_ZH if o.source == "online" else {k: zh for k, (zh, _en) in OBJECTION_CATEGORIES.items()}
+        category = names.get(o.category, o.category)
         items.append(Text(f"异议类别：{category}"))
         note = o.content[len(category):].lstrip("：") if o.content.startswith(category) else o.content
         if note:
             items.append(Text(f"补充说明：{note}"))
     else:
         items.append(Text(f"异议内容：{o.content}"))
-    how = "自助终端，居民身份证核验" if o.source == "kiosk" else "开标现场，主持人登记"
-    items.append(Text(f"提出方式：{how}" + (f"（{terminal_id}）" if terminal_id else "")))
+    if o.source == "kiosk":
+        items.append(Text("提出方式：自助终端，居民身份证核验" + (f"（{terminal_id}）" if terminal_id else "")))
+    elif o.source == "online":
+        items.append(Text("提出方式：不见面开标系统，CA 数字证书" + (f"（{o.ca_serial}）" if o.ca_serial else "")))
+    else:
+        items.append(Text("提出方式：开标现场，主持人登记"))
     items += [
         Rule(),
         Text("招标人应当当场作出答复，并制作记录（《招标投标法实施条例》第四十四条）。"),

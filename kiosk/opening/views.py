@@ -164,6 +164,7 @@ class Objection:
     person_name: str = ""  #: the masked name of who raised it at a kiosk (for the 异议回执; never the ID number)
     ca_serial: str = ""  #: an online objection's CA certificate serial (source ``online``, issue 19)
     event_id: str = ""  #: the platform's remote event it came from
+    stage: str = ""  #: the opening's stage when it was raised (the 异议回执 proves it; "" in states kept before)
 
     @property
     def source_zh(self) -> str:

@@ -285,6 +285,33 @@ def test_d2_objection_receipt_has_number_time_category_and_masked_name_never_the
     assert [i.data for i in slip.items if isinstance(i, Qr)] == [RECEIPT_PREFIX + number]
     with pytest.raises(OpeningError, match="no-objection"):
         svc.objection_receipt(S2, 9)
+    assert "提出阶段：签到与缺席" in text  # the stage it was raised in ...
+    svc.answer_objection(S2, host, no, "名单以截标时递交为准，已记录")
+    for r in REGS2[1:]:
+        svc.record_absence(S2, host, rid(r), "late")
+    svc.confirm_attendance(S2, host)
+    later = slip_text(svc.objection_receipt(S2, no))  # ... still, when (re)printed at a later stage
+    assert svc.view(S2).stage != "attendance"
+    assert "提出阶段：签到与缺席（已答复）" in later and "KIOSK-02" not in later
+
+
+def test_d2_a_receipt_says_how_the_objection_came_in(hall: Hall) -> None:
+    """The 异议回执 names the way in: a kiosk with the ID card, the host at the console, or online with the
+    bidder's CA certificate — an online objection's category is the platform's, never its raw key."""
+    svc = OpeningService(hall)
+    host = op(hall, "host")
+    reg = REGS2[0]
+    check_in(hall, S2, reg)
+    to_attendance(hall, svc, host)
+    v = svc.raise_objection(S2, host, reg["bidder"]["name"], "开标时间早于公告时间")
+    console = slip_text(svc.objection_receipt(S2, 1, terminal_id="CONSOLE-1"))
+    assert "提出方式：开标现场，主持人登记" in console and "CONSOLE-1" not in console and "提出阶段：签到与缺席" in console
+    online = dataclasses.replace(v.objections[0], no=2, source="online", category="price", content="对报价有异议：低于成本",
+                                 ca_serial="CA-0042", stage="reading")
+    text = slip_text(objection_receipt(dataclasses.replace(v, objections=(*v.objections, online)), 2, hall.config.site.name))
+    assert "异议类别：对报价有异议" in text and "补充说明：低于成本" in text and "price" not in text
+    assert "提出方式：不见面开标系统，CA 数字证书（CA-0042）" in text and "主持人登记" not in text
+    assert "提出阶段：唱标" in text
 
 
 # --- D4: 唱标 reads the bid bond where the session requires one ---------------------------------------------
