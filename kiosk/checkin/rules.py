@@ -402,6 +402,19 @@ def face_not_done(why: str, reference: ReferenceKind = "none", liveness: str = "
     return FaceCheck("not_done", reference, liveness, engine=engine, note=why)
 
 
+def face_evidence(check: FaceCheck) -> dict[str, str]:
+    """The members a record carries for a face check — ``checkin.details`` and the door's ``expert.signin``
+    alike (issue 16 must 4): the verdict, the reference used, liveness, the note, and with a comparison
+    the score and threshold as decimal strings (records carry no floats) in the engine's measure."""
+    out = {"face_match": check.result, "face_reference": check.reference, "liveness": check.liveness,
+           "face_note": check.note}
+    if check.score is not None:
+        out.update(face_match_score=f"{check.score:.4f}", face_match_threshold=f"{check.threshold or 0:.4f}")
+    if check.engine:
+        out["face_engine"] = check.engine
+    return out
+
+
 def needs_clerk(check: FaceCheck, *, face_needs_clerk: bool, face_required: bool, manual: bool) -> bool:
     """Whether a clerk must still confirm who this was (issue 16 must 4).
 

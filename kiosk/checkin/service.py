@@ -413,12 +413,8 @@ class CheckinService:
             s.flush()
             details: dict[str, Any] = {
                 "session_id": session_id, "registration_id": rid, "checkin_no": row.checkin_no,
-                "face": face.status, "face_match": check.result, "face_reference": check.reference,
-                "liveness": check.liveness, "face_note": check.note,
+                "face": face.status, **rules.face_evidence(check),  # the door's expert.signin carries the same
             }
-            if check.score is not None:
-                details.update(face_match_score=f"{check.score:.4f}", face_match_threshold=f"{check.threshold or 0:.4f}",
-                               face_engine=check.engine)  # decimal strings: records carry no floats
             if needs:
                 details["needs_clerk_confirmation"] = True
             if opt.flags:  # D6: admitted at an opening, the finding kept as evidence for host, supervisor, committee

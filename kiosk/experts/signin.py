@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.blobstore import BlobPathError, resolve
 from kiosk.checkin.references import FACE_CONTEXT, reference_for
-from kiosk.checkin.rules import FaceCheck, day_bounds, face_not_done, face_verdict
+from kiosk.checkin.rules import FaceCheck, day_bounds, face_evidence, face_not_done, face_verdict
 from kiosk.context import HallContext
 from kiosk.db.models import Blob, JournalEntry
 from kiosk.db.models_experts import ExpertPick, PfEvaluation, PfEvaluationStaff, PfExpert
@@ -247,15 +247,11 @@ class SigninService:
     # --- acts ------------------------------------------------------------------------------------
 
     def _face_members(self, check: FaceCheck | None) -> dict[str, Any]:
+        """The face check's evidence, the same members check-in's ``checkin.details`` carries
+        (:func:`kiosk.checkin.rules.face_evidence`: verdict, reference, liveness, note, score, threshold, engine)."""
         if check is None:
             return {"face_match": "not_done"}
-        out: dict[str, Any] = {"face_match": check.result, "face_reference": check.reference, "face_note": check.note}
-        if check.score_text is not None:
-            out["face_score"] = check.score_text
-            out["face_threshold"] = f"{check.threshold:g}"
-        if check.engine:
-            out["face_engine"] = check.engine
-        return out
+        return dict(face_evidence(check))
 
     def _start_recording(self, s: Session, sitting: door.Sitting | None, st: door.SittingState) -> None:
         if sitting is not None and door.first_in(st) and sitting.room_code:

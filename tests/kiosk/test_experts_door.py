@@ -408,3 +408,25 @@ def test_rule_without_a_chip_photo_the_platforms_reference_photo_of_a_drawn_expe
     check = svc.face_check(dataclasses.replace(expert_card(members[0]), photo_image=b""), LIVE)
     assert seen == [photo] and check.reference == "platform"
     assert photo not in b"".join(p.read_bytes() for p in Path(hall.config.data_dir).rglob("ref-*"))  # encrypted
+
+
+def test_rule_the_door_records_the_same_face_evidence_as_check_in(hall: Hall, sim: AccessSimulator, ctl: Running) -> None:
+    """Issue 16 must 4 at the door: ``expert.signin`` carries what ``checkin.details`` carries for a face check —
+    the verdict, the reference used, liveness (the door asks for no head turn: ``not_done``), the score and
+    threshold as decimal strings in the engine's measure, the engine — and a no_match waits for the witness."""
+    from kiosk.checkin.rules import face_evidence
+
+    members, _ = drawn_and_answered(hall)
+    at(hall, 14, 0)
+    svc = SigninService(hall, face_engine=FixedFaces(), access=ctl, lockers=4)
+    a, b = expert_card(members[0]), expert_card(members[1])
+    checks = svc.face_check(a, LIVE), svc.face_check(b, OTHER)
+    assert [svc.sign_in(c, k).result for c, k in zip((a, b), checks, strict=True)] == ["admitted", "pending"]
+    admitted, pending = entries(hall, door.SIGNIN)[-2:]
+    for e, check, (want, score) in zip((admitted, pending), checks, (("match", "0.3500"), ("no_match", "0.8500")), strict=True):
+        validate("expert.signin", {k: v for k, v in e.items() if not k.startswith("_")})
+        assert (e["face_match"], e["face_reference"], e["liveness"]) == (want, "chip", "not_done")
+        assert (e["face_match_score"], e["face_match_threshold"], e["face_engine"]) == (score, "0.6000", "fixed")
+        assert {k: e[k] for k in face_evidence(check)} == face_evidence(check)  # check-in's members, the same values
+    assert (pending["result"], pending["refusal_reason"], pending["pending"]) == ("refused", "face_no_match", True)
+    assert sim.releases == [1]  # the no_match opened nothing
