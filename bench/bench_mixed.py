@@ -86,7 +86,10 @@ WORKER = textwrap.dedent(
     if hall.engine.dialect.name == "postgresql":
         @event.listens_for(hall.engine, "after_cursor_execute")
         def _locked(conn, cursor, statement, params, context, many):
-            if since[0] is None and "FOR UPDATE" in statement and "journal_head" in statement:
+            # the head's lock: its own statement, or sent with the act's first read (kiosk.journal.take_head_reading:
+            # a raw cursor, so the read, which returns with it, marks the moment)
+            if since[0] is None and (("FOR UPDATE" in statement and "journal_head" in statement)
+                                     or context.execution_options.get("hall_after_head") is not None):
                 since[0] = time.perf_counter()
                 trips.append(0)
                 piped[0] = False

@@ -128,7 +128,7 @@ LONG_END_TO_END = (
     "tests/kiosk/test_recordings.py::test_an_insider_who_replaces_a_segment_and_rechains_the_journal_is_caught_by_the_receipt",
     "tests/ui/test_auction_outage.py::",
     "tests/kiosk/test_journal.py::test_four_processes_append_gapless_on_",
-    "tests/kiosk/test_write_path.py::test_a_keypad_bid_holds_the_head_for_three_round_trips_postgres",  # seeds an auction on PostgreSQL: ~3-5 s
+    "tests/kiosk/test_write_path.py::test_a_keypad_bid_holds_the_head_for_two_round_trips_postgres",  # seeds an auction on PostgreSQL: ~3-5 s
     "tests/sync/test_sync_cli.py::test_platform_sandbox_process_with_sync_commands",
     "tests/sync/test_sync_cli.py::test_push_killed_mid_batch_loses_nothing_and_duplicates_nothing",
     "tests/kiosk/test_keys.py::test_rotation_moves_every_row_and_file_while_lookups_and_check_ins_go_on",

@@ -68,7 +68,7 @@ from kiosk.context import HallContext
 from kiosk.db.models import Blob, JournalEntry, JournalHead, Operator, PfLot, PfRegistration, PfSession
 from kiosk.db.models_auction import AuctionBid, AuctionDeposit, AuctionLot, AuctionStageBid
 from kiosk.feeds import CTX_BIDDER
-from kiosk.journal import HEAD_ID, take_head
+from kiosk.journal import HEAD_ID, take_head, take_head_reading
 from kiosk.money import MoneyError, decimal_text, parse_money, parse_optional_money, quantity_text
 from kiosk.pii import mask_name
 from kiosk.ports import KeypadEvent
@@ -334,19 +334,22 @@ class AuctionService:
         ``supervision.order`` was journalled since — only then are the orders read again.
         """
         with self.hall.unit() as s:
-            take_head(s)
             row = None
             if actor is not None:
+                take_head(s)
                 who = acting(s, actor, p.session_id)
             else:
                 who = "keypad"
                 if supervision is None:
+                    take_head(s)
                     not_supervised(s, p.session_id)
                 else:
                     seen, paused = supervision
                     newer = exists().where(JournalEntry.kind == ORDER_KIND, JournalEntry.seq > seen)
-                    found = s.execute(select(AuctionLot, newer).where(
-                        AuctionLot.session_id == p.session_id, AuctionLot.lot_code == p.lot_code)).one_or_none()
+                    # the lot's row and whether an order came since: sent with the lock, one round trip
+                    _head, result = take_head_reading(s, select(AuctionLot, newer).where(
+                        AuctionLot.session_id == p.session_id, AuctionLot.lot_code == p.lot_code))
+                    found = result.one_or_none()
                     row = found[0] if found is not None else None
                     if found is None or found[1]:
                         not_supervised(s, p.session_id)

@@ -28,16 +28,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
 
 from kiosk.context import HallContext
 from kiosk.db.models_queue import QCall, QCounter, QDayNumber, QService, QTicket
 from kiosk.ids import uuid7
-from kiosk.journal import take_head, write_later
+from kiosk.journal import take_head, take_head_reading, write_later
 from kiosk.ports import IdCard
 from kiosk.queue import rules
 from kiosk.queue.rules import OPEN_STATUSES, QueueError, business_date, codes
@@ -88,14 +89,20 @@ class QueueService:
         return r.scalar(select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)) is not None
 
     @contextlib.contextmanager
-    def _act(self, day: dt.date | None = None, stale: bool = False) -> Iterator[tuple[Session, dt.datetime]]:
-        """One act: a unit holding the hall's authority, and the act's time taken under it.
+    def _act(self, day: dt.date | None = None, stale: bool = False,
+             read: Callable[[dt.date], Executable] | None = None) -> Iterator[tuple[Session, dt.datetime, Any]]:
+        """One act: a unit holding the hall's authority, the act's time taken under it, and the act's
+        first read under it.
 
         Args:
             day, stale: the business day the caller already checked for earlier days' open tickets in
                 its reading before the lock, and what it found; without ``day`` that read is done here.
                 Under the lock the earlier days are closed (``_rollover``) only when tickets were found,
                 or when the day turned while the act waited for the lock.
+            read: the act's first read under the lock, for a business day; sent with the lock in one
+                round trip (:func:`kiosk.journal.take_head_reading`) for ``day``, and again should the
+                day have turned (or earlier days been closed) meanwhile. Yielded as its result
+                (None without ``read``).
 
         A QueueError raised in the block rolls the whole unit back.
         """
@@ -104,11 +111,17 @@ class QueueService:
             with self.hall.reading() as r:
                 stale = self._stale(r, day)
         with self.hall.unit() as s:
-            take_head(s)
+            first = None
+            if read is None:
+                take_head(s)
+            else:
+                _head, first = take_head_reading(s, read(day))
             now = self.now()  # stamped once the lock is held: the time the act takes effect
             if stale or business_date(now) != day:
                 self._rollover(s, now)
-            yield s, now
+                if read is not None:  # read again after the rollover's changes, for the day it is now
+                    first = s.execute(read(business_date(now)))
+            yield s, now, first
 
     def _describe(self, t: QTicket, *, reprint: bool = False) -> TicketInfo:
         """The DTO of a ticket the act just committed (its row as committed), read after the lock."""
@@ -158,7 +171,7 @@ class QueueService:
     def save_service(self, info: ServiceInfo, by: str) -> ServiceInfo:
         """Create or update a service (admin). Raises QueueError(``invalid``) naming the field."""
         code, prefix = rules.check_service(info)
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             clash = s.scalar(select(QService.code).where(QService.prefix == prefix, QService.code != code))
             if clash:
                 raise QueueError("invalid", f"前缀 {prefix} 已被业务 {clash} 使用", f"prefix {prefix} is used by service {clash}")
@@ -189,7 +202,7 @@ class QueueService:
 
     def save_counter(self, info: CounterInfo, by: str) -> CounterInfo:
         no = rules.check_counter(info)
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             known = set(s.scalars(select(QService.code)))
             unknown = [c for c in info.service_codes if c not in known]
             if unknown:
@@ -298,8 +311,8 @@ class QueueService:
         if code is None:
             raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
         # under the lock: the number, the ticket, its entry, the commit
-        with self._act(day, stale) as (s, now):
-            t, reprint = self._issue_row(s, code, now, persons=persons, priority_reason=reason)
+        with self._act(day, stale, read=lambda d: self._numbering(code, d)) as (s, now, numbering):
+            t, reprint = self._issue_row(s, code, now, numbering, persons=persons, priority_reason=reason)
             ticket_id = t.id
         # after the commit: people ahead, estimated wait, counters
         with self.hall.reading() as r:
@@ -307,8 +320,15 @@ class QueueService:
             assert row is not None
             return self._info(r, row, reprint=reprint)
 
+    @staticmethod
+    def _numbering(code: str, day: dt.date) -> Executable:
+        """The service as it is now and its day's counter, in one statement (the ticket's read under the lock)."""
+        return select(QService, QDayNumber).outerjoin(
+            QDayNumber, and_(QDayNumber.service_code == QService.code, QDayNumber.business_date == day),
+        ).where(QService.code == code)
+
     def _issue_row(
-        self, s: Session, code: str, now: dt.datetime, *, persons: tuple[str, ...], priority_reason: str,
+        self, s: Session, code: str, now: dt.datetime, numbering: Any, *, persons: tuple[str, ...], priority_reason: str,
     ) -> tuple[QTicket, bool]:
         day = business_date(now)
         person_hmac = persons[0] if persons else None
@@ -322,10 +342,8 @@ class QueueService:
                     "reason": "same-person",
                 }, occurred_at=now)
                 return open_t, True
-        # the service as it is now and today's counter, in one statement
-        found = s.execute(select(QService, QDayNumber).outerjoin(
-            QDayNumber, and_(QDayNumber.service_code == QService.code, QDayNumber.business_date == day),
-        ).where(QService.code == code)).one_or_none()
+        # the service as it is now and today's counter: read with the lock (``numbering``)
+        found = numbering.one_or_none()
         if found is None:  # pragma: no cover - services are never deleted
             raise QueueError("no-service", f"没有业务 {code}", f"no service {code!r}")
         svc, num = found
@@ -440,10 +458,11 @@ class QueueService:
         Returns:
             The called ticket, or None when nobody is waiting.
         """
-        with self._act() as (s, now):
-            # under the lock, two reads: the counter with its active ticket and that ticket's open call,
-            # then the next ticket; every write after them goes with the entries when the unit commits
-            counter, current, call = self._counter_active(s, counter_no)
+        with self._act(read=lambda _day: self._counter_active_read(counter_no)) as (s, now, found):
+            # under the lock, two reads: the counter with its active ticket and that ticket's open call
+            # (sent with the lock), then the next ticket; every write after them goes with the entries
+            # when the unit commits
+            counter, current, call = self._counter_active(s, counter_no, found)
             if current is not None and close_current is None:
                 raise QueueError("busy", f"{current.ticket_no} 尚未办结，请先完成、过号或挂起",
                                  f"{current.ticket_no} is still active: finish, miss or hold it first")
@@ -462,13 +481,21 @@ class QueueService:
             self._call(s, counter, t, clerk, now, "next")
         return self._describe(t)
 
-    def _counter_active(self, s: Session, counter_no: str) -> tuple[QCounter, QTicket | None, QCall | None]:
+    @staticmethod
+    def _counter_active_read(counter_no: str) -> Executable:
         """The counter, its active ticket and that ticket's open call (the latest), in one statement."""
         c = aliased(QCall)
         open_call = select(func.max(c.id)).where(c.ticket_id == QTicket.id, c.ended_at.is_(None)).correlate(QTicket).scalar_subquery()
-        row = s.execute(select(QCounter, QTicket, QCall).where(QCounter.counter_no == counter_no)
-                        .outerjoin(QTicket, QTicket.id == QCounter.current_ticket_id)
-                        .outerjoin(QCall, QCall.id == open_call)).one_or_none()
+        return (select(QCounter, QTicket, QCall).where(QCounter.counter_no == counter_no)
+                .outerjoin(QTicket, QTicket.id == QCounter.current_ticket_id)
+                .outerjoin(QCall, QCall.id == open_call))
+
+    def _counter_active(self, s: Session, counter_no: str, found: Any = None) -> tuple[QCounter, QTicket | None, QCall | None]:
+        """The counter, its active ticket and that ticket's open call (``found``: that read's result, if
+        it was already sent)."""
+        if found is None:
+            found = s.execute(self._counter_active_read(counter_no))
+        row = found.one_or_none()
         if row is None or not row[0].active:
             raise QueueError("no-counter", f"{counter_no}号窗口未设置或已停用，请联系管理员", f"counter {counter_no} is not set up or disabled; ask the administrator")
         return row[0], row[1], row[2]
@@ -496,7 +523,7 @@ class QueueService:
 
     def recall(self, counter_no: str, clerk: str = "") -> TicketInfo:
         """Call the active ticket again (``ticket.called`` with the next ``call_count``), up to the limit."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             rules.check_recall(t.call_count, self.recall_limit, t.ticket_no)
@@ -534,7 +561,7 @@ class QueueService:
     def finish(self, counter_no: str, outcome: str = "served", note: str = "") -> TicketInfo:
         """Finish the active ticket (``served`` or ``cancelled``; optional note, e.g. 材料不全)."""
         rules.check_finish_outcome(outcome)
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             self._finish(s, counter, t, outcome, now, note)
@@ -549,7 +576,7 @@ class QueueService:
 
     def miss(self, counter_no: str) -> TicketInfo:
         """过号: the visitor did not come. The ticket goes to the missed list (reactivatable today)."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             self._miss(s, counter, t, now)
@@ -564,7 +591,7 @@ class QueueService:
     def reactivate(self, ticket_id: str, by: str = "") -> TicketInfo:
         """Put a missed ticket back in its queue: not before ``missed_min_minutes``, never at the head
         (:func:`kiosk.queue.rules.reinsert_at`)."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             t = s.get(QTicket, ticket_id)
             if t is None or t.status != "missed" or t.business_date != business_date(now):
                 raise QueueError("not-found", "只能恢复今天的过号票", "only today's missed tickets can be reactivated")
@@ -584,7 +611,7 @@ class QueueService:
 
     def hold(self, counter_no: str, note: str = "") -> TicketInfo:
         """挂起: the active ticket leaves the counter (e.g. to fetch a document); the same counter calls it back."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             self._end_call(s, t, now, "held", note)
@@ -598,7 +625,7 @@ class QueueService:
 
     def call_back(self, counter_no: str, ticket_id: str, clerk: str = "") -> TicketInfo:
         """回呼: call a ticket this counter held, today."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             if self._active(s, counter) is not None:
                 raise QueueError("busy", "请先办结当前号再回呼", "finish the active ticket before calling back")
@@ -610,7 +637,7 @@ class QueueService:
 
     def transfer(self, counter_no: str, to_service: str, note: str = "") -> TicketInfo:
         """Send the active ticket to another service's queue, keeping its number and original arrival time."""
-        with self._act() as (s, now):
+        with self._act() as (s, now, _):
             counter = self._counter(s, counter_no)
             t = self._require_active(s, counter)
             target = s.get(QService, to_service)

@@ -29,8 +29,9 @@ from tests.kiosk.test_auction import open_hall
 
 
 class Trips:
-    """Round trips from the journal head's lock (PostgreSQL: the ``FOR UPDATE`` returned) to the commit
-    included: a statement is one, a pipeline of statements is one (counted by engine events)."""
+    """Round trips from the journal head's lock (PostgreSQL: the ``FOR UPDATE`` returned, or the act's
+    first read that was sent with it, ``kiosk.journal.take_head_reading``) to the commit included: a
+    statement is one, a pipeline of statements is one (counted by engine events)."""
 
     def __init__(self, hall: Hall) -> None:
         self.units: list[int] = []
@@ -39,9 +40,10 @@ class Trips:
         event.listen(hall.engine, "after_cursor_execute", self.statement)
         event.listen(hall.engine, "commit", self.commit)
 
-    def statement(self, conn, cursor, statement, *_rest) -> None:
+    def statement(self, conn, cursor, statement, _parameters, context, _many) -> None:
         if self.current is None:
-            if "FOR UPDATE" in statement and "journal_head" in statement:
+            if ("FOR UPDATE" in statement and "journal_head" in statement) or \
+                    context.execution_options.get("hall_after_head") is not None:
                 self.current, self.piped = 0, False
             return
         piped = conn.connection.driver_connection._pipeline is not None
@@ -91,10 +93,12 @@ def test_acts_hold_the_head_for_few_round_trips_postgres(pg_hall: Hall) -> None:
     trips = Trips(pg_hall)
     with pg_hall.unit() as s:
         pg_hall.journal.append(s, "bench.append", {"i": 1})
-    q.issue("M")  # the service with today's number (1), then rows + entry + head (1), commit (1)
-    q.call_next("1", "clerk")  # the counter with its ticket and open call (1), the next ticket (1), writes (1), commit (1)
+    # the service with today's number comes back with the lock (0), then rows + entry + head (1), commit (1)
+    q.issue("M")
+    # the counter with its ticket and open call with the lock (0), the next ticket (1), writes (1), commit (1)
+    q.call_next("1", "clerk")
     q.call_next("1", "clerk", close_current="served")  # serving the one before adds no round trip
-    assert trips.units == [2, 3, 4, 4], trips.units  # bare append: entry + head (1), commit (1)
+    assert trips.units == [2, 2, 3, 3], trips.units  # bare append: entry + head (1), commit (1)
     with pg_hall.reading() as s:
         kinds = s.scalars(select(JournalEntry.kind).order_by(JournalEntry.seq.desc()).limit(4)).all()
     assert kinds == ["ticket.called", "ticket.finished", "ticket.called", "ticket.issued"]
@@ -102,7 +106,7 @@ def test_acts_hold_the_head_for_few_round_trips_postgres(pg_hall: Hall) -> None:
 
 
 @pytest.mark.postgres
-def test_a_keypad_bid_holds_the_head_for_three_round_trips_postgres(tmp_path: Path, pg_url: str) -> None:
+def test_a_keypad_bid_holds_the_head_for_two_round_trips_postgres(tmp_path: Path, pg_url: str) -> None:
     from bench.bench_mixed import LOT, SESSION, _setup
     from kiosk.auction import AuctionService
 
@@ -113,8 +117,8 @@ def test_a_keypad_bid_holds_the_head_for_three_round_trips_postgres(tmp_path: Pa
         a = AuctionService(hall)
         trips = Trips(hall)
         outs = [a.keypad(SESSION, KeypadEvent(paddle_no=p, key="BID", received_at=time.monotonic())) for p in ("01", "02")]
-        # the lot's row with "an order since?" (1), bid + lot + entry + head (1), commit (1)
-        assert trips.units == [3, 3], trips.units
+        # the lot's row with "an order since?" comes back with the lock (0), bid + lot + entry + head (1), commit (1)
+        assert trips.units == [2, 2], trips.units
         assert [o.accepted for o in outs if o is not None] == [True, True]
         assert a.lot(SESSION, LOT).current_price == "101.00"  # the start price, then one increment
     finally:
@@ -133,6 +137,35 @@ def test_a_read_in_the_unit_sees_its_own_entry(sqlite_hall: Hall) -> None:
 @pytest.mark.postgres
 def test_a_read_in_the_unit_sees_its_own_entry_postgres(pg_hall: Hall) -> None:
     test_a_read_in_the_unit_sees_its_own_entry(pg_hall)
+
+
+@pytest.mark.postgres
+def test_the_read_sent_with_the_lock_sees_the_last_holders_commit_postgres(pg_hall: Hall) -> None:
+    """take_head_reading sends the act's first read in the lock's round trip: the server runs it only once
+    the lock is granted, so it sees what the holder before committed (not a snapshot from before the wait)."""
+    import threading
+
+    from sqlalchemy import func
+
+    from kiosk.journal import take_head_reading
+
+    seen: list[int | None] = []
+    with pg_hall.unit() as s:
+        held = pg_hall.journal.append(s, "bench.append", {"i": 1})
+
+        def second() -> None:
+            with pg_hall.unit() as other:
+                head, result = take_head_reading(other, select(func.max(JournalEntry.seq)))
+                seen.extend([result.scalar(), head.last_seq])
+                pg_hall.journal.append(other, "bench.append", {"i": 2})
+
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # it waits at the lock while this unit holds the head
+    waiting.join(10)
+    assert seen == [held.seq, held.seq]  # the read and the head both after this unit's commit
+    assert pg_hall.verify_journal().ok
 
 
 def _failing_write(hall: Hall) -> None:
