@@ -24,7 +24,7 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.db.models import Blob
 from kiosk.db.models_checkin import Checkin
-from kiosk.faces import FaceComparison, FaceCountError, HeadPose
+from kiosk.faces import FaceComparison, FaceCountError, FaceEngine, HeadPose
 from kiosk.hall import Hall
 from kiosk.journal import entries_after, take_head
 from kiosk.ports import IdCard
@@ -319,3 +319,59 @@ def test_a_reference_photo_is_encrypted_before_the_writer_lock(hall: Hall, monke
     assert free == [True, True]
     files = sorted(p.name for p in (Path(hall.config.data_dir) / "faces").rglob("*.hkenc"))
     assert files == [f"ref-{sha}.hkenc"]
+
+
+@pytest.fixture(scope="session")
+def dlib_engine() -> FaceEngine:
+    """The real engine, loaded once per process (~1.2-1.5 s, as devices.camera.dlib_faces.shared keeps it)."""
+    from devices.camera.dlib_faces import shared
+
+    return shared()
+
+
+def test_no_descriptor_is_stored_anywhere(hall: Hall, dlib_engine: FaceEngine) -> None:
+    """Issue 16 must 5 (PIPL §28–29): only the photo (encrypted) and the score are kept. A check-in compared
+    by the real dlib engine; its two 128-d descriptors, computed again here, appear nowhere — not in the
+    database file (packed as float32 or float64), not in any journal payload (no member names one, no array
+    of numbers), not in any file of the data dir; and no table has a column for one."""
+    import re
+    import struct
+
+    from devices.camera.dlib_faces import DlibFaceEngine, decode
+    from kiosk.db.models import Base
+
+    engine = dlib_engine
+    assert isinstance(engine, DlibFaceEngine)
+    live = (Path(__file__).resolve().parents[1] / "data" / "faces" / "obama_1.jpg").read_bytes()
+    platform = cache_platform_photo(hall)
+    svc = CheckinService(hall, face_engine=engine)
+    out = svc.check_in(card(0), session_of(svc), face=FaceCapture(live, "captured", liveness="passed"))
+    assert out.face is not None and out.face.result == "match" and out.face.score is not None  # it really compared
+    vectors = [engine.descriptor_of(decode(b)) for b in (live, platform)]
+    needles = [struct.pack(f"<4{f}", *v[:4]) for v in vectors for f in ("d", "f")]
+    files = [p for p in Path(hall.config.data_dir).rglob("*") if p.is_file()]
+    db = b"".join(p.read_bytes() for p in files if p.name.startswith("hall.db"))  # with its WAL
+    assert out.face.score_text is not None and out.face.score_text.encode() in db  # the scan sees what was written
+    for p in files:
+        data = p.read_bytes()
+        assert not any(n in data for n in needles), p.name
+    words = re.compile(r"descriptor|embedding|feature|vector|encoding", re.I)
+    for table in Base.metadata.tables.values():
+        assert not [c.name for c in table.columns if words.search(c.name)], table.name
+
+    def keys(v: object) -> list[str]:
+        if isinstance(v, dict):
+            return [str(k) for k in v] + [k for x in v.values() for k in keys(x)]
+        return [k for x in v for k in keys(x)] if isinstance(v, list) else []
+
+    def arrays(v: object) -> list[list[object]]:
+        if isinstance(v, dict):
+            return [a for x in v.values() for a in arrays(x)]
+        if isinstance(v, list):
+            return ([v] if sum(isinstance(x, float | int) for x in v) >= 8 else []) + [a for x in v for a in arrays(x)]
+        return []
+
+    with hall.reading() as s:
+        payloads = [e.payload for e in entries_after(s, 0, 10_000)]
+    assert payloads and [k for p in payloads for k in keys(p) if words.search(k)] == []
+    assert [a for p in payloads for a in arrays(p)] == []
