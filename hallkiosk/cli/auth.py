@@ -80,10 +80,10 @@ def account(hall: Hall, username: str | None, roles: tuple[str, ...]) -> Operato
         raise _refuse(exc.zh, exc.en) from exc
 
 
-def admin(hall: Hall, username: str | None) -> OperatorInfo:
-    """An admin's PIN (stdin) for a hall-wide act, or exit 1."""
+def admin(hall: Hall, username: str | None, option: str = "--by") -> OperatorInfo:
+    """An admin's PIN (stdin) for a hall-wide act, or exit 1 (``option``: how the command names the admin)."""
     if not username:
-        raise _refuse("须以管理员账号执行（--by，PIN 从标准输入读取）", "an admin must do this (--by, PIN on stdin)")
+        raise _refuse(f"须以管理员账号执行（{option}，PIN 从标准输入读取）", f"an admin must do this ({option}, PIN on stdin)")
     pin = read_pin()
     try:
         info = hall.login(username, pin, roles=("admin",))

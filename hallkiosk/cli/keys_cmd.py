@@ -12,6 +12,10 @@
   files) is re-encrypted and re-indexed in batches while the hall works on.
 * ``keys files`` — re-encrypt this terminal's own face files under the current key (run on every
   other terminal after a rotation: a rotation moves only the files of the terminal it ran on).
+
+``add-terminal`` hands out the key to the hall's personal data and ``rotate`` replaces it: both are an
+admin's act, named with ``--by ADMIN`` and proven with that admin's PIN on stdin's first line (the login
+is journalled just before the act); a refusal exits 1 (issue 15 must 1: no unauthenticated acts).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hallkiosk.cli.auth import admin
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk import keys
 from kiosk.db.engine import make_engine
@@ -37,9 +42,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     q.add_argument("--kek-file", required=True, metavar="FILE",
                    help="the other terminal's keys/kek.key, or a new path: a KEK is made there to hand over")
     q.add_argument("--terminal", default="", metavar="ID", help="that terminal's id, as keys status shows it")
+    q.add_argument("--by", required=True, metavar="ADMIN", help="the admin who hands out the key; their PIN is read from stdin")
     q.set_defaults(func=cmd_add_terminal)
     q = sub.add_parser("rotate", parents=[common], help="a new data key; re-encrypt and re-index in batches")
     q.add_argument("--batch", type=int, default=200, help="rows per transaction (default 200)")
+    q.add_argument("--by", required=True, metavar="ADMIN", help="the admin who rotates the key; their PIN is read from stdin")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_rotate)
     q = sub.add_parser("files", parents=[common], help="re-encrypt this terminal's files under the current key")
@@ -75,9 +82,10 @@ def cmd_add_terminal(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     path = Path(args.kek_file)
     made = not path.exists()
-    kek = keys.write_new_kek(path) if made else keys.read_kek_file(path)
     hall = Hall.open(cfg)
     try:
+        admin(hall, args.by)  # the admin's PIN from stdin; exits 1 when refused, before a KEK is made or read
+        kek = keys.write_new_kek(path) if made else keys.read_kek_file(path)
         kids = keys.add_terminal(hall, hall.engine, kek, args.terminal or f"kek:{keys.kek_fingerprint(kek)}")
     finally:
         hall.close()
@@ -95,6 +103,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     hall = Hall.open(cfg)
     try:
+        admin(hall, args.by)  # the admin's PIN from stdin; exits 1 when refused
         report = keys.rotate(hall, hall.engine, batch=args.batch)
     finally:
         hall.close()

@@ -2,6 +2,11 @@
 
 All against the configured database (``--config``, ``--data-dir``, ``--db``). Errors print the
 Chinese and English reason on stderr and exit 1.
+
+Taking a ticket is a visitor's act, as the kiosk's button, and needs no account. Calling one is the
+counter clerk's act: ``queue call`` names the clerk's hall account (``--operator``) and reads its PIN
+from stdin's first line, checked with the roles the counter console's login allows; the clerk journalled
+with the call is that account, never a free-text name (issue 15 must 1).
 """
 
 from __future__ import annotations
@@ -10,10 +15,14 @@ import argparse
 import datetime as dt
 import sys
 
+from hallkiosk.cli.auth import account
 from hallkiosk.cli.common import config_from_args, print_json
 from kiosk.hall import Hall
 from kiosk.queue import QueueError, QueueService, TicketInfo, stats_csv_rows
 from kiosk.timeutil import beijing, rfc3339
+
+#: the accounts the counter console's login admits (ui/roles/consoles.py; an admin is always admitted)
+COUNTER_ROLES = ("clerk", "supervisor")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -24,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=_issue)
     p = qp.add_parser("call", parents=[common], help="call the next ticket at a counter (finishing its active one)")
     p.add_argument("--counter", required=True, help="counter (window) number")
-    p.add_argument("--clerk", default="cli")
+    p.add_argument("--operator", required=True,
+                   help="the counter clerk's hall account; its PIN is read from the first line of stdin")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_call)
     p = qp.add_parser("status", parents=[common], help="waiting per service and the counters' current tickets")
@@ -73,7 +83,8 @@ def _issue(args: argparse.Namespace) -> int:
 def _call(args: argparse.Namespace) -> int:
     hall, q = _open(args)
     try:
-        t = q.call_next(args.counter, args.clerk, close_current="served")
+        clerk = account(hall, args.operator, COUNTER_ROLES)  # the clerk's PIN from stdin; exits 1 when refused
+        t = q.call_next(args.counter, clerk.username, close_current="served")
     except QueueError as exc:
         return _fail(exc)
     finally:

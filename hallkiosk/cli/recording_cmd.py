@@ -17,7 +17,8 @@
 * ``recording microphone on|off --room R --reason … --operator ADMIN`` — sound is recorded by default in
   opening and auction rooms (财政部令第87号 §39); turning it off takes an admin's PIN and a reason, journalled.
 * ``recording hold --room R --from T --to T --reason … --operator NAME`` — a dispute hold.
-* ``recording retention [--apply] [--json]`` — what retention and the quota would delete (or do it).
+* ``recording retention [--apply --operator ADMIN] [--json]`` — what retention and the quota would delete (or,
+  with an admin's PIN on stdin, do it now; the recorder applies the same rules on its own schedule).
 * ``recording run [--seconds N] [--start REASON]`` — a dedicated recorder in the foreground:
   recover, record, follow the journal; stops on SIGTERM/SIGINT (or after N seconds).
 """
@@ -107,7 +108,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     h.set_defaults(func=cmd_hold)
 
     r = sub.add_parser("retention", parents=[common], help="plan (or --apply) retention and the quota")
-    r.add_argument("--apply", action="store_true")
+    r.add_argument("--apply", action="store_true",
+                   help="delete now (an admin's act: --operator, PIN on stdin); the recorder applies it on its own schedule")
+    r.add_argument("--operator", help="with --apply: an admin's user name; the PIN is read from stdin")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_retention)
 
@@ -297,7 +300,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_request(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
-        admin(hall, args.operator)  # the admin's PIN from stdin; exits 1 when refused
+        admin(hall, args.operator, "--operator")  # the admin's PIN from stdin; exits 1 when refused
         try:
             seq = rec.request(args.room, args.action, args.reason, args.operator, args.session)
         except ReasonRequired:
@@ -312,7 +315,7 @@ def cmd_request(args: argparse.Namespace) -> int:
 def cmd_microphone(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
-        who = admin(hall, args.operator)
+        who = admin(hall, args.operator, "--operator")
         try:
             seq = rec.set_microphone(args.room, args.state == "on", args.reason, who.username)
         except ReasonRequired:
@@ -327,7 +330,7 @@ def cmd_microphone(args: argparse.Namespace) -> int:
 def cmd_hold(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
-        admin(hall, args.operator)
+        admin(hall, args.operator, "--operator")
         h = rec.add_hold(args.room, args.from_, args.to, args.reason, args.operator, args.session)
         print(f"已保全 hold {h.id}: {args.room} {beijing(h.from_at):%Y-%m-%d %H:%M:%S} → {beijing(h.to_at):%H:%M:%S}")
         return 0
@@ -339,6 +342,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     hall, rec = _open(args)
     try:
         if args.apply:
+            admin(hall, args.operator, "--operator")  # deleting recordings by hand: the admin's PIN from stdin, or exit 1
             plan, done = rec.apply_retention()
         else:
             plan, done = rec.plan_retention(), []

@@ -4,6 +4,7 @@ calls made by another process: updated within 250 ms, spoken through the zone qu
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import socket
 import subprocess
@@ -28,6 +29,9 @@ q = HallQueue(hall)
 q.seed_if_empty("test")
 for s in q.services():
     q.save_service(dataclasses.replace(s, open_from="00:00", open_until="23:59"), "test")
+with hall.unit() as s:  # the counter's clerk, and an account the counter console does not admit
+    hall.operators.add(s, "clerk1", "窗口一", "clerk", "246810", by="test")
+    hall.operators.add(s, "auctioneer1", "拍卖师", "auctioneer", "135790", by="test")
 hall.close()
 """
 
@@ -39,7 +43,8 @@ def data_dir(tmp_path: Path) -> Path:
     return d
 
 
-def test_cli_issue_call_status_report(data_dir: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_issue_call_status_report(data_dir: Path, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("sys.stdin", io.StringIO("246810\n246810\n"))  # the clerk's PIN, once per call
     assert main(["queue", "issue", "A", "--json", "--data-dir", str(data_dir)]) == 0
     issued = json.loads(capsys.readouterr().out)
     assert set(issued) == {"ticket_id", "ticket_no", "service_code", "business_date", "issued_at"}
@@ -48,14 +53,14 @@ def test_cli_issue_call_status_report(data_dir: Path, tmp_path: Path, capsys) ->
     assert "D001" in capsys.readouterr().out
     assert main(["queue", "issue", "Z", "--data-dir", str(data_dir)]) == 1
     assert "没有业务" in capsys.readouterr().err
-    assert main(["queue", "call", "--counter", "1", "--json", "--data-dir", str(data_dir)]) == 0
+    assert main(["queue", "call", "--counter", "1", "--operator", "clerk1", "--json", "--data-dir", str(data_dir)]) == 0
     called = json.loads(capsys.readouterr().out)
     assert called["ticket_no"] == "A001" and called["counter_no"] == "1" and called["call_count"] == 1
     assert main(["queue", "status", "--json", "--data-dir", str(data_dir)]) == 0
     status = json.loads(capsys.readouterr().out)
     assert {s["service_code"]: s["waiting"] for s in status["services"]}["consult"] == 1
     assert next(c for c in status["counters"] if c["counter_no"] == "1")["current"] == "A001"
-    assert main(["queue", "call", "--counter", "1", "--data-dir", str(data_dir)]) == 0  # finishes A001, calls D001
+    assert main(["queue", "call", "--counter", "1", "--operator", "clerk1", "--data-dir", str(data_dir)]) == 0  # finishes A001, calls D001
     assert "请D001号到1号窗口办理" in capsys.readouterr().out
     pdf, csv = tmp_path / "r.pdf", tmp_path / "r.csv"
     assert main(["queue", "report", "--pdf", str(pdf), "--csv", str(csv), "--data-dir", str(data_dir)]) == 0
@@ -75,6 +80,45 @@ def test_cli_issue_as_a_process(data_dir: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "hallkiosk", "queue", "issue", "B", "--json", "--data-dir", str(data_dir)],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["ticket_no"] == "B001"
+
+
+def test_cli_call_is_the_counter_clerks_act_with_their_pin(data_dir: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 must 1: taking a ticket needs no account (a visitor's act), calling one is the clerk's act —
+    no account, a wrong PIN or an account the counter console does not admit calls nobody; the call
+    journals the account that proved itself, not a name typed on the command line."""
+    from sqlalchemy import select
+
+    from kiosk.db.models import JournalEntry
+    from kiosk.hall import Hall
+
+    assert main(["queue", "issue", "A", "--data-dir", str(data_dir)]) == 0  # no account, no PIN
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as bare:  # the old `queue call --counter 1` (clerk "cli")
+        main(["queue", "call", "--counter", "1", "--data-dir", str(data_dir)])
+    assert bare.value.code == 2 and "--operator" in capsys.readouterr().err
+    for user, pin, said in (("clerk1", "999999", "PIN"), ("auctioneer1", "135790", "")):
+        monkeypatch.setattr("sys.stdin", io.StringIO(pin + "\n"))
+        assert main(["queue", "call", "--counter", "1", "--operator", user, "--data-dir", str(data_dir)]) == 1
+        assert said in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # an account without its PIN
+    assert main(["queue", "call", "--counter", "1", "--operator", "clerk1", "--data-dir", str(data_dir)]) == 1
+    assert "PIN" in capsys.readouterr().err
+    hall = Hall.open(load_config(data_dir=data_dir, environ={}))
+    try:
+        with hall.reading() as s:
+            assert not s.scalars(select(JournalEntry).where(JournalEntry.kind == "ticket.called")).all()
+    finally:
+        hall.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("246810\n"))
+    assert main(["queue", "call", "--counter", "1", "--operator", "clerk1", "--data-dir", str(data_dir)]) == 0
+    assert "请A001号到1号窗口办理" in capsys.readouterr().out
+    hall = Hall.open(load_config(data_dir=data_dir, environ={}))
+    try:
+        with hall.reading() as s:
+            [called] = [json.loads(p) for p in s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == "ticket.called"))]
+    finally:
+        hall.close()
+    assert called["clerk"] == "clerk1"
 
 
 @pytest.mark.parametrize("server", ["silent", "refusing"])

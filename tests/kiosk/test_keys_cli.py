@@ -17,8 +17,16 @@ from sync.sandbox.seed import person
 from tests.helpers.seeded import seeded
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    import io
+    import sys
+
+    real = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin = real
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -41,8 +49,12 @@ def test_a_second_terminal_is_told_then_added_then_reads_and_rotation_is_reporte
     assert k1["kid"] == "k1" and k1["state"] == "current" and k1["rows_total"] > 20
     assert len(k1["holders"]) == 1 and st["this_terminal_kek"] not in k1["holders"][0]
 
-    code, out, err = run(capsys, "keys", "add-terminal", "--kek-file", str(tmp_path / "b" / "keys" / "kek.key"),
-                         "--terminal", "KIOSK-B", *a)
+    add_b = ("keys", "add-terminal", "--kek-file", str(tmp_path / "b" / "keys" / "kek.key"), "--terminal", "KIOSK-B", *a)
+    code, out, err = run(capsys, *add_b, "--by", "admin", stdin="000000\n")  # issue 15: a wrong PIN hands out nothing
+    assert code == 1 and "wrapped" not in out and "PIN" in err
+    code, out, err = run(capsys, *add_b, "--by", "host", stdin="111111\n")  # nor a host's right one
+    assert code == 1 and "wrapped" not in out
+    code, out, err = run(capsys, *add_b, "--by", "admin", stdin="123456\n")
     assert code == 0, err
     assert "wrapped k1" in out
     hall_b = Hall.open(load_config(data_dir=tmp_path / "b", db_url=url, environ={}))
@@ -53,11 +65,17 @@ def test_a_second_terminal_is_told_then_added_then_reads_and_rotation_is_reporte
         hall_b.close()
 
     handover = tmp_path / "handover" / "kek.key"  # a KEK made on A for a terminal not yet set up
-    code, out, err = run(capsys, "keys", "add-terminal", "--kek-file", str(handover), "--terminal", "BOARD-1", *a)
+    code, out, err = run(capsys, "keys", "add-terminal", "--kek-file", str(handover), "--terminal", "BOARD-1", *a,
+                         "--by", "admin", stdin="")  # no PIN: refused before a KEK is made
+    assert code == 1 and not handover.exists()
+    code, out, err = run(capsys, "keys", "add-terminal", "--kek-file", str(handover), "--terminal", "BOARD-1", *a,
+                         "--by", "admin", stdin="123456\n")
     assert code == 0, err
     assert "a new KEK was written" in out and stat.S_IMODE(handover.stat().st_mode) == 0o600
 
-    code, out, err = run(capsys, "keys", "rotate", "--json", "--batch", "50", *a)
+    code, out, err = run(capsys, "keys", "rotate", "--json", "--batch", "50", *a, "--by", "admin", stdin="000000\n")
+    assert code == 1 and not out
+    code, out, err = run(capsys, "keys", "rotate", "--json", "--batch", "50", *a, "--by", "admin", stdin="123456\n")
     assert code == 0, err
     report = json.loads(out)
     assert report["new_kid"] == "k2" and report["old_kids"] == ["k1"] and report["rows"] > 0 and report["left"] == {}
