@@ -192,6 +192,7 @@ LONG_END_TO_END = (
     "tests/hallkiosk/test_newcomer_failures.py::test_port_in_use_names_the_port",
     "tests/hallkiosk/test_file_modes.py::test_what_exists_is_tightened",
     "tests/hallkiosk/test_queue_cli_wiring.py::test_cli_issue_call_status_report",
+    "tests/hallkiosk/test_queue_cli_wiring.py::test_cli_call_is_the_counter_clerks_act_with_their_pin",
     "tests/kiosk/test_checkin.py::test_concurrent_postgres",
     "tests/kiosk/test_operators.py::test_two_terminals_count_one_name_together_postgres",
 )
