@@ -120,6 +120,17 @@ def locate(clips: Sequence[Clip], at: dt.datetime, camera: str | None = None) ->
     return (later[0], 0.0) if later else None
 
 
+def span(replay: Replay, camera: str | None = None) -> tuple[dt.datetime, dt.datetime] | None:
+    """The stretch of time the replay's timeline covers: from the first to the last instant that has a
+    recording of ``camera`` (its main camera by default) or an entry; None when it has neither."""
+    ends = [t for c in _of_camera(replay.clips, camera) for t in (c.started_at, c.ended_at)]
+    ends += [m.at for m in replay.moments]
+    if not ends:
+        return None
+    lo, hi = min(ends), max(ends)
+    return lo, max(hi, lo + dt.timedelta(seconds=1))
+
+
 def next_clip(clips: Sequence[Clip], clip: Clip) -> Clip | None:
     """The clip of the same camera that starts after ``clip`` (to play on at its end)."""
     later = [c for c in _of_camera(clips, clip.camera) if c.started_at >= clip.ended_at - dt.timedelta(seconds=JOIN_GAP_S)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle
 
 from devices.recording import SegmentPlayer
 from hallkiosk.app import ensure_qapp
@@ -103,6 +105,36 @@ def test_rs1_the_video_plays_the_moment_and_the_cursor_follows_and_a_click_seeks
         assert clipped_texts(screen) == [], (w, h)
         if SHOTS:
             screen.grab().save(str(SHOTS / f"supervision-replay-{w}x{h}.png"))
+
+
+def test_rs6_the_time_bar_follows_the_video_and_a_touch_on_it_seeks(env: dict[str, Any]) -> None:
+    """The time bar spans what was recorded and listed (the two segments: 6 s); its handle follows the
+    video; a touch on the bar goes to that second, across segments; dragging seeks only when let go."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    screen: ReplayScreen = env["screen"]
+    screen.resize(1920, 1080)
+    screen.show()
+    screen.show_moment("KB-03", T0 + dt.timedelta(seconds=1))
+    wait_until(lambda: screen.replay is not None and screen.frames_shown > 0)
+    bar = screen.timeline
+    assert bar.isEnabled() and (bar.minimum(), bar.maximum()) == (0, 6)
+    assert (screen.span_from.text(), screen.span_to.text()) == ("10:00:00", "10:00:06")
+    screen.toggle_play()  # paused: the handle stays where the frame is
+    wait_until(lambda: bar.value() == int((screen.shown_at - T0).total_seconds()))
+    x = QStyle.sliderPositionFromValue(0, 6, 5, bar.width())  # a touch at second 5: the second segment
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(max(1, min(bar.width() - 2, x)), bar.height() // 2))
+    wait_until(lambda: near(grey(screen), level_of(5)))
+    assert screen.clip is not None and screen.clip.path == env["segs"][1].path
+    assert bar.value() == 5
+    bar.setSliderDown(True)  # held: the video does not move while the finger slides ...
+    bar.setSliderPosition(1)
+    settle(0.3)
+    assert near(grey(screen), level_of(5))
+    bar.setSliderDown(False)  # ... and goes there when it is let go
+    wait_until(lambda: near(grey(screen), level_of(1)))
+    assert screen.clip is not None and screen.clip.path == env["segs"][0].path
 
 
 def test_rs2_an_export_replays_from_its_manifest_and_a_wrong_folder_is_said(env: dict[str, Any]) -> None:

@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QSlider,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -65,11 +67,17 @@ QListWidget#replayMoments {{ font-size: {px16}px; }}
 QListWidget#replayMoments::item {{ padding: 6px 4px; border-bottom: 1px solid #dde3ea; }}
 QListWidget#replayMoments::item:selected {{ background: #2e86de; color: #ffffff; }}
 QPushButton, QComboBox, QDateTimeEdit, QLineEdit {{ font-size: {px17}px; min-height: {px44}px; padding: 2px 10px; }}
+QLabel#replayTime {{ font-size: {px16}px; color: #51606f; }}
+QSlider#replayTimeline {{ min-height: {px44}px; }}
+QSlider#replayTimeline::groove:horizontal {{ height: 10px; background: #c9d3de; border-radius: 5px; }}
+QSlider#replayTimeline::sub-page:horizontal {{ background: #2e86de; border-radius: 5px; }}
+QSlider#replayTimeline::handle:horizontal {{ width: {px28}px; margin: -{px10}px 0; background: #ffffff;
+    border: 3px solid #2e86de; border-radius: {px16}px; }}
 """
 
 
 def replay_style(scale: float = 1.0) -> str:
-    return STYLE_TEMPLATE.format(**{f"px{n}": round(n * scale) for n in (16, 17, 18, 24, 44)})
+    return STYLE_TEMPLATE.format(**{f"px{n}": round(n * scale) for n in (10, 16, 17, 18, 24, 28, 44)})
 
 
 class Player(Protocol):
@@ -109,6 +117,44 @@ class ReplayVideo(QLabel):
         self.box = (self.width(), self.height())
         if self.image is not None:
             self.setPixmap(QPixmap.fromImage(self._fit(self.image)))
+
+
+class Timeline(QSlider):
+    """The replay's time bar: seconds from the start of what can be replayed. A touch on the bar goes
+    to that point at once (not a page step); dragging the handle goes there when it is let go."""
+
+    picked = Signal(int)  #: a second the person chose (a touch, or the handle let go)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("replayTimeline")
+        self.setEnabled(False)
+        self.sliderReleased.connect(lambda: self.picked.emit(self.value()))
+
+    def show_second(self, second: int) -> None:
+        """Move the handle to where the video is, unless the person is holding it."""
+        if not self.isSliderDown():
+            self.blockSignals(True)
+            self.setValue(second)
+            self.blockSignals(False)
+
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, self._option(),
+                                             QStyle.SubControl.SC_SliderHandle, self)
+        if event.button() == Qt.MouseButton.LeftButton and not handle.contains(event.position().toPoint()):
+            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), int(event.position().x()), self.width())
+            self.setValue(value)
+            self.picked.emit(value)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _option(self) -> Any:
+        from PySide6.QtWidgets import QStyleOptionSlider
+
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        return option
 
 
 def scaled_frame(rgb: np.ndarray, box: tuple[int, int]) -> tuple[QImage, QImage | None]:
@@ -188,6 +234,16 @@ class ReplayScreen(Retranslatable, QWidget):
         self.status = QLabel("", objectName="replayStatus")
         self.status.setWordWrap(True)
         video_col.addWidget(self.status)
+        bar = QHBoxLayout()
+        self.span_from = QLabel("", objectName="replayTime")
+        self.timeline = Timeline()
+        self.timeline.picked.connect(self._timeline_picked)
+        self.span_to = QLabel("", objectName="replayTime")
+        self._span: tuple[dt.datetime, dt.datetime] | None = None
+        bar.addWidget(self.span_from)
+        bar.addWidget(self.timeline, 1)
+        bar.addWidget(self.span_to)
+        video_col.addLayout(bar)
         controls = QHBoxLayout()
         self.cameras = QComboBox()
         self.cameras.currentTextChanged.connect(self._camera_changed)
@@ -273,6 +329,7 @@ class ReplayScreen(Retranslatable, QWidget):
         self.cameras.addItems(list(r.cameras))
         self.cameras.blockSignals(False)
         self.camera = r.cameras[0] if r.cameras else None
+        self._set_span()
         self._title_moments()
         self.playing = True
         self.seek_to(r.at)
@@ -345,8 +402,28 @@ class ReplayScreen(Retranslatable, QWidget):
         if camera and camera != self.camera:
             self.camera = camera
             self.clip = None
+            self._set_span()
             if self.shown_at is not None:
                 self.seek_to(self.shown_at)
+
+    def _set_span(self) -> None:
+        """The time bar covers what the chosen camera recorded and the entries listed."""
+        self._span = rp.span(self.replay, self.camera) if self.replay is not None else None
+        if self._span is None:
+            self.timeline.setEnabled(False)
+            self.span_from.setText("")
+            self.span_to.setText("")
+            return
+        lo, hi = self._span
+        self.timeline.setRange(0, int((hi - lo).total_seconds()))
+        self.timeline.setPageStep(10)
+        self.timeline.setEnabled(True)
+        self.span_from.setText(beijing_text(lo, "%H:%M:%S"))
+        self.span_to.setText(beijing_text(hi, "%H:%M:%S"))
+
+    def _timeline_picked(self, second: int) -> None:
+        if self._span is not None:
+            self.seek_to(self._span[0] + dt.timedelta(seconds=second))
 
     def _moment_clicked(self, item: QListWidgetItem) -> None:
         at = dt.datetime.fromtimestamp(float(item.data(Qt.ItemDataRole.UserRole)), BEIJING)
@@ -416,6 +493,8 @@ class ReplayScreen(Retranslatable, QWidget):
                if clip is not None else "")
         room = self.replay.room_code if self.replay is not None else ""
         self.status.setText(f"{room}  {beijing_text(at)}  {seg}".strip())
+        if self._span is not None:
+            self.timeline.show_second(int((at - self._span[0]).total_seconds()))
         self._label_play()
 
     def _say(self, text: str) -> None:
@@ -453,6 +532,7 @@ class ReplayScreen(Retranslatable, QWidget):
         self.back10.setText(self.tr("◀ 10 秒"))
         self.fwd10.setText(self.tr("10 秒 ▶"))
         self.cameras.setToolTip(self.tr("摄像机 / camera"))
+        self.timeline.setToolTip(self.tr("拖动或点击时间条跳转 / drag or touch the bar to seek"))
         self._title_moments()
         if self.replay is not None:
             self._fill_moments()
