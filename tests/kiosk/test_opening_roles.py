@@ -102,6 +102,20 @@ def test_a_witness_and_a_recorder_run_no_stage(hall: Hall) -> None:
     assert absence["actor"] == "clerk"  # the standing-in account, as the journal names it
 
 
+def test_the_tenderers_representative_runs_nothing_in_the_core(hall: Hall) -> None:
+    """The 招标人代表 attends and signs (session 1 appoints one); the opening is run by the host alone:
+    announcing, recording an absence, entering or answering an objection, pausing — each refused ``role``."""
+    svc = OpeningService(hall)
+    rep = take_roles(hall, S1, ("host", "tenderer_rep"))["tenderer_rep"]
+    refused(lambda: svc.announce(S1, rep), "role")
+    refused(lambda: svc.record_absence(S1, rep, "R-x", "late"), "role")
+    refused(lambda: svc.raise_objection(S1, rep, "某投标人", "代表登记的异议"), "role")
+    refused(lambda: svc.answer_objection(S1, rep, 1, "代表答复"), "role")
+    refused(lambda: svc.pause(S1, rep, "代表要求暂停"), "role")
+    assert svc.view(S1).stage == "scheduled"
+    assert not [k for k, _p in kinds(hall) if k.startswith("opening.")]
+
+
 def test_a_released_host_and_another_sessions_host_cannot_act(hall: Hall) -> None:
     svc = OpeningService(hall)
     host = take_roles(hall, S2, ("host",))["host"]

@@ -147,3 +147,36 @@ def test_the_appointees_id_numbers_are_purged_on_the_retention_clock(hall: Hall)
     assert done.session_staff == plan.session_staff == 5 + 3 + 3 + 3 + 3 + 4  # every appointment of the demo's six sessions
     with hall.reading() as s:
         assert all(r == b"" for r in s.scalars(select(PfSessionStaff.id_enc)))
+
+
+S4 = DAY["sessions"][3]["session_id"]  # the car auction: appoints auctioneer, supervisor, witness
+
+
+def _pairs(session: dict) -> list[tuple[str, str, str]]:
+    roles = [x["role"] for x in session["staff"]]
+    return [(session["session_id"], a, b) for a in roles for b in roles if a != b]
+
+
+PAIRS = _pairs(DAY["sessions"][0]) + _pairs(DAY["sessions"][3])
+
+
+@pytest.mark.parametrize(("sid", "first", "second"), PAIRS,
+                         ids=[f"{'opening' if sid == S1 else 'auction'}-{a}-{b}" for sid, a, b in PAIRS])
+def test_each_forbidden_pair_of_roles_is_refused_to_one_person_in_the_core(hall: Hall, sid: str, first: str, second: str) -> None:
+    """Separation of duties (issue 15 must 1), every ordered pair of the roles an opening (S1: host,
+    recorder, supervisor, witness, 招标人代表) and an auction (拍卖师, supervisor, witness) appoint: the
+    person who holds ``first`` is, wrongly, appointed to ``second`` too — taking it is refused by
+    ``StaffingService.take_role`` itself (``two_roles``), journalled, and ``first`` still holds."""
+    session = next(x for x in DAY["sessions"] if x["session_id"] == sid)
+    person = next(x for x in session["staff"] if x["role"] == first)
+    svc = StaffingService(hall)
+    held = svc.take_role(sid, first, card=card(person))
+    with hall.unit() as s:  # the platform's list names the same person in a second role
+        s.add(PfSessionStaff(session_id=sid, role=second, name=person["name"], org=person.get("org", ""),
+                             id_hmac=hall.vault.lookup_hmac(person["id_number"]), id_enc=hall.vault.encrypt(person["id_number"])))
+    with pytest.raises(AccessError) as e:
+        svc.take_role(sid, second, card=card(person))
+    assert e.value.code == "two_roles"
+    assert kinds(hall)[-1] == "staff.role_refused"
+    with hall.reading() as s:
+        assert current(s, held, sid, (first,)) is not None  # the first role is untouched
