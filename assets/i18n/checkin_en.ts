@@ -263,8 +263,8 @@
     </message>
     <message>
         <location filename="../../ui/checkin/flow.py" line="581"/>
-        <source>为核验您是否为身份证持证人本人，本机将拍摄您的面部照片，请您按提示转头以确认真人在场，并将照片与身份证芯片照片或交易平台登记的照片比对。人脸信息属于敏感个人信息，仅用于本次签到的身份核验：照片加密保存，保存期满后删除；只记录比对分值，不保存人脸特征数据，不用于其他用途。</source>
-        <translation>To check that you are the holder of this ID card, the kiosk takes a photo of your face, asks you to turn your head (to see that a live person is there) and compares the photo with the photo on the card&apos;s chip or the one you registered with the trading platform. Face data is sensitive personal information and is used only to verify you for this check-in: the photo is kept encrypted and deleted when its retention period ends; only the comparison score is recorded, no face features are kept, and nothing is used for anything else.</translation>
+        <source>为核验您是否为身份证持证人本人，本机将拍摄您的面部照片，请您按提示转头以确认真人在场，并将照片与身份证芯片照片或交易平台登记的照片比对。人脸信息属于敏感个人信息，仅用于本次签到的身份核验：照片加密保存，%1 天后删除；只记录比对分值，不保存人脸特征数据，不用于其他用途。</source>
+        <translation>To check that you are the holder of this ID card, the kiosk takes a photo of your face, asks you to turn your head (to see that a live person is there) and compares the photo with the photo on the card&apos;s chip or the one you registered with the trading platform. Face data is sensitive personal information and is used only to verify you for this check-in: the photo is kept encrypted and deleted after %1 days; only the comparison score is recorded, no face features are kept, and nothing is used for anything else.</translation>
     </message>
     <message>
         <location filename="../../ui/checkin/flow.py" line="584"/>

@@ -143,6 +143,12 @@ class CheckinService:
         self.face_engine = face_engine
         self.face_engine_note = face_engine_note
 
+    @property
+    def photo_retention_days(self) -> int:
+        """How long a check-in photo (and a cached reference photo) is kept: ``[security] pii_retention_days``
+        (``kiosk/retention.py``). The consent page says it (个人信息保护法 §17: 保存期限)."""
+        return self.hall.config.security.pii_retention_days
+
     # --- windows ----------------------------------------------------------------------------
 
     def window(self, kind: str, starts_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

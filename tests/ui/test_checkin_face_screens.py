@@ -4,6 +4,7 @@ why a check-in waits, confirms a no_match with its first slip, or revokes it wit
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from hallkiosk.app import Terminal, build_terminal, ensure_qapp
+from hallkiosk.app import Terminal, build_terminal, ensure_qapp, grab
 from kiosk.checkin import FaceCapture
 from kiosk.clock import FixedClock
 from kiosk.config import Config, load_config
@@ -80,6 +81,8 @@ def test_consent_declined_sends_to_the_clerk_and_records_nothing(make) -> None:
     term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
     wait_until(lambda: flow.currentWidget().name == "consent")
     assert "敏感个人信息" in flow.consent_text.text() and "不同意" in flow.consent_choice.text()
+    days = term.hall.config.security.pii_retention_days  # how long the photo is kept, said before consent (PIPL §17)
+    assert f"{days} 天后删除" in flow.consent_text.text()
     assert clipped_texts(flow.currentWidget()) == []
     flow.consent_no.click()
     QApplication.processEvents()
@@ -106,7 +109,18 @@ def test_the_clerk_sees_why_confirms_a_no_match_with_its_slip_or_revokes(make) -
     tab.refresh_pending()
     wait_until(lambda: tab.pending.count() == 2)
     assert "人脸比对不一致" in tab.pending.itemText(0)
-    assert clipped_texts(tab) == []
+    shots = os.environ.get("HALL_KIOSK_SHOTS", "")
+    for w, h in ((1920, 1080), (1080, 1920)):  # the counter's list of check-ins waiting for the clerk, both ways
+        if shots:
+            grab(counter.window, str(Path(shots) / f"checkin-face-clerk-list-{w}x{h}.png"), (w, h))
+        counter.window.resize(w, h)
+        QApplication.processEvents()
+        assert clipped_texts(tab) == [], (w, h)
+        assert (counter.window.width(), counter.window.height()) == (w, h)  # no minimum size grows past the screen
+        for i in range(tab.pending.count()):  # a combo box elides silently: each waiting row is whole
+            text = tab.pending.itemText(i)
+            assert tab.pending.fontMetrics().horizontalAdvance(text) <= tab.pending.width() - 48, (w, h, text)
+    counter.window.resize(1920, 1080)
     tab.revoke_btn.click()  # no reason: refused
     wait_until(lambda: tab.act.pending is None)
     assert "原因" in tab.result.text() and tab.pending.count() == 2
@@ -135,12 +149,10 @@ def test_the_clerk_sees_why_confirms_a_no_match_with_its_slip_or_revokes(make) -
 def test_the_face_pages_fit_both_orientations(make, lang: str, tmp_path: Path) -> None:
     """Consent, the head-turn prompt and the no-match page, in both languages, at 1920×1080 and 1080×1920:
     nothing clipped, nothing taller than the screen (frames come as the camera loop posts them)."""
-    import os
     import time
 
     from PySide6.QtGui import QImage
 
-    from hallkiosk.app import grab
     from ui.checkin.station import FaceUpdate
 
     term = make("kiosk")
@@ -170,6 +182,8 @@ def test_the_face_pages_fit_both_orientations(make, lang: str, tmp_path: Path) -
         term.window.page.open_flow("checkin")
         term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))
         wait_until(lambda: flow.currentWidget().name == "consent")
+        days = term.hall.config.security.pii_retention_days
+        assert (f"{days} 天后删除" if lang == "zh_CN" else f"deleted after {days} days") in flow.consent_text.text()
         fits("consent")
         flow.consent_yes.click()
         wait_until(lambda: flow.currentWidget().name == "turn")

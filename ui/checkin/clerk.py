@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -147,17 +148,20 @@ class ManualCheckinTab(Retranslatable, QWidget):
         lay.addWidget(self.result)
         self.pending_title = QLabel()
         self.pending_title.setWordWrap(True)
-        prow = QHBoxLayout()
-        prow.addWidget(self.pending_title, 1)
+        # the waiting check-ins: title, list and confirm in one row on a landscape screen; on a portrait one
+        # (resizeEvent) one above the other, so a row (why · no. · name · bidder · time) is whole at 1080 wide
+        self.prow = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.prow.addWidget(self.pending_title, 1)
         self.pending = QComboBox()
         self.pending.setMinimumHeight(56)
         self.pending.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.pending.setMinimumContentsLength(16)
         self.confirm_btn = QPushButton()
+        self.confirm_btn.setMinimumHeight(56)
         self.confirm_btn.clicked.connect(self.confirm)
-        prow.addWidget(self.pending, 2)
-        prow.addWidget(self.confirm_btn)
-        lay.addLayout(prow)
+        self.prow.addWidget(self.pending, 2)
+        self.prow.addWidget(self.confirm_btn)
+        lay.addLayout(self.prow)
         rrow = QHBoxLayout()
         self.revoke_reason = QLineEdit()
         self.revoke_reason.setMinimumHeight(52)
@@ -324,6 +328,11 @@ class ManualCheckinTab(Retranslatable, QWidget):
         else:
             self.result.setText(self.result.text() + " · " + self.tr("打印失败：%1").replace(
                 "%1", bilingual(self.ctx, result.error_zh, result.error_en)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        self.prow.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
 
     def refresh_pending(self) -> None:
         """Load the check-ins waiting for a clerk's confirmation (read lane)."""

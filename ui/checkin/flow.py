@@ -580,7 +580,8 @@ class KioskCheckinFlow(KioskFlow):
         self.consent_text.setText(self.tr(
             "为核验您是否为身份证持证人本人，本机将拍摄您的面部照片，请您按提示转头以确认真人在场，"
             "并将照片与身份证芯片照片或交易平台登记的照片比对。人脸信息属于敏感个人信息，仅用于本次签到的身份核验："
-            "照片加密保存，保存期满后删除；只记录比对分值，不保存人脸特征数据，不用于其他用途。"))
+            "照片加密保存，%1 天后删除；只记录比对分值，不保存人脸特征数据，不用于其他用途。").replace(
+            "%1", str(self.service.photo_retention_days)))
         self.consent_choice.setText(self.tr("您可以不同意：请到服务窗口，由工作人员当面核对证件后签到，不影响您参加交易。"))
         self.consent_yes.setText(self.tr("同意，开始人脸核验"))
         self.consent_no.setText(self.tr("不同意，到窗口办理"))
