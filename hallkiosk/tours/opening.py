@@ -165,9 +165,10 @@ def tour(cfg: Any, out: Any) -> list[dict]:
                 f = f"opening-console-{name}-{w}x{h}.png"
                 grab(term.window, str(out / f), (w, h))
                 shots.append({"role": "host", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
-            f = f"opening-bigscreen-{name}-1920x1080.png"
-            grab(big_window, str(out / f), (1920, 1080))
-            shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
+            for w, h in sizes:  # a wall in portrait too (issue 15: the flags and roles in both)
+                f = f"opening-bigscreen-{name}-{w}x{h}.png"
+                grab(big_window, str(out / f), (w, h))
+                shots.append({"role": "board", "screen": f"opening {name}", "file": f, "lang": "zh_CN"})
 
         def settle() -> None:
             """The console's act (work lane) and view load (read lane) are back (issue 21)."""

@@ -48,14 +48,21 @@ Loaded = tuple[str | None, OpeningView | None, str | None, tuple[RoleHolder, ...
 
 
 def roles_line(holders: tuple[RoleHolder, ...]) -> str:
-    """开标人/主持人 周*燕 · 记录人 赵*口（代行）· …: who holds each role, names masked."""
+    """开标人/主持人 周*燕 · 记录人 赵*口（代行）· …: who holds each role, names masked (see :func:`plain`)."""
     titles = RECORD_TITLES["bid_opening"]
     parts = []
     for role in ROLE_ORDER:
         names = [mask_name(h.name) + ("" if h.appointed else "（代行）") for h in holders if h.role == role]
         if names:
-            parts.append(f"{titles[role]} {'、'.join(names)}")
+            # one role and its holder never break across lines (a wrapped wall showed 赵* / 东): word joiners
+            # between the characters, a no-break space after the title; the lines break at the " · " only
+            parts.append("\u2060".join(f"{titles[role]}\u00a0{'、'.join(names)}"))
     return " · ".join(parts)
+
+
+def plain(text: str) -> str:
+    """A line of :func:`roles_line` as read: without its word joiners and no-break spaces."""
+    return text.replace("\u2060", "").replace("\u00a0", " ")
 
 
 def _short(text: str, n: int) -> str:
