@@ -510,6 +510,8 @@ def session_stage(kind: str, entries: Sequence[Entry]) -> tuple[str, str, str]:
     sup = ""
     if kind in OPENING_KINDS:
         stage, bidders, read = "", 0, 0
+        here: set[str] = set()
+        online: set[str] = set()
         for e in entries:
             if e.kind == "opening.stage":
                 stage = str(e.payload.get("stage", ""))
@@ -517,6 +519,12 @@ def session_stage(kind: str, entries: Sequence[Entry]) -> tuple[str, str, str]:
                     bidders = len(e.payload.get("bidders") or ())
             elif e.kind == "opening.reading":
                 read += 1
+            elif e.kind == "checkin.recorded" and e.payload.get("result") == "accepted":
+                here.add(str(e.payload.get("registration_id", "")))
+            elif e.kind == "checkin.revoked":
+                here.discard(str(e.payload.get("registration_id", "")))
+            elif e.kind == "opening.online_signin":
+                online.add(str(e.payload.get("registration_id", "")))
             elif e.kind == "opening.pause":
                 paused = str(e.payload.get("reason", ""))
             elif e.kind == "opening.resume":
@@ -526,6 +534,11 @@ def session_stage(kind: str, entries: Sequence[Entry]) -> tuple[str, str, str]:
         text = STAGE_ZH.get(stage, stage) if stage else "未开始"
         if stage == "reading" and bidders:
             text += f" {read}/{bidders}"
+        if online:  # 不见面开标 (issue 19): how the bidders attend, as the host's console counts them
+            attending = here | online
+            text += f" · 现场 {len(here - online)} · 在线 {len(online)}"
+            if bidders:
+                text += f" · 未到 {max(0, bidders - len(attending))}"
         return f"开标：{text}", paused, sup
     if kind in AUCTION_KINDS:
         lot, price, paddle, call, closed = "", "", "", 0, ""

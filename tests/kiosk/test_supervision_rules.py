@@ -231,6 +231,12 @@ def test_a_tile_says_the_reading_count_and_the_auctions_call_price_and_paddle() 
     log.add("supervision.order", {"room_code": "KB-03", "session_id": "S-1", "order": "pause", "reason": "核查",
                                   "supervisor": "supervisor:赵*东"}, m(14))
     assert rules.session_stage("bid_opening", log.entries)[2] == "核查"
+    # a remote opening (issue 19): the tile counts who is in the room, who signed in online and who is missing
+    for i, kind in enumerate(("checkin.recorded", "checkin.recorded", "opening.online_signin", "opening.online_signin",
+                              "checkin.recorded", "checkin.revoked", "checkin.recorded")):
+        log.add(kind, {"session_id": "S-1", "registration_id": f"R-{min(i, 4)}",
+                       "result": "refused" if i == 6 else "accepted"}, m(15 + i))  # revoked, then refused
+    assert rules.session_stage("bid_opening", log.entries)[0] == "开标：唱标 3/7 · 现场 2 · 在线 2 · 未到 3"
     auction = Log()
     auction.lot_opened(m(0))
     auction.bid("18", "1230000.00", m(1))

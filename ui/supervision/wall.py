@@ -520,7 +520,7 @@ class SupervisionWall(Retranslatable, QWidget):
         portrait = self.height() > self.width()
         self.root.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.side.setMaximumWidth(16777215 if portrait else 660)
-        self.side.setMaximumHeight(self.height() * 2 // 5 if portrait else 16777215)
+        self.side.setMaximumHeight(self.height() // 2 if portrait else 16777215)  # its sign-in and orders unsqueezed
         n = len(self.tiles)
         cols = 2 if portrait and n > 1 else max(1, math.ceil(math.sqrt(n)))
         for i, tile in enumerate(self.tiles.values()):
