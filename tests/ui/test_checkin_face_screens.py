@@ -200,3 +200,29 @@ def test_the_face_pages_fit_both_orientations(make, lang: str, tmp_path: Path) -
         fits("no-match")
     finally:
         term.ctx.languages.set("zh_CN")
+
+
+def test_the_sdk_readers_errors_reach_the_kiosks_card_page(make) -> None:
+    """Issue 16 must 2, the screen side of the vendor-SDK adapter: what devices/idcard/sdk.py makes of a return
+    code (tests/devices/test_idcard_sdk.py, against the stand-in SDK) is said on the kiosk's card page, in
+    Chinese (English too when chosen), and a card after it still goes on to consent."""
+    from devices.idcard.sdk import KINDS, SdkError, sdtapi_error, termb_error
+
+    term = make("kiosk")
+    assert term.checkin is not None
+    flow = term.checkin.screens["flow"]
+    term.window.page.open_flow("checkin")
+    wait_until(lambda: flow.currentWidget().name == "card")
+    said = {}
+    for error in (termb_error("CVR_Authenticate", "Authenticate", 3), sdtapi_error("SDT_ReadBaseMsg", 0x41),
+                  sdtapi_error("SDT_StartFindIDCard", 0x60), termb_error("CVR_InitComm", "InitComm", 2),
+                  SdkError("photo-decode-failed", "GetBMPData → 0", function="GetBMPData", rc=0)):
+        term.ctx.bridge.cardEvent.emit(CardEvent("error", error=error))
+        QApplication.processEvents()
+        assert flow.currentWidget().name == "card"
+        said[error.code] = flow.card_error.text()
+        assert said[error.code].startswith(KINDS[error.code].zh) and clipped_texts(flow.currentWidget()) == []
+    assert list(said) == ["card-moved", "read-failed", "sam-fault", "port-not-open", "photo-decode-failed"]
+    assert "CVR_Authenticate → 3" in said["card-moved"] and "将改用其他方式核验" in said["photo-decode-failed"]
+    term.ctx.bridge.cardEvent.emit(CardEvent("card", card(0)))  # the card read after a decode failure: on to consent
+    wait_until(lambda: flow.currentWidget().name == "consent")
