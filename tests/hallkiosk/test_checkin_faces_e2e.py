@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,8 +59,23 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return seeded_dir(tmp_path_factory.mktemp("faces-seeded") / "hall")
 
 
+#: the threads the terminal's face engine was built on (devices.camera.dlib_faces.shared, watched)
+LOADS: list[str] = []
+
+
 @pytest.fixture
-def kiosk(tmp_path: Path, seeded: Path) -> Iterator[tuple[Terminal, HeadTurnCamera, PrinterSimulator, IdReaderSimulator]]:
+def kiosk(tmp_path: Path, seeded: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Terminal, HeadTurnCamera, PrinterSimulator, IdReaderSimulator]]:
+    from devices.camera import dlib_faces
+
+    real = dlib_faces.shared
+
+    def watched(threshold: float = dlib_faces.DEFAULT_THRESHOLD) -> dlib_faces.DlibFaceEngine:
+        LOADS.append(threading.current_thread().name)
+        return real(threshold)
+
+    LOADS.clear()
+    monkeypatch.setattr(dlib_faces, "shared", watched)
     ensure_qapp()
     with IdReaderSimulator() as reader, PrinterSimulator() as printer:
         shutil.copytree(seeded, tmp_path / "hall")
@@ -127,6 +143,8 @@ def test_a_live_turn_and_the_platform_reference_admit_and_a_stranger_goes_to_the
     assert wait(lambda: flow.print_result is not None, 20)  # dlib's first load and two descriptors, off the UI thread
     out = flow.outcome
     assert out.face.result == "match" and out.face.reference == "platform" and out.face.score < out.face.threshold
+    # must 1: the engine was built once, when the terminal started, on a worker lane — never the UI thread
+    assert LOADS == ["jobs-face"], LOADS  # the job runner's "face" lane (hallkiosk/wiring_checkin.py)
     assert not out.needs_clerk and flow.print_result.ok and printer.wait_jobs(1)
     shoot(term, "match")
     flow.finish()
