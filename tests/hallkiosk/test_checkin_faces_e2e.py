@@ -139,8 +139,18 @@ def test_a_live_turn_and_the_platform_reference_admit_and_a_stranger_goes_to_the
     assert wait(lambda: flow.currentWidget().name == "confirm", 15)
     assert flow.face.liveness == "passed" and flow.face.jpeg[:2] == b"\xff\xd8"
     assert flow.turn_result is not None and flow.turn_result.turned_deg >= 15
+    engine = term.checkin.service.face_engine
+    compared_on: list[str] = []
+    compare = engine.compare
+
+    def watched_compare(photo: bytes, reference: bytes):
+        compared_on.append(threading.current_thread().name)
+        return compare(photo, reference)
+
+    engine.compare = watched_compare
     flow.confirm_ok.click()
     assert wait(lambda: flow.print_result is not None, 20)  # dlib's first load and two descriptors, off the UI thread
+    assert compared_on == ["jobs-work"]  # must 4: the comparison ran in the check-in's act on the work lane
     out = flow.outcome
     assert out.face.result == "match" and out.face.reference == "platform" and out.face.score < out.face.threshold
     # must 1: the engine was built once, when the terminal started, on a worker lane — never the UI thread
