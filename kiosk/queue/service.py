@@ -428,21 +428,31 @@ class QueueService:
             return None
         return s.get(QTicket, counter.current_ticket_id)
 
-    def _pick(self, s: Session, counter: QCounter, day: dt.date) -> QTicket | None:
-        cs = codes(counter.service_codes)
-        if not cs:
-            return None
-
+    @staticmethod
+    def _heads(day: dt.date, cs: tuple[str, ...]) -> tuple[Any, Any]:
+        """The ids of the longest-waiting priority and normal tickets of services ``cs`` (scalar subqueries)."""
         def first(priority: bool) -> Any:
             return select(QTicket.id).where(
                 QTicket.business_date == day, QTicket.service_code.in_(cs), QTicket.status == "waiting",
                 QTicket.priority.is_(priority),
             ).order_by(QTicket.queue_at, QTicket.id).limit(1).scalar_subquery()
+        return first(True), first(False)
 
-        # the longest-waiting priority and normal tickets in one statement (it runs under the lock)
-        heads = s.scalars(select(QTicket).where(or_(QTicket.id == first(True), QTicket.id == first(False)))).all()
-        prio = next((t for t in heads if t.priority), None)
-        normal = next((t for t in heads if not t.priority), None)
+    def _pick(self, s: Session, counter: QCounter, day: dt.date,
+              heads: tuple[tuple[str, ...], QTicket | None, QTicket | None] | None = None) -> QTicket | None:
+        """The next ticket for ``counter`` (priority by ratio). ``heads``: the services and the two
+        longest-waiting tickets already read with the counter (``_counter_active_read``); used when the
+        counter still serves those services, else read here."""
+        cs = codes(counter.service_codes)
+        if not cs:
+            return None
+        if heads is not None and heads[0] == cs:
+            prio, normal = heads[1], heads[2]
+        else:  # the longest-waiting priority and normal tickets in one statement (it runs under the lock)
+            first_prio, first_normal = self._heads(day, cs)
+            found = s.scalars(select(QTicket).where(or_(QTicket.id == first_prio, QTicket.id == first_normal))).all()
+            prio = next((t for t in found if t.priority), None)
+            normal = next((t for t in found if not t.priority), None)
         which, counter.priority_streak = rules.choose_next(
             (prio.queue_at, prio.id) if prio else None, (normal.queue_at, normal.id) if normal else None,
             counter.priority_ratio, counter.priority_streak)
@@ -458,16 +468,22 @@ class QueueService:
         Returns:
             The called ticket, or None when nobody is waiting.
         """
-        with self._act(read=lambda _day: self._counter_active_read(counter_no)) as (s, now, found):
-            # under the lock, two reads: the counter with its active ticket and that ticket's open call
-            # (sent with the lock), then the next ticket; every write after them goes with the entries
-            # when the unit commits
-            counter, current, call = self._counter_active(s, counter_no, found)
+        # before the lock: earlier days' open tickets, and which services the counter serves (its
+        # profile, which an administrator may change: checked again under the lock)
+        day = business_date(self.now())
+        with self.hall.reading() as r:
+            stale = self._stale(r, day)
+            cs = codes(r.scalar(select(QCounter.service_codes).where(QCounter.counter_no == counter_no)) or "")
+        # under the lock, one read sent with it: the counter with its active ticket and that ticket's open
+        # call, and the longest-waiting tickets of its services; every write after it goes with the
+        # entries when the unit commits
+        with self._act(day, stale, read=lambda d: self._counter_active_read(counter_no, d, cs)) as (s, now, found):
+            counter, current, call, heads = self._counter_active(s, counter_no, found)
             if current is not None and close_current is None:
                 raise QueueError("busy", f"{current.ticket_no} 尚未办结，请先完成、过号或挂起",
                                  f"{current.ticket_no} is still active: finish, miss or hold it first")
             # the active ticket is not waiting, so closing it first or after does not change who is next
-            t = self._pick(s, counter, business_date(now))
+            t = self._pick(s, counter, business_date(now), (cs, *heads))
             if current is not None:
                 if close_current == "missed":
                     self._miss(s, counter, current, now, call=call)
@@ -481,24 +497,28 @@ class QueueService:
             self._call(s, counter, t, clerk, now, "next")
         return self._describe(t)
 
-    @staticmethod
-    def _counter_active_read(counter_no: str) -> Executable:
-        """The counter, its active ticket and that ticket's open call (the latest), in one statement."""
+    @classmethod
+    def _counter_active_read(cls, counter_no: str, day: dt.date, cs: tuple[str, ...]) -> Executable:
+        """The counter, its active ticket and that ticket's open call (the latest), and the longest-waiting
+        priority and normal tickets of services ``cs`` on ``day``, in one statement."""
         c = aliased(QCall)
+        prio, normal = aliased(QTicket), aliased(QTicket)
+        first_prio, first_normal = cls._heads(day, cs)
         open_call = select(func.max(c.id)).where(c.ticket_id == QTicket.id, c.ended_at.is_(None)).correlate(QTicket).scalar_subquery()
-        return (select(QCounter, QTicket, QCall).where(QCounter.counter_no == counter_no)
+        return (select(QCounter, QTicket, QCall, prio, normal).where(QCounter.counter_no == counter_no)
                 .outerjoin(QTicket, QTicket.id == QCounter.current_ticket_id)
-                .outerjoin(QCall, QCall.id == open_call))
+                .outerjoin(QCall, QCall.id == open_call)
+                .outerjoin(prio, prio.id == first_prio)
+                .outerjoin(normal, normal.id == first_normal))
 
-    def _counter_active(self, s: Session, counter_no: str, found: Any = None) -> tuple[QCounter, QTicket | None, QCall | None]:
-        """The counter, its active ticket and that ticket's open call (``found``: that read's result, if
-        it was already sent)."""
-        if found is None:
-            found = s.execute(self._counter_active_read(counter_no))
+    def _counter_active(self, s: Session, counter_no: str, found: Any) -> tuple[
+            QCounter, QTicket | None, QCall | None, tuple[QTicket | None, QTicket | None]]:
+        """The counter, its active ticket, that ticket's open call and the two longest-waiting tickets
+        (``found``: the result of ``_counter_active_read``)."""
         row = found.one_or_none()
         if row is None or not row[0].active:
             raise QueueError("no-counter", f"{counter_no}号窗口未设置或已停用，请联系管理员", f"counter {counter_no} is not set up or disabled; ask the administrator")
-        return row[0], row[1], row[2]
+        return row[0], row[1], row[2], (row[3], row[4])
 
     def _call(self, s: Session, counter: QCounter, t: QTicket, clerk: str, now: dt.datetime, kind: str) -> None:
         wait = rules.seconds_between(t.queue_at if t.call_count == 0 else (t.missed_at or t.queue_at), now)

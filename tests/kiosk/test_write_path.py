@@ -95,10 +95,10 @@ def test_acts_hold_the_head_for_few_round_trips_postgres(pg_hall: Hall) -> None:
         pg_hall.journal.append(s, "bench.append", {"i": 1})
     # the service with today's number comes back with the lock (0), then rows + entry + head (1), commit (1)
     q.issue("M")
-    # the counter with its ticket and open call with the lock (0), the next ticket (1), writes (1), commit (1)
+    # the counter with its ticket and open call and the longest-waiting tickets with the lock (0), writes (1), commit (1)
     q.call_next("1", "clerk")
     q.call_next("1", "clerk", close_current="served")  # serving the one before adds no round trip
-    assert trips.units == [2, 2, 3, 3], trips.units  # bare append: entry + head (1), commit (1)
+    assert trips.units == [2, 2, 2, 2], trips.units  # bare append: entry + head (1), commit (1)
     with pg_hall.reading() as s:
         kinds = s.scalars(select(JournalEntry.kind).order_by(JournalEntry.seq.desc()).limit(4)).all()
     assert kinds == ["ticket.called", "ticket.finished", "ticket.called", "ticket.issued"]
@@ -166,6 +166,35 @@ def test_the_read_sent_with_the_lock_sees_the_last_holders_commit_postgres(pg_ha
     waiting.join(10)
     assert seen == [held.seq, held.seq]  # the read and the head both after this unit's commit
     assert pg_hall.verify_journal().ok
+
+
+def _profile_changed_before_the_lock(hall: Hall) -> None:
+    q = _queue(hall)
+    q.save_service(ServiceInfo("other", "P", "其他", "Other", 1, 999, 999, "00:00", "23:59"), "test")
+    q.issue("M")
+    q.issue("P")
+    changed: list[bool] = []
+
+    def after(_conn, _cursor, statement, *_rest) -> None:  # the counter's services read before the lock ...
+        if not changed and statement.lstrip().startswith("SELECT q_counters.service_codes"):
+            changed.append(True)  # ... and an administrator moves the counter to another service meanwhile
+            q.save_counter(CounterInfo("1", "", ("other",), 1), "admin")
+
+    event.listen(hall.engine, "after_cursor_execute", after)
+    try:
+        called = q.call_next("1", "clerk")
+    finally:
+        event.remove(hall.engine, "after_cursor_execute", after)
+    assert changed and called is not None and called.ticket_no == "P001"  # the profile under the lock decides
+
+
+def test_a_counter_moved_to_another_service_before_the_lock_calls_from_the_new_one(sqlite_hall: Hall) -> None:
+    _profile_changed_before_the_lock(sqlite_hall)
+
+
+@pytest.mark.postgres
+def test_a_counter_moved_to_another_service_before_the_lock_calls_from_the_new_one_postgres(pg_hall: Hall) -> None:
+    _profile_changed_before_the_lock(pg_hall)
 
 
 def _failing_write(hall: Hall) -> None:
