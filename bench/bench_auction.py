@@ -88,8 +88,11 @@ def run(out: dict[str, Any]) -> None:
         sid = next(s.session_id for s in a.auction_sessions() if s.kind == "auction")
         check_in_all(hall, sid)
         lot = "L-0001"
-        a.enter_reserve(sid, lot, "40000", auctioneer=("auctioneer", "222222"), supervisor=("supervisor", "444444"))
-        a.open_lot(sid, lot, actor=_auctioneer(hall, sid))
+        from tests.helpers.auction_roles import take_role  # the appointees' cards, as the console reads them
+
+        auctioneer = _auctioneer(hall, sid)
+        a.enter_reserve(sid, lot, "40000", auctioneer=auctioneer, supervisor=take_role(hall, sid, "supervisor"))
+        a.open_lot(sid, lot, actor=auctioneer)
         follower = hall.follower(kinds=("auction.bid",))
         seen: dict[int, float] = {}
         stop = threading.Event()

@@ -32,7 +32,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     from devices.idcard.simulator import IdReaderSimulator
     from devices.keypads import KeypadSimulator
     from hallkiosk.app import build_terminal, ensure_qapp, grab
-    from hallkiosk.demo import DEMO_OPERATORS, _login
+    from hallkiosk.demo import _login
     from kiosk.auction.demo import check_in_all, seed_stage_lot
     from kiosk.clock import FixedClock
     from kiosk.hall import Hall
@@ -45,7 +45,6 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
     ensure_qapp(headless=True)
     out.mkdir(parents=True, exist_ok=True)
     shots: list[dict[str, str]] = []
-    pins = {u: p for u, _n, _r, p in DEMO_OPERATORS}
     sim = KeypadSimulator().start()  # our own base station, so the tour is independent of the demo's
     reader = IdReaderSimulator(baud=115200)  # the console's own ID reader: the tour places the staff's cards on it
     reader.start()
@@ -149,8 +148,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
 
         # lot 1: sealed reserve, bids stop below it → unsold (流拍)
         if not done(cars, "L-0001"):
-            svc.enter_reserve(cars, "L-0001", "36000", auctioneer=("auctioneer", pins["auctioneer"]),
-                              supervisor=("supervisor", pins["supervisor"]))
+            svc.enter_reserve(cars, "L-0001", "36000", auctioneer=au, supervisor=take(cars, "supervisor"))
             svc.open_lot(cars, "L-0001", actor=au)
             ok, _ = paddles(cars, "L-0001")
             for i in range(4):

@@ -170,13 +170,15 @@ class AuctionService:
 
     # --- actions ----------------------------------------------------------------------------
 
-    def enter_reserve(self, session_id: str, lot_code: str, amount: str, *, auctioneer: tuple[str, str],
-                      supervisor: tuple[str, str]) -> LotView:
-        """The sealed 底价, entered by the auctioneer and a supervisor (both PINs checked and journalled)."""
-        if auctioneer[0].strip() == supervisor[0].strip():
+    def enter_reserve(self, session_id: str, lot_code: str, amount: str, *, auctioneer: RoleHolder,
+                      supervisor: RoleHolder) -> LotView:
+        """The sealed 底价 (拍卖法 28), entered by the session's 拍卖师 with its 监督人 (docs/rules/auction.md §2.1):
+        both as holders of their roles in this session, the appointees who placed their ID cards (or the
+        hall accounts standing in where the platform appointed nobody, with the reason journalled when
+        the role was taken), each holding checked again inside the act's transaction."""
+        if auctioneer.id == supervisor.id or (auctioneer.person_hmac is not None and auctioneer.person_hmac == supervisor.person_hmac) \
+                or (auctioneer.operator is not None and auctioneer.operator == supervisor.operator):
             raise AuctionError("same_person", "底价须由拍卖师和监督人两人录入", "the reserve needs two different people")
-        a = self.hall.login(auctioneer[0], auctioneer[1], roles=("auctioneer",))
-        b = self.hall.login(supervisor[0], supervisor[1], roles=("supervisor",))
         try:
             value = parse_money(amount)
         except MoneyError as exc:
@@ -185,6 +187,9 @@ class AuctionService:
             raise AuctionError("bad_amount", "底价金额无效", "invalid reserve amount")
         with self.hall.unit() as s:
             take_head(s)
+            by = acting(s, auctioneer, session_id)
+            current(s, supervisor, session_id, ("supervisor",))
+            cosigner = supervisor.username
             p = self._pf(s, session_id, lot_code)
             if not p.has_reserve:
                 raise AuctionError("no_reserve", "本标的无保留价", "this lot has no reserve")
@@ -192,11 +197,11 @@ class AuctionService:
             if row.state != "pending":
                 raise AuctionError("not_pending", "标的已开拍，不能再录入底价", "the lot is already open")
             row.reserve_enc = self.hall.vault.encrypt(decimal_text(value), context=self._ctx(session_id, lot_code))
-            row.reserve_by, row.reserve_cosigner = a.username, b.username
+            row.reserve_by, row.reserve_cosigner = by, cosigner
             row.version += 1
             self.hall.journal.append(s, "auction.reserve_entered", {
-                "session_id": session_id, "lot_code": lot_code, "auctioneer": a.username,
-                "supervisor": b.username, "at": rfc3339(self.hall.clock.now()),
+                "session_id": session_id, "lot_code": lot_code, "auctioneer": by,
+                "supervisor": cosigner, "at": rfc3339(self.hall.clock.now()),
             })
             return self._view(s, p, row, bids=False)
 

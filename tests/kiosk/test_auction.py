@@ -25,14 +25,19 @@ from kiosk.db.models_auction import AuctionLot
 from kiosk.feeds import CTX_BIDDER
 from kiosk.hall import Hall
 from kiosk.journal import entries_after
+from kiosk.operators import AccessError
 from kiosk.records import validate
+from kiosk.staffing import RoleHolder
 from kiosk.timeutil import BEIJING
 from tests.helpers.auction_roles import take_auctioneer as auc
+from tests.helpers.auction_roles import take_role
 from tests.helpers.pdf import pdf_text
 from tests.helpers.seeded import seeded
 
-AUCTIONEER = ("auctioneer", "222222")
-SUPERVISOR = ("supervisor", "444444")
+
+def sup(a: AuctionService, session_id: str) -> RoleHolder:
+    """The session's 监督人, by the appointee's card (the same holding each time)."""
+    return take_role(a, session_id, "supervisor")
 
 def open_hall(tmp_path: Path, db_url: str | None = None) -> Hall:
     cfg = load_config(data_dir=tmp_path / "hall", db_url=db_url, environ={})
@@ -80,11 +85,16 @@ def test_rule_s28_reserve_entered_by_auctioneer_and_supervisor_kept_encrypted_an
     with pytest.raises(AuctionError, match="reserve"):
         a.open_lot(cars, "L-0001", actor=auc(a, cars))  # a lot with a reserve cannot open without it
     with pytest.raises(AuctionError) as same:
-        a.enter_reserve(cars, "L-0001", "40000", auctioneer=AUCTIONEER, supervisor=AUCTIONEER)
+        a.enter_reserve(cars, "L-0001", "40000", auctioneer=auc(a, cars), supervisor=auc(a, cars))
     assert same.value.code == "same_person"
-    with pytest.raises(Exception, match="PIN|pin|wrong|错误"):
-        a.enter_reserve(cars, "L-0001", "40000", auctioneer=AUCTIONEER, supervisor=("supervisor", "000000"))
-    v = a.enter_reserve(cars, "L-0001", "40123", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+    with pytest.raises(AccessError) as witness:  # the witness is no supervisor: the core refuses, whatever a screen offers
+        a.enter_reserve(cars, "L-0001", "40000", auctioneer=auc(a, cars), supervisor=take_role(a, cars, "witness"))
+    assert witness.value.code == "role"
+    with pytest.raises(AccessError) as swapped:  # nor is the supervisor the auctioneer
+        a.enter_reserve(cars, "L-0001", "40000", auctioneer=take_role(a, cars, "supervisor"), supervisor=auc(a, cars))
+    assert swapped.value.code == "role"
+    assert entries(hall, "auction.reserve_entered") == []
+    v = a.enter_reserve(cars, "L-0001", "40123", auctioneer=auc(a, cars), supervisor=sup(a, cars))
     assert v.reserve_entered and "40123" not in repr(v)
     with hall.reading() as s:
         row = s.get(AuctionLot, (cars, "L-0001"))
@@ -92,7 +102,9 @@ def test_rule_s28_reserve_entered_by_auctioneer_and_supervisor_kept_encrypted_an
         bodies = " ".join(s.scalars(select(JournalEntry.payload)).all())
     assert "40123" not in bodies
     (entry,) = entries(hall, "auction.reserve_entered")
-    assert entry.payload["auctioneer"] == "auctioneer" and entry.payload["supervisor"] == "supervisor"
+    # the appointed people who hold the roles, by card (masked in the journal's actor names)
+    assert entry.payload["auctioneer"] == auc(a, cars).username and entry.payload["supervisor"] == sup(a, cars).username
+    assert auc(a, cars).method == sup(a, cars).method == "card" and "*" in entry.payload["supervisor"]
     with pytest.raises(AuctionError):
         a.revealed_reserve(cars, "L-0001")  # sealed until the lot closes
     a.open_lot(cars, "L-0001", actor=auc(a, cars))
@@ -111,7 +123,7 @@ def test_rule_s50_no_reserve_announced_before_bidding(hall: Hall) -> None:
     (opened,) = entries(hall, "auction.lot_opened")
     assert opened.payload["has_reserve"] is False and opened.payload["statement"] == "本标的无保留价"
     with pytest.raises(AuctionError):
-        a.enter_reserve(cars, "L-0002", "1", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+        a.enter_reserve(cars, "L-0002", "1", auctioneer=auc(a, cars), supervisor=sup(a, cars))
 
 
 def test_rule_s50_below_reserve_unsold_at_or_above_sold(tmp_path: Path) -> None:
@@ -119,7 +131,7 @@ def test_rule_s50_below_reserve_unsold_at_or_above_sold(tmp_path: Path) -> None:
         hall = open_hall(tmp_path / reserve)
         try:
             a, cars, _ = setup(hall)
-            a.enter_reserve(cars, "L-0001", reserve, auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+            a.enter_reserve(cars, "L-0001", reserve, auctioneer=auc(a, cars), supervisor=sup(a, cars))
             a.open_lot(cars, "L-0001", actor=auc(a, cars))
             assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
             assert a.bid(cars, "L-0001", "02", actor=auc(a, cars)).amount == top
@@ -184,7 +196,7 @@ def test_rule_bidders_are_checked_in_registered_paddles_with_deposit(hall: Hall)
 
 def test_rule_max_wins_per_paddle(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+    a.enter_reserve(cars, "L-0001", "30000", auctioneer=auc(a, cars), supervisor=sup(a, cars))
     a.open_lot(cars, "L-0001", actor=auc(a, cars))
     assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
     calls(a, cars, "L-0001")
@@ -222,7 +234,7 @@ def test_rule_amount_at_least_current_plus_increment_grid_jump_and_step_change(h
 
 def test_rule_jump_bids_forbidden_per_lot(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+    a.enter_reserve(cars, "L-0001", "30000", auctioneer=auc(a, cars), supervisor=sup(a, cars))
     a.open_lot(cars, "L-0001", actor=auc(a, cars), jump_bids=False)
     assert a.bid(cars, "L-0001", "01", actor=auc(a, cars)).accepted
     assert a.bid(cars, "L-0001", "02", "35000", actor=auc(a, cars)).reason == "jump_bid"
@@ -343,7 +355,7 @@ def test_journal_payloads_exactly_platform_section4(hall: Hall) -> None:
 
 def test_documents_confirmation_and_record_pdf_text_and_blobs(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.enter_reserve(cars, "L-0001", "33000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+    a.enter_reserve(cars, "L-0001", "33000", auctioneer=auc(a, cars), supervisor=sup(a, cars))
     a.open_lot(cars, "L-0001", actor=auc(a, cars))
     a.bid(cars, "L-0001", "01", actor=auc(a, cars))
     a.bid(cars, "L-0001", "03", actor=auc(a, cars))  # rejected: not registered
@@ -371,7 +383,7 @@ def test_documents_confirmation_and_record_pdf_text_and_blobs(hall: Hall) -> Non
 
 def test_deposit_ledger_winner_held_until_signed_others_refund(hall: Hall) -> None:
     a, cars, _ = setup(hall)
-    a.enter_reserve(cars, "L-0001", "30000", auctioneer=AUCTIONEER, supervisor=SUPERVISOR)
+    a.enter_reserve(cars, "L-0001", "30000", auctioneer=auc(a, cars), supervisor=sup(a, cars))
     a.open_lot(cars, "L-0001", actor=auc(a, cars))
     a.bid(cars, "L-0001", "01", actor=auc(a, cars))
     a.bid(cars, "L-0001", "02", actor=auc(a, cars))

@@ -22,6 +22,7 @@ from kiosk.hall import Hall
 from kiosk.ports import KeypadEvent
 from kiosk.timeutil import BEIJING
 from tests.helpers.auction_roles import take_auctioneer as auc
+from tests.helpers.auction_roles import take_role
 from tests.helpers.seeded import seeded
 
 
@@ -39,7 +40,7 @@ def open_cars_lot(hall: Hall) -> tuple[AuctionService, str, str]:
     a = AuctionService(hall)
     ss = {s.kind: s.session_id for s in a.auction_sessions()}
     check_in_all(hall, ss["auction"])
-    a.enter_reserve(ss["auction"], "L-0001", "30000", auctioneer=("auctioneer", "222222"), supervisor=("supervisor", "444444"))
+    a.enter_reserve(ss["auction"], "L-0001", "30000", auctioneer=auc(a, ss["auction"]), supervisor=take_role(a, ss["auction"], "supervisor"))
     a.open_lot(ss["auction"], "L-0001", actor=auc(a, ss["auction"]))  # paddles 01 and 02 are eligible
     return a, ss["auction"], ss["listing_auction"]
 

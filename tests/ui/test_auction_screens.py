@@ -16,6 +16,7 @@ from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
 from tests.helpers.auction import auctioneer_terminal, settle, settle_term
 from tests.helpers.auction_roles import take_auctioneer as auc
+from tests.helpers.auction_roles import take_supervisor
 from tests.helpers.screens import clipped_texts, wait_until
 from ui.theme import LANDSCAPE, PORTRAIT
 
@@ -64,12 +65,12 @@ def test_console_reserve_panel_never_shows_the_reserve(auctioneer: Terminal) -> 
     settle(console)
     assert console.reserve_box.isVisibleTo(console) and not console.b_open.isEnabled()
     console.reserve.setText("38888")
-    console.my_pin.setText("222222")
-    console.sup_user.setText("supervisor")
-    console.sup_pin.setText("444444")
+    console.enter_reserve()  # the supervisor has not signed in: said, nothing entered, the price kept to correct
+    assert "监督人" in console.message.text() and console.reserve.text() == "38888"
+    console.sign_in(take_supervisor(auctioneer.hall, cars))  # the session's 监督人 places their card
     console.enter_reserve()
-    assert console.reserve.text() == "" and console.my_pin.text() == "" and not console.b_reserve.isEnabled()
-    wait_until(lambda: console.b_reserve.isEnabled())  # two PIN checks ran on the job runner
+    assert console.reserve.text() == "" and not console.b_reserve.isEnabled()
+    wait_until(lambda: console.b_reserve.isEnabled())  # entered on the job runner
     settle(console)
     assert "已录入" in console.message.text() and console.b_open.isEnabled()
     assert console.reserve.text() == "" and not console.reserve_box.isVisibleTo(console)

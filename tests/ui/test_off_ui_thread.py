@@ -70,25 +70,26 @@ def test_login_pin_check_runs_beside_the_event_loop(host: Terminal) -> None:
     assert meter.ticks >= 2 and waited >= job_s  # the loop ticked while the PIN was checked
 
 
-def test_reserve_with_two_pins_returns_at_once_and_answers_later(demo_cfg: Config) -> None:
+def test_the_sealed_reserve_is_entered_on_the_work_lane_and_the_click_returns_at_once(demo_cfg: Config) -> None:
+    """The reserve is the 拍卖师's and the 监督人's act as role holders (no PIN checks since issue 15): its
+    write runs on the work lane like every console act; the click returns before it is done."""
+    from tests.helpers.auction_roles import take_supervisor
+
     with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
         console = term.auction.screens["console"]  # type: ignore[union-attr]
         console.select_lot(console.session_id, "L-0001")
         settle(console)
+        console.sign_in(take_supervisor(term.hall, console.session_id))
         console.reserve.setText("38888")
-        console.my_pin.setText("222222")
-        console.sup_user.setText("supervisor")
-        console.sup_pin.setText("444444")
         meter = StallMeter().start()
         t0 = time.perf_counter()
         console.enter_reserve()
         returned = time.perf_counter() - t0
         wait_until(lambda: console.b_reserve.isEnabled())
         meter.stop()
-        job_s = next(s for lane, key, s in term.ctx.jobs.finished if key == "reserve")
+        lane, job_s = next((lane, s) for lane, key, s in term.ctx.jobs.finished if key == "reserve")
         assert "已录入" in console.message.text()
-        assert job_s >= 0.05 and returned < job_s / 2, (returned, job_s)  # two scrypt checks were not waited for
-        assert meter.max_ms() < job_s * 1000, meter.longest()
+        assert lane == "work" and returned < 0.05, (lane, returned, job_s)  # the write was not waited for
 
 
 def test_a_floor_bid_runs_on_the_work_lane_and_a_second_press_waits_for_it(demo_cfg: Config) -> None:

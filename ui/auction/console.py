@@ -16,7 +16,8 @@ types each paddle's written bid (never shown until all are in) and may close the
 A 矿业权 lot with too few eligible bidders says so and can only wait or be terminated.
 
 Nothing here decides a rule: every action calls ``kiosk.auction.AuctionService``, which takes the
-journal lock, validates and journals. The reserve is typed into a password field and never shown.
+journal lock, validates and journals. The reserve is typed into a password field and never shown;
+it is entered only while the session's 拍卖师 and 监督人 both hold their roles on the panel (拍卖法 28).
 
 The UI thread never waits on the database (issue 21): every action runs as an :class:`ui.jobs.Act`
 on the work lane (the action buttons are off until it ends; a press while one is pending, or while
@@ -68,7 +69,7 @@ from kiosk.staffing import ROLE_ZH, RoleHolder, StaffingService
 from kiosk.timeutil import beijing
 from ui.auction.board import call_name, stage_name, stage_status, state_name
 from ui.context import UiContext
-from ui.jobs import PIN, READ, Act, JobOutcome, Refresher
+from ui.jobs import READ, WORK, Act, JobOutcome, Refresher
 from ui.printing import PrintOutcome
 from ui.staffing.signin import RoleSignIn
 from ui.widgets import Retranslatable, bilingual
@@ -113,7 +114,7 @@ class AuctionConsole(Retranslatable, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
-        self.account = account  #: the hall account logged in here (its PIN enters the sealed reserve)
+        self.account = account  #: the hall account logged in here
         #: (session, role) → who holds that role through this console (kiosk.staffing; taken by ID card)
         self.holders: dict[tuple[str, str], RoleHolder] = {}
         self.session_id: str | None = None
@@ -243,19 +244,11 @@ class AuctionConsole(Retranslatable, QWidget):
         self.l_reserve.setWordWrap(True)
         self.reserve = QLineEdit()
         self.reserve.setEchoMode(QLineEdit.EchoMode.Password)
-        self.my_pin = QLineEdit()
-        self.my_pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.sup_user = QLineEdit()
-        self.sup_pin = QLineEdit()
-        self.sup_pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.b_reserve = QPushButton()
         self.b_reserve.clicked.connect(self.enter_reserve)
         rg.addWidget(self.l_reserve, 0, 0, 1, 2)
         rg.addWidget(self.reserve, 1, 0)
-        rg.addWidget(self.my_pin, 1, 1)
-        rg.addWidget(self.sup_user, 2, 0)
-        rg.addWidget(self.sup_pin, 2, 1)
-        rg.addWidget(self.b_reserve, 3, 0, 1, 2)
+        rg.addWidget(self.b_reserve, 1, 1)
         rl.addWidget(self.reserve_box)
         acts = QGridLayout()
         acts.setSpacing(8)
@@ -765,17 +758,21 @@ class AuctionConsole(Retranslatable, QWidget):
         self.l_stage_upper.setText(self.tr("一次报价有效区间上限（%1）").replace("%1", (self.tr("万元") if v.price_unit == "1" else self.tr("元")) if v is not None else ""))
 
     def enter_reserve(self) -> None:
-        """Two PIN checks (scrypt) and the write run on the job runner; the answer comes to ``_reserved``."""
+        """The sealed reserve, by the session's 拍卖师 with its 监督人, both holding their roles here (by card on
+        the role panel; the core checks both holdings again); the write runs on the job runner and the
+        answer comes to ``_reserved``."""
         if self.view is None or not self.b_reserve.isEnabled():
             return
         service, sid, lot, reserve = self.service, self.view.session_id, self.view.lot_code, self.reserve.text()
-        auctioneer = (self.account(), self.my_pin.text())
-        supervisor = (self.sup_user.text().strip(), self.sup_pin.text())
-        for w in (self.reserve, self.my_pin, self.sup_pin):
-            w.clear()  # PINs and the secret price never stay on screen
+        auctioneer, supervisor = self.actor("auctioneer"), self.actor("supervisor")
+        if auctioneer is None or supervisor is None:
+            self._fail(AuctionError("roles", "请拍卖师和监督人先在读卡器上刷身份证登记本场角色，再录入底价",
+                                    "the auctioneer and the supervisor sign in with their ID cards first"))
+            return
+        self.reserve.clear()  # the secret price never stays on screen
         self.b_reserve.setEnabled(False)
         self.ctx.jobs.run("reserve", lambda: service.enter_reserve(sid, lot, reserve, auctioneer=auctioneer, supervisor=supervisor),
-                          self._reserved, lane=PIN)
+                          self._reserved, lane=WORK)
 
     def _reserved(self, outcome: JobOutcome) -> None:
         self.b_reserve.setEnabled(True)
@@ -1206,9 +1203,6 @@ class AuctionConsole(Retranslatable, QWidget):
         self.b_bid.setText(self.tr("确认应价 (Enter)"))
         self.l_reserve.setText(self.tr("密封底价（拍卖师与监督人共同录入）"))
         self.reserve.setPlaceholderText(self.tr("底价金额"))
-        self.my_pin.setPlaceholderText(self.tr("拍卖师 PIN"))
-        self.sup_user.setPlaceholderText(self.tr("监督人用户名"))
-        self.sup_pin.setPlaceholderText(self.tr("监督人 PIN"))
         self.b_reserve.setText(self.tr("录入底价"))
         self.jump.setText(self.tr("允许跳价"))
         self.grid_rule.setText(self.tr("须为幅度整数倍"))
