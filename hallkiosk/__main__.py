@@ -4,4 +4,5 @@ import sys
 
 from hallkiosk.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a child process (the face engine's, spawn) imports it
+    sys.exit(main())

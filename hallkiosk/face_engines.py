@@ -5,6 +5,7 @@ Qt-free, so ``hall-kiosk faces compare`` does not load the UI. docs/devices.md �
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 from pathlib import Path
@@ -16,12 +17,15 @@ from kiosk.ports import DeviceError
 log = logging.getLogger(__name__)
 
 
-def build_face_engine(cfg: CheckinConfig) -> tuple[FaceEngine | None, str]:
+def build_face_engine(cfg: CheckinConfig, *, own_process: bool = False) -> tuple[FaceEngine | None, str]:
     """The face engine of ``[checkin] face_engine``, or None and why there is none.
 
-    ``dlib`` (the default) comes back unloaded (``devices.camera.sface_engine.LazyFaceEngine``): its
-    ~1 s of model loading happens on the first call, on a worker lane, never while a terminal is
-    built; one loaded engine is shared by every terminal of the process. ``sface`` loads its two
+    ``dlib`` (the default) comes back unloaded: its ~1 s of model loading happens on the first call,
+    on a worker lane, never while a terminal is built. With ``own_process`` (a terminal) it runs in a
+    child process (``devices.camera.face_process.FaceEngineProcess``): dlib holds the GIL while it
+    computes, which would stop the terminal's UI thread for the few hundred ms of a comparison;
+    without (the CLI) in this process (``devices.camera.sface_engine.LazyFaceEngine``), one loaded
+    engine shared by every caller of the process. ``sface`` loads its two
     small ONNX files here, so a broken file is reported at once. ``face_match_threshold`` 0 means
     the engine's own default (docs/devices.md §4.1).
     """
@@ -42,6 +46,10 @@ def build_face_engine(cfg: CheckinConfig) -> tuple[FaceEngine | None, str]:
         except FaceModelError as exc:
             log.warning("face match models not usable: %s", exc.en)
             return None, f"人脸比对模型无法加载：{exc.zh}"
+        if own_process:
+            from devices.camera.face_process import FaceEngineProcess
+
+            return FaceEngineProcess(dlib_faces.DlibFaceEngine.name, threshold, functools.partial(dlib_faces.build, threshold)), ""
         return LazyFaceEngine(dlib_faces.DlibFaceEngine.name, threshold, lambda: dlib_faces.shared(threshold)), ""
     if kind != "sface":
         return None, f"未知的人脸比对引擎：{cfg.face_engine}（可选 dlib、sface、none）"

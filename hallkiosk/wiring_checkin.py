@@ -36,12 +36,18 @@ FACE_FPS = 6.0
 # --- face matching (optional) -----------------------------------------------------------------------
 
 
-def build_face_matcher(cfg: CheckinConfig) -> tuple[FaceEngine | None, str]:
+def build_face_matcher(cfg: CheckinConfig, threads: Any = None) -> tuple[FaceEngine | None, str]:
     """The face engine of ``[checkin] face_engine``, or None and why there is none
-    (:func:`hallkiosk.face_engines.build_face_engine`, which the CLI uses without Qt)."""
+    (:func:`hallkiosk.face_engines.build_face_engine`, which the CLI uses without Qt): a terminal's
+    runs in a process of its own (its native code would hold the UI thread's GIL), stopped with the
+    terminal's ``threads``."""
     from hallkiosk.face_engines import build_face_engine
 
-    return build_face_engine(cfg)
+    engine, note = build_face_engine(cfg, own_process=True)
+    close = getattr(engine, "close", None)
+    if threads is not None and callable(close):
+        threads.on_stop(close)
+    return engine, note
 
 
 # --- printing -----------------------------------------------------------------------------------------
@@ -192,7 +198,7 @@ def attach(term: Any) -> CheckinWiring:
     """Wire check-in into a terminal ``term`` (see module docstring)."""
     hall = term.hall
     cfg: Config = hall.config
-    matcher, note = build_face_matcher(cfg.checkin)
+    matcher, note = build_face_matcher(cfg.checkin, term.threads)
     service = CheckinService(hall, face_engine=matcher, face_engine_note=note or "未配置人脸比对引擎")
     station = CheckinStation(term.ctx.jobs, term.ctx.bridge.call)
     _warm_up_preview()

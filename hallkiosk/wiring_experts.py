@@ -100,10 +100,10 @@ def attach_door(term: Any) -> DoorWiring:
     if checkin is not None:
         engine, note, station = checkin.service.face_engine, checkin.service.face_engine_note, checkin.station
     else:  # a build without check-in: its own engine, and no camera (every face goes to the clerk)
-        from hallkiosk.face_engines import build_face_engine
+        from hallkiosk.wiring_checkin import build_face_matcher
         from ui.checkin.station import CheckinStation
 
-        engine, note = build_face_engine(hall.config.checkin)
+        engine, note = build_face_matcher(hall.config.checkin, term.threads)
         note = note or "未配置人脸比对引擎"
         station = CheckinStation(term.ctx.jobs, term.ctx.bridge.call)
     access = access_for(term)

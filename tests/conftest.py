@@ -107,6 +107,8 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
 #: whole key rotation. They run in ``make test-slow`` (and CI runs both), so that ``make test``
 #: stays under 4 minutes; each is still a whole test, nothing in it is shortened.
 LONG_END_TO_END = (
+    # the face engine in a child process (spawn + dlib's models: ~1.5 s; each test 2.7-3.6 s)
+    "tests/devices/test_face_process.py::",
     # 不见面开标 (issue 19): an opening signed with online confirmations (~4 s); the host terminal and big screen (~11 s)
     "tests/kiosk/test_opening_remote.py::test_rule_online_confirmations_count_and_deemed_only_for_the_absent",
     "tests/ui/test_opening_remote_screens.py::",

@@ -254,6 +254,11 @@ def shared(threshold: float = DEFAULT_THRESHOLD) -> DlibFaceEngine:
     return _loaded().with_threshold(threshold)
 
 
+def build(threshold: float = DEFAULT_THRESHOLD) -> DlibFaceEngine:
+    """:func:`shared`, by a name a child process can be told to call (``devices.camera.face_process``)."""
+    return shared(threshold)
+
+
 @functools.lru_cache(maxsize=1)
 def _loaded() -> DlibFaceEngine:
     return DlibFaceEngine()

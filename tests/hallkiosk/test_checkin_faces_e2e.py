@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from devices.camera.face_process import FaceEngineProcess
 from devices.camera.headturn import HeadTurnCamera
 from devices.idcard.simulator import IdReaderSimulator
 from devices.printer.simulator import PrinterSimulator
@@ -59,23 +60,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return seeded_dir(tmp_path_factory.mktemp("faces-seeded") / "hall")
 
 
-#: the threads the terminal's face engine was built on (devices.camera.dlib_faces.shared, watched)
-LOADS: list[str] = []
-
-
 @pytest.fixture
-def kiosk(tmp_path: Path, seeded: Path,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Terminal, HeadTurnCamera, PrinterSimulator, IdReaderSimulator]]:
-    from devices.camera import dlib_faces
-
-    real = dlib_faces.shared
-
-    def watched(threshold: float = dlib_faces.DEFAULT_THRESHOLD) -> dlib_faces.DlibFaceEngine:
-        LOADS.append(threading.current_thread().name)
-        return real(threshold)
-
-    LOADS.clear()
-    monkeypatch.setattr(dlib_faces, "shared", watched)
+def kiosk(tmp_path: Path, seeded: Path) -> Iterator[tuple[Terminal, HeadTurnCamera, PrinterSimulator, IdReaderSimulator]]:
     ensure_qapp()
     with IdReaderSimulator() as reader, PrinterSimulator() as printer:
         shutil.copytree(seeded, tmp_path / "hall")
@@ -154,7 +140,10 @@ def test_a_live_turn_and_the_platform_reference_admit_and_a_stranger_goes_to_the
     out = flow.outcome
     assert out.face.result == "match" and out.face.reference == "platform" and out.face.score < out.face.threshold
     # must 1: the engine was built once, when the terminal started, on a worker lane — never the UI thread
-    assert LOADS == ["jobs-face"], LOADS  # the job runner's "face" lane (hallkiosk/wiring_checkin.py)
+    # it runs in a process of its own (dlib holds the GIL while it computes), started from the job runner's
+    # "face" lane (hallkiosk/wiring_checkin.py), and every comparison and head pose went to that one process
+    engine = term.checkin.service.face_engine
+    assert isinstance(engine, FaceEngineProcess) and engine.started_on == ["jobs-face"], engine.started_on
     assert not out.needs_clerk and flow.print_result.ok and printer.wait_jobs(1)
     shoot(term, "match")
     flow.finish()
