@@ -45,6 +45,7 @@ def photo(name: str) -> bytes:
 def frame_720p(name: str) -> bytes:
     """The photo in the middle of a grey 1280x720 frame, as the kiosk's camera gives one (JPEG)."""
     face = cv2.imdecode(np.frombuffer(photo(name), np.uint8), cv2.IMREAD_COLOR)
+    assert face is not None
     h, w = face.shape[:2]
     scale = min(1.0, 680 / h, 1240 / w)
     face = cv2.resize(face, (int(w * scale), int(h * scale)))
