@@ -239,128 +239,128 @@
 <context>
     <name>OpeningBoard</name>
     <message>
-        <location filename="../../ui/opening/board.py" line="185"/>
+        <location filename="../../ui/opening/board.py" line="192"/>
         <source>开标时间 %1 · %2</source>
         <extracomment>a bidder list longer than the wall has room for shows a page at a time, this long each one load: (session shown, its view, the candidate session checked, the role holders)</extracomment>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="212"/>
+        <location filename="../../ui/opening/board.py" line="219"/>
         <source>开标室</source>
         <translation>Opening room</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="213"/>
+        <location filename="../../ui/opening/board.py" line="220"/>
         <source>今日暂无开标</source>
         <translation>No opening today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="224"/>
+        <location filename="../../ui/opening/board.py" line="231"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="224"/>
+        <location filename="../../ui/opening/board.py" line="231"/>
         <source>不得开标</source>
         <translation>No opening</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="226"/>
+        <location filename="../../ui/opening/board.py" line="233"/>
         <source>暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="233"/>
+        <location filename="../../ui/opening/board.py" line="240"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="240"/>
+        <location filename="../../ui/opening/board.py" line="247"/>
         <source>工期 %1 天</source>
         <translation>Duration %1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="241"/>
+        <location filename="../../ui/opening/board.py" line="248"/>
         <source>质量 %1</source>
         <translation>Quality %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="264"/>
+        <location filename="../../ui/opening/board.py" line="271"/>
         <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
         <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="286"/>
+        <location filename="../../ui/opening/board.py" line="293"/>
         <source>现场 %1 · 在线 %2 · 未到 %3</source>
         <translation>In the room %1 · online %2 · absent %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="289"/>
+        <location filename="../../ui/opening/board.py" line="296"/>
         <source>名单第 %1/%2 页</source>
         <translation>List page %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="304"/>
+        <location filename="../../ui/opening/board.py" line="311"/>
         <source>开标异议 %1 条（在线 %3 条） · 待答复 %2 条</source>
         <translation>Objections %1 (online %3) · awaiting answer %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="306"/>
+        <location filename="../../ui/opening/board.py" line="313"/>
         <source>现场异议 %1 条 · 待答复 %2 条</source>
         <translation>Objections: %1 · awaiting answer: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="316"/>
+        <location filename="../../ui/opening/board.py" line="323"/>
         <source>已答复：%1</source>
         <translation>Answered: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="316"/>
+        <location filename="../../ui/opening/board.py" line="323"/>
         <source>待主持人答复</source>
         <translation>awaiting the host&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="317"/>
+        <location filename="../../ui/opening/board.py" line="324"/>
         <source>〔在线〕</source>
         <translation>[online] </translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="353"/>
+        <location filename="../../ui/opening/board.py" line="360"/>
         <source>已书面撤销</source>
         <translation>Revoked in writing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="353"/>
+        <location filename="../../ui/opening/board.py" line="360"/>
         <source>已书面撤回</source>
         <translation>Withdrawn in writing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="356"/>
+        <location filename="../../ui/opening/board.py" line="363"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="356"/>
+        <location filename="../../ui/opening/board.py" line="363"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="356"/>
+        <location filename="../../ui/opening/board.py" line="363"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="356"/>
+        <location filename="../../ui/opening/board.py" line="363"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="356"/>
+        <location filename="../../ui/opening/board.py" line="363"/>
         <source>投标报价</source>
         <translation>Bid price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="282"/>
+        <location filename="../../ui/opening/board.py" line="289"/>
         <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
         <translation>%1 bidders · %2 valid · times by the platform clock</translation>
     </message>

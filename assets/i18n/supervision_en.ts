@@ -4,108 +4,113 @@
 <context>
     <name>ReplayScreen</name>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="254"/>
+        <location filename="../../ui/supervision/replay.py" line="310"/>
         <source>请填写导出目录 / enter the export&apos;s folder</source>
-        <extracomment>a job-runner lane of its own: a long read never holds the wall&apos;s loads a frame this close to the file&apos;s end is its last: play on into the next segment the label&apos;s size, read by the player&apos;s thread (a tuple: replaced whole) the last frame at full size the instant the frame on screen shows</extracomment>
+        <extracomment>a job-runner lane of its own: a long read never holds the wall&apos;s loads a frame this close to the file&apos;s end is its last: play on into the next segment the label&apos;s size, read by the player&apos;s thread (a tuple: replaced whole) the last frame at full size a second the person chose (a touch, or the handle let go) the instant the frame on screen shows</extracomment>
         <translation>Enter the export&apos;s folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="300"/>
+        <location filename="../../ui/supervision/replay.py" line="357"/>
         <source>导出目录</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="298"/>
+        <location filename="../../ui/supervision/replay.py" line="355"/>
         <source>前后 15 分钟的日志记录（点击跳转） / entries around, click to seek</source>
         <translation>Journal entries 15 min either side (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="300"/>
+        <location filename="../../ui/supervision/replay.py" line="357"/>
         <source>导出的标记（点击跳转） / the export&apos;s markers</source>
         <translation>The export&apos;s markers (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="313"/>
+        <location filename="../../ui/supervision/replay.py" line="370"/>
         <source>此时刻之后没有录像 / no recording from this moment</source>
         <translation>No recording from this moment on</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="319"/>
+        <location filename="../../ui/supervision/replay.py" line="376"/>
         <source>此时刻没有录像，从下一段录像开始播放 / nothing recorded then: playing from the next recording</source>
         <translation>Nothing recorded then: playing from the next recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="322"/>
+        <location filename="../../ui/supervision/replay.py" line="379"/>
         <source>本终端没有播放器 / no player on this terminal</source>
         <translation>No player on this terminal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="369"/>
+        <location filename="../../ui/supervision/replay.py" line="446"/>
         <source>无法播放录像文件</source>
         <translation>Cannot play the recording</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="415"/>
+        <location filename="../../ui/supervision/replay.py" line="492"/>
         <source>摄像机 {0} · 第 {1} 段</source>
         <translation>camera {0} · segment {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="445"/>
+        <location filename="../../ui/supervision/replay.py" line="524"/>
         <source>暂停 / Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="445"/>
+        <location filename="../../ui/supervision/replay.py" line="524"/>
         <source>播放 / Play</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="448"/>
+        <location filename="../../ui/supervision/replay.py" line="527"/>
         <source>录像回放 · 视频与日志同步  Replay: video beside the journal</source>
         <translation>Replay: the video beside the journal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="449"/>
+        <location filename="../../ui/supervision/replay.py" line="528"/>
         <source>← 返回监控墙 / Wall</source>
         <translation>← Back to the wall</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="450"/>
+        <location filename="../../ui/supervision/replay.py" line="529"/>
         <source>前往 / Go</source>
         <translation>Go</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="451"/>
+        <location filename="../../ui/supervision/replay.py" line="530"/>
         <source>导出目录 / export folder</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="452"/>
+        <location filename="../../ui/supervision/replay.py" line="531"/>
         <source>打开导出 / Open export</source>
         <translation>Open export</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="453"/>
+        <location filename="../../ui/supervision/replay.py" line="532"/>
         <source>◀ 10 秒</source>
         <translation>◀ 10 s</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="454"/>
+        <location filename="../../ui/supervision/replay.py" line="533"/>
         <source>10 秒 ▶</source>
         <translation>10 s ▶</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="455"/>
+        <location filename="../../ui/supervision/replay.py" line="534"/>
         <source>摄像机 / camera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="296"/>
+        <location filename="../../ui/supervision/replay.py" line="353"/>
         <source>日志记录（点击跳转） / entries, click to seek</source>
         <translation>Journal entries (click to seek)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision/replay.py" line="462"/>
+        <location filename="../../ui/supervision/replay.py" line="535"/>
+        <source>拖动或点击时间条跳转 / drag or touch the bar to seek</source>
+        <translation>Drag or touch the bar to seek</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision/replay.py" line="542"/>
         <source>请选择会议室和时间 / pick a room and a time</source>
         <translation>Pick a room and a time</translation>
     </message>
