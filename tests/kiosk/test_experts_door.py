@@ -49,6 +49,11 @@ OTHER = b"\xff\xd8\xff someone else's face \xff\xd9"
 CHIP = b"BM the chip photo"
 
 
+#: every test here that runs the door's live Modbus line may see a poll miss its 0.3 s answer on a loaded
+#: machine: reported as a warning, as it should be (make test errored on two of them at load ≈ 9)
+pytestmark = pytest.mark.allow_log_warnings(r"access line lost")
+
+
 class FixedFaces:
     """The card's chip photo matches LIVE (distance 0.35); anything else is another person (0.85)."""
 
