@@ -107,6 +107,16 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
 #: whole key rotation. They run in ``make test-slow`` (and CI runs both), so that ``make test``
 #: stays under 4 minutes; each is still a whole test, nothing in it is shortened.
 LONG_END_TO_END = (
+    # make test had reached 3 m 59 s (2026-12-07): runs of 2-7 s each that start a second process or a
+    # whole terminal pair move here; make test keeps a follower-across-processes timing test per journal
+    "tests/hallkiosk/test_queue_cli_wiring.py::test_board_follows_calls_from_another_process",  # ~7 s
+    "tests/hallkiosk/test_checkin_wiring.py::test_attendance_live_from_another_process_postgres",  # ~4 s
+    "tests/kiosk/test_journal.py::test_follower_on_postgres_within_250_ms",  # ~4 s (the SQLite one stays)
+    "tests/ui/test_recording_review.py::",  # ~2.5 s setup each
+    "tests/ui/test_extraction.py::test_the_extraction_console_runs_a_witnessed_draw_and_shows_only_masked_names",
+    "tests/kiosk/test_db_storage_full.py::test_a_full_disk_refuses_the_act_in_words_loses_nothing_and_recovers",
+    "tests/hallkiosk/test_cli_core.py::test_config_check_names_the_unknown_key",
+    "tests/hallkiosk/test_devices_eval_cli.py::test_locker_open_waits_until_shut",
     # the face engine in a child process (spawn + dlib's models: ~1.5 s; each test 2.7-3.6 s)
     "tests/devices/test_face_process.py::",
     # 不见面开标 (issue 19): an opening signed with online confirmations (~4 s); the host terminal and big screen (~11 s)
