@@ -198,20 +198,34 @@ def test_the_face_work_runs_outside_the_writer_transaction_postgres(tmp_path: Pa
         hall.close()
 
 
+def _probe_while_held(hall: Hall, note: str) -> int | None:
+    """Another connection takes the journal head and appends within 3 s: the probe's seq (None: the head
+    was held all that time)."""
+    wrote: list[int] = []
+
+    def write() -> None:
+        with hall.unit() as s:
+            take_head(s)
+            wrote.append(hall.journal.append(s, "test.probe", {"at": note}).seq)
+
+    t = threading.Thread(target=write)
+    t.start()
+    t.join(3.0)
+    return wrote[0] if wrote and not t.is_alive() else None
+
+
+def _head_is_free(hall: Hall) -> bool:
+    return _probe_while_held(hall, "while the photo was encrypted") is not None
+
+
 def _outside_the_writer_transaction(hall: Hall) -> None:
     cache_platform_photo(hall)
     wrote: list[int] = []
 
     def another_terminal_writes() -> None:
-        def write() -> None:
-            with hall.unit() as s:
-                take_head(s)
-                wrote.append(hall.journal.append(s, "test.probe", {"at": "during the comparison"}).seq)
-
-        t = threading.Thread(target=write)
-        t.start()
-        t.join(3.0)
-        assert not t.is_alive(), "the journal head was held while the engine compared"
+        seq = _probe_while_held(hall, "during the comparison")
+        assert seq is not None, "the journal head was held while the engine compared"
+        wrote.append(seq)
 
     svc = CheckinService(hall, face_engine=FixedFaces({(LIVE, reference_photo(0) or b"")}, during=another_terminal_writes))
     out = svc.check_in(card(0), session_of(svc), face=FaceCapture(LIVE, "captured", liveness="passed"))
@@ -244,21 +258,6 @@ def test_reference_photos_are_due_hash_checked_encrypted_and_purged(hall: Hall) 
     assert not (Path(hall.config.data_dir) / blob.path).exists()
     with hall.reading() as s:
         assert s.get(Blob, sha) is None
-
-
-def _head_is_free(hall: Hall) -> bool:
-    """Another connection takes the journal head and appends within 3 s (False: the head is held)."""
-    wrote: list[int] = []
-
-    def write() -> None:
-        with hall.unit() as s:
-            take_head(s)
-            wrote.append(hall.journal.append(s, "test.probe", {"at": "while the photo was encrypted"}).seq)
-
-    t = threading.Thread(target=write)
-    t.start()
-    t.join(3.0)
-    return bool(wrote) and not t.is_alive()
 
 
 def test_the_photo_is_encrypted_before_the_journal_head_is_taken(hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
