@@ -143,7 +143,8 @@ def take_head(session: Session) -> JournalHead:
 
     Every act that must be ordered against every other writer of the hall (a queue number, a call,
     a bid, a segment number, a purge, and every journal append) takes this one lock, so decisions
-    and journal order agree across all processes and terminals. This is the only place it is taken:
+    and journal order agree across all processes and terminals. This is the only place it is taken
+    (and :func:`take_head_reading`, the same lock with the act's first read in its round trip):
 
     * PostgreSQL: ``SELECT … FROM journal_head WHERE id = 1 FOR UPDATE``; other writers wait here
       until this transaction commits or rolls back.
@@ -204,6 +205,7 @@ def take_head_reading(session: Session, statement: Executable) -> tuple[JournalH
             # the read's result is set up once the pipeline has synced (_sync_after_head), so it has rows
             result = session.execute(statement, execution_options={_AFTER_HEAD: pipeline})
         found = lock.fetchone()
+        lock.close()
     except DBAPIError:
         raise
     except conn.dialect.loaded_dbapi.Error as exc:
