@@ -27,6 +27,19 @@ def settle(*screens: Any, timeout: float = 10.0) -> None:
     wait_until(lambda: all(s.settled() for s in screens), timeout)
 
 
+def open_at_console(term: Terminal, lot: str = "L-0002") -> tuple[Any, str]:
+    """Every bidder of the console's session checked in, then ``lot`` selected and opened at the console
+    (the demo's car lot L-0002 has no reserve); returns the console and its session."""
+    console = term.auction.screens["console"]  # type: ignore[union-attr]
+    session = console.session_id
+    check_in_all(term.hall, session)
+    console.select_lot(session, lot)
+    settle(console)
+    console.open_lot()
+    settle(console)
+    return console, session
+
+
 def settle_term(term: Terminal, timeout: float = 10.0) -> None:
     """Every auction screen of the terminal has loaded what it was asked for."""
     settle(*term.auction.screens.values(), timeout=timeout)  # type: ignore[union-attr]

@@ -27,7 +27,7 @@ from kiosk.config import Config, load_config
 from kiosk.journal import entries_after
 from kiosk.ports import KeypadEvent
 from kiosk.timeutil import parse_rfc3339
-from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction import auctioneer_terminal, open_at_console, settle
 from tests.helpers.auction_roles import take_auctioneer as auc
 from tests.helpers.faulty_link import FaultyLink
 from tests.helpers.screens import clipped_texts, wait_until
@@ -68,14 +68,8 @@ def auction_entries(term: Terminal) -> list:
 def test_a_frozen_database_holds_the_call_timer_and_replays_nothing(auctioneer: Terminal, linked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     link, _cfg = linked
     term = auctioneer
-    console = term.auction.screens["console"]  # type: ignore[union-attr]
+    console, cars = open_at_console(term)
     board = term.auction.screens["big_screen"]  # type: ignore[union-attr]
-    cars = console.session_id
-    check_in_all(term.hall, cars)
-    console.select_lot(cars, "L-0002")
-    settle(console)
-    console.open_lot()
-    settle(console)
     console.paddle.setText("03")
     console.submit_bid()
     settle(console, board)
@@ -145,13 +139,7 @@ def test_a_frozen_database_holds_the_call_timer_and_replays_nothing(auctioneer: 
 def test_keypad_presses_queued_behind_a_frozen_database_are_refused_not_recorded_later(auctioneer: Terminal, linked) -> None:  # type: ignore[no-untyped-def]
     link, _cfg = linked
     term = auctioneer
-    console = term.auction.screens["console"]  # type: ignore[union-attr]
-    cars = console.session_id
-    check_in_all(term.hall, cars)
-    console.select_lot(cars, "L-0002")
-    settle(console)
-    console.open_lot()
-    settle(console)
+    console, cars = open_at_console(term)
     outcomes: list = []
     keypads = KeypadBids(term.auction.service, lambda: console.session_id, outcomes, jobs=term.ctx.jobs,  # type: ignore[union-attr]
                          db_state=term.ctx.db_state, refused=console.keypad_refused, start_within_s=3.0)

@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.auction.demo import check_in_all
 from kiosk.config import Config
 from kiosk.errors import StorageFull
-from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction import auctioneer_terminal, open_at_console, settle
 
 CALL_SECONDS = 3
 
 
 def test_a_call_refused_by_a_full_disk_waits_a_full_interval_once_space_is_freed(qapp: Any, demo_cfg: Config) -> None:
     with auctioneer_terminal(demo_cfg, call_seconds=CALL_SECONDS, housekeeping=False) as term:
-        console = term.auction.screens["console"]  # type: ignore[union-attr]
-        cars = console.session_id
-        check_in_all(term.hall, cars)
-        console.select_lot(cars, "L-0002")
-        settle(console)
-        console.open_lot()
-        settle(console)
+        console, cars = open_at_console(term)
         assert console.hold_left() == 0
 
         def full() -> None:  # the call's write, on a disk with no space left

@@ -17,7 +17,7 @@ import pytest
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from kiosk.config import Config
-from tests.helpers.auction import auctioneer_terminal, settle
+from tests.helpers.auction import auctioneer_terminal, open_at_console, settle
 from tests.helpers.screens import login, wait_until
 from ui.stall import StallMeter
 
@@ -93,16 +93,8 @@ def test_the_sealed_reserve_is_entered_on_the_work_lane_and_the_click_returns_at
 
 
 def test_a_floor_bid_runs_on_the_work_lane_and_a_second_press_waits_for_it(demo_cfg: Config) -> None:
-    from kiosk.auction.demo import check_in_all
-
     with auctioneer_terminal(demo_cfg, call_seconds=30) as term:
-        console = term.auction.screens["console"]  # type: ignore[union-attr]
-        cars = console.session_id
-        check_in_all(term.hall, cars)
-        console.select_lot(cars, "L-0002")
-        settle(console)
-        console.open_lot()
-        settle(console)
+        console, cars = open_at_console(term)
         console.paddle.setText("03")
         t0 = time.perf_counter()
         console.submit_bid()
