@@ -14,6 +14,7 @@ This module is pure: no database, no I/O beyond path arithmetic.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 #: the folders of the data dir the hall writes files into, and how many parts follow each
@@ -49,6 +50,14 @@ def check_stored(stored: str) -> str:
     if not parts or parts == (".",):
         raise BlobPathError("文件路径为空或无效", "the file path is empty or invalid")
     return stored
+
+
+def part_path(final: Path) -> Path:
+    """Where a file is written before it is renamed to ``final`` by the unit that registers it: beside it,
+    under a name of its own (``<sha>.<random>.part.hkenc``), so two writers of one file never share a
+    part, and a part a crash left keeps the suffix retention's orphan sweep looks for."""
+    suffix = "".join(final.suffixes[-1:])
+    return final.with_name(f"{final.name[: len(final.name) - len(suffix)]}.{secrets.token_hex(4)}.part{suffix}")
 
 
 def stored_path(data_dir: Path, path: Path) -> str:

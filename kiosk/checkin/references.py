@@ -20,14 +20,13 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.blobstore import BlobPathError, resolve, stored_path
+from kiosk.blobstore import BlobPathError, part_path, resolve, stored_path
 from kiosk.checkin.rules import day_bounds
 from kiosk.db.models import Blob, PfRegistration, PfRepresentative, PfSession
 from kiosk.faces import ReferenceKind
@@ -72,7 +71,7 @@ def store_reference(s: Session, vault: PiiVault, data_dir: Path, sha256: str, da
     folder = Path(data_dir) / "faces" / beijing(now).strftime("%Y%m%d")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{REFERENCE_PREFIX}{sha256}.hkenc"
-    part = folder / f"{REFERENCE_PREFIX}{sha256}.{secrets.token_hex(4)}.part.hkenc"
+    part = part_path(path)
     part.write_bytes(vault.encrypt(data, context=FACE_CONTEXT))
     try:
         if s.get(Blob, sha256) is not None:

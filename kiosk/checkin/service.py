@@ -49,7 +49,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.blobstore import stored_path
+from kiosk.blobstore import part_path, stored_path
 from kiosk.checkin import references, rules
 from kiosk.checkin.rules import (
     CARD_TYPES_ZH,
@@ -463,7 +463,8 @@ class CheckinService:
         sha = hashlib.sha256(jpeg).hexdigest()
         folder = Path(self.hall.config.data_dir) / "faces" / beijing(self.hall.clock.now()).strftime("%Y%m%d")
         folder.mkdir(parents=True, exist_ok=True)
-        sealed = SealedFace(sha, len(jpeg), folder / f"{sha}.{secrets.token_hex(4)}.part.hkenc", folder / f"{sha}.hkenc")
+        final = folder / f"{sha}.hkenc"
+        sealed = SealedFace(sha, len(jpeg), part_path(final), final)
         sealed.part.write_bytes(self.hall.vault.encrypt(jpeg, context=FACE_CONTEXT))
         try:
             yield sealed
