@@ -10,6 +10,7 @@ import pytest
 
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from kiosk.config import Config, load_config
+from kiosk.hall import Hall
 from tests.helpers.seeded import seeded
 
 
@@ -20,6 +21,22 @@ def demo_cfg(tmp_path: Path) -> Config:
     cfg = load_config(data_dir=tmp_path / "hall", environ={"HALL_KIOSK__QUEUE__SPEECH_ENGINE": "fake"})
     seeded(cfg)
     return cfg
+
+
+@pytest.fixture
+def queue_hall(demo_cfg: Config) -> Iterator[Hall]:
+    """The demo day's queue services in a hall whose clock stands at 09:00 today (every service open)."""
+    import datetime as dt
+
+    from hallkiosk.wiring_queue import seed_demo_queue
+    from kiosk.clock import FixedClock
+    from kiosk.timeutil import BEIJING
+
+    today = dt.datetime.now(BEIJING).date()
+    hall = Hall.open(demo_cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
+    seed_demo_queue(hall)
+    yield hall
+    hall.close()
 
 
 @pytest.fixture

@@ -8,26 +8,17 @@ on the UI thread — for each load, even one equal to what the wall showed.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from typing import Any
 
 from hallkiosk.app import build_terminal, ensure_qapp
-from hallkiosk.wiring_queue import seed_demo_queue
-from kiosk.clock import FixedClock
-from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.queue import HallQueue
-from kiosk.timeutil import BEIJING
 from tests.helpers.screens import wait_until
 
 
-def test_a_reload_with_nothing_new_keeps_the_boards_labels_and_a_call_is_drawn(qapp: Any, demo_cfg: Config) -> None:
+def test_a_reload_with_nothing_new_keeps_the_boards_labels_and_a_call_is_drawn(qapp: Any, queue_hall: Hall) -> None:
     ensure_qapp()
-    cfg = dataclasses.replace(demo_cfg, queue=dataclasses.replace(demo_cfg.queue, speech_engine="fake"))
-    today = dt.datetime.now(BEIJING).date()
-    hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
-    seed_demo_queue(hall)
+    hall, cfg = queue_hall, queue_hall.config
     q = HallQueue(hall)
     for _ in range(3):
         q.issue("A")
@@ -65,4 +56,3 @@ def test_a_reload_with_nothing_new_keeps_the_boards_labels_and_a_call_is_drawn(q
         term.threads.stop()
         term.window.close_for_good()
         term.window.deleteLater()
-        hall.close()

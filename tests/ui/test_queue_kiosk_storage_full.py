@@ -8,26 +8,17 @@ wrong. The line now stays until the next tap or the page's reset.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from typing import Any
 
 from hallkiosk.app import build_terminal, ensure_qapp
-from hallkiosk.wiring_queue import seed_demo_queue
-from kiosk.clock import FixedClock
-from kiosk.config import Config
 from kiosk.errors import StorageFull
 from kiosk.hall import Hall
-from kiosk.timeutil import BEIJING
 from tests.helpers.screens import wait_until
 
 
-def test_a_tap_refused_for_a_full_disk_stays_said_after_the_reload(qapp: Any, demo_cfg: Config) -> None:
+def test_a_tap_refused_for_a_full_disk_stays_said_after_the_reload(qapp: Any, queue_hall: Hall) -> None:
     ensure_qapp()
-    cfg = dataclasses.replace(demo_cfg, queue=dataclasses.replace(demo_cfg.queue, speech_engine="fake"))
-    today = dt.datetime.now(BEIJING).date()
-    hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
-    seed_demo_queue(hall)
+    hall, cfg = queue_hall, queue_hall.config
     term = build_terminal(cfg, "kiosk", hall=hall, follow=False, sync=False, devices=False)
     try:
         page = term.window.page
@@ -53,4 +44,3 @@ def test_a_tap_refused_for_a_full_disk_stays_said_after_the_reload(qapp: Any, de
         term.threads.stop()
         term.window.close_for_good()
         term.window.deleteLater()
-        hall.close()
