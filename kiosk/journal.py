@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, delete, event, func, insert, inspect, select, update
+from sqlalchemy import Engine, Table, Text, bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -176,7 +176,8 @@ _AFTER_HEAD = "hall_after_head"  # execution option: the read sent in the lock's
 _LOCK_SQL = "SELECT id, journal_id, last_seq, last_hash FROM journal_head WHERE id = 1 FOR UPDATE"
 
 
-def take_head_reading(session: Session, statement: Executable) -> tuple[JournalHead, Any]:
+def take_head_reading(session: Session, statement: Executable,
+                      params: dict[str, Any] | None = None) -> tuple[JournalHead, Any]:
     """:func:`take_head`, and the act's first read under it, in one round trip.
 
     An act's first read under the head (the day's ticket number, the counter's active ticket, the
@@ -187,23 +188,26 @@ def take_head_reading(session: Session, statement: Executable) -> tuple[JournalH
     other writer of the hall waits. On SQLite (no round trip to save) this is ``take_head`` and the
     read. Already holding the head: the read alone.
 
+    ``params``: the read's bound values (a statement built once with ``bindparam`` costs no
+    coercions or cache key per act).
+
     Returns:
         The head row (locked) and the read's result (``Session.execute``'s).
     """
     taken = session.info.get(_HEAD_TAKEN)
     if taken is not None and taken[0] is _innermost(session) and taken[1] in session:
-        return cast(JournalHead, taken[1]), session.execute(statement)
+        return cast(JournalHead, taken[1]), session.execute(statement, params)
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         head = take_head(session)
-        return head, session.execute(statement)
+        return head, session.execute(statement, params)
     raw: Any = conn.connection.driver_connection
     try:
         with _pipeline(raw) as pipeline:
             lock = raw.cursor()
             lock.execute(_LOCK_SQL)
             # the read's result is set up once the pipeline has synced (_sync_after_head), so it has rows
-            result = session.execute(statement, execution_options={_AFTER_HEAD: pipeline})
+            result = session.execute(statement, params, execution_options={_AFTER_HEAD: pipeline})
         found = lock.fetchone()
         lock.close()
     except DBAPIError:
@@ -278,8 +282,9 @@ class Journal:
         """
         validate(kind, payload)
         when = occurred_at or self.clock.now()
-        body = canonical(payload).decode("utf-8")  # what does not depend on the head is done before it
-        p_hash = payload_hash(payload)
+        raw_body = canonical(payload)  # what does not depend on the head is done before it
+        body = raw_body.decode("utf-8")
+        p_hash = payload_hash(payload, raw_body)
         key = record_key or str(uuid7())
         at = rfc3339(when)
         as_stored = json.loads(body)
@@ -298,7 +303,7 @@ class Journal:
             "payload_hash": p_hash,
             "prev_hash": head.last_hash,
         }
-        digest = envelope_hash(envelope)
+        digest = envelope_hash(envelope, raw_body)
         entry = Entry(seq=seq, record_key=key, journal_id=self.journal_id, terminal_id=self.terminal_id, kind=kind,
                       occurred_at=at, payload=as_stored, payload_hash=p_hash,
                       prev_hash=head.last_hash, hash=digest)
@@ -331,15 +336,16 @@ def _staged(session: Session) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], session.info.setdefault(_STAGED, []))
 
 
-def write_later(session: Session, statement: Executable) -> None:
+def write_later(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> None:
     """Send a write whose outcome nobody reads (no key, no row count) with the unit's entries.
 
     For an insert the ORM would send on its own to read back a key the database assigns (the
     ``q_calls`` row of a call): with the entries it costs no round trip under the head. Written by
     :func:`write_staged`, after the ORM's pending changes. An insert into a table whose key the
-    database assigns must not ask for it back: ``insert(table).inline()``.
+    database assigns must not ask for it back: ``insert(table).inline()``. ``params``: its values,
+    so that one statement built once serves every act (building one costs ms, under the head).
     """
-    session.info.setdefault(_LATER, []).append(statement)
+    session.info.setdefault(_LATER, []).append((statement, params))
 
 
 def write_staged(session: Session, *, pending: bool = True) -> None:
@@ -371,25 +377,26 @@ def write_staged(session: Session, *, pending: bool = True) -> None:
                 rows.clear()
                 session.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(
                     last_seq=head.last_seq, last_hash=head.last_hash))
-            for statement in later:
-                session.execute(statement)
+            for statement, params in later:
+                session.execute(statement, params)
             later.clear()
             return
         raw: Any = conn.connection.driver_connection
         try:
+            # Core statements on the unit's connection: the session's execute would add the ORM's
+            # per-statement work (its events, its execution context) to every one, under the head
             with session.no_autoflush, _pipeline(raw):
                 for row in rows:  # a parameter set, not .values(): the statement compiles once per process
-                    session.execute(_INSERT_ENTRY, row)
+                    conn.execute(_INSERT_ENTRY, row)
                 if pending:
-                    _write_pending(session)
-                for statement in later:
-                    session.execute(statement)
+                    _write_pending(session, conn)
+                for statement, params in later:
+                    conn.execute(statement, params)
                 later.clear()
                 if rows:
                     rows.clear()
-                    session.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(
-                        last_seq=head.last_seq, last_hash=head.last_hash).returning(
-                        func.pg_notify(NOTIFY_CHANNEL, str(head.last_seq))))
+                    conn.execute(_MOVE_HEAD_NOTIFY, {"last_seq": head.last_seq, "last_hash": head.last_hash,
+                                                      "notify": str(head.last_seq)})
         except DBAPIError:
             raise
         except conn.dialect.loaded_dbapi.Error as exc:  # raised by the pipeline's sync, outside SQLAlchemy
@@ -416,7 +423,14 @@ def _pipeline(raw: Any) -> Iterator[Any]:
 
 
 _INSERT_ENTRY = insert(_ENTRY_TABLE)
+#: the head's move, with the ``pg_notify`` followers wait for (its payload: the new last seq, as text)
+_MOVE_HEAD_NOTIFY = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(
+    last_seq=bindparam("last_seq"), last_hash=bindparam("last_hash")).returning(
+    func.pg_notify(NOTIFY_CHANNEL, bindparam("notify", type_=Text)))
 _ORDER: dict[Any, int] = {}
+#: the Core statements ``_write_pending`` sends, one per table (and per set of changed columns), built
+#: once per process: a statement built per row costs its cache key and its coercions on every act, under the head
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
 def _table_order() -> dict[Any, int]:
@@ -426,7 +440,27 @@ def _table_order() -> dict[Any, int]:
     return _ORDER
 
 
-def _write_pending(session: Session) -> None:
+def _by_key(kind: str, table: Table, pk: tuple[Any, ...], columns: tuple[str, ...] = ()) -> Any:
+    """``update`` (of ``columns``) or ``delete`` of one row of ``table`` by its primary key ``pk``,
+    every value a bound parameter (``pk_<column>``, ``v_<column>``)."""
+    key = (kind, table, columns)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        where = [c == bindparam(f"pk_{c.key}", type_=c.type) for c in pk]
+        if kind == "update":
+            stmt = update(table).where(*where).values(
+                {table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
+        else:
+            stmt = delete(table).where(*where)
+        _STATEMENTS[key] = stmt
+    return stmt
+
+
+def _key_params(pk: tuple[Any, ...], identity: tuple[Any, ...]) -> dict[str, Any]:
+    return {f"pk_{c.key}": v for c, v in zip(pk, identity, strict=True)}
+
+
+def _write_pending(session: Session, conn: Any) -> None:
     """The ORM's pending changes as Core statements (inside the pipeline: no row count is read back),
     then marked written: new rows become persistent, changed attributes committed, deleted rows gone.
     A new row whose key the database assigns (autoincrement) is left to the ORM's flush, which reads
@@ -443,11 +477,18 @@ def _write_pending(session: Session) -> None:
             col = p.columns[0]
             if p.key not in state.dict and col.default is not None and col.default.is_scalar:
                 values[col.key] = col.default.arg
-        session.execute(insert(mapper.local_table), values)
+        table = mapper.local_table
+        stmt = _STATEMENTS.get(("insert", table))
+        if stmt is None:
+            stmt = _STATEMENTS[("insert", table)] = insert(table)
+        conn.execute(stmt, values)
         session.expunge(obj)
         for p in mapper.column_attrs:
-            if p.columns[0].key in values:
-                set_committed_value(obj, p.key, values[p.columns[0].key])
+            col = p.columns[0]
+            if col.key in values:
+                set_committed_value(obj, p.key, values[col.key])
+            elif col.default is None and col.server_default is None:
+                set_committed_value(obj, p.key, None)  # the row holds NULL there: known, not to be loaded
         make_transient_to_detached(obj)
         session.add(obj)  # persistent, as after the ORM's INSERT
     for obj in list(session.dirty):
@@ -462,18 +503,23 @@ def _write_pending(session: Session) -> None:
             continue
         key = state.identity
         assert key is not None
-        session.execute(update(mapper.local_table).where(
-            *[c == v for c, v in zip(mapper.primary_key, key, strict=True)]).values(
-            **{mapper.get_property(k).columns[0].key: v for k, v in changed.items()}))
+        columns = {mapper.get_property(k).columns[0].key: v for k, v in changed.items()}
+        names = tuple(sorted(columns))
+        conn.execute(_by_key("update", mapper.local_table, tuple(mapper.primary_key), names),
+                     {**_key_params(tuple(mapper.primary_key), key), **{f"v_{n}": columns[n] for n in names}})
         for k, v in changed.items():
             set_committed_value(obj, k, v)
+        if all(k in mapper.column_attrs for k in state.committed_state):
+            # every column written (what is left set back to what it was): the row is as the database
+            # holds it, so the commit's flush need not visit it (the ORM ends its own flush with this call)
+            state._commit_all(state.dict, session.identity_map)
     for obj in list(session.deleted):
         state = inspect(obj)
         mapper = state.mapper
         key = state.identity
         assert key is not None
-        session.execute(delete(mapper.local_table).where(
-            *[c == v for c, v in zip(mapper.primary_key, key, strict=True)]))
+        conn.execute(_by_key("delete", mapper.local_table, tuple(mapper.primary_key)),
+                     _key_params(tuple(mapper.primary_key), key))
         session.expunge(obj)
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from kiosk.auction.rules import (
@@ -107,6 +107,20 @@ def after_cap_of(s: Session, p: PfLot) -> dict[str, Any] | None:
             after = lot.get("after_cap")
             return dict(after) if isinstance(after, dict) else None
     return None
+
+
+#: a keypad bid's read under the lock: the lot's row, and whether a ``supervision.order`` was journalled
+#: after ``seen`` (built once: building it per bid costs its coercions and cache key under the lock)
+_LOT_AND_ORDERS_SINCE = select(AuctionLot, exists().where(
+    JournalEntry.kind == ORDER_KIND, JournalEntry.seq > bindparam("seen"))).where(
+    AuctionLot.session_id == bindparam("session_id"), AuctionLot.lot_code == bindparam("lot_code"))
+#: and the reads before it (a keypad bid's; built once, for the same reason)
+_OPEN_TERMS = select(AuctionLot.session_id, PfLot).join(
+    PfLot, and_(PfLot.session_id == AuctionLot.session_id, PfLot.lot_code == AuctionLot.lot_code),
+).where(AuctionLot.session_id.in_(bindparam("ids", expanding=True)), AuctionLot.state == "open")
+_REGISTRATIONS = select(PfRegistration).where(PfRegistration.registration_id.in_(bindparam("ids", expanding=True)))
+_CHECKINS_SINCE = select(JournalEntry.seq, JournalEntry.payload).where(
+    JournalEntry.kind == "checkin.recorded", JournalEntry.seq > bindparam("cursor")).order_by(JournalEntry.seq)
 
 
 @dataclass
@@ -320,9 +334,7 @@ class AuctionService:
         """The platform's terms of the open lot of the first of ``session_ids`` that has one (one statement)."""
         if not session_ids:
             return None
-        rows = s.execute(select(AuctionLot.session_id, PfLot).join(
-            PfLot, and_(PfLot.session_id == AuctionLot.session_id, PfLot.lot_code == AuctionLot.lot_code),
-        ).where(AuctionLot.session_id.in_(session_ids), AuctionLot.state == "open")).all()
+        rows = s.execute(_OPEN_TERMS, {"ids": list(session_ids)}).all()
         found = {sid: p for sid, p in rows}
         return next((found[sid] for sid in session_ids if sid in found), None)
 
@@ -350,10 +362,9 @@ class AuctionService:
                     not_supervised(s, p.session_id)
                 else:
                     seen, paused = supervision
-                    newer = exists().where(JournalEntry.kind == ORDER_KIND, JournalEntry.seq > seen)
                     # the lot's row and whether an order came since: sent with the lock, one round trip
-                    _head, result = take_head_reading(s, select(AuctionLot, newer).where(
-                        AuctionLot.session_id == p.session_id, AuctionLot.lot_code == p.lot_code))
+                    _head, result = take_head_reading(s, _LOT_AND_ORDERS_SINCE, {
+                        "session_id": p.session_id, "lot_code": p.lot_code, "seen": seen})
                     found = result.one_or_none()
                     row = found[0] if found is not None else None
                     if found is None or found[1]:
@@ -961,11 +972,15 @@ class AuctionService:
         return e
 
     def _bidder_facts(self, s: Session, p: PfLot, paddle: str) -> BidderFacts:
-        """What a bid's check needs from outside the auction, read before the journal lock."""
+        """What a bid's check needs from outside the auction, read before the journal lock (the
+        paddles once, their registrations in one statement)."""
         _trade, need = self._minimum(s, p.session_id)
-        too_few_bidders = need > 1 and len(self._eligible_paddles(s, p.session_id, p.lot_code)) < need
-        rids = self._paddle_map(s, p.session_id).get(paddle)
-        regs = self._regs_for_lot(s, rids, p.lot_code) if rids is not None else []
+        paddles = self._paddle_map(s, p.session_id)
+        by_paddle = self._regs_by_paddle(s, paddles if need > 1 else {paddle: paddles.get(paddle, [])}, p.lot_code)
+        too_few_bidders = need > 1 and sum(1 for regs in by_paddle.values()
+                                           if any(r.deposit_status in DEPOSIT_OK for r in regs)) < need
+        rids = paddles.get(paddle)
+        regs = by_paddle.get(paddle, []) if rids is not None else []
         return BidderFacts(checked_in=rids is not None, registered=bool(regs),
                            deposit_ok=any(r.deposit_status in DEPOSIT_OK for r in regs), too_few_bidders=too_few_bidders)
 
@@ -996,8 +1011,7 @@ class AuctionService:
     def _paddle_map(self, s: Session, session_id: str) -> dict[str, list[str]]:
         """paddle → registration ids, from the journal's accepted ``checkin.recorded`` entries (incremental)."""
         with self._plock:
-            rows = s.execute(select(JournalEntry.seq, JournalEntry.payload).where(
-                JournalEntry.kind == "checkin.recorded", JournalEntry.seq > self._paddles.cursor).order_by(JournalEntry.seq)).all()
+            rows = s.execute(_CHECKINS_SINCE, {"cursor": self._paddles.cursor}).all()
             for seq, body in rows:
                 pl = json.loads(body)
                 if pl.get("result") == "accepted" and pl.get("paddle_no") and pl.get("registration_id"):
@@ -1009,15 +1023,20 @@ class AuctionService:
 
     @staticmethod
     def _regs_for_lot(s: Session, rids: list[str], lot_code: str) -> list[PfRegistration]:
-        regs = s.scalars(select(PfRegistration).where(PfRegistration.registration_id.in_(rids))).all()
+        regs = s.scalars(_REGISTRATIONS, {"ids": list(rids)}).all() if rids else []
         return [r for r in regs if r.lot_code in (lot_code, None)]
 
+    @staticmethod
+    def _regs_by_paddle(s: Session, paddles: dict[str, list[str]], lot_code: str) -> dict[str, list[PfRegistration]]:
+        """Each paddle's registrations for the lot (one statement for them all)."""
+        every = sorted({rid for rids in paddles.values() for rid in rids})
+        found = {r.registration_id: r for r in s.scalars(_REGISTRATIONS, {"ids": every})} if every else {}
+        return {pad: [found[rid] for rid in rids if rid in found and found[rid].lot_code in (lot_code, None)]
+                for pad, rids in paddles.items()}
+
     def _eligible_paddles(self, s: Session, session_id: str, lot_code: str) -> list[str]:
-        out = []
-        for pad, rids in self._paddle_map(s, session_id).items():
-            if any(r.deposit_status in DEPOSIT_OK for r in self._regs_for_lot(s, rids, lot_code)):
-                out.append(pad)
-        return sorted(out)
+        by_paddle = self._regs_by_paddle(s, self._paddle_map(s, session_id), lot_code)
+        return sorted(pad for pad, regs in by_paddle.items() if any(r.deposit_status in DEPOSIT_OK for r in regs))
 
     def _buyer_registration(self, s: Session, session_id: str, lot_code: str, paddle: str) -> PfRegistration | None:
         rids = self._paddle_map(s, session_id).get(paddle)

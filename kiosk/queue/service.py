@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
@@ -60,6 +61,27 @@ from kiosk.queue.views import (
 )
 from kiosk.timeutil import rfc3339
 
+#: a call's row: its key is the database's and nobody reads it back (kiosk.journal.write_later)
+_INSERT_CALL = insert(cast(Table, QCall.__table__)).inline()
+#: what a ticket's description reads after the act, built once (kiosk.queue.service.QueueService._info)
+_LAST_SERVED = select(QCall.called_at, QCall.ended_at).where(
+    QCall.business_date == bindparam("day"), QCall.service_code == bindparam("code"), QCall.outcome == "served",
+).order_by(QCall.id.desc()).limit(30)
+_ACTIVE_COUNTERS = select(QCounter.counter_no, QCounter.service_codes).where(QCounter.active.is_(True))
+
+
+def _ahead_read(priority: bool) -> Executable:
+    """How many waiting tickets go before one (``day``, ``code``, ``queue_at``, ``id``): a priority
+    ticket waits behind priority tickets only (and the ratio), a normal one behind every priority one too."""
+    before = or_(QTicket.queue_at < bindparam("queue_at"),
+                 and_(QTicket.queue_at == bindparam("queue_at"), QTicket.id < bindparam("id")))
+    q = select(func.count()).select_from(QTicket).where(
+        QTicket.business_date == bindparam("day"), QTicket.service_code == bindparam("code"), QTicket.status == "waiting")
+    return q.where(QTicket.priority.is_(True), before) if priority else q.where(or_(before, QTicket.priority.is_(True)))
+
+
+_AHEAD = {True: _ahead_read(True), False: _ahead_read(False)}
+
 
 class QueueService:
     """The queue on a hall: every public method is one unit of work returning DTOs.
@@ -86,7 +108,16 @@ class QueueService:
 
     def _stale(self, r: Session, day: dt.date) -> bool:
         """Whether a ticket of a day before ``day`` is still open (read before the lock)."""
-        return r.scalar(select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)) is not None
+        return r.scalar(self._stale_read(day)) is not None
+
+    # The statements of the hot acts (a ticket, a call) are built once per day and argument, and kept:
+    # building one costs its coercions and its cache key on every act (ms of a terminal's CPU, some of
+    # it under the head's lock, whose holder waits for a core while the other terminals' acts run).
+
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def _stale_read(day: dt.date) -> Executable:
+        return select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)
 
     @contextlib.contextmanager
     def _act(self, day: dt.date | None = None, stale: bool = False,
@@ -245,16 +276,12 @@ class QueueService:
     # --- availability and estimates -------------------------------------------------------------
 
     def _avg_service_s(self, s: Session, svc: QService, day: dt.date) -> float:
-        rows = s.execute(
-            select(QCall.called_at, QCall.ended_at).where(
-                QCall.business_date == day, QCall.service_code == svc.code, QCall.outcome == "served"
-            ).order_by(QCall.id.desc()).limit(30)
-        ).all()
+        rows = s.execute(_LAST_SERVED, {"day": day, "code": svc.code}).all()
         return rules.avg_service_s([(b - a).total_seconds() for a, b in rows if a and b], svc.avg_service_s)
 
     def _serving(self, s: Session, code: str) -> list[str]:
         """The active counters whose profile includes service ``code``."""
-        return [c.counter_no for c in s.scalars(select(QCounter).where(QCounter.active.is_(True))) if code in codes(c.service_codes)]
+        return [no for no, profile in s.execute(_ACTIVE_COUNTERS) if code in codes(profile)]
 
     def _estimate_min(self, s: Session, svc: QService, ahead: int, day: dt.date, serving: int | None = None) -> int:
         n = len(self._serving(s, svc.code)) if serving is None else serving
@@ -312,15 +339,14 @@ class QueueService:
             raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
         # under the lock: the number, the ticket, its entry, the commit
         with self._act(day, stale, read=lambda d: self._numbering(code, d)) as (s, now, numbering):
-            t, reprint = self._issue_row(s, code, now, numbering, persons=persons, priority_reason=reason)
-            ticket_id = t.id
-        # after the commit: people ahead, estimated wait, counters
+            t, reprint, svc = self._issue_row(s, code, now, numbering, persons=persons, priority_reason=reason)
+        # after the commit: people ahead, estimated wait, counters (the ticket and its service as the act
+        # wrote and read them under the lock)
         with self.hall.reading() as r:
-            row = r.get(QTicket, ticket_id)
-            assert row is not None
-            return self._info(r, row, reprint=reprint)
+            return self._info(r, t, reprint=reprint, svc=svc)
 
     @staticmethod
+    @functools.lru_cache(maxsize=64)
     def _numbering(code: str, day: dt.date) -> Executable:
         """The service as it is now and its day's counter, in one statement (the ticket's read under the lock)."""
         return select(QService, QDayNumber).outerjoin(
@@ -329,7 +355,8 @@ class QueueService:
 
     def _issue_row(
         self, s: Session, code: str, now: dt.datetime, numbering: Any, *, persons: tuple[str, ...], priority_reason: str,
-    ) -> tuple[QTicket, bool]:
+    ) -> tuple[QTicket, bool, QService | None]:
+        """The ticket issued (or the person's open one, reprinted), and the service read under the lock."""
         day = business_date(now)
         person_hmac = persons[0] if persons else None
         if persons:  # one open ticket per person and service: decided under the lock
@@ -341,7 +368,7 @@ class QueueService:
                     "ticket_id": open_t.id, "ticket_no": open_t.ticket_no, "service_code": code, "at": rfc3339(now),
                     "reason": "same-person",
                 }, occurred_at=now)
-                return open_t, True
+                return open_t, True, None
         # the service as it is now and today's counter: read with the lock (``numbering``)
         found = numbering.one_or_none()
         if found is None:  # pragma: no cover - services are never deleted
@@ -370,7 +397,7 @@ class QueueService:
         if priority_reason:
             payload["priority"] = priority_reason
         self.journal.append(s, "ticket.issued", payload, occurred_at=now)
-        return ticket, False
+        return ticket, False, svc
 
     def mark_printed(self, ticket_id: str, printed: bool) -> None:
         with self.hall.unit() as s:
@@ -383,18 +410,13 @@ class QueueService:
     def _ahead(self, s: Session, t: QTicket) -> int:
         if t.status != "waiting":
             return 0
-        before = or_(QTicket.queue_at < t.queue_at, and_(QTicket.queue_at == t.queue_at, QTicket.id < t.id))
-        q = select(func.count()).select_from(QTicket).where(
-            QTicket.business_date == t.business_date, QTicket.service_code == t.service_code, QTicket.status == "waiting",
-        )
-        if t.priority:  # a priority ticket waits behind priority tickets only (and the ratio)
-            q = q.where(QTicket.priority.is_(True), before)
-        else:
-            q = q.where(or_(before, QTicket.priority.is_(True)))
-        return s.scalar(q) or 0
+        return s.scalar(_AHEAD[bool(t.priority)], {
+            "day": t.business_date, "code": t.service_code, "queue_at": t.queue_at, "id": t.id}) or 0
 
-    def _info(self, s: Session, t: QTicket, *, reprint: bool = False) -> TicketInfo:
-        svc = s.get(QService, t.service_code)
+    def _info(self, s: Session, t: QTicket, *, reprint: bool = False, svc: QService | None = None) -> TicketInfo:
+        """A ticket's DTO (``svc``: its service, when the caller has just read it)."""
+        if svc is None or svc.code != t.service_code:
+            svc = s.get(QService, t.service_code)
         assert svc is not None
         ahead = self._ahead(s, t)
         counters = self._serving(s, svc.code)
@@ -498,6 +520,7 @@ class QueueService:
         return self._describe(t)
 
     @classmethod
+    @functools.lru_cache(maxsize=64)
     def _counter_active_read(cls, counter_no: str, day: dt.date, cs: tuple[str, ...]) -> Executable:
         """The counter, its active ticket and that ticket's open call (the latest), and the longest-waiting
         priority and normal tickets of services ``cs`` on ``day``, in one statement."""
@@ -529,7 +552,7 @@ class QueueService:
         t.held_by = None
         counter.current_ticket_id = t.id
         # the call's row goes with the entries (its key is the database's and nobody reads it here)
-        write_later(s, insert(cast(Table, QCall.__table__)).inline().values(
+        write_later(s, _INSERT_CALL, dict(
             ticket_id=t.id, business_date=t.business_date, service_code=t.service_code, ticket_no=t.ticket_no,
             counter_no=counter.counter_no, clerk=clerk, kind=kind, called_at=now, call_count=t.call_count,
             wait_s=wait if kind == "next" else None, note=""))

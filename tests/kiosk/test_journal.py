@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from kiosk.hall import Hall
@@ -455,3 +457,27 @@ def test_take_head_holds_other_writers_until_commit(tmp_path: Path, pg_url: str)
             assert take_head(other).last_seq == 1
     finally:
         hall.close()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(codec="utf-8")),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=8), _JSON, max_size=5), key=st.text(max_size=12))
+def test_an_envelope_hashed_with_its_payloads_canonical_bytes_hashes_as_canonicalised_whole(payload: dict, key: str) -> None:
+    # Journal.append canonicalises a payload once and puts those bytes in the envelope's payload slot;
+    # the hash must be the one a verifier computes from the whole envelope (kiosk.canonical)
+    from kiosk.canonical import canonical, envelope_hash
+
+    envelope = {"record_key": key, "journal_id": "j", "seq": 7, "terminal_id": "t", "kind": "ticket.issued",
+                "occurred_at": "2026-12-07T08:00:00+08:00", "payload": payload, "payload_hash": "sha256:00",
+                "prev_hash": "0" * 64, "hash": "ignored"}
+    assert envelope_hash(envelope, canonical(payload)) == envelope_hash(envelope)
+    # a member that spells the slot itself cannot confuse it
+    envelope["record_key"] = "\x00payload\x00"
+    assert envelope_hash(envelope, canonical(payload)) == envelope_hash(envelope)
