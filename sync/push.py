@@ -9,7 +9,7 @@ accepted / duplicate      delivered: the cursor moves past it
 rejected ``gap``          the platform lacks earlier records: resend from ``next_expected_seq``
 rejected ``chain-broken`` / ``key-reuse``
                           stop: ``SyncState.alarm`` is set and nothing more is pushed until
-                          an administrator clears it (``hall-kiosk sync clear-alarm``)
+                          an administrator clears it (``hall-kiosk sync clear-alarm --by ADMIN``)
 rejected ``invalid-payload``
                           a ``DeadLetter`` row for the operator; never sent again; go on
 ========================  ==================================================================
@@ -131,9 +131,14 @@ def sync_state(session: Session, journal_id: str) -> SyncState:
 def clear_alarm(engine: Engine, journal_id: str) -> str | None:
     """Clear the push alarm (an administrator decided); returns the alarm that was set."""
     with session_factory(engine)() as s, s.begin():
-        state = sync_state(s, journal_id)
-        old, state.alarm = state.alarm, None
-        return old
+        return clear_alarm_in(s, journal_id)
+
+
+def clear_alarm_in(session: Session, journal_id: str) -> str | None:
+    """:func:`clear_alarm` inside the caller's transaction (the administrator's act, journalled with it)."""
+    state = sync_state(session, journal_id)
+    old, state.alarm = state.alarm, None
+    return old
 
 
 class Pusher:

@@ -4,7 +4,7 @@
 state changed (only then): whether answers verify (``key_state``: ``absent``, ``verified``,
 ``failing``), the clock offset in use, and a clock correction refused as larger than
 ``[platform] max_clock_step_s``. A refused correction is also journalled once (``sync.clock_alarm``,
-counts only) and stays raised until an administrator clears it (``hall-kiosk sync clear-alarm``).
+counts only) and stays raised until an administrator clears it (``hall-kiosk sync clear-alarm --by ADMIN``).
 The offset is read back when a client starts (:func:`restore_offset`), so a restart does not
 begin from the machine's clock and need a large step again.
 """
@@ -71,11 +71,16 @@ def restore_offset(engine: Engine, client: PlatformClient) -> None:
 def clear_clock_alarm(engine: Engine, journal_id: str) -> str | None:
     """An administrator looked at the clock alarm; returns the alarm that was raised."""
     with session_factory(engine)() as s, s.begin():
-        row = s.get(PlatformTrust, journal_id)
-        if row is None:
-            return None
-        old, row.clock_alarm, row.clock_alarm_at = row.clock_alarm, None, None
-        return old
+        return clear_clock_alarm_in(s, journal_id)
+
+
+def clear_clock_alarm_in(session: Session, journal_id: str) -> str | None:
+    """:func:`clear_clock_alarm` inside the caller's transaction."""
+    row = session.get(PlatformTrust, journal_id)
+    if row is None:
+        return None
+    old, row.clock_alarm, row.clock_alarm_at = row.clock_alarm, None, None
+    return old
 
 
 class TrustRecorder:

@@ -7,8 +7,8 @@
 * ``sync run [--once]`` — the sync loop in the foreground (``--once``: pull, push, files, exit).
 * ``sync status [--json]`` — backlog, last delivered seq, dead letters, alarm, feed ages, whether
   the platform's answers verify (``platform_key``), the clock offset and the highest receipted seq.
-* ``sync clear-alarm`` — an administrator has looked at the alarm (the push alarm and the clock
-  alarm); pushing may go on.
+* ``sync clear-alarm --by ADMIN`` — an administrator (PIN on stdin) has looked at the alarm (the push
+  alarm and the clock alarm); pushing may go on. Journalled (``sync.alarm_cleared``).
 * ``platform-sandbox`` — run the sandbox platform until Ctrl-C (``--public-key-file`` writes its key).
 
 Platform options (``--platform-url``, ``--journal-id``, ``--secret-file``, ``--platform-key-file``)
@@ -106,6 +106,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("clear-alarm", parents=[common], help="clear the push alarm after checking the journal")
     _platform_options(p)
+    p.add_argument("--by", metavar="ADMIN", help="the admin who clears it; their PIN is read from stdin's first line")
     p.set_defaults(func=cmd_clear_alarm)
 
     p = subparsers.add_parser("platform-sandbox", parents=[common],
@@ -371,16 +372,25 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_clear_alarm(args: argparse.Namespace) -> int:
-    """``sync clear-alarm``."""
-    from sync.push import clear_alarm
-    from sync.trust import clear_clock_alarm
+    """``sync clear-alarm --by ADMIN``: an administrator's act (their PIN on stdin), journalled
+    (``sync.alarm_cleared``: who, and the alarms cleared) in the transaction that clears them."""
+    from hallkiosk.cli.auth import admin
+    from kiosk.hall import Hall
+    from sync.push import clear_alarm_in
+    from sync.trust import clear_clock_alarm_in
 
-    hall = open_target(args, need_platform=False)
+    hall = Hall.open(config_from_args(args))
     try:
-        old = clear_alarm(hall.engine, hall.journal_id)
-        old_clock = clear_clock_alarm(hall.engine, hall.journal_id)
+        by = admin(hall, args.by)  # exits 1 with the reason, before anything is cleared
+        journal_id = args.journal_id or hall.journal.journal_id
+        with hall.unit() as s:
+            old = clear_alarm_in(s, journal_id)
+            old_clock = clear_clock_alarm_in(s, journal_id)
+            if old or old_clock:
+                hall.journal.append(s, "sync.alarm_cleared", {
+                    "by": by.username, "alarm": (old or "")[:500], "clock_alarm": (old_clock or "")[:500]})
     finally:
-        hall.engine.dispose()
+        hall.close()
     print(f"alarm cleared: {old}" if old else "no alarm was set")
     if old_clock:
         print(f"clock alarm cleared: {old_clock}")

@@ -341,7 +341,7 @@ class PlatformTrust(Base):
 
     ``key_state``: ``absent``, ``verified`` or ``failing`` (``key_error`` says why); ``clock_alarm``:
     a clock correction refused as larger than ``[platform] max_clock_step_s``, until an
-    administrator clears it (``hall-kiosk sync clear-alarm``).
+    administrator clears it (``hall-kiosk sync clear-alarm --by ADMIN``).
     """
 
     __tablename__ = "platform_trust"

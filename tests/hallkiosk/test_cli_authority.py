@@ -68,3 +68,39 @@ def test_retention_apply_needs_an_admins_pin(run: Callable[..., int], capsys: py
     assert run("123456\n", *retention, "--operator", "admin") == 0
     assert json.loads(capsys.readouterr().out)["deleted"] == 0  # a seeded hall has no recordings to delete
     assert run("", "recording", "retention", "--json") == 0  # the plan alone reads, and needs nobody
+
+
+def test_clearing_the_sync_alarm_needs_an_admins_pin_and_is_journalled(run: Callable[..., int],
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.push import sync_state
+
+    d = run.data_dir  # type: ignore[attr-defined]
+    hall = Hall.open(load_config(data_dir=d, environ={}))
+    try:
+        jid = hall.journal.journal_id
+        with hall.unit() as s:
+            sync_state(s, jid).alarm = "chain-broken: seq 7"
+
+        def alarm() -> str | None:
+            with hall.reading() as s:
+                return sync_state(s, jid).alarm
+    finally:
+        hall.close()
+    clear = ("sync", "clear-alarm")
+    assert run("", *clear) == 1  # nobody named
+    assert "--by" in capsys.readouterr().err
+    assert run("333333\n", *clear, "--by", "clerk") == 1  # not an admin
+    assert run("000000\n", *clear, "--by", "admin") == 1  # a wrong PIN
+    hall = Hall.open(load_config(data_dir=d, environ={}))
+    try:
+        assert alarm() == "chain-broken: seq 7"  # refused: still raised
+        assert not _kinds(d).get("sync.alarm_cleared")
+        capsys.readouterr()
+        assert run("123456\n", *clear, "--by", "admin") == 0
+        assert "alarm cleared: chain-broken: seq 7" in capsys.readouterr().out
+        assert alarm() is None
+        with hall.reading() as s:
+            body = s.scalar(select(JournalEntry.payload).where(JournalEntry.kind == "sync.alarm_cleared"))
+        assert json.loads(body) == {"by": "admin", "alarm": "chain-broken: seq 7", "clock_alarm": ""}
+    finally:
+        hall.close()
