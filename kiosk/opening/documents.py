@@ -28,7 +28,7 @@ from kiosk.documents import build_pdf, grid_table, styles
 from kiosk.money import format_money, to_capitals
 from kiosk.opening.rules import LEGAL_WORDING, opening_address
 from kiosk.opening.views import CONFIRMATION_ZH, OUTCOME_ZH, STAGE_ZH, OpeningView
-from kiosk.staffing.rules import RECORD_TITLES
+from kiosk.staffing.rules import RECORD_TITLES, actor_label
 from kiosk.supervision.witness_record import witness_story
 from kiosk.timeutil import beijing, beijing_text
 
@@ -156,7 +156,7 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str,
             who = f"{o.by}<br/>{o.person_name}" if o.person_name else o.by
             where = SOURCE_ZH.get(o.source, o.source) + (f"<br/>CA {o.ca_serial}" if o.ca_serial else "")
             orows.append([str(o.no), who, where, o.content, _t(dt.datetime.fromisoformat(o.raised_at)), o.answer or "未答复",
-                          o.answered_by or "—"])
+                          actor_label(o.answered_by) if o.answered_by else "—"])
         story.append(grid_table(orows, [w * mm for w in (12, 40, 30, 66, 30, 64, 20)]))
     else:
         story.append(Paragraph("无", st.body))

@@ -41,6 +41,12 @@ FALLBACK_ACCOUNT_ROLE: dict[str, str | None] = {
 SINGLE_HOLDER = frozenset({"host", "recorder", "auctioneer"})
 
 
+def actor_label(actor: str) -> str:
+    """A journal ``actor`` as a record prints it: ``host:周*燕`` → ``主持人 周*燕``; a hall account as it is."""
+    role, sep, name = actor.partition(":")
+    return f"{ROLE_ZH[role]} {name}" if sep and role in ROLE_ZH else actor
+
+
 def role_label(role: str) -> str:
     return f"{ROLE_ZH.get(role, role)} / {ROLE_EN.get(role, role)}"
 

@@ -180,3 +180,13 @@ def test_each_forbidden_pair_of_roles_is_refused_to_one_person_in_the_core(hall:
     assert kinds(hall)[-1] == "staff.role_refused"
     with hall.reading() as s:
         assert current(s, held, sid, (first,)) is not None  # the first role is untouched
+
+
+def test_a_journal_actor_prints_on_the_record_by_its_title() -> None:
+    # the 开标记录's 答复人 column: a role holder by card is journalled as "<role>:<masked name>"
+    from kiosk.staffing.rules import actor_label
+
+    assert actor_label("host:周*燕") == "主持人 周*燕"
+    assert actor_label("supervisor:李*") == "监督人 李*"
+    assert actor_label("host1") == "host1"  # a hall account standing in: its name as it is
+    assert actor_label("nobody:王*") == "nobody:王*"  # not a role: never dressed up as one
