@@ -157,7 +157,7 @@ def build_record(v: OpeningView, signatures: dict[str, str], site_name: str,
             where = SOURCE_ZH.get(o.source, o.source) + (f"<br/>CA {o.ca_serial}" if o.ca_serial else "")
             orows.append([str(o.no), who, where, o.content, _t(dt.datetime.fromisoformat(o.raised_at)), o.answer or "未答复",
                           actor_label(o.answered_by) if o.answered_by else "—"])
-        story.append(grid_table(orows, [w * mm for w in (12, 40, 30, 66, 30, 64, 20)]))
+        story.append(grid_table(orows, [w * mm for w in (12, 40, 30, 58, 30, 64, 28)]))
     else:
         story.append(Paragraph("无", st.body))
     if v.durations:

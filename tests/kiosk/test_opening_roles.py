@@ -149,5 +149,6 @@ def test_a_held_witness_signs_and_the_record_names_everyone_in_their_role(hall: 
     flat = "".join(pdf_text(res.path).split())
     for title, name in staff:
         assert title + name in flat
+    assert "主持人周*燕" in flat and "host:" not in flat  # the objection's 答复人, by title (actor_label)
     signed_by = [p for k, p in kinds(hall) if k == "opening.stage" and p.get("stage") == "closed"][0]["signed_by"]
     assert signed_by == {"host": "host:周*燕", "recorder": "clerk", "supervisor": "supervisor:钱*", "witness": "witness:赵*东"}
