@@ -306,6 +306,9 @@ def run_app(cfg: Config, *, role: str | None, screen: int | None = None, fullscr
 
 def grab(widget: QWidget, path: str, size: tuple[int, int]) -> None:
     """Render ``widget`` at ``size`` offscreen and save it as PNG (tour, tests)."""
+    from hallkiosk.failures import stop_if_interrupted
+
+    stop_if_interrupted()  # a Ctrl-C the tour's work swallowed stops it here (hallkiosk.failures.ctrl_c_stops)
     widget.resize(*size)
     widget.show()
     if isinstance(widget, RoleWindow):

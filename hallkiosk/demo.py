@@ -33,10 +33,12 @@ from hallkiosk.failures import (
     EXIT_PORT,
     Failure,
     check_database,
+    ctrl_c_stops,
     damaged_failure,
     ensure_writable_dir,
     explain,
     secure_files,
+    stop_if_interrupted,
 )
 from hallkiosk.logs import setup_logging
 from kiosk.config import ROLES, Config, DevicesConfig, load_config
@@ -383,7 +385,8 @@ def run_demo(cfg: Config, *, headless: bool, out: str) -> int:
         log.info("demo seeded: %s", counts)
         if touring:
             try:
-                report = tour(demo_cfg, Path(out))
+                with ctrl_c_stops():  # the tour checks between its steps (grab, login, links)
+                    report = tour(demo_cfg, Path(out))
             except Failure:
                 raise
             except Exception as exc:
@@ -409,6 +412,7 @@ def _login(term, username: str, pin: str | None = None) -> None:
     panel.submit()
     deadline = time.monotonic() + 10
     while panel.checking and time.monotonic() < deadline:
+        stop_if_interrupted()
         QApplication.processEvents()
         time.sleep(0.005)
 
@@ -419,6 +423,7 @@ def _wait_for_links(term, timeout: float = 8.0) -> None:
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        stop_if_interrupted()
         QApplication.processEvents()
         sync = term.ctx.sync_status()
         # Line devices (scanner, keypads) never answer a query: "unknown" until their first line.

@@ -28,12 +28,15 @@ exit      cause
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
+import signal
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -197,6 +200,35 @@ def check_database(url: str) -> None:
         raise database_failure(url, exc) from exc
     finally:
         engine.dispose()
+
+
+# --- Ctrl-C in a long run ----------------------------------------------------------------------------
+
+_CTRL_C: list[int] = []  #: SIGINTs received inside ``ctrl_c_stops``
+
+
+@contextlib.contextmanager
+def ctrl_c_stops() -> Iterator[None]:
+    """Ctrl-C stops the block even where Python's KeyboardInterrupt lands in a place that swallows it
+    (a garbage collector's weakref callback prints "Exception ignored", a Qt slot prints its traceback
+    and Qt carries on): the signal is noted, and :func:`stop_if_interrupted`, called between the
+    block's steps, raises it again. Main thread only (``signal.signal``)."""
+    def on_sigint(signum: int, _frame: object) -> None:
+        _CTRL_C.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _CTRL_C.clear()
+
+
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C came inside :func:`ctrl_c_stops` (even if it was swallowed)."""
+    if _CTRL_C:
+        raise KeyboardInterrupt
 
 
 # --- turning any exception into lines and a code -----------------------------------------------------

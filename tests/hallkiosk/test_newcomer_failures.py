@@ -369,3 +369,21 @@ def test_internal_error_is_two_lines_and_names_where_its_traceback_is(tmp_path: 
     assert "内部错误" in err and "internal error: ZeroDivisionError" in err
     log = tmp_path / "hall" / "logs" / "hall-kiosk.log"
     assert str(log) in err and "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_a_ctrl_c_swallowed_where_it_landed_still_stops_the_tour_at_its_next_step() -> None:
+    # Python raises KeyboardInterrupt wherever the main thread is; in a weakref callback during garbage
+    # collection or in a Qt slot it is printed and dropped, and the tour went on (a slow test saw the demo
+    # outlive its Ctrl-C by a minute). Inside ctrl_c_stops the signal is noted, and the next step raises it.
+    from hallkiosk.failures import ctrl_c_stops, stop_if_interrupted
+
+    stop_if_interrupted()  # outside: nothing noted
+    with pytest.raises(KeyboardInterrupt), ctrl_c_stops():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here
+        except KeyboardInterrupt:
+            pass  # swallowed, as "Exception ignored in: <function _collection_gced …>" was
+        stop_if_interrupted()
+    stop_if_interrupted()  # and it is forgotten once the block is left
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
