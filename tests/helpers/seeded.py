@@ -74,3 +74,17 @@ def seeded_hall_at(tmp_path: Path, at: dt.time = dt.time(8, 50)) -> Iterator[Hal
         yield h
     finally:
         h.close()
+
+
+@contextlib.contextmanager
+def queue_hall_at_nine(cfg: Config) -> Iterator[Hall]:
+    """The demo day's queue services in a hall of ``cfg`` whose clock stands at 09:00 today (every service open)."""
+    from hallkiosk.wiring_queue import seed_demo_queue
+
+    today = dt.datetime.now(BEIJING).date()
+    hall = Hall.open(cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
+    try:
+        seed_demo_queue(hall)
+        yield hall
+    finally:
+        hall.close()

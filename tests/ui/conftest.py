@@ -11,7 +11,7 @@ import pytest
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
 from kiosk.config import Config, load_config
 from kiosk.hall import Hall
-from tests.helpers.seeded import seeded
+from tests.helpers.seeded import queue_hall_at_nine, seeded
 
 
 @pytest.fixture
@@ -26,17 +26,8 @@ def demo_cfg(tmp_path: Path) -> Config:
 @pytest.fixture
 def queue_hall(demo_cfg: Config) -> Iterator[Hall]:
     """The demo day's queue services in a hall whose clock stands at 09:00 today (every service open)."""
-    import datetime as dt
-
-    from hallkiosk.wiring_queue import seed_demo_queue
-    from kiosk.clock import FixedClock
-    from kiosk.timeutil import BEIJING
-
-    today = dt.datetime.now(BEIJING).date()
-    hall = Hall.open(demo_cfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
-    seed_demo_queue(hall)
-    yield hall
-    hall.close()
+    with queue_hall_at_nine(demo_cfg) as hall:
+        yield hall
 
 
 @pytest.fixture

@@ -11,14 +11,12 @@ from PySide6.QtWidgets import QApplication
 
 from devices.printer.simulator import PrinterSimulator
 from hallkiosk.app import Terminal, build_terminal, ensure_qapp
-from hallkiosk.wiring_queue import seed_demo_queue
-from kiosk.clock import FixedClock
 from kiosk.config import Config
 from kiosk.hall import Hall
 from kiosk.ports import CardEvent, IdCard
 from kiosk.queue import HallQueue
-from kiosk.timeutil import BEIJING
 from tests.helpers.screens import clipped_texts, login, wait_until
+from tests.helpers.seeded import queue_hall_at_nine
 from ui.queue.admin import ServicesTab, StatsTab
 from ui.queue.counter import CounterQueueTab
 from ui.theme import LANDSCAPE, PORTRAIT
@@ -33,13 +31,8 @@ def qcfg(demo_cfg: Config) -> Config:
 
 @pytest.fixture
 def hall(qcfg: Config) -> Iterator[Hall]:
-    import datetime as dt
-
-    today = dt.datetime.now(BEIJING).date()
-    h = Hall.open(qcfg, clock=FixedClock(dt.datetime.combine(today, dt.time(9, 0), BEIJING)))
-    seed_demo_queue(h)
-    yield h
-    h.close()
+    with queue_hall_at_nine(qcfg) as h:
+        yield h
 
 
 @pytest.fixture
