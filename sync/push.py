@@ -128,14 +128,9 @@ def sync_state(session: Session, journal_id: str) -> SyncState:
     return state
 
 
-def clear_alarm(engine: Engine, journal_id: str) -> str | None:
-    """Clear the push alarm (an administrator decided); returns the alarm that was set."""
-    with session_factory(engine)() as s, s.begin():
-        return clear_alarm_in(s, journal_id)
-
-
 def clear_alarm_in(session: Session, journal_id: str) -> str | None:
-    """:func:`clear_alarm` inside the caller's transaction (the administrator's act, journalled with it)."""
+    """Clear the push alarm (an administrator decided, inside the caller's transaction, which journals
+    their act); returns the alarm that was set."""
     state = sync_state(session, journal_id)
     old, state.alarm = state.alarm, None
     return old

@@ -68,14 +68,9 @@ def restore_offset(engine: Engine, client: PlatformClient) -> None:
             client.clock.set_offset(row.clock_offset_s)
 
 
-def clear_clock_alarm(engine: Engine, journal_id: str) -> str | None:
-    """An administrator looked at the clock alarm; returns the alarm that was raised."""
-    with session_factory(engine)() as s, s.begin():
-        return clear_clock_alarm_in(s, journal_id)
-
-
 def clear_clock_alarm_in(session: Session, journal_id: str) -> str | None:
-    """:func:`clear_clock_alarm` inside the caller's transaction."""
+    """An administrator looked at the clock alarm (inside the caller's transaction, which journals
+    their act); returns the alarm that was raised."""
     row = session.get(PlatformTrust, journal_id)
     if row is None:
         return None

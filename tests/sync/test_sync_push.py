@@ -15,7 +15,7 @@ from kiosk.db.models import Blob, DeadLetter, JournalEntry, JournalHead, SyncSta
 from kiosk.ids import uuid7
 from sync.blobs import BlobUploader
 from sync.errors import Unprocessable
-from sync.push import Outcome, backlog, clear_alarm
+from sync.push import Outcome, backlog, clear_alarm_in
 
 JID = "NM-HHHT-HALL1"
 
@@ -110,7 +110,8 @@ def test_tampered_entry_raises_the_alarm_and_stops_pushing(sandbox, hall, client
     for _ in range(3):
         assert pusher.push_batch().outcome is Outcome.ALARM
     assert _posts(sandbox) == posts  # nothing more is sent while the alarm stands
-    assert clear_alarm(hall.engine, JID).startswith("chain-broken")
+    with session_factory(hall.engine)() as s, s.begin():
+        assert clear_alarm_in(s, JID).startswith("chain-broken")
     assert pusher.push_batch().outcome is Outcome.ALARM  # still tampered: the platform refuses again
     assert sandbox.store.stored_seqs(JID) == list(range(1, 15))
 
