@@ -440,14 +440,17 @@ def _table_order() -> dict[Any, int]:
     return _ORDER
 
 
-def _by_key(kind: str, table: Table, pk: tuple[Any, ...], columns: tuple[str, ...] = ()) -> Any:
-    """``update`` (of ``columns``) or ``delete`` of one row of ``table`` by its primary key ``pk``,
-    every value a bound parameter (``pk_<column>``, ``v_<column>``)."""
+def _statement(kind: str, table: Table, pk: tuple[Any, ...] = (), columns: tuple[str, ...] = ()) -> Any:
+    """``insert`` of a row into ``table`` (its values as the parameters), or ``update`` (of ``columns``)
+    or ``delete`` of one row by its primary key ``pk``, every value a bound parameter (``pk_<column>``,
+    ``v_<column>``); built once per process."""
     key = (kind, table, columns)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         where = [c == bindparam(f"pk_{c.key}", type_=c.type) for c in pk]
-        if kind == "update":
+        if kind == "insert":
+            stmt = insert(table)
+        elif kind == "update":
             stmt = update(table).where(*where).values(
                 {table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
         else:
@@ -477,11 +480,7 @@ def _write_pending(session: Session, conn: Any) -> None:
             col = p.columns[0]
             if p.key not in state.dict and col.default is not None and col.default.is_scalar:
                 values[col.key] = col.default.arg
-        table = mapper.local_table
-        stmt = _STATEMENTS.get(("insert", table))
-        if stmt is None:
-            stmt = _STATEMENTS[("insert", table)] = insert(table)
-        conn.execute(stmt, values)
+        conn.execute(_statement("insert", mapper.local_table), values)
         session.expunge(obj)
         for p in mapper.column_attrs:
             col = p.columns[0]
@@ -505,7 +504,7 @@ def _write_pending(session: Session, conn: Any) -> None:
         assert key is not None
         columns = {mapper.get_property(k).columns[0].key: v for k, v in changed.items()}
         names = tuple(sorted(columns))
-        conn.execute(_by_key("update", mapper.local_table, tuple(mapper.primary_key), names),
+        conn.execute(_statement("update", mapper.local_table, tuple(mapper.primary_key), names),
                      {**_key_params(tuple(mapper.primary_key), key), **{f"v_{n}": columns[n] for n in names}})
         for k, v in changed.items():
             set_committed_value(obj, k, v)
@@ -518,7 +517,7 @@ def _write_pending(session: Session, conn: Any) -> None:
         mapper = state.mapper
         key = state.identity
         assert key is not None
-        conn.execute(_by_key("delete", mapper.local_table, tuple(mapper.primary_key)),
+        conn.execute(_statement("delete", mapper.local_table, tuple(mapper.primary_key)),
                      _key_params(tuple(mapper.primary_key), key))
         session.expunge(obj)
 
