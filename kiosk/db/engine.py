@@ -16,6 +16,19 @@ switch rebooted, a frozen server) in ``keepalives_idle + keepalives_count × kee
 ≈ 19 s instead of the kernel's two hours; the pool hands out a connection or fails after
 ``POOL_TIMEOUT_S``. SQLite waits ``SQLITE_BUSY_TIMEOUT_MS`` for another writer, then fails
 with "database is locked".
+
+Round trips a unit does not need are not made (issue 14 item 6), on PostgreSQL:
+
+- a pooled connection is pinged before it is handed out only when it has rested more than
+  ``PG_PING_AFTER_REST_S`` since it was last given back (HikariCP's ``aliveBypassWindowMs``, 500 ms,
+  does the same): a connection returned a moment ago was working a moment ago, and a terminal that
+  acts once a minute still finds a dead one before using it. Should the server go away inside that
+  window, the act fails once with the outage's message, the pool drops every connection it had
+  (SQLAlchemy invalidates the pool on a disconnect) and the next act reconnects;
+- a read-only session runs in autocommit: under READ COMMITTED, PostgreSQL's default and the
+  hall's, each statement reads its own snapshot inside a transaction as well, so ``BEGIN`` and
+  ``ROLLBACK`` (two round trips) bought nothing. Such a session must not write; a write on it
+  raises :class:`WriteInReadOnlySession` (on SQLite too) instead of committing unseen.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ import contextlib
 import logging
 import re
 import sqlite3
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +45,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -43,6 +57,11 @@ PG_STATEMENT_TIMEOUT_MS = 30_000
 PG_IDLE_IN_TRANSACTION_MS = 60_000
 PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
 POOL_TIMEOUT_S = 10
+PG_PING_AFTER_REST_S = 0.5
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A statement that writes was sent on a read-only session (``read_only_session``): a bug."""
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -69,11 +88,44 @@ def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_
         engine = create_engine(u, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                                                             "factory": CursorTrackingConnection})
         _tune_sqlite(engine)
+        _refuse_writes_when_reading(engine)
         return engine
     options = f"-c statement_timeout={int(statement_timeout_ms)} -c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"
     connect_args = {"connect_timeout": int(connect_timeout_s), "options": options, **PG_KEEPALIVES}
-    return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=POOL_TIMEOUT_S,
-                         connect_args=connect_args)
+    engine = create_engine(u, echo=echo, pool_size=5, max_overflow=5, pool_timeout=POOL_TIMEOUT_S,
+                           connect_args=connect_args)
+    _ping_when_rested(engine)
+    _refuse_writes_when_reading(engine)
+    return engine
+
+
+def _ping_when_rested(engine: Engine) -> None:
+    """Ping a pooled connection on checkout only when it rested more than ``PG_PING_AFTER_REST_S``
+    (instead of ``pool_pre_ping``'s round trip on every checkout); a failed ping makes the pool
+    drop it and connect afresh."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _rests_from(_dbapi_conn: Any, record: Any) -> None:
+        record.info["hall_rests_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_rested(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        rests_from = record.info.get("hall_rests_from")
+        if rests_from is not None and time.monotonic() - rests_from < PG_PING_AFTER_REST_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"connection lost while it rested: {exc}") from exc
+
+
+def _refuse_writes_when_reading(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+        if context is not None and (context.isinsert or context.isupdate or context.isdelete) \
+                and conn.get_execution_options().get("hall_read_only"):
+            raise WriteInReadOnlySession(f"a read-only session may not write: {statement[:60]}")
 
 
 class CursorTrackingConnection(sqlite3.Connection):
@@ -156,9 +208,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def read_only_session(engine: Engine) -> Iterator[Session]:
-    """A session for reading only; on SQLite it does not take the writer lock."""
+    """A session for reading only; on SQLite it does not take the writer lock, on PostgreSQL it
+    sends no ``BEGIN`` or ``ROLLBACK`` (autocommit: see the module's docstring)."""
     with engine.connect() as conn:
-        conn = conn.execution_options(hall_read_only=True)
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(hall_read_only=True, isolation_level="AUTOCOMMIT")
+        else:
+            conn = conn.execution_options(hall_read_only=True)
         with Session(bind=conn) as session:
             yield session
             session.rollback()
