@@ -32,7 +32,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
@@ -63,6 +63,12 @@ from kiosk.timeutil import rfc3339
 
 #: a call's row: its key is the database's and nobody reads it back (kiosk.journal.write_later)
 _INSERT_CALL = insert(cast(Table, QCall.__table__)).inline()
+#: a ticket's row, and its day's count (the first of the day, or the next), written with its entry
+_NEW_TICKET = insert(cast(Table, QTicket.__table__))
+_COUNT_NEW = insert(cast(Table, QDayNumber.__table__))
+_COUNT_NEXT = update(cast(Table, QDayNumber.__table__)).where(
+    QDayNumber.business_date == bindparam("day"), QDayNumber.service_code == bindparam("code"),
+).values(issued=bindparam("issued"), last_no=bindparam("last_no"))
 #: what a ticket's description reads after the act, built once (kiosk.queue.service.QueueService._info)
 _LAST_SERVED = select(QCall.called_at, QCall.ended_at).where(
     QCall.business_date == bindparam("day"), QCall.service_code == bindparam("code"), QCall.outcome == "served",
@@ -118,6 +124,26 @@ class QueueService:
     @functools.lru_cache(maxsize=8)
     def _stale_read(day: dt.date) -> Executable:
         return select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def _stale_exists(day: dt.date) -> Any:
+        """``_stale_read`` as a column: an act's other read before the lock carries it (one statement)."""
+        return exists().where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).label("stale")
+
+    @classmethod
+    @functools.lru_cache(maxsize=64)
+    def _service_read(cls, service: str, day: dt.date) -> Executable:
+        """Before a ticket's lock: the services whose code is ``service`` or whose prefix is its upper
+        case, each with whether an earlier day's ticket is still open."""
+        return select(QService.code, QService.prefix, cls._stale_exists(day)).where(
+            or_(QService.code == service, QService.prefix == service.upper()))
+
+    @classmethod
+    @functools.lru_cache(maxsize=16)
+    def _profile_read(cls, counter_no: str, day: dt.date) -> Executable:
+        """Before a call's lock: the counter's services, and whether an earlier day's ticket is still open."""
+        return select(QCounter.service_codes, cls._stale_exists(day)).where(QCounter.counter_no == counter_no)
 
     @contextlib.contextmanager
     def _act(self, day: dt.date | None = None, stale: bool = False,
@@ -331,10 +357,9 @@ class QueueService:
         reason = self.priority_for(card)
         day = business_date(self.now())
         with self.hall.reading() as r:
-            stale = self._stale(r, day)
-            found = r.execute(select(QService.code, QService.prefix).where(
-                or_(QService.code == service, QService.prefix == service.upper()))).all()
-        code = next((c for c, _p in found if c == service), None) or next((c for c, p in found if p == service.upper()), None)
+            found = r.execute(self._service_read(service, day)).all()
+        stale = any(st for _c, _p, st in found)
+        code = next((c for c, _p, _s in found if c == service), None) or next((c for c, p, _s in found if p == service.upper()), None)
         if code is None:
             raise QueueError("no-service", f"没有业务 {service}", f"no service {service!r}")
         # under the lock: the number, the ticket, its entry, the commit
@@ -348,15 +373,22 @@ class QueueService:
     @staticmethod
     @functools.lru_cache(maxsize=64)
     def _numbering(code: str, day: dt.date) -> Executable:
-        """The service as it is now and its day's counter, in one statement (the ticket's read under the lock)."""
-        return select(QService, QDayNumber).outerjoin(
-            QDayNumber, and_(QDayNumber.service_code == QService.code, QDayNumber.business_date == day),
-        ).where(QService.code == code)
+        """The service as it is now and its day's count (``day_issued``, None before the day's first
+        ticket), in one statement of plain columns (the ticket's read under the lock: no ORM entity
+        is built there while the hall waits)."""
+        svc, num = QService.__table__, QDayNumber.__table__
+        return select(*svc.c, num.c.issued.label("day_issued")).outerjoin(
+            num, and_(num.c.service_code == svc.c.code, num.c.business_date == day),
+        ).where(svc.c.code == code)
 
     def _issue_row(
         self, s: Session, code: str, now: dt.datetime, numbering: Any, *, persons: tuple[str, ...], priority_reason: str,
-    ) -> tuple[QTicket, bool, QService | None]:
-        """The ticket issued (or the person's open one, reprinted), and the service read under the lock."""
+    ) -> tuple[QTicket, bool, Any]:
+        """The ticket issued (or the person's open one, reprinted), and the service read under the lock
+        (its row's columns, as ``_numbering`` read them).
+
+        The new ticket and the day's count are written as Core statements with the entry
+        (``write_later``); the ticket returned is its row's values, not attached to the session."""
         day = business_date(now)
         person_hmac = persons[0] if persons else None
         if persons:  # one open ticket per person and service: decided under the lock
@@ -373,23 +405,24 @@ class QueueService:
         found = numbering.one_or_none()
         if found is None:  # pragma: no cover - services are never deleted
             raise QueueError("no-service", f"没有业务 {code}", f"no service {code!r}")
-        svc, num = found
-        left = rules.remaining(svc.daily_quota, svc.first_no, svc.last_no, num.issued if num else 0)
+        svc = found
+        issued = svc.day_issued or 0
+        left = rules.remaining(svc.daily_quota, svc.first_no, svc.last_no, issued)
         rules.check_issuable(rules.service_state(svc.active, svc.open_from, svc.open_until, now, left),
                              svc.name, svc.name_en, svc.open_from, svc.open_until)
-        if num is None:
-            num = QDayNumber(business_date=day, service_code=svc.code, issued=0, last_no=svc.first_no - 1)
-            s.add(num)
-        number = svc.first_no + num.issued
-        num.issued += 1
-        num.last_no = number
-        ticket = QTicket(
-            id=str(uuid7()), token=secrets.token_urlsafe(12)[:16], business_date=day, issued_service=svc.code, seq=number,
-            ticket_no=rules.format_ticket_no(svc.prefix, number, svc.last_no), service_code=svc.code, issued_at=now, queue_at=now,
-            priority=bool(priority_reason), priority_reason=priority_reason, person_hmac=person_hmac, status="waiting",
-            call_count=0, printed=False, terminal_id=self.terminal_id,
-        )
-        s.add(ticket)  # written with its entry when the unit commits (kiosk.journal.write_staged)
+        number = svc.first_no + issued
+        if svc.day_issued is None:
+            write_later(s, _COUNT_NEW, {"business_date": day, "service_code": svc.code, "issued": 1, "last_no": number})
+        else:
+            write_later(s, _COUNT_NEXT, {"day": day, "code": svc.code, "issued": issued + 1, "last_no": number})
+        values = {
+            "id": str(uuid7()), "token": secrets.token_urlsafe(12)[:16], "business_date": day, "issued_service": svc.code,
+            "seq": number, "ticket_no": rules.format_ticket_no(svc.prefix, number, svc.last_no), "service_code": svc.code,
+            "issued_at": now, "queue_at": now, "priority": bool(priority_reason), "priority_reason": priority_reason,
+            "person_hmac": person_hmac, "status": "waiting", "call_count": 0, "printed": False, "terminal_id": self.terminal_id,
+        }
+        write_later(s, _NEW_TICKET, values)  # written with its entry when the unit commits (kiosk.journal.write_staged)
+        ticket = QTicket(**values)
         payload: dict[str, Any] = {
             "ticket_id": ticket.id, "ticket_no": ticket.ticket_no, "service_code": svc.code,
             "issued_at": rfc3339(now), "business_date": day.isoformat(),
@@ -494,8 +527,9 @@ class QueueService:
         # profile, which an administrator may change: checked again under the lock)
         day = business_date(self.now())
         with self.hall.reading() as r:
-            stale = self._stale(r, day)
-            cs = codes(r.scalar(select(QCounter.service_codes).where(QCounter.counter_no == counter_no)) or "")
+            profile = r.execute(self._profile_read(counter_no, day)).one_or_none()
+            stale = bool(profile.stale) if profile is not None else self._stale(r, day)
+            cs = codes(profile.service_codes if profile is not None else "")
         # under the lock, one read sent with it: the counter with its active ticket and that ticket's open
         # call, and the longest-waiting tickets of its services; every write after it goes with the
         # entries when the unit commits
