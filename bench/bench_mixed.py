@@ -1,7 +1,7 @@
 """A full hall on one journal (issue 14 item 6): mixed writers beside bare appends, in the same run.
 
 Every state change of every terminal serialises on the journal head (``kiosk.journal.take_head``),
-so what a full hall can write is bounded by how long each act holds it. Three phases, each
+so what a full hall can write is bounded by how long each act holds it. Four phases, each
 ``HALL_KIOSK_BENCH_MIXED_SECONDS`` (default 15) long, one after the other on the same database:
 
 1. **bare**: 4 processes appending bare journal entries (one entry per unit, nothing else), flat out;
@@ -11,7 +11,12 @@ so what a full hall can write is bounded by how long each act holds it. Three ph
    row with its ``checkin.recorded`` entry, ``tests/helpers/checkin.py``) and 2 bidder-keypad
    receivers (each press goes through ``hallkiosk.wiring_auction.KeypadBids`` as on an auctioneer
    terminal: BID = the next amount on the open lot);
-3. **bare** again, so the machine's load (other sessions) is bracketed.
+3. **floor**: 8 processes doing the least any act of the hall does, flat out — its first read sent
+   with the lock (``kiosk.journal.take_head_reading``: one row by its key), one entry and one row of
+   its own (``write_later``), nothing read before the lock or described after it. No act that reads
+   its state under the lock and writes its row can cost less, so ``floor ÷ bare`` is the most the
+   mixed hall can reach on this machine, and ``mixed ÷ floor`` is how far the hall's acts are from it;
+4. **bare** again, so the machine's load (other sessions) is bracketed.
 
 Reported: hall-wide acts/s (units of work that took the lock; a call that also serves is one act
 and two entries) and entries/s, the ratio of mixed acts/s to the bare appends/s around it (issue
@@ -24,7 +29,8 @@ check-in numbers; the chain with ``kiosk.journal.verify``), and **bid → audien
 ``JournalFollower`` in this process follows ``auction.bid`` as the audience screen does (LISTEN
 on PostgreSQL, a 50 ms poll on SQLite) and builds the screen's view (``AuctionService.lot(…,
 last_bids=LAST_BIDS)``) for each batch; latency = that view built − the bid's commit in its
-process (``time.time()``, one clock on one machine).
+process (``time.time()``, one clock on one machine). Each process, once warmed up, settles its heap
+as a started terminal does (``hallkiosk.app.settle_heap``: ``gc.freeze``).
 
 PostgreSQL runs when ``HALL_KIOSK_TEST_PG_URL`` is set (a scratch database is created and dropped);
 SQLite too unless ``HALL_KIOSK_BENCH_MIXED_SQLITE=0``.
@@ -115,6 +121,18 @@ WORKER = textwrap.dedent(
         def act(i):
             with hall.unit() as s:
                 hall.journal.append(s, "bench.append", {"worker": arg, "i": i})
+    elif role == "floor":
+        import uuid
+        from sqlalchemy import text
+        from kiosk.journal import take_head_reading, write_later
+        read = text("SELECT worker FROM bench_floor_rows WHERE id = 'seed'")
+        row = text("INSERT INTO bench_floor_rows (id, worker) VALUES (:id, :worker)")
+        def act(i):
+            with hall.unit() as s:
+                _head, found = take_head_reading(s, read)
+                found.all()
+                hall.journal.append(s, "bench.floor", {"worker": arg, "i": i})
+                write_later(s, row, {"id": uuid.uuid4().hex, "worker": arg})
     elif role == "kiosk":
         from kiosk.queue import QueueService
         q = QueueService(hall)
@@ -151,6 +169,8 @@ WORKER = textwrap.dedent(
                 bids.append([outcomes[-1].seq, committed])
     for i in range(-3, 0):  # warm up (imports, compiled statements) before the phase starts
         act(i)
+    from hallkiosk.app import settle_heap
+    settle_heap()  # as a terminal does once started
     bids.clear()
     held.clear()
     trips.clear()
@@ -173,12 +193,16 @@ WORKER = textwrap.dedent(
 MIXED = (("kiosk", "k1"), ("kiosk", "k2"), ("kiosk", "k3"), ("counter", "1"), ("counter", "2"),
          ("checkin", "c1"), ("keypad", "01,02"), ("keypad", "03,04"))
 BARE = (("append", "a1"), ("append", "a2"), ("append", "a3"), ("append", "a4"))
+FLOOR = tuple(("floor", f"f{i}") for i in range(1, 9))
 
 
 def _setup(data_dir: Path, db: str, tickets: int = 500) -> Hall:
     """A hall with one queue service served by two counters (``tickets`` waiting), and an auction
     session whose lot is open with four checked-in bidders."""
     hall = Hall.open(load_config(data_dir=data_dir, db_url=db or None, environ={}))
+    with hall.engine.begin() as conn:  # the floor's own rows (a scratch database)
+        conn.execute(text("CREATE TABLE bench_floor_rows (id VARCHAR(32) PRIMARY KEY, worker VARCHAR(8) NOT NULL)"))
+        conn.execute(text("INSERT INTO bench_floor_rows (id, worker) VALUES ('seed', 'seed')"))
     q = QueueService(hall)
     q.save_service(ServiceInfo(SERVICE, "M", "压测", "Bench", 1, 99999, 99999, "00:00", "23:59"), "bench")
     for no in ("1", "2"):
@@ -234,14 +258,15 @@ def _head(hall: Hall) -> int:
         return int(s.scalar(select(func.coalesce(func.max(JournalEntry.seq), 0))) or 0)
 
 
-def _bare(hall: Hall, data_dir: Path, db: str, seconds: float) -> dict[str, Any]:
+def _bare(hall: Hall, data_dir: Path, db: str, seconds: float, roles: tuple[tuple[str, str], ...] = BARE) -> dict[str, Any]:
+    """A phase of one kind of act (bare appends, or the floor's least act): acts/s and the lock."""
     heads: list[int] = []
-    results, _ = _phase(data_dir, db, BARE, seconds, on_start=lambda: heads.append(_head(hall)))
+    results, _ = _phase(data_dir, db, roles, seconds, on_start=lambda: heads.append(_head(hall)))
     before = heads[0]
     acts = sum(r["acts"] for r in results)
     took = max(r["seconds"] for r in results)
-    return {"processes": len(BARE), "appends": acts, "entries": _head(hall) - before, "seconds": round(took, 2),
-            "appends_per_s": round(acts / took, 1), "lock": _lock(BARE, results, took)}
+    return {"processes": len(roles), "appends": acts, "entries": _head(hall) - before, "seconds": round(took, 2),
+            "appends_per_s": round(acts / took, 1), "lock": _lock(roles, results, took)}
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -331,6 +356,8 @@ def _integrity(hall: Hall) -> dict[str, Any]:
         checkin_nos = [r[0] for r in s.execute(text(
             "SELECT checkin_no FROM checkins WHERE session_id = :s ORDER BY checkin_no"), {"s": CHECKIN_SESSION})]
         bid_seqs = s.scalar(text("SELECT count(*) - count(DISTINCT journal_seq) FROM auction_bids"))
+        floor_rows = s.scalar(text("SELECT count(*) FROM bench_floor_rows WHERE id <> 'seed'"))
+        floor_entries = s.scalar(text("SELECT count(*) FROM journal WHERE kind = 'bench.floor'"))
 
     def dups_gaps(v: list[int]) -> tuple[int, int]:
         u = sorted(set(v))
@@ -344,7 +371,8 @@ def _integrity(hall: Hall) -> dict[str, Any]:
             "chain_verified": result.ok, "chain_problem": result.problem or None,
             "tickets": len(tickets), "ticket_number_duplicates": td, "ticket_number_gaps": tg,
             "tickets_called_twice": called_twice, "checkins": len(checkin_nos), "checkin_number_duplicates": cd,
-            "checkin_number_gaps": cg, "bid_seq_duplicates": bid_seqs}
+            "checkin_number_gaps": cg, "bid_seq_duplicates": bid_seqs,
+            "floor_rows_without_their_entry": abs(floor_rows - floor_entries)}
 
 
 def mixed_load(data_dir: Path, db: str, seconds: float) -> dict[str, Any]:
@@ -352,12 +380,15 @@ def mixed_load(data_dir: Path, db: str, seconds: float) -> dict[str, Any]:
     try:
         bare1 = _bare(hall, data_dir, db, seconds)
         mixed = _mixed(hall, data_dir, db, seconds)
+        floor = _bare(hall, data_dir, db, seconds, FLOOR)
         bare2 = _bare(hall, data_dir, db, seconds)
         bare = (bare1["appends_per_s"] + bare2["appends_per_s"]) / 2
         return {
-            "bare_before": bare1, "mixed": mixed, "bare_after": bare2,
+            "bare_before": bare1, "mixed": mixed, "floor": floor, "bare_after": bare2,
             "bare_appends_per_s": round(bare, 1),
             "mixed_acts_to_bare_appends": round(mixed["acts_per_s"] / bare, 3),
+            "floor_acts_to_bare_appends": round(floor["appends_per_s"] / bare, 3),
+            "mixed_acts_to_floor_acts": round(mixed["acts_per_s"] / floor["appends_per_s"], 3),
             "mixed_entries_to_bare_appends": round(mixed["entries_per_s"] / bare, 3),
             "lock_bound_mixed_to_bare": round(mixed["lock"]["units_per_s_if_only_the_lock"]
                                               / ((bare1["lock"]["units_per_s_if_only_the_lock"]
