@@ -119,6 +119,8 @@ _OPEN_TERMS = select(AuctionLot.session_id, PfLot).join(
     PfLot, and_(PfLot.session_id == AuctionLot.session_id, PfLot.lot_code == AuctionLot.lot_code),
 ).where(AuctionLot.session_id.in_(bindparam("ids", expanding=True)), AuctionLot.state == "open")
 _REGISTRATIONS = select(PfRegistration).where(PfRegistration.registration_id.in_(bindparam("ids", expanding=True)))
+_TRADE_TYPE = select(PfSession.trade_type).where(PfSession.session_id == bindparam("session_id"))
+_LAST_SEQ = select(JournalHead.last_seq).where(JournalHead.id == HEAD_ID)
 _CHECKINS_SINCE = select(JournalEntry.seq, JournalEntry.payload).where(
     JournalEntry.kind == "checkin.recorded", JournalEntry.seq > bindparam("cursor")).order_by(JournalEntry.seq)
 
@@ -324,7 +326,7 @@ class AuctionService:
                 value = parse_money(event.amount)
                 amount = decimal_text(value / 10000) if p.price_unit == "1" else decimal_text(value)
             bidder = self._bidder_facts(s, p, paddle_no)
-            seen = s.scalar(select(JournalHead.last_seq).where(JournalHead.id == HEAD_ID)) or 0  # before the orders
+            seen = s.scalar(_LAST_SEQ) or 0  # before the orders
             paused = paused_by_supervisor(s, p.session_id)
             s.expunge(p)
         return self._bid(p, paddle_no, amount, "keypad", None, bidder, view=False, supervision=(seen, paused))
@@ -625,8 +627,7 @@ class AuctionService:
         return out
 
     def _minimum(self, s: Session, session_id: str) -> tuple[str, int]:
-        sess = s.get(PfSession, session_id)
-        trade = (sess.trade_type if sess is not None else "") or ""
+        trade = s.scalar(_TRADE_TYPE, {"session_id": session_id}) or ""  # the column, not the session's whole feed
         return trade, self.min_bidders.get(trade.upper(), 1)
 
     def correct(self, session_id: str, lot_code: str, bid_seq: int, *, actor: RoleHolder, reason: str) -> LotView:
