@@ -494,10 +494,13 @@ def _write_pending(session: Session, conn: Any) -> None:
         state = inspect(obj)
         mapper = state.mapper
         changed = {}
-        for p in mapper.column_attrs:
-            hist = state.attrs[p.key].history
+        columns_attrs = mapper.column_attrs
+        for key in list(state.committed_state):  # the attributes set since the row was loaded: the others have no history
+            if key not in columns_attrs:
+                continue
+            hist = state.attrs[key].history
             if hist.added and (not hist.deleted or hist.added[0] != hist.deleted[0]):
-                changed[p.key] = hist.added[0]
+                changed[key] = hist.added[0]
         if not changed:
             continue
         key = state.identity
