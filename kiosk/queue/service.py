@@ -73,6 +73,8 @@ _COUNT_NEXT = update(cast(Table, QDayNumber.__table__)).where(
 _LAST_SERVED = select(QCall.called_at, QCall.ended_at).where(
     QCall.business_date == bindparam("day"), QCall.service_code == bindparam("code"), QCall.outcome == "served",
 ).order_by(QCall.id.desc()).limit(30)
+_SERVICE_NAMES = select(QService.code, QService.name, QService.name_en, QService.avg_service_s).where(
+    QService.code == bindparam("code"))
 _ACTIVE_COUNTERS = select(QCounter.counter_no, QCounter.service_codes).where(QCounter.active.is_(True))
 
 
@@ -446,11 +448,11 @@ class QueueService:
         return s.scalar(_AHEAD[bool(t.priority)], {
             "day": t.business_date, "code": t.service_code, "queue_at": t.queue_at, "id": t.id}) or 0
 
-    def _info(self, s: Session, t: QTicket, *, reprint: bool = False, svc: QService | None = None) -> TicketInfo:
-        """A ticket's DTO (``svc``: its service, when the caller has just read it)."""
+    def _info(self, s: Session, t: QTicket, *, reprint: bool = False, svc: Any = None) -> TicketInfo:
+        """A ticket's DTO (``svc``: its service's row or entity, when the caller has just read it;
+        else its name and estimate are read as plain columns)."""
         if svc is None or svc.code != t.service_code:
-            svc = s.get(QService, t.service_code)
-        assert svc is not None
+            svc = s.execute(_SERVICE_NAMES, {"code": t.service_code}).one()
         ahead = self._ahead(s, t)
         counters = self._serving(s, svc.code)
         return TicketInfo(
