@@ -70,7 +70,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_STATEMENT_TIMEOUT_MS,
-                connect_timeout_s: int = PG_CONNECT_TIMEOUT_S) -> Engine:
+                connect_timeout_s: int = PG_CONNECT_TIMEOUT_S, ping_after_rest_s: float = PG_PING_AFTER_REST_S) -> Engine:
     """Create an engine for ``url`` with the hall's settings.
 
     Args:
@@ -78,6 +78,7 @@ def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_
         echo: log SQL (never in production: statements may carry encrypted personal data).
         statement_timeout_ms: PostgreSQL: the longest a statement (or its wait for a lock) may take.
         connect_timeout_s: PostgreSQL: the longest a new connection may take to open.
+        ping_after_rest_s: PostgreSQL: a pooled connection that rested longer is pinged before use.
     """
     u = make_url(url)
     if u.drivername in {"postgresql", "postgres"}:
@@ -94,13 +95,13 @@ def make_engine(url: str, *, echo: bool = False, statement_timeout_ms: int = PG_
     connect_args = {"connect_timeout": int(connect_timeout_s), "options": options, **PG_KEEPALIVES}
     engine = create_engine(u, echo=echo, pool_size=5, max_overflow=5, pool_timeout=POOL_TIMEOUT_S,
                            connect_args=connect_args)
-    _ping_when_rested(engine)
+    _ping_when_rested(engine, ping_after_rest_s)
     _refuse_writes_when_reading(engine)
     return engine
 
 
-def _ping_when_rested(engine: Engine) -> None:
-    """Ping a pooled connection on checkout only when it rested more than ``PG_PING_AFTER_REST_S``
+def _ping_when_rested(engine: Engine, after_s: float) -> None:
+    """Ping a pooled connection on checkout only when it rested more than ``after_s``
     (instead of ``pool_pre_ping``'s round trip on every checkout); a failed ping makes the pool
     drop it and connect afresh."""
 
@@ -112,7 +113,7 @@ def _ping_when_rested(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _ping_if_rested(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
         rests_from = record.info.get("hall_rests_from")
-        if rests_from is not None and time.monotonic() - rests_from < PG_PING_AFTER_REST_S:
+        if rests_from is not None and time.monotonic() - rests_from < after_s:
             return
         try:
             engine.dialect.do_ping(dbapi_conn)
