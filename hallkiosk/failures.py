@@ -217,11 +217,22 @@ def ctrl_c_stops() -> Iterator[None]:
         _CTRL_C.append(signum)
         raise KeyboardInterrupt
 
+    earlier_hook = sys.unraisablehook
+
+    def quiet_when_noted(unraisable: sys.UnraisableHookArgs) -> None:
+        # Where it was swallowed (a weakref callback, a __del__) Python prints "Exception ignored in …"
+        # with a traceback: the Ctrl-C is noted and raised at the next step, so it is said once, plainly.
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _CTRL_C:
+            return
+        earlier_hook(unraisable)
+
     previous = signal.signal(signal.SIGINT, on_sigint)
+    sys.unraisablehook = quiet_when_noted
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = earlier_hook
         _CTRL_C.clear()
 
 
