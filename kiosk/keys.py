@@ -25,7 +25,7 @@ terminal that holds the key, wraps it for another terminal's KEK.
   bidders, blacklist); an HMAC whose ID number was purged cannot be re-indexed and is counted.
   This terminal's encrypted face files are re-encrypted too; files kept in other terminals' data
   dirs stay under the old key, which is therefore kept (``retired``) and not destroyed, until each
-  of those terminals runs ``reencrypt_files`` (``hall-kiosk keys files``).
+  of those terminals runs ``reencrypt_files`` (``hall-kiosk keys files --by ADMIN``).
 * The **lookup HMAC** has its own key, derived from the data key (HKDF, ``pii-lookup``); the
   encryption key is derived separately (``pii-encryption``). Neither is the journal secret.
 """
@@ -659,17 +659,21 @@ def _files(hall: HallContext, engine: Engine, vault: PiiVault, new_kid: str, rep
     return moved
 
 
-def reencrypt_files(hall: HallContext, engine: Engine) -> RotationReport:
+def reencrypt_files(hall: HallContext, engine: Engine, *, by: str) -> RotationReport:
     """Re-encrypt the encrypted files in this terminal's data dir that are not under the current key.
 
     A rotation re-encrypts only the files of the terminal it runs on; every other terminal of the
-    hall runs this (``hall-kiosk keys files``) to move its own face photos onto the new key.
+    hall runs this (``hall-kiosk keys files --by ADMIN``) to move its own face photos onto the new key.
+    Journalled ``keys.files_reencrypted`` (the key, the count, this terminal, ``by``: the admin).
     """
     vault = hall.vault
     vault.refresh(force=True)
     current = vault.current_kid
     report = RotationReport(current, tuple(k for k in vault.keyset.keys if k != current))
     _files(hall, engine, vault, current, report)
+    with hall.unit() as s:
+        hall.journal.append(s, "keys.files_reencrypted", {
+            "to": current, "files": report.files, "terminal": hall.config.site.terminal_id, "by": by})
     return report
 
 

@@ -13,9 +13,10 @@
 * ``keys files`` — re-encrypt this terminal's own face files under the current key (run on every
   other terminal after a rotation: a rotation moves only the files of the terminal it ran on).
 
-``add-terminal`` hands out the key to the hall's personal data and ``rotate`` replaces it: both are an
-admin's act, named with ``--by ADMIN`` and proven with that admin's PIN on stdin's first line (the login
-is journalled just before the act); a refusal exits 1 (issue 15 must 1: no unauthenticated acts).
+``add-terminal`` hands out the key to the hall's personal data, ``rotate`` replaces it and ``files``
+rewrites this terminal's encrypted photos: each is an admin's act, named with ``--by ADMIN`` and proven
+with that admin's PIN on stdin's first line (the login is journalled just before the act); a refusal
+exits 1 and touches nothing (issue 15 must 1: no unauthenticated acts).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_rotate)
     q = sub.add_parser("files", parents=[common], help="re-encrypt this terminal's files under the current key")
+    q.add_argument("--by", metavar="ADMIN", help="the admin who has the files rewritten; their PIN is read from stdin")
     q.set_defaults(func=cmd_files)
 
 
@@ -121,7 +123,8 @@ def cmd_files(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     hall = Hall.open(cfg)
     try:
-        report = keys.reencrypt_files(hall, hall.engine)
+        by = admin(hall, args.by)  # the admin's PIN from stdin; exits 1 when refused, before any file is read
+        report = keys.reencrypt_files(hall, hall.engine, by=by.username)
     finally:
         hall.close()
     print(f"本终端文件已改用 {report.new_kid} 加密 files in this data dir re-encrypted under {report.new_kid}: {report.files}")

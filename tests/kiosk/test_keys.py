@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import os
 import stat
 import threading
@@ -384,8 +385,8 @@ def test_an_interrupted_rotation_is_finished_by_the_next_rotate_without_a_new_ke
         hall.close()
 
 
-def test_another_terminals_face_files_move_to_the_new_key_with_keys_files(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_another_terminals_face_files_move_to_the_new_key_with_keys_files(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from hallkiosk.cli import main
 
     url = f"sqlite:///{tmp_path / 'hall.db'}"
@@ -407,13 +408,28 @@ def test_another_terminals_face_files_move_to_the_new_key_with_keys_files(tmp_pa
     finally:
         b.close()
         a.close()
-    code = main(["keys", "files", "--data-dir", str(b_cfg.data_dir), "--db", url])
-    out = capsys.readouterr().out
-    assert code == 0 and "re-encrypted under k2: 1" in out
+    files = ["keys", "files", "--data-dir", str(b_cfg.data_dir), "--db", url]
+
+    def run(stdin: str, *by: str) -> int:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return main([*files, *by])
+
+    # rewriting the hall's personal data is an admin's act: refused, it touches nothing
+    assert run("") == 1 and "--by" in capsys.readouterr().err  # nobody named
+    assert run("333333\n", "--by", "clerk") == 1  # not an admin
+    assert run("000000\n", "--by", "admin") == 1  # a wrong PIN
+    assert kid_of_ciphertext((b_cfg.data_dir / rel).read_bytes()) == "k1"
+    capsys.readouterr()
+    assert run("123456\n", "--by", "admin") == 0
+    assert "re-encrypted under k2: 1" in capsys.readouterr().out
     assert kid_of_ciphertext((b_cfg.data_dir / rel).read_bytes()) == "k2"
     b = Hall.open(b_cfg)
     try:
         assert b.document(sha) == JPEG
         assert {k.kid: k.files for k in keys.status(b.engine, b_cfg.data_dir)} == {"k1": 0, "k2": 1}
+        with b.reading() as s:
+            done = [e.payload for e in entries_after(s, 0, 100_000) if e.kind == "keys.files_reencrypted"]
+        terminal = load_config(data_dir=b_cfg.data_dir, environ={}).site.terminal_id  # as the command loaded it
+        assert done == [{"to": "k2", "files": 1, "terminal": terminal, "by": "admin"}]
     finally:
         b.close()
