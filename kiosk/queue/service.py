@@ -116,7 +116,7 @@ class QueueService:
 
     def _stale(self, r: Session, day: dt.date) -> bool:
         """Whether a ticket of a day before ``day`` is still open (read before the lock)."""
-        return r.scalar(self._stale_read(day)) is not None
+        return bool(r.scalar(self._stale_alone(day)))
 
     # The statements of the hot acts (a ticket, a call) are built once per day and argument, and kept:
     # building one costs its coercions and its cache key on every act (ms of a terminal's CPU, some of
@@ -124,14 +124,15 @@ class QueueService:
 
     @staticmethod
     @functools.lru_cache(maxsize=8)
-    def _stale_read(day: dt.date) -> Executable:
-        return select(QTicket.id).where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).limit(1)
-
-    @staticmethod
-    @functools.lru_cache(maxsize=8)
     def _stale_exists(day: dt.date) -> Any:
-        """``_stale_read`` as a column: an act's other read before the lock carries it (one statement)."""
+        """Whether an earlier day's ticket is still open, as a column: an act's other read before the
+        lock carries it (one statement), or it is read alone (``_stale_alone``)."""
         return exists().where(QTicket.status.in_(OPEN_STATUSES), QTicket.business_date < day).label("stale")
+
+    @classmethod
+    @functools.lru_cache(maxsize=8)
+    def _stale_alone(cls, day: dt.date) -> Executable:
+        return select(cls._stale_exists(day))
 
     @classmethod
     @functools.lru_cache(maxsize=64)
