@@ -52,17 +52,41 @@ class DecryptLoop:
         self.polls = 0
         self.wake = threading.Event()
 
+    #: How long a platform ``too-early`` is asked again once the hall's own clock says the start has
+    #: passed (the core refuses before that itself). The hall's clock is the machine's plus an offset
+    #: learnt from the platform's ``Date``, which has whole seconds (``sync.client``): it can run up
+    #: to half a second, plus half a round trip, ahead of the platform's. A host who presses 开始解密
+    #: on the second should see decryption start, not a refusal that a second press would undo.
+    CLOCK_GRACE_S = 2.0
+    RETRY_EVERY_S = 0.25
+
     def start_one(self, session_id: str, operator: Any) -> None:
-        """Ask the platform to decrypt; raises OpeningError (said in both languages) when refused."""
+        """Ask the platform to decrypt; raises OpeningError (said in both languages) when refused.
+
+        Runs on the ``platform`` lane, never the UI thread: a ``409 too-early`` is asked again every
+        :attr:`RETRY_EVERY_S` for :attr:`CLOCK_GRACE_S` (each try is its own transaction, so the
+        session's lock is not held while waiting); other refusals are said at once.
+        """
         from sync.errors import Conflict, PlatformError
 
-        try:
-            self.service.start_decryption(session_id, operator, starter=self.puller.start_decryption)
-        except Conflict as exc:
-            raise OpeningError("platform-refused", f"交易平台拒绝：开标时间未到（{exc.code}）", f"the platform refused: {exc.code}") from exc
-        except PlatformError as exc:
-            log.info("decrypt request failed: %s", exc)
-            raise OpeningError("platform-unreachable", "无法连接交易平台，请稍后重试", f"platform unreachable: {exc.code}") from exc
+        give_up = time.monotonic() + self.CLOCK_GRACE_S
+        while True:
+            try:
+                self.service.start_decryption(session_id, operator, starter=self.puller.start_decryption)
+                break
+            except Conflict as exc:
+                if exc.code == "too-early" and time.monotonic() < give_up:
+                    log.info("platform says too early for %s; its clock is behind ours by under %.1f s, asking again",
+                             session_id, self.CLOCK_GRACE_S)
+                    time.sleep(self.RETRY_EVERY_S)
+                    continue
+                if exc.code == "too-early":
+                    raise OpeningError("platform-refused", "交易平台拒绝：按平台时钟开标时间未到（too-early）",
+                                       "the platform refused: before the opening time on its clock (too-early)") from exc
+                raise OpeningError("platform-refused", f"交易平台拒绝解密（{exc.code}）", f"the platform refused: {exc.code}") from exc
+            except PlatformError as exc:
+                log.info("decrypt request failed: %s", exc)
+                raise OpeningError("platform-unreachable", "无法连接交易平台，请稍后重试", f"platform unreachable: {exc.code}") from exc
         self.wake.set()  # poll bid_results now, not at the next interval
 
     def poll_once(self) -> None:

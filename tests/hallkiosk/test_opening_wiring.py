@@ -18,6 +18,7 @@ from hallkiosk.wiring_opening import DecryptLoop, build_puller
 from kiosk.clock import PlatformClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
+from kiosk.journal import last_seq
 from kiosk.opening import OpeningError, OpeningService
 from kiosk.timeutil import BEIJING
 from sync.errors import Conflict
@@ -90,6 +91,78 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
         server.close()
 
 
+class AheadClock(PlatformClock):
+    """The hall's clock running ``ahead_s`` ahead of the platform's, as a clock learnt from a
+    whole-second ``Date`` can (sync.client): it keeps its offset whatever the answers say."""
+
+    def __init__(self, ahead_s: float) -> None:
+        super().__init__(ahead_s)
+
+    def set_offset(self, offset_s: float) -> None:
+        self.synced = True
+
+    def ahead(self, seconds: float) -> None:
+        super().set_offset(seconds)
+
+
+def test_a_platform_clock_a_second_behind_the_halls_still_starts_decryption_but_a_far_one_is_refused(tmp_path: Path) -> None:
+    """The host presses 开始解密 when the hall's clock says the opening time has come. The platform's
+    clock is behind: 5 s behind, its 409 too-early is said after the grace (2 s) and nothing is
+    recorded; 1 s behind, the loop asks again on the platform lane until the platform agrees."""
+    server = SandboxServer(tmp_path / "platform", seed="demo", today=TODAY, faults={"decrypt_step_s": 0.05})
+    server.provision(JID, secret_file=tmp_path / "journal.secret")
+    server.start()
+    try:
+        cfg = load_config(data_dir=tmp_path / "hall", environ={})
+        cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
+                                                                      secret_file=str(tmp_path / "journal.secret")))
+        seeded(cfg)
+        clock = AheadClock(7.0)
+        start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=10)).replace(microsecond=0)
+        reschedule_on_sandbox(server.url, S2, start, token=server.admin_token, today=TODAY)
+        hall = Hall.open(cfg, clock=clock)
+        puller, client = build_puller(hall)
+        try:
+            puller.pull_all()
+            svc = OpeningService(hall)
+            host = take_roles(hall, S2, ("host",))["host"]
+            for r in DAY["registrations"]:
+                if r["session_id"] == S2:
+                    checkin(hall, r)
+            svc.announce(S2, host)
+            while hall.clock.now() < start:
+                time.sleep(0.05)
+            assert dt.datetime.now(BEIJING) < start - dt.timedelta(seconds=4)  # the platform's clock is far behind
+            svc.publish_bidders(S2, host)
+            svc.open_attendance(S2, host)
+            svc.confirm_attendance(S2, host)
+            svc.publish_control_price(S2, host)
+            loop = DecryptLoop(svc, puller, poll_s=0.1)
+            with hall.reading() as s:
+                head = last_seq(s)
+            t0 = time.monotonic()
+            with pytest.raises(OpeningError, match="too-early") as refused:
+                loop.start_one(S2, host)
+            assert DecryptLoop.CLOCK_GRACE_S <= time.monotonic() - t0 < DecryptLoop.CLOCK_GRACE_S + 2
+            assert "开标时间未到" in refused.value.zh
+            with hall.reading() as s:
+                assert svc.view(S2).stage == "control_price" and last_seq(s) == head  # nothing recorded
+            clock.ahead(1.0)  # now only a second ahead: the platform agrees within the grace
+            while hall.clock.now() < start:
+                time.sleep(0.05)
+            t0 = time.monotonic()
+            loop.start_one(S2, host)
+            waited = time.monotonic() - t0
+            assert 0.5 <= waited < DecryptLoop.CLOCK_GRACE_S, waited  # refused at first, then asked again
+            assert svc.view(S2).stage == "decrypting"
+            assert dt.datetime.now(BEIJING) >= start  # started only when the platform's clock said so
+        finally:
+            client.close()
+            hall.close()
+    finally:
+        server.close()
+
+
 def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ensure_qapp()
     cfg = load_config(data_dir=tmp_path / "hall", environ={})
@@ -109,6 +182,7 @@ import datetime as dt, sys, time
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
+from kiosk.journal import last_seq
 from kiosk.opening import OpeningService
 from tests.helpers.roles import take_roles
 cfg = load_config(data_dir=sys.argv[1], environ={})
