@@ -1,8 +1,9 @@
-"""Demo and test helper: check in every registration of an auction session (journal contract).
+"""Demo and test helper: check in every registration of an auction session.
 
-The check-in capability journals ``checkin.recorded`` with ``paddle_no``; the auction reads only
-those entries. The demo tour and tests use this to have paddles without a card reader; one paddle
-per bidder (same name and code), numbered 01, 02, … in registration order.
+The check-in capability writes the ``checkins`` row with the accepted ``checkin.recorded`` entry
+and its ``paddle_no``; the auction asks check-in which paddles are in (``kiosk.checkin.paddles``).
+The demo tour and tests use this to have paddles without a card reader; one paddle per bidder
+(same code), numbered 01, 02, … in registration order after those already given.
 
 ``seed_stage_lot`` adds the tour's land lot with a price cap and 竞配建 after it, and ``add_bidders``
 company registrations for a lot: local demo/test data in the ``pf_*`` tables, as the platform's
@@ -11,55 +12,67 @@ feeds would hold them (the sandbox platform's seed does not send that lot).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from kiosk.db.models import JournalEntry, PfRegistration, PfRepresentative
+from kiosk.checkin import paddles
+from kiosk.checkin.rules import bidder_key, next_paddle
+from kiosk.db.models import PfRegistration, PfRepresentative
+from kiosk.db.models_checkin import Checkin, CheckinPaddle
 from kiosk.pii import mask_name
 from kiosk.timeutil import rfc3339
 
 
 def checked_in_paddles(hall: Any, session_id: str) -> dict[str, str]:
-    """registration_id → paddle_no of the accepted check-ins already journalled."""
-    import json
-
+    """registration_id → paddle_no of the session's live check-ins (the check-in table)."""
     with hall.reading() as s:
-        out = {}
-        for body in s.scalars(select(JournalEntry.payload).where(JournalEntry.kind == "checkin.recorded")):
-            pl = json.loads(body)
-            if pl.get("session_id") == session_id and pl.get("result") == "accepted" and pl.get("paddle_no"):
-                out[pl["registration_id"]] = pl["paddle_no"]
-        return out
+        return {rid: paddle for paddle, rids in paddles(s, session_id).items() for rid in rids}
 
 
 def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """Journal a manual check-in with a paddle for each registration (not already checked in)."""
+    """Check each registration in (not already checked in) with a paddle, as a clerk's manual check-in.
+
+    Writes what ``kiosk.checkin.CheckinService`` writes in one transaction, without its rules
+    (window, blacklist, face): the accepted ``checkin.recorded`` entry with the paddle, the
+    ``checkins`` row the auction asks (``kiosk.checkin.paddles``) and the bidder's paddle number
+    (``checkin_paddles``: one per bidder, the same one the service would give a card later).
+    """
     done = checked_in_paddles(hall, session_id)
     with hall.unit() as s:
         regs = s.scalars(select(PfRegistration).where(PfRegistration.session_id == session_id)
                          .order_by(PfRegistration.registration_id)).all()
-        paddles: dict[tuple[str, str | None], str] = {}
-        used = set(done.values())
+        now = hall.clock.now()
+        numbers = {row.bidder_key: row.paddle_no for row in s.scalars(
+            select(CheckinPaddle).where(CheckinPaddle.session_id == session_id))}
+        next_no = (s.scalar(select(func.max(Checkin.checkin_no)).where(Checkin.session_id == session_id)) or 0) + 1
         for r in regs:
             if r.registration_id in done or r.registration_id in skip:
                 continue
-            key = (r.bidder_name, r.bidder_code or r.bidder_code_hmac)
-            if key not in paddles:
-                n = 1
-                while f"{n:02d}" in used:
-                    n += 1
-                paddles[key] = f"{n:02d}"
-                used.add(paddles[key])
+            key = bidder_key(r.bidder_code, r.bidder_code_hmac, r.registration_id)
+            if key not in numbers:
+                numbers[key] = next_paddle(numbers.values())
+                s.add(CheckinPaddle(session_id=session_id, bidder_key=key, paddle_no=numbers[key], assigned_at=now))
             rep = s.scalars(select(PfRepresentative).where(PfRepresentative.registration_id == r.registration_id)
                             .order_by(PfRepresentative.id)).first()
-            name = rep.name if rep is not None else r.bidder_name
-            hall.journal.append(s, "checkin.recorded", {
-                "session_id": session_id, "registration_id": r.registration_id, "person_name": mask_name(name),
-                "person_id_hmac": rep.id_hmac if rep is not None else "0" * 64, "method": "manual",
-                "result": "accepted", "checked_in_at": rfc3339(hall.clock.now()), "paddle_no": paddles[key],
+            name = mask_name(rep.name if rep is not None else r.bidder_name)
+            pid = rep.id_hmac if rep is not None else "0" * 64
+            entry = hall.journal.append(s, "checkin.recorded", {
+                "session_id": session_id, "registration_id": r.registration_id, "person_name": name,
+                "person_id_hmac": pid, "method": "manual", "result": "accepted", "checked_in_at": rfc3339(now),
+                "paddle_no": numbers[key],
             })
-            done[r.registration_id] = paddles[key]
+            s.add(Checkin(
+                session_id=session_id, registration_id=r.registration_id, checkin_no=next_no, paddle_no=numbers[key],
+                token=secrets.token_urlsafe(18), person_name=name, person_hmac=f"demo:{r.registration_id}"[:64],
+                person_id_hmac=pid, bidder_name=r.bidder_name, bidder_key=key, method="manual",
+                face_status="manual", face_match="演示：未经读卡器的人工签到", needs_confirmation=False,
+                operator="demo", reason="演示：无读卡器的批量签到", overrides="",
+                terminal_id=hall.config.site.terminal_id, journal_seq=entry.seq, reprints=0, checked_in_at=now,
+            ))
+            next_no += 1
+            done[r.registration_id] = numbers[key]
     return done
 
 

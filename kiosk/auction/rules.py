@@ -14,8 +14,8 @@ test named after it in ``tests/kiosk/test_auction.py`` and ``tests/kiosk/test_au
   lot closes; a lot without reserve is announced as such (``no_reserve_statement``).
 * §36: bids are never withdrawn; a clerk correction is a new entry with operator and reason,
   only before the hammer.
-* bidders: checked-in paddles (``checkin.recorded`` accepted with ``paddle_no``) registered for
-  the lot with deposit ``paid``/``guarantee``; ``max_wins_per_paddle``.
+* bidders: checked-in paddles (check-in's answer, ``kiosk.checkin.paddles``: a revoked check-in's
+  paddle is out) registered for the lot with deposit ``paid``/``guarantee``; ``max_wins_per_paddle``.
 * amount ≥ current + increment (first bid ≥ start), on the increment grid where the lot says,
   no jump bids where the lot forbids them, ≤ cap; increments may change during a lot.
 * three calls (第一次/第二次/第三次) ``[auction] call_seconds`` apart; any valid bid resets them;

@@ -17,9 +17,7 @@ import base64
 import datetime as dt
 import json
 import secrets
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +61,7 @@ from kiosk.auction.rules import (
 )
 from kiosk.auction.views import Bidder, BidOutcome, BidView, LotResult, LotView, StageBidView
 from kiosk.blobstore import stored_path
+from kiosk.checkin import paddles as checkin_paddles
 from kiosk.config import ConfigError
 from kiosk.context import HallContext
 from kiosk.db.models import Blob, JournalEntry, JournalHead, Operator, PfLot, PfRegistration, PfSession
@@ -121,14 +120,6 @@ _OPEN_TERMS = select(AuctionLot.session_id, PfLot).join(
 _REGISTRATIONS = select(PfRegistration).where(PfRegistration.registration_id.in_(bindparam("ids", expanding=True)))
 _TRADE_TYPE = select(PfSession.trade_type).where(PfSession.session_id == bindparam("session_id"))
 _LAST_SEQ = select(JournalHead.last_seq).where(JournalHead.id == HEAD_ID)
-_CHECKINS_SINCE = select(JournalEntry.seq, JournalEntry.payload).where(
-    JournalEntry.kind == "checkin.recorded", JournalEntry.seq > bindparam("cursor")).order_by(JournalEntry.seq)
-
-
-@dataclass
-class _PaddleCache:
-    cursor: int = 0
-    by_session: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 class AuctionService:
@@ -142,8 +133,6 @@ class AuctionService:
         self.cap_stage = hall.config.auction.cap_stage
         if self.cap_stage not in STAGES:
             raise ConfigError(f"[auction] cap_stage: {self.cap_stage!r} is not one of {', '.join(STAGES)}")
-        self._paddles = _PaddleCache()
-        self._plock = threading.Lock()
         self._presses = KeypadDebounce(hall.config.auction.keypad_min_interval_ms)
 
     # --- reading ----------------------------------------------------------------------------
@@ -1009,18 +998,10 @@ class AuctionService:
     def _open_lot_of(s: Session, session_id: str) -> str | None:
         return s.scalar(select(AuctionLot.lot_code).where(AuctionLot.session_id == session_id, AuctionLot.state == "open"))
 
-    def _paddle_map(self, s: Session, session_id: str) -> dict[str, list[str]]:
-        """paddle → registration ids, from the journal's accepted ``checkin.recorded`` entries (incremental)."""
-        with self._plock:
-            rows = s.execute(_CHECKINS_SINCE, {"cursor": self._paddles.cursor}).all()
-            for seq, body in rows:
-                pl = json.loads(body)
-                if pl.get("result") == "accepted" and pl.get("paddle_no") and pl.get("registration_id"):
-                    rids = self._paddles.by_session.setdefault(pl["session_id"], {}).setdefault(pl["paddle_no"], [])
-                    if pl["registration_id"] not in rids:
-                        rids.append(pl["registration_id"])
-                self._paddles.cursor = max(self._paddles.cursor, seq)
-            return {k: list(v) for k, v in self._paddles.by_session.get(session_id, {}).items()}
+    @staticmethod
+    def _paddle_map(s: Session, session_id: str) -> dict[str, list[str]]:
+        """paddle → registration ids of the live check-ins (check-in's own answer: a revoked one has none)."""
+        return checkin_paddles(s, session_id)
 
     @staticmethod
     def _regs_for_lot(s: Session, rids: list[str], lot_code: str) -> list[PfRegistration]:

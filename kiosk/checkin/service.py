@@ -121,6 +121,23 @@ def checked_in(session: Session, session_id: str) -> dict[str, CheckedIn]:
     return {c.registration_id: CheckedIn(c.registration_id, mask_name(c.person_name), c.person_id_hmac) for c in rows}
 
 
+def paddles(session: Session, session_id: str) -> dict[str, list[str]]:
+    """paddle → the registration ids checked in under it for an auction session, from the check-in table.
+
+    The auction asks this (its bidders, its bid checks, the buyer, the deposits) in its own
+    transaction. A check-in a clerk revoked (人证不符, :meth:`CheckinService.revoke`) has lost its
+    row, so its paddle bids no more until the bidder's real representative checks in; the paddle
+    number itself stays the bidder's (``checkin_paddles``), so the same paddle comes back.
+    """
+    rows = session.execute(select(Checkin.paddle_no, Checkin.registration_id).where(
+        Checkin.session_id == session_id, Checkin.paddle_no.is_not(None)).order_by(Checkin.checkin_no))
+    out: dict[str, list[str]] = {}
+    for paddle, rid in rows:
+        if paddle is not None:  # the query's own condition; said again for the type checker
+            out.setdefault(paddle, []).append(rid)
+    return out
+
+
 class CheckinService:
     """Check-in's units of work over the hall (:class:`kiosk.context.HallContext`).
 

@@ -251,6 +251,48 @@ def test_auction_paddle_deposit_and_window(tmp_path: Path) -> None:
         hall.close()
 
 
+def test_a_revoked_checkin_takes_its_paddle_out_of_the_auction_until_the_card_holder_checks_in(tmp_path: Path) -> None:
+    """人证不符 at an auction: a clerk revokes 孙丽's check-in (the face was not hers). The auction asks
+    check-in which paddles are in (kiosk.checkin.paddles): paddle 01 leaves the bidders and its bids are
+    refused as not checked in; when the card's holder checks in, the same paddle 01 comes back."""
+    from kiosk.auction import AuctionService
+    from tests.helpers.auction_roles import take_auctioneer, take_role
+
+    hall = open_hall(tmp_path, when=(12, 30))
+    try:
+        svc = CheckinService(hall)
+        auction = AuctionService(hall)
+        [opt] = svc.evaluate(card(14)).eligible
+        sid = opt.session_id
+
+        def bidders() -> set[str]:
+            return {b.paddle_no for b in auction.bidders(sid, "L-0001")}
+
+        first = svc.check_in(card(14), sid, face=FaceCapture(JPEG, "captured")).accepted
+        assert svc.check_in(card(15), sid, face=FaceCapture(JPEG, "captured")).accepted[0].paddle_no == "02"
+        assert bidders() == {"01", "02"}
+        for info in first:  # before the auction: the impostor is sent away
+            svc.revoke(info.checkin_id, operator="clerk", reason="人证不符，本人未到场")
+        assert bidders() == {"02"}
+        again = svc.check_in(card(14), sid, face=FaceCapture(JPEG, "captured")).accepted
+        assert [i.paddle_no for i in again] == ["01", "01"]  # the bidder's paddle number stays theirs
+        assert bidders() == {"01", "02"}
+
+        hall.clock.set(hall.clock.now() + dt.timedelta(hours=1, minutes=31))  # 14:01: the auction has started
+        auctioneer = take_auctioneer(hall, sid)
+        auction.enter_reserve(sid, "L-0001", "1.00", auctioneer=auctioneer, supervisor=take_role(hall, sid, "supervisor"))
+        auction.open_lot(sid, "L-0001", actor=auctioneer)
+        assert auction.bid(sid, "L-0001", "01", actor=auctioneer).accepted
+        for info in again:  # during it: the flagged check-in is judged a mismatch after all
+            svc.revoke(info.checkin_id, operator="clerk", reason="人证不符，经核实非本人")
+        assert bidders() == {"02"}
+        refused = auction.bid(sid, "L-0001", "01", actor=auctioneer)
+        assert not refused.accepted and refused.reason == "not_checked_in"
+        assert auction.bid(sid, "L-0001", "02", actor=auctioneer).accepted
+    finally:
+        hall.close()
+
+
 def test_stale_blacklist_sends_to_window_clerk_may_override(hall: Hall) -> None:
     svc = CheckinService(hall)
     with hall.unit() as s:
