@@ -150,3 +150,26 @@ def test_console_prints_the_journalled_confirmation_and_record(qapp, demo_cfg: C
     finally:
         term.stop()
         term.window.deleteLater()
+
+
+def test_console_counts_eligible_paddles_again_when_a_checkin_is_revoked(auctioneer: Terminal, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A clerk revokes a check-in at the desk (人证不符): the auctioneer's count of 合格竞买人 follows the
+    ``checkin.revoked`` entry, as it follows auction entries, without anyone pressing anything."""
+    from sqlalchemy import select
+
+    from kiosk.checkin import CheckinService
+    from kiosk.db.models_checkin import Checkin
+
+    console = auctioneer.auction.screens["console"]
+    cars = console.session_id
+    check_in_all(auctioneer.hall, cars)
+    console.select_lot(cars, "L-0002")
+    settle(console)
+    before = console._eligible
+    assert before >= 1
+    paddle = next(b.paddle_no for b in auctioneer.auction.service.bidders(cars, "L-0002") if b.eligible)
+    with auctioneer.hall.reading() as s:
+        ids = s.scalars(select(Checkin.id).where(Checkin.session_id == cars, Checkin.paddle_no == paddle)).all()
+    for checkin_id in ids:
+        CheckinService(auctioneer.hall).revoke(checkin_id, operator="clerk", reason="人证不符，本人未到场")
+    pump(qtbot, lambda: console._eligible == before - 1)

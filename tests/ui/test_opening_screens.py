@@ -240,3 +240,29 @@ def test_no_clipped_text_in_both_orientations(host, tmp_path: Path, lang: str) -
         assert clipped_texts(term.opening.screens["big_screen"]) == [], (lang, w)
     if lang == "en":
         assert con.action_buttons["quorum"].text() != "点名结束，检查投标人数量"
+
+
+def test_console_and_big_screen_drop_a_representative_whose_checkin_is_revoked(host) -> None:  # type: ignore[no-untyped-def]
+    """人证不符 found at the desk after the roll call began: the clerk revokes the check-in; the host's
+    console and the room's big screen show that bidder absent again on the ``checkin.revoked`` entry."""
+    from sqlalchemy import select
+
+    from kiosk.checkin import CheckinService
+    from kiosk.db.models_checkin import Checkin
+
+    term = host
+    hall = term.hall
+    con = term.opening.screens["console"]
+    big = term.opening.screens["big_screen"]
+    for r in REGS2[:3]:
+        checkin(hall, S2, r)
+    rid = REGS2[0]["registration_id"]
+
+    def attendance(view) -> str:  # type: ignore[no-untyped-def]
+        return next(b.attendance for b in view.bidders if b.registration_id == rid) if view is not None else ""
+
+    wait_until(lambda: attendance(con.view) == "present" and attendance(big.view) == "present")
+    with hall.reading() as s:
+        checkin_id = s.scalar(select(Checkin.id).where(Checkin.session_id == S2, Checkin.registration_id == rid))
+    CheckinService(hall).revoke(checkin_id, operator="clerk", reason="人证不符，本人未到场")
+    wait_until(lambda: attendance(con.view) == "absent" and attendance(big.view) == "absent")

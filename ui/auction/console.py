@@ -60,6 +60,7 @@ from kiosk.auction import (
     StageBidView,
     is_stage_bid,
 )
+from kiosk.checkin.rules import PRESENCE_KINDS
 from kiosk.hall import SessionInfo
 from kiosk.money import format_money, to_capitals
 from kiosk.operators import AccessError
@@ -494,7 +495,9 @@ class AuctionConsole(Retranslatable, QWidget):
     def _on_entries(self, entries: list) -> None:
         if any(e.kind.startswith("staff.") and e.payload.get("session_id") == self.session_id for e in entries):
             self.signin.reload()  # a role taken, handed over or released (here or at another console)
-        if any(e.kind.startswith("auction.") and e.payload.get("session_id") == self.session_id for e in entries):
+        # a bidder checked in or a check-in revoked changes the lot's eligible paddles (合格竞买人)
+        if any((e.kind.startswith("auction.") or e.kind in PRESENCE_KINDS) and e.payload.get("session_id") == self.session_id
+               for e in entries):
             self.refresh()
             if any(e.kind in ("auction.lot_opened", "auction.result") for e in entries):
                 self._relabel_lots()

@@ -24,6 +24,7 @@ from html import escape as esc
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from kiosk.checkin.rules import PRESENCE_KINDS
 from kiosk.opening import OBJECTION_STAGES, OpeningError, OpeningService, OpeningView
 from kiosk.pii import mask_name
 from kiosk.staffing import RECORD_TITLES, RoleHolder, StaffingService
@@ -136,7 +137,7 @@ class OpeningBoard(BoardView):
         self.retranslate()
 
     def on_entries(self, entries: list) -> None:
-        mine = [e for e in entries if e.kind.startswith(("opening.", "staff.role_")) or e.kind == "checkin.recorded"]
+        mine = [e for e in entries if e.kind.startswith(("opening.", "staff.role_")) or e.kind in PRESENCE_KINDS]
         if not mine:
             return
         for e in mine:

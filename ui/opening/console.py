@@ -2,7 +2,7 @@
 
 The console calls the rules service (``kiosk.opening.OpeningService``) for every action; the
 service refuses what the rules forbid and the console shows why (Chinese, with English when the
-screen is in English). It refreshes on every ``opening.*`` or ``checkin.recorded`` journal entry
+screen is in English). It refreshes on every ``opening.*``, ``checkin.recorded`` or ``checkin.revoked`` journal entry
 (another terminal's check-in reaches it through the follower) and ticks the countdown each second.
 Unanswered objections — a bidder's from a kiosk arrives the same way — are shown in an alert bar
 until answered.
@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.checkin.rules import PRESENCE_KINDS
 from kiosk.opening import OBJECTION_STAGES, STAGES, OpeningError, OpeningService, OpeningView, Signer
 from kiosk.opening.rules import WITHDRAWAL_STAGES
 from kiosk.operators import OperatorInfo
@@ -453,7 +454,7 @@ class OpeningConsole(Retranslatable, QWidget):
 
     def _on_entries(self, entries: list) -> None:
         sid = self.current_session()
-        if any((e.kind.startswith("opening.") or e.kind == "checkin.recorded") and e.payload.get("session_id") == sid for e in entries):
+        if any((e.kind.startswith("opening.") or e.kind in PRESENCE_KINDS) and e.payload.get("session_id") == sid for e in entries):
             self.refresh_view()
         if any(e.kind.startswith("staff.role_") and e.payload.get("session_id") == sid for e in entries):
             self.signin.reload()  # a role taken or handed over at another console
