@@ -23,7 +23,7 @@ Loading from the hall's database is :meth:`kiosk.supervision.SupervisionService.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,7 @@ def describe(kind: str, p: Mapping[str, Any]) -> tuple[str, str]:
         n = int(p.get("call_no") or 0)
         return f"第{'一二三'[n - 1] if 1 <= n <= 3 else n}次报价 {_money(p.get('price'))}", f"call {n} at {p.get('price')}"
     if kind == "auction.result":
-        res = {"sold": "落槌成交", "unsold": "流拍", "terminated": "终止"}.get(str(p.get("result")), str(p.get("result")))
+        res = {"sold": "落槌成交", "unsold": "流拍", "terminated": "终止"}.get(str(p.get("result")), f"拍卖结果 {p.get('result', '')}")
         return f"{p.get('lot_code', '')} {res}", f"{p.get('lot_code', '')} {p.get('result')}"
     if kind == "auction.lot_opened":
         return f"{p.get('lot_code', '')} 开拍", f"lot {p.get('lot_code', '')} opened"
@@ -207,7 +207,120 @@ def describe(kind: str, p: Mapping[str, Any]) -> tuple[str, str]:
         act = {"staff.role_taken": "登记", "staff.role_released": "退出", "staff.role_refused": "被拒"}.get(kind, "")
         role = str(p.get("role", ""))
         return f"人员{act}：{ROLE_ZH.get(role, role)}", f"{kind.removeprefix('staff.')}: {role}"
-    return kind, kind
+    if kind in _DESCRIBED:
+        return _DESCRIBED[kind](p)
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    # a kind this table does not know yet (written by a newer terminal): its family, in words, and the kind
+    family = {"auction": "拍卖", "opening": "开标", "checkin": "签到", "expert": "评标区", "recording": "录像",
+              "supervision": "监督", "witness": "见证", "staff": "人员"}.get(kind.split(".", 1)[0], "记录")
+    return f"{family}记录（{kind}）", kind
+
+
+def _lot(p: Mapping[str, Any]) -> str:
+    return str(p.get("lot_code") or "")
+
+
+def _role_zh(p: Mapping[str, Any]) -> str:
+    from kiosk.staffing import ROLE_ZH
+
+    role = str(p.get("role", ""))
+    return ROLE_ZH.get(role, role)
+
+
+def _auction_stage(p: Mapping[str, Any]) -> tuple[str, str]:
+    # not at the top: kiosk.auction imports this package
+    from kiosk.auction.rules import STAGES
+
+    zh, en, _unit = STAGES.get(str(p.get("stage")), (str(p.get("stage", "")),) * 3)
+    return zh, en
+
+
+def _stage_bid(p: Mapping[str, Any]) -> tuple[str, str]:
+    zh, en = _auction_stage(p)
+    ok_zh, ok_en = ("有效", "accepted") if p.get("accepted") else ("拒绝", "refused")
+    # a sealed bid (一次报价) stays sealed beside the video too: its value shows only with the reveal
+    shown = "" if p.get("stage") == "average" else f" {p.get('value', '')}"
+    return (f"{zh}报价 {_lot(p)} 号牌 {p.get('paddle_no', '')}{shown}（{ok_zh}）",
+            f"{en} bid {_lot(p)} paddle {p.get('paddle_no', '')}{shown} ({ok_en})")
+
+
+_DEPOSIT_EFFECT = {"held": ("保证金留存", "deposit held"), "refund": ("保证金退还", "deposit refunded"),
+                   "release": ("保函解除", "guarantee released"), "forfeited": ("保证金不予退还", "deposit forfeited")}
+
+#: entries described from their payload: lots, paddles, amounts, stages and counts, never a name
+_DESCRIBED: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
+    "auction.bid_corrected": lambda p: (f"更正应价 {_lot(p)} 号牌 {p.get('paddle_no', '')} {_money(p.get('amount'))}：{p.get('reason', '')}",
+                                        f"bid corrected {_lot(p)} paddle {p.get('paddle_no', '')}: {p.get('reason', '')}"),
+    "auction.deposit": lambda p: (f"{_DEPOSIT_EFFECT.get(str(p.get('effect')), ('保证金', 'deposit'))[0]} {_lot(p)} "
+                                  f"号牌 {p.get('paddle_no') or '—'} {_money(p.get('amount'))}",
+                                  f"{_DEPOSIT_EFFECT.get(str(p.get('effect')), ('保证金', 'deposit'))[1]} {_lot(p)} "
+                                  f"paddle {p.get('paddle_no') or '-'} {p.get('amount', '')}"),
+    "auction.increment_changed": lambda p: (f"调整加价幅度 {_lot(p)} → {_money(p.get('increment'))}",
+                                            f"increment changed {_lot(p)} to {p.get('increment', '')}"),
+    "auction.stage": lambda p: (f"{_lot(p)} 进入{_auction_stage(p)[0]}", f"{_lot(p)} enters {_auction_stage(p)[1]}"),
+    "auction.stage_bid": _stage_bid,
+    "auction.stage_reveal": lambda p: (f"{_lot(p)} 揭示一次报价，号牌 {p.get('winner') or '—'} 最接近平均价",
+                                       f"{_lot(p)} sealed bids revealed, nearest the average: paddle {p.get('winner') or '-'}"),
+    "auction.lottery_candidates": lambda p: (f"{_lot(p)} 摇号候选：{'、'.join(map(str, p.get('candidates') or ()))} 号牌",
+                                             f"{_lot(p)} lottery candidates: {', '.join(map(str, p.get('candidates') or ()))}"),
+    "auction.lottery_commit": lambda p: (f"{_lot(p)} 摇号种子已承诺", f"{_lot(p)} lottery seed committed"),
+    "auction.lottery_entropy": lambda p: (f"{_lot(p)} 摇号随机数已录入（{_role_zh(p)}）",
+                                          f"{_lot(p)} lottery digits entered ({p.get('role', '')})"),
+    "auction.lottery": lambda p: (f"{_lot(p)} 摇号结果：号牌 {p.get('winner', '')}", f"{_lot(p)} lottery won by paddle {p.get('winner', '')}"),
+    "auction.terminated": lambda p: (f"{_lot(p)} 中止拍卖：{p.get('reason', '')}", f"{_lot(p)} terminated: {p.get('reason', '')}"),
+    "auction.confirmation_signed": lambda p: (f"{_lot(p)} 成交确认书已签署（号牌 {p.get('paddle_no', '')}）",
+                                              f"{_lot(p)} confirmation signed (paddle {p.get('paddle_no', '')})"),
+    "auction.default": lambda p: (f"{_lot(p)} 买受人未签署成交确认书：{p.get('reason', '')}",
+                                  f"{_lot(p)} buyer defaulted: {p.get('reason', '')}"),
+    "auction.record": lambda p: (f"{_lot(p)} 拍卖笔录已生成", f"{_lot(p)} auction record written"),
+    "opening.reading": lambda p: (f"唱标：第 {p.get('order', '')} 家" + (f" {p.get('BID_PRICE')}" if p.get("BID_PRICE") else ""),
+                                  f"bid read: no. {p.get('order', '')}" + (f" {p.get('BID_PRICE')}" if p.get("BID_PRICE") else "")),
+    "opening.quorum": lambda p: (f"投标人数核对：有效 {p.get('valid', '')} 家，法定 {p.get('quorum', '')} 家"
+                                 + ("，不足" if p.get("short") else ""),
+                                 f"quorum: {p.get('valid', '')} valid of {p.get('quorum', '')} needed" + (", short" if p.get("short") else "")),
+    "recording.requested": lambda p: (f"管理员手动{'开始' if p.get('action') == 'start' else '停止'}录像：{p.get('reason', '')}",
+                                      f"recording {p.get('action', '')} by an admin: {p.get('reason', '')}"),
+    "expert.response": lambda p: (f"专家答复通知：{'确认参加' if p.get('accept') else '不能参加'}",
+                                  f"expert answered: {'accepts' if p.get('accept') else 'declines'}"),
+}
+
+#: entries described by their kind alone
+_PLAIN: dict[str, tuple[str, str]] = {
+    "auction.reserve_entered": ("密封底价已录入（金额保密）", "sealed reserve entered (amount kept sealed)"),
+    "checkin.details": ("签到核验明细", "check-in details"),
+    "checkin.confirmed": ("签到由窗口人工确认", "check-in confirmed by a clerk"),
+    "checkin.revoked": ("签到撤销（人证不符）", "check-in revoked (not the card's holder)"),
+    "checkin.reprinted": ("补打签到凭条", "check-in slip reprinted"),
+    "checkin.refused_unregistered": ("刷证被拒：今日无报名", "card refused: registered for nothing today"),
+    "opening.absence": ("登记投标人缺席原因", "a bidder's absence recorded"),
+    "opening.objection": ("投标人提出异议", "a bidder raised an objection"),
+    "opening.answer": ("主持人答复异议", "the host answered an objection"),
+    "opening.confirmation": ("投标人确认开标结果", "a bidder confirmed the results"),
+    "opening.control_price": ("公布控制价/标底", "control price published"),
+    "opening.decrypt": ("解密进度更新", "decryption progress"),
+    "opening.online_signin": ("投标人在线签到", "a bidder signed in online"),
+    "opening.online_refused": ("在线签到被拒", "an online sign-in refused"),
+    "opening.withdrawal": ("登记撤回投标文件", "a bid withdrawal recorded"),
+    "opening.record": ("开标记录已签署生成", "opening record signed"),
+    "recording.hold": ("录像保全：暂停到期删除", "recording held from deletion"),
+    "recording.hold_released": ("解除录像保全", "recording hold released"),
+    "recording.microphone_missing": ("未检测到麦克风", "no microphone found"),
+    "recording.policy": ("录像策略变更", "recording policy changed"),
+    "recording.purged": ("录像到期删除", "recordings purged at the end of retention"),
+    "recording.retention_clock_refused": ("时钟异常：拒绝删除录像", "clock in doubt: deletion refused"),
+    "recording.sealed": ("录像段已封存", "recording segment sealed"),
+    "expert.draw": ("专家抽取", "experts drawn"),
+    "expert.draw_committed": ("专家抽取种子已承诺", "expert draw seed committed"),
+    "expert.called": ("通知抽中专家", "a drawn expert called"),
+    "expert.replacement": ("补抽专家", "a replacement expert drawn"),
+    "expert.signin": ("专家签到进入评标区", "an expert signed in to the evaluation area"),
+    "expert.signout": ("专家离开评标区", "an expert left the evaluation area"),
+    "expert.staff_signin": ("工作人员进入评标区", "staff entered the evaluation area"),
+    "expert.staff_signout": ("工作人员离开评标区", "staff left the evaluation area"),
+    "expert.door_refused": ("评标区门禁拒绝：非本区人员", "evaluation area door refused a card"),
+    "expert.access": ("评标区门禁/储物柜事件", "evaluation area door or locker event"),
+}
 
 
 def _step_names() -> dict[str, tuple[str, str]]:
