@@ -75,6 +75,7 @@ class SegmentPlayer:
     def pause(self) -> None:
         with self._lock:
             self._playing = False
+        self._wake.set()
 
     def seek(self, at_s: float) -> None:
         with self._lock:
@@ -102,6 +103,7 @@ class SegmentPlayer:
                     request, self._request = self._request, None
                     seek, self._seek = self._seek, None
                     playing = self._playing
+                    self._wake.clear()  # from here on, _wake means an order newer than these
                 if request is not None:
                     if container is not None:
                         container.close()
@@ -116,7 +118,6 @@ class SegmentPlayer:
                     seek = request[1]
                 if container is None:
                     self._wake.wait(0.1)
-                    self._wake.clear()
                     continue
                 if seek is not None:
                     frames = self._seek_to(container, seek, duration)
@@ -124,7 +125,6 @@ class SegmentPlayer:
                     continue
                 if not playing or frames is None:
                     self._wake.wait(0.1)
-                    self._wake.clear()
                     if frames is not None and self.playing:
                         t_start = time.monotonic() - self._position
                     continue
@@ -132,14 +132,22 @@ class SegmentPlayer:
                     frame = next(frames)
                 except StopIteration:
                     with self._lock:
-                        self._playing = False
+                        # the file's end stops playing, unless a newer order came meanwhile: the screen
+                        # opens the next segment (play=True) on this file's last frame, and that order
+                        # must not be undone by the end of the file it replaces
+                        if self._request is None and self._seek is None:
+                            self._playing = False
                     frames = None
                     continue
                 pos = float(frame.time or 0.0)
                 due = t_start + pos
                 delay = due - time.monotonic()
                 if delay > 0:
-                    stop.wait(min(delay, 0.5))
+                    self._wake.wait(min(delay, 0.5))  # an order (open, seek, pause) ends the wait at once
+                with self._lock:
+                    superseded = self._request is not None or self._seek is not None or not self._playing
+                if superseded:  # opened, sought or paused while this frame waited: it is not what is shown now
+                    continue
                 self._emit(frame, pos, duration)
         finally:
             if container is not None:
