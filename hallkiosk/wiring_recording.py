@@ -45,6 +45,7 @@ from kiosk.hall import Hall
 from kiosk.journal import Entry
 from kiosk.recording import CameraStatus, RecorderStatus, Recordings, classify
 from kiosk.recording import catalogue as cat
+from kiosk.recording.follow import REOPEN_KINDS
 from kiosk.timeutil import parse_rfc3339
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class RoomRecorder:
         self.session_id: str | None = None
         self.manual = False
         self._stop_at: float | None = None
+        self._closed: set[str | None] = set()  #: sessions closed since this recorder started (follow.CLOSE_KINDS)
         self._session_rooms: dict[str, str | None] = {}
         self.disk_alarm: tuple[str, str] | None = None
         self.mic_alarm: tuple[str, str] | None = None  #: sound required here but no microphone configured
@@ -283,10 +285,15 @@ class RoomRecorder:
                 with self.hall.unit() as s:
                     cat.add_marker(s, room_code=self.room_code, session_id=action.session_id,
                                    at=parse_rfc3339(e.occurred_at), kind=e.kind, label=action.label, source_seq=e.seq)
+                if action.kind == "marker" and action.session_id in self._closed and e.kind not in REOPEN_KINDS:
+                    continue  # paperwork of a closed session: its marker only; the grace stop stands
+                self._closed.discard(action.session_id)
                 self.start(action.session_id, f"{e.kind} #{e.seq}")
-                if action.kind == "close" and not self.manual:
-                    with self._lock:
-                        self._stop_at = time.monotonic() + self.cfg.stop_grace_seconds
+                if action.kind == "close":
+                    self._closed.add(action.session_id)
+                    if not self.manual:
+                        with self._lock:
+                            self._stop_at = time.monotonic() + self.cfg.stop_grace_seconds
         if entries:
             with self.hall.unit() as s:
                 cat.set_cursor(s, self.room_code, entries[-1].seq)

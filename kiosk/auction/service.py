@@ -827,8 +827,22 @@ class AuctionService:
         row.record_sha256 = rec_sha
         self.hall.journal.append(s, "auction.record", {"session_id": p.session_id, "lot_code": p.lot_code, "record_sha256": rec_sha})
         self._deposits(s, p, paddle if result == "sold" else None, now)
+        self._close_session_when_done(s, p.session_id, actor, now)
         return LotResult(p.session_id, p.lot_code, result, now, price, paddle, buyer_name, conf_sha, rec_sha,
                          conf_path, rec_path, seed, reason)
+
+    def _close_session_when_done(self, s: Session, session_id: str, actor: str, now: dt.datetime) -> None:
+        """The lot just closed was the session's last one open or pending: journal ``auction.session_closed``
+        (拍卖会结束) with what became of its lots. The room's recorder stops on it after its grace
+        period (``kiosk.recording.follow.CLOSE_KINDS``); a lot opened later starts it again."""
+        lots = s.scalars(select(PfLot.lot_code).where(PfLot.session_id == session_id)).all()
+        states = dict(s.execute(select(AuctionLot.lot_code, AuctionLot.state).where(AuctionLot.session_id == session_id)).all())
+        if not lots or any(states.get(code) not in CLOSED for code in lots):
+            return
+        ended = [states[code] for code in lots]
+        self.hall.journal.append(s, "auction.session_closed", {
+            "session_id": session_id, "lots": len(lots), "sold": ended.count("sold"), "unsold": ended.count("unsold"),
+            "terminated": ended.count("terminated"), "actor": actor, "at": rfc3339(now)})
 
     def _store(self, s: Session, path: Path, data: bytes, sha: str, now: dt.datetime) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)

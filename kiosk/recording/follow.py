@@ -3,7 +3,8 @@
 A room's recorder follows the hall journal. Entries whose kind starts with ``opening.`` or
 ``auction.`` and whose payload names a session held in this room become **markers** (kind, seq, a
 short label) and start recording if it is off; an entry that closes the session
-(:data:`CLOSE_KINDS`, or any ``….closed`` / ``….ended``) asks for a stop after the grace period.
+(:data:`CLOSE_KINDS`, or any ``….closed`` / ``….ended``) asks for a stop after the grace period, and
+until one of :data:`REOPEN_KINDS` the session's later entries are markers only.
 ``recording.requested`` entries for this room are an admin's manual start or stop (with reason and
 operator), from this or any other terminal.
 """
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 SESSION_PREFIXES = ("opening.", "auction.")
-CLOSE_KINDS = frozenset(
-    {"opening.closed", "opening.signed", "opening.record", "auction.closed", "auction.ended", "auction.session_closed"}
-)
+#: the entries that end a session: the opening's signed record, the auction's last lot closed
+CLOSE_KINDS = frozenset({"opening.record", "auction.session_closed"})
+#: the entries that begin a session again after it closed (a lot opened later); any other entry of a
+#: closed session (a 成交确认书 signed, a deposit settled) is a marker on its recording, not a new start
+REOPEN_KINDS = frozenset({"auction.lot_opened"})
 
 
 @dataclass(frozen=True)

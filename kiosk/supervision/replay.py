@@ -274,6 +274,10 @@ _DESCRIBED: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
     "auction.default": lambda p: (f"{_lot(p)} 买受人未签署成交确认书：{p.get('reason', '')}",
                                   f"{_lot(p)} buyer defaulted: {p.get('reason', '')}"),
     "auction.record": lambda p: (f"{_lot(p)} 拍卖笔录已生成", f"{_lot(p)} auction record written"),
+    "auction.session_closed": lambda p: (f"拍卖会结束：{p.get('lots', '')} 件标的，成交 {p.get('sold', '')}，流拍 {p.get('unsold', '')}，"
+                                         f"中止 {p.get('terminated', '')}",
+                                         f"auction closed: {p.get('lots', '')} lots, {p.get('sold', '')} sold, "
+                                         f"{p.get('unsold', '')} unsold, {p.get('terminated', '')} terminated"),
     "opening.reading": lambda p: (f"唱标：第 {p.get('order', '')} 家" + (f" {p.get('BID_PRICE')}" if p.get("BID_PRICE") else ""),
                                   f"bid read: no. {p.get('order', '')}" + (f" {p.get('BID_PRICE')}" if p.get("BID_PRICE") else "")),
     "opening.quorum": lambda p: (f"投标人数核对：有效 {p.get('valid', '')} 家，法定 {p.get('quorum', '')} 家"

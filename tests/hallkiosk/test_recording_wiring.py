@@ -103,6 +103,47 @@ def test_session_entries_start_recording_become_markers_and_close_stops(tmp_path
     hall.close()
 
 
+def test_an_auction_room_stops_when_the_session_closes_and_its_paperwork_does_not_restart_it(tmp_path: Path) -> None:
+    """An auction has no signed record of the whole session: the recorder stops on
+    ``auction.session_closed`` (the auction journals it when its last lot closes). A 成交确认书 signed
+    after it is a marker on the recording, not a new start; a lot opened later starts it again."""
+    hall = _hall(tmp_path)
+    threads = Threads()
+    sid = "S-20261127-009"
+
+    def wait(cond) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 10
+        while not cond() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cond()
+
+    try:
+        _add_session(hall, sid)
+        rec = RoomRecorder.from_config(hall)
+        for name, loop in rec.loops():
+            threads.start(name, loop)
+        with hall.unit() as s:
+            hall.journal.append(s, "auction.lot_opened", {"session_id": sid, "lot_code": "L-0001"})
+        wait(lambda: rec.recording)
+        with hall.unit() as s:
+            hall.journal.append(s, "auction.session_closed", {"session_id": sid, "lots": 1, "sold": 0, "unsold": 1,
+                                                              "terminated": 0})
+        wait(lambda: not rec.recording)
+        with hall.unit() as s:
+            signed = hall.journal.append(s, "auction.confirmation_signed", {"session_id": sid, "lot_code": "L-0001"})
+        wait(lambda: any(m.source_seq == signed.seq for m in Recordings(hall).markers("KB-03")))
+        time.sleep(0.3)
+        assert not rec.recording
+        with hall.unit() as s:
+            hall.journal.append(s, "auction.lot_opened", {"session_id": sid, "lot_code": "L-0002"})
+        wait(lambda: rec.recording)
+    finally:
+        threads.stop(10)
+    kinds = _kinds(hall)
+    assert kinds.count("recording.started") == 2 and kinds.count("recording.stopped") == 2
+    hall.close()
+
+
 def test_admin_starts_and_stops_by_hand_with_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hall = _hall(tmp_path)
     with hall.unit() as s:

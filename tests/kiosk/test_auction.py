@@ -560,3 +560,21 @@ def test_flood_from_two_processes_never_reorders_or_loses_a_bid_sqlite(tmp_path:
 @pytest.mark.postgres
 def test_flood_from_two_processes_never_reorders_or_loses_a_bid_postgres(tmp_path: Path, pg_url: str) -> None:
     _flood(tmp_path, pg_url)
+
+
+def test_the_last_lot_closed_closes_the_session_once_with_what_became_of_its_lots(hall: Hall) -> None:
+    """拍卖会结束: when no lot of the session is pending or open any more, the closing act journals
+    ``auction.session_closed`` (the room's recorder stops on it), once, with the lots' outcomes."""
+    a = AuctionService(hall)
+    cars, _ = sessions(a)
+    lots = [lot.lot_code for lot in a.lots(cars)]
+    assert len(lots) == 3
+    check_in_all(hall, cars)
+    for i, lot in enumerate(lots):
+        assert entries(hall, "auction.session_closed") == []
+        a.terminate(cars, lot, actor=auc(a, cars), reason=f"委托人撤回 {i + 1}")
+    [closed] = entries(hall, "auction.session_closed")
+    assert {k: closed.payload[k] for k in ("session_id", "lots", "sold", "unsold", "terminated")} == \
+        {"session_id": cars, "lots": 3, "sold": 0, "unsold": 0, "terminated": 3}
+    assert closed.seq > max(e.seq for e in entries(hall, "auction.record"))
+    assert hall.verify_journal().ok
