@@ -57,10 +57,12 @@ def label_for(kind: str, payload: dict[str, Any]) -> str:
         return f"{lot}{res}{price}{paddle}".strip()
     if kind == "opening.record":
         return f"开标记录 {p.get('outcome', '')}".strip()
-    for key in ("stage_zh", "stage", "label", "title", "status", "objection", "lot_code"):
-        if p.get(key):
-            return f"{kind.split('.', 1)[1]}: {str(p[key])[:60]}"
-    return kind.split(".", 1)[1]
+    # the supervisor's replay says every other entry in words (stages, lots, paddles; never a name):
+    # one wording for the room's recording and its replay. Not at the top: kiosk.supervision imports
+    # the recording package.
+    from kiosk.supervision.replay import describe
+
+    return describe(kind, p)[0][:80]
 
 
 def classify(kind: str, payload: dict[str, Any], room_code: str, session_room: str | None) -> Action:

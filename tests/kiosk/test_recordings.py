@@ -82,6 +82,9 @@ def test_classify_session_entries() -> None:
             "paddle_no": "7", "buyer_name": "张三", "buyer_code": "150102198001011234", "confirmation_sha256": "0" * 64}
     label = classify("auction.result", sold, "PM-01", "PM-01").label
     assert "落槌成交" in label and "张三" not in label and "150102198001011234" not in label
+    # every other marker in the replay's words, not the program's: "stage: bidders" read so before 2026-12-08
+    assert classify("opening.stage", {"session_id": "S-4", "stage": "bidders"}, "PM-01", "PM-01").label == "开标进入：公布投标人"
+    assert classify("auction.lot_opened", {"session_id": "S-4", "lot_code": "L-1"}, "PM-01", "PM-01").label == "L-1 开拍"
 
 
 def test_manual_request_needs_a_reason_and_is_journalled(hall: Hall) -> None:
