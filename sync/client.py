@@ -247,9 +247,12 @@ class PlatformClient:
             platform = email.utils.parsedate_to_datetime(date).timestamp()
         except (TypeError, ValueError, IndexError):
             return
-        local = (sent_at + time.time()) / 2
-        # Date has whole seconds (truncated): the platform's time was in [date, date + 1).
-        proposed = platform + 0.5 - local
+        received = time.time()
+        # Date has whole seconds (truncated): at some instant between sending and receiving, the
+        # platform's time was in [date, date + 1), so the offset is in [date − received, date + 1 − sent).
+        # The clock intersects that with what earlier answers proved; the middle is the offset taken.
+        low, high = self.clock.bounds_with(platform - received, platform + 1.0 - sent_at, received)
+        proposed = (low + high) / 2
         current = self.clock.offset_s
         bound = self.max_clock_step_s
         if bound is not None and abs(proposed - current) > bound:
@@ -257,7 +260,7 @@ class PlatformClient:
                 self.clock_alarm = ClockAlarm(time.time(), current, proposed, bound, response.status_code)
             log.warning("platform clock step of %+.0f s refused (bound %.0f s)", proposed - current, bound)
             return
-        self.clock.set_offset(proposed)
+        self.clock.set_offset(proposed, (low, high, received))
 
     def request(
         self,

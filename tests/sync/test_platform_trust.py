@@ -174,6 +174,27 @@ def test_a_verified_date_beyond_the_bound_raises_the_alarm_and_does_not_move(san
         assert 195 < c.clock.offset_s < 205 and c.take_clock_alarm() is None
 
 
+def test_answers_at_different_fractions_of_a_second_pin_the_platforms_clock_to_milliseconds(sandbox: SandboxServer) -> None:
+    """Date has whole seconds, so one answer puts the offset in a window a second wide (±0.5 s: CI's
+    slow run once asked for decryption while the platform's clock was still before the opening).
+    The clock intersects the windows of successive verified answers: 25 answers 0.11 s apart leave
+    it within 60 ms of the platform's, every answer from the 12th on (one answer alone: up to 500 ms). A platform clock stepped by
+    2 s contradicts them; the next answer starts the window again and the offset follows at once."""
+    sandbox.set_faults(clock_offset_s=0.37)
+    with keyed(sandbox) as c:
+        errors, widths = [], []
+        for _ in range(25):
+            c.server_time()
+            errors.append(abs(c.clock.offset_s - 0.37))
+            widths.append(c.clock.uncertainty_s)
+            time.sleep(0.11)
+        assert max(errors[11:]) < 0.06, errors
+        assert widths[0] is not None and widths[0] >= 0.5 and widths[-1] is not None and widths[-1] < 0.1, widths
+        sandbox.set_faults(clock_offset_s=2.37)
+        c.server_time()
+        assert abs(c.clock.offset_s - 2.37) <= 0.51 and (c.clock.uncertainty_s or 0) >= 0.5
+
+
 # --- a bounded client ----------------------------------------------------------------------------
 
 
