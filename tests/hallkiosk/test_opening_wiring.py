@@ -98,7 +98,7 @@ class AheadClock(PlatformClock):
     def __init__(self, ahead_s: float) -> None:
         super().__init__(ahead_s)
 
-    def set_offset(self, offset_s: float) -> None:
+    def set_offset(self, offset_s: float, window: tuple[float, float, float] | None = None) -> None:
         self.synced = True
 
     def ahead(self, seconds: float) -> None:
