@@ -58,8 +58,8 @@ CARD_TYPES_ZH = {
 }
 SUPPORTED_CARD_TYPES = tuple(CARD_TYPES_ZH)
 CHECKIN_KINDS = ("checkin.recorded", "checkin.details", "checkin.reprinted", "checkin.confirmed", "checkin.revoked")
-#: the entries that change who is checked in (a screen showing the room or the paddles reloads on them)
-PRESENCE_KINDS = ("checkin.recorded", "checkin.revoked")
+#: the entries that change who is checked in or admitted (a screen showing the room or the paddles reloads on them)
+PRESENCE_KINDS = ("checkin.recorded", "checkin.revoked", "checkin.confirmed")
 #: a slip's QR code is this prefix and the check-in's opaque token
 TOKEN_PREFIX = "HK-CI:"
 

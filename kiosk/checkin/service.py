@@ -127,10 +127,13 @@ def paddles(session: Session, session_id: str) -> dict[str, list[str]]:
     The auction asks this (its bidders, its bid checks, the buyer, the deposits) in its own
     transaction. A check-in a clerk revoked (人证不符, :meth:`CheckinService.revoke`) has lost its
     row, so its paddle bids no more until the bidder's real representative checks in; the paddle
-    number itself stays the bidder's (``checkin_paddles``), so the same paddle comes back.
+    number itself stays the bidder's (``checkin_paddles``), so the same paddle comes back. A check-in
+    a clerk must still confirm (a face that did not match; with ``face_required`` one compared with
+    nothing) is never admitted alone: its paddle is not in until :meth:`CheckinService.confirm`.
     """
     rows = session.execute(select(Checkin.paddle_no, Checkin.registration_id).where(
-        Checkin.session_id == session_id, Checkin.paddle_no.is_not(None)).order_by(Checkin.checkin_no))
+        Checkin.session_id == session_id, Checkin.paddle_no.is_not(None),
+        or_(Checkin.needs_confirmation.is_(False), Checkin.confirmed_by.is_not(None))).order_by(Checkin.checkin_no))
     out: dict[str, list[str]] = {}
     for paddle, rid in rows:
         if paddle is not None:  # the query's own condition; said again for the type checker

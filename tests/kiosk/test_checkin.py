@@ -252,9 +252,11 @@ def test_auction_paddle_deposit_and_window(tmp_path: Path) -> None:
 
 
 def test_a_revoked_checkin_takes_its_paddle_out_of_the_auction_until_the_card_holder_checks_in(tmp_path: Path) -> None:
-    """人证不符 at an auction: a clerk revokes 孙丽's check-in (the face was not hers). The auction asks
-    check-in which paddles are in (kiosk.checkin.paddles): paddle 01 leaves the bidders and its bids are
-    refused as not checked in; when the card's holder checks in, the same paddle 01 comes back."""
+    """人证核验 at an auction. The auction asks check-in which paddles are in (kiosk.checkin.paddles):
+    a check-in a clerk must still confirm (here no face engine, and ``face_required``) is never admitted
+    alone, so its paddle is out until the clerk confirms; a check-in the clerk revokes (人证不符) takes
+    paddle 01 out again and its bids are refused as not checked in; when the card's holder checks in,
+    the same paddle 01 comes back."""
     from kiosk.auction import AuctionService
     from tests.helpers.auction_roles import take_auctioneer, take_role
 
@@ -268,13 +270,22 @@ def test_a_revoked_checkin_takes_its_paddle_out_of_the_auction_until_the_card_ho
         def bidders() -> set[str]:
             return {b.paddle_no for b in auction.bidders(sid, "L-0001")}
 
-        first = svc.check_in(card(14), sid, face=FaceCapture(JPEG, "captured")).accepted
-        assert svc.check_in(card(15), sid, face=FaceCapture(JPEG, "captured")).accepted[0].paddle_no == "02"
+        def admitted(i: int) -> tuple:  # type: ignore[type-arg]
+            out = svc.check_in(card(i), sid, face=FaceCapture(JPEG, "captured"))
+            assert out.needs_clerk  # no engine here: the clerk confirms who this is
+            before = bidders()
+            for info in out.accepted:
+                svc.confirm(info.checkin_id, operator="clerk", note="核对身份证原件，与本人一致")
+            return out.accepted, before
+
+        first, before = admitted(14)
+        assert [i.paddle_no for i in first] == ["01", "01"] and before == set()  # not before the clerk confirmed
+        assert admitted(15)[0][0].paddle_no == "02"
         assert bidders() == {"01", "02"}
         for info in first:  # before the auction: the impostor is sent away
             svc.revoke(info.checkin_id, operator="clerk", reason="人证不符，本人未到场")
         assert bidders() == {"02"}
-        again = svc.check_in(card(14), sid, face=FaceCapture(JPEG, "captured")).accepted
+        again, _ = admitted(14)
         assert [i.paddle_no for i in again] == ["01", "01"]  # the bidder's paddle number stays theirs
         assert bidders() == {"01", "02"}
 
@@ -283,7 +294,7 @@ def test_a_revoked_checkin_takes_its_paddle_out_of_the_auction_until_the_card_ho
         auction.enter_reserve(sid, "L-0001", "1.00", auctioneer=auctioneer, supervisor=take_role(hall, sid, "supervisor"))
         auction.open_lot(sid, "L-0001", actor=auctioneer)
         assert auction.bid(sid, "L-0001", "01", actor=auctioneer).accepted
-        for info in again:  # during it: the flagged check-in is judged a mismatch after all
+        for info in again:  # during it: the check-in is judged a mismatch after all
             svc.revoke(info.checkin_id, operator="clerk", reason="人证不符，经核实非本人")
         assert bidders() == {"02"}
         refused = auction.bid(sid, "L-0001", "01", actor=auctioneer)
