@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kiosk.checkin import paddles
+from kiosk.checkin import CheckinService, paddles
 from kiosk.checkin.rules import bidder_key, next_paddle
 from kiosk.db.models import PfRegistration, PfRepresentative
 from kiosk.db.models_checkin import Checkin, CheckinPaddle
@@ -34,11 +34,17 @@ def checked_in_paddles(hall: Any, session_id: str) -> dict[str, str]:
 def check_in_all(hall: Any, session_id: str, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """Check each registration in (not already checked in) with a paddle, as a clerk's manual check-in.
 
-    Writes what ``kiosk.checkin.CheckinService`` writes in one transaction, without its rules
-    (window, blacklist, face): the accepted ``checkin.recorded`` entry with the paddle, the
+    Check-ins made at a kiosk that wait for a clerk are confirmed first (``CheckinService.confirm``,
+    as the clerk at the window would). Then writes what ``kiosk.checkin.CheckinService`` writes in one
+    transaction, without its rules (window, blacklist, face): the accepted ``checkin.recorded`` entry with the paddle, the
     ``checkins`` row the auction asks (``kiosk.checkin.paddles``) and the bidder's paddle number
     (``checkin_paddles``: one per bidder, the same one the service would give a card later).
     """
+    with hall.reading() as s:  # check-ins at a kiosk that wait for the clerk: the clerk confirms them first
+        waiting = s.scalars(select(Checkin.id).where(Checkin.session_id == session_id, Checkin.needs_confirmation.is_(True),
+                                                     Checkin.confirmed_by.is_(None))).all()
+    for checkin_id in waiting:
+        CheckinService(hall).confirm(checkin_id, operator="demo", note="演示：窗口核对身份证原件与本人一致")
     done = checked_in_paddles(hall, session_id)
     with hall.unit() as s:
         regs = s.scalars(select(PfRegistration).where(PfRegistration.session_id == session_id)
