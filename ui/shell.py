@@ -202,30 +202,32 @@ class StatusBarItems(Retranslatable, QWidget):
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
         shown = [s for s in statuses if s.state != DeviceState.NOT_CONFIGURED]
         if not shown:
-            self._devices_full = self._devices_short = self.tr("设备：未配置")
+            self._devices_forms = [self.tr("设备：未配置")]
             self.devices.setProperty("state", "not_configured")
         else:
             parts = [f"{device_name(s.name)}·{state_text(s.state)}" for s in shown]
-            self._devices_full = "  ".join(parts)
             bad = [p for s, p in zip(shown, parts, strict=True) if s.state != DeviceState.ONLINE]
-            # a narrow (portrait) window: the devices that need attention by name, the rest counted
-            self._devices_short = "  ".join(bad) if bad else self.tr("设备：%1 台正常").replace("%1", str(len(shown)))
+            # a narrower window: the devices that need attention by name, then only how many (the
+            # tooltip keeps the whole list)
+            counted = (self.tr("设备：%1 台需注意").replace("%1", str(len(bad))) if bad
+                       else self.tr("设备：%1 台正常").replace("%1", str(len(shown))))
+            self._devices_forms = ["  ".join(parts), "  ".join(bad), counted] if bad else ["  ".join(parts), counted]
             self.devices.setProperty("state", worst_state(shown))
-        self.devices.setToolTip(self._devices_full)
+        self.devices.setToolTip(self._devices_forms[0])
         self._fit_devices()
         self.devices.style().polish(self.devices)
 
     def _fit_devices(self) -> None:
-        """The full device list when it fits beside the other items, else the short form (never clipped)."""
-        full = getattr(self, "_devices_full", "")
+        """The longest form of the device states that fits beside the other items (never clipped)."""
+        forms = getattr(self, "_devices_forms", [""])
         if not self.isVisible():  # not laid out yet: its width means nothing
-            self.devices.setText(full)
+            self.devices.setText(forms[0])
             return
         others = sum(w.sizeHint().width() for w in (self.database, self.sync, self.platform_key, self.journal, self.clock)
                      if w.isVisibleTo(self))
         room = self.width() - others - self.lay.spacing() * 6
-        fits = self.devices.fontMetrics().horizontalAdvance(full) <= room
-        self.devices.setText(full if fits else getattr(self, "_devices_short", full))
+        metrics = self.devices.fontMetrics()
+        self.devices.setText(next((f for f in forms if metrics.horizontalAdvance(f) <= room), forms[-1]))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

@@ -347,489 +347,489 @@
 <context>
     <name>AuctionConsole</name>
     <message>
-        <location filename="../../ui/auction/console.py" line="91"/>
+        <location filename="../../ui/auction/console.py" line="92"/>
         <source>现场</source>
         <extracomment>a pause of the console shorter than this (an act of a few ms) leaves the call timer alone the timer&apos;s call is not made when reading the lot took longer than this (the database stalled)</extracomment>
         <translation>Floor</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="92"/>
+        <location filename="../../ui/auction/console.py" line="93"/>
         <source>竞价器</source>
         <translation>Keypad</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="93"/>
+        <location filename="../../ui/auction/console.py" line="94"/>
         <source>挂牌</source>
         <translation>Listing</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="376"/>
+        <location filename="../../ui/auction/console.py" line="377"/>
         <source>拍卖</source>
         <extracomment>the roles the auction console signs in: the 拍卖师 acts; the supervisor enters only lottery digits; the witness watches the hall account logged in here (session, role) → who holds that role through this console (kiosk.staffing; taken by ID card) eligible paddles of the lot shown (loaded with it) asked for before the sessions were loaded to choose once its session&apos;s lots are loaded the session whose lots the lot box holds since when the console cannot write (monotonic) an act met a database that did not answer during the pause no timer call before this (monotonic): a full interval after a pause the big screen follows the console who holds the session&apos;s roles through this console (masked names: a screen in the room)</extracomment>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="753"/>
+        <location filename="../../ui/auction/console.py" line="756"/>
         <source>起始配建面积（m²）</source>
         <translation>配建 area from (m²)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="754"/>
+        <location filename="../../ui/auction/console.py" line="757"/>
         <source>面积增幅（m²）</source>
         <translation>Area step (m²)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="756"/>
+        <location filename="../../ui/auction/console.py" line="759"/>
         <source>起始自持比例（%）</source>
         <translation>Share from (%)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="757"/>
+        <location filename="../../ui/auction/console.py" line="760"/>
         <source>比例增幅（%）</source>
         <translation>Share step (%)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="758"/>
+        <location filename="../../ui/auction/console.py" line="761"/>
         <source>一次报价有效区间上限（%1）</source>
         <translation>Upper end of the valid band (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="758"/>
+        <location filename="../../ui/auction/console.py" line="761"/>
         <source>万元</source>
         <translation>10k yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="758"/>
+        <location filename="../../ui/auction/console.py" line="761"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="926"/>
+        <location filename="../../ui/auction/console.py" line="929"/>
         <source>限价摇号：%1 号在最高限价；三次报价后确认候选人</source>
         <translation>Lottery at the cap: paddles %1 at the cap; confirm the candidates after the third call</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="928"/>
+        <location filename="../../ui/auction/console.py" line="931"/>
         <source>拍卖师</source>
         <translation>Auctioneer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="928"/>
+        <location filename="../../ui/auction/console.py" line="931"/>
         <source>监督人</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="929"/>
+        <location filename="../../ui/auction/console.py" line="932"/>
         <source>候选人 %1 号 · 请拍卖师和监督人各录入 4–12 位数字（已录入：%2）</source>
         <translation>Candidates %1 · the auctioneer and the supervisor each enter 4–12 digits (entered: %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="930"/>
+        <location filename="../../ui/auction/console.py" line="933"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="932"/>
+        <location filename="../../ui/auction/console.py" line="935"/>
         <source>种子已承诺 SHA-256 %1… · 请抽签</source>
         <translation>Seed committed, SHA-256 %1… · draw now</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="934"/>
+        <location filename="../../ui/auction/console.py" line="937"/>
         <source>中签 %1 号 · 种子 %2… 已公开 · 请落槌</source>
         <translation>Paddle %1 drawn · seed %2… revealed · hammer now</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="953"/>
+        <location filename="../../ui/auction/console.py" line="956"/>
         <source>本场角色：拍卖师尚未刷身份证登记（请在读卡器上放置身份证）</source>
         <translation>Roles: the auctioneer has not signed in by ID card yet (place the card on the reader)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="955"/>
+        <location filename="../../ui/auction/console.py" line="958"/>
         <source>本场角色：</source>
         <translation>Roles: </translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1042"/>
+        <location filename="../../ui/auction/console.py" line="1045"/>
         <source>等待应价</source>
         <translation>Waiting for bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1045"/>
+        <location filename="../../ui/auction/console.py" line="1048"/>
         <source>%1 · 无人应价，请落槌</source>
         <translation>%1 · no bid: drop the hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1045"/>
+        <location filename="../../ui/auction/console.py" line="1048"/>
         <source>%1 · 请摇号</source>
         <translation>%1 · draw lots</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1047"/>
+        <location filename="../../ui/auction/console.py" line="1050"/>
         <source>%1 · 计时暂停：数据库未响应，恢复后重新计时</source>
         <translation>%1 · timer paused: the database is not answering; it restarts when it is back</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1049"/>
+        <location filename="../../ui/auction/console.py" line="1052"/>
         <source>%1 · %2 秒后%3</source>
         <translation>%1 · %3 in %2 s</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1057"/>
+        <location filename="../../ui/auction/console.py" line="1060"/>
         <source>今日暂无拍卖会</source>
         <translation>No auction today</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1057"/>
+        <location filename="../../ui/auction/console.py" line="1060"/>
         <source>正在读取拍卖会…</source>
         <translation>Loading the auction sessions…</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1078"/>
+        <location filename="../../ui/auction/console.py" line="1081"/>
         <source>起拍价 %1</source>
         <translation>Start price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1079"/>
+        <location filename="../../ui/auction/console.py" line="1082"/>
         <source>加价幅度 %1</source>
         <translation>Increment %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1081"/>
+        <location filename="../../ui/auction/console.py" line="1084"/>
         <source>保证金 %1</source>
         <translation>Deposit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1218"/>
+        <location filename="../../ui/auction/console.py" line="1221"/>
         <source>限价后竞价（出让公告规定，只读）</source>
         <translation>After the cap (set by the sale notice, read-only)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1086"/>
+        <location filename="../../ui/auction/console.py" line="1089"/>
         <source>起始 %1，增幅 %2</source>
         <translation>from %1, step %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1088"/>
+        <location filename="../../ui/auction/console.py" line="1091"/>
         <source>一次报价有效区间 %1 至 %2</source>
         <translation>one-time bids valid from %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1091"/>
+        <location filename="../../ui/auction/console.py" line="1094"/>
         <source>挂牌最高报价 %1（%2 号）</source>
         <translation>Listing top bid %1 (paddle %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1094"/>
+        <location filename="../../ui/auction/console.py" line="1097"/>
         <source>设有保留价：已密封录入</source>
         <translation>Reserve: sealed and entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1094"/>
+        <location filename="../../ui/auction/console.py" line="1097"/>
         <source>设有保留价：待录入</source>
         <translation>Reserve: to be entered</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1096"/>
+        <location filename="../../ui/auction/console.py" line="1099"/>
         <source>本标的无保留价（须在竞价前宣布）</source>
         <translation>No reserve (announce before bidding)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1097"/>
-        <location filename="../../ui/auction/console.py" line="1207"/>
+        <location filename="../../ui/auction/console.py" line="1100"/>
+        <location filename="../../ui/auction/console.py" line="1210"/>
         <source>允许跳价</source>
         <translation>Jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1097"/>
+        <location filename="../../ui/auction/console.py" line="1100"/>
         <source>不允许跳价</source>
         <translation>No jump bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1098"/>
+        <location filename="../../ui/auction/console.py" line="1101"/>
         <source>竞买人 %1 个号牌</source>
         <translation>%1 bidder paddles</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1100"/>
+        <location filename="../../ui/auction/console.py" line="1103"/>
         <source>%1：须至少 %2 名合格竞买人</source>
         <translation>%1: at least %2 eligible bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1105"/>
+        <location filename="../../ui/auction/console.py" line="1108"/>
         <source>合格竞买人 %1 名，不足 %2 名：不得开拍或竞价。请等待签到，或填写理由终止本标的。</source>
         <translation>%1 eligible bidders, fewer than %2: the lot cannot be opened or bid on. Wait for check-ins, or terminate the lot with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1109"/>
+        <location filename="../../ui/auction/console.py" line="1112"/>
         <source>成交价</source>
         <translation>Hammer price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1111"/>
+        <location filename="../../ui/auction/console.py" line="1114"/>
         <source>买受人号牌 %1</source>
         <translation>Buyer: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1113"/>
+        <location filename="../../ui/auction/console.py" line="1116"/>
         <source>当前最高应价</source>
         <translation>Leading bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1115"/>
+        <location filename="../../ui/auction/console.py" line="1118"/>
         <source>当前最高：%1 号</source>
         <translation>Leading: paddle %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1117"/>
+        <location filename="../../ui/auction/console.py" line="1120"/>
         <source>起拍价</source>
         <translation>Start price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1126"/>
+        <location filename="../../ui/auction/console.py" line="1129"/>
         <source>在最高限价：%1 号</source>
         <translation>At the cap: paddles %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1131"/>
+        <location filename="../../ui/auction/console.py" line="1134"/>
         <source>限价号牌下一报价 %1；其他号牌留空 = 按最高限价应价</source>
         <translation>Next for paddles at the cap: %1; other paddles, empty = accept the cap price</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1133"/>
+        <location filename="../../ui/auction/console.py" line="1136"/>
         <source>限价号牌：金额栏填%1（留空 = 下一报价）</source>
         <translation>Paddles at the cap: type the %1 in Amount (empty = next)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1134"/>
+        <location filename="../../ui/auction/console.py" line="1137"/>
         <source>配建面积 m²</source>
         <translation>配建 area m²</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1134"/>
+        <location filename="../../ui/auction/console.py" line="1137"/>
         <source>自持比例 %</source>
         <translation>share held %</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1136"/>
+        <location filename="../../ui/auction/console.py" line="1139"/>
         <source>录入一次书面报价：号牌 + 金额（密封，全部提交后揭晓）</source>
         <translation>Enter the one-time written bids: paddle + amount (sealed until all are in)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1138"/>
+        <location filename="../../ui/auction/console.py" line="1141"/>
         <source>一次报价须填写金额</source>
         <translation>A one-time bid needs an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1140"/>
+        <location filename="../../ui/auction/console.py" line="1143"/>
         <source>下一应价 %1</source>
         <translation>Next bid %1</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1179"/>
+        <location filename="../../ui/auction/console.py" line="1182"/>
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1179"/>
+        <location filename="../../ui/auction/console.py" line="1182"/>
         <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1181"/>
+        <location filename="../../ui/auction/console.py" line="1184"/>
         <source>拒绝：</source>
         <translation>Refused: </translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1183"/>
+        <location filename="../../ui/auction/console.py" line="1186"/>
         <source>（密封）</source>
         <translation>(sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1197"/>
+        <location filename="../../ui/auction/console.py" line="1200"/>
         <source>拍卖会</source>
         <translation>Auction</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1198"/>
+        <location filename="../../ui/auction/console.py" line="1201"/>
         <source>标的</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1199"/>
-        <location filename="../../ui/auction/console.py" line="1233"/>
+        <location filename="../../ui/auction/console.py" line="1202"/>
+        <location filename="../../ui/auction/console.py" line="1236"/>
         <source>号牌</source>
         <translation>Paddle</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1200"/>
-        <location filename="../../ui/auction/console.py" line="1233"/>
+        <location filename="../../ui/auction/console.py" line="1203"/>
+        <location filename="../../ui/auction/console.py" line="1236"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1142"/>
-        <location filename="../../ui/auction/console.py" line="1146"/>
-        <location filename="../../ui/auction/console.py" line="1201"/>
+        <location filename="../../ui/auction/console.py" line="1145"/>
+        <location filename="../../ui/auction/console.py" line="1149"/>
+        <location filename="../../ui/auction/console.py" line="1204"/>
         <source>留空 = 下一应价</source>
         <translation>Empty = next bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1083"/>
+        <location filename="../../ui/auction/console.py" line="1086"/>
         <source>最高限价 %1 · 限价后：%2（出让公告）</source>
         <translation>Price cap %1 · after the cap: %2 (sale notice)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1084"/>
+        <location filename="../../ui/auction/console.py" line="1087"/>
         <source>未规定：只能注明理由终止</source>
         <translation>not prescribed: the lot can only be terminated with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1124"/>
+        <location filename="../../ui/auction/console.py" line="1127"/>
         <source>已达限价：%1 号（三次报价后摇号）</source>
         <translation>Cap reached: paddles %1 (lottery after the third call)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1202"/>
+        <location filename="../../ui/auction/console.py" line="1205"/>
         <source>输入号牌</source>
         <translation>Paddle number</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1203"/>
+        <location filename="../../ui/auction/console.py" line="1206"/>
         <source>确认应价 (Enter)</source>
         <translation>Confirm bid (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1204"/>
+        <location filename="../../ui/auction/console.py" line="1207"/>
         <source>密封底价（拍卖师与监督人共同录入）</source>
         <translation>Sealed reserve (auctioneer and supervisor together)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1205"/>
+        <location filename="../../ui/auction/console.py" line="1208"/>
         <source>底价金额</source>
         <translation>Reserve amount</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1206"/>
+        <location filename="../../ui/auction/console.py" line="1209"/>
         <source>录入底价</source>
         <translation>Enter reserve</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1208"/>
+        <location filename="../../ui/auction/console.py" line="1211"/>
         <source>须为幅度整数倍</source>
         <translation>On the step grid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1209"/>
+        <location filename="../../ui/auction/console.py" line="1212"/>
         <source>宣布开拍</source>
         <translation>Open the lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1210"/>
+        <location filename="../../ui/auction/console.py" line="1213"/>
         <source>报价（下一次）</source>
         <translation>Next call</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1211"/>
+        <location filename="../../ui/auction/console.py" line="1214"/>
         <source>自动计时报价</source>
         <translation>Timed calls</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1212"/>
+        <location filename="../../ui/auction/console.py" line="1215"/>
         <source>落槌</source>
         <translation>Hammer</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1213"/>
+        <location filename="../../ui/auction/console.py" line="1216"/>
         <source>新的加价幅度</source>
         <translation>New increment</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1214"/>
+        <location filename="../../ui/auction/console.py" line="1217"/>
         <source>调整幅度</source>
         <translation>Set step</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1215"/>
+        <location filename="../../ui/auction/console.py" line="1218"/>
         <source>更正或终止的理由（必填）</source>
         <translation>Reason for a correction or termination (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1216"/>
+        <location filename="../../ui/auction/console.py" line="1219"/>
         <source>更正最后应价</source>
         <translation>Correct last bid</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1217"/>
+        <location filename="../../ui/auction/console.py" line="1220"/>
         <source>终止本标的</source>
         <translation>Terminate lot</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1219"/>
+        <location filename="../../ui/auction/console.py" line="1222"/>
         <source>例：指导价 +50%</source>
         <translation>e.g. guide price +50 %</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1220"/>
+        <location filename="../../ui/auction/console.py" line="1223"/>
         <source>停止举牌，开始一次报价</source>
         <translation>Stop open bids, start one-time bids</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1221"/>
+        <location filename="../../ui/auction/console.py" line="1224"/>
         <source>打印成交确认书</source>
         <translation>Print confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1222"/>
+        <location filename="../../ui/auction/console.py" line="1225"/>
         <source>确认摇号候选人</source>
         <translation>Confirm the lottery candidates</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1223"/>
+        <location filename="../../ui/auction/console.py" line="1226"/>
         <source>确认书已签署</source>
         <translation>Confirmation signed</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1224"/>
+        <location filename="../../ui/auction/console.py" line="1227"/>
         <source>竞得人拒签（悔拍）</source>
         <translation>Winner refuses to sign (default)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1225"/>
+        <location filename="../../ui/auction/console.py" line="1228"/>
         <source>随机数字（4–12 位，本人输入）</source>
         <translation>Random digits (4–12, typed by the person)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1226"/>
+        <location filename="../../ui/auction/console.py" line="1229"/>
         <source>拍卖师录入</source>
         <translation>Auctioneer enters</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1227"/>
+        <location filename="../../ui/auction/console.py" line="1230"/>
         <source>监督人录入</source>
         <translation>Supervisor enters</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1228"/>
+        <location filename="../../ui/auction/console.py" line="1231"/>
         <source>抽签（公开种子）</source>
         <translation>Draw (reveal the seed)</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1229"/>
+        <location filename="../../ui/auction/console.py" line="1232"/>
         <source>打印拍卖笔录</source>
         <translation>Print record</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1230"/>
+        <location filename="../../ui/auction/console.py" line="1233"/>
         <source>结束录入并揭晓</source>
         <translation>Close entry and reveal</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1233"/>
+        <location filename="../../ui/auction/console.py" line="1236"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/auction/console.py" line="1233"/>
+        <location filename="../../ui/auction/console.py" line="1236"/>
         <source>来源 · 结果</source>
         <translation>Source · result</translation>
     </message>

@@ -378,12 +378,12 @@ Due now: %2 face photos (%3 not uploaded), %4 representatives&apos; ID numbers, 
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/shell.py" line="301"/>
+        <location filename="../../ui/shell.py" line="303"/>
         <source>公共资源交易中心</source>
         <translation>Public Resource Trading Centre</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="304"/>
+        <location filename="../../ui/shell.py" line="306"/>
         <source>退出登录</source>
         <translation>Log out</translation>
     </message>
@@ -605,18 +605,18 @@ experts: ID card, face check, phone lockers</translation>
 <context>
     <name>RoleWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="361"/>
+        <location filename="../../ui/shell.py" line="363"/>
         <source>暂停服务：系统正在恢复连接，请稍候或到服务窗口办理。</source>
         <extracomment>the role&apos;s page; what it offers differs by role (reset, logout, open_flow, work …), so it is duck-typed</extracomment>
         <translation>Service paused: reconnecting. Please wait, or go to a service counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="363"/>
+        <location filename="../../ui/shell.py" line="365"/>
         <source>数据连接中断，以下内容可能不是最新。</source>
         <translation>Data link interrupted: what is shown may be out of date.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="365"/>
+        <location filename="../../ui/shell.py" line="367"/>
         <source>数据库连接中断，正在自动重试。已办理的记录不会丢失；恢复前本机的操作不会执行。</source>
         <translation>Database unavailable, retrying. Nothing recorded is lost; acts on this terminal are not carried out until it returns.</translation>
     </message>
@@ -789,36 +789,41 @@ experts: ID card, face check, phone lockers</translation>
     </message>
     <message>
         <location filename="../../ui/shell.py" line="212"/>
+        <source>设备：%1 台需注意</source>
+        <translation>Devices: %1 need attention</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="213"/>
         <source>设备：%1 台正常</source>
         <translation>Devices: %1 working</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="236"/>
+        <location filename="../../ui/shell.py" line="238"/>
         <source>平台：未连接（单机）</source>
         <translation>Platform: not connected (stand-alone)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="239"/>
+        <location filename="../../ui/shell.py" line="241"/>
         <source>平台：告警</source>
         <translation>Platform: ALARM</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="242"/>
+        <location filename="../../ui/shell.py" line="244"/>
         <source>平台：在线 待传 %1</source>
         <translation>Platform: online, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="245"/>
+        <location filename="../../ui/shell.py" line="247"/>
         <source>平台：离线 待传 %1</source>
         <translation>Platform: offline, %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="254"/>
+        <location filename="../../ui/shell.py" line="256"/>
         <source>平台签名验证失败</source>
         <translation>Platform signature failing</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="257"/>
+        <location filename="../../ui/shell.py" line="259"/>
         <source>未验证平台签名</source>
         <translation>Platform answers not verified</translation>
     </message>

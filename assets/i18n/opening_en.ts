@@ -130,108 +130,108 @@
 <context>
     <name>Opening</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="135"/>
+        <location filename="../../ui/opening/console.py" line="136"/>
         <source>开标</source>
         <extracomment>the roles signed in at the host console, in the order the record names them who signs the record always; a witness and a 招标人代表 who hold a role sign too the absence reasons the console offers: 弃标 is not one of them — a bidder leaves the count only by its written withdrawal (REG 35, D1), recorded with the withdrawal fields, after which its absence reads 弃标 the 开标人/主持人 signed in at this console the 记录人 signed in at this console (kind, reference, received_at) of a written withdrawal</extracomment>
         <translation>Bid opening</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="140"/>
+        <location filename="../../ui/opening/console.py" line="141"/>
         <source>待开标</source>
         <translation>Scheduled</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="141"/>
+        <location filename="../../ui/opening/console.py" line="142"/>
         <source>宣布纪律</source>
         <translation>Discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="142"/>
+        <location filename="../../ui/opening/console.py" line="143"/>
         <source>公布投标人</source>
         <translation>Bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="143"/>
+        <location filename="../../ui/opening/console.py" line="144"/>
         <source>签到点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="144"/>
+        <location filename="../../ui/opening/console.py" line="145"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="145"/>
+        <location filename="../../ui/opening/console.py" line="146"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="146"/>
+        <location filename="../../ui/opening/console.py" line="147"/>
         <source>唱标</source>
         <translation>Reading</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="147"/>
+        <location filename="../../ui/opening/console.py" line="148"/>
         <source>异议</source>
         <translation>Objections</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="148"/>
+        <location filename="../../ui/opening/console.py" line="149"/>
         <source>投标人确认</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="149"/>
+        <location filename="../../ui/opening/console.py" line="150"/>
         <source>记录签字</source>
         <translation>Signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="150"/>
+        <location filename="../../ui/opening/console.py" line="151"/>
         <source>结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="157"/>
+        <location filename="../../ui/opening/console.py" line="158"/>
         <source>未解密</source>
         <translation>Not decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="158"/>
+        <location filename="../../ui/opening/console.py" line="159"/>
         <source>解密中</source>
         <translation>Decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="159"/>
+        <location filename="../../ui/opening/console.py" line="160"/>
         <source>解密成功</source>
         <translation>Decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="160"/>
+        <location filename="../../ui/opening/console.py" line="161"/>
         <source>失败（视为撤销）</source>
         <translation>Failed (deemed revoked)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="161"/>
+        <location filename="../../ui/opening/console.py" line="162"/>
         <source>失败（视为撤回）</source>
         <translation>Failed (deemed withdrawn)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="167"/>
+        <location filename="../../ui/opening/console.py" line="168"/>
         <source>现场</source>
         <translation>In the room</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="169"/>
+        <location filename="../../ui/opening/console.py" line="170"/>
         <source>在线</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="171"/>
+        <location filename="../../ui/opening/console.py" line="172"/>
         <source>未到：</source>
         <translation>Absent: </translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="172"/>
+        <location filename="../../ui/opening/console.py" line="173"/>
         <source>未到</source>
         <translation>Absent</translation>
     </message>
@@ -239,128 +239,128 @@
 <context>
     <name>OpeningBoard</name>
     <message>
-        <location filename="../../ui/opening/board.py" line="192"/>
+        <location filename="../../ui/opening/board.py" line="193"/>
         <source>开标时间 %1 · %2</source>
         <extracomment>a bidder list longer than the wall has room for shows a page at a time, this long each one load: (session shown, its view, the candidate session checked, the role holders)</extracomment>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="219"/>
+        <location filename="../../ui/opening/board.py" line="220"/>
         <source>开标室</source>
         <translation>Opening room</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="220"/>
+        <location filename="../../ui/opening/board.py" line="221"/>
         <source>今日暂无开标</source>
         <translation>No opening today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="231"/>
+        <location filename="../../ui/opening/board.py" line="232"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="231"/>
+        <location filename="../../ui/opening/board.py" line="232"/>
         <source>不得开标</source>
         <translation>No opening</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="233"/>
+        <location filename="../../ui/opening/board.py" line="234"/>
         <source>暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="240"/>
+        <location filename="../../ui/opening/board.py" line="241"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="247"/>
+        <location filename="../../ui/opening/board.py" line="248"/>
         <source>工期 %1 天</source>
         <translation>Duration %1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="248"/>
+        <location filename="../../ui/opening/board.py" line="249"/>
         <source>质量 %1</source>
         <translation>Quality %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="271"/>
+        <location filename="../../ui/opening/board.py" line="272"/>
         <source>投标截止时间到达后公布投标人名单 · 时间以交易平台时钟为准</source>
         <translation>Bidders are published at the bid deadline · times by the platform clock</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="293"/>
+        <location filename="../../ui/opening/board.py" line="294"/>
         <source>现场 %1 · 在线 %2 · 未到 %3</source>
         <translation>In the room %1 · online %2 · absent %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="296"/>
+        <location filename="../../ui/opening/board.py" line="297"/>
         <source>名单第 %1/%2 页</source>
         <translation>List page %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="311"/>
+        <location filename="../../ui/opening/board.py" line="312"/>
         <source>开标异议 %1 条（在线 %3 条） · 待答复 %2 条</source>
         <translation>Objections %1 (online %3) · awaiting answer %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="313"/>
+        <location filename="../../ui/opening/board.py" line="314"/>
         <source>现场异议 %1 条 · 待答复 %2 条</source>
         <translation>Objections: %1 · awaiting answer: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="323"/>
+        <location filename="../../ui/opening/board.py" line="324"/>
         <source>已答复：%1</source>
         <translation>Answered: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="323"/>
+        <location filename="../../ui/opening/board.py" line="324"/>
         <source>待主持人答复</source>
         <translation>awaiting the host&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="324"/>
+        <location filename="../../ui/opening/board.py" line="325"/>
         <source>〔在线〕</source>
         <translation>[online] </translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="360"/>
+        <location filename="../../ui/opening/board.py" line="361"/>
         <source>已书面撤销</source>
         <translation>Revoked in writing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="360"/>
+        <location filename="../../ui/opening/board.py" line="361"/>
         <source>已书面撤回</source>
         <translation>Withdrawn in writing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="363"/>
+        <location filename="../../ui/opening/board.py" line="364"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="363"/>
+        <location filename="../../ui/opening/board.py" line="364"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="363"/>
+        <location filename="../../ui/opening/board.py" line="364"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="363"/>
+        <location filename="../../ui/opening/board.py" line="364"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="363"/>
+        <location filename="../../ui/opening/board.py" line="364"/>
         <source>投标报价</source>
         <translation>Bid price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/board.py" line="289"/>
+        <location filename="../../ui/opening/board.py" line="290"/>
         <source>投标人 %1 家 · 有效 %2 家 · 时间以交易平台时钟为准</source>
         <translation>%1 bidders · %2 valid · times by the platform clock</translation>
     </message>
@@ -368,398 +368,398 @@
 <context>
     <name>OpeningConsole</name>
     <message>
-        <location filename="../../ui/opening/console.py" line="469"/>
+        <location filename="../../ui/opening/console.py" line="470"/>
         <source>开标时间 %1 · %2</source>
         <translation>Opening %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="510"/>
+        <location filename="../../ui/opening/console.py" line="511"/>
         <source>今日本开标室没有开标安排</source>
         <translation>No opening in this room today</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="511"/>
+        <location filename="../../ui/opening/console.py" line="512"/>
         <source>开标安排来自交易平台；请在管理界面查看同步状态。</source>
         <translation>Openings come from the platform; check the sync status in the admin console.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="519"/>
+        <location filename="../../ui/opening/console.py" line="520"/>
         <source>已暂停：%1</source>
         <translation>Paused: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="530"/>
+        <location filename="../../ui/opening/console.py" line="531"/>
         <source>控制价 %1</source>
         <translation>Control price %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="534"/>
+        <location filename="../../ui/opening/console.py" line="535"/>
         <source>投标人 %1 家，有效 %2 家，法定最少 %3 家</source>
         <translation>%1 bidders, %2 valid, legal minimum %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="542"/>
+        <location filename="../../ui/opening/console.py" line="543"/>
         <source>解密进度 %1 / %2</source>
         <translation>Decrypted %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="554"/>
+        <location filename="../../ui/opening/console.py" line="555"/>
         <source>投标人在自助终端提出</source>
         <translation>raised by the bidder at a kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="554"/>
+        <location filename="../../ui/opening/console.py" line="555"/>
         <source>主持人录入</source>
         <translation>entered by the host</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="555"/>
+        <location filename="../../ui/opening/console.py" line="556"/>
         <source>异议待当场答复 %1 条 · 第 %2 号（%3）%4：%5</source>
         <translation>%1 objection(s) to answer now · No. %2 (%3) %4: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="610"/>
+        <location filename="../../ui/opening/console.py" line="611"/>
         <source>当前阶段：%1</source>
         <translation>Stage: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="611"/>
+        <location filename="../../ui/opening/console.py" line="612"/>
         <source>当前阶段：%1（%2）</source>
         <translation>Stage: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="616"/>
+        <location filename="../../ui/opening/console.py" line="617"/>
         <source>开标前 30 分钟内可宣布开标纪律。开标时间以交易平台时钟为准。</source>
         <translation>The discipline may be announced within 30 minutes of the opening. Times follow the platform clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="617"/>
+        <location filename="../../ui/opening/console.py" line="618"/>
         <source>投标截止时间到达后，公布按时递交投标文件的投标人名单（按递交顺序）。</source>
         <translation>At the bid deadline, publish the bidders whose bids arrived in time (in submission order).</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="618"/>
+        <location filename="../../ui/opening/console.py" line="619"/>
         <source>投标人名单已公布。开始点名签到：签到情况随签到终端实时更新。</source>
         <translation>Bidders published. Start the roll call: check-ins appear live.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="619"/>
+        <location filename="../../ui/opening/console.py" line="620"/>
         <source>未签到的投标人须记录缺席原因（在表格中选中该投标人）。点名结束后系统检查有效投标人数量。</source>
         <translation>Record a reason for every absent bidder (select it in the table). Closing the roll call checks the number of valid bids.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="620"/>
+        <location filename="../../ui/opening/console.py" line="621"/>
         <source>公布招标控制价（标底）后，于开标时间到达后请求交易平台解密。</source>
         <translation>Publish the control price, then ask the platform to decrypt once the opening time has come.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="621"/>
+        <location filename="../../ui/opening/console.py" line="622"/>
         <source>解密进行中，进度来自交易平台。全部解密完成后方可唱标。</source>
         <translation>Decrypting; progress comes from the platform. Bids are read only when all are decrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="622"/>
+        <location filename="../../ui/opening/console.py" line="623"/>
         <source>按递交顺序逐家唱标：投标人、投标总价（小写及大写）、工期、质量等。</source>
         <translation>Read each bid in submission order: bidder, total price (figures and capitals), duration, quality.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="623"/>
+        <location filename="../../ui/opening/console.py" line="624"/>
         <source>投标人对开标有异议的，当场提出，主持人当场答复并记录。</source>
         <translation>Objections are raised on the spot; the host answers on the spot and it is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="626"/>
+        <location filename="../../ui/opening/console.py" line="627"/>
         <source>开标结束，开标记录已生成并登记，随日志上传交易平台。</source>
         <translation>Opening closed; the record is made and registered, and goes to the platform with the journal.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="640"/>
+        <location filename="../../ui/opening/console.py" line="641"/>
         <source>恢复开标</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="643"/>
+        <location filename="../../ui/opening/console.py" line="644"/>
         <source>宣布开标纪律</source>
         <translation>Announce the discipline</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="645"/>
+        <location filename="../../ui/opening/console.py" line="646"/>
         <source>公布投标人名单</source>
         <translation>Publish the bidders</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="647"/>
+        <location filename="../../ui/opening/console.py" line="648"/>
         <source>开始点名签到</source>
         <translation>Start the roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="650"/>
+        <location filename="../../ui/opening/console.py" line="651"/>
         <source>记录选中投标人缺席</source>
         <translation>Record the selected bidder as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="654"/>
+        <location filename="../../ui/opening/console.py" line="655"/>
         <source>点名结束，检查投标人数量</source>
         <translation>Close roll call, check quorum</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="657"/>
+        <location filename="../../ui/opening/console.py" line="658"/>
         <source>公布控制价</source>
         <translation>Publish the control price</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="659"/>
+        <location filename="../../ui/opening/console.py" line="660"/>
         <source>开始解密</source>
         <translation>Start decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="662"/>
+        <location filename="../../ui/opening/console.py" line="663"/>
         <source>解密完成，进入唱标</source>
         <translation>Decryption done: read the bids</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="666"/>
+        <location filename="../../ui/opening/console.py" line="667"/>
         <source>唱标：第 %1 家 %2</source>
         <translation>Read bid %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="669"/>
+        <location filename="../../ui/opening/console.py" line="670"/>
         <source>唱标结束</source>
         <translation>Reading done</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="685"/>
+        <location filename="../../ui/opening/console.py" line="686"/>
         <source>有异议尚未答复：答复后才能签署开标记录。</source>
         <translation>An objection is still unanswered: answer it before the record can be signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="693"/>
+        <location filename="../../ui/opening/console.py" line="694"/>
         <source>投标人书面撤回或撤销投标文件的：选中该投标人，填写通知编号和收到时间后登记（弃标须有书面通知）。</source>
         <translation>A bidder that withdrew or revoked its bid in writing: select it, enter the notice&apos;s number and when it was received, and record it (a bidder is dropped only on its written notice).</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="694"/>
+        <location filename="../../ui/opening/console.py" line="695"/>
         <source>登记选中投标人的书面撤回/撤销</source>
         <translation>Record the selected bidder&apos;s written withdrawal</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="701"/>
+        <location filename="../../ui/opening/console.py" line="702"/>
         <source>记录异议</source>
         <translation>Record the objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="705"/>
+        <location filename="../../ui/opening/console.py" line="706"/>
         <source>对第 %1 条异议的当场答复</source>
         <translation>Answer to objection %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="706"/>
+        <location filename="../../ui/opening/console.py" line="707"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="671"/>
+        <location filename="../../ui/opening/console.py" line="672"/>
         <source>异议处理完毕，进入确认</source>
         <translation>Objections done: confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="673"/>
+        <location filename="../../ui/opening/console.py" line="674"/>
         <source>记录选中投标人拒绝确认</source>
         <translation>Record a refusal by the selected bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="678"/>
+        <location filename="../../ui/opening/console.py" line="679"/>
         <source>确认完毕，进入签字</source>
         <translation>Confirmation done: signing</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="686"/>
+        <location filename="../../ui/opening/console.py" line="687"/>
         <source>签署开标记录并结束开标</source>
         <translation>Sign the record and close</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="742"/>
+        <location filename="../../ui/opening/console.py" line="743"/>
         <source>不得开标，依法重新招标</source>
         <translation>No opening; the tender is to be repeated</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="791"/>
+        <location filename="../../ui/opening/console.py" line="792"/>
         <source>正在办理，请稍候……</source>
         <translation>Working on it, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="834"/>
         <location filename="../../ui/opening/console.py" line="835"/>
+        <location filename="../../ui/opening/console.py" line="836"/>
         <source>正在生成并签署开标记录…</source>
         <translation>Generating and signing the record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="689"/>
+        <location filename="../../ui/opening/console.py" line="690"/>
         <source>打印开标记录表</source>
         <translation>Print the opening record</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="482"/>
+        <location filename="../../ui/opening/console.py" line="483"/>
         <source>不见面开标 · 现场 %1 · 在线 %2 · 未到 %3</source>
         <translation>Remote opening · in the room %1 · online %2 · absent %3</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="486"/>
+        <location filename="../../ui/opening/console.py" line="487"/>
         <source>尚未收到交易平台的在线事件</source>
         <translation>no online events from the platform yet</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="491"/>
+        <location filename="../../ui/opening/console.py" line="492"/>
         <source>在线事件已同步 %1（%2 秒前）</source>
         <translation>online events up to date at %1 (%2 s ago)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="492"/>
+        <location filename="../../ui/opening/console.py" line="493"/>
         <source>无法连接交易平台：在线事件自 %1 起未能同步（%2 秒）。结束异议、在线确认将等待连接恢复</source>
         <translation>Platform unreachable: no online events since %1 (%2 s). Closing objections and online confirmations wait until it is back</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="554"/>
+        <location filename="../../ui/opening/console.py" line="555"/>
         <source>在线投标人提出</source>
         <translation>raised online by the bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="624"/>
+        <location filename="../../ui/opening/console.py" line="625"/>
         <source>请到场的投标人代表将身份证放在本机读卡器上确认开标记录；拒绝确认的，选中该投标人并填写理由。在线投标人通过交易平台签章确认。</source>
         <translation>Representatives in the room confirm the record by placing their ID card on this console&apos;s reader; for a refusal select the bidder and enter the reason. Online bidders confirm with their signature on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="625"/>
+        <location filename="../../ui/opening/console.py" line="626"/>
         <source>开标人/主持人、记录人、监标人/监督人（及在场的见证人、招标人代表）依次点“签字确认”并在读卡器上放置本人身份证（本厅账号代行者输入 PIN），全部确认后签署开标记录。</source>
         <translation>The host, the recorder and the supervisor (and a witness and the tenderer&apos;s representative who are present) each press “Confirm signature” and place their own ID card on the reader (an account standing in enters its PIN); once all have confirmed, sign the record.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="632"/>
+        <location filename="../../ui/opening/console.py" line="633"/>
         <source>原因/说明（暂停、恢复、不得开标、缺席、拒绝确认等须填写）</source>
         <translation>Reason (required to pause, resume, record no opening, absence, refusal…)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="635"/>
+        <location filename="../../ui/opening/console.py" line="636"/>
         <source>开标人/主持人须先在本机读卡器上放置本人身份证登记角色，之后才能进行开标操作。</source>
         <translation>The host first signs in by placing their own ID card on this console&apos;s reader; only then can the opening proceed.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="676"/>
+        <location filename="../../ui/opening/console.py" line="677"/>
         <source>记录选中在线投标人未确认</source>
         <translation>Record: selected online bidder did not confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="682"/>
+        <location filename="../../ui/opening/console.py" line="683"/>
         <source>尚待签字确认：%1</source>
         <translation>Still to confirm their signature: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="709"/>
+        <location filename="../../ui/opening/console.py" line="710"/>
         <source>暂停（须填原因）</source>
         <translation>Pause (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="711"/>
+        <location filename="../../ui/opening/console.py" line="712"/>
         <source>回退一步（须填原因）</source>
         <translation>One step back (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="719"/>
+        <location filename="../../ui/opening/console.py" line="720"/>
         <source>正在打印开标记录表…</source>
         <translation>Printing the opening record…</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="737"/>
+        <location filename="../../ui/opening/console.py" line="738"/>
         <source>投标人少于 %1 个：不得开标（须填原因）</source>
         <translation>Fewer than %1 bidders: no opening (reason required)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="742"/>
+        <location filename="../../ui/opening/console.py" line="743"/>
         <source>开标完成</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="743"/>
+        <location filename="../../ui/opening/console.py" line="744"/>
         <source>开标中止</source>
         <translation>Opening suspended</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="808"/>
+        <location filename="../../ui/opening/console.py" line="809"/>
         <source>开标记录已签署，开标结束</source>
         <translation>Record signed; the opening is closed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="856"/>
+        <location filename="../../ui/opening/console.py" line="857"/>
         <source>正在请求交易平台解密…（最长等待 15 秒）</source>
         <translation>Asking the platform to decrypt… (up to 15 s)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="868"/>
+        <location filename="../../ui/opening/console.py" line="869"/>
         <source>交易平台已开始解密</source>
         <translation>The platform has started decrypting</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="905"/>
+        <location filename="../../ui/opening/console.py" line="906"/>
         <source>已确认：%1</source>
         <translation>Confirmed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="914"/>
+        <location filename="../../ui/opening/console.py" line="915"/>
         <source>今日开标</source>
         <translation>Today&apos;s openings</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>投标人</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>递交时间</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>签到</source>
         <translation>Attendance</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>唱标价格</source>
         <translation>Price read</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="916"/>
+        <location filename="../../ui/opening/console.py" line="917"/>
         <source>确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="919"/>
+        <location filename="../../ui/opening/console.py" line="920"/>
         <source>迟到</source>
         <translation>Late</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="919"/>
+        <location filename="../../ui/opening/console.py" line="920"/>
         <source>其他（原因栏填写）</source>
         <translation>Other (give the reason)</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="921"/>
+        <location filename="../../ui/opening/console.py" line="922"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/opening/console.py" line="922"/>
+        <location filename="../../ui/opening/console.py" line="923"/>
         <source>提出人</source>
         <translation>Raised by</translation>
     </message>

@@ -28,3 +28,21 @@ def test_the_device_list_fits_both_orientations(terminal) -> None:  # type: igno
     QApplication.processEvents()
     assert items.devices.text().startswith("扫码器") and "打印机" not in items.devices.text()  # the one needing attention, by name
     assert clipped_texts(items) == []
+
+
+def test_when_even_the_devices_needing_attention_do_not_fit_only_their_count_shows(terminal) -> None:  # type: ignore[no-untyped-def]
+    """Four devices all 未知 (never heard from, as on the supervision wall's replay) were cut off in a
+    portrait window: the short form named all four. Now it falls back to their count."""
+    term = terminal("kiosk")
+    items = term.window.status_items
+    unknown = [DeviceStatus(d.name, d.url, DeviceState.UNKNOWN) for d in DEVICES]
+    for (w, h), want in (((1920, 1080), None), ((1080, 1920), "设备：4 台需注意")):
+        term.window.resize(w, h)
+        term.window.show()
+        QApplication.processEvents()
+        items.show_devices(unknown)
+        QApplication.processEvents()
+        assert clipped_texts(items) == [], (w, h)
+        text = items.devices.text()
+        assert (text.count("未知") == 4) if want is None else (text == want), (w, h, text)
+        assert items.devices.toolTip().count("未知") == 4
