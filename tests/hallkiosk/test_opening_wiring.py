@@ -8,7 +8,10 @@ import datetime as dt
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,8 +42,10 @@ def checkin(hall: Hall, reg: dict) -> None:
     record_checkin(hall, reg["session_id"], reg, reg["representatives"][0])
 
 
-def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
-    """POST decrypt: 409 too-early before starts_at (platform), 202 after; results polled until complete."""
+@contextmanager
+def announced_on_sandbox(tmp_path: Path, start: dt.datetime, clock: PlatformClock) -> Iterator[tuple[Hall, Any, Any]]:
+    """S2 moved to ``start`` on a sandbox platform, pulled by a hall with ``clock``, its bidders checked
+    in and the discipline announced by the appointed host: (hall, puller, host)."""
     server = SandboxServer(tmp_path / "platform", seed="demo", today=TODAY, faults={"decrypt_step_s": 0.05})
     server.provision(JID, secret_file=tmp_path / "journal.secret")
     server.start()
@@ -49,46 +54,57 @@ def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
         cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
                                                                       secret_file=str(tmp_path / "journal.secret")))
         seeded(cfg)
-        # far enough ahead that pulling, checking in and announcing finish before it on a loaded machine
-        start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=8)
         reschedule_on_sandbox(server.url, S2, start, token=server.admin_token, today=TODAY)
-        hall = Hall.open(cfg, clock=PlatformClock())
+        hall = Hall.open(cfg, clock=clock)
         puller, client = build_puller(hall)
         try:
             puller.pull_all()
-            svc = OpeningService(hall)
-            assert svc.view(S2).starts_at == start.replace(microsecond=0)
             host = take_roles(hall, S2, ("host",))["host"]  # the appointed host's ID card
             for r in DAY["registrations"]:
                 if r["session_id"] == S2:
                     checkin(hall, r)
-            svc.announce(S2, host)
-            loop = DecryptLoop(svc, puller, poll_s=0.1)
-            with pytest.raises(Conflict) as e:  # the platform's own rule, on its clock
-                puller.start_decryption(S2)
-            assert e.value.code == "too-early"
-            with pytest.raises(OpeningError, match="too-early"):
-                svc.publish_bidders(S2, host)
-            while hall.clock.now() < start:
-                time.sleep(0.05)
-            svc.publish_bidders(S2, host)
-            svc.open_attendance(S2, host)
-            svc.confirm_attendance(S2, host)
-            svc.publish_control_price(S2, host)
-            loop.start_one(S2, host)  # raises OpeningError when refused
-            deadline = time.monotonic() + 10
-            while svc.view(S2).decrypt_progress[0] < 4 and time.monotonic() < deadline:
-                loop.poll_once()
-                time.sleep(0.05)
-            v = svc.view(S2)
-            assert v.decrypt_progress == (4, 4)
-            assert sorted(b.decrypt_status for b in v.bidders) == ["failed_other", "ok", "ok", "ok"]
-            assert svc.finish_decryption(S2, host).stage == "reading"
+            OpeningService(hall).announce(S2, host)
+            yield hall, puller, host
         finally:
             client.close()
             hall.close()
     finally:
         server.close()
+
+
+def to_decryption(svc: OpeningService, host: Any) -> None:
+    """The steps between the opening time and decryption."""
+    svc.publish_bidders(S2, host)
+    svc.open_attendance(S2, host)
+    svc.confirm_attendance(S2, host)
+    svc.publish_control_price(S2, host)
+
+
+def test_decryption_through_the_sandbox_platform(tmp_path: Path) -> None:
+    """POST decrypt: 409 too-early before starts_at (platform), 202 after; results polled until complete."""
+    # far enough ahead that pulling, checking in and announcing finish before it on a loaded machine
+    start = dt.datetime.now(BEIJING) + dt.timedelta(seconds=8)
+    with announced_on_sandbox(tmp_path, start, PlatformClock()) as (hall, puller, host):
+        svc = OpeningService(hall)
+        assert svc.view(S2).starts_at == start.replace(microsecond=0)
+        loop = DecryptLoop(svc, puller, poll_s=0.1)
+        with pytest.raises(Conflict) as e:  # the platform's own rule, on its clock
+            puller.start_decryption(S2)
+        assert e.value.code == "too-early"
+        with pytest.raises(OpeningError, match="too-early"):
+            svc.publish_bidders(S2, host)
+        while hall.clock.now() < start:
+            time.sleep(0.05)
+        to_decryption(svc, host)
+        loop.start_one(S2, host)  # raises OpeningError when refused
+        deadline = time.monotonic() + 10
+        while svc.view(S2).decrypt_progress[0] < 4 and time.monotonic() < deadline:
+            loop.poll_once()
+            time.sleep(0.05)
+        v = svc.view(S2)
+        assert v.decrypt_progress == (4, 4)
+        assert sorted(b.decrypt_status for b in v.bidders) == ["failed_other", "ok", "ok", "ok"]
+        assert svc.finish_decryption(S2, host).stage == "reading"
 
 
 class AheadClock(PlatformClock):
@@ -107,60 +123,35 @@ class AheadClock(PlatformClock):
 
 def test_a_platform_clock_a_second_behind_the_halls_still_starts_decryption_but_a_far_one_is_refused(tmp_path: Path) -> None:
     """The host presses 开始解密 when the hall's clock says the opening time has come. The platform's
-    clock is behind: 5 s behind, its 409 too-early is said after the grace (2 s) and nothing is
+    clock is behind: 7 s behind, its 409 too-early is said after the grace (2 s) and nothing is
     recorded; 1 s behind, the loop asks again on the platform lane until the platform agrees."""
-    server = SandboxServer(tmp_path / "platform", seed="demo", today=TODAY, faults={"decrypt_step_s": 0.05})
-    server.provision(JID, secret_file=tmp_path / "journal.secret")
-    server.start()
-    try:
-        cfg = load_config(data_dir=tmp_path / "hall", environ={})
-        cfg = dataclasses.replace(cfg, platform=dataclasses.replace(cfg.platform, url=server.url, journal_id=JID,
-                                                                      secret_file=str(tmp_path / "journal.secret")))
-        seeded(cfg)
-        clock = AheadClock(7.0)
-        start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=10)).replace(microsecond=0)
-        reschedule_on_sandbox(server.url, S2, start, token=server.admin_token, today=TODAY)
-        hall = Hall.open(cfg, clock=clock)
-        puller, client = build_puller(hall)
-        try:
-            puller.pull_all()
-            svc = OpeningService(hall)
-            host = take_roles(hall, S2, ("host",))["host"]
-            for r in DAY["registrations"]:
-                if r["session_id"] == S2:
-                    checkin(hall, r)
-            svc.announce(S2, host)
-            while hall.clock.now() < start:
-                time.sleep(0.05)
-            assert dt.datetime.now(BEIJING) < start - dt.timedelta(seconds=4)  # the platform's clock is far behind
-            svc.publish_bidders(S2, host)
-            svc.open_attendance(S2, host)
-            svc.confirm_attendance(S2, host)
-            svc.publish_control_price(S2, host)
-            loop = DecryptLoop(svc, puller, poll_s=0.1)
-            with hall.reading() as s:
-                head = last_seq(s)
-            t0 = time.monotonic()
-            with pytest.raises(OpeningError, match="too-early") as refused:
-                loop.start_one(S2, host)
-            assert DecryptLoop.CLOCK_GRACE_S <= time.monotonic() - t0 < DecryptLoop.CLOCK_GRACE_S + 2
-            assert "开标时间未到" in refused.value.zh
-            with hall.reading() as s:
-                assert svc.view(S2).stage == "control_price" and last_seq(s) == head  # nothing recorded
-            clock.ahead(1.0)  # now only a second ahead: the platform agrees within the grace
-            while hall.clock.now() < start:
-                time.sleep(0.05)
-            t0 = time.monotonic()
+    clock = AheadClock(7.0)
+    start = (dt.datetime.now(BEIJING) + dt.timedelta(seconds=10)).replace(microsecond=0)
+    with announced_on_sandbox(tmp_path, start, clock) as (hall, puller, host):
+        svc = OpeningService(hall)
+        while hall.clock.now() < start:
+            time.sleep(0.05)
+        assert dt.datetime.now(BEIJING) < start - dt.timedelta(seconds=4)  # the platform's clock is far behind
+        to_decryption(svc, host)
+        loop = DecryptLoop(svc, puller, poll_s=0.1)
+        with hall.reading() as s:
+            head = last_seq(s)
+        t0 = time.monotonic()
+        with pytest.raises(OpeningError, match="too-early") as refused:
             loop.start_one(S2, host)
-            waited = time.monotonic() - t0
-            assert 0.5 <= waited < DecryptLoop.CLOCK_GRACE_S, waited  # refused at first, then asked again
-            assert svc.view(S2).stage == "decrypting"
-            assert dt.datetime.now(BEIJING) >= start  # started only when the platform's clock said so
-        finally:
-            client.close()
-            hall.close()
-    finally:
-        server.close()
+        assert DecryptLoop.CLOCK_GRACE_S <= time.monotonic() - t0 < DecryptLoop.CLOCK_GRACE_S + 2
+        assert "开标时间未到" in refused.value.zh
+        with hall.reading() as s:
+            assert svc.view(S2).stage == "control_price" and last_seq(s) == head  # nothing recorded
+        clock.ahead(1.0)  # now only a second ahead: the platform agrees within the grace
+        while hall.clock.now() < start:
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        loop.start_one(S2, host)
+        waited = time.monotonic() - t0
+        assert 0.5 <= waited < DecryptLoop.CLOCK_GRACE_S, waited  # refused at first, then asked again
+        assert svc.view(S2).stage == "decrypting"
+        assert dt.datetime.now(BEIJING) >= start  # started only when the platform's clock said so
 
 
 def test_stand_alone_console_says_decryption_needs_the_platform(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
