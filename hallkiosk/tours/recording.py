@@ -15,7 +15,7 @@ from devices.recording import media_source
 from hallkiosk.wiring_recording import RoomRecorder
 from kiosk.config import Config
 from kiosk.hall import Hall
-from kiosk.recording import Recordings
+from kiosk.recording import Recordings, label_for
 from kiosk.recording import catalogue as cat
 
 # --- demo tour ------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def tour(cfg: Config, out: Path) -> list[dict[str, str]]:
         with hall.unit() as s:
             if segs:
                 cat.add_marker(s, room_code=room, session_id=None, at=segs[0].started_at + dt.timedelta(seconds=1),
-                               kind="opening.stage", label="stage: 唱标（演示）")
+                               kind="opening.stage", label=label_for("opening.stage", {"stage": "reading"}))
         if segs:
             with av.open(media_source(Path(segs[0].path), hall.vault), mode="r") as c:  # sealed at rest: decrypted in memory
                 frame = next(c.decode(video=0))

@@ -161,14 +161,14 @@ def test_rp7_an_exported_folder_replays_from_its_manifest(hall: Hall, tmp_path: 
 
     with hall.unit() as s:
         cat.add_marker(s, room_code="KB-03", session_id=S1, at=START1 + dt.timedelta(seconds=2), kind="opening.stage",
-                       label="stage: 唱标")
+                       label="开标进入：唱标")
     out = tmp_path / "export"
     Recordings(hall).export_clip("KB-03", START1, START1 + dt.timedelta(seconds=6), out)
     assert verify_export(out).ok
     r = SupervisionService.replay_export(out)
     assert r.room_code == "KB-03" and r.source == str(out) and r.at == START1
     assert [Path(c.path).parent for c in r.clips] == [out, out] and all(Path(c.path).exists() for c in r.clips)
-    assert [(m.zh, m.at) for m in r.moments] == [("stage: 唱标", START1 + dt.timedelta(seconds=2))]
+    assert [(m.zh, m.at) for m in r.moments] == [("开标进入：唱标", START1 + dt.timedelta(seconds=2))]
     c, off = rp.locate(r.clips, START1 + dt.timedelta(seconds=4.5))  # type: ignore[misc]
     assert c.started_at == START1 + dt.timedelta(seconds=3) and off == pytest.approx(1.5)
     assert Path(a.path).read_bytes() == Path(r.clips[0].path).read_bytes()

@@ -29,7 +29,7 @@ def recorded_cfg(demo_cfg: Config) -> Config:
     with hall.unit() as s:
         first = cat.segments(s, data_dir=hall.config.data_dir, room_code="KB-03")[0]
         cat.add_marker(s, room_code="KB-03", session_id=None, at=first.started_at + dt.timedelta(seconds=1.5),
-                       kind="opening.stage", label="stage: 唱标")
+                       kind="opening.stage", label="开标进入：唱标")
     hall.close()
     return dataclasses.replace(cfg, recording=dataclasses.replace(cfg.recording, cameras=""))
 
@@ -46,7 +46,7 @@ def test_review_tab_lists_plays_from_marker_and_exports(qtbot, recorded_cfg: Con
         tab.refresh()
         assert tab.room.currentText() == "KB-03"
         assert tab.sessions.count() == 1 and "无场次" in tab.sessions.item(0).text()
-        assert tab.markers.rowCount() == 1 and tab.markers.item(0, 2).text() == "stage: 唱标"
+        assert tab.markers.rowCount() == 1 and tab.markers.item(0, 2).text() == "开标进入：唱标"
         tab.play_marker(0)
         qtbot.waitUntil(lambda: tab.frames_shown > 0, timeout=5000)
         assert "第 2 段" in tab.segment_info.text()  # 1.5 s into 1-second segments → the second one
