@@ -263,7 +263,7 @@ def door_scene(cfg: Config, out: Path, evaluation_id: str, accepted: list[str], 
                 shot("admitted")
             locker = screen.outcome.locker if screen.outcome is not None else None
             if locker is not None:  # the expert puts the phone in and shuts the door
-                time.sleep(0.6)
+                _wait(lambda: False, 0.6)  # the person takes a moment; the screens keep running
                 shut_by_hand(cfg.devices.lockers, locker, occupied=True)
             screen.finish()
         # the end of the sitting for one of them: the card again, 签退, the locker opens for the phone
@@ -274,9 +274,9 @@ def door_scene(cfg: Config, out: Path, evaluation_id: str, accepted: list[str], 
         _wait(lambda: screen.outcome is not None and screen.outcome.result == "signed_out", 20)
         shot("signed-out")
         if screen.outcome is not None and screen.outcome.locker is not None:
-            time.sleep(0.6)
+            _wait(lambda: False, 0.6)  # the person takes a moment; the screens keep running
             shut_by_hand(cfg.devices.lockers, screen.outcome.locker, occupied=False)
-        time.sleep(1.0)  # the locker's close is read and journalled
+        _wait(lambda: False, 1.0)  # the locker's close is read and journalled (the screens keep running)
         screen.finish()
         board = EvaluationRoomBoard(term.ctx, svc)
         _wait(lambda: bool(board.counts), 10)
