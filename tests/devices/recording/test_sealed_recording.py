@@ -69,7 +69,9 @@ def test_closed_segments_are_sealed_and_their_digest_is_the_plain_mp4s(tmp_path:
                 pass
 
     segs = record(tmp_path, vault, watch=watch)
-    assert len(segs) >= 2 and heads and set(heads) == {sealed.MAGIC}  # never a clear MP4 on disk
+    # never a clear MP4 on disk: every read is the sealed magic, or the start of it in a file just created
+    # (an empty one was read under load: the watcher opened it between its creation and its first write)
+    assert len(segs) >= 2 and sealed.MAGIC in heads and all(sealed.MAGIC.startswith(h) for h in heads), set(heads)
     for seg in segs[:2]:
         raw = seg.path.read_bytes()
         assert seg.encrypted and raw.startswith(sealed.MAGIC) and b"ftyp" not in raw
