@@ -161,7 +161,7 @@ class AuctionService:
     def bidders(self, session_id: str, lot_code: str) -> list[Bidder]:
         """Checked-in paddles for the lot (点算): eligible = registered for it with deposit confirmed."""
         with self.hall.reading() as s:
-            paddles = self._paddle_map(s, session_id)
+            paddles = checkin_paddles(s, session_id)
             out = []
             for paddle, rids in sorted(paddles.items()):
                 regs = self._regs_for_lot(s, rids, lot_code)
@@ -855,7 +855,7 @@ class AuctionService:
     def _deposits(self, s: Session, p: PfLot, winner: str | None, now: dt.datetime) -> None:
         """D10 at the close: the buyer's deposit is ``held`` until the 成交确认书 is signed; the others' cash
         deposits are refunded and their 电子保函 released."""
-        paddles = self._paddle_map(s, p.session_id)
+        paddles = checkin_paddles(s, p.session_id)
         paddle_of = {rid: pad for pad, rids in paddles.items() for rid in rids}
         regs = s.scalars(select(PfRegistration).where(
             PfRegistration.session_id == p.session_id, PfRegistration.lot_code == p.lot_code,
@@ -979,7 +979,7 @@ class AuctionService:
         """What a bid's check needs from outside the auction, read before the journal lock (the
         paddles once, their registrations in one statement)."""
         _trade, need = self._minimum(s, p.session_id)
-        paddles = self._paddle_map(s, p.session_id)
+        paddles = checkin_paddles(s, p.session_id)
         by_paddle = self._regs_by_paddle(s, paddles if need > 1 else {paddle: paddles.get(paddle, [])}, p.lot_code)
         too_few_bidders = need > 1 and sum(1 for regs in by_paddle.values()
                                            if any(r.deposit_status in DEPOSIT_OK for r in regs)) < need
@@ -1013,11 +1013,6 @@ class AuctionService:
         return s.scalar(select(AuctionLot.lot_code).where(AuctionLot.session_id == session_id, AuctionLot.state == "open"))
 
     @staticmethod
-    def _paddle_map(s: Session, session_id: str) -> dict[str, list[str]]:
-        """paddle → registration ids of the live check-ins (check-in's own answer: a revoked one has none)."""
-        return checkin_paddles(s, session_id)
-
-    @staticmethod
     def _regs_for_lot(s: Session, rids: list[str], lot_code: str) -> list[PfRegistration]:
         regs = s.scalars(_REGISTRATIONS, {"ids": list(rids)}).all() if rids else []
         return [r for r in regs if r.lot_code in (lot_code, None)]
@@ -1031,11 +1026,11 @@ class AuctionService:
                 for pad, rids in paddles.items()}
 
     def _eligible_paddles(self, s: Session, session_id: str, lot_code: str) -> list[str]:
-        by_paddle = self._regs_by_paddle(s, self._paddle_map(s, session_id), lot_code)
+        by_paddle = self._regs_by_paddle(s, checkin_paddles(s, session_id), lot_code)
         return sorted(pad for pad, regs in by_paddle.items() if any(r.deposit_status in DEPOSIT_OK for r in regs))
 
     def _buyer_registration(self, s: Session, session_id: str, lot_code: str, paddle: str) -> PfRegistration | None:
-        rids = self._paddle_map(s, session_id).get(paddle)
+        rids = checkin_paddles(s, session_id).get(paddle)
         if not rids:
             return None
         regs = self._regs_for_lot(s, rids, lot_code)

@@ -248,14 +248,17 @@ def _stage_bid(p: Mapping[str, Any]) -> tuple[str, str]:
 _DEPOSIT_EFFECT = {"held": ("保证金留存", "deposit held"), "refund": ("保证金退还", "deposit refunded"),
                    "release": ("保函解除", "guarantee released"), "forfeited": ("保证金不予退还", "deposit forfeited")}
 
+def _deposit(p: Mapping[str, Any]) -> tuple[str, str]:
+    zh, en = _DEPOSIT_EFFECT.get(str(p.get("effect")), ("保证金", "deposit"))
+    return (f"{zh} {_lot(p)} 号牌 {p.get('paddle_no') or '—'} {_money(p.get('amount'))}",
+            f"{en} {_lot(p)} paddle {p.get('paddle_no') or '-'} {p.get('amount', '')}")
+
+
 #: entries described from their payload: lots, paddles, amounts, stages and counts, never a name
 _DESCRIBED: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
     "auction.bid_corrected": lambda p: (f"更正应价 {_lot(p)} 号牌 {p.get('paddle_no', '')} {_money(p.get('amount'))}：{p.get('reason', '')}",
                                         f"bid corrected {_lot(p)} paddle {p.get('paddle_no', '')}: {p.get('reason', '')}"),
-    "auction.deposit": lambda p: (f"{_DEPOSIT_EFFECT.get(str(p.get('effect')), ('保证金', 'deposit'))[0]} {_lot(p)} "
-                                  f"号牌 {p.get('paddle_no') or '—'} {_money(p.get('amount'))}",
-                                  f"{_DEPOSIT_EFFECT.get(str(p.get('effect')), ('保证金', 'deposit'))[1]} {_lot(p)} "
-                                  f"paddle {p.get('paddle_no') or '-'} {p.get('amount', '')}"),
+    "auction.deposit": _deposit,
     "auction.increment_changed": lambda p: (f"调整加价幅度 {_lot(p)} → {_money(p.get('increment'))}",
                                             f"increment changed {_lot(p)} to {p.get('increment', '')}"),
     "auction.stage": lambda p: (f"{_lot(p)} 进入{_auction_stage(p)[0]}", f"{_lot(p)} enters {_auction_stage(p)[1]}"),

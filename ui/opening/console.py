@@ -2,7 +2,7 @@
 
 The console calls the rules service (``kiosk.opening.OpeningService``) for every action; the
 service refuses what the rules forbid and the console shows why (Chinese, with English when the
-screen is in English). It refreshes on every ``opening.*``, ``checkin.recorded`` or ``checkin.revoked`` journal entry
+screen is in English). It refreshes on every ``opening.*`` entry and every one that changes who is checked in (``PRESENCE_KINDS``)
 (another terminal's check-in reaches it through the follower) and ticks the countdown each second.
 Unanswered objections — a bidder's from a kiosk arrives the same way — are shown in an alert bar
 until answered.
